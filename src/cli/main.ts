@@ -1,0 +1,28 @@
+// The only place that exits the process: typed errors map to documented exit codes.
+import { CommanderError } from 'commander';
+import { CliError, ExitCode } from './errors.js';
+import { buildProgram } from './program.js';
+
+async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return process.exitCode === undefined ? ExitCode.ok : Number(process.exitCode);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version are "errors" to commander with exit code 0.
+      return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    }
+    if (error instanceof CliError) {
+      process.stderr.write(`docker-mcp: ${error.message}\n`);
+      return error.exitCode;
+    }
+    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.stderr.write(`docker-mcp: unexpected error: ${message}\n`);
+    return ExitCode.failure;
+  }
+}
+
+// Long-running commands (serve) resolve only when they are done serving.
+const code = await main(process.argv);
+process.exit(code);

@@ -1,0 +1,25 @@
+// The commander table. Each command module only declares its options and lazily imports its
+// implementation in the action, so `init` never loads the gateway and vice versa.
+import { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { registerServe } from './commands/serve.js';
+
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('docker-mcp')
+    .description(
+      'Remote Docker MCP gateway and its installer.\n\n' +
+        '  docker-mcp init      render the Terraform module, Kubernetes YAML and Cloudflare Tunnel changes\n' +
+        '  docker-mcp serve     run the MCP gateway in front of a Docker Engine',
+    )
+    .version(packageVersion(), '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ outputError: (str, write) => write(str) })
+    .exitOverride();
+  registerServe(program);
+  return program;
+}

@@ -1,0 +1,94 @@
+// A tool is data: name, schemas, annotations and a handler. The registry (registry.ts) turns the
+// list into MCP `tools/list` / `tools/call` handling, applies validation, timeouts, output caps,
+// error mapping, metrics and policy in one place, so each handler only talks to Docker.
+import type Dockerode from 'dockerode';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+
+/** Families group tools into files and into policy globs (`containers`, `images`, …). */
+export type ToolFamily = 'containers' | 'exec' | 'images' | 'volumes' | 'networks' | 'system' | 'compose';
+
+/**
+ * The least scope a caller needs: `read` observes, `operate` changes the state of existing
+ * objects (start/stop/restart/logs/exec), `admin` creates, removes, pulls, builds.
+ */
+export type ToolAccess = 'read' | 'operate' | 'admin';
+
+export interface ToolAnnotations {
+  readOnlyHint: boolean;
+  destructiveHint: boolean;
+  idempotentHint: boolean;
+  /** Talks to something outside the Docker host (a registry). */
+  openWorldHint?: boolean;
+}
+
+export interface ToolLimits {
+  /** Cap for any single text payload (logs, exec output, build output), in bytes. */
+  maxOutputBytes: number;
+  /** Cap for list lengths when the caller gives no `limit`. */
+  defaultListLimit: number;
+}
+
+export interface ProgressUpdate {
+  progress: number;
+  total?: number;
+  message?: string;
+}
+
+export interface ToolContext {
+  docker: Dockerode;
+  /** Aborted on client cancel, client disconnect, gateway shutdown or the Docker timeout. */
+  signal: AbortSignal;
+  /** The configured Docker operation timeout; long-running tools may use their own bound. */
+  timeoutMs: number;
+  /** Sends `notifications/progress` when the client gave a progress token; a no-op otherwise. */
+  progress: (update: ProgressUpdate) => Promise<void>;
+  log: Logger;
+  limits: ToolLimits;
+}
+
+export interface ToolResult<T> {
+  /** Becomes `structuredContent`; must satisfy the tool's output schema. */
+  structured: T;
+  /** A readable summary for the text content block. */
+  text: string;
+}
+
+export interface ToolDefinition<
+  I extends z.ZodObject = z.ZodObject,
+  O extends z.ZodObject = z.ZodObject,
+> {
+  /** snake_case, `<noun>_<verb>`, matches ^[a-zA-Z0-9_-]{1,64}$. */
+  name: string;
+  title: string;
+  description: string;
+  family: ToolFamily;
+  access: ToolAccess;
+  inputSchema: I;
+  outputSchema: O;
+  annotations: ToolAnnotations;
+  /** True when the tool streams for a while (pull, follow, stats sampling, events, build). */
+  longRunning?: boolean;
+  handler: (args: z.infer<I>, ctx: ToolContext) => Promise<ToolResult<z.infer<O>>>;
+}
+
+/** Identity function that keeps the generic types of one tool's schemas together. */
+export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(
+  definition: ToolDefinition<I, O>,
+): ToolDefinition<I, O> {
+  return definition;
+}
+
+/**
+ * A failure a person can act on. Thrown by handlers (or produced from Docker errors by
+ * docker/errors.ts) and returned to the client as an `isError: true` tool result.
+ */
+export class ToolError extends Error {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+    this.name = 'ToolError';
+  }
+}

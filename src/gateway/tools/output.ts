@@ -1,0 +1,39 @@
+// Large outputs are capped with an explicit notice, never silently cut.
+export interface CappedText {
+  text: string;
+  truncated: boolean;
+  /** Bytes in the original text. */
+  totalBytes: number;
+}
+
+export function capText(text: string, maxBytes: number): CappedText {
+  const buffer = Buffer.from(text, 'utf8');
+  if (buffer.length <= maxBytes) return { text, truncated: false, totalBytes: buffer.length };
+  // Keep the tail: for logs and command output the end is what explains a failure.
+  let tail = buffer.subarray(buffer.length - maxBytes).toString('utf8');
+  // Drop a partial multi-byte character at the cut.
+  if (tail.startsWith('\uFFFD')) tail = tail.slice(1);
+  return { text: tail, truncated: true, totalBytes: buffer.length };
+}
+
+export function truncationNotice(capped: CappedText, what: string): string {
+  return capped.truncated
+    ? `[truncated: ${what} was ${capped.totalBytes} bytes; showing the last ${Buffer.byteLength(capped.text)} bytes]\n`
+    : '';
+}
+
+export interface CappedList<T> {
+  items: T[];
+  truncated: boolean;
+  total: number;
+}
+
+export function capList<T>(items: T[], limit: number): CappedList<T> {
+  return { items: items.slice(0, limit), truncated: items.length > limit, total: items.length };
+}
+
+export function listNotice(list: CappedList<unknown>, what: string): string {
+  return list.truncated
+    ? `\n[truncated: showing ${list.items.length} of ${list.total} ${what}; raise "limit" or add filters]`
+    : '';
+}

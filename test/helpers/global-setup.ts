@@ -1,0 +1,153 @@
+// Vitest global setup: one private dockerd, a locally built test image and a local registry for
+// the whole run. Nothing here touches the user's default daemon. Values reach tests through
+// `inject()` (see test/helpers/env.ts) and child processes through the DOCKER_MCP_TEST_* env.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { TestProject } from 'vitest/node';
+import { createPrivateDaemon, pingSocket, tail, unmountUnder, which, type PrivateDaemon } from './private-dockerd.js';
+
+export const TEST_IMAGE = 'dmcp-test/busybox:latest';
+const REQUIRED = { dockerd: 'docker.io', docker: 'docker.io', busybox: 'busybox-static', 'docker-registry': 'docker-registry' };
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    dockerHost: string;
+    dockerSocket: string;
+    registry: string;
+    testImage: string;
+  }
+}
+
+function ensureSystemPackages(): void {
+  const missing = Object.entries(REQUIRED).filter(([binary]) => !which(binary));
+  if (!missing.length) return;
+  const packages = [...new Set(missing.map(([, pkg]) => pkg))];
+  const isRoot = process.getuid?.() === 0;
+  if (!isRoot || !which('apt-get')) {
+    throw new Error(
+      `The tests need ${missing.map(([b]) => b).join(', ')} and cannot install them here.\n` +
+        `On Debian as root: apt-get install -y ${packages.join(' ')}\n` +
+        'Or point the tests at an existing, disposable daemon: DOCKER_MCP_TEST_DOCKER_HOST=unix:///path/to/docker.sock ' +
+        '(the tests create and remove containers there; never use your default daemon).',
+    );
+  }
+  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+  execFileSync('apt-get', ['install', '-y', '-qq', ...packages], {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+}
+
+function docker(host: string, args: string[], input?: Buffer): string {
+  return execFileSync('docker', args, { env: { ...process.env, DOCKER_HOST: host }, input, encoding: 'utf8' });
+}
+
+/** A root filesystem holding Debian's static busybox with every applet linked, imported as an image. */
+function buildTestImage(host: string, workDir: string): void {
+  const rootfs = join(workDir, 'rootfs');
+  mkdirSync(join(rootfs, 'bin'), { recursive: true });
+  for (const d of ['tmp', 'etc', 'proc', 'sys', 'dev', 'root']) mkdirSync(join(rootfs, d), { recursive: true });
+  chmodSync(join(rootfs, 'tmp'), 0o1777);
+  copyFileSync(which('busybox')!, join(rootfs, 'bin', 'busybox'));
+  chmodSync(join(rootfs, 'bin', 'busybox'), 0o755);
+  const applets = execFileSync('busybox', ['--list'], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  for (const applet of applets) {
+    if (applet !== 'busybox') symlinkSync('busybox', join(rootfs, 'bin', applet));
+  }
+  writeFileSync(join(rootfs, 'etc', 'passwd'), 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n');
+  writeFileSync(join(rootfs, 'etc', 'group'), 'root:x:0:\nnogroup:x:65534:\n');
+  const tar = execFileSync('tar', ['-C', rootfs, '-c', '.'], { maxBuffer: 64 * 1024 * 1024 });
+  docker(host, ['import', '-c', 'CMD ["/bin/sh"]', '-c', 'ENV PATH=/bin', '-', TEST_IMAGE], tar);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+async function startRegistry(workDir: string): Promise<{ address: string; process: ChildProcess }> {
+  const port = await freePort();
+  const address = `127.0.0.1:${port}`;
+  const config = join(workDir, 'registry.yml');
+  writeFileSync(
+    config,
+    `version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: ${join(workDir, 'registry')}\n` +
+      `  delete:\n    enabled: true\nhttp:\n  addr: ${address}\n`,
+  );
+  const child = spawn(which('docker-registry')!, ['serve', config], { stdio: 'ignore' });
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`http://${address}/v2/`);
+      if (res.ok) return { address, process: child };
+    } catch {
+      /* not yet */
+    }
+    await sleep(100);
+  }
+  child.kill();
+  throw new Error(`docker-registry did not start on ${address}`);
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  ensureSystemPackages();
+  const workDir = mkdtempSync(join(tmpdir(), 'dmcp-t-'));
+  let daemon: PrivateDaemon | undefined;
+  let host = process.env.DOCKER_MCP_TEST_DOCKER_HOST;
+  if (host) {
+    if (!host.startsWith('unix://')) throw new Error('DOCKER_MCP_TEST_DOCKER_HOST must be a unix:// socket');
+    if (host === 'unix:///var/run/docker.sock' || host === 'unix:///run/docker.sock') {
+      throw new Error('Refusing to run tests against the default Docker daemon; start a private one.');
+    }
+    if (!(await pingSocket(host.slice('unix://'.length)))) throw new Error(`No daemon answers at ${host}`);
+  } else {
+    daemon = createPrivateDaemon(join(workDir, 'd'));
+    await daemon.start();
+    host = daemon.host;
+  }
+  let registry: Awaited<ReturnType<typeof startRegistry>> | undefined;
+  const cleanup = async (): Promise<void> => {
+    registry?.process.kill();
+    if (daemon) {
+      await daemon.stop();
+      unmountUnder(workDir);
+    }
+    rmSync(workDir, { recursive: true, force: true, maxRetries: 3 });
+  };
+  try {
+    try {
+      buildTestImage(host, workDir);
+    } catch (error) {
+      throw new Error(`Building the test image failed: ${(error as Error).message}\n${daemon ? tail(daemon.logFile) : ''}`);
+    }
+    registry = await startRegistry(workDir);
+    // Seed the registry so pull tests have something real to fetch.
+    const remote = `${registry.address}/dmcp-test/busybox:latest`;
+    docker(host, ['tag', TEST_IMAGE, remote]);
+    docker(host, ['push', remote]);
+    docker(host, ['rmi', remote]);
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+
+  const socket = host.slice('unix://'.length);
+  project.provide('dockerHost', host);
+  project.provide('dockerSocket', socket);
+  project.provide('registry', registry.address);
+  project.provide('testImage', TEST_IMAGE);
+  process.env.DOCKER_MCP_TEST_DOCKER_HOST = host;
+  process.env.DOCKER_MCP_TEST_REGISTRY = registry.address;
+
+  return cleanup;
+}
