@@ -35,6 +35,26 @@ export interface ProgressUpdate {
   message?: string;
 }
 
+/**
+ * What a handler is about to ask Docker to do, described from the exact body it will send
+ * (never from raw user JSON). The operation policy (src/gateway/policy/) decides on these.
+ */
+export type GuardedOperation =
+  /** Creating a container (create or run): `body` is the Engine API create body as sent. */
+  | { kind: 'container.create'; body: Record<string, unknown> }
+  /** Changing a container's resources or restart policy: the update body as sent. */
+  | { kind: 'container.update'; container: string; body: Record<string, unknown> }
+  /** Any state change of an existing container: start/stop/restart/kill/pause/rename/remove/… */
+  | { kind: 'container.change'; container: string; action: string }
+  /** Starting an exec: the exec create body as sent (User, Privileged, Cmd). */
+  | { kind: 'container.exec'; container: string; body: Record<string, unknown> }
+  /** Pulling, pushing, building or tagging a reference. */
+  | { kind: 'image.use'; image: string; action: 'pull' | 'push' | 'build' | 'tag' | 'create' }
+  /** Creating a volume: the create body as sent (Driver, DriverOpts). */
+  | { kind: 'volume.create'; body: Record<string, unknown> }
+  /** Creating a network or (dis)connecting a container: body as sent. */
+  | { kind: 'network.change'; action: string; body: Record<string, unknown> };
+
 export interface ToolContext {
   docker: Dockerode;
   /** Aborted on client cancel, client disconnect, gateway shutdown or the Docker timeout. */
@@ -45,6 +65,12 @@ export interface ToolContext {
   progress: (update: ProgressUpdate) => Promise<void>;
   log: Logger;
   limits: ToolLimits;
+  /**
+   * Must be awaited before every state-changing Docker request with the body that will be sent.
+   * Throws a ToolError naming the rule that denied it and how to allow it. Allows all when no
+   * policy is configured.
+   */
+  authorize: (operation: GuardedOperation) => Promise<void>;
 }
 
 export interface ToolResult<T> {
@@ -69,7 +95,8 @@ export interface ToolDefinition<
   annotations: ToolAnnotations;
   /** True when the tool streams for a while (pull, follow, stats sampling, events, build). */
   longRunning?: boolean;
-  handler: (args: z.infer<I>, ctx: ToolContext) => Promise<ToolResult<z.infer<O>>>;
+  // Method syntax on purpose: it lets concrete tools sit in one ToolDefinition[] list.
+  handler(args: z.infer<I>, ctx: ToolContext): Promise<ToolResult<z.infer<O>>>;
 }
 
 /** Identity function that keeps the generic types of one tool's schemas together. */

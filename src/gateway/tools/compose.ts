@@ -1,0 +1,4 @@
+// compose tools (being written).
+import type { ToolDefinition } from './define.js';
+
+export const composeTools: ToolDefinition[] = [];

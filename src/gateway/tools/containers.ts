@@ -1,0 +1,4 @@
+// containers tools (being written).
+import type { ToolDefinition } from './define.js';
+
+export const containerTools: ToolDefinition[] = [];

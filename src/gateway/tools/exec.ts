@@ -1,0 +1,4 @@
+// exec tools (being written).
+import type { ToolDefinition } from './define.js';
+
+export const execTools: ToolDefinition[] = [];

@@ -1,0 +1,4 @@
+// images tools (being written).
+import type { ToolDefinition } from './define.js';
+
+export const imageTools: ToolDefinition[] = [];

@@ -1,0 +1,4 @@
+// system tools (being written).
+import type { ToolDefinition } from './define.js';
+
+export const systemTools: ToolDefinition[] = [];
