@@ -1,0 +1,203 @@
+// State changes of existing containers. Each authorizes `container.change` with its action name
+// (or `container.update` with the exact body) right before the one Docker request it makes.
+import type Dockerode from 'dockerode';
+import { z } from 'zod';
+import { containerNamePattern, containerRef, exactBody, waitFor } from './containers-shared.js';
+import { defineTool, ToolError, type ToolAnnotations, type ToolContext } from './define.js';
+import { capList, listNotice } from './output.js';
+
+const changed = z.object({ id: z.string(), name: z.string(), state: z.string().describe('State after the change.') });
+
+async function stateOf(container: Dockerode.Container, ctx: ToolContext): Promise<z.infer<typeof changed>> {
+  const info = await container.inspect({ abortSignal: ctx.signal });
+  return { id: info.Id, name: info.Name.replace(/^\//, ''), state: info.State.Status };
+}
+
+/** One tool per simple action: authorize, ask Docker, report the state that resulted. */
+function changeTool<S extends z.ZodRawShape>(spec: {
+  action: string;
+  title: string;
+  description: string;
+  annotations: ToolAnnotations;
+  extra: S;
+  /** The container is gone afterwards: read its id and name before, not after. */
+  removes?: boolean;
+  run: (container: Dockerode.Container, args: z.infer<z.ZodObject<S>>, signal: AbortSignal) => Promise<unknown>;
+}) {
+  return defineTool({
+    name: `container_${spec.action}`,
+    title: spec.title,
+    description: spec.description,
+    family: 'containers',
+    access: 'operate',
+    inputSchema: z.strictObject({ container: containerRef, ...spec.extra }),
+    outputSchema: changed,
+    annotations: spec.annotations,
+    async handler(args, ctx) {
+      // The generic shape hides `container` from TypeScript; the schema above guarantees it.
+      const ref = (args as { container: string }).container;
+      await ctx.authorize({ kind: 'container.change', container: ref, action: spec.action });
+      const container = ctx.docker.getContainer(ref);
+      const before = spec.removes ? await stateOf(container, ctx) : undefined;
+      await spec.run(container, args as z.infer<z.ZodObject<S>>, ctx.signal);
+      const state = before ? { ...before, state: 'removed' } : await stateOf(container, ctx);
+      return { structured: state, text: `${spec.title}: ${state.name} (${state.id.slice(0, 12)}) is now ${state.state}.` };
+    },
+  });
+}
+
+const changes = { readOnlyHint: false, destructiveHint: false, idempotentHint: true };
+const disruptive = { readOnlyHint: false, destructiveHint: true, idempotentHint: false };
+const stopTimeout = z.number().int().min(0).max(600).optional().describe('Seconds to wait for a graceful stop before SIGKILL; the container\'s default when omitted.');
+
+export const containerStart = changeTool({
+  action: 'start', title: 'Start a container', description: 'Start a created or stopped container.',
+  annotations: changes, extra: {},
+  run: (c, _args, abortSignal) => c.start({ abortSignal }),
+});
+
+export const containerStop = changeTool({
+  action: 'stop', title: 'Stop a container', description: 'Stop a running container: its stop signal, then SIGKILL after the timeout.',
+  annotations: { ...disruptive, idempotentHint: true }, extra: { timeout_seconds: stopTimeout },
+  run: (c, args, abortSignal) => c.stop({ ...(args.timeout_seconds !== undefined ? { t: args.timeout_seconds } : {}), abortSignal }),
+});
+
+export const containerRestart = changeTool({
+  action: 'restart', title: 'Restart a container', description: 'Stop (with the timeout) and start a container again.',
+  annotations: disruptive, extra: { timeout_seconds: stopTimeout },
+  run: (c, args, abortSignal) => c.restart({ ...(args.timeout_seconds !== undefined ? { t: args.timeout_seconds } : {}), abortSignal }),
+});
+
+export const containerKill = changeTool({
+  action: 'kill', title: 'Send a signal to a container', description: 'Send a signal (SIGKILL by default) to the container\'s main process.',
+  annotations: disruptive,
+  extra: { signal: z.string().regex(/^(SIG[A-Z0-9+-]+|[A-Z0-9]+|\d{1,2})$/).default('SIGKILL').describe('Signal name or number, e.g. "SIGTERM", "HUP", "9".') },
+  run: (c, args, abortSignal) => c.kill({ signal: args.signal, abortSignal }),
+});
+
+export const containerPause = changeTool({
+  action: 'pause', title: 'Pause a container', description: 'Freeze all processes of a running container (cgroup freezer).',
+  annotations: changes, extra: {},
+  run: (c, _args, abortSignal) => c.pause({ abortSignal }),
+});
+
+export const containerUnpause = changeTool({
+  action: 'unpause', title: 'Unpause a container', description: 'Resume the processes of a paused container.',
+  annotations: changes, extra: {},
+  run: (c, _args, abortSignal) => c.unpause({ abortSignal }),
+});
+
+export const containerRename = changeTool({
+  action: 'rename', title: 'Rename a container', description: 'Give a container a new name.',
+  annotations: { ...changes, idempotentHint: false },
+  extra: { new_name: z.string().min(2).max(128).regex(containerNamePattern).describe('The new name.') },
+  run: (c, args, abortSignal) => c.rename({ name: args.new_name, abortSignal }),
+});
+
+export const containerRemove = changeTool({
+  action: 'remove', title: 'Remove a container', description: 'Remove a container; force kills it first if it runs, volumes also removes its anonymous volumes.',
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+  removes: true,
+  extra: {
+    force: z.boolean().default(false).describe('Kill the container first if it is running.'),
+    volumes: z.boolean().default(false).describe('Also remove the anonymous volumes of the container.'),
+  },
+  run: (c, args, abortSignal) => c.remove({ force: args.force, v: args.volumes, abortSignal }),
+});
+
+export const containerUpdate = defineTool({
+  name: 'container_update',
+  title: 'Update container resources',
+  description: 'Change a container\'s CPU and memory limits or its restart policy (nothing else), live.',
+  family: 'containers',
+  access: 'operate',
+  inputSchema: z.strictObject({
+    container: containerRef,
+    memory: z.number().int().min(6 * 1024 * 1024).optional().describe('Memory limit in bytes.'),
+    memory_swap: z.number().int().min(-1).optional().describe('Memory plus swap limit in bytes; -1 for unlimited swap.'),
+    cpus: z.number().positive().max(1024).optional().describe('CPU limit in CPUs, e.g. 1.5.'),
+    cpu_shares: z.number().int().min(2).max(262144).optional().describe('Relative CPU weight (default 1024).'),
+    restart_policy: z
+      .strictObject({
+        name: z.enum(['no', 'always', 'unless-stopped', 'on-failure']).describe('When Docker restarts the container.'),
+        maximum_retry_count: z.number().int().min(0).max(1000).optional().describe('Retries for on-failure.'),
+      })
+      .optional()
+      .describe('New restart policy.'),
+  }),
+  outputSchema: z.object({ id: z.string(), warnings: z.array(z.string()), applied: z.record(z.string(), z.unknown()) }),
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+  async handler(args, ctx) {
+    const body: Record<string, unknown> = {};
+    if (args.memory !== undefined) body.Memory = args.memory;
+    if (args.memory_swap !== undefined) body.MemorySwap = args.memory_swap;
+    if (args.cpus !== undefined) body.NanoCpus = Math.round(args.cpus * 1e9);
+    if (args.cpu_shares !== undefined) body.CpuShares = args.cpu_shares;
+    if (args.restart_policy) {
+      body.RestartPolicy = { Name: args.restart_policy.name, MaximumRetryCount: args.restart_policy.maximum_retry_count ?? 0 };
+    }
+    if (!Object.keys(body).length) throw new ToolError('Nothing to update.', 'Give memory, memory_swap, cpus, cpu_shares or restart_policy.');
+    await ctx.authorize({ kind: 'container.update', container: args.container, body });
+    const result = (await ctx.docker.getContainer(args.container).update(exactBody(body, {}, ctx.signal))) as { Warnings?: string[] | null };
+    const warnings = result?.Warnings ?? [];
+    return {
+      structured: { id: args.container, warnings, applied: body },
+      text: `Updated ${args.container}: ${JSON.stringify(body)}${warnings.length ? `\nWarnings: ${warnings.join('; ')}` : ''}`,
+    };
+  },
+});
+
+export const containerWait = defineTool({
+  name: 'container_wait',
+  title: 'Wait for a container',
+  description: 'Wait until a container stops (or exits next, or is removed), up to timeout_seconds; returns its exit code.',
+  family: 'containers',
+  access: 'read',
+  longRunning: true,
+  inputSchema: z.strictObject({
+    container: containerRef,
+    condition: z.enum(['not-running', 'next-exit', 'removed']).default('not-running').describe('What to wait for.'),
+    timeout_seconds: z.number().int().min(1).max(3600).default(60).describe('Give up after this long (the container is not touched).'),
+  }),
+  outputSchema: z.object({ exited: z.boolean(), timed_out: z.boolean(), exit_code: z.number().nullable(), error: z.string().nullable() }),
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+  async handler(args, ctx) {
+    const outcome = await waitFor(ctx.docker.getContainer(args.container), args.condition, args.timeout_seconds * 1000, ctx.signal);
+    const text = outcome.timed_out
+      ? `${args.container} did not reach "${args.condition}" within ${args.timeout_seconds}s.`
+      : `${args.container} reached "${args.condition}" with exit code ${outcome.exit_code}${outcome.error ? ` (${outcome.error})` : ''}.`;
+    return { structured: outcome, text };
+  },
+});
+
+export const containerPrune = defineTool({
+  name: 'container_prune',
+  title: 'Remove stopped containers',
+  description: 'Remove all stopped containers, optionally only those matching labels or older than a time.',
+  family: 'containers',
+  access: 'admin',
+  inputSchema: z.strictObject({
+    label: z.array(z.string().min(1).max(512)).max(16).optional().describe('Only containers with these labels: "key" or "key=value" (all must match).'),
+    label_not: z.array(z.string().min(1).max(512)).max(16).optional().describe('Skip containers with these labels.'),
+    until: z.string().max(40).regex(/^[0-9a-zA-Z:.+-]+$/).optional().describe('Only containers created before this: unix seconds, RFC 3339 or a duration like "24h".'),
+  }),
+  outputSchema: z.object({ deleted: z.array(z.string()), deleted_total: z.number(), space_reclaimed_bytes: z.number(), truncated: z.boolean() }),
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+  async handler(args, ctx) {
+    const filters: Record<string, string[]> = {};
+    if (args.label?.length) filters.label = args.label;
+    if (args.label_not?.length) filters['label!'] = args.label_not;
+    if (args.until) filters.until = [args.until];
+    await ctx.authorize({ kind: 'container.change', container: '*', action: 'prune' });
+    const result = (await ctx.docker.pruneContainers({ filters, abortSignal: ctx.signal })) as {
+      ContainersDeleted?: string[] | null;
+      SpaceReclaimed?: number;
+    };
+    const deleted = capList(result.ContainersDeleted ?? [], ctx.limits.defaultListLimit);
+    return {
+      structured: { deleted: deleted.items, deleted_total: deleted.total, space_reclaimed_bytes: result.SpaceReclaimed ?? 0, truncated: deleted.truncated },
+      text: `Removed ${deleted.total} stopped container(s), reclaimed ${result.SpaceReclaimed ?? 0} bytes.` +
+        (deleted.items.length ? `\n${deleted.items.map((id) => id.slice(0, 12)).join('\n')}` : '') + listNotice(deleted, 'removed ids'),
+    };
+  },
+});
