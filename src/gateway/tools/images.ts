@@ -1,4 +1,233 @@
-// images tools (being written).
-import type { ToolDefinition } from './define.js';
+// Image tools: list, inspect, history, tag, remove, prune here; pull/push in images-transfer.ts and
+// build in images-build.ts (they stream progress and carry registry credentials).
+import type Dockerode from 'dockerode';
+import { z } from 'zod';
+import { defineTool, type ToolDefinition } from './define.js';
+import { imageBuild } from './images-build.js';
+import { normalizeReference, parseReference, repositoryInput, repositoryOf, tagInput } from './images-reference.js';
+import { imagePull, imagePush } from './images-transfer.js';
+import { formatBytes } from '../docker/progress.js';
+import {
+  applyLimit, dockerFilters, isoDate, labelFilterInput, limitInput, listMeta, shortId, textTable,
+} from './object-helpers.js';
+import { listNotice } from './output.js';
 
-export const imageTools: ToolDefinition[] = [];
+const imageRef = z.string().min(1).max(512).describe('Image id (full or short), name or name:tag, as shown by image_list.');
+
+const imageSummary = z.object({
+  id: z.string(),
+  tags: z.array(z.string()),
+  digests: z.array(z.string()),
+  created: z.string().describe('ISO 8601 creation time.'),
+  size: z.number().describe('Bytes.'),
+  labels: z.record(z.string(), z.string()),
+});
+
+const imageList = defineTool({
+  name: 'image_list',
+  title: 'List images',
+  description: 'List local images, newest first, with optional reference, dangling and label filters.',
+  family: 'images',
+  access: 'read',
+  inputSchema: z.object({
+    reference: z.string().max(512).optional().describe('Only images whose name matches this reference pattern, e.g. "busybox" or "team/*:1.*".'),
+    dangling: z.boolean().optional().describe('true: only untagged images; false: only tagged ones.'),
+    label: labelFilterInput.optional(),
+    all: z.boolean().default(false).describe('Include intermediate images from classic builds.'),
+    limit: limitInput.optional(),
+  }).strict(),
+  outputSchema: z.object({ images: z.array(imageSummary), ...listMeta }),
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+  async handler(args, ctx) {
+    const filters = dockerFilters({ reference: args.reference, dangling: args.dangling, label: args.label });
+    const raw = await ctx.docker.listImages({ all: args.all, filters, abortSignal: ctx.signal } as Dockerode.ListImagesOptions);
+    const list = applyLimit(raw, args.limit, ctx);
+    const images = list.items.map((i) => ({
+      id: i.Id,
+      tags: (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>'),
+      digests: (i.RepoDigests ?? []).filter((d) => d !== '<none>@<none>'),
+      created: isoDate(i.Created),
+      size: i.Size,
+      labels: i.Labels ?? {},
+    }));
+    const rows = images.map((i) => [shortId(i.id), i.tags.join(',') || '<none>', i.created.slice(0, 19), formatBytes(i.size)]);
+    const text = images.length
+      ? textTable(['ID', 'TAGS', 'CREATED', 'SIZE'], rows) + listNotice(list, 'images')
+      : 'No images match.';
+    return { structured: { images, total: list.total, truncated: list.truncated }, text };
+  },
+});
+
+const imageInspect = defineTool({
+  name: 'image_inspect',
+  title: 'Inspect an image',
+  description: 'Show an image\'s configuration: tags, digests, platform, size, command, entrypoint, env, labels, exposed ports and layer count.',
+  family: 'images',
+  access: 'read',
+  inputSchema: z.object({ image: imageRef }).strict(),
+  outputSchema: z.object({
+    id: z.string(),
+    tags: z.array(z.string()),
+    digests: z.array(z.string()),
+    created: z.string(),
+    size: z.number(),
+    architecture: z.string(),
+    os: z.string(),
+    author: z.string(),
+    cmd: z.array(z.string()).nullable(),
+    entrypoint: z.array(z.string()).nullable(),
+    env: z.array(z.string()),
+    workingDir: z.string(),
+    user: z.string(),
+    exposedPorts: z.array(z.string()),
+    labels: z.record(z.string(), z.string()),
+    layers: z.number().int(),
+  }),
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+  async handler(args, ctx) {
+    const info = await ctx.docker.getImage(args.image).inspect({ abortSignal: ctx.signal } as Dockerode.ImageInspectOptions);
+    const config = info.Config ?? ({} as Partial<Dockerode.ImageInspectInfo['Config']>);
+    const structured = {
+      id: info.Id,
+      tags: info.RepoTags ?? [],
+      digests: info.RepoDigests ?? [],
+      created: isoDate(info.Created),
+      size: info.Size,
+      architecture: info.Architecture ?? '',
+      os: info.Os ?? '',
+      author: info.Author ?? '',
+      cmd: config.Cmd ?? null,
+      entrypoint: (config.Entrypoint as string[] | null | undefined) ?? null,
+      env: config.Env ?? [],
+      workingDir: config.WorkingDir ?? '',
+      user: config.User ?? '',
+      exposedPorts: Object.keys(config.ExposedPorts ?? {}),
+      labels: config.Labels ?? {},
+      layers: info.RootFS?.Layers?.length ?? 0,
+    };
+    const text = [
+      `Image ${shortId(structured.id)} (${structured.tags.join(', ') || 'untagged'})`,
+      `Platform: ${structured.os}/${structured.architecture}, size ${formatBytes(structured.size)}, ${structured.layers} layers, created ${structured.created}`,
+      `Entrypoint: ${JSON.stringify(structured.entrypoint)}  Cmd: ${JSON.stringify(structured.cmd)}`,
+      `Labels: ${Object.keys(structured.labels).length ? JSON.stringify(structured.labels) : 'none'}`,
+    ].join('\n');
+    return { structured, text };
+  },
+});
+
+const imageHistory = defineTool({
+  name: 'image_history',
+  title: 'Show image history',
+  description: 'List the layers of an image, newest first, with the instruction that created each.',
+  family: 'images',
+  access: 'read',
+  inputSchema: z.object({ image: imageRef, limit: limitInput.optional() }).strict(),
+  outputSchema: z.object({
+    layers: z.array(z.object({
+      id: z.string(),
+      created: z.string(),
+      createdBy: z.string(),
+      size: z.number(),
+      tags: z.array(z.string()),
+      comment: z.string(),
+    })),
+    ...listMeta,
+  }),
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+  async handler(args, ctx) {
+    const raw = (await ctx.docker.getImage(args.image).history()) as Array<{
+      Id: string; Created: number; CreatedBy: string; Size: number; Tags: string[] | null; Comment: string;
+    }>;
+    const list = applyLimit(raw, args.limit, ctx);
+    const layers = list.items.map((l) => ({
+      id: l.Id,
+      created: isoDate(l.Created),
+      createdBy: l.CreatedBy,
+      size: l.Size,
+      tags: l.Tags ?? [],
+      comment: l.Comment,
+    }));
+    const rows = layers.map((l) => [l.id === '<missing>' ? '<missing>' : shortId(l.id), l.created.slice(0, 19), formatBytes(l.size), l.createdBy]);
+    const text = textTable(['LAYER', 'CREATED', 'SIZE', 'CREATED BY'], rows) + listNotice(list, 'layers');
+    return { structured: { layers, total: list.total, truncated: list.truncated }, text };
+  },
+});
+
+const imageTag = defineTool({
+  name: 'image_tag',
+  title: 'Tag an image',
+  description: 'Give an existing local image another name (repository and tag). Nothing is pushed.',
+  family: 'images',
+  access: 'admin',
+  inputSchema: z.object({
+    image: imageRef,
+    repository: repositoryInput.describe('New repository name, e.g. "registry.example.com:5000/team/app".'),
+    tag: tagInput.default('latest').describe('New tag (default "latest").'),
+  }).strict(),
+  outputSchema: z.object({ source: z.string(), target: z.string() }),
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+  async handler(args, ctx) {
+    const target = normalizeReference(args.repository, args.tag);
+    const repo = repositoryOf(parseReference(args.repository));
+    await ctx.authorize({ kind: 'image.use', image: target, action: 'tag' });
+    await ctx.docker.getImage(args.image).tag({ repo, tag: args.tag, abortSignal: ctx.signal });
+    return { structured: { source: args.image, target }, text: `Tagged ${args.image} as ${target}.` };
+  },
+});
+
+const imageRemove = defineTool({
+  name: 'image_remove',
+  title: 'Remove an image',
+  description: 'Remove a local image or one of its tags. Fails if a container uses it unless force is set.',
+  family: 'images',
+  access: 'admin',
+  inputSchema: z.object({
+    image: imageRef,
+    force: z.boolean().default(false).describe('Remove even if stopped containers use it or it has several tags.'),
+    noprune: z.boolean().default(false).describe('Keep untagged parent images.'),
+  }).strict(),
+  outputSchema: z.object({ untagged: z.array(z.string()), deleted: z.array(z.string()) }),
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false },
+  async handler(args, ctx) {
+    const raw = (await ctx.docker.getImage(args.image).remove({ force: args.force, noprune: args.noprune, abortSignal: ctx.signal })) as
+      Array<{ Untagged?: string; Deleted?: string }>;
+    const untagged = raw.flatMap((r) => (r.Untagged ? [r.Untagged] : []));
+    const deleted = raw.flatMap((r) => (r.Deleted ? [r.Deleted] : []));
+    const text = `Removed ${args.image}: ${untagged.length} tag(s) untagged, ${deleted.length} layer(s)/image(s) deleted.`;
+    return { structured: { untagged, deleted }, text };
+  },
+});
+
+const imagePrune = defineTool({
+  name: 'image_prune',
+  title: 'Prune unused images',
+  description: 'Delete dangling (untagged) images, or with all=true every image no container uses. Label and age filters narrow it.',
+  family: 'images',
+  access: 'admin',
+  inputSchema: z.object({
+    all: z.boolean().default(false).describe('Also remove tagged images that no container uses (not only dangling ones).'),
+    label: labelFilterInput.optional(),
+    until: z.string().regex(/^(\d+[smh]|\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?|\d+)$/, 'a duration like "24h" or a timestamp')
+      .optional().describe('Only images created before this: a duration ("24h") or a timestamp.'),
+  }).strict(),
+  outputSchema: z.object({ deleted: z.array(z.string()), untagged: z.array(z.string()), spaceReclaimed: z.number() }),
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+  async handler(args, ctx) {
+    const filters = dockerFilters({ dangling: args.all ? 'false' : 'true', label: args.label, until: args.until });
+    const raw = (await ctx.docker.pruneImages({ filters, abortSignal: ctx.signal })) as {
+      ImagesDeleted?: Array<{ Untagged?: string; Deleted?: string }> | null; SpaceReclaimed?: number;
+    };
+    const entries = raw.ImagesDeleted ?? [];
+    const deleted = entries.flatMap((r) => (r.Deleted ? [r.Deleted] : []));
+    const untagged = entries.flatMap((r) => (r.Untagged ? [r.Untagged] : []));
+    const spaceReclaimed = raw.SpaceReclaimed ?? 0;
+    return {
+      structured: { deleted, untagged, spaceReclaimed },
+      text: `Pruned ${deleted.length} image layer(s), untagged ${untagged.length}; reclaimed ${formatBytes(spaceReclaimed)}.`,
+    };
+  },
+});
+
+export const imageTools: ToolDefinition[] = [
+  imageList, imageInspect, imageHistory, imagePull, imagePush, imageTag, imageBuild, imageRemove, imagePrune,
+];

@@ -1,4 +1,234 @@
-// networks tools (being written).
-import type { ToolDefinition } from './define.js';
+// Network tools. Every change goes through the policy as `network.change` with the body that
+// will be sent, so rules can forbid e.g. connecting containers to a particular network.
+import { isIP } from 'node:net';
+import type Dockerode from 'dockerode';
+import { z } from 'zod';
+import { defineTool, type ToolDefinition } from './define.js';
+import {
+  applyLimit, dockerFilters, formatLabels, isoDate, labelFilterInput, labelsInput, limitInput, listMeta, shortId, textTable,
+} from './object-helpers.js';
+import { listNotice } from './output.js';
 
-export const networkTools: ToolDefinition[] = [];
+const networkRef = z.string().min(1).max(255).regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'a network name or id').describe('Network name or id.');
+const containerRef = z.string().min(1).max(255).regex(/^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'a container name or id').describe('Container name or id.');
+const cidr = z.string().refine((v) => {
+  const [ip = '', bits, ...extra] = v.split('/');
+  const family = isIP(ip);
+  return family !== 0 && !extra.length && bits !== undefined && /^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}, 'a CIDR subnet such as "10.42.0.0/24"');
+const ipAddress = z.string().refine((v) => isIP(v) !== 0, 'an IP address');
+
+const networkSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  driver: z.string(),
+  scope: z.string(),
+  internal: z.boolean(),
+  attachable: z.boolean(),
+  created: z.string(),
+  subnets: z.array(z.string()),
+  labels: z.record(z.string(), z.string()),
+});
+
+const networkDetail = networkSummary.extend({
+  gateways: z.array(z.string()),
+  options: z.record(z.string(), z.string()),
+  containers: z.array(z.object({ id: z.string(), name: z.string(), ipv4: z.string(), ipv6: z.string(), mac: z.string() })),
+});
+
+function summarize(n: Dockerode.NetworkInspectInfo): z.infer<typeof networkSummary> {
+  return {
+    id: n.Id, name: n.Name, driver: n.Driver, scope: n.Scope, internal: n.Internal, attachable: n.Attachable,
+    created: isoDate(n.Created), subnets: (n.IPAM?.Config ?? []).flatMap((c) => (c.Subnet ? [c.Subnet] : [])), labels: n.Labels ?? {},
+  };
+}
+
+function detail(n: Dockerode.NetworkInspectInfo): z.infer<typeof networkDetail> {
+  const containers = Object.entries(n.Containers ?? {}).map(([id, c]) => ({
+    id, name: c.Name, ipv4: c.IPv4Address ?? '', ipv6: c.IPv6Address ?? '', mac: c.MacAddress ?? '',
+  }));
+  const gateways = (n.IPAM?.Config ?? []).flatMap((c) => (c.Gateway ? [c.Gateway] : []));
+  return { ...summarize(n), gateways, options: n.Options ?? {}, containers };
+}
+
+const networkList = defineTool({
+  name: 'network_list',
+  title: 'List networks',
+  description: 'List networks with optional name, label, driver, type and dangling (unused) filters.',
+  family: 'networks',
+  access: 'read',
+  inputSchema: z.object({
+    name: z.string().max(255).optional().describe('Only networks whose name contains this text.'),
+    label: labelFilterInput.optional(),
+    driver: z.string().max(255).optional().describe('Only networks of this driver, e.g. "bridge".'),
+    type: z.enum(['custom', 'builtin']).optional().describe('"custom": user-defined networks; "builtin": bridge, host, none.'),
+    dangling: z.boolean().optional().describe('true: only networks no container uses.'),
+    limit: limitInput.optional(),
+  }).strict(),
+  outputSchema: z.object({ networks: z.array(networkSummary), ...listMeta }),
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+  async handler(args, ctx) {
+    const filters = dockerFilters({ name: args.name, label: args.label, driver: args.driver, type: args.type, dangling: args.dangling });
+    const raw = await ctx.docker.listNetworks({ filters, abortSignal: ctx.signal } as Dockerode.NetworkListOptions);
+    const all = raw.map(summarize).sort((a, b) => a.name.localeCompare(b.name));
+    const list = applyLimit(all, args.limit, ctx);
+    const rows = list.items.map((n) => [shortId(n.id), n.name, n.driver, n.internal ? 'yes' : 'no', n.subnets.join(','), formatLabels(n.labels)]);
+    const text = list.items.length
+      ? textTable(['ID', 'NAME', 'DRIVER', 'INTERNAL', 'SUBNETS', 'LABELS'], rows) + listNotice(list, 'networks')
+      : 'No networks match.';
+    return { structured: { networks: list.items, total: list.total, truncated: list.truncated }, text };
+  },
+});
+
+const networkInspect = defineTool({
+  name: 'network_inspect',
+  title: 'Inspect a network',
+  description: 'Show a network\'s driver, subnets, options, labels and the containers attached to it.',
+  family: 'networks',
+  access: 'read',
+  inputSchema: z.object({ network: networkRef }).strict(),
+  outputSchema: networkDetail,
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+  async handler(args, ctx) {
+    const info = await ctx.docker.getNetwork(args.network).inspect();
+    const structured = detail(info);
+    const attached = structured.containers.map((c) => `  ${c.name} ${c.ipv4}`).join('\n');
+    const text =
+      `Network ${structured.name} (${shortId(structured.id)}), driver ${structured.driver}, internal ${structured.internal}, ` +
+      `subnets ${structured.subnets.join(', ') || 'none'}\nLabels: ${formatLabels(structured.labels) || 'none'}\n` +
+      `Containers: ${structured.containers.length ? `\n${attached}` : 'none'}`;
+    return { structured, text };
+  },
+});
+
+const networkCreate = defineTool({
+  name: 'network_create',
+  title: 'Create a network',
+  description: 'Create a network (driver "bridge" by default), optionally internal (no outside access), attachable, with a fixed subnet.',
+  family: 'networks',
+  access: 'admin',
+  inputSchema: z.object({
+    name: networkRef.describe('Network name.'),
+    driver: z.string().min(1).max(255).regex(/^[A-Za-z0-9][A-Za-z0-9_.:/-]*$/, 'a network driver name').default('bridge')
+      .describe('Network driver (default "bridge").'),
+    internal: z.boolean().default(false).describe('Isolate the network from outside networks.'),
+    attachable: z.boolean().default(false).describe('Let standalone containers attach (swarm overlay networks).'),
+    labels: labelsInput.optional(),
+    subnet: cidr.optional().describe('Subnet in CIDR form, e.g. "10.42.0.0/24"; Docker picks one when omitted.'),
+    gateway: ipAddress.optional().describe('Gateway address inside the subnet (needs "subnet").'),
+  }).strict().refine((a) => !a.gateway || a.subnet, { message: '"gateway" needs "subnet"', path: ['gateway'] }),
+  outputSchema: networkDetail,
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+  async handler(args, ctx) {
+    const body: Record<string, unknown> = {
+      Name: args.name,
+      Driver: args.driver,
+      Internal: args.internal,
+      Attachable: args.attachable,
+      Labels: args.labels ?? {},
+      CheckDuplicate: true,
+      ...(args.subnet ? { IPAM: { Driver: 'default', Config: [{ Subnet: args.subnet, ...(args.gateway ? { Gateway: args.gateway } : {}) }] } } : {}),
+    };
+    await ctx.authorize({ kind: 'network.change', action: 'create', body });
+    const network = await ctx.docker.createNetwork({ ...body, abortSignal: ctx.signal } as Dockerode.NetworkCreateOptions);
+    const structured = detail((await network.inspect()));
+    return { structured, text: `Created network ${structured.name} (${shortId(structured.id)}, driver ${structured.driver}${structured.internal ? ', internal' : ''}).` };
+  },
+});
+
+const networkRemove = defineTool({
+  name: 'network_remove',
+  title: 'Remove a network',
+  description: 'Remove a network. Fails while containers are attached; disconnect them first.',
+  family: 'networks',
+  access: 'admin',
+  inputSchema: z.object({ network: networkRef }).strict(),
+  outputSchema: z.object({ removed: z.string() }),
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false },
+  async handler(args, ctx) {
+    await ctx.authorize({ kind: 'network.change', action: 'remove', body: { Network: args.network } });
+    await ctx.docker.getNetwork(args.network).remove({ abortSignal: ctx.signal });
+    return { structured: { removed: args.network }, text: `Removed network ${args.network}.` };
+  },
+});
+
+const networkConnect = defineTool({
+  name: 'network_connect',
+  title: 'Connect a container to a network',
+  description: 'Attach a container (running or stopped) to a network, optionally with DNS aliases and a fixed address.',
+  family: 'networks',
+  access: 'admin',
+  inputSchema: z.object({
+    network: networkRef,
+    container: containerRef,
+    aliases: z.array(z.string().min(1).max(255).regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'a DNS name')).max(20).optional()
+      .describe('Extra DNS names for the container on this network.'),
+    ipv4Address: z.string().refine((v) => isIP(v) === 4, 'an IPv4 address').optional()
+      .describe('Fixed IPv4 address (the network needs a user-set subnet).'),
+  }).strict(),
+  outputSchema: z.object({ network: z.string(), container: z.string(), aliases: z.array(z.string()) }),
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+  async handler(args, ctx) {
+    const endpoint: Record<string, unknown> = {
+      ...(args.aliases?.length ? { Aliases: args.aliases } : {}),
+      ...(args.ipv4Address ? { IPAMConfig: { IPv4Address: args.ipv4Address } } : {}),
+    };
+    const body: Record<string, unknown> = { Container: args.container, EndpointConfig: endpoint };
+    await ctx.authorize({ kind: 'network.change', action: 'connect', body: { Network: args.network, ...body } });
+    await ctx.docker.getNetwork(args.network).connect({ ...body, abortSignal: ctx.signal } as Dockerode.NetworkConnectOptions);
+    return {
+      structured: { network: args.network, container: args.container, aliases: args.aliases ?? [] },
+      text: `Connected ${args.container} to ${args.network}${args.aliases?.length ? ` as ${args.aliases.join(', ')}` : ''}.`,
+    };
+  },
+});
+
+const networkDisconnect = defineTool({
+  name: 'network_disconnect',
+  title: 'Disconnect a container from a network',
+  description: 'Detach a container from a network.',
+  family: 'networks',
+  access: 'admin',
+  inputSchema: z.object({
+    network: networkRef,
+    container: containerRef,
+    force: z.boolean().default(false).describe('Disconnect even if the container is not in a state to be cleanly detached.'),
+  }).strict(),
+  outputSchema: z.object({ network: z.string(), container: z.string() }),
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+  async handler(args, ctx) {
+    const body = { Container: args.container, Force: args.force };
+    await ctx.authorize({ kind: 'network.change', action: 'disconnect', body: { Network: args.network, ...body } });
+    await ctx.docker.getNetwork(args.network).disconnect({ ...body, abortSignal: ctx.signal });
+    return { structured: { network: args.network, container: args.container }, text: `Disconnected ${args.container} from ${args.network}.` };
+  },
+});
+
+const networkPrune = defineTool({
+  name: 'network_prune',
+  title: 'Prune unused networks',
+  description: 'Remove user-defined networks no container uses, narrowed by labels or age.',
+  family: 'networks',
+  access: 'admin',
+  inputSchema: z.object({
+    label: labelFilterInput.optional(),
+    until: z.string().regex(/^(\d+[smh]|\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?|\d+)$/, 'a duration like "24h" or a timestamp')
+      .optional().describe('Only networks created before this: a duration ("24h") or a timestamp.'),
+  }).strict(),
+  outputSchema: z.object({ deleted: z.array(z.string()) }),
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+  async handler(args, ctx) {
+    const filters = dockerFilters({ label: args.label, until: args.until });
+    await ctx.authorize({ kind: 'network.change', action: 'prune', body: { filters } });
+    const raw = (await ctx.docker.pruneNetworks({ filters, abortSignal: ctx.signal })) as { NetworksDeleted?: string[] | null };
+    const deleted = raw.NetworksDeleted ?? [];
+    return {
+      structured: { deleted },
+      text: deleted.length ? `Pruned ${deleted.length} network(s): ${deleted.join(', ')}.` : 'No unused networks matched; nothing pruned.',
+    };
+  },
+});
+
+export const networkTools: ToolDefinition[] = [
+  networkList, networkInspect, networkCreate, networkRemove, networkConnect, networkDisconnect, networkPrune,
+];

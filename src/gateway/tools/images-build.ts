@@ -1,0 +1,100 @@
+// image_build: a Dockerfile plus a few small files, packed into a tar in memory and sent to the
+// classic builder. No host paths are ever read, so a remote caller cannot pull host files into
+// an image. Base images are authorized as pulls, tags as builds.
+import type Dockerode from 'dockerode';
+import { z } from 'zod';
+import { defineTool, ToolError } from './define.js';
+import { baseImages, buildContextTar, contextFileInput, CONTEXT_LIMITS, DOCKERFILE_NAME } from './images-build-context.js';
+import { normalizeReference, referenceInput } from './images-reference.js';
+import { dockerErrorMessage } from '../docker/errors.js';
+import { followProgress } from '../docker/progress.js';
+import { labelsInput, shortId } from './object-helpers.js';
+import { truncationNotice } from './output.js';
+
+const buildArgName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'build arg names are identifiers');
+
+export const imageBuild = defineTool({
+  name: 'image_build',
+  title: 'Build an image',
+  description:
+    'Build an image from Dockerfile text and optional small context files (no host paths). ' +
+    `Context: at most ${CONTEXT_LIMITS.files} files, ${CONTEXT_LIMITS.totalBytes / 1024} KiB in total. ` +
+    'Reports step progress; build output is returned (tail kept when capped).',
+  family: 'images',
+  access: 'admin',
+  longRunning: true,
+  inputSchema: z.object({
+    dockerfile: z.string().min(1).max(CONTEXT_LIMITS.dockerfileBytes).describe('The Dockerfile text.'),
+    files: z.array(contextFileInput).max(CONTEXT_LIMITS.files).default([])
+      .describe('Files for COPY/ADD, placed at their relative paths in the build context.'),
+    tags: z.array(referenceInput).max(10).default([]).describe('Names for the built image, e.g. ["team/app:1.2", "team/app:latest"].'),
+    buildArgs: z.record(buildArgName, z.string().max(4096)).default({}).describe('Values for ARG instructions, as {"NAME": "value"}.'),
+    labels: labelsInput.optional(),
+    target: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'a stage name').optional()
+      .describe('Build only up to this stage of a multi-stage Dockerfile.'),
+    noCache: z.boolean().default(false).describe('Do not use cached layers.'),
+    pull: z.boolean().default(false).describe('Always try to pull newer versions of the base images.'),
+    network: z.enum(['default', 'none']).default('default')
+      .describe('Network for RUN steps: the daemon default, or "none" for builds that need no network.'),
+  }).strict(),
+  outputSchema: z.object({
+    imageId: z.string().describe('Id of the built image.'),
+    tags: z.array(z.string()).describe('Fully qualified tags applied.'),
+    baseImages: z.array(z.string()).describe('External images the Dockerfile builds on.'),
+    steps: z.number().int().describe('Dockerfile steps run.'),
+    output: z.string().describe('Build output (the tail when capped).'),
+    outputTruncated: z.boolean(),
+  }),
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+  async handler(args, ctx) {
+    const tags = args.tags.map((tag) => normalizeReference(tag));
+    const bases = baseImages(args.dockerfile, args.buildArgs);
+    for (const image of bases) await ctx.authorize({ kind: 'image.use', image, action: 'pull' });
+    // An untagged build still creates an image; the policy sees it under a fixed placeholder.
+    for (const image of tags.length ? tags : ['<untagged>']) await ctx.authorize({ kind: 'image.use', image, action: 'build' });
+    const context = await buildContextTar(args.dockerfile, args.files);
+
+    const options: Dockerode.ImageBuildOptions = {
+      dockerfile: DOCKERFILE_NAME,
+      t: tags as unknown as string,
+      buildargs: args.buildArgs,
+      labels: args.labels ?? {},
+      nocache: args.noCache,
+      pull: args.pull,
+      rm: true,
+      forcerm: true,
+      version: '1',
+      abortSignal: ctx.signal,
+    };
+    if (args.target) options.target = args.target;
+    if (args.network === 'none') options.networkmode = 'none';
+
+    let outcome;
+    try {
+      // docker-modem sends a Buffer as-is with a Content-Length; the typings only list streams.
+      const stream = await ctx.docker.buildImage(context as unknown as NodeJS.ReadableStream, options);
+      outcome = await followProgress(stream, {
+        kind: 'build', signal: ctx.signal, progress: ctx.progress, maxOutputBytes: ctx.limits.maxOutputBytes,
+      });
+    } catch (error) {
+      if (error instanceof ToolError) throw error;
+      if (ctx.signal.aborted) throw new ToolError('Build cancelled; the Docker request was aborted.');
+      throw new ToolError(`Build failed: ${dockerErrorMessage(error)}`, 'Fix the Dockerfile and build again.');
+    }
+    const imageId = outcome.imageId ?? /Successfully built ([0-9a-f]+)/.exec(outcome.output.text)?.[1];
+    if (!imageId) {
+      throw new ToolError(`Build finished without an image id: ${outcome.lastStatus || 'no output'}`);
+    }
+    const steps = [...outcome.output.text.matchAll(/^Step \d+\/(\d+) :/gm)].at(-1)?.[1];
+    const text =
+      `${truncationNotice(outcome.output, 'build output')}${outcome.output.text}\n\n` +
+      `Built ${shortId(imageId)}${tags.length ? ` as ${tags.join(', ')}` : ' (untagged)'}.`;
+    return {
+      structured: {
+        imageId, tags, baseImages: bases, steps: steps ? Number(steps) : 0,
+        output: outcome.output.text, outputTruncated: outcome.output.truncated,
+      },
+      text,
+    };
+  },
+});
