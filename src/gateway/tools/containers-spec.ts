@@ -11,7 +11,7 @@ const envKey = z.string().min(1).max(256).regex(/^[^=\0]+$/, 'no "=" or NUL in n
 const port = z.number().int().min(1).max(65535);
 const absolutePath = z.string().min(1).max(4096).regex(/^\//, 'an absolute path');
 const namespaceMode = (what: string) =>
-  z.string().max(256).regex(/^(host|private|shareable|none|container:[a-zA-Z0-9][a-zA-Z0-9_.-]*)?$/).describe(
+  z.string().max(256).regex(/^(host|private|shareable|none|container:[a-zA-Z0-9][a-zA-Z0-9_.-]*)?$/).optional().describe(
     `${what} namespace mode: "host" shares the host's (dangerous), "container:<name>" joins another container's.`,
   );
 
@@ -90,8 +90,8 @@ export const createFields = {
     .describe('Host devices to expose (dangerous).'),
   security_opt: z.array(z.string().max(1024)).max(32).optional().describe('Security options, e.g. ["no-new-privileges"].'),
   sysctls: z.record(z.string().max(256).regex(/^[a-z0-9_.]+$/), z.string().max(1024)).optional().describe('Namespaced kernel parameters.'),
-  pid_mode: namespaceMode('PID').optional(),
-  ipc_mode: namespaceMode('IPC').optional(),
+  pid_mode: namespaceMode('PID'),
+  ipc_mode: namespaceMode('IPC'),
   uts_mode: z.enum(['host']).optional().describe('UTS namespace: "host" shares the host\'s hostname (dangerous).'),
   userns_mode: z.enum(['host']).optional().describe('User namespace: "host" disables user-namespace remapping.'),
   cgroupns_mode: z.enum(['private', 'host']).optional().describe('Cgroup namespace mode.'),
