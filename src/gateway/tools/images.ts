@@ -50,9 +50,9 @@ const imageList = defineTool({
       size: i.Size,
       labels: i.Labels ?? {},
     }));
-    const rows = images.map((i) => [shortId(i.id), i.tags.join(',') || '<none>', i.created.slice(0, 19), formatBytes(i.size)]);
+    const rows = images.map((i) => [shortId(i.id), i.created.slice(0, 19), formatBytes(i.size), i.tags.join(', ') || '<none>']);
     const text = images.length
-      ? textTable(['ID', 'TAGS', 'CREATED', 'SIZE'], rows) + listNotice(list, 'images')
+      ? textTable(['ID', 'CREATED', 'SIZE', 'TAGS'], rows) + listNotice(list, 'images')
       : 'No images match.';
     return { structured: { images, total: list.total, truncated: list.truncated }, text };
   },

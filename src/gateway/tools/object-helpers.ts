@@ -54,9 +54,12 @@ export function isoDate(value: string | number | undefined): string {
   return Number.isNaN(date.getTime()) ? String(value) : date.toISOString();
 }
 
-/** A plain-text table: columns padded to their widest cell, cells cut at 60 characters. */
+/**
+ * A plain-text table: columns padded to their widest cell. Cells are cut at 60 characters except
+ * in the last column, which is where callers put the field people search for (tags, labels).
+ */
 export function textTable(headers: string[], rows: string[][]): string {
-  const cut = (cell: string): string => (cell.length > 60 ? `${cell.slice(0, 57)}...` : cell);
+  const cut = (cell: string, i: number): string => (i < headers.length - 1 && cell.length > 60 ? `${cell.slice(0, 57)}...` : cell);
   const all = [headers, ...rows.map((row) => row.map(cut))];
   const widths = headers.map((_, i) => Math.max(...all.map((row) => (row[i] ?? '').length)));
   return all.map((row) => row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n');
