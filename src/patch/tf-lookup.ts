@@ -1,0 +1,127 @@
+// Finds the DNS services list and, where it is cheap and certain, the value of a variable, so the
+// patcher can write hostnames in the repo's own style without guessing wrongly.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Node } from 'web-tree-sitter';
+import { parseHcl } from '../templates/hcl-parse.js';
+import {
+  attributeName,
+  attributeValue,
+  blockBody,
+  blockLabels,
+  blockType,
+  bodyAttributes,
+  findAttribute,
+  isTuple,
+  namedChildren,
+  staticString,
+  tupleElements,
+  unwrap,
+} from './hcl-nodes.js';
+import { moduleCallsOf, topBlocks, type RepoScan, type TfFile } from './repo-scan.js';
+
+export interface ServicesList {
+  file: TfFile;
+  attribute: Node;
+  tuple: Node;
+  where: string;
+}
+
+function allAttributes(node: Node, out: Node[] = []): Node[] {
+  for (const c of namedChildren(node)) {
+    if (c.type === 'attribute') out.push(c);
+    if (c.type === 'body' || c.type === 'block') allAttributes(c, out);
+  }
+  return out;
+}
+
+function literalList(attr: Node): Node | undefined {
+  const tuple = unwrap(attributeValue(attr));
+  if (!isTuple(tuple)) return undefined;
+  return tupleElements(tuple).every((e) => staticString(e) !== null) ? tuple : undefined;
+}
+
+function inVariableBlock(attr: Node): boolean {
+  for (let p = attr.parent; p; p = p.parent) if (p.type === 'block' && blockType(p) === 'variable') return true;
+  return false;
+}
+
+/**
+ * The `services = [ … ]` list of string literals that feeds the tunnel's DNS records, by
+ * precedence: an argument of the module call, then the tunnel module's own files, then its
+ * `variable "services"` default, then anywhere else in the repo. Several in the winning tier is
+ * ambiguous and refused.
+ */
+export function findServicesLists(scan: RepoScan, tunnelDir: string): { tier: ServicesList[]; tierName: string } {
+  const tiers: [string, ServicesList[]][] = [
+    ['module call argument', []],
+    ['tunnel module', []],
+    ['variable default', []],
+    ['elsewhere in the repo', []],
+  ];
+  // Nodes are fresh wrapper objects on every access: key them by file and position.
+  const calls = new Set(moduleCallsOf(scan, tunnelDir).map((c) => `${c.file.path}:${c.block.startIndex}`));
+  for (const file of scan.files) {
+    for (const attr of allAttributes(file.root)) {
+      const name = attributeName(attr);
+      const block = attr.parent?.parent;
+      if (name === 'default' && block && blockType(block) === 'variable' && blockLabels(block)[0] === 'services') {
+        const tuple = literalList(attr);
+        if (tuple && file.dir === tunnelDir) tiers[2]![1].push({ file, attribute: attr, tuple, where: 'variable "services" default' });
+        continue;
+      }
+      if (name !== 'services' || inVariableBlock(attr)) continue;
+      const tuple = literalList(attr);
+      if (!tuple) continue;
+      const entry = { file, attribute: attr, tuple, where: `${file.relPath}:${attr.startPosition.row + 1}` };
+      if (block && calls.has(`${file.path}:${block.startIndex}`)) tiers[0]![1].push(entry);
+      else if (file.dir === tunnelDir) tiers[1]![1].push(entry);
+      else tiers[3]![1].push(entry);
+    }
+  }
+  const found = tiers.find(([, list]) => list.length > 0);
+  return found ? { tierName: found[0], tier: found[1] } : { tierName: 'none', tier: [] };
+}
+
+/** A literal assignment in the directory's terraform.tfvars or *.auto.tfvars (what terraform loads). */
+async function tfvarsValue(dir: string, name: string): Promise<string | null> {
+  const names = readdirSync(dir).filter((n) => n === 'terraform.tfvars' || n.endsWith('.auto.tfvars'));
+  for (const file of names.sort()) {
+    const parsed = await parseHcl(readFileSync(join(dir, file), 'utf8'));
+    const body = namedChildren(parsed.root).find((c) => c.type === 'body');
+    const attr = bodyAttributes(body).find((a) => attributeName(a) === name);
+    const literal = attr ? staticString(attributeValue(attr)) : null;
+    if (literal !== null) return literal;
+  }
+  return null;
+}
+
+function variableDefault(scan: RepoScan, dir: string, name: string): string | null {
+  for (const file of scan.files.filter((f) => f.dir === dir)) {
+    for (const block of topBlocks(file, 'variable')) {
+      if (blockLabels(block)[0] !== name) continue;
+      const attr = findAttribute(blockBody(block), 'default');
+      return attr ? staticString(attributeValue(attr)) : null;
+    }
+  }
+  return null;
+}
+
+/**
+ * The value of `var.<name>` as seen by the module in `dir`: a literal module-call argument, or
+ * one hop through `var.<x>` to the caller's tfvars or default. null when not certain.
+ */
+export async function resolveVariable(scan: RepoScan, dir: string, name: string, depth = 0): Promise<string | null> {
+  const calls = moduleCallsOf(scan, dir);
+  if (calls.length > 1) return null;
+  const call = calls[0];
+  if (call) {
+    const arg = findAttribute(blockBody(call.block), name);
+    if (!arg) return variableDefault(scan, dir, name);
+    const literal = staticString(attributeValue(arg));
+    if (literal !== null) return literal;
+    const ref = /^var\.([A-Za-z_][\w-]*)$/.exec(unwrap(attributeValue(arg))?.text ?? '');
+    return ref && depth < 3 ? resolveVariable(scan, call.file.dir, ref[1]!, depth + 1) : null;
+  }
+  return (await tfvarsValue(dir, name)) ?? variableDefault(scan, dir, name);
+}
