@@ -1,7 +1,109 @@
-// Entry for `docker-mcp serve` (filled in by the gateway core work).
-import { resolveGatewayConfig } from './config.js';
+// Entry for `docker-mcp serve`: resolve settings, start the listeners, log where they are, and on
+// SIGTERM/SIGINT close everything and return (src/cli/main.ts then exits 0). Bad settings throw a
+// UsageError before anything starts (exit 2); a port in use is a CliError (exit 1).
+import type { Logger } from 'pino';
+import { CliError, ExitCode } from '../cli/errors.js';
+import { resolveGatewayConfig, type GatewayConfig } from './config.js';
+import { createGatewayCore, type GatewayOptions } from './core.js';
+import { createLogger } from './observability/log.js';
+import { startMetricsServer, type MetricsServer } from './observability/metrics.js';
+import { startHttpGateway, type HttpGateway } from './transports/http.js';
+import { serveStdio } from './transports/stdio.js';
+
+export interface RunningGateway {
+  http?: HttpGateway;
+  metrics?: MetricsServer;
+  log: Logger;
+  /** Resolves once the gateway has stopped serving. */
+  done: Promise<void>;
+  stop(): Promise<void>;
+}
+
+function listenError(error: unknown, what: string, host: string, port: number): CliError {
+  const code = (error as { code?: string }).code;
+  if (code === 'EADDRINUSE') return new CliError(`${what} port ${port} on ${host} is already in use; pick another with the matching --*port flag.`);
+  if (code === 'EACCES') return new CliError(`Not allowed to listen on ${host}:${port} (${what}); use a port above 1023 or grant the capability.`);
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return new CliError(`Cannot bind ${what} to ${host}: no such local address.`);
+  return new CliError(`Cannot listen on ${host}:${port} (${what}): ${(error as Error).message}`);
+}
+
+/** Starts a gateway in this process (also used by tests and the benchmark). */
+export async function startGateway(config: GatewayConfig, extra: Omit<GatewayOptions, 'config'> = {}): Promise<RunningGateway> {
+  const log = extra.log ?? createLogger({ level: config.log_level, fd: config.stdio ? 2 : 1 });
+  const core = createGatewayCore({ ...extra, config, log });
+
+  if (config.stdio) {
+    const stdio = await serveStdio(core);
+    log.info({ docker: core.endpoint, version: core.version }, 'docker-mcp serving MCP on stdio');
+    const stop = async (): Promise<void> => {
+      core.shutdown.abort();
+      await stdio.stop();
+    };
+    return { log, done: stdio.closed, stop };
+  }
+
+  let http: HttpGateway;
+  try {
+    http = await startHttpGateway(core);
+  } catch (error) {
+    throw listenError(error, 'HTTP', config.host, config.port);
+  }
+  let metrics: MetricsServer | undefined;
+  if (config.enable_metrics) {
+    const metricsHost = config.metrics_host ?? config.host;
+    try {
+      metrics = await startMetricsServer(core.metrics, metricsHost, config.metrics_port);
+    } catch (error) {
+      await http.close();
+      throw listenError(error, 'metrics', metricsHost, config.metrics_port);
+    }
+  }
+  log.info(
+    {
+      mcp: `${http.url}/mcp`,
+      ws: `${http.url.replace(/^http/, 'ws')}/ws`,
+      legacy: `${http.url}/mcp/call`,
+      metrics: metrics ? `http://${config.metrics_host ?? config.host}:${metrics.port}/metrics` : 'disabled',
+      docker: core.endpoint,
+      stateless: config.stateless,
+      version: core.version,
+    },
+    `docker-mcp listening on ${http.url} (MCP at /mcp, WebSocket at /ws)`,
+  );
+  let resolveDone!: () => void;
+  const done = new Promise<void>((resolve) => (resolveDone = resolve));
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      core.shutdown.abort();
+      await Promise.allSettled([http.close(), metrics?.close()]);
+      resolveDone();
+    })();
+    return stopping;
+  };
+  return { http, metrics, log, done, stop };
+}
 
 export async function runServe(flags: Record<string, unknown>): Promise<void> {
-  resolveGatewayConfig({ flags });
-  await Promise.reject(new Error('serve: not implemented yet'));
+  const { config } = resolveGatewayConfig({ flags });
+  const gateway = await startGateway(config);
+  const { log } = gateway;
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (signalled) return;
+    signalled = true;
+    log.info({ signal }, 'shutting down');
+    // A stuck close must not keep the pod in Terminating forever.
+    setTimeout(() => {
+      log.error('shutdown took longer than 10 s; exiting anyway');
+      process.exit(ExitCode.failure);
+    }, 10_000).unref();
+    void gateway.stop();
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  await gateway.done;
+  process.off('SIGTERM', onSignal);
+  process.off('SIGINT', onSignal);
+  log.info('stopped');
 }

@@ -1,0 +1,80 @@
+// Everything one gateway process shares across transports and sessions: the Docker client, the tool
+// registry, security hooks (allow-all unless given), logging, metrics and health. Built once in
+// main.ts (or by tests/bench); createMcpServer() and the transports only read from it.
+import type Dockerode from 'dockerode';
+import type { Logger } from 'pino';
+import { packageVersion } from '../cli/program.js';
+import type { GatewayConfig } from './config.js';
+import { connectDocker } from './docker/client.js';
+import { createHealthChecker, type HealthChecker } from './observability/health.js';
+import { silentLogger } from './observability/log.js';
+import { createMetrics, type Metrics } from './observability/metrics.js';
+import { allowAllAuthenticator, allowAllPolicy, type Authenticator, type OperationPolicy } from './security.js';
+import type { ToolDefinition } from './tools/define.js';
+import { allTools } from './tools/index.js';
+import { createToolRegistry, type ToolRegistry } from './tools/registry.js';
+import { defaultRequestGuard, type RequestGuard } from './transports/request-guard.js';
+
+export interface GatewayOptions {
+  config: GatewayConfig;
+  log?: Logger;
+  metrics?: Metrics;
+  /** Per-request authentication for HTTP and WebSocket. Default: everyone is `local` (loopback use only). */
+  authenticator?: Authenticator;
+  /** Tool visibility, per-call checks and per-operation authorization. Default: allow all. */
+  policy?: OperationPolicy;
+  /** Origin/Host checks for browsers and DNS rebinding. Default: see request-guard.ts. */
+  guard?: RequestGuard;
+  tools?: readonly ToolDefinition[];
+}
+
+export interface GatewayCore {
+  config: GatewayConfig;
+  version: string;
+  docker: Dockerode;
+  endpoint: string;
+  log: Logger;
+  metrics: Metrics;
+  authenticator: Authenticator;
+  policy: OperationPolicy;
+  guard: RequestGuard;
+  registry: ToolRegistry;
+  health: HealthChecker;
+  /** Aborted once at shutdown: running calls and event watches end. */
+  shutdown: AbortController;
+}
+
+export function createGatewayCore(options: GatewayOptions): GatewayCore {
+  const { config } = options;
+  const { docker, endpoint } = connectDocker(config);
+  const log = options.log ?? silentLogger();
+  const metrics = options.metrics ?? createMetrics();
+  const policy = options.policy ?? allowAllPolicy;
+  const shutdown = new AbortController();
+  const registry = createToolRegistry({
+    tools: options.tools ?? allTools,
+    docker,
+    endpoint,
+    policy,
+    log,
+    metrics,
+    limits: { maxOutputBytes: config.max_output_bytes, defaultListLimit: config.default_list_limit },
+    timeoutMs: config.docker_timeout * 1000,
+    longTimeoutMs: config.long_call_timeout_seconds * 1000,
+    shutdownSignal: shutdown.signal,
+  });
+  return {
+    config,
+    version: packageVersion(),
+    docker,
+    endpoint,
+    log,
+    metrics,
+    authenticator: options.authenticator ?? allowAllAuthenticator,
+    policy,
+    guard: options.guard ?? defaultRequestGuard(config),
+    registry,
+    health: createHealthChecker(docker, endpoint, config.ready_timeout_seconds * 1000),
+    shutdown,
+  };
+}

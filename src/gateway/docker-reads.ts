@@ -1,0 +1,75 @@
+// Read-only Docker lookups shared by resources, prompts and completion (tools have their own
+// handlers). Outputs are capped like tool outputs.
+import type Dockerode from 'dockerode';
+import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import type { GatewayCore } from './core.js';
+import { toToolError } from './docker/errors.js';
+import type { Identity } from './security.js';
+import type { ToolAccess } from './tools/define.js';
+import { capText, truncationNotice } from './tools/output.js';
+
+/** Splits Docker's multiplexed stdout/stderr frames (8-byte headers) back into text. */
+export function demuxLogs(buffer: Buffer): string {
+  const parts: string[] = [];
+  let offset = 0;
+  while (offset + 8 <= buffer.length) {
+    const kind = buffer[offset];
+    const size = buffer.readUInt32BE(offset + 4);
+    if ((kind !== 0 && kind !== 1 && kind !== 2) || offset + 8 + size > buffer.length) {
+      // Not multiplexed after all (a TTY container): return the raw text.
+      return buffer.toString('utf8');
+    }
+    parts.push(buffer.subarray(offset + 8, offset + 8 + size).toString('utf8'));
+    offset += 8 + size;
+  }
+  return offset === 0 && buffer.length > 0 ? buffer.toString('utf8') : parts.join('');
+}
+
+export async function containerLogs(core: GatewayCore, id: string, tail = 200): Promise<string> {
+  const container = core.docker.getContainer(id);
+  const info = (await container.inspect()) as { Config?: { Tty?: boolean } };
+  const raw = await container.logs({ stdout: true, stderr: true, tail, timestamps: true, follow: false });
+  const text = info.Config?.Tty ? raw.toString('utf8') : demuxLogs(raw);
+  const capped = capText(text, core.config.max_output_bytes);
+  return truncationNotice(capped, 'the log') + capped.text;
+}
+
+export async function containerInspect(core: GatewayCore, id: string): Promise<Record<string, unknown>> {
+  return (await core.docker.getContainer(id).inspect()) as unknown as Record<string, unknown>;
+}
+
+export async function containerStats(core: GatewayCore, id: string): Promise<Record<string, unknown>> {
+  return (await core.docker.getContainer(id).stats({ stream: false })) as unknown as Record<string, unknown>;
+}
+
+/** Container names (without the leading "/") and short ids starting with `prefix`. */
+export async function completeContainer(docker: Dockerode, prefix: string): Promise<string[]> {
+  const list = await docker.listContainers({ all: true });
+  const values = new Set<string>();
+  for (const c of list) {
+    for (const name of c.Names ?? []) values.add(name.replace(/^\//, ''));
+    values.add(c.Id.slice(0, 12));
+  }
+  return [...values].filter((v) => v.startsWith(prefix)).sort();
+}
+
+/** Docker failures while serving resources/prompts become JSON-RPC errors a client can show. */
+export function asMcpError(core: GatewayCore, error: unknown, what: string): McpError {
+  if (error instanceof McpError) return error;
+  const status = (error as { statusCode?: number }).statusCode;
+  const mapped = toToolError(error, core.endpoint);
+  if (status === 404) return new McpError(-32002, `${what} not found: ${mapped.message}`);
+  return new McpError(ErrorCode.InternalError, `${what}: ${mapped.message}`);
+}
+
+/**
+ * Resources and prompts expose the same data as certain tools, so they obey the same policy: the
+ * identity must be allowed to call the equivalent tool (or, if that tool is not installed, hold
+ * the scope it would need).
+ */
+export function assertMayRead(core: GatewayCore, identity: Identity, toolName: string, access: ToolAccess): void {
+  const installed = core.registry.tools.some((t) => t.name === toolName);
+  const tool = core.registry.get(identity, toolName);
+  const allowed = installed ? !!tool && core.policy.checkCall(identity, tool).allowed : identity.scopes.has(access);
+  if (!allowed) throw new McpError(ErrorCode.InvalidParams, `Not allowed: reading this needs access to ${toolName}.`);
+}

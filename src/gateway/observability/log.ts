@@ -1,0 +1,32 @@
+// pino JSON logs. Under --stdio stdout carries the MCP stream, so logs must go to stderr there.
+import pino, { type Logger } from 'pino';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface LogOptions {
+  level: LogLevel;
+  /** 1 = stdout (default), 2 = stderr (required under --stdio). */
+  fd?: 1 | 2;
+}
+
+export function createLogger(options: LogOptions): Logger {
+  return pino(
+    {
+      level: options.level,
+      base: { service: 'docker-mcp' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      // Tokens and registry credentials must never reach a log line, even by accident.
+      redact: {
+        paths: ['req.headers.authorization', 'headers.authorization', '*.password', '*.auth', '*.token'],
+        censor: '<redacted>',
+      },
+    },
+    // Synchronous writes: a crash or a quick SIGTERM must not lose the last lines.
+    pino.destination({ dest: options.fd ?? 1, sync: true }),
+  );
+}
+
+/** A logger that drops everything (tests, library use). */
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}

@@ -1,0 +1,102 @@
+// Prometheus metrics with a private registry, so several gateways in one process (tests, bench)
+// never collide on the global default registry.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export type CallOutcome = 'ok' | 'tool_error' | 'invalid_args' | 'denied' | 'cancelled' | 'timeout' | 'internal';
+
+export interface Metrics {
+  registry: Registry;
+  httpRequests: Counter<'method' | 'route' | 'status'>;
+  toolCalls: Counter<'tool' | 'outcome' | 'transport'>;
+  toolDuration: Histogram<'tool' | 'outcome'>;
+  dockerErrors: Counter<'kind'>;
+  openSessions: Gauge<'transport'>;
+  wsConnections: Gauge;
+}
+
+export function createMetrics(options: { processMetrics?: boolean } = {}): Metrics {
+  const registry = new Registry();
+  if (options.processMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'docker_mcp_' });
+  return {
+    registry,
+    httpRequests: new Counter({
+      name: 'docker_mcp_http_requests_total',
+      help: 'HTTP requests by method, route and status code.',
+      labelNames: ['method', 'route', 'status'],
+      registers: [registry],
+    }),
+    toolCalls: new Counter({
+      name: 'docker_mcp_tool_calls_total',
+      help: 'Tool calls by tool, outcome and transport.',
+      labelNames: ['tool', 'outcome', 'transport'],
+      registers: [registry],
+    }),
+    toolDuration: new Histogram({
+      name: 'docker_mcp_tool_call_duration_seconds',
+      help: 'Tool call duration in seconds, from validation to result.',
+      labelNames: ['tool', 'outcome'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+      registers: [registry],
+    }),
+    dockerErrors: new Counter({
+      name: 'docker_mcp_docker_errors_total',
+      help: 'Errors returned by the Docker Engine or its socket, by kind (unreachable or HTTP status).',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
+    openSessions: new Gauge({
+      name: 'docker_mcp_open_sessions',
+      help: 'Open MCP sessions by transport.',
+      labelNames: ['transport'],
+      registers: [registry],
+    }),
+    wsConnections: new Gauge({
+      name: 'docker_mcp_websocket_connections',
+      help: 'Open WebSocket connections.',
+      registers: [registry],
+    }),
+  };
+}
+
+export interface MetricsServer {
+  server: Server;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** `/metrics` on its own listener: scrapers reach it inside the cluster, the tunnel never does. */
+export async function startMetricsServer(metrics: Metrics, host: string, port: number): Promise<MetricsServer> {
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path !== '/metrics') {
+      res.writeHead(404, { 'Content-Type': 'application/json' }).end(
+        JSON.stringify({ error: { code: 'not_found', message: 'Only /metrics is served on this port.' } }),
+      );
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'application/json' }).end(
+        JSON.stringify({ error: { code: 'method_not_allowed', message: 'Use GET /metrics.' } }),
+      );
+      return;
+    }
+    metrics.registry.metrics().then(
+      (text) => res.writeHead(200, { 'Content-Type': metrics.registry.contentType }).end(req.method === 'HEAD' ? undefined : text),
+      (error: unknown) => res.writeHead(500, { 'Content-Type': 'text/plain' }).end(String(error)),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return {
+    server,
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,137 @@
+// Prompts people actually reach for: diagnose a failing container, reclaim disk space, review a
+// container's security posture. Each embeds live data (as resources) so the model starts from facts.
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import {
+  ErrorCode,
+  GetPromptRequestSchema,
+  ListPromptsRequestSchema,
+  McpError,
+  type GetPromptResult,
+  type Prompt,
+} from '@modelcontextprotocol/sdk/types.js';
+import type { GatewayCore } from './core.js';
+import { engineCall } from './docker/engine-calls.js';
+import { asMcpError, assertMayRead, containerInspect, containerLogs } from './docker-reads.js';
+import { fromAuthInfo } from './request-context.js';
+import type { Identity } from './security.js';
+import type { McpServerOptions } from './server.js';
+
+const prompts: Prompt[] = [
+  {
+    name: 'diagnose_container',
+    title: 'Diagnose a failing container',
+    description: 'Find out why a container exits, restarts, is unhealthy or was OOM-killed, from its state and recent logs.',
+    arguments: [{ name: 'container', description: 'Container name or id.', required: true }],
+  },
+  {
+    name: 'reclaim_disk_space',
+    title: 'Reclaim Docker disk space',
+    description: 'Plan a safe cleanup from current disk usage: what can go, what must stay, and the exact tool calls.',
+    arguments: [{ name: 'target', description: 'Optional goal, e.g. "free 5 GB" or "only build cache".', required: false }],
+  },
+  {
+    name: 'review_container_security',
+    title: 'Review a container\'s security settings',
+    description: 'Check privileges, capabilities, host namespaces, mounts (including the Docker socket), user and resource limits.',
+    arguments: [{ name: 'container', description: 'Container name or id.', required: true }],
+  },
+];
+
+function embedded(uri: string, mimeType: string, text: string): GetPromptResult['messages'][number] {
+  return { role: 'user', content: { type: 'resource', resource: { uri, mimeType, text } } };
+}
+
+function said(text: string): GetPromptResult['messages'][number] {
+  return { role: 'user', content: { type: 'text', text } };
+}
+
+function requireArg(args: Record<string, string> | undefined, name: string): string {
+  const value = args?.[name]?.trim();
+  if (!value) throw new McpError(ErrorCode.InvalidParams, `Prompt argument "${name}" is required.`);
+  return value;
+}
+
+async function diagnose(core: GatewayCore, identity: Identity, container: string): Promise<GetPromptResult> {
+  assertMayRead(core, identity, 'container_inspect', 'read');
+  const inspect = (await containerInspect(core, container)) as { Id: string; Name?: string; State?: Record<string, unknown>; RestartCount?: number };
+  const state = { ...inspect.State, RestartCount: inspect.RestartCount };
+  const messages = [
+    said(
+      `Diagnose the container "${container}". Its state and recent logs are attached.\n` +
+        '1. From State (ExitCode, OOMKilled, Error, Health, RestartCount) say what is wrong, citing the evidence.\n' +
+        '2. From the logs find the first error, not the last symptom.\n' +
+        '3. If more is needed, use read-only tools first (container_inspect, container_logs with since/tail, container_stats, system_events filtered on this container).\n' +
+        '4. Propose a fix; ask before any state-changing call (restart, update, remove).',
+    ),
+    embedded(`docker://containers/${container}/inspect`, 'application/json', JSON.stringify(state, null, 2)),
+  ];
+  try {
+    assertMayRead(core, identity, 'container_logs', 'operate');
+    messages.push(embedded(`docker://containers/${container}/logs`, 'text/plain', await containerLogs(core, container, 100)));
+  } catch (error) {
+    if (!(error instanceof McpError)) throw error;
+    messages.push(said('(Logs are not attached: this identity may not read container logs.)'));
+  }
+  return { description: `Diagnose ${inspect.Name?.replace(/^\//, '') ?? container}`, messages };
+}
+
+async function reclaim(core: GatewayCore, identity: Identity, target: string | undefined): Promise<GetPromptResult> {
+  assertMayRead(core, identity, 'system_df', 'read');
+  const df = await engineCall<unknown>(core.docker, 'df');
+  return {
+    description: 'Reclaim Docker disk space',
+    messages: [
+      said(
+        `Plan a Docker cleanup${target ? ` with this goal: ${target}` : ''}. Current disk usage is attached (Engine /system/df).\n` +
+          '1. Summarize where the space goes: images, stopped containers, volumes, build cache.\n' +
+          '2. Order the options from safest to riskiest: build cache, dangling images, stopped containers, unused images, unused volumes.\n' +
+          '3. Volumes hold data: never prune or remove them without listing each one and getting explicit confirmation.\n' +
+          '4. Show the exact tool calls (e.g. image_prune, container_prune, volume_prune with filters) and the space each frees; run nothing until confirmed.',
+      ),
+      embedded('docker://system/df', 'application/json', JSON.stringify(df, null, 2)),
+    ],
+  };
+}
+
+async function review(core: GatewayCore, identity: Identity, container: string): Promise<GetPromptResult> {
+  assertMayRead(core, identity, 'container_inspect', 'read');
+  const inspect = (await containerInspect(core, container)) as { Config?: Record<string, unknown>; HostConfig?: Record<string, unknown>; Mounts?: unknown };
+  const relevant = { Config: { User: inspect.Config?.User, Image: inspect.Config?.Image }, HostConfig: inspect.HostConfig, Mounts: inspect.Mounts };
+  return {
+    description: `Security review of ${container}`,
+    messages: [
+      said(
+        `Review the security settings of container "${container}" (attached). Report, most severe first:\n` +
+          '- Privileged mode, added capabilities, devices, seccomp/AppArmor disabled (SecurityOpt)\n' +
+          '- Host namespaces: NetworkMode/PidMode/IpcMode/UsernsMode "host"\n' +
+          '- Bind mounts of sensitive host paths, above all the Docker socket (root-equivalent) and /, /etc, /proc\n' +
+          '- Running as root (empty User), writable root filesystem (ReadonlyRootfs), no memory/CPU/pids limits\n' +
+          'For each finding give the risk and the concrete change; do not change anything yourself.',
+      ),
+      embedded(`docker://containers/${container}/inspect`, 'application/json', JSON.stringify(relevant, null, 2)),
+    ],
+  };
+}
+
+export function installPrompts(server: Server, core: GatewayCore, options: McpServerOptions): void {
+  server.setRequestHandler(ListPromptsRequestSchema, () => Promise.resolve({ prompts }));
+  server.setRequestHandler(GetPromptRequestSchema, async (request, extra) => {
+    const identity = fromAuthInfo(extra.authInfo).identity ?? options.fallbackIdentity;
+    if (!identity) throw new McpError(ErrorCode.InternalError, 'request reached the server without an identity');
+    const { name, arguments: args } = request.params;
+    try {
+      switch (name) {
+        case 'diagnose_container':
+          return await diagnose(core, identity, requireArg(args, 'container'));
+        case 'reclaim_disk_space':
+          return await reclaim(core, identity, args?.target?.trim() || undefined);
+        case 'review_container_security':
+          return await review(core, identity, requireArg(args, 'container'));
+        default:
+          throw new McpError(ErrorCode.InvalidParams, `Unknown prompt: ${name}`);
+      }
+    } catch (error) {
+      throw asMcpError(core, error, `prompt ${name}`);
+    }
+  });
+}

@@ -1,0 +1,178 @@
+// Resources: docker://system/info|df and the templates docker://containers/{id}/logs|inspect|stats,
+// completion of {id} (and of prompt arguments) from live container names, and subscriptions that
+// turn Docker events into notifications/resources/updated.
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
+import {
+  CompleteRequestSchema,
+  ErrorCode,
+  ListResourcesRequestSchema,
+  ListResourceTemplatesRequestSchema,
+  McpError,
+  ReadResourceRequestSchema,
+  SubscribeRequestSchema,
+  UnsubscribeRequestSchema,
+} from '@modelcontextprotocol/sdk/types.js';
+import type { GatewayCore } from './core.js';
+import { engineCall, watchEvents } from './docker/engine-calls.js';
+import { asMcpError, assertMayRead, completeContainer, containerInspect, containerLogs, containerStats } from './docker-reads.js';
+import { fromAuthInfo } from './request-context.js';
+import type { Identity } from './security.js';
+import type { McpServerOptions } from './server.js';
+import type { ToolAccess } from './tools/define.js';
+
+type ContainerView = 'logs' | 'inspect' | 'stats';
+const views: Record<ContainerView, { tool: string; access: ToolAccess; mimeType: string; description: string }> = {
+  logs: { tool: 'container_logs', access: 'operate', mimeType: 'text/plain', description: 'The last 200 log lines, with timestamps.' },
+  inspect: { tool: 'container_inspect', access: 'read', mimeType: 'application/json', description: 'Full container inspect JSON.' },
+  stats: { tool: 'container_stats', access: 'read', mimeType: 'application/json', description: 'One stats sample (CPU, memory, network, block I/O).' },
+};
+
+const containerUri = /^docker:\/\/containers\/([A-Za-z0-9][A-Za-z0-9_.-]{0,127})\/(logs|inspect|stats)$/;
+
+export function parseContainerUri(uri: string): { id: string; view: ContainerView } | undefined {
+  const match = containerUri.exec(uri);
+  return match ? { id: match[1] as string, view: match[2] as ContainerView } : undefined;
+}
+
+interface Subscription {
+  uris: Set<string>;
+  stop: () => void;
+}
+
+export function installResources(server: Server, core: GatewayCore, options: McpServerOptions): { close(): void } {
+  const identityOf = (authInfo: AuthInfo | undefined): Identity => {
+    const identity = fromAuthInfo(authInfo).identity ?? options.fallbackIdentity;
+    if (!identity) throw new McpError(ErrorCode.InternalError, 'request reached the server without an identity');
+    return identity;
+  };
+  // Keyed by the container's full id, so "web" and its id share one event stream.
+  const subscriptions = new Map<string, Subscription>();
+
+  server.setRequestHandler(ListResourcesRequestSchema, () =>
+    Promise.resolve({
+      resources: [
+        { uri: 'docker://system/info', name: 'system-info', title: 'Docker system information', mimeType: 'application/json' },
+        { uri: 'docker://system/df', name: 'system-df', title: 'Docker disk usage', mimeType: 'application/json' },
+      ],
+    }),
+  );
+
+  server.setRequestHandler(ListResourceTemplatesRequestSchema, () =>
+    Promise.resolve({
+      resourceTemplates: (Object.keys(views) as ContainerView[]).map((view) => ({
+        uriTemplate: `docker://containers/{id}/${view}`,
+        name: `container-${view}`,
+        title: `Container ${view}`,
+        description: `${views[view].description} {id} is a container name or id.`,
+        mimeType: views[view].mimeType,
+      })),
+    }),
+  );
+
+  server.setRequestHandler(ReadResourceRequestSchema, async (request, extra) => {
+    const identity = identityOf(extra.authInfo);
+    const { uri } = request.params;
+    try {
+      if (uri === 'docker://system/info' || uri === 'docker://system/df') {
+        const kind = uri.endsWith('info') ? 'info' : 'df';
+        assertMayRead(core, identity, `system_${kind}`, 'read');
+        const data = await engineCall<unknown>(core.docker, kind, extra.signal);
+        return { contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(data, null, 2) }] };
+      }
+      const parsed = parseContainerUri(uri);
+      if (!parsed) throw new McpError(-32002, `Resource not found: ${uri}`);
+      const view = views[parsed.view];
+      assertMayRead(core, identity, view.tool, view.access);
+      const text =
+        parsed.view === 'logs'
+          ? await containerLogs(core, parsed.id)
+          : JSON.stringify(parsed.view === 'inspect' ? await containerInspect(core, parsed.id) : await containerStats(core, parsed.id), null, 2);
+      return { contents: [{ uri, mimeType: view.mimeType, text }] };
+    } catch (error) {
+      throw asMcpError(core, error, uri);
+    }
+  });
+
+  server.setRequestHandler(SubscribeRequestSchema, async (request, extra) => {
+    const { uri } = request.params;
+    const parsed = parseContainerUri(uri);
+    if (!parsed) throw new McpError(ErrorCode.InvalidParams, `Only container resources can be subscribed to (docker://containers/{id}/…), not ${uri}.`);
+    const view = views[parsed.view];
+    assertMayRead(core, identityOf(extra.authInfo), view.tool, view.access);
+    let fullId: string;
+    try {
+      fullId = ((await containerInspect(core, parsed.id)) as { Id: string }).Id;
+    } catch (error) {
+      throw asMcpError(core, error, uri);
+    }
+    const existing = subscriptions.get(fullId);
+    if (existing) {
+      existing.uris.add(uri);
+      return {};
+    }
+    const controller = new AbortController();
+    const onShutdown = (): void => controller.abort();
+    core.shutdown.signal.addEventListener('abort', onShutdown, { once: true });
+    const subscription: Subscription = {
+      uris: new Set([uri]),
+      stop: () => {
+        core.shutdown.signal.removeEventListener('abort', onShutdown);
+        controller.abort();
+      },
+    };
+    subscriptions.set(fullId, subscription);
+    try {
+      const watch = await watchEvents(
+        core.docker,
+        { filters: { type: ['container'], container: [fullId] }, signal: controller.signal },
+        () => {
+          for (const subscribed of subscription.uris) void server.sendResourceUpdated({ uri: subscribed }).catch(() => undefined);
+        },
+      );
+      watch.done.then(
+        () => subscriptions.get(fullId) === subscription && core.log.debug({ container: fullId }, 'event stream for subscription ended'),
+        (error: unknown) => core.log.warn({ err: error, container: fullId }, 'event stream for subscription failed'),
+      );
+    } catch (error) {
+      subscriptions.delete(fullId);
+      subscription.stop();
+      throw asMcpError(core, error, uri);
+    }
+    return {};
+  });
+
+  server.setRequestHandler(UnsubscribeRequestSchema, (request) => {
+    for (const [id, subscription] of subscriptions) {
+      subscription.uris.delete(request.params.uri);
+      if (subscription.uris.size === 0) {
+        subscriptions.delete(id);
+        subscription.stop();
+      }
+    }
+    return Promise.resolve({});
+  });
+
+  server.setRequestHandler(CompleteRequestSchema, async (request, extra) => {
+    const { ref, argument } = request.params;
+    const wantsContainer =
+      (ref.type === 'ref/resource' && argument.name === 'id' && ref.uri.startsWith('docker://containers/')) ||
+      (ref.type === 'ref/prompt' && argument.name === 'container');
+    if (!wantsContainer) return { completion: { values: [], hasMore: false } };
+    assertMayRead(core, identityOf(extra.authInfo), 'container_list', 'read');
+    try {
+      const values = await completeContainer(core.docker, argument.value);
+      // The spec caps one completion response at 100 values.
+      return { completion: { values: values.slice(0, 100), total: values.length, hasMore: values.length > 100 } };
+    } catch (error) {
+      throw asMcpError(core, error, 'container names');
+    }
+  });
+
+  return {
+    close() {
+      for (const subscription of subscriptions.values()) subscription.stop();
+      subscriptions.clear();
+    },
+  };
+}

@@ -1,0 +1,251 @@
+// One path for every tool call, whatever the transport (MCP over HTTP/WS/stdio, or the seed's
+// POST /mcp/call): lookup filtered by policy, zod validation, checkCall, the handler with a
+// cancellable context, error mapping, metrics and one log line.
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import {
+  CallToolRequestSchema,
+  ErrorCode,
+  ListToolsRequestSchema,
+  McpError,
+  type CallToolResult,
+  type Tool,
+} from '@modelcontextprotocol/sdk/types.js';
+import type Dockerode from 'dockerode';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import { isDaemonUnreachable, toToolError } from '../docker/errors.js';
+import type { CallOutcome, Metrics } from '../observability/metrics.js';
+import { fromAuthInfo } from '../request-context.js';
+import type { Identity, OperationPolicy, Transport } from '../security.js';
+import { ToolError, type ProgressUpdate, type ToolContext, type ToolDefinition, type ToolLimits } from './define.js';
+import { toolJson } from './json-schema.js';
+
+export interface RegistryDeps {
+  tools: readonly ToolDefinition[];
+  docker: Dockerode;
+  /** Named in "daemon unreachable" messages. */
+  endpoint: string;
+  policy: OperationPolicy;
+  log: Logger;
+  metrics: Metrics;
+  limits: ToolLimits;
+  /** Bound for ordinary calls (docker_timeout). */
+  timeoutMs: number;
+  /** Bound for tools marked longRunning (long_call_timeout_seconds). */
+  longTimeoutMs: number;
+  /** Aborted when the gateway shuts down: every running call ends. */
+  shutdownSignal?: AbortSignal;
+}
+
+/** Who is calling, over what, and how to reach them while the call runs. */
+export interface CallOrigin {
+  identity: Identity;
+  transport: Transport;
+  requestId: string;
+  /** Client cancel or disconnect. */
+  signal: AbortSignal;
+  /** Present only when the client asked for progress. */
+  progress?: (update: ProgressUpdate) => Promise<void>;
+}
+
+export interface CallOutput {
+  result: CallToolResult;
+  outcome: CallOutcome;
+}
+
+export interface ToolRegistry {
+  list(identity: Identity): Tool[];
+  /** Every installed tool, before policy filtering. */
+  readonly tools: readonly ToolDefinition[];
+  /** The definition by name, when this identity may see it. */
+  get(identity: Identity, name: string): ToolDefinition | undefined;
+  /** Throws McpError(InvalidParams) when the tool does not exist or is hidden from this identity. */
+  call(name: string, args: unknown, origin: CallOrigin): Promise<CallOutput>;
+  /** Wires tools/list and tools/call onto one SDK server. */
+  install(server: Server, transport: Transport, fallbackIdentity?: Identity): void;
+}
+
+function errorResult(message: string, hint?: string): CallToolResult {
+  return { isError: true, content: [{ type: 'text', text: hint ? `${message}\nHint: ${hint}` : message }] };
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => `${issue.path.length ? issue.path.join('.') : '(arguments)'}: ${issue.message}`)
+    .join('; ');
+}
+
+class Aborted extends ToolError {
+  constructor(
+    message: string,
+    readonly outcome: CallOutcome,
+    hint?: string,
+  ) {
+    super(message, hint);
+  }
+}
+
+export function createToolRegistry(deps: RegistryDeps): ToolRegistry {
+  const byName = new Map(deps.tools.map((tool) => [tool.name, tool]));
+  if (byName.size !== deps.tools.length) throw new Error('duplicate tool names in the tool list');
+
+  const visible = (identity: Identity): ToolDefinition[] => deps.policy.visibleTools(identity, deps.tools);
+
+  function lookup(identity: Identity, name: string): ToolDefinition {
+    const tool = byName.get(name);
+    // A hidden tool answers exactly like a missing one, so the list cannot be probed.
+    if (!tool || !visible(identity).includes(tool)) {
+      throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
+    }
+    return tool;
+  }
+
+  async function run(tool: ToolDefinition, args: unknown, origin: CallOrigin): Promise<CallOutput> {
+    const parsed = tool.inputSchema.safeParse(args ?? {});
+    if (!parsed.success) {
+      return {
+        outcome: 'invalid_args',
+        result: errorResult(`Invalid arguments for ${tool.name}: ${describeIssues(parsed.error)}`,
+          'Check the tool\'s inputSchema in tools/list.'),
+      };
+    }
+    const decision = deps.policy.checkCall(origin.identity, tool);
+    if (!decision.allowed) {
+      return {
+        outcome: 'denied',
+        result: errorResult(
+          `Denied: ${tool.name} is not allowed for ${origin.identity.name}${decision.rule ? ` (rule ${decision.rule})` : ''}` +
+            `${decision.reason ? `: ${decision.reason}` : '.'}`,
+          decision.howToAllow,
+        ),
+      };
+    }
+
+    const controller = new AbortController();
+    const limitMs = tool.longRunning ? deps.longTimeoutMs : deps.timeoutMs;
+    const timer = setTimeout(() => {
+      controller.abort(new Aborted(`${tool.name} timed out after ${Math.round(limitMs / 1000)} s (Docker at ${deps.endpoint}).`,
+        'timeout', tool.longRunning ? 'Narrow the request or raise long_call_timeout_seconds.' : 'Raise docker_timeout or narrow the request.'));
+    }, limitMs);
+    const onCancel = (): void => controller.abort(new Aborted('Cancelled by the client.', 'cancelled'));
+    const onShutdown = (): void => controller.abort(new Aborted('The gateway is shutting down.', 'cancelled', 'Retry shortly.'));
+    if (origin.signal.aborted) onCancel();
+    else origin.signal.addEventListener('abort', onCancel, { once: true });
+    deps.shutdownSignal?.addEventListener('abort', onShutdown, { once: true });
+
+    const ctx: ToolContext = {
+      docker: deps.docker,
+      signal: controller.signal,
+      timeoutMs: deps.timeoutMs,
+      progress: origin.progress ?? (() => Promise.resolve()),
+      log: deps.log.child({ tool: tool.name, requestId: origin.requestId }),
+      limits: deps.limits,
+      authorize: async (operation) => {
+        const verdict = await deps.policy.authorize(origin.identity, operation);
+        if (!verdict.allowed) {
+          throw new Aborted(
+            `Denied by policy${verdict.rule ? ` rule ${verdict.rule}` : ''}: ${verdict.reason ?? operation.kind}`,
+            'denied',
+            verdict.howToAllow,
+          );
+        }
+      },
+    };
+    // Handlers that ignore the signal must not keep the caller waiting past cancel or timeout.
+    const aborted = new Promise<never>((_, reject) => {
+      controller.signal.addEventListener('abort', () => reject(controller.signal.reason as Error), { once: true });
+    });
+    try {
+      const output = await Promise.race([tool.handler(parsed.data, ctx), aborted]);
+      const structured = tool.outputSchema.safeParse(output.structured);
+      if (!structured.success) {
+        deps.log.error({ tool: tool.name, issues: structured.error.issues }, 'tool output does not match its schema');
+        return { outcome: 'internal', result: errorResult(`Internal error: ${tool.name} produced output that does not match its schema.`) };
+      }
+      return {
+        outcome: 'ok',
+        result: { content: [{ type: 'text', text: output.text }], structuredContent: structured.data },
+      };
+    } catch (thrown) {
+      // After an abort, whatever the handler threw (AbortError, socket hang up) is a consequence.
+      const error: unknown = controller.signal.aborted ? controller.signal.reason : thrown;
+      if (error instanceof Aborted) return { outcome: error.outcome, result: errorResult(error.message, error.hint) };
+      if (error instanceof ToolError) return { outcome: 'tool_error', result: errorResult(error.message, error.hint) };
+      const status = (error as { statusCode?: unknown }).statusCode;
+      if (isDaemonUnreachable(error) || typeof status === 'number') {
+        deps.metrics.dockerErrors.inc({ kind: isDaemonUnreachable(error) ? 'unreachable' : String(status) });
+        const mapped = toToolError(error, deps.endpoint);
+        return { outcome: 'tool_error', result: errorResult(mapped.message, mapped.hint) };
+      }
+      deps.log.error({ err: error, tool: tool.name, requestId: origin.requestId }, 'tool handler failed');
+      const mapped = toToolError(error, deps.endpoint);
+      return { outcome: 'internal', result: errorResult(`Internal error in ${tool.name}: ${mapped.message}`) };
+    } finally {
+      clearTimeout(timer);
+      origin.signal.removeEventListener('abort', onCancel);
+      deps.shutdownSignal?.removeEventListener('abort', onShutdown);
+    }
+  }
+
+  const registry: ToolRegistry = {
+    tools: deps.tools,
+    list: (identity) => visible(identity).map(toolJson),
+    get: (identity, name) => visible(identity).find((tool) => tool.name === name),
+
+    async call(name, args, origin) {
+      const tool = lookup(origin.identity, name);
+      const started = performance.now();
+      const output = await run(tool, args, origin);
+      const seconds = (performance.now() - started) / 1000;
+      deps.metrics.toolCalls.inc({ tool: name, outcome: output.outcome, transport: origin.transport });
+      deps.metrics.toolDuration.observe({ tool: name, outcome: output.outcome }, seconds);
+      deps.log.info(
+        {
+          requestId: origin.requestId,
+          transport: origin.transport,
+          identity: origin.identity.id,
+          tool: name,
+          durationMs: Math.round(seconds * 1000),
+          outcome: output.outcome,
+        },
+        'tool call',
+      );
+      return output;
+    },
+
+    install(server, transport, fallbackIdentity) {
+      const identityOf = (authInfo: Parameters<typeof fromAuthInfo>[0]): Identity => {
+        const identity = fromAuthInfo(authInfo).identity ?? fallbackIdentity;
+        // Fail closed: an HTTP/WS message without an authenticated identity is a wiring bug.
+        if (!identity) throw new McpError(ErrorCode.InternalError, 'request reached the registry without an identity');
+        return identity;
+      };
+      server.setRequestHandler(ListToolsRequestSchema, (_request, extra) =>
+        Promise.resolve({ tools: registry.list(identityOf(extra.authInfo)) }),
+      );
+      server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+        const meta = fromAuthInfo(extra.authInfo);
+        const token = request.params._meta?.progressToken;
+        let last = -Infinity;
+        const progress =
+          token === undefined
+            ? undefined
+            : async (update: ProgressUpdate): Promise<void> => {
+                // The spec requires progress to increase; drop anything that does not.
+                if (update.progress <= last || extra.signal.aborted) return;
+                last = update.progress;
+                await extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, ...update } });
+              };
+        const { result } = await registry.call(request.params.name, request.params.arguments, {
+          identity: identityOf(extra.authInfo),
+          transport: meta.transport ?? transport,
+          requestId: meta.requestId ?? `${transport}:${String(extra.requestId)}`,
+          signal: extra.signal,
+          progress,
+        });
+        return result;
+      });
+    },
+  };
+  return registry;
+}

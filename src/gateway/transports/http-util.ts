@@ -1,0 +1,52 @@
+// The one place that writes HTTP-level errors and runs the per-request security checks, so every
+// route answers failures the same way.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { GatewayCore } from '../core.js';
+import type { Identity } from '../security.js';
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+export type ErrorStyle = 'jsonrpc' | 'plain';
+
+/** `jsonrpc` for /mcp (clients parse JSON-RPC), `plain` ({error:{code,message}}) elsewhere. */
+export function sendError(
+  res: ServerResponse,
+  status: number,
+  code: number | string,
+  message: string,
+  style: ErrorStyle,
+  headers: Record<string, string> = {},
+): void {
+  const body = style === 'jsonrpc' ? { jsonrpc: '2.0', error: { code, message }, id: null } : { error: { code, message } };
+  sendJson(res, status, body, headers);
+}
+
+/**
+ * Origin/Host guard, then authentication. Returns the identity, or undefined after answering
+ * 403/401 itself.
+ */
+export async function admit(
+  core: GatewayCore,
+  req: IncomingMessage,
+  res: ServerResponse,
+  style: ErrorStyle,
+): Promise<Identity | undefined> {
+  const guard = core.guard.check(req);
+  if (!guard.ok) {
+    sendError(res, guard.status, style === 'jsonrpc' ? -32000 : 'forbidden', guard.message, style);
+    return undefined;
+  }
+  const result = await core.authenticator.authenticate(req);
+  if (result.ok) return result.identity;
+  const headers: Record<string, string> = result.wwwAuthenticate ? { 'WWW-Authenticate': result.wwwAuthenticate } : {};
+  const code = style === 'jsonrpc' ? -32000 : result.status === 401 ? 'unauthorized' : 'forbidden';
+  sendError(res, result.status, code, result.message, style, headers);
+  return undefined;
+}

@@ -1,0 +1,127 @@
+// The public listener: /mcp (Streamable HTTP), /ws (WebSocket upgrade), /mcp/call (the seed's
+// plain JSON call), /health and /ready. Routing and the request metric live here; each route's
+// behaviour lives in its own module.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { GatewayCore } from '../core.js';
+import { requestIdFor } from '../request-context.js';
+import { admit, sendError, sendJson } from './http-util.js';
+import { handleLegacyCall } from './legacy-call.js';
+import { createStreamableHandler } from './streamable.js';
+import { attachWebSocket } from './ws.js';
+
+export interface HttpGateway {
+  server: Server;
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+const routes: Record<string, string[]> = {
+  '/mcp': ['GET', 'POST', 'DELETE'],
+  '/mcp/call': ['POST'],
+  '/health': ['GET', 'HEAD'],
+  '/ready': ['GET', 'HEAD'],
+  '/ws': ['GET'],
+};
+
+export async function startHttpGateway(core: GatewayCore): Promise<HttpGateway> {
+  const { config, log, metrics } = core;
+  let sessionSlots = 0;
+  const slots = {
+    reserveSession: (): boolean => (sessionSlots < config.max_sessions ? (sessionSlots++, true) : false),
+    releaseSession: (): void => {
+      sessionSlots = Math.max(0, sessionSlots - 1);
+    },
+  };
+  const streamable = createStreamableHandler(core, slots);
+  const started = Date.now();
+
+  async function dispatch(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    const allowed = routes[path];
+    if (!allowed) {
+      sendError(res, 404, 'not_found', `No route ${path}. Endpoints: /mcp, /ws, /mcp/call, /health, /ready.`, 'plain');
+      return;
+    }
+    const method = req.method ?? 'GET';
+    if (!allowed.includes(method)) {
+      sendError(res, 405, 'method_not_allowed', `${method} is not allowed on ${path}; use ${allowed.join(', ')}.`, 'plain', {
+        Allow: allowed.join(', '),
+      });
+      return;
+    }
+    switch (path) {
+      case '/health':
+        sendJson(res, 200, { status: 'ok', version: core.version, uptimeSeconds: Math.round((Date.now() - started) / 1000) });
+        return;
+      case '/ready': {
+        const readiness = await core.health.readiness();
+        if (readiness.ready) sendJson(res, 200, { status: 'ready', docker: readiness.endpoint, latencyMs: readiness.latencyMs });
+        else sendJson(res, 503, { status: 'unavailable', docker: readiness.endpoint, reason: readiness.reason });
+        return;
+      }
+      case '/ws':
+        sendError(res, 426, 'upgrade_required', 'Connect with a WebSocket client using subprotocol "mcp".', 'plain', {
+          Upgrade: 'websocket',
+        });
+        return;
+      case '/mcp': {
+        // Proxies (nginx, Cloudflare) must neither buffer nor transform the SSE streams.
+        res.setHeader('Cache-Control', 'no-cache, no-transform');
+        res.setHeader('X-Accel-Buffering', 'no');
+        const identity = await admit(core, req, res, 'jsonrpc');
+        if (identity) await streamable.handle(req, res, identity, res.getHeader('X-Request-Id') as string);
+        return;
+      }
+      case '/mcp/call': {
+        const identity = await admit(core, req, res, 'plain');
+        if (identity) await handleLegacyCall(core, req, res, identity, res.getHeader('X-Request-Id') as string);
+        return;
+      }
+    }
+  }
+
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const requestId = requestIdFor(req);
+    res.setHeader('X-Request-Id', requestId);
+    const route = path in routes ? path : 'other';
+    res.on('close', () => {
+      metrics.httpRequests.inc({ method: req.method ?? 'GET', route, status: String(res.statusCode) });
+    });
+    dispatch(req, res, path).catch((error: unknown) => {
+      log.error({ err: error, requestId, path }, 'request failed');
+      if (!res.headersSent) sendError(res, 500, 'internal', 'Internal error; see the gateway log.', 'plain');
+      else res.end();
+    });
+  });
+  // Headers must arrive promptly; bodies and long SSE streams are bounded elsewhere.
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 0;
+  const ws = attachWebSocket(core, server, slots);
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return {
+    server,
+    port,
+    url: `http://${hostForUrl}:${port}`,
+    async close() {
+      await ws.close();
+      await streamable.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Idle keep-alive sockets would otherwise hold close() open.
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), 2_000).unref();
+      });
+    },
+  };
+}

@@ -1,0 +1,112 @@
+// POST /mcp/call from the seed document: {"method":"docker.container.list","params":{}} ->
+// {"result": <structuredContent>} or {"error":{"code","message"}}. It goes through the same
+// registry path (lookup by policy, validation, checkCall, metrics, logs) as MCP tools/call.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { McpError } from '@modelcontextprotocol/sdk/types.js';
+import type { GatewayCore } from '../core.js';
+import type { CallOutcome } from '../observability/metrics.js';
+import type { Identity } from '../security.js';
+import { sendJson } from './http-util.js';
+
+const maxBodyBytes = 1024 * 1024;
+
+/** `docker.container.list` -> `container_list`; a plain tool name passes through unchanged. */
+export function legacyMethodToTool(method: string): string {
+  const dotted = method.startsWith('docker.') ? method.slice('docker.'.length) : method;
+  return dotted.replace(/\./g, '_');
+}
+
+function readBody(req: IncomingMessage): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBodyBytes) {
+        resolve(undefined);
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function fail(res: ServerResponse, status: number, code: number, message: string, data?: unknown): void {
+  sendJson(res, status, { error: data === undefined ? { code, message } : { code, message, data } });
+}
+
+// Outcome -> HTTP status, so `curl -f` and load balancers see failures as failures.
+const statusFor: Record<Exclude<CallOutcome, 'ok'>, number> = {
+  invalid_args: 400,
+  denied: 403,
+  tool_error: 422,
+  timeout: 504,
+  cancelled: 499,
+  internal: 500,
+};
+
+export async function handleLegacyCall(
+  core: GatewayCore,
+  req: IncomingMessage,
+  res: ServerResponse,
+  identity: Identity,
+  requestId: string,
+): Promise<void> {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json') {
+    fail(res, 415, -32600, 'Content-Type must be application/json.');
+    return;
+  }
+  const text = await readBody(req);
+  if (text === undefined) {
+    fail(res, 413, -32600, `Request body larger than ${maxBodyBytes} bytes.`);
+    return;
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (error) {
+    fail(res, 400, -32700, `Parse error: ${(error as Error).message}`);
+    return;
+  }
+  const request = body as { method?: unknown; params?: unknown };
+  if (typeof body !== 'object' || body === null || Array.isArray(body) || typeof request.method !== 'string') {
+    fail(res, 400, -32600, 'Invalid request: expected {"method": "docker.<noun>.<verb>", "params": {…}}.');
+    return;
+  }
+  const params = request.params ?? {};
+  if (typeof params !== 'object' || params === null || Array.isArray(params)) {
+    fail(res, 400, -32602, 'Invalid params: "params" must be an object.');
+    return;
+  }
+  const toolName = legacyMethodToTool(request.method);
+  // The client hanging up is the cancel signal of a plain HTTP call.
+  const controller = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  try {
+    const { result, outcome } = await core.registry.call(toolName, params, {
+      identity,
+      transport: 'legacy',
+      requestId,
+      signal: controller.signal,
+    });
+    if (outcome === 'ok') {
+      sendJson(res, 200, { result: result.structuredContent ?? null });
+      return;
+    }
+    const first = result.content[0];
+    const message = first?.type === 'text' ? first.text : 'Tool failed.';
+    fail(res, statusFor[outcome], outcome === 'invalid_args' ? -32602 : -32000, message, { outcome });
+  } catch (error) {
+    if (error instanceof McpError) {
+      fail(res, 404, -32601, `Method not found: ${request.method} (tool ${toolName}). List tools with MCP tools/list.`);
+      return;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,203 @@
+// WebSocket at /ws, compatible with the SDK's WebSocketClientTransport: subprotocol "mcp", one
+// JSON-RPC message per text frame. Authentication and the Origin/Host guard run before the
+// upgrade completes; a ping/pong heartbeat ends dead peers (proxies drop idle sockets silently).
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { JSONRPCMessageSchema, type JSONRPCMessage, type MessageExtraInfo } from '@modelcontextprotocol/sdk/types.js';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { GatewayCore } from '../core.js';
+import { toAuthInfo } from '../request-context.js';
+import type { Identity } from '../security.js';
+import { createMcpServer } from '../server.js';
+
+export const WS_SUBPROTOCOL = 'mcp';
+const maxFrameBytes = 4 * 1024 * 1024;
+
+/** Close codes (RFC 6455 §7.4.1). */
+export const CloseCode = { normal: 1000, goingAway: 1001, protocolError: 1002, unsupportedData: 1003, tooBig: 1009 } as const;
+
+/** The server half of the SDK Transport contract over one accepted socket. */
+export class WebSocketServerTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
+  readonly sessionId = randomUUID();
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly identity: Identity,
+  ) {}
+
+  start(): Promise<void> {
+    this.socket.on('message', (data, isBinary) => this.receive(data, isBinary));
+    this.socket.on('close', () => this.onclose?.());
+    this.socket.on('error', (error) => this.onerror?.(error));
+    return Promise.resolve();
+  }
+
+  private receive(data: RawData, isBinary: boolean): void {
+    if (isBinary) {
+      this.socket.close(CloseCode.unsupportedData, 'binary frames are not supported; send JSON-RPC as text');
+      return;
+    }
+    const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (error) {
+      this.reject(null, -32700, `Parse error: ${(error as Error).message}`);
+      return;
+    }
+    if (Array.isArray(parsed)) {
+      this.reject(null, -32600, 'Invalid Request: JSON-RPC batches are not supported; send one message per frame.');
+      return;
+    }
+    const message = JSONRPCMessageSchema.safeParse(parsed);
+    if (!message.success) {
+      const id = (parsed as { id?: unknown } | null)?.id;
+      this.reject(typeof id === 'string' || typeof id === 'number' ? id : null, -32600, 'Invalid Request: not a JSON-RPC 2.0 message.');
+      return;
+    }
+    const rpcId = 'id' in message.data ? String(message.data.id) : 'n';
+    const authInfo = toAuthInfo(this.identity, 'ws', `ws:${this.sessionId.slice(0, 8)}:${rpcId}`);
+    this.onmessage?.(message.data, { authInfo });
+  }
+
+  private reject(id: string | number | null, code: number, message: string): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify({ jsonrpc: '2.0', id, error: { code, message } }));
+  }
+
+  send(message: JSONRPCMessage): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.socket.readyState !== this.socket.OPEN) {
+        reject(new Error('WebSocket is not open'));
+        return;
+      }
+      this.socket.send(JSON.stringify(message), (error) => (error ? reject(error) : resolve()));
+    });
+  }
+
+  close(): Promise<void> {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.close(CloseCode.normal, 'session closed');
+    return Promise.resolve();
+  }
+}
+
+function refuse(socket: Duplex, status: number, message: string, headers: Record<string, string> = {}): void {
+  const body = JSON.stringify({ error: { code: STATUS_CODES[status]?.toLowerCase().replace(/ /g, '_') ?? 'error', message } });
+  const lines = [
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`,
+    'Content-Type: application/json',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    'Connection: close',
+    ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+  ];
+  socket.end(`${lines.join('\r\n')}\r\n\r\n${body}`);
+}
+
+function offeredProtocols(req: IncomingMessage): string[] {
+  return (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+}
+
+export function attachWebSocket(
+  core: GatewayCore,
+  server: Server,
+  slots: { reserveSession: () => boolean; releaseSession: () => void },
+): { close(): Promise<void> } {
+  const { log, metrics, config } = core;
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: maxFrameBytes,
+    perMessageDeflate: false,
+    handleProtocols: (protocols) => (protocols.has(WS_SUBPROTOCOL) ? WS_SUBPROTOCOL : false),
+  });
+
+  function connected(socket: WebSocket, identity: Identity): void {
+    metrics.wsConnections.inc();
+    metrics.openSessions.inc({ transport: 'ws' });
+    const transport = new WebSocketServerTransport(socket, identity);
+    const mcp = createMcpServer(core, { transport: 'ws' });
+    let alive = true;
+    socket.on('pong', () => (alive = true));
+    socket.on('message', () => (alive = true));
+    const heartbeat = setInterval(() => {
+      if (!alive) {
+        log.info({ connection: transport.sessionId }, 'websocket peer missed a heartbeat; terminating');
+        socket.terminate();
+        return;
+      }
+      alive = false;
+      socket.ping();
+    }, config.ws_heartbeat_seconds * 1000);
+    socket.once('close', (code) => {
+      clearInterval(heartbeat);
+      metrics.wsConnections.dec();
+      metrics.openSessions.dec({ transport: 'ws' });
+      slots.releaseSession();
+      log.info({ connection: transport.sessionId, code }, 'websocket closed');
+      void mcp.close();
+    });
+    log.info({ connection: transport.sessionId, identity: identity.id }, 'websocket opened');
+    mcp.server.connect(transport).catch((error: unknown) => {
+      log.error({ err: error }, 'websocket server connect failed');
+      socket.close(CloseCode.protocolError, 'server error');
+    });
+  }
+
+  async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0];
+    const count = (status: number): void => {
+      metrics.httpRequests.inc({ method: req.method ?? 'GET', route: path === '/ws' ? '/ws' : 'other', status: String(status) });
+    };
+    if (path !== '/ws') {
+      count(404);
+      refuse(socket, 404, 'WebSocket is served at /ws only.');
+      return;
+    }
+    const guard = core.guard.check(req);
+    if (!guard.ok) {
+      count(guard.status);
+      refuse(socket, guard.status, guard.message);
+      return;
+    }
+    if (!offeredProtocols(req).includes(WS_SUBPROTOCOL)) {
+      count(400);
+      refuse(socket, 400, `The WebSocket subprotocol "${WS_SUBPROTOCOL}" is required (Sec-WebSocket-Protocol: mcp).`);
+      return;
+    }
+    const auth = await core.authenticator.authenticate(req);
+    if (!auth.ok) {
+      count(auth.status);
+      refuse(socket, auth.status, auth.message, auth.wwwAuthenticate ? { 'WWW-Authenticate': auth.wwwAuthenticate } : {});
+      return;
+    }
+    if (!slots.reserveSession()) {
+      count(503);
+      refuse(socket, 503, `Too many open sessions (max_sessions=${config.max_sessions}); retry later.`, { 'Retry-After': '5' });
+      return;
+    }
+    count(101);
+    wss.handleUpgrade(req, socket, head, (ws) => connected(ws, auth.identity));
+  }
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    upgrade(req, socket, head).catch((error: unknown) => {
+      log.error({ err: error }, 'websocket upgrade failed');
+      refuse(socket, 500, 'Internal error; see the gateway log.');
+    });
+  });
+
+  return {
+    async close() {
+      for (const client of wss.clients) client.close(CloseCode.goingAway, 'server shutting down');
+      // Give peers a moment to answer the close handshake, then cut whoever did not.
+      const deadline = Date.now() + 2_000;
+      while (wss.clients.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      for (const client of wss.clients) client.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
