@@ -1,0 +1,103 @@
+// Where answers come from, highest first: flags > DOCKER_MCP_* env > docker-mcp.yaml > defaults.
+// Prompts (interactive mode) start from the merged value as their default. Strings from flags and
+// env are coerced by the variable's type here; the schema then checks constraints.
+import { envFor, flagFor, type VarValue, type VariableSpec } from './variables.js';
+
+export type Origin = 'flag' | 'env' | 'config' | 'default' | 'prompt';
+
+export interface Resolved {
+  values: Record<string, VarValue>;
+  origins: Record<string, Origin>;
+  problems: string[];
+}
+
+const TRUE = ['true', '1', 'yes', 'on'];
+const FALSE = ['false', '0', 'no', 'off'];
+
+/** Coerces one raw input (string from flag/env, any from YAML) to the variable's type. */
+export function coerce(spec: VariableSpec, raw: unknown): { value: VarValue } | { problem: string } {
+  switch (spec.type) {
+    case 'string':
+      return typeof raw === 'string' || typeof raw === 'number' ? { value: String(raw) } : { problem: 'must be a string' };
+    case 'number': {
+      const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+      return Number.isFinite(n) ? { value: n } : { problem: `must be a number (got "${String(raw)}")` };
+    }
+    case 'bool': {
+      if (typeof raw === 'boolean') return { value: raw };
+      const s = String(raw).toLowerCase();
+      if (TRUE.includes(s)) return { value: true };
+      if (FALSE.includes(s)) return { value: false };
+      return { problem: `must be true or false (got "${String(raw)}")` };
+    }
+    case 'list(string)': {
+      if (Array.isArray(raw)) return raw.every((x) => typeof x === 'string') ? { value: raw } : { problem: 'must be a list of strings' };
+      if (typeof raw !== 'string') return { problem: 'must be a comma-separated list' };
+      return { value: raw.split(',').map((s) => s.trim()).filter(Boolean) };
+    }
+    case 'map(string)': {
+      if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
+        const entries = Object.entries(raw as Record<string, unknown>);
+        return entries.every(([, v]) => typeof v === 'string')
+          ? { value: Object.fromEntries(entries) as Record<string, string> }
+          : { problem: 'must map strings to strings' };
+      }
+      if (typeof raw !== 'string') return { problem: 'must be key=value pairs' };
+      const map: Record<string, string> = {};
+      for (const pair of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+        const eq = pair.indexOf('=');
+        if (eq <= 0) return { problem: `"${pair}" is not key=value` };
+        map[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
+      }
+      return { value: map };
+    }
+  }
+}
+
+export interface Inputs {
+  /** Commander's camelCase options (only the ones the user gave). */
+  flags: Record<string, unknown>;
+  env: NodeJS.ProcessEnv;
+  /** Parsed docker-mcp.yaml (top-level mapping), with its path for messages. */
+  configFile?: { path: string; data: unknown };
+}
+
+export const camel = (name: string): string => name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+
+export function resolveInputs(table: readonly VariableSpec[], inputs: Inputs): Resolved {
+  const values: Record<string, VarValue> = {};
+  const origins: Record<string, Origin> = {};
+  const problems: string[] = [];
+  let fileData: Record<string, unknown> = {};
+  if (inputs.configFile) {
+    const { path, data } = inputs.configFile;
+    if (data === null || data === undefined) fileData = {};
+    else if (typeof data !== 'object' || Array.isArray(data)) problems.push(`${path}: must be a mapping of variable names to values`);
+    else {
+      fileData = data as Record<string, unknown>;
+      const known = new Set(table.map((s) => s.name));
+      for (const key of Object.keys(fileData)) if (!known.has(key)) problems.push(`${path}: unknown key "${key}"`);
+    }
+  }
+  for (const spec of table) {
+    const candidates: [Origin, unknown, string][] = [
+      ['flag', inputs.flags[camel(spec.name)], flagFor(spec.name)],
+      ['env', inputs.env[envFor(spec.name)], envFor(spec.name)],
+      ['config', fileData[spec.name], `${inputs.configFile?.path ?? 'config'}: ${spec.name}`],
+    ];
+    const found = candidates.find(([, raw]) => raw !== undefined);
+    if (!found) {
+      values[spec.name] = structuredClone(spec.default);
+      origins[spec.name] = 'default';
+      continue;
+    }
+    const [origin, raw, where] = found;
+    const result = coerce(spec, raw);
+    if ('problem' in result) problems.push(`${where}: ${result.problem}`);
+    else {
+      values[spec.name] = result.value;
+      origins[spec.name] = origin;
+    }
+  }
+  return { values, origins, problems };
+}

@@ -1,0 +1,87 @@
+// Cloudflare provider 4.x: nested blocks (config { ingress_rule { … } }), cloudflare_record.
+export default `# Rendered by docker-mcp {{version}} for the Cloudflare provider 4.x.
+# The tunnel config resource owns the tunnel's whole ingress list. If your tunnel is configured
+# elsewhere, copy the docker-mcp ingress_rule there, above the catch-all (\`docker-mcp\` can patch it).
+
+terraform {
+  required_providers {
+    cloudflare = {
+      source  = "cloudflare/cloudflare"
+      version = "~> 4.0"
+    }
+  }
+}
+
+variable "cloudflare_account_id" {
+  description = "Cloudflare account ID"
+  type        = string
+}
+
+variable "cloudflare_zone_id" {
+  description = "Zone ID of the domain"
+  type        = string
+}
+
+variable "cloudflare_tunnel_id" {
+  description = "ID of the existing tunnel your cloudflared runs"
+  type        = string
+}
+
+resource "cloudflare_zero_trust_tunnel_cloudflared_config" "docker_mcp" {
+  account_id = var.cloudflare_account_id
+  tunnel_id  = var.cloudflare_tunnel_id
+  config {
+    ingress_rule {
+      hostname = {{str hostname}}
+      service  = {{str service}}
+{{#if access}}
+      origin_request {
+        access {
+          required  = true
+          team_name = {{str team}}
+          aud_tag   = [cloudflare_access_application.docker_mcp.aud]
+        }
+      }
+{{/if}}
+    }
+    ingress_rule {
+      service = {{str catchAll}}
+    }
+  }
+}
+
+resource "cloudflare_record" "docker_mcp" {
+  zone_id = var.cloudflare_zone_id
+  name    = {{str label}}
+  content = "\${var.cloudflare_tunnel_id}.cfargotunnel.com"
+  type    = "CNAME"
+  proxied = true
+}
+{{#if access}}
+
+resource "cloudflare_access_application" "docker_mcp" {
+  account_id       = var.cloudflare_account_id
+  name             = {{str appName}}
+  domain           = {{str hostname}}
+  type             = "self_hosted"
+  session_duration = "24h"
+}
+
+resource "cloudflare_access_policy" "docker_mcp" {
+  account_id     = var.cloudflare_account_id
+  application_id = cloudflare_access_application.docker_mcp.id
+  name           = "docker-mcp allow list"
+  precedence     = 1
+  decision       = "allow"
+  include {
+    email        = {{hcl emails}}
+    email_domain = {{hcl domains}}
+  }
+}
+
+output "access_aud" {
+  description = "AUD tag for docker-mcp init --cf-access-aud"
+  value       = cloudflare_access_application.docker_mcp.aud
+}
+{{/if}}
+`;

@@ -1,0 +1,60 @@
+// Pure rendering: InstallConfig -> RenderPlan. No I/O here; src/cli/io writes the plan.
+import { stringify } from 'yaml';
+import type { InstallConfig } from '../config/schema.js';
+import type { VariableSpec } from '../config/variables.js';
+import { cloudflaredYaml, tunnelTf } from './cloudflare/tunnel.js';
+import { clientFiles } from './clients/index.js';
+import { kubernetesFiles } from './kubernetes/render.js';
+import { tunnelRendered } from './model.js';
+import { renderNotes, renderWarnings } from './notes.js';
+import { moduleFiles } from './terraform/module.js';
+
+export { gatewayEnvFor, gatewayConfigData, gatewayEnvTable } from './gateway-env.js';
+
+export type Format = 'terraform' | 'yaml' | 'both';
+
+export interface RenderOptions {
+  format: Format;
+  singleFile: boolean;
+  version: string;
+}
+
+export interface RenderedFile {
+  path: string;
+  contents: string;
+}
+
+export interface RenderPlan {
+  files: RenderedFile[];
+  warnings: string[];
+}
+
+export const ANSWERS_FILE = 'docker-mcp.yaml';
+
+/** The answers that differ from the defaults, so a re-run reproduces this output. */
+export function answersYaml(c: InstallConfig, table: readonly VariableSpec[], version: string): string {
+  const changed = Object.fromEntries(
+    table
+      .filter((s) => JSON.stringify(c[s.name as keyof InstallConfig]) !== JSON.stringify(s.default))
+      .map((s) => [s.name, c[s.name as keyof InstallConfig]]),
+  );
+  const body = Object.keys(changed).length ? stringify(changed, { lineWidth: 0 }) : '{}\n';
+  return `# docker-mcp ${version} answers (only values that differ from the defaults).\n# \`docker-mcp init\` reads this file on re-runs.\n${body}`;
+}
+
+export function renderPlan(c: InstallConfig, table: readonly VariableSpec[], options: RenderOptions): RenderPlan {
+  const { format, version } = options;
+  const files: RenderedFile[] = [];
+  if (format !== 'yaml') files.push(...moduleFiles(c, table, version));
+  if (format !== 'terraform') files.push(...kubernetesFiles(c, version, options.singleFile));
+  if (tunnelRendered(c)) {
+    if (format !== 'yaml') files.push({ path: 'cloudflare/tunnel.tf', contents: tunnelTf(c, version) });
+    files.push({ path: 'cloudflare/cloudflared-ingress.yaml', contents: cloudflaredYaml(c, version) });
+  }
+  files.push(...clientFiles(c));
+  files.push({ path: ANSWERS_FILE, contents: answersYaml(c, table, version) });
+  const paths = [...files.map((f) => f.path), 'NOTES.md'].sort();
+  files.push({ path: 'NOTES.md', contents: renderNotes(c, version, paths) });
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { files, warnings: renderWarnings(c) };
+}

@@ -1,0 +1,66 @@
+// Names, labels and fixed paths shared by every renderer (Terraform, YAML, Cloudflare, clients), so
+// the Terraform module and the raw YAML cannot drift apart.
+import type { InstallConfig } from '../config/schema.js';
+import { resourceName } from '../config/validators.js';
+
+/** Where the node's socket is mounted in the container (the gateway's docker_host points here). */
+export const CONTAINER_SOCKET = '/var/run/docker.sock';
+/** The tokens Secret is mounted read-only here; its key `tokens` becomes this file. */
+export const TOKENS_DIR = '/etc/docker-mcp/auth';
+export const TOKENS_KEY = 'tokens';
+export const TOKENS_FILE = `${TOKENS_DIR}/${TOKENS_KEY}`;
+/** The gateway image runs as this non-root user (distroless "nonroot"). */
+export const RUN_AS_USER = 65532;
+export const APP_NAME = 'docker-mcp-gateway';
+export const CONTAINER_NAME = 'gateway';
+
+export interface Names {
+  name: string;
+  configMap: string;
+  tokensSecret: string;
+  host: string;
+  serviceUrl: string;
+  externalUrl: string;
+}
+
+export function names(c: InstallConfig): Names {
+  const name = resourceName(c.project_name);
+  const host = `${name}.${c.namespace}.svc.cluster.local`;
+  return {
+    name,
+    configMap: `${name}-config`,
+    tokensSecret: c.token_secret_name || `${name}-tokens`,
+    host,
+    serviceUrl: `http://${host}:${c.port}`,
+    externalUrl: tunnelRendered(c) ? `https://${c.tunnel_hostname}.${c.domain_suffix}` : '',
+  };
+}
+
+/** The tunnel is on by default but needs a domain; without one its pieces are skipped (see NOTES). */
+export function tunnelRendered(c: InstallConfig): boolean {
+  return c.enable_cloudflare_tunnel && c.domain_suffix !== '';
+}
+
+export const usesBearer = (c: InstallConfig): boolean => c.auth_mode === 'bearer' || c.auth_mode === 'both';
+export const usesAccess = (c: InstallConfig): boolean => c.auth_mode === 'cloudflare-access' || c.auth_mode === 'both';
+
+export function selectorLabels(c: InstallConfig): Record<string, string> {
+  return { 'app.kubernetes.io/name': APP_NAME, 'app.kubernetes.io/instance': c.project_name };
+}
+
+/**
+ * Recommended app.kubernetes.io labels, plus `app` because the seed's troubleshooting commands
+ * select `-l app=docker-mcp-gateway`. `version` is the installer's version (the gateway it renders
+ * for), which keeps the label valid whatever image reference the user picks.
+ */
+export function commonLabels(c: InstallConfig, version: string): Record<string, string> {
+  return {
+    app: APP_NAME,
+    ...selectorLabels(c),
+    'app.kubernetes.io/version': version,
+    'app.kubernetes.io/component': 'gateway',
+    'app.kubernetes.io/part-of': 'docker-mcp',
+    'app.kubernetes.io/managed-by': 'docker-mcp',
+    environment: c.environment,
+  };
+}

@@ -1,0 +1,75 @@
+// NOTES.md: what was rendered, what was skipped and why, and the steps only a person can do
+// (namespace labelling, the tokens Secret, building the image).
+import type { InstallConfig } from '../config/schema.js';
+import { GATEWAY_IMAGE_NAME } from '../config/variables.js';
+import { TOKENS_KEY, names, tunnelRendered, usesAccess, usesBearer } from './model.js';
+
+export function renderWarnings(c: InstallConfig): string[] {
+  const warnings: string[] = [];
+  if (c.enable_cloudflare_tunnel && !tunnelRendered(c)) {
+    warnings.push(
+      'Cloudflare Tunnel pieces skipped: enable_cloudflare_tunnel is on but domain_suffix is empty. ' +
+        'Re-run with --domain-suffix example.com (or --enable-cloudflare-tunnel=false to silence this).',
+    );
+  }
+  if (c.enable_docker_socket) {
+    warnings.push(
+      `The pod mounts the node's Docker socket (root-equivalent): namespace "${c.namespace}" must allow it ` +
+        '(pod-security.kubernetes.io/enforce: privileged); see NOTES.md.',
+    );
+  }
+  return warnings;
+}
+
+export function renderNotes(c: InstallConfig, version: string, files: string[]): string {
+  const n = names(c);
+  const steps: string[] = [];
+  if (c.docker_image.startsWith(`${GATEWAY_IMAGE_NAME}:`)) {
+    steps.push(
+      `Build the gateway image on the node(s) that run it: \`docker-mcp image build\` (tags \`${c.docker_image}\`; ` +
+        'the seed\'s `alpine:3.19` cannot serve MCP). With image_pull_policy IfNotPresent no registry is needed.',
+    );
+  }
+  if (c.enable_docker_socket) {
+    steps.push(
+      `Allow the hostPath socket in namespace \`${c.namespace}\`. A hostPath volume violates the Pod Security ` +
+        '"baseline" level, so the namespace needs the "privileged" level. This is not done for you, because ' +
+        'relabelling a shared namespace loosens it for every workload in it:\n\n' +
+        `   \`kubectl label namespace ${c.namespace} pod-security.kubernetes.io/enforce=privileged\``,
+    );
+    steps.push(`Check the socket's group on the node: \`stat -c %g ${c.docker_socket_path}\` must print ${c.docker_socket_gid} (docker_socket_gid).`);
+  }
+  if (usesBearer(c)) {
+    steps.push(
+      `Create the tokens Secret (one token per line in the \`${TOKENS_KEY}\` key):\n\n` +
+        `   \`kubectl -n ${c.namespace} create secret generic ${n.tokensSecret} --from-file=${TOKENS_KEY}=./tokens.txt\``,
+    );
+  }
+  steps.push('Apply: `cd terraform && terraform init && terraform apply`, or `kubectl apply -k kubernetes/`.');
+  if (tunnelRendered(c)) {
+    steps.push(
+      `Route ${n.externalUrl} to ${n.serviceUrl}: apply cloudflare/tunnel.tf (provider v${c.cloudflare_provider_version}), ` +
+        'or add cloudflare/cloudflared-ingress.yaml\'s rule to a ConfigMap-based cloudflared, above its catch-all.',
+    );
+  } else if (c.enable_cloudflare_tunnel) {
+    steps.push('Cloudflare Tunnel: skipped because domain_suffix is empty; re-run with --domain-suffix to render it.');
+  }
+  if (usesAccess(c)) steps.push('Create an Access service token for non-browser clients; they send CF-Access-Client-Id/-Secret.');
+  steps.push('Configure a client from clients/ (external and in-cluster URLs).');
+  return `# docker-mcp: what was rendered and what is left to do
+
+Rendered by docker-mcp ${version} for \`${n.name}\` in namespace \`${c.namespace}\`.
+
+- In-cluster URL: ${n.serviceUrl}/mcp
+- External URL: ${n.externalUrl ? `${n.externalUrl}/mcp` : '(none: the tunnel is not rendered)'}
+- Authentication: ${c.auth_mode}; policy preset: ${c.policy_preset}
+
+## Next steps
+
+${steps.map((s, i) => `${i + 1}. ${s}`).join('\n')}
+
+## Files
+
+${files.map((f) => `- ${f}`).join('\n')}
+`;
+}
