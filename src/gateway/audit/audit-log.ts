@@ -1,0 +1,77 @@
+// One structured line per tool call — who, over which transport, which tool, with which
+// (redacted) arguments, what the policy decided, how it ended and how long it took — to stdout and
+// optionally to `audit_file`. A separate pino instance (not the core logger) so the audit trail
+// does not depend on log_level: it is written at `info` with `audit: true` whatever the level.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import pino, { type DestinationStream, type Logger } from 'pino';
+import type { PolicyDecision, Transport } from '../security.js';
+import { logRedaction, redactSecrets } from './redact.js';
+
+export interface AuditEntry {
+  identity: string;
+  transport: Transport;
+  tool: string;
+  arguments?: unknown;
+  decision: PolicyDecision;
+  /** `denied` = refused by auth/policy/limits, `error` = the tool failed, `ok` = it succeeded. */
+  outcome: 'ok' | 'error' | 'denied' | 'limited' | 'cancelled';
+  durationMs: number;
+  /** Short failure text (never a credential: it is redacted like the arguments). */
+  error?: string;
+  sessionId?: string;
+  requestId?: string | number;
+}
+
+export interface AuditLog {
+  record(entry: AuditEntry): void;
+  /** Flushes the file destination. */
+  close(): Promise<void>;
+}
+
+export interface AuditOptions {
+  audit_file?: string | undefined;
+  /** Defaults to stdout; stdio mode must pass stderr (stdout carries MCP). */
+  stream?: DestinationStream;
+}
+
+export function createAuditLog(options: AuditOptions = {}): AuditLog {
+  const streams: pino.StreamEntry[] = [{ stream: options.stream ?? pino.destination(1) }];
+  let file: (DestinationStream & { flushSync?: () => void; end?: () => void }) | undefined;
+  if (options.audit_file) {
+    mkdirSync(dirname(options.audit_file), { recursive: true });
+    file = pino.destination({ dest: options.audit_file, append: true, sync: true, mkdir: true });
+    streams.push({ stream: file });
+  }
+  const logger: Logger = pino(
+    { base: { audit: true }, redact: logRedaction, timestamp: pino.stdTimeFunctions.isoTime, level: 'info' },
+    pino.multistream(streams),
+  );
+  return {
+    record(entry) {
+      const { decision } = entry;
+      logger.info(
+        {
+          identity: entry.identity,
+          transport: entry.transport,
+          tool: entry.tool,
+          arguments: redactSecrets(entry.arguments ?? {}),
+          decision: decision.allowed
+            ? 'allow'
+            : { result: 'deny', rule: decision.rule, reason: decision.reason },
+          outcome: entry.outcome,
+          durationMs: Math.round(entry.durationMs),
+          ...(entry.error ? { error: redactSecrets(entry.error) } : {}),
+          ...(entry.sessionId ? { sessionId: entry.sessionId } : {}),
+          ...(entry.requestId !== undefined ? { requestId: entry.requestId } : {}),
+        },
+        `audit ${entry.tool} ${entry.outcome}`,
+      );
+    },
+    close() {
+      file?.flushSync?.();
+      file?.end?.();
+      return Promise.resolve();
+    },
+  };
+}

@@ -1,0 +1,69 @@
+// Secrets never reach a log line. Two layers: pino `redact` paths for well-known places
+// (request headers, registry auth) that every logger in the gateway should use, and a deep
+// redaction of tool arguments for the audit log, which catches secrets by key name
+// (password, token, auth…), by `KEY=value` env entries with secret-looking keys, and by value
+// shape (JWTs, `Bearer …`, well-known token prefixes, private keys).
+import type { LoggerOptions } from 'pino';
+
+export const REDACTED = '[REDACTED]';
+
+const HEADER_PATHS = ['authorization', 'cookie', 'set-cookie', 'cf-access-jwt-assertion', 'cf-access-client-secret', 'cf-access-client-id', 'x-registry-auth', 'x-registry-config', 'proxy-authorization'];
+
+/** pino redact paths: use `pino({ redact: logRedaction })` for the core logger too. */
+export const logRedactPaths: string[] = [
+  ...HEADER_PATHS.flatMap((h) => [`req.headers["${h}"]`, `headers["${h}"]`, `request.headers["${h}"]`, `res.headers["${h}"]`]),
+  'authorization', 'token', 'password', 'secret', 'authconfig', 'registryAuth', 'auth',
+  '*.authorization', '*.token', '*.password', '*.secret', '*.authconfig', '*.registryAuth', '*.auth',
+  '*.identitytoken', '*.IdentityToken', '*.Password', '*.Auth', '*.authConfig',
+];
+
+export const logRedaction: NonNullable<LoggerOptions['redact']> = { paths: logRedactPaths, censor: REDACTED };
+
+const SECRET_KEY = /(pass(word|wd|phrase)?|secret|token|auth|credential|api[-_]?key|private[-_]?key|session|cookie|jwt|bearer|signature|access[-_]?key)/i;
+
+const SECRET_VALUE = [
+  /^eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*$/, // JWT
+  /^(Bearer|Basic)\s+\S+/i,
+  /^(gh[pousr]_|github_pat_|glpat-|xox[abpr]-|sk-|sk_live_|rk_live_|AKIA|ASIA|AIza|dckr_pat_)/,
+  /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
+  /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i, // URL with user:password
+];
+
+export function looksSecret(value: string): boolean {
+  return SECRET_VALUE.some((re) => re.test(value.trim()));
+}
+
+/** A `KEY=value` env entry with a secret-looking key or value keeps only the key. */
+function redactEnvEntry(entry: string): string {
+  const eq = entry.indexOf('=');
+  if (eq <= 0) return looksSecret(entry) ? REDACTED : entry;
+  const key = entry.slice(0, eq);
+  const value = entry.slice(eq + 1);
+  return SECRET_KEY.test(key) || looksSecret(value) ? `${key}=${REDACTED}` : entry;
+}
+
+const MAX_DEPTH = 12;
+const MAX_STRING = 2048;
+
+/**
+ * A redacted copy of `value` for logging. Also bounds depth and string length so one hostile
+ * argument cannot blow up the log.
+ */
+export function redactSecrets(value: unknown, depth = 0): unknown {
+  if (depth > MAX_DEPTH) return '[…]';
+  if (typeof value === 'string') {
+    if (looksSecret(value)) return REDACTED;
+    if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(value)) return redactEnvEntry(value);
+    return value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}…(${value.length} chars)` : value;
+  }
+  if (Array.isArray(value)) return value.slice(0, 200).map((v) => redactSecrets(v, depth + 1));
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+      if (key === '__proto__') continue;
+      out[key] = SECRET_KEY.test(key) && child !== null && child !== undefined && child !== '' ? REDACTED : redactSecrets(child, depth + 1);
+    }
+    return out;
+  }
+  return value;
+}

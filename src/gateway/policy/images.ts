@@ -1,0 +1,109 @@
+// Image references in the form Docker resolves them, so an allow-list written as
+// `docker.io/library/busybox` also covers `busybox`, `library/busybox:1.36` and
+// `index.docker.io/library/busybox@sha256:…`, and `busybox` cannot be used to dodge a rule
+// written the long way (or the reverse).
+
+/** `*` stays within one path segment, `**` crosses them, `?` is one character. */
+export function globToRegExp(glob: string): RegExp {
+  let out = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '*' && glob[i + 1] === '*') {
+      out += '.*';
+      i++;
+    } else if (c === '*') out += '[^/]*';
+    else if (c === '?') out += '[^/]';
+    else out += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${out}$`);
+}
+
+export function matchesGlob(value: string, glob: string): boolean {
+  return globToRegExp(glob).test(value);
+}
+
+export interface ImageRef {
+  registry: string;
+  repository: string;
+  tag?: string;
+  digest?: string;
+}
+
+const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-f0-9]{32,}$/;
+
+function isRegistry(component: string): boolean {
+  return component.includes('.') || component.includes(':') || component === 'localhost';
+}
+
+/** Parses a reference; undefined when it is not one Docker would accept. */
+export function parseImageRef(reference: string): ImageRef | undefined {
+  let rest = reference.trim();
+  let digest: string | undefined;
+  const at = rest.indexOf('@');
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+    if (!DIGEST.test(digest)) return undefined;
+  }
+  let tag: string | undefined;
+  const lastSlash = rest.lastIndexOf('/');
+  const colon = rest.lastIndexOf(':');
+  if (colon > lastSlash) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+    if (!/^[\w][\w.-]{0,127}$/.test(tag)) return undefined;
+  }
+  const parts = rest.split('/');
+  let registry = 'docker.io';
+  if (parts.length > 1 && isRegistry(parts[0]!)) registry = parts.shift()!.toLowerCase();
+  if (registry === 'index.docker.io' || registry === 'registry-1.docker.io') registry = 'docker.io';
+  if (registry === 'docker.io' && parts.length === 1) parts.unshift('library');
+  const repository = parts.join('/');
+  // Docker requires lower-case repositories; refusing here keeps matching unambiguous.
+  if (!/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/.test(repository)) {
+    return undefined;
+  }
+  return { registry, repository, tag: tag ?? (digest ? undefined : 'latest'), digest };
+}
+
+export function imageName(ref: ImageRef): string {
+  return `${ref.registry}/${ref.repository}`;
+}
+
+export function canonicalImage(ref: ImageRef): string {
+  return `${imageName(ref)}${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
+}
+
+/** Expands a pattern's short forms the way a reference is expanded (`busybox*` -> docker.io/library/busybox*). */
+export function normalizeImagePattern(pattern: string): string {
+  const p = pattern.trim();
+  if (p === '*' || p === '**') return '**';
+  const parts = p.split('/');
+  if (parts.length > 1 && (isRegistry(parts[0]!) || parts[0]!.includes('*'))) {
+    const reg = parts[0]!.toLowerCase();
+    parts[0] = reg === 'index.docker.io' || reg === 'registry-1.docker.io' ? 'docker.io' : reg;
+    return parts.join('/');
+  }
+  return parts.length === 1 ? `docker.io/library/${p}` : `docker.io/${p}`;
+}
+
+/**
+ * Patterns with a tag or digest match the whole reference; patterns without one match the
+ * repository at any tag or digest.
+ */
+export function imageAllowed(ref: ImageRef, patterns: readonly string[]): boolean {
+  const name = imageName(ref);
+  const full = canonicalImage(ref);
+  return patterns.some((raw) => {
+    const pattern = normalizeImagePattern(raw);
+    const lastSegment = pattern.slice(pattern.lastIndexOf('/') + 1);
+    const pinned = pattern.includes('@') || lastSegment.includes(':');
+    if (!pinned) return matchesGlob(name, pattern);
+    return matchesGlob(full, pattern) || (ref.digest !== undefined && matchesGlob(`${name}@${ref.digest}`, pattern));
+  });
+}
+
+/** Bare image ids (`sha256:…`, or 12–64 hex digits) name a local image, not a repository. */
+export function isImageId(reference: string): boolean {
+  return /^(sha256:)?[a-f0-9]{12,64}$/.test(reference.trim());
+}

@@ -1,0 +1,127 @@
+// Host paths a container may bind-mount. Paths are normalised (`..`, `//`, `.`, trailing slashes)
+// before comparison, allow-list matching is by whole path components (`/home` does not cover
+// `/home2`), and some paths are refused whatever the allow-list says: `/`, the runtime directories
+// holding the Docker and containerd sockets, any *.sock, Docker's data root, /proc, /sys and /dev,
+// and every ancestor of those (binding /var exposes /var/run/docker.sock).
+import { existsSync, realpathSync } from 'node:fs';
+import { posix } from 'node:path';
+import { PolicyDenial } from './body.js';
+
+export interface BindRule {
+  path: string;
+  readOnlyOnly: boolean;
+}
+
+const ALWAYS_DENIED = ['/run', '/var/run', '/var/lib/docker', '/var/lib/containerd', '/proc', '/sys', '/dev'];
+
+/** Normalised absolute path, or undefined for relative paths (never guessed relative to anything). */
+export function normalizeHostPath(raw: string): string | undefined {
+  if (!raw.startsWith('/')) return undefined;
+  const normalized = posix.normalize(raw);
+  // posix.normalize keeps a leading "//" (POSIX leaves it implementation-defined); Linux does not.
+  const collapsed = normalized.replace(/^\/+/, '/').replace(/\/+$/, '');
+  return collapsed === '' ? '/' : collapsed;
+}
+
+export function isWithin(path: string, base: string): boolean {
+  return base === '/' || path === base || path.startsWith(`${base}/`);
+}
+
+/** `path[:ro]` entries from allowed_bind_paths. */
+export function parseBindRules(entries: readonly string[]): BindRule[] {
+  return entries.map((entry) => {
+    const ro = /:ro$/i.test(entry.trim());
+    const raw = ro ? entry.trim().slice(0, -3) : entry.trim();
+    const path = normalizeHostPath(raw);
+    if (!path) throw new Error(`allowed_bind_paths entry "${entry}" must be an absolute path`);
+    return { path, readOnlyOnly: ro };
+  });
+}
+
+export function forbiddenReason(path: string, socketPaths: readonly string[]): string | undefined {
+  if (path === '/') return 'the host root filesystem';
+  if (/\.sock$/i.test(path)) return 'a Unix socket (the Docker socket is root on the host)';
+  for (const denied of [...ALWAYS_DENIED, ...socketPaths]) {
+    if (isWithin(path, denied)) return `${denied}, which holds the container runtime's sockets or state`;
+    if (isWithin(denied, path)) return `${path}, which contains ${denied}`;
+  }
+  return undefined;
+}
+
+export interface BindCheckInput {
+  source: string;
+  readOnly: boolean;
+  /** Where it came from, for the message: `HostConfig.Binds[0]`. */
+  where: string;
+}
+
+export interface BindPolicy {
+  rules: readonly BindRule[];
+  socketPaths: readonly string[];
+  /** Resolve symlinks when the path exists where the gateway runs (on by default). */
+  resolveLocal?: boolean;
+}
+
+const HOW_TO_ALLOW =
+  'Add the host directory to allowed_bind_paths (append :ro to force read-only mounts), or use a named volume.';
+
+function checkOne(path: string, input: BindCheckInput, policy: BindPolicy): void {
+  const forbidden = forbiddenReason(path, policy.socketPaths);
+  if (forbidden) {
+    throw new PolicyDenial(
+      'bind-forbidden',
+      `${input.where} mounts ${input.source}: it exposes ${forbidden}.`,
+      'This path can never be mounted through the gateway; mount a specific data directory instead.',
+    );
+  }
+  const rule = policy.rules.find((r) => isWithin(path, r.path));
+  if (!rule) {
+    throw new PolicyDenial('bind-path', `${input.where} mounts host path ${path}, which is not in allowed_bind_paths.`, HOW_TO_ALLOW);
+  }
+  if (rule.readOnlyOnly && !input.readOnly) {
+    throw new PolicyDenial(
+      'bind-read-only',
+      `${input.where} mounts ${path} writable, but allowed_bind_paths only allows ${rule.path} read-only.`,
+      'Mount it read-only (":ro" or ReadOnly: true), or drop ":ro" from the allowed_bind_paths entry.',
+    );
+  }
+}
+
+/** Throws a PolicyDenial unless the bind source is allowed. */
+export function checkBindSource(input: BindCheckInput, policy: BindPolicy): void {
+  const path = normalizeHostPath(input.source);
+  if (!path) {
+    throw new PolicyDenial('bind-path', `${input.where} uses a relative host path (${input.source}).`, 'Use an absolute path under allowed_bind_paths.');
+  }
+  checkOne(path, input, policy);
+  // Docker follows symlinks in the source. When the path is visible here (gateway on the host),
+  // the resolved target must pass too; otherwise docs/security.md explains the remaining risk.
+  if (policy.resolveLocal !== false && existsSync(path)) {
+    let real: string;
+    try {
+      real = realpathSync(path);
+    } catch {
+      return;
+    }
+    if (real !== path) checkOne(real, { ...input, where: `${input.where} (resolves to ${real})` }, policy);
+  }
+}
+
+/**
+ * The local volume driver mounts whatever `type`/`o`/`device` say: `o=bind,device=/` is a bind
+ * mount of the host root, `type=ext4,device=/dev/sda1` mounts a host disk. Only tmpfs and network
+ * filesystems without a host device are allowed.
+ */
+export function localVolumeOptionsProblem(options: Record<string, unknown>): string | undefined {
+  const lower = new Map(Object.entries(options).map(([k, v]) => [k.toLowerCase(), String(v)]));
+  const type = (lower.get('type') ?? '').toLowerCase();
+  const o = (lower.get('o') ?? '').toLowerCase();
+  const device = lower.get('device') ?? '';
+  if (/(^|,)\s*r?bind\s*(,|$)/.test(o)) return 'mount option "bind" makes it a bind mount of a host path';
+  if (type === 'none' || type === 'bind') return `type "${type}" makes it a bind mount of a host path`;
+  if (device.trim().startsWith('/')) return `device ${device} is a host path or block device`;
+  const known = new Set(['type', 'o', 'device', 'size']);
+  for (const key of lower.keys()) if (!known.has(key)) return `option "${key}" is not understood by this policy`;
+  if (type && !['tmpfs', 'nfs', 'nfs4', 'cifs'].includes(type)) return `filesystem type "${type}" is not allowed`;
+  return undefined;
+}

@@ -1,0 +1,212 @@
+// The OperationPolicy: presets and tool globs decide which tools an identity may call (and see);
+// `authorize` then checks the exact Docker body a handler is about to send. Both the identity's
+// scope and the policy must allow; every denial names its rule and how to allow it. Anything that
+// cannot be checked (Docker unreachable while inspecting) is denied.
+import type Dockerode from 'dockerode';
+import type { Identity, OperationPolicy, PolicyDecision, Scope } from '../security.js';
+import type { GuardedOperation, ToolDefinition } from '../tools/define.js';
+import { assertNoCaseDuplicates, field, isSet, PolicyDenial, text, type Body } from './body.js';
+import { checkCreateBody, checkExistingVolume, checkHostConfig, type ContainerRules } from './container-rules.js';
+import { imageAllowed, isImageId, matchesGlob, parseImageRef } from './images.js';
+import { localVolumeOptionsProblem } from './paths.js';
+import { checkControl, checkExecTarget, inspectContainer, isRootUser, type ControlScope } from './scope.js';
+
+export type Preset = 'read-only' | 'operator' | 'admin';
+
+export const presetAccess: Record<Preset, ReadonlySet<Scope>> = {
+  'read-only': new Set<Scope>(['read']),
+  operator: new Set<Scope>(['read', 'operate']),
+  admin: new Set<Scope>(['read', 'operate', 'admin']),
+};
+
+export interface PolicyOptions {
+  preset: Preset;
+  /** Globs over tool names and families; empty allow = all. Deny wins. */
+  toolAllow: readonly string[];
+  toolDeny: readonly string[];
+  rules: ContainerRules;
+  /** Undefined: any image. */
+  allowedImages?: readonly string[];
+  allowExecRoot: boolean;
+  scope: ControlScope;
+  /** Paths of the Docker socket(s) that can never be mounted or be present in an exec target. */
+  socketPaths: readonly string[];
+}
+
+const REMOVE_ACTIONS = /^(remove|rm|delete|prune)$/i;
+
+/** The least scope each guarded operation needs, independent of how a tool is labelled. */
+function requiredAccess(op: GuardedOperation): Scope {
+  switch (op.kind) {
+    case 'container.change':
+      return REMOVE_ACTIONS.test(op.action) ? 'admin' : 'operate';
+    case 'container.update':
+    case 'container.exec':
+      return 'operate';
+    default:
+      return 'admin';
+  }
+}
+
+function deny(rule: string, reason: string, howToAllow: string): PolicyDecision {
+  return { allowed: false, rule, reason, howToAllow };
+}
+
+export function createOperationPolicy(options: PolicyOptions, docker: Dockerode): OperationPolicy {
+  const access = presetAccess[options.preset];
+
+  function checkAccess(identity: Identity, needed: Scope, what: string): PolicyDecision {
+    if (!access.has(needed)) {
+      return deny('preset', `${what} needs ${needed} access; the policy preset is ${options.preset}.`,
+        needed === 'admin' ? 'Set policy_preset to admin.' : 'Set policy_preset to operator or admin.');
+    }
+    if (!identity.scopes.has(needed)) {
+      return deny('insufficient_scope', `${what} needs the ${needed} scope; ${identity.name} has ${[...identity.scopes].join(', ') || 'none'}.`,
+        `Give ${identity.name} the ${needed} scope (token scope or Cloudflare Access allow-list entry).`);
+    }
+    return { allowed: true };
+  }
+
+  function checkCall(identity: Identity, tool: ToolDefinition): PolicyDecision {
+    const matches = (g: string) => matchesGlob(tool.name, g) || matchesGlob(tool.family, g);
+    const denied = options.toolDeny.find(matches);
+    if (denied) return deny('tool-deny', `Tool ${tool.name} is denied by tools.deny "${denied}".`, 'Remove the pattern from tools.deny in the policy file.');
+    if (options.toolAllow.length && !options.toolAllow.some(matches)) {
+      return deny('tool-allow', `Tool ${tool.name} is not in tools.allow.`, `Add ${tool.name} or its family ${tool.family} to tools.allow.`);
+    }
+    return checkAccess(identity, tool.access, `Tool ${tool.name}`);
+  }
+
+  async function checkImage(reference: string, where: string): Promise<void> {
+    const patterns = options.allowedImages;
+    if (!patterns) return;
+    const how = `Add a matching pattern (e.g. ${reference.split(/[:@]/)[0]}) to allowed_images.`;
+    if (isImageId(reference)) {
+      // An id names a local image; it is allowed when one of its names is.
+      let names: string[];
+      try {
+        const info = await docker.getImage(reference).inspect();
+        names = [...(info.RepoTags ?? []), ...(info.RepoDigests ?? [])];
+      } catch {
+        throw new PolicyDenial('image-allow-list', `${where}: image id ${reference} cannot be resolved to a name.`, how);
+      }
+      if (names.some((n) => { const r = parseImageRef(n); return r ? imageAllowed(r, patterns) : false; })) return;
+      throw new PolicyDenial('image-allow-list', `${where}: image ${reference} has no name in allowed_images.`, how);
+    }
+    const ref = parseImageRef(reference);
+    if (!ref) throw new PolicyDenial('image-reference', `${where}: "${reference}" is not a valid image reference.`, 'Use registry/repository[:tag][@digest].');
+    if (!imageAllowed(ref, patterns)) {
+      throw new PolicyDenial('image-allow-list', `${where}: image ${reference} is not in allowed_images.`, how);
+    }
+  }
+
+  async function checkNamedVolume(name: string, where: string): Promise<void> {
+    let info: Dockerode.VolumeInspectInfo;
+    try {
+      info = await docker.getVolume(name).inspect();
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return; // Docker creates it plain
+      throw new PolicyDenial('inspect-failed', `Could not inspect volume ${name}.`, 'Retry when the Docker daemon answers.');
+    }
+    checkExistingVolume(where, name, info.Driver, info.Options);
+  }
+
+  async function guard(op: GuardedOperation): Promise<void> {
+    switch (op.kind) {
+      case 'container.create': {
+        assertNoCaseDuplicates(op.body);
+        const findings = checkCreateBody(op.body, options.rules);
+        const image = text(op.body, 'Image', 'body');
+        if (!image) throw new PolicyDenial('image-reference', 'Container create body has no Image.', 'Name an image.');
+        await checkImage(image, 'container create');
+        for (const v of findings.namedVolumes) await checkNamedVolume(v.name, v.where);
+        return;
+      }
+      case 'container.update': {
+        assertNoCaseDuplicates(op.body);
+        checkHostConfig(op.body, options.rules);
+        checkControl(await inspectContainer(docker, op.container), 'update', options.scope);
+        return;
+      }
+      case 'container.change':
+        checkControl(await inspectContainer(docker, op.container), op.action, options.scope);
+        return;
+      case 'container.exec': {
+        assertNoCaseDuplicates(op.body);
+        if (isSet(op.body, 'Privileged')) {
+          throw new PolicyDenial('exec-privileged', 'Privileged exec gives the command every capability on the host.', 'Run the exec without Privileged.');
+        }
+        const facts = await inspectContainer(docker, op.container);
+        checkControl(facts, 'exec', options.scope);
+        checkExecTarget(facts, options.rules, options.socketPaths);
+        const user = text(op.body, 'User', 'body')?.trim() || facts.user;
+        if (!options.allowExecRoot && isRootUser(user)) {
+          throw new PolicyDenial('exec-root', `Exec in ${facts.name} would run as root (user "${user || '(image default: root)'}").`,
+            'Pass a non-root user (e.g. "1000:1000"), or set allow_exec_root to true.');
+        }
+        return;
+      }
+      case 'image.use':
+        await checkImage(op.image, `image ${op.action}`);
+        return;
+      case 'volume.create':
+        checkVolumeCreate(op.body);
+        return;
+      case 'network.change':
+        await checkNetwork(op.action, op.body);
+        return;
+    }
+  }
+
+  async function checkNetwork(action: string, body: Body): Promise<void> {
+    assertNoCaseDuplicates(body);
+    const driver = text(body, 'Driver', 'body')?.trim().toLowerCase();
+    if (driver && !['bridge', 'overlay'].includes(driver)) {
+      throw new PolicyDenial('network-driver', `Network driver ${driver} attaches containers to host interfaces or plugins.`, 'Use the bridge (or overlay) driver.');
+    }
+    const container = field(body, 'Container');
+    if (typeof container === 'string' && container) {
+      checkControl(await inspectContainer(docker, container), `network ${action}`, options.scope);
+    }
+  }
+
+  return {
+    visibleTools: (identity, tools) => tools.filter((tool) => checkCall(identity, tool).allowed),
+    checkCall,
+    async authorize(identity, op) {
+      const decision = checkAccess(identity, requiredAccess(op), describe(op));
+      if (!decision.allowed) return decision;
+      try {
+        await guard(op);
+        return { allowed: true };
+      } catch (error) {
+        if (error instanceof PolicyDenial) return deny(error.rule, error.reason, error.howToAllow);
+        return deny('policy-error', 'The policy could not check this operation.', 'Retry; report a bug if it persists.');
+      }
+    },
+  };
+}
+
+function checkVolumeCreate(body: Body): void {
+  assertNoCaseDuplicates(body);
+  const driver = (text(body, 'Driver', 'body') ?? 'local').trim().toLowerCase() || 'local';
+  if (driver !== 'local') {
+    throw new PolicyDenial('volume-driver', `Volume driver ${driver} is a plugin with its own privileges.`, 'Use the local driver.');
+  }
+  const opts = field(body, 'DriverOpts');
+  if (opts !== undefined && opts !== null) {
+    const problem = typeof opts === 'object' && !Array.isArray(opts) ? localVolumeOptionsProblem(opts as Record<string, unknown>) : 'DriverOpts is not a map';
+    if (problem) throw new PolicyDenial('volume-bind', `Volume DriverOpts: ${problem}.`, 'Bind-mount an allow-listed host path instead, or drop the options.');
+  }
+}
+
+function describe(op: GuardedOperation): string {
+  switch (op.kind) {
+    case 'container.change':
+      return `Container ${op.action}`;
+    case 'image.use':
+      return `Image ${op.action}`;
+    default:
+      return op.kind;
+  }
+}

@@ -1,0 +1,135 @@
+// Which existing containers the gateway may touch. The target is inspected (never trusted from the
+// caller's words): protected containers — labelled protected, matching protected_containers by
+// name/id/image, or the gateway itself — can never be changed or exec'd into; with a
+// control_label_selector only matching containers can; and exec into a container that already
+// holds the host (privileged, host namespaces, the Docker socket) is refused because it would
+// hand the caller exactly what the create rules deny.
+import type Dockerode from 'dockerode';
+import { PolicyDenial } from './body.js';
+import { checkHostConfig, type ContainerRules } from './container-rules.js';
+import { matchesGlob } from './images.js';
+import { forbiddenReason, normalizeHostPath } from './paths.js';
+
+export interface ContainerFacts {
+  id: string;
+  name: string;
+  image: string;
+  labels: Record<string, string>;
+  user: string;
+  hostConfig: Record<string, unknown>;
+  mounts: Array<{ Type?: string; Source?: string }>;
+}
+
+export interface ControlScope {
+  /** `key=value` or `key`; all must match. Empty: every container is in scope. */
+  selector: readonly string[];
+  /** `key=value` or `key`; any match protects. */
+  protectedLabels: readonly string[];
+  /** Globs over name, id and image. */
+  protectedContainers: readonly string[];
+  /** The gateway's own container ids (or id prefixes) and names. */
+  self: readonly string[];
+}
+
+export async function inspectContainer(docker: Dockerode, ref: string): Promise<ContainerFacts> {
+  let info: Dockerode.ContainerInspectInfo;
+  try {
+    info = await docker.getContainer(ref).inspect();
+  } catch (error) {
+    const status = (error as { statusCode?: number }).statusCode;
+    // Fail closed: a container the policy cannot see cannot be cleared.
+    throw new PolicyDenial(
+      status === 404 ? 'container-not-found' : 'inspect-failed',
+      status === 404 ? `No container ${ref}.` : `Could not inspect container ${ref} to check the policy.`,
+      status === 404 ? 'Check the name with the container list tool.' : 'Retry when the Docker daemon answers.',
+    );
+  }
+  return {
+    id: info.Id,
+    name: info.Name.replace(/^\//, ''),
+    image: info.Config?.Image ?? '',
+    labels: info.Config?.Labels ?? {},
+    user: info.Config?.User ?? '',
+    hostConfig: (info.HostConfig ?? {}) as Record<string, unknown>,
+    mounts: (info.Mounts ?? []),
+  };
+}
+
+export function labelMatches(labels: Record<string, string>, term: string): boolean {
+  const eq = term.indexOf('=');
+  if (eq < 0) return Object.prototype.hasOwnProperty.call(labels, term.trim());
+  const key = term.slice(0, eq).trim();
+  return Object.prototype.hasOwnProperty.call(labels, key) && labels[key] === term.slice(eq + 1).trim();
+}
+
+function isSelf(facts: ContainerFacts, self: readonly string[]): boolean {
+  return self.some((s) => {
+    const v = s.trim().toLowerCase();
+    return v.length >= 12 ? facts.id.startsWith(v) : v !== '' && facts.name.toLowerCase() === v;
+  });
+}
+
+/** Throws unless the container may be changed (`action`) by the gateway. */
+export function checkControl(facts: ContainerFacts, action: string, scope: ControlScope): void {
+  const label = scope.protectedLabels.find((term) => labelMatches(facts.labels, term));
+  const glob = scope.protectedContainers.find((g) =>
+    [facts.name, facts.id, facts.image].some((value) => matchesGlob(value.toLowerCase(), g.trim().toLowerCase())),
+  );
+  if (isSelf(facts, scope.self) || label || glob) {
+    const why = isSelf(facts, scope.self)
+      ? 'it is the gateway itself'
+      : label
+        ? `it carries the protected label ${label}`
+        : `it matches protected_containers "${glob}"`;
+    throw new PolicyDenial(
+      'protected-container',
+      `Container ${facts.name} is protected (${why}); ${action} is refused.`,
+      'Manage it outside the gateway, or remove the label / protected_containers entry if it should not be protected.',
+    );
+  }
+  const missing = scope.selector.filter((term) => !labelMatches(facts.labels, term));
+  if (missing.length) {
+    throw new PolicyDenial(
+      'control-scope',
+      `Container ${facts.name} is outside the gateway's control scope (missing label ${missing.join(', ')}); ${action} is refused.`,
+      'Only containers matching control_label_selector can be changed; create them with those labels or widen the selector.',
+    );
+  }
+}
+
+/** Exec into a container that already holds the host is as bad as creating one. */
+export function checkExecTarget(facts: ContainerFacts, rules: ContainerRules, socketPaths: readonly string[]): void {
+  // Inspect output always lists Docker's default MaskedPaths/ReadonlyPaths, and CgroupnsMode is
+  // "host" by default on cgroup v1 hosts; those describe ordinary containers here.
+  const hostConfig = Object.fromEntries(
+    Object.entries(facts.hostConfig).filter(([k]) => !['MaskedPaths', 'ReadonlyPaths', 'CgroupnsMode'].includes(k)),
+  );
+  try {
+    checkHostConfig(hostConfig, rules);
+  } catch (error) {
+    if (!(error instanceof PolicyDenial)) throw error;
+    throw new PolicyDenial(
+      'exec-into-privileged',
+      `Exec into ${facts.name} is refused: the container itself breaks isolation (${error.reason})`,
+      'Exec only into ordinary containers; manage this one outside the gateway.',
+    );
+  }
+  for (const mount of facts.mounts) {
+    if ((mount.Type ?? '').toLowerCase() !== 'bind' || !mount.Source) continue;
+    const path = normalizeHostPath(mount.Source);
+    const reason = path ? forbiddenReason(path, socketPaths) : undefined;
+    if (reason) {
+      throw new PolicyDenial(
+        'exec-into-privileged',
+        `Exec into ${facts.name} is refused: it mounts ${mount.Source}, which exposes ${reason}.`,
+        'Exec only into ordinary containers; manage this one outside the gateway.',
+      );
+    }
+  }
+}
+
+/** True for users that are uid 0: "", "0", "root", "0:0", "root:wheel", "00". */
+export function isRootUser(user: string): boolean {
+  const name = user.trim().split(':')[0]!.trim();
+  return name === '' || name === 'root' || /^0+$/.test(name);
+}

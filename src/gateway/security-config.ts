@@ -1,0 +1,204 @@
+// Turns resolved settings into the security layer the core wires in: an Authenticator, an
+// OperationPolicy, per-identity call limits, request guards (Origin/Host/body/JSON) and the audit
+// log. Every configuration problem is reported at once as a UsageError (exit 2) before anything
+// listens, and a non-loopback bind without authentication refuses to start.
+import { existsSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import type { IncomingMessage } from 'node:http';
+import type Dockerode from 'dockerode';
+import type { DestinationStream } from 'pino';
+import { UsageError } from '../cli/errors.js';
+import { createAuditLog, type AuditLog } from './audit/audit-log.js';
+import { createAuthenticator, type AccessOptions, type AuthMode } from './auth/authenticator.js';
+import { CloudflareAccessVerifier, type AccessAllowList } from './auth/cloudflare.js';
+import {
+  assertSafeBinding, protectedResourceMetadata, protectedResourceMetadataPath, resolveAuthMode,
+  resourceMetadataUrl, unauthenticatedWarning, type ProtectedResourceMetadata,
+} from './auth/exposure.js';
+import { splitScoped } from './auth/scopes.js';
+import { checkTokenSet, loadTokensFile, parseTokenList, type TokenEntry } from './auth/tokens.js';
+import type { GatewayConfig } from './config.js';
+import { checkOriginAndHost, DEFAULT_MAX_JSON_DEPTH, originHostOptions, type GuardResult, type OriginHostOptions } from './limits/http-guards.js';
+import { createCallLimits, type CallLimits } from './limits/rate-limit.js';
+import { normalizeCapability } from './policy/container-rules.js';
+import { parseBindRules } from './policy/paths.js';
+import { loadPolicyFile, type PolicyFile } from './policy/policy-file.js';
+import { createOperationPolicy, type Preset } from './policy/policy.js';
+import type { Authenticator, OperationPolicy, Scope } from './security.js';
+
+export interface SecurityDeps {
+  docker: Dockerode;
+  /** The gateway's own container ids/names; detected from /proc when omitted. */
+  self?: readonly string[];
+  now?: () => number;
+  /** Audit stream (defaults to stdout; stdio mode should pass stderr). */
+  auditStream?: DestinationStream;
+  /** Spacing of Cloudflare certs fetches (tests shorten or lengthen it). */
+  certsMinRefreshIntervalMs?: number;
+}
+
+export interface Security {
+  mode: AuthMode;
+  authenticator: Authenticator;
+  policy: OperationPolicy;
+  limits: CallLimits;
+  audit: AuditLog;
+  originHost: OriginHostOptions;
+  /** Origin + Host check for /mcp, /ws (before upgrading) and /mcp/call. */
+  checkRequest(req: Pick<IncomingMessage, 'headers'>): GuardResult;
+  maxBodyBytes: number;
+  wsMaxPayloadBytes: number;
+  maxJsonDepth: number;
+  /** RFC 9728 document and the path to serve it at (undefined: serve nothing). */
+  resourceMetadata?: ProtectedResourceMetadata;
+  resourceMetadataPath: string;
+  /** Log each at warn on every start. */
+  warnings: string[];
+  /** Shared with the policy; exposed for tests and metrics. */
+  accessVerifier?: CloudflareAccessVerifier;
+  close(): Promise<void>;
+}
+
+const DEFAULT_SOCKETS = ['/var/run/docker.sock', '/run/docker.sock'];
+export const DEFAULT_PROTECTED_LABEL = 'dev.docker-mcp.protected=true';
+
+/** Our own container id when running under Docker (mountinfo names /containers/<id>/). */
+export function detectSelf(): string[] {
+  const ids = new Set<string>();
+  try {
+    const info = readFileSync('/proc/self/mountinfo', 'utf8');
+    for (const m of info.matchAll(/\/containers\/([0-9a-f]{64})\//g)) ids.add(m[1]!);
+  } catch {
+    // Not Linux or no /proc: nothing to add.
+  }
+  if (existsSync('/.dockerenv') && /^[0-9a-f]{12}$/.test(hostname())) ids.add(hostname());
+  return [...ids];
+}
+
+function accessLists(config: GatewayConfig): AccessAllowList {
+  const map = (entries: readonly string[] | undefined, lower: boolean) =>
+    new Map((entries ?? []).map((e) => {
+      const { value, scope } = splitScoped(e, 'admin');
+      return [lower ? value.toLowerCase() : value, scope] as [string, Scope];
+    }));
+  return {
+    emails: map(config.cf_access_allowed_emails, true),
+    domains: map(config.cf_access_allowed_email_domains?.map((d) => d.replace(/^@/, '')), true),
+    serviceTokens: map(config.cf_access_service_tokens, false),
+  };
+}
+
+function loadTokens(config: GatewayConfig): TokenEntry[] {
+  const tokens = [
+    ...(config.auth_tokens_file ? loadTokensFile(config.auth_tokens_file) : []),
+    ...(config.auth_tokens?.length ? parseTokenList(config.auth_tokens) : []),
+  ];
+  checkTokenSet(tokens);
+  return tokens;
+}
+
+function socketPaths(config: GatewayConfig): string[] {
+  const paths = new Set(DEFAULT_SOCKETS);
+  if (config.docker_host.startsWith('unix://')) paths.add(config.docker_host.slice('unix://'.length));
+  return [...paths];
+}
+
+function pick<K extends keyof PolicyFile>(file: PolicyFile, key: K, fallback: NonNullable<PolicyFile[K]>): NonNullable<PolicyFile[K]> {
+  return (file[key] ?? fallback);
+}
+
+function buildPolicy(config: GatewayConfig, deps: SecurityDeps, problems: string[]): OperationPolicy {
+  const file: PolicyFile = config.policy_file ? loadPolicyFile(config.policy_file) : {};
+  let bindRules: ReturnType<typeof parseBindRules> = [];
+  try {
+    bindRules = parseBindRules(pick(file, 'allowed_bind_paths', config.allowed_bind_paths ?? []));
+  } catch (error) {
+    problems.push((error as Error).message);
+  }
+  const allowedImages = file.allowed_images ?? config.allowed_images;
+  return createOperationPolicy(
+    {
+      preset: (file.preset ?? config.policy_preset),
+      toolAllow: file.tools?.allow ?? [],
+      toolDeny: file.tools?.deny ?? [],
+      rules: {
+        binds: { rules: bindRules, socketPaths: socketPaths(config) },
+        allowedCapabilities: new Set(pick(file, 'allowed_capabilities', config.allowed_capabilities ?? []).map(normalizeCapability)),
+      },
+      allowedImages: allowedImages?.length ? allowedImages : undefined,
+      allowExecRoot: file.allow_exec_root ?? config.allow_exec_root,
+      scope: {
+        selector: pick(file, 'control_label_selector', config.control_label_selector ?? []),
+        // The built-in label always protects, whatever the lists say.
+        protectedLabels: [...new Set([DEFAULT_PROTECTED_LABEL, ...pick(file, 'protected_labels', config.protected_labels)])],
+        protectedContainers: pick(file, 'protected_containers', config.protected_containers),
+        self: deps.self ?? detectSelf(),
+      },
+      socketPaths: socketPaths(config),
+    },
+    deps.docker,
+  );
+}
+
+function buildAuthenticator(config: GatewayConfig, deps: SecurityDeps, mode: AuthMode, problems: string[]) {
+  let tokens: TokenEntry[] = [];
+  if (mode === 'bearer' || mode === 'both') {
+    tokens = loadTokens(config);
+    if (!tokens.length) problems.push(`auth_mode ${mode} needs bearer tokens (auth_tokens or auth_tokens_file)`);
+  }
+  let access: AccessOptions | undefined;
+  if (mode === 'cloudflare-access' || mode === 'both') {
+    if (!config.cf_access_team) problems.push(`auth_mode ${mode} needs cf_access_team`);
+    if (!config.cf_access_aud?.length) problems.push('Cloudflare Access needs cf_access_aud (the application AUD tag); without it any application of the team would be accepted');
+    if (config.cf_access_team && config.cf_access_aud?.length) {
+      const verifier = new CloudflareAccessVerifier({
+        team: config.cf_access_team,
+        audiences: config.cf_access_aud,
+        certsUrl: config.cf_access_certs_url,
+        minRefreshIntervalMs: deps.certsMinRefreshIntervalMs,
+        now: deps.now,
+      });
+      access = { verifier, lists: accessLists(config), defaultScope: 'admin' };
+    }
+  }
+  if (problems.length) return undefined;
+  return { authenticator: createAuthenticator({ mode, tokens, access, resourceMetadataUrl: resourceMetadataUrl(config) }), access };
+}
+
+export function buildSecurity(config: GatewayConfig, deps: SecurityDeps): Security {
+  const problems: string[] = [];
+  const mode = resolveAuthMode(config);
+  if (config.oauth_authorization_servers?.length && !config.public_url) {
+    problems.push('oauth_authorization_servers needs public_url (the resource identifier clients see)');
+  }
+  for (const server of config.oauth_authorization_servers ?? []) {
+    if (!/^https:\/\//.test(server) && !/^http:\/\/(localhost|127\.0\.0\.1)(:|\/|$)/.test(server)) {
+      problems.push(`oauth_authorization_servers entry ${server} must be an https URL`);
+    }
+  }
+  const auth = buildAuthenticator(config, deps, mode, problems);
+  const policy = buildPolicy(config, deps, problems);
+  if (problems.length || !auth) throw new UsageError('Invalid security settings:', problems);
+  if (!config.stdio) assertSafeBinding(config);
+
+  const originHost = originHostOptions(config);
+  const audit = createAuditLog({ audit_file: config.audit_file, stream: deps.auditStream });
+  const warning = config.stdio ? undefined : unauthenticatedWarning(config);
+  return {
+    mode,
+    authenticator: auth.authenticator,
+    policy,
+    limits: createCallLimits(config.rate_limit_per_minute, config.max_concurrent_calls, deps.now),
+    audit,
+    originHost,
+    checkRequest: (req) => checkOriginAndHost(req, originHost),
+    maxBodyBytes: config.max_body_bytes,
+    wsMaxPayloadBytes: config.ws_max_payload_bytes,
+    maxJsonDepth: DEFAULT_MAX_JSON_DEPTH,
+    resourceMetadata: protectedResourceMetadata(config),
+    resourceMetadataPath: protectedResourceMetadataPath(config),
+    warnings: warning ? [warning] : [],
+    accessVerifier: auth.access?.verifier,
+    close: () => audit.close(),
+  };
+}
