@@ -119,7 +119,7 @@ describe('create and run', () => {
     // What the policy saw, from a context that allows and records.
     const recorder = makeToolContext();
     await callTool(containerCreate, { image: testEnv.testImage, name, labels, network_mode: 'none', privileged: true, pid_mode: 'host', devices: [{ path_on_host: '/dev/null' }] }, recorder);
-    const body = (recorder.authorized[1] as { body: { HostConfig: Record<string, unknown> } }).body;
+    const body = (recorder.authorized[1] as { body: Record<string, unknown> }).body;
     expect(body.HostConfig).toMatchObject({ Privileged: true, PidMode: 'host', Devices: [{ PathOnHost: '/dev/null', PathInContainer: '/dev/null', CgroupPermissions: 'rwm' }] });
     expect((await docker.getContainer(name).inspect()).HostConfig.Privileged).toBe(true);
   });
