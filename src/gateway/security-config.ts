@@ -23,7 +23,7 @@ import { createCallLimits, type CallLimits } from './limits/rate-limit.js';
 import { normalizeCapability } from './policy/container-rules.js';
 import { parseBindRules } from './policy/paths.js';
 import { loadPolicyFile, type PolicyFile } from './policy/policy-file.js';
-import { createOperationPolicy, type Preset } from './policy/policy.js';
+import { createOperationPolicy } from './policy/policy.js';
 import type { Authenticator, OperationPolicy, Scope } from './security.js';
 
 export interface SecurityDeps {
