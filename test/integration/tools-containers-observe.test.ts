@@ -1,7 +1,8 @@
 // Logs (incl. bounded and cancelled follow) and stats against real containers, plus the stream
 // helpers they are built on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fitPair, isDestroyed, recentStreams, TailCollector, demuxBuffer } from '../../src/gateway/docker/streams.js';
+import { PassThrough } from 'node:stream';
+import { collectJsonLines, demuxBuffer, fitPair, isDestroyed, recentStreams, TailCollector } from '../../src/gateway/docker/streams.js';
 import { containerLogs, containerStats } from '../../src/gateway/tools/containers-observe.js';
 import { TEST_LABEL, testDocker, testEnv, uniqueName } from '../helpers/env.js';
 import { callTool, makeToolContext } from '../helpers/tool-context.js';
@@ -60,6 +61,17 @@ describe('stream helpers', () => {
     expect([out.result().text, err.result().text]).toEqual(['a\nc\n', 'b\n']);
     const [a, b] = fitPair({ text: 'x'.repeat(50), truncated: false, totalBytes: 50 }, { text: 'y'.repeat(50), truncated: false, totalBytes: 50 }, 60);
     expect([a.text.length, b.text.length, a.truncated, b.truncated]).toEqual([30, 30, true, true]);
+  });
+
+  it('collectJsonLines stops at the count and destroys the stream', async () => {
+    const stream = new PassThrough();
+    const collecting = collectJsonLines<{ n: number }>(stream, { signal: new AbortController().signal, maxCount: 2 });
+    stream.write('{"n":1}\nnot json\n{"n"');
+    stream.write(':2}\n{"n":3}\n');
+    const { items, read } = await collecting;
+    expect(items).toEqual([{ n: 1 }, { n: 2 }]);
+    expect(read.reason).toBe('count');
+    expect(stream.destroyed).toBe(true);
   });
 });
 

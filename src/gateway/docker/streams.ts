@@ -168,6 +168,36 @@ export function demuxBounded(
   return read.done;
 }
 
+/**
+ * Collects newline-delimited JSON objects (Docker's events and stats streams) until `maxCount`
+ * items, the time bound, the signal or the end. Lines that are not JSON are skipped, not fatal.
+ */
+export async function collectJsonLines<T>(
+  stream: NodeJS.ReadableStream,
+  options: BoundedReadOptions & { maxCount: number; onItem?: (item: T, index: number) => void },
+): Promise<{ items: T[]; read: BoundedRead }> {
+  const items: T[] = [];
+  const bounded = readBounded(stream, options);
+  let pending = '';
+  stream.on('data', (chunk: Buffer | string) => {
+    pending += chunk.toString();
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) {
+      if (!line.trim() || items.length >= options.maxCount) continue;
+      try {
+        const item = JSON.parse(line) as T;
+        items.push(item);
+        options.onItem?.(item, items.length - 1);
+      } catch {
+        continue;
+      }
+      if (items.length >= options.maxCount) bounded.stop('count');
+    }
+  });
+  return { items, read: await bounded.done };
+}
+
 /** Shares `total` bytes between two captured outputs, giving each at least half when both are large. */
 export function fitPair(a: CappedText, b: CappedText, total: number): [CappedText, CappedText] {
   const aLen = Buffer.byteLength(a.text);
