@@ -2,15 +2,10 @@
 // history, tag, remove and prune. Everything made here carries TEST_LABEL=<run id>.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ToolError } from '../../src/gateway/tools/define.js';
-import { imageTools } from '../../src/gateway/tools/images.js';
+import { imageBuild, imageHistory, imageInspect, imageList, imagePrune, imageRemove, imageTag, imagePull, imageTools } from '../../src/gateway/tools/images.js';
 import { TEST_LABEL, testDocker, testEnv, uniqueName } from '../helpers/env.js';
 import { callTool, makeToolContext } from '../helpers/tool-context.js';
 
-const tool = (name: string) => {
-  const found = imageTools.find((t) => t.name === name);
-  if (!found) throw new Error(`no tool ${name}`);
-  return found;
-};
 
 const run = uniqueName('img');
 const repo = `dmcp-test/${run}`;
@@ -27,7 +22,7 @@ async function imageExists(name: string): Promise<boolean> {
 
 async function build(dockerfile: string, tags: string[], labels: Record<string, string>, files: unknown[] = []) {
   const ctx = makeToolContext();
-  const result = await callTool(tool('image_build'), { dockerfile, tags, labels, files, network: 'none' }, ctx);
+  const result = await callTool(imageBuild, { dockerfile, tags, labels, files, network: 'none' }, ctx);
   return { result, ctx };
 }
 
@@ -77,7 +72,7 @@ describe('image tools', () => {
   });
 
   it('image_history shows the context files were copied in', async () => {
-    const result = await callTool(tool('image_history'), { image: `${repo}:v1` });
+    const result = await callTool(imageHistory, { image: `${repo}:v1` });
     const createdBy = result.structured.layers.map((l) => l.createdBy).join('\n');
     expect(createdBy).toMatch(/COPY file:[0-9a-f]+ in \/srv\/hello\.txt/);
     expect(createdBy).toMatch(/cat \/srv\/hello\.txt/);
@@ -86,7 +81,7 @@ describe('image tools', () => {
   });
 
   it('image_inspect reports labels, platform and layers', async () => {
-    const result = await callTool(tool('image_inspect'), { image: `${repo}:v1` });
+    const result = await callTool(imageInspect, { image: `${repo}:v1` });
     expect(result.structured.tags).toContain(`${repo}:v1`);
     expect(result.structured.labels[TEST_LABEL]).toBe(run);
     expect(result.structured.layers).toBeGreaterThanOrEqual(3);
@@ -94,40 +89,40 @@ describe('image tools', () => {
   });
 
   it('image_inspect of a missing image fails', async () => {
-    await expect(callTool(tool('image_inspect'), { image: 'dmcp-test/does-not-exist:nope' })).rejects.toMatchObject({ statusCode: 404 });
+    await expect(callTool(imageInspect, { image: 'dmcp-test/does-not-exist:nope' })).rejects.toMatchObject({ statusCode: 404 });
   });
 
   it('rejects context paths that leave the context, and oversized context', async () => {
     const attempt = (path: string) =>
-      callTool(tool('image_build'), { dockerfile: `FROM ${testEnv.testImage}\n`, files: [{ path, content: 'x' }] });
+      callTool(imageBuild, { dockerfile: `FROM ${testEnv.testImage}\n`, files: [{ path, content: 'x' }] });
     await expect(attempt('../escape.txt')).rejects.toThrow(/contains "\.\."/);
     await expect(attempt('app/../../escape.txt')).rejects.toThrow(/contains "\.\."/);
     await expect(attempt('/etc/passwd')).rejects.toThrow(/absolute/);
     await expect(attempt('Dockerfile')).rejects.toThrow(/appears twice/);
     const big = 'x'.repeat(600 * 1024);
-    await expect(callTool(tool('image_build'), { dockerfile: `FROM ${testEnv.testImage}\n`, files: [{ path: 'big', content: big }] }))
+    await expect(callTool(imageBuild, { dockerfile: `FROM ${testEnv.testImage}\n`, files: [{ path: 'big', content: big }] }))
       .rejects.toThrow(/limit is/);
   });
 
   it('turns build failures into clear errors', async () => {
-    const badInstruction = callTool(tool('image_build'), { dockerfile: `FROM ${testEnv.testImage}\nFOO bar\n`, network: 'none' });
+    const badInstruction = callTool(imageBuild, { dockerfile: `FROM ${testEnv.testImage}\nFOO bar\n`, network: 'none' });
     await expect(badInstruction).rejects.toBeInstanceOf(ToolError);
     await expect(badInstruction).rejects.toThrow(/Build failed: .*unknown instruction: FOO/i);
-    const failingRun = callTool(tool('image_build'), {
+    const failingRun = callTool(imageBuild, {
       dockerfile: `FROM ${testEnv.testImage}\nRUN exit 3\n`, labels: { [TEST_LABEL]: run }, network: 'none',
     });
     await expect(failingRun).rejects.toThrow(/Build failed: .*returned a non-zero code: 3/);
-    await expect(callTool(tool('image_build'), { dockerfile: 'FROM ${BASE}\n' })).rejects.toThrow(/Cannot work out the image/);
+    await expect(callTool(imageBuild, { dockerfile: 'FROM ${BASE}\n' })).rejects.toThrow(/Cannot work out the image/);
   });
 
   it('image_list filters by label and reference, and caps with an explicit notice', async () => {
-    await callTool(tool('image_tag'), { image: `${repo}:v1`, repository: repo, tag: 'retag' });
-    const byLabel = await callTool(tool('image_list'), { label: [`${TEST_LABEL}=${run}`, 'org.example.role=built'] });
+    await callTool(imageTag, { image: `${repo}:v1`, repository: repo, tag: 'retag' });
+    const byLabel = await callTool(imageList, { label: [`${TEST_LABEL}=${run}`, 'org.example.role=built'] });
     expect(byLabel.structured.images.map((i) => i.id)).toEqual([built.result.structured.imageId]);
     expect(byLabel.text).toContain(`${repo}:v1`);
-    const byRef = await callTool(tool('image_list'), { reference: `${repo}:*` });
+    const byRef = await callTool(imageList, { reference: `${repo}:*` });
     expect(byRef.structured.images[0]?.tags.sort()).toEqual([`${repo}:retag`, `${repo}:v1`]);
-    const capped = await callTool(tool('image_list'), { limit: 1 });
+    const capped = await callTool(imageList, { limit: 1 });
     expect(capped.structured.truncated).toBe(true);
     expect(capped.structured.images).toHaveLength(1);
     expect(capped.structured.total).toBeGreaterThan(1);
@@ -136,11 +131,11 @@ describe('image tools', () => {
 
   it('image_tag adds a name and image_remove takes it away again', async () => {
     const ctx = makeToolContext();
-    const tagged = await callTool(tool('image_tag'), { image: `${repo}:v1`, repository: `localhost:5999/${repo}`, tag: 'x1' }, ctx);
+    const tagged = await callTool(imageTag, { image: `${repo}:v1`, repository: `localhost:5999/${repo}`, tag: 'x1' }, ctx);
     expect(tagged.structured.target).toBe(`localhost:5999/${repo}:x1`);
     expect(ctx.authorized).toEqual([{ kind: 'image.use', image: `localhost:5999/${repo}:x1`, action: 'tag' }]);
     expect(await imageExists(`localhost:5999/${repo}:x1`)).toBe(true);
-    const removed = await callTool(tool('image_remove'), { image: `localhost:5999/${repo}:x1` });
+    const removed = await callTool(imageRemove, { image: `localhost:5999/${repo}:x1` });
     expect(removed.structured.untagged).toEqual([`localhost:5999/${repo}:x1`]);
     expect(removed.structured.deleted).toEqual([]);
     expect(await imageExists(`localhost:5999/${repo}:x1`)).toBe(false);
@@ -155,7 +150,7 @@ describe('image tools', () => {
     const keep = await build(`FROM ${testEnv.testImage}\nLABEL v=3\n`, [`${repo}:keep`], keepLabel);
     await build(`FROM ${testEnv.testImage}\nLABEL v=4\n`, [`${repo}:keep`], keepLabel);
     // Both first builds are now dangling; only the one with the prune label may go.
-    const result = await callTool(tool('image_prune'), { label: [`org.example.prune=${run}`] });
+    const result = await callTool(imagePrune, { label: [`org.example.prune=${run}`] });
     expect(result.structured.deleted).toContain(first.result.structured.imageId);
     expect(await imageExists(first.result.structured.imageId)).toBe(false);
     expect(await imageExists(keep.result.structured.imageId)).toBe(true);
@@ -166,8 +161,25 @@ describe('image tools', () => {
   it('image_remove deletes an image by id', async () => {
     const { result } = await build(`FROM ${testEnv.testImage}\nLABEL v=remove\n`, [], { [TEST_LABEL]: run });
     expect(result.structured.tags).toEqual([]);
-    const removed = await callTool(tool('image_remove'), { image: result.structured.imageId });
+    const removed = await callTool(imageRemove, { image: result.structured.imageId });
     expect(removed.structured.deleted).toContain(result.structured.imageId);
     expect(await imageExists(result.structured.imageId)).toBe(false);
+  });
+});
+
+describe('image tool list', () => {
+  it('has every image tool with snake_case names, described inputs and annotations', () => {
+    expect(imageTools.map((t) => t.name).sort()).toEqual([
+      'image_build', 'image_history', 'image_inspect', 'image_list', 'image_prune', 'image_pull', 'image_push', 'image_remove', 'image_tag',
+    ]);
+    for (const t of imageTools) {
+      expect(t.name).toMatch(/^[a-z]+_[a-z]+$/);
+      expect(t.family).toBe('images');
+      for (const [field, schema] of Object.entries(t.inputSchema.shape)) {
+        expect((schema as { description?: string }).description, `${t.name}.${field}`).toBeTruthy();
+      }
+    }
+    expect(imagePull.annotations.openWorldHint).toBe(true);
+    expect(imageList.annotations.readOnlyHint).toBe(true);
   });
 });

@@ -235,8 +235,11 @@ export async function followProgress(stream: NodeJS.ReadableStream, options: Fol
     throw new ToolError(`${verbs[kind]} failed: ${redact(tail.errorDetail?.message ?? tail.error ?? '')}`);
   }
   outcome.layers = layers.count;
+  // Always end on a complete update, even when Docker had nothing to transfer (every layer was
+  // already present), so a client's progress display reaches 100 %.
   if (kind === 'build' && steps) await send({ progress: steps.total, total: steps.total, message: 'Build finished' });
   else if (layers.count > 0) await send({ progress: layers.count, total: layers.count, message: layers.describe(kind) });
+  else await send({ progress: 1, total: 1, message: outcome.lastStatus || `${verbs[kind]} finished` });
   return { ...outcome, output: capText(lines.join('\n'), options.maxOutputBytes) };
 }
 

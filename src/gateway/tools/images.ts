@@ -23,7 +23,7 @@ const imageSummary = z.object({
   labels: z.record(z.string(), z.string()),
 });
 
-const imageList = defineTool({
+export const imageList = defineTool({
   name: 'image_list',
   title: 'List images',
   description: 'List local images, newest first, with optional reference, dangling and label filters.',
@@ -58,7 +58,7 @@ const imageList = defineTool({
   },
 });
 
-const imageInspect = defineTool({
+export const imageInspect = defineTool({
   name: 'image_inspect',
   title: 'Inspect an image',
   description: 'Show an image\'s configuration: tags, digests, platform, size, command, entrypoint, env, labels, exposed ports and layer count.',
@@ -115,7 +115,7 @@ const imageInspect = defineTool({
   },
 });
 
-const imageHistory = defineTool({
+export const imageHistory = defineTool({
   name: 'image_history',
   title: 'Show image history',
   description: 'List the layers of an image, newest first, with the instruction that created each.',
@@ -153,7 +153,7 @@ const imageHistory = defineTool({
   },
 });
 
-const imageTag = defineTool({
+export const imageTag = defineTool({
   name: 'image_tag',
   title: 'Tag an image',
   description: 'Give an existing local image another name (repository and tag). Nothing is pushed.',
@@ -175,7 +175,7 @@ const imageTag = defineTool({
   },
 });
 
-const imageRemove = defineTool({
+export const imageRemove = defineTool({
   name: 'image_remove',
   title: 'Remove an image',
   description: 'Remove a local image or one of its tags. Fails if a container uses it unless force is set.',
@@ -198,7 +198,7 @@ const imageRemove = defineTool({
   },
 });
 
-const imagePrune = defineTool({
+export const imagePrune = defineTool({
   name: 'image_prune',
   title: 'Prune unused images',
   description: 'Delete dangling (untagged) images, or with all=true every image no container uses. Label and age filters narrow it.',
@@ -227,6 +227,9 @@ const imagePrune = defineTool({
     };
   },
 });
+
+// Re-exported so tests and docs get the concrete input/output types of every image tool.
+export { imageBuild, imagePull, imagePush };
 
 export const imageTools: ToolDefinition[] = [
   imageList, imageInspect, imageHistory, imagePull, imagePush, imageTag, imageBuild, imageRemove, imagePrune,

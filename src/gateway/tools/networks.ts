@@ -51,7 +51,7 @@ function detail(n: Dockerode.NetworkInspectInfo): z.infer<typeof networkDetail> 
   return { ...summarize(n), gateways, options: n.Options ?? {}, containers };
 }
 
-const networkList = defineTool({
+export const networkList = defineTool({
   name: 'network_list',
   title: 'List networks',
   description: 'List networks with optional name, label, driver, type and dangling (unused) filters.',
@@ -80,7 +80,7 @@ const networkList = defineTool({
   },
 });
 
-const networkInspect = defineTool({
+export const networkInspect = defineTool({
   name: 'network_inspect',
   title: 'Inspect a network',
   description: 'Show a network\'s driver, subnets, options, labels and the containers attached to it.',
@@ -101,7 +101,7 @@ const networkInspect = defineTool({
   },
 });
 
-const networkCreate = defineTool({
+export const networkCreate = defineTool({
   name: 'network_create',
   title: 'Create a network',
   description: 'Create a network (driver "bridge" by default), optionally internal (no outside access), attachable, with a fixed subnet.',
@@ -136,7 +136,7 @@ const networkCreate = defineTool({
   },
 });
 
-const networkRemove = defineTool({
+export const networkRemove = defineTool({
   name: 'network_remove',
   title: 'Remove a network',
   description: 'Remove a network. Fails while containers are attached; disconnect them first.',
@@ -152,7 +152,7 @@ const networkRemove = defineTool({
   },
 });
 
-const networkConnect = defineTool({
+export const networkConnect = defineTool({
   name: 'network_connect',
   title: 'Connect a container to a network',
   description: 'Attach a container (running or stopped) to a network, optionally with DNS aliases and a fixed address.',
@@ -183,7 +183,7 @@ const networkConnect = defineTool({
   },
 });
 
-const networkDisconnect = defineTool({
+export const networkDisconnect = defineTool({
   name: 'network_disconnect',
   title: 'Disconnect a container from a network',
   description: 'Detach a container from a network.',
@@ -204,7 +204,7 @@ const networkDisconnect = defineTool({
   },
 });
 
-const networkPrune = defineTool({
+export const networkPrune = defineTool({
   name: 'network_prune',
   title: 'Prune unused networks',
   description: 'Remove user-defined networks no container uses, narrowed by labels or age.',

@@ -36,7 +36,7 @@ function detail(v: VolumeInfo): z.infer<typeof volumeDetail> {
   return { ...summarize(v), options: v.Options ?? {}, usage };
 }
 
-const volumeList = defineTool({
+export const volumeList = defineTool({
   name: 'volume_list',
   title: 'List volumes',
   description: 'List volumes with optional name, label, driver and dangling (unused) filters.',
@@ -64,7 +64,7 @@ const volumeList = defineTool({
   },
 });
 
-const volumeInspect = defineTool({
+export const volumeInspect = defineTool({
   name: 'volume_inspect',
   title: 'Inspect a volume',
   description: 'Show a volume\'s driver, mount point, driver options and labels.',
@@ -87,7 +87,7 @@ const volumeInspect = defineTool({
   },
 });
 
-const volumeCreate = defineTool({
+export const volumeCreate = defineTool({
   name: 'volume_create',
   title: 'Create a volume',
   description: 'Create a named volume (driver "local" by default) with optional labels and driver options.',
@@ -118,7 +118,7 @@ const volumeCreate = defineTool({
   },
 });
 
-const volumeRemove = defineTool({
+export const volumeRemove = defineTool({
   name: 'volume_remove',
   title: 'Remove a volume',
   description: 'Delete a volume and its data. Fails while a container uses it.',
@@ -136,7 +136,7 @@ const volumeRemove = defineTool({
   },
 });
 
-const volumePrune = defineTool({
+export const volumePrune = defineTool({
   name: 'volume_prune',
   title: 'Prune unused volumes',
   description:
