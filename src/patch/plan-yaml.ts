@@ -4,7 +4,7 @@
 // multi-document manifest stays byte-for-byte as written.
 import { readFileSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { isMap, isScalar, isSeq, parseAllDocuments, parseDocument, type Document, type Scalar, type YAMLMap } from 'yaml';
+import { Document, isMap, isScalar, isSeq, parseAllDocuments, parseDocument, type Scalar, type YAMLMap } from 'yaml';
 import { serviceHost } from './ingress-hcl.js';
 import { listFiles } from './repo-scan.js';
 import { yamlRule } from './render.js';
@@ -79,10 +79,9 @@ function blockScalarSource(text: string, scalar: Scalar, content: string): strin
 }
 
 function yamlSnippet(input: RepoPatchInput): Snippet {
-  const doc = parseDocument('[]');
-  const rule = doc.createNode(yamlRule(input.hostname, input.serviceUrl, input.access));
-  rule.commentBefore = ` docker-mcp: ${MANAGED_MARKER} init`;
-  (doc.contents as unknown as { items: unknown[] }).items.push(rule);
+  const doc = new Document([yamlRule(input.hostname, input.serviceUrl, input.access)]);
+  const first = isSeq(doc.contents) ? doc.contents.items[0] : undefined;
+  if (isMap(first)) first.commentBefore = ` docker-mcp: ${MANAGED_MARKER} init`;
   return { title: 'Ingress rule, directly above `- service: http_status:404`', where: 'ingress: in the cloudflared config', language: 'yaml', text: doc.toString() };
 }
 
