@@ -18,7 +18,7 @@ import {
 import { splitScoped } from './auth/scopes.js';
 import { checkTokenSet, loadTokensFile, parseTokenList, type TokenEntry } from './auth/tokens.js';
 import type { GatewayConfig } from './config.js';
-import { checkOriginAndHost, DEFAULT_MAX_JSON_DEPTH, originHostOptions, type GuardResult, type OriginHostOptions } from './limits/http-guards.js';
+import { checkOriginAndHost, DEFAULT_MAX_JSON_DEPTH, originHostOptions, type OriginHostOptions, type OriginHostResult } from './limits/http-guards.js';
 import { createCallLimits, type CallLimits } from './limits/rate-limit.js';
 import { normalizeCapability } from './policy/container-rules.js';
 import { parseBindRules } from './policy/paths.js';
@@ -44,8 +44,8 @@ export interface Security {
   limits: CallLimits;
   audit: AuditLog;
   originHost: OriginHostOptions;
-  /** Origin + Host check for /mcp, /ws (before upgrading) and /mcp/call. */
-  checkRequest(req: Pick<IncomingMessage, 'headers'>): GuardResult;
+  /** Origin + Host check for /mcp, /ws (before upgrading) and /mcp/call; pass as GatewayOptions.guard. */
+  guard: { check(req: Pick<IncomingMessage, 'headers'>): OriginHostResult };
   maxBodyBytes: number;
   wsMaxPayloadBytes: number;
   maxJsonDepth: number;
@@ -191,7 +191,7 @@ export function buildSecurity(config: GatewayConfig, deps: SecurityDeps): Securi
     limits: createCallLimits(config.rate_limit_per_minute, config.max_concurrent_calls, deps.now),
     audit,
     originHost,
-    checkRequest: (req) => checkOriginAndHost(req, originHost),
+    guard: { check: (req) => checkOriginAndHost(req, originHost) },
     maxBodyBytes: config.max_body_bytes,
     wsMaxPayloadBytes: config.ws_max_payload_bytes,
     maxJsonDepth: DEFAULT_MAX_JSON_DEPTH,

@@ -6,6 +6,8 @@ import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { isLoopbackHost } from '../auth/exposure.js';
 
 export type GuardResult = { ok: true } | { ok: false; status: 400 | 403 | 413; message: string };
+/** Structurally the core's RequestGuard result (transports/request-guard.ts). */
+export type OriginHostResult = { ok: true } | { ok: false; status: 403; message: string };
 
 export interface OriginHostOptions {
   /** Normalised origins (`scheme://host[:port]`), or `*`. */
@@ -96,7 +98,7 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
 }
 
 /** Origin: absent is fine (non-browser clients); present and not allowed is 403 (MCP spec MUST). */
-export function checkOrigin(headers: IncomingHttpHeaders, options: OriginHostOptions): GuardResult {
+export function checkOrigin(headers: IncomingHttpHeaders, options: OriginHostOptions): OriginHostResult {
   const origin = header(headers, 'origin');
   if (origin === undefined) return { ok: true };
   if (options.origins.has('*')) return { ok: true };
@@ -106,7 +108,7 @@ export function checkOrigin(headers: IncomingHttpHeaders, options: OriginHostOpt
   return { ok: false, status: 403, message: `Origin ${JSON.stringify(origin.slice(0, 200))} is not allowed (allowed_origins).` };
 }
 
-export function checkHost(headers: IncomingHttpHeaders, options: OriginHostOptions): GuardResult {
+export function checkHost(headers: IncomingHttpHeaders, options: OriginHostOptions): OriginHostResult {
   const host = header(headers, 'host');
   if (options.hosts.includes('*')) return { ok: true };
   if (host !== undefined && hostAllowed(host, options.hosts)) return { ok: true };
@@ -114,7 +116,7 @@ export function checkHost(headers: IncomingHttpHeaders, options: OriginHostOptio
 }
 
 /** Runs both checks; use for /mcp, /ws (before the upgrade) and /mcp/call. */
-export function checkOriginAndHost(req: Pick<IncomingMessage, 'headers'>, options: OriginHostOptions): GuardResult {
+export function checkOriginAndHost(req: Pick<IncomingMessage, 'headers'>, options: OriginHostOptions): OriginHostResult {
   const host = checkHost(req.headers, options);
   return host.ok ? checkOrigin(req.headers, options) : host;
 }
