@@ -1,0 +1,228 @@
+// `apply|status|destroy --target docker`: realise a compose.yaml through the Docker Engine API, no
+// compose binary. Everything created carries the compose project label and
+// app.kubernetes.io/managed-by=docker-mcp; status and destroy select by both, so containers made by
+// anything else (including `docker compose` itself) are never touched.
+import type Dockerode from 'dockerode';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { connectDocker } from '../../gateway/docker/client.js';
+import { LABELS, MANAGED_BY, configHash, containerName, createBody, networkName, volumeName } from './container-spec.js';
+import { loadProject, type ProjectSpec, type ServiceSpec } from './project.js';
+
+export interface DockerTargetOptions {
+  /** Docker Engine endpoint; defaults to DOCKER_HOST or the local socket. */
+  dockerHost?: string;
+  /** A ready client instead of dockerHost (tests, or a caller with TLS settings). */
+  docker?: Dockerode;
+  /** How long apply waits for each service to be healthy (or running, without a healthcheck). */
+  healthTimeoutMs?: number;
+  /** Progress lines for the person running the command (stderr). */
+  log?: (line: string) => void;
+}
+
+export type ChangeAction = 'created' | 'recreated' | 'started' | 'unchanged' | 'removed';
+export interface ApplyResult {
+  project: string;
+  changes: { service: string; container: string; action: ChangeAction }[];
+  /** False when the second apply of the same file found nothing to do. */
+  changed: boolean;
+}
+
+export interface ServiceStatus {
+  service: string;
+  container: string | null;
+  state: string;
+  health: string | null;
+  image: string | null;
+  /** The running container matches the file (same config hash). */
+  upToDate: boolean;
+}
+export interface StatusResult {
+  project: string;
+  services: ServiceStatus[];
+  /** Managed containers of this project whose service is no longer in the file. */
+  orphans: string[];
+  healthy: boolean;
+}
+
+export interface DestroyResult {
+  project: string;
+  removed: { containers: string[]; networks: string[]; volumes: string[] };
+}
+
+function client(options: DockerTargetOptions): Dockerode {
+  if (options.docker) return options.docker;
+  const host = options.dockerHost ?? process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
+  return connectDocker({ docker_host: host, docker_tls_verify: process.env.DOCKER_TLS_VERIFY === '1', docker_cert_path: process.env.DOCKER_CERT_PATH, docker_timeout: 120 }).docker;
+}
+
+const ownedFilter = (project: string): { label: string[] } => ({ label: [`${LABELS.project}=${project}`, `${LABELS.managedBy}=${MANAGED_BY}`] });
+
+async function imageId(docker: Dockerode, image: string, log: (line: string) => void): Promise<string> {
+  try {
+    return (await docker.getImage(image).inspect()).Id;
+  } catch {
+    log(`Pulling ${image}`);
+    try {
+      const stream = await docker.pull(image);
+      await new Promise<void>((resolve, reject) => docker.modem.followProgress(stream, (e: Error | null) => (e ? reject(e) : resolve())));
+      return (await docker.getImage(image).inspect()).Id;
+    } catch (error) {
+      throw new Error(`Image ${image} is not on the daemon and could not be pulled (${(error as Error).message}). ` +
+        'For the gateway image run `docker-mcp image build` first.');
+    }
+  }
+}
+
+async function ensureNetwork(docker: Dockerode, project: ProjectSpec): Promise<void> {
+  if (project.services.every((s) => s.networkMode)) return;
+  const name = networkName(project.name);
+  const existing = await docker.listNetworks({ filters: { name: [name] } });
+  const found = existing.find((n) => n.Name === name);
+  if (found) {
+    if (found.Labels?.[LABELS.managedBy] !== MANAGED_BY || found.Labels[LABELS.project] !== project.name) {
+      throw new Error(`Network ${name} exists but was not created by docker-mcp for project ${project.name}; remove or rename it.`);
+    }
+    return;
+  }
+  await docker.createNetwork({
+    Name: name, Driver: 'bridge', CheckDuplicate: true,
+    Labels: { [LABELS.project]: project.name, [LABELS.network]: 'default', [LABELS.managedBy]: MANAGED_BY },
+  });
+}
+
+async function ensureVolumes(docker: Dockerode, project: ProjectSpec): Promise<void> {
+  for (const volume of project.volumes) {
+    const name = volumeName(project.name, volume);
+    const info = await docker.getVolume(name).inspect().catch(() => undefined);
+    if (!info) {
+      await docker.createVolume({ Name: name, Labels: { [LABELS.project]: project.name, [LABELS.volume]: volume, [LABELS.managedBy]: MANAGED_BY } });
+    }
+  }
+}
+
+/** Waits until the container is healthy (or running, without a healthcheck); fails fast when it exits. */
+async function waitReady(docker: Dockerode, id: string, service: ServiceSpec, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const info = await docker.getContainer(id).inspect();
+    const health = info.State.Health?.Status;
+    if (health === 'healthy' || (!health && info.State.Running)) return;
+    const last = info.State.Health?.Log?.at(-1)?.Output?.trim();
+    if (health === 'unhealthy') throw new Error(`Service ${service.name} is unhealthy${last ? `: ${last}` : ''}`);
+    if (!info.State.Running && !info.State.Restarting && info.State.Status !== 'created') {
+      throw new Error(`Service ${service.name} exited with code ${info.State.ExitCode}; see \`docker logs ${info.Name.slice(1)}\``);
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`Service ${service.name} was not ${health ? 'healthy' : 'running'} within ${Math.round(timeoutMs / 1000)} s${last ? ` (last check: ${last})` : ''}`);
+    }
+    await sleep(250);
+  }
+}
+
+export async function applyCompose(composeFile: string, options: DockerTargetOptions = {}): Promise<ApplyResult> {
+  const project = loadProject(composeFile);
+  const docker = client(options);
+  const log = options.log ?? (() => undefined);
+  await ensureNetwork(docker, project);
+  await ensureVolumes(docker, project);
+  const owned = await docker.listContainers({ all: true, filters: ownedFilter(project.name) });
+  const changes: ApplyResult['changes'] = [];
+  for (const service of project.services) {
+    const body = createBody(project, service);
+    const hash = configHash(body, await imageId(docker, service.image, log));
+    const name = containerName(project.name, service);
+    const current = owned.find((c) => c.Labels[LABELS.service] === service.name);
+    let action: ChangeAction = 'unchanged';
+    let id = current?.Id;
+    if (current && current.Labels[LABELS.configHash] !== hash) {
+      log(`Recreating ${name} (configuration or image changed)`);
+      await docker.getContainer(current.Id).remove({ force: true });
+      id = undefined;
+      action = 'recreated';
+    }
+    if (!id) {
+      const conflict = await docker.getContainer(name).inspect().catch(() => undefined);
+      if (conflict) throw new Error(`A container named ${name} exists but was not created by docker-mcp for this project; remove or rename it.`);
+      id = (await docker.createContainer({ ...body, Labels: { ...body.Labels, [LABELS.configHash]: hash } })).id;
+      action = action === 'recreated' ? 'recreated' : 'created';
+      log(`Created ${name}`);
+    }
+    const state = current && action === 'unchanged' ? current.State : 'created';
+    if (state !== 'running' && state !== 'restarting') {
+      await docker.getContainer(id).start();
+      if (action === 'unchanged') action = 'started';
+    }
+    log(`Waiting for ${name} to be ${service.healthcheck && !('disable' in service.healthcheck) ? 'healthy' : 'running'}`);
+    await waitReady(docker, id, service, options.healthTimeoutMs ?? 120_000);
+    changes.push({ service: service.name, container: name, action });
+  }
+  for (const orphan of owned.filter((c) => !project.services.some((s) => s.name === c.Labels[LABELS.service]))) {
+    await docker.getContainer(orphan.Id).remove({ force: true });
+    changes.push({ service: orphan.Labels[LABELS.service] ?? '?', container: orphan.Names[0]?.slice(1) ?? orphan.Id, action: 'removed' });
+  }
+  return { project: project.name, changes, changed: changes.some((c) => c.action !== 'unchanged') };
+}
+
+export async function statusCompose(composeFile: string, options: DockerTargetOptions = {}): Promise<StatusResult> {
+  const project = loadProject(composeFile);
+  const docker = client(options);
+  const owned = await docker.listContainers({ all: true, filters: ownedFilter(project.name) });
+  const services: ServiceStatus[] = [];
+  for (const service of project.services) {
+    const current = owned.find((c) => c.Labels[LABELS.service] === service.name);
+    if (!current) {
+      services.push({ service: service.name, container: null, state: 'missing', health: null, image: null, upToDate: false });
+      continue;
+    }
+    const info = await docker.getContainer(current.Id).inspect();
+    const id = await docker.getImage(service.image).inspect().then((i) => i.Id, () => '');
+    services.push({
+      service: service.name,
+      container: info.Name.slice(1),
+      state: info.State.Status,
+      health: info.State.Health?.Status ?? null,
+      image: current.Image,
+      upToDate: current.Labels[LABELS.configHash] === configHash(createBody(project, service), id),
+    });
+  }
+  const orphans = owned.filter((c) => !project.services.some((s) => s.name === c.Labels[LABELS.service])).map((c) => c.Names[0]?.slice(1) ?? c.Id);
+  const healthy = services.every((s) => s.state === 'running' && (s.health === null || s.health === 'healthy') && s.upToDate);
+  return { project: project.name, services, orphans, healthy };
+}
+
+export async function destroyCompose(
+  composeFile: string,
+  options: DockerTargetOptions & { keepVolumes?: boolean } = {},
+): Promise<DestroyResult> {
+  const project = loadProject(composeFile);
+  const docker = client(options);
+  const log = options.log ?? (() => undefined);
+  const removed: DestroyResult['removed'] = { containers: [], networks: [], volumes: [] };
+  // Dependents first (reverse apply order), so a sidecar never outlives what it depends on.
+  const order = project.services.map((s) => s.name).reverse();
+  const owned = await docker.listContainers({ all: true, filters: ownedFilter(project.name) });
+  owned.sort((a, b) => order.indexOf(a.Labels[LABELS.service] ?? '') - order.indexOf(b.Labels[LABELS.service] ?? ''));
+  for (const container of owned) {
+    await docker.getContainer(container.Id).remove({ force: true });
+    const name = container.Names[0]?.slice(1) ?? container.Id;
+    removed.containers.push(name);
+    log(`Removed container ${name}`);
+  }
+  for (const network of await docker.listNetworks({ filters: ownedFilter(project.name) })) {
+    await docker.getNetwork(network.Id).remove();
+    removed.networks.push(network.Name);
+    log(`Removed network ${network.Name}`);
+  }
+  if (!options.keepVolumes) {
+    const { Volumes } = await docker.listVolumes({ filters: ownedFilter(project.name) });
+    for (const volume of Volumes ?? []) {
+      await docker.getVolume(volume.Name).remove();
+      removed.volumes.push(volume.Name);
+      log(`Removed volume ${volume.Name}`);
+    }
+  }
+  return { project: project.name, removed };
+}
+
+export { loadProject } from './project.js';
+export type { ProjectSpec, ServiceSpec } from './project.js';
