@@ -29,7 +29,7 @@ export const imageBuild = defineTool({
       .describe('Files for COPY/ADD, placed at their relative paths in the build context.'),
     tags: z.array(referenceInput).max(10).default([]).describe('Names for the built image, e.g. ["team/app:1.2", "team/app:latest"].'),
     buildArgs: z.record(buildArgName, z.string().max(4096)).default({}).describe('Values for ARG instructions, as {"NAME": "value"}.'),
-    labels: labelsInput.optional(),
+    labels: labelsInput,
     target: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'a stage name').optional()
       .describe('Build only up to this stage of a multi-stage Dockerfile.'),
     noCache: z.boolean().default(false).describe('Do not use cached layers.'),

@@ -20,9 +20,10 @@ export const registryAuthInput = z
   .refine((a) => Boolean(a.identitytoken) !== Boolean(a.username && a.password), {
     message: 'give either username + password, or identitytoken',
   })
+  .optional()
   .describe('Registry credentials for this call only. Not stored, logged or echoed.');
 
-export type RegistryAuth = z.infer<typeof registryAuthInput>;
+export type RegistryAuth = NonNullable<z.infer<typeof registryAuthInput>>;
 
 /** The header payload: only the named fields, never the object the caller sent. */
 export function authConfig(auth: RegistryAuth | undefined): Dockerode.AuthConfig | undefined {
@@ -92,7 +93,7 @@ export const imagePull = defineTool({
     tag: tagInput.optional().describe('Tag, if not part of the reference (default "latest").'),
     platform: z.string().regex(/^[a-z0-9_]+\/[a-z0-9_]+(\/[a-z0-9_.]+)?$/, 'os/arch[/variant], e.g. linux/arm64')
       .optional().describe('Platform to pull for a multi-platform image, e.g. "linux/arm64".'),
-    auth: registryAuthInput.optional(),
+    auth: registryAuthInput,
   }).strict(),
   outputSchema: transferOutput,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
@@ -131,7 +132,7 @@ export const imagePush = defineTool({
   inputSchema: z.object({
     reference: referenceInput.describe('Local image name to push, including its registry, e.g. "registry.example.com:5000/team/app:1.2".'),
     tag: tagInput.optional().describe('Tag to push, if not part of the reference (default "latest").'),
-    auth: registryAuthInput.optional(),
+    auth: registryAuthInput,
   }).strict(),
   outputSchema: transferOutput,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },

@@ -32,9 +32,9 @@ export const imageList = defineTool({
   inputSchema: z.object({
     reference: z.string().max(512).optional().describe('Only images whose name matches this reference pattern, e.g. "busybox" or "team/*:1.*".'),
     dangling: z.boolean().optional().describe('true: only untagged images; false: only tagged ones.'),
-    label: labelFilterInput.optional(),
+    label: labelFilterInput,
     all: z.boolean().default(false).describe('Include intermediate images from classic builds.'),
-    limit: limitInput.optional(),
+    limit: limitInput,
   }).strict(),
   outputSchema: z.object({ images: z.array(imageSummary), ...listMeta }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
@@ -121,7 +121,7 @@ export const imageHistory = defineTool({
   description: 'List the layers of an image, newest first, with the instruction that created each.',
   family: 'images',
   access: 'read',
-  inputSchema: z.object({ image: imageRef, limit: limitInput.optional() }).strict(),
+  inputSchema: z.object({ image: imageRef, limit: limitInput }).strict(),
   outputSchema: z.object({
     layers: z.array(z.object({
       id: z.string(),
@@ -206,7 +206,7 @@ export const imagePrune = defineTool({
   access: 'admin',
   inputSchema: z.object({
     all: z.boolean().default(false).describe('Also remove tagged images that no container uses (not only dangling ones).'),
-    label: labelFilterInput.optional(),
+    label: labelFilterInput,
     until: z.string().regex(/^(\d+[smh]|\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?|\d+)$/, 'a duration like "24h" or a timestamp')
       .optional().describe('Only images created before this: a duration ("24h") or a timestamp.'),
   }).strict(),

@@ -59,11 +59,11 @@ export const networkList = defineTool({
   access: 'read',
   inputSchema: z.object({
     name: z.string().max(255).optional().describe('Only networks whose name contains this text.'),
-    label: labelFilterInput.optional(),
+    label: labelFilterInput,
     driver: z.string().max(255).optional().describe('Only networks of this driver, e.g. "bridge".'),
     type: z.enum(['custom', 'builtin']).optional().describe('"custom": user-defined networks; "builtin": bridge, host, none.'),
     dangling: z.boolean().optional().describe('true: only networks no container uses.'),
-    limit: limitInput.optional(),
+    limit: limitInput,
   }).strict(),
   outputSchema: z.object({ networks: z.array(networkSummary), ...listMeta }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
@@ -113,7 +113,7 @@ export const networkCreate = defineTool({
       .describe('Network driver (default "bridge").'),
     internal: z.boolean().default(false).describe('Isolate the network from outside networks.'),
     attachable: z.boolean().default(false).describe('Let standalone containers attach (swarm overlay networks).'),
-    labels: labelsInput.optional(),
+    labels: labelsInput,
     subnet: cidr.optional().describe('Subnet in CIDR form, e.g. "10.42.0.0/24"; Docker picks one when omitted.'),
     gateway: ipAddress.optional().describe('Gateway address inside the subnet (needs "subnet").'),
   }).strict().refine((a) => !a.gateway || a.subnet, { message: '"gateway" needs "subnet"', path: ['gateway'] }),
@@ -211,7 +211,7 @@ export const networkPrune = defineTool({
   family: 'networks',
   access: 'admin',
   inputSchema: z.object({
-    label: labelFilterInput.optional(),
+    label: labelFilterInput,
     until: z.string().regex(/^(\d+[smh]|\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?|\d+)$/, 'a duration like "24h" or a timestamp')
       .optional().describe('Only networks created before this: a duration ("24h") or a timestamp.'),
   }).strict(),

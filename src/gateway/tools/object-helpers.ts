@@ -7,13 +7,17 @@ import { capList, type CappedList } from './output.js';
 // Docker accepts almost anything as a label key; keep keys printable so they are safe to show.
 const labelKey = z.string().min(1).max(256).regex(/^[A-Za-z0-9][A-Za-z0-9._\-/]*$/, 'label keys use letters, digits, . _ - /');
 
+// The shared inputs are optional already: in zod 4 a description set before .optional() does
+// not show on the optional wrapper, so callers must not wrap them again.
 export const labelsInput = z
   .record(labelKey, z.string().max(4096))
+  .optional()
   .describe('Labels to set, as {"key": "value"}. Keys use letters, digits, ".", "_", "-", "/".');
 
 export const labelFilterInput = z
   .array(z.string().min(1).max(512).regex(/^[^\s=]+(=.*)?$/, 'use "key" or "key=value"'))
   .max(20)
+  .optional()
   .describe('Only objects carrying these labels: "key" (any value) or "key=value"; all must match.');
 
 export const limitInput = z
@@ -21,6 +25,7 @@ export const limitInput = z
   .int()
   .min(1)
   .max(1000)
+  .optional()
   .describe('Maximum number of entries to return; the result says when more exist (default: the gateway list limit).');
 
 export const listMeta = {

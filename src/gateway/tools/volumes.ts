@@ -44,10 +44,10 @@ export const volumeList = defineTool({
   access: 'read',
   inputSchema: z.object({
     name: z.string().max(255).optional().describe('Only volumes whose name contains this text.'),
-    label: labelFilterInput.optional(),
+    label: labelFilterInput,
     driver: z.string().max(255).optional().describe('Only volumes of this driver, e.g. "local".'),
     dangling: z.boolean().optional().describe('true: only volumes no container uses; false: only used ones.'),
-    limit: limitInput.optional(),
+    limit: limitInput,
   }).strict(),
   outputSchema: z.object({ volumes: z.array(volumeSummary), ...listMeta }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
@@ -97,7 +97,7 @@ export const volumeCreate = defineTool({
     name: volumeName.optional().describe('Volume name; Docker generates one when omitted.'),
     driver: z.string().min(1).max(255).regex(/^[A-Za-z0-9][A-Za-z0-9_.:/-]*$/, 'a volume driver name').default('local')
       .describe('Volume driver (default "local").'),
-    labels: labelsInput.optional(),
+    labels: labelsInput,
     driverOpts: z.record(z.string().min(1).max(255).regex(/^[A-Za-z0-9_.-]+$/, 'option names use letters, digits, "_", "." and "-"'), z.string().max(4096))
       .optional().describe('Driver options, e.g. for "local": {"type": "tmpfs", "device": "tmpfs", "o": "size=64m"}.'),
   }).strict(),
@@ -145,7 +145,7 @@ export const volumePrune = defineTool({
   family: 'volumes',
   access: 'admin',
   inputSchema: z.object({
-    label: labelFilterInput.optional(),
+    label: labelFilterInput,
     all: z.boolean().default(false).describe('Also prune named volumes (Engine API 1.42+; older daemons do this anyway).'),
   }).strict(),
   outputSchema: z.object({ deleted: z.array(z.string()), spaceReclaimed: z.number() }),
