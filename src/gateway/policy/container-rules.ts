@@ -69,7 +69,11 @@ function denyDevicesAndKernel(hostConfig: Body): void {
     ['VolumesFrom', 'volumes-from', 'HostConfig.VolumesFrom inherits another container\'s mounts (possibly the Docker socket).'],
   ];
   for (const [name, rule, reason] of rules) {
-    const present = name === 'Privileged' ? isSet(hostConfig, name) : nonEmpty(hostConfig, name);
+    // An empty MaskedPaths/ReadonlyPaths list is the dangerous case (it unmasks /proc), so presence counts.
+    const present =
+      name === 'Privileged' ? isSet(hostConfig, name)
+      : name === 'MaskedPaths' || name === 'ReadonlyPaths' ? isSet(hostConfig, name)
+      : nonEmpty(hostConfig, name);
     if (present) {
       throw new PolicyDenial(rule, reason, `Remove ${name}; this gateway never allows it because it breaks container isolation.`);
     }

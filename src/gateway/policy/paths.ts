@@ -3,7 +3,7 @@
 // `/home2`), and some paths are refused whatever the allow-list says: `/`, the runtime directories
 // holding the Docker and containerd sockets, any *.sock, Docker's data root, /proc, /sys and /dev,
 // and every ancestor of those (binding /var exposes /var/run/docker.sock).
-import { existsSync, realpathSync } from 'node:fs';
+import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
 import { posix } from 'node:path';
 import { PolicyDenial } from './body.js';
 
@@ -96,15 +96,38 @@ export function checkBindSource(input: BindCheckInput, policy: BindPolicy): void
   checkOne(path, input, policy);
   // Docker follows symlinks in the source. When the path is visible here (gateway on the host),
   // the resolved target must pass too; otherwise docs/security.md explains the remaining risk.
-  if (policy.resolveLocal !== false && existsSync(path)) {
-    let real: string;
-    try {
-      real = realpathSync(path);
-    } catch {
-      return;
-    }
-    if (real !== path) checkOne(real, { ...input, where: `${input.where} (resolves to ${real})` }, policy);
+  if (policy.resolveLocal !== false) {
+    const real = resolveLocally(path);
+    if (real !== undefined && real !== path) checkOne(real, { ...input, where: `${input.where} (resolves to ${real})` }, policy);
   }
+}
+
+/**
+ * Resolves symlinks as far as the local filesystem shows them, including dangling links and
+ * components that do not exist yet (Docker may create them), so a link to a socket that only
+ * exists on the host is still followed. Undefined when nothing on the path exists here.
+ */
+export function resolveLocally(path: string, hops = 0): string | undefined {
+  if (hops > 40) return path; // a loop: compare what we have
+  try {
+    return realpathSync(path);
+  } catch {
+    // fall through: dangling link or missing component
+  }
+  if (path === '/') return '/';
+  let isLink = false;
+  try {
+    isLink = lstatSync(path).isSymbolicLink();
+  } catch {
+    isLink = false;
+  }
+  if (isLink) {
+    const target = readlinkSync(path);
+    const next = normalizeHostPath(target.startsWith('/') ? target : posix.join(posix.dirname(path), target));
+    return next ? resolveLocally(next, hops + 1) : undefined;
+  }
+  const parent = resolveLocally(posix.dirname(path), hops + 1);
+  return parent === undefined ? undefined : normalizeHostPath(posix.join(parent, posix.basename(path)));
 }
 
 /**
