@@ -36,8 +36,6 @@ export const settingsTable = [
     description: 'Address to bind. Loopback by default; binding elsewhere needs authentication.' },
   { key: 'stateless', group: 'server', kind: 'boolean', default: 'false', schema: bool,
     description: 'Serve Streamable HTTP without sessions, so several replicas can sit behind one load balancer.' },
-  { key: 'allowed_origins', group: 'server', kind: 'list', schema: list,
-    description: 'Browser origins allowed to call /mcp, /ws and /mcp/call (comma-separated, e.g. https://app.example.com). Requests without Origin are unaffected.' },
   { key: 'stdio', group: 'server', kind: 'boolean', default: 'false', schema: bool, cliOnly: true,
     description: 'Speak MCP over stdin/stdout instead of HTTP (for local clients). Logs go to stderr.' },
   { key: 'config', group: 'server', kind: 'string', schema: z.string().min(1), cliOnly: true,

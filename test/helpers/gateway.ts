@@ -16,7 +16,7 @@ export interface TestGateway extends RunningGateway {
 
 export function testConfig(overrides: Partial<GatewayConfig> = {}): GatewayConfig {
   const { config } = resolveGatewayConfig({ flags: { dockerHost: testEnv.dockerHost }, env: {} });
-  return { ...config, port: 0, metrics_port: 0, ...overrides } as GatewayConfig;
+  return { ...config, port: 0, metrics_port: 0, ...overrides };
 }
 
 export async function startTestGateway(
@@ -56,12 +56,11 @@ export function metricValue(text: string, name: string, labels: Record<string, s
     if (!line.startsWith(name)) continue;
     const match = /^([a-z_]+)(\{([^}]*)\})? ([0-9.e+-]+)$/.exec(line);
     if (!match || match[1] !== name) continue;
-    const present = Object.fromEntries(
-      (match[3] ?? '').split(',').filter(Boolean).map((pair) => {
-        const [k, v] = pair.split('=');
-        return [k, (v ?? '').replace(/^"|"$/g, '')];
-      }),
-    );
+    const present: Record<string, string> = {};
+    for (const pair of (match[3] ?? '').split(',').filter(Boolean)) {
+      const [k = '', v = ''] = pair.split('=');
+      present[k] = v.replace(/^"|"$/g, '');
+    }
     if (Object.entries(labels).every(([k, v]) => present[k] === v)) return Number(match[4]);
   }
   return 0;

@@ -1,7 +1,7 @@
 // Streamable HTTP at /mcp with a real SDK client against the private daemon: sessions, stateless
 // mode, the HTTP-level error envelope and the tool call error tiers.
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDocker } from '../helpers/env.js';
@@ -23,8 +23,8 @@ function post(url: string, body: string, headers: Record<string, string> = {}): 
   });
 }
 
-function textOf(result: { content?: unknown }): string {
-  const content = result.content as { type: string; text?: string }[];
+function textOf(result: unknown): string {
+  const content = (result as { content: { type: string; text?: string }[] }).content;
   return content.map((c) => c.text ?? '').join('\n');
 }
 

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-export type CallOutcome = 'ok' | 'tool_error' | 'invalid_args' | 'denied' | 'cancelled' | 'timeout' | 'internal';
+export type CallOutcome = 'ok' | 'tool_error' | 'invalid_args' | 'denied' | 'limited' | 'cancelled' | 'timeout' | 'internal';
 
 export interface Metrics {
   registry: Registry;

@@ -16,7 +16,7 @@ import type { z } from 'zod';
 import { isDaemonUnreachable, toToolError } from '../docker/errors.js';
 import type { CallOutcome, Metrics } from '../observability/metrics.js';
 import { fromAuthInfo } from '../request-context.js';
-import type { Identity, OperationPolicy, Transport } from '../security.js';
+import type { Identity, OperationPolicy, PolicyDecision, Transport } from '../security.js';
 import { ToolError, type ProgressUpdate, type ToolContext, type ToolDefinition, type ToolLimits } from './define.js';
 import { toolJson } from './json-schema.js';
 
@@ -35,6 +35,30 @@ export interface RegistryDeps {
   longTimeoutMs: number;
   /** Aborted when the gateway shuts down: every running call ends. */
   shutdownSignal?: AbortSignal;
+  /** Per-identity rate and concurrency limits (src/gateway/limits); none when absent. */
+  admission?: CallAdmission;
+  /** One audit record per call (src/gateway/audit); none when absent. */
+  audit?: CallAuditor;
+}
+
+// Structural on purpose: the limits and audit modules satisfy these without the registry
+// importing them, so either side can change its internals freely.
+export interface CallAdmission {
+  admit(identityId: string): { ok: true; release: () => void } | { ok: false; retryAfterSeconds: number; message: string };
+}
+
+export interface CallAuditor {
+  record(entry: {
+    identity: string;
+    transport: Transport;
+    tool: string;
+    arguments?: unknown;
+    decision: PolicyDecision;
+    outcome: 'ok' | 'error' | 'denied' | 'limited' | 'cancelled';
+    durationMs: number;
+    error?: string;
+    requestId?: string | number;
+  }): void;
 }
 
 /** Who is calling, over what, and how to reach them while the call runs. */
@@ -51,6 +75,8 @@ export interface CallOrigin {
 export interface CallOutput {
   result: CallToolResult;
   outcome: CallOutcome;
+  /** The checkCall/authorize decision that applied, for the audit record. */
+  decision?: PolicyDecision;
 }
 
 export interface ToolRegistry {
@@ -74,6 +100,11 @@ function describeIssues(error: z.ZodError): string {
     .map((issue) => `${issue.path.length ? issue.path.join('.') : '(arguments)'}: ${issue.message}`)
     .join('; ');
 }
+
+const auditOutcome = {
+  ok: 'ok', tool_error: 'error', invalid_args: 'error', internal: 'error', timeout: 'error',
+  denied: 'denied', limited: 'limited', cancelled: 'cancelled',
+} as const satisfies Record<CallOutcome, string>;
 
 class Aborted extends ToolError {
   constructor(
@@ -113,6 +144,7 @@ export function createToolRegistry(deps: RegistryDeps): ToolRegistry {
     if (!decision.allowed) {
       return {
         outcome: 'denied',
+        decision,
         result: errorResult(
           `Denied: ${tool.name} is not allowed for ${origin.identity.name}${decision.rule ? ` (rule ${decision.rule})` : ''}` +
             `${decision.reason ? `: ${decision.reason}` : '.'}`,
@@ -121,6 +153,15 @@ export function createToolRegistry(deps: RegistryDeps): ToolRegistry {
       };
     }
 
+    const admitted = deps.admission?.admit(origin.identity.id) ?? { ok: true as const, release: () => undefined };
+    if (!admitted.ok) {
+      return {
+        outcome: 'limited',
+        decision,
+        result: errorResult(admitted.message, `Retry in ${admitted.retryAfterSeconds} s.`),
+      };
+    }
+    let denial: PolicyDecision | undefined;
     const controller = new AbortController();
     const limitMs = tool.longRunning ? deps.longTimeoutMs : deps.timeoutMs;
     const timer = setTimeout(() => {
@@ -143,6 +184,7 @@ export function createToolRegistry(deps: RegistryDeps): ToolRegistry {
       authorize: async (operation) => {
         const verdict = await deps.policy.authorize(origin.identity, operation);
         if (!verdict.allowed) {
+          denial = verdict;
           throw new Aborted(
             `Denied by policy${verdict.rule ? ` rule ${verdict.rule}` : ''}: ${verdict.reason ?? operation.kind}`,
             'denied',
@@ -164,12 +206,13 @@ export function createToolRegistry(deps: RegistryDeps): ToolRegistry {
       }
       return {
         outcome: 'ok',
+        decision,
         result: { content: [{ type: 'text', text: output.text }], structuredContent: structured.data },
       };
     } catch (thrown) {
       // After an abort, whatever the handler threw (AbortError, socket hang up) is a consequence.
       const error: unknown = controller.signal.aborted ? controller.signal.reason : thrown;
-      if (error instanceof Aborted) return { outcome: error.outcome, result: errorResult(error.message, error.hint) };
+      if (error instanceof Aborted) return { outcome: error.outcome, decision: denial ?? decision, result: errorResult(error.message, error.hint) };
       if (error instanceof ToolError) return { outcome: 'tool_error', result: errorResult(error.message, error.hint) };
       const status = (error as { statusCode?: unknown }).statusCode;
       if (isDaemonUnreachable(error) || typeof status === 'number') {
@@ -181,6 +224,7 @@ export function createToolRegistry(deps: RegistryDeps): ToolRegistry {
       const mapped = toToolError(error, deps.endpoint);
       return { outcome: 'internal', result: errorResult(`Internal error in ${tool.name}: ${mapped.message}`) };
     } finally {
+      admitted.release();
       clearTimeout(timer);
       origin.signal.removeEventListener('abort', onCancel);
       deps.shutdownSignal?.removeEventListener('abort', onShutdown);
@@ -210,6 +254,20 @@ export function createToolRegistry(deps: RegistryDeps): ToolRegistry {
         },
         'tool call',
       );
+      if (deps.audit) {
+        const first = output.result.content[0];
+        deps.audit.record({
+          identity: origin.identity.id,
+          transport: origin.transport,
+          tool: name,
+          arguments: args,
+          decision: output.decision ?? { allowed: output.outcome !== 'denied' },
+          outcome: auditOutcome[output.outcome],
+          durationMs: Math.round(seconds * 1000),
+          error: output.outcome === 'ok' || first?.type !== 'text' ? undefined : first.text,
+          requestId: origin.requestId,
+        });
+      }
       return output;
     },
 

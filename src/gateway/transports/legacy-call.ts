@@ -42,6 +42,7 @@ function fail(res: ServerResponse, status: number, code: number, message: string
 const statusFor: Record<Exclude<CallOutcome, 'ok'>, number> = {
   invalid_args: 400,
   denied: 403,
+  limited: 429,
   tool_error: 422,
   timeout: 504,
   cancelled: 499,
