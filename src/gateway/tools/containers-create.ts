@@ -2,7 +2,7 @@
 // image and that exact body before anything reaches Docker.
 import type Dockerode from 'dockerode';
 import { z } from 'zod';
-import { demuxBuffer, fitPair, TailCollector } from '../docker/streams.js';
+import { demuxBounded, fitPair, openLogStream, TailCollector } from '../docker/streams.js';
 import { waitFor, type WaitOutcome } from './containers-shared.js';
 import { buildCreateBody, createFields, type CreateArgs } from './containers-spec.js';
 import { defineTool, ToolError, type ToolContext } from './define.js';
@@ -121,7 +121,9 @@ export const containerRun = defineTool({
     const cap = ctx.limits.maxOutputBytes;
     const out = new TailCollector(cap);
     const err = new TailCollector(cap);
-    demuxBuffer(await container.logs({ stdout: true, stderr: true, follow: false, abortSignal: ctx.signal }), !!spec.tty, out, err);
+    // Streamed, not buffered: a chatty container's whole log never sits in memory, only the tail.
+    const logs = await openLogStream(ctx.docker, container.id, { stdout: true, stderr: true, follow: false, timestamps: false }, ctx.signal);
+    await demuxBounded(ctx.docker.modem, logs, { stdout: out, stderr: err, tty: !!spec.tty }, { signal: ctx.signal, maxMs: ctx.timeoutMs });
     const [stdout, stderr] = fitPair(out.result(), err.result(), cap);
     Object.assign(result, { stdout: stdout.text, stderr: stderr.text, stdout_truncated: stdout.truncated, stderr_truncated: stderr.truncated });
     if (result.wait.timed_out) {

@@ -162,7 +162,14 @@ export const containerWait = defineTool({
   outputSchema: z.object({ exited: z.boolean(), timed_out: z.boolean(), exit_code: z.number().nullable(), error: z.string().nullable() }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
   async handler(args, ctx) {
-    const outcome = await waitFor(ctx.docker.getContainer(args.container), args.condition, args.timeout_seconds * 1000, ctx.signal);
+    const started = Date.now();
+    const ticker = setInterval(() => {
+      const elapsed = Math.floor((Date.now() - started) / 1000);
+      void ctx.progress({ progress: elapsed, total: args.timeout_seconds, message: `waiting for ${args.container}` });
+    }, 5000);
+    const outcome = await waitFor(ctx.docker.getContainer(args.container), args.condition, args.timeout_seconds * 1000, ctx.signal).finally(
+      () => clearInterval(ticker),
+    );
     const text = outcome.timed_out
       ? `${args.container} did not reach "${args.condition}" within ${args.timeout_seconds}s.`
       : `${args.container} reached "${args.condition}" with exit code ${outcome.exit_code}${outcome.error ? ` (${outcome.error})` : ''}.`;

@@ -67,6 +67,10 @@ export const containerExec = defineTool({
     const read = await demuxBounded(ctx.docker.modem, stream, { stdout: out, stderr: err }, {
       signal: ctx.signal,
       maxMs: args.timeout_seconds * 1000,
+      // Progress doubles as keep-alive for long commands behind proxies that drop idle responses.
+      tickMs: 5000,
+      onTick: (elapsed) =>
+        void ctx.progress({ progress: Math.floor(elapsed / 1000), total: args.timeout_seconds, message: `running ${cmd[0]}` }),
     });
     if (read.reason === 'error' && read.error) throw read.error;
     const timedOut = read.reason === 'time';
