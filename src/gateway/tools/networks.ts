@@ -116,7 +116,7 @@ export const networkCreate = defineTool({
     labels: labelsInput,
     subnet: cidr.optional().describe('Subnet in CIDR form, e.g. "10.42.0.0/24"; Docker picks one when omitted.'),
     gateway: ipAddress.optional().describe('Gateway address inside the subnet (needs "subnet").'),
-  }).strict().refine((a) => !a.gateway || a.subnet, { message: '"gateway" needs "subnet"', path: ['gateway'] }),
+  }).strict().refine((a) => !a.gateway || a.subnet, { message: 'a gateway needs a subnet', path: ['gateway'] }),
   outputSchema: networkDetail,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
   async handler(args, ctx) {
