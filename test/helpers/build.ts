@@ -1,0 +1,31 @@
+// Black-box tests run bin/docker-mcp.js, which loads dist/. Rebuild when any source file is newer
+// than the build, so a test never exercises stale code. Type errors elsewhere in the tree do not
+// stop tsc from emitting, so the exit code is not what decides; the emitted entry point is.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('../../', import.meta.url).pathname;
+
+function newest(dir: string): number {
+  let latest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    latest = Math.max(latest, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
+  }
+  return latest;
+}
+
+export function ensureBuilt(): void {
+  const entry = join(root, 'dist', 'cli', 'main.js');
+  if (existsSync(entry) && statSync(entry).mtimeMs >= newest(join(root, 'src'))) return;
+  try {
+    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'pipe' });
+  } catch {
+    // Emitted anyway; checked below.
+  }
+  if (!existsSync(entry)) throw new Error('npm run build did not produce dist/cli/main.js');
+}
+
+export const binPath = join(root, 'bin', 'docker-mcp.js');
+export const repoRoot = root;
