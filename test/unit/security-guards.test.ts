@@ -1,0 +1,223 @@
+// Transport-level guards and configuration: hostile Origin/Host, oversized and deeply nested
+// bodies, __proto__ keys, rate and concurrency limits, refusing to bind publicly without auth,
+// RFC 9728 metadata, secrets kept out of the audit log, and buildSecurity's config checks.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createAuditLog } from '../../src/gateway/audit/audit-log.js';
+import { redactSecrets } from '../../src/gateway/audit/redact.js';
+import { assertSafeBinding, protectedResourceMetadata, resourceMetadataUrl, unauthenticatedWarning } from '../../src/gateway/auth/exposure.js';
+import { UsageError } from '../../src/cli/errors.js';
+import { resolveGatewayConfig } from '../../src/gateway/config.js';
+import { checkOriginAndHost, originHostOptions, parseJsonSafely, readLimitedBody, BodyTooLargeError } from '../../src/gateway/limits/http-guards.js';
+import { createCallLimits } from '../../src/gateway/limits/rate-limit.js';
+import { buildSecurity } from '../../src/gateway/security-config.js';
+import { testDocker } from '../helpers/env.js';
+
+const base = { host: '127.0.0.1', port: 8080 };
+
+function config(env: Record<string, string>) {
+  return resolveGatewayConfig({ env }).config;
+}
+
+describe('Origin and Host (DNS rebinding)', () => {
+  const local = originHostOptions(base);
+  const check = (headers: Record<string, string>, opts = local) => checkOriginAndHost({ headers }, opts);
+
+  it('accepts non-browser clients and the gateway\'s own origin', () => {
+    expect(check({ host: '127.0.0.1:8080' })).toEqual({ ok: true });
+    expect(check({ host: 'localhost:8080', origin: 'http://localhost:8080' })).toEqual({ ok: true });
+  });
+
+  it.each([
+    ['https://evil.example'], ['null'], ['http://localhost:3000'], ['http://127.0.0.1:8080.evil.example'], ['file://'], ['http://localhost:8080@evil.example'],
+  ])('refuses hostile Origin %s with 403', (origin) => {
+    expect(check({ host: '127.0.0.1:8080', origin })).toMatchObject({ ok: false, status: 403 });
+  });
+
+  it.each([['evil.example'], ['evil.example:8080'], ['127.0.0.1.nip.io:8080'], ['localhost.evil.example'], [''], ['local host']])(
+    'refuses rebinding Host %s on a loopback bind',
+    (host) => {
+      expect(check({ host })).toMatchObject({ ok: false, status: 403 });
+    },
+  );
+
+  it('derives defaults from public_url and honours explicit lists', () => {
+    const pub = originHostOptions({ host: '0.0.0.0', port: 8080, public_url: 'https://mcp.example.com', allowed_hosts: ['mcp.example.com', '*.svc.cluster.local'] });
+    expect(check({ host: 'mcp.example.com', origin: 'https://mcp.example.com' }, pub)).toEqual({ ok: true });
+    expect(check({ host: 'docker-mcp.ns.svc.cluster.local:8080' }, pub)).toEqual({ ok: true });
+    expect(check({ host: 'mcp.example.com.evil.example' }, pub)).toMatchObject({ ok: false });
+    expect(check({ host: 'mcp.example.com', origin: 'https://evil.example' }, pub)).toMatchObject({ ok: false, status: 403 });
+  });
+});
+
+describe('bodies and JSON', () => {
+  async function post(body: Buffer, headers: Record<string, string> = {}): Promise<number> {
+    const server = createServer((req, res) => {
+      readLimitedBody(req, 1024).then(
+        () => res.writeHead(200).end(),
+        (error: unknown) => res.writeHead(error instanceof BodyTooLargeError ? 413 : 400).end(),
+      );
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    try {
+      return await new Promise<number>((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/', headers }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    } finally {
+      server.close();
+    }
+  }
+
+  it('413 for declared and for chunked oversized bodies, 200 at the limit', async () => {
+    expect(await post(Buffer.alloc(1024))).toBe(200);
+    expect(await post(Buffer.alloc(1025))).toBe(413);
+    expect(await post(Buffer.alloc(50_000), { 'transfer-encoding': 'chunked' })).toBe(413);
+  });
+
+  it('refuses deep nesting without recursion, __proto__ keys (also escaped) and malformed JSON', () => {
+    expect(parseJsonSafely('['.repeat(100_000) + ']'.repeat(100_000))).toMatchObject({ ok: false, message: expect.stringMatching(/deeper/) as unknown });
+    expect(parseJsonSafely('{"a":{"__proto__":{"isAdmin":true}}}')).toMatchObject({ ok: false, message: expect.stringMatching(/__proto__/) as unknown });
+    expect(parseJsonSafely('{"\\u005f_proto__":{"x":1}}')).toMatchObject({ ok: false });
+    expect(parseJsonSafely('{"jsonrpc":"2.0",')).toMatchObject({ ok: false, message: 'Malformed JSON.' });
+    expect(parseJsonSafely('{"s":"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}')).toMatchObject({ ok: true });
+    expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
+  });
+});
+
+describe('rate and concurrency limits', () => {
+  it('token bucket per identity with a retry-after, refilling over time', () => {
+    let now = 0;
+    const limits = createCallLimits(3, 0, () => now);
+    for (let i = 0; i < 3; i++) expect(limits.admit('a').ok).toBe(true);
+    const limited = limits.admit('a');
+    expect(limited).toMatchObject({ ok: false, retryAfterSeconds: 20 });
+    expect(limits.admit('b').ok).toBe(true);
+    now += 20_000;
+    expect(limits.admit('a').ok).toBe(true);
+  });
+
+  it('caps calls in flight per identity; release is idempotent', () => {
+    const limits = createCallLimits(0, 2);
+    const one = limits.admit('a');
+    const two = limits.admit('a');
+    expect(limits.admit('a')).toMatchObject({ ok: false, retryAfterSeconds: 1 });
+    if (!one.ok || !two.ok) throw new Error('expected slots');
+    one.release();
+    one.release();
+    expect(limits.concurrency.running('a')).toBe(1);
+    expect(limits.admit('a').ok).toBe(true);
+    expect(limits.admit('a').ok).toBe(false);
+  });
+});
+
+describe('exposure', () => {
+  it('refuses a public bind without auth (exit 2) unless allow_unauthenticated, and warns then', () => {
+    const open = { ...base, host: '0.0.0.0', allow_unauthenticated: false, auth_mode: undefined, auth_tokens: undefined, auth_tokens_file: undefined, cf_access_team: undefined, cf_access_aud: undefined };
+    expect(() => assertSafeBinding(open)).toThrow(UsageError);
+    try {
+      assertSafeBinding(open);
+    } catch (error) {
+      expect((error as UsageError).exitCode).toBe(2);
+    }
+    expect(() => assertSafeBinding({ ...open, host: '127.0.0.1' })).not.toThrow();
+    expect(() => assertSafeBinding({ ...open, host: '::ffff:10.0.0.1' })).toThrow(UsageError);
+    expect(() => assertSafeBinding({ ...open, allow_unauthenticated: true })).not.toThrow();
+    expect(unauthenticatedWarning({ ...open, allow_unauthenticated: true })).toMatch(/WITHOUT authentication/);
+    expect(() => assertSafeBinding({ ...open, auth_tokens: ['a:read:0123456789abcdef'] })).not.toThrow();
+  });
+
+  it('serves RFC 9728 metadata only with an authorization server and a public URL', () => {
+    expect(protectedResourceMetadata({ public_url: 'https://mcp.example.com', oauth_authorization_servers: undefined })).toBeUndefined();
+    const doc = protectedResourceMetadata({ public_url: 'https://mcp.example.com/', oauth_authorization_servers: ['https://auth.example.com/'] });
+    expect(doc).toMatchObject({ resource: 'https://mcp.example.com', authorization_servers: ['https://auth.example.com'], bearer_methods_supported: ['header'] });
+    expect(resourceMetadataUrl({ public_url: 'https://mcp.example.com/mcp', oauth_authorization_servers: ['https://a'] })).toBe('https://mcp.example.com/.well-known/oauth-protected-resource/mcp');
+  });
+});
+
+describe('audit log and redaction', () => {
+  const secrets = ['s3cr3t-pass', 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl', 'ghp_abcdefghijklmnopqrstuvwxyz0123456789', 'registry-password', 'db-pass-value'];
+
+  it('writes one JSON line per call to stdout and the audit file, with secrets redacted', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dmcp-audit-'));
+    const file = join(dir, 'audit.log');
+    const lines: string[] = [];
+    const stream = new Writable({ write(chunk: Buffer, _e, cb) { lines.push(chunk.toString()); cb(); } });
+    const audit = createAuditLog({ audit_file: file, stream });
+    audit.record({
+      identity: 'token:ops', transport: 'http', tool: 'image_pull', outcome: 'ok', durationMs: 12.4, decision: { allowed: true },
+      arguments: {
+        image: 'busybox', auth: { username: 'u', password: secrets[3] }, password: secrets[0], token: secrets[1],
+        env: ['DB_PASSWORD=' + secrets[4], 'MODE=prod', `GITHUB=${secrets[2]}`], note: `Bearer ${secrets[1]}`,
+      },
+    });
+    audit.record({ identity: 'token:ops', transport: 'ws', tool: 'container_create', outcome: 'denied', durationMs: 1, decision: { allowed: false, rule: 'privileged', reason: 'no' } });
+    await audit.close();
+    const fileLines = readFileSync(file, 'utf8').trim().split('\n');
+    expect(fileLines).toHaveLength(2);
+    for (const text of [lines.join(''), fileLines.join('\n')]) {
+      for (const s of secrets) expect(text).not.toContain(s);
+    }
+    const first = JSON.parse(fileLines[0]!) as Record<string, unknown>;
+    expect(first).toMatchObject({ audit: true, identity: 'token:ops', transport: 'http', tool: 'image_pull', decision: 'allow', outcome: 'ok', durationMs: 12 });
+    expect((first.arguments as { env: string[] }).env).toEqual(['DB_PASSWORD=[REDACTED]', 'MODE=prod', 'GITHUB=[REDACTED]']);
+    expect(JSON.parse(fileLines[1]!)).toMatchObject({ decision: { result: 'deny', rule: 'privileged' }, outcome: 'denied' });
+    expect(typeof first.time).toBe('string');
+  });
+
+  it('redacts registry auth objects and keeps ordinary values', () => {
+    expect(redactSecrets({ X_Registry_Auth: 'abc', registryAuth: { identitytoken: 'x' }, name: 'web', labels: { a: 'b' } })).toEqual({
+      X_Registry_Auth: '[REDACTED]', registryAuth: '[REDACTED]', name: 'web', labels: { a: 'b' },
+    });
+  });
+});
+
+describe('buildSecurity configuration checks', () => {
+  it('reports every problem at once and never echoes a token', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dmcp-sec-'));
+    const policyFile = join(dir, 'policy.yaml');
+    writeFileSync(policyFile, 'preset: operator\ntools:\n  deny: ["image_*"]\n');
+    const cfg = config({ DOCKER_MCP_AUTH_MODE: 'both', DOCKER_MCP_AUTH_TOKENS: 'ops:operate:TOPSECRET-0123456789', DOCKER_MCP_OAUTH_AUTHORIZATION_SERVERS: 'https://auth.example.com', DOCKER_MCP_POLICY_FILE: policyFile });
+    let message = '';
+    try {
+      buildSecurity(cfg, { docker: testDocker(), self: [] });
+    } catch (error) {
+      expect(error).toBeInstanceOf(UsageError);
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/cf_access_team/);
+    expect(message).toMatch(/cf_access_aud/);
+    expect(message).toMatch(/public_url/);
+    expect(message).not.toContain('TOPSECRET');
+  });
+
+  it('refuses a policy file with unknown keys (a typo must not allow everything)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dmcp-sec-'));
+    const policyFile = join(dir, 'policy.yaml');
+    writeFileSync(policyFile, 'tools:\n  dney: ["*"]\n');
+    expect(() => buildSecurity(config({ DOCKER_MCP_POLICY_FILE: policyFile }), { docker: testDocker(), self: [] })).toThrow(/dney|Unrecognized/);
+  });
+
+  it('builds a working security layer from env settings', async () => {
+    const security = buildSecurity(
+      config({ DOCKER_MCP_HOST: '0.0.0.0', DOCKER_MCP_AUTH_TOKENS: 'ops:operate:ops-token-0123456789abcdef', DOCKER_MCP_PUBLIC_URL: 'https://mcp.example.com' }),
+      { docker: testDocker(), self: [], auditStream: new Writable({ write: (_c, _e, cb) => cb() }) },
+    );
+    expect(security.mode).toBe('bearer');
+    const auth = await security.authenticator.authenticate({ headers: { authorization: 'Bearer ops-token-0123456789abcdef' }, url: '/mcp' } as never);
+    expect(auth.ok && auth.identity.id).toBe('token:ops');
+    expect(security.guard.check({ headers: { host: 'x', origin: 'https://evil.example' } })).toMatchObject({ ok: false, status: 403 });
+    expect(security.maxBodyBytes).toBe(1024 * 1024);
+    await security.close();
+  });
+});
