@@ -2,8 +2,10 @@
 // implementation in the action, so `init` never loads the gateway and vice versa.
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
+import { registerInit } from './commands/init.js';
 import { registerServe } from './commands/serve.js';
 import { registerImage } from './commands/image.js';
+import { registerConnect } from './commands/connect.js';
 
 export function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -22,6 +24,8 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (str, write) => write(str) })
     .exitOverride();
   registerServe(program);
+  registerInit(program);
   registerImage(program);
+  registerConnect(program);
   return program;
 }

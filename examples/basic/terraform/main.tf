@@ -1,0 +1,47 @@
+# Rendered by docker-mcp 0.1.0: the root module calling the gateway module.
+# Answers live in terraform.tfvars; re-run `docker-mcp init` to change them.
+
+provider "kubernetes" {
+  # Docker Desktop's cluster by default; point this at your kubeconfig and context.
+  config_path = "~/.kube/config"
+}
+
+module "docker_mcp_gateway" {
+  source = "./modules/docker-mcp-gateway"
+
+  project_name                = var.project_name
+  environment                 = var.environment
+  namespace                   = var.namespace
+  replicas                    = var.replicas
+  docker_image                = var.docker_image
+  port                        = var.port
+  cpu_limit                   = var.cpu_limit
+  memory_limit                = var.memory_limit
+  log_level                   = var.log_level
+  docker_timeout              = var.docker_timeout
+  enable_network_policy       = var.enable_network_policy
+  enable_docker_socket        = var.enable_docker_socket
+  enable_cloudflare_tunnel    = var.enable_cloudflare_tunnel
+  tunnel_hostname             = var.tunnel_hostname
+  domain_suffix               = var.domain_suffix
+  enable_metrics              = var.enable_metrics
+  enable_health_checks        = var.enable_health_checks
+  auth_mode                   = var.auth_mode
+  cf_access_team              = var.cf_access_team
+  cf_access_aud               = var.cf_access_aud
+  allowed_emails              = var.allowed_emails
+  allowed_email_domains       = var.allowed_email_domains
+  token_secret_name           = var.token_secret_name
+  policy_preset               = var.policy_preset
+  docker_socket_path          = var.docker_socket_path
+  docker_socket_gid           = var.docker_socket_gid
+  metrics_port                = var.metrics_port
+  enable_service_monitor      = var.enable_service_monitor
+  metrics_namespace           = var.metrics_namespace
+  image_pull_policy           = var.image_pull_policy
+  cpu_request                 = var.cpu_request
+  memory_request              = var.memory_request
+  node_name                   = var.node_name
+  node_selector               = var.node_selector
+  cloudflare_provider_version = var.cloudflare_provider_version
+}

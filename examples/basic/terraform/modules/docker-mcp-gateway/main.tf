@@ -1,0 +1,346 @@
+# Rendered by docker-mcp 0.1.0. Re-run `docker-mcp init` rather than editing by hand.
+
+locals {
+  name          = "${var.project_name}-docker-mcp-gateway"
+  config_name   = "${local.name}-config"
+  tokens_secret = var.token_secret_name != "" ? var.token_secret_name : "${local.name}-tokens"
+  bearer        = contains(["bearer", "both"], var.auth_mode)
+  access        = contains(["cloudflare-access", "both"], var.auth_mode)
+
+  selector_labels = {
+    "app.kubernetes.io/name"     = "docker-mcp-gateway"
+    "app.kubernetes.io/instance" = var.project_name
+  }
+  labels = merge(local.selector_labels, {
+    app                            = "docker-mcp-gateway"
+    "app.kubernetes.io/version"    = "0.1.0"
+    "app.kubernetes.io/component"  = "gateway"
+    "app.kubernetes.io/part-of"    = "docker-mcp"
+    "app.kubernetes.io/managed-by" = "docker-mcp"
+    environment                    = var.environment
+  })
+
+  # The gateway reads only env (DOCKER_MCP_*), from this ConfigMap; unset entries are dropped.
+  gateway_env_all = {
+    DOCKER_MCP_AUTH_MODE        = var.auth_mode
+    DOCKER_MCP_AUTH_TOKENS_FILE = local.bearer ? "/etc/docker-mcp/auth/tokens" : null
+    DOCKER_MCP_CF_ACCESS_AUD    = local.access ? var.cf_access_aud : null
+    DOCKER_MCP_CF_ACCESS_TEAM   = local.access ? var.cf_access_team : null
+    DOCKER_MCP_DOCKER_HOST      = "unix:///var/run/docker.sock"
+    DOCKER_MCP_DOCKER_TIMEOUT   = tostring(var.docker_timeout)
+    DOCKER_MCP_ENABLE_METRICS   = tostring(var.enable_metrics)
+    DOCKER_MCP_HOST             = "0.0.0.0"
+    DOCKER_MCP_LOG_LEVEL        = var.log_level
+    DOCKER_MCP_METRICS_PORT     = tostring(var.metrics_port)
+    DOCKER_MCP_POLICY_PRESET    = var.policy_preset
+    DOCKER_MCP_PORT             = tostring(var.port)
+    DOCKER_MCP_STATELESS        = tostring(var.replicas > 1)
+  }
+  gateway_env = { for k, v in local.gateway_env_all : k => v if v != null }
+
+  pod_annotations_all = {
+    # Rolls the pods when the settings change: env is read only at start.
+    "checksum/config"      = sha256(jsonencode(local.gateway_env))
+    "prometheus.io/scrape" = var.enable_metrics ? "true" : null
+    "prometheus.io/port"   = var.enable_metrics ? tostring(var.metrics_port) : null
+    "prometheus.io/path"   = var.enable_metrics ? "/metrics" : null
+  }
+  pod_annotations = { for k, v in local.pod_annotations_all : k => v if v != null }
+}
+
+resource "kubernetes_service_account_v1" "gateway" {
+  metadata {
+    name      = local.name
+    namespace = var.namespace
+    labels    = local.labels
+  }
+  automount_service_account_token = false
+}
+
+resource "kubernetes_config_map_v1" "gateway" {
+  metadata {
+    name      = local.config_name
+    namespace = var.namespace
+    labels    = local.labels
+  }
+  data = local.gateway_env
+}
+
+resource "kubernetes_deployment_v1" "gateway" {
+  metadata {
+    name      = local.name
+    namespace = var.namespace
+    labels    = local.labels
+  }
+  spec {
+    replicas = tostring(var.replicas)
+    selector {
+      match_labels = local.selector_labels
+    }
+    template {
+      metadata {
+        labels      = local.labels
+        annotations = local.pod_annotations
+      }
+      spec {
+        service_account_name            = local.name
+        automount_service_account_token = false
+        node_name                       = var.node_name != "" ? var.node_name : null
+        node_selector                   = length(var.node_selector) > 0 ? var.node_selector : null
+        security_context {
+          run_as_non_root = true
+          run_as_user     = "65532"
+          run_as_group    = "65532"
+          # The socket is root:docker 0660 on the node; its group is the only access granted.
+          supplemental_groups = var.enable_docker_socket ? [var.docker_socket_gid] : []
+          seccomp_profile {
+            type = "RuntimeDefault"
+          }
+        }
+        container {
+          name              = "gateway"
+          image             = var.docker_image
+          image_pull_policy = var.image_pull_policy
+          command           = ["docker-mcp", "serve"]
+          env_from {
+            config_map_ref {
+              name = local.config_name
+            }
+          }
+          port {
+            name           = "http"
+            container_port = var.port
+            protocol       = "TCP"
+          }
+          dynamic "port" {
+            for_each = var.enable_metrics ? [var.metrics_port] : []
+            content {
+              name           = "metrics"
+              container_port = port.value
+              protocol       = "TCP"
+            }
+          }
+          dynamic "liveness_probe" {
+            for_each = var.enable_health_checks ? [1] : []
+            content {
+              http_get {
+                path = "/health"
+                port = "http"
+              }
+              initial_delay_seconds = 5
+              period_seconds        = 10
+              timeout_seconds       = 3
+              failure_threshold     = 3
+            }
+          }
+          dynamic "readiness_probe" {
+            for_each = var.enable_health_checks ? [1] : []
+            content {
+              http_get {
+                path = "/ready"
+                port = "http"
+              }
+              initial_delay_seconds = 2
+              period_seconds        = 5
+              timeout_seconds       = 3
+              failure_threshold     = 3
+            }
+          }
+          resources {
+            limits = {
+              cpu    = var.cpu_limit
+              memory = var.memory_limit
+            }
+            requests = {
+              cpu    = var.cpu_request
+              memory = var.memory_request
+            }
+          }
+          security_context {
+            allow_privilege_escalation = false
+            read_only_root_filesystem  = true
+            run_as_non_root            = true
+            capabilities {
+              drop = ["ALL"]
+            }
+          }
+          volume_mount {
+            name       = "tmp"
+            mount_path = "/tmp"
+          }
+          dynamic "volume_mount" {
+            for_each = var.enable_docker_socket ? [1] : []
+            content {
+              name       = "docker-socket"
+              mount_path = "/var/run/docker.sock"
+            }
+          }
+          dynamic "volume_mount" {
+            for_each = local.bearer ? [1] : []
+            content {
+              name       = "auth-tokens"
+              mount_path = "/etc/docker-mcp/auth"
+              read_only  = true
+            }
+          }
+        }
+        volume {
+          name = "tmp"
+          empty_dir {}
+        }
+        dynamic "volume" {
+          for_each = var.enable_docker_socket ? [1] : []
+          content {
+            name = "docker-socket"
+            host_path {
+              path = var.docker_socket_path
+              type = "Socket"
+            }
+          }
+        }
+        dynamic "volume" {
+          for_each = local.bearer ? [1] : []
+          content {
+            name = "auth-tokens"
+            secret {
+              secret_name  = local.tokens_secret
+              default_mode = "0440"
+            }
+          }
+        }
+      }
+    }
+  }
+
+  depends_on = [kubernetes_config_map_v1.gateway, kubernetes_service_account_v1.gateway]
+
+  lifecycle {
+    precondition {
+      condition     = var.replicas == 1 || var.node_name != "" || length(var.node_selector) > 0
+      error_message = "More than one replica needs node_name or node_selector: each node runs its own Docker daemon, so unpinned replicas would see different containers."
+    }
+    precondition {
+      condition     = !local.access || (var.cf_access_team != "" && var.cf_access_aud != "")
+      error_message = "The auth_mode cloudflare-access and both need cf_access_team and cf_access_aud."
+    }
+    precondition {
+      condition     = var.port != var.metrics_port
+      error_message = "The metrics_port must differ from port."
+    }
+    precondition {
+      condition     = !var.enable_service_monitor || var.enable_metrics
+      error_message = "The enable_service_monitor needs enable_metrics."
+    }
+  }
+}
+
+resource "kubernetes_service_v1" "gateway" {
+  metadata {
+    name      = local.name
+    namespace = var.namespace
+    labels    = local.labels
+  }
+  spec {
+    type     = "ClusterIP"
+    selector = local.selector_labels
+    port {
+      name        = "http"
+      port        = var.port
+      target_port = "http"
+      protocol    = "TCP"
+    }
+    dynamic "port" {
+      for_each = var.enable_metrics ? [var.metrics_port] : []
+      content {
+        name        = "metrics"
+        port        = port.value
+        target_port = "metrics"
+        protocol    = "TCP"
+      }
+    }
+  }
+}
+
+resource "kubernetes_network_policy_v1" "gateway" {
+  count = var.enable_network_policy ? 1 : 0
+  metadata {
+    name      = local.name
+    namespace = var.namespace
+    labels    = local.labels
+  }
+  spec {
+    pod_selector {
+      match_labels = local.selector_labels
+    }
+    policy_types = ["Ingress"]
+    # cloudflared in this namespace is the only way in from outside.
+    ingress {
+      from {
+        pod_selector {
+          match_labels = {
+            app = "cloudflared"
+          }
+        }
+      }
+      ports {
+        protocol = "TCP"
+        port     = tostring(var.port)
+      }
+    }
+    dynamic "ingress" {
+      for_each = var.enable_metrics ? [var.metrics_port] : []
+      content {
+        from {
+          namespace_selector {
+            match_labels = {
+              "kubernetes.io/metadata.name" = var.metrics_namespace
+            }
+          }
+        }
+        ports {
+          protocol = "TCP"
+          port     = tostring(ingress.value)
+        }
+      }
+    }
+  }
+}
+
+resource "kubernetes_pod_disruption_budget_v1" "gateway" {
+  count = var.replicas > 1 ? 1 : 0
+  metadata {
+    name      = local.name
+    namespace = var.namespace
+    labels    = local.labels
+  }
+  spec {
+    min_available = "1"
+    selector {
+      match_labels = local.selector_labels
+    }
+  }
+}
+
+# A CRD object: kubernetes_manifest needs cluster access at plan time, hence off by default.
+resource "kubernetes_manifest" "service_monitor" {
+  count = var.enable_service_monitor ? 1 : 0
+  manifest = {
+    apiVersion = "monitoring.coreos.com/v1"
+    kind       = "ServiceMonitor"
+    metadata = {
+      name      = local.name
+      namespace = var.namespace
+      labels    = local.labels
+    }
+    spec = {
+      selector = {
+        matchLabels = local.selector_labels
+      }
+      endpoints = [{
+        port     = "metrics"
+        path     = "/metrics"
+        interval = "30s"
+      }]
+    }
+  }
+}

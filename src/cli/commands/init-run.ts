@@ -1,0 +1,109 @@
+// `docker-mcp init` end to end: gather answers, validate all at once, render fully, then diff or
+// write. Nothing touches the disk before the whole plan exists and has no conflicts.
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse } from 'yaml';
+import { validateConfig } from '../../config/schema.js';
+import { camel, resolveInputs, type Inputs } from '../../config/sources.js';
+import { variablesTable, type VariableSpec } from '../../config/variables.js';
+import { ANSWERS_FILE, renderPlan, type Format } from '../../templates/index.js';
+import { CliError, ExitCode, UsageError } from '../errors.js';
+import { packageVersion } from '../program.js';
+import { computeChanges, type Change } from '../io/changes.js';
+import { applyChanges, unifiedDiff } from '../io/write.js';
+
+interface InitOptions {
+  outputDir: string;
+  format: Format;
+  singleFile?: boolean;
+  yes?: boolean;
+  dryRun?: boolean;
+  force?: boolean;
+  json?: boolean;
+  config?: string;
+}
+
+function loadConfigFile(explicit: string | undefined, outputDir: string): Inputs['configFile'] {
+  const candidates = explicit ? [explicit] : [ANSWERS_FILE, resolve(outputDir, ANSWERS_FILE)];
+  const path = candidates.find((p) => existsSync(p));
+  if (!path) {
+    if (explicit) throw new UsageError(`config file ${explicit} does not exist`);
+    return undefined;
+  }
+  try {
+    return { path, data: parse(readFileSync(path, 'utf8')) as unknown };
+  } catch (error) {
+    throw new UsageError(`${path}: not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+  }
+}
+
+function isInteractive(options: InitOptions): boolean {
+  return !options.yes && !options.json && !process.env.CI && process.stdin.isTTY === true && process.stdout.isTTY === true;
+}
+
+function emit(options: InitOptions, human: string, data: Record<string, unknown>): void {
+  if (options.json) process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+  else if (human) process.stdout.write(human.endsWith('\n') ? human : `${human}\n`);
+}
+
+const summary = (changes: Change[]): { path: string; action: string }[] =>
+  changes.map((c) => ({ path: c.path, action: c.action, ...(c.reason ? { reason: c.reason } : {}) }));
+
+async function gather(table: readonly VariableSpec[], options: InitOptions, flags: Record<string, unknown>) {
+  const configFile = loadConfigFile(options.config, options.outputDir);
+  const resolved = resolveInputs(table, { flags, env: process.env, configFile });
+  let values = resolved.values;
+  if (!resolved.problems.length && isInteractive(options)) {
+    const { promptForValues } = await import('../prompts.js');
+    values = await promptForValues(table, values, resolved.origins);
+  }
+  // Fill unparsable inputs with defaults so every other problem is still reported in this round.
+  for (const spec of table) values[spec.name] ??= structuredClone(spec.default);
+  const result = validateConfig(table, values);
+  const problems = [...resolved.problems, ...(result.ok ? [] : result.problems)];
+  if (problems.length || !result.ok) {
+    if (options.json) emit(options, '', { status: 'invalid', problems });
+    throw new UsageError('invalid input; nothing was written', problems);
+  }
+  return result.config;
+}
+
+export async function runInit(raw: Record<string, unknown>): Promise<void> {
+  const options = raw as unknown as InitOptions;
+  const version = packageVersion();
+  const table = variablesTable(version);
+  const flags: Record<string, unknown> = {};
+  for (const spec of table) if (raw[camel(spec.name)] !== undefined) flags[camel(spec.name)] = raw[camel(spec.name)];
+  const config = await gather(table, options, flags);
+  const plan = renderPlan(config, table, { format: options.format, singleFile: options.singleFile === true, version });
+  const dir = resolve(options.outputDir);
+  const changes = computeChanges(dir, plan.files, options.force === true);
+  const pending = changes.filter((c) => c.action !== 'unchanged');
+  const conflicts = changes.filter((c) => c.action === 'conflict');
+  const warnings = plan.warnings.map((w) => `warning: ${w}`).join('\n');
+  if (warnings && !options.json) process.stderr.write(`${warnings}\n`);
+  const base = { outputDir: dir, warnings: plan.warnings, files: summary(changes) };
+
+  if (conflicts.length) {
+    const diffs = conflicts.map((c) => `${c.path}: ${c.reason ?? ''}\n${unifiedDiff(c)}`).join('\n');
+    emit(options, diffs, { status: 'conflict', ...base });
+    throw new CliError(
+      `${conflicts.length} file(s) changed by hand: ${conflicts.map((c) => c.path).join(', ')}. Nothing was written; ` +
+        'read the diff above and re-run with --force to overwrite.',
+      ExitCode.conflict,
+    );
+  }
+  if (options.dryRun) {
+    const text = pending.length ? pending.map(unifiedDiff).join('\n') : `${dir}: up to date`;
+    emit(options, text, { status: pending.length ? 'changes' : 'up-to-date', ...base });
+    if (pending.length) process.exitCode = ExitCode.changesPending;
+    return;
+  }
+  if (!pending.length) {
+    emit(options, `${dir}: up to date (${changes.length} files)`, { status: 'up-to-date', ...base });
+    return;
+  }
+  applyChanges(dir, changes, `docker-mcp ${version}`);
+  const lines = pending.map((c) => `  ${c.action.padEnd(7)} ${c.path}`);
+  emit(options, `Wrote ${dir}:\n${lines.join('\n')}\nNext steps: ${resolve(dir, 'NOTES.md')}`, { status: 'written', ...base });
+}

@@ -1,0 +1,40 @@
+// `docker-mcp init`: options come from the variables table (so flags, env names and docker-mcp.yaml
+// keys cannot drift); the implementation is imported lazily so `--help` stays fast and `init`
+// never loads the gateway.
+import { Option, type Command } from 'commander';
+import { envFor, flagFor, variablesTable } from '../../config/variables.js';
+import { packageVersion } from '../program.js';
+
+export function registerInit(program: Command): void {
+  const command = program
+    .command('init')
+    .description('Render the Terraform module, Kubernetes YAML, Cloudflare Tunnel changes and client configs.')
+    .option('-o, --output-dir <dir>', 'where to write', './docker-mcp')
+    .addOption(new Option('--format <format>', 'what to render').choices(['terraform', 'yaml', 'both']).default('both'))
+    .option('--single-file', 'write the Kubernetes objects as one multi-document YAML file')
+    .option('-y, --yes', 'no prompts: take flags, env, docker-mcp.yaml and defaults (also when CI is set or stdin is not a TTY)')
+    .option('--dry-run', 'print a unified diff of what would change and write nothing (exit 3 when there are changes)')
+    .option('--force', 'overwrite files that were edited since docker-mcp wrote them')
+    .option('--json', 'print a machine-readable result on stdout')
+    .option('-c, --config <file>', 'answers file (default: ./docker-mcp.yaml, then <output-dir>/docker-mcp.yaml)')
+    .addHelpText(
+      'after',
+      '\nEvery variable can also be set by env (DOCKER_MCP_<NAME>) or a docker-mcp.yaml key (<name>);\n' +
+        'precedence is flag > env > config file > default. Lists are comma separated, maps key=value,…\n\n' +
+        'Exit codes: 0 ok / up to date, 2 invalid input (nothing written), 3 --dry-run found changes,\n' +
+        '4 a file was edited by hand (re-run with --force after reading the diff), 130 interrupted.\n\n' +
+        'Examples:\n' +
+        '  docker-mcp init --yes                                   # defaults into ./docker-mcp\n' +
+        '  docker-mcp init --yes --domain-suffix example.com --replicas 2 --node-name node1\n' +
+        '  docker-mcp init --dry-run --yes --enable-metrics        # what would change\n',
+    );
+  for (const spec of variablesTable(packageVersion())) {
+    const value = spec.type === 'bool' ? '[bool]' : `<${spec.type === 'number' ? 'n' : spec.type === 'string' ? 'value' : spec.type === 'map(string)' ? 'k=v,…' : 'a,b,…'}>`;
+    const shown = typeof spec.default === 'object' ? JSON.stringify(spec.default) : String(spec.default);
+    command.addOption(new Option(`${flagFor(spec.name)} ${value}`, `${spec.description} [env: ${envFor(spec.name)}] (default: ${shown || '""'})`));
+  }
+  command.action(async (options: Record<string, unknown>) => {
+    const { runInit } = await import('./init-run.js');
+    await runInit(options);
+  });
+}

@@ -1,0 +1,65 @@
+// Plan -> changes against what is on disk. A manifest of the hashes we last wrote tells a file we
+// own and nobody touched (safe to update) from one the user edited (a conflict without --force).
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RenderedFile } from '../../templates/index.js';
+
+export const MANIFEST = '.docker-mcp-manifest.json';
+
+export interface Manifest {
+  generator: string;
+  files: Record<string, string>;
+}
+
+export type Action = 'create' | 'update' | 'unchanged' | 'conflict' | 'remove';
+
+export interface Change {
+  path: string;
+  action: Action;
+  before: string | undefined;
+  after: string | undefined;
+  /** Why a conflict is one (shown to the user). */
+  reason?: string;
+}
+
+export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+export function readManifest(dir: string): Manifest | undefined {
+  const path = join(dir, MANIFEST);
+  if (!existsSync(path)) return undefined;
+  try {
+    const data = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
+    return data && typeof data.files === 'object' ? data : undefined;
+  } catch {
+    return undefined; // A broken manifest only costs us the "unedited" knowledge: every diff becomes a conflict.
+  }
+}
+
+function readIfExists(path: string): string | undefined {
+  return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+}
+
+export function computeChanges(dir: string, files: RenderedFile[], force: boolean): Change[] {
+  const manifest = readManifest(dir);
+  const known = manifest?.files ?? {};
+  const changes: Change[] = files.map((file) => {
+    const before = readIfExists(join(dir, file.path));
+    if (before === undefined) return { path: file.path, action: 'create', before, after: file.contents };
+    if (before === file.contents) return { path: file.path, action: 'unchanged', before, after: file.contents };
+    const ours = known[file.path] === sha256(before);
+    if (ours || force) return { path: file.path, action: 'update', before, after: file.contents };
+    const reason = known[file.path] ? 'edited since docker-mcp wrote it' : 'not written by docker-mcp';
+    return { path: file.path, action: 'conflict', before, after: file.contents, reason };
+  });
+  // Files we wrote last time that this plan no longer has (e.g. the NetworkPolicy was turned off).
+  const planned = new Set(files.map((f) => f.path));
+  for (const [path, hash] of Object.entries(known)) {
+    if (planned.has(path)) continue;
+    const before = readIfExists(join(dir, path));
+    if (before === undefined) continue;
+    if (sha256(before) === hash || force) changes.push({ path, action: 'remove', before, after: undefined });
+    else changes.push({ path, action: 'conflict', before, after: undefined, reason: 'edited, and no longer rendered' });
+  }
+  return changes;
+}

@@ -1,0 +1,46 @@
+// The installer's only side effects: unified diffs and an all-or-nothing write. Every file goes to
+// a temp name first and is renamed into place, synchronously, so Ctrl+C cannot leave a half file
+// and a signal is only handled once the whole batch is done.
+import { createTwoFilesPatch } from 'diff';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { MANIFEST, readManifest, sha256, type Change } from './changes.js';
+
+export function unifiedDiff(change: Change): string {
+  const from = change.before === undefined ? '/dev/null' : `a/${change.path}`;
+  const to = change.after === undefined ? '/dev/null' : `b/${change.path}`;
+  return createTwoFilesPatch(from, to, change.before ?? '', change.after ?? '', undefined, undefined, { context: 3 })
+    .split('\n')
+    .slice(1) // drop the "====" banner line createTwoFilesPatch starts with
+    .join('\n');
+}
+
+function writeAtomic(path: string, contents: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const temp = `${path}.docker-mcp-tmp-${process.pid}`;
+  writeFileSync(temp, contents, { mode: path.endsWith('.sh') ? 0o755 : 0o644 });
+  renameSync(temp, path);
+}
+
+/** Applies create/update/remove changes and records what we wrote in the manifest. */
+export function applyChanges(dir: string, changes: Change[], generator: string): void {
+  const manifest = readManifest(dir)?.files ?? {};
+  const ignore = (): void => undefined;
+  process.on('SIGINT', ignore); // finish the batch; main.ts reports afterwards
+  try {
+    for (const change of changes) {
+      const path = join(dir, change.path);
+      if (change.action === 'remove') {
+        rmSync(path, { force: true });
+        delete manifest[change.path];
+      } else if (change.after !== undefined && change.action !== 'conflict') {
+        if (change.action !== 'unchanged') writeAtomic(path, change.after);
+        manifest[change.path] = sha256(change.after);
+      }
+    }
+    const sorted = Object.fromEntries(Object.entries(manifest).sort(([a], [b]) => (a < b ? -1 : 1)));
+    writeAtomic(join(dir, MANIFEST), `${JSON.stringify({ generator, files: sorted }, null, 2)}\n`);
+  } finally {
+    process.off('SIGINT', ignore);
+  }
+}
