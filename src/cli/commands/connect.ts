@@ -1,0 +1,41 @@
+// `docker-mcp connect <url>`: a stdio MCP server for clients that only spawn processes, bridged to a
+// remote gateway. Options only; the bridge loads lazily. Secrets are best given by env, since
+// command-line arguments are visible in the process list.
+import { Option, type Command } from 'commander';
+
+export interface ConnectFlags {
+  transport?: 'http' | 'ws';
+  token?: string;
+  cfAccessClientId?: string;
+  cfAccessClientSecret?: string;
+  queueTimeout?: string;
+  allowInsecure?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
+}
+
+export function registerConnect(program: Command): void {
+  program
+    .command('connect')
+    .description('Bridge a stdio MCP client to a remote gateway over Streamable HTTP (or WebSocket), reconnecting after drops.')
+    .argument('<url>', 'gateway endpoint, e.g. https://docker-mcp.example.com/mcp (or wss://…/ws)')
+    .addOption(new Option('--transport <kind>', 'http (Streamable HTTP) or ws (WebSocket); default from the URL scheme').choices(['http', 'ws']))
+    .addOption(new Option('--token <token>', 'bearer token for the gateway (prefer the env var)').env('DOCKER_MCP_TOKEN'))
+    .addOption(new Option('--cf-access-client-id <id>', 'Cloudflare Access service token id').env('DOCKER_MCP_CF_ACCESS_CLIENT_ID'))
+    .addOption(new Option('--cf-access-client-secret <secret>', 'Cloudflare Access service token secret (prefer the env var)').env('DOCKER_MCP_CF_ACCESS_CLIENT_SECRET'))
+    .addOption(new Option('--queue-timeout <seconds>', 'how long a request waits for an unreachable gateway before it fails').default('30'))
+    .addOption(new Option('--allow-insecure', 'allow credentials over plain http:// or ws:// to a non-loopback host'))
+    .addOption(new Option('-q, --quiet', 'log only errors (stderr)'))
+    .addOption(new Option('-v, --verbose', 'log debug detail (stderr; never credentials)'))
+    .addHelpText(
+      'after',
+      '\nstdout carries MCP messages only; logs go to stderr.\n\n' +
+        'Client config example:\n' +
+        '  { "command": "npx", "args": ["-y", "docker-mcp", "connect", "https://docker-mcp.example.com/mcp"],\n' +
+        '    "env": { "DOCKER_MCP_TOKEN": "…" } }\n',
+    )
+    .action(async (url: string, flags: ConnectFlags) => {
+      const { runConnect } = await import('../../connect/command.js');
+      await runConnect(url, flags);
+    });
+}
