@@ -6,7 +6,6 @@ import { registerInit } from './commands/init.js';
 import { registerServe } from './commands/serve.js';
 import { registerImage } from './commands/image.js';
 import { registerConnect } from './commands/connect.js';
-import { registerConnect } from './commands/connect.js';
 
 export function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -27,7 +26,6 @@ export function buildProgram(): Command {
   registerServe(program);
   registerInit(program);
   registerImage(program);
-  registerConnect(program);
   registerConnect(program);
   return program;
 }
