@@ -159,8 +159,9 @@ describe('image tools', () => {
   });
 
   it('image_remove deletes an image by id', async () => {
-    const { result } = await build(`FROM ${testEnv.testImage}\nLABEL v=remove\n`, [], { [TEST_LABEL]: run });
+    const { result, ctx } = await build(`FROM ${testEnv.testImage}\nLABEL v=remove\n`, [], { [TEST_LABEL]: run });
     expect(result.structured.tags).toEqual([]);
+    expect(ctx.authorized).toEqual([{ kind: 'image.use', image: 'docker.io/dmcp-test/busybox:latest', action: 'pull' }]);
     const removed = await callTool(imageRemove, { image: result.structured.imageId });
     expect(removed.structured.deleted).toContain(result.structured.imageId);
     expect(await imageExists(result.structured.imageId)).toBe(false);

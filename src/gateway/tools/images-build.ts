@@ -50,12 +50,14 @@ export const imageBuild = defineTool({
     const tags = args.tags.map((tag) => normalizeReference(tag));
     const bases = baseImages(args.dockerfile, args.buildArgs);
     for (const image of bases) await ctx.authorize({ kind: 'image.use', image, action: 'pull' });
-    // An untagged build still creates an image; the policy sees it under a fixed placeholder.
-    for (const image of tags.length ? tags : ['<untagged>']) await ctx.authorize({ kind: 'image.use', image, action: 'build' });
+    // An untagged build has no name a rule could match, so only its base images are checked; the
+    // result can then only be used by id, which the policy resolves to (no) names.
+    for (const image of tags) await ctx.authorize({ kind: 'image.use', image, action: 'build' });
     const context = await buildContextTar(args.dockerfile, args.files);
 
     const options: Dockerode.ImageBuildOptions = {
       dockerfile: DOCKERFILE_NAME,
+      // The typings say string, but docker-modem repeats array values (t=a&t=b), as /build wants.
       t: tags as unknown as string,
       buildargs: args.buildArgs,
       labels: args.labels ?? {},
