@@ -52,18 +52,21 @@ function stringLit(n: Node, scope: Scope): string {
   }).join('');
 }
 
+/** A primary expression followed by `.attr` and `[index]` postfixes. */
+function chain(nodes: Node[], scope: Scope): Value {
+  const [head, ...postfix] = nodes;
+  let value = evaluate(head!, scope);
+  for (const p of postfix) {
+    if (p.type === 'get_attr') value = (value as Record<string, Value>)[ident(named(p)[0]!)] ?? null;
+    else if (p.type === 'index') value = (value as Value[])[evaluate(named(named(p)[0]!)[0]!, scope) as number] ?? null;
+    else throw new Error(`postfix ${p.type} not supported`);
+  }
+  return value;
+}
+
 export function evaluate(node: Node, scope: Scope): Value {
   switch (node.type) {
-    case 'expression': {
-      const [head, ...postfix] = named(node);
-      let value = evaluate(head!, scope);
-      for (const p of postfix) {
-        if (p.type === 'get_attr') value = (value as Record<string, Value>)[ident(named(p)[0]!)] ?? null;
-        else if (p.type === 'index') value = (value as Value[])[evaluate(named(named(p)[0]!)[0]!, scope) as number] ?? null;
-        else throw new Error(`postfix ${p.type} not supported`);
-      }
-      return value;
-    }
+    case 'expression': return chain(named(node), scope);
     case 'literal_value': return evaluate(named(node)[0]!, scope);
     case 'numeric_lit': return Number(node.text);
     case 'bool_lit': return node.text === 'true';
@@ -102,18 +105,20 @@ export function evaluate(node: Node, scope: Scope): Value {
     case 'operation': return evaluate(named(node)[0]!, scope);
     case 'unary_operation': {
       const op = node.children.find((c) => c && !c.isNamed)!.text;
-      const v = evaluate(named(node)[0]!, scope);
+      const v = chain(named(node), scope);
       return op === '!' ? !v : -(v as number);
     }
     case 'binary_operation': {
-      const [a, b] = named(node);
-      const op = node.children.find((c) => c && !c.isNamed)!.text;
-      return binary(op, evaluate(a!, scope), evaluate(b!, scope));
+      // Operands are flat sibling chains (`var` `.x` `!=` `""`), split at the operator token.
+      const children = node.children.filter((c): c is Node => c !== null && c.type !== 'comment');
+      const at = children.findIndex((c) => !c.isNamed);
+      const op = children[at]!.text;
+      return binary(op, chain(children.slice(0, at), scope), chain(children.slice(at + 1), scope));
     }
     case 'for_expr': {
       const inner = named(node)[0]!;
       if (inner.type !== 'for_object_expr') throw new Error('only for-object expressions are supported');
-      const [intro, keyExpr, valExpr, cond] = named(inner);
+      const [intro, keyExpr, valExpr, cond] = named(inner).filter((c) => c.type !== 'object_start' && c.type !== 'object_end');
       const [k, v, source] = named(intro!);
       const out: Record<string, Value> = {};
       for (const [key, value] of Object.entries(evaluate(source!, scope) as Record<string, Value>)) {

@@ -1,0 +1,86 @@
+// Each class of bad input is caught, by the zod schema and the module's HCL validations alike,
+// and every problem is reported in one round.
+import { describe, expect, it } from 'vitest';
+import { resolveInputs } from '../../src/config/sources.js';
+import { validateConfig } from '../../src/config/schema.js';
+import { hclValidations } from '../../src/templates/terraform/variables.js';
+import { table } from './installer-helpers.js';
+
+function problems(flags: Record<string, unknown>, env: Record<string, string> = {}): string[] {
+  const resolved = resolveInputs(table, { flags, env });
+  for (const spec of table) resolved.values[spec.name] ??= structuredClone(spec.default);
+  const result = validateConfig(table, resolved.values);
+  return [...resolved.problems, ...(result.ok ? [] : result.problems)];
+}
+
+describe('installer validation', () => {
+  it('accepts the defaults (the README\'s `init --yes`)', () => {
+    expect(problems({})).toEqual([]);
+  });
+
+  it.each([
+    ['cpu quantity', { cpuLimit: '500x' }, '--cpu-limit'],
+    ['memory quantity', { memoryLimit: '1 GB' }, '--memory-limit'],
+    ['DNS-1123 namespace', { namespace: 'Home_Lab' }, '--namespace'],
+    ['combined name length', { projectName: 'a'.repeat(45) }, 'at most 44'],
+    ['port range', { port: '70000' }, '--port'],
+    ['replicas >= 1', { replicas: '0' }, '--replicas'],
+    ['enum', { logLevel: 'verbose' }, '--log-level'],
+    ['hostname', { domainSuffix: 'not a domain' }, '--domain-suffix'],
+    ['not a number', { dockerTimeout: 'soon' }, 'must be a number'],
+    ['double quote (HCL injection)', { environment: 'prod"\n}' }, 'single line'],
+    ['${ (HCL interpolation)', { projectName: '${file("/etc/passwd")}' }, 'quotes'],
+    ['%{ (HCL directive)', { tunnelHostname: '%{if true}x' }, 'template syntax'],
+    ['newline (YAML injection)', { namespace: 'a\nkind: Secret' }, 'single line'],
+    ['backslash', { dockerSocketPath: '/var/run\\docker.sock' }, 'backslashes'],
+    ['email list', { allowedEmails: 'me@example.com,not-an-email' }, '--allowed-emails[1]'],
+    ['node selector value', { nodeSelector: 'kubernetes.io/hostname=bad value' }, '--node-selector'],
+  ])('rejects bad %s', (_name, flags, expected) => {
+    const found = problems(flags);
+    expect(found.join('\n')).toContain(expected);
+  });
+
+  it('refuses unpinned replicas and explains why', () => {
+    const [message] = problems({ replicas: '2' });
+    expect(message).toMatch(/--node-name or --node-selector/);
+    expect(message).toMatch(/each Kubernetes node runs its own Docker daemon/);
+    expect(problems({ replicas: '2', nodeName: 'node-1' })).toEqual([]);
+  });
+
+  it('needs the tunnel, team, AUD and an allow list for Cloudflare Access', () => {
+    const found = problems({ authMode: 'cloudflare-access' }).join('\n');
+    for (const flag of ['--domain-suffix', '--cf-access-team', '--cf-access-aud', '--allowed-emails']) expect(found).toContain(flag);
+  });
+
+  it('refuses an unauthenticated gateway behind a live tunnel', () => {
+    expect(problems({ authMode: 'none', domainSuffix: 'example.com' }).join('\n')).toMatch(/internet unauthenticated/);
+    expect(problems({ authMode: 'none' })).toEqual([]);
+  });
+
+  it('reports every problem at once, from flags and env', () => {
+    const found = problems({ port: '0', cpuLimit: 'lots' }, { DOCKER_MCP_NAMESPACE: 'BAD', DOCKER_MCP_ENABLE_METRICS: 'maybe' });
+    expect(found).toHaveLength(4);
+  });
+
+  it('flags beat env, env beats the config file', () => {
+    const resolved = resolveInputs(table, {
+      flags: { port: '1111' },
+      env: { DOCKER_MCP_PORT: '2222', DOCKER_MCP_NAMESPACE: 'from-env' },
+      configFile: { path: 'docker-mcp.yaml', data: { port: 3333, namespace: 'from-file', log_level: 'debug' } },
+    });
+    expect([resolved.values.port, resolved.values.namespace, resolved.values.log_level]).toEqual([1111, 'from-env', 'debug']);
+    expect(resolved.origins).toMatchObject({ port: 'flag', namespace: 'env', log_level: 'config', replicas: 'default' });
+  });
+
+  it('rejects unknown keys in docker-mcp.yaml', () => {
+    const resolved = resolveInputs(table, { flags: {}, env: {}, configFile: { path: 'x.yaml', data: { replica: 2 } } });
+    expect(resolved.problems).toEqual(['x.yaml: unknown key "replica"']);
+  });
+
+  it('every constrained variable has a mirrored HCL validation', () => {
+    for (const spec of table) {
+      const constrained = spec.choices || spec.pattern || spec.min !== undefined || spec.maxLength !== undefined;
+      if (constrained) expect(hclValidations(spec).length, spec.name).toBeGreaterThan(0);
+    }
+  });
+});
