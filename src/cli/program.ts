@@ -6,6 +6,11 @@ import { registerInit } from './commands/init.js';
 import { registerServe } from './commands/serve.js';
 import { registerImage } from './commands/image.js';
 import { registerConnect } from './commands/connect.js';
+import { registerPlan } from './commands/plan.js';
+import { registerApply } from './commands/apply.js';
+import { registerDestroy } from './commands/destroy.js';
+import { registerStatus } from './commands/status.js';
+import { registerDoctor } from './commands/doctor.js';
 
 export function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -27,5 +32,10 @@ export function buildProgram(): Command {
   registerInit(program);
   registerImage(program);
   registerConnect(program);
+  registerPlan(program);
+  registerApply(program);
+  registerDestroy(program);
+  registerStatus(program);
+  registerDoctor(program);
   return program;
 }

@@ -1,0 +1,38 @@
+// `docker-mcp doctor`: declared here, implemented in src/lifecycle/doctor.ts (loaded on use).
+import type { Command } from 'commander';
+
+interface DoctorFlags {
+  context?: string;
+  kubeconfig?: string;
+  namespace: string;
+  instance?: string;
+  terraformDir?: string;
+  cloudflaredConfig?: string;
+  hostname?: string;
+  url?: string;
+  socket?: string;
+  json?: boolean;
+}
+
+export function registerDoctor(program: Command): void {
+  program
+    .command('doctor')
+    .description('Check what usually goes wrong (cluster, Pod Security, socket group, tunnel ingress, Access, DNS, gateway); each failure says how to fix it.')
+    .option('--context <name>', 'kubeconfig context (default: the current one)')
+    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
+    .option('--namespace <ns>', 'namespace of the install', 'homelab')
+    .option('--instance <name>', 'app.kubernetes.io/instance of the install')
+    .option('--terraform-dir <dir>', 'homelab Terraform repo holding the tunnel config')
+    .option('--cloudflared-config <path>', 'cloudflared ConfigMap YAML or config file (instead of --terraform-dir)')
+    .option('--hostname <fqdn>', 'public hostname, e.g. docker-mcp.example.com (DNS check)')
+    .option('--url <url>', 'external URL to check through the tunnel, e.g. https://docker-mcp.example.com')
+    .option('--socket <path>', 'Docker socket on this node (group id check)', '/var/run/docker.sock')
+    .option('--json', 'machine-readable output')
+    .addHelpText('after', '\nExit codes: 0 no check failed (warnings allowed), 1 at least one check failed.\n')
+    .action(async (flags: DoctorFlags) => {
+      const { renderChecks, runDoctor } = await import('../../lifecycle/doctor.js');
+      const { checks, code } = await runDoctor(flags);
+      process.stdout.write(flags.json ? `${JSON.stringify({ checks }, null, 2)}\n` : renderChecks(checks));
+      process.exitCode = code;
+    });
+}

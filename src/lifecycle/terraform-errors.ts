@@ -1,0 +1,74 @@
+// Terraform's failures that people hit most, turned into one sentence each with the fix. Matched on
+// terraform's own wording (stable across 1.x); the raw output has already been streamed above.
+
+export interface KnownFailure {
+  id: string;
+  test: RegExp;
+  message: (output: string) => string;
+}
+
+export const KNOWN_FAILURES: KnownFailure[] = [
+  {
+    id: 'registry-unreachable',
+    test: /Failed to query available provider packages|could not connect to registry\.terraform\.io|Failed to install provider|Could not retrieve the list of available versions|failed to request discovery document/,
+    message: () =>
+      'no provider registry is reachable: terraform downloads providers during `init` and this machine cannot reach ' +
+      'registry.terraform.io. Run where it is reachable, or use a provider mirror: on a connected machine ' +
+      '`terraform providers mirror <dir>`, copy <dir> here and add `provider_installation { filesystem_mirror { path = "<dir>" } }` ' +
+      'to ~/.terraformrc (or set TF_CLI_CONFIG_FILE).',
+  },
+  {
+    id: 'state-locked',
+    test: /Error acquiring the state lock/,
+    message: (out) => {
+      const id = /ID:\s+(\S+)/.exec(out)?.[1];
+      return (
+        'the Terraform state is locked by another run. Wait for it to finish; if you are sure none is running, ' +
+        `\`terraform force-unlock ${id ?? '<lock id>'}\` in the same directory.`
+      );
+    },
+  },
+  {
+    id: 'no-kubeconfig',
+    test: /invalid configuration: no configuration has been provided|Kubernetes cluster unreachable|stat [^\n]*kube\/?config: no such file|Failed to (load|initialize) config|failed to load kubeconfig|context "[^"]+" does not exist/i,
+    message: () =>
+      'the Kubernetes provider has no usable kubeconfig: check `kubectl config current-context` works, and that ' +
+      'the provider block\'s config_path/config_context (or KUBE_CONFIG_PATH) point at it.',
+  },
+  {
+    id: 'cluster-unreachable',
+    test: /dial tcp [^\n]*:(6443|443|8443)[^\n]*(connection refused|i\/o timeout|no route to host)/,
+    message: () => 'the Kubernetes API server did not answer: is the cluster running (Docker Desktop: Settings > Kubernetes)?',
+  },
+  {
+    id: 'needs-init',
+    test: /Module not installed|Backend initialization required|Required plugins are not installed|Inconsistent dependency lock file|Missing required provider/,
+    message: () => 'the working directory is not initialised for this configuration: run `terraform init -upgrade` (or `docker-mcp plan` again, which runs init first).',
+  },
+  {
+    id: 'missing-variable',
+    test: /No value for required variable/,
+    message: (out) => {
+      const names = [...out.matchAll(/input variable "([^"]+)" is not set/g)].map((m) => m[1]);
+      return `required variables have no value${names.length ? ` (${[...new Set(names)].join(', ')})` : ''}: set them in terraform.tfvars, with --var-file, or as TF_VAR_<name>.`;
+    },
+  },
+  {
+    id: 'cloudflare-auth',
+    test: /Authentication error \(10000\)|Invalid API Token|Unauthorized to access requested resource|error code: 10000/,
+    message: () => 'Cloudflare rejected the API token: set CLOUDFLARE_API_TOKEN to a token with Zone DNS Edit and Account Cloudflare Tunnel Edit (and Access: Apps and Policies Edit when Access is on).',
+  },
+  {
+    id: 'invalid-configuration',
+    test: /Error: (Unsupported argument|Missing required argument|Reference to undeclared|Invalid reference|Unsupported block type|Argument or block definition required|Invalid expression|Duplicate module call|Unreadable module directory|Unsupported attribute|Invalid value for)/,
+    message: (out) => {
+      const first = /Error: ([^\n]+)\n(?:\s*\n)?\s*on ([^\n]+)/.exec(out);
+      return `Terraform rejected the configuration${first ? `: ${first[1]} (${first[2]!.replace(/:$/, '')})` : ''}; see its message above.`;
+    },
+  },
+];
+
+export function explainFailure(output: string): { id: string; message: string } | undefined {
+  const hit = KNOWN_FAILURES.find((f) => f.test.test(output));
+  return hit ? { id: hit.id, message: hit.message(output) } : undefined;
+}
