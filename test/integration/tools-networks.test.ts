@@ -58,7 +58,7 @@ describe('network tools', () => {
     expect(result.structured).toMatchObject({ name: secondary, driver: 'bridge', internal: true, subnets: [subnet], gateways: [gateway] });
     const info = await docker.getNetwork(secondary).inspect();
     expect(info.Internal).toBe(true);
-    expect(info.IPAM.Config[0]).toMatchObject({ Subnet: subnet, Gateway: gateway });
+    expect(info.IPAM?.Config?.[0]).toMatchObject({ Subnet: subnet, Gateway: gateway });
     expect(info.Labels).toMatchObject({ 'org.example.role': 'backend' });
   });
 
