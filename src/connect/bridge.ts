@@ -7,7 +7,7 @@ import {
   isJSONRPCErrorResponse, isJSONRPCRequest, isJSONRPCResultResponse,
   type JSONRPCMessage, type JSONRPCRequest, type RequestId,
 } from '@modelcontextprotocol/sdk/types.js';
-import { classifySendError, type SendFailure, type StreamEndListener } from './remote.js';
+import { classifySendError, describeSendError, type SendFailure, type StreamEndListener } from './remote.js';
 
 export type Logger = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
 
@@ -116,7 +116,7 @@ export class Bridge {
   }
 
   private onSendFailure(message: JSONRPCMessage, epoch: number, failure: SendFailure, error: unknown): void {
-    const detail = error instanceof Error ? error.message : String(error);
+    const detail = describeSendError(error);
     const id = isJSONRPCRequest(message) ? message.id : undefined;
     if (failure === 'not-delivered' && id !== undefined && this.pending.get(id) === epoch) {
       // Safe to resend after reconnecting: it never reached a live session.
@@ -255,7 +255,7 @@ export class Bridge {
       remote.onclose = undefined;
       void remote.close().catch(() => undefined);
       const failure = classifySendError(error);
-      this.opts.log(failure === 'unauthorized' ? 'error' : 'info', `gateway not reachable yet: ${(error as Error).message}`);
+      this.opts.log(failure === 'unauthorized' ? 'error' : 'info', `gateway not reachable yet: ${describeSendError(error)}`);
       this.epoch++;
       this.scheduleReconnect();
       return;

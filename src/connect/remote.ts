@@ -131,3 +131,11 @@ export function classifySendError(error: unknown): SendFailure {
   if (error instanceof TypeError && /fetch failed/.test(error.message)) return 'connection-lost';
   return 'rejected';
 }
+
+/** One line for logs and JSON-RPC errors, with the HTTP status when there is one. */
+export function describeSendError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const cause = (error as { cause?: { code?: string } } | undefined)?.cause?.code;
+  if (error instanceof StreamableHTTPError && error.code !== undefined && error.code > 0) return `HTTP ${error.code}: ${message}`;
+  return cause ? `${message} (${cause})` : message;
+}

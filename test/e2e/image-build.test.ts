@@ -149,7 +149,7 @@ describe('gateway image', () => {
       const containerName = uniqueName('dmcp-run');
       const ran = await client.callTool({
         name: 'container_run',
-        arguments: { image: testEnv.testImage, name: containerName, cmd: ['echo', 'hello from the image'], labels: { [TEST_LABEL]: 'image-build' }, wait: true },
+        arguments: { image: testEnv.testImage, name: containerName, cmd: ['echo', 'hello from the image'], network_mode: 'none', labels: { [TEST_LABEL]: 'image-build' }, wait: true },
       });
       expect(ran.isError, JSON.stringify(ran.content)).toBeFalsy();
       const logs = await client.callTool({ name: 'container_logs', arguments: { container: containerName } });
