@@ -5,14 +5,14 @@ import type Dockerode from 'dockerode';
 import type { Logger } from 'pino';
 import { packageVersion } from '../cli/program.js';
 import type { GatewayConfig } from './config.js';
-import { connectDocker } from './docker/client.js';
+import { connectDocker, type DockerConnection } from './docker/client.js';
 import { createHealthChecker, type HealthChecker } from './observability/health.js';
 import { silentLogger } from './observability/log.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { allowAllAuthenticator, allowAllPolicy, type Authenticator, type OperationPolicy } from './security.js';
 import type { ToolDefinition } from './tools/define.js';
 import { allTools } from './tools/index.js';
-import { createToolRegistry, type ToolRegistry } from './tools/registry.js';
+import { createToolRegistry, type CallAdmission, type CallAuditor, type ToolRegistry } from './tools/registry.js';
 import { defaultRequestGuard, type RequestGuard } from './transports/request-guard.js';
 
 export interface GatewayOptions {
@@ -26,6 +26,21 @@ export interface GatewayOptions {
   /** Origin/Host checks for browsers and DNS rebinding. Default: see request-guard.ts. */
   guard?: RequestGuard;
   tools?: readonly ToolDefinition[];
+  /** An existing Docker connection (otherwise built from the config). */
+  docker?: DockerConnection;
+  /** Per-identity rate/concurrency limits and the audit trail (security-config.ts builds both). */
+  admission?: CallAdmission;
+  audit?: CallAuditor;
+  http?: HttpLimits;
+}
+
+export interface HttpLimits {
+  /** Largest /mcp/call body. */
+  maxBodyBytes: number;
+  /** Largest WebSocket frame. */
+  wsMaxPayloadBytes: number;
+  /** RFC 9728 protected resource metadata, served unauthenticated at `path`. */
+  resourceMetadata?: { path: string; body: unknown };
 }
 
 export interface GatewayCore {
@@ -42,11 +57,12 @@ export interface GatewayCore {
   health: HealthChecker;
   /** Aborted once at shutdown: running calls and event watches end. */
   shutdown: AbortController;
+  http: HttpLimits;
 }
 
 export function createGatewayCore(options: GatewayOptions): GatewayCore {
   const { config } = options;
-  const { docker, endpoint } = connectDocker(config);
+  const { docker, endpoint } = options.docker ?? connectDocker(config);
   const log = options.log ?? silentLogger();
   const metrics = options.metrics ?? createMetrics();
   const policy = options.policy ?? allowAllPolicy;
@@ -62,6 +78,8 @@ export function createGatewayCore(options: GatewayOptions): GatewayCore {
     timeoutMs: config.docker_timeout * 1000,
     longTimeoutMs: config.long_call_timeout_seconds * 1000,
     shutdownSignal: shutdown.signal,
+    admission: options.admission,
+    audit: options.audit,
   });
   return {
     config,
@@ -76,5 +94,6 @@ export function createGatewayCore(options: GatewayOptions): GatewayCore {
     registry,
     health: createHealthChecker(docker, endpoint, config.ready_timeout_seconds * 1000),
     shutdown,
+    http: options.http ?? { maxBodyBytes: 1024 * 1024, wsMaxPayloadBytes: 4 * 1024 * 1024 },
   };
 }

@@ -1,10 +1,12 @@
 // Entry for `docker-mcp serve`: resolve settings, start the listeners, log where they are, and on
 // SIGTERM/SIGINT close everything and return (src/cli/main.ts then exits 0). Bad settings throw a
 // UsageError before anything starts (exit 2); a port in use is a CliError (exit 1).
-import type { Logger } from 'pino';
+import pino, { type Logger } from 'pino';
 import { CliError, ExitCode } from '../cli/errors.js';
 import { resolveGatewayConfig, type GatewayConfig } from './config.js';
 import { createGatewayCore, type GatewayOptions } from './core.js';
+import { connectDocker } from './docker/client.js';
+import { buildSecurity, type SecurityDeps } from './security-config.js';
 import { createLogger } from './observability/log.js';
 import { startMetricsServer, type MetricsServer } from './observability/metrics.js';
 import { startHttpGateway, type HttpGateway } from './transports/http.js';
@@ -27,10 +29,49 @@ function listenError(error: unknown, what: string, host: string, port: number): 
   return new CliError(`Cannot listen on ${host}:${port} (${what}): ${(error as Error).message}`);
 }
 
-/** Starts a gateway in this process (also used by tests and the benchmark). */
-export async function startGateway(config: GatewayConfig, extra: Omit<GatewayOptions, 'config'> = {}): Promise<RunningGateway> {
+export interface StartOptions extends Omit<GatewayOptions, 'config'> {
+  /** Overrides for the security layer's dependencies (tests pass a quiet audit stream). */
+  securityDeps?: Partial<SecurityDeps>;
+}
+
+/**
+ * Starts a gateway in this process (also used by tests and the benchmark). Authentication,
+ * policy, Origin/Host guard, limits and audit come from the settings via buildSecurity unless an
+ * authenticator or policy is passed explicitly.
+ */
+export async function startGateway(config: GatewayConfig, extra: StartOptions = {}): Promise<RunningGateway> {
   const log = extra.log ?? createLogger({ level: config.log_level, fd: config.stdio ? 2 : 1 });
-  const core = createGatewayCore({ ...extra, config, log });
+  const docker = extra.docker ?? connectDocker(config);
+  const { securityDeps, ...options } = extra;
+  const security =
+    options.authenticator || options.policy
+      ? undefined
+      : buildSecurity(config, {
+          docker: docker.docker,
+          // Under --stdio, stdout carries MCP: the audit trail goes to stderr like the logs.
+          auditStream: config.stdio ? pino.destination({ dest: 2, sync: true }) : undefined,
+          ...securityDeps,
+        });
+  for (const warning of security?.warnings ?? []) log.warn(warning);
+  const core = createGatewayCore({
+    ...options,
+    config,
+    log,
+    docker,
+    authenticator: options.authenticator ?? security?.authenticator,
+    policy: options.policy ?? security?.policy,
+    guard: options.guard ?? security?.guard,
+    admission: options.admission ?? security?.limits,
+    audit: options.audit ?? security?.audit,
+    http: options.http ?? (security && {
+      maxBodyBytes: security.maxBodyBytes,
+      wsMaxPayloadBytes: security.wsMaxPayloadBytes,
+      resourceMetadata: security.resourceMetadata && { path: security.resourceMetadataPath, body: security.resourceMetadata },
+    }),
+  });
+  const closeSecurity = async (): Promise<void> => {
+    await security?.close();
+  };
 
   if (config.stdio) {
     const stdio = await serveStdio(core);
@@ -38,14 +79,16 @@ export async function startGateway(config: GatewayConfig, extra: Omit<GatewayOpt
     const stop = async (): Promise<void> => {
       core.shutdown.abort();
       await stdio.stop();
+      await closeSecurity();
     };
-    return { log, done: stdio.closed, stop };
+    return { log, done: stdio.closed.then(closeSecurity), stop };
   }
 
   let http: HttpGateway;
   try {
     http = await startHttpGateway(core);
   } catch (error) {
+    await closeSecurity();
     throw listenError(error, 'HTTP', config.host, config.port);
   }
   let metrics: MetricsServer | undefined;
@@ -55,6 +98,7 @@ export async function startGateway(config: GatewayConfig, extra: Omit<GatewayOpt
       metrics = await startMetricsServer(core.metrics, metricsHost, config.metrics_port);
     } catch (error) {
       await http.close();
+      await closeSecurity();
       throw listenError(error, 'metrics', metricsHost, config.metrics_port);
     }
   }
@@ -77,6 +121,7 @@ export async function startGateway(config: GatewayConfig, extra: Omit<GatewayOpt
     stopping ??= (async () => {
       core.shutdown.abort();
       await Promise.allSettled([http.close(), metrics?.close()]);
+      await closeSecurity();
       resolveDone();
     })();
     return stopping;

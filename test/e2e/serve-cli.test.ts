@@ -74,7 +74,7 @@ describe('docker-mcp serve (black box)', () => {
     expect((unknown as { code?: number }).code).toBe(-32602);
     await client.close();
     const lines = stderr.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines.find((l) => l.tool === 'system_ping')).toMatchObject({ transport: 'stdio', outcome: 'ok', msg: 'tool call' });
+    expect(lines.find((l) => l.tool === 'system_ping' && l.msg === 'tool call')).toMatchObject({ transport: 'stdio', outcome: 'ok', msg: 'tool call' });
   });
 
   it('serves HTTP, logs JSON lines with request id/transport/tool/duration/outcome, and exits 0 on SIGTERM', async () => {
@@ -100,7 +100,7 @@ describe('docker-mcp serve (black box)', () => {
       expect(await res.json()).toMatchObject({ result: { ok: true } });
       expect((await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).status).toBe(200);
       await new Promise((r) => setTimeout(r, 100));
-      const call = stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.tool === 'system_ping');
+      const call = stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.tool === 'system_ping' && l.msg === 'tool call');
       expect(call).toMatchObject({ requestId: 'e2e-call-1', transport: 'legacy', outcome: 'ok', level: 30 });
       expect(typeof call?.durationMs).toBe('number');
     } finally {

@@ -4,8 +4,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { createServer } from 'node:net';
 import { resolveGatewayConfig, type GatewayConfig } from '../../src/gateway/config.js';
-import type { GatewayOptions } from '../../src/gateway/core.js';
-import { startGateway, type RunningGateway } from '../../src/gateway/main.js';
+import { startGateway, type RunningGateway, type StartOptions } from '../../src/gateway/main.js';
 import { silentLogger } from '../../src/gateway/observability/log.js';
 import { testEnv } from './env.js';
 
@@ -21,9 +20,14 @@ export function testConfig(overrides: Partial<GatewayConfig> = {}): GatewayConfi
 
 export async function startTestGateway(
   overrides: Partial<GatewayConfig> = {},
-  extra: Omit<GatewayOptions, 'config'> = {},
+  extra: StartOptions = {},
 ): Promise<TestGateway> {
-  const gateway = await startGateway(testConfig(overrides), { log: silentLogger(), ...extra });
+  const gateway = await startGateway(testConfig(overrides), {
+    log: silentLogger(),
+    // The real security layer runs (loopback: no auth, default policy); its audit lines are dropped.
+    securityDeps: { auditStream: { write: () => undefined }, self: [] },
+    ...extra,
+  });
   if (!gateway.http) throw new Error('expected an HTTP gateway');
   return {
     ...gateway,

@@ -38,6 +38,12 @@ export async function startHttpGateway(core: GatewayCore): Promise<HttpGateway> 
   const started = Date.now();
 
   async function dispatch(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    const metadata = core.http.resourceMetadata;
+    if (metadata && path === metadata.path && (req.method === 'GET' || req.method === 'HEAD')) {
+      // Public by design (RFC 9728): clients read it to find where to get a token.
+      sendJson(res, 200, metadata.body, { 'Access-Control-Allow-Origin': '*' });
+      return;
+    }
     const allowed = routes[path];
     if (!allowed) {
       sendError(res, 404, 'not_found', `No route ${path}. Endpoints: /mcp, /ws, /mcp/call, /health, /ready.`, 'plain');

@@ -8,15 +8,13 @@ import type { CallOutcome } from '../observability/metrics.js';
 import type { Identity } from '../security.js';
 import { sendJson } from './http-util.js';
 
-const maxBodyBytes = 1024 * 1024;
-
 /** `docker.container.list` -> `container_list`; a plain tool name passes through unchanged. */
 export function legacyMethodToTool(method: string): string {
   const dotted = method.startsWith('docker.') ? method.slice('docker.'.length) : method;
   return dotted.replace(/\./g, '_');
 }
 
-function readBody(req: IncomingMessage): Promise<string | undefined> {
+function readBody(req: IncomingMessage, maxBodyBytes: number): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -61,7 +59,8 @@ export async function handleLegacyCall(
     fail(res, 415, -32600, 'Content-Type must be application/json.');
     return;
   }
-  const text = await readBody(req);
+  const maxBodyBytes = core.http.maxBodyBytes;
+  const text = await readBody(req, maxBodyBytes);
   if (text === undefined) {
     fail(res, 413, -32600, `Request body larger than ${maxBodyBytes} bytes.`);
     return;

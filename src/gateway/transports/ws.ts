@@ -13,7 +13,6 @@ import type { Identity } from '../security.js';
 import { createMcpServer } from '../server.js';
 
 export const WS_SUBPROTOCOL = 'mcp';
-const maxFrameBytes = 4 * 1024 * 1024;
 
 /** Close codes (RFC 6455 §7.4.1). */
 export const CloseCode = { normal: 1000, goingAway: 1001, protocolError: 1002, unsupportedData: 1003, tooBig: 1009 } as const;
@@ -109,7 +108,7 @@ export function attachWebSocket(
   const { log, metrics, config } = core;
   const wss = new WebSocketServer({
     noServer: true,
-    maxPayload: maxFrameBytes,
+    maxPayload: core.http.wsMaxPayloadBytes,
     perMessageDeflate: false,
     handleProtocols: (protocols) => (protocols.has(WS_SUBPROTOCOL) ? WS_SUBPROTOCOL : false),
   });
