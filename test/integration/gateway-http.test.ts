@@ -159,6 +159,38 @@ describe('gateway over Streamable HTTP (sessions)', () => {
   });
 });
 
+describe('SSE keep-alive', () => {
+  it('sends a keep-alive comment on an idle SSE stream at the configured interval', async () => {
+    const gateway = await startTestGateway({ sse_keepalive_seconds: 1, enable_metrics: false });
+    const controller = new AbortController();
+    try {
+      // A raw session, so this test owns the session's single standalone GET stream.
+      const init = await post(gateway.url, JSON.stringify(initBody));
+      const sessionId = init.headers.get('mcp-session-id') ?? '';
+      await init.body?.cancel();
+      const res = await fetch(`${gateway.url}/mcp`, {
+        headers: { Accept: 'text/event-stream', 'Mcp-Session-Id': sessionId, 'MCP-Protocol-Version': '2025-11-25' },
+        signal: controller.signal,
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-accel-buffering')).toBe('no');
+      const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+      const started = Date.now();
+      let text = '';
+      while (!text.includes(': keepalive') && Date.now() - started < 5_000) {
+        const chunk = await reader.read();
+        if (chunk.done) break;
+        text += new TextDecoder().decode(chunk.value);
+      }
+      expect(text).toContain(': keepalive');
+      expect(Date.now() - started).toBeLessThan(2_500);
+    } finally {
+      controller.abort();
+      await gateway.stop();
+    }
+  });
+});
+
 describe('gateway over Streamable HTTP (--stateless)', () => {
   let gateway: TestGateway;
   beforeAll(async () => {
