@@ -85,7 +85,7 @@ export async function runInit(raw: Record<string, unknown>): Promise<void> {
   const base = { outputDir: dir, warnings: plan.warnings, files: summary(changes) };
 
   if (conflicts.length) {
-    const diffs = conflicts.map((c) => `${c.path}: ${c.reason ?? ''}\n${unifiedDiff(c)}`).join('\n');
+    const diffs = (await Promise.all(conflicts.map(async (c) => `${c.path}: ${c.reason ?? ''}\n${await unifiedDiff(c)}`))).join('\n');
     emit(options, diffs, { status: 'conflict', ...base });
     throw new CliError(
       `${conflicts.length} file(s) changed by hand: ${conflicts.map((c) => c.path).join(', ')}. Nothing was written; ` +
@@ -94,7 +94,7 @@ export async function runInit(raw: Record<string, unknown>): Promise<void> {
     );
   }
   if (options.dryRun) {
-    const text = pending.length ? pending.map(unifiedDiff).join('\n') : `${dir}: up to date`;
+    const text = pending.length ? (await Promise.all(pending.map(unifiedDiff))).join('\n') : `${dir}: up to date`;
     emit(options, text, { status: pending.length ? 'changes' : 'up-to-date', ...base });
     if (pending.length) process.exitCode = ExitCode.changesPending;
     return;

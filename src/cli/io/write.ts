@@ -1,12 +1,13 @@
 // The installer's only side effects: unified diffs and an all-or-nothing write. Every file goes to
 // a temp name first and is renamed into place, synchronously, so Ctrl+C cannot leave a half file
 // and a signal is only handled once the whole batch is done.
-import { createTwoFilesPatch } from 'diff';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { MANIFEST, readManifest, sha256, type Change } from './changes.js';
 
-export function unifiedDiff(change: Change): string {
+/** Loads `diff` only when a diff is shown: a plain `init --yes` never needs it. */
+export async function unifiedDiff(change: Change): Promise<string> {
+  const { createTwoFilesPatch } = await import('diff');
   const from = change.before === undefined ? '/dev/null' : `a/${change.path}`;
   const to = change.after === undefined ? '/dev/null' : `b/${change.path}`;
   return createTwoFilesPatch(from, to, change.before ?? '', change.after ?? '', undefined, undefined, { context: 3 })
