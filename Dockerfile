@@ -20,6 +20,14 @@ COPY dist/ /app/dist/
 COPY node_modules/ /app/node_modules/
 
 FROM ${BASE_IMAGE}
+# Files stay owned by root and are not writable by the runtime user: the gateway never writes to
+# its own tree, which is what lets the container run with a read-only root filesystem.
+# First in the stage: the build-time labels below change on every build and would otherwise
+# invalidate the cache for this (largest) layer.
+COPY --from=app /app /app
+
+# Re-declared: an ARG before the first FROM is visible only to FROM lines.
+ARG BASE_IMAGE
 ARG VERSION=0.0.0
 ARG REVISION=unknown
 ARG CREATED=unknown
@@ -32,10 +40,6 @@ LABEL org.opencontainers.image.title="docker-mcp-gateway" \
       org.opencontainers.image.licenses="MIT" \
       org.opencontainers.image.source="${SOURCE}" \
       org.opencontainers.image.base.name="${BASE_IMAGE}"
-
-# Files stay owned by root and are not writable by the runtime user: the gateway never writes to
-# its own tree, which is what lets the container run with a read-only root filesystem.
-COPY --from=app /app /app
 
 # Inside a container the gateway must listen on all interfaces to be reachable through a published
 # port or a Service; everything else keeps the gateway defaults and is set by env at run time.

@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureNodeBaseImage } from '../helpers/base-image.js';
+import { ensureBuilt } from '../helpers/build.js';
 import { TEST_LABEL, testDocker, testEnv, uniqueName } from '../helpers/env.js';
 
 const run = promisify(execFile);
@@ -70,6 +71,7 @@ describe('gateway image', () => {
   const docker = testDocker();
 
   beforeAll(() => {
+    ensureBuilt();
     ensureNodeBaseImage(testEnv.dockerHost);
   }, 120_000);
 

@@ -13,6 +13,7 @@ function docker(host: string, args: string[], input?: Buffer): string {
   return execFileSync('docker', args, {
     env: { ...process.env, DOCKER_HOST: host },
     input,
+    stdio: ['pipe', 'pipe', 'pipe'],
     encoding: 'utf8',
     maxBuffer: 512 * 1024 * 1024,
   });

@@ -93,6 +93,7 @@ export function createBody(project: ProjectSpec, service: ServiceSpec): Dockerod
                 ...(health.timeout ? { Timeout: durationNs(health.timeout) } : {}),
                 ...(health.retries !== undefined ? { Retries: health.retries } : {}),
                 ...(health.startPeriod ? { StartPeriod: durationNs(health.startPeriod) } : {}),
+                ...(health.startInterval ? { StartInterval: durationNs(health.startInterval) } : {}),
               },
         }
       : {}),

@@ -35,7 +35,7 @@ export interface ServiceSpec {
   tmpfs: string[];
   mounts: MountSpec[];
   ports: PortSpec[];
-  healthcheck?: { test: string[]; interval?: string; timeout?: string; retries?: number; startPeriod?: string } | { disable: true };
+  healthcheck?: { test: string[]; interval?: string; timeout?: string; retries?: number; startPeriod?: string; startInterval?: string } | { disable: true };
   restart: string;
   labels: Record<string, string>;
   cpus?: number;
@@ -195,6 +195,7 @@ function parseService(name: string, raw: Raw, dir: string, problems: string[]): 
             ...(health.timeout ? { timeout: str(health.timeout) } : {}),
             ...(health.retries !== undefined ? { retries: Number(health.retries) } : {}),
             ...(health.start_period ? { startPeriod: str(health.start_period) } : {}),
+            ...(health.start_interval ? { startInterval: str(health.start_interval) } : {}),
           },
         }
       : {}),

@@ -77,7 +77,9 @@ function settingEnv(settings: ComposeOptions['settings'] = {}): Record<string, s
 /** The healthcheck the Dockerfile bakes in, repeated so compose shows (and can tune) it. */
 function healthcheck(port: number): Record<string, unknown> {
   const probe = `fetch('http://127.0.0.1:${port}/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`;
-  return { test: ['CMD', 'node', '-e', probe], interval: '30s', timeout: '5s', retries: 3, start_period: '15s' };
+  // start_interval (Docker 25+) probes every second while starting, so `apply` sees healthy within
+  // seconds; older daemons ignore it and wait for the first 10 s interval.
+  return { test: ['CMD', 'node', '-e', probe], interval: '10s', timeout: '5s', retries: 3, start_period: '30s', start_interval: '1s' };
 }
 
 export function composeDocument(options: ComposeOptions): Record<string, unknown> {
