@@ -3,7 +3,7 @@
 // `hcl` column) and gatewayEnvFor() all read it, and a test starts the real gateway with its output.
 import type { InstallConfig } from '../config/schema.js';
 import { envName } from '../gateway/settings-table.js';
-import { CONTAINER_SOCKET, TOKENS_FILE, TOKENS_KEY, names, usesAccess, usesBearer } from './model.js';
+import { CONTAINER_SOCKET, GATEWAY_ARGS, IMAGE_ENTRYPOINT, TOKENS_FILE, TOKENS_KEY, names, usesAccess, usesBearer } from './model.js';
 
 /** Conditions an env entry can depend on, in both languages. */
 export const envConditions = {
@@ -48,8 +48,10 @@ export function gatewayConfigData(c: InstallConfig): Record<string, string> {
 }
 
 export interface GatewayLaunch {
-  /** The container's command, verbatim. */
-  command: string[];
+  /** The image's ENTRYPOINT (the pod keeps it). */
+  entrypoint: string[];
+  /** The container's args, verbatim. */
+  args: string[];
   /** Every env var the container gets (all from the ConfigMap). */
   env: Record<string, string>;
   /** The Docker socket path the env points at; a test swaps it for its own daemon. */
@@ -61,7 +63,8 @@ export interface GatewayLaunch {
 /** Exactly how the rendered Deployment starts the gateway; used by the seam test. */
 export function gatewayEnvFor(c: InstallConfig): GatewayLaunch {
   return {
-    command: ['docker-mcp', 'serve'],
+    entrypoint: [...IMAGE_ENTRYPOINT],
+    args: [...GATEWAY_ARGS],
     env: gatewayConfigData(c),
     dockerSocket: CONTAINER_SOCKET,
     secretFiles: usesBearer(c) ? [{ path: TOKENS_FILE, secret: names(c).tokensSecret, key: TOKENS_KEY }] : [],

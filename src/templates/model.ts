@@ -9,8 +9,15 @@ export const CONTAINER_SOCKET = '/var/run/docker.sock';
 export const TOKENS_DIR = '/etc/docker-mcp/auth';
 export const TOKENS_KEY = 'tokens';
 export const TOKENS_FILE = `${TOKENS_DIR}/${TOKENS_KEY}`;
-/** The gateway image runs as this non-root user (distroless "nonroot"). */
-export const RUN_AS_USER = 65532;
+/** The gateway image's own non-root user (Dockerfile `USER 10001:10001`); the pod runs as the same. */
+export const RUN_AS_USER = 10001;
+/**
+ * The container's args. The image's ENTRYPOINT is `node /app/bin/docker-mcp.js`, so the pod sets
+ * only args (Kubernetes `command` would replace the entrypoint, and there is no `docker-mcp` on PATH).
+ */
+export const GATEWAY_ARGS: readonly string[] = ['serve'];
+/** What the image's ENTRYPOINT runs, for the seam test and docs. */
+export const IMAGE_ENTRYPOINT: readonly string[] = ['node', '/app/bin/docker-mcp.js'];
 export const APP_NAME = 'docker-mcp-gateway';
 export const CONTAINER_NAME = 'gateway';
 

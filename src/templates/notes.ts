@@ -3,6 +3,7 @@
 import type { InstallConfig } from '../config/schema.js';
 import { GATEWAY_IMAGE_NAME } from '../config/variables.js';
 import { TOKENS_KEY, names, tunnelRendered, usesAccess, usesBearer } from './model.js';
+import { scopeForPreset, tokensFileCommand } from './tokens.js';
 
 export function renderWarnings(c: InstallConfig): string[] {
   const warnings: string[] = [];
@@ -40,9 +41,15 @@ export function renderNotes(c: InstallConfig, version: string, files: string[]):
     steps.push(`Check the socket's group on the node: \`stat -c %g ${c.docker_socket_path}\` must print ${c.docker_socket_gid} (docker_socket_gid).`);
   }
   if (usesBearer(c)) {
+    const indent = (text: string): string => text.split('\n').map((l) => `   ${l}`).join('\n');
     steps.push(
-      `Create the tokens Secret (one token per line in the \`${TOKENS_KEY}\` key):\n\n` +
-        `   \`kubectl -n ${c.namespace} create secret generic ${n.tokensSecret} --from-file=${TOKENS_KEY}=./tokens.txt\``,
+      `Create the tokens Secret. Its \`${TOKENS_KEY}\` key is the gateway's auth_tokens_file: YAML, a \`tokens\` list of ` +
+        '`{ name, scope, token }` (scope `read`, `operate` or `admin`, capped by the policy preset; tokens of at least ' +
+        '16 characters; `token_sha256: <hex digest>` instead of `token` keeps only a digest in the Secret). ' +
+        'Write one with a fresh random token, then load it:\n\n' +
+        `   \`\`\`sh\n${indent(tokensFileCommand('laptop', scopeForPreset(c.policy_preset), 'tokens.yaml'))}\n` +
+        `   kubectl -n ${c.namespace} create secret generic ${n.tokensSecret} --from-file=${TOKENS_KEY}=./tokens.yaml\n   \`\`\`\n\n` +
+        '   Clients send `Authorization: Bearer <token>`.',
     );
   }
   steps.push('Apply: `cd terraform && terraform init && terraform apply`, or `kubectl apply -k kubernetes/`.');

@@ -101,8 +101,10 @@ describe.each(Object.entries(matrix))('Terraform module vs YAML (%s)', (_label, 
     const launch = gatewayEnvFor(config);
     const cm = yamlObjects.find((o) => o.kind === 'ConfigMap')!;
     expect(launch.env).toEqual(cm.data);
-    const container = ((yamlObjects.find((o) => o.kind === 'Deployment')!.spec as never as { template: { spec: { containers: { command: string[] }[] } } }).template.spec.containers[0])!;
-    expect(container.command).toEqual(launch.command);
+    const container = ((yamlObjects.find((o) => o.kind === 'Deployment')!.spec as never as { template: { spec: { containers: { args: string[]; command?: string[] }[] } } }).template.spec.containers[0])!;
+    // Only args: a `command` would replace the image's ENTRYPOINT (node /app/bin/docker-mcp.js).
+    expect(container.command).toBeUndefined();
+    expect(container.args).toEqual(launch.args);
     expect(launch.env.DOCKER_MCP_HOST).toBe('0.0.0.0');
     expect(launch.env.DOCKER_MCP_STATELESS).toBe(String(config.replicas > 1));
   });

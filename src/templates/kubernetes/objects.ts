@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { InstallConfig } from '../../config/schema.js';
 import { gatewayConfigData } from '../gateway-env.js';
 import {
-  CONTAINER_NAME, CONTAINER_SOCKET, RUN_AS_USER, TOKENS_DIR, commonLabels, names, selectorLabels, usesBearer,
+  CONTAINER_NAME, CONTAINER_SOCKET, GATEWAY_ARGS, RUN_AS_USER, TOKENS_DIR, commonLabels, names, selectorLabels, usesBearer,
 } from '../model.js';
 
 export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> } } & Record<string, unknown>;
@@ -79,7 +79,7 @@ function deployment(c: InstallConfig, version: string, data: Record<string, stri
               name: CONTAINER_NAME,
               image: c.docker_image,
               imagePullPolicy: c.image_pull_policy,
-              command: ['docker-mcp', 'serve'],
+              args: [...GATEWAY_ARGS],
               envFrom: [{ configMapRef: { name: n.configMap } }],
               ports,
               ...probes,

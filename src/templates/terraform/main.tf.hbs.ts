@@ -94,7 +94,7 @@ resource "kubernetes_deployment_v1" "gateway" {
           name              = "gateway"
           image             = var.docker_image
           image_pull_policy = var.image_pull_policy
-          command           = ["docker-mcp", "serve"]
+          args              = {{{args}}}
           env_from {
             config_map_ref {
               name = local.config_name

@@ -3,7 +3,7 @@ import type { InstallConfig } from '../../config/schema.js';
 import type { VariableSpec } from '../../config/variables.js';
 import { envName } from '../../gateway/settings-table.js';
 import { envConditions, gatewayEnvTable } from '../gateway-env.js';
-import { CONTAINER_SOCKET, RUN_AS_USER, TOKENS_DIR } from '../model.js';
+import { CONTAINER_SOCKET, GATEWAY_ARGS, RUN_AS_USER, TOKENS_DIR } from '../model.js';
 import { hclValue, renderTf } from './hcl.js';
 import mainTf from './main.tf.hbs.js';
 import { renderModuleReadme } from './readme.js';
@@ -96,6 +96,7 @@ export function moduleFiles(c: InstallConfig, table: readonly VariableSpec[], ve
     bearerDef: envConditions.bearer.hclDef,
     accessDef: envConditions.access.hclDef,
     runAsUser: RUN_AS_USER,
+    args: hclValue([...GATEWAY_ARGS]),
     containerSocket: CONTAINER_SOCKET,
     tokensDir: TOKENS_DIR,
     preconditions,

@@ -89,8 +89,8 @@ resource "kubernetes_deployment_v1" "gateway" {
         node_selector                   = length(var.node_selector) > 0 ? var.node_selector : null
         security_context {
           run_as_non_root = true
-          run_as_user     = "65532"
-          run_as_group    = "65532"
+          run_as_user     = "10001"
+          run_as_group    = "10001"
           # The socket is root:docker 0660 on the node; its group is the only access granted.
           supplemental_groups = var.enable_docker_socket ? [var.docker_socket_gid] : []
           seccomp_profile {
@@ -101,7 +101,7 @@ resource "kubernetes_deployment_v1" "gateway" {
           name              = "gateway"
           image             = var.docker_image
           image_pull_policy = var.image_pull_policy
-          command           = ["docker-mcp", "serve"]
+          args              = ["serve"]
           env_from {
             config_map_ref {
               name = local.config_name
