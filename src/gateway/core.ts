@@ -41,6 +41,10 @@ export interface HttpLimits {
   wsMaxPayloadBytes: number;
   /** RFC 9728 protected resource metadata, served unauthenticated at `path`. */
   resourceMetadata?: { path: string; body: unknown };
+  /** Slow-client bounds (slowloris): all headers within, default 20 s. */
+  headersTimeoutMs?: number;
+  /** The whole request (headers + body; not the response stream) within, default 60 s. */
+  requestTimeoutMs?: number;
 }
 
 export interface GatewayCore {

@@ -94,7 +94,7 @@ describe('authentication and policy seam', () => {
     expect(text).toContain('rule deny-ping');
     expect(text).toContain('Hint: remove deny-ping from the policy file');
 
-    // A session belongs to the identity that opened it.
+    // A session belongs to the identity that opened it; to anyone else it does not exist.
     const stolen = await fetch(`${gateway.url}/mcp`, {
       method: 'POST',
       headers: {
@@ -103,7 +103,7 @@ describe('authentication and policy seam', () => {
       },
       body: JSON.stringify({ jsonrpc: '2.0', id: 5, method: 'tools/list', params: {} }),
     });
-    expect(stolen.status).toBe(403);
+    expect(stolen.status).toBe(404);
     await a.client.close();
     await b.client.close();
   });

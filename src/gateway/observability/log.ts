@@ -1,5 +1,6 @@
 // pino JSON logs. Under --stdio stdout carries the MCP stream, so logs must go to stderr there.
 import pino, { type Logger } from 'pino';
+import { logRedactPaths } from '../audit/redact.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -17,7 +18,9 @@ export function createLogger(options: LogOptions): Logger {
       timestamp: pino.stdTimeFunctions.isoTime,
       // Tokens and registry credentials must never reach a log line, even by accident.
       redact: {
-        paths: ['req.headers.authorization', 'headers.authorization', '*.password', '*.auth', '*.token'],
+        // The audit log's list (Authorization, cookies, Cf-Access-*, X-Registry-Auth, password/token
+        // keys) plus the dotted header paths older call sites use.
+        paths: [...new Set([...logRedactPaths, 'req.headers.authorization', 'headers.authorization', 'req.headers.cookie', 'headers.cookie'])],
         censor: '<redacted>',
       },
     },

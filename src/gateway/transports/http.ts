@@ -87,7 +87,12 @@ export async function startHttpGateway(core: GatewayCore): Promise<HttpGateway> 
     }
   }
 
-  const server = createServer((req, res) => {
+  // Both bounds cover receiving the request only; SSE responses can stream for hours. Node checks
+  // them every connectionsCheckingInterval, so that must be well below the timeouts.
+  const headersTimeout = core.http.headersTimeoutMs ?? 20_000;
+  const requestTimeout = Math.max(core.http.requestTimeoutMs ?? 60_000, headersTimeout);
+  const connectionsCheckingInterval = Math.max(100, Math.min(5_000, Math.floor(headersTimeout / 4)));
+  const server = createServer({ headersTimeout, requestTimeout, connectionsCheckingInterval }, (req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const requestId = requestIdFor(req);
     res.setHeader('X-Request-Id', requestId);
@@ -101,9 +106,6 @@ export async function startHttpGateway(core: GatewayCore): Promise<HttpGateway> 
       else res.end();
     });
   });
-  // Headers must arrive promptly; bodies and long SSE streams are bounded elsewhere.
-  server.headersTimeout = 20_000;
-  server.requestTimeout = 0;
   const ws = attachWebSocket(core, server, slots);
 
   await new Promise<void>((resolve, reject) => {

@@ -6,6 +6,7 @@ import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { GatewayCore } from '../core.js';
 import type { CallOutcome } from '../observability/metrics.js';
 import type { Identity } from '../security.js';
+import { insufficientScope, readJsonBody } from './body-guard.js';
 import { sendJson } from './http-util.js';
 
 /** `docker.container.list` -> `container_list`; a plain tool name passes through unchanged. */
@@ -14,26 +15,8 @@ export function legacyMethodToTool(method: string): string {
   return dotted.replace(/\./g, '_');
 }
 
-function readBody(req: IncomingMessage, maxBodyBytes: number): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBodyBytes) {
-        resolve(undefined);
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function fail(res: ServerResponse, status: number, code: number, message: string, data?: unknown): void {
-  sendJson(res, status, { error: data === undefined ? { code, message } : { code, message, data } });
+function fail(res: ServerResponse, status: number, code: number, message: string, data?: unknown, headers?: Record<string, string>): void {
+  sendJson(res, status, { error: data === undefined ? { code, message } : { code, message, data } }, headers);
 }
 
 // Outcome -> HTTP status, so `curl -f` and load balancers see failures as failures.
@@ -59,19 +42,10 @@ export async function handleLegacyCall(
     fail(res, 415, -32600, 'Content-Type must be application/json.');
     return;
   }
-  const maxBodyBytes = core.http.maxBodyBytes;
-  const text = await readBody(req, maxBodyBytes);
-  if (text === undefined) {
-    fail(res, 413, -32600, `Request body larger than ${maxBodyBytes} bytes.`);
-    return;
-  }
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch (error) {
-    fail(res, 400, -32700, `Parse error: ${(error as Error).message}`);
-    return;
-  }
+  // Same limits as /mcp: 413 before parsing, bounded nesting, no `__proto__` keys.
+  const parsed = await readJsonBody(core, req, res, 'plain');
+  if (!parsed.ok) return;
+  const body = parsed.value;
   const request = body as { method?: unknown; params?: unknown };
   if (typeof body !== 'object' || body === null || Array.isArray(body) || typeof request.method !== 'string') {
     fail(res, 400, -32600, 'Invalid request: expected {"method": "docker.<noun>.<verb>", "params": {…}}.');
@@ -83,13 +57,18 @@ export async function handleLegacyCall(
     return;
   }
   const toolName = legacyMethodToTool(request.method);
+  const scope = insufficientScope(core, identity, toolName);
+  if (scope) {
+    fail(res, 403, -32000, scope.message, { outcome: 'denied', rule: 'insufficient_scope' }, { 'WWW-Authenticate': scope.header });
+    return;
+  }
   // The client hanging up is the cancel signal of a plain HTTP call.
   const controller = new AbortController();
   res.on('close', () => {
     if (!res.writableFinished) controller.abort();
   });
   try {
-    const { result, outcome } = await core.registry.call(toolName, params, {
+    const { result, outcome, retryAfterSeconds } = await core.registry.call(toolName, params, {
       identity,
       transport: 'legacy',
       requestId,
@@ -101,7 +80,8 @@ export async function handleLegacyCall(
     }
     const first = result.content[0];
     const message = first?.type === 'text' ? first.text : 'Tool failed.';
-    fail(res, statusFor[outcome], outcome === 'invalid_args' ? -32602 : -32000, message, { outcome });
+    const retry: Record<string, string> = retryAfterSeconds !== undefined ? { 'Retry-After': String(retryAfterSeconds) } : {};
+    fail(res, statusFor[outcome], outcome === 'invalid_args' ? -32602 : -32000, message, { outcome, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) }, retry);
   } catch (error) {
     if (error instanceof McpError) {
       fail(res, 404, -32601, `Method not found: ${request.method} (tool ${toolName}). List tools with MCP tools/list.`);

@@ -7,6 +7,7 @@ import type { GatewayCore } from '../core.js';
 import { toAuthInfo } from '../request-context.js';
 import type { Identity } from '../security.js';
 import { createMcpServer, type McpServerHandle } from '../server.js';
+import { admitMcpPost } from './body-guard.js';
 import { sendError } from './http-util.js';
 
 interface Session {
@@ -46,7 +47,7 @@ export function createStreamableHandler(core: GatewayCore, options: StreamableOp
   }, Math.min(60_000, (config.session_idle_seconds * 1000) / 2));
   sweeper.unref();
 
-  async function stateless(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function stateless(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
     if (req.method !== 'POST') {
       sendError(res, 405, -32000, 'Method not allowed: this gateway runs stateless (--stateless); send requests with POST.', 'jsonrpc', { Allow: 'POST' });
       return;
@@ -58,10 +59,10 @@ export function createStreamableHandler(core: GatewayCore, options: StreamableOp
       void mcp.close();
     });
     await mcp.server.connect(transport);
-    await transport.handleRequest(req, res);
+    await transport.handleRequest(req, res, body);
   }
 
-  async function openSession(req: IncomingMessage, res: ServerResponse, identity: Identity): Promise<void> {
+  async function openSession(req: IncomingMessage, res: ServerResponse, identity: Identity, body: unknown): Promise<void> {
     if (req.method !== 'POST') {
       sendError(res, 400, -32000, 'Bad Request: Mcp-Session-Id header is required (initialize with POST first).', 'jsonrpc');
       return;
@@ -99,7 +100,7 @@ export function createStreamableHandler(core: GatewayCore, options: StreamableOp
     };
     await mcp.server.connect(transport);
     try {
-      await transport.handleRequest(req, res);
+      await transport.handleRequest(req, res, body);
     } finally {
       if (session) session.active--;
     }
@@ -113,23 +114,28 @@ export function createStreamableHandler(core: GatewayCore, options: StreamableOp
   return {
     async handle(req, res, identity, requestId) {
       (req as IncomingMessage & { auth?: unknown }).auth = toAuthInfo(identity, 'http', requestId);
-      if (config.stateless) return stateless(req, res);
+      // POST bodies are read, limited and checked here; the SDK gets the parsed message.
+      let body: unknown;
+      if (req.method === 'POST') {
+        const admitted = await admitMcpPost(core, req, res, identity);
+        if (!admitted) return;
+        body = admitted.message;
+      }
+      if (config.stateless) return stateless(req, res, body);
       const header = req.headers['mcp-session-id'];
       const sessionId = Array.isArray(header) ? header[0] : header;
-      if (!sessionId) return openSession(req, res, identity);
+      if (!sessionId) return openSession(req, res, identity, body);
       const session = sessions.get(sessionId);
-      if (!session) {
+      // Another identity's session answers exactly like a missing one: its existence is not revealed.
+      if (!session || session.ownerId !== identity.id) {
+        if (session) log.warn({ sessionId, identity: identity.id }, 'session used by another identity');
         sendError(res, 404, -32001, 'Session not found: it ended or never existed; initialize a new one.', 'jsonrpc');
-        return;
-      }
-      if (session.ownerId !== identity.id) {
-        sendError(res, 403, -32000, 'This session belongs to another identity.', 'jsonrpc');
         return;
       }
       session.active++;
       session.lastSeen = Date.now();
       try {
-        await session.transport.handleRequest(req, res);
+        await session.transport.handleRequest(req, res, body);
       } finally {
         session.active--;
         session.lastSeen = Date.now();

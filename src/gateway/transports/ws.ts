@@ -8,6 +8,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { JSONRPCMessageSchema, type JSONRPCMessage, type MessageExtraInfo } from '@modelcontextprotocol/sdk/types.js';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { GatewayCore } from '../core.js';
+import { parseJsonSafely } from '../limits/http-guards.js';
 import { toAuthInfo } from '../request-context.js';
 import type { Identity } from '../security.js';
 import { createMcpServer } from '../server.js';
@@ -42,15 +43,15 @@ export class WebSocketServerTransport implements Transport {
       return;
     }
     const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (error) {
-      this.reject(null, -32700, `Parse error: ${(error as Error).message}`);
+    // Same JSON rules as HTTP bodies: bounded nesting, no `__proto__` keys.
+    const safe = parseJsonSafely(text);
+    if (!safe.ok) {
+      this.reject(null, -32700, `Parse error: ${safe.message}`);
       return;
     }
+    const parsed = safe.value;
     if (Array.isArray(parsed)) {
-      this.reject(null, -32600, 'Invalid Request: JSON-RPC batches are not supported; send one message per frame.');
+      this.reject(null, -32600, 'Invalid Request: JSON-RPC batches are not supported (removed in MCP 2025-06-18); send one message per frame.');
       return;
     }
     const message = JSONRPCMessageSchema.safeParse(parsed);

@@ -1,0 +1,79 @@
+// Checks every POSTed JSON-RPC body before the SDK sees it: the size limit (413 before parsing,
+// whatever the SDK's own 4 MB cap), JSON that cannot hurt (depth, `__proto__`), no batches (the
+// 2025-06-18 spec removed them), and the token scope of a tools/call (403 insufficient_scope, so an
+// OAuth client can step up instead of guessing from a tool error).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { GatewayCore } from '../core.js';
+import { BodyTooLargeError, parseJsonSafely, readLimitedBody } from '../limits/http-guards.js';
+import type { Identity } from '../security.js';
+import { sendError, type ErrorStyle } from './http-util.js';
+
+export type BodyResult = { ok: true; value: unknown } | { ok: false };
+
+/** Reads and parses a JSON body, answering 413/400 itself on failure. */
+export async function readJsonBody(core: GatewayCore, req: IncomingMessage, res: ServerResponse, style: ErrorStyle): Promise<BodyResult> {
+  let raw: Buffer;
+  try {
+    raw = await readLimitedBody(req, core.http.maxBodyBytes);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) {
+      // The rest of the body is not worth reading: answer and close the connection.
+      sendError(res, 413, -32600, error.message, style, { Connection: 'close' });
+    } else {
+      sendError(res, 400, -32600, `Invalid request body: ${(error as Error).message}`, style);
+    }
+    return { ok: false };
+  }
+  const parsed = parseJsonSafely(raw.toString('utf8'));
+  if (!parsed.ok) {
+    sendError(res, 400, -32700, `Parse error: ${parsed.message}`, style);
+    return { ok: false };
+  }
+  return { ok: true, value: parsed.value };
+}
+
+/**
+ * When `identity` lacks the scope `toolName` needs, the value for a 403's WWW-Authenticate (RFC 6750
+ * §3.1 `insufficient_scope`, plus the RFC 9728 metadata URL when configured); else undefined.
+ * Only scopes count here: what the policy preset forbids is not a token problem.
+ */
+export function insufficientScope(core: GatewayCore, identity: Identity, toolName: unknown): { header: string; message: string } | undefined {
+  if (typeof toolName !== 'string') return undefined;
+  const tool = core.registry.tools.find((t) => t.name === toolName);
+  if (!tool || identity.scopes.has(tool.access)) return undefined;
+  const parts = ['error="insufficient_scope"', `scope="${tool.access}"`];
+  const metadata = core.http.resourceMetadata;
+  const resource = (metadata?.body as { resource?: unknown } | undefined)?.resource;
+  if (metadata && typeof resource === 'string') parts.push(`resource_metadata="${new URL(resource).origin}${metadata.path}"`);
+  return {
+    header: `Bearer ${parts.join(', ')}`,
+    message: `Insufficient scope: ${toolName} needs the ${tool.access} scope; ${identity.name} has ${[...identity.scopes].join(', ') || 'none'}.`,
+  };
+}
+
+/**
+ * The full check for POST /mcp. Returns the parsed message to hand to the SDK transport, or
+ * undefined after answering the request itself.
+ */
+export async function admitMcpPost(
+  core: GatewayCore,
+  req: IncomingMessage,
+  res: ServerResponse,
+  identity: Identity,
+): Promise<{ message: unknown } | undefined> {
+  const body = await readJsonBody(core, req, res, 'jsonrpc');
+  if (!body.ok) return undefined;
+  if (Array.isArray(body.value)) {
+    sendError(res, 400, -32600, 'Invalid Request: JSON-RPC batches are not supported (removed in MCP 2025-06-18); send one message per POST.', 'jsonrpc');
+    return undefined;
+  }
+  const message = body.value as { method?: unknown; params?: { name?: unknown } | null } | null;
+  if (message && typeof message === 'object' && message.method === 'tools/call') {
+    const scope = insufficientScope(core, identity, message.params?.name);
+    if (scope) {
+      sendError(res, 403, -32000, scope.message, 'jsonrpc', { 'WWW-Authenticate': scope.header });
+      return undefined;
+    }
+  }
+  return { message: body.value };
+}
