@@ -1,0 +1,81 @@
+// The rendered Terraform module as Kubernetes objects: main.tf is parsed with the real grammar and
+// evaluated (installer-hcl-eval.ts) with a configuration's values. Shared by the parity test and the
+// seam test, which starts the real gateway with the module's ConfigMap.
+import { expect } from 'vitest';
+import { parseHcl } from '../../src/templates/hcl-parse.js';
+import { evalBody, type Block, type Scope, type Value } from './installer-hcl-eval.js';
+
+const KINDS: Record<string, [string, string]> = {
+  kubernetes_service_account_v1: ['v1', 'ServiceAccount'],
+  kubernetes_config_map_v1: ['v1', 'ConfigMap'],
+  kubernetes_deployment_v1: ['apps/v1', 'Deployment'],
+  kubernetes_service_v1: ['v1', 'Service'],
+  kubernetes_network_policy_v1: ['networking.k8s.io/v1', 'NetworkPolicy'],
+  kubernetes_pod_disruption_budget_v1: ['policy/v1', 'PodDisruptionBudget'],
+};
+/** Blocks the provider repeats; everything else is a single nested object. */
+const REPEATED = new Set(['container', 'port', 'volume', 'volume_mount', 'ingress', 'from', 'ports', 'env_from']);
+/** Provider attributes that are strings where the Kubernetes API has integers. */
+const NUMERIC = new Set(['replicas', 'runAsUser', 'runAsGroup', 'minAvailable']);
+const camel = (s: string): string => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+
+function toK8s(block: { attributes: Record<string, Value>; blocks: Block[] }, path: string[] = []): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(block.attributes)) {
+    if (value === null || key === 'count') continue;
+    const k = camel(key);
+    if (k === 'supplementalGroups' && Array.isArray(value) && value.length === 0) continue;
+    if (NUMERIC.has(k) && typeof value === 'string') out[k] = Number(value);
+    else if (k === 'defaultMode' && typeof value === 'string') out[k] = parseInt(value, 8);
+    // NetworkPolicy ports take a string in the provider (int-or-string in the API).
+    else if (k === 'port' && path.at(-1) === 'ports' && typeof value === 'string' && /^\d+$/.test(value)) out[k] = Number(value);
+    else out[k] = value;
+  }
+  for (const child of block.blocks) {
+    if (child.type === 'lifecycle') continue;
+    const k = camel(child.type);
+    const value = toK8s(child, [...path, child.type]);
+    if (REPEATED.has(child.type)) {
+      const name = child.type === 'ports' || child.type === 'from' || child.type === 'ingress' || child.type === 'env_from'
+        ? k : `${k}s`;
+      // containers, ports, volumes, volumeMounts are plural in the API; ingress/from/ports/envFrom already are.
+      const target = name === 'portss' ? 'ports' : name;
+      ((out[target] ??= []) as unknown[]).push(value);
+    } else out[k] = value;
+  }
+  return out;
+}
+
+export async function moduleObjects(files: { path: string; contents: string }[], vars: Record<string, Value>): Promise<Record<string, unknown>[]> {
+  const main = files.find((f) => f.path.endsWith('modules/docker-mcp-gateway/main.tf'))!;
+  const { root, errors } = await parseHcl(main.contents);
+  expect(errors).toEqual([]);
+  const body = root.namedChildren.find((n) => n?.type === 'body')!;
+  const scope: Scope = { var: vars, local: {} };
+  const objects: Record<string, unknown>[] = [];
+  for (const item of body.namedChildren) {
+    if (item?.type !== 'block') continue;
+    const [typeNode, ...rest] = item.namedChildren;
+    const inner = rest.find((n) => n?.type === 'body') ?? null;
+    if (typeNode!.text === 'locals') {
+      // Locals in file order; each may use the ones before it.
+      for (const attr of inner!.namedChildren) {
+        if (attr?.type !== 'attribute') continue;
+        const single = evalBody({ namedChildren: [attr] } as never, scope);
+        Object.assign(scope.local as Record<string, Value>, single.attributes);
+      }
+      continue;
+    }
+    const labels = rest.filter((n) => n?.type === 'string_lit').map((n) => n.text.slice(1, -1));
+    const evaluated = evalBody(inner, scope);
+    if (evaluated.attributes.count === 0) continue;
+    if (labels[0] === 'kubernetes_manifest') {
+      objects.push(evaluated.attributes.manifest as Record<string, unknown>);
+      continue;
+    }
+    const [apiVersion, kind] = KINDS[labels[0]!]!;
+    objects.push({ apiVersion, kind, ...toK8s(evaluated) });
+  }
+  return objects;
+}
+
