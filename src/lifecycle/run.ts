@@ -4,6 +4,10 @@ import { UsageError, type ExitCodeValue } from '../cli/errors.js';
 
 export async function runLifecycle(action: LifecycleAction, flags: LifecycleFlags): Promise<ExitCodeValue> {
   const dir = flags.dir ?? '.';
+  if (flags.target === 'docker') {
+    const { runDockerLifecycle } = await import('./docker-target/cli.js');
+    return runDockerLifecycle(action, flags);
+  }
   if (flags.target === 'terraform') {
     const tf = await import('./terraform.js');
     const opts = { dir, yes: flags.yes, varFiles: flags.varFile };

@@ -5,7 +5,9 @@ import { Option, type Command } from 'commander';
 export type LifecycleAction = 'plan' | 'apply' | 'destroy';
 
 export interface LifecycleFlags {
-  target: 'terraform' | 'kubectl';
+  target: 'terraform' | 'kubectl' | 'docker';
+  dockerHost?: string;
+  json?: boolean;
   dir?: string;
   yes?: boolean;
   varFile?: string[];
@@ -28,8 +30,10 @@ export function registerLifecycle(program: Command, action: LifecycleAction): vo
   const command = program
     .command(action)
     .description(DESCRIPTIONS[action])
-    .addOption(new Option('--target <target>', 'what to drive').choices(['terraform', 'kubectl']).default('terraform'))
-    .option('--dir <path>', 'terraform: the root module directory; kubectl: the directory of rendered YAML', '.')
+    .addOption(new Option('--target <target>', 'what to drive').choices(['terraform', 'kubectl', 'docker']).default('terraform'))
+    .option('--dir <path>', 'terraform: the root module directory; kubectl: the directory of rendered YAML; docker: the folder with compose.yaml', '.')
+    .option('--docker-host <url>', 'docker: Docker Engine endpoint (default: $DOCKER_HOST or the local socket)')
+    .option('--json', 'docker: machine-readable result')
     .option('--context <name>', 'kubectl: kubeconfig context (default: the current one)')
     .option('--kubeconfig <file>', 'kubectl: kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
     .option('--namespace <ns>', 'kubectl: namespace for objects that do not name one')
