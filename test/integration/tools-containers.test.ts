@@ -215,7 +215,7 @@ describe('lifecycle', () => {
     const other = await docker.createContainer({ Image: testEnv.testImage, Cmd: ['true'], Labels: labels, HostConfig: { NetworkMode: 'none' } });
     const ctx = makeToolContext();
     const result = await callTool(containerPrune, { label: [pruneLabel] }, ctx);
-    expect(ctx.authorized).toEqual([{ kind: 'container.change', container: '*', action: 'prune' }]);
+    expect(ctx.authorized).toEqual([{ kind: 'container.change', container: stopped.id, action: 'prune' }]);
     expect(result.structured.deleted).toEqual([stopped.id]);
     await expect(stopped.inspect()).rejects.toMatchObject({ statusCode: 404 });
     expect((await other.inspect()).Id).toBe(other.id);

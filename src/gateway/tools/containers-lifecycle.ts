@@ -177,6 +177,26 @@ export const containerWait = defineTool({
   },
 });
 
+function hasLabel(labels: Record<string, string>, term: string): boolean {
+  const eq = term.indexOf('=');
+  return eq < 0 ? Object.hasOwn(labels, term) : labels[term.slice(0, eq)] === term.slice(eq + 1);
+}
+
+const GO_UNITS: Record<string, number> = { ns: 1e-9, us: 1e-6, 'µs': 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+
+/** Docker's `until`: a Go duration before now ("24h", "1h30m"), unix seconds, or a date/RFC 3339 time. */
+export function untilSeconds(spec: string, now = Date.now()): number {
+  if (/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(spec)) {
+    let seconds = 0;
+    for (const m of spec.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) seconds += Number(m[1]) * GO_UNITS[m[2]!]!;
+    return now / 1000 - seconds;
+  }
+  if (/^\d+(\.\d+)?$/.test(spec)) return Number(spec);
+  const ms = Date.parse(spec);
+  if (Number.isNaN(ms)) throw new ToolError(`Cannot read the time "${spec}".`, 'Use a duration like "24h", unix seconds or an RFC 3339 time.');
+  return ms / 1000;
+}
+
 export const containerPrune = defineTool({
   name: 'container_prune',
   title: 'Remove stopped containers',
@@ -191,19 +211,36 @@ export const containerPrune = defineTool({
   outputSchema: z.object({ deleted: z.array(z.string()), deleted_total: z.number(), space_reclaimed_bytes: z.number(), truncated: z.boolean() }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
   async handler(args, ctx) {
-    const filters: Record<string, string[]> = {};
-    if (args.label?.length) filters.label = args.label;
-    if (args.label_not?.length) filters['label!'] = args.label_not;
-    if (args.until) filters.until = [args.until];
-    await ctx.authorize({ kind: 'container.change', container: '*', action: 'prune' });
-    const result = (await ctx.docker.pruneContainers({ filters, abortSignal: ctx.signal })) as {
-      ContainersDeleted?: string[] | null;
-      SpaceReclaimed?: number;
-    };
-    const deleted = capList(result.ContainersDeleted ?? [], ctx.limits.defaultListLimit);
+    // Not Docker's prune endpoint: it would also delete stopped containers the policy protects, and
+    // the policy can only judge named containers. So: list what a prune would take, authorize each
+    // one (one protected container denies the whole call, nothing removed; narrow with label_not),
+    // then remove exactly those ids, so a container that stops meanwhile is never taken unchecked.
+    const before = args.until === undefined ? undefined : untilSeconds(args.until);
+    const found = await ctx.docker.listContainers({
+      all: true, size: true, abortSignal: ctx.signal,
+      filters: { status: ['created', 'exited', 'dead'], ...(args.label?.length ? { label: args.label } : {}) },
+    } as Dockerode.ContainerListOptions);
+    const targets = found.filter((c) =>
+      !(args.label_not ?? []).some((term) => hasLabel(c.Labels ?? {}, term)) && (before === undefined || c.Created < before));
+    for (const c of targets) await ctx.authorize({ kind: 'container.change', container: c.Id, action: 'prune' });
+    const removed: string[] = [];
+    let reclaimed = 0;
+    for (const c of targets) {
+      try {
+        await ctx.docker.getContainer(c.Id).remove({ abortSignal: ctx.signal });
+      } catch (error) {
+        // Gone already, or started again since the listing (409): a prune leaves those alone.
+        const status = (error as { statusCode?: number }).statusCode;
+        if (status === 404 || status === 409) continue;
+        throw error;
+      }
+      removed.push(c.Id);
+      reclaimed += (c as { SizeRw?: number }).SizeRw ?? 0;
+    }
+    const deleted = capList(removed, ctx.limits.defaultListLimit);
     return {
-      structured: { deleted: deleted.items, deleted_total: deleted.total, space_reclaimed_bytes: result.SpaceReclaimed ?? 0, truncated: deleted.truncated },
-      text: `Removed ${deleted.total} stopped container(s), reclaimed ${result.SpaceReclaimed ?? 0} bytes.` +
+      structured: { deleted: deleted.items, deleted_total: deleted.total, space_reclaimed_bytes: reclaimed, truncated: deleted.truncated },
+      text: `Removed ${deleted.total} stopped container(s), reclaimed ${reclaimed} bytes.` +
         (deleted.items.length ? `\n${deleted.items.map((id) => id.slice(0, 12)).join('\n')}` : '') + listNotice(deleted, 'removed ids'),
     };
   },
