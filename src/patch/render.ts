@@ -1,20 +1,10 @@
 // Text for the rule the patcher inserts, already in `terraform fmt` layout (two-space indent,
 // `=` aligned within runs of single-line attributes; a multi-line value ends the run), so a
 // fmt-clean file stays fmt-clean after the edit.
+import { hclString } from '../templates/hcl-string.js';
 import { MANAGED_MARKER, type HclExpr, type PatchAccess } from './types.js';
 
-export function hclString(value: string): string {
-  const escaped = value
-    .replace(/\\/g, '\\\\')
-    .replace(/"/g, '\\"')
-    .replace(/\n/g, '\\n')
-    .replace(/\r/g, '\\r')
-    .replace(/\t/g, '\\t')
-    // Template sequences must not be interpreted in a literal.
-    .replace(/\$\{/g, '$${')
-    .replace(/%\{/g, '%%{');
-  return `"${escaped}"`;
-}
+export { hclString };
 
 function exprText(value: string | HclExpr): string {
   return typeof value === 'string' ? hclString(value) : value.hcl;

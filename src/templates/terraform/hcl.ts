@@ -2,19 +2,9 @@
 // validated, but quoting is the second line of defence), and the `=` alignment terraform fmt wants.
 import Handlebars from 'handlebars';
 import type { VarValue } from '../../config/variables.js';
+import { hclString } from '../hcl-string.js';
 
-/** A quoted HCL string; `${` and `%{` become literal, never template syntax. */
-export function hclString(value: string): string {
-  const escaped = value
-    .replace(/\\/g, '\\\\')
-    .replace(/"/g, '\\"')
-    .replace(/\n/g, '\\n')
-    .replace(/\r/g, '\\r')
-    .replace(/\t/g, '\\t')
-    .replace(/\$\{/g, '$${')
-    .replace(/%\{/g, '%%{');
-  return `"${escaped}"`;
-}
+export { hclString };
 
 const BARE_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 export const hclKey = (key: string): string => (BARE_KEY.test(key) ? key : hclString(key));
