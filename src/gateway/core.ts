@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { packageVersion } from '../cli/program.js';
 import type { GatewayConfig } from './config.js';
 import { connectDocker, type DockerConnection } from './docker/client.js';
+import { createDaemonMonitor, type DaemonMonitor } from './docker/daemon-monitor.js';
 import { createHealthChecker, type HealthChecker } from './observability/health.js';
 import { silentLogger } from './observability/log.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
@@ -62,15 +63,23 @@ export interface GatewayCore {
   /** Aborted once at shutdown: running calls and event watches end. */
   shutdown: AbortController;
   http: HttpLimits;
+  /** Last known daemon state: calls fail fast while it is down (docker/daemon-monitor.ts). */
+  daemon: DaemonMonitor;
+  /** Set when SIGTERM starts the drain (shutdown.ts): /ready and new requests answer 503. */
+  lifecycle: { draining: boolean };
 }
 
 export function createGatewayCore(options: GatewayOptions): GatewayCore {
   const { config } = options;
-  const { docker, endpoint } = options.docker ?? connectDocker(config);
+  const { docker, endpoint, openConnections } = options.docker ?? connectDocker(config);
   const log = options.log ?? silentLogger();
   const metrics = options.metrics ?? createMetrics();
+  if (openConnections) metrics.sampleDockerConnections = openConnections;
   const policy = options.policy ?? allowAllPolicy;
   const shutdown = new AbortController();
+  const lifecycle = { draining: false };
+  const daemon = createDaemonMonitor(createHealthChecker(docker, endpoint, config.ready_timeout_seconds * 1000), { endpoint, log, metrics });
+  shutdown.signal.addEventListener('abort', () => daemon.close(), { once: true });
   const registry = createToolRegistry({
     tools: options.tools ?? allTools,
     docker,
@@ -84,6 +93,8 @@ export function createGatewayCore(options: GatewayOptions): GatewayCore {
     shutdownSignal: shutdown.signal,
     admission: options.admission,
     audit: options.audit,
+    daemon,
+    draining: () => lifecycle.draining,
   });
   return {
     config,
@@ -96,8 +107,13 @@ export function createGatewayCore(options: GatewayOptions): GatewayCore {
     policy,
     guard: options.guard ?? defaultRequestGuard(config),
     registry,
-    health: createHealthChecker(docker, endpoint, config.ready_timeout_seconds * 1000),
+    health: {
+      readiness: async () =>
+        lifecycle.draining ? { ready: false, endpoint, reason: 'The gateway is shutting down.' } : daemon.check(),
+    },
     shutdown,
+    daemon,
+    lifecycle,
     http: options.http ?? { maxBodyBytes: 1024 * 1024, wsMaxPayloadBytes: 4 * 1024 * 1024 },
   };
 }

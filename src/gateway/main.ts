@@ -1,12 +1,16 @@
 // Entry for `docker-mcp serve`: resolve settings, start the listeners, log where they are, and on
-// SIGTERM/SIGINT close everything and return (src/cli/main.ts then exits 0). Bad settings throw a
-// UsageError before anything starts (exit 2); a port in use is a CliError (exit 1).
+// SIGTERM/SIGINT drain (shutdown.ts: readiness false, 503 for new requests, running calls get
+// shutdown_grace_seconds), close everything and return (src/cli/main.ts then exits 0). A second
+// signal exits at once with 128 + the signal number (143 for SIGTERM, 130 for SIGINT). Bad settings
+// throw a UsageError before anything starts (exit 2); a port in use is a CliError (exit 1).
+import { constants as osConstants } from 'node:os';
 import pino, { type Logger } from 'pino';
 import { CliError, ExitCode } from '../cli/errors.js';
 import { resolveGatewayConfig, type GatewayConfig } from './config.js';
 import { createGatewayCore, type GatewayOptions } from './core.js';
 import { connectDocker } from './docker/client.js';
 import { buildSecurity, type SecurityDeps } from './security-config.js';
+import { drain } from './shutdown.js';
 import { createLogger } from './observability/log.js';
 import { startMetricsServer, type MetricsServer } from './observability/metrics.js';
 import { startHttpGateway, type HttpGateway } from './transports/http.js';
@@ -18,7 +22,10 @@ export interface RunningGateway {
   log: Logger;
   /** Resolves once the gateway has stopped serving. */
   done: Promise<void>;
+  /** Stops now: running calls are cancelled. */
   stop(): Promise<void>;
+  /** Graceful stop: no new work, running calls get `graceMs` (default shutdown_grace_seconds), then stop(). */
+  drain(graceMs?: number): Promise<void>;
 }
 
 function listenError(error: unknown, what: string, host: string, port: number): CliError {
@@ -81,7 +88,10 @@ export async function startGateway(config: GatewayConfig, extra: StartOptions = 
       await stdio.stop();
       await closeSecurity();
     };
-    return { log, done: stdio.closed.then(closeSecurity), stop };
+    const graceful = async (graceMs = config.shutdown_grace_seconds * 1000): Promise<void> => {
+      await drain(core, graceMs, stop, log);
+    };
+    return { log, done: stdio.closed.then(closeSecurity), stop, drain: graceful };
   }
 
   let http: HttpGateway;
@@ -126,27 +136,37 @@ export async function startGateway(config: GatewayConfig, extra: StartOptions = 
     })();
     return stopping;
   };
-  return { http, metrics, log, done, stop };
+  let draining: Promise<void> | undefined;
+  const graceful = (graceMs = config.shutdown_grace_seconds * 1000): Promise<void> => {
+    draining ??= drain(core, graceMs, stop, log).then(() => undefined);
+    return draining;
+  };
+  return { http, metrics, log, done, stop, drain: graceful };
 }
 
 export async function runServe(flags: Record<string, unknown>): Promise<void> {
   const { config } = resolveGatewayConfig({ flags });
   const gateway = await startGateway(config);
   const { log } = gateway;
+  const graceMs = config.shutdown_grace_seconds * 1000;
   let signalled = false;
   const onSignal = (signal: NodeJS.Signals): void => {
-    if (signalled) return;
+    if (signalled) {
+      // The operator insists (a second Ctrl+C, or kubectl delete --force): no more waiting.
+      log.warn({ signal }, 'second signal: exiting now without waiting for running calls');
+      process.exit(128 + (osConstants.signals[signal] ?? 15));
+    }
     signalled = true;
-    log.info({ signal }, 'shutting down');
+    log.info({ signal, graceSeconds: config.shutdown_grace_seconds }, 'shutting down');
     // A stuck close must not keep the pod in Terminating forever.
     setTimeout(() => {
-      log.error('shutdown took longer than 10 s; exiting anyway');
+      log.error(`shutdown took longer than the grace period plus 10 s; exiting anyway`);
       process.exit(ExitCode.failure);
-    }, 10_000).unref();
-    void gateway.stop();
+    }, graceMs + 10_000).unref();
+    void gateway.drain(graceMs);
   };
-  process.once('SIGTERM', onSignal);
-  process.once('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
   await gateway.done;
   process.off('SIGTERM', onSignal);
   process.off('SIGINT', onSignal);

@@ -14,9 +14,10 @@ import {
   UnsubscribeRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { GatewayCore } from './core.js';
-import { engineCall, watchEvents } from './docker/engine-calls.js';
+import { engineCall } from './docker/engine-calls.js';
 import { asMcpError, assertMayRead, completeContainer, containerInspect, containerLogs, containerStats } from './docker-reads.js';
 import { fromAuthInfo } from './request-context.js';
+import { watchContainer } from './resource-watch.js';
 import type { Identity } from './security.js';
 import type { McpServerOptions } from './server.js';
 import type { ToolAccess } from './tools/define.js';
@@ -111,32 +112,22 @@ export function installResources(server: Server, core: GatewayCore, options: Mcp
       existing.uris.add(uri);
       return {};
     }
-    const controller = new AbortController();
-    const onShutdown = (): void => controller.abort();
-    core.shutdown.signal.addEventListener('abort', onShutdown, { once: true });
-    const subscription: Subscription = {
-      uris: new Set([uri]),
-      stop: () => {
-        core.shutdown.signal.removeEventListener('abort', onShutdown);
-        controller.abort();
-      },
+    // Reserved before the first await so a concurrent subscribe to the same container joins it.
+    let stopped = false;
+    let stopWatch = (): void => {
+      stopped = true;
     };
+    const subscription: Subscription = { uris: new Set([uri]), stop: () => stopWatch() };
     subscriptions.set(fullId, subscription);
     try {
-      const watch = await watchEvents(
-        core.docker,
-        { filters: { type: ['container'], container: [fullId] }, signal: controller.signal },
-        () => {
-          for (const subscribed of subscription.uris) void server.sendResourceUpdated({ uri: subscribed }).catch(() => undefined);
-        },
-      );
-      watch.done.then(
-        () => subscriptions.get(fullId) === subscription && core.log.debug({ container: fullId }, 'event stream for subscription ended'),
-        (error: unknown) => core.log.warn({ err: error, container: fullId }, 'event stream for subscription failed'),
-      );
+      // resource-watch.ts re-opens the stream after a daemon restart; unsubscribe/close stop it.
+      const watch = await watchContainer(core, fullId, () => {
+        for (const subscribed of subscription.uris) void server.sendResourceUpdated({ uri: subscribed }).catch(() => undefined);
+      });
+      stopWatch = () => watch.stop();
+      if (stopped) watch.stop();
     } catch (error) {
       subscriptions.delete(fullId);
-      subscription.stop();
       throw asMcpError(core, error, uri);
     }
     return {};

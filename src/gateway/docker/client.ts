@@ -2,6 +2,8 @@
 // "daemon unreachable" error can say which endpoint it tried.
 import Dockerode from 'dockerode';
 import { readFileSync } from 'node:fs';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import { join } from 'node:path';
 
 export interface DockerEndpointSettings {
@@ -15,16 +17,38 @@ export interface DockerConnection {
   docker: Dockerode;
   /** Human-readable endpoint, e.g. unix:///var/run/docker.sock. */
   endpoint: string;
+  /** Sockets open to the daemon right now (absent for a connection built elsewhere). */
+  openConnections?: () => number;
+}
+
+/**
+ * An agent that counts its sockets until they close, hijacked exec/attach sockets included (they
+ * leave the agent's own bookkeeping on upgrade). The count is how tests and the soak prove that a
+ * cancelled or disconnected call really closed its Docker stream.
+ */
+function countingAgent<A extends HttpAgent>(agent: A): { agent: A; open: () => number } {
+  let open = 0;
+  const create = agent.createConnection.bind(agent);
+  agent.createConnection = (options, callback) => {
+    const socket = create(options, callback);
+    if (socket) {
+      open++;
+      socket.once('close', () => open--);
+    }
+    return socket;
+  };
+  return { agent, open: () => open };
 }
 
 export function connectDocker(settings: DockerEndpointSettings): DockerConnection {
   const url = new URL(settings.docker_host);
   const endpoint = settings.docker_host;
-  if (url.protocol === 'unix:') {
-    return { docker: new Dockerode({ socketPath: decodeURIComponent(url.pathname) }), endpoint };
-  }
-  if (url.protocol === 'npipe:') {
-    return { docker: new Dockerode({ socketPath: settings.docker_host.replace(/^npipe:\/\//, '') }), endpoint };
+  // No keep-alive on a local socket: connecting is cheap, and a pooled socket left over from
+  // before a daemon restart would fail the first request after it with "socket hang up".
+  if (url.protocol === 'unix:' || url.protocol === 'npipe:') {
+    const socketPath = url.protocol === 'unix:' ? decodeURIComponent(url.pathname) : settings.docker_host.replace(/^npipe:\/\//, '');
+    const { agent, open } = countingAgent(new HttpAgent({ keepAlive: false }));
+    return { docker: new Dockerode({ socketPath, agent } as Dockerode.DockerOptions), endpoint, openConnections: open };
   }
   const tls = settings.docker_tls_verify || url.protocol === 'https:';
   const options: Dockerode.DockerOptions = {
@@ -37,5 +61,6 @@ export function connectDocker(settings: DockerEndpointSettings): DockerConnectio
     options.cert = readFileSync(join(settings.docker_cert_path, 'cert.pem'));
     options.key = readFileSync(join(settings.docker_cert_path, 'key.pem'));
   }
-  return { docker: new Dockerode(options), endpoint };
+  const { agent, open } = tls ? countingAgent(new HttpsAgent({ keepAlive: true })) : countingAgent(new HttpAgent({ keepAlive: true }));
+  return { docker: new Dockerode({ ...options, agent } as Dockerode.DockerOptions), endpoint, openConnections: open };
 }

@@ -31,7 +31,9 @@ export function toToolError(error: unknown, endpoint: string): ToolError {
         ? 'permission denied (is the gateway user in the socket\'s group?)'
         : e.code === 'ENOENT'
           ? 'the socket does not exist'
-          : `${e.code}`;
+          : e.code === 'ECONNRESET' || e.code === 'EPIPE'
+            ? `the connection broke during the call (${e.code}; did the daemon restart?)`
+            : `${e.code}`;
     return new ToolError(
       `Docker daemon unreachable at ${endpoint}: ${why}.`,
       'Check that dockerd is running and that DOCKER_MCP_DOCKER_HOST points at it.',

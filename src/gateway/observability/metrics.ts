@@ -14,12 +14,21 @@ export interface Metrics {
   dockerErrors: Counter<'kind'>;
   openSessions: Gauge<'transport'>;
   wsConnections: Gauge;
+  /** Tool calls running now; returns to 0 once every caller got its answer or went away. */
+  callsInFlight: Gauge<'transport'>;
+  /** 1 while the last check of the Docker daemon succeeded, else 0. */
+  dockerUp: Gauge;
+  /** Event watches behind resource subscriptions. */
+  eventWatches: Gauge;
+  /** Sockets open to the Docker daemon (requests and streams); read from `sampleDockerConnections`. */
+  dockerConnections: Gauge;
+  sampleDockerConnections?: () => number;
 }
 
 export function createMetrics(options: { processMetrics?: boolean } = {}): Metrics {
   const registry = new Registry();
   if (options.processMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'docker_mcp_' });
-  return {
+  const metrics: Metrics = {
     registry,
     httpRequests: new Counter({
       name: 'docker_mcp_http_requests_total',
@@ -57,7 +66,34 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
       help: 'Open WebSocket connections.',
       registers: [registry],
     }),
+    callsInFlight: new Gauge({
+      name: 'docker_mcp_tool_calls_in_flight',
+      help: 'Tool calls running now, by transport.',
+      labelNames: ['transport'],
+      registers: [registry],
+    }),
+    dockerUp: new Gauge({
+      name: 'docker_mcp_docker_up',
+      help: '1 when the last check of the Docker daemon succeeded, 0 when it failed.',
+      registers: [registry],
+    }),
+    eventWatches: new Gauge({
+      name: 'docker_mcp_event_watches',
+      help: 'Docker event streams held open for resource subscriptions.',
+      registers: [registry],
+    }),
+    dockerConnections: new Gauge({
+      name: 'docker_mcp_docker_connections',
+      help: 'Sockets open to the Docker daemon (ordinary requests and long streams: logs, exec, events, pulls).',
+      registers: [registry],
+      collect() {
+        // Read at scrape time so the number is exact, not whatever the last request left behind.
+        const sample = metrics.sampleDockerConnections;
+        if (sample) this.set(sample());
+      },
+    }),
   };
+  return metrics;
 }
 
 export interface MetricsServer {

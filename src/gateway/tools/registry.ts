@@ -13,9 +13,10 @@ import {
 import type Dockerode from 'dockerode';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
+import type { DaemonMonitor } from '../docker/daemon-monitor.js';
 import { isDaemonUnreachable, toToolError } from '../docker/errors.js';
 import type { CallOutcome, Metrics } from '../observability/metrics.js';
-import { fromAuthInfo } from '../request-context.js';
+import { eitherSignal, fromAuthInfo } from '../request-context.js';
 import type { Identity, OperationPolicy, PolicyDecision, Transport } from '../security.js';
 import { ToolError, type ProgressUpdate, type ToolContext, type ToolDefinition, type ToolLimits } from './define.js';
 import { toolJson } from './json-schema.js';
@@ -39,6 +40,10 @@ export interface RegistryDeps {
   admission?: CallAdmission;
   /** One audit record per call (src/gateway/audit); none when absent. */
   audit?: CallAuditor;
+  /** Fail-fast gate while the daemon is down, and where calls report socket failures. */
+  daemon?: Pick<DaemonMonitor, 'gate' | 'reportUnreachable' | 'suspect'>;
+  /** True once shutdown began: calls already running finish, new ones are refused. */
+  draining?: () => boolean;
 }
 
 // Structural on purpose: the limits and audit modules satisfy these without the registry
@@ -91,6 +96,8 @@ export interface ToolRegistry {
   call(name: string, args: unknown, origin: CallOrigin): Promise<CallOutput>;
   /** Wires tools/list and tools/call onto one SDK server. */
   install(server: Server, transport: Transport, fallbackIdentity?: Identity): void;
+  /** Calls running now (shutdown waits for 0 within its grace period). */
+  inFlight(): number;
 }
 
 function errorResult(message: string, hint?: string): CallToolResult {
@@ -123,6 +130,7 @@ export function createToolRegistry(deps: RegistryDeps): ToolRegistry {
   if (byName.size !== deps.tools.length) throw new Error('duplicate tool names in the tool list');
 
   const visible = (identity: Identity): ToolDefinition[] => deps.policy.visibleTools(identity, deps.tools);
+  let running = 0;
 
   function lookup(identity: Identity, name: string): ToolDefinition {
     const tool = byName.get(name);
@@ -164,11 +172,25 @@ export function createToolRegistry(deps: RegistryDeps): ToolRegistry {
         result: errorResult(admitted.message, `Retry in ${admitted.retryAfterSeconds} s.`),
       };
     }
+    const down = await deps.daemon?.gate();
+    if (down) {
+      admitted.release();
+      deps.metrics.dockerErrors.inc({ kind: 'unreachable' });
+      return {
+        outcome: 'tool_error',
+        decision,
+        result: errorResult(`Docker daemon unavailable, call not attempted: ${down}`,
+          'The gateway re-checks every second and recovers by itself; /ready is 503 until then. Retry shortly.'),
+      };
+    }
     let denial: PolicyDecision | undefined;
     const controller = new AbortController();
     const limitMs = tool.longRunning ? deps.longTimeoutMs : deps.timeoutMs;
+    // A mutating request already sent cannot be recalled: the daemon may still finish it.
+    const mayComplete = tool.annotations.readOnlyHint ? '' : ' The request was cancelled, but Docker may still complete the operation; check its state before retrying.';
     const timer = setTimeout(() => {
-      controller.abort(new Aborted(`${tool.name} timed out after ${Math.round(limitMs / 1000)} s (Docker at ${deps.endpoint}).`,
+      deps.daemon?.suspect();
+      controller.abort(new Aborted(`${tool.name} timed out after ${Math.round(limitMs / 1000)} s (Docker at ${deps.endpoint}).${mayComplete}`,
         'timeout', tool.longRunning ? 'Narrow the request or raise long_call_timeout_seconds.' : 'Raise docker_timeout or narrow the request.'));
     }, limitMs);
     const onCancel = (): void => controller.abort(new Aborted('Cancelled by the client.', 'cancelled'));
@@ -221,6 +243,7 @@ export function createToolRegistry(deps: RegistryDeps): ToolRegistry {
       if (isDaemonUnreachable(error) || typeof status === 'number') {
         deps.metrics.dockerErrors.inc({ kind: isDaemonUnreachable(error) ? 'unreachable' : String(status) });
         const mapped = toToolError(error, deps.endpoint);
+        if (isDaemonUnreachable(error)) deps.daemon?.reportUnreachable(mapped.message);
         return { outcome: 'tool_error', result: errorResult(mapped.message, mapped.hint) };
       }
       deps.log.error({ err: error, tool: tool.name, requestId: origin.requestId }, 'tool handler failed');
@@ -239,10 +262,27 @@ export function createToolRegistry(deps: RegistryDeps): ToolRegistry {
     list: (identity) => visible(identity).map(toolJson),
     get: (identity, name) => visible(identity).find((tool) => tool.name === name),
 
+    inFlight: () => running,
+
     async call(name, args, origin) {
       const tool = lookup(origin.identity, name);
       const started = performance.now();
-      const output = await run(tool, args, origin);
+      let output: CallOutput;
+      if (deps.draining?.()) {
+        output = {
+          outcome: 'cancelled',
+          result: errorResult('The gateway is shutting down and takes no new calls.', 'Retry: another replica, or this one once restarted, will answer.'),
+        };
+      } else {
+        running++;
+        deps.metrics.callsInFlight.inc({ transport: origin.transport });
+        try {
+          output = await run(tool, args, origin);
+        } finally {
+          running--;
+          deps.metrics.callsInFlight.dec({ transport: origin.transport });
+        }
+      }
       const seconds = (performance.now() - started) / 1000;
       deps.metrics.toolCalls.inc({ tool: name, outcome: output.outcome, transport: origin.transport });
       deps.metrics.toolDuration.observe({ tool: name, outcome: output.outcome }, seconds);
@@ -297,14 +337,20 @@ export function createToolRegistry(deps: RegistryDeps): ToolRegistry {
                 last = update.progress;
                 await extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, ...update } });
               };
-        const { result } = await registry.call(request.params.name, request.params.arguments, {
-          identity: identityOf(extra.authInfo),
-          transport: meta.transport ?? transport,
-          requestId: meta.requestId ?? `${transport}:${String(extra.requestId)}`,
-          signal: extra.signal,
-          progress,
-        });
-        return result;
+        // The HTTP response closing (client gone) cancels like notifications/cancelled does.
+        const cancel = eitherSignal(extra.signal, meta.signal);
+        try {
+          const { result } = await registry.call(request.params.name, request.params.arguments, {
+            identity: identityOf(extra.authInfo),
+            transport: meta.transport ?? transport,
+            requestId: meta.requestId ?? `${transport}:${String(extra.requestId)}`,
+            signal: cancel.signal,
+            progress,
+          });
+          return result;
+        } finally {
+          cancel.dispose();
+        }
       });
     },
   };

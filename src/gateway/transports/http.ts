@@ -100,6 +100,12 @@ export async function startHttpGateway(core: GatewayCore): Promise<HttpGateway> 
     res.on('close', () => {
       metrics.httpRequests.inc({ method: req.method ?? 'GET', route, status: String(res.statusCode) });
     });
+    if (core.lifecycle.draining && path !== '/health' && path !== '/ready') {
+      // Shutting down (shutdown.ts): running calls finish on their own responses; new work goes elsewhere.
+      sendError(res, 503, path === '/mcp' ? -32000 : 'shutting_down', 'The gateway is shutting down; retry against another replica.',
+        path === '/mcp' ? 'jsonrpc' : 'plain', { 'Retry-After': '1', Connection: 'close' });
+      return;
+    }
     dispatch(req, res, path).catch((error: unknown) => {
       log.error({ err: error, requestId, path }, 'request failed');
       if (!res.headersSent) sendError(res, 500, 'internal', 'Internal error; see the gateway log.', 'plain');

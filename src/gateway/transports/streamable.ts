@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { GatewayCore } from '../core.js';
-import { toAuthInfo } from '../request-context.js';
+import { abortedOnClose, toAuthInfo } from '../request-context.js';
 import type { Identity } from '../security.js';
 import { createMcpServer, type McpServerHandle } from '../server.js';
 import { admitMcpPost } from './body-guard.js';
@@ -113,7 +113,7 @@ export function createStreamableHandler(core: GatewayCore, options: StreamableOp
 
   return {
     async handle(req, res, identity, requestId) {
-      (req as IncomingMessage & { auth?: unknown }).auth = toAuthInfo(identity, 'http', requestId);
+      (req as IncomingMessage & { auth?: unknown }).auth = toAuthInfo(identity, 'http', requestId, abortedOnClose(res));
       // POST bodies are read, limited and checked here; the SDK gets the parsed message.
       let body: unknown;
       if (req.method === 'POST') {
@@ -129,7 +129,9 @@ export function createStreamableHandler(core: GatewayCore, options: StreamableOp
       // Another identity's session answers exactly like a missing one: its existence is not revealed.
       if (!session || session.ownerId !== identity.id) {
         if (session) log.warn({ sessionId, identity: identity.id }, 'session used by another identity');
-        sendError(res, 404, -32001, 'Session not found: it ended or never existed; initialize a new one.', 'jsonrpc');
+        // Behind a load balancer without sticky sessions the session may simply live on another replica.
+        sendError(res, 404, -32001, 'Session not found: it ended, never existed, or lives on another replica; initialize a new one. ' +
+          'Several replicas behind a load balancer need --stateless (DOCKER_MCP_STATELESS=true) or sticky sessions.', 'jsonrpc');
         return;
       }
       session.active++;

@@ -156,6 +156,11 @@ export function attachWebSocket(
       refuse(socket, 404, 'WebSocket is served at /ws only.');
       return;
     }
+    if (core.lifecycle.draining) {
+      count(503);
+      refuse(socket, 503, 'The gateway is shutting down; retry against another replica.', { 'Retry-After': '1' });
+      return;
+    }
     const guard = core.guard.check(req);
     if (!guard.ok) {
       count(guard.status);
