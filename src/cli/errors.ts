@@ -9,6 +9,8 @@ export const ExitCode = {
   changesPending: 3,
   /** Refused to overwrite a file the user edited; re-run with --force after reading the diff. */
   conflict: 4,
+  /** `init --terraform-dir`: the repo's tunnel config was not recognised; nothing changed, snippets printed. */
+  patchRefused: 5,
   /** Interrupted by Ctrl+C / SIGINT. */
   interrupted: 130,
 } as const;

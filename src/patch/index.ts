@@ -44,7 +44,9 @@ export async function planRepoPatch(repoDir: string, input: RepoPatchInput): Pro
 export function renderPatchDiff(plan: RepoPatchPlan): string {
   return plan.edits
     .map((e) =>
-      createTwoFilesPatch(e.before === null ? '/dev/null' : `a/${e.relPath}`, `b/${e.relPath}`, e.before ?? '', e.after, undefined, undefined, { context: 3 }),
+      createTwoFilesPatch(e.before === null ? '/dev/null' : `a/${e.relPath}`, `b/${e.relPath}`, e.before ?? '', e.after, undefined, undefined, { context: 3 })
+        // The "=====" banner is not part of a unified diff (and `patch`/`git apply` only skip it).
+        .replace(/^=+\n/, ''),
     )
     .join('');
 }

@@ -131,6 +131,7 @@ export async function planTerraform(scan: RepoScan, input: RepoPatchInput): Prom
 
   const root = findRootModule(scan, file.dir);
   if ('problem' in root) return refuse(plan, root.problem, desired, input, version, file.relPath);
+  plan.rootModuleDir = root.dir;
   const moduleEdit = await moduleFileEdit(scan, root.dir, input.moduleCallHcl);
   if (typeof moduleEdit === 'string') return refuse(plan, moduleEdit, desired, input, version, file.relPath);
 

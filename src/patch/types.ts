@@ -55,6 +55,11 @@ export interface RepoPatchPlan {
   snippets: Snippet[];
   /** Why nothing was changed when the structure was not recognised; null when the plan is usable. */
   refused: string | null;
+  /**
+   * Terraform mode: the root module directory (where `docker-mcp.tf` goes), so the caller can put
+   * the gateway module next to it at the path the module call's `source` names.
+   */
+  rootModuleDir?: string;
 }
 
 /** Marks rules the patcher wrote, so later runs update them instead of adding another. */

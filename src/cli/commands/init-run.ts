@@ -21,10 +21,12 @@ interface InitOptions {
   force?: boolean;
   json?: boolean;
   config?: string;
+  terraformDir?: string;
+  cloudflaredConfigmap?: string;
 }
 
-function loadConfigFile(explicit: string | undefined, outputDir: string): Inputs['configFile'] {
-  const candidates = explicit ? [explicit] : [ANSWERS_FILE, resolve(outputDir, ANSWERS_FILE)];
+function loadConfigFile(explicit: string | undefined, dir: string): Inputs['configFile'] {
+  const candidates = explicit ? [explicit] : [ANSWERS_FILE, resolve(dir, ANSWERS_FILE)];
   const path = candidates.find((p) => existsSync(p));
   if (!path) {
     if (explicit) throw new UsageError(`config file ${explicit} does not exist`);
@@ -50,7 +52,7 @@ const summary = (changes: Change[]): { path: string; action: string }[] =>
   changes.map((c) => ({ path: c.path, action: c.action, ...(c.reason ? { reason: c.reason } : {}) }));
 
 async function gather(table: readonly VariableSpec[], options: InitOptions, flags: Record<string, unknown>) {
-  const configFile = loadConfigFile(options.config, options.outputDir);
+  const configFile = loadConfigFile(options.config, options.terraformDir ?? options.outputDir);
   const resolved = resolveInputs(table, { flags, env: process.env, configFile });
   let values = resolved.values;
   if (!resolved.problems.length && isInteractive(options)) {
@@ -74,7 +76,15 @@ export async function runInit(raw: Record<string, unknown>): Promise<void> {
   const table = variablesTable(version);
   const flags: Record<string, unknown> = {};
   for (const spec of table) if (raw[camel(spec.name)] !== undefined) flags[camel(spec.name)] = raw[camel(spec.name)];
+  if (options.cloudflaredConfigmap !== undefined && options.terraformDir === undefined) {
+    throw new UsageError('--cloudflared-configmap needs --terraform-dir (the repo that gets the gateway module)');
+  }
   const config = await gather(table, options, flags);
+  if (options.terraformDir !== undefined) {
+    const { runRepoInit } = await import('./init-repo.js');
+    await runRepoInit(config, table, version, { ...options, terraformDir: options.terraformDir }, (human, data) => emit(options, human, data));
+    return;
+  }
   const plan = renderPlan(config, table, { format: options.format, singleFile: options.singleFile === true, version });
   const dir = resolve(options.outputDir);
   const changes = computeChanges(dir, plan.files, options.force === true);

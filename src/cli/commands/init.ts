@@ -17,16 +17,20 @@ export function registerInit(program: Command): void {
     .option('--force', 'overwrite files that were edited since docker-mcp wrote them')
     .option('--json', 'print a machine-readable result on stdout')
     .option('-c, --config <file>', 'answers file (default: ./docker-mcp.yaml, then <output-dir>/docker-mcp.yaml)')
+    .option('--terraform-dir <repo>', 'add the gateway to an existing Terraform repo instead: the module, docker-mcp.tf, the tunnel ingress rule and DNS entry (shows the diff and asks)')
+    .option('--cloudflared-configmap <file>', 'with --terraform-dir: put the ingress rule into this cloudflared ConfigMap/config YAML instead of the Terraform tunnel config')
     .addHelpText(
       'after',
       '\nEvery variable can also be set by env (DOCKER_MCP_<NAME>) or a docker-mcp.yaml key (<name>);\n' +
         'precedence is flag > env > config file > default. Lists are comma separated, maps key=value,…\n\n' +
         'Exit codes: 0 ok / up to date, 2 invalid input (nothing written), 3 --dry-run found changes,\n' +
-        '4 a file was edited by hand (re-run with --force after reading the diff), 130 interrupted.\n\n' +
+        '4 a file was edited by hand (re-run with --force after reading the diff), 5 --terraform-dir: the\n' +
+        'tunnel config was not recognised (nothing written; a snippet to paste is printed), 130 interrupted.\n\n' +
         'Examples:\n' +
         '  docker-mcp init --yes                                   # defaults into ./docker-mcp\n' +
         '  docker-mcp init --yes --domain-suffix example.com --replicas 2 --node-name node1\n' +
-        '  docker-mcp init --dry-run --yes --enable-metrics        # what would change\n',
+        '  docker-mcp init --dry-run --yes --enable-metrics        # what would change\n' +
+        '  docker-mcp init --terraform-dir ~/homelab --domain-suffix example.com   # patch an existing repo\n',
     );
   for (const spec of variablesTable(packageVersion())) {
     const value = spec.type === 'bool' ? '[bool]' : `<${spec.type === 'number' ? 'n' : spec.type === 'string' ? 'value' : spec.type === 'map(string)' ? 'k=v,…' : 'a,b,…'}>`;

@@ -1,0 +1,137 @@
+// `docker-mcp init --terraform-dir <repo>`: wires the gateway into an existing homelab repo. The
+// module goes next to the repo's root module (at the `./modules/docker-mcp-gateway` its call names),
+// the call into `docker-mcp.tf`, and the tunnel's ingress rule and DNS `services` entry are patched by
+// src/patch. One combined diff and one question; nothing is written unless the whole change set is
+// valid, so a refused tunnel patch writes no module files either.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import type { InstallConfig } from '../../config/schema.js';
+import type { VariableSpec } from '../../config/variables.js';
+import type { FileEdit, RepoPatchInput, RepoPatchPlan } from '../../patch/index.js';
+import { names, tunnelRendered, usesAccess, usesBearer } from '../../templates/model.js';
+import { renderWarnings } from '../../templates/notes.js';
+import { moduleCallHcl, REPO_MODULE_DIR } from '../../templates/terraform/module-call.js';
+import { MODULE_DIR, moduleFiles } from '../../templates/terraform/module.js';
+import { CliError, ExitCode, UsageError } from '../errors.js';
+import { computeChanges, type Change } from '../io/changes.js';
+import { applyChanges, unifiedDiff } from '../io/write.js';
+
+export interface RepoInitOptions {
+  terraformDir: string;
+  cloudflaredConfigmap?: string;
+  yes?: boolean;
+  dryRun?: boolean;
+  force?: boolean;
+  json?: boolean;
+}
+
+type Emit = (human: string, data: Record<string, unknown>) => void;
+
+/** The input the patcher needs, all derived from the same answers as the module. */
+export function patchInput(c: InstallConfig, callHcl: string, yamlMode: boolean): RepoPatchInput {
+  return {
+    serviceName: 'docker-mcp',
+    hostname: `${c.tunnel_hostname}.${c.domain_suffix}`,
+    serviceUrl: names(c).serviceUrl,
+    ...(usesAccess(c) ? { access: { teamName: c.cf_access_team, audTag: c.cf_access_aud } } : {}),
+    moduleCallHcl: callHcl,
+    mode: yamlMode ? 'yaml' : 'auto',
+  };
+}
+
+function checkInputs(c: InstallConfig, options: RepoInitOptions): string {
+  const problems: string[] = [];
+  const repo = resolve(options.terraformDir);
+  if (!existsSync(repo) || !statSync(repo).isDirectory()) problems.push(`--terraform-dir: ${options.terraformDir} is not a directory`);
+  if (options.cloudflaredConfigmap && !existsSync(options.cloudflaredConfigmap)) {
+    problems.push(`--cloudflared-configmap: ${options.cloudflaredConfigmap} does not exist`);
+  }
+  if (!tunnelRendered(c)) {
+    problems.push(
+      '--terraform-dir adds the gateway to your Cloudflare Tunnel, which needs --enable-cloudflare-tunnel and ' +
+        '--domain-suffix (the rule routes https://<tunnel_hostname>.<domain_suffix>); without a tunnel use --output-dir',
+    );
+  }
+  if (problems.length) throw new UsageError('invalid input; nothing was written', problems);
+  return repo;
+}
+
+/** YAML mode leaves the module call to us: `docker-mcp.tf` at the repo root. */
+function moduleCallEdit(repo: string, file: string, contents: string): FileEdit | null {
+  const path = join(repo, file);
+  const before = existsSync(path) ? readFileSync(path, 'utf8') : null;
+  return before === contents ? null : { path, relPath: file, before, after: contents };
+}
+
+const fileSummary = (repo: string, moduleDir: string, changes: Change[], plan: RepoPatchPlan) => [
+  ...changes.map((c) => ({ path: relative(repo, join(moduleDir, c.path)), action: c.action, ...(c.reason ? { reason: c.reason } : {}) })),
+  ...plan.edits.map((e) => ({ path: relative(repo, e.path), action: e.before === null ? 'create' : 'update' })),
+];
+
+export async function runRepoInit(c: InstallConfig, table: readonly VariableSpec[], version: string, options: RepoInitOptions, emit: Emit): Promise<void> {
+  const repo = checkInputs(c, options);
+  const warnings = renderWarnings(c);
+  if (warnings.length && !options.json) process.stderr.write(warnings.map((w) => `warning: ${w.replace('see NOTES.md', 'see docs/installer.md')}\n`).join(''));
+  // Loaded only here: the patcher pulls in tree-sitter, which a plain `init` never needs.
+  const { MODULE_FILE, applyRepoPatch, planRepoPatch, renderPatchDiff, renderPatchReport } = await import('../../patch/index.js');
+  const callHcl = moduleCallHcl(c, table, version);
+  const yamlMode = options.cloudflaredConfigmap !== undefined;
+  const plan = await planRepoPatch(yamlMode ? resolve(options.cloudflaredConfigmap!) : repo, patchInput(c, callHcl, yamlMode));
+  const report = renderPatchReport(plan);
+  const base = { repoDir: repo, mode: plan.mode, warnings, notes: plan.notes, snippets: plan.snippets };
+  if (plan.refused) {
+    emit(report, { status: 'refused', ...base, refused: plan.refused, files: [] });
+    throw new CliError(`${repo}: the tunnel configuration was not recognised; nothing was written (see above).`, ExitCode.patchRefused);
+  }
+  const rootDir = plan.mode === 'terraform' ? (plan.rootModuleDir ?? repo) : repo;
+  if (plan.mode === 'yaml') {
+    const edit = moduleCallEdit(repo, MODULE_FILE, callHcl);
+    if (edit) plan.edits.push(edit);
+  }
+  const moduleDir = join(rootDir, REPO_MODULE_DIR);
+  const files = moduleFiles(c, table, version)
+    .filter((f) => f.path.startsWith(`${MODULE_DIR}/`))
+    .map((f) => ({ path: f.path.slice(MODULE_DIR.length + 1), contents: f.contents }));
+  const changes = computeChanges(moduleDir, files, options.force === true);
+  const pending = changes.filter((ch) => ch.action !== 'unchanged');
+  const conflicts = changes.filter((ch) => ch.action === 'conflict');
+  const shown = (ch: Change): Change => ({ ...ch, path: relative(repo, join(moduleDir, ch.path)) });
+  const data = { ...base, rootModuleDir: rootDir, files: fileSummary(repo, moduleDir, changes, plan) };
+
+  if (conflicts.length) {
+    const diffs = (await Promise.all(conflicts.map(async (ch) => `${shown(ch).path}: ${ch.reason ?? ''}\n${await unifiedDiff(shown(ch))}`))).join('\n');
+    emit(diffs, { status: 'conflict', ...data });
+    throw new CliError(
+      `${conflicts.length} module file(s) changed by hand: ${conflicts.map((ch) => shown(ch).path).join(', ')}. Nothing was ` +
+        'written; read the diff above and re-run with --force to overwrite.',
+      ExitCode.conflict,
+    );
+  }
+  if (!pending.length && !plan.edits.length) {
+    emit(`${repo}: up to date\n${report}`, { status: 'up-to-date', ...data });
+    return;
+  }
+  const diff = (await Promise.all(pending.map((ch) => unifiedDiff(shown(ch))))).join('\n') + renderPatchDiff(plan);
+  if (options.dryRun) {
+    emit(`${diff}\n${report}`, { status: 'changes', ...data, diff });
+    process.exitCode = ExitCode.changesPending;
+    return;
+  }
+  // --json prints one object at the end; people see the diff before they are asked.
+  if (!options.json) process.stdout.write(`${diff}\n${report}`);
+  if (!options.yes) {
+    const { confirm } = await import('../../lifecycle/confirm.js');
+    if (!(await confirm(`Write these changes to ${repo}?`))) {
+      process.stderr.write('Nothing was written.\n');
+      return;
+    }
+  }
+  // The patch first: it re-checks that nothing changed since planning before its first write.
+  const written = await applyRepoPatch(plan);
+  if (pending.length) applyChanges(moduleDir, changes, `docker-mcp ${version}`);
+  const lines = [...pending.map((ch) => shown(ch).path), ...written.map((p) => relative(repo, p))];
+  const secret = usesBearer(c) ? `\nThe gateway reads its bearer tokens from Secret ${names(c).tokensSecret} (key tokens, format in docs/installer.md).` : '';
+  emit(`Wrote ${repo}:\n${lines.map((l) => `  ${l}`).join('\n')}${secret}\nNext: docker-mcp plan --target terraform --dir ${relative(process.cwd(), rootDir) || '.'}`, {
+    status: 'written', ...data, diff,
+  });
+}
