@@ -6,7 +6,8 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSecurity, type Security } from '../../src/gateway/security-config.js';
-import { TEST_LABEL, testDocker, testEnv } from '../helpers/env.js';
+import { ATTACK_LABEL, expectDockerUnchanged, snapshotDocker } from '../helpers/attacks.js';
+import { testDocker, testEnv } from '../helpers/env.js';
 import { startTestGateway, testConfig, type TestGateway } from '../helpers/gateway.js';
 
 const ADMIN = 'admin-token-0123456789abcdef';
@@ -19,9 +20,6 @@ async function connect(url: string, token?: string, path = '/mcp'): Promise<Clie
   return client;
 }
 
-async function containerCount(): Promise<number> {
-  return (await testDocker().listContainers({ all: true })).length;
-}
 
 describe('security layer in a running gateway', () => {
   let gateway: TestGateway;
@@ -65,10 +63,10 @@ describe('security layer in a running gateway', () => {
     const names = (await client.listTools()).tools.map((t) => t.name);
     expect(names).toContain('container_list');
     expect(names).not.toContain('container_create');
-    const before = await containerCount();
-    const result = await client.callTool({ name: 'container_create', arguments: { image: testEnv.testImage } }).catch((e: unknown) => e);
+    const before = await snapshotDocker();
+    const result = await client.callTool({ name: 'container_create', arguments: { image: testEnv.testImage, labels: { [ATTACK_LABEL]: '1' } } }).catch((e: unknown) => e);
     expect(result instanceof Error || (result as { isError?: boolean }).isError).toBeTruthy();
-    expect(await containerCount()).toBe(before);
+    await expectDockerUnchanged(before);
     await client.close();
   });
 
@@ -80,11 +78,12 @@ describe('security layer in a running gateway', () => {
     ['image outside the allow-list', { image: 'alpine:3.19' }],
   ])('admin create with %s is denied by policy and creates nothing', async (_name, extra) => {
     const client = await connect(gateway.url, ADMIN);
-    const before = await containerCount();
-    const result = await client.callTool({ name: 'container_create', arguments: { image: testEnv.testImage, labels: { [TEST_LABEL]: '1' }, ...extra } });
+    const before = await snapshotDocker();
+    // Not TEST_LABEL: the snapshot ignores other tests' labelled fixtures, and this must count.
+    const result = await client.callTool({ name: 'container_create', arguments: { image: testEnv.testImage, labels: { [ATTACK_LABEL]: '1' }, ...extra } });
     expect(result.isError).toBe(true);
     expect(JSON.stringify(result.content)).toMatch(/Denied by policy|rule/);
-    expect(await containerCount()).toBe(before);
+    await expectDockerUnchanged(before);
     await client.close();
   });
 });

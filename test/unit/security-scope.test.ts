@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expandScope } from '../../src/gateway/auth/scopes.js';
 import { createOperationPolicy, type PolicyOptions } from '../../src/gateway/policy/policy.js';
 import type { Identity } from '../../src/gateway/security.js';
+import { expectDockerUnchanged, snapshotDocker } from '../helpers/attacks.js';
 import { TEST_LABEL, testDocker, testEnv, uniqueName } from '../helpers/env.js';
 
 const docker = testDocker();
@@ -118,12 +119,12 @@ describe('scope of control (real containers)', () => {
     await docker.createVolume({ Name: name, Driver: 'local', DriverOpts: { type: 'none', o: 'bind', device: '/tmp' } });
     volumes.push(name);
     const policy = createOperationPolicy(options(), docker);
-    const before = (await docker.listContainers({ all: true })).length;
+    const before = await snapshotDocker();
     for (const HostConfig of [{ Binds: [`${name}:/data`] }, { Mounts: [{ Type: 'volume', Source: name, Target: '/data' }] }]) {
       const decision = await policy.authorize(operator, { kind: 'container.create', body: { Image: testEnv.testImage, HostConfig } });
       expect(decision).toMatchObject({ allowed: false, rule: 'volume-bind' });
     }
-    expect((await docker.listContainers({ all: true })).length).toBe(before);
+    await expectDockerUnchanged(before);
   });
 
   it('resolves image ids to their names for the image allow-list', async () => {
