@@ -2,7 +2,7 @@
 // temp dir, never the user's default daemon. Also used by reliability tests that kill and restart
 // the daemon, so start/stop are separate and restartable.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -104,9 +104,14 @@ export function createPrivateDaemon(baseDir?: string): PrivateDaemon {
       daemon.process = undefined;
       if (options.hard) {
         // A SIGKILLed dockerd leaves its managed containerd behind; end it too.
+        const pidFile = join(dir, 'exec', 'containerd', 'containerd.pid');
         try {
-          const pid = Number(readFileSync(join(dir, 'exec', 'containerd', 'containerd.pid'), 'utf8'));
+          const pid = Number(readFileSync(pidFile, 'utf8'));
           if (pid) process.kill(pid, 'SIGKILL');
+          // A restart that still finds the pid file (the killed process can linger unreaped for a
+          // moment) "reuses" the dead containerd and times out; without it, a fresh one starts.
+          rmSync(pidFile, { force: true });
+          for (let i = 0; i < 50 && isAlive(pid); i++) await sleep(20);
         } catch {
           /* not there: nothing to clean */
         }
@@ -114,6 +119,15 @@ export function createPrivateDaemon(baseDir?: string): PrivateDaemon {
     },
   };
   return daemon;
+}
+
+/** Running and not a zombie (a zombie's pid still answers kill 0). */
+function isAlive(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
 }
 
 export function tail(file: string, lines = 20): string {
