@@ -1,8 +1,14 @@
 // HCL text helpers: explicit quoting for every value we render into a .tf file (answers are
 // validated, but quoting is the second line of defence), and the `=` alignment terraform fmt wants.
-import Handlebars from 'handlebars';
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import type Handlebars from 'handlebars';
+// The runtime alone (no parser, compiler or source-map): init's 400 ms budget. Templates arrive
+// precompiled from precompiled.ts; the full compiler is loaded only for one that is not there.
+import RuntimeModule from 'handlebars/runtime.js';
 import type { VarValue } from '../../config/variables.js';
 import { hclString } from '../hcl-string.js';
+import { precompiled } from './precompiled.js';
 
 export { hclString };
 
@@ -55,24 +61,41 @@ export function alignHcl(text: string): string {
   return lines.join('\n');
 }
 
-let env: typeof Handlebars | undefined;
+// runtime.js re-exports the runtime's default export; its .d.ts does not say so.
+const Runtime = RuntimeModule as unknown as typeof Handlebars;
 
-/** A private Handlebars with strict mode (missing keys throw) and HCL helpers; no HTML escaping. */
-export function hbs(): typeof Handlebars {
-  if (env) return env;
-  env = Handlebars.create();
-  env.registerHelper('hcl', (value: VarValue) => hclValue(value));
-  env.registerHelper('str', (value: string) => hclString(value));
-  env.registerHelper('eq', (a: unknown, b: unknown) => a === b);
-  return env;
+function withHelpers(instance: typeof Handlebars): typeof Handlebars {
+  instance.registerHelper('hcl', (value: VarValue) => hclValue(value));
+  instance.registerHelper('str', (value: string) => hclString(value));
+  instance.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  return instance;
 }
 
+let env: typeof Handlebars | undefined;
+/** A private Handlebars runtime with the HCL helpers; no HTML escaping. */
+const hbs = (): typeof Handlebars => (env ??= withHelpers(Runtime.create()));
+
+/** Strict mode (a missing key throws) and no escaping, for precompiling and compiling alike. */
+export const COMPILE_OPTIONS = { strict: true, noEscape: true } as const;
+export const templateKey = (template: string): string => createHash('sha256').update(template).digest('hex').slice(0, 16);
+
 const cache = new Map<string, HandlebarsTemplateDelegate>();
+/** Every template rendered in this process, so a test can check precompiled.ts covers them. */
+export const seenTemplates = new Set<string>();
+
+function compile(template: string): HandlebarsTemplateDelegate {
+  const spec = precompiled[templateKey(template)];
+  if (spec) return hbs().template(spec);
+  // A template changed since precompiled.ts was generated: correct output, just slower.
+  const full = createRequire(import.meta.url)('handlebars') as typeof Handlebars;
+  return withHelpers(full.create()).compile(template, COMPILE_OPTIONS);
+}
 
 export function renderTf(template: string, view: object): string {
+  seenTemplates.add(template);
   let compiled = cache.get(template);
   if (!compiled) {
-    compiled = hbs().compile(template, { strict: true, noEscape: true });
+    compiled = compile(template);
     cache.set(template, compiled);
   }
   return alignHcl(compiled(view)).replace(/\n{3,}/g, '\n\n').replace(/\s*$/, '\n');
