@@ -80,6 +80,16 @@ describe('docker-mcp init --terraform-dir (black box)', () => {
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).toMatch(/up to date/);
     expect(snapshot(repo)).toEqual(before);
+
+    // A changed port updates the existing rule and the module call; the module itself is unchanged.
+    const moved = init(repo, ['--yes', '--json', '--terraform-dir', repo, ...SUFFIX, '--port', '9000']);
+    expect(moved.code, moved.stderr).toBe(0);
+    const files = (JSON.parse(moved.stdout) as { files: { path: string; action: string }[] }).files.filter((f) => f.action !== 'unchanged');
+    expect(files.map((f) => f.path).sort()).toEqual(['docker-mcp.tf', 'modules/cloudflare-tunnel/main.tf']);
+    const patched = readFileSync(join(repo, 'modules/cloudflare-tunnel/main.tf'), 'utf8');
+    expect(patched.match(/docker-mcp-gateway\.homelab\.svc\.cluster\.local/g)).toHaveLength(1);
+    expect(patched).toContain('.svc.cluster.local:9000"');
+    expect(readFileSync(join(repo, 'docker-mcp.tf'), 'utf8')).toMatch(/\n {2}port +?= 9000\n/);
   });
 
   it('--dry-run shows the combined diff, exits 3 and writes nothing', () => {
