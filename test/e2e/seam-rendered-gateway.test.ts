@@ -35,7 +35,8 @@ interface Container {
 }
 interface PodSpec {
   containers: Container[];
-  volumes: { name: string; secret?: { secretName: string }; hostPath?: { path: string } }[];
+  securityContext: { runAsUser: number; fsGroup?: number };
+  volumes: { name: string; secret?: { secretName: string; defaultMode?: number }; hostPath?: { path: string } }[];
 }
 
 function objectIn(files: { path: string; contents: string }[], path: string): Record<string, unknown> {
@@ -135,6 +136,13 @@ describe.each(EXAMPLES)('the rendered %s Deployment runs the real gateway', (exa
     expect(configMap.data.DOCKER_MCP_HOST).toBe('0.0.0.0');
     expect(configMap.data.DOCKER_MCP_STATELESS).toBe(String(config.replicas > 1));
     expect(configMap.data.DOCKER_MCP_ENABLE_METRICS).toBe(String(config.enable_metrics));
+    // Secret files are root-owned in the pod: the non-root gateway reads them only as other, or
+    // through fsGroup (which the kubelet adds to the process's groups and puts on the files).
+    for (const volume of pod.volumes.filter((v) => v.secret)) {
+      const mode = volume.secret!.defaultMode ?? 0o644;
+      const readable = (mode & 0o004) !== 0 || ((mode & 0o040) !== 0 && pod.securityContext.fsGroup !== undefined);
+      expect(readable, `Secret volume ${volume.name} (mode ${mode.toString(8)}) is readable by uid ${pod.securityContext.runAsUser}`).toBe(true);
+    }
   });
 
   it('reaches the readiness probe, and the liveness probe answers', async () => {

@@ -16,7 +16,7 @@ const KINDS: Record<string, [string, string]> = {
 /** Blocks the provider repeats; everything else is a single nested object. */
 const REPEATED = new Set(['container', 'port', 'volume', 'volume_mount', 'ingress', 'from', 'ports', 'env_from']);
 /** Provider attributes that are strings where the Kubernetes API has integers. */
-const NUMERIC = new Set(['replicas', 'runAsUser', 'runAsGroup', 'minAvailable']);
+const NUMERIC = new Set(['replicas', 'runAsUser', 'runAsGroup', 'fsGroup', 'minAvailable']);
 const camel = (s: string): string => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
 function toK8s(block: { attributes: Record<string, Value>; blocks: Block[] }, path: string[] = []): Record<string, unknown> {

@@ -70,6 +70,8 @@ function deployment(c: InstallConfig, version: string, data: Record<string, stri
             runAsNonRoot: true,
             runAsUser: RUN_AS_USER,
             runAsGroup: RUN_AS_USER,
+            // Secret files are root-owned; fsGroup makes the 0440 tokens file readable by the gateway.
+            fsGroup: RUN_AS_USER,
             // The socket is root:docker 0660 on the node; its group is the only access we grant.
             ...(c.enable_docker_socket ? { supplementalGroups: [c.docker_socket_gid] } : {}),
             seccompProfile: { type: 'RuntimeDefault' },

@@ -84,6 +84,8 @@ resource "kubernetes_deployment_v1" "gateway" {
           run_as_non_root = true
           run_as_user     = "{{runAsUser}}"
           run_as_group    = "{{runAsUser}}"
+          # Secret files are root-owned; fs_group makes the 0440 tokens file readable by the gateway.
+          fs_group = "{{runAsUser}}"
           # The socket is root:docker 0660 on the node; its group is the only access granted.
           supplemental_groups = var.enable_docker_socket ? [var.docker_socket_gid] : []
           seccomp_profile {
