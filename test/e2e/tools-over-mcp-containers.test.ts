@@ -176,10 +176,11 @@ describe('container tools over Streamable HTTP', () => {
     await until(() => isDestroyed(stream), 3_000, 'the Docker log stream to close');
     const socket = (stream as { socket?: { destroyed: boolean } | null }).socket;
     expect(socket == null || socket.destroyed).toBe(true);
-    await until(async () => {
-      const metrics = await (await fetch(gateway.metricsUrl!)).text();
-      return metricValue(metrics, 'docker_mcp_tool_calls_total', { tool: 'container_logs', outcome: 'cancelled', transport: 'http' }) === 1;
-    }, 3_000, 'the cancelled call in /metrics');
+    const metrics = async (): Promise<string> => (await fetch(gateway.metricsUrl!)).text();
+    await until(async () => metricValue(await metrics(), 'docker_mcp_tool_calls_total', { tool: 'container_logs', outcome: 'cancelled', transport: 'http' }) === 1,
+      3_000, 'the cancelled call in /metrics');
+    // No socket to the daemon is left open (pooled keep-alive sockets close after 1 s idle).
+    await until(async () => metricValue(await metrics(), 'docker_mcp_docker_connections') === 0, 5_000, 'no Docker sockets in /metrics');
     // The session is still usable after the cancel.
     expect(textOf(await callRaw(client, 'system_ping'))).toMatch(/answered/);
   });

@@ -2,15 +2,16 @@
 // the whole run. Nothing here touches the user's default daemon. Values reach tests through
 // `inject()` (see test/helpers/env.ts) and child processes through the DOCKER_MCP_TEST_* env.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TestProject } from 'vitest/node';
 import { createPrivateDaemon, pingSocket, tail, unmountUnder, which, type PrivateDaemon } from './private-dockerd.js';
+import { buildTestImage, dockerCli as docker, TEST_IMAGE } from './test-image.js';
 
-export const TEST_IMAGE = 'dmcp-test/busybox:latest';
+export { TEST_IMAGE } from './test-image.js';
 const REQUIRED = { dockerd: 'docker.io', docker: 'docker.io', busybox: 'busybox-static', 'docker-registry': 'docker-registry' };
 
 declare module 'vitest' {
@@ -40,28 +41,6 @@ function ensureSystemPackages(): void {
     stdio: 'inherit',
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
   });
-}
-
-function docker(host: string, args: string[], input?: Buffer): string {
-  return execFileSync('docker', args, { env: { ...process.env, DOCKER_HOST: host }, input, encoding: 'utf8' });
-}
-
-/** A root filesystem holding Debian's static busybox with every applet linked, imported as an image. */
-function buildTestImage(host: string, workDir: string): void {
-  const rootfs = join(workDir, 'rootfs');
-  mkdirSync(join(rootfs, 'bin'), { recursive: true });
-  for (const d of ['tmp', 'etc', 'proc', 'sys', 'dev', 'root']) mkdirSync(join(rootfs, d), { recursive: true });
-  chmodSync(join(rootfs, 'tmp'), 0o1777);
-  copyFileSync(which('busybox')!, join(rootfs, 'bin', 'busybox'));
-  chmodSync(join(rootfs, 'bin', 'busybox'), 0o755);
-  const applets = execFileSync('busybox', ['--list'], { encoding: 'utf8' }).split('\n').filter(Boolean);
-  for (const applet of applets) {
-    if (applet !== 'busybox') symlinkSync('busybox', join(rootfs, 'bin', applet));
-  }
-  writeFileSync(join(rootfs, 'etc', 'passwd'), 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n');
-  writeFileSync(join(rootfs, 'etc', 'group'), 'root:x:0:\nnogroup:x:65534:\n');
-  const tar = execFileSync('tar', ['-C', rootfs, '-c', '.'], { maxBuffer: 64 * 1024 * 1024 });
-  docker(host, ['import', '-c', 'CMD ["/bin/sh"]', '-c', 'ENV PATH=/bin', '-', TEST_IMAGE], tar);
 }
 
 function freePort(): Promise<number> {

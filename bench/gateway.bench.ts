@@ -1,0 +1,199 @@
+// The gateway against its own private dockerd with 20 containers present, measured side by side in
+// one run: latency of container_list and system_ping through the gateway (Streamable HTTP and
+// WebSocket, real SDK clients) versus the same Docker call made directly with dockerode;
+// throughput with 32 concurrent WebSocket clients; the gateway's RSS idle and with 100 sessions;
+// process start to /ready 200. Writes the "Gateway" section of docs/benchmarks.md only.
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { WebSocketClientTransport } from '@modelcontextprotocol/sdk/client/websocket.js';
+import Dockerode from 'dockerode';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { createPrivateDaemon, unmountUnder } from '../test/helpers/private-dockerd.js';
+import { buildTestImage, TEST_IMAGE } from '../test/helpers/test-image.js';
+import { cpuSeconds, freePort, median, percentile, RawWsClient, rssMb, spawnGateway, type GatewayProcess } from './gateway-measure.js';
+
+(globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket;
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const PER_ROUND = Number(process.env.BENCH_PER_ROUND ?? 200);
+const THROUGHPUT_SECONDS = Number(process.env.BENCH_THROUGHPUT_SECONDS ?? 5);
+const CONCURRENCY = 32;
+const SESSIONS = 100;
+const TARGETS = { wsRatio: 1.25, httpRatio: 1.5, throughput: 1000, idleMb: 90, sessionsMb: 160, readyMs: 600 };
+
+const work = mkdtempSync(join(tmpdir(), 'dmcp-gb-'));
+const daemon = createPrivateDaemon(join(work, 'd'));
+const loadBefore = loadavg()[0]!;
+const gateways: GatewayProcess[] = [];
+try {
+  await daemon.start();
+  buildTestImage(daemon.host, work);
+  const docker = new Dockerode({ socketPath: daemon.socketPath });
+  for (let i = 0; i < 20; i++) {
+    const c = await docker.createContainer({
+      name: `bench-${i}`, Image: TEST_IMAGE, Cmd: ['sleep', '3600'], Labels: { 'dev.docker-mcp.bench': '1' }, HostConfig: { NetworkMode: 'none' },
+    });
+    await c.start();
+  }
+  // Defaults, except the per-identity limits: every bench client is the same loopback identity,
+  // and 120 calls/minute would measure the rate limiter instead of the gateway.
+  const env = async (): Promise<Record<string, string>> => ({
+    DOCKER_MCP_DOCKER_HOST: daemon.host,
+    DOCKER_MCP_METRICS_PORT: String(await freePort()),
+    DOCKER_MCP_RATE_LIMIT_PER_MINUTE: '0',
+    DOCKER_MCP_MAX_CONCURRENT_CALLS: '0',
+  });
+
+  // Start to /ready: one warm-up spawn (file cache), then the median of five.
+  const readySamples: number[] = [];
+  for (let i = 0; i < 6; i++) {
+    const g = await spawnGateway(await env(), await freePort());
+    if (i > 0) readySamples.push(g.readyMs);
+    await g.stop();
+  }
+  console.log(`start -> /ready: median ${median(readySamples).toFixed(0)} ms (${readySamples.map((s) => s.toFixed(0)).join(', ')})`);
+
+  const gateway = await spawnGateway(await env(), await freePort());
+  gateways.push(gateway);
+  const pid = gateway.child.pid!;
+  await new Promise((r) => setTimeout(r, 2000));
+  const idleMb = rssMb(pid);
+  console.log(`idle RSS ${idleMb.toFixed(1)} MB`);
+
+  const connectHttp = async (): Promise<Client> => {
+    const client = new Client({ name: 'bench-http', version: '0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${gateway.url}/mcp`)));
+    return client;
+  };
+  const connectWs = async (): Promise<Client> => {
+    const client = new Client({ name: 'bench-ws', version: '0' });
+    await client.connect(new WebSocketClientTransport(new URL(`${gateway.url.replace(/^http/, 'ws')}/ws`)));
+    return client;
+  };
+
+  // 100 open sessions: half Streamable HTTP, half WebSocket, each initialized and used once.
+  const sessions: Client[] = [];
+  for (let i = 0; i < SESSIONS; i++) sessions.push(await (i % 2 ? connectWs() : connectHttp()));
+  await Promise.all(sessions.map((c) => c.callTool({ name: 'system_ping', arguments: {} })));
+  await new Promise((r) => setTimeout(r, 1000));
+  const sessionsMb = rssMb(pid);
+  console.log(`RSS with ${SESSIONS} sessions ${sessionsMb.toFixed(1)} MB`);
+  await Promise.all(sessions.map((c) => c.close()));
+
+  // Latency, side by side: each round runs every mode in turn, so drift hits all of them alike.
+  const http = await connectHttp();
+  const ws = await connectWs();
+  const modes = {
+    direct: { container_list: () => docker.listContainers({ all: false, filters: {} }), system_ping: () => docker.ping() },
+    http: {
+      container_list: () => http.callTool({ name: 'container_list', arguments: {} }),
+      system_ping: () => http.callTool({ name: 'system_ping', arguments: {} }),
+    },
+    ws: {
+      container_list: () => ws.callTool({ name: 'container_list', arguments: {} }),
+      system_ping: () => ws.callTool({ name: 'system_ping', arguments: {} }),
+    },
+  } as const;
+  type Mode = keyof typeof modes;
+  type Tool = 'container_list' | 'system_ping';
+  const samples: Record<string, number[]> = {};
+  for (let round = -1; round < ROUNDS; round++) {
+    for (const mode of Object.keys(modes) as Mode[]) {
+      for (const tool of ['container_list', 'system_ping'] as Tool[]) {
+        const key = `${mode}:${tool}`;
+        samples[key] ??= [];
+        for (let i = 0; i < PER_ROUND; i++) {
+          const t0 = performance.now();
+          await modes[mode][tool]();
+          // Round -1 is the warm-up (JIT, connection pools); not recorded.
+          if (round >= 0) samples[key].push(performance.now() - t0);
+        }
+      }
+    }
+  }
+  await Promise.all([http.close(), ws.close()]);
+
+  // Throughput: 32 raw WebSocket sessions calling system_ping back to back.
+  const clients = await Promise.all(Array.from({ length: CONCURRENCY }, () => RawWsClient.open(gateway.url)));
+  await Promise.all(clients.map((c) => c.callTool('system_ping')));
+  let calls = 0;
+  const cpuStart = cpuSeconds(pid);
+  const started = performance.now();
+  const until = started + THROUGHPUT_SECONDS * 1000;
+  await Promise.all(clients.map(async (c) => {
+    while (performance.now() < until) {
+      await c.callTool('system_ping');
+      calls++;
+    }
+  }));
+  const elapsed = (performance.now() - started) / 1000;
+  const perSecond = calls / elapsed;
+  const gatewayCpu = (cpuSeconds(pid) - cpuStart) / elapsed;
+  clients.forEach((c) => c.close());
+  const loadedMb = rssMb(pid);
+  console.log(`throughput ${perSecond.toFixed(0)} calls/s over WS (gateway CPU ${(gatewayCpu * 100).toFixed(0)} %)`);
+
+  // Report.
+  const row = (tool: Tool, mode: Mode): string => {
+    const s = samples[`${mode}:${tool}`]!;
+    const p50 = median(s);
+    const direct = median(samples[`direct:${tool}`]!);
+    const ratio = mode === 'direct' ? '1.00' : (p50 / direct).toFixed(2);
+    const target = mode === 'direct' ? '' : `≤ ${mode === 'ws' ? TARGETS.wsRatio : TARGETS.httpRatio}`;
+    const ok = mode === 'direct' ? '' : p50 / direct <= (mode === 'ws' ? TARGETS.wsRatio : TARGETS.httpRatio) ? 'yes' : '**no**';
+    return `| ${tool} | ${mode === 'direct' ? 'dockerode (direct)' : mode === 'ws' ? 'gateway, WebSocket' : 'gateway, Streamable HTTP'} | ` +
+      `${p50.toFixed(2)} | ${percentile(s, 0.99).toFixed(2)} | ${ratio} | ${target} | ${ok} |`;
+  };
+  const latencyRows = (['container_list', 'system_ping'] as Tool[]).flatMap((tool) => (['direct', 'ws', 'http'] as Mode[]).map((mode) => row(tool, mode)));
+  for (const line of latencyRows) console.log(line);
+  const yes = (ok: boolean): string => (ok ? 'yes' : '**no**');
+  const readyMs = median(readySamples);
+  const cpu = cpus();
+  const section = `## Gateway
+
+\`docker-mcp serve\` as its own process (\`node bin/docker-mcp.js serve\`, default settings except
+\`DOCKER_MCP_RATE_LIMIT_PER_MINUTE=0\` and \`DOCKER_MCP_MAX_CONCURRENT_CALLS=0\`, since every bench client is the same
+loopback identity; log level info, logs to /dev/null) against a private dockerd with 20 running containers.
+Latency: ${ROUNDS} rounds × ${PER_ROUND} sequential calls per row after a warm-up round, modes interleaved per round; the
+gateway rows use the SDK \`Client\` (one session each), so client-side work is included. Throughput: ${CONCURRENCY} raw
+WebSocket MCP sessions calling \`system_ping\` back to back for ${THROUGHPUT_SECONDS} s (client, gateway and dockerd share the cores).
+Memory: VmRSS of the gateway process 2 s after start, and with ${SESSIONS} initialized sessions
+(${SESSIONS / 2} Streamable HTTP + ${SESSIONS / 2} WebSocket) open.
+
+Measured ${new Date().toISOString().slice(0, 10)} on ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GB RAM,
+Node ${process.version}; 1-min load average ${loadBefore.toFixed(1)} before and ${loadavg()[0]!.toFixed(1)} after the run.
+Reproduce: \`npm run bench -- gateway\`.
+
+| Call | Path | p50 ms | p99 ms | p50 ratio | target | met |
+|---|---|---:|---:|---:|:---:|:---:|
+${latencyRows.join('\n')}
+
+| Measure | Result | Target | met |
+|---|---:|---:|:---:|
+| system_ping throughput, ${CONCURRENCY} WebSocket clients | ${perSecond.toFixed(0)} calls/s (gateway CPU ${(gatewayCpu * 100).toFixed(0)} %) | ≥ ${TARGETS.throughput} | ${yes(perSecond >= TARGETS.throughput)} |
+| RSS idle | ${idleMb.toFixed(1)} MB | ≤ ${TARGETS.idleMb} MB | ${yes(idleMb <= TARGETS.idleMb)} |
+| RSS with ${SESSIONS} open sessions | ${sessionsMb.toFixed(1)} MB | ≤ ${TARGETS.sessionsMb} MB | ${yes(sessionsMb <= TARGETS.sessionsMb)} |
+| RSS after the latency and throughput runs | ${loadedMb.toFixed(1)} MB | | |
+| process start to \`/ready\` 200 (median of 5) | ${readyMs.toFixed(0)} ms | ≤ ${TARGETS.readyMs} ms | ${yes(readyMs <= TARGETS.readyMs)} |
+`;
+  writeSection(section);
+} finally {
+  for (const g of gateways) await g.stop();
+  await daemon.stop();
+  unmountUnder(work);
+  rmSync(work, { recursive: true, force: true, maxRetries: 3 });
+}
+
+/** Replaces only the "## Gateway" section (up to the next "## " heading); other sections survive. */
+function writeSection(section: string): void {
+  const path = 'docs/benchmarks.md';
+  const current = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n';
+  const pattern = /## Gateway\n[\s\S]*?(?=\n## |$)/;
+  const notes = /\n### Gateway notes\n[\s\S]*$/.exec(current.match(pattern)?.[0] ?? '')?.[0] ?? '';
+  const body = `${section.trimEnd()}${notes ? `\n${notes.trimEnd()}` : ''}`;
+  const next = pattern.test(current) ? current.replace(pattern, body) : `${current.trimEnd()}\n\n${body}`;
+  writeFileSync(path, next.endsWith('\n') ? next : `${next}\n`);
+}
