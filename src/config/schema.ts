@@ -79,11 +79,12 @@ export function valueSchema(spec: VariableSpec): z.ZodType {
   }
 }
 
-function crossFieldProblems(c: InstallConfig): string[] {
+function crossFieldProblems(c: InstallConfig, kubernetes: boolean): string[] {
   const problems: string[] = [];
   const needsAccess = c.auth_mode === 'cloudflare-access' || c.auth_mode === 'both';
   const tunnelLive = c.enable_cloudflare_tunnel && c.domain_suffix !== '';
-  if (c.replicas > 1 && c.node_name === '' && Object.keys(c.node_selector).length === 0) {
+  // Kubernetes-only variables are reported (not enforced) for the docker target, which ignores them.
+  if (kubernetes && c.replicas > 1 && c.node_name === '' && Object.keys(c.node_selector).length === 0) {
     problems.push(
       `${flagFor('replicas')}: ${c.replicas} replicas need ${flagFor('node_name')} or ${flagFor('node_selector')}: each ` +
         'Kubernetes node runs its own Docker daemon, so unpinned replicas would each see different containers. ' +
@@ -104,8 +105,8 @@ function crossFieldProblems(c: InstallConfig): string[] {
     problems.push(`${flagFor('auth_mode')}: none with the tunnel on would put the Docker socket on the internet unauthenticated; choose bearer, cloudflare-access or both`);
   }
   if (c.port === c.metrics_port) problems.push(`${flagFor('metrics_port')}: must differ from ${flagFor('port')} (${c.port})`);
-  if (c.enable_service_monitor && !c.enable_metrics) problems.push(`${flagFor('enable_service_monitor')}: needs ${flagFor('enable_metrics')}`);
-  for (const [request, limit] of [['cpu_request', 'cpu_limit'], ['memory_request', 'memory_limit']] as const) {
+  if (kubernetes && c.enable_service_monitor && !c.enable_metrics) problems.push(`${flagFor('enable_service_monitor')}: needs ${flagFor('enable_metrics')}`);
+  for (const [request, limit] of kubernetes ? ([['cpu_request', 'cpu_limit'], ['memory_request', 'memory_limit']] as const) : []) {
     const r = parseQuantity(c[request]);
     const l = parseQuantity(c[limit]);
     if (r !== undefined && l !== undefined && r > l) problems.push(`${flagFor(request)}: ${c[request]} is more than ${flagFor(limit)} ${c[limit]}`);
@@ -116,7 +117,11 @@ function crossFieldProblems(c: InstallConfig): string[] {
 export type ValidationResult = { ok: true; config: InstallConfig } | { ok: false; problems: string[] };
 
 /** Validates fully-typed answers (every key present). Problems are `--flag: message` lines. */
-export function validateConfig(table: readonly VariableSpec[], values: Record<string, VarValue>): ValidationResult {
+export function validateConfig(
+  table: readonly VariableSpec[],
+  values: Record<string, VarValue>,
+  target: 'kubernetes' | 'docker' = 'kubernetes',
+): ValidationResult {
   const problems: string[] = [];
   for (const spec of table) {
     const result = valueSchema(spec).safeParse(values[spec.name]);
@@ -129,6 +134,6 @@ export function validateConfig(table: readonly VariableSpec[], values: Record<st
   }
   if (problems.length) return { ok: false, problems };
   const config = values as unknown as InstallConfig;
-  const cross = crossFieldProblems(config);
+  const cross = crossFieldProblems(config, target === 'kubernetes');
   return cross.length ? { ok: false, problems: cross } : { ok: true, config };
 }

@@ -3,12 +3,14 @@
 // `hcl` column) and gatewayEnvFor() all read it, and a test starts the real gateway with its output.
 import type { InstallConfig } from '../config/schema.js';
 import { envName } from '../gateway/settings-table.js';
-import { CONTAINER_SOCKET, GATEWAY_ARGS, IMAGE_ENTRYPOINT, TOKENS_FILE, TOKENS_KEY, names, usesAccess, usesBearer } from './model.js';
+import { CONTAINER_SOCKET, GATEWAY_ARGS, IMAGE_ENTRYPOINT, TOKENS_FILE, TOKENS_KEY, names, tunnelRendered, usesAccess, usesBearer } from './model.js';
 
 /** Conditions an env entry can depend on, in both languages. */
 export const envConditions = {
   bearer: { js: usesBearer, hcl: 'local.bearer', hclDef: 'contains(["bearer", "both"], var.auth_mode)' },
   access: { js: usesAccess, hcl: 'local.access', hclDef: 'contains(["cloudflare-access", "both"], var.auth_mode)' },
+  // Inline rather than a local, so main.tf's locals (and its precompiled template) stay as they are.
+  tunnel: { js: tunnelRendered, hcl: '(var.enable_cloudflare_tunnel && var.domain_suffix != "")' },
 } as const;
 
 export interface EnvRow {
@@ -36,6 +38,9 @@ export const gatewayEnvTable: readonly EnvRow[] = [
   { setting: 'auth_tokens_file', value: () => TOKENS_FILE, hcl: `"${TOKENS_FILE}"`, when: 'bearer' },
   { setting: 'cf_access_team', value: (c) => c.cf_access_team, hcl: 'var.cf_access_team', when: 'access' },
   { setting: 'cf_access_aud', value: (c) => c.cf_access_aud, hcl: 'var.cf_access_aud', when: 'access' },
+  // Behind the tunnel, requests arrive with Host (and browsers' Origin) = the public name; the gateway
+  // allows that Origin and advertises this URL as its OAuth resource only if it knows the name.
+  { setting: 'public_url', value: (c) => names(c).externalUrl, hcl: '"https://${var.tunnel_hostname}.${var.domain_suffix}"', when: 'tunnel' },
 ];
 
 /** ConfigMap data: DOCKER_MCP_* -> value, keys sorted (stable output, stable checksum). */

@@ -3,7 +3,9 @@ import { stringify } from 'yaml';
 import type { InstallConfig } from '../config/schema.js';
 import type { VariableSpec } from '../config/variables.js';
 import { cloudflaredYaml, tunnelTf } from './cloudflare/tunnel.js';
-import { clientFiles } from './clients/index.js';
+import { clientFiles, dockerEndpoints, kubernetesEndpoints } from './clients/index.js';
+import { renderDockerNotes } from './docker/notes.js';
+import { dockerFiles, ignoredForDocker } from './docker/render.js';
 import { kubernetesFiles } from './kubernetes/render.js';
 import { tunnelRendered } from './model.js';
 import { renderNotes, renderWarnings } from './notes.js';
@@ -12,9 +14,13 @@ import { moduleFiles } from './terraform/module.js';
 export { gatewayEnvFor, gatewayConfigData, gatewayEnvTable } from './gateway-env.js';
 
 export type Format = 'terraform' | 'yaml' | 'both';
+/** Where the gateway runs: a Kubernetes cluster (Terraform and/or YAML) or plain Docker (compose.yaml). */
+export type Target = 'kubernetes' | 'docker';
 
 export interface RenderOptions {
   format: Format;
+  /** Default kubernetes; `format` and `singleFile` apply only to it. */
+  target?: Target;
   singleFile: boolean;
   version: string;
 }
@@ -43,6 +49,7 @@ export function answersYaml(c: InstallConfig, table: readonly VariableSpec[], ve
 }
 
 export function renderPlan(c: InstallConfig, table: readonly VariableSpec[], options: RenderOptions): RenderPlan {
+  if (options.target === 'docker') return renderDockerPlan(c, table, options.version);
   const { format, version } = options;
   const files: RenderedFile[] = [];
   if (format !== 'yaml') files.push(...moduleFiles(c, table, version));
@@ -51,10 +58,22 @@ export function renderPlan(c: InstallConfig, table: readonly VariableSpec[], opt
     if (format !== 'yaml') files.push({ path: 'cloudflare/tunnel.tf', contents: tunnelTf(c, version) });
     files.push({ path: 'cloudflare/cloudflared-ingress.yaml', contents: cloudflaredYaml(c, version) });
   }
-  files.push(...clientFiles(c));
+  files.push(...clientFiles(c, kubernetesEndpoints(c)));
   files.push({ path: ANSWERS_FILE, contents: answersYaml(c, table, version) });
   const paths = [...files.map((f) => f.path), 'NOTES.md'].sort();
   files.push({ path: 'NOTES.md', contents: renderNotes(c, version, paths) });
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { files, warnings: renderWarnings(c) };
+}
+
+function renderDockerPlan(c: InstallConfig, table: readonly VariableSpec[], version: string): RenderPlan {
+  const files: RenderedFile[] = [...dockerFiles(c), ...clientFiles(c, dockerEndpoints(c))];
+  files.push({ path: ANSWERS_FILE, contents: answersYaml(c, table, version) });
+  const ignored = ignoredForDocker(c, table);
+  const paths = [...files.map((f) => f.path), 'NOTES.md'].sort();
+  files.push({ path: 'NOTES.md', contents: renderDockerNotes(c, version, paths, ignored) });
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  // The Kubernetes warnings (namespace security level) do not apply; the skipped tunnel one does.
+  const tunnel = renderWarnings(c).filter((w) => w.startsWith('Cloudflare Tunnel'));
+  return { files, warnings: [...tunnel, ...ignored] };
 }

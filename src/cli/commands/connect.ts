@@ -2,6 +2,7 @@
 // remote gateway. Options only; the bridge loads lazily. Secrets are best given by env, since
 // command-line arguments are visible in the process list.
 import { Option, type Command } from 'commander';
+import { CONNECT_ENV } from '../../connect/env.js';
 
 export interface ConnectFlags {
   transport?: 'http' | 'ws';
@@ -20,9 +21,9 @@ export function registerConnect(program: Command): void {
     .description('Bridge a stdio MCP client to a remote gateway over Streamable HTTP (or WebSocket), reconnecting after drops.')
     .argument('<url>', 'gateway endpoint, e.g. https://docker-mcp.example.com/mcp (or wss://…/ws)')
     .addOption(new Option('--transport <kind>', 'http (Streamable HTTP) or ws (WebSocket); default from the URL scheme').choices(['http', 'ws']))
-    .addOption(new Option('--token <token>', 'bearer token for the gateway (prefer the env var)').env('DOCKER_MCP_TOKEN'))
-    .addOption(new Option('--cf-access-client-id <id>', 'Cloudflare Access service token id').env('DOCKER_MCP_CF_ACCESS_CLIENT_ID'))
-    .addOption(new Option('--cf-access-client-secret <secret>', 'Cloudflare Access service token secret (prefer the env var)').env('DOCKER_MCP_CF_ACCESS_CLIENT_SECRET'))
+    .addOption(new Option('--token <token>', 'bearer token for the gateway (prefer the env var)').env(CONNECT_ENV.token))
+    .addOption(new Option('--cf-access-client-id <id>', 'Cloudflare Access service token id').env(CONNECT_ENV.cfAccessClientId))
+    .addOption(new Option('--cf-access-client-secret <secret>', 'Cloudflare Access service token secret (prefer the env var)').env(CONNECT_ENV.cfAccessClientSecret))
     .addOption(new Option('--queue-timeout <seconds>', 'how long a request waits for an unreachable gateway before it fails').default('30'))
     .addOption(new Option('--allow-insecure', 'allow credentials over plain http:// or ws:// to a non-loopback host'))
     .addOption(new Option('-q, --quiet', 'log only errors (stderr)'))
@@ -32,7 +33,7 @@ export function registerConnect(program: Command): void {
       '\nstdout carries MCP messages only; logs go to stderr.\n\n' +
         'Client config example:\n' +
         '  { "command": "npx", "args": ["-y", "docker-mcp", "connect", "https://docker-mcp.example.com/mcp"],\n' +
-        '    "env": { "DOCKER_MCP_TOKEN": "…" } }\n',
+        `    "env": { "${CONNECT_ENV.token}": "…" } }\n`,
     )
     .action(async (url: string, flags: ConnectFlags) => {
       const { runConnect } = await import('../../connect/command.js');

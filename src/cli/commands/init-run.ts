@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { validateConfig } from '../../config/schema.js';
 import { camel, resolveInputs, type Inputs } from '../../config/sources.js';
 import { variablesTable, type VariableSpec } from '../../config/variables.js';
-import { ANSWERS_FILE, renderPlan, type Format } from '../../templates/index.js';
+import { ANSWERS_FILE, renderPlan, type Format, type Target } from '../../templates/index.js';
 import { CliError, ExitCode, UsageError } from '../errors.js';
 import { packageVersion } from '../program.js';
 import { computeChanges, type Change } from '../io/changes.js';
@@ -14,7 +14,8 @@ import { applyChanges, unifiedDiff } from '../io/write.js';
 
 interface InitOptions {
   outputDir: string;
-  format: Format;
+  target: Target;
+  format?: Format;
   singleFile?: boolean;
   yes?: boolean;
   dryRun?: boolean;
@@ -61,7 +62,7 @@ async function gather(table: readonly VariableSpec[], options: InitOptions, flag
   }
   // Fill unparsable inputs with defaults so every other problem is still reported in this round.
   for (const spec of table) values[spec.name] ??= structuredClone(spec.default);
-  const result = validateConfig(table, values);
+  const result = validateConfig(table, values, options.target);
   const problems = [...resolved.problems, ...(result.ok ? [] : result.problems)];
   if (problems.length || !result.ok) {
     if (options.json) emit(options, '', { status: 'invalid', problems });
@@ -76,6 +77,11 @@ export async function runInit(raw: Record<string, unknown>): Promise<void> {
   const table = variablesTable(version);
   const flags: Record<string, unknown> = {};
   for (const spec of table) if (raw[camel(spec.name)] !== undefined) flags[camel(spec.name)] = raw[camel(spec.name)];
+  if (options.target === 'docker') {
+    const kubeOnly = [options.format && '--format', options.singleFile && '--single-file', options.terraformDir !== undefined && '--terraform-dir']
+      .filter((x): x is string => typeof x === 'string');
+    if (kubeOnly.length) throw new UsageError(`${kubeOnly.join(', ')} only apply to --target kubernetes; --target docker renders compose.yaml`);
+  }
   if (options.cloudflaredConfigmap !== undefined && options.terraformDir === undefined) {
     throw new UsageError('--cloudflared-configmap needs --terraform-dir (the repo that gets the gateway module)');
   }
@@ -85,14 +91,16 @@ export async function runInit(raw: Record<string, unknown>): Promise<void> {
     await runRepoInit(config, table, version, { ...options, terraformDir: options.terraformDir }, (human, data) => emit(options, human, data));
     return;
   }
-  const plan = renderPlan(config, table, { format: options.format, singleFile: options.singleFile === true, version });
+  const plan = renderPlan(config, table, {
+    target: options.target, format: options.format ?? 'both', singleFile: options.singleFile === true, version,
+  });
   const dir = resolve(options.outputDir);
   const changes = computeChanges(dir, plan.files, options.force === true);
   const pending = changes.filter((c) => c.action !== 'unchanged');
   const conflicts = changes.filter((c) => c.action === 'conflict');
   const warnings = plan.warnings.map((w) => `warning: ${w}`).join('\n');
   if (warnings && !options.json) process.stderr.write(`${warnings}\n`);
-  const base = { outputDir: dir, warnings: plan.warnings, files: summary(changes) };
+  const base = { outputDir: dir, target: options.target, warnings: plan.warnings, files: summary(changes) };
 
   if (conflicts.length) {
     const diffs = (await Promise.all(conflicts.map(async (c) => `${c.path}: ${c.reason ?? ''}\n${await unifiedDiff(c)}`))).join('\n');

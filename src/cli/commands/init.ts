@@ -8,10 +8,12 @@ import { packageVersion } from '../program.js';
 export function registerInit(program: Command): void {
   const command = program
     .command('init')
-    .description('Render the Terraform module, Kubernetes YAML, Cloudflare Tunnel changes and client configs.')
+    .description('Render the Terraform module, Kubernetes YAML, Cloudflare Tunnel changes and client configs (or a compose.yaml with --target docker).')
     .option('-o, --output-dir <dir>', 'where to write', './docker-mcp')
-    .addOption(new Option('--format <format>', 'what to render').choices(['terraform', 'yaml', 'both']).default('both'))
-    .option('--single-file', 'write the Kubernetes objects as one multi-document YAML file')
+    .addOption(new Option('--target <target>', 'where the gateway runs: a Kubernetes cluster, or plain Docker (compose.yaml)').choices(['kubernetes', 'docker']).default('kubernetes'))
+    // No commander default: init must tell "--format given" (refused with --target docker) from unset.
+    .addOption(new Option('--format <format>', 'what to render for --target kubernetes (default: both)').choices(['terraform', 'yaml', 'both']))
+    .option('--single-file', 'with --target kubernetes: write the Kubernetes objects as one multi-document YAML file')
     .option('-y, --yes', 'no prompts: take flags, env, docker-mcp.yaml and defaults (also when CI is set or stdin is not a TTY)')
     .option('--dry-run', 'print a unified diff of what would change and write nothing (exit 3 when there are changes)')
     .option('--force', 'overwrite files that were edited since docker-mcp wrote them')
@@ -30,6 +32,7 @@ export function registerInit(program: Command): void {
         '  docker-mcp init --yes                                   # defaults into ./docker-mcp\n' +
         '  docker-mcp init --yes --domain-suffix example.com --replicas 2 --node-name node1\n' +
         '  docker-mcp init --dry-run --yes --enable-metrics        # what would change\n' +
+        '  docker-mcp init --yes --target docker                   # compose.yaml for plain Docker\n' +
         '  docker-mcp init --terraform-dir ~/homelab --domain-suffix example.com   # patch an existing repo\n',
     );
   for (const spec of variablesTable(packageVersion())) {

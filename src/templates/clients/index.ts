@@ -1,62 +1,79 @@
-// Client configurations for the external (tunnel) URL and the in-cluster URL. Tokens are never
-// rendered: each config reads them from the environment or prompts for them.
+// Client configurations for the gateway's endpoints (the external tunnel URL, plus the in-cluster URL
+// for Kubernetes or the loopback URL for the docker target). Tokens are never rendered: each config
+// reads them from the environment or prompts for them, under the env names `docker-mcp connect`
+// reads (CONNECT_ENV), so the stdio bridge and the HTTP clients share one set of names.
 import type { InstallConfig } from '../../config/schema.js';
+import { CONNECT_ENV } from '../../connect/env.js';
 import { names, usesAccess, usesBearer } from '../model.js';
 
-interface Endpoint {
+export interface Endpoint {
   id: string;
   url: string;
   /** Cloudflare Access applies only at the edge, i.e. to the external URL. */
   edge: boolean;
+  /** Where a person can reach it from, for the comments in the shell scripts. */
+  label: string;
 }
 
 const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
 
-function endpoints(c: InstallConfig): Endpoint[] {
+/** The external URL (when the tunnel is rendered) and the in-cluster Service URL. */
+export function kubernetesEndpoints(c: InstallConfig): Endpoint[] {
   const n = names(c);
   const list: Endpoint[] = [];
-  if (n.externalUrl) list.push({ id: 'docker-remote', url: `${n.externalUrl}/mcp`, edge: true });
-  list.push({ id: 'docker-cluster', url: `${n.serviceUrl}/mcp`, edge: false });
+  if (n.externalUrl) list.push({ id: 'docker-remote', url: `${n.externalUrl}/mcp`, edge: true, label: 'External (Cloudflare Tunnel)' });
+  list.push({ id: 'docker-cluster', url: `${n.serviceUrl}/mcp`, edge: false, label: 'In-cluster (run from a pod)' });
+  return list;
+}
+
+/** The external URL (when the tunnel is rendered) and the port compose publishes on loopback. */
+export function dockerEndpoints(c: InstallConfig): Endpoint[] {
+  const n = names(c);
+  const list: Endpoint[] = [];
+  if (n.externalUrl) list.push({ id: 'docker-remote', url: `${n.externalUrl}/mcp`, edge: true, label: 'External (Cloudflare Tunnel)' });
+  list.push({ id: 'docker-local', url: `http://127.0.0.1:${c.port}/mcp`, edge: false, label: 'Local (published on 127.0.0.1 of the Docker host)' });
+  return list;
+}
+
+/** The credential env names an endpoint needs, in CONNECT_ENV spelling. */
+function credentialEnv(c: InstallConfig, e: Endpoint): { header: string; env: string; prefix: string; hint: string }[] {
+  const list: { header: string; env: string; prefix: string; hint: string }[] = [];
+  if (usesBearer(c)) list.push({ header: 'Authorization', env: CONNECT_ENV.token, prefix: 'Bearer ', hint: '<token from your tokens file>' });
+  if (usesAccess(c) && e.edge) {
+    list.push({ header: 'CF-Access-Client-Id', env: CONNECT_ENV.cfAccessClientId, prefix: '', hint: '<Access service token id>' });
+    list.push({ header: 'CF-Access-Client-Secret', env: CONNECT_ENV.cfAccessClientSecret, prefix: '', hint: '<Access service token secret>' });
+  }
   return list;
 }
 
 /** Header name -> how the value is written, given a per-client env reference style. */
 function headers(c: InstallConfig, e: Endpoint, ref: (name: string) => string): Record<string, string> {
-  const h: Record<string, string> = {};
-  if (usesBearer(c)) h.Authorization = `Bearer ${ref('DOCKER_MCP_TOKEN')}`;
-  if (usesAccess(c) && e.edge) {
-    h['CF-Access-Client-Id'] = ref('CF_ACCESS_CLIENT_ID');
-    h['CF-Access-Client-Secret'] = ref('CF_ACCESS_CLIENT_SECRET');
-  }
-  return h;
+  return Object.fromEntries(credentialEnv(c, e).map((x) => [x.header, `${x.prefix}${ref(x.env)}`]));
 }
 
-export function clientFiles(c: InstallConfig): { path: string; contents: string }[] {
-  const eps = endpoints(c);
-  // Claude Desktop's config only launches stdio servers: bridge with `docker-mcp connect`, which
-  // reads DOCKER_MCP_TOKEN / CF_ACCESS_CLIENT_ID / CF_ACCESS_CLIENT_SECRET from its env.
-  const desktopEnv = (e: Endpoint): Record<string, string> => {
-    const env: Record<string, string> = {};
-    if (usesBearer(c)) env.DOCKER_MCP_TOKEN = '<token from your tokens Secret>';
-    if (usesAccess(c) && e.edge) {
-      env.CF_ACCESS_CLIENT_ID = '<Access service token id>';
-      env.CF_ACCESS_CLIENT_SECRET = '<Access service token secret>';
-    }
-    return env;
-  };
+/** connect refuses credentials over plain http to a non-loopback host unless told the network is trusted. */
+function needsInsecure(url: string): boolean {
+  const u = new URL(url);
+  return u.protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
+}
+
+const inputId = (name: string): string => name.toLowerCase().replace(/_/g, '-');
+
+export function clientFiles(c: InstallConfig, eps: Endpoint[]): { path: string; contents: string }[] {
+  // Claude Desktop's config only launches stdio servers: bridge with `docker-mcp connect`.
   const desktop = {
     mcpServers: Object.fromEntries(
-      eps.map((e) => [e.id, { command: 'npx', args: ['-y', 'docker-mcp', 'connect', e.url], env: desktopEnv(e) }]),
+      eps.map((e) => [e.id, {
+        command: 'npx',
+        args: ['-y', 'docker-mcp', 'connect', ...(needsInsecure(e.url) && credentialEnv(c, e).length ? ['--allow-insecure'] : []), e.url],
+        env: Object.fromEntries(credentialEnv(c, e).map((x) => [x.env, x.hint])),
+      }]),
     ),
   };
   const vscode = {
-    servers: Object.fromEntries(
-      eps.map((e) => [e.id, { type: 'http', url: e.url, headers: headers(c, e, (n) => `\${input:${n.toLowerCase().replace(/_/g, '-')}}`) }]),
-    ),
-    inputs: [
-      ...(usesBearer(c) ? ['DOCKER_MCP_TOKEN'] : []),
-      ...(usesAccess(c) && eps.some((e) => e.edge) ? ['CF_ACCESS_CLIENT_ID', 'CF_ACCESS_CLIENT_SECRET'] : []),
-    ].map((n) => ({ type: 'promptString', id: n.toLowerCase().replace(/_/g, '-'), description: n, password: true })),
+    servers: Object.fromEntries(eps.map((e) => [e.id, { type: 'http', url: e.url, headers: headers(c, e, (n) => `\${input:${inputId(n)}}`) }])),
+    inputs: [...new Set(eps.flatMap((e) => credentialEnv(c, e).map((x) => x.env)))]
+      .map((n) => ({ type: 'promptString', id: inputId(n), description: n, password: true })),
   };
   const cursor = {
     mcpServers: Object.fromEntries(eps.map((e) => [e.id, { url: e.url, headers: headers(c, e, (n) => `\${env:${n}}`) }])),
@@ -73,13 +90,13 @@ export function clientFiles(c: InstallConfig): { path: string; contents: string 
     Object.entries(headers(c, e, (n) => `$${n}`)).map(([k, v]) => ` \\\n  -H "${k}: ${v}"`).join('');
   const curl = [
     '#!/bin/sh',
-    '# Smoke tests (the seed\'s examples). Export DOCKER_MCP_TOKEN (and the Access service token) first.',
+    `# Smoke tests (the seed's examples). Export ${CONNECT_ENV.token} (and the Access service token) first.`,
     'set -eu',
     ...eps.flatMap((e) => {
       const base = e.url.replace(/\/mcp$/, '');
       return [
         '',
-        `# ${e.edge ? 'External (Cloudflare Tunnel)' : 'In-cluster (run from a pod)'}: health, then the legacy /mcp/call`,
+        `# ${e.label}: health, then the legacy /mcp/call`,
         `curl -fsS ${base}/health${e.edge ? curlHeaders(e) : ''}`,
         `curl -fsS -X POST ${base}/mcp/call${curlHeaders(e)} \\\n  -H "Content-Type: application/json" \\\n  -d '{"method": "docker.container.list", "params": {}}'`,
       ];

@@ -144,7 +144,8 @@ export function renderCompose(options: ComposeOptions): { path: string; contents
     '# Rendered by docker-mcp init --target docker. Apply with `docker-mcp apply --target docker`\n' +
     '# (no compose binary needed) or `docker compose up -d`.\n' +
     (options.cloudflared ? '# The tunnel reaches the gateway at http://gateway:' + String(options.port) + ' (set that as the ingress service).\n' : '');
-  return { path: COMPOSE_FILE, contents: header + stringify(composeDocument(options), { lineWidth: 0 }) };
+  // No anchors/aliases for the shared hardening lists: a person reads (and diffs) this file.
+  return { path: COMPOSE_FILE, contents: header + stringify(composeDocument(options), { lineWidth: 0, aliasDuplicateObjects: false }) };
 }
 
 /** KEY=value lines for an env file; refuses values compose could not read back verbatim. */

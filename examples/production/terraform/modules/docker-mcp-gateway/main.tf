@@ -34,6 +34,7 @@ locals {
     DOCKER_MCP_METRICS_PORT     = tostring(var.metrics_port)
     DOCKER_MCP_POLICY_PRESET    = var.policy_preset
     DOCKER_MCP_PORT             = tostring(var.port)
+    DOCKER_MCP_PUBLIC_URL       = (var.enable_cloudflare_tunnel && var.domain_suffix != "") ? "https://${var.tunnel_hostname}.${var.domain_suffix}" : null
     DOCKER_MCP_STATELESS        = tostring(var.replicas > 1)
   }
   gateway_env = { for k, v in local.gateway_env_all : k => v if v != null }

@@ -1,0 +1,11 @@
+// The env names `docker-mcp connect` reads its credentials from. One table for both sides of the
+// seam: the connect command's options and the client configs the installer renders (which set
+// these in a stdio client's `env`, or reference them from the user's shell), so they cannot drift.
+// Deliberately dependency-free: the installer imports it without loading the bridge.
+export const CONNECT_ENV = {
+  token: 'DOCKER_MCP_TOKEN',
+  cfAccessClientId: 'DOCKER_MCP_CF_ACCESS_CLIENT_ID',
+  cfAccessClientSecret: 'DOCKER_MCP_CF_ACCESS_CLIENT_SECRET',
+} as const;
+
+export type ConnectEnvName = (typeof CONNECT_ENV)[keyof typeof CONNECT_ENV];
