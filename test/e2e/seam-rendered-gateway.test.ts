@@ -8,6 +8,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { request } from 'node:http';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -63,6 +64,18 @@ async function waitFor(url: string, child: ChildProcess, output: () => string): 
     if (Date.now() > deadline) throw new Error(`${url} never answered 200 (last: ${response?.status ?? 'no answer'}):\n${output()}`);
     await new Promise((r) => setTimeout(r, 150));
   }
+}
+
+/** A raw request, because fetch will not let a test set Host (what the tunnel delivers). */
+function post(url: string, headers: Record<string, string>, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.once('error', reject);
+    req.end(body);
+  });
 }
 
 describe.each(EXAMPLES)('the rendered %s Deployment runs the real gateway', (example) => {
@@ -169,6 +182,23 @@ describe.each(EXAMPLES)('the rendered %s Deployment runs the real gateway', (exa
     expect(ping.structuredContent).toMatchObject({ ok: true });
     await client.close();
   }, 60_000);
+
+  it('accepts a request through the tunnel (Host and Origin = the public name) when the tunnel is rendered', async () => {
+    const publicUrl = config.enable_cloudflare_tunnel && config.domain_suffix ? `https://${config.tunnel_hostname}.${config.domain_suffix}` : undefined;
+    expect(configMap.data.DOCKER_MCP_PUBLIC_URL).toBe(publicUrl);
+    if (!publicUrl) return;
+    const initialize = JSON.stringify({
+      jsonrpc: '2.0', id: 1, method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'tunnel', version: '0' } },
+    });
+    const headers = {
+      'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', Authorization: `Bearer ${token}`,
+      Host: new URL(publicUrl).host,
+    };
+    expect(await post(url('http', '/mcp'), { ...headers, Origin: publicUrl }, initialize)).toBe(200);
+    // The allowance is the public origin, not any origin.
+    expect(await post(url('http', '/mcp'), { ...headers, Origin: 'https://evil.example' }, initialize)).toBe(403);
+  });
 
   it('serves /metrics on the metrics port exactly when metrics are rendered', async () => {
     if (config.enable_metrics) {
