@@ -2,6 +2,7 @@
 // registry, security hooks (allow-all unless given), logging, metrics and health. Built once in
 // main.ts (or by tests/bench); createMcpServer() and the transports only read from it.
 import type Dockerode from 'dockerode';
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import { packageVersion } from '../cli/program.js';
 import type { GatewayConfig } from './config.js';
@@ -77,6 +78,8 @@ export function createGatewayCore(options: GatewayOptions): GatewayCore {
   if (openConnections) metrics.sampleDockerConnections = openConnections;
   const policy = options.policy ?? allowAllPolicy;
   const shutdown = new AbortController();
+  // Every running call listens for shutdown; past 10 concurrent calls Node would warn of a leak.
+  setMaxListeners(0, shutdown.signal);
   const lifecycle = { draining: false };
   const daemon = createDaemonMonitor(createHealthChecker(docker, endpoint, config.ready_timeout_seconds * 1000), { endpoint, log, metrics });
   shutdown.signal.addEventListener('abort', () => daemon.close(), { once: true });
