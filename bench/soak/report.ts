@@ -89,8 +89,8 @@ export function markdownBlock(result: SoakResult, plotFile: string, command: str
     '',
     '| sample | time | RSS (MB) | fds | handles | daemon sockets | calls in flight |',
     '|---|---|---|---|---|---|---|',
-    row('first', samples[0] as Sample),
-    row('end of warm-up (baseline)', baseline),
+    row('idle before the load (baseline)', baseline),
+    row('end of warm-up', pick(samples, o.durationMs / 5000)),
     row('middle', pick(samples, o.durationMs / 2000)),
     row('peak RSS', peak),
     row('end of load', pick(samples, o.durationMs / 1000)),
@@ -99,7 +99,7 @@ export function markdownBlock(result: SoakResult, plotFile: string, command: str
     `Bounds (checked by the soak and by \`test/integration/reliability-soak.test.ts\`): median RSS of the last 20 % of the load ` +
       `at most ${BOUNDS.rssGrowthMb} MB above the median just after warm-up (measured: ${result.rssWarmMedianMb.toFixed(1)} -> ` +
       `${result.rssLateMedianMb.toFixed(1)} MB); fds and handles once quiet at most +${BOUNDS.fdGrowth}/+${BOUNDS.handleGrowth} over ` +
-      `the baseline (measured: ${baseline.fds} -> ${final.fds} fds, ${baseline.handles} -> ${final.handles} handles); ` +
+      `the idle baseline before the load (measured: ${baseline.fds} -> ${final.fds} fds, ${baseline.handles} -> ${final.handles} handles); ` +
       'no calls in flight and no daemon sockets left. ' +
       (result.failures.length ? `**FAILED:** ${result.failures.join('; ')}` : '**All bounds held.**'),
     '',

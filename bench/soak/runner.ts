@@ -34,7 +34,7 @@ export const BOUNDS = { rssGrowthMb: 40, fdGrowth: 10, handleGrowth: 10 } as con
 export interface SoakResult {
   options: SoakOptions;
   samples: Sample[];
-  /** Sample at the end of warm-up (first 20 % of the run) and after the load, once quiet. */
+  /** Idle before the load (fds/handles are compared with it), and after the load, once quiet. */
   baseline: Sample;
   final: Sample;
   workers: { kind: 'http' | 'ws'; stats: WorkerStats }[];
@@ -128,7 +128,8 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void 
     gateway.kill();
 
     const warmEnd = options.durationMs / 5000;
-    const baseline = samples.find((s) => s.t >= warmEnd) ?? final;
+    // Idle before the load versus idle after it: anything a call or a dropped client left behind shows.
+    const baseline = samples[0] ?? final;
     const loadSamples = samples.filter((s) => s.t <= options.durationMs / 1000);
     const rssWarmMedianMb = median(loadSamples.filter((s) => s.t >= warmEnd && s.t <= warmEnd * 2).map((s) => s.rssMb));
     const rssLateMedianMb = median(loadSamples.filter((s) => s.t >= (options.durationMs / 1000) * 0.8).map((s) => s.rssMb));
