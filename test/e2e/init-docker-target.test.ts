@@ -12,13 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { buildGatewayImage } from '../../src/image/build.js';
-import { ensureNodeBaseImage } from '../helpers/base-image.js';
 import { binPath, ensureBuilt } from '../helpers/build.js';
 import { testDocker, testEnv, uniqueName } from '../helpers/env.js';
+import { GATEWAY_TEST_IMAGE, ensureGatewayImage } from '../helpers/gateway-image.js';
 
-// Shared with docker-target-gateway.test.ts: whichever runs first builds it, the other reuses it.
-const TAG = 'dmcp-test/gateway:compose';
+// Shared with docker-target-gateway.test.ts: whichever runs first builds it, the other waits for it.
+const TAG = GATEWAY_TEST_IMAGE;
 
 function cli(args: string[]): { code: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [binPath, ...args], { encoding: 'utf8', timeout: 90_000, env: { ...process.env, CI: '1' } });
@@ -34,8 +33,7 @@ describe('init --target docker, then apply/destroy --target docker', () => {
   beforeAll(async () => {
     ensureBuilt();
     daemon[3] = testEnv.dockerHost;
-    const exists = await docker.getImage(TAG).inspect().then(() => true, () => false);
-    if (!exists) await buildGatewayImage(docker, { tag: TAG, baseImage: ensureNodeBaseImage(testEnv.dockerHost) });
+    await ensureGatewayImage(docker, testEnv.dockerHost);
   }, 300_000);
 
   afterAll(() => {

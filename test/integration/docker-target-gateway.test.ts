@@ -8,14 +8,13 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildGatewayImage } from '../../src/image/build.js';
 import { applyCompose, destroyCompose, statusCompose } from '../../src/lifecycle/docker-target/index.js';
 import { renderCompose, renderEnvFile } from '../../src/templates/compose/render.js';
-import { ensureNodeBaseImage } from '../helpers/base-image.js';
 import { ensureBuilt } from '../helpers/build.js';
 import { testDocker, testEnv, uniqueName } from '../helpers/env.js';
+import { GATEWAY_TEST_IMAGE, ensureGatewayImage } from '../helpers/gateway-image.js';
 
-const TAG = 'dmcp-test/gateway:compose';
+const TAG = GATEWAY_TEST_IMAGE;
 const TOKEN = 'compose-seam-token-1c9e5a7f3b2d';
 
 describe('docker target with the real gateway image', () => {
@@ -26,7 +25,7 @@ describe('docker target with the real gateway image', () => {
 
   beforeAll(async () => {
     ensureBuilt();
-    await buildGatewayImage(docker, { tag: TAG, baseImage: ensureNodeBaseImage(testEnv.dockerHost) });
+    await ensureGatewayImage(docker, testEnv.dockerHost);
     const rendered = renderCompose({
       project,
       image: TAG,
