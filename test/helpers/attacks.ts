@@ -5,7 +5,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { expect } from 'vitest';
-import { TEST_LABEL, testDocker, testEnv } from './env.js';
+import { testDocker, testEnv } from './env.js';
 
 /** Carried by everything an attack tries to create, and by the catalogue's own fixtures. */
 export const ATTACK_LABEL = 'dev.docker-mcp.attack';
@@ -18,10 +18,13 @@ export interface DockerSnapshot {
   images: Set<string>;
 }
 
-// Other test files share the daemon and run in parallel; what they make carries TEST_LABEL (and
-// their pulls/tags do not touch the `dmcp-attack` names), so those are left out of the comparison.
-// Nothing the catalogue sends carries TEST_LABEL, so a successful attack would show up.
-const foreign = (labels: Record<string, string> | null | undefined): boolean => Boolean(labels && TEST_LABEL in labels);
+// Other test files share the daemon and run in parallel, creating and removing their own objects
+// (not all of them labelled), so the comparison looks only at what an attack could produce or
+// touch: every argument the catalogue sends carries ATTACK_LABEL and a name starting with `atk`,
+// and so do the fixtures it attacks (the protected container). A successful attack shows up here.
+const NAME_PREFIX = 'atk';
+const ours = (labels: Record<string, string> | null | undefined, names: string[]): boolean =>
+  Boolean(labels && ATTACK_LABEL in labels) || names.some((n) => n.replace(/^\//, '').startsWith(NAME_PREFIX));
 
 export async function snapshotDocker(): Promise<DockerSnapshot> {
   const docker = testDocker();
@@ -32,9 +35,9 @@ export async function snapshotDocker(): Promise<DockerSnapshot> {
     docker.listImages({ all: true }),
   ]);
   return {
-    containers: new Map(containers.filter((c) => !foreign(c.Labels)).map((c) => [c.Id, c.State])),
-    volumes: new Set((volumes.Volumes ?? []).filter((v) => !foreign(v.Labels)).map((v) => v.Name)),
-    networks: new Set(networks.filter((n) => !foreign(n.Labels)).map((n) => n.Id)),
+    containers: new Map(containers.filter((c) => ours(c.Labels, c.Names)).map((c) => [c.Id, c.State])),
+    volumes: new Set((volumes.Volumes ?? []).filter((v) => ours(v.Labels, [v.Name])).map((v) => v.Name)),
+    networks: new Set(networks.filter((n) => ours(n.Labels, [n.Name])).map((n) => n.Id)),
     images: new Set(images.flatMap((i) => i.RepoTags ?? []).filter((t) => t.includes('dmcp-attack'))),
   };
 }
