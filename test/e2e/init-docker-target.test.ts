@@ -56,6 +56,11 @@ describe('init --target docker, then apply/destroy --target docker', () => {
     const again = cli(args);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toMatch(/up to date/);
+    const dry = cli([...args, '--dry-run', '--json', '--log-level', 'debug']);
+    expect(dry.code, dry.stderr).toBe(3);
+    const result = JSON.parse(dry.stdout) as { status: string; target: string; files: { path: string; action: string }[] };
+    expect([result.status, result.target]).toEqual(['changes', 'docker']);
+    expect(result.files.filter((f) => f.action !== 'unchanged')).toEqual([{ path: 'compose.yaml', action: 'update' }, { path: 'docker-mcp.yaml', action: 'update' }]);
     expect(cli(['init', '--yes', '--target', 'docker', '--format', 'yaml', '--output-dir', dir]).code).toBe(2);
   });
 

@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import { validateConfig } from '../../config/schema.js';
 import { camel, resolveInputs, type Inputs } from '../../config/sources.js';
 import { variablesTable, type VariableSpec } from '../../config/variables.js';
+import { KUBERNETES_ONLY } from '../../templates/docker/render.js';
 import { ANSWERS_FILE, renderPlan, type Format, type Target } from '../../templates/index.js';
 import { CliError, ExitCode, UsageError } from '../errors.js';
 import { packageVersion } from '../program.js';
@@ -58,7 +59,9 @@ async function gather(table: readonly VariableSpec[], options: InitOptions, flag
   let values = resolved.values;
   if (!resolved.problems.length && isInteractive(options)) {
     const { promptForValues } = await import('../prompts.js');
-    values = await promptForValues(table, values, resolved.origins);
+    // Compose has no namespace, replicas, … : do not ask what the docker target would only ignore.
+    const asked = options.target === 'docker' ? table.filter((s) => !(s.name in KUBERNETES_ONLY)) : table;
+    values = await promptForValues(asked, values, resolved.origins);
   }
   // Fill unparsable inputs with defaults so every other problem is still reported in this round.
   for (const spec of table) values[spec.name] ??= structuredClone(spec.default);
