@@ -56,6 +56,10 @@ describe('init --target docker, then apply/destroy --target docker', () => {
     const again = cli(args);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toMatch(/up to date/);
+    // A bare re-run keeps the target the directory was rendered for.
+    const bare = cli(args.filter((a, i) => a !== '--target' && args[i - 1] !== '--target'));
+    expect(bare.code, bare.stderr).toBe(0);
+    expect(bare.stdout).toMatch(/up to date/);
     const dry = cli([...args, '--dry-run', '--json', '--log-level', 'debug']);
     expect(dry.code, dry.stderr).toBe(3);
     const result = JSON.parse(dry.stdout) as { status: string; target: string; files: { path: string; action: string }[] };

@@ -10,12 +10,12 @@ import { KUBERNETES_ONLY } from '../../templates/docker/render.js';
 import { ANSWERS_FILE, renderPlan, type Format, type Target } from '../../templates/index.js';
 import { CliError, ExitCode, UsageError } from '../errors.js';
 import { packageVersion } from '../program.js';
-import { computeChanges, type Change } from '../io/changes.js';
+import { computeChanges, readManifest, type Change } from '../io/changes.js';
 import { applyChanges, unifiedDiff } from '../io/write.js';
 
 interface InitOptions {
   outputDir: string;
-  target: Target;
+  target?: Target;
   format?: Format;
   singleFile?: boolean;
   yes?: boolean;
@@ -76,6 +76,9 @@ async function gather(table: readonly VariableSpec[], options: InitOptions, flag
 
 export async function runInit(raw: Record<string, unknown>): Promise<void> {
   const options = raw as unknown as InitOptions;
+  // A re-run keeps the target the directory was rendered for, so a bare `init` there does not swap a
+  // compose deployment for Kubernetes files (and remove compose.yaml as "no longer rendered").
+  options.target ??= readManifest(resolve(options.outputDir))?.files['compose.yaml'] ? 'docker' : 'kubernetes';
   const version = packageVersion();
   const table = variablesTable(version);
   const flags: Record<string, unknown> = {};

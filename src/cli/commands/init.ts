@@ -10,7 +10,7 @@ export function registerInit(program: Command): void {
     .command('init')
     .description('Render the Terraform module, Kubernetes YAML, Cloudflare Tunnel changes and client configs (or a compose.yaml with --target docker).')
     .option('-o, --output-dir <dir>', 'where to write', './docker-mcp')
-    .addOption(new Option('--target <target>', 'where the gateway runs: a Kubernetes cluster, or plain Docker (compose.yaml)').choices(['kubernetes', 'docker']).default('kubernetes'))
+    .addOption(new Option('--target <target>', 'where the gateway runs: a Kubernetes cluster, or plain Docker (compose.yaml); default: what the output dir was rendered for, else kubernetes').choices(['kubernetes', 'docker']))
     // No commander default: init must tell "--format given" (refused with --target docker) from unset.
     .addOption(new Option('--format <format>', 'what to render for --target kubernetes (default: both)').choices(['terraform', 'yaml', 'both']))
     .option('--single-file', 'with --target kubernetes: write the Kubernetes objects as one multi-document YAML file')
