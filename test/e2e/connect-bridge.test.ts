@@ -131,13 +131,15 @@ describe('docker-mcp connect', () => {
 
       // A call in flight when the gateway dies must fail promptly.
       const name = uniqueName('dmcp-inflight');
+      // Settle into a value at once: the rejection may arrive while we are still stopping the
+      // gateway, and an unobserved rejection would be reported as an unhandled error.
       const inflight = client.callTool({
         name: 'container_run',
         arguments: { image: testEnv.testImage, name, cmd: ['sleep', '30'], network_mode: 'none', labels: { [TEST_LABEL]: 'connect' }, wait: true, wait_timeout_seconds: 60 },
-      }, undefined, { timeout: 30_000 });
+      }, undefined, { timeout: 30_000 }).then((r) => ({ ok: !r.isError, text: JSON.stringify(r.content) }), (e: Error) => ({ ok: false, text: e.message }));
       await sleep(1500);
       await stopGateway(gateway!);
-      const failed = await inflight.then((r) => ({ ok: !r.isError, text: JSON.stringify(r.content) }), (e: Error) => ({ ok: false, text: e.message }));
+      const failed = await inflight;
       expect(failed.ok).toBe(false);
       expect(failed.text).toMatch(/lost|closed|gateway/i);
 
