@@ -9,9 +9,12 @@ import type { Identity } from '../security.js';
 import { createMcpServer, type McpServerHandle } from '../server.js';
 import { admitMcpPost } from './body-guard.js';
 import { sendError } from './http-util.js';
+import { jsonEligible, JsonReplyTransport } from './json-reply.js';
 
 interface Session {
   transport: StreamableHTTPServerTransport;
+  /** What the session's SDK server is connected to: answers calls without progress as plain JSON. */
+  json: JsonReplyTransport;
   mcp: McpServerHandle;
   /** Identity that opened the session; other identities cannot use its id. */
   ownerId: string;
@@ -52,7 +55,8 @@ export function createStreamableHandler(core: GatewayCore, options: StreamableOp
       sendError(res, 405, -32000, 'Method not allowed: this gateway runs stateless (--stateless); send requests with POST.', 'jsonrpc', { Allow: 'POST' });
       return;
     }
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, keepAliveMs });
+    // One transport per request here, so its response mode can simply follow the request (json-reply.ts).
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, keepAliveMs, enableJsonResponse: jsonEligible(req, body) !== undefined });
     const mcp = createMcpServer(core, { transport: 'http' });
     res.on('close', () => {
       void transport.close();
@@ -82,12 +86,13 @@ export function createStreamableHandler(core: GatewayCore, options: StreamableOp
       sessionIdGenerator: () => randomUUID(),
       keepAliveMs,
       onsessioninitialized: (id) => {
-        session = { transport, mcp, ownerId: identity.id, active: 1, lastSeen: Date.now() };
+        session = { transport, json, mcp, ownerId: identity.id, active: 1, lastSeen: Date.now() };
         sessions.set(id, session);
         metrics.openSessions.inc({ transport: 'http' });
         log.info({ sessionId: id, identity: identity.id }, 'session opened');
       },
     });
+    const json = new JsonReplyTransport(transport);
     const mcp = createMcpServer(core, { transport: 'http' });
     transport.onclose = () => {
       const id = transport.sessionId;
@@ -98,7 +103,7 @@ export function createStreamableHandler(core: GatewayCore, options: StreamableOp
       release();
       void mcp.close();
     };
-    await mcp.server.connect(transport);
+    await mcp.server.connect(json);
     try {
       await transport.handleRequest(req, res, body);
     } finally {
@@ -137,7 +142,8 @@ export function createStreamableHandler(core: GatewayCore, options: StreamableOp
       session.active++;
       session.lastSeen = Date.now();
       try {
-        await session.transport.handleRequest(req, res, body);
+        const request = jsonEligible(req, body);
+        if (!request || !(await session.json.answer(req, res, request))) await session.transport.handleRequest(req, res, body);
       } finally {
         session.active--;
         session.lastSeen = Date.now();

@@ -1,0 +1,138 @@
+// Streamable HTTP answers a POSTed request either as an SSE stream or as one application/json body;
+// the client must accept both (MCP 2025-11-25, "Sending Messages to the Server"). The SDK transport
+// picks one mode per transport (`enableJsonResponse`), but a session needs SSE for calls that send
+// progress. So each session's SDK server is connected to this wrapper instead: it forwards
+// everything to the SDK transport (SSE, GET streams, DELETE, notifications), and answers the
+// requests that cannot produce any message but their response (no progress token, not
+// initialize) as plain JSON itself. That saves, per call, the web-stream/SSE framing, the
+// separate header flush and the client's SSE parsing (docs/benchmarks.md, "Gateway notes").
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
+import {
+  isJSONRPCErrorResponse,
+  isJSONRPCRequest,
+  isJSONRPCResultResponse,
+  JSONRPCMessageSchema,
+  SUPPORTED_PROTOCOL_VERSIONS,
+  type JSONRPCMessage,
+  type JSONRPCRequest,
+  type MessageExtraInfo,
+  type RequestId,
+} from '@modelcontextprotocol/sdk/types.js';
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
+
+/**
+ * The parsed request when `body` may be answered as JSON: a single JSON-RPC request (never
+ * initialize) without a progress token, sent with the headers the SDK would accept. Anything else
+ * goes through the SDK transport unchanged, which also produces its exact error answers.
+ */
+export function jsonEligible(req: IncomingMessage, body: unknown): JSONRPCRequest | undefined {
+  if (req.method !== 'POST' || typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  // The same header checks as the SDK's POST handling; on any doubt the SDK answers.
+  const accept = req.headers.accept ?? '';
+  if (!accept.includes('application/json') || !accept.includes('text/event-stream')) return undefined;
+  if ((req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() !== 'application/json') return undefined;
+  const version = req.headers['mcp-protocol-version'];
+  if (version !== undefined && (typeof version !== 'string' || !SUPPORTED_PROTOCOL_VERSIONS.includes(version))) return undefined;
+  // Input validation as strict as the SDK's: the same schema it parses every POSTed message with.
+  const parsed = JSONRPCMessageSchema.safeParse(body);
+  if (!parsed.success || !isJSONRPCRequest(parsed.data)) return undefined;
+  const request = parsed.data;
+  if (request.method === 'initialize') return undefined;
+  // A progress token means notifications/progress: only an SSE stream can carry them.
+  const meta = (request.params as { _meta?: { progressToken?: unknown } } | undefined)?._meta;
+  if (meta?.progressToken !== undefined) return undefined;
+  return request;
+}
+
+/** The SDK transport of one session, plus plain-JSON answers for eligible requests. */
+export class JsonReplyTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
+  /** Requests answered here, by JSON-RPC id: called with the response, or without when it cannot come. */
+  private readonly pending = new Map<RequestId, (response?: JSONRPCMessage) => void>();
+  /** Ids whose HTTP response closed first: their late messages are dropped, not sent to the SDK. */
+  private readonly abandoned = new Set<RequestId>();
+  private closed = false;
+
+  constructor(readonly http: StreamableHTTPServerTransport) {}
+
+  get sessionId(): string | undefined {
+    return this.http.sessionId;
+  }
+
+  async start(): Promise<void> {
+    // Chained, not replaced: streamable.ts sets its own onclose on the SDK transport.
+    const previousClose = this.http.onclose;
+    this.http.onclose = () => {
+      previousClose?.();
+      this.closed = true;
+      for (const finish of [...this.pending.values()]) finish();
+      this.abandoned.clear();
+      this.onclose?.();
+    };
+    this.http.onerror = (error) => this.onerror?.(error);
+    this.http.onmessage = (message, extra) => this.onmessage?.(message, extra);
+    await this.http.start();
+  }
+
+  send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+    const isResponse = isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message);
+    const id = isResponse ? message.id : options?.relatedRequestId;
+    if (id !== undefined) {
+      const finish = this.pending.get(id);
+      if (finish) {
+        // Only the response can relate to an eligible request; anything else would be dropped
+        // by the SDK's own JSON mode too.
+        if (isResponse) finish(message);
+        return Promise.resolve();
+      }
+      if (this.abandoned.has(id)) {
+        if (isResponse) this.abandoned.delete(id);
+        return Promise.resolve();
+      }
+    }
+    return this.http.send(message, options);
+  }
+
+  close(): Promise<void> {
+    return this.http.close();
+  }
+
+  /**
+   * Answers `request` (from jsonEligible) as application/json. False when it must take the SDK
+   * path after all (session closed, or the id already in flight here).
+   */
+  async answer(req: IncomingMessage, res: ServerResponse, request: JSONRPCRequest): Promise<boolean> {
+    if (this.closed || this.pending.has(request.id) || this.abandoned.has(request.id)) return false;
+    const authInfo = (req as IncomingMessage & { auth?: AuthInfo }).auth;
+    await new Promise<void>((done) => {
+      const gone = (): void => {
+        // The client left first: the call is cancelled through the auth signal (request-context.ts).
+        if (this.pending.delete(request.id)) this.abandoned.add(request.id);
+        done();
+      };
+      this.pending.set(request.id, (response) => {
+        this.pending.delete(request.id);
+        res.off('close', gone);
+        if (!res.writableEnded && !res.destroyed) {
+          const sessionHeader: Record<string, string> = this.sessionId ? { 'mcp-session-id': this.sessionId } : {};
+          if (response) {
+            res.writeHead(200, { 'Content-Type': 'application/json', ...sessionHeader });
+            res.end(JSON.stringify(response));
+          } else {
+            // The session closed before the response was ready (DELETE, idle sweep or shutdown).
+            res.writeHead(404, { 'Content-Type': 'application/json' });
+            res.end(JSON.stringify({ jsonrpc: '2.0', id: request.id, error: { code: -32001, message: 'Session not found' } }));
+          }
+        }
+        done();
+      });
+      res.once('close', gone);
+      this.onmessage?.(request, { authInfo, requestInfo: { headers: req.headers } });
+    });
+    return true;
+  }
+}
