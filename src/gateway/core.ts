@@ -98,6 +98,7 @@ export function createGatewayCore(options: GatewayOptions): GatewayCore {
     audit: options.audit,
     daemon,
     draining: () => lifecycle.draining,
+    validateOutput: config.validate_tool_output,
   });
   return {
     config,

@@ -153,6 +153,10 @@ export const settingsTable = [
     description: 'Container name/id/image globs that can never be stopped, removed, changed or exec\'d into (the gateway itself is always protected).' },
   { key: 'audit_file', group: 'observability', kind: 'string', schema: z.string().min(1),
     description: 'Also append the audit log (one JSON line per tool call) to this file.' },
+  // Off by default for speed: handlers are typed against their output schema, and the test suite
+  // (test/helpers/gateway.ts) runs with it on, so a mismatch is a bug caught there, not in production.
+  { key: 'validate_tool_output', group: 'observability', kind: 'boolean', default: 'false', schema: bool,
+    description: 'Check every tool result against its output schema before answering (a mismatch becomes an internal error). For development and tests; tool inputs are always validated.' },
 ] as const satisfies readonly SettingSpec[];
 
 export const listSchema = list;

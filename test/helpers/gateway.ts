@@ -15,7 +15,8 @@ export interface TestGateway extends RunningGateway {
 
 export function testConfig(overrides: Partial<GatewayConfig> = {}): GatewayConfig {
   const { config } = resolveGatewayConfig({ flags: { dockerHost: testEnv.dockerHost }, env: {} });
-  return { ...config, port: 0, metrics_port: 0, ...overrides };
+  // Tool results are checked against their output schemas in every test (off by default in production).
+  return { ...config, port: 0, metrics_port: 0, validate_tool_output: true, ...overrides };
 }
 
 export async function startTestGateway(

@@ -31,6 +31,8 @@ const adminEnv: Record<string, string> = {
   DOCKER_MCP_RATE_LIMIT_PER_MINUTE: '0',
   DOCKER_MCP_MAX_CONCURRENT_CALLS: '0',
   DOCKER_MCP_LOG_LEVEL: 'warn',
+  // As in test/helpers/gateway.ts: every result is checked against its tool's output schema.
+  DOCKER_MCP_VALIDATE_TOOL_OUTPUT: 'true',
 };
 
 export function startAdminGateway(overrides: Partial<GatewayConfig> = {}): Promise<TestGateway> {

@@ -44,6 +44,12 @@ export interface RegistryDeps {
   daemon?: Pick<DaemonMonitor, 'gate' | 'reportUnreachable' | 'suspect'>;
   /** True once shutdown began: calls already running finish, new ones are refused. */
   draining?: () => boolean;
+  /**
+   * Check each result against the tool's output schema (default true). The gateway turns it off
+   * unless validate_tool_output is set: inputs are always validated, outputs come from our own
+   * typed handlers, and the tests run with it on.
+   */
+  validateOutput?: boolean;
 }
 
 // Structural on purpose: the limits and audit modules satisfy these without the registry
@@ -130,6 +136,7 @@ export function createToolRegistry(deps: RegistryDeps): ToolRegistry {
   if (byName.size !== deps.tools.length) throw new Error('duplicate tool names in the tool list');
 
   const visible = (identity: Identity): ToolDefinition[] => deps.policy.visibleTools(identity, deps.tools);
+  const validateOutput = deps.validateOutput ?? true;
   let running = 0;
 
   function lookup(identity: Identity, name: string): ToolDefinition {
@@ -224,15 +231,19 @@ export function createToolRegistry(deps: RegistryDeps): ToolRegistry {
     });
     try {
       const output = await Promise.race([tool.handler(parsed.data, ctx), aborted]);
-      const structured = tool.outputSchema.safeParse(output.structured);
-      if (!structured.success) {
-        deps.log.error({ tool: tool.name, issues: structured.error.issues }, 'tool output does not match its schema');
-        return { outcome: 'internal', result: errorResult(`Internal error: ${tool.name} produced output that does not match its schema.`) };
+      let structuredContent = output.structured;
+      if (validateOutput) {
+        const structured = tool.outputSchema.safeParse(output.structured);
+        if (!structured.success) {
+          deps.log.error({ tool: tool.name, issues: structured.error.issues }, 'tool output does not match its schema');
+          return { outcome: 'internal', result: errorResult(`Internal error: ${tool.name} produced output that does not match its schema.`) };
+        }
+        structuredContent = structured.data;
       }
       return {
         outcome: 'ok',
         decision,
-        result: { content: [{ type: 'text', text: output.text }], structuredContent: structured.data },
+        result: { content: [{ type: 'text', text: output.text }], structuredContent },
       };
     } catch (thrown) {
       // After an abort, whatever the handler threw (AbortError, socket hang up) is a consequence.
