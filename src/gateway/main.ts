@@ -14,6 +14,7 @@ import { drain } from './shutdown.js';
 import { createLogger } from './observability/log.js';
 import { startMetricsServer, type MetricsServer } from './observability/metrics.js';
 import { startHttpGateway, type HttpGateway } from './transports/http.js';
+import { preloadSessionModules } from './transports/session-modules.js';
 import { serveStdio } from './transports/stdio.js';
 
 export interface RunningGateway {
@@ -101,6 +102,8 @@ export async function startGateway(config: GatewayConfig, extra: StartOptions = 
     await closeSecurity();
     throw listenError(error, 'HTTP', config.host, config.port);
   }
+  // Listening (and /ready) does not wait for the session modules; the first client rarely does either.
+  preloadSessionModules();
   let metrics: MetricsServer | undefined;
   if (config.enable_metrics) {
     const metricsHost = config.metrics_host ?? config.host;

@@ -3,11 +3,12 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { GatewayCore } from '../core.js';
 import { localIdentity } from '../security.js';
-import { createMcpServer } from '../server.js';
+import { loadServerModule } from './session-modules.js';
 
 /** Serves until stdin ends or `stop()` is called; resolves when the session is closed. */
 export async function serveStdio(core: GatewayCore): Promise<{ closed: Promise<void>; stop: () => Promise<void> }> {
   const transport = new StdioServerTransport(process.stdin, process.stdout);
+  const { createMcpServer } = await loadServerModule();
   const mcp = createMcpServer(core, { transport: 'stdio', fallbackIdentity: localIdentity });
   const closed = new Promise<void>((resolve) => {
     transport.onclose = () => resolve();

@@ -2,14 +2,15 @@
 // per request under --stateless so replicas behind a load balancer need no shared state.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { GatewayCore } from '../core.js';
 import { abortedOnClose, toAuthInfo } from '../request-context.js';
 import type { Identity } from '../security.js';
-import { createMcpServer, type McpServerHandle } from '../server.js';
+import type { McpServerHandle } from '../server.js';
 import { admitMcpPost } from './body-guard.js';
 import { sendError } from './http-util.js';
 import { jsonEligible, JsonReplyTransport } from './json-reply.js';
+import { loadServerModule, loadStreamableModule } from './session-modules.js';
 
 interface Session {
   transport: StreamableHTTPServerTransport;
@@ -55,6 +56,7 @@ export function createStreamableHandler(core: GatewayCore, options: StreamableOp
       sendError(res, 405, -32000, 'Method not allowed: this gateway runs stateless (--stateless); send requests with POST.', 'jsonrpc', { Allow: 'POST' });
       return;
     }
+    const [{ createMcpServer }, { StreamableHTTPServerTransport }] = await Promise.all([loadServerModule(), loadStreamableModule()]);
     // One transport per request here, so its response mode can simply follow the request (json-reply.ts).
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, keepAliveMs, enableJsonResponse: jsonEligible(req, body) !== undefined });
     const mcp = createMcpServer(core, { transport: 'http' });
@@ -71,6 +73,8 @@ export function createStreamableHandler(core: GatewayCore, options: StreamableOp
       sendError(res, 400, -32000, 'Bad Request: Mcp-Session-Id header is required (initialize with POST first).', 'jsonrpc');
       return;
     }
+    // Before the slot is taken, so a failed load cannot leak it.
+    const [{ createMcpServer }, { StreamableHTTPServerTransport }] = await Promise.all([loadServerModule(), loadStreamableModule()]);
     if (!options.reserveSession()) {
       sendError(res, 503, -32000, `Too many open sessions (max_sessions=${config.max_sessions}); retry later.`, 'jsonrpc', { 'Retry-After': '5' });
       return;

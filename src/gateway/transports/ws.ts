@@ -11,9 +11,12 @@ import type { GatewayCore } from '../core.js';
 import { parseJsonSafely } from '../limits/http-guards.js';
 import { toAuthInfo } from '../request-context.js';
 import type { Identity } from '../security.js';
-import { createMcpServer } from '../server.js';
+import type { createMcpServer } from '../server.js';
+import { loadServerModule } from './session-modules.js';
 
 export const WS_SUBPROTOCOL = 'mcp';
+
+type CreateMcpServer = typeof createMcpServer;
 
 /** Close codes (RFC 6455 §7.4.1). */
 export const CloseCode = { normal: 1000, goingAway: 1001, protocolError: 1002, unsupportedData: 1003, tooBig: 1009 } as const;
@@ -114,7 +117,7 @@ export function attachWebSocket(
     handleProtocols: (protocols) => (protocols.has(WS_SUBPROTOCOL) ? WS_SUBPROTOCOL : false),
   });
 
-  function connected(socket: WebSocket, identity: Identity): void {
+  function connected(socket: WebSocket, identity: Identity, createMcpServer: CreateMcpServer): void {
     metrics.wsConnections.inc();
     metrics.openSessions.inc({ transport: 'ws' });
     const transport = new WebSocketServerTransport(socket, identity);
@@ -178,13 +181,16 @@ export function attachWebSocket(
       refuse(socket, auth.status, auth.message, auth.wwwAuthenticate ? { 'WWW-Authenticate': auth.wwwAuthenticate } : {});
       return;
     }
+    // Loaded before the upgrade completes (so no frame arrives before the session listens) and
+    // before the slot is taken (so a failed load cannot leak it).
+    const { createMcpServer } = await loadServerModule();
     if (!slots.reserveSession()) {
       count(503);
       refuse(socket, 503, `Too many open sessions (max_sessions=${config.max_sessions}); retry later.`, { 'Retry-After': '5' });
       return;
     }
     count(101);
-    wss.handleUpgrade(req, socket, head, (ws) => connected(ws, auth.identity));
+    wss.handleUpgrade(req, socket, head, (ws) => connected(ws, auth.identity, createMcpServer));
   }
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
