@@ -1,110 +1,23 @@
 // One path for every tool call, whatever the transport (MCP over HTTP/WS/stdio, or the seed's
 // POST /mcp/call): lookup filtered by policy, zod validation, checkCall, the handler with a
 // cancellable context, error mapping, metrics and one log line.
-import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
   CallToolRequestSchema,
   ErrorCode,
   ListToolsRequestSchema,
   McpError,
   type CallToolResult,
-  type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
-import type Dockerode from 'dockerode';
-import type { Logger } from 'pino';
 import type { z } from 'zod';
-import type { DaemonMonitor } from '../docker/daemon-monitor.js';
 import { isDaemonUnreachable, toToolError } from '../docker/errors.js';
-import type { CallOutcome, Metrics } from '../observability/metrics.js';
+import type { CallOutcome } from '../observability/metrics.js';
 import { eitherSignal, fromAuthInfo } from '../request-context.js';
-import type { Identity, OperationPolicy, PolicyDecision, Transport } from '../security.js';
-import { ToolError, type ProgressUpdate, type ToolContext, type ToolDefinition, type ToolLimits } from './define.js';
+import type { Identity, PolicyDecision } from '../security.js';
+import { ToolError, type ProgressUpdate, type ToolContext, type ToolDefinition } from './define.js';
 import { toolJson } from './json-schema.js';
+import type { CallOrigin, CallOutput, RegistryDeps, ToolRegistry } from './registry-types.js';
 
-export interface RegistryDeps {
-  tools: readonly ToolDefinition[];
-  docker: Dockerode;
-  /** Named in "daemon unreachable" messages. */
-  endpoint: string;
-  policy: OperationPolicy;
-  log: Logger;
-  metrics: Metrics;
-  limits: ToolLimits;
-  /** Bound for ordinary calls (docker_timeout). */
-  timeoutMs: number;
-  /** Bound for tools marked longRunning (long_call_timeout_seconds). */
-  longTimeoutMs: number;
-  /** Aborted when the gateway shuts down: every running call ends. */
-  shutdownSignal?: AbortSignal;
-  /** Per-identity rate and concurrency limits (src/gateway/limits); none when absent. */
-  admission?: CallAdmission;
-  /** One audit record per call (src/gateway/audit); none when absent. */
-  audit?: CallAuditor;
-  /** Fail-fast gate while the daemon is down, and where calls report socket failures. */
-  daemon?: Pick<DaemonMonitor, 'gate' | 'reportUnreachable' | 'suspect'>;
-  /** True once shutdown began: calls already running finish, new ones are refused. */
-  draining?: () => boolean;
-  /**
-   * Check each result against the tool's output schema (default true). The gateway turns it off
-   * unless validate_tool_output is set: inputs are always validated, outputs come from our own
-   * typed handlers, and the tests run with it on.
-   */
-  validateOutput?: boolean;
-}
-
-// Structural on purpose: the limits and audit modules satisfy these without the registry
-// importing them, so either side can change its internals freely.
-export interface CallAdmission {
-  admit(identityId: string): { ok: true; release: () => void } | { ok: false; retryAfterSeconds: number; message: string };
-}
-
-export interface CallAuditor {
-  record(entry: {
-    identity: string;
-    transport: Transport;
-    tool: string;
-    arguments?: unknown;
-    decision: PolicyDecision;
-    outcome: 'ok' | 'error' | 'denied' | 'limited' | 'cancelled';
-    durationMs: number;
-    error?: string;
-    requestId?: string | number;
-  }): void;
-}
-
-/** Who is calling, over what, and how to reach them while the call runs. */
-export interface CallOrigin {
-  identity: Identity;
-  transport: Transport;
-  requestId: string;
-  /** Client cancel or disconnect. */
-  signal: AbortSignal;
-  /** Present only when the client asked for progress. */
-  progress?: (update: ProgressUpdate) => Promise<void>;
-}
-
-export interface CallOutput {
-  result: CallToolResult;
-  outcome: CallOutcome;
-  /** The checkCall/authorize decision that applied, for the audit record. */
-  decision?: PolicyDecision;
-  /** Set when a rate or concurrency limit refused the call (HTTP sends it as Retry-After). */
-  retryAfterSeconds?: number;
-}
-
-export interface ToolRegistry {
-  list(identity: Identity): Tool[];
-  /** Every installed tool, before policy filtering. */
-  readonly tools: readonly ToolDefinition[];
-  /** The definition by name, when this identity may see it. */
-  get(identity: Identity, name: string): ToolDefinition | undefined;
-  /** Throws McpError(InvalidParams) when the tool does not exist or is hidden from this identity. */
-  call(name: string, args: unknown, origin: CallOrigin): Promise<CallOutput>;
-  /** Wires tools/list and tools/call onto one SDK server. */
-  install(server: Server, transport: Transport, fallbackIdentity?: Identity): void;
-  /** Calls running now (shutdown waits for 0 within its grace period). */
-  inFlight(): number;
-}
+export type { CallAdmission, CallAuditor, CallOrigin, CallOutput, RegistryDeps, ToolRegistry } from './registry-types.js';
 
 function errorResult(message: string, hint?: string): CallToolResult {
   return { isError: true, content: [{ type: 'text', text: hint ? `${message}\nHint: ${hint}` : message }] };
