@@ -74,7 +74,10 @@ describe('docker-mcp serve (black box)', () => {
     expect((unknown as { code?: number }).code).toBe(-32602);
     await client.close();
     const lines = stderr.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines.find((l) => l.tool === 'system_ping' && l.msg === 'tool call')).toMatchObject({ transport: 'stdio', outcome: 'ok', msg: 'tool call' });
+    // One line per call: the audit line (to stderr under --stdio, stdout carries MCP).
+    expect(lines.filter((l) => l.tool === 'system_ping')).toEqual([
+      expect.objectContaining({ audit: true, transport: 'stdio', outcome: 'ok', identity: 'local' }),
+    ]);
   });
 
   it('serves HTTP, logs JSON lines with request id/transport/tool/duration/outcome, and exits 0 on SIGTERM', async () => {
@@ -100,9 +103,10 @@ describe('docker-mcp serve (black box)', () => {
       expect(await res.json()).toMatchObject({ result: { ok: true } });
       expect((await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).status).toBe(200);
       await new Promise((r) => setTimeout(r, 100));
-      const call = stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.tool === 'system_ping' && l.msg === 'tool call');
-      expect(call).toMatchObject({ requestId: 'e2e-call-1', transport: 'legacy', outcome: 'ok', level: 30 });
-      expect(typeof call?.durationMs).toBe('number');
+      const calls = stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.tool === 'system_ping');
+      expect(calls).toHaveLength(1);
+      expect(calls[0]).toMatchObject({ audit: true, requestId: 'e2e-call-1', transport: 'legacy', outcome: 'ok', level: 30 });
+      expect(typeof calls[0]?.durationMs).toBe('number');
     } finally {
       child.kill('SIGTERM');
     }

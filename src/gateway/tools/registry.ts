@@ -210,7 +210,10 @@ export function createToolRegistry(deps: RegistryDeps): ToolRegistry {
       const seconds = (performance.now() - started) / 1000;
       deps.metrics.toolCalls.inc({ tool: name, outcome: output.outcome, transport: origin.transport });
       deps.metrics.toolDuration.observe({ tool: name, outcome: output.outcome }, seconds);
-      deps.log.info(
+      // With an audit log the audit line is the one line per call (it carries the same request id,
+      // transport, tool, duration and outcome); the plain line then drops to debug, so a busy
+      // gateway does not write every call twice.
+      deps.log[deps.audit ? 'debug' : 'info'](
         {
           requestId: origin.requestId,
           transport: origin.transport,
