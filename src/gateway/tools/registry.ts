@@ -14,6 +14,7 @@ import type { CallOutcome } from '../observability/metrics.js';
 import { eitherSignal, fromAuthInfo } from '../request-context.js';
 import type { Identity, PolicyDecision } from '../security.js';
 import { ToolError, type ProgressUpdate, type ToolContext, type ToolDefinition } from './define.js';
+import { installClientLogging } from '../client-log.js';
 import { toolJson } from './json-schema.js';
 import type { CallOrigin, CallOutput, RegistryDeps, ToolRegistry } from './registry-types.js';
 
@@ -248,6 +249,7 @@ export function createToolRegistry(deps: RegistryDeps): ToolRegistry {
         if (!identity) throw new McpError(ErrorCode.InternalError, 'request reached the registry without an identity');
         return identity;
       };
+      const clientLog = installClientLogging(server);
       server.setRequestHandler(ListToolsRequestSchema, (_request, extra) =>
         Promise.resolve({ tools: registry.list(identityOf(extra.authInfo)) }),
       );
@@ -266,13 +268,21 @@ export function createToolRegistry(deps: RegistryDeps): ToolRegistry {
               };
         // The HTTP response closing (client gone) cancels like notifications/cancelled does.
         const cancel = eitherSignal(extra.signal, meta.signal);
+        const started = performance.now();
         try {
-          const { result } = await registry.call(request.params.name, request.params.arguments, {
+          const { result, outcome } = await registry.call(request.params.name, request.params.arguments, {
             identity: identityOf(extra.authInfo),
             transport: meta.transport ?? transport,
             requestId: meta.requestId ?? `${transport}:${String(extra.requestId)}`,
             signal: cancel.signal,
             progress,
+          });
+          const first = result.content[0];
+          clientLog({
+            tool: request.params.name,
+            outcome,
+            durationMs: Math.round(performance.now() - started),
+            ...(outcome !== 'ok' && first?.type === 'text' ? { message: first.text } : {}),
           });
           return result;
         } finally {
