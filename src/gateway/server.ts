@@ -32,7 +32,7 @@ export function createMcpServer(core: GatewayCore, options: McpServerOptions): M
         resources: { subscribe: true, listChanged: false },
         prompts: { listChanged: false },
         completions: {},
-        // The SDK handles logging/setLevel per session when this capability is declared.
+        // logging/setLevel is handled per session by src/gateway/client-log.ts.
         logging: {},
       },
       instructions,
