@@ -15,6 +15,7 @@ import {
   assertSafeBinding, protectedResourceMetadata, protectedResourceMetadataPath, resolveAuthMode,
   resourceMetadataUrl, unauthenticatedWarning, type ProtectedResourceMetadata,
 } from './auth/exposure.js';
+import { isTrustedFetchUrl, OAuthVerifier } from './auth/oauth.js';
 import { splitScoped } from './auth/scopes.js';
 import { checkTokenSet, loadTokensFile, parseTokenList, type TokenEntry } from './auth/tokens.js';
 import type { GatewayConfig } from './config.js';
@@ -33,7 +34,7 @@ export interface SecurityDeps {
   now?: () => number;
   /** Audit stream (defaults to stdout; stdio mode should pass stderr). */
   auditStream?: DestinationStream;
-  /** Spacing of Cloudflare certs fetches (tests shorten or lengthen it). */
+  /** Spacing of Cloudflare certs and OAuth JWKS fetches (tests shorten or lengthen it). */
   certsMinRefreshIntervalMs?: number;
 }
 
@@ -56,6 +57,7 @@ export interface Security {
   warnings: string[];
   /** Shared with the policy; exposed for tests and metrics. */
   accessVerifier?: CloudflareAccessVerifier;
+  oauthVerifier?: OAuthVerifier;
   close(): Promise<void>;
 }
 
@@ -140,11 +142,38 @@ function buildPolicy(config: GatewayConfig, deps: SecurityDeps, problems: string
   );
 }
 
+/** The OAuth access-token verifier, when authorization servers are configured and the settings hold. */
+function buildOAuth(config: GatewayConfig, deps: SecurityDeps, mode: AuthMode, problems: string[]): OAuthVerifier | undefined {
+  const servers = config.oauth_authorization_servers ?? [];
+  const before = problems.length;
+  if (config.oauth_jwks_url && servers.length !== 1) problems.push('oauth_jwks_url needs exactly one entry in oauth_authorization_servers');
+  if (config.oauth_jwks_url && !isTrustedFetchUrl(config.oauth_jwks_url)) problems.push('oauth_jwks_url must be an https URL');
+  if (!servers.length) return undefined;
+  // Without a public URL there is no resource identifier, so the audience could not be checked.
+  if (!config.public_url) problems.push('oauth_authorization_servers needs public_url (the resource identifier tokens must name as audience)');
+  if (mode !== 'bearer' && mode !== 'both') problems.push(`oauth_authorization_servers needs auth_mode bearer or both (OAuth tokens are bearer tokens); auth_mode is ${mode}`);
+  for (const server of servers) {
+    if (!isTrustedFetchUrl(server) || !URL.canParse(server)) problems.push(`oauth_authorization_servers entry ${server} must be an https URL`);
+  }
+  if (problems.length > before || !config.public_url) return undefined;
+  return new OAuthVerifier({
+    issuers: servers,
+    resource: config.public_url,
+    jwksUrl: config.oauth_jwks_url,
+    allowJwtTyp: config.oauth_allow_jwt_typ,
+    minRefreshIntervalMs: deps.certsMinRefreshIntervalMs,
+    now: deps.now,
+  });
+}
+
 function buildAuthenticator(config: GatewayConfig, deps: SecurityDeps, mode: AuthMode, problems: string[]) {
+  const oauth = buildOAuth(config, deps, mode, problems);
   let tokens: TokenEntry[] = [];
   if (mode === 'bearer' || mode === 'both') {
     tokens = loadTokens(config);
-    if (!tokens.length) problems.push(`auth_mode ${mode} needs bearer tokens (auth_tokens or auth_tokens_file)`);
+    if (!tokens.length && !config.oauth_authorization_servers?.length) {
+      problems.push(`auth_mode ${mode} needs bearer tokens (auth_tokens or auth_tokens_file) or oauth_authorization_servers`);
+    }
   }
   let access: AccessOptions | undefined;
   if (mode === 'cloudflare-access' || mode === 'both') {
@@ -162,20 +191,12 @@ function buildAuthenticator(config: GatewayConfig, deps: SecurityDeps, mode: Aut
     }
   }
   if (problems.length) return undefined;
-  return { authenticator: createAuthenticator({ mode, tokens, access, resourceMetadataUrl: resourceMetadataUrl(config) }), access };
+  return { authenticator: createAuthenticator({ mode, tokens, access, oauth, resourceMetadataUrl: resourceMetadataUrl(config) }), access, oauth };
 }
 
 export function buildSecurity(config: GatewayConfig, deps: SecurityDeps): Security {
   const problems: string[] = [];
   const mode = resolveAuthMode(config);
-  if (config.oauth_authorization_servers?.length && !config.public_url) {
-    problems.push('oauth_authorization_servers needs public_url (the resource identifier clients see)');
-  }
-  for (const server of config.oauth_authorization_servers ?? []) {
-    if (!/^https:\/\//.test(server) && !/^http:\/\/(localhost|127\.0\.0\.1)(:|\/|$)/.test(server)) {
-      problems.push(`oauth_authorization_servers entry ${server} must be an https URL`);
-    }
-  }
   const auth = buildAuthenticator(config, deps, mode, problems);
   const policy = buildPolicy(config, deps, problems);
   if (problems.length || !auth) throw new UsageError('Invalid security settings:', problems);
@@ -199,6 +220,7 @@ export function buildSecurity(config: GatewayConfig, deps: SecurityDeps): Securi
     resourceMetadataPath: protectedResourceMetadataPath(config),
     warnings: warning ? [warning] : [],
     accessVerifier: auth.access?.verifier,
+    oauthVerifier: auth.oauth,
     close: () => audit.close(),
   };
 }

@@ -7,9 +7,9 @@ import type { GuardedOperation, ToolAccess, ToolDefinition } from './tools/defin
 export type Scope = ToolAccess;
 
 export interface Identity {
-  /** Stable id for sessions, rate limits and audit: `token:<name>`, `email:<addr>`, `service:<cn>`, `local`. */
+  /** Stable id for sessions, rate limits and audit: `token:<name>`, `email:<addr>`, `service:<cn>`, `oauth:<sub>`, `local`. */
   id: string;
-  kind: 'anonymous' | 'token' | 'cloudflare-access';
+  kind: 'anonymous' | 'token' | 'cloudflare-access' | 'oauth';
   /** Human-readable, never secret (token name, email, service token common name). */
   name: string;
   scopes: ReadonlySet<Scope>;

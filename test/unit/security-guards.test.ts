@@ -140,7 +140,7 @@ describe('exposure', () => {
   it('serves RFC 9728 metadata only with an authorization server and a public URL', () => {
     expect(protectedResourceMetadata({ public_url: 'https://mcp.example.com', oauth_authorization_servers: undefined })).toBeUndefined();
     const doc = protectedResourceMetadata({ public_url: 'https://mcp.example.com/', oauth_authorization_servers: ['https://auth.example.com/'] });
-    expect(doc).toMatchObject({ resource: 'https://mcp.example.com', authorization_servers: ['https://auth.example.com'], bearer_methods_supported: ['header'] });
+    expect(doc).toMatchObject({ resource: 'https://mcp.example.com', authorization_servers: ['https://auth.example.com/'], bearer_methods_supported: ['header'] });
     expect(resourceMetadataUrl({ public_url: 'https://mcp.example.com/mcp', oauth_authorization_servers: ['https://a'] })).toBe('https://mcp.example.com/.well-known/oauth-protected-resource/mcp');
   });
 });

@@ -1,4 +1,5 @@
-// One Authenticator for every transport: bearer tokens, Cloudflare Access assertions, or both.
+// One Authenticator for every transport: bearer tokens (static, or OAuth JWT access tokens from the
+// configured authorization servers), Cloudflare Access assertions, or both.
 // Credentials are read from headers only: `?access_token=` and cookies (including Cloudflare's
 // CF_Authorization cookie) are never looked at, so a leaked URL or a cross-site request carries
 // no authority. Messages and headers produced here never contain a credential.
@@ -6,6 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import type { AuthResult, Authenticator, Identity, Scope } from '../security.js';
 import { localIdentity } from '../security.js';
 import { scopeFor, type AccessAllowList, type CloudflareAccessVerifier } from './cloudflare.js';
+import { OAUTH_SCOPES, type OAuthVerifier } from './oauth.js';
 import { expandScope, scopeOrder } from './scopes.js';
 import { matchToken, type TokenEntry } from './tokens.js';
 
@@ -22,12 +24,16 @@ export interface AuthenticatorOptions {
   mode: AuthMode;
   tokens?: readonly TokenEntry[];
   access?: AccessOptions;
+  /** Validates bearer JWTs that are not static tokens (`oauth_authorization_servers`). */
+  oauth?: OAuthVerifier;
   /** Absolute URL of the RFC 9728 metadata document, advertised on every 401. */
   resourceMetadataUrl?: string;
 }
 
 export const ACCESS_HEADER = 'cf-access-jwt-assertion';
 const QUERY_CREDENTIALS = /[?&](access_token|token|auth|authorization|jwt|api_key)=/i;
+/** JWS compact serialization: only such a token is worth handing to the OAuth verifier. */
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
 function single(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
@@ -50,7 +56,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   const tokens = options.tokens ?? [];
   const acceptsBearer = mode === 'bearer' || mode === 'both';
   const acceptsAccess = mode === 'cloudflare-access' || mode === 'both';
-  if (acceptsBearer && tokens.length === 0) throw new Error(`auth mode ${mode} needs at least one bearer token`);
+  if (acceptsBearer && tokens.length === 0 && !options.oauth) throw new Error(`auth mode ${mode} needs bearer tokens or an OAuth authorization server`);
   if (acceptsAccess && !options.access) throw new Error(`auth mode ${mode} needs Cloudflare Access settings`);
 
   const unauthorized = (message: string, error?: 'invalid_token' | 'invalid_request'): AuthResult => ({
@@ -60,15 +66,29 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     wwwAuthenticate: wwwAuthenticate(resourceMetadataUrl, error),
   });
 
-  function fromBearer(header: string): AuthResult {
+  async function fromBearer(header: string): Promise<AuthResult> {
     const match = /^Bearer[ ]+(\S+)[ ]*$/i.exec(header);
     if (!match) return unauthorized('Authorization must be "Bearer <token>".', 'invalid_request');
-    const entry = matchToken(tokens, match[1]!);
-    if (!entry) return unauthorized('The bearer token is not valid.', 'invalid_token');
-    return {
-      ok: true,
-      identity: { id: `token:${entry.name}`, kind: 'token', name: entry.name, scopes: expandScope(entry.scope) },
-    };
+    const presented = match[1]!;
+    // Static tokens first (constant time over all of them); only a miss that looks like a JWT goes
+    // on to the OAuth verifier, so a static token never leaves this process.
+    const entry = matchToken(tokens, presented);
+    if (entry) {
+      return {
+        ok: true,
+        identity: { id: `token:${entry.name}`, kind: 'token', name: entry.name, scopes: expandScope(entry.scope) },
+      };
+    }
+    if (!options.oauth || !JWT_SHAPE.test(presented)) return unauthorized('The bearer token is not valid.', 'invalid_token');
+    const result = await options.oauth.verify(presented);
+    if (result.ok) return result;
+    if (result.insufficientScope) {
+      // RFC 6750 §3.1: the token is genuine but grants nothing here; name the least scope to ask for.
+      const parts = ['error="insufficient_scope"', `scope="${OAUTH_SCOPES.read}"`];
+      if (resourceMetadataUrl) parts.push(`resource_metadata="${resourceMetadataUrl}"`);
+      return { ok: false, status: 403, message: `OAuth access token rejected: ${result.reason}.`, wwwAuthenticate: `Bearer ${parts.join(', ')}` };
+    }
+    return unauthorized(`OAuth access token rejected: ${result.reason}.`, 'invalid_token');
   }
 
   async function fromAccess(assertion: string): Promise<AuthResult> {
@@ -106,7 +126,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
         return unauthorized(`Authentication required: send ${wanted}.${hint}`);
       }
       // A credential that is present must be valid; a bad one is never skipped in favour of the other.
-      const bearer = authorization !== undefined ? fromBearer(authorization) : undefined;
+      const bearer = authorization !== undefined ? await fromBearer(authorization) : undefined;
       if (bearer && !bearer.ok) return bearer;
       const access = assertion !== undefined ? await fromAccess(assertion) : undefined;
       if (access && !access.ok) return access;

@@ -1,11 +1,10 @@
 // Cloudflare Access: validates the Cf-Access-Jwt-Assertion header cloudflared forwards.
-// The signing keys are cached by kid. An unknown kid triggers a refresh, but refreshes (successful
-// or not) are spaced by `minRefreshIntervalMs` and coalesced, so a flood of tokens with made-up kids
-// (or a dead certs endpoint) costs at most one fetch per interval. With no cached key the verifier
-// fails closed. Only RS256 is accepted: the header's alg is checked before any key is looked up, so
-// `alg: none` and HS256-signed-with-the-public-key tokens never reach a verifier.
-import { decodeProtectedHeader, importJWK, jwtVerify, type JWK, type JWTPayload } from 'jose';
+// The signing keys live in a JwksCache (jwks-cache.ts): cached by kid, unknown-kid refreshes
+// rate-limited and coalesced, fail closed with no cached key. Only RS256 is accepted: the header's
+// alg is checked before any key is looked up, so `alg: none` and HS256-signed-with-the-public-key tokens never reach a verifier.
+import { decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
 import type { Scope } from '../security.js';
+import { JwksCache } from './jwks-cache.js';
 
 export interface CloudflareAccessOptions {
   /** Team name, e.g. `myteam` (issuer https://myteam.cloudflareaccess.com). */
@@ -27,10 +26,6 @@ export type AccessVerification =
   | { ok: true; subject: AccessSubject; payload: JWTPayload }
   | { ok: false; reason: string };
 
-type VerifyKey = Awaited<ReturnType<typeof importJWK>>;
-
-const MAX_CERTS_BYTES = 256 * 1024;
-
 export function teamName(team: string): string {
   return team
     .trim()
@@ -44,78 +39,9 @@ export function teamIssuer(team: string): string {
   return `https://${teamName(team)}.cloudflareaccess.com`;
 }
 
-export class CertsCache {
-  private keys = new Map<string, VerifyKey>();
-  private lastAttempt = Number.NEGATIVE_INFINITY;
-  private lastSuccess = Number.NEGATIVE_INFINITY;
-  private inflight: Promise<void> | undefined;
-  /** Number of HTTP requests made to the certs endpoint (observable by tests and metrics). */
-  fetches = 0;
-
-  constructor(
-    private readonly url: string,
-    private readonly minIntervalMs: number,
-    private readonly maxAgeMs: number,
-    private readonly timeoutMs: number,
-    private readonly now: () => number,
-  ) {}
-
-  get size(): number {
-    return this.keys.size;
-  }
-
-  async getKey(kid: string): Promise<VerifyKey | undefined> {
-    // Stale keys still verify while a refresh runs; only a missing kid waits for the fetch.
-    if (this.keys.size > 0 && this.now() - this.lastSuccess > this.maxAgeMs) void this.refreshIfAllowed();
-    if (!this.keys.has(kid)) await this.refreshIfAllowed();
-    return this.keys.get(kid);
-  }
-
-  private async refreshIfAllowed(): Promise<void> {
-    if (!this.inflight) {
-      if (this.now() - this.lastAttempt < this.minIntervalMs) return;
-      this.lastAttempt = this.now();
-      this.inflight = this.fetchKeys().finally(() => {
-        this.inflight = undefined;
-      });
-    }
-    // A failed refresh keeps the keys we have; callers see "unknown key" if nothing fits.
-    await this.inflight.catch(() => undefined);
-  }
-
-  private async fetchKeys(): Promise<void> {
-    this.fetches += 1;
-    const response = await fetch(this.url, {
-      signal: AbortSignal.timeout(this.timeoutMs),
-      redirect: 'error',
-      headers: { accept: 'application/json' },
-    });
-    if (!response.ok) throw new Error(`certs endpoint answered ${response.status}`);
-    const text = await response.text();
-    if (text.length > MAX_CERTS_BYTES) throw new Error('certs document too large');
-    const doc = JSON.parse(text) as { keys?: unknown };
-    if (!Array.isArray(doc.keys)) throw new Error('certs document has no keys');
-    const next = new Map<string, VerifyKey>();
-    for (const jwk of doc.keys as JWK[]) {
-      if (typeof jwk !== 'object' || jwk === null || jwk.kty !== 'RSA' || typeof jwk.kid !== 'string') continue;
-      if (jwk.alg !== undefined && jwk.alg !== 'RS256') continue;
-      if (jwk.use !== undefined && jwk.use !== 'sig') continue;
-      if (jwk.d !== undefined) continue; // never accept private key material as a verification key
-      try {
-        next.set(jwk.kid, await importJWK({ kty: jwk.kty, n: jwk.n, e: jwk.e }, 'RS256'));
-      } catch {
-        // A malformed key is skipped; the others still work.
-      }
-    }
-    if (next.size === 0) throw new Error('certs document has no usable RS256 keys');
-    this.keys = next;
-    this.lastSuccess = this.now();
-  }
-}
-
 export class CloudflareAccessVerifier {
   readonly issuer: string;
-  readonly certs: CertsCache;
+  readonly certs: JwksCache;
   private readonly audiences: string[];
   private readonly tolerance: number;
 
@@ -125,13 +51,15 @@ export class CloudflareAccessVerifier {
     this.audiences = [...options.audiences];
     this.tolerance = options.clockToleranceSeconds ?? 5;
     const now = options.now ?? Date.now;
-    this.certs = new CertsCache(
-      options.certsUrl ?? `${this.issuer}/cdn-cgi/access/certs`,
-      options.minRefreshIntervalMs ?? 30_000,
-      options.maxKeyAgeMs ?? 60 * 60_000,
-      options.fetchTimeoutMs ?? 5_000,
+    this.certs = new JwksCache({
+      url: options.certsUrl ?? `${this.issuer}/cdn-cgi/access/certs`,
+      algorithms: ['RS256'],
+      minIntervalMs: options.minRefreshIntervalMs ?? 30_000,
+      maxAgeMs: options.maxKeyAgeMs ?? 60 * 60_000,
+      timeoutMs: options.fetchTimeoutMs ?? 5_000,
       now,
-    );
+      what: 'Cloudflare Access certs',
+    });
   }
 
   async verify(token: string): Promise<AccessVerification> {
@@ -144,7 +72,7 @@ export class CloudflareAccessVerifier {
     }
     if (header.alg !== 'RS256') return { ok: false, reason: `algorithm ${String(header.alg)} is not accepted` };
     if (typeof header.kid !== 'string' || !header.kid) return { ok: false, reason: 'assertion has no key id' };
-    const key = await this.certs.getKey(header.kid);
+    const key = await this.certs.getKey(header.kid, 'RS256');
     if (!key) {
       const reason = this.certs.size === 0 ? 'signing keys are unavailable' : 'unknown signing key';
       return { ok: false, reason };
@@ -169,17 +97,18 @@ export class CloudflareAccessVerifier {
   }
 }
 
-function describeJoseError(error: unknown): string {
+/** A reason safe to show the client: jose's error code and claim name, never the token. */
+export function describeJoseError(error: unknown, noun = 'assertion'): string {
   const code = (error as { code?: string }).code;
   switch (code) {
     case 'ERR_JWT_EXPIRED':
-      return 'assertion expired';
+      return `${noun} expired`;
     case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
       return `claim check failed (${(error as { claim?: string }).claim ?? 'unknown'})`;
     case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
       return 'signature does not verify';
     default:
-      return 'assertion is invalid';
+      return `${noun} is invalid`;
   }
 }
 

@@ -5,16 +5,20 @@ import { isIP } from 'node:net';
 import { UsageError } from '../../cli/errors.js';
 import type { GatewayConfig } from '../config.js';
 import type { AuthMode } from './authenticator.js';
+import { OAUTH_SCOPES, resourceIdentifier } from './oauth.js';
 
 type AuthSettings = Pick<
   GatewayConfig,
   'auth_mode' | 'auth_tokens' | 'auth_tokens_file' | 'cf_access_team' | 'cf_access_aud'
->;
+> & Partial<Pick<GatewayConfig, 'oauth_authorization_servers'>>;
 
-/** The explicit `auth_mode`, or the one implied by which credentials are configured. */
+/**
+ * The explicit `auth_mode`, or the one implied by which credentials are configured. OAuth access
+ * tokens arrive as `Authorization: Bearer`, so an authorization server implies the bearer path.
+ */
 export function resolveAuthMode(config: AuthSettings): AuthMode {
   if (config.auth_mode) return config.auth_mode;
-  const bearer = Boolean(config.auth_tokens?.length || config.auth_tokens_file);
+  const bearer = Boolean(config.auth_tokens?.length || config.auth_tokens_file || config.oauth_authorization_servers?.length);
   const access = Boolean(config.cf_access_team);
   if (bearer && access) return 'both';
   if (bearer) return 'bearer';
@@ -40,7 +44,7 @@ export function assertSafeBinding(config: BindingSettings): void {
   throw new UsageError(
     `Refusing to serve the Docker socket on ${config.host} without authentication: anyone who can reach it would be root on this host.`,
     [
-      'configure bearer tokens (auth_tokens / auth_tokens_file) or Cloudflare Access (cf_access_team + cf_access_aud)',
+      'configure bearer tokens (auth_tokens / auth_tokens_file), an OAuth authorization server (oauth_authorization_servers + public_url) or Cloudflare Access (cf_access_team + cf_access_aud)',
       'or bind to 127.0.0.1 (--host 127.0.0.1)',
       'or, if something in front of the gateway authenticates every request, pass --allow-unauthenticated',
     ],
@@ -91,15 +95,14 @@ export interface ProtectedResourceMetadata {
 export function protectedResourceMetadata(config: MetadataSettings): ProtectedResourceMetadata | undefined {
   if (!config.oauth_authorization_servers?.length) return undefined;
   if (!config.public_url) return undefined;
-  const url = new URL(config.public_url);
-  url.hash = '';
-  url.search = '';
   return {
-    resource: trimSlash(url.toString()),
-    authorization_servers: config.oauth_authorization_servers.map(trimSlash),
+    resource: resourceIdentifier(config.public_url),
+    // Issuer identifiers exactly as configured: clients compare them with the AS metadata's
+    // `issuer` (RFC 8414 §3.3) and we compare them with `iss`, so a trimmed slash would break both.
+    authorization_servers: [...config.oauth_authorization_servers],
     // Header only: RFC 6750 form and query methods are deliberately unsupported.
     bearer_methods_supported: ['header'],
-    scopes_supported: ['read', 'operate', 'admin'],
+    scopes_supported: Object.values(OAUTH_SCOPES),
     resource_name: 'docker-mcp',
   };
 }

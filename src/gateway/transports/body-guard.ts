@@ -4,6 +4,7 @@
 // OAuth client can step up instead of guessing from a tool error).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GatewayCore } from '../core.js';
+import { OAUTH_SCOPES } from '../auth/oauth.js';
 import { BodyTooLargeError, parseJsonSafely, readLimitedBody } from '../limits/http-guards.js';
 import type { Identity } from '../security.js';
 import { sendError, type ErrorStyle } from './http-util.js';
@@ -41,7 +42,8 @@ export function insufficientScope(core: GatewayCore, identity: Identity, toolNam
   if (typeof toolName !== 'string') return undefined;
   const tool = core.registry.tools.find((t) => t.name === toolName);
   if (!tool || identity.scopes.has(tool.access)) return undefined;
-  const parts = ['error="insufficient_scope"', `scope="${tool.access}"`];
+  // An OAuth client steps up by asking its AS for the OAuth scope string, not our internal name.
+  const parts = ['error="insufficient_scope"', `scope="${identity.kind === 'oauth' ? OAUTH_SCOPES[tool.access] : tool.access}"`];
   const metadata = core.http.resourceMetadata;
   const resource = (metadata?.body as { resource?: unknown } | undefined)?.resource;
   if (metadata && typeof resource === 'string') parts.push(`resource_metadata="${new URL(resource).origin}${metadata.path}"`);
