@@ -1,18 +1,8 @@
 // `docker-mcp doctor`: declared here, implemented in src/lifecycle/doctor.ts (loaded on use).
 import type { Command } from 'commander';
+// Type-only: the implementation module still loads only when the command runs.
+import type { DoctorOptions } from '../../lifecycle/doctor.js';
 
-interface DoctorFlags {
-  context?: string;
-  kubeconfig?: string;
-  namespace: string;
-  instance?: string;
-  terraformDir?: string;
-  cloudflaredConfig?: string;
-  hostname?: string;
-  url?: string;
-  socket?: string;
-  json?: boolean;
-}
 
 export function registerDoctor(program: Command): void {
   program
@@ -29,7 +19,7 @@ export function registerDoctor(program: Command): void {
     .option('--socket <path>', 'Docker socket on this node (group id check)', '/var/run/docker.sock')
     .option('--json', 'machine-readable output')
     .addHelpText('after', '\nExit codes: 0 no check failed (warnings allowed), 1 at least one check failed.\n')
-    .action(async (flags: DoctorFlags) => {
+    .action(async (flags: DoctorOptions) => {
       const { renderChecks, runDoctor } = await import('../../lifecycle/doctor.js');
       const { checks, code } = await runDoctor(flags);
       process.stdout.write(flags.json ? `${JSON.stringify({ checks }, null, 2)}\n` : renderChecks(checks));
