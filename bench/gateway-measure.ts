@@ -4,9 +4,11 @@
 // the gateway runs on, and we want to measure the gateway).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import WebSocket from 'ws';
+import { freePort } from '../test/helpers/free-port.js';
+
+export { freePort };
 
 const BIN = resolve('bin/docker-mcp.js');
 
@@ -51,16 +53,6 @@ export async function spawnGateway(env: Record<string, string>, port: number, no
   };
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** Resident set size of a process in MB. */
 export function rssMb(pid: number): number {

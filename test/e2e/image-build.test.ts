@@ -6,27 +6,18 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type Dockerode from 'dockerode';
 import { execFile } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureNodeBaseImage } from '../helpers/base-image.js';
 import { ensureBuilt } from '../helpers/build.js';
 import { TEST_LABEL, testDocker, testEnv, uniqueName } from '../helpers/env.js';
+import { freePort } from '../helpers/free-port.js';
 
 const run = promisify(execFile);
 const TAG = 'dmcp-test/gateway:e2e';
 const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** The pod security context of the Kubernetes manifests, as Docker HostConfig. */
 function hardened(extra: Dockerode.HostConfig = {}): Dockerode.HostConfig {

@@ -2,20 +2,10 @@
 // process shows: signals, exit codes, replicas, RSS and file descriptors.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { binPath, ensureBuilt } from './build.js';
+import { freePort } from './free-port.js';
 
 // Not gateway.ts's: that module pulls in vitest, and the soak (bench/soak.ts) runs outside it.
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 export interface GatewayProcess {
   child: ChildProcess;

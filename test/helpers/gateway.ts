@@ -2,11 +2,13 @@
 // private test daemon. Transport tests then talk to it with real SDK clients over real sockets.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { createServer } from 'node:net';
 import { resolveGatewayConfig, type GatewayConfig } from '../../src/gateway/config.js';
 import { startGateway, type RunningGateway, type StartOptions } from '../../src/gateway/main.js';
 import { silentLogger } from '../../src/gateway/observability/log.js';
 import { testEnv } from './env.js';
+import { freePort } from './free-port.js';
+
+export { freePort };
 
 export interface TestGateway extends RunningGateway {
   url: string;
@@ -44,16 +46,6 @@ export async function connectHttpClient(url: string, name = 'gateway-test'): Pro
   return { client, transport };
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** Reads one sample of a counter/gauge from Prometheus text, 0 when absent. */
 export function metricValue(text: string, name: string, labels: Record<string, string> = {}): number {

@@ -3,13 +3,13 @@
 // `inject()` (see test/helpers/env.ts) and child processes through the DOCKER_MCP_TEST_* env.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TestProject } from 'vitest/node';
 import { createPrivateDaemon, pingSocket, tail, unmountUnder, which, type PrivateDaemon } from './private-dockerd.js';
 import { buildTestImage, dockerCli as docker, TEST_IMAGE } from './test-image.js';
+import { freePort } from './free-port.js';
 
 export { TEST_IMAGE } from './test-image.js';
 const REQUIRED = { dockerd: 'docker.io', docker: 'docker.io', busybox: 'busybox-static', 'docker-registry': 'docker-registry' };
@@ -43,16 +43,6 @@ function ensureSystemPackages(): void {
   });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 async function startRegistry(workDir: string): Promise<{ address: string; process: ChildProcess }> {
   const port = await freePort();
