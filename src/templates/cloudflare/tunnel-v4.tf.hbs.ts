@@ -1,4 +1,6 @@
 // Cloudflare provider 4.x: nested blocks (config { ingress_rule { … } }), cloudflare_record.
+import tunnelInputs from './tunnel-inputs.tf.js';
+
 export default `# Rendered by docker-mcp {{version}} for the Cloudflare provider 4.x.
 # The tunnel config resource owns the tunnel's whole ingress list. If your tunnel is configured
 # elsewhere, copy the docker-mcp ingress_rule there, above the catch-all (\`docker-mcp\` can patch it).
@@ -12,21 +14,7 @@ terraform {
   }
 }
 
-variable "cloudflare_account_id" {
-  description = "Cloudflare account ID"
-  type        = string
-}
-
-variable "cloudflare_zone_id" {
-  description = "Zone ID of the domain"
-  type        = string
-}
-
-variable "cloudflare_tunnel_id" {
-  description = "ID of the existing tunnel your cloudflared runs"
-  type        = string
-}
-
+${tunnelInputs}
 resource "cloudflare_zero_trust_tunnel_cloudflared_config" "docker_mcp" {
   account_id = var.cloudflare_account_id
   tunnel_id  = var.cloudflare_tunnel_id

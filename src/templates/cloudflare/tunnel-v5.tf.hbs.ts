@@ -1,5 +1,7 @@
 // Cloudflare provider 5.x: attributes (config = { ingress = [ … ] }), cloudflare_dns_record with a
 // full FQDN name and ttl = 1 (automatic), reusable Access policies attached by the application.
+import tunnelInputs from './tunnel-inputs.tf.js';
+
 export default `# Rendered by docker-mcp {{version}} for the Cloudflare provider 5.x.
 # The tunnel config resource owns the tunnel's whole ingress list. If your tunnel is configured
 # elsewhere, copy the docker-mcp ingress entry there, above the catch-all (\`docker-mcp\` can patch it).
@@ -13,21 +15,7 @@ terraform {
   }
 }
 
-variable "cloudflare_account_id" {
-  description = "Cloudflare account ID"
-  type        = string
-}
-
-variable "cloudflare_zone_id" {
-  description = "Zone ID of the domain"
-  type        = string
-}
-
-variable "cloudflare_tunnel_id" {
-  description = "ID of the existing tunnel your cloudflared runs"
-  type        = string
-}
-
+${tunnelInputs}
 resource "cloudflare_zero_trust_tunnel_cloudflared_config" "docker_mcp" {
   account_id = var.cloudflare_account_id
   tunnel_id  = var.cloudflare_tunnel_id
