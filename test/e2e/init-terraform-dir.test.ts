@@ -3,23 +3,14 @@
 // and passes the real `terraform fmt -check`, a second run writes nothing, --dry-run writes
 // nothing, and a repo the patcher must refuse exits 5 with a snippet and no writes.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { binPath, ensureBuilt } from '../helpers/build.js';
-import { fixtureCopy, fmtClean, hclErrors } from '../unit/patch-helpers.js';
+import { useFixtureCopies, fmtClean, hclErrors } from '../unit/patch-helpers.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function copy(name: string): string {
-  const dir = fixtureCopy(name);
-  dirs.push(dir);
-  return dir;
-}
+const copy = useFixtureCopies();
 
 function init(cwd: string, args: string[]): { code: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [binPath, 'init', ...args], {

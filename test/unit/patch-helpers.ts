@@ -1,8 +1,9 @@
 // Shared by the patch-*.test.ts files: fixture copies, the standard input, parse and fmt checks.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import type { RepoPatchInput } from '../../src/patch/index.js';
 import { formatHclErrors, parseHcl } from '../../src/templates/hcl-parse.js';
 
@@ -35,6 +36,22 @@ export function fixtureCopy(name: string): string {
   const dir = mkdtempSync(join(tmpdir(), `dmcp-patch-${name}-`));
   cpSync(join(FIXTURES, name), dir, { recursive: true });
   return dir;
+}
+
+/**
+ * Call at a test file's top level: returns `copy(name)`, which makes a fixture copy that is
+ * removed after each test.
+ */
+export function useFixtureCopies(): (name: string) => string {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+  return (name) => {
+    const dir = fixtureCopy(name);
+    dirs.push(dir);
+    return dir;
+  };
 }
 
 /** Syntax errors (ERROR/MISSING nodes) as text; '' when the file parses cleanly. */

@@ -1,22 +1,13 @@
 // The patcher on each fixture repo: golden outputs, idempotency, and every patched file parses
 // with the real grammar and passes the real `terraform fmt -check`.
 // UPDATE_GOLDEN=1 npx vitest run test/unit/patch-repo.test.ts rewrites test/golden/patched/.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { applyRepoPatch, planRepoPatch, renderPatchReport, type RepoPatchInput } from '../../src/patch/index.js';
-import { GOLDEN, fixtureCopy, fmtClean, hclErrors, input } from './patch-helpers.js';
+import { GOLDEN, useFixtureCopies, fmtClean, hclErrors, input } from './patch-helpers.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function copy(name: string): string {
-  const dir = fixtureCopy(name);
-  dirs.push(dir);
-  return dir;
-}
+const copy = useFixtureCopies();
 
 const ACCESS = { teamName: 'myteam', audTag: '0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0' };
 const cases: { fixture: string; input: RepoPatchInput; changed: string[] }[] = [

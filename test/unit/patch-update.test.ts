@@ -2,19 +2,11 @@
 // changes nothing and explains itself with ready-to-paste snippets.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { applyRepoPatch, planRepoPatch, renderPatchReport } from '../../src/patch/index.js';
-import { fixtureCopy, fmtClean, hclErrors, input } from './patch-helpers.js';
+import { useFixtureCopies, fmtClean, hclErrors, input } from './patch-helpers.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-function copy(name: string): string {
-  const dir = fixtureCopy(name);
-  dirs.push(dir);
-  return dir;
-}
+const copy = useFixtureCopies();
 const TUNNEL = 'modules/cloudflare-tunnel/main.tf';
 const count = (text: string, needle: string): number => text.split(needle).length - 1;
 
