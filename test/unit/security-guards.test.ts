@@ -1,10 +1,9 @@
 // Transport-level guards and configuration: hostile Origin/Host, oversized and deeply nested
 // bodies, __proto__ keys, rate and concurrency limits, refusing to bind publicly without auth,
 // RFC 9728 metadata, secrets kept out of the audit log, and buildSecurity's config checks.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -17,6 +16,7 @@ import { checkOriginAndHost, originHostOptions, parseJsonSafely, readLimitedBody
 import { createCallLimits } from '../../src/gateway/limits/rate-limit.js';
 import { buildSecurity } from '../../src/gateway/security-config.js';
 import { testDocker } from '../helpers/env.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const base = { host: '127.0.0.1', port: 8080 };
 
@@ -149,7 +149,7 @@ describe('audit log and redaction', () => {
   const secrets = ['s3cr3t-pass', 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl', 'ghp_abcdefghijklmnopqrstuvwxyz0123456789', 'registry-password', 'db-pass-value'];
 
   it('writes one JSON line per call to stdout and the audit file, with secrets redacted', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'dmcp-audit-'));
+    const dir = tempDir('dmcp-audit-');
     const file = join(dir, 'audit.log');
     const lines: string[] = [];
     const stream = new Writable({ write(chunk: Buffer, _e, cb) { lines.push(chunk.toString()); cb(); } });
@@ -184,7 +184,7 @@ describe('audit log and redaction', () => {
 
 describe('buildSecurity configuration checks', () => {
   it('reports every problem at once and never echoes a token', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'dmcp-sec-'));
+    const dir = tempDir('dmcp-sec-');
     const policyFile = join(dir, 'policy.yaml');
     writeFileSync(policyFile, 'preset: operator\ntools:\n  deny: ["image_*"]\n');
     const cfg = config({ DOCKER_MCP_AUTH_MODE: 'both', DOCKER_MCP_AUTH_TOKENS: 'ops:operate:TOPSECRET-0123456789', DOCKER_MCP_OAUTH_AUTHORIZATION_SERVERS: 'https://auth.example.com', DOCKER_MCP_POLICY_FILE: policyFile });
@@ -202,7 +202,7 @@ describe('buildSecurity configuration checks', () => {
   });
 
   it('refuses a policy file with unknown keys (a typo must not allow everything)', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'dmcp-sec-'));
+    const dir = tempDir('dmcp-sec-');
     const policyFile = join(dir, 'policy.yaml');
     writeFileSync(policyFile, 'tools:\n  dney: ["*"]\n');
     expect(() => buildSecurity(config({ DOCKER_MCP_POLICY_FILE: policyFile }), { docker: testDocker(), self: [] })).toThrow(/dney|Unrecognized/);

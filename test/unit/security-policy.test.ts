@@ -1,8 +1,7 @@
 // Operation policy attack catalogue: each argument rule with its bypass attempts (case variants,
 // duplicates, Unicode folding, path tricks, volume driver options, namespace joins, image
 // spellings) and the scope × preset matrix. Bodies are the exact Docker bodies handlers send.
-import { mkdtempSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expandScope } from '../../src/gateway/auth/scopes.js';
@@ -10,8 +9,9 @@ import { createOperationPolicy, type PolicyOptions, type Preset } from '../../sr
 import type { Identity, Scope } from '../../src/gateway/security.js';
 import type { GuardedOperation, ToolDefinition } from '../../src/gateway/tools/define.js';
 import { testDocker } from '../helpers/env.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
-const hostDir = mkdtempSync(join(tmpdir(), 'dmcp-bind-'));
+const hostDir = tempDir('dmcp-bind-');
 
 function options(overrides: Partial<PolicyOptions> = {}): PolicyOptions {
   return {
