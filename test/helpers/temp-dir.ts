@@ -6,16 +6,15 @@ import { join } from 'node:path';
 import { afterAll } from 'vitest';
 
 const created: string[] = [];
-let cleanupRegistered = false;
 
-/** mkdtemp under the OS temp dir; call at module level or inside a test of a vitest file. */
+// Registered while the importing test file is collected (vitest evaluates helpers once per file),
+// so directories made inside tests are covered too: afterAll cannot be registered from inside a test.
+afterAll(() => {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** mkdtemp under the OS temp dir, removed after the test file. */
 export function tempDir(prefix: string): string {
-  if (!cleanupRegistered) {
-    cleanupRegistered = true;
-    afterAll(() => {
-      for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
-    });
-  }
   const dir = mkdtempSync(join(tmpdir(), prefix));
   created.push(dir);
   return dir;
