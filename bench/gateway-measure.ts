@@ -21,9 +21,9 @@ export interface GatewayProcess {
 }
 
 /** Spawns `node bin/docker-mcp.js serve` configured by env, and polls /ready every 5 ms. */
-export async function spawnGateway(env: Record<string, string>, port: number, nodeArgs: string[] = []): Promise<GatewayProcess> {
+export async function spawnGateway(env: Record<string, string>, port: number, nodeArgs: string[] = [], bin = BIN): Promise<GatewayProcess> {
   const started = performance.now();
-  const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve'], {
+  const child = spawn(process.execPath, [...nodeArgs, bin, 'serve'], {
     env: { PATH: process.env.PATH ?? '', ...env, DOCKER_MCP_PORT: String(port) },
     // Logs go nowhere, as cheap as a container runtime draining stdout; errors stay visible.
     stdio: ['ignore', 'ignore', 'pipe'],

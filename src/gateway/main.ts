@@ -23,6 +23,8 @@ export interface RunningGateway {
   log: Logger;
   /** Resolves once the gateway has stopped serving. */
   done: Promise<void>;
+  /** Resolves once start-up has finished loading modules (session modules load after listening). */
+  warm: Promise<void>;
   /** Stops now: running calls are cancelled. */
   stop(): Promise<void>;
   /** Graceful stop: no new work, running calls get `graceMs` (default shutdown_grace_seconds), then stop(). */
@@ -92,7 +94,7 @@ export async function startGateway(config: GatewayConfig, extra: StartOptions = 
     const graceful = async (graceMs = config.shutdown_grace_seconds * 1000): Promise<void> => {
       await drain(core, graceMs, stop, log);
     };
-    return { log, done: stdio.closed.then(closeSecurity), stop, drain: graceful };
+    return { log, done: stdio.closed.then(closeSecurity), warm: Promise.resolve(), stop, drain: graceful };
   }
 
   let http: HttpGateway;
@@ -103,7 +105,7 @@ export async function startGateway(config: GatewayConfig, extra: StartOptions = 
     throw listenError(error, 'HTTP', config.host, config.port);
   }
   // Listening (and /ready) does not wait for the session modules; the first client rarely does either.
-  preloadSessionModules();
+  const warm = preloadSessionModules();
   let metrics: MetricsServer | undefined;
   if (config.enable_metrics) {
     const metricsHost = config.metrics_host ?? config.host;
@@ -144,12 +146,18 @@ export async function startGateway(config: GatewayConfig, extra: StartOptions = 
     draining ??= drain(core, graceMs, stop, log).then(() => undefined);
     return draining;
   };
-  return { http, metrics, log, done, stop, drain: graceful };
+  return { http, metrics, log, done, warm, stop, drain: graceful };
 }
 
-export async function runServe(flags: Record<string, unknown>): Promise<void> {
+export interface ServeHooks {
+  /** Called once start-up's module loading is over (see RunningGateway.warm). */
+  onWarm?: () => void;
+}
+
+export async function runServe(flags: Record<string, unknown>, hooks: ServeHooks = {}): Promise<void> {
   const { config } = resolveGatewayConfig({ flags });
   const gateway = await startGateway(config);
+  if (hooks.onWarm) void gateway.warm.then(hooks.onWarm);
   const { log } = gateway;
   const graceMs = config.shutdown_grace_seconds * 1000;
   let signalled = false;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createAuditLog } from '../../src/gateway/audit/audit-log.js';
-import { redactSecrets } from '../../src/gateway/audit/redact.js';
+import { isSecretKey, logRedactPaths, redactSecrets } from '../../src/gateway/audit/redact.js';
 import { assertSafeBinding, protectedResourceMetadata, resourceMetadataUrl, unauthenticatedWarning } from '../../src/gateway/auth/exposure.js';
 import { UsageError } from '../../src/cli/errors.js';
 import { resolveGatewayConfig } from '../../src/gateway/config.js';
@@ -89,6 +89,8 @@ describe('bodies and JSON', () => {
     expect(parseJsonSafely('['.repeat(100_000) + ']'.repeat(100_000))).toMatchObject({ ok: false, message: expect.stringMatching(/deeper/) as unknown });
     expect(parseJsonSafely('{"a":{"__proto__":{"isAdmin":true}}}')).toMatchObject({ ok: false, message: expect.stringMatching(/__proto__/) as unknown });
     expect(parseJsonSafely('{"\\u005f_proto__":{"x":1}}')).toMatchObject({ ok: false });
+    expect(parseJsonSafely('{"a":[{"\\u005F\\u005Fproto\\u005F\\u005F":1}]}')).toMatchObject({ ok: false });
+    expect(parseJsonSafely('{"a":[1,{"b":"__proto"}]}')).toEqual({ ok: true, value: { a: [1, { b: '__proto' }] } });
     expect(parseJsonSafely('{"jsonrpc":"2.0",')).toMatchObject({ ok: false, message: 'Malformed JSON.' });
     expect(parseJsonSafely('{"s":"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}')).toMatchObject({ ok: true });
     expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
@@ -173,6 +175,14 @@ describe('audit log and redaction', () => {
     expect((first.arguments as { env: string[] }).env).toEqual(['DB_PASSWORD=[REDACTED]', 'MODE=prod', 'GITHUB=[REDACTED]']);
     expect(JSON.parse(fileLines[1]!)).toMatchObject({ decision: { result: 'deny', rule: 'privileged' }, outcome: 'denied' });
     expect(typeof first.time).toBe('string');
+  });
+
+  it('withholds every key the log redact paths name, so the audit log needs no pino redact of its own', () => {
+    const keys = logRedactPaths.map((path) => /\["([^"]+)"\]$/.exec(path)?.[1] ?? path.split('.').pop()!);
+    expect(keys.length).toBeGreaterThan(20);
+    expect(keys.filter((key) => !isSecretKey(key))).toEqual([]);
+    const withEveryKey = Object.fromEntries(keys.map((key) => [key, 'plain-looking-value']));
+    expect(Object.values(redactSecrets(withEveryKey) as Record<string, string>).every((v) => v === '[REDACTED]')).toBe(true);
   });
 
   it('redacts registry auth objects and keeps ordinary values', () => {

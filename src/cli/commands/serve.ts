@@ -25,11 +25,13 @@ export function registerServe(program: Command): void {
     command.addOption(option);
   }
   command.action(async (options: Record<string, unknown>) => {
-    // A long-lived, mostly idle server: without this V8 grows the young generation towards its
-    // 2 x 16 MB maximum while the gateway's modules load, and those pages stay resident (~13 MB of
-    // idle RSS). No throughput change at 32 concurrent clients; see docs/benchmarks.md.
+    // Loading the gateway's modules allocates fast enough that V8 would grow the young generation
+    // towards its 2 x 16 MB maximum, and those pages stay resident (~13 MB of idle RSS). So growth
+    // is held while start-up loads modules, and allowed again (V8's default factor, 2) once it is
+    // over: under calls a young generation stuck at its initial size spent ~9 % of the gateway's
+    // CPU in scavenges. See docs/benchmarks.md.
     setFlagsFromString('--semi-space-growth-factor=1');
     const { runServe } = await import('../../gateway/main.js');
-    await runServe(options);
+    await runServe(options, { onWarm: () => setFlagsFromString('--semi-space-growth-factor=2') });
   });
 }

@@ -1,15 +1,14 @@
 // Secrets never reach a log line. Two layers: pino `redact` paths for well-known places
-// (request headers, registry auth) that every logger in the gateway should use, and a deep
-// redaction of tool arguments for the audit log, which catches secrets by key name
-// (password, token, auth…), by `KEY=value` env entries with secret-looking keys, and by value
-// shape (JWTs, `Bearer …`, well-known token prefixes, private keys).
-import type { LoggerOptions } from 'pino';
+// (request headers, registry auth) that the core logger uses, and a deep redaction of tool
+// arguments for the audit log, which catches secrets by key name (password, token, auth…; the
+// rule covers every one of those paths), by `KEY=value` env entries with secret-looking keys, and
+// by value shape (JWTs, `Bearer …`, well-known token prefixes, private keys).
 
 export const REDACTED = '[REDACTED]';
 
 const HEADER_PATHS = ['authorization', 'cookie', 'set-cookie', 'cf-access-jwt-assertion', 'cf-access-client-secret', 'cf-access-client-id', 'x-registry-auth', 'x-registry-config', 'proxy-authorization'];
 
-/** pino redact paths: use `pino({ redact: logRedaction })` for the core logger too. */
+/** pino redact paths for the core logger (observability/log.ts). */
 export const logRedactPaths: string[] = [
   ...HEADER_PATHS.flatMap((h) => [`req.headers["${h}"]`, `headers["${h}"]`, `request.headers["${h}"]`, `res.headers["${h}"]`]),
   'authorization', 'token', 'password', 'secret', 'authconfig', 'registryAuth', 'auth',
@@ -17,9 +16,12 @@ export const logRedactPaths: string[] = [
   '*.identitytoken', '*.IdentityToken', '*.Password', '*.Auth', '*.authConfig',
 ];
 
-export const logRedaction: NonNullable<LoggerOptions['redact']> = { paths: logRedactPaths, censor: REDACTED };
+const SECRET_KEY = /(pass(word|wd|phrase)?|secret|token|auth|credential|api[-_]?key|private[-_]?key|session|cookie|jwt|bearer|signature|access[-_]?key|access[-_]?client|registry[-_]?config)/i;
 
-const SECRET_KEY = /(pass(word|wd|phrase)?|secret|token|auth|credential|api[-_]?key|private[-_]?key|session|cookie|jwt|bearer|signature|access[-_]?key)/i;
+/** Whether a value under this key is withheld from the audit log; covers every logRedactPaths key. */
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEY.test(key);
+}
 
 const SECRET_VALUE = [
   /^eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*$/, // JWT
@@ -39,7 +41,7 @@ function redactEnvEntry(entry: string): string {
   if (eq <= 0) return looksSecret(entry) ? REDACTED : entry;
   const key = entry.slice(0, eq);
   const value = entry.slice(eq + 1);
-  return SECRET_KEY.test(key) || looksSecret(value) ? `${key}=${REDACTED}` : entry;
+  return isSecretKey(key) || looksSecret(value) ? `${key}=${REDACTED}` : entry;
 }
 
 const MAX_DEPTH = 12;
@@ -61,7 +63,7 @@ export function redactSecrets(value: unknown, depth = 0): unknown {
     const out: Record<string, unknown> = {};
     for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
       if (key === '__proto__') continue;
-      out[key] = SECRET_KEY.test(key) && child !== null && child !== undefined && child !== '' ? REDACTED : redactSecrets(child, depth + 1);
+      out[key] = isSecretKey(key) && child !== null && child !== undefined && child !== '' ? REDACTED : redactSecrets(child, depth + 1);
     }
     return out;
   }

@@ -186,11 +186,16 @@ export function parseJsonSafely(text: string, maxDepth = DEFAULT_MAX_JSON_DEPTH)
   }
   let forbidden = false;
   let value: unknown;
+  // A "__proto__" key is spelled out or written with \u escapes; text with neither cannot have
+  // one, and skips the reviver (a call per value, ~5 µs on a small request).
+  const mayHaveProtoKey = text.includes('__proto__') || text.includes('\\u');
   try {
-    value = JSON.parse(text, function (key: string, v: unknown) {
-      if (key === '__proto__') forbidden = true;
-      return v;
-    });
+    value = mayHaveProtoKey
+      ? JSON.parse(text, function (key: string, v: unknown) {
+          if (key === '__proto__') forbidden = true;
+          return v;
+        })
+      : JSON.parse(text);
   } catch {
     return { ok: false, message: 'Malformed JSON.' };
   }

@@ -8,6 +8,7 @@ import {
   McpError,
   type CallToolResult,
 } from '@modelcontextprotocol/sdk/types.js';
+import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { isDaemonUnreachable, toToolError } from '../docker/errors.js';
 import type { CallOutcome } from '../observability/metrics.js';
@@ -49,7 +50,14 @@ export function createToolRegistry(deps: RegistryDeps): ToolRegistry {
   const byName = new Map(deps.tools.map((tool) => [tool.name, tool]));
   if (byName.size !== deps.tools.length) throw new Error('duplicate tool names in the tool list');
 
-  const visible = (identity: Identity): ToolDefinition[] => deps.policy.visibleTools(identity, deps.tools);
+  // The policy is fixed for the life of the process, so an identity's tool list is computed once
+  // per identity object (a WebSocket or session keeps its object; per-request identities just miss).
+  const visibleCache = new WeakMap<Identity, ToolDefinition[]>();
+  const visible = (identity: Identity): ToolDefinition[] => {
+    let tools = visibleCache.get(identity);
+    if (!tools) visibleCache.set(identity, (tools = deps.policy.visibleTools(identity, deps.tools)));
+    return tools;
+  };
   const validateOutput = deps.validateOutput ?? true;
   let running = 0;
 
@@ -120,12 +128,16 @@ export function createToolRegistry(deps: RegistryDeps): ToolRegistry {
     else origin.signal.addEventListener('abort', onCancel, { once: true });
     deps.shutdownSignal?.addEventListener('abort', onShutdown, { once: true });
 
+    let toolLog: Logger | undefined;
     const ctx: ToolContext = {
       docker: deps.docker,
       signal: controller.signal,
       timeoutMs: deps.timeoutMs,
       progress: origin.progress ?? (() => Promise.resolve()),
-      log: deps.log.child({ tool: tool.name, requestId: origin.requestId }),
+      // Made on first use: most handlers never log, and a pino child costs a few µs per call.
+      get log() {
+        return (toolLog ??= deps.log.child({ tool: tool.name, requestId: origin.requestId }));
+      },
       limits: deps.limits,
       authorize: async (operation) => {
         const verdict = await deps.policy.authorize(origin.identity, operation);
@@ -214,7 +226,8 @@ export function createToolRegistry(deps: RegistryDeps): ToolRegistry {
       // With an audit log the audit line is the one line per call (it carries the same request id,
       // transport, tool, duration and outcome); the plain line then drops to debug, so a busy
       // gateway does not write every call twice.
-      deps.log[deps.audit ? 'debug' : 'info'](
+      const level = deps.audit ? 'debug' : 'info';
+      if (deps.log.isLevelEnabled(level)) deps.log[level](
         {
           requestId: origin.requestId,
           transport: origin.transport,

@@ -19,8 +19,10 @@ export function loadStreamableModule(): Promise<StreamableModule> {
   return (streamable ??= import('@modelcontextprotocol/sdk/server/streamableHttp.js'));
 }
 
-/** Starts loading both in the background; a failure surfaces on first use instead. */
-export function preloadSessionModules(): void {
-  loadServerModule().catch(() => undefined);
-  loadStreamableModule().catch(() => undefined);
+/**
+ * Starts loading both in the background and resolves when both have settled (start-up's module
+ * loading is then over); a failure surfaces on first use instead.
+ */
+export async function preloadSessionModules(): Promise<void> {
+  await Promise.allSettled([loadServerModule(), loadStreamableModule()]);
 }
