@@ -23,9 +23,9 @@ export interface GatewayProcess {
 }
 
 /** Spawns `node bin/docker-mcp.js serve` configured by env, and polls /ready every 5 ms. */
-export async function spawnGateway(env: Record<string, string>, port: number, nodeArgs: string[] = [], bin = BIN): Promise<GatewayProcess> {
+export async function spawnGateway(env: Record<string, string>, port: number, nodeArgs: string[] = []): Promise<GatewayProcess> {
   const started = performance.now();
-  const child = spawn(process.execPath, [...nodeArgs, bin, 'serve'], {
+  const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve'], {
     env: { PATH: process.env.PATH ?? '', ...env, DOCKER_MCP_PORT: String(port) },
     // Logs go nowhere, as cheap as a container runtime draining stdout; errors stay visible.
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -142,16 +142,16 @@ export function nodeHttpFetch(url: string | URL, init: RequestInit = {}): Promis
         for (const item of Array.isArray(value) ? value : value === undefined ? [] : [value]) replyHeaders.append(name, item);
       }
       const status = res.statusCode ?? 0;
-      const init = { status, statusText: res.statusMessage ?? '', headers: replyHeaders };
+      const responseInit = { status, statusText: res.statusMessage ?? '', headers: replyHeaders };
       if (status === 204 || status === 304) {
         res.resume();
-        resolve(new Response(null, init));
+        resolve(new Response(null, responseInit));
       } else if (replyHeaders.get('content-type')?.startsWith('text/event-stream')) {
-        resolve(new Response(Readable.toWeb(res) as ReadableStream<Uint8Array>, init));
+        resolve(new Response(Readable.toWeb(res) as ReadableStream<Uint8Array>, responseInit));
       } else {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve(new Response(Buffer.concat(chunks), init)));
+        res.on('end', () => resolve(new Response(Buffer.concat(chunks), responseInit)));
         res.on('error', reject);
       }
     });
