@@ -160,15 +160,18 @@ export function nodeHttpFetch(url: string | URL, init: RequestInit = {}): Promis
   });
 }
 
-/** Starts bench/relay-floor.ts (the do-nothing relay) in its own process, under the same loader. */
-export async function spawnRelay(socketPath: string, port: number): Promise<{ url: string; stop(): void }> {
-  const child = spawn(process.execPath, [...process.execArgv, resolve('bench/relay-floor.ts')], {
-    env: { ...process.env, RELAY_SOCKET: socketPath, RELAY_PORT: String(port) },
+/**
+ * Starts one of the floor servers (bench/relay-floor.ts, bench/sdk-floor.ts) in its own process,
+ * under the same loader, against dockerd's socket.
+ */
+export async function spawnFloor(script: string, socketPath: string, port: number): Promise<{ url: string; stop(): void }> {
+  const child = spawn(process.execPath, [...process.execArgv, resolve(script)], {
+    env: { ...process.env, FLOOR_SOCKET: socketPath, FLOOR_PORT: String(port) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((ready, fail) => {
     child.stdout?.once('data', () => ready());
-    child.once('exit', (code) => fail(new Error(`relay exited ${code}`)));
+    child.once('exit', (code) => fail(new Error(`${script} exited ${code}`)));
   });
   return { url: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
 }
