@@ -1,11 +1,13 @@
 // Transport-level guards and configuration: hostile Origin/Host, oversized and deeply nested
 // bodies, __proto__ keys, rate and concurrency limits, refusing to bind publicly without auth,
 // RFC 9728 metadata, secrets kept out of the audit log, and buildSecurity's config checks.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createAuditLog } from '../../src/gateway/audit/audit-log.js';
 import { isSecretKey, logRedactPaths, redactSecrets } from '../../src/gateway/audit/redact.js';
@@ -148,6 +150,33 @@ describe('exposure', () => {
 });
 
 describe('audit log and redaction', () => {
+  it('has each stdout line written before record() returns (nothing waits in a buffer)', async () => {
+    // A child process records three lines, then blocks its event loop. An asynchronous
+    // destination would have written at most the first by then and kept the rest in memory,
+    // to be lost if the process died; a synchronous one has written all three.
+    const dir = tempDir('dmcp-audit-');
+    const out = join(dir, 'stdout.log');
+    const fd = openSync(out, 'w');
+    const module = pathToFileURL(resolve('dist/gateway/audit/audit-log.js')).href;
+    const script = `import { createAuditLog } from ${JSON.stringify(module)};
+      const audit = createAuditLog();
+      for (const tool of ['first', 'second', 'third']) audit.record({ identity: 'i', transport: 'ws', tool, outcome: 'ok', durationMs: 1, decision: { allowed: true } });
+      process.stderr.write('recorded\\n');
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10000);`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', fd, 'pipe'] });
+    closeSync(fd);
+    try {
+      await new Promise<void>((ready, fail) => {
+        child.stderr?.on('data', (chunk: Buffer) => (chunk.toString().includes('recorded') ? ready() : undefined));
+        child.once('exit', (code) => fail(new Error(`child exited ${code}`)));
+      });
+      const tools = readFileSync(out, 'utf8').trim().split('\n').map((line) => (JSON.parse(line) as { tool: string }).tool);
+      expect(tools).toEqual(['first', 'second', 'third']);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
   const secrets = ['s3cr3t-pass', 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl', 'ghp_abcdefghijklmnopqrstuvwxyz0123456789', 'registry-password', 'db-pass-value'];
 
   it('writes one JSON line per call to stdout and the audit file, with secrets redacted', async () => {
