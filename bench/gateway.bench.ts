@@ -98,6 +98,7 @@ try {
   const sdkFloor = await spawnFloor('bench/sdk-floor.ts', daemon.socketPath, await freePort());
   const sdkFloorWs = await connectWs(sdkFloor.url);
   const sdkFloorHttp = await connectHttp(nodeHttpFetch, `${sdkFloor.url}/`);
+  const sdkFloorHttpFetch = await connectHttp(undefined, `${sdkFloor.url}/`);
   const modes = {
     direct: { container_list: () => docker.listContainers({ all: false, filters: {} }), system_ping: () => docker.ping() },
     http: {
@@ -129,6 +130,10 @@ try {
       container_list: () => sdkFloorHttp.callTool({ name: 'container_list', arguments: {} }),
       system_ping: () => sdkFloorHttp.callTool({ name: 'system_ping', arguments: {} }),
     },
+    sdkFloorHttpFetch: {
+      container_list: () => sdkFloorHttpFetch.callTool({ name: 'container_list', arguments: {} }),
+      system_ping: () => sdkFloorHttpFetch.callTool({ name: 'system_ping', arguments: {} }),
+    },
   } as const;
   type Mode = keyof typeof modes;
   type Tool = 'container_list' | 'system_ping';
@@ -147,7 +152,7 @@ try {
       }
     }
   }
-  await Promise.all([http.close(), httpNode.close(), ws.close(), sdkFloorWs.close(), sdkFloorHttp.close()]);
+  await Promise.all([http.close(), httpNode.close(), ws.close(), sdkFloorWs.close(), sdkFloorHttp.close(), sdkFloorHttpFetch.close()]);
   raw.close();
   relayWs.close();
   relay.stop();
@@ -178,7 +183,7 @@ try {
     const s = samples[`${mode}:${tool}`]!;
     const p50 = median(s);
     const direct = median(samples[`direct:${tool}`]!);
-    const ratio = mode === 'direct' ? '1.00' : (p50 / direct).toFixed(2);
+    const ratio = mode === 'direct' ? '1.000' : (p50 / direct).toFixed(3);
     const limit = /http/i.test(mode) ? TARGETS.httpRatio : TARGETS.wsRatio;
     // Floor rows are not judged; their column says whether the floor alone already leaves room.
     const floor = /floor/i.test(mode);
@@ -191,11 +196,12 @@ try {
       floorWs: 'floor: do-nothing relay, WebSocket (raw client)', floorHttp: 'floor: do-nothing relay, HTTP POST (node:http fetch)',
       sdkFloorWs: 'floor: bare MCP SDK server, WebSocket (SDK client)',
       sdkFloorHttp: 'floor: bare MCP SDK server, HTTP POST (SDK client, node:http fetch)',
+      sdkFloorHttpFetch: 'floor: bare MCP SDK server, HTTP POST (SDK client, Node fetch)',
     }[mode];
     return `| ${tool} | ${path} | ` +
       `${p50.toFixed(2)} | ${percentile(s, 0.99).toFixed(2)} | ${ratio} | ${target} | ${ok} |`;
   };
-  const latencyRows = (['container_list', 'system_ping'] as Tool[]).flatMap((tool) => (['direct', 'floorWs', 'sdkFloorWs', 'ws', 'rawws', 'floorHttp', 'sdkFloorHttp', 'http', 'httpNode'] as Mode[]).map((mode) => row(tool, mode)));
+  const latencyRows = (['container_list', 'system_ping'] as Tool[]).flatMap((tool) => (['direct', 'floorWs', 'sdkFloorWs', 'ws', 'rawws', 'floorHttp', 'sdkFloorHttpFetch', 'http', 'sdkFloorHttp', 'httpNode'] as Mode[]).map((mode) => row(tool, mode)));
   for (const line of latencyRows) console.log(line);
   const yes = (ok: boolean): string => (ok ? 'yes' : '**no**');
   const readyMs = median(readySamples);
