@@ -27,6 +27,7 @@ const WARM_UP = 200;
 const THROUGHPUT_SECONDS = Number(process.env.BENCH_THROUGHPUT_SECONDS ?? 5);
 const CONCURRENCY = 32;
 const SESSIONS = 100;
+type Tool = 'container_list' | 'system_ping';
 const TARGETS = { wsRatio: 1.25, httpRatio: 1.5, throughput: 1000, idleMb: 90, sessionsMb: 160, readyMs: 600 };
 
 const work = mkdtempSync(join(tmpdir(), 'dmcp-gb-'));
@@ -99,44 +100,32 @@ try {
   const sdkFloorWs = await connectWs(sdkFloor.url);
   const sdkFloorHttp = await connectHttp(nodeHttpFetch, `${sdkFloor.url}/`);
   const sdkFloorHttpFetch = await connectHttp(undefined, `${sdkFloor.url}/`);
+  // Both bench tools through one client: an SDK Client, a raw WebSocket client or the relay over HTTP.
+  type Call = (name: Tool) => Promise<unknown>;
+  const bothTools = (call: Call): Record<Tool, () => Promise<unknown>> => ({
+    container_list: () => call('container_list'),
+    system_ping: () => call('system_ping'),
+  });
+  const sdk = (client: Client): Record<Tool, () => Promise<unknown>> => bothTools((name) => client.callTool({ name, arguments: {} }));
   const modes = {
     direct: { container_list: () => docker.listContainers({ all: false, filters: {} }), system_ping: () => docker.ping() },
-    http: {
-      container_list: () => http.callTool({ name: 'container_list', arguments: {} }),
-      system_ping: () => http.callTool({ name: 'system_ping', arguments: {} }),
-    },
+    http: sdk(http),
     // The same SDK client with its `fetch` option on node:http: Node's built-in fetch alone costs
     // more per request than the gateway's whole share (see the notes below).
-    httpNode: {
-      container_list: () => httpNode.callTool({ name: 'container_list', arguments: {} }),
-      system_ping: () => httpNode.callTool({ name: 'system_ping', arguments: {} }),
-    },
-    ws: {
-      container_list: () => ws.callTool({ name: 'container_list', arguments: {} }),
-      system_ping: () => ws.callTool({ name: 'system_ping', arguments: {} }),
-    },
+    httpNode: sdk(httpNode),
+    ws: sdk(ws),
     // The same WebSocket path without the SDK client's own parsing: the gateway's share alone.
-    rawws: { container_list: () => raw.callTool('container_list'), system_ping: () => raw.callTool('system_ping') },
+    rawws: bothTools((name) => raw.callTool(name)),
     // The floor: bench/relay-floor.ts makes the same Docker call and replies, and does nothing else.
-    floorWs: { container_list: () => relayWs.callTool('container_list'), system_ping: () => relayWs.callTool('system_ping') },
-    floorHttp: { container_list: () => relayHttpCall(relay.url, 'container_list'), system_ping: () => relayHttpCall(relay.url, 'system_ping') },
+    floorWs: bothTools((name) => relayWs.callTool(name)),
+    floorHttp: bothTools((name) => relayHttpCall(relay.url, name)),
     // The MCP floor: bench/sdk-floor.ts is the smallest server on the SDK making the same call,
     // called by the same SDK clients as the gateway rows.
-    sdkFloorWs: {
-      container_list: () => sdkFloorWs.callTool({ name: 'container_list', arguments: {} }),
-      system_ping: () => sdkFloorWs.callTool({ name: 'system_ping', arguments: {} }),
-    },
-    sdkFloorHttp: {
-      container_list: () => sdkFloorHttp.callTool({ name: 'container_list', arguments: {} }),
-      system_ping: () => sdkFloorHttp.callTool({ name: 'system_ping', arguments: {} }),
-    },
-    sdkFloorHttpFetch: {
-      container_list: () => sdkFloorHttpFetch.callTool({ name: 'container_list', arguments: {} }),
-      system_ping: () => sdkFloorHttpFetch.callTool({ name: 'system_ping', arguments: {} }),
-    },
+    sdkFloorWs: sdk(sdkFloorWs),
+    sdkFloorHttp: sdk(sdkFloorHttp),
+    sdkFloorHttpFetch: sdk(sdkFloorHttpFetch),
   } as const;
   type Mode = keyof typeof modes;
-  type Tool = 'container_list' | 'system_ping';
   const samples: Record<string, number[]> = {};
   // Round -1 is the warm-up (JIT, connection pools): WARM_UP calls per row, not recorded.
   for (let round = -1; round < ROUNDS; round++) {
