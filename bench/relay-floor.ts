@@ -2,8 +2,9 @@
 // over WebSocket (/ws) and HTTP (POST /) with the same dockerode call and a JSON-RPC reply, with no
 // MCP library, validation, policy, limits, metrics or logs. Whatever it adds over direct dockerode
 // is the price of the extra hop itself, which every gateway on this stack pays. The container_list
-// reply carries only the containers' IDs: no gateway can answer with less, so the floor stays a floor. Spawned by
-// gateway.bench.ts with FLOOR_SOCKET (dockerd's socket) and FLOOR_PORT; prints "ready" when listening.
+// reply carries only the containers' IDs: no gateway can answer with less, so the floor stays a
+// floor. Spawned by gateway.bench.ts with FLOOR_SOCKET (dockerd's socket) and FLOOR_PORT; prints
+// "ready" when listening.
 import Dockerode from 'dockerode';
 import { createServer } from 'node:http';
 import { WebSocketServer } from 'ws';

@@ -53,7 +53,8 @@ async function connectServer(transport: ThinTransport): Promise<void> {
   await server.connect(transport);
 }
 
-// HTTP: one server for every POST; a reply is matched to its open response by JSON-RPC id.
+// HTTP: one server for every POST; a reply is matched to its open response by JSON-RPC id (the
+// bench sends one call at a time, so ids from different clients never overlap).
 const pending = new Map<string | number, ServerResponse>();
 const httpTransport = new ThinTransport((message) => {
   const id = 'id' in message ? message.id : undefined;
