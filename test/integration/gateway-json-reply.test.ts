@@ -33,7 +33,11 @@ describe('Streamable HTTP reply type', () => {
     const res = await post({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'system_ping', arguments: {} } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-    const body = (await res.json()) as { id: number; result: { structuredContent: { ok: boolean } } };
+    // Sent with its length, not chunked.
+    expect(res.headers.get('transfer-encoding')).toBeNull();
+    const text = await res.text();
+    expect(Number(res.headers.get('content-length'))).toBe(Buffer.byteLength(text));
+    const body = JSON.parse(text) as { id: number; result: { structuredContent: { ok: boolean } } };
     expect(body.id).toBe(2);
     expect(body.result.structuredContent).toMatchObject({ ok: true });
   });

@@ -120,8 +120,10 @@ export class JsonReplyTransport implements Transport {
         if (!res.writableEnded && !res.destroyed) {
           const sessionHeader: Record<string, string> = this.sessionId ? { 'mcp-session-id': this.sessionId } : {};
           if (response) {
-            res.writeHead(200, { 'Content-Type': 'application/json', ...sessionHeader });
-            res.end(JSON.stringify(response));
+            // With a length the body goes out as is, without chunked framing for the client to undo.
+            const body = JSON.stringify(response);
+            res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), ...sessionHeader });
+            res.end(body);
           } else {
             // The session closed before the response was ready (DELETE, idle sweep or shutdown).
             res.writeHead(404, { 'Content-Type': 'application/json' });
