@@ -4,14 +4,19 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GatewayCore } from '../core.js';
 import type { Identity } from '../security.js';
 
+/** One JSON body with its length, so it goes out as is, without chunked framing for the client to undo. */
+export function writeJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (res.headersSent) {
     res.end();
     return;
   }
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(text), ...headers });
-  res.end(text);
+  writeJson(res, status, body, { 'Cache-Control': 'no-store', ...headers });
 }
 
 export type ErrorStyle = 'jsonrpc' | 'plain';

@@ -21,6 +21,7 @@ import {
   type RequestId,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
+import { writeJson } from './http-util.js';
 
 /**
  * The parsed request when `body` may be answered as JSON: a single JSON-RPC request (never
@@ -120,14 +121,10 @@ export class JsonReplyTransport implements Transport {
         if (!res.writableEnded && !res.destroyed) {
           const sessionHeader: Record<string, string> = this.sessionId ? { 'mcp-session-id': this.sessionId } : {};
           if (response) {
-            // With a length the body goes out as is, without chunked framing for the client to undo.
-            const body = JSON.stringify(response);
-            res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), ...sessionHeader });
-            res.end(body);
+            writeJson(res, 200, response, sessionHeader);
           } else {
             // The session closed before the response was ready (DELETE, idle sweep or shutdown).
-            res.writeHead(404, { 'Content-Type': 'application/json' });
-            res.end(JSON.stringify({ jsonrpc: '2.0', id: request.id, error: { code: -32001, message: 'Session not found' } }));
+            writeJson(res, 404, { jsonrpc: '2.0', id: request.id, error: { code: -32001, message: 'Session not found' } });
           }
         }
         done();
