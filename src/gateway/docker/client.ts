@@ -9,6 +9,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
+import { abortBufferedRequestsCheaply } from './buffered-abort.js';
 
 export interface DockerEndpointSettings {
   docker_host: string;
@@ -73,13 +74,18 @@ function briefKeepAlive(agent: HttpAgent, idleMs: number): HttpAgent {
 
 const LOCAL_IDLE_MS = 1000;
 
+function connection(docker: Dockerode, agent: HttpAgent, endpoint: string, open: () => number): DockerConnection {
+  abortBufferedRequestsCheaply(docker, agent);
+  return { docker, endpoint, openConnections: open };
+}
+
 export function connectDocker(settings: DockerEndpointSettings): DockerConnection {
   const url = new URL(settings.docker_host);
   const endpoint = settings.docker_host;
   if (url.protocol === 'unix:' || url.protocol === 'npipe:') {
     const socketPath = url.protocol === 'unix:' ? decodeURIComponent(url.pathname) : settings.docker_host.replace(/^npipe:\/\//, '');
     const { agent, open } = countingAgent(briefKeepAlive(new HttpAgent({ keepAlive: true }), LOCAL_IDLE_MS));
-    return { docker: new Dockerode({ socketPath, agent } as Dockerode.DockerOptions), endpoint, openConnections: open };
+    return connection(new Dockerode({ socketPath, agent } as Dockerode.DockerOptions), agent, endpoint, open);
   }
   const tls = settings.docker_tls_verify || url.protocol === 'https:';
   const options: Dockerode.DockerOptions = {
@@ -93,5 +99,5 @@ export function connectDocker(settings: DockerEndpointSettings): DockerConnectio
     options.key = readFileSync(join(settings.docker_cert_path, 'key.pem'));
   }
   const { agent, open } = tls ? countingAgent(new HttpsAgent({ keepAlive: true })) : countingAgent(new HttpAgent({ keepAlive: true }));
-  return { docker: new Dockerode({ ...options, agent } as Dockerode.DockerOptions), endpoint, openConnections: open };
+  return connection(new Dockerode({ ...options, agent } as Dockerode.DockerOptions), agent, endpoint, open);
 }

@@ -60,6 +60,10 @@ export function createToolRegistry(deps: RegistryDeps): ToolRegistry {
   };
   const validateOutput = deps.validateOutput ?? true;
   let running = 0;
+  const abortOnShutdown = new Set<(reason: Aborted) => void>();
+  deps.shutdownSignal?.addEventListener('abort', () => {
+    for (const abort of abortOnShutdown) abort(new Aborted('The gateway is shutting down.', 'cancelled', 'Retry shortly.'));
+  }, { once: true });
 
   function lookup(identity: Identity, name: string): ToolDefinition {
     const tool = byName.get(name);
@@ -113,20 +117,30 @@ export function createToolRegistry(deps: RegistryDeps): ToolRegistry {
       };
     }
     let denial: PolicyDecision | undefined;
+    // Every way a call ends early goes through `abort`: it aborts the handler's signal and answers
+    // the caller at once. EventTarget listeners cost several µs each on every call, so the signal
+    // gets none of ours and shutdown reaches running calls through `abortOnShutdown`.
     const controller = new AbortController();
+    let answerAborted: (reason: Aborted) => void = () => undefined;
+    // Handlers that ignore the signal must not keep the caller waiting past cancel or timeout.
+    const aborted = new Promise<never>((_, reject) => (answerAborted = reject));
+    const abort = (reason: Aborted): void => {
+      if (controller.signal.aborted) return;
+      controller.abort(reason);
+      answerAborted(reason);
+    };
     const limitMs = tool.longRunning ? deps.longTimeoutMs : deps.timeoutMs;
     // A mutating request already sent cannot be recalled: the daemon may still finish it.
     const mayComplete = tool.annotations.readOnlyHint ? '' : ' The request was cancelled, but Docker may still complete the operation; check its state before retrying.';
     const timer = setTimeout(() => {
       deps.daemon?.suspect();
-      controller.abort(new Aborted(`${tool.name} timed out after ${Math.round(limitMs / 1000)} s (Docker at ${deps.endpoint}).${mayComplete}`,
+      abort(new Aborted(`${tool.name} timed out after ${Math.round(limitMs / 1000)} s (Docker at ${deps.endpoint}).${mayComplete}`,
         'timeout', tool.longRunning ? 'Narrow the request or raise long_call_timeout_seconds.' : 'Raise docker_timeout or narrow the request.'));
     }, limitMs);
-    const onCancel = (): void => controller.abort(new Aborted('Cancelled by the client.', 'cancelled'));
-    const onShutdown = (): void => controller.abort(new Aborted('The gateway is shutting down.', 'cancelled', 'Retry shortly.'));
+    const onCancel = (): void => abort(new Aborted('Cancelled by the client.', 'cancelled'));
     if (origin.signal.aborted) onCancel();
     else origin.signal.addEventListener('abort', onCancel, { once: true });
-    deps.shutdownSignal?.addEventListener('abort', onShutdown, { once: true });
+    abortOnShutdown.add(abort);
 
     let toolLog: Logger | undefined;
     const ctx: ToolContext = {
@@ -151,10 +165,6 @@ export function createToolRegistry(deps: RegistryDeps): ToolRegistry {
         }
       },
     };
-    // Handlers that ignore the signal must not keep the caller waiting past cancel or timeout.
-    const aborted = new Promise<never>((_, reject) => {
-      controller.signal.addEventListener('abort', () => reject(controller.signal.reason as Error), { once: true });
-    });
     try {
       const output = await Promise.race([tool.handler(parsed.data, ctx), aborted]);
       let structuredContent = output.structured;
@@ -190,7 +200,7 @@ export function createToolRegistry(deps: RegistryDeps): ToolRegistry {
       admitted.release();
       clearTimeout(timer);
       origin.signal.removeEventListener('abort', onCancel);
-      deps.shutdownSignal?.removeEventListener('abort', onShutdown);
+      abortOnShutdown.delete(abort);
     }
   }
 
