@@ -30,22 +30,34 @@ export interface ResolvedConfig {
   sources: Record<string, SettingSource>;
 }
 
+const specs = settingsTable as readonly SettingSpec[];
+const byKey = new Map(specs.map((s) => [s.key, s]));
+const expectedBoolean = 'expected true or false';
+const expectedList = 'expected a list of strings or one comma-separated string';
+
 function camel(key: string): string {
   return key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
-function readConfigFile(path: string): Record<string, unknown> {
+/** `metrics-port` / `metricsPort` -> `metrics_port`, to point at the key that was probably meant. */
+function snake(key: string): string {
+  return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/-/g, '_').toLowerCase();
+}
+
+function readConfigFile(path: string, givenBy: string): Record<string, unknown> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new UsageError(`Cannot read config file ${path}: ${(error as Error).message}`);
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    throw new UsageError(`Cannot read config file ${path} (given by ${givenBy}): ${reason}`);
   }
   let parsed: unknown;
   try {
     parsed = parseYaml(text);
   } catch (error) {
-    throw new UsageError(`Config file ${path} is not valid YAML: ${(error as Error).message}`);
+    // JSON is YAML, so one parser reads both; its message carries the line, column and a code frame.
+    throw new UsageError(`Config file ${path} is not valid YAML/JSON: ${(error as Error).message.trimEnd()}`);
   }
   if (parsed === null || parsed === undefined) return {};
   if (typeof parsed !== 'object' || Array.isArray(parsed)) {
@@ -54,14 +66,56 @@ function readConfigFile(path: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-function describeSource(spec: SettingSpec, source: SettingSource, envVar?: string): string {
+function fileKeyProblems(path: string, file: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  for (const key of Object.keys(file)) {
+    const spec = byKey.get(key);
+    if (spec?.cliOnly) {
+      // Silently ignoring `stdio: true` would leave the user wondering why HTTP started.
+      problems.push(`${path}: "${key}" cannot be set in a config file; use ${flagName(key)} or ${envName(key)}`);
+    } else if (!spec) {
+      const meant = byKey.get(snake(key));
+      problems.push(`${path}: unknown setting "${key}"${meant && !meant.cliOnly ? ` (did you mean "${meant.key}"?)` : ''}`);
+    }
+  }
+  return problems;
+}
+
+// Flags and env are strings, but a config file carries typed values and the schemas coerce
+// (`Number(true)` is 1), so a value of the wrong type is refused before coercion can hide it.
+function wrongType(spec: SettingSpec, value: unknown): string | undefined {
+  if (value === null) return 'the key has no value; remove it to use the default';
+  switch (spec.kind) {
+    case 'number':
+      return typeof value === 'number' || (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)))
+        ? undefined
+        : 'expected a number';
+    case 'boolean':
+      return typeof value === 'boolean' || typeof value === 'string' ? undefined : expectedBoolean;
+    case 'list':
+      return typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string'))
+        ? undefined
+        : expectedList;
+    default:
+      return typeof value === 'string' ? undefined : 'expected a string';
+  }
+}
+
+/** zod's own words, except where they would say only "Invalid input" (unions). */
+function reasonFor(spec: SettingSpec, error: z.ZodError): string {
+  if (spec.kind === 'boolean') return expectedBoolean;
+  if (spec.kind === 'list') return expectedList;
+  return error.issues.map((i) => i.message).join('; ');
+}
+
+function describeSource(spec: SettingSpec, source: SettingSource, envVar?: string, configPath?: string): string {
   switch (source) {
     case 'flag':
       return flagName(spec.key);
     case 'env':
       return envVar ?? envName(spec.key);
     case 'file':
-      return `config key ${spec.key}`;
+      return `config key ${spec.key} in ${configPath ?? 'the config file'}`;
     default:
       return 'default';
   }
@@ -70,19 +124,15 @@ function describeSource(spec: SettingSpec, source: SettingSource, envVar?: strin
 export function resolveGatewayConfig(input: ResolveInput = {}): ResolvedConfig {
   const flags = input.flags ?? {};
   const env = input.env ?? process.env;
-  const configPath =
-    input.configFile ?? (flags.config as string | undefined) ?? env[envName('config')] ?? undefined;
-  const file = configPath ? readConfigFile(configPath) : {};
-
-  const known = new Set<string>(settingsTable.map((s) => s.key));
-  const problems: string[] = [];
-  for (const key of Object.keys(file)) {
-    if (!known.has(key)) problems.push(`${configPath}: unknown setting "${key}"`);
-  }
+  const flagConfig = flags.config as string | undefined;
+  const configPath = input.configFile ?? flagConfig ?? env[envName('config')] ?? undefined;
+  const givenBy = input.configFile === undefined && flagConfig === undefined ? envName('config') : flagName('config');
+  const file = configPath ? readConfigFile(configPath, givenBy) : {};
+  const problems = configPath ? fileKeyProblems(configPath, file) : [];
 
   const config: Record<string, unknown> = {};
   const sources: Record<string, SettingSource> = {};
-  for (const spec of settingsTable as readonly SettingSpec[]) {
+  for (const spec of specs) {
     let raw: unknown;
     let source: SettingSource = 'default';
     let envVar: string | undefined;
@@ -111,13 +161,18 @@ export function resolveGatewayConfig(input: ResolveInput = {}): ResolvedConfig {
       config[spec.key] = undefined;
       continue;
     }
+    const shown = spec.secret ? '<redacted>' : JSON.stringify(raw);
+    const from = describeSource(spec, source, envVar, configPath);
+    const badType = wrongType(spec, raw);
+    if (badType) {
+      problems.push(`${spec.key}: ${badType} (got ${shown} from ${from})`);
+      continue;
+    }
     const result = spec.schema.safeParse(raw);
     if (result.success) {
       config[spec.key] = result.data;
     } else {
-      const shown = spec.secret ? '<redacted>' : JSON.stringify(raw);
-      const reason = result.error.issues.map((i) => i.message).join('; ');
-      problems.push(`${spec.key}: ${reason} (got ${shown} from ${describeSource(spec, source, envVar)})`);
+      problems.push(`${spec.key}: ${reasonFor(spec, result.error)} (got ${shown} from ${from})`);
     }
   }
   if (problems.length) throw new UsageError('Invalid gateway settings:', problems);
