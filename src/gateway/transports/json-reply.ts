@@ -4,12 +4,18 @@
 // progress. So each session's SDK server is connected to this wrapper instead: it forwards
 // everything to the SDK transport (SSE, GET streams, DELETE, notifications), and answers the
 // requests that cannot produce any message but their response (no progress token, not
-// initialize) as plain JSON itself. That saves, per call, the web-stream/SSE framing, the
-// separate header flush and the client's SSE parsing (docs/benchmarks.md, "Gateway notes").
+// initialize) and cannot run long enough to need keep-alives (quiet-calls.ts) as plain JSON
+// itself. That saves, per call, the web-stream/SSE framing, the separate header flush and the
+// client's SSE parsing (docs/benchmarks.md, "Gateway notes").
+//
+// It also ends the HTTP answer of a request the client cancels. The server must not respond to a
+// cancelled request, and the SDK then leaves its POST (JSON or SSE) open until the client hangs up,
+// which the SDK client never does: each cancelled call would hold a connection and a busy session.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
+  CancelledNotificationSchema,
   isJSONRPCErrorResponse,
   isJSONRPCRequest,
   isJSONRPCResultResponse,
@@ -25,10 +31,11 @@ import { writeJson } from './http-util.js';
 
 /**
  * The parsed request when `body` may be answered as JSON: a single JSON-RPC request (never
- * initialize) without a progress token, sent with the headers the SDK would accept. Anything else
- * goes through the SDK transport unchanged, which also produces its exact error answers.
+ * initialize) without a progress token, that cannot stay quiet too long, sent with the headers the
+ * SDK would accept. Anything else goes through the SDK transport unchanged, which also produces its
+ * exact error answers.
  */
-export function jsonEligible(req: IncomingMessage, body: unknown): JSONRPCRequest | undefined {
+export function jsonEligible(req: IncomingMessage, body: unknown, quietTooLong: (request: JSONRPCRequest) => boolean): JSONRPCRequest | undefined {
   if (req.method !== 'POST' || typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
   // The same header checks as the SDK's POST handling; on any doubt the SDK answers.
   const accept = req.headers.accept ?? '';
@@ -44,6 +51,8 @@ export function jsonEligible(req: IncomingMessage, body: unknown): JSONRPCReques
   // A progress token means notifications/progress: only an SSE stream can carry them.
   const meta = (request.params as { _meta?: { progressToken?: unknown } } | undefined)?._meta;
   if (meta?.progressToken !== undefined) return undefined;
+  // A call that may outlast a proxy's patience needs SSE keep-alive comments.
+  if (quietTooLong(request)) return undefined;
   return request;
 }
 
@@ -52,8 +61,11 @@ export class JsonReplyTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
-  /** Requests answered here, by JSON-RPC id: called with the response, or without when it cannot come. */
-  private readonly pending = new Map<RequestId, (response?: JSONRPCMessage) => void>();
+  /**
+   * Requests answered here, by JSON-RPC id: called with the response, with 'cancelled' when the
+   * client cancelled it, or without anything when the session closed first.
+   */
+  private readonly pending = new Map<RequestId, (response?: JSONRPCMessage | 'cancelled') => void>();
   /** Ids whose HTTP response closed first: their late messages are dropped, not sent to the SDK. */
   private readonly abandoned = new Set<RequestId>();
   private closed = false;
@@ -75,7 +87,13 @@ export class JsonReplyTransport implements Transport {
       this.onclose?.();
     };
     this.http.onerror = (error) => this.onerror?.(error);
-    this.http.onmessage = (message, extra) => this.onmessage?.(message, extra);
+    this.http.onmessage = (message, extra) => {
+      this.onmessage?.(message, extra);
+      const cancelled = CancelledNotificationSchema.safeParse(message);
+      const id = cancelled.success ? cancelled.data.params.requestId : undefined;
+      // The SDK aborts the handler in a microtask; once it has, no response can follow.
+      if (id !== undefined) setImmediate(() => this.endCancelled(id));
+    };
     await this.http.start();
   }
 
@@ -102,6 +120,13 @@ export class JsonReplyTransport implements Transport {
     return this.http.close();
   }
 
+  /** After the SDK has aborted a cancelled request: end its HTTP answer, which gets no response. */
+  private endCancelled(id: RequestId): void {
+    const finish = this.pending.get(id);
+    if (finish) finish('cancelled');
+    else this.http.closeSSEStream(id);
+  }
+
   /**
    * Answers `request` (from jsonEligible) as application/json. False when it must take the SDK
    * path after all (session closed, or the id already in flight here).
@@ -120,7 +145,10 @@ export class JsonReplyTransport implements Transport {
         res.off('close', gone);
         if (!res.writableEnded && !res.destroyed) {
           const sessionHeader: Record<string, string> = this.sessionId ? { 'mcp-session-id': this.sessionId } : {};
-          if (response) {
+          if (response === 'cancelled') {
+            // Like a notification's answer: accepted, nothing follows. The SDK client ignores it.
+            res.writeHead(202, sessionHeader).end();
+          } else if (response) {
             writeJson(res, 200, response, sessionHeader);
           } else {
             // The session closed before the response was ready (DELETE, idle sweep or shutdown).

@@ -1,6 +1,9 @@
 // POST /mcp/call from the seed document: {"method":"docker.container.list","params":{}} ->
 // {"result": <structuredContent>} or {"error":{"code","message"}}. It goes through the same
 // registry path (lookup by policy, validation, checkCall, metrics, logs) as MCP tools/call.
+// A call still running after sse_keepalive_seconds is committed to 200 and kept alive with
+// newlines (JSON allows leading whitespace) until its body follows, because a proxy such as
+// Cloudflare drops a response that sends nothing for ~100 s; its outcome is then in the body only.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { GatewayCore } from '../core.js';
@@ -16,7 +19,30 @@ export function legacyMethodToTool(method: string): string {
 }
 
 function fail(res: ServerResponse, status: number, code: number, message: string, data?: unknown, headers?: Record<string, string>): void {
-  sendJson(res, status, { error: data === undefined ? { code, message } : { code, message, data } }, headers);
+  reply(res, status, { error: data === undefined ? { code, message } : { code, message, data } }, headers);
+}
+
+/** The answer, or, once keep-alives have committed the response to 200, its body. */
+function reply(res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>): void {
+  if (res.headersSent) res.end(JSON.stringify(body));
+  else sendJson(res, status, body, headers);
+}
+
+/** Starts newline keep-alives if the call is still running after `intervalMs`; returns the stopper. */
+function keepAliveWhileRunning(res: ServerResponse, intervalMs: number): () => void {
+  let ticker: NodeJS.Timeout | undefined;
+  const first = setTimeout(() => {
+    if (res.headersSent || res.destroyed) return;
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, no-transform', 'X-Accel-Buffering': 'no' });
+    res.write('\n');
+    ticker = setInterval(() => {
+      if (!res.writableEnded && !res.destroyed) res.write('\n');
+    }, intervalMs);
+  }, intervalMs);
+  return () => {
+    clearTimeout(first);
+    clearInterval(ticker);
+  };
 }
 
 // Outcome -> HTTP status, so `curl -f` and load balancers see failures as failures.
@@ -67,6 +93,7 @@ export async function handleLegacyCall(
   res.on('close', () => {
     if (!res.writableFinished) controller.abort();
   });
+  const stopKeepAlive = keepAliveWhileRunning(res, core.config.sse_keepalive_seconds * 1000);
   try {
     const { result, outcome, retryAfterSeconds } = await core.registry.call(toolName, params, {
       identity,
@@ -74,8 +101,9 @@ export async function handleLegacyCall(
       requestId,
       signal: controller.signal,
     });
+    stopKeepAlive();
     if (outcome === 'ok') {
-      sendJson(res, 200, { result: result.structuredContent ?? null });
+      reply(res, 200, { result: result.structuredContent ?? null });
       return;
     }
     const first = result.content[0];
@@ -83,6 +111,7 @@ export async function handleLegacyCall(
     const retry: Record<string, string> = retryAfterSeconds !== undefined ? { 'Retry-After': String(retryAfterSeconds) } : {};
     fail(res, statusFor[outcome], outcome === 'invalid_args' ? -32602 : -32000, message, { outcome, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) }, retry);
   } catch (error) {
+    stopKeepAlive();
     if (error instanceof McpError) {
       fail(res, 404, -32601, `Method not found: ${request.method} (tool ${toolName}). List tools with MCP tools/list.`);
       return;

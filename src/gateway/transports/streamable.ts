@@ -10,6 +10,7 @@ import type { McpServerHandle } from '../server.js';
 import { admitMcpPost } from './body-guard.js';
 import { sendError } from './http-util.js';
 import { jsonEligible, JsonReplyTransport } from './json-reply.js';
+import { quietTooLongFor } from './quiet-calls.js';
 import { loadServerModule, loadStreamableModule } from './session-modules.js';
 
 interface Session {
@@ -38,6 +39,7 @@ export interface StreamableOptions {
 export function createStreamableHandler(core: GatewayCore, options: StreamableOptions): StreamableHandler {
   const { config, log, metrics } = core;
   const keepAliveMs = config.sse_keepalive_seconds * 1000;
+  const quietTooLong = quietTooLongFor(core);
   const sessions = new Map<string, Session>();
 
   const sweeper = setInterval(() => {
@@ -58,7 +60,7 @@ export function createStreamableHandler(core: GatewayCore, options: StreamableOp
     }
     const [{ createMcpServer }, { StreamableHTTPServerTransport }] = await Promise.all([loadServerModule(), loadStreamableModule()]);
     // One transport per request here, so its response mode can simply follow the request (json-reply.ts).
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, keepAliveMs, enableJsonResponse: jsonEligible(req, body) !== undefined });
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, keepAliveMs, enableJsonResponse: jsonEligible(req, body, quietTooLong) !== undefined });
     const mcp = createMcpServer(core, { transport: 'http' });
     res.on('close', () => {
       void transport.close();
@@ -146,7 +148,7 @@ export function createStreamableHandler(core: GatewayCore, options: StreamableOp
       session.active++;
       session.lastSeen = Date.now();
       try {
-        const request = jsonEligible(req, body);
+        const request = jsonEligible(req, body, quietTooLong);
         if (!request || !(await session.json.answer(req, res, request))) await session.transport.handleRequest(req, res, body);
       } finally {
         session.active--;
