@@ -19,7 +19,7 @@ export const WS_SUBPROTOCOL = 'mcp';
 type CreateMcpServer = typeof createMcpServer;
 
 /** Close codes (RFC 6455 §7.4.1). */
-export const CloseCode = { normal: 1000, goingAway: 1001, protocolError: 1002, unsupportedData: 1003, tooBig: 1009 } as const;
+export const CloseCode = { normal: 1000, goingAway: 1001, protocolError: 1002, unsupportedData: 1003, tooBig: 1009, internalError: 1011 } as const;
 
 /** The server half of the SDK Transport contract over one accepted socket. */
 export class WebSocketServerTransport implements Transport {
@@ -116,6 +116,15 @@ export function attachWebSocket(
     perMessageDeflate: false,
     handleProtocols: (protocols) => (protocols.has(WS_SUBPROTOCOL) ? WS_SUBPROTOCOL : false),
   });
+  // handleUpgrade() refuses a bad handshake (key, version, malformed Sec-WebSocket-Protocol) without
+  // calling back. With this listener ws leaves the answer to us, so it is counted and the slot freed now.
+  const refusedHandshake = new WeakMap<Duplex, (status: number) => void>();
+  wss.on('wsClientError', (error: Error, socket: Duplex, req: IncomingMessage) => {
+    refusedHandshake.get(socket)?.(400);
+    // RFC 6455 §4.4: a version the server does not speak is answered with the ones it does.
+    const version = Number(req.headers['sec-websocket-version']);
+    refuse(socket, 400, error.message, version === 13 || version === 8 ? {} : { 'Sec-WebSocket-Version': '13, 8' });
+  });
 
   function connected(socket: WebSocket, identity: Identity, createMcpServer: CreateMcpServer): void {
     metrics.wsConnections.inc();
@@ -138,14 +147,13 @@ export function attachWebSocket(
       clearInterval(heartbeat);
       metrics.wsConnections.dec();
       metrics.openSessions.dec({ transport: 'ws' });
-      slots.releaseSession();
       log.info({ connection: transport.sessionId, code }, 'websocket closed');
       void mcp.close();
     });
     log.info({ connection: transport.sessionId, identity: identity.id }, 'websocket opened');
     mcp.server.connect(transport).catch((error: unknown) => {
       log.error({ err: error }, 'websocket server connect failed');
-      socket.close(CloseCode.protocolError, 'server error');
+      socket.close(CloseCode.internalError, 'server error');
     });
   }
 
@@ -157,6 +165,11 @@ export function attachWebSocket(
     if (path !== '/ws') {
       count(404);
       refuse(socket, 404, 'WebSocket is served at /ws only.');
+      return;
+    }
+    if (req.method !== 'GET') {
+      count(405);
+      refuse(socket, 405, 'A WebSocket handshake is a GET request.', { Allow: 'GET' });
       return;
     }
     if (core.lifecycle.draining) {
@@ -184,13 +197,31 @@ export function attachWebSocket(
     // Loaded before the upgrade completes (so no frame arrives before the session listens) and
     // before the slot is taken (so a failed load cannot leak it).
     const { createMcpServer } = await loadServerModule();
+    // The client left during the awaits: nothing to answer, and its 'close' may already be past.
+    if (socket.destroyed) return;
     if (!slots.reserveSession()) {
       count(503);
       refuse(socket, 503, `Too many open sessions (max_sessions=${config.max_sessions}); retry later.`, { 'Retry-After': '5' });
       return;
     }
-    count(101);
-    wss.handleUpgrade(req, socket, head, (ws) => connected(ws, auth.identity, createMcpServer));
+    // The slot lives as long as the raw socket, whatever becomes of the handshake: ws may drop the
+    // socket without calling back (client already gone, server closing), refuse it (wsClientError
+    // above), or complete it, and then the WebSocket's own 'close' follows this one.
+    let held = true;
+    const release = (): void => {
+      if (!held) return;
+      held = false;
+      slots.releaseSession();
+    };
+    socket.once('close', release);
+    refusedHandshake.set(socket, (status) => {
+      count(status);
+      release();
+    });
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      count(101);
+      connected(ws, auth.identity, createMcpServer);
+    });
   }
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
