@@ -1,9 +1,9 @@
 // Read-only Docker lookups shared by resources, prompts and completion (tools have their own
-// handlers). Outputs are capped like tool outputs.
+// handlers). Outputs are capped like tool outputs, and every read is bounded like a tool call.
 import type Dockerode from 'dockerode';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { GatewayCore } from './core.js';
-import { toToolError } from './docker/errors.js';
+import { isDaemonUnreachable, toToolError } from './docker/errors.js';
 import type { Identity } from './security.js';
 import type { ToolAccess } from './tools/define.js';
 import { capText, truncationNotice } from './tools/output.js';
@@ -25,26 +25,50 @@ export function demuxLogs(buffer: Buffer): string {
   return offset === 0 && buffer.length > 0 ? buffer.toString('utf8') : parts.join('');
 }
 
-export async function containerLogs(core: GatewayCore, id: string, tail = 200): Promise<string> {
+/**
+ * Runs the reads of one resources/read, prompts/get, completion or subscribe with what a tool call
+ * gets: a fast failure while the daemon is known to be down, docker_timeout, and the client's
+ * cancellation. Failures come back as McpErrors through asMcpError.
+ */
+export async function boundedRead<T>(core: GatewayCore, what: string, clientSignal: AbortSignal | undefined, read: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const down = await core.daemon.gate();
+  if (down) throw new McpError(ErrorCode.InternalError, `${what}: Docker daemon unavailable, not attempted: ${down}`);
+  const timeout = AbortSignal.timeout(core.config.docker_timeout * 1000);
+  try {
+    return await read(clientSignal ? AbortSignal.any([clientSignal, timeout]) : timeout);
+  } catch (error) {
+    if (timeout.aborted) {
+      core.daemon.suspect();
+      throw new McpError(ErrorCode.InternalError, `${what}: timed out after ${core.config.docker_timeout} s (Docker at ${core.endpoint}). Raise docker_timeout or retry.`);
+    }
+    if (isDaemonUnreachable(error)) core.daemon.reportUnreachable(toToolError(error, core.endpoint).message);
+    throw asMcpError(core, error, what);
+  }
+}
+
+// dockerode takes `abortSignal` on every call; @types/dockerode does not declare it.
+const withSignal = <T>(options: T, signal: AbortSignal | undefined): T => (signal ? { ...options, abortSignal: signal } : options);
+
+export async function containerLogs(core: GatewayCore, id: string, tail = 200, signal?: AbortSignal): Promise<string> {
   const container = core.docker.getContainer(id);
-  const info = (await container.inspect()) as { Config?: { Tty?: boolean } };
-  const raw = await container.logs({ stdout: true, stderr: true, tail, timestamps: true, follow: false });
+  const info = (await container.inspect(withSignal({}, signal))) as { Config?: { Tty?: boolean } };
+  const raw = await container.logs(withSignal({ stdout: true, stderr: true, tail, timestamps: true, follow: false as const }, signal));
   const text = info.Config?.Tty ? raw.toString('utf8') : demuxLogs(raw);
   const capped = capText(text, core.config.max_output_bytes);
   return truncationNotice(capped, 'the log') + capped.text;
 }
 
-export async function containerInspect(core: GatewayCore, id: string): Promise<Record<string, unknown>> {
-  return (await core.docker.getContainer(id).inspect()) as unknown as Record<string, unknown>;
+export async function containerInspect(core: GatewayCore, id: string, signal?: AbortSignal): Promise<Record<string, unknown>> {
+  return (await core.docker.getContainer(id).inspect(withSignal({}, signal))) as unknown as Record<string, unknown>;
 }
 
-export async function containerStats(core: GatewayCore, id: string): Promise<Record<string, unknown>> {
-  return (await core.docker.getContainer(id).stats({ stream: false })) as unknown as Record<string, unknown>;
+export async function containerStats(core: GatewayCore, id: string, signal?: AbortSignal): Promise<Record<string, unknown>> {
+  return (await core.docker.getContainer(id).stats(withSignal({ stream: false as const }, signal))) as unknown as Record<string, unknown>;
 }
 
 /** Container names (without the leading "/") and short ids starting with `prefix`. */
-export async function completeContainer(docker: Dockerode, prefix: string): Promise<string[]> {
-  const list = await docker.listContainers({ all: true });
+export async function completeContainer(docker: Dockerode, prefix: string, signal?: AbortSignal): Promise<string[]> {
+  const list = await docker.listContainers(withSignal({ all: true }, signal));
   const values = new Set<string>();
   for (const c of list) {
     for (const name of c.Names ?? []) values.add(name.replace(/^\//, ''));

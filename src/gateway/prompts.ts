@@ -11,7 +11,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import type { GatewayCore } from './core.js';
 import { engineCall } from './docker/engine-calls.js';
-import { asMcpError, assertMayRead, containerInspect, containerLogs } from './docker-reads.js';
+import { asMcpError, assertMayRead, boundedRead, containerInspect, containerLogs } from './docker-reads.js';
 import { fromAuthInfo } from './request-context.js';
 import type { Identity } from './security.js';
 import type { McpServerOptions } from './server.js';
@@ -51,9 +51,9 @@ function requireArg(args: Record<string, string> | undefined, name: string): str
   return value;
 }
 
-async function diagnose(core: GatewayCore, identity: Identity, container: string): Promise<GetPromptResult> {
+async function diagnose(core: GatewayCore, identity: Identity, container: string, signal: AbortSignal): Promise<GetPromptResult> {
   assertMayRead(core, identity, 'container_inspect', 'read');
-  const inspect = (await containerInspect(core, container)) as { Id: string; Name?: string; State?: Record<string, unknown>; RestartCount?: number };
+  const inspect = (await containerInspect(core, container, signal)) as { Id: string; Name?: string; State?: Record<string, unknown>; RestartCount?: number };
   const state = { ...inspect.State, RestartCount: inspect.RestartCount };
   const messages = [
     said(
@@ -67,7 +67,7 @@ async function diagnose(core: GatewayCore, identity: Identity, container: string
   ];
   try {
     assertMayRead(core, identity, 'container_logs', 'operate');
-    messages.push(embedded(`docker://containers/${container}/logs`, 'text/plain', await containerLogs(core, container, 100)));
+    messages.push(embedded(`docker://containers/${container}/logs`, 'text/plain', await containerLogs(core, container, 100, signal)));
   } catch (error) {
     if (!(error instanceof McpError)) throw error;
     messages.push(said('(Logs are not attached: this identity may not read container logs.)'));
@@ -75,9 +75,9 @@ async function diagnose(core: GatewayCore, identity: Identity, container: string
   return { description: `Diagnose ${inspect.Name?.replace(/^\//, '') ?? container}`, messages };
 }
 
-async function reclaim(core: GatewayCore, identity: Identity, target: string | undefined): Promise<GetPromptResult> {
+async function reclaim(core: GatewayCore, identity: Identity, target: string | undefined, signal: AbortSignal): Promise<GetPromptResult> {
   assertMayRead(core, identity, 'system_df', 'read');
-  const df = await engineCall<unknown>(core.docker, 'df');
+  const df = await engineCall<unknown>(core.docker, 'df', signal);
   return {
     description: 'Reclaim Docker disk space',
     messages: [
@@ -93,9 +93,9 @@ async function reclaim(core: GatewayCore, identity: Identity, target: string | u
   };
 }
 
-async function review(core: GatewayCore, identity: Identity, container: string): Promise<GetPromptResult> {
+async function review(core: GatewayCore, identity: Identity, container: string, signal: AbortSignal): Promise<GetPromptResult> {
   assertMayRead(core, identity, 'container_inspect', 'read');
-  const inspect = (await containerInspect(core, container)) as { Config?: Record<string, unknown>; HostConfig?: Record<string, unknown>; Mounts?: unknown };
+  const inspect = (await containerInspect(core, container, signal)) as { Config?: Record<string, unknown>; HostConfig?: Record<string, unknown>; Mounts?: unknown };
   const relevant = { Config: { User: inspect.Config?.User, Image: inspect.Config?.Image }, HostConfig: inspect.HostConfig, Mounts: inspect.Mounts };
   return {
     description: `Security review of ${container}`,
@@ -120,16 +120,15 @@ export function installPrompts(server: Server, core: GatewayCore, options: McpSe
     if (!identity) throw new McpError(ErrorCode.InternalError, 'request reached the server without an identity');
     const { name, arguments: args } = request.params;
     try {
-      switch (name) {
-        case 'diagnose_container':
-          return await diagnose(core, identity, requireArg(args, 'container'));
-        case 'reclaim_disk_space':
-          return await reclaim(core, identity, args?.target?.trim() || undefined);
-        case 'review_container_security':
-          return await review(core, identity, requireArg(args, 'container'));
-        default:
-          throw new McpError(ErrorCode.InvalidParams, `Unknown prompt: ${name}`);
-      }
+      const builders: Record<string, (signal: AbortSignal) => Promise<GetPromptResult>> = {
+        diagnose_container: (signal) => diagnose(core, identity, requireArg(args, 'container'), signal),
+        reclaim_disk_space: (signal) => reclaim(core, identity, args?.target?.trim() || undefined, signal),
+        review_container_security: (signal) => review(core, identity, requireArg(args, 'container'), signal),
+      };
+      // Own keys only: a name like "constructor" must not reach Object.prototype.
+      const build = Object.hasOwn(builders, name) ? builders[name] : undefined;
+      if (!build) throw new McpError(ErrorCode.InvalidParams, `Unknown prompt: ${name}`);
+      return await boundedRead(core, `prompt ${name}`, extra.signal, build);
     } catch (error) {
       throw asMcpError(core, error, `prompt ${name}`);
     }

@@ -15,7 +15,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import type { GatewayCore } from './core.js';
 import { engineCall } from './docker/engine-calls.js';
-import { asMcpError, assertMayRead, completeContainer, containerInspect, containerLogs, containerStats } from './docker-reads.js';
+import { asMcpError, assertMayRead, boundedRead, completeContainer, containerInspect, containerLogs, containerStats } from './docker-reads.js';
 import { fromAuthInfo } from './request-context.js';
 import { watchContainer } from './resource-watch.js';
 import type { Identity } from './security.js';
@@ -78,17 +78,18 @@ export function installResources(server: Server, core: GatewayCore, options: Mcp
       if (uri === 'docker://system/info' || uri === 'docker://system/df') {
         const kind = uri.endsWith('info') ? 'info' : 'df';
         assertMayRead(core, identity, `system_${kind}`, 'read');
-        const data = await engineCall<unknown>(core.docker, kind, extra.signal);
+        const data = await boundedRead(core, uri, extra.signal, (signal) => engineCall<unknown>(core.docker, kind, signal));
         return { contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(data, null, 2) }] };
       }
       const parsed = parseContainerUri(uri);
       if (!parsed) throw new McpError(-32002, `Resource not found: ${uri}`);
       const view = views[parsed.view];
       assertMayRead(core, identity, view.tool, view.access);
-      const text =
+      const text = await boundedRead(core, uri, extra.signal, async (signal) =>
         parsed.view === 'logs'
-          ? await containerLogs(core, parsed.id)
-          : JSON.stringify(parsed.view === 'inspect' ? await containerInspect(core, parsed.id) : await containerStats(core, parsed.id), null, 2);
+          ? containerLogs(core, parsed.id, undefined, signal)
+          : JSON.stringify(parsed.view === 'inspect' ? await containerInspect(core, parsed.id, signal) : await containerStats(core, parsed.id, signal), null, 2),
+      );
       return { contents: [{ uri, mimeType: view.mimeType, text }] };
     } catch (error) {
       throw asMcpError(core, error, uri);
@@ -101,12 +102,7 @@ export function installResources(server: Server, core: GatewayCore, options: Mcp
     if (!parsed) throw new McpError(ErrorCode.InvalidParams, `Only container resources can be subscribed to (docker://containers/{id}/…), not ${uri}.`);
     const view = views[parsed.view];
     assertMayRead(core, identityOf(extra.authInfo), view.tool, view.access);
-    let fullId: string;
-    try {
-      fullId = ((await containerInspect(core, parsed.id)) as { Id: string }).Id;
-    } catch (error) {
-      throw asMcpError(core, error, uri);
-    }
+    const fullId = (await boundedRead(core, uri, extra.signal, (signal) => containerInspect(core, parsed.id, signal)) as { Id: string }).Id;
     const existing = subscriptions.get(fullId);
     if (existing) {
       existing.uris.add(uri);
@@ -151,13 +147,9 @@ export function installResources(server: Server, core: GatewayCore, options: Mcp
       (ref.type === 'ref/prompt' && argument.name === 'container');
     if (!wantsContainer) return { completion: { values: [], hasMore: false } };
     assertMayRead(core, identityOf(extra.authInfo), 'container_list', 'read');
-    try {
-      const values = await completeContainer(core.docker, argument.value);
-      // The spec caps one completion response at 100 values.
-      return { completion: { values: values.slice(0, 100), total: values.length, hasMore: values.length > 100 } };
-    } catch (error) {
-      throw asMcpError(core, error, 'container names');
-    }
+    const values = await boundedRead(core, 'container names', extra.signal, (signal) => completeContainer(core.docker, argument.value, signal));
+    // The spec caps one completion response at 100 values.
+    return { completion: { values: values.slice(0, 100), total: values.length, hasMore: values.length > 100 } };
   });
 
   return {

@@ -3,7 +3,8 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { McpError, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_LABEL, testDocker, testEnv, uniqueName } from '../helpers/env.js';
-import { connectHttpClient, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { connectHttpClient, metricValue, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { until } from '../helpers/raw-mcp.js';
 
 describe('resources, prompts and completion', () => {
   let gateway: TestGateway;
@@ -118,5 +119,21 @@ describe('resources, prompts and completion', () => {
   it('accepts logging/setLevel and ping', async () => {
     await expect(client.setLoggingLevel('warning')).resolves.toBeDefined();
     await expect(client.ping()).resolves.toBeDefined();
+  });
+
+  it('bounds a resource read by docker_timeout and closes its Docker request', async () => {
+    // A one-shot stats read waits for two samples (~1-2 s): longer than this gateway allows.
+    const hasty = await startTestGateway({ docker_timeout: 0.3 });
+    const { client: c } = await connectHttpClient(hasty.url);
+    try {
+      const started = Date.now();
+      await expect(c.readResource({ uri: `docker://containers/${name}/stats` })).rejects.toThrow(/timed out after 0.3 s \(Docker at unix:/);
+      expect(Date.now() - started).toBeLessThan(1_000);
+      await until(async () => metricValue(await (await fetch(hasty.metricsUrl ?? '')).text(), 'docker_mcp_docker_connections') === 0, 2_000,
+        'the timed-out stats request was closed');
+    } finally {
+      await c.close();
+      await hasty.stop();
+    }
   });
 });

@@ -130,6 +130,18 @@ describe('Docker daemon restarts and hangs', () => {
       expect(Date.now() - callStarted).toBeLessThan(1_500);
       expect(result.isError).toBe(true);
       expect(text(result)).toContain('did not answer /_ping');
+      // Resources, completion and prompts read Docker too, and fail just as fast.
+      const reads: [string, () => Promise<unknown>][] = [
+        ['resources/read', () => client.readResource({ uri: 'docker://system/info' })],
+        ['resources/read (container)', () => client.readResource({ uri: 'docker://containers/looper/inspect' })],
+        ['completion/complete', () => client.complete({ ref: { type: 'ref/prompt', name: 'diagnose_container' }, argument: { name: 'container', value: 'lo' } })],
+        ['prompts/get', () => client.getPrompt({ name: 'reclaim_disk_space', arguments: {} })],
+      ];
+      for (const [what, read] of reads) {
+        const readStarted = Date.now();
+        await expect(read(), what).rejects.toThrow(/Docker daemon unavailable, not attempted: .*did not answer \/_ping/);
+        expect(Date.now() - readStarted, what).toBeLessThan(1_500);
+      }
     } finally {
       process.kill(pid, 'SIGCONT');
     }
