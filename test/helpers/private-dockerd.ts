@@ -13,6 +13,8 @@ export interface PrivateDaemon {
   socketPath: string;
   /** unix:///…/docker.sock */
   host: string;
+  /** tcp://127.0.0.1:<port> when started with `tls` (the daemon requires client certificates there). */
+  tcpHost?: string;
   logFile: string;
   process: ChildProcess | undefined;
   /** Starts (or restarts) dockerd on the same directories. */
@@ -45,7 +47,12 @@ export function which(binary: string): string | undefined {
   return undefined;
 }
 
-export function createPrivateDaemon(baseDir?: string): PrivateDaemon {
+export interface PrivateDaemonOptions {
+  /** Also listen on tcp://127.0.0.1:`port` with --tlsverify, using these PEM files. */
+  tls?: { port: number; ca: string; cert: string; key: string };
+}
+
+export function createPrivateDaemon(baseDir?: string, options: PrivateDaemonOptions = {}): PrivateDaemon {
   // Short path: unix socket paths are limited to ~108 bytes.
   const dir = baseDir ?? mkdtempSync(join(tmpdir(), 'dmcp-d-'));
   mkdirSync(dir, { recursive: true });
@@ -60,6 +67,7 @@ export function createPrivateDaemon(baseDir?: string): PrivateDaemon {
     socketPath,
     host: `unix://${socketPath}`,
     logFile,
+    ...(options.tls ? { tcpHost: `tcp://127.0.0.1:${options.tls.port}` } : {}),
     process: undefined,
     async start() {
       const dockerd = which('dockerd');
@@ -79,6 +87,9 @@ export function createPrivateDaemon(baseDir?: string): PrivateDaemon {
           '--ip-masq=false',
           '--userland-proxy=false',
           '--storage-driver', 'overlay2',
+          ...(options.tls
+            ? ['--host', daemon.tcpHost ?? '', '--tlsverify', '--tlscacert', options.tls.ca, '--tlscert', options.tls.cert, '--tlskey', options.tls.key]
+            : []),
         ],
         { stdio: ['ignore', log, log], detached: false },
       );

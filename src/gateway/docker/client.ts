@@ -7,8 +7,11 @@ import { readFileSync } from 'node:fs';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Socket } from 'node:net';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { createSecureContext } from 'node:tls';
 import { inspect } from 'node:util';
+import { UsageError } from '../../cli/errors.js';
 import { abortBufferedRequestsCheaply } from './buffered-abort.js';
 
 export interface DockerEndpointSettings {
@@ -79,25 +82,102 @@ function connection(docker: Dockerode, agent: HttpAgent, endpoint: string, open:
   return { docker, endpoint, openConnections: open };
 }
 
+/**
+ * dockerode's modem reads DOCKER_HOST (and, for a tcp:// one, DOCKER_CERT_PATH, DOCKER_TLS_VERIFY…)
+ * from the environment under the settings given to it: an exported DOCKER_HOST=tcp://… silently
+ * replaced a unix socket chosen with --docker-host, and an exported DOCKER_CERT_PATH without its
+ * files threw from inside the constructor. The settings passed here are already resolved (the
+ * gateway reads DOCKER_HOST itself, with lower precedence), so the modem must not see them.
+ */
+function newDockerode(options: Dockerode.DockerOptions): Dockerode {
+  const saved = process.env.DOCKER_HOST;
+  delete process.env.DOCKER_HOST;
+  try {
+    return new Dockerode(options);
+  } finally {
+    if (saved !== undefined) process.env.DOCKER_HOST = saved;
+  }
+}
+
+/** Where the docker CLI looks for ca.pem, cert.pem and key.pem when DOCKER_CERT_PATH is unset. */
+export function defaultCertPath(env: NodeJS.ProcessEnv = process.env): string {
+  return env.DOCKER_CONFIG || join(homedir(), '.docker');
+}
+
+const CERT_PATH_SETTING = '--docker-cert-path, DOCKER_MCP_DOCKER_CERT_PATH or DOCKER_CERT_PATH';
+
+function unreadable(error: unknown): string {
+  const code = (error as { code?: string }).code;
+  if (code === 'ENOENT') return 'does not exist';
+  if (code === 'EACCES' || code === 'EPERM') return 'is not readable by this user (permission denied)';
+  if (code === 'EISDIR') return 'is a directory, not a PEM file';
+  return `cannot be read (${(error as Error).message})`;
+}
+
+/**
+ * Reads and checks the client TLS files at start-up, so a wrong directory is one clear usage error
+ * (exit 2) rather than a stack trace, or a failure on the first call.
+ */
+function readTlsFiles(dir: string, explicit: boolean, endpoint: string): { ca: Buffer; cert: Buffer; key: Buffer } {
+  const where = explicit ? `${dir} (docker_cert_path)` : `${dir} (the docker CLI's default directory)`;
+  const problems: string[] = [];
+  const read = (name: string): Buffer => {
+    const path = join(dir, name);
+    try {
+      return readFileSync(path);
+    } catch (error) {
+      problems.push(`${path} ${unreadable(error)}`);
+      return Buffer.alloc(0);
+    }
+  };
+  const files = { ca: read('ca.pem'), cert: read('cert.pem'), key: read('key.pem') };
+  if (problems.length) {
+    throw new UsageError(
+      explicit
+        ? `TLS to the Docker daemon at ${endpoint} needs ca.pem, cert.pem and key.pem in ${dir} (docker_cert_path, ` +
+            `set by ${CERT_PATH_SETTING}); point it at the directory that holds them:`
+        : `TLS to the Docker daemon at ${endpoint} (docker_tls_verify is on) needs ca.pem, cert.pem and key.pem; with ` +
+            `docker_cert_path unset they are read from ${dir}, like the docker CLI does. Set docker_cert_path ` +
+            `(${CERT_PATH_SETTING}) to the directory that holds them:`,
+      problems,
+    );
+  }
+  try {
+    createSecureContext(files);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    const why =
+      code === 'ERR_OSSL_X509_KEY_VALUES_MISMATCH'
+        ? 'key.pem is not the private key of cert.pem'
+        : `they are not valid PEM certificates and key (${(error as Error).message})`;
+    throw new UsageError(`The TLS files in ${where} cannot be used for ${endpoint}: ${why}.`);
+  }
+  return files;
+}
+
+/**
+ * unix:// and npipe:// ignore the TLS settings (as the docker CLI does). Over tcp:// TLS is on when
+ * docker_tls_verify is set, the endpoint is https://, or docker_cert_path is given: a certificate
+ * directory is never silently ignored for plain HTTP. With TLS the daemon's certificate is always
+ * verified, against ca.pem when there is a certificate directory, else against the system CAs.
+ * docker_tls_verify without docker_cert_path reads DOCKER_CONFIG or ~/.docker, like the docker CLI.
+ */
 export function connectDocker(settings: DockerEndpointSettings): DockerConnection {
   const url = new URL(settings.docker_host);
   const endpoint = settings.docker_host;
   if (url.protocol === 'unix:' || url.protocol === 'npipe:') {
     const socketPath = url.protocol === 'unix:' ? decodeURIComponent(url.pathname) : settings.docker_host.replace(/^npipe:\/\//, '');
     const { agent, open } = countingAgent(briefKeepAlive(new HttpAgent({ keepAlive: true }), LOCAL_IDLE_MS));
-    return connection(new Dockerode({ socketPath, agent } as Dockerode.DockerOptions), agent, endpoint, open);
+    return connection(newDockerode({ socketPath, agent } as Dockerode.DockerOptions), agent, endpoint, open);
   }
-  const tls = settings.docker_tls_verify || url.protocol === 'https:';
+  const tls = settings.docker_tls_verify || url.protocol === 'https:' || !!settings.docker_cert_path;
   const options: Dockerode.DockerOptions = {
     host: url.hostname,
     port: url.port ? Number(url.port) : tls ? 2376 : 2375,
     protocol: tls ? 'https' : 'http',
   };
-  if (tls && settings.docker_cert_path) {
-    options.ca = readFileSync(join(settings.docker_cert_path, 'ca.pem'));
-    options.cert = readFileSync(join(settings.docker_cert_path, 'cert.pem'));
-    options.key = readFileSync(join(settings.docker_cert_path, 'key.pem'));
-  }
+  const certPath = settings.docker_cert_path ?? (settings.docker_tls_verify ? defaultCertPath() : undefined);
+  if (tls && certPath) Object.assign(options, readTlsFiles(certPath, !!settings.docker_cert_path, endpoint));
   const { agent, open } = tls ? countingAgent(new HttpsAgent({ keepAlive: true })) : countingAgent(new HttpAgent({ keepAlive: true }));
-  return connection(new Dockerode({ ...options, agent } as Dockerode.DockerOptions), agent, endpoint, open);
+  return connection(newDockerode({ ...options, agent } as Dockerode.DockerOptions), agent, endpoint, open);
 }
