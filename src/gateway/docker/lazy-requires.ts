@@ -4,6 +4,11 @@
 // (image_build uses the classic builder). Together ~25 MB of the idle gateway's memory and part of
 // its start time. Imported before dockerode, this hands those requires stand-ins that load the real
 // module on first use, so behaviour is unchanged for anyone who does use them.
+//
+// docker-modem's `debug('modem')` output (DEBUG=modem or DEBUG=*) prints every request's options,
+// X-Registry-Auth header included: the registry credentials of image_push/image_pull in base64.
+// Secrets never reach a log here, so docker-modem gets a debug that prints nothing; the gateway's
+// own log (log_level debug) is the way to see its Docker calls.
 import { createRequire } from 'node:module';
 
 interface ModuleInternals {
@@ -15,7 +20,10 @@ const Module = require('node:module') as ModuleInternals;
 const load = Module._load.bind(Module);
 const deferred: Record<string, string> = { ssh2: 'docker-modem', '@grpc/grpc-js': 'dockerode', '@grpc/proto-loader': 'dockerode' };
 
+const silentDebug = (): (() => void) => Object.assign(() => undefined, { enabled: false });
+
 Module._load = (request, parent, isMain) => {
+  if (request === 'debug' && parent?.filename?.includes('/node_modules/docker-modem/')) return silentDebug;
   const from = deferred[request];
   if (!from || !parent?.filename?.includes(`/node_modules/${from}/`)) return load(request, parent, isMain);
   const real = (): Record<string | symbol, unknown> => load(request, parent, isMain) as never;
