@@ -12,7 +12,7 @@ import { buildTestImage, dockerCli as docker, TEST_IMAGE } from './test-image.js
 import { freePort } from './free-port.js';
 
 export { TEST_IMAGE } from './test-image.js';
-const REQUIRED = { dockerd: 'docker.io', docker: 'docker.io', busybox: 'busybox-static', 'docker-registry': 'docker-registry' };
+const REQUIRED = { dockerd: 'docker.io', docker: 'docker.io', busybox: 'busybox-static', 'docker-registry': 'docker-registry', openssl: 'openssl' };
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -2,6 +2,8 @@
 // the TLS files are checked at start-up (a usage error, exit code 2, naming each bad file and the
 // setting), docker_tls_verify alone reads the docker CLI's default directory, and the DOCKER_*
 // variables in the environment never override the resolved settings.
+import { createServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -102,4 +104,29 @@ describe('connectDocker settings', () => {
       /cannot be used for tcp:\/\/127\.0\.0\.1:2376: they are not valid PEM certificates and key/,
     );
   });
+});
+
+describe('connections to a tcp:// daemon', () => {
+  it('are reused during a burst and closed after a few idle seconds, like the local socket', async () => {
+    const sockets = new Set<Socket>();
+    const server = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/plain' }).end('OK'));
+    server.on('connection', (socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const { docker, openConnections } = connectDocker({ docker_host: `tcp://127.0.0.1:${port}`, docker_tls_verify: false, docker_timeout: 5 });
+      for (let i = 0; i < 3; i++) await docker.ping();
+      expect(sockets.size).toBe(1);
+      const deadline = Date.now() + 8_000;
+      while (sockets.size > 0 && Date.now() < deadline) await new Promise((done) => setTimeout(done, 100));
+      expect(sockets.size).toBe(0);
+      expect(openConnections?.()).toBe(0);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((done) => server.close(() => done()));
+    }
+  }, 15_000);
 });

@@ -53,7 +53,7 @@ function countingAgent<A extends HttpAgent>(agent: A): { agent: A; open: () => n
 }
 
 /**
- * Keep-alive on a local socket, but a pooled socket is closed after `idleMs` unused. Reusing one
+ * Keep-alive to the daemon, but a pooled socket is closed after `idleMs` unused. Reusing one
  * saves a connect per call (about a third of the gateway's own time on system_ping, see
  * docs/benchmarks.md), while no pooled socket outlives a burst: one left over from before a daemon
  * restart would fail the first request after it with "socket hang up", and the socket gauge
@@ -76,6 +76,8 @@ function briefKeepAlive(agent: HttpAgent, idleMs: number): HttpAgent {
 }
 
 const LOCAL_IDLE_MS = 1000;
+/** Longer for tcp://, where a new socket costs a TCP (and TLS) handshake over the network. */
+const REMOTE_IDLE_MS = 5000;
 
 function connection(docker: Dockerode, agent: HttpAgent, endpoint: string, open: () => number): DockerConnection {
   abortBufferedRequestsCheaply(docker, agent);
@@ -178,6 +180,6 @@ export function connectDocker(settings: DockerEndpointSettings): DockerConnectio
   };
   const certPath = settings.docker_cert_path ?? (settings.docker_tls_verify ? defaultCertPath() : undefined);
   if (tls && certPath) Object.assign(options, readTlsFiles(certPath, !!settings.docker_cert_path, endpoint));
-  const { agent, open } = tls ? countingAgent(new HttpsAgent({ keepAlive: true })) : countingAgent(new HttpAgent({ keepAlive: true }));
+  const { agent, open } = countingAgent(briefKeepAlive(tls ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true }), REMOTE_IDLE_MS));
   return connection(newDockerode({ ...options, agent } as Dockerode.DockerOptions), agent, endpoint, open);
 }

@@ -2,7 +2,7 @@
 // Readiness is computed on every probe (no cached state), so it recovers as soon as the daemon does.
 import type Dockerode from 'dockerode';
 import { engineCall } from '../docker/engine-calls.js';
-import { dockerErrorMessage, isDaemonUnreachable } from '../docker/errors.js';
+import { dockerErrorMessage, isDaemonUnreachable, toToolError } from '../docker/errors.js';
 
 export interface ReadinessResult {
   ready: boolean;
@@ -25,10 +25,10 @@ export function createHealthChecker(docker: Dockerode, endpoint: string, timeout
       await engineCall(docker, 'ping', signal);
       return { ready: true, endpoint, latencyMs: Math.round(performance.now() - started) };
     } catch (error) {
-      const code = (error as { code?: string }).code;
       let reason: string;
       if (signal.aborted) reason = `Docker daemon at ${endpoint} did not answer /_ping within ${timeoutMs} ms`;
-      else if (isDaemonUnreachable(error)) reason = `Docker daemon unreachable at ${endpoint} (${code})`;
+      // The same words a tool result uses: which endpoint, what failed (DNS, TLS, socket), no hint.
+      else if (isDaemonUnreachable(error)) reason = toToolError(error, endpoint).message.replace(/\.$/, '');
       else reason = `Docker daemon at ${endpoint} failed /_ping: ${dockerErrorMessage(error)}`;
       return { ready: false, endpoint, reason };
     }
