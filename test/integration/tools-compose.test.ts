@@ -71,6 +71,28 @@ describe('compose tools', () => {
     expect(result.text).toMatch(/truncated: showing 1 of \d+ projects/);
   });
 
+  it('compose_list_projects filters by name', async () => {
+    // `${project}-b` was made by the test above.
+    const result = await callTool(composeListProjects, { name: project });
+    expect(result.structured.projects.map((p) => p.project).sort()).toEqual([project, `${project}-b`].sort());
+    const exact = await callTool(composeListProjects, { name: `${project}-b` });
+    expect(exact.structured).toMatchObject({ total: 1, truncated: false });
+    expect(exact.structured.projects.map((p) => p.project)).toEqual([`${project}-b`]);
+    const none = await callTool(composeListProjects, { name: `${project}-none` });
+    expect(none.structured).toEqual({ projects: [], total: 0, truncated: false });
+    expect(none.text).toBe(`No compose project name contains "${project}-none".`);
+  });
+
+  it('compose_project_containers caps with a notice', async () => {
+    const capped = await callTool(composeProjectContainers, { project, limit: 2 });
+    expect(capped.structured).toMatchObject({ total: 3, truncated: true });
+    expect(capped.structured.containers.map((c) => [c.service, c.number])).toEqual([['db', 1], ['web', 1]]);
+    expect(capped.text).toContain('[truncated: showing 2 of 3 containers; raise "limit" or add filters]');
+    const full = await callTool(composeProjectContainers, { project }, makeToolContext({ limits: { maxOutputBytes: 1 << 20, defaultListLimit: 1 } }));
+    expect(full.structured).toMatchObject({ total: 3, truncated: true });
+    expect(full.structured.containers).toHaveLength(1);
+  });
+
   it('compose_project_containers lists one project by service with state', async () => {
     const result = await callTool(composeProjectContainers, { project });
     expect(result.structured.containers.map((c) => [c.service, c.number, c.state])).toEqual([

@@ -130,6 +130,18 @@ describe('container_logs', () => {
     expect(result.text).toMatch(/stopped by time/);
   });
 
+  it('keeps a follow inside the gateway\'s long-call bound', async () => {
+    const bounded = makeToolContext({ callTimeoutMs: 2000 });
+    await expect(callTool(containerLogs, { container: chatty, tail: 0, follow: true, max_seconds: 600 }, bounded))
+      .rejects.toThrow('max_seconds 600 is above this gateway\'s long_call_timeout_seconds (2)');
+    const started = Date.now();
+    const result = await callTool(containerLogs, { container: chatty, tail: 0, follow: true, max_seconds: 2 }, bounded);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(result.structured.stopped_by).toBe('time');
+    expect(result.structured.stdout).toMatch(/tick\d+\n/);
+    expect(result.text).toMatch(/stopped by time \(max_seconds 2 was cut short/);
+  });
+
   it('stops following at max_bytes', async () => {
     const result = await callTool(containerLogs, { container: chatty, tail: 0, follow: true, max_seconds: 20, max_bytes: 20 });
     expect(result.structured.stopped_by).toBe('bytes');

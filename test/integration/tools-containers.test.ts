@@ -72,6 +72,23 @@ describe('query tools', () => {
     expect(top.structured.processes.flat().join(' ')).toContain('sleep');
   });
 
+  it('container_top caps the process list with a notice', async () => {
+    const c = await docker.createContainer({
+      name: `${RUN}-top`, Image: testEnv.testImage, Cmd: ['sh', '-c', 'sleep 3600 & sleep 3600 & wait'], Labels: labels,
+      HostConfig: { NetworkMode: 'none' },
+    });
+    await c.start();
+    const all = await callTool(containerTop, { container: c.id });
+    expect(all.structured).toMatchObject({ total: 3, truncated: false });
+    expect(all.text).not.toContain('truncated');
+    const capped = await callTool(containerTop, { container: c.id, limit: 1 });
+    expect(capped.structured).toMatchObject({ total: 3, truncated: true });
+    expect(capped.structured.processes).toHaveLength(1);
+    expect(capped.text).toContain('[truncated: showing 1 of 3 processes; raise "limit" or add filters]');
+    const byDefault = await callTool(containerTop, { container: c.id }, makeToolContext({ limits: { maxOutputBytes: 1 << 20, defaultListLimit: 2 } }));
+    expect(byDefault.structured).toMatchObject({ total: 3, truncated: true });
+  });
+
   it('gives a Docker 404 for a missing container and rejects bad input', async () => {
     await expect(callTool(containerInspect, { container: 'no-such-container-xyz' })).rejects.toMatchObject({ statusCode: 404 });
     expect(() => containerInspect.inputSchema.parse({ container: 'a b' })).toThrow();
@@ -153,6 +170,31 @@ describe('create and run', () => {
     expect((await state(waited.structured.id)).Running).toBe(true);
     await expect(callTool(containerRun, { image: testEnv.testImage, remove: true })).rejects.toThrow(/remove needs wait/);
   });
+
+  it('container_run refuses a wait above the gateway\'s long-call bound before creating anything', async () => {
+    const ctx = makeToolContext({ callTimeoutMs: 900_000 });
+    const name = `${RUN}-toolong`;
+    await expect(callTool(containerRun, {
+      image: testEnv.testImage, name, labels, network_mode: 'none', cmd: ['true'], wait: true, wait_timeout_seconds: 3600,
+    }, ctx)).rejects.toThrow('wait_timeout_seconds 3600 is above this gateway\'s long_call_timeout_seconds (900)');
+    expect(ctx.authorized).toEqual([]);
+    expect(await docker.listContainers({ all: true, filters: { name: [name] } })).toHaveLength(0);
+    // Without wait the bound does not matter: nothing waits.
+    const started = await callTool(containerRun, { image: testEnv.testImage, name, labels, network_mode: 'none', cmd: ['true'], wait_timeout_seconds: 3600 }, ctx);
+    expect(started.structured.started).toBe(true);
+  });
+
+  it('container_run cuts a wait that fits the bound short and still returns the logs', async () => {
+    const ctx = makeToolContext({ callTimeoutMs: 2000 });
+    const began = Date.now();
+    const result = await callTool(containerRun, {
+      image: testEnv.testImage, name: `${RUN}-bounded`, labels, network_mode: 'none', cmd: ['sh', '-c', 'echo begun; sleep 30'],
+      wait: true, wait_timeout_seconds: 2,
+    }, ctx);
+    expect(Date.now() - began).toBeLessThan(2000);
+    expect(result.structured).toMatchObject({ wait: { timed_out: true, exit_code: null }, stdout: 'begun\n' });
+    expect(result.text).toMatch(/Still running after \d+(\.\d)?s \(wait_timeout_seconds 2 was cut short/);
+  });
 });
 
 describe('lifecycle', () => {
@@ -198,6 +240,16 @@ describe('lifecycle', () => {
 
     const timedOut = await callTool(containerWait, { container: id, timeout_seconds: 1 });
     expect(timedOut.structured).toMatchObject({ timed_out: true, exited: false });
+    expect(timedOut.text).toContain('did not reach "not-running" within 1s.');
+    // Above the gateway's bound: refused at once. Within it: the tool's own timed-out answer comes before the bound.
+    const bounded = makeToolContext({ callTimeoutMs: 2000 });
+    await expect(callTool(containerWait, { container: id, timeout_seconds: 3600 }, bounded))
+      .rejects.toThrow('timeout_seconds 3600 is above this gateway\'s long_call_timeout_seconds (2)');
+    const began = Date.now();
+    const cut = await callTool(containerWait, { container: id, timeout_seconds: 2 }, bounded);
+    expect(Date.now() - began).toBeLessThan(2000);
+    expect(cut.structured).toMatchObject({ timed_out: true, exited: false });
+    expect(cut.text).toMatch(/within \d+(\.\d)?s \(timeout_seconds 2 was cut short/);
     expect((await state(id)).Running).toBe(true);
     const waiting = callTool(containerWait, { container: id, timeout_seconds: 20 });
     await docker.getContainer(id).kill({ signal: 'SIGTERM' });
@@ -219,5 +271,17 @@ describe('lifecycle', () => {
     expect(result.structured.deleted).toEqual([stopped.id]);
     await expect(stopped.inspect()).rejects.toMatchObject({ statusCode: 404 });
     expect((await other.inspect()).Id).toBe(other.id);
+  });
+
+  it('container_prune lists at most limit removed ids, says how many were removed, and removes them all', async () => {
+    const pruneLabel = { ...labels, 'dev.docker-mcp.prune-limit': RUN };
+    const made = await Promise.all([1, 2].map(() =>
+      docker.createContainer({ Image: testEnv.testImage, Cmd: ['true'], Labels: pruneLabel, HostConfig: { NetworkMode: 'none' } })));
+    const result = await callTool(containerPrune, { label: [`dev.docker-mcp.prune-limit=${RUN}`], limit: 1 });
+    expect(result.structured).toMatchObject({ deleted_total: 2, truncated: true });
+    expect(result.structured.deleted).toHaveLength(1);
+    expect(result.text).toContain('Removed 2 stopped container(s)');
+    expect(result.text).toContain('[truncated: showing 1 of 2 removed ids; all 2 were removed, only this list is shortened]');
+    for (const c of made) await expect(c.inspect()).rejects.toMatchObject({ statusCode: 404 });
   });
 });

@@ -2,6 +2,7 @@
 // output, caps, timeouts and cancellation.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDestroyed, recentStreams } from '../../src/gateway/docker/streams.js';
+import { ToolError } from '../../src/gateway/tools/define.js';
 import { containerExec, execTools } from '../../src/gateway/tools/exec.js';
 import { TEST_LABEL, testDocker, testEnv, uniqueName } from '../helpers/env.js';
 import { callTool, makeToolContext } from '../helpers/tool-context.js';
@@ -68,6 +69,32 @@ describe('container_exec', () => {
     expect(result.structured).toMatchObject({ timed_out: true, exit_code: null, stdout: 'started\n' });
     expect(result.text).toMatch(/Timed out after 1s/);
     expect(isDestroyed(recentStreams().at(-1)!)).toBe(true);
+  });
+
+  it('refuses a timeout above the gateway\'s long-call bound before anything runs', async () => {
+    const before = (await docker.getContainer(id).inspect()).ExecIDs?.length ?? 0;
+    const ctx = makeToolContext({ callTimeoutMs: 900_000 });
+    const error = await callTool(containerExec, { container: id, command: ['true'], timeout_seconds: 3600 }, ctx).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ToolError);
+    expect(error).toMatchObject({
+      message: expect.stringContaining('timeout_seconds 3600 is above this gateway\'s long_call_timeout_seconds (900)') as string,
+      hint: 'Ask for at most 900, or raise long_call_timeout_seconds.',
+    });
+    expect(ctx.authorized).toEqual([]);
+    expect((await docker.getContainer(id).inspect()).ExecIDs?.length ?? 0).toBe(before);
+  });
+
+  it('ends a wait that fits the bound early enough to return timed_out with the output so far', async () => {
+    // The registry answers a bare "timed out" at callTimeoutMs and drops the output: the tool must answer first.
+    const ctx = makeToolContext({ callTimeoutMs: 2000 });
+    const started = Date.now();
+    const result = await callTool(containerExec, { container: id, command: ['sh', '-c', 'echo started; sleep 30'], timeout_seconds: 2 }, ctx);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(result.structured).toMatchObject({ timed_out: true, exit_code: null, stdout: 'started\n' });
+    expect(result.text).toMatch(/^Timed out after \d+(\.\d)?s \(timeout_seconds 2 was cut short .* long_call_timeout_seconds of 2\)/);
+    // A short command is not affected by the bound.
+    const quick = await callTool(containerExec, { container: id, command: ['echo', 'ok'], timeout_seconds: 2 }, ctx);
+    expect(quick.structured).toMatchObject({ exit_code: 0, stdout: 'ok\n', timed_out: false });
   });
 
   it('a cancel settles at once and destroys the stream', async () => {

@@ -2,6 +2,7 @@
 // history, tag, remove and prune. Everything made here carries TEST_LABEL=<run id>.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ToolError } from '../../src/gateway/tools/define.js';
+import { allTools } from '../../src/gateway/tools/index.js';
 import { imageBuild, imageHistory, imageInspect, imageList, imagePrune, imageRemove, imageTag, imagePull, imageTools } from '../../src/gateway/tools/images.js';
 import { TEST_LABEL, testDocker, testEnv, uniqueName } from '../helpers/env.js';
 import { callTool, makeToolContext } from '../helpers/tool-context.js';
@@ -158,6 +159,25 @@ describe('image tools', () => {
     expect(result.text).toMatch(/Pruned \d+ image/);
   });
 
+  it('image_prune lists at most limit ids, says how many were removed, and removes them all', async () => {
+    const pruneLabel = { [TEST_LABEL]: run, 'org.example.prune-limit': run };
+    const a = await build(`FROM ${testEnv.testImage}\nLABEL v=plim-a\n`, [`${repo}:plim`], pruneLabel);
+    const b = await build(`FROM ${testEnv.testImage}\nLABEL v=plim-b\n`, [`${repo}:plim`], pruneLabel);
+    await build(`FROM ${testEnv.testImage}\nLABEL v=plim-c\n`, [`${repo}:plim`], pruneLabel);
+    // a and b are dangling now: at least two ids are deleted, only one is listed.
+    const result = await callTool(imagePrune, { label: [`org.example.prune-limit=${run}`], limit: 1 });
+    const total = result.structured.deleted_total;
+    expect(total).toBeGreaterThanOrEqual(2);
+    expect(result.structured).toMatchObject({ truncated: true, untagged_total: result.structured.untagged.length });
+    expect(result.structured.deleted).toHaveLength(1);
+    expect(result.text).toContain(`Pruned ${total} image layer(s)`);
+    expect(result.text).toContain(`[truncated: showing 1 of ${total} deleted layers; all ${total} were removed, only this list is shortened]`);
+    expect(await imageExists(a.result.structured.imageId)).toBe(false);
+    expect(await imageExists(b.result.structured.imageId)).toBe(false);
+    expect(await imageExists(`${repo}:plim`)).toBe(true);
+    await docker.getImage(`${repo}:plim`).remove({ force: true });
+  });
+
   it('image_remove deletes an image by id', async () => {
     const { result, ctx } = await build(`FROM ${testEnv.testImage}\nLABEL v=remove\n`, [], { [TEST_LABEL]: run });
     expect(result.structured.tags).toEqual([]);
@@ -182,5 +202,17 @@ describe('image tool list', () => {
     }
     expect(imagePull.annotations.openWorldHint).toBe(true);
     expect(imageList.annotations.readOnlyHint).toBe(true);
+  });
+
+  it('annotates every tool explicitly; only the tools that reach a registry are open-world', () => {
+    // MCP clients read a missing openWorldHint as true, so every tool states it.
+    for (const t of allTools) expect(typeof t.annotations.openWorldHint, t.name).toBe('boolean');
+    expect(allTools.filter((t) => t.annotations.openWorldHint).map((t) => t.name).sort()).toEqual(['image_build', 'image_pull', 'image_push']);
+    // A build pulls base images and moves tags that already name another image, like pull and tag do.
+    expect(imageBuild.annotations).toEqual({ readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true });
+    expect(imageTag.annotations.destructiveHint).toBe(true);
+    // Removing twice has no further effect (the second call fails): idempotent, like container_remove.
+    for (const t of allTools.filter((tool) => tool.name.endsWith('_remove'))) expect(t.annotations.idempotentHint, t.name).toBe(true);
+    for (const t of allTools.filter((tool) => tool.annotations.readOnlyHint)) expect(t.annotations.destructiveHint, t.name).toBe(false);
   });
 });

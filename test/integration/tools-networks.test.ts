@@ -135,6 +135,19 @@ describe('network tools', () => {
     expect(await networkExists(`${run}-other`)).toBe(true);
   });
 
+  it('network_prune lists at most limit names, says how many were removed, and removes them all', async () => {
+    const prune = { ...labels, 'org.example.prune-limit': run };
+    await docker.createNetwork({ Name: `${run}-plim-a`, Internal: true, Labels: prune });
+    await docker.createNetwork({ Name: `${run}-plim-b`, Internal: true, Labels: prune });
+    const result = await callTool(networkPrune, { label: [`org.example.prune-limit=${run}`], limit: 1 });
+    expect(result.structured).toMatchObject({ deleted_total: 2, truncated: true });
+    expect(result.structured.deleted).toHaveLength(1);
+    expect(result.text).toMatch(/^Pruned 2 network\(s\): [^,]+\./);
+    expect(result.text).toContain('[truncated: showing 1 of 2 pruned networks; all 2 were removed, only this list is shortened]');
+    expect(await networkExists(`${run}-plim-a`)).toBe(false);
+    expect(await networkExists(`${run}-plim-b`)).toBe(false);
+  });
+
   it('lists all seven network tools with described inputs', () => {
     expect(networkTools.map((t) => t.name)).toEqual([
       'network_list', 'network_inspect', 'network_create', 'network_remove', 'network_connect', 'network_disconnect', 'network_prune',

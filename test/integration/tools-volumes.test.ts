@@ -88,6 +88,21 @@ describe('volume tools', () => {
     expect(result.text).toContain(`${run}-unused`);
   });
 
+  it('volume_prune lists at most limit names, says how many were removed, and removes them all', async () => {
+    const prune = { [TEST_LABEL]: run, 'org.example.prune-limit': run };
+    await docker.createVolume({ Name: `${run}-plim-a`, Labels: prune });
+    await docker.createVolume({ Name: `${run}-plim-b`, Labels: prune });
+    const result = await callTool(volumePrune, { label: [`org.example.prune-limit=${run}`], all: true, limit: 1 });
+    expect(result.structured).toMatchObject({ deleted_total: 2, truncated: true });
+    expect(result.structured.deleted).toHaveLength(1);
+    expect(result.text).toMatch(/^Pruned 2 volume\(s\): [^,]+; reclaimed/);
+    expect(result.text).toContain('[truncated: showing 1 of 2 pruned volumes; all 2 were removed, only this list is shortened]');
+    expect(await volumeExists(`${run}-plim-a`)).toBe(false);
+    expect(await volumeExists(`${run}-plim-b`)).toBe(false);
+    const untouched = await callTool(volumePrune, { label: [`org.example.prune-limit=${run}`], all: true });
+    expect(untouched.structured).toEqual({ deleted: [], spaceReclaimed: 0, deleted_total: 0, truncated: false });
+  });
+
   it('lists all five volume tools with described inputs', () => {
     expect(volumeTools.map((t) => t.name)).toEqual(['volume_list', 'volume_inspect', 'volume_create', 'volume_remove', 'volume_prune']);
     for (const t of volumeTools) {

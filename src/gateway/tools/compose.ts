@@ -4,7 +4,8 @@ import type Dockerode from 'dockerode';
 import { z } from 'zod';
 import { containerNamePattern, summarize, table } from './containers-shared.js';
 import { defineTool, ToolError, type ToolDefinition } from './define.js';
-import { capList, listNotice } from './output.js';
+import { applyLimit, limitInput, listMeta } from './object-helpers.js';
+import { listNotice } from './output.js';
 
 const LABEL = {
   project: 'com.docker.compose.project',
@@ -53,23 +54,30 @@ const statesText = (states: Record<string, number>): string =>
 export const composeListProjects = defineTool({
   name: 'compose_list_projects',
   title: 'List compose projects',
-  description: 'List Docker Compose projects found on the host through their container labels: services, working directory, config files and container states.',
+  description:
+    'List Docker Compose projects found on the host through their container labels: services, working directory, config files ' +
+    'and container states. Optionally only projects whose name contains some text, up to limit.',
   family: 'compose',
   access: 'read',
   inputSchema: z.strictObject({
-    limit: z.number().int().min(1).max(1000).optional().describe('Most projects to return; the gateway default when omitted.'),
+    name: z.string().min(1).max(256).optional().describe('Only projects whose name contains this text.'),
+    limit: limitInput,
   }),
-  outputSchema: z.object({ projects: z.array(project), total: z.number(), truncated: z.boolean() }),
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+  outputSchema: z.object({ projects: z.array(project), ...listMeta }),
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, ctx) {
     const containers = await ctx.docker.listContainers({ all: true, filters: { label: [LABEL.project] }, abortSignal: ctx.signal });
-    const list = capList(groupProjects(containers), args.limit ?? ctx.limits.defaultListLimit);
+    // Docker's label filter only matches whole values, so the name is matched here, like container_list's name.
+    const projects = groupProjects(containers).filter((p) => args.name === undefined || p.project.includes(args.name));
+    const list = applyLimit(projects, args.limit, ctx);
     const text = list.items.length
       ? table(
           ['PROJECT', 'SERVICES', 'STATES', 'WORKING DIR'],
           list.items.map((p) => [p.project, p.services.join(','), statesText(p.states), p.working_dir ?? '']),
         ) + listNotice(list, 'projects')
-      : 'No compose projects found (no container has a com.docker.compose.project label).';
+      : args.name === undefined
+        ? 'No compose projects found (no container has a com.docker.compose.project label).'
+        : `No compose project name contains "${args.name}".`;
     return { structured: { projects: list.items, total: list.total, truncated: list.truncated }, text };
   },
 });
@@ -88,15 +96,16 @@ const projectContainer = z.object({
 export const composeProjectContainers = defineTool({
   name: 'compose_project_containers',
   title: 'Containers of a compose project',
-  description: 'List the containers of one compose project with their service names and state.',
+  description: 'List the containers of one compose project with their service names and state, up to limit.',
   family: 'compose',
   access: 'read',
   inputSchema: z.strictObject({
     project: z.string().min(1).max(256).regex(containerNamePattern).describe('The compose project name (see compose_list_projects).'),
     service: z.string().max(256).optional().describe('Only containers of this service.'),
+    limit: limitInput,
   }),
-  outputSchema: z.object({ project: z.string(), containers: z.array(projectContainer) }),
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+  outputSchema: z.object({ project: z.string(), containers: z.array(projectContainer), ...listMeta }),
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, ctx) {
     const label = [`${LABEL.project}=${args.project}`];
     if (args.service) label.push(`${LABEL.service}=${args.service}`);
@@ -104,7 +113,7 @@ export const composeProjectContainers = defineTool({
     if (!found.length) {
       throw new ToolError(`No containers found for compose project "${args.project}"${args.service ? ` service "${args.service}"` : ''}.`, 'Use compose_list_projects to see the projects on this host.');
     }
-    const containers = found
+    const sorted = found
       .map((c) => {
         const s = summarize(c);
         const number = Number(s.labels[LABEL.number] || Number.NaN);
@@ -114,11 +123,15 @@ export const composeProjectContainers = defineTool({
         };
       })
       .sort((a, b) => (a.service ?? '').localeCompare(b.service ?? '') || (a.number ?? 0) - (b.number ?? 0));
+    const list = applyLimit(sorted, args.limit, ctx);
     const text = table(
       ['SERVICE', 'NAME', 'STATE', 'STATUS', 'IMAGE'],
-      containers.map((c) => [c.service ?? '', c.name, c.state, c.status, c.image]),
-    );
-    return { structured: { project: args.project, containers }, text: `Project ${args.project}:\n${text}` };
+      list.items.map((c) => [c.service ?? '', c.name, c.state, c.status, c.image]),
+    ) + listNotice(list, 'containers');
+    return {
+      structured: { project: args.project, containers: list.items, total: list.total, truncated: list.truncated },
+      text: `Project ${args.project}:\n${text}`,
+    };
   },
 });
 

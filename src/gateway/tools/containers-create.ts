@@ -3,6 +3,7 @@
 import type Dockerode from 'dockerode';
 import { z } from 'zod';
 import { demuxBounded, fitPair, openLogStream, TailCollector } from '../docker/streams.js';
+import { callBudget } from './call-budget.js';
 import { waitFor, type WaitOutcome } from './containers-shared.js';
 import { buildCreateBody, createFields, type CreateArgs } from './containers-spec.js';
 import { defineTool, ToolError, type ToolContext } from './define.js';
@@ -47,7 +48,7 @@ export const containerCreate = defineTool({
   access: 'admin',
   inputSchema: z.strictObject(createFields),
   outputSchema: z.object(created),
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   async handler(args, ctx) {
     const { container, name, warnings } = await createContainer(args, ctx);
     return { structured: { id: container.id, name, warnings }, text: `Created container ${name} (${container.id.slice(0, 12)}).` };
@@ -80,17 +81,20 @@ export const containerRun = defineTool({
   inputSchema: z.strictObject({
     ...createFields,
     wait: z.boolean().default(false).describe('Wait for the container to exit and return its exit code and logs.'),
-    wait_timeout_seconds: z.number().int().min(1).max(3600).default(60).describe('How long to wait for the exit; the container keeps running after that.'),
+    wait_timeout_seconds: z.number().int().min(1).max(3600).default(60)
+      .describe('How long to wait for the exit; the container keeps running after that. At most the gateway\'s long_call_timeout_seconds (default 900).'),
     remove: z.boolean().default(false).describe('Remove the container after it exited (needs wait).'),
   }),
   outputSchema: runOutput,
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   async handler(args, ctx) {
     const { wait, wait_timeout_seconds: waitSeconds, remove, ...spec } = args;
     if (remove && !wait) throw new ToolError('remove needs wait: true.', 'Or create with auto_remove: true.');
     if (wait && spec.auto_remove) {
       throw new ToolError('auto_remove with wait would lose the logs before they are read.', 'Use remove: true instead.');
     }
+    // Checked before the container exists: a wait the gateway would cut off must not leave one behind.
+    const budget = wait ? callBudget(ctx, 'wait_timeout_seconds', waitSeconds) : undefined;
     const { container, name, warnings } = await createContainer(spec, ctx);
     const removeIt = async (): Promise<boolean> => {
       await ctx.authorize({ kind: 'container.change', container: container.id, action: 'remove' });
@@ -110,11 +114,12 @@ export const containerRun = defineTool({
       stdout: '', stderr: '', stdout_truncated: false, stderr_truncated: false, removed: false,
     };
     let text = `Started container ${name} (${container.id.slice(0, 12)}).`;
-    if (!wait) return { structured: result, text };
+    if (!budget) return { structured: result, text };
 
     const ticker = setInterval(() => void ctx.progress({ progress: 0, message: `waiting for ${name} to exit` }), 5000);
+    const waitMs = budget.waitMs();
     try {
-      result.wait = await waitFor(container, 'not-running', waitSeconds * 1000, ctx.signal);
+      result.wait = await waitFor(container, 'not-running', waitMs, ctx.signal);
     } finally {
       clearInterval(ticker);
     }
@@ -123,16 +128,19 @@ export const containerRun = defineTool({
     const err = new TailCollector(cap);
     // Streamed, not buffered: a chatty container's whole log never sits in memory, only the tail.
     const logs = await openLogStream(ctx.docker, container.id, { stdout: true, stderr: true, follow: false, timestamps: false }, ctx.signal);
-    await demuxBounded(ctx.docker.modem, logs, { stdout: out, stderr: err, tty: !!spec.tty }, { signal: ctx.signal, maxMs: ctx.timeoutMs });
+    const read = await demuxBounded(ctx.docker.modem, logs, { stdout: out, stderr: err, tty: !!spec.tty }, {
+      signal: ctx.signal, maxMs: Math.min(ctx.timeoutMs, budget.leftMs()),
+    });
     const [stdout, stderr] = fitPair(out.result(), err.result(), cap);
     Object.assign(result, { stdout: stdout.text, stderr: stderr.text, stdout_truncated: stdout.truncated, stderr_truncated: stderr.truncated });
     if (result.wait.timed_out) {
-      text += ` Still running after ${waitSeconds}s${remove ? '; not removed' : ''}.`;
+      text += ` Still running after ${Number((waitMs / 1000).toFixed(1))}s${budget.shortenedNote()}${remove ? '; not removed' : ''}.`;
     } else {
       text += ` Exited with code ${result.wait.exit_code}.`;
       if (remove) result.removed = await removeIt();
       if (result.removed) text += ' Removed.';
     }
+    if (read.reason === 'time') text += ' Reading the logs ran out of time; they may be incomplete.';
     text += `\n--- stdout ---\n${truncationNotice(stdout, 'stdout')}${stdout.text}`;
     if (stderr.text) text += `\n--- stderr ---\n${truncationNotice(stderr, 'stderr')}${stderr.text}`;
     return { structured: result, text };

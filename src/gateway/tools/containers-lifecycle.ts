@@ -2,9 +2,11 @@
 // (or `container.update` with the exact body) right before the one Docker request it makes.
 import type Dockerode from 'dockerode';
 import { z } from 'zod';
+import { callBudget } from './call-budget.js';
 import { containerNamePattern, containerRef, exactBody, waitFor } from './containers-shared.js';
 import { defineTool, ToolError, type ToolAnnotations, type ToolContext } from './define.js';
-import { capList, listNotice } from './output.js';
+import { applyLimit, pruneLimitInput, pruneMeta } from './object-helpers.js';
+import { prunedNotice } from './output.js';
 
 const changed = z.object({ id: z.string(), name: z.string(), state: z.string().describe('State after the change.') });
 
@@ -46,8 +48,8 @@ function changeTool<S extends z.ZodRawShape>(spec: {
   });
 }
 
-const changes = { readOnlyHint: false, destructiveHint: false, idempotentHint: true };
-const disruptive = { readOnlyHint: false, destructiveHint: true, idempotentHint: false };
+const changes = { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false };
+const disruptive = { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false };
 const stopTimeout = z.number().int().min(0).max(600).optional().describe('Seconds to wait for a graceful stop before SIGKILL; the container\'s default when omitted.');
 
 export const containerStart = changeTool({
@@ -89,14 +91,14 @@ export const containerUnpause = changeTool({
 
 export const containerRename = changeTool({
   action: 'rename', title: 'Rename a container', description: 'Give a container a new name.',
-  annotations: { ...changes, idempotentHint: false },
+  annotations: changes,
   extra: { new_name: z.string().min(2).max(128).regex(containerNamePattern).describe('The new name.') },
   run: (c, args, abortSignal) => c.rename({ name: args.new_name, abortSignal }),
 });
 
 export const containerRemove = changeTool({
   action: 'remove', title: 'Remove a container', description: 'Remove a container; force kills it first if it runs, volumes also removes its anonymous volumes.',
-  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
   removes: true,
   extra: {
     force: z.boolean().default(false).describe('Kill the container first if it is running.'),
@@ -126,7 +128,7 @@ export const containerUpdate = defineTool({
       .describe('New restart policy.'),
   }),
   outputSchema: z.object({ id: z.string(), warnings: z.array(z.string()), applied: z.record(z.string(), z.unknown()) }),
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
   async handler(args, ctx) {
     const body: Record<string, unknown> = {};
     if (args.memory !== undefined) body.Memory = args.memory;
@@ -157,21 +159,24 @@ export const containerWait = defineTool({
   inputSchema: z.strictObject({
     container: containerRef,
     condition: z.enum(['not-running', 'next-exit', 'removed']).default('not-running').describe('What to wait for.'),
-    timeout_seconds: z.number().int().min(1).max(3600).default(60).describe('Give up after this long (the container is not touched).'),
+    timeout_seconds: z.number().int().min(1).max(3600).default(60)
+      .describe('Give up after this long (the container is not touched); at most the gateway\'s long_call_timeout_seconds (default 900).'),
   }),
   outputSchema: z.object({ exited: z.boolean(), timed_out: z.boolean(), exit_code: z.number().nullable(), error: z.string().nullable() }),
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, ctx) {
+    const budget = callBudget(ctx, 'timeout_seconds', args.timeout_seconds);
     const started = Date.now();
     const ticker = setInterval(() => {
       const elapsed = Math.floor((Date.now() - started) / 1000);
       void ctx.progress({ progress: elapsed, total: args.timeout_seconds, message: `waiting for ${args.container}` });
     }, 5000);
-    const outcome = await waitFor(ctx.docker.getContainer(args.container), args.condition, args.timeout_seconds * 1000, ctx.signal).finally(
+    const waitMs = budget.waitMs();
+    const outcome = await waitFor(ctx.docker.getContainer(args.container), args.condition, waitMs, ctx.signal).finally(
       () => clearInterval(ticker),
     );
     const text = outcome.timed_out
-      ? `${args.container} did not reach "${args.condition}" within ${args.timeout_seconds}s.`
+      ? `${args.container} did not reach "${args.condition}" within ${Number((waitMs / 1000).toFixed(1))}s${budget.shortenedNote()}.`
       : `${args.container} reached "${args.condition}" with exit code ${outcome.exit_code}${outcome.error ? ` (${outcome.error})` : ''}.`;
     return { structured: outcome, text };
   },
@@ -207,9 +212,10 @@ export const containerPrune = defineTool({
     label: z.array(z.string().min(1).max(512)).max(16).optional().describe('Only containers with these labels: "key" or "key=value" (all must match).'),
     label_not: z.array(z.string().min(1).max(512)).max(16).optional().describe('Skip containers with these labels.'),
     until: z.string().max(40).regex(/^[0-9a-zA-Z:.+-]+$/).optional().describe('Only containers created before this: unix seconds, RFC 3339 or a duration like "24h".'),
+    limit: pruneLimitInput,
   }),
-  outputSchema: z.object({ deleted: z.array(z.string()), deleted_total: z.number(), space_reclaimed_bytes: z.number(), truncated: z.boolean() }),
-  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+  outputSchema: z.object({ deleted: z.array(z.string()), space_reclaimed_bytes: z.number(), ...pruneMeta }),
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
   async handler(args, ctx) {
     // Not Docker's prune endpoint: it would also delete stopped containers the policy protects, and
     // the policy can only judge named containers. So: list what a prune would take, authorize each
@@ -237,11 +243,11 @@ export const containerPrune = defineTool({
       removed.push(c.Id);
       reclaimed += (c as { SizeRw?: number }).SizeRw ?? 0;
     }
-    const deleted = capList(removed, ctx.limits.defaultListLimit);
+    const deleted = applyLimit(removed, args.limit, ctx);
     return {
       structured: { deleted: deleted.items, deleted_total: deleted.total, space_reclaimed_bytes: reclaimed, truncated: deleted.truncated },
       text: `Removed ${deleted.total} stopped container(s), reclaimed ${reclaimed} bytes.` +
-        (deleted.items.length ? `\n${deleted.items.map((id) => id.slice(0, 12)).join('\n')}` : '') + listNotice(deleted, 'removed ids'),
+        (deleted.items.length ? `\n${deleted.items.map((id) => id.slice(0, 12)).join('\n')}` : '') + prunedNotice(deleted, 'removed ids'),
     };
   },
 });

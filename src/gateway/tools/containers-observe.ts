@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type Dockerode from 'dockerode';
 import { z } from 'zod';
 import { demuxBounded, fitPair, openLogStream, TailCollector } from '../docker/streams.js';
+import { callBudget } from './call-budget.js';
 import { containerRef, table, timeBound, toUnixSeconds } from './containers-shared.js';
 import { defineTool, ToolError } from './define.js';
 import { truncationNotice } from './output.js';
@@ -42,12 +43,13 @@ export const containerLogs = defineTool({
     max_bytes: z.number().int().min(1).optional().describe('With follow: stop once this many bytes arrived.'),
   }),
   outputSchema: logsOutput,
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, ctx) {
     if (args.follow && args.max_seconds === undefined) {
       throw new ToolError('follow needs max_seconds.', 'Give max_seconds (1-600) so the stream has a bound.');
     }
     if (!args.stdout && !args.stderr) throw new ToolError('Nothing to read: stdout and stderr are both false.');
+    const budget = args.max_seconds === undefined ? undefined : callBudget(ctx, 'max_seconds', args.max_seconds);
     const container = ctx.docker.getContainer(args.container);
     // A TTY container's log is one raw stream; everything else is multiplexed.
     const tty = (await container.inspect({ abortSignal: ctx.signal })).Config.Tty;
@@ -71,7 +73,7 @@ export const containerLogs = defineTool({
     const maxSeconds = args.max_seconds ?? Math.ceil(ctx.timeoutMs / 1000);
     const read = await demuxBounded(ctx.docker.modem, stream, { stdout: out, stderr: err, tty }, {
       signal: ctx.signal,
-      maxMs: maxSeconds * 1000,
+      maxMs: budget ? budget.waitMs() : maxSeconds * 1000,
       ...(args.follow && args.max_bytes !== undefined ? { maxBytes: args.max_bytes } : {}),
       tickMs: 1000,
       onTick: args.follow
@@ -98,7 +100,7 @@ export const containerLogs = defineTool({
     let text = `${truncationNotice(stdout, 'stdout')}${stdout.text}`;
     if (stderr.text) text += `\n--- stderr ---\n${truncationNotice(stderr, 'stderr')}${stderr.text}`;
     if (!stdout.text && !stderr.text) text = '(no log output)';
-    if (args.follow) text += `\n[followed for ${Math.round(read.elapsedMs / 1000)}s; stopped by ${read.reason}]`;
+    if (args.follow) text += `\n[followed for ${Math.round(read.elapsedMs / 1000)}s; stopped by ${read.reason}${budget?.shortenedNote() ?? ''}]`;
     return { structured, text };
   },
 });
@@ -172,7 +174,7 @@ export const containerStats = defineTool({
     interval_seconds: z.number().int().min(1).max(60).default(1).describe('Seconds between snapshots.'),
   }),
   outputSchema: z.object({ container: z.string(), samples: z.array(sample) }),
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, ctx) {
     if (args.samples * args.interval_seconds > 600) {
       throw new ToolError('Sampling would take over 10 minutes.', 'Lower samples or interval_seconds.');

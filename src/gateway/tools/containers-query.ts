@@ -3,6 +3,7 @@ import type Dockerode from 'dockerode';
 import { z } from 'zod';
 import { containerRef, containerSummary, summarize, table } from './containers-shared.js';
 import { defineTool } from './define.js';
+import { applyLimit, limitInput, listMeta } from './object-helpers.js';
 import { capList, listNotice } from './output.js';
 
 export const containerList = defineTool({
@@ -20,7 +21,7 @@ export const containerList = defineTool({
     limit: z.number().int().min(1).max(1000).optional().describe('Most containers to return; the gateway default when omitted.'),
   }),
   outputSchema: z.object({ containers: z.array(containerSummary), total: z.number(), truncated: z.boolean() }),
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, ctx) {
     const filters: Record<string, string[]> = {};
     if (args.name) filters.name = [args.name];
@@ -144,7 +145,7 @@ export const containerInspect = defineTool({
     raw: z.boolean().default(false).describe('Also return the full, unabridged inspect document.'),
   }),
   outputSchema: inspectSummary,
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, ctx) {
     const info = await ctx.docker.getContainer(args.container).inspect({ abortSignal: ctx.signal });
     const view = inspectView(info);
@@ -164,23 +165,27 @@ export const containerInspect = defineTool({
 export const containerTop = defineTool({
   name: 'container_top',
   title: 'List processes in a container',
-  description: 'List the processes running in a container (ps on the Docker host, scoped to the container).',
+  description: 'List the processes running in a container (ps on the Docker host, scoped to the container), up to limit.',
   family: 'containers',
   access: 'read',
   inputSchema: z.strictObject({
     container: containerRef,
     // Docker hands these to the host's ps; allow only plain option letters so nothing else gets there.
     ps_args: z.string().max(32).regex(/^-?[a-zA-Z]+( -?[a-zA-Z]+)*$/).optional().describe('ps options, e.g. "aux" or "-ef" (the default).'),
+    limit: limitInput,
   }),
-  outputSchema: z.object({ titles: z.array(z.string()), processes: z.array(z.array(z.string())) }),
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+  outputSchema: z.object({ titles: z.array(z.string()), processes: z.array(z.array(z.string())), ...listMeta }),
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, ctx) {
     const top = (await ctx.docker.getContainer(args.container).top({
       ...(args.ps_args ? { ps_args: args.ps_args } : {}),
       abortSignal: ctx.signal,
     })) as { Titles?: string[]; Processes?: string[][] | null };
     const titles = top.Titles ?? [];
-    const processes = top.Processes ?? [];
-    return { structured: { titles, processes }, text: table(titles, processes) };
+    const list = applyLimit(top.Processes ?? [], args.limit, ctx);
+    return {
+      structured: { titles, processes: list.items, total: list.total, truncated: list.truncated },
+      text: table(titles, list.items) + listNotice(list, 'processes'),
+    };
   },
 });

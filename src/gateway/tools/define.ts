@@ -14,12 +14,21 @@ export type ToolFamily = 'containers' | 'exec' | 'images' | 'volumes' | 'network
  */
 export type ToolAccess = 'read' | 'operate' | 'admin';
 
+/**
+ * MCP tool annotations, every one stated: a client that finds one missing assumes the worst
+ * (destructive, not idempotent, open world), so leaving one out is never neutral.
+ */
 export interface ToolAnnotations {
   readOnlyHint: boolean;
+  /**
+   * May delete or overwrite something that existed before the call: data, running processes, a
+   * tag or setting that held another value, a network attachment. False: only additions.
+   */
   destructiveHint: boolean;
+  /** Repeating the call with the same arguments has no further effect (a repeat may fail instead). */
   idempotentHint: boolean;
-  /** Talks to something outside the Docker host (a registry). */
-  openWorldHint?: boolean;
+  /** The call itself reaches beyond the Docker host (an image registry, the network of a build). */
+  openWorldHint: boolean;
 }
 
 export interface ToolLimits {
@@ -61,6 +70,14 @@ export interface ToolContext {
   signal: AbortSignal;
   /** The configured Docker operation timeout; long-running tools may use their own bound. */
   timeoutMs: number;
+  /**
+   * How long the registry lets this call run before it answers "timed out" and aborts `signal`:
+   * long_call_timeout_seconds for tools marked longRunning, docker_timeout otherwise, counted from
+   * just before the handler starts. A tool that waits for a caller-chosen time keeps its wait
+   * under this (call-budget.ts), so its own timed-out result, with what it collected, gets back.
+   * Undefined when the call has no such bound.
+   */
+  callTimeoutMs?: number;
   /** Sends `notifications/progress` when the client gave a progress token; a no-op otherwise. */
   progress: (update: ProgressUpdate) => Promise<void>;
   log: Logger;

@@ -4,6 +4,7 @@
 import type Dockerode from 'dockerode';
 import { z } from 'zod';
 import { demuxBounded, fitPair, TailCollector } from '../docker/streams.js';
+import { callBudget } from './call-budget.js';
 import { containerRef } from './containers-shared.js';
 import { defineTool, ToolError, type ToolDefinition } from './define.js';
 import { truncationNotice } from './output.js';
@@ -25,7 +26,8 @@ export const containerExec = defineTool({
     workdir: z.string().max(4096).regex(/^\//).optional().describe('Absolute working directory in the container.'),
     user: z.string().max(256).regex(/^[a-zA-Z0-9_.-]+(:[a-zA-Z0-9_.-]+)?$/).optional().describe('User (and group) to run as, e.g. "nobody" or "1000:1000".'),
     privileged: z.boolean().default(false).describe('Run with extended privileges (usually denied by policy).'),
-    timeout_seconds: z.number().int().min(1).max(3600).default(30).describe('Stop waiting after this long; the result then says timed_out.'),
+    timeout_seconds: z.number().int().min(1).max(3600).default(30)
+      .describe('Stop waiting after this long; the result then says timed_out. At most the gateway\'s long_call_timeout_seconds (default 900).'),
   }),
   outputSchema: z.object({
     exit_code: z.number().nullable().describe('Null when the command had not finished (timeout or cancel).'),
@@ -37,8 +39,9 @@ export const containerExec = defineTool({
     cancelled: z.boolean(),
     duration_ms: z.number(),
   }),
-  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false },
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   async handler(args, ctx) {
+    const budget = callBudget(ctx, 'timeout_seconds', args.timeout_seconds);
     const cmd = args.shell ? ['/bin/sh', '-c', args.command.join(' ')] : args.command;
     const body: Record<string, unknown> = {
       Cmd: cmd,
@@ -64,9 +67,10 @@ export const containerExec = defineTool({
     const out = new TailCollector(cap);
     const err = new TailCollector(cap);
     // The hijacked socket carries no end-of-output marker other than closing; bound it by time.
+    const waitMs = budget.waitMs();
     const read = await demuxBounded(ctx.docker.modem, stream, { stdout: out, stderr: err }, {
       signal: ctx.signal,
-      maxMs: args.timeout_seconds * 1000,
+      maxMs: waitMs,
       // Progress doubles as keep-alive for long commands behind proxies that drop idle responses.
       tickMs: 5000,
       onTick: (elapsed) =>
@@ -88,7 +92,8 @@ export const containerExec = defineTool({
       duration_ms: read.elapsedMs,
     };
     const status = timedOut
-      ? `Timed out after ${args.timeout_seconds}s (Docker cannot kill an exec; the process may still run in the container).`
+      ? `Timed out after ${Number((waitMs / 1000).toFixed(1))}s${budget.shortenedNote()} ` +
+        '(Docker cannot kill an exec; the process may still run in the container).'
       : cancelled
         ? 'Cancelled; the process may still run in the container.'
         : `Exit code ${exitCode}.`;

@@ -45,7 +45,9 @@ export const imageBuild = defineTool({
     output: z.string().describe('Build output (the tail when capped).'),
     outputTruncated: z.boolean(),
   }),
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+  // Base images may be pulled from a registry and RUN steps reach the network; a tag that already
+  // names another image is moved to the new one.
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   async handler(args, ctx) {
     const tags = args.tags.map((tag) => normalizeReference(tag));
     const bases = baseImages(args.dockerfile, args.buildArgs);

@@ -96,7 +96,8 @@ export const imagePull = defineTool({
     auth: registryAuthInput,
   }).strict(),
   outputSchema: transferOutput,
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  // Destructive: the pulled (or pushed) tag replaces whatever that name pointed to, locally (or in the registry).
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   async handler(args, ctx) {
     const reference = normalizeReference(args.reference, args.tag);
     const parsed = parseReference(reference);
@@ -135,7 +136,8 @@ export const imagePush = defineTool({
     auth: registryAuthInput,
   }).strict(),
   outputSchema: transferOutput,
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  // Destructive: the pulled (or pushed) tag replaces whatever that name pointed to, locally (or in the registry).
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   async handler(args, ctx) {
     const reference = normalizeReference(args.reference, args.tag);
     const parsed = parseReference(reference);

@@ -8,9 +8,9 @@ import { normalizeReference, parseReference, repositoryInput, repositoryOf, tagI
 import { imagePull, imagePush } from './images-transfer.js';
 import { formatBytes } from '../docker/progress.js';
 import {
-  applyLimit, dockerFilters, isoDate, labelFilterInput, limitInput, listMeta, shortId, textTable,
+  applyLimit, dockerFilters, isoDate, labelFilterInput, limitInput, listMeta, pruneLimitInput, pruneMeta, shortId, textTable,
 } from './object-helpers.js';
-import { listNotice } from './output.js';
+import { listNotice, prunedNotice } from './output.js';
 
 const imageRef = z.string().min(1).max(512).describe('Image id (full or short), name or name:tag, as shown by image_list.');
 
@@ -37,7 +37,7 @@ export const imageList = defineTool({
     limit: limitInput,
   }).strict(),
   outputSchema: z.object({ images: z.array(imageSummary), ...listMeta }),
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, ctx) {
     const filters = dockerFilters({ reference: args.reference, dangling: args.dangling, label: args.label });
     const raw = await ctx.docker.listImages({ all: args.all, filters, abortSignal: ctx.signal } as Dockerode.ListImagesOptions);
@@ -83,7 +83,7 @@ export const imageInspect = defineTool({
     labels: z.record(z.string(), z.string()),
     layers: z.number().int(),
   }),
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, ctx) {
     const info = await ctx.docker.getImage(args.image).inspect({ abortSignal: ctx.signal } as Dockerode.ImageInspectOptions);
     const config = info.Config ?? ({} as Partial<Dockerode.ImageInspectInfo['Config']>);
@@ -133,7 +133,7 @@ export const imageHistory = defineTool({
     })),
     ...listMeta,
   }),
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, ctx) {
     const raw = (await ctx.docker.getImage(args.image).history()) as Array<{
       Id: string; Created: number; CreatedBy: string; Size: number; Tags: string[] | null; Comment: string;
@@ -165,7 +165,7 @@ export const imageTag = defineTool({
     tag: tagInput.default('latest').describe('New tag (default "latest").'),
   }).strict(),
   outputSchema: z.object({ source: z.string(), target: z.string() }),
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
   async handler(args, ctx) {
     const target = normalizeReference(args.repository, args.tag);
     const repo = repositoryOf(parseReference(args.repository));
@@ -187,7 +187,7 @@ export const imageRemove = defineTool({
     noprune: z.boolean().default(false).describe('Keep untagged parent images.'),
   }).strict(),
   outputSchema: z.object({ untagged: z.array(z.string()), deleted: z.array(z.string()) }),
-  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false },
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
   async handler(args, ctx) {
     const raw = (await ctx.docker.getImage(args.image).remove({ force: args.force, noprune: args.noprune, abortSignal: ctx.signal })) as
       Array<{ Untagged?: string; Deleted?: string }>;
@@ -209,21 +209,34 @@ export const imagePrune = defineTool({
     label: labelFilterInput,
     until: z.string().regex(/^(\d+[smh]|\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?|\d+)$/, 'a duration like "24h" or a timestamp')
       .optional().describe('Only images created before this: a duration ("24h") or a timestamp.'),
+    limit: pruneLimitInput,
   }).strict(),
-  outputSchema: z.object({ deleted: z.array(z.string()), untagged: z.array(z.string()), spaceReclaimed: z.number() }),
-  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+  outputSchema: z.object({
+    deleted: z.array(z.string()),
+    untagged: z.array(z.string()),
+    spaceReclaimed: z.number(),
+    deleted_total: pruneMeta.deleted_total,
+    untagged_total: z.number().int().describe('How many references were untagged; "untagged" lists at most "limit" of them.'),
+    truncated: z.boolean().describe('True when "deleted" or "untagged" was shortened by the limit (the removal was not).'),
+  }),
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
   async handler(args, ctx) {
     const filters = dockerFilters({ dangling: args.all ? 'false' : 'true', label: args.label, until: args.until });
     const raw = (await ctx.docker.pruneImages({ filters, abortSignal: ctx.signal })) as {
       ImagesDeleted?: Array<{ Untagged?: string; Deleted?: string }> | null; SpaceReclaimed?: number;
     };
     const entries = raw.ImagesDeleted ?? [];
-    const deleted = entries.flatMap((r) => (r.Deleted ? [r.Deleted] : []));
-    const untagged = entries.flatMap((r) => (r.Untagged ? [r.Untagged] : []));
+    const deleted = applyLimit(entries.flatMap((r) => (r.Deleted ? [r.Deleted] : [])), args.limit, ctx);
+    const untagged = applyLimit(entries.flatMap((r) => (r.Untagged ? [r.Untagged] : [])), args.limit, ctx);
     const spaceReclaimed = raw.SpaceReclaimed ?? 0;
     return {
-      structured: { deleted, untagged, spaceReclaimed },
-      text: `Pruned ${deleted.length} image layer(s), untagged ${untagged.length}; reclaimed ${formatBytes(spaceReclaimed)}.`,
+      structured: {
+        deleted: deleted.items, untagged: untagged.items, spaceReclaimed,
+        deleted_total: deleted.total, untagged_total: untagged.total, truncated: deleted.truncated || untagged.truncated,
+      },
+      text: `Pruned ${deleted.total} image layer(s), untagged ${untagged.total}; reclaimed ${formatBytes(spaceReclaimed)}.` +
+        (untagged.items.length ? `\nUntagged: ${untagged.items.join(', ')}` : '') + prunedNotice(untagged, 'untagged references') +
+        (deleted.items.length ? `\nDeleted: ${deleted.items.map(shortId).join(', ')}` : '') + prunedNotice(deleted, 'deleted layers'),
     };
   },
 });

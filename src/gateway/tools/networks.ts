@@ -5,9 +5,10 @@ import type Dockerode from 'dockerode';
 import { z } from 'zod';
 import { defineTool, type ToolDefinition } from './define.js';
 import {
-  applyLimit, dockerFilters, formatLabels, isoDate, labelFilterInput, labelsInput, limitInput, listMeta, shortId, textTable,
+  applyLimit, dockerFilters, formatLabels, isoDate, labelFilterInput, labelsInput, limitInput, listMeta, pruneLimitInput, pruneMeta, shortId,
+  textTable,
 } from './object-helpers.js';
-import { listNotice } from './output.js';
+import { listNotice, prunedNotice } from './output.js';
 
 const networkRef = z.string().min(1).max(255).regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'a network name or id').describe('Network name or id.');
 const containerRef = z.string().min(1).max(255).regex(/^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'a container name or id').describe('Container name or id.');
@@ -66,7 +67,7 @@ export const networkList = defineTool({
     limit: limitInput,
   }).strict(),
   outputSchema: z.object({ networks: z.array(networkSummary), ...listMeta }),
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, ctx) {
     const filters = dockerFilters({ name: args.name, label: args.label, driver: args.driver, type: args.type, dangling: args.dangling });
     const raw = await ctx.docker.listNetworks({ filters, abortSignal: ctx.signal } as Dockerode.NetworkListOptions);
@@ -88,7 +89,7 @@ export const networkInspect = defineTool({
   access: 'read',
   inputSchema: z.object({ network: networkRef }).strict(),
   outputSchema: networkDetail,
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, ctx) {
     const info = await ctx.docker.getNetwork(args.network).inspect();
     const structured = detail(info);
@@ -118,7 +119,7 @@ export const networkCreate = defineTool({
     gateway: ipAddress.optional().describe('Gateway address inside the subnet (needs "subnet").'),
   }).strict().refine((a) => !a.gateway || a.subnet, { message: 'a gateway needs a subnet', path: ['gateway'] }),
   outputSchema: networkDetail,
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   async handler(args, ctx) {
     const body: Record<string, unknown> = {
       Name: args.name,
@@ -144,7 +145,7 @@ export const networkRemove = defineTool({
   access: 'admin',
   inputSchema: z.object({ network: networkRef }).strict(),
   outputSchema: z.object({ removed: z.string() }),
-  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false },
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
   async handler(args, ctx) {
     await ctx.authorize({ kind: 'network.change', action: 'remove', body: { Network: args.network } });
     await ctx.docker.getNetwork(args.network).remove({ abortSignal: ctx.signal });
@@ -167,7 +168,7 @@ export const networkConnect = defineTool({
       .describe('Fixed IPv4 address (the network needs a user-set subnet).'),
   }).strict(),
   outputSchema: z.object({ network: z.string(), container: z.string(), aliases: z.array(z.string()) }),
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, ctx) {
     const endpoint: Record<string, unknown> = {
       ...(args.aliases?.length ? { Aliases: args.aliases } : {}),
@@ -195,7 +196,7 @@ export const networkDisconnect = defineTool({
     force: z.boolean().default(false).describe('Disconnect even if the container is not in a state to be cleanly detached.'),
   }).strict(),
   outputSchema: z.object({ network: z.string(), container: z.string() }),
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
   async handler(args, ctx) {
     const body = { Container: args.container, Force: args.force };
     await ctx.authorize({ kind: 'network.change', action: 'disconnect', body: { Network: args.network, ...body } });
@@ -214,17 +215,20 @@ export const networkPrune = defineTool({
     label: labelFilterInput,
     until: z.string().regex(/^(\d+[smh]|\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?|\d+)$/, 'a duration like "24h" or a timestamp')
       .optional().describe('Only networks created before this: a duration ("24h") or a timestamp.'),
+    limit: pruneLimitInput,
   }).strict(),
-  outputSchema: z.object({ deleted: z.array(z.string()) }),
-  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+  outputSchema: z.object({ deleted: z.array(z.string()), ...pruneMeta }),
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
   async handler(args, ctx) {
     const filters = dockerFilters({ label: args.label, until: args.until });
     await ctx.authorize({ kind: 'network.change', action: 'prune', body: { filters } });
     const raw = (await ctx.docker.pruneNetworks({ filters, abortSignal: ctx.signal })) as { NetworksDeleted?: string[] | null };
-    const deleted = raw.NetworksDeleted ?? [];
+    const deleted = applyLimit(raw.NetworksDeleted ?? [], args.limit, ctx);
     return {
-      structured: { deleted },
-      text: deleted.length ? `Pruned ${deleted.length} network(s): ${deleted.join(', ')}.` : 'No unused networks matched; nothing pruned.',
+      structured: { deleted: deleted.items, deleted_total: deleted.total, truncated: deleted.truncated },
+      text: deleted.total
+        ? `Pruned ${deleted.total} network(s): ${deleted.items.join(', ')}.${prunedNotice(deleted, 'pruned networks')}`
+        : 'No unused networks matched; nothing pruned.',
     };
   },
 });

@@ -28,6 +28,16 @@ export const limitInput = z
   .optional()
   .describe('Maximum number of entries to return; the result says when more exist (default: the gateway list limit).');
 
+/** A prune's limit shortens only the list of what it removed, never the removal itself. */
+export const pruneLimitInput = limitInput.describe(
+  'Most removed items to list in the result; everything that matched is removed regardless, and the result says how many (default: the gateway list limit).',
+);
+
+export const pruneMeta = {
+  deleted_total: z.number().int().describe('How many were removed; "deleted" lists at most "limit" of them.'),
+  truncated: z.boolean().describe('True when the list was shortened by the limit (the removal was not).'),
+};
+
 export const listMeta = {
   total: z.number().int().describe('Entries that matched before the limit was applied.'),
   truncated: z.boolean().describe('True when entries were left out because of the limit.'),

@@ -32,8 +32,12 @@ export function capList<T>(items: T[], limit: number): CappedList<T> {
   return { items: items.slice(0, limit), truncated: items.length > limit, total: items.length };
 }
 
-export function listNotice(list: CappedList<unknown>, what: string): string {
-  return list.truncated
-    ? `\n[truncated: showing ${list.items.length} of ${list.total} ${what}; raise "limit" or add filters]`
-    : '';
+/** `advice` replaces the default for lists where filters make no sense afterwards (prune results). */
+export function listNotice(list: CappedList<unknown>, what: string, advice = 'raise "limit" or add filters'): string {
+  return list.truncated ? `\n[truncated: showing ${list.items.length} of ${list.total} ${what}; ${advice}]` : '';
+}
+
+/** The notice for the list of what a prune removed: the removal itself was never limited. */
+export function prunedNotice(list: CappedList<unknown>, what: string): string {
+  return listNotice(list, what, `all ${list.total} were removed, only this list is shortened`);
 }

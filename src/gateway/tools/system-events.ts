@@ -2,6 +2,7 @@
 // window or `until`), sends progress per event, and closes the Docker stream on cancel.
 import { z } from 'zod';
 import { watchEvents, type DockerEvent } from '../docker/engine-calls.js';
+import { callBudget } from './call-budget.js';
 import { defineTool, ToolError } from './define.js';
 
 const timeSpec = z
@@ -60,8 +61,9 @@ export const eventsTool = defineTool({
     truncated: z.boolean().describe('True when `limit` was reached: more events may exist.'),
     stoppedBecause: z.enum(['limit', 'window', 'until']),
   }),
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, ctx) {
+    const budget = callBudget(ctx, 'windowSeconds', args.windowSeconds);
     const events: z.infer<typeof eventSchema>[] = [];
     const until = args.until === undefined ? undefined : toUnixSeconds(args.until);
     const since = args.since === undefined ? undefined : toUnixSeconds(args.since);
@@ -99,10 +101,11 @@ export const eventsTool = defineTool({
       onEvent,
     );
     stop = watch.stop;
+    const windowMs = budget.waitMs();
     const window = setTimeout(() => {
       state.stoppedBecause = 'window';
       watch.stop();
-    }, args.windowSeconds * 1000);
+    }, windowMs);
     try {
       await watch.done;
     } finally {
@@ -111,7 +114,7 @@ export const eventsTool = defineTool({
     }
     if (ctx.signal.aborted) throw ctx.signal.reason as Error;
     const lines = events.map((e) => `${e.time} ${e.type} ${e.action} ${e.name || e.actorId.slice(0, 12)}`);
-    const reason = { limit: `stopped at the limit of ${args.limit}; more may exist`, window: `listened for ${args.windowSeconds} s`, until: 'reached `until`' }[state.stoppedBecause];
+    const reason = { limit: `stopped at the limit of ${args.limit}; more may exist`, window: `listened for ${Number((windowMs / 1000).toFixed(1))} s${budget.shortenedNote()}`, until: 'reached `until`' }[state.stoppedBecause];
     return {
       structured: { events, count: events.length, truncated: state.stoppedBecause === 'limit', stoppedBecause: state.stoppedBecause },
       text: `${events.length} event(s) (${reason}).${lines.length ? `\n${lines.join('\n')}` : ''}`,

@@ -26,7 +26,7 @@ const systemInfo = defineTool({
     images: z.number(), storageDriver: z.string(), dockerRootDir: z.string(), cgroupDriver: z.string(),
     cgroupVersion: z.string(), swarm: z.string(), warnings: z.array(z.string()),
   }),
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(_args, ctx) {
     const info = (await engineCall<DockerInfo>(ctx.docker, 'info', ctx.signal));
     const structured = {
@@ -70,7 +70,7 @@ const systemVersion = defineTool({
     os: z.string(), arch: z.string(), kernelVersion: z.string(), buildTime: z.string(),
     components: z.array(z.object({ name: z.string(), version: z.string() })),
   }),
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(_args, ctx) {
     const v = (await engineCall<DockerVersion>(ctx.docker, 'version', ctx.signal));
     const structured = {
@@ -117,7 +117,7 @@ const systemDf = defineTool({
     totalBytes: z.number(), reclaimableBytes: z.number(),
     largest: z.object({ images: z.array(item), containers: z.array(item), volumes: z.array(item) }),
   }),
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, ctx) {
     const df = (await engineCall<DfResponse>(ctx.docker, 'df', ctx.signal));
     const images = (df.Images ?? []).map((i) => ({
@@ -175,7 +175,7 @@ const systemPing = defineTool({
   access: 'read',
   inputSchema: z.object({}),
   outputSchema: z.object({ ok: z.boolean(), latencyMs: z.number() }),
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(_args, ctx) {
     const started = performance.now();
     await engineCall(ctx.docker, 'ping', ctx.signal);

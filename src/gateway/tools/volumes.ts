@@ -5,9 +5,9 @@ import { z } from 'zod';
 import { defineTool, type ToolDefinition } from './define.js';
 import { formatBytes } from '../docker/progress.js';
 import {
-  applyLimit, dockerFilters, formatLabels, isoDate, labelFilterInput, labelsInput, limitInput, listMeta, textTable,
+  applyLimit, dockerFilters, formatLabels, isoDate, labelFilterInput, labelsInput, limitInput, listMeta, pruneLimitInput, pruneMeta, textTable,
 } from './object-helpers.js';
-import { listNotice } from './output.js';
+import { listNotice, prunedNotice } from './output.js';
 
 const volumeName = z.string().min(1).max(255).regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'volume names use letters, digits, "_", "." and "-"');
 
@@ -50,7 +50,7 @@ export const volumeList = defineTool({
     limit: limitInput,
   }).strict(),
   outputSchema: z.object({ volumes: z.array(volumeSummary), ...listMeta }),
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, ctx) {
     const filters = dockerFilters({ name: args.name, label: args.label, driver: args.driver, dangling: args.dangling });
     const raw = await ctx.docker.listVolumes({ filters, abortSignal: ctx.signal } as Dockerode.VolumeListOptions);
@@ -72,7 +72,7 @@ export const volumeInspect = defineTool({
   access: 'read',
   inputSchema: z.object({ name: volumeName.describe('Volume name.') }).strict(),
   outputSchema: volumeDetail,
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, ctx) {
     const info = (await ctx.docker.getVolume(args.name).inspect({ abortSignal: ctx.signal })) as VolumeInfo;
     const structured = detail(info);
@@ -102,7 +102,7 @@ export const volumeCreate = defineTool({
       .optional().describe('Driver options, e.g. for "local": {"type": "tmpfs", "device": "tmpfs", "o": "size=64m"}.'),
   }).strict(),
   outputSchema: volumeDetail,
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   async handler(args, ctx) {
     const body: Record<string, unknown> = {
       ...(args.name ? { Name: args.name } : {}),
@@ -129,7 +129,7 @@ export const volumeRemove = defineTool({
     force: z.boolean().default(false).describe('Remove even if the driver reports an error for it (not while in use).'),
   }).strict(),
   outputSchema: z.object({ removed: z.string() }),
-  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false },
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
   async handler(args, ctx) {
     await ctx.docker.getVolume(args.name).remove({ force: args.force, abortSignal: ctx.signal });
     return { structured: { removed: args.name }, text: `Removed volume ${args.name}.` };
@@ -147,9 +147,10 @@ export const volumePrune = defineTool({
   inputSchema: z.object({
     label: labelFilterInput,
     all: z.boolean().default(false).describe('Also prune named volumes (Engine API 1.42+; older daemons do this anyway).'),
+    limit: pruneLimitInput,
   }).strict(),
-  outputSchema: z.object({ deleted: z.array(z.string()), spaceReclaimed: z.number() }),
-  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+  outputSchema: z.object({ deleted: z.array(z.string()), spaceReclaimed: z.number(), ...pruneMeta }),
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
   async handler(args, ctx) {
     // Older daemons reject the "all" filter, so only send it where it exists.
     let sendAll = false;
@@ -160,12 +161,12 @@ export const volumePrune = defineTool({
     }
     const filters = dockerFilters({ label: args.label, ...(sendAll ? { all: 'true' } : {}) });
     const raw = await ctx.docker.pruneVolumes({ filters, abortSignal: ctx.signal } as Dockerode.VolumePruneOptions);
-    const deleted = raw.VolumesDeleted ?? [];
+    const deleted = applyLimit(raw.VolumesDeleted ?? [], args.limit, ctx);
     const spaceReclaimed = raw.SpaceReclaimed ?? 0;
     return {
-      structured: { deleted, spaceReclaimed },
-      text: deleted.length
-        ? `Pruned ${deleted.length} volume(s): ${deleted.join(', ')}; reclaimed ${formatBytes(spaceReclaimed)}.`
+      structured: { deleted: deleted.items, spaceReclaimed, deleted_total: deleted.total, truncated: deleted.truncated },
+      text: deleted.total
+        ? `Pruned ${deleted.total} volume(s): ${deleted.items.join(', ')}; reclaimed ${formatBytes(spaceReclaimed)}.${prunedNotice(deleted, 'pruned volumes')}`
         : 'No unused volumes matched; nothing pruned.',
     };
   },
