@@ -41,7 +41,8 @@ interface Subscription {
   stop: () => void;
 }
 
-export function installResources(server: Server, core: GatewayCore, options: McpServerOptions): { close(): void } {
+/** `subscribable` is false where no session outlives a request (Streamable HTTP under --stateless). */
+export function installResources(server: Server, core: GatewayCore, options: McpServerOptions, subscribable: boolean): { close(): void } {
   const identityOf = (authInfo: AuthInfo | undefined): Identity => {
     const identity = fromAuthInfo(authInfo).identity ?? options.fallbackIdentity;
     if (!identity) throw new McpError(ErrorCode.InternalError, 'request reached the server without an identity');
@@ -96,49 +97,52 @@ export function installResources(server: Server, core: GatewayCore, options: Mcp
     }
   });
 
-  server.setRequestHandler(SubscribeRequestSchema, async (request, extra) => {
-    const { uri } = request.params;
-    const parsed = parseContainerUri(uri);
-    if (!parsed) throw new McpError(ErrorCode.InvalidParams, `Only container resources can be subscribed to (docker://containers/{id}/…), not ${uri}.`);
-    const view = views[parsed.view];
-    assertMayRead(core, identityOf(extra.authInfo), view.tool, view.access);
-    const fullId = (await boundedRead(core, uri, extra.signal, (signal) => containerInspect(core, parsed.id, signal)) as { Id: string }).Id;
-    const existing = subscriptions.get(fullId);
-    if (existing) {
-      existing.uris.add(uri);
-      return {};
-    }
-    // Reserved before the first await so a concurrent subscribe to the same container joins it.
-    let stopped = false;
-    let stopWatch = (): void => {
-      stopped = true;
-    };
-    const subscription: Subscription = { uris: new Set([uri]), stop: () => stopWatch() };
-    subscriptions.set(fullId, subscription);
-    try {
-      // resource-watch.ts re-opens the stream after a daemon restart; unsubscribe/close stop it.
-      const watch = await watchContainer(core, fullId, () => {
-        for (const subscribed of subscription.uris) void server.sendResourceUpdated({ uri: subscribed }).catch(() => undefined);
-      });
-      stopWatch = () => watch.stop();
-      if (stopped) watch.stop();
-    } catch (error) {
-      subscriptions.delete(fullId);
-      throw asMcpError(core, error, uri);
-    }
-    return {};
-  });
-
-  server.setRequestHandler(UnsubscribeRequestSchema, (request) => {
-    for (const [id, subscription] of subscriptions) {
-      subscription.uris.delete(request.params.uri);
-      if (subscription.uris.size === 0) {
-        subscriptions.delete(id);
-        subscription.stop();
+  // Without a session there is nobody to notify: not offered, so the SDK answers Method not found.
+  if (subscribable) {
+    server.setRequestHandler(SubscribeRequestSchema, async (request, extra) => {
+      const { uri } = request.params;
+      const parsed = parseContainerUri(uri);
+      if (!parsed) throw new McpError(ErrorCode.InvalidParams, `Only container resources can be subscribed to (docker://containers/{id}/…), not ${uri}.`);
+      const view = views[parsed.view];
+      assertMayRead(core, identityOf(extra.authInfo), view.tool, view.access);
+      const fullId = (await boundedRead(core, uri, extra.signal, (signal) => containerInspect(core, parsed.id, signal)) as { Id: string }).Id;
+      const existing = subscriptions.get(fullId);
+      if (existing) {
+        existing.uris.add(uri);
+        return {};
       }
-    }
-    return Promise.resolve({});
-  });
+      // Reserved before the first await so a concurrent subscribe to the same container joins it.
+      let stopped = false;
+      let stopWatch = (): void => {
+        stopped = true;
+      };
+      const subscription: Subscription = { uris: new Set([uri]), stop: () => stopWatch() };
+      subscriptions.set(fullId, subscription);
+      try {
+        // resource-watch.ts re-opens the stream after a daemon restart; unsubscribe/close stop it.
+        const watch = await watchContainer(core, fullId, () => {
+          for (const subscribed of subscription.uris) void server.sendResourceUpdated({ uri: subscribed }).catch(() => undefined);
+        });
+        stopWatch = () => watch.stop();
+        if (stopped) watch.stop();
+      } catch (error) {
+        subscriptions.delete(fullId);
+        throw asMcpError(core, error, uri);
+      }
+      return {};
+    });
+
+    server.setRequestHandler(UnsubscribeRequestSchema, (request) => {
+      for (const [id, subscription] of subscriptions) {
+        subscription.uris.delete(request.params.uri);
+        if (subscription.uris.size === 0) {
+          subscriptions.delete(id);
+          subscription.stop();
+        }
+      }
+      return Promise.resolve({});
+    });
+  }
 
   server.setRequestHandler(CompleteRequestSchema, async (request, extra) => {
     const { ref, argument } = request.params;

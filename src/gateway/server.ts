@@ -24,12 +24,14 @@ const instructions =
   'prompts diagnose_container and reclaim_disk_space walk through common tasks.';
 
 export function createMcpServer(core: GatewayCore, options: McpServerOptions): McpServerHandle {
+  // A stateless HTTP server lives for one request, so a subscription could never notify anyone.
+  const subscribable = !(options.transport === 'http' && core.config.stateless);
   const server = new Server(
     { name: 'docker-mcp', title: 'Docker MCP gateway', version: core.version },
     {
       capabilities: {
         tools: { listChanged: false },
-        resources: { subscribe: true, listChanged: false },
+        resources: { subscribe: subscribable, listChanged: false },
         prompts: { listChanged: false },
         completions: {},
         // logging/setLevel is handled per session by src/gateway/client-log.ts.
@@ -39,7 +41,7 @@ export function createMcpServer(core: GatewayCore, options: McpServerOptions): M
     },
   );
   core.registry.install(server, options.transport, options.fallbackIdentity);
-  const resources = installResources(server, core, options);
+  const resources = installResources(server, core, options, subscribable);
   installPrompts(server, core, options);
   server.onerror = (error) => core.log.debug({ err: error, transport: options.transport }, 'mcp protocol error');
   let closed = false;

@@ -219,4 +219,19 @@ describe('gateway over Streamable HTTP (--stateless)', () => {
     const get = await fetch(`${gateway.url}/mcp`, { headers: { Accept: 'text/event-stream' } });
     expect(get.status).toBe(405);
   });
+
+  it('does not offer resource subscriptions (no session outlives a request to carry the updates)', async () => {
+    const { client } = await connectHttpClient(gateway.url);
+    try {
+      expect(client.getServerCapabilities()?.resources).toMatchObject({ subscribe: false });
+      // Reads still work; a subscribe request is refused instead of accepted and never honoured.
+      expect((await client.readResource({ uri: 'docker://system/info' })).contents).toHaveLength(1);
+      const res = await post(gateway.url, JSON.stringify({ jsonrpc: '2.0', id: 10, method: 'resources/subscribe', params: { uri: 'docker://containers/x/inspect' } }), {
+        'MCP-Protocol-Version': '2025-11-25',
+      });
+      expect(await res.text()).toMatch(/"code":-32601/);
+    } finally {
+      await client.close();
+    }
+  });
 });
