@@ -18,6 +18,8 @@ export function makeToolContext(overrides: Partial<ToolContext> = {}): TestToolC
     docker: testDocker(),
     signal: controller.signal,
     timeoutMs: 30_000,
+    // long_call_timeout_seconds' default, as the registry gives long-running tools.
+    callTimeoutMs: 900_000,
     progress: (update) => {
       progressUpdates.push(update);
       return Promise.resolve();

@@ -48,6 +48,11 @@ describe('bad tool arguments and the seed /mcp/call example', () => {
     expect(mistyped.isError).toBe(true);
     expect(textOf(mistyped)).toMatch(/^Invalid arguments for container_inspect: container: .*expected string, received number/);
 
+    // A value that fits none of a field's forms says which forms there are, not just "Invalid input".
+    const neither = await callRaw(client, 'container_logs', { container: name, tail: 'lots' });
+    expect(neither.isError).toBe(true);
+    expect(textOf(neither)).toMatch(/tail: matches none of its accepted forms \(expected number, received string; or expected "all"\)/);
+
     // The same call with the field given works, so the failures above really were the arguments.
     const ok = await callRaw(client, 'container_inspect', { container: name });
     expect(ok.isError).toBeFalsy();

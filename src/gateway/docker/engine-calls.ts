@@ -75,3 +75,16 @@ export async function watchEvents(
   options.signal?.addEventListener('abort', stop, { once: true });
   return { stop, done };
 }
+
+/**
+ * A GET that dockerode offers without abort support (image history, network inspect): the same
+ * Engine request through its modem, with the call's signal, so cancel and timeout close it.
+ */
+export function engineGet<T>(docker: Dockerode, path: string, notFound: string, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    docker.modem.dial(
+      { path, method: 'GET', statusCodes: { 200: true, 404: notFound, 500: 'server error' }, abortSignal: signal },
+      (error: Error | null, data: unknown) => (error ? reject(error) : resolve(data as T)),
+    );
+  });
+}

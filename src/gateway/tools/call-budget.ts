@@ -24,7 +24,6 @@ const asSeconds = (ms: number): string => String(Number((ms / 1000).toFixed(3)))
 export function callBudget(ctx: ToolContext, argument: string, requestedSeconds: number): CallBudget {
   const requestedMs = requestedSeconds * 1000;
   const boundMs = ctx.callTimeoutMs;
-  if (boundMs === undefined) return { waitMs: () => requestedMs, leftMs: () => Number.POSITIVE_INFINITY, shortenedNote: () => '' };
   if (requestedMs > boundMs) {
     const most = Math.floor(boundMs / 1000);
     throw new ToolError(

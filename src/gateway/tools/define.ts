@@ -75,9 +75,8 @@ export interface ToolContext {
    * long_call_timeout_seconds for tools marked longRunning, docker_timeout otherwise, counted from
    * just before the handler starts. A tool that waits for a caller-chosen time keeps its wait
    * under this (call-budget.ts), so its own timed-out result, with what it collected, gets back.
-   * Undefined when the call has no such bound.
    */
-  callTimeoutMs?: number;
+  callTimeoutMs: number;
   /** Sends `notifications/progress` when the client gave a progress token; a no-op otherwise. */
   progress: (update: ProgressUpdate) => Promise<void>;
   log: Logger;

@@ -79,7 +79,7 @@ export const containerExec = defineTool({
     if (read.reason === 'error' && read.error) throw read.error;
     const timedOut = read.reason === 'time';
     const cancelled = read.reason === 'aborted';
-    const exitCode = timedOut || cancelled ? null : await exitCodeOf(exec);
+    const exitCode = timedOut || cancelled ? null : await exitCodeOf(exec, ctx.signal);
     const [stdout, stderr] = fitPair(out.result(), err.result(), cap);
     const structured = {
       exit_code: exitCode,
@@ -104,9 +104,9 @@ export const containerExec = defineTool({
 });
 
 /** The stream can close a moment before Docker records the exit; poll briefly for it. */
-async function exitCodeOf(exec: Dockerode.Exec): Promise<number | null> {
+async function exitCodeOf(exec: Dockerode.Exec, signal: AbortSignal): Promise<number | null> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const info = await exec.inspect();
+    const info = await exec.inspect({ abortSignal: signal } as Dockerode.ExecInspectOptions);
     if (!info.Running) return info.ExitCode ?? null;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

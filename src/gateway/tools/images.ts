@@ -6,6 +6,7 @@ import { defineTool, type ToolDefinition } from './define.js';
 import { imageBuild } from './images-build.js';
 import { normalizeReference, parseReference, repositoryInput, repositoryOf, tagInput } from './images-reference.js';
 import { imagePull, imagePush } from './images-transfer.js';
+import { engineGet } from '../docker/engine-calls.js';
 import { formatBytes } from '../docker/progress.js';
 import {
   applyLimit, dockerFilters, isoDate, labelFilterInput, limitInput, listMeta, pruneLimitInput, pruneMeta, shortId, textTable,
@@ -135,9 +136,9 @@ export const imageHistory = defineTool({
   }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, ctx) {
-    const raw = (await ctx.docker.getImage(args.image).history()) as Array<{
+    const raw = await engineGet<Array<{
       Id: string; Created: number; CreatedBy: string; Size: number; Tags: string[] | null; Comment: string;
-    }>;
+    }>>(ctx.docker, `/images/${args.image}/history`, 'no such image', ctx.signal);
     const list = applyLimit(raw, args.limit, ctx);
     const layers = list.items.map((l) => ({
       id: l.Id,

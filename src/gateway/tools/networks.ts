@@ -3,6 +3,7 @@
 import { isIP } from 'node:net';
 import type Dockerode from 'dockerode';
 import { z } from 'zod';
+import { engineGet } from '../docker/engine-calls.js';
 import { defineTool, type ToolDefinition } from './define.js';
 import {
   applyLimit, dockerFilters, formatLabels, isoDate, labelFilterInput, labelsInput, limitInput, listMeta, pruneLimitInput, pruneMeta, shortId,
@@ -91,7 +92,7 @@ export const networkInspect = defineTool({
   outputSchema: networkDetail,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, ctx) {
-    const info = await ctx.docker.getNetwork(args.network).inspect();
+    const info = await engineGet<Dockerode.NetworkInspectInfo>(ctx.docker, `/networks/${encodeURIComponent(args.network)}`, 'no such network', ctx.signal);
     const structured = detail(info);
     const attached = structured.containers.map((c) => `  ${c.name} ${c.ipv4}`).join('\n');
     const text =
@@ -132,7 +133,7 @@ export const networkCreate = defineTool({
     };
     await ctx.authorize({ kind: 'network.change', action: 'create', body });
     const network = await ctx.docker.createNetwork({ ...body, abortSignal: ctx.signal } as Dockerode.NetworkCreateOptions);
-    const structured = detail((await network.inspect()));
+    const structured = detail(await engineGet<Dockerode.NetworkInspectInfo>(ctx.docker, `/networks/${encodeURIComponent(network.id)}`, 'no such network', ctx.signal));
     return { structured, text: `Created network ${structured.name} (${shortId(structured.id)}, driver ${structured.driver}${structured.internal ? ', internal' : ''}).` };
   },
 });

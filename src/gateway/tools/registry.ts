@@ -25,9 +25,18 @@ function errorResult(message: string, hint?: string): CallToolResult {
   return { isError: true, content: [{ type: 'text', text: hint ? `${message}\nHint: ${hint}` : message }] };
 }
 
+// zod says only "Invalid input" when a value matches none of a union's forms (tail: number or
+// "all"); the forms' own messages say what would have been accepted.
+function issueMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return issue.message;
+  const forms = issue.errors.map((form) =>
+    form.map((inner) => `${inner.path.length ? `${inner.path.join('.')}: ` : ''}${inner.message.replace(/^Invalid input: /, '')}`).join(', '));
+  return `matches none of its accepted forms (${forms.join('; or ')})`;
+}
+
 function describeIssues(error: z.ZodError): string {
   return error.issues
-    .map((issue) => `${issue.path.length ? issue.path.join('.') : '(arguments)'}: ${issue.message}`)
+    .map((issue) => `${issue.path.length ? issue.path.join('.') : '(arguments)'}: ${issueMessage(issue)}`)
     .join('; ');
 }
 
@@ -147,6 +156,7 @@ export function createToolRegistry(deps: RegistryDeps): ToolRegistry {
       docker: deps.docker,
       signal: controller.signal,
       timeoutMs: deps.timeoutMs,
+      callTimeoutMs: limitMs,
       progress: origin.progress ?? (() => Promise.resolve()),
       // Made on first use: most handlers never log, and a pino child costs a few µs per call.
       get log() {

@@ -3,6 +3,7 @@
 import type Dockerode from 'dockerode';
 import { z } from 'zod';
 import { defineTool, type ToolDefinition } from './define.js';
+import { engineCall } from '../docker/engine-calls.js';
 import { formatBytes } from '../docker/progress.js';
 import {
   applyLimit, dockerFilters, formatLabels, isoDate, labelFilterInput, labelsInput, limitInput, listMeta, pruneLimitInput, pruneMeta, textTable,
@@ -112,7 +113,7 @@ export const volumeCreate = defineTool({
     };
     await ctx.authorize({ kind: 'volume.create', body });
     const volume = await ctx.docker.createVolume({ ...body, abortSignal: ctx.signal } as Dockerode.VolumeCreateOptions);
-    const info = (await volume.inspect()) as VolumeInfo;
+    const info = (await volume.inspect({ abortSignal: ctx.signal })) as VolumeInfo;
     const structured = detail(info);
     return { structured, text: `Created volume ${structured.name} (driver ${structured.driver}).` };
   },
@@ -155,7 +156,7 @@ export const volumePrune = defineTool({
     // Older daemons reject the "all" filter, so only send it where it exists.
     let sendAll = false;
     if (args.all) {
-      const version = await ctx.docker.version();
+      const version = await engineCall<Dockerode.DockerVersion>(ctx.docker, 'version', ctx.signal);
       const [major = 0, minor = 0] = version.ApiVersion.split('.').map(Number);
       sendAll = major > 1 || (major === 1 && minor >= 42);
     }
