@@ -220,7 +220,14 @@ export function attachWebSocket(
     });
     wss.handleUpgrade(req, socket, head, (ws) => {
       count(101);
-      connected(ws, auth.identity, createMcpServer);
+      // Past this point the socket speaks WebSocket: a failure must close it as one, not get the
+      // HTTP 500 that the upgrade's catch below would write.
+      try {
+        connected(ws, auth.identity, createMcpServer);
+      } catch (error) {
+        log.error({ err: error }, 'websocket session setup failed');
+        ws.close(CloseCode.internalError, 'server error');
+      }
     });
   }
 
