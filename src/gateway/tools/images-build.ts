@@ -18,7 +18,8 @@ export const imageBuild = defineTool({
   title: 'Build an image',
   description:
     'Build an image from Dockerfile text and optional small context files (no host paths). ' +
-    `Context: at most ${CONTEXT_LIMITS.files} files, ${CONTEXT_LIMITS.totalBytes / 1024} KiB in total. ` +
+    `Context: at most ${CONTEXT_LIMITS.files} files, ${CONTEXT_LIMITS.totalBytes / 1024} KiB in total, and the whole request ` +
+    'within the gateway\'s max_body_bytes (ws_max_payload_bytes over WebSocket), 1 MiB by default. ' +
     'Reports step progress; build output is returned (tail kept when capped).',
   family: 'images',
   access: 'admin',
