@@ -26,7 +26,7 @@ const responses: string[] = [];
 
 interface AuditLine {
   audit: boolean; time: string; identity: string; transport: string; tool: string; arguments: Record<string, unknown>;
-  decision: unknown; outcome: string; durationMs: number;
+  decision: unknown; outcome: string; errorKind?: string; durationMs: number;
 }
 
 beforeAll(async () => {
@@ -96,6 +96,10 @@ describe('audit log of a running gateway', () => {
     const okPull = pulls.find((l) => l.transport === 'http')!;
     expect(okPull).toMatchObject({ audit: true, identity: 'token:auditor', decision: 'allow', outcome: 'ok' });
     expect(okPull.arguments.reference).toBe(`${testEnv.registry}/dmcp-test/busybox:latest`);
+    expect(okPull.errorKind).toBeUndefined();
+    // A failure says which kind it was: Docker refused it (tool_error), not a timeout or a bug.
+    const failedPull = pulls.find((l) => l.outcome === 'error')!;
+    expect(failedPull).toMatchObject({ transport: 'legacy', errorKind: 'tool_error' });
     expect(JSON.stringify(okPull.arguments.auth)).toContain('REDACTED');
     expect(typeof okPull.durationMs).toBe('number');
     expect(Date.parse(okPull.time)).not.toBeNaN();

@@ -16,6 +16,8 @@ export interface AuditEntry {
   decision: PolicyDecision;
   /** `denied` = refused by auth/policy/limits, `error` = the tool failed, `ok` = it succeeded. */
   outcome: 'ok' | 'error' | 'denied' | 'limited' | 'cancelled';
+  /** For `error`: which kind, as in the tool_calls_total metric's outcome label. */
+  errorKind?: 'tool_error' | 'invalid_args' | 'internal' | 'timeout';
   durationMs: number;
   /** Short failure text (never a credential: it is redacted like the arguments). */
   error?: string;
@@ -65,6 +67,7 @@ export function createAuditLog(options: AuditOptions = {}): AuditLog {
             ? 'allow'
             : { result: 'deny', rule: decision.rule, reason: decision.reason },
           outcome: entry.outcome,
+          ...(entry.errorKind ? { errorKind: entry.errorKind } : {}),
           durationMs: Math.round(entry.durationMs),
           ...(entry.error ? { error: redactSecrets(entry.error) } : {}),
           ...(entry.sessionId ? { sessionId: entry.sessionId } : {}),

@@ -17,6 +17,7 @@ import type { Identity, PolicyDecision } from '../security.js';
 import { ToolError, type ProgressUpdate, type ToolContext, type ToolDefinition } from './define.js';
 import { installClientLogging } from '../client-log.js';
 import { toolJson } from './json-schema.js';
+import type { AuditEntry } from '../audit/audit-log.js';
 import type { CallOrigin, CallOutput, RegistryDeps, ToolRegistry } from './registry-types.js';
 
 export type { CallAdmission, CallAuditor, CallOrigin, CallOutput, RegistryDeps, ToolRegistry } from './registry-types.js';
@@ -44,6 +45,11 @@ const auditOutcome = {
   ok: 'ok', tool_error: 'error', invalid_args: 'error', internal: 'error', timeout: 'error',
   denied: 'denied', limited: 'limited', cancelled: 'cancelled',
 } as const satisfies Record<CallOutcome, string>;
+
+// Which failure an audit line's outcome `error` was (the metric's outcome label).
+const errorKinds: Partial<Record<CallOutcome, AuditEntry['errorKind']>> = {
+  tool_error: 'tool_error', invalid_args: 'invalid_args', internal: 'internal', timeout: 'timeout',
+};
 
 class Aborted extends ToolError {
   constructor(
@@ -260,13 +266,15 @@ export function createToolRegistry(deps: RegistryDeps): ToolRegistry {
       );
       if (deps.audit) {
         const first = output.result.content[0];
+        const outcome = auditOutcome[output.outcome];
         deps.audit.record({
           identity: origin.identity.id,
           transport: origin.transport,
           tool: name,
           arguments: args,
           decision: output.decision ?? { allowed: output.outcome !== 'denied' },
-          outcome: auditOutcome[output.outcome],
+          outcome,
+          errorKind: outcome === 'error' ? errorKinds[output.outcome] : undefined,
           durationMs: Math.round(seconds * 1000),
           error: output.outcome === 'ok' || first?.type !== 'text' ? undefined : first.text,
           requestId: origin.requestId,
