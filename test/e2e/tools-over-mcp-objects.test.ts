@@ -42,13 +42,13 @@ describe('image, volume and network tools over WebSocket', () => {
   });
 
   it('image_build builds from Dockerfile text and a context file', async () => {
-    const built = await call<{ imageId: string; tags: string[] }>(client, 'image_build', {
+    const built = await call<{ image_id: string; tags: string[] }>(client, 'image_build', {
       dockerfile: `FROM ${testEnv.testImage}\nCOPY hello.txt /hello.txt\n`,
       files: [{ path: 'hello.txt', content: `hello ${run}\n` }],
       tags: [`${repo()}:v1`], labels, network: 'none',
     });
     expect(built.tags).toEqual([`${repo()}:v1`]);
-    expect((await docker.getImage(`${repo()}:v1`).inspect()).Id).toBe(built.imageId);
+    expect((await docker.getImage(`${repo()}:v1`).inspect()).Id).toBe(built.image_id);
   });
 
   it('image_tag, image_push to the local registry, image_remove', async () => {
@@ -83,21 +83,21 @@ describe('image, volume and network tools over WebSocket', () => {
     expect(list.images.flatMap((i) => i.tags)).toContain(`${repo()}:v2`);
     const inspect = await call<{ labels: Record<string, string> }>(client, 'image_inspect', { image: `${repo()}:v2` });
     expect(inspect.labels).toMatchObject(labels);
-    const history = await call<{ layers: { createdBy: string }[] }>(client, 'image_history', { image: `${repo()}:v2` });
+    const history = await call<{ layers: { created_by: string }[] }>(client, 'image_history', { image: `${repo()}:v2` });
     expect(JSON.stringify(history.layers)).toContain('hello.txt');
   });
 
   it('image_prune removes dangling images with this run\'s prune label only', async () => {
     const prune = { ...labels, 'org.example.prune': run };
-    const build = (n: number) => call<{ imageId: string }>(client, 'image_build', {
+    const build = (n: number) => call<{ image_id: string }>(client, 'image_build', {
       dockerfile: `FROM ${testEnv.testImage}\nLABEL v=${n}\n`, tags: [`${repo()}:prune`], labels: prune, network: 'none',
     });
     const first = await build(1);
     await build(2);
-    expect(await imageExists(first.imageId)).toBe(true);
+    expect(await imageExists(first.image_id)).toBe(true);
     const pruned = await call<{ deleted: string[] }>(client, 'image_prune', { label: [`org.example.prune=${run}`] });
-    expect(pruned.deleted).toContain(first.imageId);
-    expect(await imageExists(first.imageId)).toBe(false);
+    expect(pruned.deleted).toContain(first.image_id);
+    expect(await imageExists(first.image_id)).toBe(false);
     expect(await imageExists(`${repo()}:prune`)).toBe(true);
   });
 

@@ -58,8 +58,8 @@ describe('every tool over real MCP clients: HTTP, WebSocket and stdio', () => {
   it.each(['http', 'ws', 'stdio'] as const)('the core subset works over %s', async (transport) => {
     const client = clients[transport];
     expect(await call(client, 'system_ping')).toMatchObject({ ok: true });
-    const version = await call<{ apiVersion?: string; ApiVersion?: string }>(client, 'system_version');
-    expect(JSON.stringify(version)).toMatch(/\d+\.\d+/);
+    const version = await call<{ api_version: string }>(client, 'system_version');
+    expect(version.api_version).toMatch(/^\d+\.\d+$/);
     const list = await call<{ containers: { id: string }[] }>(client, 'container_list', { label: [`${TEST_LABEL}=${run}`] });
     expect(list.containers.map((c) => c.id)).toEqual([id]);
     expect(JSON.stringify(await call(client, 'container_inspect', { container: name }))).toContain(id);
@@ -100,10 +100,10 @@ describe('every tool over real MCP clients: HTTP, WebSocket and stdio', () => {
     expect(JSON.stringify(info)).toMatch(/overlay2/);
     const df = await call<Record<string, unknown>>(client, 'system_df', { top: 3 });
     expect(Object.keys(df).length).toBeGreaterThan(0);
-    const events = await call<{ events: { action: string; actorId: string }[] }>(client, 'system_events', {
+    const events = await call<{ events: { action: string; actor_id: string }[] }>(client, 'system_events', {
       since: String(startedAt), until: String(Math.floor(Date.now() / 1000) + 1), labels: [`${TEST_LABEL}=${run}`], types: ['container'],
     });
-    expect(events.events.filter((e) => e.actorId === id).map((e) => e.action)).toEqual(expect.arrayContaining(['create', 'start']));
+    expect(events.events.filter((e) => e.actor_id === id).map((e) => e.action)).toEqual(expect.arrayContaining(['create', 'start']));
   });
 
   it('compose_list_projects and compose_project_containers over stdio see the labelled project', async () => {

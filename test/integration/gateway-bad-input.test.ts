@@ -1,5 +1,6 @@
 // Bad input on the tool path, against the private daemon: a missing required argument and a wrong
-// argument type over real SDK clients (HTTP and WebSocket) give an isError result naming the field;
+// argument type, or an unknown (old camelCase) argument name, over real SDK clients (HTTP and WebSocket) give an
+// isError result naming the field;
 // over the seed's POST /mcp/call they give 400 {"error":{"code":-32602,…}} naming it, and a body
 // that is not {"method","params":{}} gives -32600/-32602. Also the seed's own example,
 // {"method":"docker.container.list","params":{}}, listing a container made here in the daemon.
@@ -57,6 +58,26 @@ describe('bad tool arguments and the seed /mcp/call example', () => {
     const ok = await callRaw(client, 'container_inspect', { container: name });
     expect(ok.isError).toBeFalsy();
     expect(ok.structuredContent).toMatchObject({ name });
+  });
+
+  // Argument names are snake_case with no camelCase aliases: an old spelling is refused by name
+  // instead of being dropped (a dropped windowSeconds would silently mean the default 10 s).
+  it.each([0, 1])('an unknown (old camelCase) argument is an isError result naming the key (client %i: http, ws)', async (i) => {
+    const client = clients[i]!;
+    const old = await callRaw(client, 'system_events', { windowSeconds: 1 });
+    expect(old.isError).toBe(true);
+    expect(textOf(old)).toMatch(/^Invalid arguments for system_events: \(arguments\): Unrecognized key: "windowSeconds"/);
+
+    const ok = await callRaw(client, 'system_events', { window_seconds: 0.1, limit: 1 });
+    expect(ok.isError).toBeFalsy();
+    expect(ok.structuredContent).toMatchObject({ stopped_by: expect.stringMatching(/^(limit|window)$/) as string });
+  });
+
+  it('an unknown argument on POST /mcp/call is 400 with code -32602 naming the key', async () => {
+    const old = await legacy(gateway.url, '{"method":"docker.system.events","params":{"windowSeconds":1}}');
+    expect(old.status).toBe(400);
+    expect(old.body.error).toMatchObject({ code: -32602, data: { outcome: 'invalid_args' } });
+    expect(old.body.error?.message).toMatch(/^Invalid arguments for system_events: \(arguments\): Unrecognized key: "windowSeconds"/);
   });
 
   it('missing and mistyped arguments on POST /mcp/call are 400 with code -32602 naming the field', async () => {

@@ -59,11 +59,11 @@ describe('gateway over Streamable HTTP (sessions)', () => {
     const version = await testDocker().version();
     const info = await client.callTool({ name: 'system_info', arguments: {} });
     expect(info.isError).toBeFalsy();
-    expect(info.structuredContent).toMatchObject({ serverVersion: version.Version });
+    expect(info.structuredContent).toMatchObject({ server_version: version.Version });
     expect(textOf(info)).toContain(`Docker ${version.Version}`);
 
     const v = await client.callTool({ name: 'system_version', arguments: {} });
-    expect(v.structuredContent).toMatchObject({ version: version.Version, apiVersion: version.ApiVersion });
+    expect(v.structuredContent).toMatchObject({ version: version.Version, api_version: version.ApiVersion });
 
     const ping = await client.callTool({ name: 'system_ping', arguments: {} });
     expect(ping.structuredContent).toMatchObject({ ok: true });
@@ -81,7 +81,7 @@ describe('gateway over Streamable HTTP (sessions)', () => {
   });
 
   it('answers wrong argument types with an isError result naming the field', async () => {
-    const result = await client.callTool({ name: 'system_events', arguments: { limit: 'many', windowSeconds: 1 } });
+    const result = await client.callTool({ name: 'system_events', arguments: { limit: 'many', window_seconds: 1 } });
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(/Invalid arguments for system_events: limit: .*number/);
     const bad = await client.callTool({ name: 'system_df', arguments: { top: -1 } });

@@ -10,7 +10,7 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { TEST_LABEL, testDocker, testEnv, uniqueName } from '../helpers/env.js';
 
 const headers = { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', 'MCP-Protocol-Version': '2025-11-25' };
-const events = (windowSeconds: number) => ({ name: 'system_events', arguments: { windowSeconds } });
+const events = (seconds: number) => ({ name: 'system_events', arguments: { window_seconds: seconds } });
 
 async function openSession(url: string): Promise<string> {
   const init = await fetch(`${url}/mcp`, {
@@ -95,7 +95,7 @@ describe('long calls without a progress token', { timeout: 20_000 }, () => {
     const started = Date.now();
     const res = await fetch(`${gateway.url}/mcp/call`, {
       method: 'POST', headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ method: 'docker.system.events', params: { windowSeconds: 2.5 } }),
+      body: JSON.stringify({ method: 'docker.system.events', params: { window_seconds: 2.5 } }),
     });
     expect(res.status).toBe(200);
     expect(res.headers.get('x-accel-buffering')).toBe('no');

@@ -48,7 +48,7 @@ describe('gateway operations', () => {
     const name = uniqueName('events');
     const progress: Progress[] = [];
     const call = client.callTool(
-      { name: 'system_events', arguments: { windowSeconds: 20, limit: 2, containers: [name], types: ['container'] } },
+      { name: 'system_events', arguments: { window_seconds: 20, limit: 2, containers: [name], types: ['container'] } },
       undefined,
       { onprogress: (p) => progress.push(p) },
     );
@@ -56,8 +56,8 @@ describe('gateway operations', () => {
     await makeEvent(name);
     const result = await call;
     expect(result.isError).toBeFalsy();
-    const structured = result.structuredContent as { events: { action: string; name: string }[]; stoppedBecause: string };
-    expect(structured.stoppedBecause).toBe('limit');
+    const structured = result.structuredContent as { events: { action: string; name: string }[]; stopped_by: string };
+    expect(structured.stopped_by).toBe('limit');
     expect(structured.events.map((e) => e.action)).toEqual(['create', 'destroy']);
     expect(structured.events[0]?.name).toBe(name);
     expect(progress.map((p) => p.progress)).toEqual([1, 2]);
@@ -77,7 +77,7 @@ describe('gateway operations', () => {
     const firstProgress = new Promise<void>((resolve) => (gotProgress = resolve));
     const started = Date.now();
     const call = client.callTool(
-      { name: 'system_events', arguments: { windowSeconds: 120, limit: 1000, containers: [name] } },
+      { name: 'system_events', arguments: { window_seconds: 120, limit: 1000, containers: [name] } },
       undefined,
       { signal: controller.signal, onprogress: () => gotProgress() },
     );
@@ -121,7 +121,7 @@ describe('gateway operations', () => {
     expect(await ok.json()).toMatchObject({ result: { ok: true } });
 
     const info = await legacy(gateway.url, { method: 'docker.system.info' });
-    expect(((await info.json()) as { result: { serverVersion: string } }).result.serverVersion).toBeTruthy();
+    expect(((await info.json()) as { result: { server_version: string } }).result.server_version).toBeTruthy();
 
     const unknown = await legacy(gateway.url, { method: 'docker.nothing.here', params: {} });
     expect(unknown.status).toBe(404);

@@ -76,7 +76,7 @@ describe('Docker daemon restarts and hangs', () => {
     expect(await metric('docker_mcp_event_watches')).toBe(1);
 
     const follow = client.callTool({ name: 'container_logs', arguments: { container: 'looper', follow: true, max_seconds: 60, tail: 1 } });
-    const events = client.callTool({ name: 'system_events', arguments: { windowSeconds: 60, limit: 1000 } });
+    const events = client.callTool({ name: 'system_events', arguments: { window_seconds: 60, limit: 1000 } });
     await until(async () => (await metric('docker_mcp_docker_connections')) >= 3, 5_000, 'follow, events and watch open');
 
     const killedAt = Date.now();

@@ -193,7 +193,7 @@ describe('attacks on the per-identity limits', () => {
     rawRequest(limited.url, { path: '/mcp/call', headers: { 'Content-Type': 'application/json', ...bearer(token) }, body: JSON.stringify({ method, params }) });
 
   it('caps calls in flight per identity: 429 with Retry-After while one runs', async () => {
-    const running = call(READER, 'docker.system.events', { windowSeconds: 1.5 });
+    const running = call(READER, 'docker.system.events', { window_seconds: 1.5 });
     await new Promise((r) => setTimeout(r, 300));
     const res = await unchangedBy(() => call(READER, 'docker.container.create', createArgs()));
     expect(res.status).toBe(429);

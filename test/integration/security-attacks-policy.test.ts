@@ -98,10 +98,10 @@ describe('attacks on the container create rules (container_create and container_
 
   it('refuses a local volume with bind driver options (a bind mount in disguise)', async () => {
     await expectRefused('volume_create', {
-      name: `${RUN}-vol`, driver: 'local', driverOpts: { type: 'none', o: 'bind', device: '/etc' }, labels: { [ATTACK_LABEL]: RUN },
+      name: `${RUN}-vol`, driver: 'local', driver_opts: { type: 'none', o: 'bind', device: '/etc' }, labels: { [ATTACK_LABEL]: RUN },
     }, /Denied/);
     await expectRefused('volume_create', {
-      name: `${RUN}-vol2`, driver: 'local', driverOpts: { type: 'NONE', o: 'rbind,ro', device: '/var/run' }, labels: { [ATTACK_LABEL]: RUN },
+      name: `${RUN}-vol2`, driver: 'local', driver_opts: { type: 'NONE', o: 'rbind,ro', device: '/var/run' }, labels: { [ATTACK_LABEL]: RUN },
     }, /Denied/);
   });
 

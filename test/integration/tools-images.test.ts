@@ -50,14 +50,14 @@ describe('image tools', () => {
 
   it('image_build builds from Dockerfile text and context files, with step progress', async () => {
     const { result, ctx } = built;
-    expect(result.structured.imageId).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(result.structured.image_id).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(result.structured.tags).toEqual([`docker.io/${repo}:v1`]);
     // Five Dockerfile steps plus one LABEL step per API label (the classic builder appends them).
     expect(result.structured.steps).toBe(7);
     expect(result.structured.output).toContain('hello from the context');
     expect(result.text).toContain('Built ');
     const info = await docker.getImage(`${repo}:v1`).inspect();
-    expect(info.Id).toBe(result.structured.imageId);
+    expect(info.Id).toBe(result.structured.image_id);
     expect(info.Config.Labels).toMatchObject({ [TEST_LABEL]: run, 'org.example.role': 'built' });
     // Step progress, strictly increasing, ending at the step count.
     const values = ctx.progressUpdates.map((u) => u.progress);
@@ -74,7 +74,7 @@ describe('image tools', () => {
 
   it('image_history shows the context files were copied in', async () => {
     const result = await callTool(imageHistory, { image: `${repo}:v1` });
-    const createdBy = result.structured.layers.map((l) => l.createdBy).join('\n');
+    const createdBy = result.structured.layers.map((l) => l.created_by).join('\n');
     expect(createdBy).toMatch(/COPY file:[0-9a-f]+ in \/srv\/hello\.txt/);
     expect(createdBy).toMatch(/cat \/srv\/hello\.txt/);
     expect(result.structured.layers.find((l) => l.tags.includes(`${repo}:v1`))).toBeDefined();
@@ -119,7 +119,7 @@ describe('image tools', () => {
   it('image_list filters by label and reference, and caps with an explicit notice', async () => {
     await callTool(imageTag, { image: `${repo}:v1`, repository: repo, tag: 'retag' });
     const byLabel = await callTool(imageList, { label: [`${TEST_LABEL}=${run}`, 'org.example.role=built'] });
-    expect(byLabel.structured.images.map((i) => i.id)).toEqual([built.result.structured.imageId]);
+    expect(byLabel.structured.images.map((i) => i.id)).toEqual([built.result.structured.image_id]);
     expect(byLabel.text).toContain(`${repo}:v1`);
     const byRef = await callTool(imageList, { reference: `${repo}:*` });
     expect(byRef.structured.images[0]?.tags.sort()).toEqual([`${repo}:retag`, `${repo}:v1`]);
@@ -152,9 +152,9 @@ describe('image tools', () => {
     await build(`FROM ${testEnv.testImage}\nLABEL v=4\n`, [`${repo}:keep`], keepLabel);
     // Both first builds are now dangling; only the one with the prune label may go.
     const result = await callTool(imagePrune, { label: [`org.example.prune=${run}`] });
-    expect(result.structured.deleted).toContain(first.result.structured.imageId);
-    expect(await imageExists(first.result.structured.imageId)).toBe(false);
-    expect(await imageExists(keep.result.structured.imageId)).toBe(true);
+    expect(result.structured.deleted).toContain(first.result.structured.image_id);
+    expect(await imageExists(first.result.structured.image_id)).toBe(false);
+    expect(await imageExists(keep.result.structured.image_id)).toBe(true);
     expect(await imageExists(`${repo}:prune`)).toBe(true);
     expect(result.text).toMatch(/Pruned \d+ image/);
   });
@@ -172,8 +172,8 @@ describe('image tools', () => {
     expect(result.structured.deleted).toHaveLength(1);
     expect(result.text).toContain(`Pruned ${total} image layer(s)`);
     expect(result.text).toContain(`[truncated: showing 1 of ${total} deleted layers; all ${total} were removed, only this list is shortened]`);
-    expect(await imageExists(a.result.structured.imageId)).toBe(false);
-    expect(await imageExists(b.result.structured.imageId)).toBe(false);
+    expect(await imageExists(a.result.structured.image_id)).toBe(false);
+    expect(await imageExists(b.result.structured.image_id)).toBe(false);
     expect(await imageExists(`${repo}:plim`)).toBe(true);
     await docker.getImage(`${repo}:plim`).remove({ force: true });
   });
@@ -182,9 +182,9 @@ describe('image tools', () => {
     const { result, ctx } = await build(`FROM ${testEnv.testImage}\nLABEL v=remove\n`, [], { [TEST_LABEL]: run });
     expect(result.structured.tags).toEqual([]);
     expect(ctx.authorized).toEqual([{ kind: 'image.use', image: 'docker.io/dmcp-test/busybox:latest', action: 'pull' }]);
-    const removed = await callTool(imageRemove, { image: result.structured.imageId });
-    expect(removed.structured.deleted).toContain(result.structured.imageId);
-    expect(await imageExists(result.structured.imageId)).toBe(false);
+    const removed = await callTool(imageRemove, { image: result.structured.image_id });
+    expect(removed.structured.deleted).toContain(result.structured.image_id);
+    expect(await imageExists(result.structured.image_id)).toBe(false);
   });
 });
 

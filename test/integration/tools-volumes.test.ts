@@ -28,7 +28,7 @@ describe('volume tools', () => {
     const result = await callTool(volumeCreate, {
       name,
       labels: { [TEST_LABEL]: run, 'org.example.tier': 'cache' },
-      driverOpts: { type: 'tmpfs', device: 'tmpfs', o: 'size=16m' },
+      driver_opts: { type: 'tmpfs', device: 'tmpfs', o: 'size=16m' },
     }, ctx);
     const body = { Name: name, Driver: 'local', DriverOpts: { type: 'tmpfs', device: 'tmpfs', o: 'size=16m' }, Labels: { [TEST_LABEL]: run, 'org.example.tier': 'cache' } };
     expect(ctx.authorized).toEqual([{ kind: 'volume.create', body }]);
@@ -100,7 +100,7 @@ describe('volume tools', () => {
     expect(await volumeExists(`${run}-plim-a`)).toBe(false);
     expect(await volumeExists(`${run}-plim-b`)).toBe(false);
     const untouched = await callTool(volumePrune, { label: [`org.example.prune-limit=${run}`], all: true });
-    expect(untouched.structured).toEqual({ deleted: [], spaceReclaimed: 0, deleted_total: 0, truncated: false });
+    expect(untouched.structured).toEqual({ deleted: [], space_reclaimed_bytes: 0, deleted_total: 0, truncated: false });
   });
 
   it('lists all five volume tools with described inputs', () => {

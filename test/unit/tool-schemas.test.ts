@@ -67,4 +67,25 @@ describe('tool schemas as served by tools/list', () => {
     }
     expect(new Set(tools.map((t) => t.name)).size).toBe(tools.length);
   });
+
+  it('name every argument and result field in snake_case, and refuse unknown arguments', () => {
+    const camel: string[] = [];
+    const walk = (schema: unknown, where: string): void => {
+      if (!schema || typeof schema !== 'object') return;
+      if (Array.isArray(schema)) return schema.forEach((s, i) => walk(s, `${where}[${i}]`));
+      const node = schema as Record<string, unknown>;
+      for (const [field, inner] of Object.entries((node.properties ?? {}) as Record<string, unknown>)) {
+        if (!/^[a-z][a-z0-9]*(_[a-z0-9]+)*$/.test(field)) camel.push(`${where}.${field}`);
+        walk(inner, `${where}.${field}`);
+      }
+      for (const key of ['items', 'anyOf', 'oneOf', 'allOf', 'additionalProperties']) walk(node[key], `${where}<${key}>`);
+    };
+    for (const tool of tools) {
+      walk(tool.inputSchema, `${tool.name} input`);
+      walk(tool.outputSchema, `${tool.name} output`);
+      // Strict inputs turn a misspelled or renamed argument into an error instead of a silent default.
+      expect((tool.inputSchema as { additionalProperties?: unknown }).additionalProperties, tool.name).toBe(false);
+    }
+    expect(camel).toEqual([]);
+  });
 });

@@ -106,7 +106,9 @@ export interface ToolDefinition<
   description: string;
   family: ToolFamily;
   access: ToolAccess;
+  /** A strict object (unknown arguments are refused by name) with snake_case field names. */
   inputSchema: I;
+  /** Field names snake_case like the inputs; Docker's own data (labels, raw inspect) passes as-is. */
   outputSchema: O;
   annotations: ToolAnnotations;
   /** True when the tool streams for a while (pull, follow, stats sampling, events, build). */

@@ -29,29 +29,29 @@ export const imageBuild = defineTool({
     files: z.array(contextFileInput).max(CONTEXT_LIMITS.files).default([])
       .describe('Files for COPY/ADD, placed at their relative paths in the build context.'),
     tags: z.array(referenceInput).max(10).default([]).describe('Names for the built image, e.g. ["team/app:1.2", "team/app:latest"].'),
-    buildArgs: z.record(buildArgName, z.string().max(4096)).default({}).describe('Values for ARG instructions, as {"NAME": "value"}.'),
+    build_args: z.record(buildArgName, z.string().max(4096)).default({}).describe('Values for ARG instructions, as {"NAME": "value"}.'),
     labels: labelsInput,
     target: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'a stage name').optional()
       .describe('Build only up to this stage of a multi-stage Dockerfile.'),
-    noCache: z.boolean().default(false).describe('Do not use cached layers.'),
+    no_cache: z.boolean().default(false).describe('Do not use cached layers.'),
     pull: z.boolean().default(false).describe('Always try to pull newer versions of the base images.'),
     network: z.enum(['default', 'none']).default('default')
       .describe('Network for RUN steps: the daemon default, or "none" for builds that need no network.'),
   }).strict(),
   outputSchema: z.object({
-    imageId: z.string().describe('Id of the built image.'),
+    image_id: z.string().describe('Id of the built image.'),
     tags: z.array(z.string()).describe('Fully qualified tags applied.'),
-    baseImages: z.array(z.string()).describe('External images the Dockerfile builds on.'),
+    base_images: z.array(z.string()).describe('External images the Dockerfile builds on.'),
     steps: z.number().int().describe('Dockerfile steps run.'),
     output: z.string().describe('Build output (the tail when capped).'),
-    outputTruncated: z.boolean(),
+    output_truncated: z.boolean(),
   }),
   // Base images may be pulled from a registry and RUN steps reach the network; a tag that already
   // names another image is moved to the new one.
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   async handler(args, ctx) {
     const tags = args.tags.map((tag) => normalizeReference(tag));
-    const bases = baseImages(args.dockerfile, args.buildArgs);
+    const bases = baseImages(args.dockerfile, args.build_args);
     for (const image of bases) await ctx.authorize({ kind: 'image.use', image, action: 'pull' });
     // An untagged build has no name a rule could match, so only its base images are checked; the
     // result can then only be used by id, which the policy resolves to (no) names.
@@ -62,9 +62,9 @@ export const imageBuild = defineTool({
       dockerfile: DOCKERFILE_NAME,
       // The typings say string, but docker-modem repeats array values (t=a&t=b), as /build wants.
       t: tags as unknown as string,
-      buildargs: args.buildArgs,
+      buildargs: args.build_args,
       labels: args.labels ?? {},
-      nocache: args.noCache,
+      nocache: args.no_cache,
       pull: args.pull,
       rm: true,
       forcerm: true,
@@ -96,8 +96,8 @@ export const imageBuild = defineTool({
       `Built ${shortId(imageId)}${tags.length ? ` as ${tags.join(', ')}` : ' (untagged)'}.`;
     return {
       structured: {
-        imageId, tags, baseImages: bases, steps: steps ? Number(steps) : 0,
-        output: outcome.output.text, outputTruncated: outcome.output.truncated,
+        image_id: imageId, tags, base_images: bases, steps: steps ? Number(steps) : 0,
+        output: outcome.output.text, output_truncated: outcome.output.truncated,
       },
       text,
     };

@@ -78,7 +78,7 @@ const transferOutput = z.object({
   status: z.string().describe('Docker\'s final status line.'),
   layers: z.number().int().describe('Layers seen in the progress stream.'),
   output: z.string().describe('Status lines for the whole image (per-layer lines omitted), capped.'),
-  outputTruncated: z.boolean(),
+  output_truncated: z.boolean(),
 });
 
 export const imagePull = defineTool({
@@ -116,7 +116,7 @@ export const imagePull = defineTool({
     return {
       structured: {
         reference, digest: outcome.digest ?? null, status: outcome.lastStatus, layers: outcome.layers,
-        output: outcome.output.text, outputTruncated: outcome.output.truncated,
+        output: outcome.output.text, output_truncated: outcome.output.truncated,
       },
       text,
     };
@@ -156,7 +156,7 @@ export const imagePush = defineTool({
     return {
       structured: {
         reference, digest: outcome.digest ?? null, status: outcome.lastStatus, layers: outcome.layers,
-        output: outcome.output.text, outputTruncated: outcome.output.truncated,
+        output: outcome.output.text, output_truncated: outcome.output.truncated,
       },
       text,
     };

@@ -78,9 +78,9 @@ export const imageInspect = defineTool({
     cmd: z.array(z.string()).nullable(),
     entrypoint: z.array(z.string()).nullable(),
     env: z.array(z.string()),
-    workingDir: z.string(),
+    working_dir: z.string(),
     user: z.string(),
-    exposedPorts: z.array(z.string()),
+    exposed_ports: z.array(z.string()),
     labels: z.record(z.string(), z.string()),
     layers: z.number().int(),
   }),
@@ -100,9 +100,9 @@ export const imageInspect = defineTool({
       cmd: config.Cmd ?? null,
       entrypoint: (config.Entrypoint as string[] | null | undefined) ?? null,
       env: config.Env ?? [],
-      workingDir: config.WorkingDir ?? '',
+      working_dir: config.WorkingDir ?? '',
       user: config.User ?? '',
-      exposedPorts: Object.keys(config.ExposedPorts ?? {}),
+      exposed_ports: Object.keys(config.ExposedPorts ?? {}),
       labels: config.Labels ?? {},
       layers: info.RootFS?.Layers?.length ?? 0,
     };
@@ -127,7 +127,7 @@ export const imageHistory = defineTool({
     layers: z.array(z.object({
       id: z.string(),
       created: z.string(),
-      createdBy: z.string(),
+      created_by: z.string(),
       size: z.number(),
       tags: z.array(z.string()),
       comment: z.string(),
@@ -143,12 +143,12 @@ export const imageHistory = defineTool({
     const layers = list.items.map((l) => ({
       id: l.Id,
       created: isoDate(l.Created),
-      createdBy: l.CreatedBy,
+      created_by: l.CreatedBy,
       size: l.Size,
       tags: l.Tags ?? [],
       comment: l.Comment,
     }));
-    const rows = layers.map((l) => [l.id === '<missing>' ? '<missing>' : shortId(l.id), l.created.slice(0, 19), formatBytes(l.size), l.createdBy]);
+    const rows = layers.map((l) => [l.id === '<missing>' ? '<missing>' : shortId(l.id), l.created.slice(0, 19), formatBytes(l.size), l.created_by]);
     const text = textTable(['LAYER', 'CREATED', 'SIZE', 'CREATED BY'], rows) + listNotice(list, 'layers');
     return { structured: { layers, total: list.total, truncated: list.truncated }, text };
   },
@@ -215,7 +215,7 @@ export const imagePrune = defineTool({
   outputSchema: z.object({
     deleted: z.array(z.string()),
     untagged: z.array(z.string()),
-    spaceReclaimed: z.number(),
+    space_reclaimed_bytes: z.number(),
     deleted_total: pruneMeta.deleted_total,
     untagged_total: z.number().int().describe('How many references were untagged; "untagged" lists at most "limit" of them.'),
     truncated: z.boolean().describe('True when "deleted" or "untagged" was shortened by the limit (the removal was not).'),
@@ -229,13 +229,13 @@ export const imagePrune = defineTool({
     const entries = raw.ImagesDeleted ?? [];
     const deleted = applyLimit(entries.flatMap((r) => (r.Deleted ? [r.Deleted] : [])), args.limit, ctx);
     const untagged = applyLimit(entries.flatMap((r) => (r.Untagged ? [r.Untagged] : [])), args.limit, ctx);
-    const spaceReclaimed = raw.SpaceReclaimed ?? 0;
+    const reclaimed = raw.SpaceReclaimed ?? 0;
     return {
       structured: {
-        deleted: deleted.items, untagged: untagged.items, spaceReclaimed,
+        deleted: deleted.items, untagged: untagged.items, space_reclaimed_bytes: reclaimed,
         deleted_total: deleted.total, untagged_total: untagged.total, truncated: deleted.truncated || untagged.truncated,
       },
-      text: `Pruned ${deleted.total} image layer(s), untagged ${untagged.total}; reclaimed ${formatBytes(spaceReclaimed)}.` +
+      text: `Pruned ${deleted.total} image layer(s), untagged ${untagged.total}; reclaimed ${formatBytes(reclaimed)}.` +
         (untagged.items.length ? `\nUntagged: ${untagged.items.join(', ')}` : '') + prunedNotice(untagged, 'untagged references') +
         (deleted.items.length ? `\nDeleted: ${deleted.items.map(shortId).join(', ')}` : '') + prunedNotice(deleted, 'deleted layers'),
     };

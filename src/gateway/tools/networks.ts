@@ -165,7 +165,7 @@ export const networkConnect = defineTool({
     container: containerRef,
     aliases: z.array(z.string().min(1).max(255).regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'a DNS name')).max(20).optional()
       .describe('Extra DNS names for the container on this network.'),
-    ipv4Address: z.string().refine((v) => isIP(v) === 4, 'an IPv4 address').optional()
+    ipv4_address: z.string().refine((v) => isIP(v) === 4, 'an IPv4 address').optional()
       .describe('Fixed IPv4 address (the network needs a user-set subnet).'),
   }).strict(),
   outputSchema: z.object({ network: z.string(), container: z.string(), aliases: z.array(z.string()) }),
@@ -173,7 +173,7 @@ export const networkConnect = defineTool({
   async handler(args, ctx) {
     const endpoint: Record<string, unknown> = {
       ...(args.aliases?.length ? { Aliases: args.aliases } : {}),
-      ...(args.ipv4Address ? { IPAMConfig: { IPv4Address: args.ipv4Address } } : {}),
+      ...(args.ipv4_address ? { IPAMConfig: { IPv4Address: args.ipv4_address } } : {}),
     };
     const body: Record<string, unknown> = { Container: args.container, EndpointConfig: endpoint };
     await ctx.authorize({ kind: 'network.change', action: 'connect', body: { Network: args.network, ...body } });

@@ -26,7 +26,7 @@ const eventSchema = z.object({
   time: z.string().describe('When it happened, RFC 3339.'),
   type: z.string().describe('Object type: container, image, volume, network, daemon, …'),
   action: z.string().describe('What happened: start, die, pull, destroy, …'),
-  actorId: z.string().describe('Id of the object.'),
+  actor_id: z.string().describe('Id of the object.'),
   name: z.string().describe('Name of the object when Docker reports one.'),
   attributes: z.record(z.string(), z.string()).describe('Event attributes (labels, image, exit code, …).'),
 });
@@ -38,14 +38,14 @@ export const eventsTool = defineTool({
   title: 'Docker events',
   description:
     'Collects Docker events (container start/die/oom, image pull, volume and network changes, …) from the past and/or ' +
-    'as they happen, until `limit` events arrived, `windowSeconds` passed, or `until` is reached. Sends progress per event.',
+    'as they happen, until `limit` events arrived, `window_seconds` passed, or `until` is reached. Sends progress per event.',
   family: 'system',
   access: 'read',
   longRunning: true,
-  inputSchema: z.object({
+  inputSchema: z.strictObject({
     since: timeSpec.optional().describe('Start from this time (e.g. "10m" = ten minutes ago, unix seconds or RFC 3339). Default: now.'),
     until: timeSpec.optional().describe('Stop at this time. With a past `until` only history is returned and the call ends at once.'),
-    windowSeconds: z.number().positive().max(600).default(10)
+    window_seconds: z.number().positive().max(600).default(10)
       .describe('Longest time to keep listening for new events, in seconds.'),
     limit: z.number().int().min(1).max(1000).default(100).describe('Stop after this many events.'),
     types: z.array(z.enum(['container', 'image', 'volume', 'network', 'daemon', 'plugin', 'service', 'node', 'secret', 'config']))
@@ -59,17 +59,17 @@ export const eventsTool = defineTool({
     events: z.array(eventSchema),
     count: z.number(),
     truncated: z.boolean().describe('True when `limit` was reached: more events may exist.'),
-    stoppedBecause: z.enum(['limit', 'window', 'until']),
+    stopped_by: z.enum(['limit', 'window', 'until']),
   }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, ctx) {
-    const budget = callBudget(ctx, 'windowSeconds', args.windowSeconds);
+    const budget = callBudget(ctx, 'window_seconds', args.window_seconds);
     const events: z.infer<typeof eventSchema>[] = [];
     const until = args.until === undefined ? undefined : toUnixSeconds(args.until);
     const since = args.since === undefined ? undefined : toUnixSeconds(args.since);
     if (since !== undefined && until !== undefined && until < since) throw new ToolError('`until` is before `since`.');
     // Set from callbacks, so kept in an object (TS would otherwise narrow it to the initial value).
-    const state: { stoppedBecause: 'limit' | 'window' | 'until' } = { stoppedBecause: 'until' };
+    const state: { stoppedBy: 'limit' | 'window' | 'until' } = { stoppedBy: 'until' };
     let stop = (): void => undefined;
     const onEvent = (e: DockerEvent): void => {
       if (events.length >= args.limit) return;
@@ -78,13 +78,13 @@ export const eventsTool = defineTool({
         time: new Date(e.timeNano ? Math.floor(e.timeNano / 1e6) : (e.time ?? 0) * 1000).toISOString(),
         type: e.Type ?? '',
         action: e.Action ?? '',
-        actorId: e.Actor?.ID ?? '',
+        actor_id: e.Actor?.ID ?? '',
         name: attributes.name ?? '',
         attributes,
       });
       void ctx.progress({ progress: events.length, total: args.limit, message: `${e.Type ?? '?'} ${e.Action ?? '?'} ${attributes.name ?? ''}`.trim() });
       if (events.length >= args.limit) {
-        state.stoppedBecause = 'limit';
+        state.stoppedBy = 'limit';
         stop();
       }
     };
@@ -103,7 +103,7 @@ export const eventsTool = defineTool({
     stop = watch.stop;
     const windowMs = budget.waitMs();
     const window = setTimeout(() => {
-      state.stoppedBecause = 'window';
+      state.stoppedBy = 'window';
       watch.stop();
     }, windowMs);
     try {
@@ -113,10 +113,10 @@ export const eventsTool = defineTool({
       watch.stop();
     }
     if (ctx.signal.aborted) throw ctx.signal.reason as Error;
-    const lines = events.map((e) => `${e.time} ${e.type} ${e.action} ${e.name || e.actorId.slice(0, 12)}`);
-    const reason = { limit: `stopped at the limit of ${args.limit}; more may exist`, window: `listened for ${Number((windowMs / 1000).toFixed(1))} s${budget.shortenedNote()}`, until: 'reached `until`' }[state.stoppedBecause];
+    const lines = events.map((e) => `${e.time} ${e.type} ${e.action} ${e.name || e.actor_id.slice(0, 12)}`);
+    const reason = { limit: `stopped at the limit of ${args.limit}; more may exist`, window: `listened for ${Number((windowMs / 1000).toFixed(1))} s${budget.shortenedNote()}`, until: 'reached `until`' }[state.stoppedBy];
     return {
-      structured: { events, count: events.length, truncated: state.stoppedBecause === 'limit', stoppedBecause: state.stoppedBecause },
+      structured: { events, count: events.length, truncated: state.stoppedBy === 'limit', stopped_by: state.stoppedBy },
       text: `${events.length} event(s) (${reason}).${lines.length ? `\n${lines.join('\n')}` : ''}`,
     };
   },

@@ -18,35 +18,35 @@ const systemInfo = defineTool({
   description: 'Summary of the Docker daemon and its host: versions, OS, CPUs, memory, container and image counts, storage driver and warnings.',
   family: 'system',
   access: 'read',
-  inputSchema: z.object({}),
+  inputSchema: z.strictObject({}),
   outputSchema: z.object({
-    id: z.string(), name: z.string(), serverVersion: z.string(), operatingSystem: z.string(), osType: z.string(),
-    kernelVersion: z.string(), architecture: z.string(), cpus: z.number(), memoryBytes: z.number(),
+    id: z.string(), name: z.string(), server_version: z.string(), operating_system: z.string(), os_type: z.string(),
+    kernel_version: z.string(), architecture: z.string(), cpus: z.number(), memory_bytes: z.number(),
     containers: z.object({ total: z.number(), running: z.number(), paused: z.number(), stopped: z.number() }),
-    images: z.number(), storageDriver: z.string(), dockerRootDir: z.string(), cgroupDriver: z.string(),
-    cgroupVersion: z.string(), swarm: z.string(), warnings: z.array(z.string()),
+    images: z.number(), storage_driver: z.string(), docker_root_dir: z.string(), cgroup_driver: z.string(),
+    cgroup_version: z.string(), swarm: z.string(), warnings: z.array(z.string()),
   }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(_args, ctx) {
     const info = (await engineCall<DockerInfo>(ctx.docker, 'info', ctx.signal));
     const structured = {
-      id: info.ID ?? '', name: info.Name ?? '', serverVersion: info.ServerVersion ?? '',
-      operatingSystem: info.OperatingSystem ?? '', osType: info.OSType ?? '', kernelVersion: info.KernelVersion ?? '',
-      architecture: info.Architecture ?? '', cpus: info.NCPU ?? 0, memoryBytes: info.MemTotal ?? 0,
+      id: info.ID ?? '', name: info.Name ?? '', server_version: info.ServerVersion ?? '',
+      operating_system: info.OperatingSystem ?? '', os_type: info.OSType ?? '', kernel_version: info.KernelVersion ?? '',
+      architecture: info.Architecture ?? '', cpus: info.NCPU ?? 0, memory_bytes: info.MemTotal ?? 0,
       containers: {
         total: info.Containers ?? 0, running: info.ContainersRunning ?? 0,
         paused: info.ContainersPaused ?? 0, stopped: info.ContainersStopped ?? 0,
       },
-      images: info.Images ?? 0, storageDriver: info.Driver ?? '', dockerRootDir: info.DockerRootDir ?? '',
-      cgroupDriver: info.CgroupDriver ?? '', cgroupVersion: info.CgroupVersion ?? '',
+      images: info.Images ?? 0, storage_driver: info.Driver ?? '', docker_root_dir: info.DockerRootDir ?? '',
+      cgroup_driver: info.CgroupDriver ?? '', cgroup_version: info.CgroupVersion ?? '',
       swarm: info.Swarm?.LocalNodeState ?? 'inactive', warnings: info.Warnings ?? [],
     };
     const c = structured.containers;
     const text =
-      `Docker ${structured.serverVersion} on ${structured.operatingSystem} (${structured.architecture}, kernel ${structured.kernelVersion}), ` +
-      `${structured.cpus} CPUs, ${formatBytes(structured.memoryBytes)} memory.\n` +
+      `Docker ${structured.server_version} on ${structured.operating_system} (${structured.architecture}, kernel ${structured.kernel_version}), ` +
+      `${structured.cpus} CPUs, ${formatBytes(structured.memory_bytes)} memory.\n` +
       `Containers: ${c.total} (${c.running} running, ${c.paused} paused, ${c.stopped} stopped); images: ${structured.images}; ` +
-      `storage driver ${structured.storageDriver}.` +
+      `storage driver ${structured.storage_driver}.` +
       (structured.warnings.length ? `\nWarnings:\n${structured.warnings.map((w) => `- ${w}`).join('\n')}` : '');
     return { structured, text };
   },
@@ -64,24 +64,24 @@ const systemVersion = defineTool({
   description: 'Version of the Docker Engine and its components (containerd, runc), API version range, Go version and build details.',
   family: 'system',
   access: 'read',
-  inputSchema: z.object({}),
+  inputSchema: z.strictObject({}),
   outputSchema: z.object({
-    version: z.string(), apiVersion: z.string(), minApiVersion: z.string(), gitCommit: z.string(), goVersion: z.string(),
-    os: z.string(), arch: z.string(), kernelVersion: z.string(), buildTime: z.string(),
+    version: z.string(), api_version: z.string(), min_api_version: z.string(), git_commit: z.string(), go_version: z.string(),
+    os: z.string(), arch: z.string(), kernel_version: z.string(), build_time: z.string(),
     components: z.array(z.object({ name: z.string(), version: z.string() })),
   }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(_args, ctx) {
     const v = (await engineCall<DockerVersion>(ctx.docker, 'version', ctx.signal));
     const structured = {
-      version: v.Version ?? '', apiVersion: v.ApiVersion ?? '', minApiVersion: v.MinAPIVersion ?? '',
-      gitCommit: v.GitCommit ?? '', goVersion: v.GoVersion ?? '', os: v.Os ?? '', arch: v.Arch ?? '',
-      kernelVersion: v.KernelVersion ?? '', buildTime: v.BuildTime ?? '',
+      version: v.Version ?? '', api_version: v.ApiVersion ?? '', min_api_version: v.MinAPIVersion ?? '',
+      git_commit: v.GitCommit ?? '', go_version: v.GoVersion ?? '', os: v.Os ?? '', arch: v.Arch ?? '',
+      kernel_version: v.KernelVersion ?? '', build_time: v.BuildTime ?? '',
       components: (v.Components ?? []).map((c) => ({ name: c.Name ?? '', version: c.Version ?? '' })),
     };
     const text =
-      `Docker Engine ${structured.version} (API ${structured.apiVersion}, minimum ${structured.minApiVersion}), ` +
-      `${structured.os}/${structured.arch}, ${structured.goVersion}.` +
+      `Docker Engine ${structured.version} (API ${structured.api_version}, minimum ${structured.min_api_version}), ` +
+      `${structured.os}/${structured.arch}, ${structured.go_version}.` +
       (structured.components.length ? `\nComponents: ${structured.components.map((c) => `${c.name} ${c.version}`).join(', ')}` : '');
     return { structured, text };
   },
@@ -98,10 +98,10 @@ interface DfResponse {
 const usage = z.object({
   count: z.number().describe('Objects of this kind.'),
   active: z.number().describe('Objects in use (referenced by a container, or running).'),
-  sizeBytes: z.number().describe('Total size on disk.'),
-  reclaimableBytes: z.number().describe('Size a prune of unused objects would free (estimate).'),
+  size_bytes: z.number().describe('Total size on disk.'),
+  reclaimable_bytes: z.number().describe('Size a prune of unused objects would free (estimate).'),
 });
-const item = z.object({ id: z.string(), name: z.string(), sizeBytes: z.number(), inUse: z.boolean() });
+const item = z.object({ id: z.string(), name: z.string(), size_bytes: z.number(), in_use: z.boolean() });
 
 const systemDf = defineTool({
   name: 'system_df',
@@ -109,59 +109,59 @@ const systemDf = defineTool({
   description: 'Disk used by images, containers, volumes and build cache, with what a prune could reclaim and the largest objects of each kind.',
   family: 'system',
   access: 'read',
-  inputSchema: z.object({
+  inputSchema: z.strictObject({
     top: z.number().int().min(0).max(100).default(5).describe('How many of the largest objects of each kind to list (0 = totals only).'),
   }),
   outputSchema: z.object({
-    images: usage, containers: usage, volumes: usage, buildCache: usage,
-    totalBytes: z.number(), reclaimableBytes: z.number(),
+    images: usage, containers: usage, volumes: usage, build_cache: usage,
+    total_bytes: z.number(), reclaimable_bytes: z.number(),
     largest: z.object({ images: z.array(item), containers: z.array(item), volumes: z.array(item) }),
   }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, ctx) {
     const df = (await engineCall<DfResponse>(ctx.docker, 'df', ctx.signal));
     const images = (df.Images ?? []).map((i) => ({
-      id: i.Id, name: i.RepoTags?.[0] ?? i.Id.slice(7, 19), sizeBytes: i.Size ?? 0, inUse: (i.Containers ?? 0) > 0,
+      id: i.Id, name: i.RepoTags?.[0] ?? i.Id.slice(7, 19), size_bytes: i.Size ?? 0, in_use: (i.Containers ?? 0) > 0,
       unique: (i.Size ?? 0) - Math.max(0, i.SharedSize ?? 0),
     }));
     const containers = (df.Containers ?? []).map((c) => ({
-      id: c.Id, name: (c.Names?.[0] ?? c.Id.slice(0, 12)).replace(/^\//, ''), sizeBytes: c.SizeRw ?? 0, inUse: c.State === 'running',
+      id: c.Id, name: (c.Names?.[0] ?? c.Id.slice(0, 12)).replace(/^\//, ''), size_bytes: c.SizeRw ?? 0, in_use: c.State === 'running',
     }));
     const volumes = (df.Volumes ?? []).map((v) => ({
-      id: v.Name, name: v.Name, sizeBytes: Math.max(0, v.UsageData?.Size ?? 0), inUse: (v.UsageData?.RefCount ?? 0) > 0,
+      id: v.Name, name: v.Name, size_bytes: Math.max(0, v.UsageData?.Size ?? 0), in_use: (v.UsageData?.RefCount ?? 0) > 0,
     }));
-    const cache = (df.BuildCache ?? []).map((b) => ({ sizeBytes: b.Size ?? 0, inUse: b.InUse ?? false, shared: b.Shared ?? false }));
-    const sum = (list: { sizeBytes: number }[]): number => list.reduce((n, x) => n + x.sizeBytes, 0);
-    const summarize = <T extends { sizeBytes: number; inUse: boolean }>(list: T[], reclaim: (x: T) => number) => ({
+    const cache = (df.BuildCache ?? []).map((b) => ({ size_bytes: b.Size ?? 0, in_use: b.InUse ?? false, shared: b.Shared ?? false }));
+    const sum = (list: { size_bytes: number }[]): number => list.reduce((n, x) => n + x.size_bytes, 0);
+    const summarize = <T extends { size_bytes: number; in_use: boolean }>(list: T[], reclaim: (x: T) => number) => ({
       count: list.length,
-      active: list.filter((x) => x.inUse).length,
-      sizeBytes: sum(list),
-      reclaimableBytes: list.filter((x) => !x.inUse).reduce((n, x) => n + reclaim(x), 0),
+      active: list.filter((x) => x.in_use).length,
+      size_bytes: sum(list),
+      reclaimable_bytes: list.filter((x) => !x.in_use).reduce((n, x) => n + reclaim(x), 0),
     });
     const structured = {
       // Image sizes include shared layers; LayersSize is the real on-disk total.
-      images: { ...summarize(images, (x) => x.unique), sizeBytes: df.LayersSize ?? sum(images) },
-      containers: summarize(containers, (x) => x.sizeBytes),
-      volumes: summarize(volumes, (x) => x.sizeBytes),
-      buildCache: summarize(cache, (x) => (x.shared ? 0 : x.sizeBytes)),
-      totalBytes: 0,
-      reclaimableBytes: 0,
+      images: { ...summarize(images, (x) => x.unique), size_bytes: df.LayersSize ?? sum(images) },
+      containers: summarize(containers, (x) => x.size_bytes),
+      volumes: summarize(volumes, (x) => x.size_bytes),
+      build_cache: summarize(cache, (x) => (x.shared ? 0 : x.size_bytes)),
+      total_bytes: 0,
+      reclaimable_bytes: 0,
       largest: {
-        images: topN(images, args.top).map(({ id, name, sizeBytes, inUse }) => ({ id, name, sizeBytes, inUse })),
+        images: topN(images, args.top).map(({ id, name, size_bytes, in_use }) => ({ id, name, size_bytes, in_use })),
         containers: topN(containers, args.top),
         volumes: topN(volumes, args.top),
       },
     };
-    const kinds = [structured.images, structured.containers, structured.volumes, structured.buildCache];
-    structured.totalBytes = kinds.reduce((n, k) => n + k.sizeBytes, 0);
-    structured.reclaimableBytes = kinds.reduce((n, k) => n + k.reclaimableBytes, 0);
+    const kinds = [structured.images, structured.containers, structured.volumes, structured.build_cache];
+    structured.total_bytes = kinds.reduce((n, k) => n + k.size_bytes, 0);
+    structured.reclaimable_bytes = kinds.reduce((n, k) => n + k.reclaimable_bytes, 0);
     const line = (label: string, u: z.infer<typeof usage>): string =>
       `${label.padEnd(12)} ${String(u.count).padStart(5)} total, ${String(u.active).padStart(4)} active, ` +
-      `${formatBytes(u.sizeBytes).padStart(10)}, reclaimable ${formatBytes(u.reclaimableBytes)}`;
+      `${formatBytes(u.size_bytes).padStart(10)}, reclaimable ${formatBytes(u.reclaimable_bytes)}`;
     const text = [
       line('Images', structured.images), line('Containers', structured.containers),
-      line('Volumes', structured.volumes), line('Build cache', structured.buildCache),
-      `Total ${formatBytes(structured.totalBytes)}, reclaimable ${formatBytes(structured.reclaimableBytes)}.`,
+      line('Volumes', structured.volumes), line('Build cache', structured.build_cache),
+      `Total ${formatBytes(structured.total_bytes)}, reclaimable ${formatBytes(structured.reclaimable_bytes)}.`,
     ].join('\n');
     return { structured, text };
   },
@@ -173,19 +173,19 @@ const systemPing = defineTool({
   description: 'Checks that the Docker daemon answers, and how fast.',
   family: 'system',
   access: 'read',
-  inputSchema: z.object({}),
-  outputSchema: z.object({ ok: z.boolean(), latencyMs: z.number() }),
+  inputSchema: z.strictObject({}),
+  outputSchema: z.object({ ok: z.boolean(), latency_ms: z.number() }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(_args, ctx) {
     const started = performance.now();
     await engineCall(ctx.docker, 'ping', ctx.signal);
-    const latencyMs = Math.round((performance.now() - started) * 100) / 100;
-    return { structured: { ok: true, latencyMs }, text: `Docker daemon answered in ${latencyMs} ms.` };
+    const latency = Math.round((performance.now() - started) * 100) / 100;
+    return { structured: { ok: true, latency_ms: latency }, text: `Docker daemon answered in ${latency} ms.` };
   },
 });
 
-function topN<T extends { sizeBytes: number }>(list: T[], n: number): T[] {
-  return [...list].sort((a, b) => b.sizeBytes - a.sizeBytes).slice(0, n);
+function topN<T extends { size_bytes: number }>(list: T[], n: number): T[] {
+  return [...list].sort((a, b) => b.size_bytes - a.size_bytes).slice(0, n);
 }
 
 export function formatBytes(bytes: number): string {

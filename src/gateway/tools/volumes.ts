@@ -23,7 +23,7 @@ const volumeSummary = z.object({
 
 const volumeDetail = volumeSummary.extend({
   options: z.record(z.string(), z.string()).describe('Driver options the volume was created with.'),
-  usage: z.object({ size: z.number(), refCount: z.number() }).nullable().describe('Only filled by system disk usage; usually null.'),
+  usage: z.object({ size: z.number(), ref_count: z.number() }).nullable().describe('Only filled by system disk usage; usually null.'),
 });
 
 type VolumeInfo = Dockerode.VolumeInspectInfo & { CreatedAt?: string };
@@ -33,7 +33,7 @@ function summarize(v: VolumeInfo): z.infer<typeof volumeSummary> {
 }
 
 function detail(v: VolumeInfo): z.infer<typeof volumeDetail> {
-  const usage = v.UsageData && v.UsageData.Size >= 0 ? { size: v.UsageData.Size, refCount: v.UsageData.RefCount } : null;
+  const usage = v.UsageData && v.UsageData.Size >= 0 ? { size: v.UsageData.Size, ref_count: v.UsageData.RefCount } : null;
   return { ...summarize(v), options: v.Options ?? {}, usage };
 }
 
@@ -82,7 +82,7 @@ export const volumeInspect = defineTool({
       `Mountpoint: ${structured.mountpoint}`,
       `Options: ${formatLabels(structured.options) || 'none'}`,
       `Labels: ${formatLabels(structured.labels) || 'none'}`,
-      ...(structured.usage ? [`Usage: ${formatBytes(structured.usage.size)}, ${structured.usage.refCount} container(s)`] : []),
+      ...(structured.usage ? [`Usage: ${formatBytes(structured.usage.size)}, ${structured.usage.ref_count} container(s)`] : []),
     ].join('\n');
     return { structured, text };
   },
@@ -99,7 +99,7 @@ export const volumeCreate = defineTool({
     driver: z.string().min(1).max(255).regex(/^[A-Za-z0-9][A-Za-z0-9_.:/-]*$/, 'a volume driver name').default('local')
       .describe('Volume driver (default "local").'),
     labels: labelsInput,
-    driverOpts: z.record(z.string().min(1).max(255).regex(/^[A-Za-z0-9_.-]+$/, 'option names use letters, digits, "_", "." and "-"'), z.string().max(4096))
+    driver_opts: z.record(z.string().min(1).max(255).regex(/^[A-Za-z0-9_.-]+$/, 'option names use letters, digits, "_", "." and "-"'), z.string().max(4096))
       .optional().describe('Driver options, e.g. for "local": {"type": "tmpfs", "device": "tmpfs", "o": "size=64m"}.'),
   }).strict(),
   outputSchema: volumeDetail,
@@ -108,7 +108,7 @@ export const volumeCreate = defineTool({
     const body: Record<string, unknown> = {
       ...(args.name ? { Name: args.name } : {}),
       Driver: args.driver,
-      DriverOpts: args.driverOpts ?? {},
+      DriverOpts: args.driver_opts ?? {},
       Labels: args.labels ?? {},
     };
     await ctx.authorize({ kind: 'volume.create', body });
@@ -150,7 +150,7 @@ export const volumePrune = defineTool({
     all: z.boolean().default(false).describe('Also prune named volumes (Engine API 1.42+; older daemons do this anyway).'),
     limit: pruneLimitInput,
   }).strict(),
-  outputSchema: z.object({ deleted: z.array(z.string()), spaceReclaimed: z.number(), ...pruneMeta }),
+  outputSchema: z.object({ deleted: z.array(z.string()), space_reclaimed_bytes: z.number(), ...pruneMeta }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
   async handler(args, ctx) {
     // Older daemons reject the "all" filter, so only send it where it exists.
@@ -163,11 +163,11 @@ export const volumePrune = defineTool({
     const filters = dockerFilters({ label: args.label, ...(sendAll ? { all: 'true' } : {}) });
     const raw = await ctx.docker.pruneVolumes({ filters, abortSignal: ctx.signal } as Dockerode.VolumePruneOptions);
     const deleted = applyLimit(raw.VolumesDeleted ?? [], args.limit, ctx);
-    const spaceReclaimed = raw.SpaceReclaimed ?? 0;
+    const reclaimed = raw.SpaceReclaimed ?? 0;
     return {
-      structured: { deleted: deleted.items, spaceReclaimed, deleted_total: deleted.total, truncated: deleted.truncated },
+      structured: { deleted: deleted.items, space_reclaimed_bytes: reclaimed, deleted_total: deleted.total, truncated: deleted.truncated },
       text: deleted.total
-        ? `Pruned ${deleted.total} volume(s): ${deleted.items.join(', ')}; reclaimed ${formatBytes(spaceReclaimed)}.${prunedNotice(deleted, 'pruned volumes')}`
+        ? `Pruned ${deleted.total} volume(s): ${deleted.items.join(', ')}; reclaimed ${formatBytes(reclaimed)}.${prunedNotice(deleted, 'pruned volumes')}`
         : 'No unused volumes matched; nothing pruned.',
     };
   },
