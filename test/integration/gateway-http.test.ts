@@ -146,10 +146,10 @@ describe('gateway over Streamable HTTP (sessions)', () => {
   it('serves /health and /ready, and answers other paths and methods with JSON 404/405', async () => {
     const health = await fetch(`${gateway.url}/health`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toMatchObject({ status: 'ok' });
+    expect(await health.json()).toMatchObject({ status: 'ok', uptime_seconds: expect.any(Number) as number });
     const ready = await fetch(`${gateway.url}/ready`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: 'ready' });
+    expect(await ready.json()).toMatchObject({ status: 'ready', latency_ms: expect.any(Number) as number });
     const missing = await fetch(`${gateway.url}/nope`);
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('not_found');

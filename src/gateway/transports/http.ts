@@ -58,11 +58,11 @@ export async function startHttpGateway(core: GatewayCore): Promise<HttpGateway> 
     }
     switch (path) {
       case '/health':
-        sendJson(res, 200, { status: 'ok', version: core.version, uptimeSeconds: Math.round((Date.now() - started) / 1000) });
+        sendJson(res, 200, { status: 'ok', version: core.version, uptime_seconds: Math.round((Date.now() - started) / 1000) });
         return;
       case '/ready': {
         const readiness = await core.health.readiness();
-        if (readiness.ready) sendJson(res, 200, { status: 'ready', docker: readiness.endpoint, latencyMs: readiness.latencyMs });
+        if (readiness.ready) sendJson(res, 200, { status: 'ready', docker: readiness.endpoint, latency_ms: readiness.latencyMs });
         else sendJson(res, 503, { status: 'unavailable', docker: readiness.endpoint, reason: readiness.reason });
         return;
       }
