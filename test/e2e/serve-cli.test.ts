@@ -6,33 +6,9 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { spawn, type ChildProcess } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { binPath, ensureBuilt, repoRoot } from '../helpers/build.js';
+import { cleanEnv, runBin } from '../helpers/run-bin.js';
 import { testEnv } from '../helpers/env.js';
 import { freePort } from '../helpers/gateway.js';
-
-interface Finished {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (value !== undefined && !key.startsWith('DOCKER_MCP_') && !key.startsWith('DOCKER_')) env[key] = value;
-  }
-  return { ...env, ...extra };
-}
-
-function runBin(args: string[], env: Record<string, string> = cleanEnv()): Promise<Finished> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [binPath, ...args], { cwd: repoRoot, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));

@@ -7,34 +7,15 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { binPath, ensureBuilt, repoRoot } from '../helpers/build.js';
+import { cleanEnv, runBin, type Finished } from '../helpers/run-bin.js';
 import { testEnv } from '../helpers/env.js';
 import { freePort } from '../helpers/gateway.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const dir = tempDir('dmcp-serve-config-');
 
-function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (value !== undefined && !key.startsWith('DOCKER_')) env[key] = value;
-  }
-  return { ...env, ...extra };
-}
-
-function runServe(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [binPath, 'serve', ...args], { cwd: repoRoot, env: cleanEnv(env) });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    // A config mistake must stop start-up; a gateway that came up anyway is killed so the test ends.
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+function runServe(args: string[], env: Record<string, string> = {}): Promise<Finished> {
+  return runBin(['serve', ...args], cleanEnv(env));
 }
 
 function file(name: string, text: string): string {

@@ -3,7 +3,6 @@
 // made by openssl for this run. Right certificates: calls work. Wrong CA, a client certificate the
 // daemon does not trust, plain HTTP to the TLS port: tool results name the endpoint and what to
 // fix, /ready is 503 with the reason. A missing or mismatched file: `docker-mcp serve` exits 2.
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +11,8 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayConfig } from '../../src/gateway/config.js';
 import { connectDocker } from '../../src/gateway/docker/client.js';
-import { binPath, ensureBuilt, repoRoot } from '../helpers/build.js';
+import { ensureBuilt } from '../helpers/build.js';
+import { cleanEnv, runBin, type Finished } from '../helpers/run-bin.js';
 import { connectHttpClient, freePort, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { createPrivateDaemon, unmountUnder, type PrivateDaemon } from '../helpers/private-dockerd.js';
 import { makeTestPki, type TestPki } from '../helpers/tls-certs.js';
@@ -134,26 +134,8 @@ describe('Docker endpoint over tcp:// with TLS (a real dockerd with --tlsverify)
   describe('docker-mcp serve (black box) with unusable certificate files', () => {
     beforeAll(() => ensureBuilt(), 180_000);
 
-    const serve = async (env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> => {
-      const ports = [String(await freePort()), String(await freePort())];
-      return new Promise((resolve) => {
-        const clean: Record<string, string> = {};
-        for (const [key, value] of Object.entries(process.env)) {
-          if (value !== undefined && !key.startsWith('DOCKER_')) clean[key] = value;
-        }
-        const child = spawn(process.execPath, [binPath, 'serve', '--port', ports[0]!, '--metrics-port', ports[1]!], { cwd: repoRoot, env: { ...clean, ...env } });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-        // A gateway that wrongly starts would never exit by itself.
-        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-        child.on('close', (code) => {
-          clearTimeout(timer);
-          resolve({ code, stdout, stderr });
-        });
-      });
-    };
+    const serve = async (env: Record<string, string>): Promise<Finished> =>
+      runBin(['serve', '--port', String(await freePort()), '--metrics-port', String(await freePort())], cleanEnv(env));
 
     it('a missing key.pem: exit 2 with one message naming the file and the setting', async () => {
       const dir = join(root, 'no-key');
