@@ -120,15 +120,23 @@ export function installPrompts(server: Server, core: GatewayCore, options: McpSe
     if (!identity) throw new McpError(ErrorCode.InternalError, 'request reached the server without an identity');
     const { name, arguments: args } = request.params;
     try {
-      const builders: Record<string, (signal: AbortSignal) => Promise<GetPromptResult>> = {
-        diagnose_container: (signal) => diagnose(core, identity, requireArg(args, 'container'), signal),
-        reclaim_disk_space: (signal) => reclaim(core, identity, args?.target?.trim() || undefined, signal),
-        review_container_security: (signal) => review(core, identity, requireArg(args, 'container'), signal),
+      // Arguments are checked before the daemon gate, so a missing one is reported as such even
+      // while the daemon is down.
+      const builders: Record<string, () => (signal: AbortSignal) => Promise<GetPromptResult>> = {
+        diagnose_container: () => {
+          const container = requireArg(args, 'container');
+          return (signal) => diagnose(core, identity, container, signal);
+        },
+        reclaim_disk_space: () => (signal) => reclaim(core, identity, args?.target?.trim() || undefined, signal),
+        review_container_security: () => {
+          const container = requireArg(args, 'container');
+          return (signal) => review(core, identity, container, signal);
+        },
       };
       // Own keys only: a name like "constructor" must not reach Object.prototype.
-      const build = Object.hasOwn(builders, name) ? builders[name] : undefined;
-      if (!build) throw new McpError(ErrorCode.InvalidParams, `Unknown prompt: ${name}`);
-      return await boundedRead(core, `prompt ${name}`, extra.signal, build);
+      const prepare = Object.hasOwn(builders, name) ? builders[name] : undefined;
+      if (!prepare) throw new McpError(ErrorCode.InvalidParams, `Unknown prompt: ${name}`);
+      return await boundedRead(core, `prompt ${name}`, extra.signal, prepare());
     } catch (error) {
       throw asMcpError(core, error, `prompt ${name}`);
     }

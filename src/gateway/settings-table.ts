@@ -52,7 +52,7 @@ export const settingsTable = [
     description: 'Use TLS with client certificates for a tcp:// endpoint.' },
   { key: 'docker_timeout', group: 'docker', kind: 'number', default: '30',
     schema: z.coerce.number().positive().max(3600),
-    description: 'Timeout for one Docker operation, in seconds. Above 60, every /mcp answer is an SSE stream with keep-alives, since a call may then outlast a proxy\'s ~100 s patience.' },
+    description: 'Timeout for one Docker operation, in seconds. When it plus ready_timeout_seconds is above 60, every /mcp answer is an SSE stream with keep-alives, since a call may then outlast a proxy\'s ~100 s patience.' },
   { key: 'log_level', group: 'observability', kind: 'string', default: 'info',
     schema: z.enum(['debug', 'info', 'warn', 'error']), description: 'Log level: debug, info, warn or error.' },
   { key: 'enable_metrics', group: 'observability', kind: 'boolean', default: 'true', schema: bool,

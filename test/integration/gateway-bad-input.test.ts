@@ -54,6 +54,13 @@ describe('bad tool arguments and the seed /mcp/call example', () => {
     expect(neither.isError).toBe(true);
     expect(textOf(neither)).toMatch(/tail: matches none of its accepted forms \(expected number, received string; or expected "all"\)/);
 
+    // An image reference is a path segment of the Engine request: "?", "#" or ".." could redirect it.
+    for (const image of ['busybox?all=1', '../containers/json', 'busybox#x']) {
+      const odd = await callRaw(client, 'image_history', { image });
+      expect(odd.isError, image).toBe(true);
+      expect(textOf(odd), image).toMatch(/^Invalid arguments for image_history: image: expected an image id, name, name:tag or name@digest/);
+    }
+
     // The same call with the field given works, so the failures above really were the arguments.
     const ok = await callRaw(client, 'container_inspect', { container: name });
     expect(ok.isError).toBeFalsy();

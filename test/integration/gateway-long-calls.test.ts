@@ -106,6 +106,27 @@ describe('long calls without a progress token', { timeout: 20_000 }, () => {
     expect(Array.isArray(body.result?.events)).toBe(true);
   });
 
+  it('over /mcp/call: a short call that times out keeps its 504 (no keep-alive commits it to 200)', async () => {
+    const hasty = await startTestGateway({ docker_timeout: 2, sse_keepalive_seconds: 1 });
+    const docker = testDocker();
+    // PID 1 ignores SIGTERM, so this stop takes its full 5 s: past docker_timeout.
+    const slow = await docker.createContainer({
+      name: uniqueName('slowstop'), Image: testEnv.testImage, Cmd: ['sleep', '3600'], Labels: { [TEST_LABEL]: '1' }, HostConfig: { NetworkMode: 'none' },
+    });
+    await slow.start();
+    try {
+      const res = await fetch(`${hasty.url}/mcp/call`, {
+        method: 'POST', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ method: 'docker.container.stop', params: { container: slow.id, timeout_seconds: 5 } }),
+      });
+      expect(res.status).toBe(504);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/timed out after 2 s/);
+    } finally {
+      await slow.remove({ force: true });
+      await hasty.stop();
+    }
+  });
+
   it('over /mcp/call: a quick failure keeps its HTTP status', async () => {
     const res = await fetch(`${gateway.url}/mcp/call`, {
       method: 'POST', headers: { 'Content-Type': 'application/json' },
@@ -131,7 +152,7 @@ describe('a call the client cancels', { timeout: 20_000 }, () => {
       body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId, reason: 'test' } }),
     });
 
-  it('ends its plain-JSON answer with 202 at once', async () => {
+  it('ends its plain-JSON answer at once with an SSE stream that carries nothing', async () => {
     const docker = testDocker();
     // PID 1 ignores SIGTERM, so a stop with a 5 s grace period takes 5 s.
     const slow = await docker.createContainer({
@@ -148,9 +169,21 @@ describe('a call the client cancels', { timeout: 20_000 }, () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect((await cancel(gateway.url, session, 7)).status).toBe(202);
       const res = await call;
-      expect(res.status).toBe(202);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
       expect(await res.text()).toBe('');
       expect(Date.now() - started).toBeLessThan(3_000);
+
+      // The SDK ignores a cancel for id 0, so that call runs on, and its answer must still come.
+      const zero = fetch(`${gateway.url}/mcp`, {
+        method: 'POST', headers: { ...headers, 'Mcp-Session-Id': session },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'tools/call', params: { name: 'container_stop', arguments: { container: slow.id, timeout_seconds: 1 } } }),
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await cancel(gateway.url, session, 0);
+      const answered = await zero;
+      expect(answered.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(await answered.json()).toMatchObject({ id: 0, result: { content: [{ type: 'text' }] } });
     } finally {
       await slow.remove({ force: true });
     }

@@ -137,6 +137,8 @@ describe('Docker daemon restarts and hangs', () => {
         ['completion/complete', () => client.complete({ ref: { type: 'ref/prompt', name: 'diagnose_container' }, argument: { name: 'container', value: 'lo' } })],
         ['prompts/get', () => client.getPrompt({ name: 'reclaim_disk_space', arguments: {} })],
       ];
+      // A prompt's missing argument is still reported as such, not as the daemon being down.
+      await expect(client.getPrompt({ name: 'diagnose_container', arguments: {} })).rejects.toThrow(/Prompt argument "container" is required/);
       for (const [what, read] of reads) {
         const readStarted = Date.now();
         await expect(read(), what).rejects.toThrow(/Docker daemon unavailable, not attempted: .*did not answer \/_ping/);

@@ -13,7 +13,12 @@ import {
 } from './object-helpers.js';
 import { listNotice, prunedNotice } from './output.js';
 
-const imageRef = z.string().min(1).max(512).describe('Image id (full or short), name or name:tag, as shown by image_list.');
+// Only the characters an image id, name, tag or digest can have: the value becomes a path segment
+// of the Engine request (/images/<ref>/…), where "?", "#", "%" or ".." would change what is asked.
+const imageRef = z.string().min(1).max(512)
+  .regex(/^[A-Za-z0-9[][\w./:@[\]-]*$/, 'expected an image id, name, name:tag or name@digest')
+  .refine((value) => !value.includes('..'), 'expected an image id, name, name:tag or name@digest (no "..")')
+  .describe('Image id (full or short), name or name:tag, as shown by image_list.');
 
 const imageSummary = z.object({
   id: z.string(),

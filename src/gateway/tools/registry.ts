@@ -182,7 +182,8 @@ export function createToolRegistry(deps: RegistryDeps): ToolRegistry {
       },
     };
     try {
-      const output = await Promise.race([tool.handler(parsed.data, ctx), aborted]);
+      // Already cancelled (e.g. while waiting for the daemon gate): the handler does not start.
+      const output = await Promise.race([controller.signal.aborted ? aborted : tool.handler(parsed.data, ctx), aborted]);
       let structuredContent = output.structured;
       if (validateOutput) {
         const structured = tool.outputSchema.safeParse(output.structured);

@@ -91,8 +91,9 @@ export class JsonReplyTransport implements Transport {
       this.onmessage?.(message, extra);
       const cancelled = CancelledNotificationSchema.safeParse(message);
       const id = cancelled.success ? cancelled.data.params.requestId : undefined;
-      // The SDK aborts the handler in a microtask; once it has, no response can follow.
-      if (id !== undefined) setImmediate(() => this.endCancelled(id));
+      // The SDK aborts the handler in a microtask; once it has, no response can follow. It ignores a
+      // cancel whose id is falsy (0 or ""), so such a call runs on and its answer must stay open.
+      if (id) setImmediate(() => this.endCancelled(id));
     };
     await this.http.start();
   }
@@ -146,8 +147,9 @@ export class JsonReplyTransport implements Transport {
         if (!res.writableEnded && !res.destroyed) {
           const sessionHeader: Record<string, string> = this.sessionId ? { 'mcp-session-id': this.sessionId } : {};
           if (response === 'cancelled') {
-            // Like a notification's answer: accepted, nothing follows. The SDK client ignores it.
-            res.writeHead(202, sessionHeader).end();
+            // A request's POST is answered with JSON or SSE; an SSE stream that ends without a message
+            // is the one way to say "no response follows", the same as the SDK path's closed stream.
+            res.writeHead(200, { 'Content-Type': 'text/event-stream', ...sessionHeader }).end();
           } else if (response) {
             writeJson(res, 200, response, sessionHeader);
           } else {

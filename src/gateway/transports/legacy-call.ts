@@ -1,9 +1,10 @@
 // POST /mcp/call from the seed document: {"method":"docker.container.list","params":{}} ->
 // {"result": <structuredContent>} or {"error":{"code","message"}}. It goes through the same
 // registry path (lookup by policy, validation, checkCall, metrics, logs) as MCP tools/call.
-// A call still running after sse_keepalive_seconds is committed to 200 and kept alive with
-// newlines (JSON allows leading whitespace) until its body follows, because a proxy such as
-// Cloudflare drops a response that sends nothing for ~100 s; its outcome is then in the body only.
+// A call that may outlast a proxy's patience (quiet-calls.ts) and is still running after
+// sse_keepalive_seconds is committed to 200 and kept alive with newlines (JSON allows leading
+// whitespace) until its body follows, because a proxy such as Cloudflare drops a response that sends
+// nothing for ~100 s; its outcome is then in the body only. Other calls keep their HTTP status.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { GatewayCore } from '../core.js';
@@ -11,6 +12,7 @@ import type { CallOutcome } from '../observability/metrics.js';
 import type { Identity } from '../security.js';
 import { insufficientScope, readJsonBody } from './body-guard.js';
 import { sendJson } from './http-util.js';
+import { quietCallsOf } from './quiet-calls.js';
 
 /** `docker.container.list` -> `container_list`; a plain tool name passes through unchanged. */
 export function legacyMethodToTool(method: string): string {
@@ -93,7 +95,7 @@ export async function handleLegacyCall(
   res.on('close', () => {
     if (!res.writableFinished) controller.abort();
   });
-  const stopKeepAlive = keepAliveWhileRunning(res, core.config.sse_keepalive_seconds * 1000);
+  const stopKeepAlive = quietCallsOf(core).toolCall(toolName) ? keepAliveWhileRunning(res, core.config.sse_keepalive_seconds * 1000) : () => undefined;
   try {
     const { result, outcome, retryAfterSeconds } = await core.registry.call(toolName, params, {
       identity,

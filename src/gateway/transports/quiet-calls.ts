@@ -8,18 +8,38 @@ import type { GatewayCore } from '../core.js';
 /** The longest silence we let a plain JSON answer have: well inside the edge's ~100 s. */
 export const QUIET_LIMIT_SECONDS = 60;
 
+export interface QuietCalls {
+  /** True when a call of `tool` may take longer than QUIET_LIMIT_SECONDS. */
+  toolCall: (tool: string) => boolean;
+  /** The same for one MCP request: a tools/call, or anything bounded by docker_timeout. */
+  request: (request: JSONRPCRequest) => boolean;
+}
+
 /**
- * True when `request` may take longer than QUIET_LIMIT_SECONDS: a call of a long-running tool
- * (pull, build, follow, sampled stats, events, wait, run, exec), or anything bounded only by a
- * docker_timeout set above the limit.
+ * A call of a long-running tool (pull, build, follow, sampled stats, events, wait, run, exec) may
+ * take longer than QUIET_LIMIT_SECONDS, and so may anything once docker_timeout (plus the daemon
+ * gate's ping) is set above it.
  */
-export function quietTooLongFor(core: Pick<GatewayCore, 'config' | 'registry'>): (request: JSONRPCRequest) => boolean {
+export function quietCallsOf(core: Pick<GatewayCore, 'config' | 'registry'>): QuietCalls {
+  let quiet = built.get(core);
+  if (!quiet) built.set(core, (quiet = build(core)));
+  return quiet;
+}
+
+// One per core: the tool list and the settings are fixed for its life.
+const built = new WeakMap<object, QuietCalls>();
+
+function build(core: Pick<GatewayCore, 'config' | 'registry'>): QuietCalls {
   const longTools = new Set(core.registry.tools.filter((tool) => tool.longRunning).map((tool) => tool.name));
-  const shortCallsMayBeLong = core.config.docker_timeout > QUIET_LIMIT_SECONDS;
-  return (request) => {
-    if (shortCallsMayBeLong) return true;
-    if (request.method !== 'tools/call') return false;
-    const name = (request.params as { name?: unknown } | undefined)?.name;
-    return typeof name === 'string' && longTools.has(name);
+  // A call may first wait up to ready_timeout_seconds for the daemon gate's ping.
+  const shortCallsMayBeLong = core.config.docker_timeout + core.config.ready_timeout_seconds > QUIET_LIMIT_SECONDS;
+  const toolCall = (tool: string): boolean => shortCallsMayBeLong || longTools.has(tool);
+  return {
+    toolCall,
+    request: (request) => {
+      if (request.method !== 'tools/call') return shortCallsMayBeLong;
+      const name = (request.params as { name?: unknown } | undefined)?.name;
+      return typeof name === 'string' ? toolCall(name) : shortCallsMayBeLong;
+    },
   };
 }

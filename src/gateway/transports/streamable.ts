@@ -10,7 +10,7 @@ import type { McpServerHandle } from '../server.js';
 import { admitMcpPost } from './body-guard.js';
 import { sendError } from './http-util.js';
 import { jsonEligible, JsonReplyTransport } from './json-reply.js';
-import { quietTooLongFor } from './quiet-calls.js';
+import { quietCallsOf } from './quiet-calls.js';
 import { loadServerModule, loadStreamableModule } from './session-modules.js';
 
 interface Session {
@@ -39,7 +39,8 @@ export interface StreamableOptions {
 export function createStreamableHandler(core: GatewayCore, options: StreamableOptions): StreamableHandler {
   const { config, log, metrics } = core;
   const keepAliveMs = config.sse_keepalive_seconds * 1000;
-  const quietTooLong = quietTooLongFor(core);
+  const quiet = quietCallsOf(core);
+  const quietTooLong = quiet.request;
   const sessions = new Map<string, Session>();
 
   const sweeper = setInterval(() => {

@@ -127,10 +127,11 @@ export function attachWebSocket(
   });
 
   function connected(socket: WebSocket, identity: Identity, createMcpServer: CreateMcpServer): void {
-    metrics.wsConnections.inc();
-    metrics.openSessions.inc({ transport: 'ws' });
     const transport = new WebSocketServerTransport(socket, identity);
     const mcp = createMcpServer(core, { transport: 'ws' });
+    // Counted once set-up succeeded: the 'close' below, which uncounts, is registered from here on.
+    metrics.wsConnections.inc();
+    metrics.openSessions.inc({ transport: 'ws' });
     let alive = true;
     socket.on('pong', () => (alive = true));
     socket.on('message', () => (alive = true));
