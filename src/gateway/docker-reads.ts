@@ -46,29 +46,28 @@ export async function boundedRead<T>(core: GatewayCore, what: string, clientSign
   }
 }
 
-// dockerode takes `abortSignal` on every call; @types/dockerode does not declare it.
-const withSignal = <T>(options: T, signal: AbortSignal | undefined): T => (signal ? { ...options, abortSignal: signal } : options);
-
-export async function containerLogs(core: GatewayCore, id: string, tail = 200, signal?: AbortSignal): Promise<string> {
+// Each read below takes the signal of its boundedRead.
+export async function containerLogs(core: GatewayCore, id: string, tail: number, signal: AbortSignal): Promise<string> {
   const container = core.docker.getContainer(id);
-  const info = (await container.inspect(withSignal({}, signal))) as { Config?: { Tty?: boolean } };
-  const raw = await container.logs(withSignal({ stdout: true, stderr: true, tail, timestamps: true, follow: false as const }, signal));
+  const info = (await container.inspect({ abortSignal: signal })) as { Config?: { Tty?: boolean } };
+  // dockerode takes `abortSignal` on logs and stats too; @types/dockerode does not declare it there.
+  const raw = await container.logs({ stdout: true, stderr: true, tail, timestamps: true, follow: false, abortSignal: signal } as Dockerode.ContainerLogsOptions & { follow: false });
   const text = info.Config?.Tty ? raw.toString('utf8') : demuxLogs(raw);
   const capped = capText(text, core.config.max_output_bytes);
   return truncationNotice(capped, 'the log') + capped.text;
 }
 
-export async function containerInspect(core: GatewayCore, id: string, signal?: AbortSignal): Promise<Record<string, unknown>> {
-  return (await core.docker.getContainer(id).inspect(withSignal({}, signal))) as unknown as Record<string, unknown>;
+export async function containerInspect(core: GatewayCore, id: string, signal: AbortSignal): Promise<Record<string, unknown>> {
+  return (await core.docker.getContainer(id).inspect({ abortSignal: signal })) as unknown as Record<string, unknown>;
 }
 
-export async function containerStats(core: GatewayCore, id: string, signal?: AbortSignal): Promise<Record<string, unknown>> {
-  return (await core.docker.getContainer(id).stats(withSignal({ stream: false as const }, signal))) as unknown as Record<string, unknown>;
+export async function containerStats(core: GatewayCore, id: string, signal: AbortSignal): Promise<Record<string, unknown>> {
+  return (await core.docker.getContainer(id).stats({ stream: false, abortSignal: signal } as { stream: false })) as unknown as Record<string, unknown>;
 }
 
 /** Container names (without the leading "/") and short ids starting with `prefix`. */
-export async function completeContainer(docker: Dockerode, prefix: string, signal?: AbortSignal): Promise<string[]> {
-  const list = await docker.listContainers(withSignal({ all: true }, signal));
+export async function completeContainer(docker: Dockerode, prefix: string, signal: AbortSignal): Promise<string[]> {
+  const list = await docker.listContainers({ all: true, abortSignal: signal });
   const values = new Set<string>();
   for (const c of list) {
     for (const name of c.Names ?? []) values.add(name.replace(/^\//, ''));

@@ -88,7 +88,7 @@ export function installResources(server: Server, core: GatewayCore, options: Mcp
       assertMayRead(core, identity, view.tool, view.access);
       const text = await boundedRead(core, uri, extra.signal, async (signal) =>
         parsed.view === 'logs'
-          ? containerLogs(core, parsed.id, undefined, signal)
+          ? containerLogs(core, parsed.id, 200, signal)
           : JSON.stringify(parsed.view === 'inspect' ? await containerInspect(core, parsed.id, signal) : await containerStats(core, parsed.id, signal), null, 2),
       );
       return { contents: [{ uri, mimeType: view.mimeType, text }] };
