@@ -1,6 +1,7 @@
-// Black-box tests run bin/docker-mcp.js, which loads dist/. Rebuild when any source file is newer
-// than the build, so a test never exercises stale code. Type errors elsewhere in the tree do not
-// stop tsc from emitting, so the exit code is not what decides; the emitted entry point is.
+// Black-box tests run bin/docker-mcp.js, which loads dist/bundle/ (tsc's dist/ linked by
+// scripts/bundle.js). Rebuild when any source file is newer than the bundle, so a test never
+// exercises stale code. Type errors elsewhere in the tree do not stop tsc from emitting, so tsc's
+// exit code is not what decides; the emitted entry point and the bundle are.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,13 +19,15 @@ function newest(dir: string): number {
 
 export function ensureBuilt(): void {
   const entry = join(root, 'dist', 'cli', 'main.js');
-  if (existsSync(entry) && statSync(entry).mtimeMs >= newest(join(root, 'src'))) return;
+  const bundle = join(root, 'dist', 'bundle', 'docker-mcp.js');
+  if (existsSync(bundle) && statSync(bundle).mtimeMs >= newest(join(root, 'src'))) return;
   try {
     execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'pipe' });
   } catch {
     // Emitted anyway; checked below.
   }
   if (!existsSync(entry)) throw new Error('npm run build did not produce dist/cli/main.js');
+  execFileSync(process.execPath, [join(root, 'scripts', 'bundle.js')], { cwd: root, stdio: 'pipe' });
 }
 
 export const binPath = join(root, 'bin', 'docker-mcp.js');

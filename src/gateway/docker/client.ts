@@ -2,8 +2,9 @@
 // "daemon unreachable" error can say which endpoint it tried.
 // First, so dockerode and docker-modem see the deferred modules (see lazy-requires.ts).
 import './lazy-requires.js';
-import Dockerode from 'dockerode';
+import type Dockerode from 'dockerode';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Socket } from 'node:net';
@@ -75,6 +76,11 @@ function briefKeepAlive(agent: HttpAgent, idleMs: number): HttpAgent {
   return agent;
 }
 
+// Required, not imported: in the bundle (scripts/bundle.js) dockerode stays an external module, and
+// the imports of external modules are hoisted above all bundled code, lazy-requires.ts included.
+// A require runs here, after lazy-requires.ts has installed its hook.
+const DockerodeClient = createRequire(import.meta.url)('dockerode') as typeof Dockerode;
+
 const LOCAL_IDLE_MS = 1000;
 /** Longer for tcp://, where a new socket costs a TCP (and TLS) handshake over the network. */
 const REMOTE_IDLE_MS = 5000;
@@ -95,7 +101,7 @@ function newDockerode(options: Dockerode.DockerOptions): Dockerode {
   const saved = process.env.DOCKER_HOST;
   delete process.env.DOCKER_HOST;
   try {
-    return new Dockerode(options);
+    return new DockerodeClient(options);
   } finally {
     if (saved !== undefined) process.env.DOCKER_HOST = saved;
   }

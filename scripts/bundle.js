@@ -1,0 +1,55 @@
+// Links tsc's output (dist/) and the dependencies the CLI loads into a few files under
+// dist/bundle/, which bin/docker-mcp.js runs. Node's ESM loader resolves, reads and compiles every
+// module file on its own; zod, the MCP SDK, pino and prom-client alone are hundreds of them, and
+// that was most of the time from process start to /ready (docs/benchmarks.md, "Start-up").
+// Dynamic imports stay lazy: each becomes its own chunk, loaded only by the command that needs it.
+//
+// Run by `npm run build` after tsc. The unbundled dist/ stays usable (`node dist/cli/main.js`), with
+// source maps, for debugging.
+import { build } from 'esbuild';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
+
+/** Loaded from node_modules at run time, never copied into the bundle. */
+const external = [
+  // src/gateway/docker/lazy-requires.ts recognises the requires these two make (ssh2, gRPC, debug)
+  // by the requiring file's path under node_modules/, so they must load from there, and only after
+  // its hook is in place: src/gateway/docker/client.ts requires dockerode at run time for that.
+  // Bundled, docker-modem's debug output (which prints registry credentials) would no longer be
+  // silenced and ssh2 and gRPC would load at start (test/integration/cli-debug-output.test.ts).
+  'dockerode',
+  'docker-modem',
+  // Find their .wasm files next to their own module files.
+  'web-tree-sitter',
+  '@tree-sitter-grammars/tree-sitter-hcl',
+  // Installer-only and large; loaded lazily by the commands that talk to a cluster.
+  '@kubernetes/client-node',
+];
+
+const outdir = new URL('../dist/bundle/', import.meta.url).pathname;
+
+const result = await build({
+  entryPoints: { 'docker-mcp': new URL('../dist/cli/main.js', import.meta.url).pathname },
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  external,
+  // Chunks sit directly in dist/bundle/, one level below dist/ like dist/cli/: code that finds
+  // package.json or the package root with new URL('../../', import.meta.url) works from both.
+  chunkNames: '[name]-[hash]',
+  // Bundled CommonJS (pino, prom-client, ajv…) calls require() for Node's built-ins; an ES module
+  // has no require of its own.
+  banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
+  logLevel: 'warning',
+  metafile: true,
+});
+
+// Chunk names carry a content hash, so an earlier build's chunks would pile up. They are removed
+// only after the new ones are written: a gateway started from the old build while this runs (a
+// test worker, say) still finds its files until the swap.
+mkdirSync(outdir, { recursive: true });
+const written = new Set(Object.keys(result.metafile.outputs).map((path) => basename(path)));
+for (const file of readdirSync(outdir)) if (!written.has(file)) rmSync(join(outdir, file));
