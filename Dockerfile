@@ -1,7 +1,8 @@
 # The docker-mcp gateway image. (No `# syntax=` line: BuildKit would fetch that frontend from a registry.)
 #
 # Built by `docker-mcp image build`, which streams a prebuilt context from the installed package:
-#   package.json, bin/, dist/ and node_modules/ holding the production dependencies the gateway needs.
+#   package.json, bin/, dist/bundle/ and node_modules/ holding the few dependencies the bundle loads at
+#   run time (src/image/context.ts).
 # No stage runs npm or a package manager: building must work where no registry is reachable (an
 # air-gapped homelab, CI without network), and the base image may have no shell at all (the test
 # suite assembles one from the host's node binary). So there is no RUN instruction anywhere.

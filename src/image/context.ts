@@ -1,6 +1,6 @@
 // Assembles the gateway image's build context from the installed package: the Dockerfile,
-// package.json, bin/, dist/ and the production dependencies the gateway needs, laid out as
-// node_modules/ the way Node's resolver will find them inside the image. No npm run is involved,
+// package.json, bin/, dist/bundle/ and the few dependencies the bundle loads at run time, laid out
+// as node_modules/ the way Node's resolver will find them inside the image. No npm run is involved,
 // so building works without any registry (and from an `npx` install, where dependencies are
 // hoisted next to the package rather than inside it).
 import { existsSync, lstatSync, readFileSync, readdirSync, readlinkSync, realpathSync } from 'node:fs';
@@ -10,19 +10,12 @@ import { fileURLToPath } from 'node:url';
 import { pack, type Pack } from 'tar-stream';
 
 /**
- * Dependencies only the installer uses (init/plan/apply and friends). The image runs `serve`, and
- * the CLI loads command implementations lazily, so leaving these out saves ~90 MB. They are still
- * included when a gateway dependency needs one of them transitively.
+ * The only dependencies `serve` loads from node_modules at run time. Everything else it runs is
+ * linked into dist/bundle/ (scripts/bundle.js, whose `external` list says what stays out and why;
+ * the rest of that list is installer-only), so the image carries just these and what they need:
+ * ~18 MB of packages instead of the ~63 MB of every production dependency.
  */
-export const INSTALLER_ONLY_DEPENDENCIES: ReadonlySet<string> = new Set([
-  '@inquirer/prompts',
-  '@kubernetes/client-node',
-  '@tree-sitter-grammars/tree-sitter-hcl',
-  'diff',
-  'handlebars',
-  'kubernetes-models',
-  'web-tree-sitter',
-]);
+export const GATEWAY_RUNTIME_DEPENDENCIES: ReadonlySet<string> = new Set(['dockerode']);
 
 /** Files no runtime needs: type declarations and source maps. */
 const SKIP_FILE = /\.(map|d\.ts|d\.mts|d\.cts|tsbuildinfo)$/;
@@ -80,11 +73,11 @@ export interface PlacedPackage {
 }
 
 /**
- * Places the production dependency closure of the package at `root` into a fresh node_modules
+ * Places the closure of the package's dependencies named in `topLevel` into a fresh node_modules
  * tree. Breadth-first, hoisting to the top unless a different copy of the same name is already
  * visible there, so every package resolves exactly the copy it resolves on this machine.
  */
-export function placeDependencies(root: string, exclude: ReadonlySet<string> = INSTALLER_ONLY_DEPENDENCIES): PlacedPackage[] {
+export function placeDependencies(root: string, topLevel: ReadonlySet<string> = GATEWAY_RUNTIME_DEPENDENCIES): PlacedPackage[] {
   const placed = new Map<string, string>();
   const queue: PlacedPackage[] = [{ source: root, target: '' }];
   while (queue.length) {
@@ -97,7 +90,7 @@ export function placeDependencies(root: string, exclude: ReadonlySet<string> = I
     ].filter((name) => !required.includes(name));
     const edges = [...required.map((name) => ({ name, optional: false })), ...optional.map((name) => ({ name, optional: true }))];
     for (const { name, optional: isOptional } of edges) {
-      if (current.target === '' && exclude.has(name)) continue;
+      if (current.target === '' && !topLevel.has(name)) continue;
       const source = resolvePackageDir(current.source, name);
       if (!source) {
         if (isOptional) continue;
@@ -146,8 +139,8 @@ function walk(dir: string, target: string, out: FileEntry[]): void {
 export interface BuildContextOptions {
   /** Package directory; defaults to the installed package this module belongs to. */
   root?: string;
-  /** Dependencies to leave out at the top level; defaults to INSTALLER_ONLY_DEPENDENCIES. */
-  exclude?: ReadonlySet<string>;
+  /** The package's dependencies to carry (with their closure); defaults to GATEWAY_RUNTIME_DEPENDENCIES. */
+  dependencies?: ReadonlySet<string>;
 }
 
 export interface BuildContext {
@@ -159,7 +152,7 @@ export interface BuildContext {
 /** Lists everything the context will hold; throws with an actionable message when a piece is missing. */
 export function planBuildContext(options: BuildContextOptions = {}): BuildContext {
   const root = options.root ?? packageRoot();
-  for (const required of ['Dockerfile', 'package.json', join('bin', 'docker-mcp.js'), join('dist', 'cli', 'main.js')]) {
+  for (const required of ['Dockerfile', 'package.json', join('bin', 'docker-mcp.js'), join('dist', 'bundle', 'docker-mcp.js')]) {
     if (!existsSync(join(root, required))) {
       throw new Error(
         `${join(root, required)} is missing; the image is built from the installed package` +
@@ -172,8 +165,10 @@ export function planBuildContext(options: BuildContextOptions = {}): BuildContex
     { name: 'package.json', type: 'file', source: join(root, 'package.json'), mode: 0o644 },
   ];
   walk(join(root, 'bin'), 'bin', entries);
-  walk(join(root, 'dist'), 'dist', entries);
-  const packages = placeDependencies(root, options.exclude);
+  // Only the bundle: the rest of dist/ is tsc's unbundled output, which bin/ never loads.
+  entries.push({ name: 'dist', type: 'directory', mode: 0o755 });
+  walk(join(root, 'dist', 'bundle'), 'dist/bundle', entries);
+  const packages = placeDependencies(root, options.dependencies);
   entries.push({ name: 'node_modules', type: 'directory', mode: 0o755 });
   for (const pkg of packages.sort((a, b) => a.target.localeCompare(b.target))) {
     // Scoped packages need their @scope directory entry first.

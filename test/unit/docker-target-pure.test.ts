@@ -7,7 +7,7 @@ import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { credentialHeaders } from '../../src/connect/command.js';
 import { resolveTarget } from '../../src/connect/remote.js';
-import { placeDependencies } from '../../src/image/context.js';
+import { placeDependencies, planBuildContext } from '../../src/image/context.js';
 import { defaultImageTag } from '../../src/image/names.js';
 import { durationNs, memoryBytes } from '../../src/lifecycle/docker-target/container-spec.js';
 import { loadProject, parseEnvFile } from '../../src/lifecycle/docker-target/project.js';
@@ -31,7 +31,7 @@ describe('image context', () => {
     pkg(join(nm, 'b'), 'b');
     pkg(join(nm, 'a', 'node_modules', 'c'), 'c');
     pkg(join(nm, 'handlebars'), 'handlebars');
-    const placed = placeDependencies(join(nm, 'docker-mcp'));
+    const placed = placeDependencies(join(nm, 'docker-mcp'), new Set(['a', 'b']));
     const map = Object.fromEntries(placed.map((p) => [p.target, p.source.slice(nm.length + 1)]));
     expect(map).toEqual({
       'node_modules/a': 'a',
@@ -42,10 +42,23 @@ describe('image context', () => {
     expect(defaultImageTag('1.2.3')).toBe('docker-mcp-gateway:1.2.3');
   });
 
+  it('carries only the dependencies the bundle loads at run time, and only dist/bundle/', () => {
+    const context = planBuildContext();
+    const top = context.packages.filter((p) => !p.target.slice('node_modules/'.length).includes('node_modules/'));
+    expect(top.map((p) => p.target)).toContain('node_modules/dockerode');
+    // Bundled (zod, the MCP SDK, pino…) or installer-only: not in the image.
+    for (const name of ['zod', '@modelcontextprotocol/sdk', 'pino', 'prom-client', 'handlebars', '@kubernetes/client-node']) {
+      expect(top.map((p) => p.target)).not.toContain(`node_modules/${name}`);
+    }
+    const dist = context.entries.filter((e) => e.name.startsWith('dist/'));
+    expect(dist.some((e) => e.name === 'dist/bundle/docker-mcp.js')).toBe(true);
+    expect(dist.filter((e) => !e.name.startsWith('dist/bundle'))).toEqual([]);
+  });
+
   it('names a missing dependency', () => {
     const dir = join(tmp, 'broken');
     pkg(dir, 'docker-mcp', { missing: '1' });
-    expect(() => placeDependencies(dir)).toThrow(/needs missing/);
+    expect(() => placeDependencies(dir, new Set(['missing']))).toThrow(/needs missing/);
   });
 });
 
