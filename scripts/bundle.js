@@ -9,14 +9,17 @@
 import { build } from 'esbuild';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** Loaded from node_modules at run time, never copied into the bundle. */
 const external = [
   // src/gateway/docker/lazy-requires.ts recognises the requires these two make (ssh2, gRPC, debug)
   // by the requiring file's path under node_modules/, so they must load from there, and only after
-  // its hook is in place: src/gateway/docker/client.ts requires dockerode at run time for that.
-  // Bundled, docker-modem's debug output (which prints registry credentials) would no longer be
-  // silenced and ssh2 and gRPC would load at start (test/integration/cli-debug-output.test.ts).
+  // its hook is in place. What guarantees both is that src/gateway/docker/client.ts loads dockerode
+  // with createRequire at run time, which esbuild does not follow; these entries keep any other
+  // import of them out of the bundle too. Bundled, docker-modem's debug output (which prints
+  // registry credentials) would no longer be silenced, and ssh2 and gRPC would load at start
+  // (test/integration/cli-debug-output.test.ts).
   'dockerode',
   'docker-modem',
   // Find their .wasm files next to their own module files.
@@ -26,10 +29,11 @@ const external = [
   '@kubernetes/client-node',
 ];
 
-const outdir = new URL('../dist/bundle/', import.meta.url).pathname;
+// fileURLToPath, not .pathname: a checkout under "/Users/John Smith" must not become "John%20Smith".
+const outdir = fileURLToPath(new URL('../dist/bundle/', import.meta.url));
 
 const result = await build({
-  entryPoints: { 'docker-mcp': new URL('../dist/cli/main.js', import.meta.url).pathname },
+  entryPoints: { 'docker-mcp': fileURLToPath(new URL('../dist/cli/main.js', import.meta.url)) },
   outdir,
   bundle: true,
   splitting: true,

@@ -5,8 +5,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const root = new URL('../../', import.meta.url).pathname;
+const root = fileURLToPath(new URL('../../', import.meta.url));
 
 function newest(dir: string): number {
   let latest = 0;
@@ -20,7 +21,10 @@ function newest(dir: string): number {
 export function ensureBuilt(): void {
   const entry = join(root, 'dist', 'cli', 'main.js');
   const bundle = join(root, 'dist', 'bundle', 'docker-mcp.js');
-  if (existsSync(bundle) && statSync(bundle).mtimeMs >= newest(join(root, 'src'))) return;
+  // The bundle also depends on how it is linked (scripts/bundle.js: the externals keep the credential
+  // silencing intact) and on the installed dependencies.
+  const inputs = Math.max(newest(join(root, 'src')), ...['scripts/bundle.js', 'package-lock.json'].map((f) => statSync(join(root, f)).mtimeMs));
+  if (existsSync(bundle) && statSync(bundle).mtimeMs >= inputs) return;
   try {
     execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'pipe' });
   } catch {

@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { TestProject } from 'vitest/node';
 import { createPrivateDaemon, pingSocket, tail, unmountUnder, which, type PrivateDaemon } from './private-dockerd.js';
 import { buildTestImage, dockerCli as docker, TEST_IMAGE } from './test-image.js';
+import { ensureBuilt } from './build.js';
 import { freePort } from './free-port.js';
 
 export { TEST_IMAGE } from './test-image.js';
@@ -70,6 +71,9 @@ async function startRegistry(workDir: string): Promise<{ address: string; proces
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   ensureSystemPackages();
+  // Once, before any worker starts: two workers rebuilding at the same time could link a bundle from
+  // files the other's tsc is rewriting. Workers still call ensureBuilt(), which is then a no-op.
+  ensureBuilt();
   const workDir = mkdtempSync(join(tmpdir(), 'dmcp-t-'));
   let daemon: PrivateDaemon | undefined;
   let host = process.env.DOCKER_MCP_TEST_DOCKER_HOST;
