@@ -101,8 +101,19 @@ function crossFieldProblems(c: InstallConfig, kubernetes: boolean): string[] {
       problems.push(`${flagFor('allowed_emails')}/${flagFor('allowed_email_domains')}: at least one is required for the Access policy`);
     }
   }
-  if (c.auth_mode === 'none' && tunnelLive) {
-    problems.push(`${flagFor('auth_mode')}: none with the tunnel on would put the Docker socket on the internet unauthenticated; choose bearer, cloudflare-access or both`);
+  if (c.auth_mode === 'none') {
+    // The rendered gateway listens on 0.0.0.0 in its pod or container (it must, to be reachable through
+    // the Service or the published port), and the gateway itself refuses that without authentication
+    // (src/gateway/auth/exposure.ts): the deployment would crash-loop instead of serving.
+    const reach = tunnelLive
+      ? 'the tunnel would put the Docker socket on the internet unauthenticated'
+      : kubernetes
+        ? 'every pod in the cluster could reach the Docker socket, which is root on the node'
+        : 'every container on its network could reach the Docker socket, which is root on the host';
+    problems.push(
+      `${flagFor('auth_mode')}: none is refused: the gateway listens on 0.0.0.0 in its ${kubernetes ? 'pod' : 'container'} and will not ` +
+        `start there without authentication (${reach}); keep bearer (the default), or use cloudflare-access or both`,
+    );
   }
   if (c.port === c.metrics_port) problems.push(`${flagFor('metrics_port')}: must differ from ${flagFor('port')} (${c.port})`);
   if (kubernetes && c.enable_service_monitor && !c.enable_metrics) problems.push(`${flagFor('enable_service_monitor')}: needs ${flagFor('enable_metrics')}`);

@@ -90,7 +90,7 @@ export function variablesTable(version: string): readonly VariableSpec[] {
     // --- what a real deployment needs on top of the seed ---
     { name: 'auth_mode', type: 'string', default: 'bearer', group: 'basic',
       choices: ['none', 'bearer', 'cloudflare-access', 'both'],
-      description: 'Client authentication: bearer tokens from a Secret, Cloudflare Access JWTs, both, or none',
+      description: 'Client authentication: bearer tokens from a Secret, Cloudflare Access JWTs, or both (none is refused: the gateway will not serve unauthenticated on its pod\'s 0.0.0.0)',
       prompt: 'Authentication' },
     { name: 'cf_access_team', type: 'string', default: '', group: 'basic', allowEmpty: true, ...label,
       description: 'Cloudflare Access team name (<team>.cloudflareaccess.com)', prompt: 'Cloudflare Access team name' },

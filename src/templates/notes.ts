@@ -1,9 +1,18 @@
 // NOTES.md: what was rendered, what was skipped and why, and the steps only a person can do
 // (namespace labelling, the tokens Secret, building the image).
 import type { InstallConfig } from '../config/schema.js';
+import { CONNECT_ENV } from '../connect/env.js';
 import { GATEWAY_IMAGE_NAME } from '../config/variables.js';
 import { TOKENS_KEY, names, tunnelRendered, usesAccess, usesBearer } from './model.js';
+import { SINGLE_FILE } from './kubernetes/render.js';
 import { scopeForPreset, tokensFileCommand } from './tokens.js';
+
+// The gateway still points at the socket path (there is no other Docker endpoint to give it), so
+// /ready answers 503 and the readiness probe keeps the pod out of the Service.
+const NO_SOCKET =
+  'enable_docker_socket is off: the gateway has no Docker daemon to talk to, so /ready answers 503 and the pod never ' +
+  'becomes Ready (a Terraform apply waits for the rollout until it times out). Set DOCKER_MCP_DOCKER_HOST in the ' +
+  'ConfigMap to a reachable daemon (tcp:// with TLS) yourself, or turn the socket back on.';
 
 export function renderWarnings(c: InstallConfig): string[] {
   const warnings: string[] = [];
@@ -18,8 +27,19 @@ export function renderWarnings(c: InstallConfig): string[] {
       `The pod mounts the node's Docker socket (root-equivalent): namespace "${c.namespace}" must allow it ` +
         '(pod-security.kubernetes.io/enforce: privileged); see NOTES.md.',
     );
+  } else {
+    warnings.push(NO_SOCKET);
   }
   return warnings;
+}
+
+/** How to apply what was rendered: only the formats that are there (--format, --single-file). */
+function applyCommands(files: string[]): string[] {
+  const commands: string[] = [];
+  if (files.includes('terraform/main.tf')) commands.push('`cd terraform && terraform init && terraform apply`');
+  if (files.includes('kubernetes/kustomization.yaml')) commands.push('`kubectl apply -k kubernetes/`');
+  if (files.includes(SINGLE_FILE)) commands.push(`\`kubectl apply -f ${SINGLE_FILE}\``);
+  return commands;
 }
 
 export function renderNotes(c: InstallConfig, version: string, files: string[]): string {
@@ -39,6 +59,8 @@ export function renderNotes(c: InstallConfig, version: string, files: string[]):
         `   \`kubectl label namespace ${c.namespace} pod-security.kubernetes.io/enforce=privileged\``,
     );
     steps.push(`Check the socket's group on the node: \`stat -c %g ${c.docker_socket_path}\` must print ${c.docker_socket_gid} (docker_socket_gid).`);
+  } else {
+    steps.push(NO_SOCKET);
   }
   if (usesBearer(c)) {
     const indent = (text: string): string => text.split('\n').map((l) => `   ${l}`).join('\n');
@@ -52,16 +74,33 @@ export function renderNotes(c: InstallConfig, version: string, files: string[]):
         '   Clients send `Authorization: Bearer <token>`.',
     );
   }
-  steps.push('Apply: `cd terraform && terraform init && terraform apply`, or `kubectl apply -k kubernetes/`.');
+  steps.push(`Apply: ${applyCommands(files).join(', or ')}.`);
   if (tunnelRendered(c)) {
+    const ingressYaml = 'add cloudflare/cloudflared-ingress.yaml\'s rule to a ConfigMap-based cloudflared, above its catch-all.';
     steps.push(
-      `Route ${n.externalUrl} to ${n.serviceUrl}: apply cloudflare/tunnel.tf (provider v${c.cloudflare_provider_version}), ` +
-        'or add cloudflare/cloudflared-ingress.yaml\'s rule to a ConfigMap-based cloudflared, above its catch-all.',
+      files.includes('cloudflare/tunnel.tf')
+        ? `Route ${n.externalUrl} to ${n.serviceUrl}: apply cloudflare/tunnel.tf (provider v${c.cloudflare_provider_version}), or ${ingressYaml} ` +
+            'tunnel.tf manages the tunnel\'s whole ingress list: applied to a tunnel that already routes other services, ' +
+            'it replaces their rules. For a tunnel managed in an existing Terraform repo, re-run init with ' +
+            '`--terraform-dir` instead, which adds the rule to your tunnel config (docs/existing-repo.md).'
+        : `Route ${n.externalUrl} to ${n.serviceUrl}: ${ingressYaml}`,
     );
   } else if (c.enable_cloudflare_tunnel) {
     steps.push('Cloudflare Tunnel: skipped because domain_suffix is empty; re-run with --domain-suffix to render it.');
   }
-  if (usesAccess(c)) steps.push('Create an Access service token for non-browser clients; they send CF-Access-Client-Id/-Secret.');
+  if (usesAccess(c)) {
+    steps.push(
+      files.includes('cloudflare/tunnel.tf')
+        ? `Access service token for non-browser clients: cloudflare/tunnel.tf creates one (\`docker-mcp (${c.project_name}) clients\`) ` +
+            'and a Service Auth policy that admits it. After `terraform apply` there: ' +
+            `\`export ${CONNECT_ENV.cfAccessClientId}=$(terraform output -raw access_client_id) ` +
+            `${CONNECT_ENV.cfAccessClientSecret}=$(terraform output -raw access_client_secret)\`; clients send them as ` +
+            'CF-Access-Client-Id/-Secret.'
+        : 'Create an Access service token (Zero Trust > Access > Service credentials) and add a Service Auth policy ' +
+            'that includes it to the Access application (an Allow policy sends non-browser clients to the login page); ' +
+            'clients send CF-Access-Client-Id/-Secret.',
+    );
+  }
   steps.push('Configure a client from clients/ (external and in-cluster URLs).');
   return `# docker-mcp: what was rendered and what is left to do
 

@@ -39,7 +39,7 @@ export const matrix: Record<string, Record<string, unknown>> = {
     allowed_emails: ['me@example.com'], allowed_email_domains: ['example.com'], cloudflare_provider_version: 4, token_secret_name: 'my-tokens',
   },
   minimal: {
-    enable_docker_socket: false, enable_health_checks: false, enable_cloudflare_tunnel: false, auth_mode: 'none',
+    enable_docker_socket: false, enable_health_checks: false, enable_cloudflare_tunnel: false,
     policy_preset: 'admin', port: 3000, metrics_port: 3001, log_level: 'debug', docker_timeout: 12.5,
   },
   access: {

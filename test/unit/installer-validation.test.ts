@@ -52,9 +52,16 @@ describe('installer validation', () => {
     for (const flag of ['--domain-suffix', '--cf-access-team', '--cf-access-aud', '--allowed-emails']) expect(found).toContain(flag);
   });
 
-  it('refuses an unauthenticated gateway behind a live tunnel', () => {
+  it('refuses an unauthenticated gateway: it would not start on 0.0.0.0, and a live tunnel would expose it', () => {
     expect(problems({ authMode: 'none', domainSuffix: 'example.com' }).join('\n')).toMatch(/internet unauthenticated/);
-    expect(problems({ authMode: 'none' })).toEqual([]);
+    const [message] = problems({ authMode: 'none' });
+    expect(message).toMatch(/--auth-mode: none is refused: the gateway listens on 0\.0\.0\.0 in its pod/);
+    expect(message).toMatch(/every pod in the cluster could reach the Docker socket/);
+    const resolved = resolveInputs(table, { flags: { authMode: 'none' }, env: {} });
+    for (const spec of table) resolved.values[spec.name] ??= structuredClone(spec.default);
+    const docker = validateConfig(table, resolved.values, 'docker');
+    expect(docker.ok).toBe(false);
+    expect(docker.ok ? '' : docker.problems.join('\n')).toMatch(/in its container .*every container on its network/);
   });
 
   it('reports every problem at once, from flags and env', () => {

@@ -67,9 +67,38 @@ resource "cloudflare_access_policy" "docker_mcp" {
   }
 }
 
+# The clients in clients/ send this token (CF-Access-Client-Id/-Secret); an allow policy would send
+# them to the login page, only a non_identity ("Service Auth") policy admits a service token.
+resource "cloudflare_access_service_token" "docker_mcp" {
+  account_id = var.cloudflare_account_id
+  name       = {{str tokenName}}
+}
+
+resource "cloudflare_access_policy" "docker_mcp_service_auth" {
+  account_id     = var.cloudflare_account_id
+  application_id = cloudflare_access_application.docker_mcp.id
+  name           = "docker-mcp service token"
+  precedence     = 2
+  decision       = "non_identity"
+  include {
+    service_token = [cloudflare_access_service_token.docker_mcp.id]
+  }
+}
+
 output "access_aud" {
   description = "AUD tag for docker-mcp init --cf-access-aud"
   value       = cloudflare_access_application.docker_mcp.aud
+}
+
+output "access_client_id" {
+  description = "CF-Access-Client-Id for the clients (DOCKER_MCP_CF_ACCESS_CLIENT_ID)"
+  value       = cloudflare_access_service_token.docker_mcp.client_id
+}
+
+output "access_client_secret" {
+  description = "CF-Access-Client-Secret for the clients (DOCKER_MCP_CF_ACCESS_CLIENT_SECRET)"
+  value       = cloudflare_access_service_token.docker_mcp.client_secret
+  sensitive   = true
 }
 {{/if}}
 `;

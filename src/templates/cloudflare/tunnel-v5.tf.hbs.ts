@@ -65,21 +65,54 @@ resource "cloudflare_zero_trust_access_policy" "docker_mcp" {
   ]
 }
 
+# The clients in clients/ send this token (CF-Access-Client-Id/-Secret); an allow policy would send
+# them to the login page, only a non_identity ("Service Auth") policy admits a service token.
+resource "cloudflare_zero_trust_access_service_token" "docker_mcp" {
+  account_id = var.cloudflare_account_id
+  name       = {{str tokenName}}
+}
+
+resource "cloudflare_zero_trust_access_policy" "docker_mcp_service_auth" {
+  account_id = var.cloudflare_account_id
+  name       = "docker-mcp service token"
+  decision   = "non_identity"
+  include = [
+    { service_token = { token_id = cloudflare_zero_trust_access_service_token.docker_mcp.id } },
+  ]
+}
+
 resource "cloudflare_zero_trust_access_application" "docker_mcp" {
   account_id       = var.cloudflare_account_id
   name             = {{str appName}}
   domain           = {{str hostname}}
   type             = "self_hosted"
   session_duration = "24h"
-  policies = [{
-    id         = cloudflare_zero_trust_access_policy.docker_mcp.id
-    precedence = 1
-  }]
+  policies = [
+    {
+      id         = cloudflare_zero_trust_access_policy.docker_mcp.id
+      precedence = 1
+    },
+    {
+      id         = cloudflare_zero_trust_access_policy.docker_mcp_service_auth.id
+      precedence = 2
+    },
+  ]
 }
 
 output "access_aud" {
   description = "AUD tag for docker-mcp init --cf-access-aud"
   value       = cloudflare_zero_trust_access_application.docker_mcp.aud
+}
+
+output "access_client_id" {
+  description = "CF-Access-Client-Id for the clients (DOCKER_MCP_CF_ACCESS_CLIENT_ID)"
+  value       = cloudflare_zero_trust_access_service_token.docker_mcp.client_id
+}
+
+output "access_client_secret" {
+  description = "CF-Access-Client-Secret for the clients (DOCKER_MCP_CF_ACCESS_CLIENT_SECRET)"
+  value       = cloudflare_zero_trust_access_service_token.docker_mcp.client_secret
+  sensitive   = true
 }
 {{/if}}
 `;

@@ -6,7 +6,9 @@ import { kubernetesObjects, type K8sObject } from './objects.js';
 export const SINGLE_FILE = 'kubernetes/docker-mcp-gateway.yaml';
 
 const fileName = (o: K8sObject): string => `${o.kind.toLowerCase()}.yaml`;
-const yaml = (value: unknown): string => stringify(value, { lineWidth: 0 });
+// YAML 1.1 quoting: kubectl reads manifests with a YAML 1.1 parser, where an unquoted on, off, yes,
+// no, y or n is a boolean, so a namespace "no" or an environment "on" would fail to apply as a string.
+const yaml = (value: unknown): string => stringify(value, { lineWidth: 0, version: '1.1' });
 
 export function kubernetesFiles(c: InstallConfig, version: string, singleFile: boolean): { path: string; contents: string }[] {
   const objects = kubernetesObjects(c, version);

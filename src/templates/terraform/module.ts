@@ -37,6 +37,8 @@ const preconditions = [
     message: 'More than one replica needs node_name or node_selector: each node runs its own Docker daemon, so unpinned replicas would see different containers.' },
   { condition: '!local.access || (var.cf_access_team != "" && var.cf_access_aud != "")',
     message: 'The auth_mode cloudflare-access and both need cf_access_team and cf_access_aud.' },
+  { condition: 'var.auth_mode != "none"',
+    message: 'The auth_mode none is refused: the gateway listens on 0.0.0.0 in its pod and will not start without authentication (every pod in the cluster could reach the Docker socket).' },
   { condition: 'var.port != var.metrics_port', message: 'The metrics_port must differ from port.' },
   { condition: '!var.enable_service_monitor || var.enable_metrics', message: 'The enable_service_monitor needs enable_metrics.' },
 ];

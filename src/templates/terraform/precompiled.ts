@@ -57,57 +57,6 @@ export const precompiled: Record<string, TemplateSpecification> = {
     + " from its variables table; see README.md.\n"
     + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"variables"),{"name":"each","hash":{},"fn":container.program(0, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":2,"column":0},"end":{"line":18,"column":9}}})) != null ? stack1 : "");
 },"useData":true,"useDepths":true},
-  '291aae063a6b7943': {"0":function(container,depth0,helpers,partials,data) {
-    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "      origin_request {\n        access {\n          required  = true\n          team_name = "
-    + ((stack1 = (lookupProperty(helpers,"str")||container.strict(depth0, "str", {"start":{"line":40,"column":24},"end":{"line":40,"column":27}} )).call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"team"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":40,"column":22},"end":{"line":40,"column":34}}})) != null ? stack1 : "")
-    + "\n          aud_tag   = [cloudflare_access_application.docker_mcp.aud]\n        }\n      }\n";
-},"1":function(container,depth0,helpers,partials,data) {
-    var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "\nresource \"cloudflare_access_application\" \"docker_mcp\" {\n  account_id       = var.cloudflare_account_id\n  name             = "
-    + ((stack1 = (lookupProperty(helpers,"str")||alias1(depth0, "str", {"start":{"line":63,"column":23},"end":{"line":63,"column":26}} )).call(alias2,lookupProperty(depth0,"appName"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":63,"column":21},"end":{"line":63,"column":36}}})) != null ? stack1 : "")
-    + "\n  domain           = "
-    + ((stack1 = (lookupProperty(helpers,"str")||alias1(depth0, "str", {"start":{"line":64,"column":23},"end":{"line":64,"column":26}} )).call(alias2,lookupProperty(depth0,"hostname"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":64,"column":21},"end":{"line":64,"column":37}}})) != null ? stack1 : "")
-    + "\n  type             = \"self_hosted\"\n  session_duration = \"24h\"\n}\n\nresource \"cloudflare_access_policy\" \"docker_mcp\" {\n  account_id     = var.cloudflare_account_id\n  application_id = cloudflare_access_application.docker_mcp.id\n  name           = \"docker-mcp allow list\"\n  precedence     = 1\n  decision       = \"allow\"\n  include {\n    email        = "
-    + ((stack1 = (lookupProperty(helpers,"hcl")||alias1(depth0, "hcl", {"start":{"line":76,"column":21},"end":{"line":76,"column":24}} )).call(alias2,lookupProperty(depth0,"emails"),{"name":"hcl","hash":{},"data":data,"loc":{"start":{"line":76,"column":19},"end":{"line":76,"column":33}}})) != null ? stack1 : "")
-    + "\n    email_domain = "
-    + ((stack1 = (lookupProperty(helpers,"hcl")||alias1(depth0, "hcl", {"start":{"line":77,"column":21},"end":{"line":77,"column":24}} )).call(alias2,lookupProperty(depth0,"domains"),{"name":"hcl","hash":{},"data":data,"loc":{"start":{"line":77,"column":19},"end":{"line":77,"column":34}}})) != null ? stack1 : "")
-    + "\n  }\n}\n\noutput \"access_aud\" {\n  description = \"AUD tag for docker-mcp init --cf-access-aud\"\n  value       = cloudflare_access_application.docker_mcp.aud\n}\n";
-},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "# Rendered by docker-mcp "
-    + ((stack1 = (((helper = lookupProperty(helpers,"version") || alias1(depth0, "version", {"start":{"line":1,"column":27},"end":{"line":1,"column":34}} ))),(typeof helper === "function" ? helper.call(alias2,{"name":"version","hash":{},"data":data,"loc":{"start":{"line":1,"column":25},"end":{"line":1,"column":36}}}) : helper))) != null ? stack1 : "")
-    + " for the Cloudflare provider 4.x.\n# The tunnel config resource owns the tunnel's whole ingress list. If your tunnel is configured\n# elsewhere, copy the docker-mcp ingress_rule there, above the catch-all (`docker-mcp` can patch it).\n\nterraform {\n  required_providers {\n    cloudflare = {\n      source  = \"cloudflare/cloudflare\"\n      version = \"~> 4.0\"\n    }\n  }\n}\n\nvariable \"cloudflare_account_id\" {\n  description = \"Cloudflare account ID\"\n  type        = string\n}\n\nvariable \"cloudflare_zone_id\" {\n  description = \"Zone ID of the domain\"\n  type        = string\n}\n\nvariable \"cloudflare_tunnel_id\" {\n  description = \"ID of the existing tunnel your cloudflared runs\"\n  type        = string\n}\n\nresource \"cloudflare_zero_trust_tunnel_cloudflared_config\" \"docker_mcp\" {\n  account_id = var.cloudflare_account_id\n  tunnel_id  = var.cloudflare_tunnel_id\n  config {\n    ingress_rule {\n      hostname = "
-    + ((stack1 = (lookupProperty(helpers,"str")||alias1(depth0, "str", {"start":{"line":34,"column":19},"end":{"line":34,"column":22}} )).call(alias2,lookupProperty(depth0,"hostname"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":34,"column":17},"end":{"line":34,"column":33}}})) != null ? stack1 : "")
-    + "\n      service  = "
-    + ((stack1 = (lookupProperty(helpers,"str")||alias1(depth0, "str", {"start":{"line":35,"column":19},"end":{"line":35,"column":22}} )).call(alias2,lookupProperty(depth0,"service"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":35,"column":17},"end":{"line":35,"column":32}}})) != null ? stack1 : "")
-    + "\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"access"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":36,"column":0},"end":{"line":44,"column":7}}})) != null ? stack1 : "")
-    + "    }\n    ingress_rule {\n      service = "
-    + ((stack1 = (lookupProperty(helpers,"str")||alias1(depth0, "str", {"start":{"line":47,"column":18},"end":{"line":47,"column":21}} )).call(alias2,lookupProperty(depth0,"catchAll"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":47,"column":16},"end":{"line":47,"column":32}}})) != null ? stack1 : "")
-    + "\n    }\n  }\n}\n\nresource \"cloudflare_record\" \"docker_mcp\" {\n  zone_id = var.cloudflare_zone_id\n  name    = "
-    + ((stack1 = (lookupProperty(helpers,"str")||alias1(depth0, "str", {"start":{"line":54,"column":14},"end":{"line":54,"column":17}} )).call(alias2,lookupProperty(depth0,"label"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":54,"column":12},"end":{"line":54,"column":25}}})) != null ? stack1 : "")
-    + "\n  content = \"${var.cloudflare_tunnel_id}.cfargotunnel.com\"\n  type    = \"CNAME\"\n  proxied = true\n}\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"access"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":59,"column":0},"end":{"line":85,"column":7}}})) != null ? stack1 : "");
-},"useData":true},
   '29aa23dff322e561': {"0":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.lambda;
 
@@ -215,7 +164,99 @@ export const precompiled: Record<string, TemplateSpecification> = {
     + ": the answers given to `docker-mcp init`.\n"
     + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"answers"),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":2,"column":0},"end":{"line":4,"column":9}}})) != null ? stack1 : "");
 },"useData":true},
-  '989c96d60167f582': {"0":function(container,depth0,helpers,partials,data) {
+  '72a9cb3937f53813': {"0":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "      origin_request {\n        access {\n          required  = true\n          team_name = "
+    + ((stack1 = (lookupProperty(helpers,"str")||container.strict(depth0, "str", {"start":{"line":40,"column":24},"end":{"line":40,"column":27}} )).call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"team"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":40,"column":22},"end":{"line":40,"column":34}}})) != null ? stack1 : "")
+    + "\n          aud_tag   = [cloudflare_access_application.docker_mcp.aud]\n        }\n      }\n";
+},"1":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "\nresource \"cloudflare_access_application\" \"docker_mcp\" {\n  account_id       = var.cloudflare_account_id\n  name             = "
+    + ((stack1 = (lookupProperty(helpers,"str")||alias1(depth0, "str", {"start":{"line":63,"column":23},"end":{"line":63,"column":26}} )).call(alias2,lookupProperty(depth0,"appName"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":63,"column":21},"end":{"line":63,"column":36}}})) != null ? stack1 : "")
+    + "\n  domain           = "
+    + ((stack1 = (lookupProperty(helpers,"str")||alias1(depth0, "str", {"start":{"line":64,"column":23},"end":{"line":64,"column":26}} )).call(alias2,lookupProperty(depth0,"hostname"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":64,"column":21},"end":{"line":64,"column":37}}})) != null ? stack1 : "")
+    + "\n  type             = \"self_hosted\"\n  session_duration = \"24h\"\n}\n\nresource \"cloudflare_access_policy\" \"docker_mcp\" {\n  account_id     = var.cloudflare_account_id\n  application_id = cloudflare_access_application.docker_mcp.id\n  name           = \"docker-mcp allow list\"\n  precedence     = 1\n  decision       = \"allow\"\n  include {\n    email        = "
+    + ((stack1 = (lookupProperty(helpers,"hcl")||alias1(depth0, "hcl", {"start":{"line":76,"column":21},"end":{"line":76,"column":24}} )).call(alias2,lookupProperty(depth0,"emails"),{"name":"hcl","hash":{},"data":data,"loc":{"start":{"line":76,"column":19},"end":{"line":76,"column":33}}})) != null ? stack1 : "")
+    + "\n    email_domain = "
+    + ((stack1 = (lookupProperty(helpers,"hcl")||alias1(depth0, "hcl", {"start":{"line":77,"column":21},"end":{"line":77,"column":24}} )).call(alias2,lookupProperty(depth0,"domains"),{"name":"hcl","hash":{},"data":data,"loc":{"start":{"line":77,"column":19},"end":{"line":77,"column":34}}})) != null ? stack1 : "")
+    + "\n  }\n}\n\n# The clients in clients/ send this token (CF-Access-Client-Id/-Secret); an allow policy would send\n# them to the login page, only a non_identity (\"Service Auth\") policy admits a service token.\nresource \"cloudflare_access_service_token\" \"docker_mcp\" {\n  account_id = var.cloudflare_account_id\n  name       = "
+    + ((stack1 = (lookupProperty(helpers,"str")||alias1(depth0, "str", {"start":{"line":85,"column":17},"end":{"line":85,"column":20}} )).call(alias2,lookupProperty(depth0,"tokenName"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":85,"column":15},"end":{"line":85,"column":32}}})) != null ? stack1 : "")
+    + "\n}\n\nresource \"cloudflare_access_policy\" \"docker_mcp_service_auth\" {\n  account_id     = var.cloudflare_account_id\n  application_id = cloudflare_access_application.docker_mcp.id\n  name           = \"docker-mcp service token\"\n  precedence     = 2\n  decision       = \"non_identity\"\n  include {\n    service_token = [cloudflare_access_service_token.docker_mcp.id]\n  }\n}\n\noutput \"access_aud\" {\n  description = \"AUD tag for docker-mcp init --cf-access-aud\"\n  value       = cloudflare_access_application.docker_mcp.aud\n}\n\noutput \"access_client_id\" {\n  description = \"CF-Access-Client-Id for the clients (DOCKER_MCP_CF_ACCESS_CLIENT_ID)\"\n  value       = cloudflare_access_service_token.docker_mcp.client_id\n}\n\noutput \"access_client_secret\" {\n  description = \"CF-Access-Client-Secret for the clients (DOCKER_MCP_CF_ACCESS_CLIENT_SECRET)\"\n  value       = cloudflare_access_service_token.docker_mcp.client_secret\n  sensitive   = true\n}\n";
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "# Rendered by docker-mcp "
+    + ((stack1 = (((helper = lookupProperty(helpers,"version") || alias1(depth0, "version", {"start":{"line":1,"column":27},"end":{"line":1,"column":34}} ))),(typeof helper === "function" ? helper.call(alias2,{"name":"version","hash":{},"data":data,"loc":{"start":{"line":1,"column":25},"end":{"line":1,"column":36}}}) : helper))) != null ? stack1 : "")
+    + " for the Cloudflare provider 4.x.\n# The tunnel config resource owns the tunnel's whole ingress list. If your tunnel is configured\n# elsewhere, copy the docker-mcp ingress_rule there, above the catch-all (`docker-mcp` can patch it).\n\nterraform {\n  required_providers {\n    cloudflare = {\n      source  = \"cloudflare/cloudflare\"\n      version = \"~> 4.0\"\n    }\n  }\n}\n\nvariable \"cloudflare_account_id\" {\n  description = \"Cloudflare account ID\"\n  type        = string\n}\n\nvariable \"cloudflare_zone_id\" {\n  description = \"Zone ID of the domain\"\n  type        = string\n}\n\nvariable \"cloudflare_tunnel_id\" {\n  description = \"ID of the existing tunnel your cloudflared runs\"\n  type        = string\n}\n\nresource \"cloudflare_zero_trust_tunnel_cloudflared_config\" \"docker_mcp\" {\n  account_id = var.cloudflare_account_id\n  tunnel_id  = var.cloudflare_tunnel_id\n  config {\n    ingress_rule {\n      hostname = "
+    + ((stack1 = (lookupProperty(helpers,"str")||alias1(depth0, "str", {"start":{"line":34,"column":19},"end":{"line":34,"column":22}} )).call(alias2,lookupProperty(depth0,"hostname"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":34,"column":17},"end":{"line":34,"column":33}}})) != null ? stack1 : "")
+    + "\n      service  = "
+    + ((stack1 = (lookupProperty(helpers,"str")||alias1(depth0, "str", {"start":{"line":35,"column":19},"end":{"line":35,"column":22}} )).call(alias2,lookupProperty(depth0,"service"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":35,"column":17},"end":{"line":35,"column":32}}})) != null ? stack1 : "")
+    + "\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"access"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":36,"column":0},"end":{"line":44,"column":7}}})) != null ? stack1 : "")
+    + "    }\n    ingress_rule {\n      service = "
+    + ((stack1 = (lookupProperty(helpers,"str")||alias1(depth0, "str", {"start":{"line":47,"column":18},"end":{"line":47,"column":21}} )).call(alias2,lookupProperty(depth0,"catchAll"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":47,"column":16},"end":{"line":47,"column":32}}})) != null ? stack1 : "")
+    + "\n    }\n  }\n}\n\nresource \"cloudflare_record\" \"docker_mcp\" {\n  zone_id = var.cloudflare_zone_id\n  name    = "
+    + ((stack1 = (lookupProperty(helpers,"str")||alias1(depth0, "str", {"start":{"line":54,"column":14},"end":{"line":54,"column":17}} )).call(alias2,lookupProperty(depth0,"label"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":54,"column":12},"end":{"line":54,"column":25}}})) != null ? stack1 : "")
+    + "\n  content = \"${var.cloudflare_tunnel_id}.cfargotunnel.com\"\n  type    = \"CNAME\"\n  proxied = true\n}\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"access"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":59,"column":0},"end":{"line":114,"column":7}}})) != null ? stack1 : "");
+},"useData":true},
+  'ae582844e53849fb': {"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "terraform {\n  required_version = "
+    + ((stack1 = (lookupProperty(helpers,"str")||alias1(depth0, "str", {"start":{"line":2,"column":23},"end":{"line":2,"column":26}} )).call(alias2,lookupProperty(depth0,"terraform"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":2,"column":21},"end":{"line":2,"column":38}}})) != null ? stack1 : "")
+    + "\n  required_providers {\n    kubernetes = {\n      source  = \"hashicorp/kubernetes\"\n      version = "
+    + ((stack1 = (lookupProperty(helpers,"str")||alias1(depth0, "str", {"start":{"line":6,"column":18},"end":{"line":6,"column":21}} )).call(alias2,lookupProperty(depth0,"kubernetes"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":6,"column":16},"end":{"line":6,"column":34}}})) != null ? stack1 : "")
+    + "\n    }\n  }\n}\n";
+},"useData":true},
+  'd83cf68bfa10e803': {"0":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "output \""
+    + ((stack1 = (((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":2,"column":10},"end":{"line":2,"column":14}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":2,"column":8},"end":{"line":2,"column":16}}}) : helper))) != null ? stack1 : "")
+    + "\" {\n  description = "
+    + ((stack1 = (lookupProperty(helpers,"str")||alias1(depth0, "str", {"start":{"line":3,"column":18},"end":{"line":3,"column":21}} )).call(alias2,lookupProperty(depth0,"description"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":3,"column":16},"end":{"line":3,"column":35}}})) != null ? stack1 : "")
+    + "\n  value       = "
+    + ((stack1 = (((helper = lookupProperty(helpers,"value") || alias1(depth0, "value", {"start":{"line":4,"column":19},"end":{"line":4,"column":24}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"value","hash":{},"data":data,"loc":{"start":{"line":4,"column":16},"end":{"line":4,"column":27}}}) : helper))) != null ? stack1 : "")
+    + "\n}\n\n";
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"outputs"),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":1,"column":0},"end":{"line":7,"column":9}}})) != null ? stack1 : "");
+},"useData":true},
+  'd95b54a5481f4424': {"0":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -237,11 +278,13 @@ export const precompiled: Record<string, TemplateSpecification> = {
   return "\nresource \"cloudflare_zero_trust_access_policy\" \"docker_mcp\" {\n  account_id = var.cloudflare_account_id\n  name       = \"docker-mcp allow list\"\n  decision   = \"allow\"\n  include = [\n"
     + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"emails"),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":69,"column":0},"end":{"line":71,"column":9}}})) != null ? stack1 : "")
     + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"domains"),{"name":"each","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":72,"column":0},"end":{"line":74,"column":9}}})) != null ? stack1 : "")
-    + "  ]\n}\n\nresource \"cloudflare_zero_trust_access_application\" \"docker_mcp\" {\n  account_id       = var.cloudflare_account_id\n  name             = "
-    + ((stack1 = (lookupProperty(helpers,"str")||alias2(depth0, "str", {"start":{"line":80,"column":23},"end":{"line":80,"column":26}} )).call(alias1,lookupProperty(depth0,"appName"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":80,"column":21},"end":{"line":80,"column":36}}})) != null ? stack1 : "")
+    + "  ]\n}\n\n# The clients in clients/ send this token (CF-Access-Client-Id/-Secret); an allow policy would send\n# them to the login page, only a non_identity (\"Service Auth\") policy admits a service token.\nresource \"cloudflare_zero_trust_access_service_token\" \"docker_mcp\" {\n  account_id = var.cloudflare_account_id\n  name       = "
+    + ((stack1 = (lookupProperty(helpers,"str")||alias2(depth0, "str", {"start":{"line":82,"column":17},"end":{"line":82,"column":20}} )).call(alias1,lookupProperty(depth0,"tokenName"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":82,"column":15},"end":{"line":82,"column":32}}})) != null ? stack1 : "")
+    + "\n}\n\nresource \"cloudflare_zero_trust_access_policy\" \"docker_mcp_service_auth\" {\n  account_id = var.cloudflare_account_id\n  name       = \"docker-mcp service token\"\n  decision   = \"non_identity\"\n  include = [\n    { service_token = { token_id = cloudflare_zero_trust_access_service_token.docker_mcp.id } },\n  ]\n}\n\nresource \"cloudflare_zero_trust_access_application\" \"docker_mcp\" {\n  account_id       = var.cloudflare_account_id\n  name             = "
+    + ((stack1 = (lookupProperty(helpers,"str")||alias2(depth0, "str", {"start":{"line":96,"column":23},"end":{"line":96,"column":26}} )).call(alias1,lookupProperty(depth0,"appName"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":96,"column":21},"end":{"line":96,"column":36}}})) != null ? stack1 : "")
     + "\n  domain           = "
-    + ((stack1 = (lookupProperty(helpers,"str")||alias2(depth0, "str", {"start":{"line":81,"column":23},"end":{"line":81,"column":26}} )).call(alias1,lookupProperty(depth0,"hostname"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":81,"column":21},"end":{"line":81,"column":37}}})) != null ? stack1 : "")
-    + "\n  type             = \"self_hosted\"\n  session_duration = \"24h\"\n  policies = [{\n    id         = cloudflare_zero_trust_access_policy.docker_mcp.id\n    precedence = 1\n  }]\n}\n\noutput \"access_aud\" {\n  description = \"AUD tag for docker-mcp init --cf-access-aud\"\n  value       = cloudflare_zero_trust_access_application.docker_mcp.aud\n}\n";
+    + ((stack1 = (lookupProperty(helpers,"str")||alias2(depth0, "str", {"start":{"line":97,"column":23},"end":{"line":97,"column":26}} )).call(alias1,lookupProperty(depth0,"hostname"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":97,"column":21},"end":{"line":97,"column":37}}})) != null ? stack1 : "")
+    + "\n  type             = \"self_hosted\"\n  session_duration = \"24h\"\n  policies = [\n    {\n      id         = cloudflare_zero_trust_access_policy.docker_mcp.id\n      precedence = 1\n    },\n    {\n      id         = cloudflare_zero_trust_access_policy.docker_mcp_service_auth.id\n      precedence = 2\n    },\n  ]\n}\n\noutput \"access_aud\" {\n  description = \"AUD tag for docker-mcp init --cf-access-aud\"\n  value       = cloudflare_zero_trust_access_application.docker_mcp.aud\n}\n\noutput \"access_client_id\" {\n  description = \"CF-Access-Client-Id for the clients (DOCKER_MCP_CF_ACCESS_CLIENT_ID)\"\n  value       = cloudflare_zero_trust_access_service_token.docker_mcp.client_id\n}\n\noutput \"access_client_secret\" {\n  description = \"CF-Access-Client-Secret for the clients (DOCKER_MCP_CF_ACCESS_CLIENT_SECRET)\"\n  value       = cloudflare_zero_trust_access_service_token.docker_mcp.client_secret\n  sensitive   = true\n}\n";
 },"2":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -285,45 +328,6 @@ export const precompiled: Record<string, TemplateSpecification> = {
     + "\n      },\n    ]\n  }\n}\n\nresource \"cloudflare_dns_record\" \"docker_mcp\" {\n  zone_id = var.cloudflare_zone_id\n  name    = "
     + ((stack1 = (lookupProperty(helpers,"str")||alias1(depth0, "str", {"start":{"line":56,"column":14},"end":{"line":56,"column":17}} )).call(alias2,lookupProperty(depth0,"hostname"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":56,"column":12},"end":{"line":56,"column":28}}})) != null ? stack1 : "")
     + "\n  type    = \"CNAME\"\n  content = \"${var.cloudflare_tunnel_id}.cfargotunnel.com\"\n  ttl     = 1\n  proxied = true\n}\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"access"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":62,"column":0},"end":{"line":94,"column":7}}})) != null ? stack1 : "");
-},"useData":true},
-  'ae582844e53849fb': {"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
-    var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "terraform {\n  required_version = "
-    + ((stack1 = (lookupProperty(helpers,"str")||alias1(depth0, "str", {"start":{"line":2,"column":23},"end":{"line":2,"column":26}} )).call(alias2,lookupProperty(depth0,"terraform"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":2,"column":21},"end":{"line":2,"column":38}}})) != null ? stack1 : "")
-    + "\n  required_providers {\n    kubernetes = {\n      source  = \"hashicorp/kubernetes\"\n      version = "
-    + ((stack1 = (lookupProperty(helpers,"str")||alias1(depth0, "str", {"start":{"line":6,"column":18},"end":{"line":6,"column":21}} )).call(alias2,lookupProperty(depth0,"kubernetes"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":6,"column":16},"end":{"line":6,"column":34}}})) != null ? stack1 : "")
-    + "\n    }\n  }\n}\n";
-},"useData":true},
-  'd83cf68bfa10e803': {"0":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "output \""
-    + ((stack1 = (((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":2,"column":10},"end":{"line":2,"column":14}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":2,"column":8},"end":{"line":2,"column":16}}}) : helper))) != null ? stack1 : "")
-    + "\" {\n  description = "
-    + ((stack1 = (lookupProperty(helpers,"str")||alias1(depth0, "str", {"start":{"line":3,"column":18},"end":{"line":3,"column":21}} )).call(alias2,lookupProperty(depth0,"description"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":3,"column":16},"end":{"line":3,"column":35}}})) != null ? stack1 : "")
-    + "\n  value       = "
-    + ((stack1 = (((helper = lookupProperty(helpers,"value") || alias1(depth0, "value", {"start":{"line":4,"column":19},"end":{"line":4,"column":24}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"value","hash":{},"data":data,"loc":{"start":{"line":4,"column":16},"end":{"line":4,"column":27}}}) : helper))) != null ? stack1 : "")
-    + "\n}\n\n";
-},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
-    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"outputs"),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":1,"column":0},"end":{"line":7,"column":9}}})) != null ? stack1 : "");
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"access"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":62,"column":0},"end":{"line":127,"column":7}}})) != null ? stack1 : "");
 },"useData":true},
 };

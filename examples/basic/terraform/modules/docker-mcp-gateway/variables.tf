@@ -198,7 +198,7 @@ variable "enable_health_checks" {
 }
 
 variable "auth_mode" {
-  description = "Client authentication: bearer tokens from a Secret, Cloudflare Access JWTs, both, or none"
+  description = "Client authentication: bearer tokens from a Secret, Cloudflare Access JWTs, or both (none is refused: the gateway will not serve unauthenticated on its pod's 0.0.0.0)"
   type        = string
   default     = "bearer"
 

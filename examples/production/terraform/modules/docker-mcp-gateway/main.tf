@@ -229,6 +229,10 @@ resource "kubernetes_deployment_v1" "gateway" {
       error_message = "The auth_mode cloudflare-access and both need cf_access_team and cf_access_aud."
     }
     precondition {
+      condition     = var.auth_mode != "none"
+      error_message = "The auth_mode none is refused: the gateway listens on 0.0.0.0 in its pod and will not start without authentication (every pod in the cluster could reach the Docker socket)."
+    }
+    precondition {
       condition     = var.port != var.metrics_port
       error_message = "The metrics_port must differ from port."
     }

@@ -1,0 +1,52 @@
+// NOTES.md tells the user how to apply exactly what was rendered, and warns before tunnel.tf takes
+// over a tunnel's whole ingress list.
+import { describe, expect, it } from 'vitest';
+import { renderPlan } from '../../src/templates/index.js';
+import { VERSION, configFrom, table } from './installer-helpers.js';
+
+function notes(data: Record<string, unknown>, format: 'both' | 'terraform' | 'yaml', singleFile = false): string {
+  const plan = renderPlan(configFrom(data), table, { format, singleFile, version: VERSION });
+  return plan.files.find((f) => f.path === 'NOTES.md')!.contents;
+}
+const applyLine = (text: string): string => text.split('\n').find((l) => /^\d+\. Apply: /.test(l)) ?? '';
+
+describe('NOTES.md apply step', () => {
+  it('offers Terraform and kustomize when both were rendered', () => {
+    expect(applyLine(notes({}, 'both'))).toMatch(/Apply: `cd terraform && terraform init && terraform apply`, or `kubectl apply -k kubernetes\/`\.$/);
+  });
+
+  it('names the single file when --single-file left no kustomization.yaml', () => {
+    const line = applyLine(notes({}, 'yaml', true));
+    expect(line).toContain('`kubectl apply -f kubernetes/docker-mcp-gateway.yaml`');
+    expect(line).not.toContain('terraform');
+    expect(line).not.toContain('-k kubernetes/');
+  });
+
+  it('offers only Terraform for --format terraform', () => {
+    const line = applyLine(notes({}, 'terraform'));
+    expect(line).toContain('terraform apply');
+    expect(line).not.toContain('kubectl');
+  });
+});
+
+describe('NOTES.md tunnel step', () => {
+  it('warns that tunnel.tf replaces the ingress list of an existing tunnel and points to --terraform-dir', () => {
+    const text = notes({ domain_suffix: 'example.com' }, 'both');
+    expect(text).toMatch(/tunnel\.tf manages the tunnel's whole ingress list/);
+    expect(text).toContain('--terraform-dir');
+  });
+
+  it('does not mention tunnel.tf when only YAML was rendered', () => {
+    const text = notes({ domain_suffix: 'example.com' }, 'yaml');
+    expect(text).not.toContain('tunnel.tf');
+    expect(text).toContain('cloudflared-ingress.yaml');
+  });
+});
+
+describe('without the Docker socket', () => {
+  it('warns and says so in NOTES.md that the pod will never be Ready', () => {
+    const plan = renderPlan(configFrom({ enable_docker_socket: false }), table, { format: 'both', singleFile: false, version: VERSION });
+    expect(plan.warnings.join('\n')).toMatch(/enable_docker_socket is off: .*never becomes Ready/);
+    expect(plan.files.find((f) => f.path === 'NOTES.md')!.contents).toMatch(/DOCKER_MCP_DOCKER_HOST/);
+  });
+});
