@@ -7,7 +7,7 @@
 import type Dockerode from 'dockerode';
 import { PolicyDenial } from './body.js';
 import { checkHostConfig, type ContainerRules } from './container-rules.js';
-import { matchesGlob } from './images.js';
+import { canonicalImage, parseImageRef } from './images.js';
 import { forbiddenReason, normalizeHostPath } from './paths.js';
 
 export interface ContainerFacts {
@@ -25,7 +25,7 @@ export interface ControlScope {
   selector: readonly string[];
   /** `key=value` or `key`; any match protects. */
   protectedLabels: readonly string[];
-  /** Globs over name, id and image. */
+  /** Globs over name, id and image reference; `*` and `?` also cross '/' (see protectedGlobMatches). */
   protectedContainers: readonly string[];
   /** The gateway's own container ids (or id prefixes) and names. */
   self: readonly string[];
@@ -69,12 +69,26 @@ function isSelf(facts: ContainerFacts, self: readonly string[]): boolean {
   });
 }
 
+/**
+ * A protected_containers glob against a container: case-insensitive over its name, its id, its
+ * image reference as written at create and that reference expanded (`docker.io/library/…:latest`).
+ * Unlike allowed_images, `*` and `?` here also cross '/', so `*cloudflared*` covers
+ * `cloudflare/cloudflared:latest` and `ghcr.io/x/cloudflared` — a protection must not be dodged
+ * by a registry or namespace in front of the name.
+ */
+export function protectedGlobMatches(facts: Pick<ContainerFacts, 'name' | 'id' | 'image'>, glob: string): boolean {
+  const pattern = glob.trim().toLowerCase();
+  if (!pattern) return false;
+  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*+/g, '.*').replace(/\?/g, '.')}$`);
+  const ref = parseImageRef(facts.image);
+  const values = [facts.name, facts.id, facts.image, ...(ref ? [canonicalImage(ref)] : [])];
+  return values.some((value) => value !== '' && re.test(value.toLowerCase()));
+}
+
 /** Throws unless the container may be changed (`action`) by the gateway. */
 export function checkControl(facts: ContainerFacts, action: string, scope: ControlScope): void {
   const label = scope.protectedLabels.find((term) => labelMatches(facts.labels, term));
-  const glob = scope.protectedContainers.find((g) =>
-    [facts.name, facts.id, facts.image].some((value) => matchesGlob(value.toLowerCase(), g.trim().toLowerCase())),
-  );
+  const glob = scope.protectedContainers.find((g) => protectedGlobMatches(facts, g));
   if (isSelf(facts, scope.self) || label || glob) {
     const why = isSelf(facts, scope.self)
       ? 'it is the gateway itself'
@@ -128,8 +142,13 @@ export function checkExecTarget(facts: ContainerFacts, rules: ContainerRules, so
   }
 }
 
-/** True for users that are uid 0: "", "0", "root", "0:0", "root:wheel", "00". */
+/**
+ * True for users that are uid 0: "", "0", "root", "0:0", "root:wheel", "00", and every spelling
+ * Docker reads as uid 0. Docker parses the part before ':' with Go's strconv.Atoi (an optional
+ * sign, then decimal digits), so "-0", "+0" and "-00" are uid 0 too. Only the uid decides: the
+ * group ("1000:0") gives no root privileges by itself.
+ */
 export function isRootUser(user: string): boolean {
   const name = user.trim().split(':')[0]!.trim();
-  return name === '' || name === 'root' || /^0+$/.test(name);
+  return name === '' || name === 'root' || /^[+-]?0+$/.test(name);
 }

@@ -1,9 +1,10 @@
 // State changes of existing containers. Each authorizes `container.change` with its action name
-// (or `container.update` with the exact body) right before the one Docker request it makes.
+// (or `container.update` with the exact body) right before the one Docker request it makes, on the
+// container's full id resolved once (authorizeContainer), and sends that request to the same id.
 import type Dockerode from 'dockerode';
 import { z } from 'zod';
 import { callBudget } from './call-budget.js';
-import { containerNamePattern, containerRef, exactBody, waitFor } from './containers-shared.js';
+import { authorizeContainer, containerNamePattern, containerRef, exactBody, waitFor } from './containers-shared.js';
 import { defineTool, ToolError, type ToolAnnotations, type ToolContext } from './define.js';
 import { applyLimit, pruneLimitInput, pruneMeta } from './object-helpers.js';
 import { prunedNotice } from './output.js';
@@ -38,8 +39,9 @@ function changeTool<S extends z.ZodRawShape>(spec: {
     async handler(args, ctx) {
       // The generic shape hides `container` from TypeScript; the schema above guarantees it.
       const ref = (args as { container: string }).container;
-      await ctx.authorize({ kind: 'container.change', container: ref, action: spec.action });
-      const container = ctx.docker.getContainer(ref);
+      // Authorized and acted on by the full id, so a rename in between cannot redirect the call.
+      const id = await authorizeContainer(ctx, ref, (container) => ({ kind: 'container.change', container, action: spec.action }));
+      const container = ctx.docker.getContainer(id);
       const before = spec.removes ? await stateOf(container, ctx) : undefined;
       await spec.run(container, args as z.infer<z.ZodObject<S>>, ctx.signal);
       const state = before ? { ...before, state: 'removed' } : await stateOf(container, ctx);
@@ -139,8 +141,8 @@ export const containerUpdate = defineTool({
       body.RestartPolicy = { Name: args.restart_policy.name, MaximumRetryCount: args.restart_policy.maximum_retry_count ?? 0 };
     }
     if (!Object.keys(body).length) throw new ToolError('Nothing to update.', 'Give memory, memory_swap, cpus, cpu_shares or restart_policy.');
-    await ctx.authorize({ kind: 'container.update', container: args.container, body });
-    const result = (await ctx.docker.getContainer(args.container).update(exactBody(body, {}, ctx.signal))) as { Warnings?: string[] | null };
+    const id = await authorizeContainer(ctx, args.container, (container) => ({ kind: 'container.update', container, body }));
+    const result = (await ctx.docker.getContainer(id).update(exactBody(body, {}, ctx.signal))) as { Warnings?: string[] | null };
     const warnings = result?.Warnings ?? [];
     return {
       structured: { id: args.container, warnings, applied: body },

@@ -2,7 +2,7 @@
 // same way everywhere, list summaries, time bounds, waiting with a timeout and plain-text tables.
 import type Dockerode from 'dockerode';
 import { z } from 'zod';
-import { ToolError } from './define.js';
+import { ToolError, type GuardedOperation, type ToolContext } from './define.js';
 
 /** Docker's own rule for container names (plus ids, which are hex and match it too). */
 export const containerNamePattern = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
@@ -118,4 +118,29 @@ export async function waitFor(
 /** Sends a request body exactly as given: dockerode would otherwise copy every option into the query string. */
 export function exactBody<T>(body: Record<string, unknown>, query: Record<string, unknown> = {}, abortSignal?: AbortSignal): T {
   return { _query: query, _body: body, ...(abortSignal ? { abortSignal } : {}) } as unknown as T;
+}
+
+/**
+ * Resolves the caller's container reference once to the container's full id, authorizes the
+ * operation built for that id, and returns the id; every Docker request of the call must use it.
+ * Docker resolves a name or id prefix anew on each request (full id, then exact name, then id
+ * prefix), so checking "web" and then acting on "web" could reach another container renamed in
+ * between — a protected one. A full id resolves to that one container only.
+ */
+export async function authorizeContainer(
+  ctx: ToolContext,
+  ref: string,
+  operation: (container: string) => GuardedOperation,
+): Promise<string> {
+  let id: string;
+  try {
+    id = (await ctx.docker.getContainer(ref).inspect({ abortSignal: ctx.signal })).Id;
+  } catch (error) {
+    // The policy gives its own answer for the reference as given (not found, cannot inspect, no
+    // scope); without a policy Docker's error stands. Nothing is sent to the container either way.
+    await ctx.authorize(operation(ref));
+    throw error;
+  }
+  await ctx.authorize(operation(id));
+  return id;
 }

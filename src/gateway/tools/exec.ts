@@ -5,7 +5,7 @@ import type Dockerode from 'dockerode';
 import { z } from 'zod';
 import { demuxBounded, fitPair, TailCollector } from '../docker/streams.js';
 import { callBudget } from './call-budget.js';
-import { containerRef } from './containers-shared.js';
+import { authorizeContainer, containerRef } from './containers-shared.js';
 import { defineTool, ToolError, type ToolDefinition } from './define.js';
 import { truncationNotice } from './output.js';
 
@@ -24,7 +24,9 @@ export const containerExec = defineTool({
     shell: z.boolean().default(false).describe('Run the command through /bin/sh -c (the argv is joined with spaces).'),
     env: z.record(z.string().min(1).max(256).regex(/^[^=\0]+$/), z.string().max(32768)).optional().describe('Extra environment variables, name -> value.'),
     workdir: z.string().max(4096).regex(/^\//).optional().describe('Absolute working directory in the container.'),
-    user: z.string().max(256).regex(/^[a-zA-Z0-9_.-]+(:[a-zA-Z0-9_.-]+)?$/).optional().describe('User (and group) to run as, e.g. "nobody" or "1000:1000".'),
+    user: z.string().max(256)
+      .regex(/^[a-zA-Z0-9_.][a-zA-Z0-9_.-]*(:[a-zA-Z0-9_.][a-zA-Z0-9_.-]*)?$/, 'a user name or uid, optionally ":group"; no leading "-" or "+" (Docker reads "-0" as uid 0)')
+      .optional().describe('User (and group) to run as, e.g. "nobody" or "1000:1000".'),
     privileged: z.boolean().default(false).describe('Run with extended privileges (usually denied by policy).'),
     timeout_seconds: z.number().int().min(1).max(3600).default(30)
       .describe('Stop waiting after this long; the result then says timed_out. At most the gateway\'s long_call_timeout_seconds (default 900).'),
@@ -54,8 +56,9 @@ export const containerExec = defineTool({
       AttachStderr: true,
       Tty: false,
     };
-    await ctx.authorize({ kind: 'container.exec', container: args.container, body });
-    const container = ctx.docker.getContainer(args.container);
+    // The exec is created in the container the policy inspected: its full id, resolved once.
+    const id = await authorizeContainer(ctx, args.container, (container) => ({ kind: 'container.exec', container, body }));
+    const container = ctx.docker.getContainer(id);
     const exec = await container.exec({ _query: {}, _body: body, abortSignal: ctx.signal } as unknown as Dockerode.ExecCreateOptions);
     const stream = await exec.start({
       _body: { Detach: false, Tty: false },

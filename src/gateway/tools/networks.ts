@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import type Dockerode from 'dockerode';
 import { z } from 'zod';
 import { engineGet } from '../docker/engine-calls.js';
+import { authorizeContainer } from './containers-shared.js';
 import { defineTool, type ToolDefinition } from './define.js';
 import {
   applyLimit, dockerFilters, formatLabels, isoDate, labelFilterInput, labelsInput, limitInput, listMeta, pruneLimitInput, pruneMeta, shortId,
@@ -175,9 +176,13 @@ export const networkConnect = defineTool({
       ...(args.aliases?.length ? { Aliases: args.aliases } : {}),
       ...(args.ipv4_address ? { IPAMConfig: { IPv4Address: args.ipv4_address } } : {}),
     };
-    const body: Record<string, unknown> = { Container: args.container, EndpointConfig: endpoint };
-    await ctx.authorize({ kind: 'network.change', action: 'connect', body: { Network: args.network, ...body } });
-    await ctx.docker.getNetwork(args.network).connect({ ...body, abortSignal: ctx.signal } as Dockerode.NetworkConnectOptions);
+    // The container is named to Docker by the full id the policy checked, resolved once ("/name"
+    // is Docker's spelling of "name"; an inspect URL cannot carry the slash).
+    const bodyFor = (container: string): Record<string, unknown> => ({ Container: container, EndpointConfig: endpoint });
+    const id = await authorizeContainer(ctx, args.container.replace(/^\//, ''), (container) => ({
+      kind: 'network.change', action: 'connect', body: { Network: args.network, ...bodyFor(container) },
+    }));
+    await ctx.docker.getNetwork(args.network).connect({ ...bodyFor(id), abortSignal: ctx.signal } as Dockerode.NetworkConnectOptions);
     return {
       structured: { network: args.network, container: args.container, aliases: args.aliases ?? [] },
       text: `Connected ${args.container} to ${args.network}${args.aliases?.length ? ` as ${args.aliases.join(', ')}` : ''}.`,
@@ -199,8 +204,10 @@ export const networkDisconnect = defineTool({
   outputSchema: z.object({ network: z.string(), container: z.string() }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
   async handler(args, ctx) {
-    const body = { Container: args.container, Force: args.force };
-    await ctx.authorize({ kind: 'network.change', action: 'disconnect', body: { Network: args.network, ...body } });
+    const id = await authorizeContainer(ctx, args.container.replace(/^\//, ''), (container) => ({
+      kind: 'network.change', action: 'disconnect', body: { Network: args.network, Container: container, Force: args.force },
+    }));
+    const body = { Container: id, Force: args.force };
     await ctx.docker.getNetwork(args.network).disconnect({ ...body, abortSignal: ctx.signal });
     return { structured: { network: args.network, container: args.container }, text: `Disconnected ${args.container} from ${args.network}.` };
   },
