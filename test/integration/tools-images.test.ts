@@ -134,7 +134,11 @@ describe('image tools', () => {
     const ctx = makeToolContext();
     const tagged = await callTool(imageTag, { image: `${repo}:v1`, repository: `localhost:5999/${repo}`, tag: 'x1' }, ctx);
     expect(tagged.structured.target).toBe(`localhost:5999/${repo}:x1`);
-    expect(ctx.authorized).toEqual([{ kind: 'image.use', image: `localhost:5999/${repo}:x1`, action: 'tag' }]);
+    // The source is authorized too, so a non-allowed image cannot be renamed into an allowed name.
+    expect(ctx.authorized).toEqual([
+      { kind: 'image.use', image: `${repo}:v1`, action: 'tag' },
+      { kind: 'image.use', image: `localhost:5999/${repo}:x1`, action: 'tag' },
+    ]);
     expect(await imageExists(`localhost:5999/${repo}:x1`)).toBe(true);
     const removed = await callTool(imageRemove, { image: `localhost:5999/${repo}:x1` });
     expect(removed.structured.untagged).toEqual([`localhost:5999/${repo}:x1`]);

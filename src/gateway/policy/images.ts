@@ -103,7 +103,13 @@ export function imageAllowed(ref: ImageRef, patterns: readonly string[]): boolea
   });
 }
 
-/** Bare image ids (`sha256:…`, or 12–64 hex digits) name a local image, not a repository. */
+/**
+ * References the daemon may resolve as a local image id: `sha256:…` or bare lower-case hex of any
+ * length. Docker looks such a string up as a name first and then as an id prefix (the classic
+ * store accepts any prefix length, the containerd store four digits or more), so `b1c984` can
+ * name an image that has nothing to do with docker.io/library/b1c984. The policy inspects these
+ * and judges the names of the image the daemon finds.
+ */
 export function isImageId(reference: string): boolean {
-  return /^(sha256:)?[a-f0-9]{12,64}$/.test(reference.trim());
+  return /^(sha256:)?[a-f0-9]{1,64}$/.test(reference.trim());
 }
