@@ -8,6 +8,7 @@ import { createOperationPolicy, type PolicyOptions } from '../../src/gateway/pol
 import type { Identity } from '../../src/gateway/security.js';
 import { expectDockerUnchanged, snapshotDocker } from '../helpers/attacks.js';
 import { TEST_LABEL, testDocker, testEnv, uniqueName } from '../helpers/env.js';
+import { defaultPolicyOptions } from '../helpers/policy-context.js';
 
 const docker = testDocker();
 const operator: Identity = { id: 'token:ops', kind: 'token', name: 'ops', scopes: expandScope('admin') };
@@ -28,18 +29,7 @@ async function container(labels: Record<string, string>, hostConfig: Record<stri
   return { id: c.id, name };
 }
 
-function options(overrides: Partial<PolicyOptions> = {}): PolicyOptions {
-  return {
-    preset: 'admin',
-    toolAllow: [],
-    toolDeny: [],
-    rules: { binds: { rules: [], socketPaths: ['/var/run/docker.sock'] }, allowedCapabilities: new Set() },
-    allowExecRoot: false,
-    scope: { selector: [], protectedLabels: ['dev.docker-mcp.protected=true'], protectedContainers: ['*cloudflared*'], self: [] },
-    socketPaths: ['/var/run/docker.sock', testEnv.dockerSocket],
-    ...overrides,
-  };
-}
+const options = (overrides: Partial<PolicyOptions> = {}): PolicyOptions => defaultPolicyOptions(overrides);
 
 async function running(id: string): Promise<boolean> {
   return (await docker.getContainer(id).inspect()).State.Running;
