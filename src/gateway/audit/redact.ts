@@ -44,6 +44,43 @@ function redactEnvEntry(entry: string): string {
   return isSecretKey(key) || looksSecret(value) ? `${key}=${REDACTED}` : entry;
 }
 
+/** Env entries as a tool shows them: a secret-looking key or value keeps only the key. */
+export function redactEnv(entries: readonly string[]): string[] {
+  return entries.map(redactEnvEntry);
+}
+
+/**
+ * A command line as a tool shows it: the value after a secret-looking flag (`--token X`), a
+ * `--token=X` or `KEY=X` with a secret-looking name, and secret-looking values are withheld.
+ * (cloudflared, for one, is usually run as `tunnel run --token <tunnel credentials>`.)
+ */
+export function redactArgv(args: readonly string[]): string[] {
+  return args.map((arg, i) => {
+    const previous = i > 0 ? args[i - 1]! : '';
+    if (/^--?[A-Za-z]/.test(previous) && !previous.includes('=') && isSecretKey(previous)) return REDACTED;
+    return redactEnvEntry(arg);
+  });
+}
+
+interface InspectSecrets {
+  Args?: string[] | null;
+  Config?: { Env?: string[] | null; Cmd?: string[] | string | null; Entrypoint?: string[] | string | null } | null;
+}
+
+/**
+ * A copy of a container's inspect document without the secrets it usually carries: environment
+ * values and command-line credentials. A read-only caller would otherwise read, say, the tunnel
+ * token of the cloudflared container, and every tool result also goes to the AI model's provider.
+ */
+export function redactContainerSecrets<T extends InspectSecrets>(info: T): T {
+  const argv = (value: string[] | string | null | undefined): string[] | string | null | undefined =>
+    Array.isArray(value) ? redactArgv(value) : value;
+  const config = info.Config
+    ? { ...info.Config, Env: info.Config.Env ? redactEnv(info.Config.Env) : info.Config.Env, Cmd: argv(info.Config.Cmd), Entrypoint: argv(info.Config.Entrypoint) }
+    : info.Config;
+  return { ...info, Args: info.Args ? redactArgv(info.Args) : info.Args, Config: config };
+}
+
 const MAX_DEPTH = 12;
 const MAX_STRING = 2048;
 

@@ -1,6 +1,7 @@
 // Read-only views of containers: list, inspect, top.
 import type Dockerode from 'dockerode';
 import { z } from 'zod';
+import { redactArgv, redactContainerSecrets } from '../audit/redact.js';
 import { containerRef, containerSummary, summarize, table } from './containers-shared.js';
 import { defineTool } from './define.js';
 import { applyLimit, limitInput, listMeta } from './object-helpers.js';
@@ -137,7 +138,8 @@ function inspectView(info: Dockerode.ContainerInspectInfo): z.infer<typeof inspe
 export const containerInspect = defineTool({
   name: 'container_inspect',
   title: 'Inspect a container',
-  description: 'Show a container\'s state, configuration, mounts and networks (raw=true adds the full Engine API document).',
+  description: 'Show a container\'s state, configuration, mounts and networks (raw=true adds the full Engine API document). ' +
+    'Env values and command-line arguments that look like credentials are shown as [REDACTED].',
   family: 'containers',
   access: 'read',
   inputSchema: z.strictObject({
@@ -147,7 +149,7 @@ export const containerInspect = defineTool({
   outputSchema: inspectSummary,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, ctx) {
-    const info = await ctx.docker.getContainer(args.container).inspect({ abortSignal: ctx.signal });
+    const info = redactContainerSecrets(await ctx.docker.getContainer(args.container).inspect({ abortSignal: ctx.signal }));
     const view = inspectView(info);
     const structured = args.raw ? { ...view, raw: info as unknown as Record<string, unknown> } : view;
     const s = view.state;
@@ -165,7 +167,8 @@ export const containerInspect = defineTool({
 export const containerTop = defineTool({
   name: 'container_top',
   title: 'List processes in a container',
-  description: 'List the processes running in a container (ps on the Docker host, scoped to the container), up to limit.',
+  description: 'List the processes running in a container (ps on the Docker host, scoped to the container), up to limit. ' +
+    'Command-line arguments that look like credentials are shown as [REDACTED].',
   family: 'containers',
   access: 'read',
   inputSchema: z.strictObject({
@@ -182,7 +185,11 @@ export const containerTop = defineTool({
       abortSignal: ctx.signal,
     })) as { Titles?: string[]; Processes?: string[][] | null };
     const titles = top.Titles ?? [];
-    const list = applyLimit(top.Processes ?? [], args.limit, ctx);
+    // ps prints each process's command line, credentials passed as arguments included.
+    const command = titles.findIndex((t) => ['CMD', 'COMMAND', 'ARGS'].includes(t.toUpperCase()));
+    const processes = (top.Processes ?? []).map((row) =>
+      command < 0 ? row : row.map((cell, i) => (i === command ? redactArgv(cell.split(' ')).join(' ') : cell)));
+    const list = applyLimit(processes, args.limit, ctx);
     return {
       structured: { titles, processes: list.items, total: list.total, truncated: list.truncated },
       text: table(titles, list.items) + listNotice(list, 'processes'),
