@@ -9,7 +9,7 @@ import { assertNoCaseDuplicates, field, isSet, PolicyDenial, text, type Body } f
 import { checkCreateBody, checkExistingVolume, checkHostConfig, type ContainerRules } from './container-rules.js';
 import { imageAllowed, isImageId, matchesGlob, parseImageRef } from './images.js';
 import { localVolumeOptionsProblem } from './paths.js';
-import { checkControl, checkExecTarget, inspectContainer, isRootUser, type ControlScope } from './scope.js';
+import { checkControl, checkExecTarget, inspectContainer, isRootUser, type ContainerFacts, type ControlScope } from './scope.js';
 
 export type Preset = 'read-only' | 'operator' | 'admin';
 
@@ -111,6 +111,28 @@ export function createOperationPolicy(options: PolicyOptions, docker: Dockerode)
     checkExistingVolume(where, name, info.Driver, info.Options);
   }
 
+  /**
+   * A local volume created with bind options (type=none, o=bind, device=/var/run) is a bind mount in
+   * disguise: inspect lists it as Type "volume", so checkExecTarget cannot see that it may expose
+   * the Docker socket. Exec into a container with such a volume is refused, as its creation would be.
+   */
+  async function checkExecVolumes(facts: ContainerFacts): Promise<void> {
+    for (const mount of facts.mounts) {
+      if ((mount.Type ?? '').toLowerCase() !== 'volume' || !mount.Name) continue;
+      let info: Dockerode.VolumeInspectInfo;
+      try {
+        info = await docker.getVolume(mount.Name).inspect();
+      } catch {
+        throw new PolicyDenial('inspect-failed', `Could not inspect volume ${mount.Name} of ${facts.name}.`, 'Retry when the Docker daemon answers.');
+      }
+      const problem = info.Driver === 'local' && info.Options ? localVolumeOptionsProblem(info.Options) : undefined;
+      if (problem) {
+        throw new PolicyDenial('exec-into-privileged', `Exec into ${facts.name} is refused: it mounts volume ${mount.Name}, whose ${problem}.`,
+          'Exec only into ordinary containers; manage this one outside the gateway.');
+      }
+    }
+  }
+
   async function guard(op: GuardedOperation): Promise<void> {
     switch (op.kind) {
       case 'container.create': {
@@ -139,6 +161,7 @@ export function createOperationPolicy(options: PolicyOptions, docker: Dockerode)
         const facts = await inspectContainer(docker, op.container);
         checkControl(facts, 'exec', options.scope);
         checkExecTarget(facts, options.rules, options.socketPaths);
+        await checkExecVolumes(facts);
         const user = text(op.body, 'User', 'body')?.trim() || facts.user;
         if (!options.allowExecRoot && isRootUser(user)) {
           throw new PolicyDenial('exec-root', `Exec in ${facts.name} would run as root (user "${user || '(image default: root)'}").`,

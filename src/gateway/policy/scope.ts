@@ -17,7 +17,7 @@ export interface ContainerFacts {
   labels: Record<string, string>;
   user: string;
   hostConfig: Record<string, unknown>;
-  mounts: Array<{ Type?: string; Source?: string }>;
+  mounts: Array<{ Type?: string; Source?: string; Name?: string }>;
 }
 
 export interface ControlScope {
