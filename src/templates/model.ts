@@ -28,6 +28,8 @@ export interface Names {
   host: string;
   serviceUrl: string;
   externalUrl: string;
+  /** The Access service token cloudflare/tunnel.tf creates for the rendered clients. */
+  accessTokenName: string;
 }
 
 export function names(c: InstallConfig): Names {
@@ -40,6 +42,7 @@ export function names(c: InstallConfig): Names {
     host,
     serviceUrl: `http://${host}:${c.port}`,
     externalUrl: tunnelRendered(c) ? `https://${c.tunnel_hostname}.${c.domain_suffix}` : '',
+    accessTokenName: `docker-mcp (${c.project_name}) clients`,
   };
 }
 

@@ -91,7 +91,7 @@ export function renderNotes(c: InstallConfig, version: string, files: string[]):
   if (usesAccess(c)) {
     steps.push(
       files.includes('cloudflare/tunnel.tf')
-        ? `Access service token for non-browser clients: cloudflare/tunnel.tf creates one (\`docker-mcp (${c.project_name}) clients\`) ` +
+        ? `Access service token for non-browser clients: cloudflare/tunnel.tf creates one (\`${n.accessTokenName}\`) ` +
             'and a Service Auth policy that admits it. After `terraform apply` there: ' +
             `\`export ${CONNECT_ENV.cfAccessClientId}=$(terraform output -raw access_client_id) ` +
             `${CONNECT_ENV.cfAccessClientSecret}=$(terraform output -raw access_client_secret)\`; clients send them as ` +

@@ -3,16 +3,20 @@
 // `index.docker.io/library/busybox@sha256:…`, and `busybox` cannot be used to dodge a rule
 // written the long way (or the reverse).
 
-/** `*` stays within one path segment, `**` crosses them, `?` is one character. */
-export function globToRegExp(glob: string): RegExp {
+/**
+ * `*` stays within one path segment, `**` crosses them, `?` is one character. With
+ * `crossSegments`, `*` and `?` cross '/' too (protected_containers, see scope.ts).
+ */
+export function globToRegExp(glob: string, crossSegments = false): RegExp {
+  const one = crossSegments ? '.' : '[^/]';
   let out = '';
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i]!;
     if (c === '*' && glob[i + 1] === '*') {
       out += '.*';
       i++;
-    } else if (c === '*') out += '[^/]*';
-    else if (c === '?') out += '[^/]';
+    } else if (c === '*') out += `${one}*`;
+    else if (c === '?') out += one;
     else out += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
   }
   return new RegExp(`^${out}$`);

@@ -7,7 +7,7 @@
 import type Dockerode from 'dockerode';
 import { PolicyDenial } from './body.js';
 import { checkHostConfig, type ContainerRules } from './container-rules.js';
-import { canonicalImage, parseImageRef } from './images.js';
+import { canonicalImage, globToRegExp, parseImageRef } from './images.js';
 import { forbiddenReason, normalizeHostPath } from './paths.js';
 
 export interface ContainerFacts {
@@ -79,7 +79,7 @@ function isSelf(facts: ContainerFacts, self: readonly string[]): boolean {
 export function protectedGlobMatches(facts: Pick<ContainerFacts, 'name' | 'id' | 'image'>, glob: string): boolean {
   const pattern = glob.trim().toLowerCase();
   if (!pattern) return false;
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*+/g, '.*').replace(/\?/g, '.')}$`);
+  const re = globToRegExp(pattern, true);
   const ref = parseImageRef(facts.image);
   const values = [facts.name, facts.id, facts.image, ...(ref ? [canonicalImage(ref)] : [])];
   return values.some((value) => value !== '' && re.test(value.toLowerCase()));

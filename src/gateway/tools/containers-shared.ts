@@ -132,6 +132,8 @@ export async function authorizeContainer(
   ref: string,
   operation: (container: string) => GuardedOperation,
 ): Promise<string> {
+  // "/name" is Docker's spelling of "name" (network tools accept it); an inspect URL cannot carry the slash.
+  ref = ref.replace(/^\//, '');
   let id: string;
   try {
     id = (await ctx.docker.getContainer(ref).inspect({ abortSignal: ctx.signal })).Id;

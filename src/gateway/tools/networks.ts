@@ -176,10 +176,9 @@ export const networkConnect = defineTool({
       ...(args.aliases?.length ? { Aliases: args.aliases } : {}),
       ...(args.ipv4_address ? { IPAMConfig: { IPv4Address: args.ipv4_address } } : {}),
     };
-    // The container is named to Docker by the full id the policy checked, resolved once ("/name"
-    // is Docker's spelling of "name"; an inspect URL cannot carry the slash).
+    // The container is named to Docker by the full id the policy checked, resolved once.
     const bodyFor = (container: string): Record<string, unknown> => ({ Container: container, EndpointConfig: endpoint });
-    const id = await authorizeContainer(ctx, args.container.replace(/^\//, ''), (container) => ({
+    const id = await authorizeContainer(ctx, args.container, (container) => ({
       kind: 'network.change', action: 'connect', body: { Network: args.network, ...bodyFor(container) },
     }));
     await ctx.docker.getNetwork(args.network).connect({ ...bodyFor(id), abortSignal: ctx.signal } as Dockerode.NetworkConnectOptions);
@@ -204,7 +203,7 @@ export const networkDisconnect = defineTool({
   outputSchema: z.object({ network: z.string(), container: z.string() }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
   async handler(args, ctx) {
-    const id = await authorizeContainer(ctx, args.container.replace(/^\//, ''), (container) => ({
+    const id = await authorizeContainer(ctx, args.container, (container) => ({
       kind: 'network.change', action: 'disconnect', body: { Network: args.network, Container: container, Force: args.force },
     }));
     const body = { Container: id, Force: args.force };

@@ -20,7 +20,7 @@ function view(c: InstallConfig, version: string): Record<string, unknown> {
     access: usesAccess(c),
     team: c.cf_access_team,
     appName: `docker-mcp (${c.project_name})`,
-    tokenName: `docker-mcp (${c.project_name}) clients`,
+    tokenName: n.accessTokenName,
     emails: c.allowed_emails,
     domains: c.allowed_email_domains,
     catchAll: CATCH_ALL,
