@@ -2,7 +2,7 @@
 // (escape directive, continuations, builder flags, all-digit FROM) and short image-id prefixes.
 import { describe, expect, it } from 'vitest';
 import { isImageId } from '../../src/gateway/policy/images.js';
-import { baseImages, parseDockerfile } from '../../src/gateway/tools/images-build-context.js';
+import { baseImages, parseDockerfile } from '../../src/gateway/tools/dockerfile-bases.js';
 
 const EVIL = 'docker.io/evil/notallowed:1';
 

@@ -4,7 +4,8 @@
 import type Dockerode from 'dockerode';
 import { z } from 'zod';
 import { defineTool, ToolError } from './define.js';
-import { baseImages, buildContextTar, contextFileInput, CONTEXT_LIMITS, DOCKERFILE_NAME } from './images-build-context.js';
+import { buildContextTar, contextFileInput, CONTEXT_LIMITS, DOCKERFILE_NAME } from './images-build-context.js';
+import { baseImages } from './dockerfile-bases.js';
 import { normalizeReference, referenceInput } from './images-reference.js';
 import { dockerErrorMessage } from '../docker/errors.js';
 import { followProgress } from '../docker/progress.js';
