@@ -2,7 +2,7 @@
 import { stringify } from 'yaml';
 import type { InstallConfig } from '../config/schema.js';
 import type { VariableSpec } from '../config/variables.js';
-import { cloudflaredYaml, tunnelTf } from './cloudflare/tunnel.js';
+import { cloudflaredYaml, TUNNEL_TF, tunnelTf } from './cloudflare/tunnel.js';
 import { clientFiles, dockerEndpoints, kubernetesEndpoints } from './clients/index.js';
 import { renderDockerNotes } from './docker/notes.js';
 import { dockerFiles, ignoredForDocker } from './docker/render.js';
@@ -55,7 +55,7 @@ export function renderPlan(c: InstallConfig, table: readonly VariableSpec[], opt
   if (format !== 'yaml') files.push(...moduleFiles(c, table, version));
   if (format !== 'terraform') files.push(...kubernetesFiles(c, version, options.singleFile));
   if (tunnelRendered(c)) {
-    if (format !== 'yaml') files.push({ path: 'cloudflare/tunnel.tf', contents: tunnelTf(c, version) });
+    if (format !== 'yaml') files.push({ path: TUNNEL_TF, contents: tunnelTf(c, version) });
     files.push({ path: 'cloudflare/cloudflared-ingress.yaml', contents: cloudflaredYaml(c, version) });
   }
   files.push(...clientFiles(c, kubernetesEndpoints(c)));

@@ -4,6 +4,7 @@ import type { InstallConfig } from '../config/schema.js';
 import { CONNECT_ENV } from '../connect/env.js';
 import { GATEWAY_IMAGE_NAME } from '../config/variables.js';
 import { TOKENS_KEY, names, tunnelRendered, usesAccess, usesBearer } from './model.js';
+import { TUNNEL_TF } from './cloudflare/tunnel.js';
 import { SINGLE_FILE } from './kubernetes/render.js';
 import { scopeForPreset, tokensFileCommand } from './tokens.js';
 
@@ -75,10 +76,11 @@ export function renderNotes(c: InstallConfig, version: string, files: string[]):
     );
   }
   steps.push(`Apply: ${applyCommands(files).join(', or ')}.`);
+  const tunnelTfRendered = files.includes(TUNNEL_TF);
   if (tunnelRendered(c)) {
     const ingressYaml = 'add cloudflare/cloudflared-ingress.yaml\'s rule to a ConfigMap-based cloudflared, above its catch-all.';
     steps.push(
-      files.includes('cloudflare/tunnel.tf')
+      tunnelTfRendered
         ? `Route ${n.externalUrl} to ${n.serviceUrl}: apply cloudflare/tunnel.tf (provider v${c.cloudflare_provider_version}), or ${ingressYaml} ` +
             'tunnel.tf manages the tunnel\'s whole ingress list: applied to a tunnel that already routes other services, ' +
             'it replaces their rules. For a tunnel managed in an existing Terraform repo, re-run init with ' +
@@ -90,7 +92,7 @@ export function renderNotes(c: InstallConfig, version: string, files: string[]):
   }
   if (usesAccess(c)) {
     steps.push(
-      files.includes('cloudflare/tunnel.tf')
+      tunnelTfRendered
         ? `Access service token for non-browser clients: cloudflare/tunnel.tf creates one (\`${n.accessTokenName}\`) ` +
             'and a Service Auth policy that admits it. After `terraform apply` there: ' +
             `\`export ${CONNECT_ENV.cfAccessClientId}=$(terraform output -raw access_client_id) ` +

@@ -27,6 +27,9 @@ function view(c: InstallConfig, version: string): Record<string, unknown> {
   };
 }
 
+/** Where tunnelTf's output goes; NOTES.md names its steps by whether it was rendered. */
+export const TUNNEL_TF = 'cloudflare/tunnel.tf';
+
 export function tunnelTf(c: InstallConfig, version: string): string {
   return renderTf(c.cloudflare_provider_version === 4 ? v4 : v5, view(c, version));
 }
