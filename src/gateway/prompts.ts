@@ -15,6 +15,7 @@ import { asMcpError, assertMayRead, boundedRead, containerInspect, containerLogs
 import { fromAuthInfo } from './request-context.js';
 import type { Identity } from './security.js';
 import type { McpServerOptions } from './server.js';
+import { containerArgumentProblem, shown } from './tools/identifiers.js';
 
 const prompts: Prompt[] = [
   {
@@ -46,8 +47,30 @@ function said(text: string): GetPromptResult['messages'][number] {
 }
 
 function requireArg(args: Record<string, string> | undefined, name: string): string {
-  const value = args?.[name]?.trim();
-  if (!value) throw new McpError(ErrorCode.InvalidParams, `Prompt argument "${name}" is required.`);
+  const value = args?.[name];
+  if (typeof value !== 'string' || !value.trim()) throw new McpError(ErrorCode.InvalidParams, `Prompt argument "${name}" is required.`);
+  return value;
+}
+
+/** Free text that only goes into the prompt's own words (never to the Engine): bounded, no control characters. */
+function optionalText(args: Record<string, string> | undefined, name: string, max: number): string | undefined {
+  const value = args?.[name];
+  if (value === undefined) return undefined;
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+  if (typeof value !== 'string' || value.length > max || /[\u0000-\u0008\u000b-\u001f\u007f]/.test(value)) {
+    throw new McpError(ErrorCode.InvalidParams, `Prompt argument "${name}" must be text of at most ${max} characters without control characters.`);
+  }
+  return value.trim() || undefined;
+}
+
+/**
+ * A container argument is checked like the container tools' own `container` argument: it becomes
+ * an Engine path segment (/containers/<value>/json). Not trimmed: " web" is refused, not guessed at.
+ */
+function requireContainer(args: Record<string, string> | undefined): string {
+  const value = requireArg(args, 'container');
+  const problem = containerArgumentProblem(value);
+  if (problem) throw new McpError(ErrorCode.InvalidParams, `Prompt argument "container" must be ${problem}; got ${shown(value)}.`);
   return value;
 }
 
@@ -124,12 +147,15 @@ export function installPrompts(server: Server, core: GatewayCore, options: McpSe
       // while the daemon is down.
       const builders: Record<string, () => (signal: AbortSignal) => Promise<GetPromptResult>> = {
         diagnose_container: () => {
-          const container = requireArg(args, 'container');
+          const container = requireContainer(args);
           return (signal) => diagnose(core, identity, container, signal);
         },
-        reclaim_disk_space: () => (signal) => reclaim(core, identity, args?.target?.trim() || undefined, signal),
+        reclaim_disk_space: () => {
+          const target = optionalText(args, 'target', 512);
+          return (signal) => reclaim(core, identity, target, signal);
+        },
         review_container_security: () => {
-          const container = requireArg(args, 'container');
+          const container = requireContainer(args);
           return (signal) => review(core, identity, container, signal);
         },
       };

@@ -21,6 +21,7 @@ import { watchContainer } from './resource-watch.js';
 import type { Identity } from './security.js';
 import type { McpServerOptions } from './server.js';
 import type { ToolAccess } from './tools/define.js';
+import { containerPrefixProblem, shown } from './tools/identifiers.js';
 
 type ContainerView = 'logs' | 'inspect' | 'stats';
 const views: Record<ContainerView, { tool: string; access: ToolAccess; mimeType: string; description: string }> = {
@@ -150,6 +151,9 @@ export function installResources(server: Server, core: GatewayCore, options: Mcp
       (ref.type === 'ref/resource' && argument.name === 'id' && ref.uri.startsWith('docker://containers/')) ||
       (ref.type === 'ref/prompt' && argument.name === 'container');
     if (!wantsContainer) return { completion: { values: [], hasMore: false } };
+    // Checked like the tools' container argument (tools/identifiers.ts), before any Docker call.
+    const problem = containerPrefixProblem(argument.value);
+    if (problem) throw new McpError(ErrorCode.InvalidParams, `Completion value for "${argument.name}" must begin ${problem}; got ${shown(argument.value)}.`);
     assertMayRead(core, identityOf(extra.authInfo), 'container_list', 'read');
     const values = await boundedRead(core, 'container names', extra.signal, (signal) => completeContainer(core.docker, argument.value, signal));
     // The spec caps one completion response at 100 values.

@@ -14,6 +14,7 @@ import { createSecureContext } from 'node:tls';
 import { inspect } from 'node:util';
 import { UsageError } from '../../cli/errors.js';
 import { abortBufferedRequestsCheaply } from './buffered-abort.js';
+import { guardEngineRequests, type EngineDestination } from './engine-guard.js';
 
 export interface DockerEndpointSettings {
   docker_host: string;
@@ -85,8 +86,10 @@ const LOCAL_IDLE_MS = 1000;
 /** Longer for tcp://, where a new socket costs a TCP (and TLS) handshake over the network. */
 const REMOTE_IDLE_MS = 5000;
 
-function connection(docker: Dockerode, agent: HttpAgent, endpoint: string, open: () => number): DockerConnection {
+function connection(docker: Dockerode, agent: HttpAgent, endpoint: string, open: () => number, destination: EngineDestination): DockerConnection {
   abortBufferedRequestsCheaply(docker, agent);
+  // Last, so its checks run before every other wrapper: see engine-guard.ts.
+  guardEngineRequests(docker, agent, destination);
   return { docker, endpoint, openConnections: open };
 }
 
@@ -176,7 +179,7 @@ export function connectDocker(settings: DockerEndpointSettings): DockerConnectio
   if (url.protocol === 'unix:' || url.protocol === 'npipe:') {
     const socketPath = url.protocol === 'unix:' ? decodeURIComponent(url.pathname) : settings.docker_host.replace(/^npipe:\/\//, '');
     const { agent, open } = countingAgent(briefKeepAlive(new HttpAgent({ keepAlive: true }), LOCAL_IDLE_MS));
-    return connection(newDockerode({ socketPath, agent } as Dockerode.DockerOptions), agent, endpoint, open);
+    return connection(newDockerode({ socketPath, agent } as Dockerode.DockerOptions), agent, endpoint, open, { socketPath });
   }
   const tls = settings.docker_tls_verify || url.protocol === 'https:' || !!settings.docker_cert_path;
   const options: Dockerode.DockerOptions = {
@@ -187,5 +190,8 @@ export function connectDocker(settings: DockerEndpointSettings): DockerConnectio
   const certPath = settings.docker_cert_path ?? (settings.docker_tls_verify ? defaultCertPath() : undefined);
   if (tls && certPath) Object.assign(options, readTlsFiles(certPath, !!settings.docker_cert_path, endpoint));
   const { agent, open } = countingAgent(briefKeepAlive(tls ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true }), REMOTE_IDLE_MS));
-  return connection(newDockerode({ ...options, agent } as Dockerode.DockerOptions), agent, endpoint, open);
+  return connection(newDockerode({ ...options, agent } as Dockerode.DockerOptions), agent, endpoint, open, {
+    host: options.host as string,
+    port: options.port as number,
+  });
 }

@@ -167,6 +167,16 @@ export function toToolError(error: unknown, endpoint: string): ToolError {
       return new ToolError(`Conflict: ${message}`);
     case 500:
       return new ToolError(`Docker daemon error: ${message}`);
+    case 301:
+    case 302:
+    case 303:
+    case 307:
+    case 308:
+      // engine-guard.ts never lets a redirect be followed; dockerd redirects only unclean paths.
+      return new ToolError(
+        `The Docker Engine answered with a redirect (HTTP ${e.statusCode}), which the gateway never follows: the request named an object in a form the Engine does not take as is.`,
+        'Use the id or name exactly as the list tools show it.',
+      );
     default:
       return new ToolError(message || 'Docker request failed.');
   }

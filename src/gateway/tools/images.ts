@@ -8,17 +8,11 @@ import { normalizeReference, parseReference, repositoryInput, repositoryOf, tagI
 import { imagePull, imagePush } from './images-transfer.js';
 import { engineGet } from '../docker/engine-calls.js';
 import { formatBytes } from '../docker/progress.js';
+import { imageRef } from './identifiers.js';
 import {
   applyLimit, dockerFilters, isoDate, labelFilterInput, limitInput, listMeta, pruneLimitInput, pruneMeta, shortId, textTable,
 } from './object-helpers.js';
 import { listNotice, prunedNotice } from './output.js';
-
-// Only the characters an image id, name, tag or digest can have: the value becomes a path segment
-// of the Engine request (/images/<ref>/…), where "?", "#", "%" or ".." would change what is asked.
-const imageRef = z.string().min(1).max(512)
-  .regex(/^[A-Za-z0-9[][\w./:@[\]-]*$/, 'expected an image id, name, name:tag or name@digest')
-  .refine((value) => !value.includes('..'), 'expected an image id, name, name:tag or name@digest (no "..")')
-  .describe('Image id (full or short), name or name:tag, as shown by image_list.');
 
 const imageSummary = z.object({
   id: z.string(),
