@@ -95,6 +95,14 @@ describe('hostile identifiers cannot end the gateway or reach another host', () 
     },
   );
 
+  it('blind SSRF: prompts/get diagnose_container with "../127.0.0.1:PORT/path" sends nothing to the loopback listener', async () => {
+    // Whatever the answer, the only observable that matters first: did a request leave?
+    await client.getPrompt({ name: 'diagnose_container', arguments: { container: `../127.0.0.1:${port}/path` } }).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(received).toEqual([]);
+    await stillServing();
+  });
+
   it('completion refuses hostile values without touching the Engine and keeps serving', async () => {
     for (const value of ['../127.0.0.1:1/x', 'a'.repeat(10_000), 'x\u0000']) {
       const error = await client
