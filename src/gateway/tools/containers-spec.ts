@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { containerNamePattern } from './containers-shared.js';
 import { ToolError } from './define.js';
+import { imageRef } from './identifiers.js';
 
 const envKey = z.string().min(1).max(256).regex(/^[^=\0]+$/, 'no "=" or NUL in names');
 const port = z.number().int().min(1).max(65535);
@@ -37,7 +38,8 @@ const mount = z.discriminatedUnion('type', [
 ]);
 
 export const createFields = {
-  image: z.string().min(1).max(512).regex(/^[a-zA-Z0-9][a-zA-Z0-9_.:/@-]*$/).describe('Image reference, e.g. "nginx:1.27" or an image id.'),
+  // The policy inspects it (/images/<image>/json): Docker's reference grammar, see identifiers.ts.
+  image: imageRef.describe('Image reference, e.g. "nginx:1.27" or an image id.'),
   name: z.string().min(2).max(128).regex(containerNamePattern).optional().describe('Container name; Docker picks one when omitted.'),
   cmd: z.array(z.string().max(8192)).max(256).optional().describe('Command as an argv array (overrides the image CMD).'),
   entrypoint: z.array(z.string().max(8192)).max(64).optional().describe('Entrypoint as an argv array (overrides the image ENTRYPOINT); [] clears it.'),

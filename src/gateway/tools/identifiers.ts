@@ -5,9 +5,9 @@
 import { z } from 'zod';
 import { parseImageRef } from '../policy/images.js';
 import { containerNamePattern, containerRef } from './containers-shared.js';
-import { referenceInput } from './images-reference.js';
+import { referencePattern } from './images-reference.js';
 
-const IMAGE_RULE = 'expected an image id, name, name:tag or name@digest (e.g. "busybox", "ghcr.io/team/app:1.2")';
+const IMAGE_RULE = 'expected an image id, name, name:tag or name@digest, e.g. "busybox" or "ghcr.io/team/app:1.2"';
 
 /**
  * An image id (full or short, with or without "sha256:") or a reference Docker accepts. The
@@ -19,11 +19,9 @@ export const imageRef = z
   .string()
   .min(1)
   .max(512)
-  .superRefine((value, ctx) => {
-    if (!referenceInput.safeParse(value).success || /[[\]]/.test(value) || !parseImageRef(value)) {
-      ctx.addIssue({ code: 'custom', message: IMAGE_RULE });
-    }
-  })
+  .regex(referencePattern, IMAGE_RULE)
+  .refine((value) => !/[[\]]/.test(value), 'an IPv6-literal registry ("[::1]:5000/…") cannot be named here; use the image id from image_list')
+  .refine((value) => parseImageRef(value) !== undefined, IMAGE_RULE)
   .describe('Image id (full or short), name or name:tag, as shown by image_list.');
 
 export const CONTAINER_RULE = 'a container id, id prefix or name: letters, digits, "_", "." and "-", starting with a letter or digit, at most 256';

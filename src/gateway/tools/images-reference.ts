@@ -11,7 +11,7 @@ const name = `(?:${domain}/)?${pathComponent}(?:/${pathComponent})*`;
 const tag = '[\\w][\\w.-]{0,127}';
 const digest = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}';
 
-const referencePattern = new RegExp(`^${name}(?::${tag})?(?:@${digest})?$`);
+export const referencePattern = new RegExp(`^${name}(?::${tag})?(?:@${digest})?$`);
 const tagPattern = new RegExp(`^${tag}$`);
 const repositoryPattern = new RegExp(`^${name}$`);
 
