@@ -24,9 +24,10 @@ export const MAX_ENGINE_PATH = 2048;
 /** What may appear in a path segment as the Engine reads it: Docker's name, id, tag and digest alphabet. */
 const SEGMENT_CHARS = /^[A-Za-z0-9._~:@+-]+$/;
 
+/** Quoted, cut short, and every character outside printable ASCII as \uXXXX: look-alikes stay visible. */
 function show(value: string): string {
-  const shown = JSON.stringify(value.length > 120 ? `${value.slice(0, 120)}…` : value);
-  return shown;
+  const cut = value.length > 120 ? `${value.slice(0, 120)}...` : value;
+  return JSON.stringify(cut).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**
