@@ -71,7 +71,7 @@ describe('hostile identifiers cannot end the gateway or reach another host', () 
     ['image_history', { image: '127.0.0.1:PORT//path' }],
     ['image_inspect', { image: 'busybox/.' }],
   ])('%s with %j is a tool error and the process keeps serving', async (name, args) => {
-    const image = (args.image as string).replace('PORT', String(port));
+    const image = args.image.replace('PORT', String(port));
     const message = await toolError(name, { image });
     expect(message).toMatch(/image reference|image id/i);
     expect(message).not.toMatch(/\n\s+at /); // no stack trace
