@@ -42,10 +42,10 @@ export function checkEnginePath(path: unknown): string | undefined {
   if (path.length > MAX_ENGINE_PATH) return `the path is longer than ${MAX_ENGINE_PATH} characters`;
   const raw = path.endsWith('?') ? path.slice(0, -1) : path;
   if (!raw.startsWith('/')) return `the path ${show(path)} is not absolute`;
-  const bad = /[?#\\%\s]|[^\x21-\x7e]/.exec(raw);
-  if (bad && bad[0] !== '%') return `the path ${show(path)} contains ${show(bad[0])}`;
+  const bad = /[?#\\\s]|[^\x21-\x7e]/.exec(raw);
+  if (bad) return `the path ${show(path)} contains ${show(bad[0])}`;
   let decoded = raw;
-  if (bad) {
+  if (raw.includes('%')) {
     // Percent-encoding is judged by what it decodes to (the Engine decodes once, then routes).
     try {
       decoded = decodeURIComponent(raw);
