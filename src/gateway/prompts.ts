@@ -162,6 +162,15 @@ export function installPrompts(server: Server, core: GatewayCore, options: McpSe
       // Own keys only: a name like "constructor" must not reach Object.prototype.
       const prepare = Object.hasOwn(builders, name) ? builders[name] : undefined;
       if (!prepare) throw new McpError(ErrorCode.InvalidParams, `Unknown prompt: ${name}`);
+      // Strict like a tool's arguments: a misspelt or extra argument is an error, not ignored.
+      const declared = prompts.find((p) => p.name === name)?.arguments?.map((a) => a.name) ?? [];
+      const unknown = Object.keys(args ?? {}).filter((key) => !declared.includes(key));
+      if (unknown.length) {
+        throw new McpError(
+          ErrorCode.InvalidParams,
+          `Prompt ${name} has no argument ${unknown.map((key) => shown(key)).join(', ')}; its arguments: ${declared.join(', ') || 'none'}.`,
+        );
+      }
       return await boundedRead(core, `prompt ${name}`, extra.signal, prepare());
     } catch (error) {
       throw asMcpError(core, error, `prompt ${name}`);

@@ -103,6 +103,12 @@ describe('hostile identifiers cannot end the gateway or reach another host', () 
     await stillServing();
   });
 
+  it('prompt arguments are strict like tool arguments: an unknown one is refused by name', async () => {
+    await expect(client.getPrompt({ name: 'reclaim_disk_space', arguments: { targte: 'x' } })).rejects.toThrow(/no argument "targte"; its arguments: target/);
+    await expect(client.getPrompt({ name: 'reclaim_disk_space', arguments: { target: 'x'.repeat(513) } })).rejects.toThrow(/at most 512 characters/);
+    await stillServing();
+  });
+
   it('completion refuses hostile values without touching the Engine and keeps serving', async () => {
     for (const value of ['../127.0.0.1:1/x', 'a'.repeat(10_000), 'x\u0000']) {
       const error = await client
