@@ -164,10 +164,10 @@ export function checkHostConfig(hostConfig: Body, rules: ContainerRules): void {
 /** Throws when a named volume that already exists was created with bind-like local options. */
 export function checkExistingVolume(where: string, name: string, driver: string, options: Record<string, unknown> | null): void {
   if (driver !== 'local') {
-    throw new PolicyDenial('volume-driver', `${where} uses volume ${name} with driver ${driver}.`, 'Use volumes of the local driver.');
+    throw new PolicyDenial('volume-driver', `${where} mounts volume ${name} of driver ${driver}, a plugin that may mount anything.`, 'Use volumes of the local driver.');
   }
   const problem = options ? localVolumeOptionsProblem(options) : undefined;
   if (problem) {
-    throw new PolicyDenial('volume-bind', `${where} uses volume ${name}, whose ${problem}.`, 'Mount an allow-listed host path with a bind mount instead.');
+    throw new PolicyDenial('volume-bind', `${where} mounts volume ${name}, whose ${problem}.`, 'Mount an allow-listed host path with a bind mount instead.');
   }
 }
