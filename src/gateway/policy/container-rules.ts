@@ -156,8 +156,10 @@ export function checkCreateBody(body: Body, rules: ContainerRules): CreateFindin
 
 /** The HostConfig checks that do not depend on mounts (also used for update bodies). */
 export function checkHostConfig(hostConfig: Body, rules: ContainerRules): void {
-  denyDevicesAndKernel(hostConfig);
+  // Namespaces first: Docker itself adds SecurityOpt "label=disable" to a host-pid/ipc container,
+  // and the denial should name the cause.
   denyNamespaces(hostConfig);
+  denyDevicesAndKernel(hostConfig);
   denyCapabilities(hostConfig, rules.allowedCapabilities);
 }
 
