@@ -10,7 +10,7 @@ import type Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PolicyOptions } from '../../src/gateway/policy/policy.js';
 import { containerRun } from '../../src/gateway/tools/containers-create.js';
-import { containerRestart, containerStart, containerUnpause } from '../../src/gateway/tools/containers-lifecycle.js';
+import { containerRestart, containerStart, containerUnpause, containerUpdate } from '../../src/gateway/tools/containers-lifecycle.js';
 import { containerExec } from '../../src/gateway/tools/exec.js';
 import { TEST_LABEL, testDocker, testEnv, uniqueName } from '../helpers/env.js';
 import { defaultPolicyOptions, policyToolContext } from '../helpers/policy-context.js';
@@ -146,6 +146,14 @@ describe('containers created outside the gateway are judged when they would run'
     expect(refused).toMatch(rule);
     const state = (await c.inspect()).State;
     expect([state.Running, state.StartedAt]).toEqual([false, NEVER]);
+  });
+
+  it('container_update setting a restart policy on a stopped one with host networking is refused (Docker would start it itself)', async () => {
+    const c = await make({ NetworkMode: 'host' }, false);
+    await expect(callTool(containerUpdate, { container: c.id, restart_policy: { name: 'always' } }, operator())).rejects.toThrow(/run-target.*host-namespace/s);
+    expect((await c.inspect()).HostConfig.RestartPolicy?.Name ?? '').toMatch(/^(no)?$/);
+    // Resources alone do not arrange a start: still allowed.
+    await expect(callTool(containerUpdate, { container: c.id, cpu_shares: 512 }, operator())).resolves.toBeDefined();
   });
 
   it('container_unpause of a paused one that binds a path outside the allow-list is refused; it stays paused', async () => {

@@ -143,6 +143,11 @@ describe('container create rules', () => {
     await expectDenied(create({ Binds: [`${hostDir}/etc-link:/e:ro`] }), 'bind-path', options({ rules: ro }));
   });
 
+  it('denies a volume plugin as the container\'s VolumeDriver; local is the default', async () => {
+    await expectDenied(create({ VolumeDriver: 'local-persist', Binds: ['data:/data'] }), 'volume-driver');
+    await expectAllowed(create({ VolumeDriver: 'local', Binds: [`${hostDir}:/data`] }));
+  });
+
   it('denies mount bypasses: relative paths, unknown types, volume driver configs, Binds lower-case', async () => {
     await expectDenied(create({ Binds: ['../../etc:/e'] }), 'bind-path');
     await expectDenied(create({ Mounts: [{ Type: 'npipe', Source: '/x', Target: '/y' }] }), 'mount-type');

@@ -78,6 +78,10 @@ function denyDevicesAndKernel(hostConfig: Body): void {
       throw new PolicyDenial(rule, reason, `Remove ${name}; this gateway never allows it because it breaks container isolation.`);
     }
   }
+  const volumeDriver = text(hostConfig, 'VolumeDriver', 'HostConfig')?.trim();
+  if (volumeDriver && volumeDriver !== 'local') {
+    throw new PolicyDenial('volume-driver', `HostConfig.VolumeDriver "${volumeDriver}" creates the container's volumes with a plugin that may mount anything.`, 'Leave VolumeDriver unset (local).');
+  }
   const runtime = text(hostConfig, 'Runtime', 'HostConfig')?.trim();
   if (runtime && runtime !== 'runc') {
     throw new PolicyDenial('runtime', `HostConfig.Runtime "${runtime}" is not the default runtime.`, 'Leave Runtime unset (runc).');

@@ -5,12 +5,12 @@
 import type Dockerode from 'dockerode';
 import type { Identity, OperationPolicy, PolicyDecision, Scope } from '../security.js';
 import type { GuardedOperation, ToolDefinition } from '../tools/define.js';
-import { assertNoCaseDuplicates, field, isSet, PolicyDenial, text, type Body } from './body.js';
+import { assertNoCaseDuplicates, field, isSet, PolicyDenial, struct, text, type Body } from './body.js';
 import { checkCreateBody, checkHostConfig, type ContainerRules } from './container-rules.js';
 import { checkExecUser } from './exec-user.js';
 import { imageAllowed, isImageId, matchesGlob, parseImageRef } from './images.js';
 import { localVolumeOptionsProblem } from './paths.js';
-import { judgeRunnable, checkVolumeByName, type RunnableEnv } from './runnable.js';
+import { checkVolumeByName, daemonDefaultsOf, judgeRunnable, type RunnableEnv } from './runnable.js';
 import { checkControl, inspectContainer, type ContainerFacts, type ControlScope } from './scope.js';
 
 export type Preset = 'read-only' | 'operator' | 'admin';
@@ -104,19 +104,11 @@ export function createOperationPolicy(options: PolicyOptions, docker: Dockerode)
     }
   }
 
-  let cgroupV1: Promise<boolean> | undefined;
   const runnable: RunnableEnv = {
     docker,
     // The exec/start target's binds may sit under either list of socket paths.
     rules: { ...options.rules, binds: { ...options.rules.binds, socketPaths: [...new Set([...options.rules.binds.socketPaths, ...options.socketPaths])] } },
-    cgroupV1: () => {
-      // Asked once; a failure is not cached and counts as v2 (the stricter reading) this time.
-      cgroupV1 ??= docker.info().then((info: { CgroupVersion?: string }) => info.CgroupVersion === '1', () => {
-        cgroupV1 = undefined;
-        return false;
-      });
-      return cgroupV1;
-    },
+    daemonDefaults: daemonDefaultsOf(docker),
   };
 
   /**
@@ -152,7 +144,12 @@ export function createOperationPolicy(options: PolicyOptions, docker: Dockerode)
       case 'container.update': {
         assertNoCaseDuplicates(op.body);
         checkHostConfig(op.body, options.rules);
-        checkControl(await inspectContainer(docker, op.container), 'update', options.scope);
+        const facts = await inspectContainer(docker, op.container);
+        checkControl(facts, 'update', options.scope);
+        // A restart policy makes Docker start the container by itself later (on exit, on a daemon
+        // restart), where the gateway cannot judge it: judge it now, as a start would be.
+        const restart = text(struct(op.body, 'RestartPolicy', 'body'), 'Name', 'body.RestartPolicy')?.trim().toLowerCase();
+        if (restart && restart !== 'no') await judge(facts, 'update');
         return;
       }
       case 'container.change': {

@@ -24,8 +24,30 @@ const DEFAULT_READONLY = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/p
 export interface RunnableEnv {
   docker: Dockerode;
   rules: ContainerRules;
-  /** True when the daemon runs on cgroup v1, where a host cgroup namespace is Docker's default. */
-  cgroupV1: () => Promise<boolean>;
+  /** What the daemon fills in for a container that asked for nothing (from `docker info`). */
+  daemonDefaults: () => Promise<DaemonDefaults>;
+}
+
+export interface DaemonDefaults {
+  /** cgroup v1, where a host cgroup namespace is what every container gets. */
+  cgroupV1: boolean;
+  /** The runtime inspect shows for a container created without one (runc unless configured). */
+  runtime: string;
+}
+
+/** Asked once per policy; a failure is not remembered and reads as the strictest defaults. */
+export function daemonDefaultsOf(docker: Dockerode): () => Promise<DaemonDefaults> {
+  let cached: Promise<DaemonDefaults> | undefined;
+  return () => {
+    cached ??= docker.info().then(
+      (info: { CgroupVersion?: string; DefaultRuntime?: string }) => ({ cgroupV1: info.CgroupVersion === '1', runtime: info.DefaultRuntime || 'runc' }),
+      () => {
+        cached = undefined;
+        return { cgroupV1: false, runtime: 'runc' };
+      },
+    );
+    return cached;
+  };
 }
 
 function keepsDefaults(hostConfig: Body, name: 'MaskedPaths' | 'ReadonlyPaths', defaults: readonly string[]): void {
@@ -49,8 +71,11 @@ async function withoutDefaults(hostConfig: Body, env: RunnableEnv): Promise<Body
   const rest: Body = { ...hostConfig };
   delete rest.MaskedPaths;
   delete rest.ReadonlyPaths;
+  const defaults = await env.daemonDefaults();
   // "host" is what every container gets on a cgroup v1 daemon; on v2 it was asked for.
-  if (typeof rest.CgroupnsMode === 'string' && rest.CgroupnsMode.toLowerCase() === 'host' && (await env.cgroupV1())) delete rest.CgroupnsMode;
+  if (typeof rest.CgroupnsMode === 'string' && rest.CgroupnsMode.toLowerCase() === 'host' && defaults.cgroupV1) delete rest.CgroupnsMode;
+  // The daemon's default runtime is what a create without Runtime gets; another one was asked for.
+  if (rest.Runtime === defaults.runtime) delete rest.Runtime;
   return rest;
 }
 

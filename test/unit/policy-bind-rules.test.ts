@@ -1,0 +1,39 @@
+// allowed_bind_paths at start-up: two roots that nest are a configuration error when one of them is
+// writable (a container writing the outer one could swap a directory on the inner one's path for a
+// symlink), and from a writable root only the root itself may be bound (checkBindSource).
+import { describe, expect, it } from 'vitest';
+import { checkBindSource, parseBindRules } from '../../src/gateway/policy/paths.js';
+
+describe('parseBindRules', () => {
+  it.each([
+    [['/srv', '/srv/app']],
+    [['/srv:ro', '/srv/app']],
+    [['/srv', '/srv/app:ro']],
+    [['/srv/app/', '/srv/./']],
+  ])('refuses nested roots with a writable one: %j', (entries) => {
+    expect(() => parseBindRules(entries)).toThrow(/nest and one is writable/);
+  });
+
+  it('accepts siblings, and read-only roots nested in read-only roots', () => {
+    expect(parseBindRules(['/srv/a', '/srv/ab', '/srv/b:ro', '/srv/b/c:ro'])).toHaveLength(4);
+  });
+});
+
+describe('checkBindSource', () => {
+  const policy = { rules: parseBindRules(['/srv/rw', '/srv/ro:ro']), socketPaths: [], resolveLocal: false };
+  const check = (source: string, readOnly = false) => () => checkBindSource({ source, readOnly, where: 'Binds[0]' }, policy);
+
+  it('binds a writable root only as itself (however spelled)', () => {
+    expect(check('/srv/rw')).not.toThrow();
+    expect(check('/srv/rw/')).not.toThrow();
+    expect(check('/srv/rw/sub/..')).not.toThrow();
+    expect(check('/srv/rw/sub')).toThrow(/bind-subpath/);
+    expect(check('/srv/rw/sub', true)).toThrow(/bind-subpath/);
+  });
+
+  it('binds subpaths of a read-only root read-only', () => {
+    expect(check('/srv/ro/a/b', true)).not.toThrow();
+    expect(check('/srv/ro/a/b')).toThrow(/bind-read-only/);
+    expect(check('/srv/other', true)).toThrow(/bind-path/);
+  });
+});
