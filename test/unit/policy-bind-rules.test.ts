@@ -2,7 +2,11 @@
 // writable (a container writing the outer one could swap a directory on the inner one's path for a
 // symlink), and from a writable root only the root itself may be bound (checkBindSource).
 import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/cli/errors.js';
+import { resolveGatewayConfig } from '../../src/gateway/config.js';
 import { checkBindSource, parseBindRules } from '../../src/gateway/policy/paths.js';
+import { buildSecurity } from '../../src/gateway/security-config.js';
+import { testDocker } from '../helpers/env.js';
 
 describe('parseBindRules', () => {
   it.each([
@@ -35,5 +39,19 @@ describe('checkBindSource', () => {
     expect(check('/srv/ro/a/b', true)).not.toThrow();
     expect(check('/srv/ro/a/b')).toThrow(/bind-read-only/);
     expect(check('/srv/other', true)).toThrow(/bind-path/);
+  });
+});
+
+describe('start-up', () => {
+  it('the gateway refuses to start with nested roots of which one is writable', () => {
+    const { config } = resolveGatewayConfig({ env: { DOCKER_MCP_ALLOWED_BIND_PATHS: '/srv/data,/srv/data/uploads:ro' } });
+    let error: unknown;
+    try {
+      buildSecurity(config, { docker: testDocker(), self: [] });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as Error).message).toMatch(/allowed_bind_paths entries \/srv\/data and \/srv\/data\/uploads:ro nest/);
   });
 });
