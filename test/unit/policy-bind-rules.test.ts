@@ -1,12 +1,15 @@
 // allowed_bind_paths at start-up: two roots that nest are a configuration error when one of them is
 // writable (a container writing the outer one could swap a directory on the inner one's path for a
 // symlink), and from a writable root only the root itself may be bound (checkBindSource).
+import { mkdirSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/cli/errors.js';
 import { resolveGatewayConfig } from '../../src/gateway/config.js';
 import { checkBindSource, parseBindRules } from '../../src/gateway/policy/paths.js';
 import { buildSecurity } from '../../src/gateway/security-config.js';
 import { testDocker } from '../helpers/env.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 describe('parseBindRules', () => {
   it.each([
@@ -39,6 +42,25 @@ describe('checkBindSource', () => {
     expect(check('/srv/ro/a/b', true)).not.toThrow();
     expect(check('/srv/ro/a/b')).toThrow(/bind-read-only/);
     expect(check('/srv/other', true)).toThrow(/bind-path/);
+  });
+});
+
+describe('symlinks the gateway can see', () => {
+  const dir = tempDir('dmcp-links-');
+  mkdirSync(join(dir, 'real'));
+  mkdirSync(join(dir, 'rw'));
+  mkdirSync(join(dir, 'ro'));
+  symlinkSync(join(dir, 'real'), join(dir, 'entry-link'));
+  symlinkSync(join(dir, 'rw', 'sub'), join(dir, 'ro', 'into-rw'));
+  const policy = { rules: parseBindRules([join(dir, 'entry-link'), join(dir, 'rw'), `${join(dir, 'ro')}:ro`]), socketPaths: [] };
+  const check = (source: string, readOnly = false) => () => checkBindSource({ source, readOnly, where: 'Binds[0]' }, policy);
+
+  it('an allowed entry that is itself a link must lead to an allowed path', () => {
+    expect(check(join(dir, 'entry-link'))).toThrow(/resolves to .*real.*bind-path/);
+  });
+
+  it('a link under a read-only entry may not lead into a writable entry\'s subdirectories', () => {
+    expect(check(join(dir, 'ro', 'into-rw'), true)).toThrow(/resolves to .*bind-subpath/);
   });
 });
 
