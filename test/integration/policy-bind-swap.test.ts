@@ -189,6 +189,18 @@ describe('containers created outside the gateway are judged when they would run'
   });
 });
 
+describe('Docker\'s data root, wherever --data-root put it', () => {
+  it('is never bindable, even through an allowed root that contains it', async () => {
+    const dataRoot = ((await docker.info()) as { DockerRootDir: string }).DockerRootDir;
+    const parent = dataRoot.replace(/\/[^/]+$/, '');
+    const ctx = policyToolContext(defaultPolicyOptions({
+      rules: { binds: { rules: [{ path: parent, readOnlyOnly: false }], socketPaths: [] }, allowedCapabilities: new Set() },
+    }));
+    const create = (Binds: string[]) => ({ kind: 'container.create' as const, body: { Image: testEnv.testImage, HostConfig: { Binds } } });
+    await expect(ctx.authorize(create([`${parent}:/x:ro`]))).rejects.toThrow(/bind-forbidden/);
+  });
+});
+
 describe('when the gateway cannot see the path', () => {
   // Roots that do not exist on the gateway's filesystem (as when it runs in a container without them).
   const unseen = `/dmcp-unseen-${Date.now().toString(36)}`;

@@ -10,7 +10,7 @@ import { checkCreateBody, checkHostConfig, type ContainerRules } from './contain
 import { checkExecUser } from './exec-user.js';
 import { imageAllowed, isImageId, matchesGlob, parseImageRef } from './images.js';
 import { localVolumeOptionsProblem } from './paths.js';
-import { checkVolumeByName, daemonDefaultsOf, judgeRunnable, type RunnableEnv } from './runnable.js';
+import { checkVolumeByName, daemonDefaultsOf, judgeRunnable, withDaemonPaths, type RunnableEnv } from './runnable.js';
 import { checkControl, inspectContainer, type ContainerFacts, type ControlScope } from './scope.js';
 
 export type Preset = 'read-only' | 'operator' | 'admin';
@@ -134,7 +134,7 @@ export function createOperationPolicy(options: PolicyOptions, docker: Dockerode)
     switch (op.kind) {
       case 'container.create': {
         assertNoCaseDuplicates(op.body);
-        const findings = checkCreateBody(op.body, options.rules);
+        const findings = checkCreateBody(op.body, withDaemonPaths(options.rules, await runnable.daemonDefaults()));
         const image = text(op.body, 'Image', 'body');
         if (!image) throw new PolicyDenial('image-reference', 'Container create body has no Image.', 'Name an image.');
         await checkImage(image, 'container create');

@@ -33,6 +33,14 @@ export interface DaemonDefaults {
   cgroupV1: boolean;
   /** The runtime inspect shows for a container created without one (runc unless configured). */
   runtime: string;
+  /** Docker's data root (`--data-root`): never bindable, like /var/lib/docker, wherever it is. */
+  rootDir?: string;
+}
+
+/** The rules with the daemon's data root added to the paths no bind may reach. */
+export function withDaemonPaths(rules: ContainerRules, defaults: DaemonDefaults): ContainerRules {
+  if (!defaults.rootDir) return rules;
+  return { ...rules, binds: { ...rules.binds, socketPaths: [...rules.binds.socketPaths, defaults.rootDir] } };
 }
 
 /** Asked once per policy; a failure is not remembered and reads as the strictest defaults. */
@@ -40,7 +48,11 @@ export function daemonDefaultsOf(docker: Dockerode): () => Promise<DaemonDefault
   let cached: Promise<DaemonDefaults> | undefined;
   return () => {
     cached ??= docker.info().then(
-      (info: { CgroupVersion?: string; DefaultRuntime?: string }) => ({ cgroupV1: info.CgroupVersion === '1', runtime: info.DefaultRuntime || 'runc' }),
+      (info: { CgroupVersion?: string; DefaultRuntime?: string; DockerRootDir?: string }) => ({
+        cgroupV1: info.CgroupVersion === '1',
+        runtime: info.DefaultRuntime || 'runc',
+        rootDir: info.DockerRootDir?.startsWith('/') ? info.DockerRootDir : undefined,
+      }),
       () => {
         cached = undefined;
         return { cgroupV1: false, runtime: 'runc' };
@@ -94,15 +106,16 @@ export async function checkVolumeByName(docker: Dockerode, name: string, where: 
 /** Throws a PolicyDenial (its own rule) when Docker, running `facts` now, would break the policy. */
 export async function judgeRunnable(facts: ContainerFacts, env: RunnableEnv): Promise<void> {
   const hostConfig = await withoutDefaults(facts.hostConfig, env);
+  const rules = withDaemonPaths(env.rules, await env.daemonDefaults());
   // The create rules over HostConfig, its Binds and its Mounts, as Docker stored them.
-  const findings = checkCreateBody({ HostConfig: hostConfig }, env.rules);
+  const findings = checkCreateBody({ HostConfig: hostConfig }, rules);
   const volumes = findings.namedVolumes;
   // What Docker will mount: inspect's Mounts (sources cleaned by Docker), binds re-resolved.
   facts.mounts.forEach((mount, i) => {
     const where = `Mounts[${i}]`;
     const type = (mount.Type ?? '').toLowerCase();
     if (type === 'bind') {
-      checkBindSource({ source: mount.Source ?? '', readOnly: mount.RW === false, where }, env.rules.binds);
+      checkBindSource({ source: mount.Source ?? '', readOnly: mount.RW === false, where }, rules.binds);
     } else if (type === 'volume') {
       if (mount.Name) volumes.push({ name: mount.Name, where });
     } else if (type !== 'tmpfs') {
