@@ -148,7 +148,7 @@ export const settingsTable = [
   { key: 'allowed_capabilities', group: 'policy', kind: 'list', schema: list,
     description: 'Capabilities that cap_add may grant beyond Docker\'s default set (e.g. NET_ADMIN). Default: none.' },
   { key: 'allow_exec_root', group: 'policy', kind: 'boolean', default: 'false', schema: bool,
-    description: 'Allow exec as root. When false an exec runs only as numeric uid:gid, both non-zero (also the container\'s own user when exec gives none), in a container whose group_add is numeric and non-zero.' },
+    description: 'Allow exec as root. When false an exec runs only as numeric uid:gid, both non-zero (also the container\'s own user when exec gives none), in a container without group_add.' },
   { key: 'control_label_selector', group: 'policy', kind: 'list', schema: list,
     description: 'Only containers with all these labels (key=value or key) may be changed, e.g. dev.docker-mcp.managed=true.' },
   { key: 'protected_labels', group: 'policy', kind: 'list', default: 'dev.docker-mcp.protected=true', schema: list,

@@ -4,7 +4,9 @@
 // "toor" uid 0). So the exec user must be numeric `uid:gid`, both non-zero, exactly as Docker
 // reads them (no sign, no spaces, at most 2^31-1: a longer number fails Go's Atoi and is then
 // looked up as a name). With an explicit uid:gid Docker adds no supplementary groups from
-// /etc/group, only the container's HostConfig.GroupAdd — so those must be numeric and non-zero too.
+// /etc/group, only the container's HostConfig.GroupAdd — and it looks every GroupAdd entry up by
+// NAME first, numbers included (`1234:x:0:` in /etc/group turns group_add 1234 into gid 0), so a
+// container with any GroupAdd cannot be exec'd into.
 import { list, PolicyDenial } from './body.js';
 import { isRootUser, type ContainerFacts } from './scope.js';
 
@@ -43,16 +45,13 @@ export function checkExecUser(bodyUser: string | undefined, facts: ContainerFact
   if (uid === 0 || gid === 0) {
     throw new PolicyDenial('exec-root', `Exec in ${facts.name} would run as ${uid === 0 ? 'root' : 'group 0 (root)'} (${whose} "${user}").`, HOW);
   }
-  for (const raw of list(facts.hostConfig, 'GroupAdd', 'HostConfig')) {
-    const group = String(raw);
-    const id = numericId(group);
-    if (id === undefined || id === 0) {
-      throw new PolicyDenial(
-        'exec-root',
-        `Exec in ${facts.name}: the container adds group "${group}" to every process (HostConfig.GroupAdd); ` +
-          (id === 0 ? 'that is group 0 (root).' : 'a group name is resolved through the container\'s own /etc/group, which it can rewrite to gid 0.'),
-        'Recreate the container with numeric, non-zero group_add entries, or set allow_exec_root to true.',
-      );
-    }
+  const groupAdd = list(facts.hostConfig, 'GroupAdd', 'HostConfig').map(String);
+  if (groupAdd.length) {
+    throw new PolicyDenial(
+      'exec-root',
+      `Exec in ${facts.name}: the container adds groups ${groupAdd.map((g) => `"${g}"`).join(', ')} to every process (HostConfig.GroupAdd). ` +
+        'Docker looks each one up by name in the container\'s own /etc/group first, numbers included, so the container can make any of them gid 0.',
+      'Recreate the container without group_add, or set allow_exec_root to true.',
+    );
   }
 }
