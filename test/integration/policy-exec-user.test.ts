@@ -77,9 +77,9 @@ describe('exec as root spelled with a sign', () => {
   });
 
   it('a non-root uid still runs', async () => {
-    const result = await callTool(containerExec, { container: plain, command: ['id', '-u'], user: '1000' }, policyToolContext());
+    const result = await callTool(containerExec, { container: plain, command: ['id', '-u'], user: '1000:1000' }, policyToolContext());
     expect(result.structured).toMatchObject({ exit_code: 0, stdout: '1000\n' });
-    const group = await callTool(containerExec, { container: minusZero, command: ['id', '-u'], user: '1000:0' }, policyToolContext());
+    const group = await callTool(containerExec, { container: minusZero, command: ['id', '-u'], user: '1000:1000' }, policyToolContext());
     expect(group.structured).toMatchObject({ exit_code: 0, stdout: '1000\n' });
   });
 });

@@ -63,7 +63,7 @@ const cases: Array<[string, ToolDefinition, Setup, Record<string, unknown>, Effe
   ['rename', containerRename, 'running', { new_name: `${run}-renamed` }, (a) => expect(a?.Name).toBe(`/${run}-renamed`)],
   ['update', containerUpdate, 'running', { cpus: 0.5 }, (a) => expect(a?.HostConfig.NanoCpus).toBe(500_000_000)],
   ['remove', containerRemove, 'running', { force: true }, (a) => expect(a).toBeUndefined()],
-  ['exec', containerExec, 'running', { command: ['cat', '/etc/hostname'], user: '1000' },
+  ['exec', containerExec, 'running', { command: ['cat', '/etc/hostname'], user: '1000:1000' },
     (_a, out, aId) => expect(String(out.stdout).trim()).toBe(aId.slice(0, 12))],
   ['network_connect', networkConnect, 'running', { network }, (a) => expect(Object.keys(a?.NetworkSettings.Networks ?? {})).toContain(network)],
   ['network_disconnect', networkDisconnect, 'connected', { network, force: true },

@@ -68,7 +68,7 @@ describe('client disconnects abort the Docker request behind the call', () => {
 
   const calls: [string, string, Record<string, unknown>][] = [
     ['log follow', 'container_logs', { container: '', follow: true, max_seconds: 60, tail: 1 }],
-    ['exec', 'container_exec', { container: '', command: ['sleep', '60'], user: 'nobody', timeout_seconds: 60 }],
+    ['exec', 'container_exec', { container: '', command: ['sleep', '60'], user: '65534:65534', timeout_seconds: 60 }],
     ['events', 'system_events', { window_seconds: 60, limit: 1000, types: ['container'] }],
   ];
 

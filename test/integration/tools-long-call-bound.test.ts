@@ -37,7 +37,7 @@ describe('caller-chosen waits under long_call_timeout_seconds', () => {
   it('refuses a wait above the bound at once, before anything runs', async () => {
     const before = (await docker.getContainer(id).inspect()).ExecIDs?.length ?? 0;
     const started = Date.now();
-    const result = await call('container_exec', { container: id, command: ['true'], user: 'nobody', timeout_seconds: 3600 });
+    const result = await call('container_exec', { container: id, command: ['true'], user: '65534:65534', timeout_seconds: 3600 });
     expect(Date.now() - started).toBeLessThan(1000);
     expect(result.isError).toBe(true);
     expect(text(result)).toContain('timeout_seconds 3600 is above this gateway\'s long_call_timeout_seconds (3)');
@@ -49,7 +49,7 @@ describe('caller-chosen waits under long_call_timeout_seconds', () => {
   });
 
   it('answers with timed_out and the output collected before the bound', async () => {
-    const result = await call('container_exec', { container: id, command: ['sh', '-c', 'echo started; sleep 30'], user: 'nobody', timeout_seconds: 3 });
+    const result = await call('container_exec', { container: id, command: ['sh', '-c', 'echo started; sleep 30'], user: '65534:65534', timeout_seconds: 3 });
     expect(result.isError, text(result)).toBeFalsy();
     expect(result.structuredContent).toMatchObject({ timed_out: true, exit_code: null, stdout: 'started\n' });
     expect(text(result)).toMatch(/timeout_seconds 3 was cut short/);

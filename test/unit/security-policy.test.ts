@@ -54,7 +54,7 @@ async function expectAllowed(op: GuardedOperation, opts?: PolicyOptions): Promis
 
 describe('container create rules', () => {
   it('allows an ordinary container', async () => {
-    await expectAllowed(create({ Binds: ['/home/user/app:/app:ro', `${hostDir}/x:/x`], CapAdd: ['NET_ADMIN', 'chown'], NetworkMode: 'bridge', SecurityOpt: ['no-new-privileges'] }));
+    await expectAllowed(create({ Binds: ['/home:/app:ro', `${hostDir}:/x`], CapAdd: ['NET_ADMIN', 'chown'], NetworkMode: 'bridge', SecurityOpt: ['no-new-privileges'] }));
   });
 
   it.each([
@@ -134,8 +134,18 @@ describe('container create rules', () => {
   it('denies a symlink inside an allowed directory that points at the Docker socket or outside', async () => {
     symlinkSync('/var/run/docker.sock', join(hostDir, 'sock-link'));
     symlinkSync('/etc', join(hostDir, 'etc-link'));
-    await expectDenied(create({ Binds: [`${hostDir}/sock-link:/s`] }), 'bind-forbidden');
-    await expectDenied(create({ Binds: [`${hostDir}/etc-link:/e`] }), 'bind-path');
+    // Under a writable root no subpath may be bound at all (a container could swap it later).
+    await expectDenied(create({ Binds: [`${hostDir}/sock-link:/s`] }), 'bind-subpath');
+    await expectDenied(create({ Binds: [`${hostDir}/etc-link:/e`] }), 'bind-subpath');
+    // Under a read-only root the link is followed and its target judged.
+    const ro = { binds: { ...options().rules.binds, rules: [{ path: hostDir, readOnlyOnly: true }] }, allowedCapabilities: new Set<string>() };
+    await expectDenied(create({ Binds: [`${hostDir}/sock-link:/s:ro`] }), 'bind-forbidden', options({ rules: ro }));
+    await expectDenied(create({ Binds: [`${hostDir}/etc-link:/e:ro`] }), 'bind-path', options({ rules: ro }));
+  });
+
+  it('denies a volume plugin as the container\'s VolumeDriver; local is the default', async () => {
+    await expectDenied(create({ VolumeDriver: 'local-persist', Binds: ['data:/data'] }), 'volume-driver');
+    await expectAllowed(create({ VolumeDriver: 'local', Binds: [`${hostDir}:/data`] }));
   });
 
   it('denies mount bypasses: relative paths, unknown types, volume driver configs, Binds lower-case', async () => {

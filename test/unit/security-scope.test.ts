@@ -89,7 +89,7 @@ describe('scope of control (real containers)', () => {
   });
 
   it('an empty exec user falls back to the image user: non-root containers are fine', async () => {
-    const nobody = await container({}, {}, uniqueName('sec-nobody'), '65534');
+    const nobody = await container({}, {}, uniqueName('sec-nobody'), '65534:65534');
     const policy = createOperationPolicy(options(), docker);
     expect(await policy.authorize(operator, { kind: 'container.exec', container: nobody.id, body: { Cmd: ['id'] } })).toEqual({ allowed: true });
   });

@@ -78,6 +78,10 @@ function denyDevicesAndKernel(hostConfig: Body): void {
       throw new PolicyDenial(rule, reason, `Remove ${name}; this gateway never allows it because it breaks container isolation.`);
     }
   }
+  const volumeDriver = text(hostConfig, 'VolumeDriver', 'HostConfig')?.trim();
+  if (volumeDriver && volumeDriver !== 'local') {
+    throw new PolicyDenial('volume-driver', `HostConfig.VolumeDriver "${volumeDriver}" creates the container's volumes with a plugin that may mount anything.`, 'Leave VolumeDriver unset (local).');
+  }
   const runtime = text(hostConfig, 'Runtime', 'HostConfig')?.trim();
   if (runtime && runtime !== 'runc') {
     throw new PolicyDenial('runtime', `HostConfig.Runtime "${runtime}" is not the default runtime.`, 'Leave Runtime unset (runc).');
@@ -156,18 +160,20 @@ export function checkCreateBody(body: Body, rules: ContainerRules): CreateFindin
 
 /** The HostConfig checks that do not depend on mounts (also used for update bodies). */
 export function checkHostConfig(hostConfig: Body, rules: ContainerRules): void {
-  denyDevicesAndKernel(hostConfig);
+  // Namespaces first: Docker itself adds SecurityOpt "label=disable" to a host-pid/ipc container,
+  // and the denial should name the cause.
   denyNamespaces(hostConfig);
+  denyDevicesAndKernel(hostConfig);
   denyCapabilities(hostConfig, rules.allowedCapabilities);
 }
 
 /** Throws when a named volume that already exists was created with bind-like local options. */
 export function checkExistingVolume(where: string, name: string, driver: string, options: Record<string, unknown> | null): void {
   if (driver !== 'local') {
-    throw new PolicyDenial('volume-driver', `${where} uses volume ${name} with driver ${driver}.`, 'Use volumes of the local driver.');
+    throw new PolicyDenial('volume-driver', `${where} mounts volume ${name} of driver ${driver}, a plugin that may mount anything.`, 'Use volumes of the local driver.');
   }
   const problem = options ? localVolumeOptionsProblem(options) : undefined;
   if (problem) {
-    throw new PolicyDenial('volume-bind', `${where} uses volume ${name}, whose ${problem}.`, 'Mount an allow-listed host path with a bind mount instead.');
+    throw new PolicyDenial('volume-bind', `${where} mounts volume ${name}, whose ${problem}.`, 'Mount an allow-listed host path with a bind mount instead.');
   }
 }

@@ -1,8 +1,15 @@
 // Host paths a container may bind-mount. Paths are normalised (`..`, `//`, `.`, trailing slashes)
-// before comparison, allow-list matching is by whole path components (`/home` does not cover
-// `/home2`), and some paths are refused whatever the allow-list says: `/`, the runtime directories
-// holding the Docker and containerd sockets, any *.sock, Docker's data root, /proc, /sys and /dev,
-// and every ancestor of those (binding /var exposes /var/run/docker.sock).
+// before comparison, as Docker cleans them; allow-list matching is by whole path components
+// (`/home` does not cover `/home2`), and some paths are refused whatever the allow-list says: `/`,
+// the runtime directories holding the Docker and containerd sockets, any *.sock, Docker's data
+// root, /proc, /sys and /dev, and every ancestor of those (binding /var exposes /var/run/docker.sock).
+//
+// Docker resolves a bind source again, symlinks included, at every start of the container — its
+// own restarts (restart policy, daemon restart) too, which the gateway never sees. A directory a
+// container can write is therefore never part of a bind source's path: from a writable root only
+// the root itself may be bound (a container binding it can replace `root/sub` with a symlink to
+// `/`); subpaths may be bound only from read-only roots, and roots may not nest when one of them
+// is writable (parseBindRules). docs/security.md, "Bind mounts and symlinks", gives the reasoning.
 import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
 import { posix } from 'node:path';
 import { PolicyDenial } from './body.js';
@@ -27,15 +34,32 @@ export function isWithin(path: string, base: string): boolean {
   return base === '/' || path === base || path.startsWith(`${base}/`);
 }
 
-/** `path[:ro]` entries from allowed_bind_paths. */
+/**
+ * `path[:ro]` entries from allowed_bind_paths. Throws when an entry is not absolute, or when two
+ * roots nest and one of them is writable: a container binding the outer one writable could swap a
+ * directory on the inner one's path for a symlink, and a container binding the writable inner one
+ * would look like it holds only that.
+ */
 export function parseBindRules(entries: readonly string[]): BindRule[] {
-  return entries.map((entry) => {
+  const rules = entries.map((entry) => {
     const ro = /:ro$/i.test(entry.trim());
     const raw = ro ? entry.trim().slice(0, -3) : entry.trim();
     const path = normalizeHostPath(raw);
     if (!path) throw new Error(`allowed_bind_paths entry "${entry}" must be an absolute path`);
     return { path, readOnlyOnly: ro };
   });
+  for (const outer of rules) {
+    for (const inner of rules) {
+      if (outer === inner || !isWithin(inner.path, outer.path)) continue;
+      if (outer.readOnlyOnly && inner.readOnlyOnly) continue;
+      throw new Error(
+        `allowed_bind_paths entries ${outer.path}${outer.readOnlyOnly ? ':ro' : ''} and ${inner.path}${inner.readOnlyOnly ? ':ro' : ''} nest and ` +
+          'one is writable: a container that writes the outer directory could replace the inner path with a symlink. ' +
+          'Keep only one of them, make both read-only, or list sibling directories instead.',
+      );
+    }
+  }
+  return rules;
 }
 
 export function forbiddenReason(path: string, socketPaths: readonly string[]): string | undefined {
@@ -74,15 +98,30 @@ function checkOne(path: string, input: BindCheckInput, policy: BindPolicy): void
       'This path can never be mounted through the gateway; mount a specific data directory instead.',
     );
   }
-  const rule = policy.rules.find((r) => isWithin(path, r.path));
-  if (!rule) {
+  // Every matching root must agree (parseBindRules refuses nesting with a writable root, but a
+  // policy built otherwise still gets the strictest reading).
+  const matching = policy.rules.filter((r) => isWithin(path, r.path));
+  if (!matching.length) {
     throw new PolicyDenial('bind-path', `${input.where} mounts host path ${path}, which is not in allowed_bind_paths.`, HOW_TO_ALLOW);
   }
-  if (rule.readOnlyOnly && !input.readOnly) {
+  const readOnlyRule = matching.find((r) => r.readOnlyOnly);
+  if (readOnlyRule && !input.readOnly) {
     throw new PolicyDenial(
       'bind-read-only',
-      `${input.where} mounts ${path} writable, but allowed_bind_paths only allows ${rule.path} read-only.`,
+      `${input.where} mounts ${path} writable, but allowed_bind_paths only allows ${readOnlyRule.path} read-only.`,
       'Mount it read-only (":ro" or ReadOnly: true), or drop ":ro" from the allowed_bind_paths entry.',
+    );
+  }
+  const writableRoot = matching.find((r) => !r.readOnlyOnly && path !== r.path);
+  if (writableRoot) {
+    // Read-only or not: the mount may be read-only, the path to it is not. Any container binding
+    // the root can turn a directory on this path into a symlink to `/` before Docker resolves it.
+    const root = writableRoot.path;
+    throw new PolicyDenial(
+      'bind-subpath',
+      `${input.where} mounts ${path}, a subdirectory of the writable allowed root ${root}: a container that binds ${root} ` +
+        'could replace a directory on that path with a symlink, and Docker follows it at every start.',
+      `Bind ${root} itself, give ${path} its own allowed_bind_paths entry instead of ${root}, or make ${root} read-only (${root}:ro).`,
     );
   }
 }
@@ -95,7 +134,9 @@ export function checkBindSource(input: BindCheckInput, policy: BindPolicy): void
   }
   checkOne(path, input, policy);
   // Docker follows symlinks in the source. When the path is visible here (gateway on the host),
-  // the resolved target must pass too; otherwise docs/security.md explains the remaining risk.
+  // the resolved target must pass too: a link the host placed under a read-only root, or an
+  // allowed root that is itself a link. No container can place one (see the file comment); when
+  // the path is not visible, docs/security.md states what remains.
   if (policy.resolveLocal !== false) {
     const real = resolveLocally(path);
     if (real !== undefined && real !== path) checkOne(real, { ...input, where: `${input.where} (resolves to ${real})` }, policy);

@@ -5,11 +5,13 @@
 import type Dockerode from 'dockerode';
 import type { Identity, OperationPolicy, PolicyDecision, Scope } from '../security.js';
 import type { GuardedOperation, ToolDefinition } from '../tools/define.js';
-import { assertNoCaseDuplicates, field, isSet, PolicyDenial, text, type Body } from './body.js';
-import { checkCreateBody, checkExistingVolume, checkHostConfig, type ContainerRules } from './container-rules.js';
+import { assertNoCaseDuplicates, field, isSet, PolicyDenial, struct, text, type Body } from './body.js';
+import { checkCreateBody, checkHostConfig, type ContainerRules } from './container-rules.js';
+import { checkExecUser } from './exec-user.js';
 import { imageAllowed, isImageId, matchesGlob, parseImageRef } from './images.js';
 import { localVolumeOptionsProblem } from './paths.js';
-import { checkControl, checkExecTarget, inspectContainer, isRootUser, type ContainerFacts, type ControlScope } from './scope.js';
+import { checkVolumeByName, daemonDefaultsOf, judgeRunnable, withDaemonPaths, type RunnableEnv } from './runnable.js';
+import { checkControl, inspectContainer, type ContainerFacts, type ControlScope } from './scope.js';
 
 export type Preset = 'read-only' | 'operator' | 'admin';
 
@@ -34,6 +36,8 @@ export interface PolicyOptions {
 }
 
 const REMOVE_ACTIONS = /^(remove|rm|delete|prune)$/i;
+/** Actions after which the container's processes run: Docker resolves its binds again on (re)start. */
+const RUN_ACTIONS = /^(start|restart|unpause)$/i;
 
 /** The least scope each guarded operation needs, independent of how a tool is labelled. */
 function requiredAccess(op: GuardedOperation): Scope {
@@ -100,36 +104,29 @@ export function createOperationPolicy(options: PolicyOptions, docker: Dockerode)
     }
   }
 
-  async function checkNamedVolume(name: string, where: string): Promise<void> {
-    let info: Dockerode.VolumeInspectInfo;
-    try {
-      info = await docker.getVolume(name).inspect();
-    } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 404) return; // Docker creates it plain
-      throw new PolicyDenial('inspect-failed', `Could not inspect volume ${name}.`, 'Retry when the Docker daemon answers.');
-    }
-    checkExistingVolume(where, name, info.Driver, info.Options);
-  }
+  const runnable: RunnableEnv = {
+    docker,
+    // The exec/start target's binds may sit under either list of socket paths.
+    rules: { ...options.rules, binds: { ...options.rules.binds, socketPaths: [...new Set([...options.rules.binds.socketPaths, ...options.socketPaths])] } },
+    daemonDefaults: daemonDefaultsOf(docker),
+  };
 
   /**
-   * A local volume created with bind options (type=none, o=bind, device=/var/run) is a bind mount in
-   * disguise: inspect lists it as Type "volume", so checkExecTarget cannot see that it may expose
-   * the Docker socket. Exec into a container with such a volume is refused, as its creation would be.
+   * One judgement for start, restart, unpause and exec (runnable.ts), reported under the action's
+   * rule with the underlying rule named: a container created outside the gateway, or changed since
+   * it was created, is refused exactly as its creation would have been.
    */
-  async function checkExecVolumes(facts: ContainerFacts): Promise<void> {
-    for (const mount of facts.mounts) {
-      if ((mount.Type ?? '').toLowerCase() !== 'volume' || !mount.Name) continue;
-      let info: Dockerode.VolumeInspectInfo;
-      try {
-        info = await docker.getVolume(mount.Name).inspect();
-      } catch {
-        throw new PolicyDenial('inspect-failed', `Could not inspect volume ${mount.Name} of ${facts.name}.`, 'Retry when the Docker daemon answers.');
-      }
-      const problem = info.Driver === 'local' && info.Options ? localVolumeOptionsProblem(info.Options) : undefined;
-      if (problem) {
-        throw new PolicyDenial('exec-into-privileged', `Exec into ${facts.name} is refused: it mounts volume ${mount.Name}, whose ${problem}.`,
-          'Exec only into ordinary containers; manage this one outside the gateway.');
-      }
+  async function judge(facts: ContainerFacts, action: string): Promise<void> {
+    try {
+      await judgeRunnable(facts, runnable);
+    } catch (error) {
+      if (!(error instanceof PolicyDenial) || error.rule === 'inspect-failed') throw error;
+      const exec = action === 'exec';
+      throw new PolicyDenial(
+        exec ? 'exec-into-privileged' : 'run-target',
+        `${exec ? 'Exec into' : `${action[0]!.toUpperCase()}${action.slice(1)} of`} ${facts.name} is refused: ${error.reason.replace(/\.$/, '')} (rule ${error.rule}).`,
+        `${error.howToAllow} Or manage ${facts.name} outside the gateway.`,
+      );
     }
   }
 
@@ -137,22 +134,30 @@ export function createOperationPolicy(options: PolicyOptions, docker: Dockerode)
     switch (op.kind) {
       case 'container.create': {
         assertNoCaseDuplicates(op.body);
-        const findings = checkCreateBody(op.body, options.rules);
+        const findings = checkCreateBody(op.body, withDaemonPaths(options.rules, await runnable.daemonDefaults()));
         const image = text(op.body, 'Image', 'body');
         if (!image) throw new PolicyDenial('image-reference', 'Container create body has no Image.', 'Name an image.');
         await checkImage(image, 'container create');
-        for (const v of findings.namedVolumes) await checkNamedVolume(v.name, v.where);
+        for (const v of findings.namedVolumes) await checkVolumeByName(docker, v.name, v.where);
         return;
       }
       case 'container.update': {
         assertNoCaseDuplicates(op.body);
         checkHostConfig(op.body, options.rules);
-        checkControl(await inspectContainer(docker, op.container), 'update', options.scope);
+        const facts = await inspectContainer(docker, op.container);
+        checkControl(facts, 'update', options.scope);
+        // A restart policy makes Docker start the container by itself later (on exit, on a daemon
+        // restart), where the gateway cannot judge it: judge it now, as a start would be.
+        const restart = text(struct(op.body, 'RestartPolicy', 'body'), 'Name', 'body.RestartPolicy')?.trim().toLowerCase();
+        if (restart && restart !== 'no') await judge(facts, 'update');
         return;
       }
-      case 'container.change':
-        checkControl(await inspectContainer(docker, op.container), op.action, options.scope);
+      case 'container.change': {
+        const facts = await inspectContainer(docker, op.container);
+        checkControl(facts, op.action, options.scope);
+        if (RUN_ACTIONS.test(op.action)) await judge(facts, op.action.toLowerCase());
         return;
+      }
       case 'container.exec': {
         assertNoCaseDuplicates(op.body);
         if (isSet(op.body, 'Privileged')) {
@@ -160,13 +165,8 @@ export function createOperationPolicy(options: PolicyOptions, docker: Dockerode)
         }
         const facts = await inspectContainer(docker, op.container);
         checkControl(facts, 'exec', options.scope);
-        checkExecTarget(facts, options.rules, options.socketPaths);
-        await checkExecVolumes(facts);
-        const user = text(op.body, 'User', 'body')?.trim() || facts.user;
-        if (!options.allowExecRoot && isRootUser(user)) {
-          throw new PolicyDenial('exec-root', `Exec in ${facts.name} would run as root (user "${user || '(image default: root)'}").`,
-            'Pass a non-root user (e.g. "1000:1000"), or set allow_exec_root to true.');
-        }
+        await judge(facts, 'exec');
+        if (!options.allowExecRoot) checkExecUser(text(op.body, 'User', 'body'), facts);
         return;
       }
       case 'image.use':

@@ -1,23 +1,22 @@
 // Which existing containers the gateway may touch. The target is inspected (never trusted from the
 // caller's words): protected containers — labelled protected, matching protected_containers by
 // name/id/image, or the gateway itself — can never be changed or exec'd into; with a
-// control_label_selector only matching containers can; and exec into a container that already
-// holds the host (privileged, host namespaces, the Docker socket) is refused because it would
-// hand the caller exactly what the create rules deny.
+// control_label_selector only matching containers can. What a container may run with (start,
+// restart, unpause, exec) is judged in runnable.ts.
 import type Dockerode from 'dockerode';
 import { PolicyDenial } from './body.js';
-import { checkHostConfig, type ContainerRules } from './container-rules.js';
 import { canonicalImage, globToRegExp, parseImageRef } from './images.js';
-import { forbiddenReason, normalizeHostPath } from './paths.js';
 
 export interface ContainerFacts {
   id: string;
   name: string;
   image: string;
   labels: Record<string, string>;
+  /** Config.User: what an exec without a user runs as. */
   user: string;
   hostConfig: Record<string, unknown>;
-  mounts: Array<{ Type?: string; Source?: string; Name?: string }>;
+  /** Inspect's Mounts: what Docker will mount (bind sources cleaned, `RW` false for read-only). */
+  mounts: Array<{ Type?: string; Source?: string; Name?: string; RW?: boolean }>;
 }
 
 export interface ControlScope {
@@ -108,37 +107,6 @@ export function checkControl(facts: ContainerFacts, action: string, scope: Contr
       `Container ${facts.name} is outside the gateway's control scope (missing label ${missing.join(', ')}); ${action} is refused.`,
       'Only containers matching control_label_selector can be changed; create them with those labels or widen the selector.',
     );
-  }
-}
-
-/** Exec into a container that already holds the host is as bad as creating one. */
-export function checkExecTarget(facts: ContainerFacts, rules: ContainerRules, socketPaths: readonly string[]): void {
-  // Inspect output always lists Docker's default MaskedPaths/ReadonlyPaths, and CgroupnsMode is
-  // "host" by default on cgroup v1 hosts; those describe ordinary containers here.
-  const hostConfig = Object.fromEntries(
-    Object.entries(facts.hostConfig).filter(([k]) => !['MaskedPaths', 'ReadonlyPaths', 'CgroupnsMode'].includes(k)),
-  );
-  try {
-    checkHostConfig(hostConfig, rules);
-  } catch (error) {
-    if (!(error instanceof PolicyDenial)) throw error;
-    throw new PolicyDenial(
-      'exec-into-privileged',
-      `Exec into ${facts.name} is refused: the container itself breaks isolation (${error.reason})`,
-      'Exec only into ordinary containers; manage this one outside the gateway.',
-    );
-  }
-  for (const mount of facts.mounts) {
-    if ((mount.Type ?? '').toLowerCase() !== 'bind' || !mount.Source) continue;
-    const path = normalizeHostPath(mount.Source);
-    const reason = path ? forbiddenReason(path, socketPaths) : undefined;
-    if (reason) {
-      throw new PolicyDenial(
-        'exec-into-privileged',
-        `Exec into ${facts.name} is refused: it mounts ${mount.Source}, which exposes ${reason}.`,
-        'Exec only into ordinary containers; manage this one outside the gateway.',
-      );
-    }
   }
 }
 

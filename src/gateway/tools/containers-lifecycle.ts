@@ -1,6 +1,8 @@
 // State changes of existing containers. Each authorizes `container.change` with its action name
 // (or `container.update` with the exact body) right before the one Docker request it makes, on the
 // container's full id resolved once (authorizeContainer), and sends that request to the same id.
+// For start, restart and unpause the policy re-judges the container as Docker will run it (its
+// binds resolved again), whoever created it: see src/gateway/policy/runnable.ts.
 import type Dockerode from 'dockerode';
 import { z } from 'zod';
 import { callBudget } from './call-budget.js';

@@ -26,7 +26,7 @@ export const containerExec = defineTool({
     workdir: z.string().max(4096).regex(/^\//).optional().describe('Absolute working directory in the container.'),
     user: z.string().max(256)
       .regex(/^[a-zA-Z0-9_.][a-zA-Z0-9_.-]*(:[a-zA-Z0-9_.][a-zA-Z0-9_.-]*)?$/, 'a user name or uid, optionally ":group"; no leading "-" or "+" (Docker reads "-0" as uid 0)')
-      .optional().describe('User (and group) to run as, e.g. "nobody" or "1000:1000".'),
+      .optional().describe('User and group to run as, numeric "uid:gid" (e.g. "1000:1000"); names, a uid alone and uid or gid 0 need allow_exec_root.'),
     privileged: z.boolean().default(false).describe('Run with extended privileges (usually denied by policy).'),
     timeout_seconds: z.number().int().min(1).max(3600).default(30)
       .describe('Stop waiting after this long; the result then says timed_out. At most the gateway\'s long_call_timeout_seconds (default 900).'),
