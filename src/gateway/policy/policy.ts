@@ -5,10 +5,12 @@
 import type Dockerode from 'dockerode';
 import type { Identity, OperationPolicy, PolicyDecision, Scope } from '../security.js';
 import type { GuardedOperation, ToolDefinition } from '../tools/define.js';
-import { assertNoCaseDuplicates, field, isSet, PolicyDenial, text, type Body } from './body.js';
+import { assertNoCaseDuplicates, field, isSet, list, PolicyDenial, struct, text, type Body } from './body.js';
 import { checkCreateBody, checkExistingVolume, checkHostConfig, type ContainerRules } from './container-rules.js';
 import { imageAllowed, isImageId, matchesGlob, parseImageRef } from './images.js';
+import { checkNewNetworkName, judgeDriver, resolveNetwork } from './network-refs.js';
 import { localVolumeOptionsProblem } from './paths.js';
+import { judgeConnect, judgeCreate, judgeRename, protectedUserOf } from './protected-names.js';
 import { checkControl, checkExecTarget, inspectContainer, isRootUser, type ContainerFacts, type ControlScope } from './scope.js';
 
 export type Preset = 'read-only' | 'operator' | 'admin';
@@ -142,6 +144,7 @@ export function createOperationPolicy(options: PolicyOptions, docker: Dockerode)
         if (!image) throw new PolicyDenial('image-reference', 'Container create body has no Image.', 'Name an image.');
         await checkImage(image, 'container create');
         for (const v of findings.namedVolumes) await checkNamedVolume(v.name, v.where);
+        await judgeCreate(docker, options.scope, op.body, op.name); // networks resolved, names (protected-names.ts)
         return;
       }
       case 'container.update': {
@@ -152,6 +155,7 @@ export function createOperationPolicy(options: PolicyOptions, docker: Dockerode)
       }
       case 'container.change':
         checkControl(await inspectContainer(docker, op.container), op.action, options.scope);
+        if (op.newName !== undefined) await judgeRename(docker, options.scope, op.container, op.newName);
         return;
       case 'container.exec': {
         assertNoCaseDuplicates(op.body);
@@ -181,15 +185,39 @@ export function createOperationPolicy(options: PolicyOptions, docker: Dockerode)
     }
   }
 
+  /**
+   * Network changes judge the network Docker will act on: the reference (full id, name or id
+   * prefix) is resolved through the Engine first. Joining judges the driver and the names the
+   * container brings (protected-names.ts); removing refuses networks a protected container is
+   * configured on, running or not (it could not start again); a new network may not take a name
+   * that is another network's id prefix (the same string would then name two networks).
+   */
   async function checkNetwork(action: string, body: Body): Promise<void> {
     assertNoCaseDuplicates(body);
     const driver = text(body, 'Driver', 'body')?.trim().toLowerCase();
     if (driver && !['bridge', 'overlay'].includes(driver)) {
       throw new PolicyDenial('network-driver', `Network driver ${driver} attaches containers to host interfaces or plugins.`, 'Use the bridge (or overlay) driver.');
     }
+    if (action === 'create') await checkNewNetworkName(docker, text(body, 'Name', 'body') ?? '');
+    const ref = text(body, 'Network', 'body');
+    const network = ref ? await resolveNetwork(docker, ref, `network ${action}`) : undefined;
     const container = field(body, 'Container');
     if (typeof container === 'string' && container) {
       checkControl(await inspectContainer(docker, container), `network ${action}`, options.scope);
+    }
+    if (network && action === 'connect' && typeof container === 'string') {
+      judgeDriver(network, 'network connect');
+      const endpoint = struct(body, 'EndpointConfig', 'body');
+      const aliases = list(endpoint, 'Aliases', 'EndpointConfig');
+      if (aliases.some((a) => typeof a !== 'string')) throw new PolicyDenial('malformed-body', 'EndpointConfig.Aliases must list strings.', 'Send alias names.');
+      await judgeConnect(docker, options.scope, container, network, aliases as string[]);
+    }
+    if (network && (action === 'remove' || action === 'prune')) {
+      const user = await protectedUserOf(docker, options.scope, network);
+      if (user) {
+        throw new PolicyDenial('protected-network', `Network ${network.name} is used by the protected container ${user}; removing it would break that container.`,
+          'Manage this network outside the gateway (or narrow the prune with a label filter).');
+      }
     }
   }
 
