@@ -100,3 +100,23 @@ export async function checkNewNetworkName(docker: Dockerode, name: string): Prom
       'Choose a name that is not a hexadecimal id prefix.');
   }
 }
+
+/**
+ * The networks an existing container joins when Docker starts it, judged like a create's: Docker
+ * finds each configured network by its stored NetworkID, or by name for a container never
+ * started. For re-judging start/restart of containers created outside the gateway, whose
+ * HostConfig.NetworkMode may spell the host network as an id prefix the string rules cannot see.
+ */
+export async function judgeContainerNetworks(docker: Dockerode, info: Dockerode.ContainerInspectInfo, where: string): Promise<void> {
+  for (const [name, endpoint] of Object.entries(info.NetworkSettings?.Networks ?? {})) {
+    const label = `${where}: network ${name}`;
+    let network: NetworkFacts;
+    try {
+      network = await resolveNetwork(docker, endpoint?.NetworkID || name, label);
+    } catch (error) {
+      if (!(error instanceof PolicyDenial) || !endpoint?.NetworkID || error.rule !== 'network-not-found') throw error;
+      network = await resolveNetwork(docker, name, label);
+    }
+    judgeDriver(network, label);
+  }
+}
