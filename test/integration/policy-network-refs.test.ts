@@ -78,6 +78,20 @@ describe('renames of a container configured on a protected network', () => {
   });
 });
 
+describe('network_connect claims on a protected network', () => {
+  it('a fixed address, an alias spelled as a FQDN ("tunnel.") and a Domainname are refused', async () => {
+    const c = await docker.createContainer({ name: `${run}-joiner`, Image: testEnv.testImage, Labels: labels, HostConfig: { NetworkMode: 'none' } });
+    const appId = (await docker.getNetwork(app).inspect()).Id;
+    const connect = (endpoint: Record<string, unknown>) =>
+      authorize({ kind: 'network.change', action: 'connect', body: { Network: appId, Container: c.id, EndpointConfig: endpoint } });
+    expect(await connect({ IPAMConfig: { IPv4Address: '10.1.2.3' } })).toMatchObject({ allowed: false, rule: 'protected-network' });
+    expect(await connect({ Aliases: ['tunnel.'] })).toMatchObject({ allowed: false, rule: 'protected-name' });
+    expect(await connect({})).toEqual({ allowed: true });
+    expect(await create({ Hostname: 'db', Domainname: 'example.com', HostConfig: { NetworkMode: app } }, `${run}-fq`))
+      .toMatchObject({ allowed: false, rule: 'protected-network' });
+  });
+});
+
 describe('drivers and existing containers', () => {
   it('only bridge, overlay and null networks keep a container in its own namespace', () => {
     for (const driver of ['macvlan', 'ipvlan', 'weaveworks/net-plugin:latest', '']) {

@@ -13,6 +13,24 @@ export interface NetworkFacts {
   driver: string;
 }
 
+/** A network a container joins, with what it claims there besides its own name and hostname. */
+export interface Joining {
+  network: NetworkFacts;
+  aliases: string[];
+  /** A caller-chosen address (IPAMConfig): it could take the one a stopped protected container is configured with. */
+  fixedAddress: boolean;
+}
+
+/** Aliases and fixed addresses asked for in one EndpointSettings object (create or connect). */
+export function endpointClaims(settings: unknown, where: string): Omit<Joining, 'network'> {
+  if (settings !== undefined && settings !== null && !isPlainObject(settings)) throw new PolicyDenial('malformed-body', `${where} must be an object.`, 'Send endpoint settings.');
+  const aliases = list(settings, 'Aliases', where);
+  if (aliases.some((a) => typeof a !== 'string')) throw new PolicyDenial('malformed-body', `${where}.Aliases must list strings.`, 'Send alias names.');
+  const ipam = struct(settings, 'IPAMConfig', where);
+  const fixedAddress = !!ipam && Object.values(ipam).some((v) => v !== null && v !== '' && !(Array.isArray(v) && !v.length));
+  return { aliases: aliases as string[], fixedAddress };
+}
+
 /** Drivers whose containers stay in their own network namespace on a Docker-managed network. */
 const CONTAINED_DRIVERS = new Set(['bridge', 'overlay', 'null']);
 
@@ -63,8 +81,8 @@ export function judgeDriver(network: NetworkFacts, where: string): void {
  * it up as a network) and every NetworkingConfig.EndpointsConfig key. Returns them with the
  * aliases the body asks for on each.
  */
-export async function createBodyNetworks(docker: Dockerode, body: Record<string, unknown>): Promise<Array<{ network: NetworkFacts; aliases: string[] }>> {
-  const joined: Array<{ network: NetworkFacts; aliases: string[] }> = [];
+export async function createBodyNetworks(docker: Dockerode, body: Record<string, unknown>): Promise<Joining[]> {
+  const joined: Joining[] = [];
   const hostConfig = struct(body, 'HostConfig', 'body');
   const mode = text(hostConfig, 'NetworkMode', 'HostConfig')?.trim() ?? '';
   // "host" and "container:" are Docker's own modes (refused by the namespace rule); the rest of the
@@ -72,19 +90,21 @@ export async function createBodyNetworks(docker: Dockerode, body: Record<string,
   if (!BUILTIN_MODES.has(mode) && mode !== 'host' && !mode.startsWith('container:')) {
     const network = await resolveNetwork(docker, mode, `HostConfig.NetworkMode "${mode}"`);
     judgeDriver(network, `HostConfig.NetworkMode "${mode}"`);
-    joined.push({ network, aliases: [] });
+    joined.push({ network, aliases: [], fixedAddress: false });
   }
   const endpoints = struct(struct(body, 'NetworkingConfig', 'body'), 'EndpointsConfig', 'NetworkingConfig') ?? {};
   for (const [ref, settings] of Object.entries(endpoints)) {
     const where = `NetworkingConfig.EndpointsConfig "${ref}"`;
-    if (settings !== null && !isPlainObject(settings)) throw new PolicyDenial('malformed-body', `${where} must be an object.`, 'Send endpoint settings.');
     const network = await resolveNetwork(docker, ref, where);
     judgeDriver(network, where);
-    const aliases = list(settings, 'Aliases', where);
-    if (aliases.some((a) => typeof a !== 'string')) throw new PolicyDenial('malformed-body', `${where}.Aliases must list strings.`, 'Send alias names.');
+    const claims = endpointClaims(settings, where);
     const existing = joined.find((j) => j.network.id === network.id);
-    if (existing) existing.aliases.push(...(aliases as string[]));
-    else joined.push({ network, aliases: aliases as string[] });
+    if (existing) {
+      existing.aliases.push(...claims.aliases);
+      existing.fixedAddress ||= claims.fixedAddress;
+    } else {
+      joined.push({ network, ...claims });
+    }
   }
   return joined;
 }

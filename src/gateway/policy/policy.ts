@@ -5,10 +5,10 @@
 import type Dockerode from 'dockerode';
 import type { Identity, OperationPolicy, PolicyDecision, Scope } from '../security.js';
 import type { GuardedOperation, ToolDefinition } from '../tools/define.js';
-import { assertNoCaseDuplicates, field, isSet, list, PolicyDenial, struct, text, type Body } from './body.js';
+import { assertNoCaseDuplicates, field, isSet, PolicyDenial, text, type Body } from './body.js';
 import { checkCreateBody, checkExistingVolume, checkHostConfig, type ContainerRules } from './container-rules.js';
 import { imageAllowed, isImageId, matchesGlob, parseImageRef } from './images.js';
-import { checkNewNetworkName, judgeDriver, resolveNetwork } from './network-refs.js';
+import { checkNewNetworkName, endpointClaims, judgeDriver, resolveNetwork } from './network-refs.js';
 import { localVolumeOptionsProblem } from './paths.js';
 import { judgeConnect, judgeCreate, judgeRename, protectedUserOf } from './protected-names.js';
 import { checkControl, checkExecTarget, inspectContainer, isRootUser, type ContainerFacts, type ControlScope } from './scope.js';
@@ -207,10 +207,7 @@ export function createOperationPolicy(options: PolicyOptions, docker: Dockerode)
     }
     if (network && action === 'connect' && typeof container === 'string') {
       judgeDriver(network, 'network connect');
-      const endpoint = struct(body, 'EndpointConfig', 'body');
-      const aliases = list(endpoint, 'Aliases', 'EndpointConfig');
-      if (aliases.some((a) => typeof a !== 'string')) throw new PolicyDenial('malformed-body', 'EndpointConfig.Aliases must list strings.', 'Send alias names.');
-      await judgeConnect(docker, options.scope, container, network, aliases as string[]);
+      await judgeConnect(docker, options.scope, container, { network, ...endpointClaims(field(body, 'EndpointConfig'), 'EndpointConfig') });
     }
     if (network && (action === 'remove' || action === 'prune')) {
       const user = await protectedUserOf(docker, options.scope, network);

@@ -13,7 +13,7 @@
 //    being recreated), which no collision check can see.
 import type Dockerode from 'dockerode';
 import { field, isPlainObject, PolicyDenial, text, type Body } from './body.js';
-import { createBodyNetworks, type NetworkFacts } from './network-refs.js';
+import { createBodyNetworks, type Joining, type NetworkFacts } from './network-refs.js';
 import { checkControl, type ControlScope } from './scope.js';
 
 interface Named {
@@ -24,7 +24,8 @@ interface Named {
   all: Set<string>;
 }
 
-const lower = (s: string): string => s.trim().toLowerCase();
+// DNS compares names case-insensitively, and `web.` is the fully qualified spelling of `web`.
+const lower = (s: string): string => s.trim().toLowerCase().replace(/\.+$/, '');
 
 async function inspectNamed(docker: Dockerode, id: string): Promise<Named | undefined> {
   let info: Dockerode.ContainerInspectInfo;
@@ -90,8 +91,8 @@ export interface Joiner {
   id?: string;
   name?: string;
   hostname?: string;
-  /** The networks it joins (or, for a rename, is configured on) and the aliases asked for on each. */
-  networks: Array<{ network: NetworkFacts; aliases: string[] }>;
+  /** The networks it joins (or, for a rename, is configured on) and what it claims on each. */
+  networks: Joining[];
 }
 
 /** Throws when the joiner's names would answer for a protected container or on a protected network. */
@@ -106,13 +107,17 @@ export async function judgeNames(docker: Dockerode, scope: ControlScope, joiner:
         'Choose another name or alias.');
     }
   }
-  for (const { network, aliases } of joiner.networks) {
+  for (const { network, aliases, fixedAddress } of joiner.networks) {
     const holders = guarded.filter((p) => isOn(p, network));
     if (!holders.length) continue;
     const holder = holders[0]!.name;
     if (aliases.length) {
       throw new PolicyDenial('protected-network', `${where}: network ${network.name} holds the protected container ${holder}; aliases there are refused (${aliases.join(', ')}).`,
         'Reach the container by its name, or use a network without protected containers.');
+    }
+    if (fixedAddress) {
+      throw new PolicyDenial('protected-network', `${where}: network ${network.name} holds the protected container ${holder}; fixed addresses there are refused (one could take the address it is configured with).`,
+        'Let Docker assign the address on this network.');
     }
     const dotted = own.find((n) => n.includes('.'));
     if (dotted) {
@@ -173,7 +178,10 @@ export async function judgeCreate(docker: Dockerode, scope: ControlScope, body: 
 
 function hostnameOf(body: Body): { hostname?: string } {
   const hostname = text(body, 'Hostname', 'body')?.trim();
-  return hostname ? { hostname } : {};
+  const domain = text(body, 'Domainname', 'body')?.trim();
+  // With a Domainname the container's own name is the FQDN, judged like any dotted name.
+  if (hostname && domain) return { hostname: `${hostname}.${domain}` };
+  return hostname ? { hostname } : domain ? { hostname: `(short id).${domain}` } : {};
 }
 
 /** container_rename: the new name against protection and the networks the container is configured on. */
@@ -182,16 +190,16 @@ export async function judgeRename(docker: Dockerode, scope: ControlScope, contai
   if (!info) throw new PolicyDenial('inspect-failed', `Could not inspect container ${container} to check its new name.`, 'Retry when the Docker daemon answers.');
   judgeWouldBeProtected({ name: newName, image: info.Config?.Image ?? '', labels: info.Config?.Labels ?? {} }, scope, `rename to ${newName}`);
   const networks = Object.entries(info.NetworkSettings?.Networks ?? {})
-    .map(([key, e]) => ({ network: { id: e?.NetworkID ?? '', name: key, driver: '' }, aliases: [] }));
+    .map(([key, e]) => ({ network: { id: e?.NetworkID ?? '', name: key, driver: '' }, aliases: [], fixedAddress: false }));
   await judgeNames(docker, scope, { id: info.Id, name: newName, networks }, `rename to ${newName}`);
 }
 
-/** network_connect: the container's name and hostname and the asked aliases on the network it joins. */
-export async function judgeConnect(docker: Dockerode, scope: ControlScope, container: string, network: NetworkFacts, aliases: string[]): Promise<void> {
+/** network_connect: the container's name and hostname and what it claims on the network it joins. */
+export async function judgeConnect(docker: Dockerode, scope: ControlScope, container: string, joining: Joining): Promise<void> {
   const info = await docker.getContainer(container).inspect().catch(() => undefined);
   if (!info) throw new PolicyDenial('inspect-failed', `Could not inspect container ${container} to check its names.`, 'Retry when the Docker daemon answers.');
   const hostname = info.Config?.Hostname ?? '';
   await judgeNames(docker, scope, {
-    id: info.Id, name: info.Name.replace(/^\//, ''), ...(hostname ? { hostname } : {}), networks: [{ network, aliases }],
-  }, `connect to ${network.name}`);
+    id: info.Id, name: info.Name.replace(/^\//, ''), ...(hostname ? { hostname } : {}), networks: [joining],
+  }, `connect to ${joining.network.name}`);
 }
