@@ -40,7 +40,7 @@ const BUILTIN_MODES = new Set(['', 'default', 'bridge', 'none']);
 export async function resolveNetwork(docker: Dockerode, ref: string, where: string): Promise<NetworkFacts> {
   let info: Dockerode.NetworkInspectInfo;
   try {
-    info = (await docker.getNetwork(ref).inspect()) as Dockerode.NetworkInspectInfo;
+    info = await docker.getNetwork(ref).inspect();
   } catch (error) {
     const status = (error as { statusCode?: number }).statusCode;
     if (status === 404) {

@@ -40,7 +40,9 @@ async function inspectNamed(docker: Dockerode, id: string): Promise<Named | unde
   const byNetwork = new Map<string, Set<string>>();
   const all = new Set(own);
   for (const [network, endpoint] of Object.entries(info.NetworkSettings?.Networks ?? {})) {
-    const names = new Set([...own, ...(endpoint?.Aliases ?? []).map(lower)]);
+    const raw: unknown = endpoint?.Aliases;
+    const aliases = Array.isArray(raw) ? raw.filter((a): a is string => typeof a === 'string') : [];
+    const names = new Set<string>([...own, ...aliases.map(lower)]);
     // A container never started has no NetworkID yet: Docker finds its network by name at start.
     byNetwork.set(`name:${network}`, names);
     if (endpoint?.NetworkID) byNetwork.set(endpoint.NetworkID, names);

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { engineGet } from '../docker/engine-calls.js';
 import { authorizeContainer } from './containers-shared.js';
 import { untilSeconds } from './containers-lifecycle.js';
-import { defineTool, type GuardedOperation, type ToolContext, type ToolDefinition } from './define.js';
+import { defineTool, type ToolContext, type ToolDefinition } from './define.js';
 import {
   applyLimit, dockerFilters, formatLabels, isoDate, labelFilterInput, labelsInput, limitInput, listMeta, pruneLimitInput, pruneMeta, shortId,
   textTable,
