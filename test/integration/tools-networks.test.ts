@@ -137,6 +137,16 @@ describe('network tools', () => {
     expect(await networkExists(`${run}-other`)).toBe(true);
   });
 
+  it('network_prune with until leaves networks created after that time', async () => {
+    const prune = { ...labels, 'org.example.prune-until': run };
+    await docker.createNetwork({ Name: `${run}-young`, Internal: true, Labels: prune });
+    const kept = await callTool(networkPrune, { label: [`org.example.prune-until=${run}`], until: '1h' });
+    expect(kept.structured.deleted).toEqual([]);
+    expect(await networkExists(`${run}-young`)).toBe(true);
+    const taken = await callTool(networkPrune, { label: [`org.example.prune-until=${run}`], until: String(Math.ceil(Date.now() / 1000) + 5) });
+    expect(taken.structured.deleted).toEqual([`${run}-young`]);
+  });
+
   it('network_prune lists at most limit names, says how many were removed, and removes them all', async () => {
     const prune = { ...labels, 'org.example.prune-limit': run };
     await docker.createNetwork({ Name: `${run}-plim-a`, Internal: true, Labels: prune });
