@@ -155,7 +155,7 @@ export function createOperationPolicy(options: PolicyOptions, docker: Dockerode)
       }
       case 'container.change':
         checkControl(await inspectContainer(docker, op.container), op.action, options.scope);
-        if (op.newName !== undefined) await judgeRename(docker, options.scope, op.container, op.newName);
+        if (op.action === 'rename') await judgeRename(docker, options.scope, op.container, op.newName);
         return;
       case 'container.exec': {
         assertNoCaseDuplicates(op.body);

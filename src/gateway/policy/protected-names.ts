@@ -187,7 +187,9 @@ function hostnameOf(body: Body): { hostname?: string } {
 }
 
 /** container_rename: the new name against protection and the networks the container is configured on. */
-export async function judgeRename(docker: Dockerode, scope: ControlScope, container: string, newName: string): Promise<void> {
+export async function judgeRename(docker: Dockerode, scope: ControlScope, container: string, newName: string | undefined): Promise<void> {
+  // A rename the policy cannot see the new name of is refused: the name is what is judged.
+  if (!newName) throw new PolicyDenial('malformed-body', `Rename of ${container} does not say the new name.`, 'Pass the new name with the rename.');
   const info = await docker.getContainer(container).inspect().catch(() => undefined);
   if (!info) throw new PolicyDenial('inspect-failed', `Could not inspect container ${container} to check its new name.`, 'Retry when the Docker daemon answers.');
   judgeWouldBeProtected({ name: newName, image: info.Config?.Image ?? '', labels: info.Config?.Labels ?? {} }, scope, `rename to ${newName}`);
