@@ -69,6 +69,20 @@ describe('create bodies', () => {
   });
 });
 
+describe('creates that would make a container protected', () => {
+  it('a protected image reference or an image carrying the protected label is refused', async () => {
+    expect(await create({ Image: 'cloudflare/cloudflared:latest' }, `${run}-img`)).toMatchObject({ allowed: false, rule: 'protected-name' });
+    const base = await docker.createContainer({ Image: testEnv.testImage, Labels: labels });
+    const tag = `dmcp-test/labelled-${run}`;
+    await base.commit({ repo: tag, tag: 'latest', changes: 'LABEL dev.docker-mcp.protected=true' });
+    try {
+      expect(await create({ Image: `${tag}:latest` }, `${run}-lbl-img`)).toMatchObject({ allowed: false, rule: 'protected-name' });
+    } finally {
+      await docker.getImage(`${tag}:latest`).remove({ noprune: true }).catch(() => undefined);
+    }
+  });
+});
+
 describe('renames of a container configured on a protected network', () => {
   it('a never-started container cannot be renamed to the protected container\'s alias', async () => {
     const c = await docker.createContainer({ name: `${run}-idle`, Image: testEnv.testImage, Labels: labels, HostConfig: { NetworkMode: app } });
