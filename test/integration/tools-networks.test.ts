@@ -89,7 +89,8 @@ describe('network tools', () => {
     expect(connected.structured.aliases).toEqual(['db', 'db-primary']);
     expect(ctx.authorized).toEqual([{
       kind: 'network.change', action: 'connect',
-      body: { Network: secondary, Container: containerId, EndpointConfig: { Aliases: ['db', 'db-primary'] } },
+      // The network is named to the policy and to Docker by its full id, resolved once.
+      body: { Network: (await docker.getNetwork(secondary).inspect()).Id, Container: containerId, EndpointConfig: { Aliases: ['db', 'db-primary'] } },
     }]);
     const networks = await containerNetworks(containerId);
     expect(Object.keys(networks).sort()).toEqual([primary, secondary].sort());
@@ -110,18 +111,18 @@ describe('network tools', () => {
 
   it('network_remove deletes a network', async () => {
     const name = `${run}-remove`;
-    await docker.createNetwork({ Name: name, Internal: true, Labels: labels });
+    const { id } = await docker.createNetwork({ Name: name, Internal: true, Labels: labels });
     const ctx = makeToolContext();
     const result = await callTool(networkRemove, { network: name }, ctx);
     expect(result.structured.removed).toBe(name);
-    expect(ctx.authorized).toEqual([{ kind: 'network.change', action: 'remove', body: { Network: name } }]);
+    expect(ctx.authorized).toEqual([{ kind: 'network.change', action: 'remove', body: { Network: id } }]);
     expect(await networkExists(name)).toBe(false);
     await expect(callTool(networkInspect, { network: name })).rejects.toMatchObject({ statusCode: 404 });
   });
 
   it('network_prune removes only unused networks matching the label filter', async () => {
     const prune = { ...labels, 'org.example.prune': run };
-    await docker.createNetwork({ Name: `${run}-unused`, Internal: true, Labels: prune });
+    const unused = await docker.createNetwork({ Name: `${run}-unused`, Internal: true, Labels: prune });
     await docker.createNetwork({ Name: `${run}-other`, Internal: true, Labels: labels });
     // Same prune label, but a container is attached: it must survive.
     await docker.createNetwork({ Name: `${run}-used`, Internal: true, Labels: prune });
@@ -129,10 +130,21 @@ describe('network tools', () => {
     const ctx = makeToolContext();
     const result = await callTool(networkPrune, { label: [`org.example.prune=${run}`] }, ctx);
     expect(result.structured.deleted).toEqual([`${run}-unused`]);
-    expect(ctx.authorized).toEqual([{ kind: 'network.change', action: 'prune', body: { filters: { label: [`org.example.prune=${run}`] } } }]);
+    // Each network the prune takes is authorized by id (the policy refuses those protected containers use).
+    expect(ctx.authorized).toEqual([{ kind: 'network.change', action: 'prune', body: { Network: unused.id } }]);
     expect(await networkExists(`${run}-unused`)).toBe(false);
     expect(await networkExists(`${run}-used`)).toBe(true);
     expect(await networkExists(`${run}-other`)).toBe(true);
+  });
+
+  it('network_prune with until leaves networks created after that time', async () => {
+    const prune = { ...labels, 'org.example.prune-until': run };
+    await docker.createNetwork({ Name: `${run}-young`, Internal: true, Labels: prune });
+    const kept = await callTool(networkPrune, { label: [`org.example.prune-until=${run}`], until: '1h' });
+    expect(kept.structured.deleted).toEqual([]);
+    expect(await networkExists(`${run}-young`)).toBe(true);
+    const taken = await callTool(networkPrune, { label: [`org.example.prune-until=${run}`], until: String(Math.ceil(Date.now() / 1000) + 5) });
+    expect(taken.structured.deleted).toEqual([`${run}-young`]);
   });
 
   it('network_prune lists at most limit names, says how many were removed, and removes them all', async () => {

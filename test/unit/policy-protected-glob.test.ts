@@ -5,7 +5,7 @@ import { imageAllowed, parseImageRef } from '../../src/gateway/policy/images.js'
 import { checkControl, protectedGlobMatches, type ContainerFacts } from '../../src/gateway/policy/scope.js';
 
 const ID = 'f'.repeat(64);
-const facts = (name: string, image: string): ContainerFacts => ({ id: ID, name, image, labels: {}, user: '', hostConfig: {}, mounts: [] });
+const facts = (name: string, image: string): ContainerFacts => ({ id: ID, name, image, labels: {}, user: '', hostConfig: {}, mounts: [], networks: {} });
 
 describe('protected_containers globs', () => {
   it.each([

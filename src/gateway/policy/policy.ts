@@ -9,8 +9,10 @@ import { assertNoCaseDuplicates, field, isSet, PolicyDenial, struct, text, type 
 import { checkCreateBody, checkHostConfig, type ContainerRules } from './container-rules.js';
 import { checkExecUser } from './exec-user.js';
 import { imageAllowed, isImageId, matchesGlob, parseImageRef } from './images.js';
+import { checkNewNetworkName, endpointClaims, judgeDriver, resolveNetwork } from './network-refs.js';
 import { localVolumeOptionsProblem } from './paths.js';
 import { checkVolumeByName, daemonDefaultsOf, judgeRunnable, withDaemonPaths, type RunnableEnv } from './runnable.js';
+import { judgeConnect, judgeCreate, judgeRename, protectedUserOf } from './protected-names.js';
 import { checkControl, inspectContainer, type ContainerFacts, type ControlScope } from './scope.js';
 
 export type Preset = 'read-only' | 'operator' | 'admin';
@@ -139,6 +141,7 @@ export function createOperationPolicy(options: PolicyOptions, docker: Dockerode)
         if (!image) throw new PolicyDenial('image-reference', 'Container create body has no Image.', 'Name an image.');
         await checkImage(image, 'container create');
         for (const v of findings.namedVolumes) await checkVolumeByName(docker, v.name, v.where);
+        await judgeCreate(docker, options.scope, op.body, op.name); // networks resolved, names (protected-names.ts)
         return;
       }
       case 'container.update': {
@@ -156,6 +159,7 @@ export function createOperationPolicy(options: PolicyOptions, docker: Dockerode)
         const facts = await inspectContainer(docker, op.container);
         checkControl(facts, op.action, options.scope);
         if (RUN_ACTIONS.test(op.action)) await judge(facts, op.action.toLowerCase());
+        if (op.action === 'rename') await judgeRename(docker, options.scope, op.container, op.newName);
         return;
       }
       case 'container.exec': {
@@ -181,15 +185,36 @@ export function createOperationPolicy(options: PolicyOptions, docker: Dockerode)
     }
   }
 
+  /**
+   * Network changes judge the network Docker will act on: the reference (full id, name or id
+   * prefix) is resolved through the Engine first. Joining judges the driver and the names the
+   * container brings (protected-names.ts); removing refuses networks a protected container is
+   * configured on, running or not (it could not start again); a new network may not take a name
+   * that is another network's id prefix (the same string would then name two networks).
+   */
   async function checkNetwork(action: string, body: Body): Promise<void> {
     assertNoCaseDuplicates(body);
     const driver = text(body, 'Driver', 'body')?.trim().toLowerCase();
     if (driver && !['bridge', 'overlay'].includes(driver)) {
       throw new PolicyDenial('network-driver', `Network driver ${driver} attaches containers to host interfaces or plugins.`, 'Use the bridge (or overlay) driver.');
     }
+    if (action === 'create') await checkNewNetworkName(docker, text(body, 'Name', 'body') ?? '');
+    const ref = text(body, 'Network', 'body');
+    const network = ref ? await resolveNetwork(docker, ref, `network ${action}`) : undefined;
     const container = field(body, 'Container');
     if (typeof container === 'string' && container) {
       checkControl(await inspectContainer(docker, container), `network ${action}`, options.scope);
+    }
+    if (network && action === 'connect' && typeof container === 'string') {
+      judgeDriver(network, 'network connect');
+      await judgeConnect(docker, options.scope, container, { network, ...endpointClaims(field(body, 'EndpointConfig'), 'EndpointConfig') });
+    }
+    if (network && (action === 'remove' || action === 'prune')) {
+      const user = await protectedUserOf(docker, options.scope, network);
+      if (user) {
+        throw new PolicyDenial('protected-network', `Network ${network.name} is used by the protected container ${user}; removing it would break that container.`,
+          'Manage this network outside the gateway (or narrow the prune with a label filter).');
+      }
     }
   }
 

@@ -8,6 +8,7 @@
 import type Dockerode from 'dockerode';
 import { list, PolicyDenial, type Body } from './body.js';
 import { checkCreateBody, checkExistingVolume, type ContainerRules } from './container-rules.js';
+import { judgeContainerNetworks } from './network-refs.js';
 import { checkBindSource } from './paths.js';
 import type { ContainerFacts } from './scope.js';
 
@@ -123,4 +124,7 @@ export async function judgeRunnable(facts: ContainerFacts, env: RunnableEnv): Pr
     }
   });
   for (const v of volumes) await checkVolumeByName(env.docker, v.name, v.where);
+  // NetworkMode may name the host network by id or id prefix, which the string rules cannot see:
+  // judge each network Docker will attach, looked up as Docker looks it up.
+  await judgeContainerNetworks(env.docker, facts.networks, 'Networks');
 }

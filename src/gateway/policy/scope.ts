@@ -17,6 +17,8 @@ export interface ContainerFacts {
   hostConfig: Record<string, unknown>;
   /** Inspect's Mounts: what Docker will mount (bind sources cleaned, `RW` false for read-only). */
   mounts: Array<{ Type?: string; Source?: string; Name?: string; RW?: boolean }>;
+  /** NetworkSettings.Networks: the networks Docker will attach it to at start. */
+  networks: Record<string, { NetworkID?: string } | undefined>;
 }
 
 export interface ControlScope {
@@ -51,6 +53,7 @@ export async function inspectContainer(docker: Dockerode, ref: string): Promise<
     user: info.Config?.User ?? '',
     hostConfig: (info.HostConfig ?? {}) as Record<string, unknown>,
     mounts: (info.Mounts ?? []),
+    networks: info.NetworkSettings?.Networks ?? {},
   };
 }
 

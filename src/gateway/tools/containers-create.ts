@@ -18,7 +18,8 @@ const created = {
 async function createContainer(args: CreateArgs, ctx: ToolContext): Promise<{ container: Dockerode.Container; name: string; warnings: string[] }> {
   const body = buildCreateBody(args);
   await ctx.authorize({ kind: 'image.use', image: args.image, action: 'create' });
-  await ctx.authorize({ kind: 'container.create', body });
+  // The name goes in the query, not the body; the policy judges it with the body (protected names, network DNS).
+  await ctx.authorize({ kind: 'container.create', body, ...(args.name ? { name: args.name } : {}) });
   // dial directly: dockerode's createContainer drops the Warnings and copies the body into the query.
   const response = await new Promise<{ Id: string; Warnings?: string[] | null }>((resolve, reject) => {
     ctx.docker.modem.dial(

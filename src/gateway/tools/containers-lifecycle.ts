@@ -93,11 +93,24 @@ export const containerUnpause = changeTool({
   run: (c, _args, abortSignal) => c.unpause({ abortSignal }),
 });
 
-export const containerRename = changeTool({
-  action: 'rename', title: 'Rename a container', description: 'Give a container a new name.',
+export const containerRename = defineTool({
+  name: 'container_rename',
+  title: 'Rename a container',
+  description: 'Give a container a new name.',
+  family: 'containers',
+  access: 'operate',
+  inputSchema: z.strictObject({ container: containerRef, new_name: z.string().min(2).max(128).regex(containerNamePattern).describe('The new name.') }),
+  outputSchema: changed,
   annotations: changes,
-  extra: { new_name: z.string().min(2).max(128).regex(containerNamePattern).describe('The new name.') },
-  run: (c, args, abortSignal) => c.rename({ name: args.new_name, abortSignal }),
+  async handler(args, ctx) {
+    // The new name is judged too: a name that would make the container protected, or that a
+    // protected container or its network's peers answer to, would hand over that name.
+    const id = await authorizeContainer(ctx, args.container, (container) => ({ kind: 'container.change', container, action: 'rename', newName: args.new_name }));
+    const container = ctx.docker.getContainer(id);
+    await container.rename({ name: args.new_name, abortSignal: ctx.signal });
+    const state = await stateOf(container, ctx);
+    return { structured: state, text: `Rename a container: ${state.name} (${state.id.slice(0, 12)}) is now ${state.state}.` };
+  },
 });
 
 export const containerRemove = changeTool({

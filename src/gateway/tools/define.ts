@@ -50,14 +50,14 @@ export interface ProgressUpdate {
  */
 export type GuardedOperation =
   /** Creating a container (create or run): `body` is the Engine API create body as sent. */
-  | { kind: 'container.create'; body: Record<string, unknown> }
+  | { kind: 'container.create'; body: Record<string, unknown>; /** The name asked for (sent in the query). */ name?: string }
   /** Changing a container's resources or restart policy: the update body as sent (a restart policy is judged like a start). */
   | { kind: 'container.update'; container: string; body: Record<string, unknown> }
   /**
    * Any state change of an existing container: start/stop/restart/kill/pause/rename/remove/…
    * `start`, `restart` and `unpause` make the policy judge the container as Docker will run it.
    */
-  | { kind: 'container.change'; container: string; action: string }
+  | { kind: 'container.change'; container: string; action: string; /** rename: the name the container gets. */ newName?: string }
   /** Starting an exec: the exec create body as sent (User, Privileged, Cmd); the target is judged like a start. */
   | { kind: 'container.exec'; container: string; body: Record<string, unknown> }
   /** Pulling, pushing, building or tagging a reference. */

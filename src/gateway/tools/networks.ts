@@ -5,7 +5,8 @@ import type Dockerode from 'dockerode';
 import { z } from 'zod';
 import { engineGet } from '../docker/engine-calls.js';
 import { authorizeContainer } from './containers-shared.js';
-import { defineTool, type ToolDefinition } from './define.js';
+import { untilSeconds } from './containers-lifecycle.js';
+import { defineTool, type ToolContext, type ToolDefinition } from './define.js';
 import {
   applyLimit, dockerFilters, formatLabels, isoDate, labelFilterInput, labelsInput, limitInput, listMeta, pruneLimitInput, pruneMeta, shortId,
   textTable,
@@ -38,6 +39,20 @@ const networkDetail = networkSummary.extend({
   options: z.record(z.string(), z.string()),
   containers: z.array(z.object({ id: z.string(), name: z.string(), ipv4: z.string(), ipv6: z.string(), mac: z.string() })),
 });
+
+/**
+ * The caller's network reference (full id, name or id prefix) resolved once to the full id; the
+ * policy checks and Docker acts on that id, so a network created or removed in between cannot
+ * change which network the string names. A reference Docker does not know is returned as given
+ * (the policy then names the problem, or Docker does).
+ */
+async function networkId(ctx: ToolContext, ref: string): Promise<string> {
+  try {
+    return (await engineGet<Dockerode.NetworkInspectInfo>(ctx.docker, `/networks/${encodeURIComponent(ref)}`, 'no such network', ctx.signal)).Id;
+  } catch {
+    return ref;
+  }
+}
 
 function summarize(n: Dockerode.NetworkInspectInfo): z.infer<typeof networkSummary> {
   return {
@@ -149,8 +164,9 @@ export const networkRemove = defineTool({
   outputSchema: z.object({ removed: z.string() }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
   async handler(args, ctx) {
-    await ctx.authorize({ kind: 'network.change', action: 'remove', body: { Network: args.network } });
-    await ctx.docker.getNetwork(args.network).remove({ abortSignal: ctx.signal });
+    const id = await networkId(ctx, args.network);
+    await ctx.authorize({ kind: 'network.change', action: 'remove', body: { Network: id } });
+    await ctx.docker.getNetwork(id).remove({ abortSignal: ctx.signal });
     return { structured: { removed: args.network }, text: `Removed network ${args.network}.` };
   },
 });
@@ -178,10 +194,11 @@ export const networkConnect = defineTool({
     };
     // The container is named to Docker by the full id the policy checked, resolved once.
     const bodyFor = (container: string): Record<string, unknown> => ({ Container: container, EndpointConfig: endpoint });
+    const network = await networkId(ctx, args.network);
     const id = await authorizeContainer(ctx, args.container, (container) => ({
-      kind: 'network.change', action: 'connect', body: { Network: args.network, ...bodyFor(container) },
+      kind: 'network.change', action: 'connect', body: { Network: network, ...bodyFor(container) },
     }));
-    await ctx.docker.getNetwork(args.network).connect({ ...bodyFor(id), abortSignal: ctx.signal } as Dockerode.NetworkConnectOptions);
+    await ctx.docker.getNetwork(network).connect({ ...bodyFor(id), abortSignal: ctx.signal } as Dockerode.NetworkConnectOptions);
     return {
       structured: { network: args.network, container: args.container, aliases: args.aliases ?? [] },
       text: `Connected ${args.container} to ${args.network}${args.aliases?.length ? ` as ${args.aliases.join(', ')}` : ''}.`,
@@ -203,11 +220,12 @@ export const networkDisconnect = defineTool({
   outputSchema: z.object({ network: z.string(), container: z.string() }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
   async handler(args, ctx) {
+    const network = await networkId(ctx, args.network);
     const id = await authorizeContainer(ctx, args.container, (container) => ({
-      kind: 'network.change', action: 'disconnect', body: { Network: args.network, Container: container, Force: args.force },
+      kind: 'network.change', action: 'disconnect', body: { Network: network, Container: container, Force: args.force },
     }));
     const body = { Container: id, Force: args.force };
-    await ctx.docker.getNetwork(args.network).disconnect({ ...body, abortSignal: ctx.signal });
+    await ctx.docker.getNetwork(network).disconnect({ ...body, abortSignal: ctx.signal });
     return { structured: { network: args.network, container: args.container }, text: `Disconnected ${args.container} from ${args.network}.` };
   },
 });
@@ -227,10 +245,34 @@ export const networkPrune = defineTool({
   outputSchema: z.object({ deleted: z.array(z.string()), ...pruneMeta }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
   async handler(args, ctx) {
-    const filters = dockerFilters({ label: args.label, until: args.until });
-    await ctx.authorize({ kind: 'network.change', action: 'prune', body: { filters } });
-    const raw = (await ctx.docker.pruneNetworks({ filters, abortSignal: ctx.signal })) as { NetworksDeleted?: string[] | null };
-    const deleted = applyLimit(raw.NetworksDeleted ?? [], args.limit, ctx);
+    // Not Docker's prune endpoint: it would also remove networks that only stopped protected
+    // containers use (they could not start again). As container_prune does: list what a prune
+    // would take (user-defined, no container attached), authorize each by id (one protected use
+    // denies the whole call, nothing removed), then remove exactly those ids.
+    const before = args.until === undefined ? undefined : untilSeconds(args.until);
+    const found = await ctx.docker.listNetworks({
+      filters: dockerFilters({ label: args.label, dangling: true, type: 'custom' }), abortSignal: ctx.signal,
+    } as Dockerode.NetworkListOptions);
+    const targets: Dockerode.NetworkInspectInfo[] = [];
+    for (const n of found.filter((f) => before === undefined || Date.parse(f.Created) / 1000 < before)) {
+      // The list's dangling filter does not see attached containers on every Engine version; inspect does.
+      const info = await engineGet<Dockerode.NetworkInspectInfo>(ctx.docker, `/networks/${encodeURIComponent(n.Id)}`, 'no such network', ctx.signal).catch(() => undefined);
+      if (info && !Object.keys(info.Containers ?? {}).length) targets.push(info);
+    }
+    for (const n of targets) await ctx.authorize({ kind: 'network.change', action: 'prune', body: { Network: n.Id } });
+    const removed: string[] = [];
+    for (const n of targets) {
+      try {
+        await ctx.docker.getNetwork(n.Id).remove({ abortSignal: ctx.signal });
+      } catch (error) {
+        // Gone already, or a container attached since the listing: a prune leaves those alone.
+        const status = (error as { statusCode?: number }).statusCode;
+        if (status === 403 || status === 404 || status === 409) continue;
+        throw error;
+      }
+      removed.push(n.Name);
+    }
+    const deleted = applyLimit(removed, args.limit, ctx);
     return {
       structured: { deleted: deleted.items, deleted_total: deleted.total, truncated: deleted.truncated },
       text: deleted.total
