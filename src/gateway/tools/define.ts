@@ -59,6 +59,8 @@ export type GuardedOperation =
   | { kind: 'container.exec'; container: string; body: Record<string, unknown> }
   /** Pulling, pushing, building or tagging a reference. */
   | { kind: 'image.use'; image: string; action: 'pull' | 'push' | 'build' | 'tag' | 'create' }
+  /** A build source the daemon would fetch itself (ADD <url>): `source` as written, `where` it is. */
+  | { kind: 'build.remote'; source: string; where: string }
   /** Creating a volume: the create body as sent (Driver, DriverOpts). */
   | { kind: 'volume.create'; body: Record<string, unknown> }
   /** Creating a network or (dis)connecting a container: body as sent. */

@@ -5,7 +5,11 @@ import type Dockerode from 'dockerode';
 import { z } from 'zod';
 import { defineTool, ToolError } from './define.js';
 import { buildContextTar, contextFileInput, CONTEXT_LIMITS, DOCKERFILE_NAME } from './images-build-context.js';
-import { baseImages } from './dockerfile-bases.js';
+import { localBase, literalPlatform, pullImage, type LocalBase } from './build-bases.js';
+import { readBuild } from './dockerfile-bases.js';
+import type { RemoteSource } from './dockerfile-checks.js';
+import { dockerfileFindings, judgeTriggers, pinnedDockerfile } from './dockerfile-triggers.js';
+import { isImageId } from '../policy/images.js';
 import { normalizeReference, referenceInput } from './images-reference.js';
 import { dockerErrorMessage } from '../docker/errors.js';
 import { followProgress } from '../docker/progress.js';
@@ -52,12 +56,38 @@ export const imageBuild = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   async handler(args, ctx) {
     const tags = args.tags.map((tag) => normalizeReference(tag));
-    const bases = baseImages(args.dockerfile, args.build_args);
-    for (const image of bases) await ctx.authorize({ kind: 'image.use', image, action: 'pull' });
+    const plan = readBuild(args.dockerfile, args.build_args);
+    const judged = new Set<string>();
+    const usePull = async (image: string): Promise<void> => {
+      if (judged.has(image)) return;
+      judged.add(image);
+      await ctx.authorize({ kind: 'image.use', image, action: 'pull' });
+    };
+    const useRemote = (source: RemoteSource) => ctx.authorize({ kind: 'build.remote', source: source.source, where: source.where });
+    for (const image of plan.images) await usePull(image);
+    for (const source of dockerfileFindings(plan)) await useRemote(source);
     // An untagged build has no name a rule could match, so only its base images are checked; the
     // result can then only be used by id, which the policy resolves to (no) names.
     for (const image of tags) await ctx.authorize({ kind: 'image.use', image, action: 'build' });
-    const context = await buildContextTar(args.dockerfile, args.files);
+
+    // The bases' ONBUILD triggers run in this build: make each base local (pulling it here, once
+    // authorized, rather than letting the builder pull something unjudged), judge its triggers,
+    // and pin the build to the ids judged.
+    const bases = new Map<string, LocalBase>();
+    for (const stage of plan.stages) {
+      if (stage.base.kind !== 'image' || bases.has(stage.base.image)) continue;
+      bases.set(stage.base.image, await localBase(ctx, stage.base.image, literalPlatform(stage.from.flags), args.pull));
+    }
+    const triggers = judgeTriggers(plan, (image) => bases.get(image)?.onBuild ?? []);
+    for (const image of triggers.images) await usePull(image);
+    for (const source of triggers.remote) await useRemote(source);
+    // "pull" asks for newer versions of every image; the daemon gets pull=false (it could not pull
+    // the pinned ids), so the gateway pulls the other named images itself.
+    if (args.pull) {
+      for (const image of judged) if (!bases.has(image) && !isImageId(image)) await pullImage(ctx, image, undefined);
+    }
+    const dockerfile = pinnedDockerfile(plan, (image) => bases.get(image)!.id);
+    const context = await buildContextTar(dockerfile, args.files);
 
     const options: Dockerode.ImageBuildOptions = {
       dockerfile: DOCKERFILE_NAME,
@@ -66,7 +96,7 @@ export const imageBuild = defineTool({
       buildargs: args.build_args,
       labels: args.labels ?? {},
       nocache: args.no_cache,
-      pull: args.pull,
+      pull: false,
       rm: true,
       forcerm: true,
       version: '1',
@@ -97,7 +127,7 @@ export const imageBuild = defineTool({
       `Built ${shortId(imageId)}${tags.length ? ` as ${tags.join(', ')}` : ' (untagged)'}.`;
     return {
       structured: {
-        image_id: imageId, tags, base_images: bases, steps: steps ? Number(steps) : 0,
+        image_id: imageId, tags, base_images: [...judged], steps: steps ? Number(steps) : 0,
         output: outcome.output.text, output_truncated: outcome.output.truncated,
       },
       text,
