@@ -2,6 +2,7 @@
 // daemon with the real operation policy. An allowed base image can carry `ONBUILD COPY --from=<a
 // disallowed image>`; the trigger runs in the child build, so without a check the disallowed
 // content ends up in an image with an allowed name, which can then be run.
+import type Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imageBuild } from '../../src/gateway/tools/images-build.js';
 import { testDocker, testEnv, uniqueName } from '../helpers/env.js';
@@ -35,7 +36,8 @@ beforeAll(async () => {
   remoteTrojan = `${testEnv.registry}/dmcp-onbuild-remote-${run}:1`;
   const [repo, tag] = [remoteTrojan.slice(0, remoteTrojan.lastIndexOf(':')), '1'];
   await docker.getImage(trojan).tag({ repo, tag });
-  const push = await docker.getImage(repo).push({ tag, authconfig: {} } as never);
+  // The daemon refuses a push without an X-Registry-Auth header, so send "{}" (anonymous).
+  const push = await docker.getImage(repo).push({ tag, authconfig: {} } as Dockerode.ImagePushOptions);
   await new Promise((resolve, reject) => docker.modem.followProgress(push, (e: Error | null) => (e ? reject(e) : resolve(undefined))));
   await docker.getImage(remoteTrojan).remove();
 });

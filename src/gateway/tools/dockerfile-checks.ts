@@ -27,6 +27,7 @@ const REMOTE = /:\/\/|^git@|^github\.com\//i;
  */
 export function jsonArgs(text: string): string[] | undefined {
   const ws = /[ \t\n\r]*/y;
+  // eslint-disable-next-line no-control-regex -- JSON strings cannot hold raw control characters.
   const str = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
   const skip = (at: number): number => {
     ws.lastIndex = at;
@@ -72,9 +73,13 @@ function remoteAddSources(instruction: DockerfileInstruction, escape: string, wh
   return [...found].map((source) => ({ source, line: instruction.line, where }));
 }
 
-/** The trigger text the daemon stores for an ONBUILD line (moby: `(?i)^\s*ONBUILD\s*` removed). */
+/**
+ * The trigger text the daemon stores for an ONBUILD line (moby: `(?i)^\s*ONBUILD\s*` removed).
+ * "ONBUİLD" is an ONBUILD to the daemon's parser, but its regexp may not strip that spelling; then
+ * the trigger only re-adds itself and never runs its instruction. It is judged as if it ran.
+ */
 export function onbuildExpression(line: string): string {
-  return line.replace(/^[\t\n\f\r ]*ONBUILD[\t\n\f\r ]*/i, '');
+  return line.replace(/^[\t\n\f\r ]*ONBU[I\u0130]LD[\t\n\f\r ]*/i, '');
 }
 
 /** A stored trigger read as the daemon reads it: a Dockerfile of its own, with exactly one instruction. */

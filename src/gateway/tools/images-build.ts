@@ -1,6 +1,9 @@
 // image_build: a Dockerfile plus a few small files, packed into a tar in memory and sent to the
 // classic builder. No host paths are ever read, so a remote caller cannot pull host files into
-// an image. Base images are authorized as pulls, tags as builds.
+// an image. Every image the build reads from (FROM, COPY --from, also in the ONBUILD triggers of
+// its bases) is authorized as a pull, tags as builds, and sources the daemon would fetch itself
+// (ADD <url>) as build.remote. The classic builder ignores "# syntax=" (no frontend image is
+// pulled) and the request never sets "remote", so the context is always the tar built here.
 import type Dockerode from 'dockerode';
 import { z } from 'zod';
 import { defineTool, ToolError } from './define.js';
@@ -25,6 +28,10 @@ export const imageBuild = defineTool({
     'Build an image from Dockerfile text and optional small context files (no host paths). ' +
     `Context: at most ${CONTEXT_LIMITS.files} files, ${CONTEXT_LIMITS.totalBytes / 1024} KiB in total, and the whole request ` +
     'within the gateway\'s max_body_bytes (ws_max_payload_bytes over WebSocket), 1 MiB by default. ' +
+    'Base images are pulled if missing and inspected first: their ONBUILD triggers are checked like Dockerfile lines ' +
+    '(COPY --from images against allowed_images), and the build uses exactly the image ids checked. ' +
+    'ADD of a URL (fetched by the Docker daemon from the host network, whatever "network" says) is refused unless ' +
+    'allow_remote_build_sources is set; RUN flags (BuildKit) are refused. ' +
     'Reports step progress; build output is returned (tail kept when capped).',
   family: 'images',
   access: 'admin',
@@ -39,7 +46,7 @@ export const imageBuild = defineTool({
     target: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'a stage name').optional()
       .describe('Build only up to this stage of a multi-stage Dockerfile.'),
     no_cache: z.boolean().default(false).describe('Do not use cached layers.'),
-    pull: z.boolean().default(false).describe('Always try to pull newer versions of the base images.'),
+    pull: z.boolean().default(false).describe('Pull newer versions of the named images (FROM and COPY --from) before building.'),
     network: z.enum(['default', 'none']).default('default')
       .describe('Network for RUN steps: the daemon default, or "none" for builds that need no network.'),
   }).strict(),
