@@ -23,6 +23,7 @@ const trojan = `dmcp-onbuild-${run}:1`; // allowed name, ONBUILD COPY --from=<ev
 const friendly = `dmcp-onbuild-ok-${run}:1`; // allowed name, ONBUILD COPY --from=<okData>
 const laundered = `dmcp-laundered-${run}:1`;
 let remoteTrojan = '';
+let remotePlain = '';
 
 const context = (allowedImages = LIBRARY) => policyToolContext(defaultPolicyOptions({ allowedImages }));
 
@@ -40,10 +41,17 @@ beforeAll(async () => {
   const push = await docker.getImage(repo).push({ tag, authconfig: {} } as Dockerode.ImagePushOptions);
   await new Promise((resolve, reject) => docker.modem.followProgress(push, (e: Error | null) => (e ? reject(e) : resolve(undefined))));
   await docker.getImage(remoteTrojan).remove();
+  // A plain image in the registry, present locally too, for pull: true.
+  remotePlain = `${testEnv.registry}/dmcp-plain-remote-${run}:1`;
+  await docker.getImage(plain).tag({ repo: remotePlain.slice(0, remotePlain.lastIndexOf(':')), tag: '1' });
+  const pushPlain = await docker.getImage(remotePlain.slice(0, remotePlain.lastIndexOf(':'))).push({ tag: '1', authconfig: {} } as Dockerode.ImagePushOptions);
+  await new Promise((resolve, reject) => docker.modem.followProgress(pushPlain, (e: Error | null) => (e ? reject(e) : resolve(undefined))));
+  // The local copy is now stale: the name points at another image than the registry has.
+  await docker.getImage(okData).tag({ repo: remotePlain.slice(0, remotePlain.lastIndexOf(':')), tag: '1' });
 });
 
 afterAll(async () => {
-  await removeImages([laundered, remoteTrojan, trojan, friendly, plain, okData, evil]);
+  await removeImages([laundered, remoteTrojan, remotePlain, trojan, friendly, plain, okData, evil]);
 });
 
 describe('image_build judges the ONBUILD triggers of its base images', () => {
@@ -70,6 +78,19 @@ describe('image_build judges the ONBUILD triggers of its base images', () => {
     expect(ctx.authorized[0]).toEqual({ kind: 'image.use', image: remoteTrojan, action: 'pull' });
     expect(await imageExists(remoteTrojan)).toBe(true);
     expect(await imageExists(laundered)).toBe(false);
+  });
+
+  it('with pull: true pulls the bases itself, then builds from the pinned id with the daemon\'s pull off', async () => {
+    const ctx = context([...LIBRARY, `${testEnv.registry}/**`]);
+    const result = await callTool(imageBuild, { dockerfile: `FROM ${remotePlain}\nRUN true\n`, tags: [laundered], pull: true, network: 'none' }, ctx);
+    const id = (await docker.getImage(plain).inspect()).Id.replace('sha256:', '');
+    expect((await docker.getImage(remotePlain).inspect()).Id).toBe(`sha256:${id}`);
+    expect(result.structured.output).toContain(`Step 1/2 : FROM ${id}`);
+    expect(ctx.authorized).toEqual([
+      { kind: 'image.use', image: remotePlain, action: 'pull' },
+      { kind: 'image.use', image: `docker.io/library/${laundered}`, action: 'build' },
+    ]);
+    await docker.getImage(laundered).remove({ force: true });
   });
 
   it('still runs triggers that only name allowed images', async () => {
