@@ -7,6 +7,7 @@ import { testDocker, testEnv, uniqueName } from '../helpers/env.js';
 import { defaultPolicyOptions, policyToolContext } from '../helpers/policy-context.js';
 import { callTool } from '../helpers/tool-context.js';
 import { buildContextTar } from '../../src/gateway/tools/images-build-context.js';
+import { callRaw, connectStdio, textOf } from '../helpers/mcp-clients.js';
 import { imageExists, loopbackListener, rawBuild, removeImages, runIn, type Listener } from './policy-build-helpers.js';
 
 const docker = testDocker();
@@ -98,5 +99,30 @@ describe('a "# syntax=" frontend is never fetched', () => {
     }, policyToolContext());
     expect(result.structured.image_id).toMatch(/^sha256:/);
     expect(listener.requests).toEqual([]);
+  });
+});
+
+describe('through the real gateway (CLI over stdio, settings from the env)', () => {
+  const attempt = async (env: Record<string, string>) => {
+    const { client } = await connectStdio(env, 'policy-build-remote');
+    try {
+      return await callRaw(client, 'image_build', {
+        dockerfile: `FROM ${testEnv.testImage}\nADD ${listener.url}/e2e /secret.txt\n`, tags: [built], network: 'none',
+      });
+    } finally {
+      await client.close();
+    }
+  };
+
+  it('refuses ADD <url> by default and names the setting; DOCKER_MCP_ALLOW_REMOTE_BUILD_SOURCES=true allows it', async () => {
+    const denied = await attempt({});
+    expect(denied.isError).toBe(true);
+    expect(textOf(denied)).toMatch(/build-remote-source[\s\S]*allow_remote_build_sources/);
+    expect(listener.requests).toEqual([]);
+    expect(await imageExists(built)).toBe(false);
+
+    const allowed = await attempt({ DOCKER_MCP_ALLOW_REMOTE_BUILD_SOURCES: 'true' });
+    expect(allowed.isError, textOf(allowed)).toBeFalsy();
+    expect(listener.requests).toEqual(['GET /e2e']);
   });
 });
