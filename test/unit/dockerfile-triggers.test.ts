@@ -93,10 +93,10 @@ describe('judgeTriggers', () => {
 
 describe('pinnedDockerfile', () => {
   it('names each external base by the bare id judged, keeping flags, stage names and the escape token', () => {
-    const df = '# syntax=docker/dockerfile:1\n# escape=`\n# a comment\nARG B=base:1\nFROM --platform=linux/amd64 ${B} AS Build\nRUN echo `\n  hi\nFROM build\nCOPY --from=build /a /b\n';
+    const df = '# syntax=docker/dockerfile:1\n# escape=`\n# a comment\nARG B=base:1\nARG S=build\nFROM --platform=linux/amd64 ${B} AS Build\nRUN echo `\n  hi\nFROM $S\nCOPY --from=build /a /b\nFROM scratch\n';
     const plan = readBuild(df, {});
     expect(pinnedDockerfile(plan, () => `sha256:${ID}`)).toBe(
-      `# escape=\`\nARG B=base:1\nFROM --platform=linux/amd64 ${ID} AS build\nRUN echo   hi\nFROM build\nCOPY --from=build /a /b\n`);
+      `# escape=\`\nARG B=base:1\nARG S=build\nFROM --platform=linux/amd64 ${ID} AS build\nRUN echo   hi\nFROM build\nCOPY --from=build /a /b\nFROM scratch\n`);
   });
 
   it('refuses a Dockerfile that would not read back the same', () => {

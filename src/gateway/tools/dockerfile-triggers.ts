@@ -71,8 +71,8 @@ function sameInstruction(a: DockerfileInstruction, b: DockerfileInstruction): bo
 
 /**
  * The Dockerfile the daemon gets: the instructions as read (comments and the syntax directive
- * dropped, continuations joined, the escape directive kept), each external FROM naming the full id
- * of the image that was judged. A bare 64-hex id is used because the daemon resolves it only as an
+ * dropped, continuations joined, the escape directive kept), each FROM written literally and each
+ * external one naming the full id of the image that was judged. A bare 64-hex id is used because the daemon resolves it only as an
  * id: "sha256:<id>" would also be a valid name (docker.io/library/sha256) it could try to pull.
  * The result is read back and compared, so the daemon cannot see other instructions than judged.
  */
@@ -86,13 +86,17 @@ export function pinnedDockerfile(plan: BuildPlan, idOf: (image: string) => strin
   plan.preamble.forEach(push);
   const stageNames = new Set(plan.stages.map((s) => s.name).filter(Boolean));
   for (const stage of plan.stages) {
-    if (stage.base.kind !== 'image') push(stage.from);
+    // Every FROM is written literally, so the daemon expands no variables in it: what it builds on
+    // is exactly what was judged (an id, an earlier stage by name, or scratch).
+    let base: string;
+    if (stage.base.kind === 'scratch') base = 'scratch';
+    else if (stage.base.kind === 'stage') base = plan.stages[stage.base.index]!.name!;
     else {
-      const id = idOf(stage.base.image).replace(/^sha256:/, '');
-      if (!/^[0-9a-f]{64}$/.test(id) || stageNames.has(id)) throw new ToolError(`Cannot pin ${stage.base.image} to its image id ${id}.`);
-      const words = [...stage.from.flags, id, ...(stage.name ? ['AS', stage.name] : [])];
-      push({ keyword: 'from', flags: stage.from.flags, args: words.slice(stage.from.flags.length).join(' '), line: `FROM ${words.join(' ')}` });
+      base = idOf(stage.base.image).replace(/^sha256:/, '');
+      if (!/^[0-9a-f]{64}$/.test(base) || stageNames.has(base)) throw new ToolError(`Cannot pin ${stage.base.image} to its image id ${base}.`);
     }
+    const words = [...stage.from.flags, base, ...(stage.name ? ['AS', stage.name] : [])];
+    push({ keyword: 'from', flags: stage.from.flags, args: words.slice(stage.from.flags.length).join(' '), line: `FROM ${words.join(' ')}` });
     stage.body.forEach(push);
   }
   const text = `${lines.join('\n')}\n`;
