@@ -179,7 +179,7 @@ export function createOperationPolicy(options: PolicyOptions, docker: Dockerode)
         if (!options.allowRemoteBuildSources) {
           throw new PolicyDenial('build-remote-source',
             `image_build: "${op.source}" in ${op.where} is (or may expand to) a remote source, which the Docker daemon would fetch itself from the host's network, whatever the build network.`,
-            'Put the file in the build context ("files") and COPY it, or set allow_remote_build_sources to true.');
+            'Put the file in the build context ("files") and COPY it (write ADD sources literally, without variables), or set allow_remote_build_sources to true.');
         }
         return;
       case 'volume.create':
