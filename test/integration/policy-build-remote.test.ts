@@ -15,12 +15,15 @@ const run = uniqueName('remote');
 const SECRET = `loopback-secret-${run}`;
 const built = `dmcp-remote-${run}:1`;
 const onbuildAdd = `dmcp-onbuild-add-${run}:1`;
+const onbuildBacktick = `dmcp-onbuild-bt-${run}:1`;
 let listener: Listener;
 
 beforeAll(async () => {
   listener = await loopbackListener(SECRET);
   // A base whose trigger fetches from the loopback listener (built outside the gateway).
   await rawBuild(`FROM ${testEnv.testImage}\nONBUILD ADD ${listener.url}/from-trigger /stolen.txt\n`, onbuildAdd);
+  // A trigger that is a URL only under the escape token of the Dockerfile that runs it (a backtick).
+  await rawBuild(`FROM ${testEnv.testImage}\nONBUILD ADD http:\`//${listener.url.slice('http://'.length)}/backtick-trigger /x\n`, onbuildBacktick);
 });
 
 afterEach(async () => {
@@ -29,7 +32,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await removeImages([onbuildAdd]);
+  await removeImages([onbuildAdd, onbuildBacktick]);
   await listener.close();
 });
 
@@ -65,6 +68,10 @@ describe('image_build refuses sources the daemon would fetch itself', () => {
     expect(ctx.authorized).toContainEqual({
       kind: 'build.remote', source: `${listener.url}/from-trigger`, where: `an ONBUILD trigger of docker.io/library/${onbuildAdd}`,
     });
+  });
+
+  it('reads a trigger\'s words with either escape token: the daemon uses the running Dockerfile\'s', async () => {
+    await refused(`# escape=\`\nFROM ${onbuildBacktick}\n`);
   });
 
   it('fetches them when allow_remote_build_sources is set', async () => {

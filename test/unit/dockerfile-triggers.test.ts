@@ -24,10 +24,12 @@ describe('ADD sources the daemon would fetch', () => {
 
   it('counts URLs after quote and escape removal, and any variable', () => {
     for (const word of ['http://x', 'HTTPS://x', 'h\\ttp:\\/\\/x', '"http"://x', "'http://x'", 'git@github.com:a/b', 'github.com/a/b', 'ftp://x', '$U', '${U}/x']) {
-      expect(possiblyRemote(word, '\\'), word).toBe(true);
+      expect(possiblyRemote(word), word).toBe(true);
     }
-    expect(possiblyRemote('h`ttp://x', '`')).toBe(true);
-    for (const word of ['app.tar.gz', 'dir/file', 'a:b', 'http:/x']) expect(possiblyRemote(word, '\\'), word).toBe(false);
+    // Either escape token: a trigger's words are processed with the escape token of the Dockerfile that runs it.
+    expect(possiblyRemote('http:`//x')).toBe(true);
+    expect(possiblyRemote('http:\\//x')).toBe(true);
+    for (const word of ['app.tar.gz', 'dir/file', 'a:b', 'http:/x']) expect(possiblyRemote(word), word).toBe(false);
   });
 
   it('reports remote sources of ADD, in every reading, but not its destination or COPY', () => {
@@ -40,7 +42,7 @@ describe('ADD sources the daemon would fetch', () => {
 });
 
 describe('instruction checks', () => {
-  const check = (line: string) => checkInstruction(parseDockerfile(line)[0]!, '\\', 'the Dockerfile');
+  const check = (line: string) => checkInstruction(parseDockerfile(line)[0]!, 'the Dockerfile');
   it('refuses RUN flags (BuildKit) and malformed ONBUILD lines, as the daemon does', () => {
     expect(() => check('RUN --mount=type=bind,from=evil,target=/m cat /m/x')).toThrow(/RUN --mount needs BuildKit/);
     expect(() => check('RUN --network=host true')).toThrow(/RUN --network needs BuildKit/);
@@ -57,7 +59,7 @@ describe('instruction checks', () => {
 
   it('stores a trigger as the daemon does and reads it back as a Dockerfile of its own', () => {
     expect(onbuildExpression('onbuild   COPY a b')).toBe('COPY a b');
-    expect(parseTrigger('# escape=`\nCOPY --from=evil/x:1 a` b /', 'T').instruction).toMatchObject({ keyword: 'copy', flags: ['--from=evil/x:1'] });
+    expect(parseTrigger('# escape=`\nCOPY --from=evil/x:1 a` b /', 'T')).toMatchObject({ keyword: 'copy', flags: ['--from=evil/x:1'] });
     expect(() => parseTrigger('RUN a\nRUN b', 'T')).toThrow(/not a single instruction/);
     expect(() => parseTrigger('# only a comment', 'T')).toThrow(/not a single instruction/);
   });

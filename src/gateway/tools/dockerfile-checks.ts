@@ -52,23 +52,24 @@ export function jsonArgs(text: string): string[] | undefined {
 
 /**
  * Whether an ADD source could name something the daemon fetches. A `$` means the value is only
- * known at build time, so it counts. Otherwise quotes and escape tokens are dropped first: the
- * daemon's word processing only removes characters, so a URL it would see is still visible then
- * (`h\ttp://…`, `"http"://…`).
+ * known at build time, so it counts. Otherwise quotes and both possible escape tokens are dropped
+ * first: the daemon's word processing only removes characters, so a URL it would see is still
+ * visible then (`h\ttp://…`, `"http"://…`). Both tokens, because a trigger's words are processed
+ * with the escape token of the Dockerfile that runs it, which is not known when it is written.
  */
-export function possiblyRemote(word: string, escape: string): boolean {
+export function possiblyRemote(word: string): boolean {
   if (word.includes('$')) return true;
-  return REMOTE.test(word.replace(/['"]/g, '').split(escape).join(''));
+  return REMOTE.test(word.replace(/['"\\`]/g, ''));
 }
 
 /** ADD sources that may be remote: both the JSON and the whitespace reading are checked. */
-function remoteAddSources(instruction: DockerfileInstruction, escape: string, where: string): RemoteSource[] {
+function remoteAddSources(instruction: DockerfileInstruction, where: string): RemoteSource[] {
   const readings = [instruction.args.split(TOKEN_SPACE).filter(Boolean)];
   const json = jsonArgs(instruction.args);
   if (json) readings.push(json);
   const found = new Set<string>();
   for (const words of readings) {
-    for (const word of words.slice(0, Math.max(1, words.length - 1))) if (possiblyRemote(word, escape)) found.add(word);
+    for (const word of words.slice(0, Math.max(1, words.length - 1))) if (possiblyRemote(word)) found.add(word);
   }
   return [...found].map((source) => ({ source, line: instruction.line, where }));
 }
@@ -83,7 +84,7 @@ export function onbuildExpression(line: string): string {
 }
 
 /** A stored trigger read as the daemon reads it: a Dockerfile of its own, with exactly one instruction. */
-export function parseTrigger(trigger: string, where: string): { instruction: DockerfileInstruction; escape: string } {
+export function parseTrigger(trigger: string, where: string): DockerfileInstruction {
   let parsed;
   try {
     parsed = readDockerfile(trigger);
@@ -94,7 +95,7 @@ export function parseTrigger(trigger: string, where: string): { instruction: Doc
   if (parsed.instructions.length !== 1) {
     throw refuse(`${where} ${JSON.stringify(trigger)} is not a single instruction (the daemon refuses it too).`);
   }
-  return { instruction: parsed.instructions[0]!, escape: parsed.escape };
+  return parsed.instructions[0]!;
 }
 
 /**
@@ -102,19 +103,18 @@ export function parseTrigger(trigger: string, where: string): { instruction: Doc
  * remote. An ONBUILD line is checked as the trigger it stores, so `ONBUILD ADD <url>` is found when
  * it is written, not only when some later build runs it.
  */
-export function checkInstruction(instruction: DockerfileInstruction, escape: string, where: string): RemoteSource[] {
+export function checkInstruction(instruction: DockerfileInstruction, where: string): RemoteSource[] {
   const { keyword, flags, line } = instruction;
   if (keyword === 'run' && flags.length) {
     throw new ToolError(`"${line}": RUN ${flags[0]!.split('=')[0]} needs BuildKit; image_build uses the classic builder, which refuses RUN flags.`,
       'Drop the flag (for a cache or secret mount, COPY the file from the build context instead).');
   }
-  if (keyword === 'add') return remoteAddSources(instruction, escape, where);
+  if (keyword === 'add') return remoteAddSources(instruction, where);
   if (keyword !== 'onbuild') return [];
   if (flags.length) throw new ToolError(`"${line}": ONBUILD takes no flags.`);
   const inner = splitInstruction(instruction.args).keyword;
   if (inner === 'onbuild' || inner === 'from' || inner === 'maintainer' || !inner) {
     throw new ToolError(`"${line}": ${inner ? `${inner.toUpperCase()} isn't allowed as an ONBUILD trigger` : 'ONBUILD needs an instruction'}.`);
   }
-  const trigger = parseTrigger(onbuildExpression(line), `the ONBUILD line "${line}"`);
-  return checkInstruction(trigger.instruction, trigger.escape, where);
+  return checkInstruction(parseTrigger(onbuildExpression(line), `the ONBUILD line "${line}"`), where);
 }

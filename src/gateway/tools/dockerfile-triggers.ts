@@ -32,7 +32,7 @@ function scopeOf(plan: BuildPlan, index: number): StageScope {
  */
 export function dockerfileFindings(plan: BuildPlan): RemoteSource[] {
   const all = [...plan.preamble, ...plan.stages.flatMap((s) => [s.from, ...s.body])];
-  return all.flatMap((instruction) => checkInstruction(instruction, plan.escape, 'the Dockerfile'));
+  return all.flatMap((instruction) => checkInstruction(instruction, 'the Dockerfile'));
 }
 
 /**
@@ -50,9 +50,9 @@ export function judgeTriggers(plan: BuildPlan, triggersOf: (image: string) => re
       : stage.base.kind === 'stage' ? collected[stage.base.index] ?? [] : [];
     const where = stage.base.kind === 'image' ? `an ONBUILD trigger of ${stage.base.image}` : `an ONBUILD line of stage ${stage.base.kind === 'stage' ? stage.base.index : ''}`;
     for (const trigger of inherited) {
-      const { instruction, escape } = parseTrigger(trigger, where);
+      const instruction = parseTrigger(trigger, where);
       if (instruction.keyword === 'from') throw refuse(`${where} is a FROM line, which the daemon refuses as a trigger.`);
-      remote.push(...checkInstruction(instruction, escape, where));
+      remote.push(...checkInstruction(instruction, where));
       if (instruction.keyword === 'copy' || instruction.keyword === 'add') {
         for (const image of copyFromImage(instruction.flags, scope, `${where}: ${instruction.line}`)) images.add(image);
       }
