@@ -1,7 +1,12 @@
 // The Dockerfile reader behind image_build's trigger, remote-source and pinning checks (issue 14,
 // class 4): ONBUILD triggers read as the daemon reads them, ADD sources the daemon would fetch,
-// and the pinned Dockerfile the daemon gets.
+// the pinned Dockerfile the daemon gets, and the setting that allows remote sources.
+import type Dockerode from 'dockerode';
 import { describe, expect, it } from 'vitest';
+import { expandScope } from '../../src/gateway/auth/scopes.js';
+import { parsePolicyFile } from '../../src/gateway/policy/policy-file.js';
+import { createOperationPolicy } from '../../src/gateway/policy/policy.js';
+import type { Identity } from '../../src/gateway/security.js';
 import { readBuild } from '../../src/gateway/tools/dockerfile-bases.js';
 import { checkInstruction, jsonArgs, onbuildExpression, parseTrigger, possiblyRemote } from '../../src/gateway/tools/dockerfile-checks.js';
 import { parseDockerfile } from '../../src/gateway/tools/dockerfile-parser.js';
@@ -104,5 +109,27 @@ describe('pinnedDockerfile', () => {
   it('refuses a Dockerfile that would not read back the same', () => {
     expect(() => pinnedDockerfile(readBuild('FROM base:1\nRUN echo \\ \\', {}), () => ID)).toThrow(/does not read back the same/);
     expect(() => pinnedDockerfile(readBuild(`FROM base:1\nFROM scratch AS ${ID}\n`, {}), () => ID)).toThrow(/Cannot pin/);
+  });
+});
+
+describe('the allow_remote_build_sources setting', () => {
+  const admin: Identity = { id: 'token:a', kind: 'token', name: 'a', scopes: expandScope('admin') };
+  const policy = (allowRemoteBuildSources?: boolean) => createOperationPolicy({
+    preset: 'admin', toolAllow: [], toolDeny: [], allowExecRoot: false, allowRemoteBuildSources,
+    rules: { binds: { rules: [], socketPaths: [] }, allowedCapabilities: new Set() },
+    scope: { selector: [], protectedLabels: [], protectedContainers: [], self: [] }, socketPaths: [],
+  }, {} as Dockerode);
+  const op = { kind: 'build.remote', source: 'http://127.0.0.1:1/x', where: 'the Dockerfile' } as const;
+
+  it('refuses build.remote by default, naming the rule and the setting, and allows it when set', async () => {
+    expect(await policy().authorize(admin, op)).toMatchObject({
+      allowed: false, rule: 'build-remote-source', howToAllow: expect.stringContaining('allow_remote_build_sources') as unknown,
+    });
+    expect(await policy(true).authorize(admin, op)).toEqual({ allowed: true });
+  });
+
+  it('is a policy file key', () => {
+    expect(parsePolicyFile('allow_remote_build_sources: true\n', 'p.yaml')).toEqual({ allow_remote_build_sources: true });
+    expect(() => parsePolicyFile('allow_remote_build_sources: "yes please"\n', 'p.yaml')).toThrow(/Invalid policy file/);
   });
 });
