@@ -87,6 +87,35 @@ describe('image_build refuses sources the daemon would fetch itself', () => {
   });
 });
 
+describe('the build request itself', () => {
+  it('is the classic builder with the gateway\'s own tar context: no remote context, no pull, no cache sources', async () => {
+    expect(imageBuild.inputSchema.safeParse({ dockerfile: 'FROM x', remote: `${listener.url}/ctx.tar` }).success).toBe(false);
+    const ctx = policyToolContext();
+    const sent: Array<[unknown, Record<string, unknown>]> = [];
+    const real = ctx.docker;
+    ctx.docker = new Proxy(real, {
+      get(target, prop, receiver) {
+        if (prop === 'buildImage') {
+          return (context: unknown, options: Record<string, unknown>) => {
+            sent.push([context, { ...options }]); // dockerode removes abortSignal from the object it is given
+            return target.buildImage(context as NodeJS.ReadableStream, options);
+          };
+        }
+        const value: unknown = Reflect.get(target, prop, receiver);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    await callTool(imageBuild, { dockerfile: `FROM ${testEnv.testImage}\n`, tags: [built], network: 'none' }, ctx);
+    expect(sent).toHaveLength(1);
+    const [context, options] = sent[0]!;
+    expect(Buffer.isBuffer(context)).toBe(true);
+    expect(options).toMatchObject({ version: '1', pull: false, dockerfile: 'Dockerfile', networkmode: 'none' });
+    expect(Object.keys(options).sort()).toEqual(
+      ['abortSignal', 'buildargs', 'dockerfile', 'forcerm', 'labels', 'networkmode', 'nocache', 'pull', 'rm', 't', 'version']);
+    expect(listener.requests).toEqual([]);
+  });
+});
+
 describe('a "# syntax=" frontend is never fetched', () => {
   it('the classic builder the gateway uses ignores the directive and BUILDKIT_SYNTAX (daemon fact)', async () => {
     const host = listener.url.slice('http://'.length);
