@@ -58,8 +58,9 @@ describe('image_build judges the ONBUILD triggers of its base images', () => {
   it('refuses an allowed base whose trigger copies from a disallowed image, and builds nothing', async () => {
     const ctx = context();
     const build = callTool(imageBuild, { dockerfile: `FROM ${trojan}\nRUN cat /stolen.txt\n`, tags: [laundered], network: 'none' }, ctx);
-    await expect(build).rejects.toThrow(/image-allow-list.*dmcp-evil\/secret/);
-    expect(ctx.authorized).toContainEqual({ kind: 'image.use', image: `docker.io/${evil}`, action: 'pull' });
+    await expect(build).rejects.toThrow(
+      new RegExp(`image-allow-list: image pull \\(named by an ONBUILD trigger of docker.io/library/${trojan}\\): image docker.io/${evil} is not in allowed_images`));
+    expect(ctx.authorized).toContainEqual({ kind: 'image.use', image: `docker.io/${evil}`, action: 'pull', via: `an ONBUILD trigger of docker.io/library/${trojan}` });
     expect(await imageExists(laundered)).toBe(false);
   });
 

@@ -15,8 +15,10 @@ import { dockerfileFindings, judgeTriggers, pinnedDockerfile } from '../../src/g
 const EVIL = 'docker.io/evil/x:1';
 const ID = 'a'.repeat(64);
 const sources = (dockerfile: string) => dockerfileFindings(readBuild(dockerfile, {})).map((r) => r.source);
-const triggers = (dockerfile: string, onBuild: Record<string, string[]>) =>
-  judgeTriggers(readBuild(dockerfile, {}), (image) => onBuild[image] ?? []);
+const triggers = (dockerfile: string, onBuild: Record<string, string[]>) => {
+  const found = judgeTriggers(readBuild(dockerfile, {}), (image) => onBuild[image] ?? []);
+  return { images: found.images.map((i) => i.image), via: found.images.map((i) => i.where), remote: found.remote };
+};
 
 describe('ADD sources the daemon would fetch', () => {
   it('reads the JSON form like Go\'s json.Decoder: first value only, escapes decoded', () => {
@@ -74,6 +76,7 @@ describe('judgeTriggers', () => {
   it('finds images and remote sources in a base image\'s triggers', () => {
     const found = triggers('FROM base:1\n', { 'docker.io/library/base:1': ['COPY --from=evil/x:1 / /', 'ADD http://127.0.0.1:1/s /s', 'RUN id'] });
     expect(found.images).toEqual([EVIL]);
+    expect(found.via).toEqual(['an ONBUILD trigger of docker.io/library/base:1']);
     expect(found.remote).toEqual([{ source: 'http://127.0.0.1:1/s', line: 'ADD http://127.0.0.1:1/s /s', where: 'an ONBUILD trigger of docker.io/library/base:1' }]);
   });
 

@@ -172,7 +172,7 @@ export function createOperationPolicy(options: PolicyOptions, docker: Dockerode)
         return;
       }
       case 'image.use':
-        await checkImage(op.image, `image ${op.action}`);
+        await checkImage(op.image, `image ${op.action}${op.via ? ` (named by ${op.via})` : ''}`);
         return;
       case 'build.remote':
         // The daemon downloads these from the host's network namespace, whatever the build network.

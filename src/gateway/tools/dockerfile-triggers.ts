@@ -13,8 +13,8 @@ import { checkInstruction, onbuildExpression, parseTrigger, type RemoteSource } 
 import { readDockerfile, refuse, type DockerfileInstruction } from './dockerfile-parser.js';
 
 export interface BuildFindings {
-  /** External images named by COPY --from in triggers. */
-  images: string[];
+  /** External images named by COPY --from in triggers, with the trigger's origin, first mention only. */
+  images: Array<{ image: string; where: string }>;
   /** ADD sources in triggers that the daemon would fetch itself. */
   remote: RemoteSource[];
 }
@@ -40,7 +40,7 @@ export function dockerfileFindings(plan: BuildPlan): RemoteSource[] {
  * image (as inspected, before pinning).
  */
 export function judgeTriggers(plan: BuildPlan, triggersOf: (image: string) => readonly string[]): BuildFindings {
-  const images = new Set<string>();
+  const images = new Map<string, string>();
   const remote: RemoteSource[] = [];
   const collected: string[][] = [];
   for (const stage of plan.stages) {
@@ -54,7 +54,7 @@ export function judgeTriggers(plan: BuildPlan, triggersOf: (image: string) => re
       if (instruction.keyword === 'from') throw refuse(`${where} is a FROM line, which the daemon refuses as a trigger.`);
       remote.push(...checkInstruction(instruction, where));
       if (instruction.keyword === 'copy' || instruction.keyword === 'add') {
-        for (const image of copyFromImage(instruction.flags, scope, `${where}: ${instruction.line}`)) images.add(image);
+        for (const image of copyFromImage(instruction.flags, scope, `${where}: ${instruction.line}`)) if (!images.has(image)) images.set(image, where);
       }
       // A trigger that is itself an ONBUILD line adds a trigger to this stage.
       if (instruction.keyword === 'onbuild') own.push(onbuildExpression(instruction.line));
@@ -62,7 +62,7 @@ export function judgeTriggers(plan: BuildPlan, triggersOf: (image: string) => re
     for (const instruction of stage.body) if (instruction.keyword === 'onbuild') own.push(onbuildExpression(instruction.line));
     collected.push(own);
   }
-  return { images: [...images], remote };
+  return { images: [...images].map(([image, where]) => ({ image, where })), remote };
 }
 
 function sameInstruction(a: DockerfileInstruction, b: DockerfileInstruction): boolean {

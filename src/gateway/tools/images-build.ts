@@ -65,10 +65,10 @@ export const imageBuild = defineTool({
     const tags = args.tags.map((tag) => normalizeReference(tag));
     const plan = readBuild(args.dockerfile, args.build_args);
     const judged = new Set<string>();
-    const usePull = async (image: string): Promise<void> => {
+    const usePull = async (image: string, via?: string): Promise<void> => {
       if (judged.has(image)) return;
       judged.add(image);
-      await ctx.authorize({ kind: 'image.use', image, action: 'pull' });
+      await ctx.authorize({ kind: 'image.use', image, action: 'pull', ...(via ? { via } : {}) });
     };
     const useRemote = (source: RemoteSource) => ctx.authorize({ kind: 'build.remote', source: source.source, where: source.where });
     for (const image of plan.images) await usePull(image);
@@ -86,7 +86,7 @@ export const imageBuild = defineTool({
       bases.set(stage.base.image, await localBase(ctx, stage.base.image, literalPlatform(stage.from.flags), args.pull));
     }
     const triggers = judgeTriggers(plan, (image) => bases.get(image)?.onBuild ?? []);
-    for (const image of triggers.images) await usePull(image);
+    for (const { image, where } of triggers.images) await usePull(image, where);
     for (const source of triggers.remote) await useRemote(source);
     // "pull" asks for newer versions of every image; the daemon gets pull=false (it could not pull
     // the pinned ids), so the gateway pulls the other named images itself.
