@@ -150,7 +150,7 @@ export const settingsTable = [
   { key: 'allow_exec_root', group: 'policy', kind: 'boolean', default: 'false', schema: bool,
     description: 'Allow exec as root (user empty with a root image, 0, root, 0:0).' },
   { key: 'allow_remote_build_sources', group: 'policy', kind: 'boolean', default: 'false', schema: bool,
-    description: 'Let image_build use sources the Docker daemon fetches itself: ADD <url> (also in ONBUILD triggers of base images). The daemon fetches them from the host\'s network, whatever the build network, so they can reach services on the host\'s loopback.' },
+    description: 'Let image_build use sources the Docker daemon fetches itself: ADD with a URL source (also in ONBUILD triggers of base images). The daemon fetches them from the host\'s network, whatever the build network, so they can reach services on the host\'s loopback.' },
   { key: 'control_label_selector', group: 'policy', kind: 'list', schema: list,
     description: 'Only containers with all these labels (key=value or key) may be changed, e.g. dev.docker-mcp.managed=true.' },
   { key: 'protected_labels', group: 'policy', kind: 'list', default: 'dev.docker-mcp.protected=true', schema: list,
