@@ -53,7 +53,7 @@ export const imageBuild = defineTool({
   outputSchema: z.object({
     image_id: z.string().describe('Id of the built image.'),
     tags: z.array(z.string()).describe('Fully qualified tags applied.'),
-    base_images: z.array(z.string()).describe('External images the Dockerfile builds on.'),
+    base_images: z.array(z.string()).describe('External images the build reads: FROM, COPY --from, and COPY --from in ONBUILD triggers of its bases.'),
     steps: z.number().int().describe('Dockerfile steps run.'),
     output: z.string().describe('Build output (the tail when capped).'),
     output_truncated: z.boolean(),
