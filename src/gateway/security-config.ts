@@ -129,6 +129,7 @@ function buildPolicy(config: GatewayConfig, deps: SecurityDeps, problems: string
       },
       allowedImages: allowedImages?.length ? allowedImages : undefined,
       allowExecRoot: file.allow_exec_root ?? config.allow_exec_root,
+      allowRemoteBuildSources: file.allow_remote_build_sources ?? config.allow_remote_build_sources,
       scope: {
         selector: pick(file, 'control_label_selector', config.control_label_selector ?? []),
         // The built-in label always protects, whatever the lists say.

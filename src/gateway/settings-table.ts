@@ -149,6 +149,8 @@ export const settingsTable = [
     description: 'Capabilities that cap_add may grant beyond Docker\'s default set (e.g. NET_ADMIN). Default: none.' },
   { key: 'allow_exec_root', group: 'policy', kind: 'boolean', default: 'false', schema: bool,
     description: 'Allow exec as root. When false an exec runs only as numeric uid:gid, both non-zero (also the container\'s own user when exec gives none), in a container without group_add.' },
+  { key: 'allow_remote_build_sources', group: 'policy', kind: 'boolean', default: 'false', schema: bool,
+    description: 'Let image_build use sources the Docker daemon fetches itself: ADD with a URL source (also in ONBUILD triggers of base images). The daemon fetches them from the host\'s network, whatever the build network, so they can reach services on the host\'s loopback.' },
   { key: 'control_label_selector', group: 'policy', kind: 'list', schema: list,
     description: 'Only containers with all these labels (key=value or key) may be changed, e.g. dev.docker-mcp.managed=true.' },
   { key: 'protected_labels', group: 'policy', kind: 'list', default: 'dev.docker-mcp.protected=true', schema: list,

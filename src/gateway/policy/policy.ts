@@ -32,6 +32,8 @@ export interface PolicyOptions {
   /** Undefined: any image. */
   allowedImages?: readonly string[];
   allowExecRoot: boolean;
+  /** Let image_build use sources the daemon fetches itself (ADD <url>). Default false. */
+  allowRemoteBuildSources?: boolean;
   scope: ControlScope;
   /** Paths of the Docker socket(s) that can never be mounted or be present in an exec target. */
   socketPaths: readonly string[];
@@ -174,7 +176,15 @@ export function createOperationPolicy(options: PolicyOptions, docker: Dockerode)
         return;
       }
       case 'image.use':
-        await checkImage(op.image, `image ${op.action}`);
+        await checkImage(op.image, `image ${op.action}${op.via ? ` (named by ${op.via})` : ''}`);
+        return;
+      case 'build.remote':
+        // The daemon downloads these from the host's network namespace, whatever the build network.
+        if (!options.allowRemoteBuildSources) {
+          throw new PolicyDenial('build-remote-source',
+            `image_build: "${op.source}" in ${op.where} is (or may expand to) a remote source, which the Docker daemon would fetch itself from the host's network, whatever the build network.`,
+            'Put the file in the build context ("files") and COPY it (write ADD sources literally, without variables), or set allow_remote_build_sources to true.');
+        }
         return;
       case 'volume.create':
         checkVolumeCreate(op.body);

@@ -61,7 +61,13 @@ export type GuardedOperation =
   /** Starting an exec: the exec create body as sent (User, Privileged, Cmd); the target is judged like a start. */
   | { kind: 'container.exec'; container: string; body: Record<string, unknown> }
   /** Pulling, pushing, building or tagging a reference. */
-  | { kind: 'image.use'; image: string; action: 'pull' | 'push' | 'build' | 'tag' | 'create' }
+  | {
+    kind: 'image.use'; image: string; action: 'pull' | 'push' | 'build' | 'tag' | 'create';
+    /** Where a reference the caller did not write comes from (an ONBUILD trigger of a base image). */
+    via?: string;
+  }
+  /** A build source the daemon would fetch itself (ADD <url>): `source` as written, `where` it is. */
+  | { kind: 'build.remote'; source: string; where: string }
   /** Creating a volume: the create body as sent (Driver, DriverOpts). */
   | { kind: 'volume.create'; body: Record<string, unknown> }
   /** Creating a network or (dis)connecting a container: body as sent. */

@@ -1,136 +1,41 @@
-// The images a Dockerfile builds on, for the allowed_images check of image_build. The check must see
-// every FROM and COPY/ADD --from the daemon will act on, so the line-level rules below follow the
-// daemon's Dockerfile parser (moby/buildkit frontend/dockerfile/parser): parser directives, the escape
-// token, line continuations, comments inside continuations and builder flags. Where Docker versions
-// differ, or an exact emulation would need the full shell lexer, the Dockerfile is refused instead of
-// guessed at.
+// The stages of a Dockerfile and the images they build on, for image_build's checks: FROM lines and
+// COPY/ADD --from that name neither an earlier stage nor "scratch", with ARG defaults and build args
+// substituted the way the daemon substitutes them. The line-level reader is dockerfile-parser.ts;
+// ONBUILD triggers are judged in dockerfile-triggers.ts.
 import { isImageId } from '../policy/images.js';
 import { ToolError } from './define.js';
+import { AUTOMATIC_ARGS, GO_SPACE, PLAIN, readDockerfile, TOKEN_SPACE, type DockerfileInstruction } from './dockerfile-parser.js';
 import { normalizeReference, referenceInput } from './images-reference.js';
 
-/** Go's unicode.IsSpace, which the parser uses for trimming (JavaScript's \s differs). */
-const GO_SPACE = '\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
-const leadingSpace = new RegExp(`^[${GO_SPACE}]+`);
-const trailingSpace = new RegExp(`[${GO_SPACE}]+$`);
-/** The parser's tokenWhitespace: instruction and FROM arguments are split on these only. */
-const TOKEN_SPACE = /[\t\v\f\r ]+/;
-/** Bytes extractBuilderFlags treats as space: it reads the line byte by byte (Latin-1 runes). */
-const FLAG_SPACE = /[\t\n\v\f\r \x85\xa0]/;
-const PLAIN = /^[A-Za-z0-9_./:@+-]*$/;
-/** Args Docker may define itself (platform and proxy args); their values are not known here. */
-const AUTOMATIC_ARGS = new Set([
-  'BUILDPLATFORM', 'BUILDOS', 'BUILDARCH', 'BUILDVARIANT', 'TARGETPLATFORM', 'TARGETOS', 'TARGETARCH', 'TARGETVARIANT',
-  'TARGETSTAGE', 'BUILDKIT_SYNTAX',
-]);
+export { parseDockerfile } from './dockerfile-parser.js';
 
-const refuse = (why: string): ToolError =>
-  new ToolError(`The Dockerfile cannot be checked for base images: ${why}`, 'Write the Dockerfile more plainly and build again.');
+export type StageBase = { kind: 'scratch' } | { kind: 'stage'; index: number } | { kind: 'image'; image: string };
 
-const trimLeft = (s: string): string => s.replace(leadingSpace, '');
-const goTrim = (s: string): string => trimLeft(s).replace(trailingSpace, '');
-const isComment = (line: string): boolean => trimLeft(line).startsWith('#');
-
-/** A directive as both old and new parsers read it: `# key=value` with plain spaces only. */
-const STRICT_DIRECTIVE = /^#[ \t]*([a-zA-Z][a-zA-Z0-9]*)[ \t]*=[ \t]*(.+?)[ \t]*$/;
-/** Anything that might be an escape directive to some parser version. */
-const ESCAPE_LIKE = /^#[\s\u0085]*escape[\s\u0085]*=/i;
-
-export interface DockerfileInstruction {
-  /** Lower-case instruction keyword ("from", "copy", …). */
-  keyword: string;
-  /** Builder flags as written ("--from=builder"). */
-  flags: string[];
-  /** The arguments after the flags, trimmed. */
-  args: string;
-  /** The joined logical line. */
-  line: string;
+export interface BuildStage {
+  index: number;
+  /** Lower-case name from "AS name". */
+  name?: string;
+  base: StageBase;
+  from: DockerfileInstruction;
+  body: DockerfileInstruction[];
 }
 
-/** Splits builder flags off the arguments like extractBuilderFlags, refusing any form versions read differently. */
-function extractFlags(rest: string, line: string): { flags: string[]; args: string } {
-  const bytes = Buffer.from(rest, 'utf8').toString('latin1');
-  const flags: string[] = [];
-  let pos = 0;
-  for (;;) {
-    while (pos < bytes.length && FLAG_SPACE.test(bytes[pos]!)) pos++;
-    if (!bytes.startsWith('--', pos)) break;
-    let end = pos;
-    while (end < bytes.length && !FLAG_SPACE.test(bytes[end]!)) end++;
-    const word = Buffer.from(bytes.slice(pos, end), 'latin1').toString('utf8');
-    if (word === '--' || !word.includes('=') || /['"\\`\uFFFD]/.test(word)) {
-      throw refuse(`write the flag "${word}" in "${line}" as --name=value, without quotes or escapes.`);
-    }
-    flags.push(word);
-    pos = end;
-  }
-  return { flags, args: goTrim(Buffer.from(bytes.slice(pos), 'latin1').toString('utf8')) };
+export interface BuildPlan {
+  /** The escape token the Dockerfile was read with. */
+  escape: string;
+  /** Instructions before the first FROM (ARG lines). */
+  preamble: DockerfileInstruction[];
+  stages: BuildStage[];
+  /** External images the Dockerfile names (FROM, then COPY --from), in order, without repeats. */
+  images: string[];
 }
 
-function splitInstruction(line: string): DockerfileInstruction {
-  const trimmed = goTrim(line);
-  const match = TOKEN_SPACE.exec(trimmed);
-  const keyword = (match ? trimmed.slice(0, match.index) : trimmed).toLowerCase();
-  if (!match) return { keyword, flags: [], args: '', line };
-  return { keyword, ...extractFlags(trimmed.slice(match.index + match[0].length), line), line };
-}
-
-/**
- * The instructions of a Dockerfile as the daemon's parser reads them: the `escape` directive
- * (`\` or a backtick) at the top, lines ending in the escape token joined with the next, comment
- * and blank lines inside a continuation dropped.
- */
-export function parseDockerfile(dockerfile: string): DockerfileInstruction[] {
-  if (/\r(?!\n)/.test(dockerfile)) throw refuse('it contains a carriage return outside a CRLF line ending.');
-  const lines = dockerfile.replace(/^\uFEFF/, '').split('\n').map((l) => l.replace(/\r$/, ''));
-  let escape = '\\';
-  let i = 0;
-  const seen = new Set<string>();
-  for (; i < lines.length; i++) {
-    const m = STRICT_DIRECTIVE.exec(trimLeft(lines[i]!));
-    if (!m) break;
-    const key = m[1]!.toLowerCase();
-    if (key !== 'syntax' && key !== 'escape') break; // an unknown directive is a comment and ends the directives
-    if (seen.has(key)) throw refuse(`only one ${key} parser directive can be used.`);
-    seen.add(key);
-    if (key === 'escape') {
-      if (m[2] !== '\\' && m[2] !== '`') throw refuse(`invalid escape token '${m[2]}' (use \\ or \`).`);
-      escape = m[2];
-    }
-  }
-  const directiveEnd = i;
-  for (let j = directiveEnd; j < lines.length; j++) {
-    if (ESCAPE_LIKE.test(trimLeft(lines[j]!))) {
-      throw refuse(`line ${j + 1} looks like an escape directive but is not one; put "# escape=" on the first line, or drop it.`);
-    }
-  }
-  const e = escape === '\\' ? '\\\\' : escape;
-  const continuation = new RegExp(`${e}[ \\t]*$`);
-  const doubled = new RegExp(`${e}${e}[ \\t]*$`);
-  const trimContinuation = (line: string, lineNo: number): [string, boolean] => {
-    if (doubled.test(line)) throw refuse(`line ${lineNo} ends in a doubled escape token, which Docker versions read differently.`);
-    return continuation.test(line) ? [line.replace(continuation, ''), false] : [line, true];
-  };
-  const out: DockerfileInstruction[] = [];
-  while (i < lines.length) {
-    const raw = lines[i++]!;
-    if (isComment(raw)) continue;
-    let [text, ended] = trimContinuation(trimLeft(raw), i);
-    if (ended && !text) continue;
-    while (!ended && i < lines.length) {
-      const next = lines[i++]!;
-      if (isComment(next) || !trimLeft(next)) continue;
-      let part: string;
-      [part, ended] = trimContinuation(next, i);
-      text += part;
-    }
-    const instruction = splitInstruction(text);
-    const inner = instruction.keyword === 'onbuild' ? splitInstruction(instruction.args).keyword : instruction.keyword;
-    if ((inner === 'run' || inner === 'copy' || inner === 'add') && text.includes('<<')) {
-      throw refuse(`"${text}" contains "<<"; here-documents are not supported by image_build.`);
-    }
-    out.push(instruction);
-  }
-  return out;
+/** The stages a COPY --from (or an ONBUILD trigger's) can name: those finished before it runs. */
+export interface StageScope {
+  /** Lower-case names of the finished stages. */
+  names: ReadonlySet<string>;
+  /** How many stages are finished (valid indexes are below this). */
+  count: number;
 }
 
 interface MetaArg { value?: string; known: boolean }
@@ -173,54 +78,77 @@ function readMetaArgs(args: string, buildArgs: Record<string, string>, into: Map
   return true;
 }
 
+/** A reference as the policy sees it: fully qualified, or kept as written when it may be an image id. */
+export function imageReference(image: string, line: string): string {
+  if (!referenceInput.safeParse(image).success) throw new ToolError(`"${image}" in "${line}" is not a valid image reference.`);
+  return isImageId(image) ? image : normalizeReference(image);
+}
+
 /**
- * Images the build will fetch: FROM lines and COPY/ADD --from that name neither an earlier
- * build stage nor "scratch", with ARG defaults and build args substituted. Names are fully
- * qualified; a reference the daemon could also read as an image id (prefix) is kept as written,
- * so the policy resolves it to the image's names.
+ * The image a COPY --from names, or undefined when it names a finished stage (by name or index) or
+ * scratch. The classic builder reads the value literally (no variable expansion), and an all-digit
+ * value that is not a finished stage's index is an error there; it is still judged as an image.
  */
-export function baseImages(dockerfile: string, buildArgs: Record<string, string>): string[] {
+export function copyFromImage(flags: readonly string[], scope: StageScope, line: string): string[] {
+  const images: string[] = [];
+  for (const flag of flags) {
+    if (!flag.toLowerCase().startsWith('--from=')) continue;
+    const from = flag.slice('--from='.length);
+    if (from.includes('$')) throw new ToolError(`"${line}": use a literal stage or image in --from, not a variable.`);
+    if (from === 'scratch' || scope.names.has(from.toLowerCase())) continue;
+    if (/^\d+$/.test(from) && Number(from) < scope.count) continue; // an earlier stage's index
+    images.push(imageReference(from, line));
+  }
+  return images;
+}
+
+/**
+ * Reads the stages of a Dockerfile: each FROM with what it builds on (an external image, an earlier
+ * stage or scratch) and the instructions up to the next FROM. Image names are fully qualified; a
+ * reference the daemon could also read as an image id (prefix) is kept as written, so the policy
+ * resolves it to the image's names.
+ */
+export function readBuild(dockerfile: string, buildArgs: Record<string, string>): BuildPlan {
+  const { escape, instructions } = readDockerfile(dockerfile);
   const metaArgs = new Map<string, MetaArg>();
   let opaqueArgs = false;
-  const stages = new Set<string>();
-  let stageCount = 0; // completed stages: the current one cannot be referenced yet
-  let pendingStage: string | undefined;
-  let seenFrom = false;
+  const preamble: DockerfileInstruction[] = [];
+  const stages: BuildStage[] = [];
+  const names = new Set<string>();
   const images = new Set<string>();
-  const add = (image: string, line: string): void => {
-    if (!referenceInput.safeParse(image).success) throw new ToolError(`"${image}" in "${line}" is not a valid image reference.`);
-    images.add(isImageId(image) ? image : normalizeReference(image));
-  };
-  for (const { keyword, flags, args, line } of parseDockerfile(dockerfile)) {
-    if (keyword === 'arg' && !seenFrom) {
-      if (!readMetaArgs(args, buildArgs, metaArgs)) opaqueArgs = true;
-    } else if (keyword === 'from') {
-      if (seenFrom) {
-        stageCount++;
-        if (pendingStage) stages.add(pendingStage);
-      }
-      seenFrom = true;
-      pendingStage = undefined;
+  for (const instruction of instructions) {
+    const { keyword, flags, args, line } = instruction;
+    const current = stages.at(-1);
+    if (keyword === 'from') {
+      if (current?.name) names.add(current.name);
       const words = args.split(TOKEN_SPACE).filter(Boolean);
       if (words.length !== 1 && !(words.length === 3 && words[1]!.toLowerCase() === 'as')) {
         throw new ToolError(`"${line}": FROM takes an image and optionally "AS name".`);
       }
-      if (words[2]) pendingStage = words[2].toLowerCase();
       const image = expandImage(words[0]!, metaArgs, opaqueArgs, line);
-      if (image === 'scratch' || stages.has(image.toLowerCase())) continue;
-      add(image, line);
-    } else if (keyword === 'copy' || keyword === 'add') {
-      for (const flag of flags) {
-        if (!flag.startsWith('--from=')) continue;
-        const from = flag.slice('--from='.length);
-        if (from.includes('$')) {
-          throw new ToolError(`"${line}": use a literal stage or image in --from, not a variable.`);
-        }
-        if (from === 'scratch' || stages.has(from.toLowerCase())) continue;
-        if (/^\d+$/.test(from) && Number(from) < stageCount) continue; // an earlier stage's index
-        add(from, line);
+      const earlier = stages.findIndex((s) => s.name === image.toLowerCase());
+      let base: StageBase;
+      if (image === 'scratch') base = { kind: 'scratch' };
+      else if (earlier >= 0 && names.has(image.toLowerCase())) base = { kind: 'stage', index: earlier };
+      else {
+        base = { kind: 'image', image: imageReference(image, line) };
+        images.add(base.image);
       }
+      stages.push({ index: stages.length, name: words[2]?.toLowerCase(), base, from: instruction, body: [] });
+    } else if (!current) {
+      if (keyword === 'arg' && !readMetaArgs(args, buildArgs, metaArgs)) opaqueArgs = true;
+      preamble.push(instruction);
+    } else {
+      if (keyword === 'copy' || keyword === 'add') {
+        for (const image of copyFromImage(flags, { names, count: current.index }, line)) images.add(image);
+      }
+      current.body.push(instruction);
     }
   }
-  return [...images];
+  return { escape, preamble, stages, images: [...images] };
+}
+
+/** The external images a Dockerfile names (see readBuild). */
+export function baseImages(dockerfile: string, buildArgs: Record<string, string>): string[] {
+  return readBuild(dockerfile, buildArgs).images;
 }

@@ -1,11 +1,18 @@
 // image_build: a Dockerfile plus a few small files, packed into a tar in memory and sent to the
 // classic builder. No host paths are ever read, so a remote caller cannot pull host files into
-// an image. Base images are authorized as pulls, tags as builds.
+// an image. Every image the build reads from (FROM, COPY --from, also in the ONBUILD triggers of
+// its bases) is authorized as a pull, tags as builds, and sources the daemon would fetch itself
+// (ADD <url>) as build.remote. The classic builder ignores "# syntax=" (no frontend image is
+// pulled) and the request never sets "remote", so the context is always the tar built here.
 import type Dockerode from 'dockerode';
 import { z } from 'zod';
 import { defineTool, ToolError } from './define.js';
 import { buildContextTar, contextFileInput, CONTEXT_LIMITS, DOCKERFILE_NAME } from './images-build-context.js';
-import { baseImages } from './dockerfile-bases.js';
+import { localBase, literalPlatform, pullImage, type LocalBase } from './build-bases.js';
+import { readBuild } from './dockerfile-bases.js';
+import type { RemoteSource } from './dockerfile-checks.js';
+import { dockerfileFindings, judgeTriggers, pinnedDockerfile } from './dockerfile-triggers.js';
+import { isImageId } from '../policy/images.js';
 import { normalizeReference, referenceInput } from './images-reference.js';
 import { dockerErrorMessage } from '../docker/errors.js';
 import { followProgress } from '../docker/progress.js';
@@ -21,6 +28,10 @@ export const imageBuild = defineTool({
     'Build an image from Dockerfile text and optional small context files (no host paths). ' +
     `Context: at most ${CONTEXT_LIMITS.files} files, ${CONTEXT_LIMITS.totalBytes / 1024} KiB in total, and the whole request ` +
     'within the gateway\'s max_body_bytes (ws_max_payload_bytes over WebSocket), 1 MiB by default. ' +
+    'Base images are pulled if missing and inspected first: their ONBUILD triggers are checked like Dockerfile lines ' +
+    '(COPY --from images against allowed_images), and the build uses exactly the image ids checked. ' +
+    'ADD of a URL (fetched by the Docker daemon from the host network, whatever "network" says) is refused unless ' +
+    'allow_remote_build_sources is set; RUN flags (BuildKit) are refused. ' +
     'Reports step progress; build output is returned (tail kept when capped).',
   family: 'images',
   access: 'admin',
@@ -35,14 +46,14 @@ export const imageBuild = defineTool({
     target: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'a stage name').optional()
       .describe('Build only up to this stage of a multi-stage Dockerfile.'),
     no_cache: z.boolean().default(false).describe('Do not use cached layers.'),
-    pull: z.boolean().default(false).describe('Always try to pull newer versions of the base images.'),
+    pull: z.boolean().default(false).describe('Pull newer versions of the named images (FROM and COPY --from) before building.'),
     network: z.enum(['default', 'none']).default('default')
       .describe('Network for RUN steps: the daemon default, or "none" for builds that need no network.'),
   }).strict(),
   outputSchema: z.object({
     image_id: z.string().describe('Id of the built image.'),
     tags: z.array(z.string()).describe('Fully qualified tags applied.'),
-    base_images: z.array(z.string()).describe('External images the Dockerfile builds on.'),
+    base_images: z.array(z.string()).describe('External images the build reads: FROM, COPY --from, and COPY --from in ONBUILD triggers of its bases.'),
     steps: z.number().int().describe('Dockerfile steps run.'),
     output: z.string().describe('Build output (the tail when capped).'),
     output_truncated: z.boolean(),
@@ -52,12 +63,38 @@ export const imageBuild = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   async handler(args, ctx) {
     const tags = args.tags.map((tag) => normalizeReference(tag));
-    const bases = baseImages(args.dockerfile, args.build_args);
-    for (const image of bases) await ctx.authorize({ kind: 'image.use', image, action: 'pull' });
+    const plan = readBuild(args.dockerfile, args.build_args);
+    const judged = new Set<string>();
+    const usePull = async (image: string, via?: string): Promise<void> => {
+      if (judged.has(image)) return;
+      judged.add(image);
+      await ctx.authorize({ kind: 'image.use', image, action: 'pull', ...(via ? { via } : {}) });
+    };
+    const useRemote = (source: RemoteSource) => ctx.authorize({ kind: 'build.remote', source: source.source, where: source.where });
+    for (const image of plan.images) await usePull(image);
+    for (const source of dockerfileFindings(plan)) await useRemote(source);
     // An untagged build has no name a rule could match, so only its base images are checked; the
     // result can then only be used by id, which the policy resolves to (no) names.
     for (const image of tags) await ctx.authorize({ kind: 'image.use', image, action: 'build' });
-    const context = await buildContextTar(args.dockerfile, args.files);
+
+    // The bases' ONBUILD triggers run in this build: make each base local (pulling it here, once
+    // authorized, rather than letting the builder pull something unjudged), judge its triggers,
+    // and pin the build to the ids judged.
+    const bases = new Map<string, LocalBase>();
+    for (const stage of plan.stages) {
+      if (stage.base.kind !== 'image' || bases.has(stage.base.image)) continue;
+      bases.set(stage.base.image, await localBase(ctx, stage.base.image, literalPlatform(stage.from.flags), args.pull));
+    }
+    const triggers = judgeTriggers(plan, (image) => bases.get(image)?.onBuild ?? []);
+    for (const { image, where } of triggers.images) await usePull(image, where);
+    for (const source of triggers.remote) await useRemote(source);
+    // "pull" asks for newer versions of every image; the daemon gets pull=false (it could not pull
+    // the pinned ids), so the gateway pulls the other named images itself.
+    if (args.pull) {
+      for (const image of judged) if (!bases.has(image) && !isImageId(image)) await pullImage(ctx, image, undefined);
+    }
+    const dockerfile = pinnedDockerfile(plan, (image) => bases.get(image)!.id);
+    const context = await buildContextTar(dockerfile, args.files);
 
     const options: Dockerode.ImageBuildOptions = {
       dockerfile: DOCKERFILE_NAME,
@@ -66,7 +103,7 @@ export const imageBuild = defineTool({
       buildargs: args.build_args,
       labels: args.labels ?? {},
       nocache: args.no_cache,
-      pull: args.pull,
+      pull: false,
       rm: true,
       forcerm: true,
       version: '1',
@@ -97,7 +134,7 @@ export const imageBuild = defineTool({
       `Built ${shortId(imageId)}${tags.length ? ` as ${tags.join(', ')}` : ' (untagged)'}.`;
     return {
       structured: {
-        image_id: imageId, tags, base_images: bases, steps: steps ? Number(steps) : 0,
+        image_id: imageId, tags, base_images: [...judged], steps: steps ? Number(steps) : 0,
         output: outcome.output.text, output_truncated: outcome.output.truncated,
       },
       text,
