@@ -9,6 +9,7 @@ import {
   type GetPromptResult,
   type Prompt,
 } from '@modelcontextprotocol/sdk/types.js';
+import { redactPromptResult } from './audit/redact.js';
 import type { GatewayCore } from './core.js';
 import { engineCall } from './docker/engine-calls.js';
 import { asMcpError, assertMayRead, boundedRead, containerInspect, containerLogs } from './docker-reads.js';
@@ -136,7 +137,7 @@ export function installPrompts(server: Server, core: GatewayCore, options: McpSe
       // Own keys only: a name like "constructor" must not reach Object.prototype.
       const prepare = Object.hasOwn(builders, name) ? builders[name] : undefined;
       if (!prepare) throw new McpError(ErrorCode.InvalidParams, `Unknown prompt: ${name}`);
-      return await boundedRead(core, `prompt ${name}`, extra.signal, prepare());
+      return redactPromptResult(await boundedRead(core, `prompt ${name}`, extra.signal, prepare()));
     } catch (error) {
       throw asMcpError(core, error, `prompt ${name}`);
     }
