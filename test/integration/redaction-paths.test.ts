@@ -158,7 +158,7 @@ describe('secrets planted in Docker objects stay out of every output path', () =
   it('system_events: exec command lines and labels, in the result and in progress messages', async () => {
     const progress: string[] = [];
     const result = (await ro.callTool(
-      { name: 'system_events', arguments: { since: String(since), until: String(Math.floor(Date.now() / 1000)), types: ['container'], containers: [main], limit: 100 } },
+      { name: 'system_events', arguments: { since: String(since), until: String(Math.floor(Date.now() / 1000) + 1), types: ['container'], containers: [main], limit: 100 } },
       undefined,
       { onprogress: (p) => progress.push(p.message ?? '') },
     )) as CallToolResult;

@@ -64,6 +64,12 @@ function walk(value: unknown, secret: boolean, depth: number, bounds: Bounds): u
   }
   if (typeof value !== 'object' || value === null) return value;
   if (depth >= bounds.depth) return '[…]';
+  // An Error's message and stack are not enumerable; a log line needs them (redacted).
+  // (Null prototype: pino's err serializer then names the type from `name`, not "Object".)
+  if (value instanceof Error) {
+    const { name, message, stack } = value;
+    return Object.assign(Object.create(null) as object, walk({ ...value, name, message, ...(stack ? { stack } : {}) }, secret, depth, bounds));
+  }
   if (Array.isArray(value)) {
     // Arrays of strings are argv as often as not (Cmd, Entrypoint, Healthcheck.Test, exec commands):
     // the element after a secret flag is the secret, whatever it looks like.

@@ -5,7 +5,8 @@
 // A name is split into words (snake_case, kebab-case, dotted and camelCase all work) and is secret
 // when its letters contain a strong marker (password, secret, token, credential, auth, cookie, jwt,
 // api key, private/access key, …; "author"/"authority" excepted) or one of its words is a weak one
-// (pass, pwd, pw, key, salt; "public key" excepted). Names that only point at a secret (…_FILE,
+// (pass, pwd, pw, key, salt; "public key" and the shell's PWD excepted), or it ends in "pass"
+// (requirepass, DBPASS; not bypass, compass). Names that only point at a secret (…_FILE,
 // …_PATH, …_URL, …_TYPE, --password-stdin) and switches (--no-auth) are not secret: their values
 // are paths, kinds and booleans, and a credential in one is still caught by its shape.
 
@@ -24,8 +25,14 @@ function judge(name: string): boolean {
   const words = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
   if (words.length === 0) return false;
   if (words.length > 1 && (words[0] === 'no' || POINTER_WORDS.has(words[words.length - 1]!))) return false;
-  if (STRONG.test(words.join('').replace(/publickey/g, ''))) return true;
-  return words.some((word, i) => WEAK_WORDS.has(word) && !(word.startsWith('key') && words[i - 1] === 'public'));
+  const letters = words.join('');
+  if (STRONG.test(letters.replace(/publickey/g, ''))) return true;
+  // `requirepass`, `DBPASS`: "pass" ending a run-together name (not bypass, compass).
+  if (letters.endsWith('pass') && !/(by|com)pass$/.test(letters)) return true;
+  return words.some((word, i) => WEAK_WORDS.has(word) &&
+    !(word.startsWith('key') && words[i - 1] === 'public') &&
+    // The shell's PWD is the working directory; DB_PWD is a password.
+    !(word === 'pwd' && words.length === 1));
 }
 
 /** Whether a value under this key, assignment name or flag name is withheld. */

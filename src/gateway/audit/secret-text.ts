@@ -104,14 +104,14 @@ function equalsIgnoreCase(text: string, from: number, to: number, word: string):
 export function redactText(text: string): string {
   const n = text.length;
   if (n < 4) return text;
-  let out = '';
+  const out: string[] = [];
   let last = 0;
   // 'value': the next word is a secret value; 'basic': it is one if it decodes to user:password.
   let pending: 'value' | 'basic' | undefined;
   const cut = (from: number, to: number): void => {
     if (from < last) from = last;
     if (to <= from) return;
-    out += text.slice(last, from) + REDACTED;
+    out.push(text.slice(last, from), REDACTED);
     last = to;
   };
   // Where a value starting at `from` ends: a quoted value runs to its closing quote, and so does
@@ -202,7 +202,7 @@ export function redactText(text: string): string {
         else i = Math.max(i, secretValue(eq + 1, start, end));
         continue;
       }
-    } else if (colon > start + 1 && (colon === end - 1 || /^(bearer|basic|token)$/i.test(text.slice(colon + 1, end)))) {
+    } else if (colon > start + 1 && (colon === end - 1 || (end - colon <= 7 && /^(bearer|basic|token)$/i.test(text.slice(colon + 1, end))))) {
       // `password: x`, `Authorization: Bearer x`, `Authorization:Bearer x`. (Not `name:x` in one
       // word: that is an image reference or host:port far more often than a credential.)
       const name = text.slice(start, colon);
@@ -234,5 +234,7 @@ export function redactText(text: string): string {
       }
     }
   }
-  return last === 0 ? text : out + text.slice(last);
+  if (out.length === 0) return text;
+  out.push(text.slice(last));
+  return out.join('');
 }
