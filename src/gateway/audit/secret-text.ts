@@ -100,35 +100,52 @@ function equalsIgnoreCase(text: string, from: number, to: number, word: string):
   return to - from === word.length && text.slice(from, to).toLowerCase() === word;
 }
 
+/** The text being rebuilt: pieces kept so far and where the unwritten rest starts. */
+class Output {
+  readonly pieces: string[] = [];
+  last = 0;
+  constructor(readonly text: string) {}
+
+  cut(from: number, to: number): void {
+    if (from < this.last) from = this.last;
+    if (to <= from) return;
+    this.pieces.push(this.text.slice(this.last, from), REDACTED);
+    this.last = to;
+  }
+
+  /** Withholds the value at `from` (see valueEnd) unless it is benign; returns where it ends. */
+  secretValue(from: number, wordStart: number, wordEnd: number): number {
+    const end = valueEnd(this.text, from, wordStart, wordEnd);
+    if (!isBenignValue(this.text.slice(from, Math.min(end, from + 12)))) this.cut(from, end);
+    return end;
+  }
+
+  result(): string {
+    if (this.pieces.length === 0) return this.text;
+    this.pieces.push(this.text.slice(this.last));
+    return this.pieces.join('');
+  }
+}
+
+// Where a value starting at `from` ends: a private key block runs to its END line, a quoted value
+// to its closing quote, and so does one in an assignment that opens a quoted string
+// (`"DB_PASSWORD=a b"`); anything else at the end of its word.
+function valueEnd(text: string, from: number, wordStart: number, wordEnd: number): number {
+  if (text.startsWith('-----BEGIN', from)) {
+    const end = privateKeyEnd(text, from);
+    if (end > 0) return end;
+  }
+  const before = wordStart > 0 ? text.charCodeAt(wordStart - 1) : 0;
+  return isQuote(before) ? Math.max(wordEnd, closingQuote(text, wordEnd, before)) : wordEnd;
+}
+
 /** `text` with every secret this file recognises replaced by [REDACTED]. */
 export function redactText(text: string): string {
   const n = text.length;
   if (n < 4) return text;
-  const out: string[] = [];
-  let last = 0;
+  const out = new Output(text);
   // 'value': the next word is a secret value; 'basic': it is one if it decodes to user:password.
   let pending: 'value' | 'basic' | undefined;
-  const cut = (from: number, to: number): void => {
-    if (from < last) from = last;
-    if (to <= from) return;
-    out.push(text.slice(last, from), REDACTED);
-    last = to;
-  };
-  // Where a value starting at `from` ends: a quoted value runs to its closing quote, and so does
-  // one in an assignment that opens a quoted string (`"DB_PASSWORD=a b"`).
-  const valueEnd = (from: number, wordStart: number, wordEnd: number): number => {
-    if (text.startsWith('-----BEGIN', from)) {
-      const end = privateKeyEnd(text, from);
-      if (end > 0) return end;
-    }
-    const before = wordStart > 0 ? text.charCodeAt(wordStart - 1) : 0;
-    return isQuote(before) ? Math.max(wordEnd, closingQuote(text, wordEnd, before)) : wordEnd;
-  };
-  const secretValue = (from: number, wordStart: number, wordEnd: number): number => {
-    const end = valueEnd(from, wordStart, wordEnd);
-    if (!isBenignValue(text.slice(from, Math.min(end, from + 12)))) cut(from, end);
-    return end;
-  };
 
   let i = 0;
   while (i < n) {
@@ -157,13 +174,13 @@ export function redactText(text: string): string {
       // `Authorization: Bearer X`: the scheme stays, the credential after it goes.
       if (equalsIgnoreCase(text, start, end, 'bearer') || equalsIgnoreCase(text, start, end, 'basic') || equalsIgnoreCase(text, start, end, 'token')) continue;
       pending = undefined;
-      i = Math.max(i, secretValue(start, start, end));
+      i = Math.max(i, out.secretValue(start, start, end));
       continue;
     }
     if (pending === 'basic') {
       pending = undefined;
       if (isBasicCredential(text.slice(start, end))) {
-        cut(start, end);
+        out.cut(start, end);
         continue;
       }
     }
@@ -178,7 +195,7 @@ export function redactText(text: string): string {
     if (first === 45 && text.startsWith('-----BEGIN', start)) {
       const blockEnd = privateKeyEnd(text, start);
       if (blockEnd > 0) {
-        cut(start, blockEnd);
+        out.cut(start, blockEnd);
         i = Math.max(i, blockEnd);
         continue;
       }
@@ -191,7 +208,7 @@ export function redactText(text: string): string {
       const name = text.slice(nameStart, nameEnd);
       if (nameEnd - nameStart >= 2 && NAME.test(name) && isSecretKey(name)) {
         if (eq < 0 || eq + 1 === end) pending = 'value';
-        else i = Math.max(i, secretValue(eq + 1, start, end));
+        else i = Math.max(i, out.secretValue(eq + 1, start, end));
         continue;
       }
     } else if (eq > start) {
@@ -199,7 +216,7 @@ export function redactText(text: string): string {
       const name = text.slice(start, eq);
       if (NAME.test(name) && isSecretKey(name)) {
         if (eq + 1 === end) pending = 'value';
-        else i = Math.max(i, secretValue(eq + 1, start, end));
+        else i = Math.max(i, out.secretValue(eq + 1, start, end));
         continue;
       }
     } else if (colon > start + 1 && (colon === end - 1 || (end - colon <= 7 && /^(bearer|basic|token)$/i.test(text.slice(colon + 1, end))))) {
@@ -225,16 +242,14 @@ export function redactText(text: string): string {
     if (end - start >= 12) {
       const at = shapeAt(text, start) ? start : eq > 0 && shapeAt(text, eq + 1) ? eq + 1 : colon > 0 && shapeAt(text, colon + 1) ? colon + 1 : -1;
       if (at >= 0) {
-        cut(at, end);
+        out.cut(at, end);
         continue;
       }
       if (colon > 0) {
         const password = urlPassword(text, start, end);
-        if (password) cut(password[0], password[1]);
+        if (password) out.cut(password[0], password[1]);
       }
     }
   }
-  if (out.length === 0) return text;
-  out.push(text.slice(last));
-  return out.join('');
+  return out.result();
 }
