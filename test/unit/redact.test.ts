@@ -25,6 +25,8 @@ describe('redactText', () => {
     ['ghp_abcdefghijklmnopqrstuvwxyz0123456789 AKIAABCDEFGHIJKLMNOP', '[REDACTED] [REDACTED]'],
     ['k -----BEGIN RSA PRIVATE KEY-----\nMIIE\nabc\n-----END RSA PRIVATE KEY----- after', 'k [REDACTED] after'],
     ['SSH_KEY=-----BEGIN OPENSSH PRIVATE KEY----- b3Bl -----END OPENSSH PRIVATE KEY----- x', 'SSH_KEY=[REDACTED] x'],
+    ['app --token\u00a0s1 --password\u2003s2', 'app --token\u00a0[REDACTED] --password\u2003[REDACTED]'],
+    ['redis-server --requirepass s1', 'redis-server --requirepass [REDACTED]'],
   ])('%s', (input, expected) => {
     expect(redactText(input)).toBe(expected);
     // Text made from already-redacted data comes out the same.

@@ -28,7 +28,10 @@ export const REDACTED = '[REDACTED]';
 const DELIMITER = new Uint8Array(128);
 for (const c of ' \t\n\r\f\v"\'`,;()[]{}<>|&?\\') DELIMITER[c.charCodeAt(0)] = 1;
 
-const isDelimiter = (code: number): boolean => code < 128 && DELIMITER[code] === 1;
+// Unicode spaces separate words too (`--token\u00a0X` must not hide X inside one word).
+const isDelimiter = (code: number): boolean =>
+  code < 128 ? DELIMITER[code] === 1 : code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200b) || code === 0x2028 ||
+    code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
 const isQuote = (code: number): boolean => code === 34 || code === 39 || code === 96;
 const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
@@ -156,7 +159,7 @@ export function redactText(text: string): string {
     let colon = -1;
     for (; i < n; i++) {
       const code = text.charCodeAt(i);
-      if (code < 128 && DELIMITER[code] === 1) break;
+      if (code < 128 ? DELIMITER[code] === 1 : isDelimiter(code)) break;
       if (code === 61 && eq < 0) eq = i;
       else if (code === 58 && colon < 0) colon = i;
     }
