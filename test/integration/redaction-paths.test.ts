@@ -22,6 +22,7 @@ const S = {
   env: secret('env'), urlPassword: secret('urlpw'), argToken: secret('argtoken'), argPassword: secret('argpw'),
   label: secret('label'), basicAuthLabel: secret('basicauth'), health: secret('health'), splunk: secret('splunk'),
   log1: secret('log1'), log2: secret('log2'), imageEnv: secret('imageenv'), buildArg: secret('buildarg'), exec: secret('exec'),
+  volumeOption: secret('volopt'), volumeLabel: secret('vollabel'), networkLabel: secret('netlabel'),
   auditToken: secret('audittoken'), auditPassword: secret('auditpw'), auditCmd: secret('auditcmd'), auditEntry: secret('auditentry'),
 };
 const ALL = Object.values(S);
@@ -34,6 +35,8 @@ describe('secrets planted in Docker objects stay out of every output path', () =
   const image = `dmcp-test/redact-${run}:v1`;
   const main = uniqueName('redact-main');
   const logged = uniqueName('redact-splunk');
+  const volume = uniqueName('redact-vol');
+  const network = uniqueName('redact-net');
   const made: string[] = [];
   let readOnly: TestGateway;
   let admin: TestGateway;
@@ -75,6 +78,12 @@ describe('secrets planted in Docker objects stay out of every output path', () =
       HostConfig: { NetworkMode: 'none', LogConfig: { Type: 'splunk', Config: { 'splunk-token': S.splunk, 'splunk-url': 'https://splunk.invalid:8088' } } },
     });
     made.push(withLogDriver.id);
+    // A CIFS volume keeps its mount options (password included) until a container mounts it.
+    await docker.createVolume({
+      Name: volume, Labels: { [TEST_LABEL]: run, 'com.example.api-key': S.volumeLabel },
+      DriverOpts: { type: 'cifs', device: '//fileserver.invalid/share', o: `username=backup,password=${S.volumeOption},vers=3.0` },
+    });
+    await docker.createNetwork({ Name: network, Labels: { [TEST_LABEL]: run, 'com.example.token': S.networkLabel, 'com.example.role': 'visible-net' } });
     // An exec whose command line carries a password: Docker reports it in its exec_* events.
     const exec = await container.exec({ Cmd: ['sh', '-c', 'true', `--password=${S.exec}`], AttachStdout: true, AttachStderr: true });
     const output = await exec.start({});
@@ -102,6 +111,8 @@ describe('secrets planted in Docker objects stay out of every output path', () =
     const extra = await docker.listContainers({ all: true, filters: { label: [`${TEST_LABEL}=${run}`] } });
     for (const c of extra) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
     await docker.getImage(image).remove({ force: true }).catch(() => undefined);
+    await docker.getVolume(volume).remove().catch(() => undefined);
+    await docker.getNetwork(network).remove().catch(() => undefined);
   });
 
   const callTool = async (client: Client, name: string, args: Record<string, unknown>): Promise<string> => {
@@ -153,6 +164,19 @@ describe('secrets planted in Docker objects stay out of every output path', () =
     expect(leaked(text)).toEqual([]);
     expect(text).toContain('BUILD_TOKEN=[REDACTED]');
     expect(text).toContain('built-with-arg');
+  });
+
+  it('volumes and networks: driver options and labels', async () => {
+    for (const [tool, args] of [
+      ['volume_inspect', { name: volume }], ['volume_list', { label: [`${TEST_LABEL}=${run}`] }],
+      ['network_inspect', { network }], ['network_list', { label: [`${TEST_LABEL}=${run}`] }],
+    ] as const) {
+      const text = await callTool(ro, tool, args);
+      expect(leaked(text), tool).toEqual([]);
+      expect(text, tool).toContain(tool.startsWith('volume') ? volume : network);
+    }
+    const inspect = await callTool(ro, 'volume_inspect', { name: volume });
+    expect(inspect).toContain('username=backup,password=[REDACTED],vers=3.0');
   });
 
   it('system_events: exec command lines and labels, in the result and in progress messages', async () => {
