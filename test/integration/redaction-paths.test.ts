@@ -13,7 +13,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_LABEL, testDocker, testEnv, uniqueName } from '../helpers/env.js';
 import { connectHttpClient, startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { startAdminGateway } from '../helpers/mcp-clients.js';
+import { connectWs, startAdminGateway } from '../helpers/mcp-clients.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const run = Math.random().toString(36).slice(2, 8);
@@ -223,6 +223,17 @@ describe('secrets planted in Docker objects stay out of every output path', () =
     const exec = await callTool(rw, 'container_exec', { container: main, command: ['sh', '-c', `echo "TUNNEL_TOKEN=$TUNNEL_TOKEN"; echo visible-exec`] });
     expect(leaked(exec)).toEqual([]);
     expect(exec).toContain('visible-exec');
+  });
+
+  it('WebSocket answers through the same redaction', async () => {
+    const ws = await connectWs(readOnly);
+    try {
+      const text = await callTool(ws, 'container_inspect', { container: main, raw: true });
+      expect(leaked(text)).toEqual([]);
+      expect(text).toContain('visible-arg');
+    } finally {
+      await ws.close();
+    }
   });
 
   it('POST /mcp/call answers through the same redaction', async () => {
