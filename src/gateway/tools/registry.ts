@@ -159,14 +159,15 @@ export function createToolRegistry(deps: RegistryDeps): ToolRegistry {
     abortOnShutdown.add(abort);
 
     let toolLog: Logger | undefined;
+    const sendProgress = origin.progress;
     const ctx: ToolContext = {
       docker: deps.docker,
       signal: controller.signal,
       timeoutMs: deps.timeoutMs,
       callTimeoutMs: limitMs,
       // Progress messages carry Docker text too (event actions, build and pull lines).
-      progress: origin.progress
-        ? (update) => origin.progress!(update.message === undefined ? update : { ...update, message: redactText(update.message) })
+      progress: sendProgress
+        ? (update) => sendProgress(update.message === undefined ? update : { ...update, message: redactText(update.message) })
         : () => Promise.resolve(),
       // Made on first use: most handlers never log, and a pino child costs a few µs per call.
       get log() {
