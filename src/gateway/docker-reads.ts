@@ -3,7 +3,6 @@
 import type Dockerode from 'dockerode';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { GatewayCore } from './core.js';
-import { redactContainerSecrets } from './audit/redact.js';
 import { isDaemonUnreachable, toToolError } from './docker/errors.js';
 import type { Identity } from './security.js';
 import type { ToolAccess } from './tools/define.js';
@@ -59,7 +58,8 @@ export async function containerLogs(core: GatewayCore, id: string, tail: number,
 }
 
 export async function containerInspect(core: GatewayCore, id: string, signal: AbortSignal): Promise<Record<string, unknown>> {
-  return redactContainerSecrets(await core.docker.getContainer(id).inspect({ abortSignal: signal })) as unknown as Record<string, unknown>;
+  // Raw: resources and prompts redact what they hand out, in one place each (audit/redact.ts).
+  return (await core.docker.getContainer(id).inspect({ abortSignal: signal })) as unknown as Record<string, unknown>;
 }
 
 export async function containerStats(core: GatewayCore, id: string, signal: AbortSignal): Promise<Record<string, unknown>> {

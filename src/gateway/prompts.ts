@@ -9,6 +9,7 @@ import {
   type GetPromptResult,
   type Prompt,
 } from '@modelcontextprotocol/sdk/types.js';
+import { redactPromptResult } from './audit/redact.js';
 import type { GatewayCore } from './core.js';
 import { engineCall } from './docker/engine-calls.js';
 import { asMcpError, assertMayRead, boundedRead, containerInspect, containerLogs } from './docker-reads.js';
@@ -171,7 +172,7 @@ export function installPrompts(server: Server, core: GatewayCore, options: McpSe
           `Prompt ${name} has no argument ${unknown.map((key) => shown(key)).join(', ')}; its arguments: ${declared.join(', ') || 'none'}.`,
         );
       }
-      return await boundedRead(core, `prompt ${name}`, extra.signal, prepare());
+      return redactPromptResult(await boundedRead(core, `prompt ${name}`, extra.signal, prepare()));
     } catch (error) {
       throw asMcpError(core, error, `prompt ${name}`);
     }

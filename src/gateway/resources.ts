@@ -13,6 +13,7 @@ import {
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
+import { redactData, redactText } from './audit/redact.js';
 import type { GatewayCore } from './core.js';
 import { engineCall } from './docker/engine-calls.js';
 import { asMcpError, assertMayRead, boundedRead, completeContainer, containerInspect, containerLogs, containerStats } from './docker-reads.js';
@@ -81,7 +82,8 @@ export function installResources(server: Server, core: GatewayCore, options: Mcp
         const kind = uri.endsWith('info') ? 'info' : 'df';
         assertMayRead(core, identity, `system_${kind}`, 'read');
         const data = await boundedRead(core, uri, extra.signal, (signal) => engineCall<unknown>(core.docker, kind, signal));
-        return { contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(data, null, 2) }] };
+        // Every resource read leaves through redactData (JSON) or redactText (logs): audit/redact.ts.
+        return { contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(redactData(data), null, 2) }] };
       }
       const parsed = parseContainerUri(uri);
       if (!parsed) throw new McpError(-32002, `Resource not found: ${uri}`);
@@ -89,8 +91,8 @@ export function installResources(server: Server, core: GatewayCore, options: Mcp
       assertMayRead(core, identity, view.tool, view.access);
       const text = await boundedRead(core, uri, extra.signal, async (signal) =>
         parsed.view === 'logs'
-          ? containerLogs(core, parsed.id, 200, signal)
-          : JSON.stringify(parsed.view === 'inspect' ? await containerInspect(core, parsed.id, signal) : await containerStats(core, parsed.id, signal), null, 2),
+          ? redactText(await containerLogs(core, parsed.id, 200, signal))
+          : JSON.stringify(redactData(parsed.view === 'inspect' ? await containerInspect(core, parsed.id, signal) : await containerStats(core, parsed.id, signal)), null, 2),
       );
       return { contents: [{ uri, mimeType: view.mimeType, text }] };
     } catch (error) {

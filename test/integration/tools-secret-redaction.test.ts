@@ -47,7 +47,7 @@ describe('credentials in a container stay out of results', () => {
     const text = JSON.stringify(result);
     withoutSecrets(text);
     const config = (result.structuredContent as { config: { env: string[]; cmd: string[] } }).config;
-    expect(config.env).toEqual(expect.arrayContaining(['TUNNEL_TOKEN=[REDACTED]', 'DB_URL=[REDACTED]', 'PLAIN=visible']));
+    expect(config.env).toEqual(expect.arrayContaining(['TUNNEL_TOKEN=[REDACTED]', 'DB_URL=postgres://app:[REDACTED]@db/app', 'PLAIN=visible']));
     expect(config.cmd).toEqual(['sh', '-c', 'sleep 300; :', '--token', '[REDACTED]', '--password=[REDACTED]', '--name', 'visible-arg']);
   });
 

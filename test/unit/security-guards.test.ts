@@ -10,7 +10,7 @@ import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createAuditLog } from '../../src/gateway/audit/audit-log.js';
-import { isSecretKey, logRedactPaths, redactSecrets } from '../../src/gateway/audit/redact.js';
+import { isSecretKey, logRedactPaths, redactForLog } from '../../src/gateway/audit/redact.js';
 import { assertSafeBinding, protectedResourceMetadata, resourceMetadataUrl, unauthenticatedWarning } from '../../src/gateway/auth/exposure.js';
 import { UsageError } from '../../src/cli/errors.js';
 import { resolveGatewayConfig } from '../../src/gateway/config.js';
@@ -211,12 +211,12 @@ describe('audit log and redaction', () => {
     expect(keys.length).toBeGreaterThan(20);
     expect(keys.filter((key) => !isSecretKey(key))).toEqual([]);
     const withEveryKey = Object.fromEntries(keys.map((key) => [key, 'plain-looking-value']));
-    expect(Object.values(redactSecrets(withEveryKey) as Record<string, string>).every((v) => v === '[REDACTED]')).toBe(true);
+    expect(Object.values(redactForLog(withEveryKey) as Record<string, string>).every((v) => v === '[REDACTED]')).toBe(true);
   });
 
   it('redacts registry auth objects and keeps ordinary values', () => {
-    expect(redactSecrets({ X_Registry_Auth: 'abc', registryAuth: { identitytoken: 'x' }, name: 'web', labels: { a: 'b' } })).toEqual({
-      X_Registry_Auth: '[REDACTED]', registryAuth: '[REDACTED]', name: 'web', labels: { a: 'b' },
+    expect(redactForLog({ X_Registry_Auth: 'abc', registryAuth: { identitytoken: 'x' }, name: 'web', labels: { a: 'b' } })).toEqual({
+      X_Registry_Auth: '[REDACTED]', registryAuth: { identitytoken: '[REDACTED]' }, name: 'web', labels: { a: 'b' },
     });
   });
 });

@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { PolicyDecision, Transport } from '../security.js';
-import { redactSecrets } from './redact.js';
+import { redactForLog } from './redact.js';
 
 export interface AuditEntry {
   identity: string;
@@ -47,7 +47,7 @@ export function createAuditLog(options: AuditOptions = {}): AuditLog {
     mkdirSync(dirname(options.audit_file), { recursive: true });
     file = pino.destination({ dest: options.audit_file, append: true, sync: true, mkdir: true });
   }
-  // No pino `redact` here: every free-form field (arguments, error) goes through redactSecrets,
+  // No pino `redact` here: every free-form field (arguments, error) goes through redact.ts,
   // whose key rule covers all of pino's redact paths, and the rest are fixed-shape values. pino's
   // path redaction would cost ~15 µs per line for nothing (docs/benchmarks.md, third pass).
   const logger: Logger = pino(
@@ -62,14 +62,14 @@ export function createAuditLog(options: AuditOptions = {}): AuditLog {
           identity: entry.identity,
           transport: entry.transport,
           tool: entry.tool,
-          arguments: redactSecrets(entry.arguments ?? {}),
+          arguments: redactForLog(entry.arguments ?? {}),
           decision: decision.allowed
             ? 'allow'
             : { result: 'deny', rule: decision.rule, reason: decision.reason },
           outcome: entry.outcome,
           ...(entry.errorKind ? { errorKind: entry.errorKind } : {}),
           durationMs: Math.round(entry.durationMs),
-          ...(entry.error ? { error: redactSecrets(entry.error) } : {}),
+          ...(entry.error ? { error: redactForLog(entry.error) } : {}),
           ...(entry.sessionId ? { sessionId: entry.sessionId } : {}),
           ...(entry.requestId !== undefined ? { requestId: entry.requestId } : {}),
         },

@@ -1,10 +1,18 @@
-// Secrets never reach a log line. Two layers: pino `redact` paths for well-known places
-// (request headers, registry auth) that the core logger uses, and a deep redaction of tool
-// arguments for the audit log, which catches secrets by key name (password, token, auth…; the
-// rule covers every one of those paths), by `KEY=value` env entries with secret-looking keys, and
-// by value shape (JWTs, `Bearer …`, well-known token prefixes, private keys).
+// The one redaction of everything the gateway hands out or writes down: tool results (text and
+// structuredContent, every transport and /mcp/call, progress messages), resources, prompts, events
+// and audit lines. Each output path calls one of three entry points:
+//   redactData     structured values (tool structuredContent, resource JSON), shape kept;
+//   redactText     free text (text content, logs, ps/history lines) — secret-text.ts;
+//   redactForLog   a bounded redactData for log lines (depth, list length and string size capped).
+// Secrets are known by name (secret-names.ts: object keys, `KEY=value`, flags), by position in an
+// argv array (the element after `--token`), and by shape or context in free text (secret-text.ts).
+// The core logger's pino `redact` paths (logRedactPaths) cover request headers as well.
+import type { CallToolResult, GetPromptResult } from '@modelcontextprotocol/sdk/types.js';
+import { isBenignValue, isSecretKey } from './secret-names.js';
+import { REDACTED, redactText } from './secret-text.js';
 
-export const REDACTED = '[REDACTED]';
+export { REDACTED, redactText, looksSecret } from './secret-text.js';
+export { isSecretKey } from './secret-names.js';
 
 const HEADER_PATHS = ['authorization', 'cookie', 'set-cookie', 'cf-access-jwt-assertion', 'cf-access-client-secret', 'cf-access-client-id', 'x-registry-auth', 'x-registry-config', 'proxy-authorization'];
 
@@ -16,93 +24,98 @@ export const logRedactPaths: string[] = [
   '*.identitytoken', '*.IdentityToken', '*.Password', '*.Auth', '*.authConfig',
 ];
 
-const SECRET_KEY = /(pass(word|wd|phrase)?|secret|token|auth|credential|api[-_]?key|private[-_]?key|session|cookie|jwt|bearer|signature|access[-_]?key|access[-_]?client|registry[-_]?config)/i;
-
-/** Whether a value under this key is withheld from the audit log; covers every logRedactPaths key. */
-export function isSecretKey(key: string): boolean {
-  return SECRET_KEY.test(key);
-}
-
-const SECRET_VALUE = [
-  /^eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*$/, // JWT
-  /^(Bearer|Basic)\s+\S+/i,
-  /^(gh[pousr]_|github_pat_|glpat-|xox[abpr]-|sk-|sk_live_|rk_live_|AKIA|ASIA|AIza|dckr_pat_)/,
-  /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
-  /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i, // URL with user:password
-];
-
-export function looksSecret(value: string): boolean {
-  return SECRET_VALUE.some((re) => re.test(value.trim()));
-}
-
-/** A `KEY=value` env entry with a secret-looking key or value keeps only the key. */
-function redactEnvEntry(entry: string): string {
-  const eq = entry.indexOf('=');
-  if (eq <= 0) return looksSecret(entry) ? REDACTED : entry;
-  const key = entry.slice(0, eq);
-  const value = entry.slice(eq + 1);
-  return isSecretKey(key) || looksSecret(value) ? `${key}=${REDACTED}` : entry;
-}
-
-/** Env entries as a tool shows them: a secret-looking key or value keeps only the key. */
-export function redactEnv(entries: readonly string[]): string[] {
-  return entries.map(redactEnvEntry);
-}
+const ENTRY = /^([A-Za-z_][A-Za-z0-9_.-]*)=/;
+const FLAG = /^--?([A-Za-z][A-Za-z0-9_.-]+)$/;
 
 /**
- * A command line as a tool shows it: the value after a secret-looking flag (`--token X`), a
- * `--token=X` or `KEY=X` with a secret-looking name, and secret-looking values are withheld.
- * (cloudflared, for one, is usually run as `tunnel run --token <tunnel credentials>`.)
+ * One string of structured data. An env-style entry (`DB_PASSWORD=…`, a whole string starting
+ * with a secret name and `=`) loses everything after the `=`, spaces included; anything else is
+ * scanned as free text.
  */
-export function redactArgv(args: readonly string[]): string[] {
-  return args.map((arg, i) => {
-    const previous = i > 0 ? args[i - 1]! : '';
-    if (/^--?[A-Za-z]/.test(previous) && !previous.includes('=') && isSecretKey(previous)) return REDACTED;
-    return redactEnvEntry(arg);
-  });
+function redactString(value: string): string {
+  const entry = ENTRY.exec(value);
+  if (entry && isSecretKey(entry[1]!)) {
+    return isBenignValue(value.slice(entry[0].length)) ? value : `${entry[1]!}=${REDACTED}`;
+  }
+  return redactText(value);
 }
 
-interface InspectSecrets {
-  Args?: string[] | null;
-  Config?: { Env?: string[] | null; Cmd?: string[] | string | null; Entrypoint?: string[] | string | null } | null;
+/** An argv element that announces a secret as the next element (`--token`, `-password`). */
+function isSecretFlag(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  const flag = FLAG.exec(value);
+  return !!flag && isSecretKey(flag[1]!);
 }
 
-/**
- * A copy of a container's inspect document without the secrets it usually carries: environment
- * values and command-line credentials. A read-only caller would otherwise read, say, the tunnel
- * token of the cloudflared container, and every tool result also goes to the AI model's provider.
- */
-export function redactContainerSecrets<T extends InspectSecrets>(info: T): T {
-  const argv = (value: string[] | string | null | undefined): string[] | string | null | undefined =>
-    Array.isArray(value) ? redactArgv(value) : value;
-  const config = info.Config
-    ? { ...info.Config, Env: info.Config.Env ? redactEnv(info.Config.Env) : info.Config.Env, Cmd: argv(info.Config.Cmd), Entrypoint: argv(info.Config.Entrypoint) }
-    : info.Config;
-  return { ...info, Args: info.Args ? redactArgv(info.Args) : info.Args, Config: config };
+interface Bounds {
+  depth: number;
+  items: number;
+  chars: number;
 }
 
-const MAX_DEPTH = 12;
-const MAX_STRING = 2048;
+const LOG_BOUNDS: Bounds = { depth: 12, items: 200, chars: 2048 };
+// Docker's JSON is shallow; the cap only keeps a hostile structure from exhausting the stack.
+const DATA_BOUNDS: Bounds = { depth: 64, items: Infinity, chars: Infinity };
 
-/**
- * A redacted copy of `value` for logging. Also bounds depth and string length so one hostile
- * argument cannot blow up the log.
- */
-export function redactSecrets(value: unknown, depth = 0): unknown {
-  if (depth > MAX_DEPTH) return '[…]';
+function walk(value: unknown, secret: boolean, depth: number, bounds: Bounds): unknown {
   if (typeof value === 'string') {
-    if (looksSecret(value)) return REDACTED;
-    if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(value)) return redactEnvEntry(value);
-    return value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}…(${value.length} chars)` : value;
+    const redacted = secret ? (isBenignValue(value) ? value : REDACTED) : redactString(value);
+    return redacted.length > bounds.chars ? `${redacted.slice(0, bounds.chars)}…(${redacted.length} chars)` : redacted;
   }
-  if (Array.isArray(value)) return value.slice(0, 200).map((v) => redactSecrets(v, depth + 1));
-  if (typeof value === 'object' && value !== null) {
-    const out: Record<string, unknown> = {};
-    for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
-      if (key === '__proto__') continue;
-      out[key] = isSecretKey(key) && child !== null && child !== undefined && child !== '' ? REDACTED : redactSecrets(child, depth + 1);
-    }
-    return out;
+  if (typeof value !== 'object' || value === null) return value;
+  if (depth >= bounds.depth) return '[…]';
+  // An Error's message and stack are not enumerable; a log line needs them (redacted).
+  // (Null prototype: pino's err serializer then names the type from `name`, not "Object".)
+  if (value instanceof Error) {
+    const { name, message, stack } = value;
+    return Object.assign(Object.create(null) as object, walk({ ...value, name, message, ...(stack ? { stack } : {}) }, secret, depth, bounds));
   }
-  return value;
+  if (Array.isArray(value)) {
+    // Arrays of strings are argv as often as not (Cmd, Entrypoint, Healthcheck.Test, exec commands):
+    // the element after a secret flag is the secret, whatever it looks like.
+    const items = value.length > bounds.items ? value.slice(0, bounds.items) : value;
+    return items.map((item, i) => walk(item, secret || (i > 0 && isSecretFlag(items[i - 1])), depth + 1, bounds));
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+    if (key === '__proto__') continue;
+    out[key] = walk(child, secret || isSecretKey(key), depth + 1, bounds);
+  }
+  return out;
+}
+
+/**
+ * A copy of structured data without the secrets it carries: values under secret names (every
+ * string below them), secret env entries, argv values after secret flags, and free-text secrets
+ * in every other string. Types and shape stay, so a result still matches its output schema.
+ */
+export function redactData<T>(value: T): T {
+  return walk(value, false, 0, DATA_BOUNDS) as T;
+}
+
+/** redactData for a log line, also bounding depth, list length and string size. */
+export function redactForLog(value: unknown): unknown {
+  return walk(value, false, 0, LOG_BOUNDS);
+}
+
+type Content = CallToolResult['content'][number];
+
+/** One MCP content item (text, or an embedded resource with text); others pass unchanged. */
+function redactContent(item: Content): Content {
+  if (item.type === 'text') return { ...item, text: redactText(item.text) };
+  if (item.type === 'resource' && 'text' in item.resource) return { ...item, resource: { ...item.resource, text: redactText(item.resource.text) } };
+  return item;
+}
+
+/** A tool result as it leaves the gateway: every text content and the structured content. */
+export function redactToolResult(result: CallToolResult): CallToolResult {
+  const content = result.content.map(redactContent);
+  return result.structuredContent === undefined
+    ? { ...result, content }
+    : { ...result, content, structuredContent: redactData(result.structuredContent) };
+}
+
+/** A prompt as it leaves the gateway: the live data it embeds is Docker's, secrets included. */
+export function redactPromptResult(result: GetPromptResult): GetPromptResult {
+  return { ...result, messages: result.messages.map((message) => ({ ...message, content: redactContent(message.content) })) };
 }

@@ -1,6 +1,6 @@
 // pino JSON logs. Under --stdio stdout carries the MCP stream, so logs must go to stderr there.
 import pino, { type Logger } from 'pino';
-import { logRedactPaths } from '../audit/redact.js';
+import { logRedactPaths, redactForLog } from '../audit/redact.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -23,6 +23,9 @@ export function createLogger(options: LogOptions): Logger {
         paths: [...new Set([...logRedactPaths, 'req.headers.authorization', 'headers.authorization', 'req.headers.cookie', 'headers.cookie'])],
         censor: '<redacted>',
       },
+      // And the one redaction (audit/redact.ts) over every line's fields, errors included: Docker
+      // echoes command lines and env entries in its error messages.
+      formatters: { log: (fields) => redactForLog(fields) as Record<string, unknown> },
     },
     // Synchronous writes: a crash or a quick SIGTERM must not lose the last lines.
     pino.destination({ dest: options.fd ?? 1, sync: true }),

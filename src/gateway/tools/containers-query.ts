@@ -1,7 +1,6 @@
 // Read-only views of containers: list, inspect, top.
 import type Dockerode from 'dockerode';
 import { z } from 'zod';
-import { redactArgv, redactContainerSecrets } from '../audit/redact.js';
 import { containerRef, containerSummary, summarize, table } from './containers-shared.js';
 import { defineTool } from './define.js';
 import { applyLimit, limitInput, listMeta } from './object-helpers.js';
@@ -149,7 +148,9 @@ export const containerInspect = defineTool({
   outputSchema: inspectSummary,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, ctx) {
-    const info = redactContainerSecrets(await ctx.docker.getContainer(args.container).inspect({ abortSignal: ctx.signal }));
+    // Env, command lines, labels, log options and healthchecks hold credentials: the registry
+    // withholds them from every result (audit/redact.ts), raw included.
+    const info = await ctx.docker.getContainer(args.container).inspect({ abortSignal: ctx.signal });
     const view = inspectView(info);
     const structured = args.raw ? { ...view, raw: info as unknown as Record<string, unknown> } : view;
     const s = view.state;
@@ -185,10 +186,9 @@ export const containerTop = defineTool({
       abortSignal: ctx.signal,
     })) as { Titles?: string[]; Processes?: string[][] | null };
     const titles = top.Titles ?? [];
-    // ps prints each process's command line, credentials passed as arguments included.
-    const command = titles.findIndex((t) => ['CMD', 'COMMAND', 'ARGS'].includes(t.toUpperCase()));
-    const processes = (top.Processes ?? []).map((row) =>
-      command < 0 ? row : row.map((cell, i) => (i === command ? redactArgv(cell.split(' ')).join(' ') : cell)));
+    // ps prints command lines, credentials passed as arguments included, in as many columns as
+    // ps_args asks for: the registry scans every cell (audit/redact.ts), not a chosen column.
+    const processes = top.Processes ?? [];
     const list = applyLimit(processes, args.limit, ctx);
     return {
       structured: { titles, processes: list.items, total: list.total, truncated: list.truncated },

@@ -85,6 +85,8 @@ export const imageInspect = defineTool({
   }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, ctx) {
+    // An image's ENV and labels hold credentials as often as a container's: the registry withholds
+    // them from every result (audit/redact.ts), as it does build-arg values in image_history lines.
     const info = await ctx.docker.getImage(args.image).inspect({ abortSignal: ctx.signal } as Dockerode.ImageInspectOptions);
     const config = info.Config ?? ({} as Partial<Dockerode.ImageInspectInfo['Config']>);
     const structured = {

@@ -18,6 +18,7 @@ import { ToolError, type ProgressUpdate, type ToolContext, type ToolDefinition }
 import { installClientLogging } from '../client-log.js';
 import { toolJson } from './json-schema.js';
 import type { AuditEntry } from '../audit/audit-log.js';
+import { redactText, redactToolResult } from '../audit/redact.js';
 import type { CallOrigin, CallOutput, RegistryDeps, ToolRegistry } from './registry-types.js';
 
 export type { CallAdmission, CallAuditor, CallOrigin, CallOutput, RegistryDeps, ToolRegistry } from './registry-types.js';
@@ -158,12 +159,16 @@ export function createToolRegistry(deps: RegistryDeps): ToolRegistry {
     abortOnShutdown.add(abort);
 
     let toolLog: Logger | undefined;
+    const sendProgress = origin.progress;
     const ctx: ToolContext = {
       docker: deps.docker,
       signal: controller.signal,
       timeoutMs: deps.timeoutMs,
       callTimeoutMs: limitMs,
-      progress: origin.progress ?? (() => Promise.resolve()),
+      // Progress messages carry Docker text too (event actions, build and pull lines).
+      progress: sendProgress
+        ? (update) => sendProgress(update.message === undefined ? update : { ...update, message: redactText(update.message) })
+        : () => Promise.resolve(),
       // Made on first use: most handlers never log, and a pino child costs a few µs per call.
       get log() {
         return (toolLog ??= deps.log.child({ tool: tool.name, requestId: origin.requestId }));
@@ -247,6 +252,9 @@ export function createToolRegistry(deps: RegistryDeps): ToolRegistry {
           deps.metrics.callsInFlight.dec({ transport: origin.transport });
         }
       }
+      // The one place a result leaves for any transport (MCP, /mcp/call) and the audit line's error
+      // text: whatever the handler or Docker put in it, secrets are withheld here (audit/redact.ts).
+      output = { ...output, result: redactToolResult(output.result) };
       const seconds = (performance.now() - started) / 1000;
       deps.metrics.toolCalls.inc({ tool: name, outcome: output.outcome, transport: origin.transport });
       deps.metrics.toolDuration.observe({ tool: name, outcome: output.outcome }, seconds);

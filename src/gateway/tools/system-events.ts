@@ -71,6 +71,8 @@ export const eventsTool = defineTool({
     // Set from callbacks, so kept in an object (TS would otherwise narrow it to the initial value).
     const state: { stoppedBy: 'limit' | 'window' | 'until' } = { stoppedBy: 'until' };
     let stop = (): void => undefined;
+    // exec_* actions carry the exec's command line and attributes carry the object's labels: they
+    // leave, in the result and in progress messages, through the registry's redaction (audit/redact.ts).
     const onEvent = (e: DockerEvent): void => {
       if (events.length >= args.limit) return;
       const attributes = e.Actor?.Attributes ?? {};
