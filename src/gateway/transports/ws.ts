@@ -10,6 +10,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { GatewayCore } from '../core.js';
 import { parseJsonSafely } from '../limits/http-guards.js';
 import { toAuthInfo } from '../request-context.js';
+import type { SessionLease, SessionTable } from '../limits/sessions.js';
 import type { Identity } from '../security.js';
 import type { createMcpServer } from '../server.js';
 import { loadServerModule } from './session-modules.js';
@@ -19,7 +20,7 @@ export const WS_SUBPROTOCOL = 'mcp';
 type CreateMcpServer = typeof createMcpServer;
 
 /** Close codes (RFC 6455 §7.4.1). */
-export const CloseCode = { normal: 1000, goingAway: 1001, protocolError: 1002, unsupportedData: 1003, tooBig: 1009, internalError: 1011 } as const;
+export const CloseCode = { normal: 1000, goingAway: 1001, protocolError: 1002, unsupportedData: 1003, policyViolation: 1008, tooBig: 1009, internalError: 1011 } as const;
 
 /** The server half of the SDK Transport contract over one accepted socket. */
 export class WebSocketServerTransport implements Transport {
@@ -27,6 +28,10 @@ export class WebSocketServerTransport implements Transport {
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
   readonly sessionId = randomUUID();
+  /** When the client last sent a frame; pings and pongs are control frames and do not count. */
+  lastActivity = Date.now();
+  /** Client requests not yet answered, by JSON-RPC id: while any is, the connection is busy. */
+  private readonly pending = new Map<string, number>();
 
   constructor(
     private readonly socket: WebSocket,
@@ -40,7 +45,13 @@ export class WebSocketServerTransport implements Transport {
     return Promise.resolve();
   }
 
+  /** A client request is being answered. */
+  busy(): boolean {
+    return this.pending.size > 0;
+  }
+
   private receive(data: RawData, isBinary: boolean): void {
+    this.lastActivity = Date.now();
     if (isBinary) {
       this.socket.close(CloseCode.unsupportedData, 'binary frames are not supported; send JSON-RPC as text');
       return;
@@ -63,9 +74,27 @@ export class WebSocketServerTransport implements Transport {
       this.reject(typeof id === 'string' || typeof id === 'number' ? id : null, -32600, 'Invalid Request: not a JSON-RPC 2.0 message.');
       return;
     }
+    this.track(message.data);
     const rpcId = 'id' in message.data ? String(message.data.id) : 'n';
     const authInfo = toAuthInfo(this.identity, 'ws', `ws:${this.sessionId.slice(0, 8)}:${rpcId}`);
     this.onmessage?.(message.data, { authInfo });
+  }
+
+  private track(message: JSONRPCMessage): void {
+    if ('method' in message && 'id' in message) {
+      const key = String(message.id);
+      this.pending.set(key, (this.pending.get(key) ?? 0) + 1);
+    } else if ('method' in message && message.method === 'notifications/cancelled') {
+      // The spec has no answer follow a cancelled request, so it stops counting now.
+      const id = (message.params as { requestId?: unknown } | undefined)?.requestId;
+      if (typeof id === 'string' || typeof id === 'number') this.settle(String(id));
+    }
+  }
+
+  private settle(key: string): void {
+    const n = (this.pending.get(key) ?? 0) - 1;
+    if (n > 0) this.pending.set(key, n);
+    else this.pending.delete(key);
   }
 
   private reject(id: string | number | null, code: number, message: string): void {
@@ -73,6 +102,7 @@ export class WebSocketServerTransport implements Transport {
   }
 
   send(message: JSONRPCMessage): Promise<void> {
+    if (!('method' in message) && 'id' in message) this.settle(String(message.id));
     return new Promise((resolve, reject) => {
       if (this.socket.readyState !== this.socket.OPEN) {
         reject(new Error('WebSocket is not open'));
@@ -107,7 +137,7 @@ function offeredProtocols(req: IncomingMessage): string[] {
 export function attachWebSocket(
   core: GatewayCore,
   server: Server,
-  slots: { reserveSession: () => boolean; releaseSession: () => void },
+  slots: Pick<SessionTable, 'open'>,
 ): { close(): Promise<void> } {
   const { log, metrics, config } = core;
   const wss = new WebSocketServer({
@@ -126,9 +156,17 @@ export function attachWebSocket(
     refuse(socket, 400, error.message, version === 13 || version === 8 ? {} : { 'Sec-WebSocket-Version': '13, 8' });
   });
 
-  function connected(socket: WebSocket, identity: Identity, createMcpServer: CreateMcpServer): void {
+  function connected(socket: WebSocket, identity: Identity, createMcpServer: CreateMcpServer, lease: SessionLease): void {
     const transport = new WebSocketServerTransport(socket, identity);
     const mcp = createMcpServer(core, { transport: 'ws' });
+    lease.attach({
+      lastActivity: () => transport.lastActivity,
+      busy: () => transport.busy(),
+      end: (reason) => {
+        if (reason === 'idle') socket.close(CloseCode.goingAway, `idle for ${config.session_idle_seconds} s (session_idle_seconds)`);
+        else socket.close(CloseCode.policyViolation, 'replaced by a newer session of this identity (max_sessions_per_identity)');
+      },
+    });
     // Counted once set-up succeeded: the 'close' below, which uncounts, is registered from here on.
     metrics.wsConnections.inc();
     metrics.openSessions.inc({ transport: 'ws' });
@@ -200,20 +238,16 @@ export function attachWebSocket(
     const { createMcpServer } = await loadServerModule();
     // The client left during the awaits: nothing to answer, and its 'close' may already be past.
     if (socket.destroyed) return;
-    if (!slots.reserveSession()) {
-      count(503);
-      refuse(socket, 503, `Too many open sessions (max_sessions=${config.max_sessions}); retry later.`, { 'Retry-After': '5' });
+    const slot = slots.open(auth.identity, 'ws');
+    if (!slot.ok) {
+      count(slot.status);
+      refuse(socket, slot.status, slot.message, { 'Retry-After': String(slot.retryAfterSeconds) });
       return;
     }
     // The slot lives as long as the raw socket, whatever becomes of the handshake: ws may drop the
     // socket without calling back (client already gone, server closing), refuse it (wsClientError
     // above), or complete it, and then the WebSocket's own 'close' follows this one.
-    let held = true;
-    const release = (): void => {
-      if (!held) return;
-      held = false;
-      slots.releaseSession();
-    };
+    const release = slot.lease.release;
     socket.once('close', release);
     refusedHandshake.set(socket, (status) => {
       count(status);
@@ -224,7 +258,7 @@ export function attachWebSocket(
       // Past this point the socket speaks WebSocket: a failure must close it as one, not get the
       // HTTP 500 that the upgrade's catch below would write.
       try {
-        connected(ws, auth.identity, createMcpServer);
+        connected(ws, auth.identity, createMcpServer, slot.lease);
       } catch (error) {
         log.error({ err: error }, 'websocket session setup failed');
         ws.close(CloseCode.internalError, 'server error');
