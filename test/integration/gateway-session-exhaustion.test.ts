@@ -3,6 +3,7 @@
 // per-identity cap) and every other identity got 503 on /mcp and /ws; idle WebSocket connections,
 // and HTTP sessions holding a standby GET stream, were never ended, so the lockout could be held.
 import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, connectWith, initializeMessage, mcpHeaders, rawRequest } from '../helpers/attacks.js';
 import { connectHttpClient, metricValue, startTestGateway, type TestGateway } from '../helpers/gateway.js';
@@ -89,7 +90,9 @@ describe('session slots under attack by one identity', () => {
     const refused = await rawRequest(gateway.url, { path: '/mcp', headers: { ...mcpHeaders, ...bearer(ALICE) }, body: JSON.stringify(initializeMessage) });
     expect(refused.status).toBe(429);
     expect(refused.headers['retry-after']).toBe('5');
-    expect(JSON.parse(refused.body)).toMatchObject({ jsonrpc: '2.0', error: { code: -32000, message: expect.stringContaining('max_sessions_per_identity=3') } });
+    const body = JSON.parse(refused.body) as { jsonrpc: string; error: { code: number; message: string } };
+    expect(body).toMatchObject({ jsonrpc: '2.0', error: { code: -32000 } });
+    expect(body.error.message).toMatch(/alice already has 3 sessions open, all busy \(max_sessions_per_identity=3\)/);
     await expect(openWs(gateway.url, bearer(ALICE))).rejects.toThrow('upgrade refused: 429');
     // Another identity is not affected.
     clients.push(await connectWith(gateway.url, bearer(BOB)));
@@ -101,6 +104,31 @@ describe('session slots under attack by one identity', () => {
     sockets.push(await openWs(gateway.url, bearer(ALICE)));
     expect(await sockets[0]!.closed).toBe(1008);
     expect(await pingOverWs(sockets[PER_IDENTITY]!)).toBe(true);
+  });
+});
+
+describe('per-connection buffers', () => {
+  let gateway: TestGateway;
+  beforeAll(async () => {
+    gateway = await startTestGateway({ enable_metrics: false });
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+  });
+
+  it('a WebSocket peer that stops reading is cut off instead of growing the gateway\'s memory', async () => {
+    const ws = await openWs(gateway.url);
+    let received = 0;
+    ws.socket.on('message', () => received++);
+    const raw = (ws.socket as unknown as { _socket: Socket })._socket;
+    raw.pause();
+    // tools/list costs no rate-limit token and answers ~50 KB: 1000 of them is ~50 MB queued.
+    for (let i = 0; i < 1000; i++) ws.send('tools/list', {});
+    await new Promise((r) => setTimeout(r, 2_000));
+    raw.resume();
+    const still = new Promise((r) => setTimeout(() => r('still open'), 10_000));
+    expect(await Promise.race([ws.closed, still])).toBe(1006);
+    expect(received).toBeLessThan(1000);
   });
 });
 
@@ -120,7 +148,9 @@ describe('opening a session is counted under rate_limit_per_minute', () => {
     const limited = await initialize(ALICE);
     expect(limited.status).toBe(429);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
-    expect(JSON.parse(limited.body)).toMatchObject({ error: { code: -32000, message: expect.stringContaining('rate_limit_per_minute') } });
+    const body = JSON.parse(limited.body) as { error: { code: number; message: string } };
+    expect(body.error.code).toBe(-32000);
+    expect(body.error.message).toMatch(/alice may open 3 per minute \(rate_limit_per_minute\)/);
     await expect(openWs(gateway.url, bearer(ALICE))).rejects.toThrow('upgrade refused: 429');
     expect((await initialize(BOB)).status).toBe(200);
   });

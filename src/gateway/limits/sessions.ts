@@ -28,9 +28,9 @@ export interface SessionHandle {
 
 export interface SessionLease {
   /** Until attached, the slot counts as busy (a session being set up cannot be evicted). */
-  attach(handle: SessionHandle): void;
+  attach: (handle: SessionHandle) => void;
   /** Frees the slot; idempotent, and a no-op once the table itself ended the session. */
-  release(): void;
+  release: () => void;
 }
 
 export type OpenResult =
