@@ -35,7 +35,7 @@ export async function startHttpGateway(core: GatewayCore): Promise<HttpGateway> 
     maxPerIdentity: config.max_sessions_per_identity,
     idleMs: config.session_idle_seconds * 1000,
     opensPerMinute: config.rate_limit_per_minute,
-    onEnd: (identity, transport, reason) => log.info({ identity, transport, reason }, reason === 'idle' ? 'closing idle session' : 'evicting least recently used idle session'),
+    onEnd: (identity, transport, reason) => log.info({ identity, transport, reason }, reason === 'idle' ? 'closing idle session' : 'ending the least recently used idle session of an identity that opened a new one'),
   });
   if (config.max_sessions_per_identity === 0 || config.max_sessions_per_identity >= config.max_sessions) {
     log.warn({ max_sessions: config.max_sessions, max_sessions_per_identity: config.max_sessions_per_identity },
