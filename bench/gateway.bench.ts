@@ -45,12 +45,14 @@ try {
     await c.start();
   }
   // Defaults, except the per-identity limits: every bench client is the same loopback identity,
-  // and 120 calls/minute would measure the rate limiter instead of the gateway.
+  // 120 calls/minute would measure the rate limiter instead of the gateway, and the 100-session
+  // memory sample needs more than max_sessions_per_identity sessions of one identity.
   const env = async (): Promise<Record<string, string>> => ({
     DOCKER_MCP_DOCKER_HOST: daemon.host,
     DOCKER_MCP_METRICS_PORT: String(await freePort()),
     DOCKER_MCP_RATE_LIMIT_PER_MINUTE: '0',
     DOCKER_MCP_MAX_CONCURRENT_CALLS: '0',
+    DOCKER_MCP_MAX_SESSIONS_PER_IDENTITY: '0',
   });
 
   // Start to /ready: one warm-up spawn (file cache), then the median of five.
@@ -198,7 +200,7 @@ try {
   const section = `## Gateway
 
 \`docker-mcp serve\` as its own process (\`node bin/docker-mcp.js serve\`, default settings except
-\`DOCKER_MCP_RATE_LIMIT_PER_MINUTE=0\` and \`DOCKER_MCP_MAX_CONCURRENT_CALLS=0\`, since every bench client is the same
+\`DOCKER_MCP_RATE_LIMIT_PER_MINUTE=0\`, \`DOCKER_MCP_MAX_CONCURRENT_CALLS=0\` and \`DOCKER_MCP_MAX_SESSIONS_PER_IDENTITY=0\`, since every bench client is the same
 loopback identity; log level info, logs to /dev/null) against a private dockerd with 20 running containers.
 Latency: ${ROUNDS} rounds × ${PER_ROUND} sequential calls per row after ${WARM_UP} warm-up calls per row, every mode in each round; the
 gateway rows use the SDK \`Client\` (one session each), so client-side work is included; over Streamable HTTP once with

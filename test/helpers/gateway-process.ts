@@ -35,6 +35,8 @@ export async function spawnGateway(dockerHost: string, env: Record<string, strin
       // Tests and the soak hammer one identity; the limits are tested elsewhere.
       DOCKER_MCP_RATE_LIMIT_PER_MINUTE: '0',
       DOCKER_MCP_MAX_CONCURRENT_CALLS: '0',
+      // One identity for every client: a per-identity session cap would replace live sessions.
+      DOCKER_MCP_MAX_SESSIONS_PER_IDENTITY: '0',
       ...env,
     },
     stdio: ['pipe', 'pipe', 'pipe'],

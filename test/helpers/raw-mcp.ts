@@ -11,14 +11,14 @@ const initialize = {
 const HEADERS = { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' };
 
 /** Opens a Streamable HTTP session and returns its id (stateful gateways). */
-export async function openHttpSession(url: string): Promise<string> {
-  const res = await fetch(`${url}/mcp`, { method: 'POST', headers: HEADERS, body: JSON.stringify(initialize) });
+export async function openHttpSession(url: string, headers: Record<string, string> = {}): Promise<string> {
+  const res = await fetch(`${url}/mcp`, { method: 'POST', headers: { ...HEADERS, ...headers }, body: JSON.stringify(initialize) });
   const sessionId = res.headers.get('mcp-session-id');
   await res.text();
   if (!res.ok || !sessionId) throw new Error(`initialize failed: ${res.status}`);
   const done = await fetch(`${url}/mcp`, {
     method: 'POST',
-    headers: { ...HEADERS, 'Mcp-Session-Id': sessionId, 'MCP-Protocol-Version': PROTOCOL },
+    headers: { ...HEADERS, ...headers, 'Mcp-Session-Id': sessionId, 'MCP-Protocol-Version': PROTOCOL },
     body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }),
   });
   await done.text();
@@ -58,8 +58,8 @@ export interface RawWs {
   closed: Promise<number>;
 }
 
-export async function openWs(url: string): Promise<RawWs> {
-  const socket = new WebSocket(`${url.replace(/^http/, 'ws')}/ws`, ['mcp']);
+export async function openWs(url: string, headers: Record<string, string> = {}): Promise<RawWs> {
+  const socket = new WebSocket(`${url.replace(/^http/, 'ws')}/ws`, ['mcp'], { headers });
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());
     socket.once('error', reject);

@@ -1,7 +1,8 @@
 // max_sessions across both session transports. WebSocket upgrades that `ws` refuses (bad version,
-// malformed subprotocol list, wrong method) or that the client abandons must not keep a slot; the
-// limit answers 503 with Retry-After on /ws and on Streamable HTTP initialize; closing a session frees
-// its slot; the session gauges return to 0 and only completed handshakes count as status 101.
+// malformed subprotocol list, wrong method) or that the client abandons must not keep a slot; a
+// full pool answers 503 with Retry-After on /ws and on Streamable HTTP initialize when the caller has
+// no idle session of its own to give up (else its least recently used idle one is replaced); closing
+// a session frees its slot; the session gauges return to 0 and only completed handshakes count as 101.
 import { connect } from 'node:net';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -51,6 +52,11 @@ function tryWs(gateway: TestGateway): Promise<{ socket: WebSocket } | { status: 
   });
 }
 
+/** A call in flight on each client (a session with one is never replaced); resolves when all ended. */
+function busy(clients: Client[]): Promise<unknown> {
+  return Promise.all(clients.map((c) => c.callTool({ name: 'system_events', arguments: { window_seconds: 2 } })));
+}
+
 async function metrics(gateway: TestGateway): Promise<string> {
   return (await fetch(gateway.metricsUrl ?? '')).text();
 }
@@ -80,15 +86,24 @@ describe('max_sessions', () => {
     await until(async () => (await rawUpgrade(gateway, { 'Sec-WebSocket-Version': '12' })) === 400, 5_000, 'abandoned slots freed');
     await refusedHandshakes();
     for (let i = 0; i < MAX_SESSIONS; i++) clients.push(await connectWs(gateway, `ws-${i}`));
+    // Had a refused or abandoned handshake kept its slot, the second connect would have replaced the first.
+    await Promise.all(clients.map((c) => c.ping()));
+    // Sessions with a call in flight are never replaced: the full pool answers 503.
+    const running = busy(clients);
+    await new Promise((r) => setTimeout(r, 300));
     expect(await tryWs(gateway)).toEqual({ status: 503, retryAfter: '5' });
+    await running;
 
     await clients.shift()?.close();
+    await until(async () => metricValue(await metrics(gateway), 'docker_mcp_websocket_connections') === MAX_SESSIONS - 1, 5_000, 'the close seen');
     let reopened: WebSocket | undefined;
     await until(async () => {
       const attempt = await tryWs(gateway);
       if ('socket' in attempt) reopened = attempt.socket;
       return reopened !== undefined;
     }, 5_000, 'a freed slot');
+    // The freed slot was taken, not the remaining session's.
+    await clients[0]?.ping();
     reopened?.close(1000);
   });
 
@@ -97,12 +112,30 @@ describe('max_sessions', () => {
     expect(await rawUpgrade(gateway, { 'Sec-WebSocket-Protocol': 'mcp,,' })).toBe(400);
     const http = await connectHttpClient(gateway.url, 'http-0');
     clients.push(http.client, await connectWs(gateway, 'ws-0'));
+    const running = busy(clients);
+    await new Promise((r) => setTimeout(r, 300));
     await expect(connectHttpClient(gateway.url, 'http-1')).rejects.toSatisfy((error) => error instanceof StreamableHTTPError && error.code === 503);
     expect(await tryWs(gateway)).toMatchObject({ status: 503, retryAfter: '5' });
+    await running;
 
-    // The SDK client's close() only drops its streams; the DELETE ends the session and frees the slot.
+    // The SDK client's close() only drops its streams; the DELETE ends the session and frees the slot
+    // (the WebSocket session stays).
     await http.transport.terminateSession();
     clients.push((await connectHttpClient(gateway.url, 'http-2')).client);
+    await clients[1]?.ping();
+  });
+
+  it('a full pool replaces the caller\'s own least recently used idle session (a client reconnecting after a drop)', async () => {
+    for (let i = 0; i < MAX_SESSIONS; i++) clients.push(await connectWs(gateway, `ws-${i}`));
+    // The SDK does not wait for its notifications/initialized to arrive; let ws-1's land before ws-0 speaks again.
+    await new Promise((r) => setTimeout(r, 50));
+    await clients[0]?.ping();
+    // ws-1 is the least recently used: a new HTTP session takes its slot, and ws-1 is closed.
+    const closed = new Promise<void>((resolve) => (clients[1]!.onclose = resolve));
+    clients.push((await connectHttpClient(gateway.url, 'http-new')).client);
+    await closed;
+    await clients[0]?.ping();
+    await clients[2]?.ping();
   });
 
   it('session gauges return to 0 and only completed handshakes count as 101', async () => {

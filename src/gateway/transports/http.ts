@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GatewayCore } from '../core.js';
+import { SessionTable } from '../limits/sessions.js';
 import { requestIdFor } from '../request-context.js';
 import { admit, sendError, sendJson } from './http-util.js';
 import { handleLegacyCall } from './legacy-call.js';
@@ -27,14 +28,20 @@ const routes: Record<string, string[]> = {
 
 export async function startHttpGateway(core: GatewayCore): Promise<HttpGateway> {
   const { config, log, metrics } = core;
-  let sessionSlots = 0;
-  const slots = {
-    reserveSession: (): boolean => (sessionSlots < config.max_sessions ? (sessionSlots++, true) : false),
-    releaseSession: (): void => {
-      sessionSlots = Math.max(0, sessionSlots - 1);
-    },
-  };
-  const streamable = createStreamableHandler(core, slots);
+  // One table of session slots for both transports (limits/sessions.ts): per-identity caps, opens
+  // under the rate limit, idle sessions ended.
+  const sessions = new SessionTable({
+    maxSessions: config.max_sessions,
+    maxPerIdentity: config.max_sessions_per_identity,
+    idleMs: config.session_idle_seconds * 1000,
+    opensPerMinute: config.rate_limit_per_minute,
+    onEnd: (identity, transport, reason) => log.info({ identity, transport, reason }, reason === 'idle' ? 'closing idle session' : 'ending the least recently used idle session of an identity that opened a new one'),
+  });
+  if (config.max_sessions_per_identity === 0 || config.max_sessions_per_identity >= config.max_sessions) {
+    log.warn({ max_sessions: config.max_sessions, max_sessions_per_identity: config.max_sessions_per_identity },
+      'max_sessions_per_identity does not keep one identity from holding every session slot; set it below max_sessions');
+  }
+  const streamable = createStreamableHandler(core, sessions);
   const started = Date.now();
 
   async function dispatch(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
@@ -112,7 +119,7 @@ export async function startHttpGateway(core: GatewayCore): Promise<HttpGateway> 
       else res.end();
     });
   });
-  const ws = attachWebSocket(core, server, slots);
+  const ws = attachWebSocket(core, server, sessions);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -130,6 +137,7 @@ export async function startHttpGateway(core: GatewayCore): Promise<HttpGateway> 
     async close() {
       await ws.close();
       await streamable.close();
+      sessions.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Idle keep-alive sockets would otherwise hold close() open.

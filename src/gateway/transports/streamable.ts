@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { GatewayCore } from '../core.js';
 import { abortedOnClose, toAuthInfo } from '../request-context.js';
+import type { SessionTable } from '../limits/sessions.js';
 import type { Identity } from '../security.js';
 import type { McpServerHandle } from '../server.js';
 import { admitMcpPost } from './body-guard.js';
@@ -20,6 +21,7 @@ interface Session {
   mcp: McpServerHandle;
   /** Identity that opened the session; other identities cannot use its id. */
   ownerId: string;
+  /** POST/DELETE requests being answered; a standby GET stream is not activity (limits/sessions.ts). */
   active: number;
   lastSeen: number;
 }
@@ -30,29 +32,12 @@ export interface StreamableHandler {
   close(): Promise<void>;
 }
 
-export interface StreamableOptions {
-  /** Called before a new session is accepted; false = at capacity (shared with WebSocket). */
-  reserveSession: () => boolean;
-  releaseSession: () => void;
-}
-
-export function createStreamableHandler(core: GatewayCore, options: StreamableOptions): StreamableHandler {
+export function createStreamableHandler(core: GatewayCore, slots: Pick<SessionTable, 'open'>): StreamableHandler {
   const { config, log, metrics } = core;
   const keepAliveMs = config.sse_keepalive_seconds * 1000;
   const quiet = quietCallsOf(core);
   const quietTooLong = quiet.request;
   const sessions = new Map<string, Session>();
-
-  const sweeper = setInterval(() => {
-    const cutoff = Date.now() - config.session_idle_seconds * 1000;
-    for (const [id, session] of sessions) {
-      if (session.active === 0 && session.lastSeen < cutoff) {
-        log.info({ sessionId: id }, 'closing idle session');
-        void session.transport.close();
-      }
-    }
-  }, Math.min(60_000, (config.session_idle_seconds * 1000) / 2));
-  sweeper.unref();
 
   async function stateless(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
     if (req.method !== 'POST') {
@@ -72,29 +57,33 @@ export function createStreamableHandler(core: GatewayCore, options: StreamableOp
   }
 
   async function openSession(req: IncomingMessage, res: ServerResponse, identity: Identity, body: unknown): Promise<void> {
-    if (req.method !== 'POST') {
+    // Only an initialize opens a session: anything else is answered here, costing neither a slot
+    // nor a session open from the identity's budget.
+    if (req.method !== 'POST' || (body as { method?: unknown } | null)?.method !== 'initialize') {
       sendError(res, 400, -32000, 'Bad Request: Mcp-Session-Id header is required (initialize with POST first).', 'jsonrpc');
       return;
     }
     // Before the slot is taken, so a failed load cannot leak it.
     const [{ createMcpServer }, { StreamableHTTPServerTransport }] = await Promise.all([loadServerModule(), loadStreamableModule()]);
-    if (!options.reserveSession()) {
-      sendError(res, 503, -32000, `Too many open sessions (max_sessions=${config.max_sessions}); retry later.`, 'jsonrpc', { 'Retry-After': '5' });
+    const slot = slots.open(identity, 'http');
+    if (!slot.ok) {
+      sendError(res, slot.status, -32000, slot.message, 'jsonrpc', { 'Retry-After': String(slot.retryAfterSeconds) });
       return;
     }
     let session: Session | undefined;
-    let released = false;
-    const release = (): void => {
-      if (released) return;
-      released = true;
-      options.releaseSession();
-    };
+    const release = slot.lease.release;
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       keepAliveMs,
       onsessioninitialized: (id) => {
-        session = { transport, json, mcp, ownerId: identity.id, active: 1, lastSeen: Date.now() };
-        sessions.set(id, session);
+        const opened: Session = { transport, json, mcp, ownerId: identity.id, active: 1, lastSeen: Date.now() };
+        session = opened;
+        sessions.set(id, opened);
+        slot.lease.attach({
+          lastActivity: () => opened.lastSeen,
+          busy: () => opened.active > 0,
+          end: () => void transport.close(),
+        });
         metrics.openSessions.inc({ transport: 'http' });
         log.info({ sessionId: id, identity: identity.id }, 'session opened');
       },
@@ -114,9 +103,12 @@ export function createStreamableHandler(core: GatewayCore, options: StreamableOp
     try {
       await transport.handleRequest(req, res, body);
     } finally {
-      if (session) session.active--;
+      if (session) {
+        session.active--;
+        session.lastSeen = Date.now();
+      }
     }
-    // Not an initialize request (the SDK answered 400): nothing to keep.
+    // The SDK refused the initialize (a bad Accept header, say): nothing to keep.
     if (!transport.sessionId) {
       release();
       await transport.close();
@@ -146,19 +138,26 @@ export function createStreamableHandler(core: GatewayCore, options: StreamableOp
           'Several replicas behind a load balancer need --stateless (DOCKER_MCP_STATELESS=true) or sticky sessions.', 'jsonrpc');
         return;
       }
-      session.active++;
-      session.lastSeen = Date.now();
+      // A GET is the standby stream for server notifications: it stays open as long as the client
+      // likes, so it neither keeps the session busy nor counts as activity (else no SDK client's
+      // session would ever be idle, and an abandoned one would hold its slot until TCP gives up).
+      const counted = req.method !== 'GET';
+      if (counted) {
+        session.active++;
+        session.lastSeen = Date.now();
+      }
       try {
         const request = jsonEligible(req, body, quietTooLong);
         if (!request || !(await session.json.answer(req, res, request))) await session.transport.handleRequest(req, res, body);
       } finally {
-        session.active--;
-        session.lastSeen = Date.now();
+        if (counted) {
+          session.active--;
+          session.lastSeen = Date.now();
+        }
       }
     },
     sessionCount: () => sessions.size,
     async close() {
-      clearInterval(sweeper);
       await Promise.allSettled([...sessions.values()].map((s) => s.transport.close()));
     },
   };

@@ -1,92 +1,22 @@
 // WebSocket at /ws, compatible with the SDK's WebSocketClientTransport: subprotocol "mcp", one
 // JSON-RPC message per text frame. Authentication and the Origin/Host guard run before the
 // upgrade completes; a ping/pong heartbeat ends dead peers (proxies drop idle sockets silently).
-import { randomUUID } from 'node:crypto';
+// The connection holds a session slot (limits/sessions.ts) from the upgrade until the raw socket closes.
 import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { JSONRPCMessageSchema, type JSONRPCMessage, type MessageExtraInfo } from '@modelcontextprotocol/sdk/types.js';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { GatewayCore } from '../core.js';
-import { parseJsonSafely } from '../limits/http-guards.js';
-import { toAuthInfo } from '../request-context.js';
+import type { SessionLease, SessionTable } from '../limits/sessions.js';
 import type { Identity } from '../security.js';
 import type { createMcpServer } from '../server.js';
 import { loadServerModule } from './session-modules.js';
+import { CloseCode, WebSocketServerTransport } from './ws-transport.js';
+
+export { CloseCode, WebSocketServerTransport } from './ws-transport.js';
 
 export const WS_SUBPROTOCOL = 'mcp';
 
 type CreateMcpServer = typeof createMcpServer;
-
-/** Close codes (RFC 6455 §7.4.1). */
-export const CloseCode = { normal: 1000, goingAway: 1001, protocolError: 1002, unsupportedData: 1003, tooBig: 1009, internalError: 1011 } as const;
-
-/** The server half of the SDK Transport contract over one accepted socket. */
-export class WebSocketServerTransport implements Transport {
-  onclose?: () => void;
-  onerror?: (error: Error) => void;
-  onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
-  readonly sessionId = randomUUID();
-
-  constructor(
-    private readonly socket: WebSocket,
-    private readonly identity: Identity,
-  ) {}
-
-  start(): Promise<void> {
-    this.socket.on('message', (data, isBinary) => this.receive(data, isBinary));
-    this.socket.on('close', () => this.onclose?.());
-    this.socket.on('error', (error) => this.onerror?.(error));
-    return Promise.resolve();
-  }
-
-  private receive(data: RawData, isBinary: boolean): void {
-    if (isBinary) {
-      this.socket.close(CloseCode.unsupportedData, 'binary frames are not supported; send JSON-RPC as text');
-      return;
-    }
-    const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
-    // Same JSON rules as HTTP bodies: bounded nesting, no `__proto__` keys.
-    const safe = parseJsonSafely(text);
-    if (!safe.ok) {
-      this.reject(null, -32700, `Parse error: ${safe.message}`);
-      return;
-    }
-    const parsed = safe.value;
-    if (Array.isArray(parsed)) {
-      this.reject(null, -32600, 'Invalid Request: JSON-RPC batches are not supported (removed in MCP 2025-06-18); send one message per frame.');
-      return;
-    }
-    const message = JSONRPCMessageSchema.safeParse(parsed);
-    if (!message.success) {
-      const id = (parsed as { id?: unknown } | null)?.id;
-      this.reject(typeof id === 'string' || typeof id === 'number' ? id : null, -32600, 'Invalid Request: not a JSON-RPC 2.0 message.');
-      return;
-    }
-    const rpcId = 'id' in message.data ? String(message.data.id) : 'n';
-    const authInfo = toAuthInfo(this.identity, 'ws', `ws:${this.sessionId.slice(0, 8)}:${rpcId}`);
-    this.onmessage?.(message.data, { authInfo });
-  }
-
-  private reject(id: string | number | null, code: number, message: string): void {
-    if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify({ jsonrpc: '2.0', id, error: { code, message } }));
-  }
-
-  send(message: JSONRPCMessage): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (this.socket.readyState !== this.socket.OPEN) {
-        reject(new Error('WebSocket is not open'));
-        return;
-      }
-      this.socket.send(JSON.stringify(message), (error) => (error ? reject(error) : resolve()));
-    });
-  }
-
-  close(): Promise<void> {
-    if (this.socket.readyState === this.socket.OPEN) this.socket.close(CloseCode.normal, 'session closed');
-    return Promise.resolve();
-  }
-}
 
 function refuse(socket: Duplex, status: number, message: string, headers: Record<string, string> = {}): void {
   const body = JSON.stringify({ error: { code: STATUS_CODES[status]?.toLowerCase().replace(/ /g, '_') ?? 'error', message } });
@@ -107,9 +37,11 @@ function offeredProtocols(req: IncomingMessage): string[] {
 export function attachWebSocket(
   core: GatewayCore,
   server: Server,
-  slots: { reserveSession: () => boolean; releaseSession: () => void },
+  slots: Pick<SessionTable, 'open'>,
 ): { close(): Promise<void> } {
   const { log, metrics, config } = core;
+  // Room for a few of the largest results (max_output_bytes, JSON-escaped) before a peer counts as not reading.
+  const maxBufferedBytes = Math.max(16 * 1024 * 1024, 8 * config.max_output_bytes);
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: core.http.wsMaxPayloadBytes,
@@ -126,9 +58,18 @@ export function attachWebSocket(
     refuse(socket, 400, error.message, version === 13 || version === 8 ? {} : { 'Sec-WebSocket-Version': '13, 8' });
   });
 
-  function connected(socket: WebSocket, identity: Identity, createMcpServer: CreateMcpServer): void {
-    const transport = new WebSocketServerTransport(socket, identity);
+  function connected(socket: WebSocket, identity: Identity, createMcpServer: CreateMcpServer, lease: SessionLease): void {
+    const transport = new WebSocketServerTransport(socket, identity, maxBufferedBytes, (queued) =>
+      log.warn({ connection: transport.sessionId, identity: identity.id, queued }, 'websocket peer is not reading its messages; connection cut'));
     const mcp = createMcpServer(core, { transport: 'ws' });
+    lease.attach({
+      lastActivity: () => transport.lastActivity,
+      busy: () => transport.busy(),
+      end: (reason) => {
+        if (reason === 'idle') socket.close(CloseCode.goingAway, `idle for ${config.session_idle_seconds} s (session_idle_seconds)`);
+        else socket.close(CloseCode.policyViolation, 'replaced by a newer session of this identity (max_sessions_per_identity)');
+      },
+    });
     // Counted once set-up succeeded: the 'close' below, which uncounts, is registered from here on.
     metrics.wsConnections.inc();
     metrics.openSessions.inc({ transport: 'ws' });
@@ -200,20 +141,16 @@ export function attachWebSocket(
     const { createMcpServer } = await loadServerModule();
     // The client left during the awaits: nothing to answer, and its 'close' may already be past.
     if (socket.destroyed) return;
-    if (!slots.reserveSession()) {
-      count(503);
-      refuse(socket, 503, `Too many open sessions (max_sessions=${config.max_sessions}); retry later.`, { 'Retry-After': '5' });
+    const slot = slots.open(auth.identity, 'ws');
+    if (!slot.ok) {
+      count(slot.status);
+      refuse(socket, slot.status, slot.message, { 'Retry-After': String(slot.retryAfterSeconds) });
       return;
     }
     // The slot lives as long as the raw socket, whatever becomes of the handshake: ws may drop the
     // socket without calling back (client already gone, server closing), refuse it (wsClientError
     // above), or complete it, and then the WebSocket's own 'close' follows this one.
-    let held = true;
-    const release = (): void => {
-      if (!held) return;
-      held = false;
-      slots.releaseSession();
-    };
+    const release = slot.lease.release;
     socket.once('close', release);
     refusedHandshake.set(socket, (status) => {
       count(status);
@@ -224,7 +161,7 @@ export function attachWebSocket(
       // Past this point the socket speaks WebSocket: a failure must close it as one, not get the
       // HTTP 500 that the upgrade's catch below would write.
       try {
-        connected(ws, auth.identity, createMcpServer);
+        connected(ws, auth.identity, createMcpServer, slot.lease);
       } catch (error) {
         log.error({ err: error }, 'websocket session setup failed');
         ws.close(CloseCode.internalError, 'server error');
