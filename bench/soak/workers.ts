@@ -28,7 +28,7 @@ function mix(container: string): Call[] {
     { name: 'container_inspect', arguments: { container } },
     { name: 'container_logs', arguments: { container, tail: 20 } },
     { name: 'container_logs', arguments: { container, follow: true, max_seconds: 1, tail: 1 } },
-    { name: 'container_exec', arguments: { container, command: ['echo', 'soak'], user: 'nobody', timeout_seconds: 10 } },
+    { name: 'container_exec', arguments: { container, command: ['echo', 'soak'], user: '65534:65534', timeout_seconds: 10 } },
     { name: 'system_events', arguments: { window_seconds: 1, limit: 50 } },
     { name: 'container_stats', arguments: { container } },
     { name: 'system_info', arguments: {} },

@@ -148,6 +148,16 @@ describe('containers created outside the gateway are judged when they would run'
     expect([state.Running, state.StartedAt]).toEqual([false, NEVER]);
   });
 
+  it('container_start (operator) of one whose NetworkMode names the host network by an id prefix is refused', async () => {
+    // The string rules only know "host"; Docker looks the prefix up and attaches the host network.
+    const host = (await docker.listNetworks({ filters: { name: ['host'] } })).find((n) => n.Name === 'host')!;
+    const c = await make({ NetworkMode: host.Id.slice(0, 12) }, false);
+    const refused = await callTool(containerStart, { container: c.id }, operator()).then(() => 'allowed', (e: Error) => e.message);
+    expect(refused).toMatch(/host-namespace|host network/);
+    const state = (await c.inspect()).State;
+    expect([state.Running, state.StartedAt]).toEqual([false, NEVER]);
+  });
+
   it('container_update setting a restart policy on a stopped one with host networking is refused (Docker would start it itself)', async () => {
     const c = await make({ NetworkMode: 'host' }, false);
     await expect(callTool(containerUpdate, { container: c.id, restart_policy: { name: 'always' } }, operator())).rejects.toThrow(/run-target.*host-namespace/s);

@@ -39,6 +39,7 @@ describe('redactText', () => {
     'PASSWORD_FILE=/run/secrets/db TOKEN_URL=https://auth.example/token docker login --password-stdin -u me',
     'AUTH_ENABLED=true SECRET=false 2026-12-07T17:50:43.123Z Basic authentication failed',
     'passthrough=tcp bypass compass monkey=1 PUBLIC_KEY=ssh-ed25519 AAAA',
+    'Invalid arguments for system_events: (arguments): Unrecognized key: "windowSeconds"', // zod's message
   ])('leaves ordinary text alone: %s', (input) => {
     expect(redactText(input)).toBe(input);
   });
@@ -64,7 +65,7 @@ describe('secret names', () => {
     'requirepass', 'DBPASS', 'DB_PWD'])('%s is secret', (name) => {
     expect(isSecretKey(name)).toBe(true);
   });
-  it.each(['Author', 'author', 'PASSWORD_FILE', 'token-file', 'password-stdin', 'no-auth', 'TOKEN_URL', 'PUBLIC_KEY', 'passthrough', 'bypass', 'monkey', 'p', 'PWD', 'OLDPWD', 'Labels', 'Env'])('%s is not', (name) => {
+  it.each(['Author', 'author', 'PASSWORD_FILE', 'token-file', 'password-stdin', 'no-auth', 'TOKEN_URL', 'PUBLIC_KEY', 'passthrough', 'bypass', 'monkey', 'p', 'PWD', 'OLDPWD', 'Labels', 'Env', 'key', 'Keys'])('%s is not', (name) => {
     expect(isSecretKey(name)).toBe(false);
   });
 

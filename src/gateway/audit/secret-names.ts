@@ -5,7 +5,7 @@
 // A name is split into words (snake_case, kebab-case, dotted and camelCase all work) and is secret
 // when its letters contain a strong marker (password, secret, token, credential, auth, cookie, jwt,
 // api key, private/access key, …; "author"/"authority" excepted) or one of its words is a weak one
-// (pass, pwd, pw, key, salt; "public key" and the shell's PWD excepted), or it ends in "pass"
+// (pass, pwd, pw, key, salt; "public key", a bare "key" and the shell's PWD excepted), or it ends in "pass"
 // (requirepass, DBPASS; not bypass, compass). Names that only point at a secret (…_FILE,
 // …_PATH, …_URL, …_TYPE, --password-stdin) and switches (--no-auth) are not secret: their values
 // are paths, kinds and booleans, and a credential in one is still caught by its shape.
@@ -31,6 +31,9 @@ function judge(name: string): boolean {
   if (letters.endsWith('pass') && !/(by|com)pass$/.test(letters)) return true;
   return words.some((word, i) => WEAK_WORDS.has(word) &&
     !(word.startsWith('key') && words[i - 1] === 'public') &&
+    // A bare "key" names a map key far more often than a credential ("Unrecognized key: \"x\"", label
+    // keys); a credential under it is still caught by its shape.
+    !(word.startsWith('key') && words.length === 1) &&
     // The shell's PWD is the working directory; DB_PWD is a password.
     !(word === 'pwd' && words.length === 1));
 }

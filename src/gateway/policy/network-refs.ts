@@ -138,8 +138,16 @@ export async function judgeContainerNetworks(
     try {
       network = await resolveNetwork(docker, endpoint?.NetworkID || name, label);
     } catch (error) {
-      if (!(error instanceof PolicyDenial) || !endpoint?.NetworkID || error.rule !== 'network-not-found') throw error;
-      network = await resolveNetwork(docker, name, label);
+      if (!(error instanceof PolicyDenial) || error.rule !== 'network-not-found') throw error;
+      if (!endpoint?.NetworkID) continue; // nothing by that name: Docker cannot attach it either
+      try {
+        network = await resolveNetwork(docker, name, label);
+      } catch (again) {
+        // A daemon run with --bridge none still lists "bridge" on its containers, with no such
+        // network: Docker starts them without it, so there is nothing to judge.
+        if (again instanceof PolicyDenial && again.rule === 'network-not-found') continue;
+        throw again;
+      }
     }
     judgeDriver(network, label);
   }
