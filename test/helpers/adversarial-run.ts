@@ -1,0 +1,223 @@
+// One variant's adversarial run: batches of generated requests against a gateway child process,
+// every oracle after each batch, and for a failing batch a replay request by request to name the
+// exact call that reproduces it. Failures are collected, never thrown, so one run lists them all.
+import type { Rng } from './adversarial-corpus.js';
+import { answerViolations, Channels, describe, requestLabel, type Answer, type Request } from './adversarial-driver.js';
+import type { ExecWatcher } from './adversarial-exec-watch.js';
+import { dangerousContainer, dangerousVolumes, networkViolations, snapshot, stateViolations, type Baseline } from './adversarial-oracles.js';
+import { shuffle, type Case, type Planner } from './adversarial-plan.js';
+import { FIXTURES, PROTECTED_NAME, SECRET, SELF_NAME, startGateway, TOKENS, type RecordedGateway, type Variant, type World } from './adversarial-world.js';
+import { truncateSync } from 'node:fs';
+
+export interface Failure {
+  variant: string;
+  violations: string[];
+  /** The single request that reproduces it, when the replay found one. */
+  culprit?: string;
+  /** Otherwise the batch that produced it. */
+  batch?: string[];
+}
+
+export interface RunOptions {
+  budgetMs: number;
+  batchSize: number;
+  concurrency: number;
+  /** Failing batches replayed one request at a time, per variant (replays are slow). */
+  maxLocalizations: number;
+}
+
+export interface RunStats { requests: number; batches: number; outcomes: Record<Answer['outcome'], number>; restarts: number }
+
+const normalize = (v: string): string => v.replace(/[0-9a-f]{12,}/g, '<id>').replace(/\d+/g, 'N').slice(0, 80);
+
+export class VariantRun {
+  gateway!: RecordedGateway;
+  channels!: Channels;
+  readonly failures: Failure[] = [];
+  readonly stats: RunStats = { requests: 0, batches: 0, outcomes: { ok: 0, error: 0, timeout: 0, transport: 0 }, restarts: 0 };
+  private readonly localized = new Set<string>();
+  private localizations = 0;
+
+  constructor(private readonly world: World, readonly variant: Variant, private readonly execs: ExecWatcher) {}
+
+  async start(): Promise<void> {
+    this.gateway = await startGateway(this.world, this.variant);
+    this.channels = await Channels.open(this.gateway.url, TOKENS[this.variant.scope]);
+  }
+
+  async stop(): Promise<void> {
+    await this.channels?.close();
+    this.gateway?.kill();
+    await this.gateway?.exited;
+  }
+
+  private async restart(): Promise<void> {
+    this.stats.restarts++;
+    await this.stop();
+    await this.start();
+  }
+
+  /** The process is alive and answers /health and a system_ping tool call. */
+  async liveness(): Promise<string[]> {
+    const g = this.gateway;
+    if (g.child.exitCode !== null || g.child.signalCode !== null) {
+      const last = g.output().trim().split('\n').slice(-3).join(' | ').slice(0, 600);
+      return [`gateway process exited (code ${g.child.exitCode}, signal ${g.child.signalCode}); last output: ${last}`];
+    }
+    const health = await fetch(`${g.url}/health`, { signal: AbortSignal.timeout(3000) }).then((r) => r.status, (e: Error) => e.message);
+    if (health !== 200) return [`gateway /health answered ${health} (wedged?)`];
+    const ping = await this.channels.send({ seq: 0, via: 'mcp', method: 'tools/call', params: { name: 'system_ping', arguments: {} } });
+    if (ping.outcome !== 'ok') {
+      // The session may be what broke, not the process: a fresh one must answer.
+      const fresh = await Channels.open(g.url, TOKENS[this.variant.scope]).catch((e: Error) => e);
+      if (fresh instanceof Error) return [`gateway takes no new MCP session: ${fresh.message}`];
+      await this.channels.close();
+      this.channels = fresh;
+      const again = await fresh.send({ seq: 0, via: 'mcp', method: 'tools/call', params: { name: 'system_ping', arguments: {} } });
+      if (again.outcome !== 'ok') return [`system_ping failed (${again.outcome}): ${again.text.slice(0, 200)}`];
+    }
+    return [];
+  }
+
+  private async baseline(): Promise<Baseline> {
+    await this.world.ensureFixtures();
+    const before = await snapshot(this.world.docker);
+    const protectedState = new Map([...this.world.protectedIds].map(([name, id]) => [name, before.containers.get(id)!]));
+    return { before, protectedState };
+  }
+
+  /** All oracles after a batch (or one replayed request). */
+  private async oracles(baseline: Baseline): Promise<string[]> {
+    const live = await this.liveness();
+    const after = await snapshot(this.world.docker);
+    return [
+      ...live,
+      ...stateViolations(this.world, this.variant, baseline, after),
+      ...(await dangerousVolumes(this.world.docker, this.world)),
+      ...(await this.execs.take()),
+      ...networkViolations(this.world, this.gateway.netEvents()),
+    ];
+  }
+
+  /** Undo what a violation left behind, so the next batch starts from a clean, protected world. */
+  private async repair(): Promise<void> {
+    const { docker } = this.world;
+    const now = await snapshot(docker);
+    const fixtureNames = new Set(FIXTURES.map((f) => f.name));
+    for (const c of now.containers.values()) {
+      const takenName = [PROTECTED_NAME, SELF_NAME, 'tunnel'].some((n) => Object.values(c.networks).flat().includes(n)) && !this.world.protectedIds.has(c.name);
+      if ((!fixtureNames.has(c.name) && (dangerousContainer(c, this.world).length || takenName)) || this.isProtectedAndChanged(c.id, c.name)) {
+        await docker.getContainer(c.id).remove({ force: true }).catch(() => undefined);
+      }
+    }
+    for (const [id, tags] of now.images) {
+      if (tags.some((t) => !t.startsWith(`${this.world.image.split(':')[0]}:`))) await docker.getImage(id).remove({ force: true }).catch(() => undefined);
+    }
+    for (const name of [PROTECTED_NAME, SELF_NAME]) {
+      const id = this.world.protectedIds.get(name);
+      const info = id ? await docker.getContainer(id).inspect().catch(() => undefined) : undefined;
+      if (!info || info.Name !== `/${name}` || !info.State.Running || info.State.Paused) {
+        if (id) await docker.getContainer(id).remove({ force: true }).catch(() => undefined);
+      }
+    }
+    truncateSync(this.gateway.recordFile);
+    this.world.trap.hits.length = 0;
+    await this.execs.take();
+  }
+
+  private isProtectedAndChanged(id: string, name: string): boolean {
+    const wanted = [...this.world.protectedIds].find(([, pid]) => pid === id)?.[0];
+    return wanted !== undefined && wanted !== name;
+  }
+
+  private async sendAll(batch: Request[], concurrency: number): Promise<Answer[]> {
+    const answers: Answer[] = new Array<Answer>(batch.length);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < batch.length) {
+        const i = next++;
+        answers[i] = await this.channels.send(batch[i]!);
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    return answers;
+  }
+
+  private record(batch: Request[], answers: Answer[]): string[] {
+    const out: string[] = [];
+    batch.forEach((r, i) => {
+      const a = answers[i]!;
+      this.stats.requests++;
+      this.stats.outcomes[a.outcome]++;
+      out.push(...answerViolations(r, a, SECRET));
+    });
+    return out;
+  }
+
+  async run(rng: Rng, planner: Planner, cases: Case[], options: RunOptions): Promise<void> {
+    const deadline = Date.now() + options.budgetMs;
+    // The first round always completes, so every case gets a request whatever the budget; more
+    // rounds (new values for the same cases) run while time is left.
+    let queue = shuffle(rng, cases);
+    let round = 0;
+    for (;;) {
+      if (!queue.length) {
+        round++;
+        queue = shuffle(rng, cases);
+      }
+      if (round > 0 && Date.now() >= deadline) break;
+      const batch = queue.splice(0, options.batchSize).map((c) => planner.request(c));
+      const baseline = await this.baseline();
+      const answers = await this.sendAll(batch, options.concurrency);
+      this.stats.batches++;
+      const perAnswer = this.record(batch, answers);
+      for (const v of perAnswer) this.failures.push({ variant: this.variant.name, violations: [v] });
+      const violations = await this.oracles(baseline);
+      if (violations.length) await this.handle(batch, answers, violations, options);
+    }
+  }
+
+  private async handle(batch: Request[], answers: Answer[], violations: string[], options: RunOptions): Promise<void> {
+    const keys = violations.map(normalize);
+    const fresh = keys.some((k) => !this.localized.has(k));
+    const dead = this.gateway.child.exitCode !== null || this.gateway.child.signalCode !== null;
+    // Requests that lost their connection first are the likeliest culprits of a crash: replay them first.
+    const order = batch.map((r, i) => ({ r, a: answers[i]! })).sort((x, y) => Number(y.a.outcome === 'transport') - Number(x.a.outcome === 'transport'));
+    if (dead || !(await this.alive())) await this.restart();
+    await this.repair();
+    if (!fresh || this.localizations >= options.maxLocalizations) {
+      this.failures.push({ variant: this.variant.name, violations, batch: order.map(({ r, a }) => `${a.outcome}: ${requestLabel(r)}`) });
+      return;
+    }
+    this.localizations++;
+    keys.forEach((k) => this.localized.add(k));
+    let found = false;
+    for (const { r } of order) {
+      const baseline = await this.baseline();
+      const answer = await this.channels.send(r);
+      const single = [...answerViolations(r, answer, SECRET), ...(await this.oracles(baseline))];
+      if (single.length) {
+        found = true;
+        this.failures.push({ variant: this.variant.name, violations: single, culprit: `${r.method} via ${r.via}: ${describe(r.params)}` });
+        single.map(normalize).forEach((k) => this.localized.add(k));
+        if (this.gateway.child.exitCode !== null || this.gateway.child.signalCode !== null || !(await this.alive())) await this.restart();
+        await this.repair();
+      }
+    }
+    if (!found) this.failures.push({ variant: this.variant.name, violations, batch: order.map(({ r, a }) => `${a.outcome}: ${requestLabel(r)}`) });
+  }
+
+  private async alive(): Promise<boolean> {
+    return (await fetch(`${this.gateway.url}/health`, { signal: AbortSignal.timeout(3000) }).then((r) => r.ok, () => false));
+  }
+}
+
+export function formatFailures(failures: Failure[], seed: number): string {
+  const lines = [`${failures.length} adversarial failure(s); replay with DOCKER_MCP_FUZZ_SEED=${seed}`];
+  for (const f of failures) {
+    lines.push(`- [${f.variant}] ${f.violations.join('\n    ')}`);
+    if (f.culprit) lines.push(`    reproduced by: ${f.culprit}`);
+    else if (f.batch) lines.push(`    in a batch of ${f.batch.length} (not narrowed to one request):\n      ${f.batch.slice(0, 40).join('\n      ')}`);
+  }
+  return lines.join('\n');
+}
