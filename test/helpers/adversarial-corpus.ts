@@ -56,6 +56,15 @@ export interface CorpusContext {
   dockerSocket: string;
 }
 
+/** encodeURIComponent that keeps a lone surrogate (which it cannot encode) as it is. */
+export function encode(s: string): string {
+  try {
+    return encodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 function nested(depth: number): unknown {
   let value: unknown = 'leaf';
   for (let i = 0; i < depth; i++) value = i % 2 ? [value] : { a: value };
@@ -171,8 +180,8 @@ export class ValueGenerator {
 
   private mutate(s: string): string {
     const tricks = [
-      (x: string) => encodeURIComponent(x),
-      (x: string) => encodeURIComponent(encodeURIComponent(x)),
+      (x: string) => encode(x),
+      (x: string) => encode(encode(x)),
       (x: string) => `${x}/`,
       (x: string) => `${x}//${x}`,
       (x: string) => `../${x}`,

@@ -58,7 +58,7 @@ export function dangerousContainer(c: ContainerState, world: World): string[] {
   if (hc.Privileged) found.push('Privileged');
   for (const key of ['NetworkMode', 'PidMode', 'IpcMode', 'UTSMode', 'UsernsMode', 'CgroupnsMode'] as const) {
     const mode = hc[key] as string | undefined;
-    if (isHost(mode, world.hostNetworkId)) found.push(`${key}=${mode}`);
+    if (isHost(mode, world.hostNetworkId) && mode !== world.defaultModes[key]) found.push(`${key}=${mode}`);
   }
   if (Object.keys(c.networks).includes('host')) found.push('attached to the host network');
   for (const key of ['CapAdd', 'Devices', 'DeviceRequests', 'DeviceCgroupRules', 'VolumesFrom', 'Links'] as const) {
@@ -193,10 +193,10 @@ function diff(before: string[], after: string[]): string {
 }
 
 /** The gateway talked to nothing but its Docker socket, and nothing reached the trap listener. */
-export function networkViolations(world: World, events: { kind: string; host?: string; port?: number; path?: string }[]): string[] {
+export function networkViolations(world: World, events: { kind: string; host?: string; port?: number; path?: string; forListen?: boolean }[]): string[] {
   const out: string[] = [];
   for (const e of events) {
-    if (e.kind === 'start') continue;
+    if (e.kind === 'start' || e.forListen) continue;
     if (e.kind === 'connect' && e.path === world.daemon.socketPath) continue;
     out.push(`gateway ${e.kind} ${e.path ?? `${e.host ?? '?'}:${e.port ?? ''}`}`);
   }

@@ -2,7 +2,7 @@
 // completion refs they imply) into cases, one per argument, and cases into requests with a hostile
 // value in that argument. Every case is visited once per round, in a seeded order.
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { JsonSchema, Rng, ValueGenerator } from './adversarial-corpus.js';
+import { encode, type JsonSchema, type Rng, type ValueGenerator } from './adversarial-corpus.js';
 import type { Request, Via } from './adversarial-driver.js';
 
 export interface Surface {
@@ -105,7 +105,7 @@ export class Planner {
       }
       case 'resource': {
         const raw = String(this.gen.hostile({ type: 'string' }));
-        const value = this.rng.chance(0.5) ? raw : encodeURIComponent(raw);
+        const value = this.rng.chance(0.5) ? raw : encode(raw);
         method = c.subscribe ? 'resources/subscribe' : 'resources/read';
         params = { uri: c.uriTemplate.replace(`{${c.focus}}`, value) };
         break;

@@ -12,8 +12,10 @@ import { truncateSync } from 'node:fs';
 export interface Failure {
   variant: string;
   violations: string[];
-  /** The single request that reproduces it, when the replay found one. */
+  /** The single request that reproduces it, when the replay found one (shortened for reading)... */
   culprit?: string;
+  /** ...and exactly as sent, for the JSON report. */
+  request?: Request;
   /** Otherwise the batch that produced it. */
   batch?: string[];
 }
@@ -79,21 +81,25 @@ export class VariantRun {
     return [];
   }
 
-  private async baseline(): Promise<Baseline> {
+  private async baseline(): Promise<Baseline & { volumes: string[] }> {
     await this.world.ensureFixtures();
     const before = await snapshot(this.world.docker);
     const protectedState = new Map([...this.world.protectedIds].map(([name, id]) => [name, before.containers.get(id)!]));
-    return { before, protectedState };
+    return { before, protectedState, volumes: await dangerousVolumes(this.world.docker, this.world) };
   }
 
-  /** All oracles after a batch (or one replayed request). */
-  private async oracles(baseline: Baseline): Promise<string[]> {
+  /**
+   * All oracles after a batch (or one replayed request). A state violation that already held at the
+   * baseline (one `repair` could not undo) is reported once, where it appeared, not again each batch.
+   */
+  private async oracles(baseline: Baseline & { volumes: string[] }): Promise<string[]> {
     const live = await this.liveness();
     const after = await snapshot(this.world.docker);
+    const before = new Set([...stateViolations(this.world, this.variant, baseline, baseline.before), ...baseline.volumes]);
+    const state = [...stateViolations(this.world, this.variant, baseline, after), ...(await dangerousVolumes(this.world.docker, this.world))];
     return [
       ...live,
-      ...stateViolations(this.world, this.variant, baseline, after),
-      ...(await dangerousVolumes(this.world.docker, this.world)),
+      ...state.filter((v) => !before.has(v)),
       ...(await this.execs.take()),
       ...networkViolations(this.world, this.gateway.netEvents()),
     ];
@@ -143,13 +149,13 @@ export class VariantRun {
     return answers;
   }
 
-  private record(batch: Request[], answers: Answer[]): string[] {
-    const out: string[] = [];
+  private record(batch: Request[], answers: Answer[]): { v: string; r: Request }[] {
+    const out: { v: string; r: Request }[] = [];
     batch.forEach((r, i) => {
       const a = answers[i]!;
       this.stats.requests++;
       this.stats.outcomes[a.outcome]++;
-      out.push(...answerViolations(r, a, SECRET));
+      for (const v of answerViolations(r, a, SECRET)) out.push({ v, r });
     });
     return out;
   }
@@ -170,8 +176,13 @@ export class VariantRun {
       const baseline = await this.baseline();
       const answers = await this.sendAll(batch, options.concurrency);
       this.stats.batches++;
-      const perAnswer = this.record(batch, answers);
-      for (const v of perAnswer) this.failures.push({ variant: this.variant.name, violations: [v] });
+      for (const { v, r } of this.record(batch, answers)) {
+        // Once per kind and tool/prompt: the first exact request is the reproduction.
+        const key = `${v.split(':')[0] ?? ''} ${r.method} ${String(r.params.name ?? r.params.uri ?? '')}`;
+        if (this.localized.has(key)) continue;
+        this.localized.add(key);
+        this.failures.push({ variant: this.variant.name, violations: [v], culprit: `${r.method} via ${r.via}: ${describe(r.params)}`, request: r });
+      }
       const violations = await this.oracles(baseline);
       if (violations.length) await this.handle(batch, answers, violations, options);
     }
@@ -180,31 +191,54 @@ export class VariantRun {
   private async handle(batch: Request[], answers: Answer[], violations: string[], options: RunOptions): Promise<void> {
     const keys = violations.map(normalize);
     const fresh = keys.some((k) => !this.localized.has(k));
-    const dead = this.gateway.child.exitCode !== null || this.gateway.child.signalCode !== null;
-    // Requests that lost their connection first are the likeliest culprits of a crash: replay them first.
+    // Requests that lost their connection first are the likeliest culprits of a crash: tried first.
     const order = batch.map((r, i) => ({ r, a: answers[i]! })).sort((x, y) => Number(y.a.outcome === 'transport') - Number(x.a.outcome === 'transport'));
-    if (dead || !(await this.alive())) await this.restart();
-    await this.repair();
-    if (!fresh || this.localizations >= options.maxLocalizations) {
-      this.failures.push({ variant: this.variant.name, violations, batch: order.map(({ r, a }) => `${a.outcome}: ${requestLabel(r)}`) });
-      return;
-    }
+    await this.recover();
+    const asBatch = (): void => void this.failures.push({ variant: this.variant.name, violations, batch: order.map(({ r, a }) => `${a.outcome}: ${requestLabel(r)}`) });
+    if (!fresh || this.localizations >= options.maxLocalizations) return asBatch();
     this.localizations++;
     keys.forEach((k) => this.localized.add(k));
-    let found = false;
-    for (const { r } of order) {
-      const baseline = await this.baseline();
-      const answer = await this.channels.send(r);
-      const single = [...answerViolations(r, answer, SECRET), ...(await this.oracles(baseline))];
-      if (single.length) {
-        found = true;
-        this.failures.push({ variant: this.variant.name, violations: single, culprit: `${r.method} via ${r.via}: ${describe(r.params)}` });
-        single.map(normalize).forEach((k) => this.localized.add(k));
-        if (this.gateway.child.exitCode !== null || this.gateway.child.signalCode !== null || !(await this.alive())) await this.restart();
-        await this.repair();
-      }
+    const found = await this.bisect(order.map(({ r }) => r));
+    if (!found) asBatch();
+  }
+
+  /** Restarts a dead or wedged gateway and repairs the world. */
+  private async recover(): Promise<void> {
+    const dead = this.gateway.child.exitCode !== null || this.gateway.child.signalCode !== null;
+    if (dead || !(await this.alive())) await this.restart();
+    await this.repair();
+  }
+
+  /**
+   * Replays `group` (one request after another); the oracle violations it alone produces. Answer
+   * violations are not looked at: they are already tied to their exact request.
+   */
+  private async replay(group: Request[]): Promise<string[]> {
+    const baseline = await this.baseline();
+    const out: string[] = [];
+    for (const r of group) await this.channels.send(r);
+    // Effects that land just after the answer (a crash on a later tick, a redirect followed) count too.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    out.push(...(await this.oracles(baseline)));
+    if (out.length) await this.recover();
+    return out;
+  }
+
+  /** Halves the batch until one request reproduces a violation on its own (about log2(n) replays). */
+  private async bisect(group: Request[]): Promise<boolean> {
+    if (group.length === 1) {
+      const r = group[0]!;
+      const single = await this.replay(group);
+      if (!single.length) return false;
+      this.failures.push({ variant: this.variant.name, violations: single, culprit: `${r.method} via ${r.via}: ${describe(r.params)}`, request: r });
+      single.map(normalize).forEach((k) => this.localized.add(k));
+      return true;
     }
-    if (!found) this.failures.push({ variant: this.variant.name, violations, batch: order.map(({ r, a }) => `${a.outcome}: ${requestLabel(r)}`) });
+    const half = Math.ceil(group.length / 2);
+    for (const part of [group.slice(0, half), group.slice(half)]) {
+      if ((await this.replay(part)).length && (await this.bisect(part))) return true;
+    }
+    return false;
   }
 
   private async alive(): Promise<boolean> {
@@ -217,7 +251,7 @@ export function formatFailures(failures: Failure[], seed: number): string {
   for (const f of failures) {
     lines.push(`- [${f.variant}] ${f.violations.join('\n    ')}`);
     if (f.culprit) lines.push(`    reproduced by: ${f.culprit}`);
-    else if (f.batch) lines.push(`    in a batch of ${f.batch.length} (not narrowed to one request):\n      ${f.batch.slice(0, 40).join('\n      ')}`);
+    else if (f.batch) lines.push(`    in a batch of ${f.batch.length} (not narrowed to one request; first lost connections first):\n      ${f.batch.slice(0, 8).map((b) => b.slice(0, 300)).join('\n      ')}`);
   }
   return lines.join('\n');
 }

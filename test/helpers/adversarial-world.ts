@@ -56,6 +56,8 @@ export interface World {
   imageId: string;
   hostNetworkId: string;
   protectedIds: Map<string, string>;
+  /** Namespace modes an ordinary container gets on this daemon (cgroupns is `host` on cgroup v1). */
+  defaultModes: Record<string, string>;
   trap: { port: number; hits: string[]; server: Server };
   ensureFixtures(): Promise<void>;
   close(): Promise<void>;
@@ -113,9 +115,11 @@ export async function createWorld(): Promise<World> {
     }
   };
   await ensureFixtures();
+  const ordinary = (await docker.getContainer('worker').inspect()).HostConfig as unknown as Record<string, string>;
+  const defaultModes = Object.fromEntries(['NetworkMode', 'PidMode', 'IpcMode', 'UTSMode', 'UsernsMode', 'CgroupnsMode'].map((k) => [k, ordinary[k] ?? '']));
 
   return {
-    daemon, docker, dir, allowedDir, image: TEST_IMAGE, imageId, hostNetworkId, protectedIds, trap, ensureFixtures,
+    daemon, docker, dir, allowedDir, image: TEST_IMAGE, imageId, hostNetworkId, protectedIds, defaultModes, trap, ensureFixtures,
     async close() {
       trap.server.close();
       await daemon.stop();

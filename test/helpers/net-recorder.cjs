@@ -42,7 +42,9 @@ if (file) {
     const original = target[name];
     if (typeof original !== 'function') return;
     target[name] = function wrapped(hostname, ...rest) {
-      record({ kind, host: String(hostname) });
+      // server.listen(port, host) looks its own bind address up too: that is no outbound request.
+      const forListen = /lookupAndListen|Server\.listen/.test(new Error().stack ?? '');
+      record(forListen ? { kind, host: String(hostname), forListen } : { kind, host: String(hostname) });
       return original.call(this, hostname, ...rest);
     };
   };

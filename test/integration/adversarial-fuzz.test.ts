@@ -4,7 +4,7 @@
 // from Docker's own state, /proc, a network recorder preloaded into the gateway and a loopback trap,
 // that nothing outside the policy happened. Nothing here is tuned to today's code: a red run lists
 // each failure with the request that reproduces it. Replay a run with DOCKER_MCP_FUZZ_SEED=<seed>;
-// DOCKER_MCP_FUZZ_BUDGET_MS sets the time per variant (default 20000).
+// DOCKER_MCP_FUZZ_BUDGET_MS sets the time per variant (default 15000).
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,8 +18,8 @@ import { formatFailures, VariantRun, type Failure } from '../helpers/adversarial
 import { createWorld, FIXTURES, NETWORK, PROTECTED_NAME, SELF_NAME, startGateway, TOKENS, VARIANTS, VOLUME, type World } from '../helpers/adversarial-world.js';
 
 const seed = seedFromEnv();
-const budgetMs = Number(process.env.DOCKER_MCP_FUZZ_BUDGET_MS ?? 20_000);
-const options = { budgetMs, batchSize: 24, concurrency: 6, maxLocalizations: 3 };
+const budgetMs = Number(process.env.DOCKER_MCP_FUZZ_BUDGET_MS ?? 15_000);
+const options = { budgetMs, batchSize: 32, concurrency: 8, maxLocalizations: 3 };
 const allFailures: Failure[] = [];
 
 let world: World;
@@ -63,17 +63,23 @@ describe(`adversarial suite (seed ${seed})`, () => {
 
   it('has oracles that see what they must see (a dangerous container, a root exec, a stray connection)', async () => {
     const { docker } = world;
+    // Created only: this sandbox's runc may not grant the capabilities a privileged start needs,
+    // and a created container is already what the policy must never let through.
     const bad = await docker.createContainer({ name: 'oracle-selftest', Image: world.image, Cmd: ['sleep', '60'], HostConfig: { Privileged: true, NetworkMode: 'host', Binds: ['/etc:/h'] } });
+    const plain = await docker.createContainer({ name: 'oracle-selftest-plain', Image: world.image, Cmd: ['sleep', '60'], HostConfig: { NetworkMode: 'none' } });
     try {
-      await bad.start();
       const state = (await snapshot(docker)).containers.get(bad.id)!;
       expect(dangerousContainer(state, world).join('\n')).toMatch(/Privileged[\s\S]*NetworkMode=host[\s\S]*bind \/etc/);
-      const exec = await bad.exec({ Cmd: ['sleep', '1'], User: '0:0' });
+      const ordinary = (await snapshot(docker)).containers.get(plain.id)!;
+      expect(dangerousContainer(ordinary, world)).toEqual([]);
+      await plain.start();
+      const exec = await plain.exec({ Cmd: ['sleep', '1'], User: '0:0' });
       await exec.start({ Detach: true });
       await new Promise((r) => setTimeout(r, 300));
       expect((await execs.take()).join('\n')).toMatch(/uid 0 gid 0/);
     } finally {
       await bad.remove({ force: true });
+      await plain.remove({ force: true });
     }
     expect(networkViolations(world, [{ kind: 'connect', host: '127.0.0.1', port: world.trap.port }, { kind: 'connect', path: world.daemon.socketPath }]))
       .toEqual([`gateway connect 127.0.0.1:${world.trap.port}`]);
