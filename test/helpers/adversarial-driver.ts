@@ -29,7 +29,7 @@ const STACK = /\n\s+at [^\n]*\(?(?:node:|\/)[^\n]*:\d+:\d+\)?|node:internal\//;
 export function describe(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) => {
     if (typeof v === 'string' && v.length > 120) return `<${JSON.stringify(v.slice(0, 12))}… ${v.length} chars>`;
-    if (Array.isArray(v) && v.length > 20) return [...v.slice(0, 3), `<… ${v.length} items>`];
+    if (Array.isArray(v) && v.length > 20) return [...(v as unknown[]).slice(0, 3), `<… ${v.length} items>`];
     if (v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 12) {
       const entries = Object.entries(v);
       return Object.fromEntries([...entries.slice(0, 4), ['<…>', `${entries.length} keys`]]);
@@ -84,7 +84,8 @@ class WsRpc {
 const isErrorResult = (result: unknown): boolean => !!(result && typeof result === 'object' && (result as { isError?: boolean }).isError);
 
 function transportError(error: unknown): boolean {
-  const text = `${(error as Error).message} ${String((error as { cause?: unknown }).cause ?? '')}`;
+  const cause = (error as { cause?: { message?: string; code?: string } }).cause;
+  const text = `${(error as Error).message} ${cause?.message ?? ''} ${cause?.code ?? ''}`;
   return /ECONNREFUSED|ECONNRESET|socket hang up|fetch failed|other side closed|terminated|EPIPE/i.test(text);
 }
 

@@ -12,7 +12,7 @@ export interface Surface {
 }
 
 export async function enumerateSurface(client: Client): Promise<Surface> {
-  const tools = (await client.listTools()).tools.map((t) => ({ name: t.name, inputSchema: t.inputSchema as JsonSchema }));
+  const tools = (await client.listTools()).tools.map((t) => ({ name: t.name, inputSchema: t.inputSchema satisfies JsonSchema }));
   const prompts = (await client.listPrompts()).prompts.map((p) => ({ name: p.name, arguments: (p.arguments ?? []).map((a) => a.name) }));
   const templates = (await client.listResourceTemplates()).resourceTemplates.map((t) => ({
     uriTemplate: t.uriTemplate,

@@ -63,7 +63,9 @@ export class VariantRun {
   async liveness(): Promise<string[]> {
     const g = this.gateway;
     if (g.child.exitCode !== null || g.child.signalCode !== null) {
-      const last = g.output().trim().split('\n').slice(-3).join(' | ').slice(0, 600);
+      // The thrown error's own lines, not Node's trailer.
+      const lines = g.output().trim().split('\n').slice(-60);
+      const last = (lines.filter((l) => /Error|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|hostname|errno|code:/.test(l)).slice(0, 4).join(' | ') || lines.slice(-3).join(' | ')).slice(0, 600);
       return [`gateway process exited (code ${g.child.exitCode}, signal ${g.child.signalCode}); last output: ${last}`];
     }
     const health = await fetch(`${g.url}/health`, { signal: AbortSignal.timeout(3000) }).then((r) => r.status, (e: Error) => e.message);
@@ -178,7 +180,7 @@ export class VariantRun {
       this.stats.batches++;
       for (const { v, r } of this.record(batch, answers)) {
         // Once per kind and tool/prompt: the first exact request is the reproduction.
-        const key = `${v.split(':')[0] ?? ''} ${r.method} ${String(r.params.name ?? r.params.uri ?? '')}`;
+        const key = `${v.split(':')[0] ?? ''} ${r.method} ${JSON.stringify(r.params.name ?? r.params.uri ?? '')}`;
         if (this.localized.has(key)) continue;
         this.localized.add(key);
         this.failures.push({ variant: this.variant.name, violations: [v], culprit: `${r.method} via ${r.via}: ${describe(r.params)}`, request: r });

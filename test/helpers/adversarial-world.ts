@@ -1,7 +1,7 @@
 // The world the adversarial suite attacks: its OWN private dockerd (so destructive calls and exact
 // before/after snapshots cannot disturb or be disturbed by other test files), the busybox test
 // image, fixtures the policy must protect, a loopback trap listener, and gateway child processes
-// with the network recorder (net-recorder.cjs) preloaded.
+// with the network recorder (net-recorder.js) preloaded.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -145,7 +145,7 @@ export const VARIANTS: Variant[] = [
   { name: 'admin', preset: 'admin', scope: 'admin' },
 ];
 
-const recorderPath = fileURLToPath(new URL('./net-recorder.cjs', import.meta.url));
+const recorderPath = fileURLToPath(new URL('./net-recorder.js', import.meta.url));
 
 export interface RecordedGateway extends GatewayProcess {
   recordFile: string;
@@ -157,7 +157,7 @@ export interface RecordedGateway extends GatewayProcess {
 export async function startGateway(world: World, variant: Variant): Promise<RecordedGateway> {
   const recordFile = join(world.dir, `net-${Date.now()}-${Math.random().toString(36).slice(2, 6)}.jsonl`);
   const gateway = await spawnGateway(world.daemon.host, {
-    NODE_OPTIONS: `--require ${recorderPath}`,
+    NODE_OPTIONS: `--import ${recorderPath}`,
     DMCP_NET_RECORD_FILE: recordFile,
     DOCKER_MCP_AUTH_TOKENS: `reader:read:${TOKENS.read},operator:operate:${TOKENS.operate},admin:admin:${TOKENS.admin}`,
     DOCKER_MCP_POLICY_PRESET: variant.preset,

@@ -1,13 +1,12 @@
 // TEST INSTRUMENTATION, not product code. Preloaded into a gateway child process with
-// NODE_OPTIONS="--require <this file>" by the adversarial suite (test/integration/adversarial-*.test.ts).
+// NODE_OPTIONS="--import <this file>" by the adversarial suite (test/integration/adversarial-*.test.ts).
 // It records the destination of every outbound connection the process attempts (net, and through
 // it http, https, tls, undici/fetch and docker-modem) and every DNS lookup, one JSON line each, to
 // the file named by DMCP_NET_RECORD_FILE. It changes no behaviour: the original function always runs.
 // The suite then asserts the gateway connected to nothing but its Docker endpoint.
-'use strict';
-const fs = require('node:fs');
-const net = require('node:net');
-const dns = require('node:dns');
+import fs from 'node:fs';
+import net from 'node:net';
+import dns from 'node:dns';
 
 const file = process.env.DMCP_NET_RECORD_FILE;
 if (file) {
