@@ -226,6 +226,15 @@ export class VariantRun {
     return out;
   }
 
+  /** Sends exactly `r` (from a report) on a clean world; the violations it produces, answer checks included. */
+  async replayOne(r: Request): Promise<string[]> {
+    await this.recover();
+    const baseline = await this.baseline();
+    const answer = await this.channels.send(r);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    return [...answerViolations(r, answer, SECRET), ...(await this.oracles(baseline))];
+  }
+
   /** Halves the batch until one request reproduces a violation on its own (about log2(n) replays). */
   private async bisect(group: Request[]): Promise<boolean> {
     if (group.length === 1) {

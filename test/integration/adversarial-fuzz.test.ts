@@ -4,8 +4,10 @@
 // from Docker's own state, /proc, a network recorder preloaded into the gateway and a loopback trap,
 // that nothing outside the policy happened. Nothing here is tuned to today's code: a red run lists
 // each failure with the request that reproduces it. Replay a run with DOCKER_MCP_FUZZ_SEED=<seed>;
-// DOCKER_MCP_FUZZ_BUDGET_MS sets the time per variant (default 15000).
-import { writeFileSync } from 'node:fs';
+// DOCKER_MCP_FUZZ_BUDGET_MS sets the time per variant (default 15000). A red run writes a JSON
+// report; DOCKER_MCP_FUZZ_REPLAY=<that file> sends exactly its reproducing requests again instead of
+// fuzzing (after a fix, each must come back clean).
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +23,7 @@ const seed = seedFromEnv();
 const budgetMs = Number(process.env.DOCKER_MCP_FUZZ_BUDGET_MS ?? 15_000);
 const options = { budgetMs, batchSize: 32, concurrency: 8, maxLocalizations: 3 };
 const allFailures: Failure[] = [];
+const replayFile = process.env.DOCKER_MCP_FUZZ_REPLAY;
 
 let world: World;
 let execs: ExecWatcher;
@@ -85,8 +88,28 @@ describe(`adversarial suite (seed ${seed})`, () => {
       .toEqual([`gateway connect 127.0.0.1:${world.trap.port}`]);
   });
 
+  it.runIf(replayFile)('replays the reproducing requests of a report: none violates the policy any more', async () => {
+    const report = JSON.parse(readFileSync(replayFile ?? '', 'utf8')) as { failures: Failure[] };
+    const still: Failure[] = [];
+    for (const variant of VARIANTS) {
+      const requests = report.failures.filter((f) => f.variant === variant.name && f.request).map((f) => f.request!);
+      if (!requests.length) continue;
+      const run = new VariantRun(world, variant, execs);
+      await run.start();
+      try {
+        for (const r of requests) {
+          const violations = await run.replayOne(r);
+          if (violations.length) still.push({ variant: variant.name, violations, culprit: `${r.method} via ${r.via}: ${JSON.stringify(r.params).slice(0, 400)}`, request: r });
+        }
+      } finally {
+        await run.stop();
+      }
+    }
+    expect(still, formatFailures(still, seed)).toEqual([]);
+  }, 600_000);
+
   VARIANTS.forEach((variant, index) => {
-    it(`${variant.name}: hostile values at every argument change nothing outside the policy`, async () => {
+    it.skipIf(replayFile)(`${variant.name}: hostile values at every argument change nothing outside the policy`, async () => {
       // One stream per variant, derived from the seed, so a single variant replays on its own.
       const rng = new Rng((seed + index * 0x9e3779b9) >>> 0);
       const ctx: CorpusContext = {
