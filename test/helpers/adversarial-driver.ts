@@ -22,7 +22,7 @@ export interface Answer {
 }
 
 // Long enough for every ordinary call on this daemon; a call still running then is cut, not failed.
-const CALL_TIMEOUT_MS = 6_000;
+const CALL_TIMEOUT_MS = 4_000;
 const STACK = /\n\s+at [^\n]*\(?(?:node:|\/)[^\n]*:\d+:\d+\)?|node:internal\//;
 
 /** Long values shortened for reports; replayable through the seed, readable by a person. */

@@ -28,7 +28,7 @@ export interface RunOptions {
   maxLocalizations: number;
 }
 
-export interface RunStats { requests: number; batches: number; outcomes: Record<Answer['outcome'], number>; restarts: number }
+export interface RunStats { requests: number; batches: number; outcomes: Record<Answer['outcome'], number>; restarts: number; timedOut: string[]; ms: number }
 
 const normalize = (v: string): string => v.replace(/[0-9a-f]{12,}/g, '<id>').replace(/\d+/g, 'N').slice(0, 80);
 
@@ -36,7 +36,7 @@ export class VariantRun {
   gateway!: RecordedGateway;
   channels!: Channels;
   readonly failures: Failure[] = [];
-  readonly stats: RunStats = { requests: 0, batches: 0, outcomes: { ok: 0, error: 0, timeout: 0, transport: 0 }, restarts: 0 };
+  readonly stats: RunStats = { requests: 0, batches: 0, outcomes: { ok: 0, error: 0, timeout: 0, transport: 0 }, restarts: 0, timedOut: [], ms: 0 };
   private readonly localized = new Set<string>();
   private localizations = 0;
 
@@ -157,13 +157,15 @@ export class VariantRun {
       const a = answers[i]!;
       this.stats.requests++;
       this.stats.outcomes[a.outcome]++;
+      if (a.outcome === 'timeout') this.stats.timedOut.push(String(r.params.name ?? r.params.uri ?? r.method));
       for (const v of answerViolations(r, a, SECRET)) out.push({ v, r });
     });
     return out;
   }
 
   async run(rng: Rng, planner: Planner, cases: Case[], options: RunOptions): Promise<void> {
-    const deadline = Date.now() + options.budgetMs;
+    const started = Date.now();
+    const deadline = started + options.budgetMs;
     // The first round always completes, so every case gets a request whatever the budget; more
     // rounds (new values for the same cases) run while time is left.
     let queue = shuffle(rng, cases);
@@ -173,7 +175,10 @@ export class VariantRun {
         round++;
         queue = shuffle(rng, cases);
       }
-      if (round > 0 && Date.now() >= deadline) break;
+      if (round > 0 && Date.now() >= deadline) {
+        this.stats.ms = Date.now() - started;
+        break;
+      }
       const batch = queue.splice(0, options.batchSize).map((c) => planner.request(c));
       const baseline = await this.baseline();
       const answers = await this.sendAll(batch, options.concurrency);
