@@ -143,7 +143,12 @@ const typeOf = (schema: JsonSchema): string | undefined => (Array.isArray(schema
 
 export class ValueGenerator {
   readonly strings: string[];
-  constructor(private readonly rng: Rng, readonly ctx: CorpusContext, private readonly plausibleStrings: string[]) {
+  /**
+   * `plausibleStrings`: real names for arguments not under attack; `hints`: the ones to prefer for an
+   * argument of that name (a running container for `container`, the test image for `image`), so the
+   * hostile value in the other argument gets past the lookups and reaches the policy and Docker.
+   */
+  constructor(private readonly rng: Rng, readonly ctx: CorpusContext, private readonly plausibleStrings: string[], private readonly hints: Record<string, string[]> = {}) {
     this.strings = hostileStrings(ctx);
   }
 
@@ -218,9 +223,9 @@ export class ValueGenerator {
     const props = Object.entries(schema.properties ?? {});
     if (props.length) {
       // Fill plausibly, then make one (sometimes every) property hostile.
-      for (const [key, sub] of props) if (schema.required?.includes(key) || this.rng.chance(0.3)) out[key] = this.plausible(sub);
+      for (const [key, sub] of props) if (schema.required?.includes(key) || this.rng.chance(0.3)) out[key] = this.plausible(sub, key);
       const targets = this.rng.chance(0.25) ? props : [this.rng.pick(props)];
-      for (const [key, sub] of targets) out[key] = depth > 3 ? this.plausible(sub) : this.hostile(sub, depth + 1);
+      for (const [key, sub] of targets) out[key] = depth > 3 ? this.plausible(sub, key) : this.hostile(sub, depth + 1);
     } else {
       const valueSchema = typeof schema.additionalProperties === 'object' ? schema.additionalProperties : {};
       const n = this.rng.pick([0, 1, 3, 300]);
@@ -231,25 +236,28 @@ export class ValueGenerator {
   }
 
   /** A value the schema accepts, drawn from the world's real names where the schema allows them. */
-  plausible(schema: JsonSchema): unknown {
+  plausible(schema: JsonSchema, key = ''): unknown {
     const branches = schema.anyOf ?? schema.oneOf;
-    if (branches?.length) return this.plausible(branches[0]!);
+    if (branches?.length) return this.plausible(branches[0]!, key);
     if (schema.default !== undefined) return schema.default;
     if (schema.enum?.length) return schema.enum[0];
     if (schema.const !== undefined) return schema.const;
     switch (typeOf(schema)) {
       case 'string': {
         const re = compile(schema.pattern);
-        const fits = this.plausibleStrings.filter((s) => (!re || re.test(s)) && s.length >= (schema.minLength ?? 0) && s.length <= (schema.maxLength ?? Infinity));
+        const ok = (s: string) => (!re || re.test(s)) && s.length >= (schema.minLength ?? 0) && s.length <= (schema.maxLength ?? Infinity);
+        const hinted = (this.hints[key] ?? []).filter(ok);
+        if (hinted.length && this.rng.chance(0.7)) return this.rng.pick(hinted);
+        const fits = this.plausibleStrings.filter(ok);
         return fits.length ? this.rng.pick(fits) : 'x'.repeat(Math.max(1, schema.minLength ?? 1));
       }
       case 'integer':
       case 'number': return Math.max(schema.minimum ?? 1, Math.min(1, schema.maximum ?? 1));
       case 'boolean': return false;
-      case 'array': return Array.from({ length: Math.max(1, schema.minItems ?? 0) }, () => this.plausible(schema.items ?? {}));
+      case 'array': return Array.from({ length: Math.max(1, schema.minItems ?? 0) }, () => this.plausible(schema.items ?? {}, key));
       case 'object': {
         const out: Record<string, unknown> = {};
-        for (const key of schema.required ?? []) out[key] = this.plausible(schema.properties?.[key] ?? {});
+        for (const k of schema.required ?? []) out[k] = this.plausible(schema.properties?.[k] ?? {}, k);
         return out;
       }
       default: return 'x';

@@ -103,11 +103,12 @@ export class Channels {
     return this.mcp;
   }
 
-  async send(r: Request): Promise<Answer> {
+  /** `timeoutMs`: how long to wait; liveness probes wait longer than fuzz calls, so load is not taken for a wedge. */
+  async send(r: Request, timeoutMs = CALL_TIMEOUT_MS): Promise<Answer> {
     if (r.via === 'ws') return this.ws ? this.ws.request(r.method, r.params) : { outcome: 'transport', text: 'no WebSocket' };
     if (r.via === 'legacy') return this.legacy(r);
     try {
-      const options = { timeout: CALL_TIMEOUT_MS };
+      const options = { timeout: timeoutMs };
       const p = r.params as never;
       const result: unknown =
         r.method === 'tools/call' ? await this.mcp.callTool(p, undefined, options)

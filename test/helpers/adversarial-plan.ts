@@ -95,7 +95,7 @@ export class Planner {
       case 'prompt': {
         const prompt = this.surface.prompts.find((p) => p.name === c.name);
         const args: Record<string, unknown> = {};
-        for (const a of prompt?.arguments ?? []) args[a] = this.gen.plausible({ type: 'string', pattern: '^[a-z]' });
+        for (const a of prompt?.arguments ?? []) args[a] = this.gen.plausible({ type: 'string', pattern: '^[a-z]' }, a);
         if (c.focus === '*') for (const a of prompt?.arguments ?? []) args[a] = this.hostileText();
         else if (c.focus === '+') args[String(this.hostileText()).slice(0, 64) || 'extra'] = this.hostileText();
         else args[c.focus] = this.hostileText();

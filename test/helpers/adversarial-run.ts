@@ -68,16 +68,16 @@ export class VariantRun {
       const last = (lines.filter((l) => /Error|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|hostname|errno|code:/.test(l)).slice(0, 4).join(' | ') || lines.slice(-3).join(' | ')).slice(0, 600);
       return [`gateway process exited (code ${g.child.exitCode}, signal ${g.child.signalCode}); last output: ${last}`];
     }
-    const health = await fetch(`${g.url}/health`, { signal: AbortSignal.timeout(3000) }).then((r) => r.status, (e: Error) => e.message);
+    const health = await fetch(`${g.url}/health`, { signal: AbortSignal.timeout(10_000) }).then((r) => r.status, (e: Error) => e.message);
     if (health !== 200) return [`gateway /health answered ${health} (wedged?)`];
-    const ping = await this.channels.send({ seq: 0, via: 'mcp', method: 'tools/call', params: { name: 'system_ping', arguments: {} } });
+    const ping = await this.channels.send({ seq: 0, via: 'mcp', method: 'tools/call', params: { name: 'system_ping', arguments: {} } }, 15_000);
     if (ping.outcome !== 'ok') {
       // The session may be what broke, not the process: a fresh one must answer.
       const fresh = await Channels.open(g.url, TOKENS[this.variant.scope]).catch((e: Error) => e);
       if (fresh instanceof Error) return [`gateway takes no new MCP session: ${fresh.message}`];
       await this.channels.close();
       this.channels = fresh;
-      const again = await fresh.send({ seq: 0, via: 'mcp', method: 'tools/call', params: { name: 'system_ping', arguments: {} } });
+      const again = await fresh.send({ seq: 0, via: 'mcp', method: 'tools/call', params: { name: 'system_ping', arguments: {} } }, 15_000);
       if (again.outcome !== 'ok') return [`system_ping failed (${again.outcome}): ${again.text.slice(0, 200)}`];
     }
     return [];
@@ -157,7 +157,7 @@ export class VariantRun {
       const a = answers[i]!;
       this.stats.requests++;
       this.stats.outcomes[a.outcome]++;
-      if (a.outcome === 'timeout') this.stats.timedOut.push(String(r.params.name ?? r.params.uri ?? r.method));
+      if (a.outcome === 'timeout') this.stats.timedOut.push(JSON.stringify(r.params.name ?? r.params.uri ?? r.method));
       for (const v of answerViolations(r, a, SECRET)) out.push({ v, r });
     });
     return out;

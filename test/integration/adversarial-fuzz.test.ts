@@ -124,8 +124,9 @@ describe(`adversarial suite (seed ${seed})`, () => {
         dockerSocket: world.daemon.socketPath,
       };
       // Plausible values (for the arguments not under attack) are the world's real names.
-      const plausible = [...FIXTURES.map((f) => f.name).filter((n) => n !== PROTECTED_NAME && n !== SELF_NAME), world.image, NETWORK, VOLUME, 'id', world.allowedDir, '1m'];
-      const planner = new Planner(rng, new ValueGenerator(rng, ctx, plausible), surface);
+      const plausible = ['web', 'worker', 'stopped', world.image, NETWORK, VOLUME, 'id', world.allowedDir, '1m'];
+      const hints = { container: ['web', 'worker'], image: [world.image], reference: [world.image], network: [NETWORK], command: ['id'], dockerfile: [`FROM ${world.image}`] };
+      const planner = new Planner(rng, new ValueGenerator(rng, ctx, plausible, hints), surface);
       const run = new VariantRun(world, variant, execs);
       await run.start();
       try {
