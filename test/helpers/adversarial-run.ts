@@ -62,7 +62,10 @@ export class VariantRun {
   /** The process is alive and answers /health and a system_ping tool call. */
   async liveness(): Promise<string[]> {
     const g = this.gateway;
-    if (g.child.exitCode !== null || g.child.signalCode !== null) {
+    const exited = (): boolean => g.child.exitCode !== null || g.child.signalCode !== null;
+    // A process that is crashing may still be unwinding: give it a moment to say how it ended.
+    if (!exited() && !(await this.alive())) await new Promise((resolve) => setTimeout(resolve, 500));
+    if (exited()) {
       // The thrown error's own lines, not Node's trailer.
       const lines = g.output().trim().split('\n').slice(-60);
       const last = (lines.filter((l) => /Error|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|hostname|errno|code:/.test(l)).slice(0, 4).join(' | ') || lines.slice(-3).join(' | ')).slice(0, 600);

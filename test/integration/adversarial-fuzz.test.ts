@@ -4,7 +4,7 @@
 // from Docker's own state, /proc, a network recorder preloaded into the gateway and a loopback trap,
 // that nothing outside the policy happened. Nothing here is tuned to today's code: a red run lists
 // each failure with the request that reproduces it. Replay a run with DOCKER_MCP_FUZZ_SEED=<seed>;
-// DOCKER_MCP_FUZZ_BUDGET_MS sets the time per variant (default 15000). A red run writes a JSON
+// DOCKER_MCP_FUZZ_BUDGET_MS sets the time per variant (default 25000). A red run writes a JSON
 // report; DOCKER_MCP_FUZZ_REPLAY=<that file> sends exactly its reproducing requests again instead of
 // fuzzing (after a fix, each must come back clean).
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -20,7 +20,7 @@ import { formatFailures, VariantRun, type Failure } from '../helpers/adversarial
 import { createWorld, FIXTURES, NETWORK, PROTECTED_NAME, SELF_NAME, startGateway, TOKENS, VARIANTS, VOLUME, type World } from '../helpers/adversarial-world.js';
 
 const seed = seedFromEnv();
-const budgetMs = Number(process.env.DOCKER_MCP_FUZZ_BUDGET_MS ?? 15_000);
+const budgetMs = Number(process.env.DOCKER_MCP_FUZZ_BUDGET_MS ?? 25_000);
 const options = { budgetMs, batchSize: 32, concurrency: 8, maxLocalizations: 3 };
 const allFailures: Failure[] = [];
 const replayFile = process.env.DOCKER_MCP_FUZZ_REPLAY;
