@@ -134,6 +134,12 @@ export function stateViolations(world: World, variant: Variant, baseline: Baseli
       }
     }
   }
+  // No other container took a name the protected_containers glob (`*cloudflared*`, the default)
+  // covers: it would then be protected too, and no gateway call could undo it.
+  const protectedIds = new Set([...baseline.protectedState.values()].map((p) => p.id));
+  for (const c of after.containers.values()) {
+    if (!protectedIds.has(c.id) && c.name.toLowerCase().includes('cloudflared')) out.push(`container ${c.id.slice(0, 12)} took the protected name ${c.name} (protected_containers *cloudflared*)`);
+  }
   for (const c of after.containers.values()) {
     const bad = dangerousContainer(c, world);
     if (bad.length) out.push(`container ${c.name} (${c.id.slice(0, 12)}, labels ${JSON.stringify(c.labels)}) runs with ${bad.join('; ')}`);

@@ -116,7 +116,8 @@ export class VariantRun {
     const now = await snapshot(docker);
     const fixtureNames = new Set(FIXTURES.map((f) => f.name));
     for (const c of now.containers.values()) {
-      const takenName = [PROTECTED_NAME, SELF_NAME, 'tunnel'].some((n) => Object.values(c.networks).flat().includes(n)) && !this.world.protectedIds.has(c.name);
+      const protectedFixture = [...this.world.protectedIds.values()].includes(c.id);
+      const takenName = !protectedFixture && ([PROTECTED_NAME, SELF_NAME, 'tunnel'].some((n) => Object.values(c.networks).flat().includes(n)) || c.name.toLowerCase().includes('cloudflared'));
       if ((!fixtureNames.has(c.name) && (dangerousContainer(c, this.world).length || takenName)) || this.isProtectedAndChanged(c.id, c.name)) {
         await docker.getContainer(c.id).remove({ force: true }).catch(() => undefined);
       }

@@ -6,16 +6,17 @@
 // each failure with the request that reproduces it. Replay a run with DOCKER_MCP_FUZZ_SEED=<seed>;
 // DOCKER_MCP_FUZZ_BUDGET_MS sets the time per variant (default 25000). A red run writes a JSON
 // report; DOCKER_MCP_FUZZ_REPLAY=<that file> sends exactly its reproducing requests again instead of
-// fuzzing (after a fix, each must come back clean).
+// fuzzing (after a fix, each must come back clean); a hand-written file of the same shape works too.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng, seedFromEnv, ValueGenerator, type CorpusContext } from '../helpers/adversarial-corpus.js';
-import { Channels } from '../helpers/adversarial-driver.js';
+import { Channels, type Request } from '../helpers/adversarial-driver.js';
 import { watchExecs, type ExecWatcher } from '../helpers/adversarial-exec-watch.js';
-import { dangerousContainer, networkViolations, snapshot } from '../helpers/adversarial-oracles.js';
+import { dangerousContainer, networkViolations, snapshot, stateViolations } from '../helpers/adversarial-oracles.js';
 import { casesOf, enumerateSurface, Planner, type Surface } from '../helpers/adversarial-plan.js';
+import { KNOWN_PROBES } from '../helpers/adversarial-probes.js';
 import { formatFailures, VariantRun, type Failure } from '../helpers/adversarial-run.js';
 import { createWorld, FIXTURES, NETWORK, PROTECTED_NAME, SELF_NAME, startGateway, TOKENS, VARIANTS, VOLUME, type World } from '../helpers/adversarial-world.js';
 
@@ -64,7 +65,7 @@ describe(`adversarial suite (seed ${seed})`, () => {
     expect(casesOf(surface).length).toBeGreaterThan(surface.tools.length * 2);
   });
 
-  it('has oracles that see what they must see (a dangerous container, a root exec, a stray connection)', async () => {
+  it('has oracles that see what they must see (a dangerous container, a root exec, a DNS takeover, a stray connection)', async () => {
     const { docker } = world;
     // Created only: this sandbox's runc may not grant the capabilities a privileged start needs,
     // and a created container is already what the policy must never let through.
@@ -84,15 +85,33 @@ describe(`adversarial suite (seed ${seed})`, () => {
       await bad.remove({ force: true });
       await plain.remove({ force: true });
     }
+    // Another container answering to the protected container's alias on its network is a takeover.
+    const before = await snapshot(docker);
+    const baseline = { before, protectedState: new Map([...world.protectedIds].map(([n, id]) => [n, before.containers.get(id)!])) };
+    const squatter = await docker.createContainer({
+      name: 'oracle-squatter', Image: world.image, Cmd: ['sleep', '60'], HostConfig: { NetworkMode: NETWORK },
+      NetworkingConfig: { EndpointsConfig: { [NETWORK]: { Aliases: ['tunnel'] } } },
+    });
+    try {
+      await squatter.start();
+      expect(stateViolations(world, VARIANTS.find((v) => v.preset === 'admin')!, baseline, await snapshot(docker)).join('\n'))
+        .toMatch(/oracle-squatter answers to tunnel on cloudflared's network/);
+    } finally {
+      await squatter.remove({ force: true });
+    }
     expect(networkViolations(world, [{ kind: 'connect', host: '127.0.0.1', port: world.trap.port }, { kind: 'connect', path: world.daemon.socketPath }]))
       .toEqual([`gateway connect 127.0.0.1:${world.trap.port}`]);
   });
 
-  it.runIf(replayFile)('replays the reproducing requests of a report: none violates the policy any more', async () => {
-    const report = JSON.parse(readFileSync(replayFile ?? '', 'utf8')) as { failures: Failure[] };
+  /** Sends each request again, under its variant, on a clean world; the ones that still violate. */
+  async function replayAll(failures: Failure[]): Promise<Failure[]> {
+    // A probe may name this world's objects: {{TRAP_PORT}}, {{HOST_NETWORK_ID}}, {{HOST_NETWORK_PREFIX}} (12 characters), {{ALLOWED_DIR}}.
+    const bind = (r: Request): Request => JSON.parse(JSON.stringify(r)
+      .replaceAll('{{TRAP_PORT}}', String(world.trap.port)).replaceAll('{{HOST_NETWORK_ID}}', world.hostNetworkId)
+      .replaceAll('{{HOST_NETWORK_PREFIX}}', world.hostNetworkId.slice(0, 12)).replaceAll('{{ALLOWED_DIR}}', world.allowedDir)) as Request;
     const still: Failure[] = [];
     for (const variant of VARIANTS) {
-      const requests = report.failures.filter((f) => f.variant === variant.name && f.request).map((f) => f.request!);
+      const requests = failures.filter((f) => f.variant === variant.name && f.request).map((f) => bind(f.request!));
       if (!requests.length) continue;
       const run = new VariantRun(world, variant, execs);
       await run.start();
@@ -105,6 +124,18 @@ describe(`adversarial suite (seed ${seed})`, () => {
         await run.stop();
       }
     }
+    return still;
+  }
+
+  it.skipIf(replayFile)('the reproductions found so far (adversarial-probes.ts) no longer violate the policy', async () => {
+    const still = await replayAll(KNOWN_PROBES);
+    allFailures.push(...still);
+    expect(still, formatFailures(still, seed)).toEqual([]);
+  }, 300_000);
+
+  it.runIf(replayFile)('replays the reproducing requests of a report: none violates the policy any more', async () => {
+    const report = JSON.parse(readFileSync(replayFile ?? '', 'utf8')) as { failures: Failure[] };
+    const still = await replayAll(report.failures);
     expect(still, formatFailures(still, seed)).toEqual([]);
   }, 600_000);
 
