@@ -30,6 +30,7 @@ export const KNOWN_PROBES: Failure[] = [
   tool('admin', 'image_build', { dockerfile: 'FROM dmcp-test/busybox:latest\nADD http://127.0.0.1:{{TRAP_PORT}}/x /x', tags: ['dmcp-test/busybox:adv'] }),
   // Class 8: a name the protected glob covers; the host network by id and by id prefix.
   tool('admin', 'container_rename', { container: 'worker', new_name: 'cloudflared-2' }),
+  tool('operator', 'container_rename', { container: 'web', new_name: 'CLOUDFLARED' }),
   tool('admin', 'container_create', { image: 'dmcp-test/busybox:latest', name: 'probe-hostnet', network_mode: '{{HOST_NETWORK_ID}}' }),
   tool('admin', 'container_create', { image: 'dmcp-test/busybox:latest', name: 'probe-hostnet12', network_mode: '{{HOST_NETWORK_PREFIX}}' }),
 ];

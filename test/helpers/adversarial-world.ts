@@ -2,7 +2,7 @@
 // before/after snapshots cannot disturb or be disturbed by other test files), the busybox test
 // image, fixtures the policy must protect, a loopback trap listener, and gateway child processes
 // with the network recorder (net-recorder.js) preloaded.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -122,7 +122,26 @@ export async function createWorld(): Promise<World> {
     daemon, docker, dir, allowedDir, image: TEST_IMAGE, imageId, hostNetworkId, protectedIds, defaultModes, trap, ensureFixtures,
     async close() {
       trap.server.close();
+      // Containers first: a shim whose container outlives its daemon would keep running.
+      const left = await docker.listContainers({ all: true }).catch(() => [] as Dockerode.ContainerInfo[]);
+      await Promise.all(left.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
       await daemon.stop();
+      // Shims that still name our directory are ours: end them, and the process each kept alive, by pid.
+      for (const pid of readdirSync('/proc').filter((e) => /^\d+$/.test(e)).map(Number)) {
+        try {
+          if (pid === process.pid || !readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir)) continue;
+          for (const child of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+            try {
+              if (readFileSync(`/proc/${child}/stat`, 'utf8').split(') ')[1]?.split(' ')[1] === String(pid)) process.kill(Number(child), 'SIGKILL');
+            } catch {
+              /* gone meanwhile */
+            }
+          }
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          /* gone meanwhile */
+        }
+      }
       unmountUnder(dir);
       rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
     },
