@@ -80,16 +80,60 @@ function startTrap(): Promise<World['trap']> {
   }));
 }
 
+/**
+ * Leaves nothing behind: containers first (a shim whose container outlives its daemon keeps
+ * running), then user networks (a stopped daemon leaves its Linux bridges, and their address pools
+ * stay taken for every other daemon on the host), then the daemon, then our own orphaned shims.
+ */
+async function teardown(daemon: PrivateDaemon, docker: Dockerode, dir: string, trap?: Server): Promise<void> {
+  trap?.close();
+  const left = await docker.listContainers({ all: true }).catch(() => [] as Dockerode.ContainerInfo[]);
+  await Promise.all(left.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+  const networks = await docker.listNetworks().catch(() => [] as Dockerode.NetworkInspectInfo[]);
+  for (const n of networks.filter((x) => !['none', 'host', 'bridge'].includes(x.Name))) await docker.getNetwork(n.Id).remove().catch(() => undefined);
+  await daemon.stop();
+  // Shims that still name our directory are ours: end them, and the process each kept alive, by pid.
+  for (const pid of readdirSync('/proc').filter((e) => /^\d+$/.test(e)).map(Number)) {
+    try {
+      if (pid === process.pid || !readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir)) continue;
+      for (const child of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+        try {
+          if (readFileSync(`/proc/${child}/stat`, 'utf8').split(') ')[1]?.split(' ')[1] === String(pid)) process.kill(Number(child), 'SIGKILL');
+        } catch {
+          /* gone meanwhile */
+        }
+      }
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  unmountUnder(dir);
+  rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+}
+
 export async function createWorld(): Promise<World> {
   const dir = mkdtempSync(join(tmpdir(), 'dmcp-adv-'));
   const daemon = createPrivateDaemon(join(dir, 'd'));
   await daemon.start();
   const docker = new Dockerode({ socketPath: daemon.socketPath });
+  try {
+    return await populate(daemon, docker, dir);
+  } catch (error) {
+    // A failed setup must not leave a daemon running: afterAll never sees a world to close.
+    await teardown(daemon, docker, dir);
+    throw error;
+  }
+}
+
+async function populate(daemon: PrivateDaemon, docker: Dockerode, dir: string): Promise<World> {
   buildTestImage(daemon.host, dir);
   const allowedDir = join(dir, 'allowed');
   mkdirSync(join(allowedDir, 'sub'), { recursive: true });
   symlinkSync('/', join(allowedDir, 'link'));
-  await docker.createNetwork({ Name: NETWORK, Driver: 'bridge' });
+  // An explicit subnet: the suite must not depend on (or use up) the daemon's default address pools.
+  const octet = 16 + Math.floor(Math.random() * 224);
+  await docker.createNetwork({ Name: NETWORK, Driver: 'bridge', IPAM: { Config: [{ Subnet: `10.213.${octet}.0/24` }] } });
   await docker.createVolume({ Name: VOLUME });
   const hostNetworkId = (await docker.getNetwork('host').inspect() as { Id: string }).Id;
   const imageId = (await docker.getImage(TEST_IMAGE).inspect()).Id;
@@ -120,31 +164,7 @@ export async function createWorld(): Promise<World> {
 
   return {
     daemon, docker, dir, allowedDir, image: TEST_IMAGE, imageId, hostNetworkId, protectedIds, defaultModes, trap, ensureFixtures,
-    async close() {
-      trap.server.close();
-      // Containers first: a shim whose container outlives its daemon would keep running.
-      const left = await docker.listContainers({ all: true }).catch(() => [] as Dockerode.ContainerInfo[]);
-      await Promise.all(left.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
-      await daemon.stop();
-      // Shims that still name our directory are ours: end them, and the process each kept alive, by pid.
-      for (const pid of readdirSync('/proc').filter((e) => /^\d+$/.test(e)).map(Number)) {
-        try {
-          if (pid === process.pid || !readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir)) continue;
-          for (const child of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
-            try {
-              if (readFileSync(`/proc/${child}/stat`, 'utf8').split(') ')[1]?.split(' ')[1] === String(pid)) process.kill(Number(child), 'SIGKILL');
-            } catch {
-              /* gone meanwhile */
-            }
-          }
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          /* gone meanwhile */
-        }
-      }
-      unmountUnder(dir);
-      rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
-    },
+    close: () => teardown(daemon, docker, dir, trap.server),
   };
 }
 
