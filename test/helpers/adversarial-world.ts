@@ -131,9 +131,8 @@ async function populate(daemon: PrivateDaemon, docker: Dockerode, dir: string): 
   const allowedDir = join(dir, 'allowed');
   mkdirSync(join(allowedDir, 'sub'), { recursive: true });
   symlinkSync('/', join(allowedDir, 'link'));
-  // An explicit subnet: the suite must not depend on (or use up) the daemon's default address pools.
-  const octet = 16 + Math.floor(Math.random() * 224);
-  await docker.createNetwork({ Name: NETWORK, Driver: 'bridge', IPAM: { Config: [{ Subnet: `10.213.${octet}.0/24` }] } });
+  // The private daemon draws its networks from 198.18.0.0/15 (test/helpers/private-dockerd.ts).
+  await docker.createNetwork({ Name: NETWORK, Driver: 'bridge' });
   await docker.createVolume({ Name: VOLUME });
   const hostNetworkId = (await docker.getNetwork('host').inspect() as { Id: string }).Id;
   const imageId = (await docker.getImage(TEST_IMAGE).inspect()).Id;

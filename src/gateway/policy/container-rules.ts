@@ -10,6 +10,11 @@ export interface ContainerRules {
   binds: BindPolicy;
   /** Upper-case, without CAP_ prefix; may contain ALL. */
   allowedCapabilities: ReadonlySet<string>;
+  /**
+   * The daemon's default runtime (`docker info`), the only one a body may name. Unknown: none may.
+   * Naming runc on a daemon whose default is gVisor, Kata or sysbox takes the container out of its sandbox.
+   */
+  defaultRuntime?: string;
 }
 
 /** Docker's default capability set: adding one of these changes nothing. */
@@ -56,7 +61,7 @@ function denyCapabilities(hostConfig: Body, allowed: ReadonlySet<string>): void 
   }
 }
 
-function denyDevicesAndKernel(hostConfig: Body): void {
+function denyDevicesAndKernel(hostConfig: Body, defaultRuntime: string | undefined): void {
   const rules: Array<[string, string, string]> = [
     ['Privileged', 'privileged', 'HostConfig.Privileged gives the container every capability and every host device.'],
     ['Devices', 'devices', 'HostConfig.Devices passes host devices into the container.'],
@@ -83,8 +88,8 @@ function denyDevicesAndKernel(hostConfig: Body): void {
     throw new PolicyDenial('volume-driver', `HostConfig.VolumeDriver "${volumeDriver}" creates the container's volumes with a plugin that may mount anything.`, 'Leave VolumeDriver unset (local).');
   }
   const runtime = text(hostConfig, 'Runtime', 'HostConfig')?.trim();
-  if (runtime && runtime !== 'runc') {
-    throw new PolicyDenial('runtime', `HostConfig.Runtime "${runtime}" is not the default runtime.`, 'Leave Runtime unset (runc).');
+  if (runtime && runtime !== defaultRuntime) {
+    throw new PolicyDenial('runtime', `HostConfig.Runtime "${runtime}" is not the daemon's default runtime${defaultRuntime ? ` (${defaultRuntime})` : ''}.`, 'Leave Runtime unset.');
   }
   for (const raw of list(hostConfig, 'SecurityOpt', 'HostConfig')) {
     const opt = String(raw).trim().toLowerCase().replace(/\s+/g, '');
@@ -163,7 +168,7 @@ export function checkHostConfig(hostConfig: Body, rules: ContainerRules): void {
   // Namespaces first: Docker itself adds SecurityOpt "label=disable" to a host-pid/ipc container,
   // and the denial should name the cause.
   denyNamespaces(hostConfig);
-  denyDevicesAndKernel(hostConfig);
+  denyDevicesAndKernel(hostConfig, rules.defaultRuntime);
   denyCapabilities(hostConfig, rules.allowedCapabilities);
 }
 

@@ -32,16 +32,17 @@ export interface RunnableEnv {
 export interface DaemonDefaults {
   /** cgroup v1, where a host cgroup namespace is what every container gets. */
   cgroupV1: boolean;
-  /** The runtime inspect shows for a container created without one (runc unless configured). */
+  /** The runtime inspect shows for a container created without one (runc unless configured); '' unknown. */
   runtime: string;
   /** Docker's data root (`--data-root`): never bindable, like /var/lib/docker, wherever it is. */
   rootDir?: string;
 }
 
-/** The rules with the daemon's data root added to the paths no bind may reach. */
+/** The rules with the daemon's data root added to the paths no bind may reach, and its default runtime. */
 export function withDaemonPaths(rules: ContainerRules, defaults: DaemonDefaults): ContainerRules {
-  if (!defaults.rootDir) return rules;
-  return { ...rules, binds: { ...rules.binds, socketPaths: [...rules.binds.socketPaths, defaults.rootDir] } };
+  const withRuntime = { ...rules, defaultRuntime: defaults.runtime || undefined };
+  if (!defaults.rootDir) return withRuntime;
+  return { ...withRuntime, binds: { ...rules.binds, socketPaths: [...rules.binds.socketPaths, defaults.rootDir] } };
 }
 
 /** Asked once per policy; a failure is not remembered and reads as the strictest defaults. */
@@ -56,7 +57,8 @@ export function daemonDefaultsOf(docker: Dockerode): () => Promise<DaemonDefault
       }),
       () => {
         cached = undefined;
-        return { cgroupV1: false, runtime: 'runc' };
+        // Unknown default runtime: no Runtime may be named (a create without one is still fine).
+        return { cgroupV1: false, runtime: '' };
       },
     );
     return cached;
