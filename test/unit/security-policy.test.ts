@@ -5,7 +5,10 @@ import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expandScope } from '../../src/gateway/auth/scopes.js';
+import { PolicyDenial } from '../../src/gateway/policy/body.js';
+import { checkCreateBody } from '../../src/gateway/policy/container-rules.js';
 import { createOperationPolicy, type PolicyOptions, type Preset } from '../../src/gateway/policy/policy.js';
+import { withDaemonPaths } from '../../src/gateway/policy/runnable.js';
 import type { Identity, Scope } from '../../src/gateway/security.js';
 import type { GuardedOperation, ToolDefinition } from '../../src/gateway/tools/define.js';
 import { testDocker } from '../helpers/env.js';
@@ -105,6 +108,20 @@ describe('container create rules', () => {
     ['VolumesFrom', { VolumesFrom: ['docker-mcp'] }, 'volumes-from'],
   ])('denies %s', async (_name, hostConfig, rule) => {
     await expectDenied(create(hostConfig), rule);
+  });
+
+  it('a Runtime must be the daemon\'s default: runc on a gVisor daemon leaves the sandbox', () => {
+    const rules = { ...options().rules, defaultRuntime: 'runsc' };
+    expect(() => checkCreateBody({ HostConfig: { Runtime: 'runc' } }, rules)).toThrow(/daemon's default runtime \(runsc\)/);
+    expect(() => checkCreateBody({ HostConfig: { Runtime: 'runsc' } }, rules)).not.toThrow();
+    // Unknown default (docker info failed): no Runtime may be named at all.
+    expect(() => checkCreateBody({ HostConfig: { Runtime: 'runc' } }, options().rules)).toThrow(PolicyDenial);
+    expect(withDaemonPaths(options().rules, { cgroupV1: false, runtime: 'runsc' }).defaultRuntime).toBe('runsc');
+  });
+
+  it('the private daemon\'s own default runtime (runc) may be named; another may not', async () => {
+    expect((await decide(create({ Runtime: 'runc' }))).allowed).toBe(true);
+    await expectDenied(create({ Runtime: 'io.containerd.runc.v2' }), 'runtime');
   });
 
   it.each([['seccomp=unconfined'], ['seccomp:unconfined'], ['apparmor=unconfined'], ['label=disable'], ['label:type:spc_t'], ['systempaths=unconfined'], ['seccomp={"defaultAction":"SCMP_ACT_ALLOW"}']])(
