@@ -140,6 +140,14 @@ async function populate(daemon: PrivateDaemon, docker: Dockerode, dir: string): 
   const protectedIds = new Map<string, string>();
 
   const ensureFixtures = async (): Promise<void> => {
+    // An admin may legitimately remove or untag the test image (image_remove with force untags an
+    // image in use): put the name back on the same image, or build it again, before re-creating fixtures.
+    const present = await docker.getImage(TEST_IMAGE).inspect().then(() => true, () => false);
+    if (!present) {
+      const [repo, tag] = TEST_IMAGE.split(':') as [string, string];
+      const retagged = await docker.getImage(imageId).tag({ repo, tag }).then(() => true, () => false);
+      if (!retagged) buildTestImage(daemon.host, dir);
+    }
     const existing = await docker.listContainers({ all: true });
     for (const spec of FIXTURES) {
       let info = existing.find((c) => c.Names.includes(`/${spec.name}`));
