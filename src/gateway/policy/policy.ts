@@ -13,6 +13,7 @@ import { checkNewNetworkName, endpointClaims, judgeDriver, resolveNetwork } from
 import { localVolumeOptionsProblem } from './paths.js';
 import { checkVolumeByName, daemonDefaultsOf, judgeRunnable, withDaemonPaths, type RunnableEnv } from './runnable.js';
 import { judgeConnect, judgeCreate, judgeRename, protectedUserOf } from './protected-names.js';
+import { judgeProtectedStorage } from './protected-storage.js';
 import { checkControl, inspectContainer, type ContainerFacts, type ControlScope } from './scope.js';
 
 export type Preset = 'read-only' | 'operator' | 'admin';
@@ -113,6 +114,7 @@ export function createOperationPolicy(options: PolicyOptions, docker: Dockerode)
     // The exec/start target's binds may sit under either list of socket paths.
     rules: { ...options.rules, binds: { ...options.rules.binds, socketPaths: [...new Set([...options.rules.binds.socketPaths, ...options.socketPaths])] } },
     daemonDefaults: daemonDefaultsOf(docker),
+    scope: options.scope,
   };
 
   /**
@@ -143,6 +145,7 @@ export function createOperationPolicy(options: PolicyOptions, docker: Dockerode)
         if (!image) throw new PolicyDenial('image-reference', 'Container create body has no Image.', 'Name an image.');
         await checkImage(image, 'container create');
         for (const v of findings.namedVolumes) await checkVolumeByName(docker, v.name, v.where);
+        await judgeProtectedStorage(docker, options.scope, { volumes: findings.namedVolumes, binds: findings.binds });
         await judgeCreate(docker, options.scope, op.body, op.name); // networks resolved, names (protected-names.ts)
         return;
       }

@@ -75,17 +75,22 @@ async function protectedContainers(docker: Dockerode, scope: ControlScope): Prom
   }
   const found: Named[] = [];
   for (const c of listed) {
-    let image = c.Image;
-    // The list shows the image id when the tag has moved; the protected glob reads the reference as created.
-    if (/^(sha256:)?[0-9a-f]{12,64}$/.test(image)) {
-      image = (await docker.getContainer(c.Id).inspect().catch(() => undefined))?.Config?.Image ?? image;
-    }
-    const name = (c.Names ?? []).map((n) => n.replace(/^\//, '')).find((n) => !n.includes('/')) ?? '';
-    if (!isProtected({ id: c.Id, name, image, labels: c.Labels ?? {} }, scope)) continue;
+    if (!(await protectionOf(docker, c, scope))) continue;
     const named = await inspectNamed(docker, c.Id);
     if (named) found.push(named);
   }
   return found;
+}
+
+/** Why a listed container is protected (the gateway itself included), or undefined. */
+export async function protectionOf(docker: Dockerode, c: Dockerode.ContainerInfo, scope: ControlScope): Promise<string | undefined> {
+  let image = c.Image;
+  // The list shows the image id when the tag has moved; the protected glob reads the reference as created.
+  if (/^(sha256:)?[0-9a-f]{12,64}$/.test(image)) {
+    image = (await docker.getContainer(c.Id).inspect().catch(() => undefined))?.Config?.Image ?? image;
+  }
+  const name = (c.Names ?? []).map((n) => n.replace(/^\//, '')).find((n) => !n.includes('/')) ?? '';
+  return isProtected({ id: c.Id, name, image, labels: c.Labels ?? {} }, scope);
 }
 
 export interface Joiner {
