@@ -154,6 +154,8 @@ export const settingsTable = [
     description: 'Allow exec as root. When false an exec runs only as numeric uid:gid, both non-zero (also the container\'s own user when exec gives none), in a container without group_add.' },
   { key: 'allow_remote_build_sources', group: 'policy', kind: 'boolean', default: 'false', schema: bool,
     description: 'Let image_build use sources the Docker daemon fetches itself: ADD with a URL source (also in ONBUILD triggers of base images). The daemon fetches them from the host\'s network, whatever the build network, so they can reach services on the host\'s loopback.' },
+  { key: 'allowed_network_subnets', group: 'policy', kind: 'list', schema: list,
+    description: 'CIDR ranges network_create may be given as a subnet (e.g. 10.42.0.0/16). Default: none, so Docker picks a free range itself. Docker routes a given subnet on the host as is, so a range the host reaches elsewhere (its DNS resolver, a LAN, metadata, the internet) would be captured by the network.' },
   { key: 'control_label_selector', group: 'policy', kind: 'list', schema: list,
     description: 'Only containers with all these labels (key=value or key) may be changed, e.g. dev.docker-mcp.managed=true.' },
   { key: 'protected_labels', group: 'policy', kind: 'list', default: 'dev.docker-mcp.protected=true', schema: list,

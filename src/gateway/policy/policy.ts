@@ -10,6 +10,7 @@ import { checkCreateBody, checkHostConfig, type ContainerRules } from './contain
 import { checkExecUser } from './exec-user.js';
 import { imageAllowed, isImageId, matchesGlob, parseImageRef } from './images.js';
 import { checkNewNetworkName, endpointClaims, judgeDriver, resolveNetwork } from './network-refs.js';
+import { checkSubnets, type Cidr } from './network-subnets.js';
 import { localVolumeOptionsProblem } from './paths.js';
 import { checkVolumeByName, daemonDefaultsOf, judgeRunnable, withDaemonPaths, type RunnableEnv } from './runnable.js';
 import { judgeConnect, judgeCreate, judgeRename, protectedUserOf } from './protected-names.js';
@@ -36,6 +37,8 @@ export interface PolicyOptions {
   /** Let image_build use sources the daemon fetches itself (ADD <url>). Default false. */
   allowRemoteBuildSources?: boolean;
   scope: ControlScope;
+  /** Ranges a caller may choose as a network's subnet (network-subnets.ts); none by default. */
+  allowedNetworkSubnets?: readonly Cidr[];
   /** Paths of the Docker socket(s) that can never be mounted or be present in an exec target. */
   socketPaths: readonly string[];
 }
@@ -211,7 +214,10 @@ export function createOperationPolicy(options: PolicyOptions, docker: Dockerode)
     if (driver && !['bridge', 'overlay'].includes(driver)) {
       throw new PolicyDenial('network-driver', `Network driver ${driver} attaches containers to host interfaces or plugins.`, 'Use the bridge (or overlay) driver.');
     }
-    if (action === 'create') await checkNewNetworkName(docker, text(body, 'Name', 'body') ?? '');
+    if (action === 'create') {
+      checkSubnets(body, options.allowedNetworkSubnets ?? []);
+      await checkNewNetworkName(docker, text(body, 'Name', 'body') ?? '');
+    }
     const ref = text(body, 'Network', 'body');
     const network = ref ? await resolveNetwork(docker, ref, `network ${action}`) : undefined;
     const container = field(body, 'Container');
