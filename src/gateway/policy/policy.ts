@@ -13,7 +13,7 @@ import { checkNewNetworkName, endpointClaims, judgeDriver, resolveNetwork } from
 import { checkSubnets, type Cidr } from './network-subnets.js';
 import { localVolumeOptionsProblem } from './paths.js';
 import { checkVolumeByName, daemonDefaultsOf, judgeRunnable, withDaemonPaths, type RunnableEnv } from './runnable.js';
-import { judgeConnect, judgeCreate, judgeRename, protectedUserOf } from './protected-names.js';
+import { judgeConnect, judgeCreate, judgeProtectedImageName, judgeRename, protectedUserOf } from './protected-names.js';
 import { judgeProtectedStorage } from './protected-storage.js';
 import { checkControl, inspectContainer, type ContainerFacts, type ControlScope } from './scope.js';
 
@@ -183,6 +183,8 @@ export function createOperationPolicy(options: PolicyOptions, docker: Dockerode)
       }
       case 'image.use':
         await checkImage(op.image, `image ${op.action}${op.via ? ` (named by ${op.via})` : ''}`);
+        // A tag or build target re-points the name: not the one a protected container runs.
+        if (op.target || op.action === 'build') await judgeProtectedImageName(docker, options.scope, op.image, `image ${op.action}`);
         return;
       case 'build.remote':
         // The daemon downloads these from the host's network namespace, whatever the build network.
