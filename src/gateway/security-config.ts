@@ -131,7 +131,8 @@ function buildPolicy(config: GatewayConfig, deps: SecurityDeps, problems: string
       toolAllow: file.tools?.allow ?? [],
       toolDeny: file.tools?.deny ?? [],
       rules: {
-        binds: { rules: bindRules, socketPaths: socketPaths(config) },
+        // Writable roots must be nosuid,nodev where the gateway sees them (paths.ts, writableMountProblem).
+        binds: { rules: bindRules, socketPaths: socketPaths(config), requireNosuidNodev: true },
         allowedCapabilities: new Set(pick(file, 'allowed_capabilities', config.allowed_capabilities ?? []).map(normalizeCapability)),
       },
       allowedImages: allowedImages?.length ? allowedImages : undefined,
