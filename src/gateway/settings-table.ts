@@ -145,7 +145,7 @@ export const settingsTable = [
   { key: 'policy_file', group: 'policy', kind: 'string', schema: z.string().min(1),
     description: 'YAML policy file: preset, tools.allow/tools.deny globs and argument rules; its keys override the same settings.' },
   { key: 'allowed_bind_paths', group: 'policy', kind: 'list', schema: list,
-    description: 'Host paths containers may bind-mount. A writable entry may only be bound itself; suffix :ro to force read-only and allow subpaths. Entries may not nest when one is writable. Default: none. The Docker socket, /, /run and /var/run are always refused.' },
+    description: 'Host paths containers may bind-mount. A writable entry may only be bound itself, and only from a filesystem mounted nosuid,nodev (where the gateway sees it); suffix :ro to force read-only and allow subpaths. Entries may not nest when one is writable. Default: none. The Docker socket, /, /run and /var/run are always refused.' },
   { key: 'allowed_images', group: 'policy', kind: 'list', schema: list,
     description: 'Image globs (registry/repository[:tag]; * within a path segment, ** across) that may be pulled, built or run. Unset: any image.' },
   { key: 'allowed_capabilities', group: 'policy', kind: 'list', schema: list,
