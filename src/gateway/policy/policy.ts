@@ -128,6 +128,9 @@ export function createOperationPolicy(options: PolicyOptions, docker: Dockerode)
   async function judge(facts: ContainerFacts, action: string): Promise<void> {
     try {
       await judgeRunnable(facts, runnable);
+      // allowed_images governs what runs, not only what is created: a container made outside the
+      // gateway is judged by the image reference it was created from (an exec starts no image).
+      if (action !== 'exec') await checkImage(facts.image, `the image ${facts.image || '(none)'} of ${facts.name}`);
     } catch (error) {
       if (!(error instanceof PolicyDenial) || error.rule === 'inspect-failed') throw error;
       const exec = action === 'exec';
