@@ -7,7 +7,6 @@
 // which the host otherwise sends to its default gateway. Real tools, real policy, private daemon
 // (which shares this machine's network namespace, as a production daemon shares the host's).
 import { connect } from 'node:net';
-import type Dockerode from 'dockerode';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseSubnetRules } from '../../src/gateway/policy/network-subnets.js';
 import { containerRun } from '../../src/gateway/tools/containers-create.js';
@@ -54,7 +53,7 @@ describe('network_create with a caller-chosen subnet', () => {
       cmd: ['sh', '-c', 'while true; do echo hijacked | nc -l -p 8080; done'],
     }, policyToolContext());
     containers.push(run.structured.id);
-    const info = await docker.getContainer(run.structured.id).inspect() as Dockerode.ContainerInspectInfo;
+    const info = await docker.getContainer(run.structured.id).inspect();
     const address = info.NetworkSettings.Networks[name]!.IPAddress;
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await hostReads(address, 8080)).not.toContain('hijacked');
@@ -71,7 +70,7 @@ describe('network_create with a caller-chosen subnet', () => {
     const subnet = `10.${octet}.${Math.floor(Math.random() * 250)}.0/24`;
     const result = await callTool(networkCreate, { name, subnet, labels: { [TEST_LABEL]: '1' } }, ctx());
     networks.push(name);
-    expect((await docker.getNetwork(result.structured.id).inspect() as Dockerode.NetworkInspectInfo).IPAM?.Config?.[0]?.Subnet).toBe(subnet);
+    expect((await docker.getNetwork(result.structured.id).inspect()).IPAM?.Config?.[0]?.Subnet).toBe(subnet);
     // Without a subnet Docker picks the range, as before.
     const plain = uniqueName('subnet-auto');
     await callTool(networkCreate, { name: plain, labels: { [TEST_LABEL]: '1' } }, policyToolContext());
