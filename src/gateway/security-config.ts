@@ -23,6 +23,7 @@ import { checkOriginAndHost, DEFAULT_MAX_JSON_DEPTH, originHostOptions, type Ori
 import { createCallLimits, type CallLimits } from './limits/rate-limit.js';
 import { normalizeCapability } from './policy/container-rules.js';
 import { parseBindRules } from './policy/paths.js';
+import { parseSubnetRules } from './policy/network-subnets.js';
 import { loadPolicyFile, type PolicyFile } from './policy/policy-file.js';
 import { createOperationPolicy } from './policy/policy.js';
 import type { Authenticator, OperationPolicy, Scope } from './security.js';
@@ -117,6 +118,12 @@ function buildPolicy(config: GatewayConfig, deps: SecurityDeps, problems: string
   } catch (error) {
     problems.push((error as Error).message);
   }
+  let subnetRules: ReturnType<typeof parseSubnetRules> = [];
+  try {
+    subnetRules = parseSubnetRules(pick(file, 'allowed_network_subnets', config.allowed_network_subnets ?? []));
+  } catch (error) {
+    problems.push((error as Error).message);
+  }
   const allowedImages = file.allowed_images ?? config.allowed_images;
   return createOperationPolicy(
     {
@@ -124,12 +131,14 @@ function buildPolicy(config: GatewayConfig, deps: SecurityDeps, problems: string
       toolAllow: file.tools?.allow ?? [],
       toolDeny: file.tools?.deny ?? [],
       rules: {
-        binds: { rules: bindRules, socketPaths: socketPaths(config) },
+        // Writable roots must be nosuid,nodev where the gateway sees them (paths.ts, writableMountProblem).
+        binds: { rules: bindRules, socketPaths: socketPaths(config), requireNosuidNodev: true },
         allowedCapabilities: new Set(pick(file, 'allowed_capabilities', config.allowed_capabilities ?? []).map(normalizeCapability)),
       },
       allowedImages: allowedImages?.length ? allowedImages : undefined,
       allowExecRoot: file.allow_exec_root ?? config.allow_exec_root,
       allowRemoteBuildSources: file.allow_remote_build_sources ?? config.allow_remote_build_sources,
+      allowedNetworkSubnets: subnetRules,
       scope: {
         selector: pick(file, 'control_label_selector', config.control_label_selector ?? []),
         // The built-in label always protects, whatever the lists say.

@@ -24,7 +24,8 @@ describe('image, volume and network tools over WebSocket', () => {
   let client: Client;
 
   beforeAll(async () => {
-    gateway = await startAdminGateway({ enable_metrics: false });
+    // The test chooses its own subnet (10.x.9.0/24): allow that range, as an operator would.
+    gateway = await startAdminGateway({ enable_metrics: false, allowed_network_subnets: ['10.0.0.0/8'] });
     client = await connectWs(gateway);
   });
   afterAll(async () => {

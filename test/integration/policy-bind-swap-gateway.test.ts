@@ -11,10 +11,11 @@ import type Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_LABEL, testDocker, testEnv, uniqueName } from '../helpers/env.js';
 import { connectHttpClient, startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import { nosuidTempDir } from '../helpers/temp-dir.js';
 
 const docker = testDocker();
-const root = tempDir('dmcp-swapgw-');
+// nosuid,nodev: the gateway refuses writable binds of other filesystems (policy-review-writable-root).
+const root = nosuidTempDir('dmcp-swapgw-');
 const made: Dockerode.Container[] = [];
 let gateway: TestGateway;
 let client: Client;

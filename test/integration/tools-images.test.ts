@@ -137,7 +137,7 @@ describe('image tools', () => {
     // The source is authorized too, so a non-allowed image cannot be renamed into an allowed name.
     expect(ctx.authorized).toEqual([
       { kind: 'image.use', image: `${repo}:v1`, action: 'tag' },
-      { kind: 'image.use', image: `localhost:5999/${repo}:x1`, action: 'tag' },
+      { kind: 'image.use', image: `localhost:5999/${repo}:x1`, action: 'tag', target: true },
     ]);
     expect(await imageExists(`localhost:5999/${repo}:x1`)).toBe(true);
     const removed = await callTool(imageRemove, { image: `localhost:5999/${repo}:x1` });

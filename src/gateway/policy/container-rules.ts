@@ -103,9 +103,13 @@ function denyDevicesAndKernel(hostConfig: Body, defaultRuntime: string | undefin
   }
 }
 
-/** Named volumes referenced by Binds or Mounts; the caller inspects them for bind-like options. */
+/**
+ * Named volumes and host bind sources referenced by Binds or Mounts: the caller inspects the
+ * volumes for bind-like options and compares both with protected containers' storage.
+ */
 export interface CreateFindings {
   namedVolumes: Array<{ name: string; where: string }>;
+  binds: Array<{ source: string; where: string }>;
 }
 
 function checkBinds(hostConfig: Body, rules: ContainerRules, findings: CreateFindings): void {
@@ -119,6 +123,7 @@ function checkBinds(hostConfig: Body, rules: ContainerRules, findings: CreateFin
     const readOnly = mode.split(',').some((m) => m.trim().toLowerCase() === 'ro');
     if (source.startsWith('/')) {
       checkBindSource({ source, readOnly, where }, rules.binds);
+      findings.binds.push({ source, where });
     } else if (/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(source)) {
       findings.namedVolumes.push({ name: source, where });
     } else {
@@ -136,6 +141,7 @@ function checkMounts(hostConfig: Body, rules: ContainerRules, findings: CreateFi
     const readOnly = isSet(mount, 'ReadOnly');
     if (type === 'bind') {
       checkBindSource({ source, readOnly, where }, rules.binds);
+      findings.binds.push({ source, where });
     } else if (type === 'volume') {
       const options = struct(mount, 'VolumeOptions', where);
       const driver = struct(options, 'DriverConfig', `${where}.VolumeOptions`);
@@ -155,7 +161,7 @@ function checkMounts(hostConfig: Body, rules: ContainerRules, findings: CreateFi
 
 /** Checks a container create body (Config + HostConfig + NetworkingConfig) as sent to Docker. */
 export function checkCreateBody(body: Body, rules: ContainerRules): CreateFindings {
-  const findings: CreateFindings = { namedVolumes: [] };
+  const findings: CreateFindings = { namedVolumes: [], binds: [] };
   const hostConfig = struct(body, 'HostConfig', 'body') ?? {};
   checkHostConfig(hostConfig, rules);
   checkBinds(hostConfig, rules, findings);

@@ -10,7 +10,7 @@
 // the root itself may be bound (a container binding it can replace `root/sub` with a symlink to
 // `/`); subpaths may be bound only from read-only roots, and roots may not nest when one of them
 // is writable (parseBindRules). docs/security.md, "Bind mounts and symlinks", gives the reasoning.
-import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
+import { lstatSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { posix } from 'node:path';
 import { PolicyDenial } from './body.js';
 
@@ -84,6 +84,11 @@ export interface BindPolicy {
   socketPaths: readonly string[];
   /** Resolve symlinks when the path exists where the gateway runs (on by default). */
   resolveLocal?: boolean;
+  /**
+   * Refuse a writable bind of a root whose filesystem, where the gateway sees it, is mounted
+   * without nosuid and nodev (the gateway's configuration turns this on; see writableMountProblem).
+   */
+  requireNosuidNodev?: boolean;
 }
 
 const HOW_TO_ALLOW =
@@ -123,6 +128,18 @@ function checkOne(path: string, input: BindCheckInput, policy: BindPolicy): void
         'could replace a directory on that path with a symlink, and Docker follows it at every start.',
       `Bind ${root} itself, give ${path} its own allowed_bind_paths entry instead of ${root}, or make ${root} read-only (${root}:ro).`,
     );
+  }
+  // Last: the rules above name the more basic problem (a swapped-in link resolves to `/`, say).
+  if (!input.readOnly && policy.requireNosuidNodev) {
+    const problem = writableMountProblem(path);
+    if (problem) {
+      throw new PolicyDenial(
+        'bind-writable-mount',
+        `${input.where} mounts ${path} writable, but ${problem}: a container (root inside it, with Docker's default MKNOD) ` +
+          'could leave a setuid-root program or a world-writable device node there, which any process on the host could then use to become root.',
+        `Mount ${path} on the host with nosuid,nodev (e.g. an fstab bind mount of it with those options), or bind it read-only (":ro").`,
+      );
+    }
   }
 }
 
@@ -188,4 +205,33 @@ export function localVolumeOptionsProblem(options: Record<string, unknown>): str
   for (const key of lower.keys()) if (!known.has(key)) return `option "${key}" is not understood by this policy`;
   if (type && !['tmpfs', 'nfs', 'nfs4', 'cifs'].includes(type)) return `filesystem type "${type}" is not allowed`;
   return undefined;
+}
+
+/**
+ * Why the filesystem holding `path` (as the gateway's mount table shows it) lets a container plant
+ * setuid programs or device nodes for the host, or undefined when it is mounted nosuid and nodev —
+ * or when the path is not visible here (gateway in a container or pod: docs/security.md says what
+ * remains). The deepest mount point containing the resolved path decides.
+ */
+export function writableMountProblem(path: string): string | undefined {
+  const real = resolveLocally(path);
+  if (real === undefined) return undefined;
+  let table: string;
+  try {
+    table = readFileSync('/proc/self/mountinfo', 'utf8');
+  } catch {
+    return undefined; // no mount table (not Linux): nothing to compare
+  }
+  let best: { point: string; options: string[] } | undefined;
+  for (const line of table.split('\n')) {
+    const fields = line.split(' ');
+    if (fields.length < 6) continue;
+    // Mount points escape space, tab, newline and backslash as octal (\040).
+    const point = fields[4]!.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
+    if (!isWithin(real, point) || (best && point.length < best.point.length)) continue;
+    best = { point, options: fields[5]!.split(',') };
+  }
+  if (!best) return undefined;
+  const missing = ['nosuid', 'nodev'].filter((flag) => !best.options.includes(flag));
+  return missing.length ? `its filesystem (mounted at ${best.point}) is mounted without ${missing.join(' and ')}` : undefined;
 }

@@ -18,6 +18,7 @@ export const policyFileSchema = z
     allowed_capabilities: strings.optional(),
     allow_exec_root: z.boolean().optional(),
     allow_remote_build_sources: z.boolean().optional(),
+    allowed_network_subnets: strings.optional(),
     control_label_selector: strings.optional(),
     protected_labels: strings.optional(),
     protected_containers: strings.optional(),

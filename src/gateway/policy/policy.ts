@@ -10,9 +10,11 @@ import { checkCreateBody, checkHostConfig, type ContainerRules } from './contain
 import { checkExecUser } from './exec-user.js';
 import { imageAllowed, isImageId, matchesGlob, parseImageRef } from './images.js';
 import { checkNewNetworkName, endpointClaims, judgeDriver, resolveNetwork } from './network-refs.js';
+import { checkSubnets, type Cidr } from './network-subnets.js';
 import { localVolumeOptionsProblem } from './paths.js';
 import { checkVolumeByName, daemonDefaultsOf, judgeRunnable, withDaemonPaths, type RunnableEnv } from './runnable.js';
-import { judgeConnect, judgeCreate, judgeRename, protectedUserOf } from './protected-names.js';
+import { judgeConnect, judgeCreate, judgeProtectedImageName, judgeRename, protectedUserOf } from './protected-names.js';
+import { judgeProtectedStorage } from './protected-storage.js';
 import { checkControl, inspectContainer, type ContainerFacts, type ControlScope } from './scope.js';
 
 export type Preset = 'read-only' | 'operator' | 'admin';
@@ -35,6 +37,8 @@ export interface PolicyOptions {
   /** Let image_build use sources the daemon fetches itself (ADD <url>). Default false. */
   allowRemoteBuildSources?: boolean;
   scope: ControlScope;
+  /** Ranges a caller may choose as a network's subnet (network-subnets.ts); none by default. */
+  allowedNetworkSubnets?: readonly Cidr[];
   /** Paths of the Docker socket(s) that can never be mounted or be present in an exec target. */
   socketPaths: readonly string[];
 }
@@ -113,6 +117,7 @@ export function createOperationPolicy(options: PolicyOptions, docker: Dockerode)
     // The exec/start target's binds may sit under either list of socket paths.
     rules: { ...options.rules, binds: { ...options.rules.binds, socketPaths: [...new Set([...options.rules.binds.socketPaths, ...options.socketPaths])] } },
     daemonDefaults: daemonDefaultsOf(docker),
+    scope: options.scope,
   };
 
   /**
@@ -123,6 +128,9 @@ export function createOperationPolicy(options: PolicyOptions, docker: Dockerode)
   async function judge(facts: ContainerFacts, action: string): Promise<void> {
     try {
       await judgeRunnable(facts, runnable);
+      // allowed_images governs what runs, not only what is created: a container made outside the
+      // gateway is judged by the image reference it was created from (an exec starts no image).
+      if (action !== 'exec') await checkImage(facts.image, `the image ${facts.image || '(none)'} of ${facts.name}`);
     } catch (error) {
       if (!(error instanceof PolicyDenial) || error.rule === 'inspect-failed') throw error;
       const exec = action === 'exec';
@@ -143,6 +151,7 @@ export function createOperationPolicy(options: PolicyOptions, docker: Dockerode)
         if (!image) throw new PolicyDenial('image-reference', 'Container create body has no Image.', 'Name an image.');
         await checkImage(image, 'container create');
         for (const v of findings.namedVolumes) await checkVolumeByName(docker, v.name, v.where);
+        await judgeProtectedStorage(docker, options.scope, { volumes: findings.namedVolumes, binds: findings.binds });
         await judgeCreate(docker, options.scope, op.body, op.name); // networks resolved, names (protected-names.ts)
         return;
       }
@@ -177,6 +186,8 @@ export function createOperationPolicy(options: PolicyOptions, docker: Dockerode)
       }
       case 'image.use':
         await checkImage(op.image, `image ${op.action}${op.via ? ` (named by ${op.via})` : ''}`);
+        // A tag or build target re-points the name: not the one a protected container runs.
+        if (op.target || op.action === 'build') await judgeProtectedImageName(docker, options.scope, op.image, `image ${op.action}`);
         return;
       case 'build.remote':
         // The daemon downloads these from the host's network namespace, whatever the build network.
@@ -208,7 +219,10 @@ export function createOperationPolicy(options: PolicyOptions, docker: Dockerode)
     if (driver && !['bridge', 'overlay'].includes(driver)) {
       throw new PolicyDenial('network-driver', `Network driver ${driver} attaches containers to host interfaces or plugins.`, 'Use the bridge (or overlay) driver.');
     }
-    if (action === 'create') await checkNewNetworkName(docker, text(body, 'Name', 'body') ?? '');
+    if (action === 'create') {
+      checkSubnets(body, options.allowedNetworkSubnets ?? []);
+      await checkNewNetworkName(docker, text(body, 'Name', 'body') ?? '');
+    }
     const ref = text(body, 'Network', 'body');
     const network = ref ? await resolveNetwork(docker, ref, `network ${action}`) : undefined;
     const container = field(body, 'Container');

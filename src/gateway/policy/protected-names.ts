@@ -14,7 +14,8 @@
 import type Dockerode from 'dockerode';
 import { field, isPlainObject, PolicyDenial, text, type Body } from './body.js';
 import { createBodyNetworks, type Joining, type NetworkFacts } from './network-refs.js';
-import { checkControl, type ControlScope } from './scope.js';
+import { canonicalImage, parseImageRef } from './images.js';
+import { checkControl, protectedGlobMatches, type ControlScope } from './scope.js';
 
 interface Named {
   id: string;
@@ -75,17 +76,56 @@ async function protectedContainers(docker: Dockerode, scope: ControlScope): Prom
   }
   const found: Named[] = [];
   for (const c of listed) {
-    let image = c.Image;
-    // The list shows the image id when the tag has moved; the protected glob reads the reference as created.
-    if (/^(sha256:)?[0-9a-f]{12,64}$/.test(image)) {
-      image = (await docker.getContainer(c.Id).inspect().catch(() => undefined))?.Config?.Image ?? image;
-    }
-    const name = (c.Names ?? []).map((n) => n.replace(/^\//, '')).find((n) => !n.includes('/')) ?? '';
-    if (!isProtected({ id: c.Id, name, image, labels: c.Labels ?? {} }, scope)) continue;
+    if (!(await protectionOf(docker, c, scope))) continue;
     const named = await inspectNamed(docker, c.Id);
     if (named) found.push(named);
   }
   return found;
+}
+
+/** The image reference a listed container was created from. */
+async function listedImage(docker: Dockerode, c: Dockerode.ContainerInfo): Promise<string> {
+  // The list shows the image id when the tag has moved; the protected glob reads the reference as created.
+  if (!/^(sha256:)?[0-9a-f]{12,64}$/.test(c.Image)) return c.Image;
+  return (await docker.getContainer(c.Id).inspect().catch(() => undefined))?.Config?.Image ?? c.Image;
+}
+
+/** Why a listed container is protected (the gateway itself included), or undefined. */
+export async function protectionOf(docker: Dockerode, c: Dockerode.ContainerInfo, scope: ControlScope): Promise<string | undefined> {
+  const name = (c.Names ?? []).map((n) => n.replace(/^\//, '')).find((n) => !n.includes('/')) ?? '';
+  return isProtected({ id: c.Id, name, image: await listedImage(docker, c), labels: c.Labels ?? {} }, scope);
+}
+
+/**
+ * Throws when `reference`, about to name other content (a tag or build target), is the image a
+ * protected container was created from, or matches protected_containers: a running container
+ * keeps its image id, but its owner's next recreate (compose up, an upgrade, a unit running the
+ * name) would run that content with the tunnel's secrets or the gateway's Docker socket.
+ */
+export async function judgeProtectedImageName(docker: Dockerode, scope: ControlScope, reference: string, where: string): Promise<void> {
+  const how = 'Use another name; the images of protected containers are managed outside the gateway.';
+  const glob = scope.protectedContainers.find((g) => protectedGlobMatches({ name: '', id: '', image: reference }, g));
+  if (glob) throw new PolicyDenial('protected-image', `${where}: ${reference} matches protected_containers "${glob}".`, how);
+  const wanted = canonical(reference);
+  let listed: Dockerode.ContainerInfo[];
+  try {
+    listed = await docker.listContainers({ all: true });
+  } catch {
+    throw new PolicyDenial('inspect-failed', 'Could not list containers to check protected images.', 'Retry when the Docker daemon answers.');
+  }
+  for (const c of listed) {
+    if (canonical(await listedImage(docker, c)) !== wanted) continue;
+    const why = await protectionOf(docker, c, scope);
+    if (why) {
+      const name = (c.Names ?? [])[0]?.replace(/^\//, '') ?? c.Id;
+      throw new PolicyDenial('protected-image', `${where}: ${reference} is the image the protected container ${name} (${why}) is created from; its next recreate would run the new content.`, how);
+    }
+  }
+}
+
+function canonical(reference: string): string {
+  const ref = parseImageRef(reference);
+  return (ref ? canonicalImage(ref) : reference).toLowerCase();
 }
 
 export interface Joiner {

@@ -10,7 +10,8 @@ import { list, PolicyDenial, type Body } from './body.js';
 import { checkCreateBody, checkExistingVolume, type ContainerRules } from './container-rules.js';
 import { judgeContainerNetworks } from './network-refs.js';
 import { checkBindSource } from './paths.js';
-import type { ContainerFacts } from './scope.js';
+import { judgeProtectedStorage } from './protected-storage.js';
+import type { ContainerFacts, ControlScope } from './scope.js';
 
 /**
  * Docker 20.10's default masked and read-only /proc and /sys paths. Later versions only add to
@@ -27,6 +28,8 @@ export interface RunnableEnv {
   rules: ContainerRules;
   /** What the daemon fills in for a container that asked for nothing (from `docker info`). */
   daemonDefaults: () => Promise<DaemonDefaults>;
+  /** Whose storage no other container may mount (protected-storage.ts). */
+  scope: ControlScope;
 }
 
 export interface DaemonDefaults {
@@ -119,6 +122,7 @@ export async function judgeRunnable(facts: ContainerFacts, env: RunnableEnv): Pr
     const type = (mount.Type ?? '').toLowerCase();
     if (type === 'bind') {
       checkBindSource({ source: mount.Source ?? '', readOnly: mount.RW === false, where }, rules.binds);
+      findings.binds.push({ source: mount.Source ?? '', where });
     } else if (type === 'volume') {
       if (mount.Name) volumes.push({ name: mount.Name, where });
     } else if (type !== 'tmpfs') {
@@ -126,6 +130,8 @@ export async function judgeRunnable(facts: ContainerFacts, env: RunnableEnv): Pr
     }
   });
   for (const v of volumes) await checkVolumeByName(env.docker, v.name, v.where);
+  // A volume or host directory a protected container uses is its storage, not this container's.
+  await judgeProtectedStorage(env.docker, env.scope, { volumes, binds: findings.binds }, facts.id);
   // NetworkMode may name the host network by id or id prefix, which the string rules cannot see:
   // judge each network Docker will attach, looked up as Docker looks it up.
   await judgeContainerNetworks(env.docker, facts.networks, 'Networks');

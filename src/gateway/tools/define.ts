@@ -65,6 +65,8 @@ export type GuardedOperation =
     kind: 'image.use'; image: string; action: 'pull' | 'push' | 'build' | 'tag' | 'create';
     /** Where a reference the caller did not write comes from (an ONBUILD trigger of a base image). */
     via?: string;
+    /** The reference will name other content (a tag target); build tags always do. */
+    target?: boolean;
   }
   /** A build source the daemon would fetch itself (ADD <url>): `source` as written, `where` it is. */
   | { kind: 'build.remote'; source: string; where: string }

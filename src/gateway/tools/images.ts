@@ -174,7 +174,7 @@ export const imageTag = defineTool({
     // The source is checked like an image a container is created from: otherwise an image outside
     // allowed_images could be renamed into it and then run under the allowed name.
     await ctx.authorize({ kind: 'image.use', image: args.image, action: 'tag' });
-    await ctx.authorize({ kind: 'image.use', image: target, action: 'tag' });
+    await ctx.authorize({ kind: 'image.use', image: target, action: 'tag', target: true });
     await ctx.docker.getImage(args.image).tag({ repo, tag: args.tag, abortSignal: ctx.signal });
     return { structured: { source: args.image, target }, text: `Tagged ${args.image} as ${target}.` };
   },
