@@ -122,13 +122,16 @@ describe('DNS names on a protected container\'s network', () => {
   });
 
   it('container_create on the network by id prefix with hostname "web" or the name "tunnel" is refused; nothing is created', async () => {
-    const before = (await docker.listContainers({ all: true })).length;
+    // Only this run's names: other test files share the daemon and create containers meanwhile.
+    const mine = async (): Promise<string[]> => (await docker.listContainers({ all: true }))
+      .flatMap((c) => c.Names).filter((n) => n.startsWith(`/${run}-`) || n === '/tunnel').sort();
+    const before = await mine();
     for (const args of [{ name: `${run}-x1`, hostname: 'web' }, { name: 'tunnel' }, { name: `${run}-x2`, hostname: 'api.example.com' }]) {
       const r = await call('container_create', { image: testEnv.testImage, cmd: ['sleep', '60'], labels, network_mode: appId.slice(0, 10), ...args });
       expect(r.isError, r.text).toBe(true);
       expect(r.text).toMatch(/protected-(network|name)/);
     }
-    expect((await docker.listContainers({ all: true })).length).toBe(before);
+    expect(await mine()).toEqual(before);
     expect(resolveFromTunnel('web')).toEqual([webIp]);
   });
 
