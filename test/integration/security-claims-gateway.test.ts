@@ -47,11 +47,11 @@ async function network(name: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  const { config, problems } = resolveGatewayConfig({
+  const { config, sources } = resolveGatewayConfig({
     flags: { dockerHost: testEnv.dockerHost },
     env: { DOCKER_MCP_POLICY_PRESET: 'admin', DOCKER_MCP_PROTECTED_LABELS: 'other=1' },
   });
-  expect(problems ?? []).toEqual([]);
+  expect([sources.protected_labels, sources.policy_preset]).toEqual(['env', 'env']);
   expect(config.protected_labels).toEqual(['other=1']);
   gateway = await startGateway({ ...config, port: 0, metrics_port: 0, validate_tool_output: true }, {
     log: silentLogger(),
@@ -147,6 +147,7 @@ describe('a network whose protected container is stopped', () => {
     const fixed = await legacy('docker.network.connect', { network: free, container: joinerB.id, ipv4_address: `${freePrefix}77` });
     expect(fixed.status, fixed.body.error?.message).toBe(200);
     expect(await attached(joinerA)).toContain(free);
-    expect((await joinerB.inspect()).NetworkSettings.Networks[free]?.IPAMConfig?.IPv4Address).toBe(`${freePrefix}77`);
+    const endpoint = (await joinerB.inspect()).NetworkSettings.Networks[free] as { IPAMConfig?: { IPv4Address?: string } } | undefined;
+    expect(endpoint?.IPAMConfig?.IPv4Address).toBe(`${freePrefix}77`);
   });
 });
