@@ -5,6 +5,7 @@
 // IPC namespace runs (Docker mounts its shm under <data-root>/containers/<id>/ on the host), must
 // not make that container "self".
 import type Dockerode from 'dockerode';
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { detectSelf } from '../../src/gateway/security-config.js';
 import { TEST_LABEL, testDocker, testEnv, uniqueName } from '../helpers/env.js';
@@ -65,7 +66,6 @@ describe('detectSelf on the files of a real container', () => {
   it('on the host, a running container with a shareable IPC namespace is not taken for the gateway itself', async () => {
     const c = await started({ IpcMode: 'shareable' });
     const shm = `/containers/${c.id}/mounts/shm`;
-    const { readFileSync } = await import('node:fs');
     // The attack surface exists here only if the daemon's mounts are visible to this process.
     const visible = readFileSync('/proc/self/mountinfo', 'utf8').includes(shm);
     expect(detectSelf()).not.toContain(c.id);
