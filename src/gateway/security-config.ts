@@ -65,16 +65,48 @@ export interface Security {
 const DEFAULT_SOCKETS = ['/var/run/docker.sock', '/run/docker.sock'];
 export const DEFAULT_PROTECTED_LABEL = 'dev.docker-mcp.protected=true';
 
-/** Our own container id when running under Docker (mountinfo names /containers/<id>/). */
-export function detectSelf(): string[] {
-  const ids = new Set<string>();
+/** What detectSelf reads; tests pass real-shaped file contents instead of this process's own. */
+export interface SelfSources {
+  /** /proc/self/mountinfo (undefined: unreadable). */
+  mountinfo?: string;
+  /** /proc/self/cgroup (undefined: unreadable). */
+  cgroup?: string;
+  hostname: string;
+  /** Whether /.dockerenv exists (Docker creates it in every container). */
+  dockerenv: boolean;
+}
+
+function readOr(path: string): string | undefined {
   try {
-    const info = readFileSync('/proc/self/mountinfo', 'utf8');
-    for (const m of info.matchAll(/\/containers\/([0-9a-f]{64})\//g)) ids.add(m[1]!);
+    return readFileSync(path, 'utf8');
   } catch {
     // Not Linux or no /proc: nothing to add.
+    return undefined;
   }
-  if (existsSync('/.dockerenv') && /^[0-9a-f]{12}$/.test(hostname())) ids.add(hostname());
+}
+
+function ownSources(): SelfSources {
+  return { mountinfo: readOr('/proc/self/mountinfo'), cgroup: readOr('/proc/self/cgroup'), hostname: hostname(), dockerenv: existsSync('/.dockerenv') };
+}
+
+/**
+ * Our own container ids when running under Docker: mountinfo names <data-root>/containers/<id>/
+ * as the source of the /etc/hostname, /etc/hosts and /etc/resolv.conf binds (cgroup v1 and v2
+ * alike); a cgroup path in the host's cgroup namespace names docker/<id> or docker-<id>.scope (a
+ * private cgroup namespace, v2's default, shows only "0::/"); Docker's default hostname is the
+ * short id.
+ */
+export function detectSelf(sources: SelfSources = ownSources()): string[] {
+  const ids = new Set<string>();
+  for (const line of (sources.mountinfo ?? '').split('\n')) {
+    // Fields: id, parent, major:minor, root, mount point, …. Only the files Docker binds into the
+    // container itself count: on a host, other containers' `containers/<id>/mounts/shm` are mounts too.
+    const [, , , root = '', mountPoint = ''] = line.split(' ');
+    const m = /\/containers\/([0-9a-f]{64})\/(hostname|hosts|resolv\.conf)$/.exec(root);
+    if (m && mountPoint === `/etc/${m[2]!}`) ids.add(m[1]!);
+  }
+  for (const m of (sources.cgroup ?? '').matchAll(/\/docker[/-]([0-9a-f]{64})(?:\.scope)?(?=\/|$)/gm)) ids.add(m[1]!);
+  if (sources.dockerenv && /^[0-9a-f]{12}$/.test(sources.hostname)) ids.add(sources.hostname);
   return [...ids];
 }
 

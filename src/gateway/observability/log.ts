@@ -1,5 +1,5 @@
 // pino JSON logs. Under --stdio stdout carries the MCP stream, so logs must go to stderr there.
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 import { logRedactPaths, redactForLog } from '../audit/redact.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -8,6 +8,8 @@ export interface LogOptions {
   level: LogLevel;
   /** 1 = stdout (default), 2 = stderr (required under --stdio). */
   fd?: 1 | 2;
+  /** Where lines go instead of `fd` (tests read the written lines back). */
+  destination?: DestinationStream;
 }
 
 export function createLogger(options: LogOptions): Logger {
@@ -28,7 +30,7 @@ export function createLogger(options: LogOptions): Logger {
       formatters: { log: (fields) => redactForLog(fields) as Record<string, unknown> },
     },
     // Synchronous writes: a crash or a quick SIGTERM must not lose the last lines.
-    pino.destination({ dest: options.fd ?? 1, sync: true }),
+    options.destination ?? pino.destination({ dest: options.fd ?? 1, sync: true }),
   );
 }
 
