@@ -56,6 +56,13 @@ export function jsonEligible(req: IncomingMessage, body: unknown, quietTooLong: 
   return request;
 }
 
+/** The SDK transport's request id -> SSE stream map (private in SDK 1.32), when it has one. */
+function sdkRequestStreams(http: StreamableHTTPServerTransport): Map<RequestId, string> | undefined {
+  const inner = (http as unknown as { _webStandardTransport?: { _requestToStreamMapping?: unknown } })._webStandardTransport;
+  const map = inner?._requestToStreamMapping;
+  return map instanceof Map ? (map as Map<RequestId, string>) : undefined;
+}
+
 /** The SDK transport of one session, plus plain-JSON answers for eligible requests. */
 export class JsonReplyTransport implements Transport {
   onclose?: () => void;
@@ -126,6 +133,13 @@ export class JsonReplyTransport implements Transport {
     const finish = this.pending.get(id);
     if (finish) finish('cancelled');
     else this.http.closeSSEStream(id);
+    // The SDK never answers a cancelled request, so an id kept to drop its late answer would stay
+    // for the life of the session (a client-chosen id of up to max_body_bytes, per request). The
+    // SDK transport (1.32) has the same leak on its SSE path: closeSSEStream ends the stream but
+    // keeps the id -> stream entry, which only a response removes. It is dropped here; if a later
+    // SDK renames the field this does nothing, and transport-review-http-abandon.test.ts fails.
+    this.abandoned.delete(id);
+    sdkRequestStreams(this.http)?.delete(id);
   }
 
   /**
