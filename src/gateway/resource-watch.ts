@@ -22,6 +22,15 @@ interface Hub {
 
 const hubs = new WeakMap<GatewayCore, Hub>();
 
+/** One session's failure to notify (closed, say) must not keep the others from hearing of the event. */
+function notifySafely(notify: () => void): void {
+  try {
+    notify();
+  } catch {
+    // The session is going away; its unsubscribe or close removes the listener.
+  }
+}
+
 /**
  * Registers `notify` for events of one container (by full id). The first watcher opens the shared
  * stream; if that open fails the promise rejects, so subscribe can answer with an error.
@@ -43,12 +52,12 @@ function createHub(core: GatewayCore): Hub {
 
   let watchers = 0;
   const notifyAll = (): void => {
-    for (const set of listeners.values()) for (const notify of set) notify();
+    for (const set of listeners.values()) for (const notify of set) notifySafely(notify);
   };
   const dispatch = (event: DockerEvent & { id?: string }): void => {
     const id = event.Actor?.ID ?? event.id;
     if (!id) return;
-    for (const notify of listeners.get(id) ?? []) notify();
+    for (const notify of listeners.get(id) ?? []) notifySafely(notify);
   };
 
   const start = (): { controller: AbortController; opened: Promise<void> } => {
