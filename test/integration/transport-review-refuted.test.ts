@@ -1,5 +1,6 @@
 // Transport review: attacks that did not work, kept so they keep not working. Each drives a real
 // gateway over raw sockets (what an SDK client would never send) and checks what came back.
+import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer } from '../helpers/attacks.js';
@@ -91,5 +92,42 @@ describe('transport attacks that must keep failing', () => {
     expect(await alice.closed).toBe(1009);
     // The gateway still serves.
     expect((await fetch(`${gateway.url}/health`)).status).toBe(200);
+  });
+
+  it('malformed WebSocket frames close that connection only', async () => {
+    /** A masked client frame with a raw first byte (FIN, RSV bits, opcode). */
+    const frame = (first: number, payload: Buffer): Buffer => {
+      const mask = randomBytes(4);
+      const masked = Buffer.from(payload.map((b, i) => b ^ (mask[i % 4] as number)));
+      return Buffer.concat([Buffer.from([first, 0x80 | payload.length]), mask, masked]);
+    };
+    const attacks: Record<string, Buffer> = {
+      'invalid UTF-8 text': frame(0x81, Buffer.from([0xff, 0xfe, 0xfd])),
+      'RSV1 without permessage-deflate': frame(0xc1, Buffer.from('{}')),
+      'reserved opcode 3': frame(0x83, Buffer.from('x')),
+      'fragmented ping': frame(0x09, Buffer.from('x')),
+      'close with code 999': frame(0x88, Buffer.from([0x03, 0xe7])),
+      'continuation without a start': frame(0x80, Buffer.from('x')),
+    };
+    for (const [what, bytes] of Object.entries(attacks)) {
+      const answer = await new Promise<string>((resolve) => {
+        const socket = connect(port, '127.0.0.1');
+        let out = Buffer.alloc(0);
+        socket.on('error', () => undefined);
+        socket.on('data', (d: Buffer) => {
+          const first = out.length === 0;
+          out = Buffer.concat([out, d]);
+          if (first && out.toString('latin1').startsWith('HTTP/1.1 101')) socket.write(bytes);
+        });
+        socket.on('close', () => resolve(out.toString('latin1')));
+        socket.write(['GET /ws HTTP/1.1', 'Host: 127.0.0.1', 'Upgrade: websocket', 'Connection: Upgrade', `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,
+          'Sec-WebSocket-Version: 13', 'Sec-WebSocket-Protocol: mcp', `Authorization: Bearer ${ALICE}`, '', ''].join('\r\n'));
+        setTimeout(() => socket.destroy(), 5_000);
+      });
+      expect(answer, what).toMatch(/^HTTP\/1\.1 101/);
+      // The gateway answered with a close frame (opcode 8) and is still serving.
+      expect(answer.includes('\x88'), what).toBe(true);
+      expect((await fetch(`${gateway.url}/health`)).status, what).toBe(200);
+    }
   });
 });
