@@ -62,4 +62,25 @@ describe('abandoned Streamable HTTP requests', () => {
     const ping = await post({ jsonrpc: '2.0', id: 'p', method: 'ping' });
     expect(ping.status).toBe(200);
   }, 60_000);
+
+  it('a second request with the id of one in flight is refused (409) instead of leaving a POST unanswered forever', async () => {
+    // Before: two SSE-answered requests with one id shared the SDK's id -> stream entry and one POST
+    // never got an answer: its connection held and its session busy (never idle) for good.
+    const sessionId = await openHttpSession(gateway.url);
+    const headers = { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', 'Mcp-Session-Id': sessionId, 'MCP-Protocol-Version': '2025-06-18' };
+    const read = (sse: boolean) => JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'resources/read', params: { uri: `docker://containers/${name}/stats`, ...(sse ? { _meta: { progressToken: 1 } } : {}) } });
+    const post = async (body: string): Promise<{ status: number; text: string }> => {
+      const res = await fetch(`${gateway.url}/mcp`, { method: 'POST', headers, body, signal: AbortSignal.timeout(8_000) });
+      return { status: res.status, text: await res.text() };
+    };
+    for (const [first, second] of [[true, true], [false, true], [true, false], [false, false]] as const) {
+      const answers = await Promise.all([post(read(first)), new Promise((r) => setTimeout(r, 100)).then(() => post(read(second)))]);
+      expect(answers[0].status).toBe(200);
+      expect(answers[0].text).toContain('"contents"');
+      expect(answers[1].status).toBe(409);
+      expect(answers[1].text).toContain('already used by a request in flight');
+      // Once answered, the id is free again.
+      expect((await post(read(second))).text).toContain('"contents"');
+    }
+  }, 60_000);
 });
