@@ -130,4 +130,20 @@ describe('transport attacks that must keep failing', () => {
       expect((await fetch(`${gateway.url}/health`)).status, what).toBe(200);
     }
   });
+
+  it('two WebSocket requests with one id are both answered', async () => {
+    const alice = await openWs(gateway.url, bearer(ALICE));
+    try {
+      const answers: unknown[] = [];
+      alice.socket.on('message', (data: Buffer) => {
+        const message = JSON.parse(data.toString()) as { id?: unknown };
+        if (message.id === 'dup') answers.push(message);
+      });
+      for (let i = 0; i < 2; i++) alice.socket.send(JSON.stringify({ jsonrpc: '2.0', id: 'dup', method: 'resources/read', params: { uri: 'docker://system/info' } }));
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect(answers).toHaveLength(2);
+    } finally {
+      alice.socket.terminate();
+    }
+  });
 });
