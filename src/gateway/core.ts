@@ -68,6 +68,8 @@ export interface GatewayCore {
   daemon: DaemonMonitor;
   /** Set when SIGTERM starts the drain (shutdown.ts): /ready and new requests answer 503. */
   lifecycle: { draining: boolean };
+  /** The same per-identity rate and concurrency limits tool calls pass, for resource/prompt/completion reads. */
+  admission?: CallAdmission;
 }
 
 export function createGatewayCore(options: GatewayOptions): GatewayCore {
@@ -118,6 +120,7 @@ export function createGatewayCore(options: GatewayOptions): GatewayCore {
     shutdown,
     daemon,
     lifecycle,
+    admission: options.admission,
     http: options.http ?? { maxBodyBytes: 1024 * 1024, wsMaxPayloadBytes: 4 * 1024 * 1024 },
   };
 }

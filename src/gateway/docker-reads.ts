@@ -25,24 +25,46 @@ export function demuxLogs(buffer: Buffer): string {
   return offset === 0 && buffer.length > 0 ? buffer.toString('utf8') : parts.join('');
 }
 
+/** JSON-RPC code of a read refused by the per-identity limits (the server-error range, as for initialize). */
+export const LIMITED_CODE = -32000;
+
 /**
  * Runs the reads of one resources/read, prompts/get, completion or subscribe with what a tool call
- * gets: a fast failure while the daemon is known to be down, docker_timeout, and the client's
- * cancellation. Failures come back as McpErrors through asMcpError.
+ * gets: the identity's rate-limit token and concurrency slot (the same buckets as its tool calls, so
+ * these requests cannot be used to run unbounded Docker reads at once), a fast failure while the
+ * daemon is known to be down, docker_timeout, and the client's cancellation. Failures come back as
+ * McpErrors through asMcpError; a limited read is error -32000 with `data.retryAfterSeconds`.
  */
-export async function boundedRead<T>(core: GatewayCore, what: string, clientSignal: AbortSignal | undefined, read: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const down = await core.daemon.gate();
-  if (down) throw new McpError(ErrorCode.InternalError, `${what}: Docker daemon unavailable, not attempted: ${down}`);
-  const timeout = AbortSignal.timeout(core.config.docker_timeout * 1000);
+export async function boundedRead<T>(
+  core: GatewayCore,
+  identity: Identity,
+  what: string,
+  clientSignal: AbortSignal | undefined,
+  read: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const admitted = core.admission?.admit(identity.id) ?? { ok: true as const, release: () => undefined };
+  if (!admitted.ok) {
+    throw new McpError(LIMITED_CODE, `${what}: ${admitted.message}\nHint: Retry in ${admitted.retryAfterSeconds} s.`, {
+      outcome: 'limited',
+      retryAfterSeconds: admitted.retryAfterSeconds,
+    });
+  }
   try {
-    return await read(clientSignal ? AbortSignal.any([clientSignal, timeout]) : timeout);
-  } catch (error) {
-    if (timeout.aborted) {
-      core.daemon.suspect();
-      throw new McpError(ErrorCode.InternalError, `${what}: timed out after ${core.config.docker_timeout} s (Docker at ${core.endpoint}). Raise docker_timeout or retry.`);
+    const down = await core.daemon.gate();
+    if (down) throw new McpError(ErrorCode.InternalError, `${what}: Docker daemon unavailable, not attempted: ${down}`);
+    const timeout = AbortSignal.timeout(core.config.docker_timeout * 1000);
+    try {
+      return await read(clientSignal ? AbortSignal.any([clientSignal, timeout]) : timeout);
+    } catch (error) {
+      if (timeout.aborted) {
+        core.daemon.suspect();
+        throw new McpError(ErrorCode.InternalError, `${what}: timed out after ${core.config.docker_timeout} s (Docker at ${core.endpoint}). Raise docker_timeout or retry.`);
+      }
+      if (isDaemonUnreachable(error)) core.daemon.reportUnreachable(toToolError(error, core.endpoint).message);
+      throw asMcpError(core, error, what);
     }
-    if (isDaemonUnreachable(error)) core.daemon.reportUnreachable(toToolError(error, core.endpoint).message);
-    throw asMcpError(core, error, what);
+  } finally {
+    admitted.release();
   }
 }
 

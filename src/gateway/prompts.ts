@@ -172,7 +172,7 @@ export function installPrompts(server: Server, core: GatewayCore, options: McpSe
           `Prompt ${name} has no argument ${unknown.map((key) => shown(key)).join(', ')}; its arguments: ${declared.join(', ') || 'none'}.`,
         );
       }
-      return redactPromptResult(await boundedRead(core, `prompt ${name}`, extra.signal, prepare()));
+      return redactPromptResult(await boundedRead(core, identity, `prompt ${name}`, extra.signal, prepare()));
     } catch (error) {
       throw asMcpError(core, error, `prompt ${name}`);
     }

@@ -81,7 +81,7 @@ export function installResources(server: Server, core: GatewayCore, options: Mcp
       if (uri === 'docker://system/info' || uri === 'docker://system/df') {
         const kind = uri.endsWith('info') ? 'info' : 'df';
         assertMayRead(core, identity, `system_${kind}`, 'read');
-        const data = await boundedRead(core, uri, extra.signal, (signal) => engineCall<unknown>(core.docker, kind, signal));
+        const data = await boundedRead(core, identity, uri, extra.signal, (signal) => engineCall<unknown>(core.docker, kind, signal));
         // Every resource read leaves through redactData (JSON) or redactText (logs): audit/redact.ts.
         return { contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(redactData(data), null, 2) }] };
       }
@@ -89,7 +89,7 @@ export function installResources(server: Server, core: GatewayCore, options: Mcp
       if (!parsed) throw new McpError(-32002, `Resource not found: ${uri}`);
       const view = views[parsed.view];
       assertMayRead(core, identity, view.tool, view.access);
-      const text = await boundedRead(core, uri, extra.signal, async (signal) =>
+      const text = await boundedRead(core, identity, uri, extra.signal, async (signal) =>
         parsed.view === 'logs'
           ? redactText(await containerLogs(core, parsed.id, 200, signal))
           : JSON.stringify(redactData(parsed.view === 'inspect' ? await containerInspect(core, parsed.id, signal) : await containerStats(core, parsed.id, signal)), null, 2),
@@ -107,8 +107,9 @@ export function installResources(server: Server, core: GatewayCore, options: Mcp
       const parsed = parseContainerUri(uri);
       if (!parsed) throw new McpError(ErrorCode.InvalidParams, `Only container resources can be subscribed to (docker://containers/{id}/…), not ${uri}.`);
       const view = views[parsed.view];
-      assertMayRead(core, identityOf(extra.authInfo), view.tool, view.access);
-      const fullId = (await boundedRead(core, uri, extra.signal, (signal) => containerInspect(core, parsed.id, signal)) as { Id: string }).Id;
+      const identity = identityOf(extra.authInfo);
+      assertMayRead(core, identity, view.tool, view.access);
+      const fullId = (await boundedRead(core, identity, uri, extra.signal, (signal) => containerInspect(core, parsed.id, signal)) as { Id: string }).Id;
       const existing = subscriptions.get(fullId);
       if (existing) {
         existing.uris.add(uri);
@@ -156,8 +157,9 @@ export function installResources(server: Server, core: GatewayCore, options: Mcp
     // Checked like the tools' container argument (tools/identifiers.ts), before any Docker call.
     const problem = containerPrefixProblem(argument.value);
     if (problem) throw new McpError(ErrorCode.InvalidParams, `Completion value for "${argument.name}" must begin ${problem}; got ${shown(argument.value)}.`);
-    assertMayRead(core, identityOf(extra.authInfo), 'container_list', 'read');
-    const values = await boundedRead(core, 'container names', extra.signal, (signal) => completeContainer(core.docker, argument.value, signal));
+    const identity = identityOf(extra.authInfo);
+    assertMayRead(core, identity, 'container_list', 'read');
+    const values = await boundedRead(core, identity, 'container names', extra.signal, (signal) => completeContainer(core.docker, argument.value, signal));
     // The spec caps one completion response at 100 values.
     return { completion: { values: values.slice(0, 100), total: values.length, hasMore: values.length > 100 } };
   });

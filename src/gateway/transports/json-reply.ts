@@ -56,6 +56,13 @@ export function jsonEligible(req: IncomingMessage, body: unknown, quietTooLong: 
   return request;
 }
 
+/** The SDK transport's request id -> SSE stream map (private in SDK 1.32), when it has one. */
+function sdkRequestStreams(http: StreamableHTTPServerTransport): Map<RequestId, string> | undefined {
+  const inner = (http as unknown as { _webStandardTransport?: { _requestToStreamMapping?: unknown } })._webStandardTransport;
+  const map = inner?._requestToStreamMapping;
+  return map instanceof Map ? (map as Map<RequestId, string>) : undefined;
+}
+
 /** The SDK transport of one session, plus plain-JSON answers for eligible requests. */
 export class JsonReplyTransport implements Transport {
   onclose?: () => void;
@@ -69,6 +76,13 @@ export class JsonReplyTransport implements Transport {
   /** Ids whose HTTP response closed first: their late messages are dropped, not sent to the SDK. */
   private readonly abandoned = new Set<RequestId>();
   private closed = false;
+  /**
+   * Request ids of this session from the moment streamable.ts accepts the POST ('reserved') or the
+   * SDK receives them ('delivered') until their response is sent or they are cancelled. Two requests
+   * in flight with one id would share the SDK's id -> stream entry, and one POST would then never
+   * be answered: its connection and the session (busy, so never idle) held forever.
+   */
+  private readonly ids = new Map<RequestId, 'reserved' | 'delivered'>();
 
   constructor(readonly http: StreamableHTTPServerTransport) {}
 
@@ -82,12 +96,14 @@ export class JsonReplyTransport implements Transport {
     this.http.onclose = () => {
       previousClose?.();
       this.closed = true;
+      this.ids.clear();
       for (const finish of [...this.pending.values()]) finish();
       this.abandoned.clear();
       this.onclose?.();
     };
     this.http.onerror = (error) => this.onerror?.(error);
     this.http.onmessage = (message, extra) => {
+      if (isJSONRPCRequest(message)) this.ids.set(message.id, 'delivered');
       this.onmessage?.(message, extra);
       const cancelled = CancelledNotificationSchema.safeParse(message);
       const id = cancelled.success ? cancelled.data.params.requestId : undefined;
@@ -101,6 +117,7 @@ export class JsonReplyTransport implements Transport {
   send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
     const isResponse = isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message);
     const id = isResponse ? message.id : options?.relatedRequestId;
+    if (isResponse && message.id !== undefined) this.ids.delete(message.id);
     if (id !== undefined) {
       const finish = this.pending.get(id);
       if (finish) {
@@ -126,6 +143,29 @@ export class JsonReplyTransport implements Transport {
     const finish = this.pending.get(id);
     if (finish) finish('cancelled');
     else this.http.closeSSEStream(id);
+    // The SDK never answers a cancelled request, so an id kept to drop its late answer would stay
+    // for the life of the session (a client-chosen id of up to max_body_bytes, per request). The
+    // SDK transport (1.32) has the same leak on its SSE path: closeSSEStream ends the stream but
+    // keeps the id -> stream entry, which only a response removes. It is dropped here; if a later
+    // SDK renames the field this does nothing, and transport-review-http-abandon.test.ts fails.
+    this.abandoned.delete(id);
+    this.ids.delete(id);
+    sdkRequestStreams(this.http)?.delete(id);
+  }
+
+  /**
+   * Claims `id` for a POSTed request before it is handled; false while another request with that id
+   * is in flight on this session. Call `unclaim` when the POST is done: an id the SDK never received
+   * (it refused the request) is released, one it did stays until its response.
+   */
+  claim(id: RequestId): boolean {
+    if (this.ids.has(id)) return false;
+    this.ids.set(id, 'reserved');
+    return true;
+  }
+
+  unclaim(id: RequestId): void {
+    if (this.ids.get(id) === 'reserved') this.ids.delete(id);
   }
 
   /**
@@ -160,6 +200,7 @@ export class JsonReplyTransport implements Transport {
         done();
       });
       res.once('close', gone);
+      this.ids.set(request.id, 'delivered');
       this.onmessage?.(request, { authInfo, requestInfo: { headers: req.headers } });
     });
     return true;

@@ -26,6 +26,13 @@ interface Session {
   lastSeen: number;
 }
 
+/** The id of a POSTed JSON-RPC request (not of a notification or response). */
+function requestIdOf(body: unknown): string | number | undefined {
+  const message = body as { id?: unknown; method?: unknown } | null;
+  if (typeof message !== 'object' || message === null || typeof message.method !== 'string') return undefined;
+  return typeof message.id === 'string' || typeof message.id === 'number' ? message.id : undefined;
+}
+
 export interface StreamableHandler {
   handle(req: IncomingMessage, res: ServerResponse, identity: Identity, requestId: string): Promise<void>;
   sessionCount(): number;
@@ -146,10 +153,21 @@ export function createStreamableHandler(core: GatewayCore, slots: Pick<SessionTa
         session.active++;
         session.lastSeen = Date.now();
       }
+      // One request per id in flight (json-reply.ts `claim`): a second would leave one POST unanswered forever.
+      const id = requestIdOf(body);
+      if (id !== undefined && !session.json.claim(id)) {
+        if (counted) {
+          session.active--;
+          session.lastSeen = Date.now();
+        }
+        sendError(res, 409, -32600, `Invalid Request: id ${JSON.stringify(id).slice(0, 80)} is already used by a request in flight on this session; use a new id for each request.`, 'jsonrpc');
+        return;
+      }
       try {
         const request = jsonEligible(req, body, quietTooLong);
         if (!request || !(await session.json.answer(req, res, request))) await session.transport.handleRequest(req, res, body);
       } finally {
+        if (id !== undefined) session.json.unclaim(id);
         if (counted) {
           session.active--;
           session.lastSeen = Date.now();

@@ -46,6 +46,11 @@ export function attachWebSocket(
     noServer: true,
     maxPayload: core.http.wsMaxPayloadBytes,
     perMessageDeflate: false,
+    // One message (or ping) per event-loop turn per connection, and the socket paused until it is
+    // handled: by default ws handles every frame of a read at once, and libuv reads up to 32 × 64 KiB
+    // per socket per turn, so a peer sending tiny frames (300k `{}` frames, 2.4 MB) held the loop for
+    // seconds and stalled every other identity. Deferred, connections take turns.
+    allowSynchronousEvents: false,
     handleProtocols: (protocols) => (protocols.has(WS_SUBPROTOCOL) ? WS_SUBPROTOCOL : false),
   });
   // handleUpgrade() refuses a bad handshake (key, version, malformed Sec-WebSocket-Protocol) without
