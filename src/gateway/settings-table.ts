@@ -147,7 +147,7 @@ export const settingsTable = [
   { key: 'allowed_bind_paths', group: 'policy', kind: 'list', schema: list,
     description: 'Host paths containers may bind-mount. A writable entry may only be bound itself; suffix :ro to force read-only and allow subpaths. Entries may not nest when one is writable. Default: none. The Docker socket, /, /run and /var/run are always refused.' },
   { key: 'allowed_images', group: 'policy', kind: 'list', schema: list,
-    description: 'Image globs (registry/repository[:tag]; * within a path segment, ** across) that may be pulled, built or run. Unset: any image.' },
+    description: 'Image globs (registry/repository[:tag]; * within a path segment, ** across) that may be pulled, built or run. Unset: any image, except registries on the Docker host (loopback, link-local, localhost): those only when a pattern names the registry literally, e.g. ["**", "127.0.0.1:5000/**"].' },
   { key: 'allowed_capabilities', group: 'policy', kind: 'list', schema: list,
     description: 'Capabilities that cap_add may grant beyond Docker\'s default set (e.g. NET_ADMIN). Default: none.' },
   { key: 'allow_exec_root', group: 'policy', kind: 'boolean', default: 'false', schema: bool,

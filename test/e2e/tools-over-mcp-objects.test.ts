@@ -24,7 +24,8 @@ describe('image, volume and network tools over WebSocket', () => {
   let client: Client;
 
   beforeAll(async () => {
-    gateway = await startAdminGateway({ enable_metrics: false });
+    // The local registry is on the host's loopback: allowed only when named literally.
+    gateway = await startAdminGateway({ enable_metrics: false, allowed_images: ['**', `${testEnv.registry}/**`] });
     client = await connectWs(gateway);
   });
   afterAll(async () => {
