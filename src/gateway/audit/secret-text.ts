@@ -84,6 +84,30 @@ function privateKeyEnd(text: string, from: number): number {
   return close < 0 ? text.length : close + 5;
 }
 
+const isNameChar = (code: number): boolean =>
+  (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95 || code === 46 || code === 45;
+
+/** The name an assignment in text[start, eq) sets: the last run of name characters before `=`. */
+function assignedName(text: string, start: number, eq: number): string | undefined {
+  let from = eq;
+  while (from > start && isNameChar(text.charCodeAt(from - 1))) from--;
+  const name = text.slice(from, eq);
+  return NAME.test(name) ? name : undefined;
+}
+
+/**
+ * The first `=` in text[eq, end) (eq is the word's first) whose assigned name is secret, or -1.
+ * Each backward scan stops at the previous `=`, so the word is read at most twice.
+ */
+function secretAssignment(text: string, start: number, eq: number, end: number): number {
+  for (let k = eq; k < end; k++) {
+    if (text.charCodeAt(k) !== 61) continue;
+    const name = assignedName(text, start, k);
+    if (name && isSecretKey(name)) return k;
+  }
+  return -1;
+}
+
 /** The closing `quote` after `from` (backslash escapes skipped), else the end of the line. */
 function closingQuote(text: string, from: number, quote: number): number {
   for (let i = from; i < text.length; i++) {
@@ -215,11 +239,13 @@ export function redactText(text: string): string {
         continue;
       }
     } else if (eq > start) {
-      // `NAME=value` (env entries, build args in history lines, `export X=…`).
-      const name = text.slice(start, eq);
-      if (NAME.test(name) && isSecretKey(name)) {
-        if (eq + 1 === end) pending = 'value';
-        else i = Math.max(i, out.secretValue(eq + 1, start, end));
+      // `NAME=value` (env entries, build args in history lines, `export X=…`), also when the name
+      // ends a longer word (`//registry.npmjs.org/:_authToken=…` in an .npmrc line or npm_config_ env).
+      // Any `=` of the word counts: `NPMRC=//registry.npmjs.org/:_authToken=…` in a history line.
+      const at = secretAssignment(text, start, eq, end);
+      if (at >= 0) {
+        if (at + 1 === end) pending = 'value';
+        else i = Math.max(i, out.secretValue(at + 1, start, end));
         continue;
       }
     } else if (colon > start + 1 && (colon === end - 1 || (end - colon <= 7 && /^(bearer|basic|token)$/i.test(text.slice(colon + 1, end))))) {
@@ -231,11 +257,14 @@ export function redactText(text: string): string {
         continue;
       }
     } else if (eq < 0 && colon < 0 && end - start >= 2) {
-      // `"password": "x"` or `password = x`: a bare secret name whose next non-quote character assigns.
+      // `"password": "x"` or `password = x`: a bare secret name whose next non-quote character
+      // assigns; also JSON escaped inside a string (`{\"password\":\"x\"}`, a request body in a
+      // log line) and an XML element (`<password>x</password>`).
       let j = end;
-      while (j < n && j < end + 8 && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9 || isQuote(text.charCodeAt(j)))) j++;
+      while (j < n && j < end + 8 && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9 || text.charCodeAt(j) === 92 || isQuote(text.charCodeAt(j)))) j++;
       const next = text.charCodeAt(j);
-      if ((next === 58 || next === 61) && NAME.test(text.slice(start, end)) && isSecretKey(text.slice(start, end))) {
+      const element = j === end && next === 62 && text.charCodeAt(start - 1) === 60;
+      if ((next === 58 || next === 61 || element) && NAME.test(text.slice(start, end)) && isSecretKey(text.slice(start, end))) {
         pending = 'value';
         continue;
       }
