@@ -3,7 +3,8 @@
 // - an assignment whose name ends a longer word: npm's `//registry.npmjs.org/:_authToken=…`, as a
 //   build arg in an image_history line and as an `npm_config_…` env entry in container_inspect;
 // - JSON escaped inside a JSON string (`{"body":"{\"password\":\"…\"}"}`), as apps log request bodies;
-// - an XML element `<password>…</password>` in a log line.
+// - an XML element `<password>…</password>` in a log line;
+// - a token written as a URL's user name (`discord://<token>@<id>`, watchtower notifications).
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +19,7 @@ import { tempDir } from '../helpers/temp-dir.js';
 const run = Math.random().toString(36).slice(2, 8);
 const S = {
   npmArg: `npmarg${run}x9`, npmEnv: `npmenv${run}x9`, escapedJson: `escjson${run}x9`, xml: `xmlpw${run}x9`,
+  notifyUser: `DiscordWebhookToken${run}AbCdEf`,
 };
 const ALL = Object.values(S);
 const leaked = (text: string): string[] => ALL.filter((s) => text.includes(s));
@@ -39,7 +41,9 @@ describe('secrets in npmrc lines, escaped JSON and XML stay out of read-scope re
     await new Promise((resolve, reject) => docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve(undefined))));
     const container = await docker.createContainer({
       name, Image: image, Labels: { [TEST_LABEL]: run }, HostConfig: { NetworkMode: 'none' },
-      Env: [`npm_config_//registry.npmjs.org/:_authToken=${S.npmEnv}`, 'PLAIN=visible-env'],
+      Env: [`npm_config_//registry.npmjs.org/:_authToken=${S.npmEnv}`, 'PLAIN=visible-env',
+        // watchtower/shoutrrr: the webhook token is the URL's user name, with no password.
+        `WATCHTOWER_NOTIFICATION_URL=discord://${S.notifyUser}@123456789012345678`],
       Cmd: ['sh', '-c', `echo '{"msg":"login","body":"{\\"user\\":\\"bob\\",\\"password\\":\\"${S.escapedJson}\\"}"}'; ` +
         `echo '<login><user>bob</user><password>${S.xml}</password></login>'; echo visible-log; sleep 300`],
     });
@@ -71,10 +75,11 @@ describe('secrets in npmrc lines, escaped JSON and XML stay out of read-scope re
     expect(text).toContain('visible-build');
   });
 
-  it('container_inspect: an npm_config_ env entry for a registry token', async () => {
+  it('container_inspect: an npm_config_ env entry for a registry token, a token as a URL user name', async () => {
     const text = await read('container_inspect', { container: name });
     expect(leaked(text)).toEqual([]);
     expect(text).toContain('visible-env');
+    expect(text).toContain('discord://[REDACTED]@123456789012345678');
   });
 
   it('container_list (Command) and container_inspect (Args): escaped JSON and XML in a command line', async () => {

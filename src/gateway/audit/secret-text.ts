@@ -56,7 +56,11 @@ export function looksSecret(value: string): boolean {
   return shapeAt(trimmed, 0) || /^(Bearer|Basic)\s+\S/i.test(trimmed) || trimmed.includes('PRIVATE KEY-----') || urlPassword(trimmed, 0, trimmed.length) !== undefined;
 }
 
-/** [start, end) of the password in a `scheme://user:password@host` inside text[from, to). */
+/**
+ * [start, end) of the password in a `scheme://user:password@host` inside text[from, to), or of a
+ * user name of 16 or more characters with no password: a token written as the user
+ * (`discord://<token>@<webhook id>` in watchtower/shoutrrr notification URLs, `https://<token>@github.com`).
+ */
 function urlPassword(text: string, from: number, to: number): [number, number] | undefined {
   const found = text.slice(from, to).indexOf('://');
   if (found < 0) return undefined;
@@ -71,7 +75,9 @@ function urlPassword(text: string, from: number, to: number): [number, number] |
     if (code === 58 && colon < 0) colon = i;
     else if (code === 64) at = i;
   }
-  return colon >= 0 && at > colon + 1 ? [colon + 1, at] : undefined;
+  if (at < 0) return undefined;
+  if (colon >= 0 && colon < at) return at > colon + 1 ? [colon + 1, at] : undefined;
+  return at - authority >= 16 ? [authority, at] : undefined;
 }
 
 /** End of a PEM private key block starting at `from`, or -1 when this is no private key. */
