@@ -24,7 +24,7 @@ beforeAll(async () => {
   badId = await rawBuild(`FROM ${testEnv.testImage}\nLABEL role=bad-${run}\n`, `${repo()}:bad`);
   cli('push', `${repo()}:good`);
   cli('push', `${repo()}:bad`);
-  badDigest = (await docker.getImage(`${repo()}:bad`).inspect()).RepoDigests!.find((d) => d.startsWith(repo()))!.split('@')[1]!;
+  badDigest = (await docker.getImage(`${repo()}:bad`).inspect()).RepoDigests.find((d) => d.startsWith(repo()))!.split('@')[1]!;
   // Only the digest reference stays locally: no name of the bad image is allowed.
   await docker.getImage(`${repo()}:bad`).remove();
 }, 120_000);
