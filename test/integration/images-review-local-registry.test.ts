@@ -2,6 +2,7 @@
 // host's network namespace. With `allowed_images` unset (any image), `image_pull 127.0.0.1:PORT/x`
 // reached any service on the host's loopback: the blind SSRF that class 4 closed for `ADD <url>`.
 // A loopback listener shows what reaches it; registries on the host need a literal allow.
+import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { imagePull, imagePush, imageTag } from '../../src/gateway/tools/images.js';
 import { imageBuild } from '../../src/gateway/tools/images-build.js';
@@ -75,6 +76,17 @@ describe('registries on the Docker host are refused unless allowed_images names 
     const name = `dmcp-${run}.invalid:${port}`;
     await expect(callTool(imagePull, { reference: `${name}/probe/x:1` }, context())).rejects.toThrow(/image-local-registry: .*could not be resolved by the gateway/);
     await expect(callTool(imagePull, { reference: `${name}/probe/x:1` }, context(['**', `${name}/**`]))).rejects.toThrow(/Pull of .* failed/);
+  });
+
+  it('a name /etc/hosts maps to the loopback (not one of the known local names) is refused for pulls', async (t) => {
+    // The machine's own name usually sits there (Debian: 127.0.1.1 <hostname>); skip where none does.
+    const entry = readFileSync('/etc/hosts', 'utf8').split('\n').map((line) => line.replace(/#.*/, '').trim().split(/\s+/))
+      .find(([address, ...names]) => address?.startsWith('127.') && names.some((n) => !/localhost|loopback/.test(n)));
+    const host = entry?.slice(1).find((n) => !/localhost|loopback/.test(n));
+    if (!host) return t.skip();
+    expect(literalLocalReason(host)).toBeUndefined();
+    await expect(callTool(imagePull, { reference: `${host}:${port}/probe/x:1` }, context())).rejects.toThrow(/image-local-registry: .*resolves to 127\./);
+    expect(listener.requests).toEqual([]);
   });
 
   it('judges addresses, not just names (unit)', async () => {
