@@ -4,7 +4,9 @@
 //   build arg in an image_history line and as an `npm_config_…` env entry in container_inspect;
 // - JSON escaped inside a JSON string (`{"body":"{\"password\":\"…\"}"}`), as apps log request bodies;
 // - an XML element `<password>…</password>` in a log line;
-// - a token written as a URL's user name (`discord://<token>@<id>`, watchtower notifications).
+// - a token written as a URL's user name (`discord://<token>@<id>`, watchtower notifications);
+// - a comma-separated list after a secret flag in a command line (`--auth-tokens a:admin:T1,b:operate:T2`):
+//   only the first item was withheld.
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,7 +21,7 @@ import { tempDir } from '../helpers/temp-dir.js';
 const run = Math.random().toString(36).slice(2, 8);
 const S = {
   npmArg: `npmarg${run}x9`, npmEnv: `npmenv${run}x9`, escapedJson: `escjson${run}x9`, xml: `xmlpw${run}x9`,
-  notifyUser: `DiscordWebhookToken${run}AbCdEf`,
+  notifyUser: `DiscordWebhookToken${run}AbCdEf`, listFirst: `tokA${run}x9`, listSecond: `tokB${run}x9`,
 };
 const ALL = Object.values(S);
 const leaked = (text: string): string[] => ALL.filter((s) => text.includes(s));
@@ -45,7 +47,9 @@ describe('secrets in npmrc lines, escaped JSON and XML stay out of read-scope re
         // watchtower/shoutrrr: the webhook token is the URL's user name, with no password.
         `WATCHTOWER_NOTIFICATION_URL=discord://${S.notifyUser}@123456789012345678`],
       Cmd: ['sh', '-c', `echo '{"msg":"login","body":"{\\"user\\":\\"bob\\",\\"password\\":\\"${S.escapedJson}\\"}"}'; ` +
-        `echo '<login><user>bob</user><password>${S.xml}</password></login>'; echo visible-log; sleep 300`],
+        `echo '<login><user>bob</user><password>${S.xml}</password></login>'; echo visible-log; sleep 300; :`,
+        // A list of secrets after a flag (the gateway's own --auth-tokens name:scope:token,…).
+        '--auth-tokens', `a:admin:${S.listFirst},b:operate:${S.listSecond}`],
     });
     await container.start();
     const deadline = Date.now() + 10_000;
@@ -88,6 +92,15 @@ describe('secrets in npmrc lines, escaped JSON and XML stay out of read-scope re
     expect(list).toContain('visible-log');
     const inspect = await read('container_inspect', { container: name });
     expect(inspect).toContain('<user>bob</user>');
+  });
+
+  it('container_list and container_top: every token of a comma-separated list after a secret flag', async () => {
+    const list = await read('container_list', { all: true, label: [`${TEST_LABEL}=${run}`] });
+    expect(leaked(list)).toEqual([]);
+    expect(list).toContain('--auth-tokens [REDACTED]');
+    const top = await read('container_top', { container: name });
+    expect(leaked(top)).toEqual([]);
+    expect(top).toContain('visible-log');
   });
 
   it('the container logs resource (operator preset): escaped JSON and XML in log lines', async () => {

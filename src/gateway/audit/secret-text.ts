@@ -162,14 +162,24 @@ class Output {
 
 // Where a value starting at `from` ends: a private key block runs to its END line, a quoted value
 // to its closing quote, and so does one in an assignment that opens a quoted string
-// (`"DB_PASSWORD=a b"`); anything else at the end of its word.
+// (`"DB_PASSWORD=a b"`); a value that starts a whitespace-separated run goes to the end of that
+// run, commas and semicolons included (`--auth-tokens a:admin:T1,b:operate:T2`,
+// `API_KEYS=k1;k2` in a ps line: a list of secrets), but not past a closing bracket; anything
+// else (`username=u,password=X,vers=3.0`, `?token=X&y=1`) at the end of its word.
 function valueEnd(text: string, from: number, wordStart: number, wordEnd: number): number {
   if (text.startsWith('-----BEGIN', from)) {
     const end = privateKeyEnd(text, from);
     if (end > 0) return end;
   }
-  const before = wordStart > 0 ? text.charCodeAt(wordStart - 1) : 0;
-  return isQuote(before) ? Math.max(wordEnd, closingQuote(text, wordEnd, before)) : wordEnd;
+  const before = wordStart > 0 ? text.charCodeAt(wordStart - 1) : 32;
+  if (isQuote(before)) return Math.max(wordEnd, closingQuote(text, wordEnd, before));
+  if (before !== 32 && before !== 9 && before !== 10 && before !== 13) return wordEnd;
+  let end = wordEnd;
+  for (; end < text.length; end++) {
+    const code = text.charCodeAt(end);
+    if (code !== 44 && code !== 59 && isDelimiter(code)) break; // only "," and ";" are crossed
+  }
+  return end;
 }
 
 /** `text` with every secret this file recognises replaced by [REDACTED]. */
