@@ -1,5 +1,5 @@
 // Review of issue 14, class 5: container_top (read scope) hands ps_args to the host's ps, and
-// procps' BSD option `e` prints every process's environment after its command line. Env entries
+// procps' BSD option `e` and the format `environ` print every process's environment. Env entries
 // reach the caller as free text there, where a value with spaces loses only its first word to the
 // redaction (`DB_PASSWORD=[REDACTED] horse battery staple`), while container_inspect withholds the
 // whole entry. ps_args may not ask for the environment.
@@ -34,7 +34,7 @@ describe('container_top cannot print the process environment', () => {
     await docker.getContainer(name).remove({ force: true }).catch(() => undefined);
   });
 
-  for (const psArgs of ['auxe', 'aux e', 'e', 'axeww']) {
+  for (const psArgs of ['auxe', 'aux e', 'e', 'axeww', '-o pid -o environ', '-o pid -o ENVIRON', '-O environ']) {
     it(`ps_args "${psArgs}" is refused and shows nothing of the environment`, async () => {
       const result = (await client.callTool({ name: 'container_top', arguments: { container: name, ps_args: psArgs } })) as CallToolResult;
       const text = JSON.stringify(result);

@@ -7,12 +7,14 @@ import { applyLimit, limitInput, listMeta } from './object-helpers.js';
 import { capList, listNotice } from './output.js';
 
 /**
- * Whether ps options ask for the environment: procps' BSD option "e" in a word without "-". A
- * word after an option ending in "o"/"O" (`-o user`, `-eo`, BSD `o`) is a format list, not options.
+ * Whether ps options ask for the environment: procps' BSD option "e" in a word without "-", or the
+ * format "environ" (any case) in a word after an option ending in "o"/"O" (`-o environ`, `-O`, BSD
+ * `o`), which is a format list rather than options.
  */
-function bsdEnvironment(psArgs: string): boolean {
+function asksForEnvironment(psArgs: string): boolean {
   const words = psArgs.split(' ');
-  return words.some((word, i) => i > 0 && /[oO]$/.test(words[i - 1]!) ? false : !word.startsWith('-') && word.includes('e'));
+  return words.some((word, i) => /env/i.test(word) ||
+    (!(i > 0 && /[oO]$/.test(words[i - 1]!)) && !word.startsWith('-') && word.includes('e')));
 }
 
 export const containerList = defineTool({
@@ -185,12 +187,12 @@ export const containerTop = defineTool({
     container: containerRef,
     // Docker hands these to the host's ps; allow only plain option letters so nothing else gets there.
     ps_args: z.string().max(32).regex(/^-?[a-zA-Z]+( -?[a-zA-Z]+)*$/)
-      // procps' BSD option "e" (a word without "-") prints each process's environment after its
-      // command line: free text where env values with spaces slip past the redaction. Inspect shows
-      // the environment with whole entries withheld.
-      .refine((value) => !bsdEnvironment(value),
-        'the BSD option "e" (process environment) is not allowed; use container_inspect to see the environment')
-      .optional().describe('ps options, e.g. "aux" or "-ef" (the default). The BSD option "e" (environment) is refused.'),
+      // procps' BSD option "e" and the format "environ" print each process's environment as free
+      // text, where env values with spaces slip past the redaction. Inspect shows the environment
+      // with whole entries withheld.
+      .refine((value) => !asksForEnvironment(value),
+        'the BSD option "e" and the format "environ" (process environment) are not allowed; use container_inspect to see the environment')
+      .optional().describe('ps options, e.g. "aux" or "-ef" (the default). The environment (BSD option "e", format "environ") is refused.'),
     limit: limitInput,
   }),
   outputSchema: z.object({ titles: z.array(z.string()), processes: z.array(z.array(z.string())), ...listMeta }),
