@@ -147,7 +147,7 @@ export const settingsTable = [
   { key: 'allowed_bind_paths', group: 'policy', kind: 'list', schema: list,
     description: 'Host paths containers may bind-mount. A writable entry may only be bound itself, and only from a filesystem mounted nosuid,nodev (where the gateway sees it); suffix :ro to force read-only and allow subpaths. Entries may not nest when one is writable. Default: none. Always refused, whatever this list says: /, /run, /var/run, /var/lib/docker, /var/lib/containerd, /proc, /sys, /dev, the Docker socket (/var/run/docker.sock, /run/docker.sock, the docker_host socket), any path ending in .sock, the daemon\'s data root (docker info), everything under these, and their ancestors (/var, /var/lib).' },
   { key: 'allowed_images', group: 'policy', kind: 'list', schema: list,
-    description: 'Image globs (registry/repository[:tag]; * within a path segment, ** across) that may be pulled, built or run. Unset: any image.' },
+    description: 'Image globs (registry/repository[:tag]; * within a path segment, ** across) that may be pulled, built or run. Unset: any image, except registries on the Docker host (loopback, link-local, localhost): those only when a pattern names the registry literally, e.g. ["**", "127.0.0.1:5000/**"].' },
   { key: 'allowed_capabilities', group: 'policy', kind: 'list', schema: list,
     description: 'Capabilities that cap_add may grant beyond Docker\'s default set (e.g. NET_ADMIN). Default: none.' },
   { key: 'allow_exec_root', group: 'policy', kind: 'boolean', default: 'false', schema: bool,

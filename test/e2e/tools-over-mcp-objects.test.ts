@@ -24,8 +24,11 @@ describe('image, volume and network tools over WebSocket', () => {
   let client: Client;
 
   beforeAll(async () => {
-    // The test chooses its own subnet (10.x.9.0/24): allow that range, as an operator would.
-    gateway = await startAdminGateway({ enable_metrics: false, allowed_network_subnets: ['10.0.0.0/8'] });
+    // The test chooses its own subnet (10.x.9.0/24): allow that range, as an operator would. The local
+    // registry is on the host's loopback: allowed only when named literally.
+    gateway = await startAdminGateway({
+      enable_metrics: false, allowed_network_subnets: ['10.0.0.0/8'], allowed_images: ['**', `${testEnv.registry}/**`],
+    });
     client = await connectWs(gateway);
   });
   afterAll(async () => {

@@ -20,7 +20,11 @@ afterAll(async () => {
 });
 
 it('prints no registry credentials under DEBUG=* (the real CLI, serve --stdio)', async () => {
-  const { client, stderr } = await connectStdio({ DEBUG: '*', DOCKER_MCP_LOG_LEVEL: 'debug' });
+  const { client, stderr } = await connectStdio({
+    DEBUG: '*', DOCKER_MCP_LOG_LEVEL: 'debug',
+    // The local registry is on the host's loopback: allowed only when named literally.
+    DOCKER_MCP_ALLOWED_IMAGES: `**,${testEnv.registry}/**`,
+  });
   try {
     const auth = { username: 'ci', password, serveraddress: testEnv.registry };
     const pushed = await call<{ reference: string }>(client, 'image_push', { reference: `${target}:v1`, auth });

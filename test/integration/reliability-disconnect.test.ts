@@ -38,6 +38,7 @@ async function startHoldingRegistry(upstream: string): Promise<{ address: string
 describe('client disconnects abort the Docker request behind the call', () => {
   let gateway: TestGateway;
   let container: string;
+  let holding: Awaited<ReturnType<typeof startHoldingRegistry>>;
   const gauges = async (): Promise<{ calls: number; sockets: number }> => {
     const text = await (await fetch(gateway.metricsUrl ?? '')).text();
     const calls = ['http', 'ws', 'legacy'].reduce((sum, t) => sum + metricValue(text, 'docker_mcp_tool_calls_in_flight', { transport: t }), 0);
@@ -53,7 +54,10 @@ describe('client disconnects abort the Docker request behind the call', () => {
   };
 
   beforeAll(async () => {
-    gateway = await startTestGateway({ enable_metrics: true, policy_preset: 'admin' });
+    // The holding registry is on the host's loopback: the policy refuses such registries unless
+    // allowed_images names them literally (policy/registry-hosts.ts).
+    holding = await startHoldingRegistry(testEnv.registry);
+    gateway = await startTestGateway({ enable_metrics: true, policy_preset: 'admin', allowed_images: ['**', `${holding.address}/**`] });
     container = uniqueName('chatty');
     const created = await testDocker().createContainer({
       name: container, Image: testEnv.testImage, Labels: { [TEST_LABEL]: '1' }, HostConfig: { NetworkMode: 'none' },
@@ -63,6 +67,7 @@ describe('client disconnects abort the Docker request behind the call', () => {
   });
   afterAll(async () => {
     await gateway?.stop();
+    await holding?.close();
     await testDocker().getContainer(container).remove({ force: true }).catch(() => undefined);
   });
 
@@ -107,7 +112,7 @@ describe('client disconnects abort the Docker request behind the call', () => {
   });
 
   it('HTTP stream closed during an image pull (held at the registry)', async () => {
-    const registry = await startHoldingRegistry(testEnv.registry);
+    const registry = holding;
     try {
       await until(atBaseline, 5_000, 'baseline before');
       const session = await openHttpSession(gateway.url);

@@ -56,7 +56,11 @@ export function looksSecret(value: string): boolean {
   return shapeAt(trimmed, 0) || /^(Bearer|Basic)\s+\S/i.test(trimmed) || trimmed.includes('PRIVATE KEY-----') || urlPassword(trimmed, 0, trimmed.length) !== undefined;
 }
 
-/** [start, end) of the password in a `scheme://user:password@host` inside text[from, to). */
+/**
+ * [start, end) of the password in a `scheme://user:password@host` inside text[from, to), or of a
+ * user name of 16 or more characters with no password: a token written as the user
+ * (`discord://<token>@<webhook id>` in watchtower/shoutrrr notification URLs, `https://<token>@github.com`).
+ */
 function urlPassword(text: string, from: number, to: number): [number, number] | undefined {
   const found = text.slice(from, to).indexOf('://');
   if (found < 0) return undefined;
@@ -71,7 +75,9 @@ function urlPassword(text: string, from: number, to: number): [number, number] |
     if (code === 58 && colon < 0) colon = i;
     else if (code === 64) at = i;
   }
-  return colon >= 0 && at > colon + 1 ? [colon + 1, at] : undefined;
+  if (at < 0) return undefined;
+  if (colon >= 0 && colon < at) return at > colon + 1 ? [colon + 1, at] : undefined;
+  return at - authority >= 16 ? [authority, at] : undefined;
 }
 
 /** End of a PEM private key block starting at `from`, or -1 when this is no private key. */
@@ -82,6 +88,30 @@ function privateKeyEnd(text: string, from: number): number {
   if (end < 0) return text.length;
   const close = text.indexOf('-----', end + 8);
   return close < 0 ? text.length : close + 5;
+}
+
+const isNameChar = (code: number): boolean =>
+  (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95 || code === 46 || code === 45;
+
+/** The name an assignment in text[start, eq) sets: the last run of name characters before `=`. */
+function assignedName(text: string, start: number, eq: number): string | undefined {
+  let from = eq;
+  while (from > start && isNameChar(text.charCodeAt(from - 1))) from--;
+  const name = text.slice(from, eq);
+  return NAME.test(name) ? name : undefined;
+}
+
+/**
+ * The first `=` in text[eq, end) (eq is the word's first) whose assigned name is secret, or -1.
+ * Each backward scan stops at the previous `=`, so the word is read at most twice.
+ */
+function secretAssignment(text: string, start: number, eq: number, end: number): number {
+  for (let k = eq; k < end; k++) {
+    if (text.charCodeAt(k) !== 61) continue;
+    const name = assignedName(text, start, k);
+    if (name && isSecretKey(name)) return k;
+  }
+  return -1;
 }
 
 /** The closing `quote` after `from` (backslash escapes skipped), else the end of the line. */
@@ -132,14 +162,24 @@ class Output {
 
 // Where a value starting at `from` ends: a private key block runs to its END line, a quoted value
 // to its closing quote, and so does one in an assignment that opens a quoted string
-// (`"DB_PASSWORD=a b"`); anything else at the end of its word.
+// (`"DB_PASSWORD=a b"`); a value that starts a whitespace-separated run goes to the end of that
+// run, commas and semicolons included (`--auth-tokens a:admin:T1,b:operate:T2`,
+// `API_KEYS=k1;k2` in a ps line: a list of secrets), but not past a closing bracket; anything
+// else (`username=u,password=X,vers=3.0`, `?token=X&y=1`) at the end of its word.
 function valueEnd(text: string, from: number, wordStart: number, wordEnd: number): number {
   if (text.startsWith('-----BEGIN', from)) {
     const end = privateKeyEnd(text, from);
     if (end > 0) return end;
   }
-  const before = wordStart > 0 ? text.charCodeAt(wordStart - 1) : 0;
-  return isQuote(before) ? Math.max(wordEnd, closingQuote(text, wordEnd, before)) : wordEnd;
+  const before = wordStart > 0 ? text.charCodeAt(wordStart - 1) : 32;
+  if (isQuote(before)) return Math.max(wordEnd, closingQuote(text, wordEnd, before));
+  if (before !== 32 && before !== 9 && before !== 10 && before !== 13) return wordEnd;
+  let end = wordEnd;
+  for (; end < text.length; end++) {
+    const code = text.charCodeAt(end);
+    if (code !== 44 && code !== 59 && isDelimiter(code)) break; // only "," and ";" are crossed
+  }
+  return end;
 }
 
 /** `text` with every secret this file recognises replaced by [REDACTED]. */
@@ -215,11 +255,13 @@ export function redactText(text: string): string {
         continue;
       }
     } else if (eq > start) {
-      // `NAME=value` (env entries, build args in history lines, `export X=…`).
-      const name = text.slice(start, eq);
-      if (NAME.test(name) && isSecretKey(name)) {
-        if (eq + 1 === end) pending = 'value';
-        else i = Math.max(i, out.secretValue(eq + 1, start, end));
+      // `NAME=value` (env entries, build args in history lines, `export X=…`), also when the name
+      // ends a longer word (`//registry.npmjs.org/:_authToken=…` in an .npmrc line or npm_config_ env).
+      // Any `=` of the word counts: `NPMRC=//registry.npmjs.org/:_authToken=…` in a history line.
+      const at = secretAssignment(text, start, eq, end);
+      if (at >= 0) {
+        if (at + 1 === end) pending = 'value';
+        else i = Math.max(i, out.secretValue(at + 1, start, end));
         continue;
       }
     } else if (colon > start + 1 && (colon === end - 1 || (end - colon <= 7 && /^(bearer|basic|token)$/i.test(text.slice(colon + 1, end))))) {
@@ -231,11 +273,14 @@ export function redactText(text: string): string {
         continue;
       }
     } else if (eq < 0 && colon < 0 && end - start >= 2) {
-      // `"password": "x"` or `password = x`: a bare secret name whose next non-quote character assigns.
+      // `"password": "x"` or `password = x`: a bare secret name whose next non-quote character
+      // assigns; also JSON escaped inside a string (`{\"password\":\"x\"}`, a request body in a
+      // log line) and an XML element (`<password>x</password>`).
       let j = end;
-      while (j < n && j < end + 8 && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9 || isQuote(text.charCodeAt(j)))) j++;
+      while (j < n && j < end + 8 && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9 || text.charCodeAt(j) === 92 || isQuote(text.charCodeAt(j)))) j++;
       const next = text.charCodeAt(j);
-      if ((next === 58 || next === 61) && NAME.test(text.slice(start, end)) && isSecretKey(text.slice(start, end))) {
+      const element = j === end && next === 62 && text.charCodeAt(start - 1) === 60;
+      if ((next === 58 || next === 61 || element) && NAME.test(text.slice(start, end)) && isSecretKey(text.slice(start, end))) {
         pending = 'value';
         continue;
       }

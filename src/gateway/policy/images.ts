@@ -93,7 +93,9 @@ export function normalizeImagePattern(pattern: string): string {
 
 /**
  * Patterns with a tag or digest match the whole reference; patterns without one match the
- * repository at any tag or digest.
+ * repository at any tag or digest. A reference with a digest matches only patterns that pin a
+ * digest: Docker ignores the tag of `name:tag@sha256:…` (a pull fetches the digest, a local lookup
+ * drops the tag), so `redis:7*` must not admit `redis:7@sha256:<any manifest of redis>`.
  */
 export function imageAllowed(ref: ImageRef, patterns: readonly string[]): boolean {
   const name = imageName(ref);
@@ -103,7 +105,8 @@ export function imageAllowed(ref: ImageRef, patterns: readonly string[]): boolea
     const lastSegment = pattern.slice(pattern.lastIndexOf('/') + 1);
     const pinned = pattern.includes('@') || lastSegment.includes(':');
     if (!pinned) return matchesGlob(name, pattern);
-    return matchesGlob(full, pattern) || (ref.digest !== undefined && matchesGlob(`${name}@${ref.digest}`, pattern));
+    if (ref.digest !== undefined) return pattern.includes('@') && (matchesGlob(full, pattern) || matchesGlob(`${name}@${ref.digest}`, pattern));
+    return matchesGlob(full, pattern);
   });
 }
 

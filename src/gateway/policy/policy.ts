@@ -9,6 +9,7 @@ import { assertNoCaseDuplicates, field, isSet, PolicyDenial, struct, text, type 
 import { checkCreateBody, checkHostConfig, type ContainerRules } from './container-rules.js';
 import { checkExecUser } from './exec-user.js';
 import { imageAllowed, isImageId, matchesGlob, parseImageRef } from './images.js';
+import { checkLocalRegistry } from './registry-hosts.js';
 import { checkNewNetworkName, endpointClaims, judgeDriver, resolveNetwork } from './network-refs.js';
 import { checkSubnets, type Cidr } from './network-subnets.js';
 import { localVolumeOptionsProblem } from './paths.js';
@@ -89,7 +90,12 @@ export function createOperationPolicy(options: PolicyOptions, docker: Dockerode)
     return checkAccess(identity, tool.access, `Tool ${tool.name}`);
   }
 
-  async function checkImage(reference: string, where: string): Promise<void> {
+  async function checkImage(reference: string, where: string, contactsRegistry: boolean): Promise<void> {
+    await checkAllowList(reference, where);
+    if (!isImageId(reference)) await checkLocalRegistry(reference, where, options.allowedImages ?? [], contactsRegistry);
+  }
+
+  async function checkAllowList(reference: string, where: string): Promise<void> {
     const patterns = options.allowedImages;
     if (!patterns) return;
     const how = `Add a matching pattern (e.g. ${reference.split(/[:@]/)[0]}) to allowed_images.`;
@@ -149,7 +155,7 @@ export function createOperationPolicy(options: PolicyOptions, docker: Dockerode)
         const findings = checkCreateBody(op.body, withDaemonPaths(options.rules, await runnable.daemonDefaults()));
         const image = text(op.body, 'Image', 'body');
         if (!image) throw new PolicyDenial('image-reference', 'Container create body has no Image.', 'Name an image.');
-        await checkImage(image, 'container create');
+        await checkImage(image, 'container create', false);
         for (const v of findings.namedVolumes) await checkVolumeByName(docker, v.name, v.where);
         await judgeProtectedStorage(docker, options.scope, { volumes: findings.namedVolumes, binds: findings.binds });
         await judgeCreate(docker, options.scope, op.body, op.name); // networks resolved, names (protected-names.ts)
@@ -185,7 +191,7 @@ export function createOperationPolicy(options: PolicyOptions, docker: Dockerode)
         return;
       }
       case 'image.use':
-        await checkImage(op.image, `image ${op.action}${op.via ? ` (named by ${op.via})` : ''}`);
+        await checkImage(op.image, `image ${op.action}${op.via ? ` (named by ${op.via})` : ''}`, op.action === 'pull' || op.action === 'push');
         // A tag or build target re-points the name: not the one a protected container runs.
         if (op.target || op.action === 'build') await judgeProtectedImageName(docker, options.scope, op.image, `image ${op.action}`);
         return;

@@ -6,6 +6,17 @@ import { defineTool } from './define.js';
 import { applyLimit, limitInput, listMeta } from './object-helpers.js';
 import { capList, listNotice } from './output.js';
 
+/**
+ * Whether ps options ask for the environment: procps' BSD option "e" in a word without "-", or the
+ * format "environ" (any case) in a word after an option ending in "o"/"O" (`-o environ`, `-O`, BSD
+ * `o`), which is a format list rather than options.
+ */
+function asksForEnvironment(psArgs: string): boolean {
+  const words = psArgs.split(' ');
+  return words.some((word, i) => /env/i.test(word) ||
+    (!(i > 0 && /[oO]$/.test(words[i - 1]!)) && !word.startsWith('-') && word.includes('e')));
+}
+
 export const containerList = defineTool({
   name: 'container_list',
   title: 'List containers',
@@ -175,7 +186,13 @@ export const containerTop = defineTool({
   inputSchema: z.strictObject({
     container: containerRef,
     // Docker hands these to the host's ps; allow only plain option letters so nothing else gets there.
-    ps_args: z.string().max(32).regex(/^-?[a-zA-Z]+( -?[a-zA-Z]+)*$/).optional().describe('ps options, e.g. "aux" or "-ef" (the default).'),
+    ps_args: z.string().max(32).regex(/^-?[a-zA-Z]+( -?[a-zA-Z]+)*$/)
+      // procps' BSD option "e" and the format "environ" print each process's environment as free
+      // text, where env values with spaces slip past the redaction. Inspect shows the environment
+      // with whole entries withheld.
+      .refine((value) => !asksForEnvironment(value),
+        'the BSD option "e" and the format "environ" (process environment) are not allowed; use container_inspect to see the environment')
+      .optional().describe('ps options, e.g. "aux" or "-ef" (the default). The environment (BSD option "e", format "environ") is refused.'),
     limit: limitInput,
   }),
   outputSchema: z.object({ titles: z.array(z.string()), processes: z.array(z.array(z.string())), ...listMeta }),
