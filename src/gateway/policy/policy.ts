@@ -136,7 +136,7 @@ export function createOperationPolicy(options: PolicyOptions, docker: Dockerode)
       await judgeRunnable(facts, runnable);
       // allowed_images governs what runs, not only what is created: a container made outside the
       // gateway is judged by the image reference it was created from (an exec starts no image).
-      if (action !== 'exec') await checkImage(facts.image, `the image ${facts.image || '(none)'} of ${facts.name}`);
+      if (action !== 'exec') await checkImage(facts.image, `the image ${facts.image || '(none)'} of ${facts.name}`, false);
     } catch (error) {
       if (!(error instanceof PolicyDenial) || error.rule === 'inspect-failed') throw error;
       const exec = action === 'exec';
