@@ -133,6 +133,12 @@ describe('edge schemas (tools/identifiers.ts)', () => {
     expect(imageRef.safeParse(value).success).toBe(false);
   });
 
+  it('a refused reference gets one message, not one per check', () => {
+    const result = imageRef.safeParse('rt//busybox');
+    expect(result.success).toBe(false);
+    expect(result.error?.issues).toHaveLength(1);
+  });
+
   it('container arguments follow the container tools\' rule; a completion prefix may be empty', () => {
     for (const ok of ['web', 'web-1_a.b', 'a1b2c3', 'x'.repeat(256)]) expect(containerArgumentProblem(ok)).toBeUndefined();
     for (const bad of ['', '.', '..', '../x', 'a/b', '/web', 'x?y', 'x#y', 'x%2f', ' x', 'x\u0000', '\uff0e', 'x'.repeat(257), 42, null]) {

@@ -21,7 +21,8 @@ export const imageRef = z
   .max(512)
   .regex(referencePattern, IMAGE_RULE)
   .refine((value) => !/[[\]]/.test(value), 'an IPv6-literal registry ("[::1]:5000/…") cannot be named here; use the image id from image_list')
-  .refine((value) => parseImageRef(value) !== undefined, IMAGE_RULE)
+  // Only where the grammar matched, so one bad reference gets one message.
+  .refine((value) => !referencePattern.test(value) || parseImageRef(value) !== undefined, IMAGE_RULE)
   .describe('Image id (full or short), name or name:tag, as shown by image_list.');
 
 export const CONTAINER_RULE = 'a container id, id prefix or name: letters, digits, "_", "." and "-", starting with a letter or digit, at most 256';
