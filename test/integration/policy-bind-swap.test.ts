@@ -16,6 +16,7 @@ import { TEST_LABEL, testDocker, testEnv, uniqueName } from '../helpers/env.js';
 import { defaultPolicyOptions, policyToolContext } from '../helpers/policy-context.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { callTool } from '../helpers/tool-context.js';
+import { execDirect } from '../helpers/docker-exec.js';
 
 const docker = testDocker();
 const made: Dockerode.Container[] = [];
@@ -39,23 +40,7 @@ async function make(hostConfig: Record<string, unknown>, start: boolean): Promis
 }
 
 /** Runs a command in `c` straight through Docker (no gateway) and returns its stdout. */
-async function run(c: Dockerode.Container, cmd: string[]): Promise<string> {
-  const exec = await c.exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
-  const stream = await exec.start({ hijack: true });
-  const chunks: Buffer[] = [];
-  await new Promise<void>((resolve, reject) => {
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    stream.on('end', resolve);
-    stream.on('error', reject);
-  });
-  // Docker's multiplexed frames: 8-byte header (stream, 0, 0, 0, big-endian length), then data.
-  const all = Buffer.concat(chunks);
-  let out = '';
-  for (let at = 0; at + 8 <= all.length; at += 8 + all.readUInt32BE(at + 4)) {
-    if (all[at] === 1) out += all.subarray(at + 8, at + 8 + all.readUInt32BE(at + 4)).toString('utf8');
-  }
-  return out;
-}
+const run = (c: Dockerode.Container, cmd: string[]): Promise<string> => execDirect(c, cmd);
 
 /** B: binds the allowed root itself (allowed, through the gateway), and can write it. */
 let swapper: Dockerode.Container;

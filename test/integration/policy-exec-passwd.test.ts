@@ -11,6 +11,7 @@ import { containerExec } from '../../src/gateway/tools/exec.js';
 import { TEST_LABEL, testDocker, testEnv, uniqueName } from '../helpers/env.js';
 import { policyToolContext } from '../helpers/policy-context.js';
 import { callTool } from '../helpers/tool-context.js';
+import { execDirect } from '../helpers/docker-exec.js';
 
 const docker = testDocker();
 const made: Dockerode.Container[] = [];
@@ -28,20 +29,7 @@ async function running(extra: Record<string, unknown> = {}, hostConfig: Record<s
 }
 
 /** Straight to Docker, no gateway: shows what Docker does with a user spelling. */
-async function direct(c: Dockerode.Container, cmd: string[], user = '0:0'): Promise<string> {
-  const exec = await c.exec({ Cmd: cmd, User: user, AttachStdout: true, AttachStderr: true });
-  const stream = await exec.start({ hijack: true });
-  const chunks: Buffer[] = [];
-  await new Promise<void>((resolve, reject) => {
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    stream.on('end', resolve);
-    stream.on('error', reject);
-  });
-  const all = Buffer.concat(chunks);
-  let out = '';
-  for (let at = 0; at + 8 <= all.length; at += 8 + all.readUInt32BE(at + 4)) out += all.subarray(at + 8, at + 8 + all.readUInt32BE(at + 4)).toString('utf8');
-  return out;
-}
+const direct = (c: Dockerode.Container, cmd: string[], user = '0:0'): Promise<string> => execDirect(c, cmd, { user, withStderr: true });
 
 async function execIds(c: Dockerode.Container): Promise<string[]> {
   return (await c.inspect()).ExecIDs ?? [];

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { detectSelf } from '../../src/gateway/security-config.js';
 import { TEST_LABEL, testDocker, testEnv, uniqueName } from '../helpers/env.js';
+import { execDirect } from '../helpers/docker-exec.js';
 
 const docker = testDocker();
 const made: Dockerode.Container[] = [];
@@ -22,23 +23,8 @@ async function started(hostConfig: Record<string, unknown>): Promise<Dockerode.C
   return c;
 }
 
-/** Runs `cmd` in `c` and returns its stdout (Docker's multiplexed frames, stdout only). */
-async function run(c: Dockerode.Container, cmd: string[]): Promise<string> {
-  const exec = await c.exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
-  const stream = await exec.start({ hijack: true });
-  const chunks: Buffer[] = [];
-  await new Promise<void>((resolve, reject) => {
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    stream.on('end', resolve);
-    stream.on('error', reject);
-  });
-  const all = Buffer.concat(chunks);
-  let out = '';
-  for (let at = 0; at + 8 <= all.length; at += 8 + all.readUInt32BE(at + 4)) {
-    if (all[at] === 1) out += all.subarray(at + 8, at + 8 + all.readUInt32BE(at + 4)).toString('utf8');
-  }
-  return out;
-}
+/** Runs `cmd` in `c` and returns its stdout. */
+const run = (c: Dockerode.Container, cmd: string[]): Promise<string> => execDirect(c, cmd);
 
 afterAll(async () => {
   await Promise.allSettled(made.map((c) => c.remove({ force: true })));
