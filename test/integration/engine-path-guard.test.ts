@@ -5,14 +5,14 @@
 // `../127.0.0.1:PORT/path` made the gateway send `GET /path/json` to a loopback server.
 // Runs a real `docker-mcp serve` process (a crash must be visible as a dead process) against the
 // private dockerd, with a loopback HTTP listener that must receive nothing.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { testEnv } from '../helpers/env.js';
 import { spawnGateway, type GatewayProcess } from '../helpers/gateway-process.js';
+import { listenTrap } from '../helpers/http-trap.js';
 
 const text = (result: CallToolResult): string => result.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
 
@@ -24,12 +24,7 @@ describe('hostile identifiers cannot end the gateway or reach another host', () 
   const received: string[] = [];
 
   beforeAll(async () => {
-    listener = createServer((req: IncomingMessage, res) => {
-      received.push(`${req.method} ${req.url} (Host: ${req.headers.host})`);
-      res.end('{}');
-    });
-    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
-    port = (listener.address() as AddressInfo).port;
+    ({ server: listener, port } = await listenTrap(received, (req) => `${req.method} ${req.url} (Host: ${req.headers.host})`));
   });
   // A fresh process whenever an attack ended the last one, so each case is proven on its own.
   beforeEach(async () => {

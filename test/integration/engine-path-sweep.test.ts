@@ -4,14 +4,14 @@
 // answering, the loopback listener named in the values received nothing, and no call ended in an
 // internal error. Prune tools are left out: a filter the daemon ignored would prune other tests'
 // containers; their filters go to the query string, never to a path.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEnv } from '../helpers/env.js';
 import { spawnGateway, type GatewayProcess } from '../helpers/gateway-process.js';
+import { listenTrap } from '../helpers/http-trap.js';
 
 const text = (result: CallToolResult): string => result.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
 
@@ -47,12 +47,7 @@ describe('hostile identifiers in every tool argument', () => {
   const received: string[] = [];
 
   beforeAll(async () => {
-    listener = createServer((req, res) => {
-      received.push(`${req.method} ${req.url}`);
-      res.end('{}');
-    });
-    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
-    port = (listener.address() as AddressInfo).port;
+    ({ server: listener, port } = await listenTrap(received));
     gateway = await spawnGateway(testEnv.dockerHost, { DOCKER_MCP_POLICY_PRESET: 'admin' });
     client = new Client({ name: 'path-sweep', version: '0' });
     await client.connect(new StreamableHTTPClientTransport(new URL(`${gateway.url}/mcp`)));

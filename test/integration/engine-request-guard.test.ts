@@ -14,6 +14,7 @@ import { engineGet } from '../../src/gateway/docker/engine-calls.js';
 import { toToolError } from '../../src/gateway/docker/errors.js';
 import { testEnv } from '../helpers/env.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { listenTrap } from '../helpers/http-trap.js';
 
 function listen(server: Server, where: number | string): Promise<void> {
   return new Promise((resolve) => (typeof where === 'string' ? server.listen(where, resolve) : server.listen(where, '127.0.0.1', resolve)));
@@ -41,12 +42,7 @@ describe('every Engine request passes one guard', () => {
   let docker: Dockerode;
 
   beforeAll(async () => {
-    listener = createServer((req, res) => {
-      received.push(`${req.method} ${req.url}`);
-      res.end('{}');
-    });
-    await listen(listener, 0);
-    port = (listener.address() as AddressInfo).port;
+    ({ server: listener, port } = await listenTrap(received));
     docker = connect(testEnv.dockerHost);
   });
   beforeEach(() => {
@@ -165,12 +161,7 @@ describe('redirects from the Engine are never followed', () => {
   }
 
   beforeAll(async () => {
-    listener = createServer((req, res) => {
-      received.push(`${req.method} ${req.url}`);
-      res.end('{}');
-    });
-    await listen(listener, 0);
-    port = (listener.address() as AddressInfo).port;
+    ({ server: listener, port } = await listenTrap(received));
   });
   beforeEach(() => {
     received.length = 0;
