@@ -208,10 +208,11 @@ export function localVolumeOptionsProblem(options: Record<string, unknown>): str
 }
 
 /**
- * Why the filesystem holding `path` (as the gateway's mount table shows it) lets a container plant
- * setuid programs or device nodes for the host, or undefined when it is mounted nosuid and nodev —
- * or when the path is not visible here (gateway in a container or pod: docs/security.md says what
- * remains). The deepest mount point containing the resolved path decides.
+ * Why a filesystem a writable bind of `path` reaches (as the gateway's mount table shows it) lets a
+ * container plant setuid programs or device nodes for the host, or undefined when each is mounted
+ * nosuid and nodev — or when the path is not visible here (gateway in a container or pod:
+ * docs/security.md says what remains). The deepest mount point containing the resolved path
+ * decides for the path itself; Docker binds recursively, so every writable mount below it counts too.
  */
 export function writableMountProblem(path: string): string | undefined {
   const real = resolveLocally(path);
@@ -222,16 +223,30 @@ export function writableMountProblem(path: string): string | undefined {
   } catch {
     return undefined; // no mount table (not Linux): nothing to compare
   }
-  let best: { point: string; options: string[] } | undefined;
+  type Mount = { id: string; parent: string; point: string; options: string[] };
+  const mounts: Mount[] = [];
   for (const line of table.split('\n')) {
     const fields = line.split(' ');
     if (fields.length < 6) continue;
     // Mount points escape space, tab, newline and backslash as octal (\040).
     const point = fields[4]!.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
-    if (!isWithin(real, point) || (best && point.length < best.point.length)) continue;
-    best = { point, options: fields[5]!.split(',') };
+    mounts.push({ id: fields[0]!, parent: fields[1]!, point, options: fields[5]!.split(',') });
   }
+  let best: Mount | undefined;
+  for (const m of mounts) if (isWithin(real, m.point) && (!best || m.point.length >= best.point.length)) best = m;
   if (!best) return undefined;
-  const missing = ['nosuid', 'nodev'].filter((flag) => !best.options.includes(flag));
-  return missing.length ? `its filesystem (mounted at ${best.point}) is mounted without ${missing.join(' and ')}` : undefined;
+  // Mounts below the path sit inside the (recursive) bind when they hang off the mount that holds
+  // it (not off one it shadows); a read-only one cannot be written through it.
+  const inside = new Set([best.id]);
+  const below: Mount[] = [];
+  for (const m of [...mounts].sort((a, b) => a.point.length - b.point.length)) {
+    if (m === best || !isWithin(m.point, real) || !inside.has(m.parent)) continue;
+    inside.add(m.id);
+    if (!m.options.includes('ro')) below.push(m);
+  }
+  for (const mount of [best, ...below]) {
+    const missing = ['nosuid', 'nodev'].filter((flag) => !mount.options.includes(flag));
+    if (missing.length) return `its filesystem${mount === best ? '' : ' below it'} (mounted at ${mount.point}) is mounted without ${missing.join(' and ')}`;
+  }
+  return undefined;
 }
