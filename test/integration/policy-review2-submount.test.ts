@@ -72,4 +72,23 @@ describe('a writable allowed root on a nosuid,nodev filesystem', () => {
     // The node landed on the nodev bind, not on the tmpfs below: the host cannot open it.
     expect(() => openSync(join(cache, 'disk'), 'r')).toThrow(/EACCES|EPERM|ENXIO/);
   });
+
+  it('is judged by the mount the path is really on, not by a nosuid mount hidden under a later one', async () => {
+    const outer = tempDir('dmcp-review2-sub-');
+    const root = join(outer, 'apps');
+    mkdirSync(root);
+    // The root gets its nosuid,nodev mount; later the host mounts a suid-capable filesystem over
+    // its parent, which hides that mount: the path now lands on the new filesystem.
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'nosuid,nodev,size=16m', 'tmpfs', root]);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', outer]);
+    submounts.push(outer, root);
+    mkdirSync(join(root, 'cache'), { recursive: true });
+    const run = callTool(containerRun, {
+      image: testEnv.testImage, name: uniqueName('plant'), network_mode: 'none', wait: true, labels: { [TEST_LABEL]: '1' },
+      mounts: [{ type: 'bind', source: root, target: '/data' }], cmd: ['sh', '-c', PLANT],
+    }, policyFor(root)).then((r) => { made.push(r.structured.id); return r; });
+    await expect(run).rejects.toThrow(/bind-writable-mount.*nosuid/s);
+    const sh = stat(join(root, 'cache', 'sh'));
+    expect(!!sh && (sh.mode & 0o4000) !== 0 && sh.uid === 0).toBe(false);
+  });
 });

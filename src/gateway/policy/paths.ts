@@ -242,8 +242,19 @@ function mountsAt(path: string): { top: MountEntry; below: MountEntry[] } | unde
     const point = fields[4]!.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
     mounts.push({ id: fields[0]!, parent: fields[1]!, point, options: fields[5]!.split(',') });
   }
-  let top: MountEntry | undefined;
-  for (const m of mounts) if (isWithin(real, m.point) && (!top || m.point.length >= top.point.length)) top = m;
+  // The mount the path is on: walk down from the root mount. Of the mounts hanging off one mount
+  // on the way to the path, the one at the shortest point was mounted last (a later mount at a
+  // deeper point would hang off it) and hides the others, so a deeper mount point is not
+  // enough: one mounted over its parent directory afterwards takes the path.
+  const ids = new Set(mounts.map((m) => m.id));
+  let top = mounts.filter((m) => m.point === '/' && !ids.has(m.parent)).at(-1) ?? mounts.find((m) => m.point === '/');
+  for (let next = top, steps = 0; next && steps <= mounts.length; steps++) {
+    const current: MountEntry = next;
+    next = mounts
+      .filter((m) => m.parent === current.id && m !== current && isWithin(real, m.point))
+      .sort((a, b) => a.point.length - b.point.length)[0];
+    if (next) top = next;
+  }
   if (!top) return undefined;
   const inside = new Set([top.id]);
   const below: MountEntry[] = [];
