@@ -130,6 +130,17 @@ function checkOne(path: string, input: BindCheckInput, policy: BindPolicy): void
     );
   }
   // Last: the rules above name the more basic problem (a swapped-in link resolves to `/`, say).
+  if (input.readOnly && policy.requireNosuidNodev) {
+    const below = writableMountBelow(path);
+    if (below) {
+      throw new PolicyDenial(
+        'bind-writable-mount',
+        `${input.where} mounts ${path} read-only, but a writable filesystem is mounted below it at ${below}: Docker makes only ` +
+          'the top of a bind read-only, so a container could write there (plant setuid programs, device nodes, or symlinks that later binds follow).',
+        `Bind ${below} on its own (it is then judged itself), mount it read-only on the host, or bind a directory that has no mounts below it.`,
+      );
+    }
+  }
   if (!input.readOnly && policy.requireNosuidNodev) {
     const problem = writableMountProblem(path);
     if (problem) {
@@ -207,13 +218,14 @@ export function localVolumeOptionsProblem(options: Record<string, unknown>): str
   return undefined;
 }
 
+interface MountEntry { id: string; parent: string; point: string; options: string[] }
+
 /**
- * Why the filesystem holding `path` (as the gateway's mount table shows it) lets a container plant
- * setuid programs or device nodes for the host, or undefined when it is mounted nosuid and nodev —
- * or when the path is not visible here (gateway in a container or pod: docs/security.md says what
- * remains). The deepest mount point containing the resolved path decides.
+ * The mount holding `path` (resolved locally) and the mounts a recursive bind of it includes —
+ * those hanging off that mount below the path, not ones a bind onto itself shadows — as the
+ * gateway's mount table shows them; undefined when the path or the table is not visible here.
  */
-export function writableMountProblem(path: string): string | undefined {
+function mountsAt(path: string): { top: MountEntry; below: MountEntry[] } | undefined {
   const real = resolveLocally(path);
   if (real === undefined) return undefined;
   let table: string;
@@ -222,16 +234,62 @@ export function writableMountProblem(path: string): string | undefined {
   } catch {
     return undefined; // no mount table (not Linux): nothing to compare
   }
-  let best: { point: string; options: string[] } | undefined;
+  const mounts: MountEntry[] = [];
   for (const line of table.split('\n')) {
     const fields = line.split(' ');
     if (fields.length < 6) continue;
     // Mount points escape space, tab, newline and backslash as octal (\040).
     const point = fields[4]!.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
-    if (!isWithin(real, point) || (best && point.length < best.point.length)) continue;
-    best = { point, options: fields[5]!.split(',') };
+    mounts.push({ id: fields[0]!, parent: fields[1]!, point, options: fields[5]!.split(',') });
   }
-  if (!best) return undefined;
-  const missing = ['nosuid', 'nodev'].filter((flag) => !best.options.includes(flag));
-  return missing.length ? `its filesystem (mounted at ${best.point}) is mounted without ${missing.join(' and ')}` : undefined;
+  // The mount the path is on: walk down from the root mount. Of the mounts hanging off one mount
+  // on the way to the path, the one at the shortest point was mounted last (a later mount at a
+  // deeper point would hang off it) and hides the others, so a deeper mount point is not
+  // enough: one mounted over its parent directory afterwards takes the path.
+  const ids = new Set(mounts.map((m) => m.id));
+  let top = mounts.filter((m) => m.point === '/' && !ids.has(m.parent)).at(-1) ?? mounts.find((m) => m.point === '/');
+  for (let next = top, steps = 0; next && steps <= mounts.length; steps++) {
+    const current: MountEntry = next;
+    next = mounts
+      .filter((m) => m.parent === current.id && m !== current && isWithin(real, m.point))
+      .sort((a, b) => a.point.length - b.point.length)[0];
+    if (next) top = next;
+  }
+  if (!top) return undefined;
+  const inside = new Set([top.id]);
+  const below: MountEntry[] = [];
+  for (const m of [...mounts].sort((a, b) => a.point.length - b.point.length)) {
+    if (m === top || !isWithin(m.point, real) || !inside.has(m.parent)) continue;
+    inside.add(m.id);
+    below.push(m);
+  }
+  return { top, below };
+}
+
+const writable = (m: MountEntry): boolean => !m.options.includes('ro');
+
+/**
+ * Why a filesystem a writable bind of `path` reaches (as the gateway's mount table shows it) lets a
+ * container plant setuid programs or device nodes for the host, or undefined when each is mounted
+ * nosuid and nodev — or when the path is not visible here (gateway in a container or pod:
+ * docs/security.md says what remains). The deepest mount point containing the resolved path
+ * decides for the path itself; Docker binds recursively, so every writable mount below it counts too.
+ */
+export function writableMountProblem(path: string): string | undefined {
+  const mounts = mountsAt(path);
+  if (!mounts) return undefined;
+  for (const mount of [mounts.top, ...mounts.below.filter(writable)]) {
+    const missing = ['nosuid', 'nodev'].filter((flag) => !mount.options.includes(flag));
+    if (missing.length) return `its filesystem${mount === mounts.top ? '' : ' below it'} (mounted at ${mount.point}) is mounted without ${missing.join(' and ')}`;
+  }
+  return undefined;
+}
+
+/**
+ * The first writable mount point below `path`, or undefined. Docker binds recursively but makes
+ * only the top mount of a read-only bind read-only (measured on Docker 28, both Binds ":ro" and
+ * Mounts ReadOnly), so through such a bind a container writes every writable mount below it.
+ */
+export function writableMountBelow(path: string): string | undefined {
+  return mountsAt(path)?.below.find(writable)?.point;
 }
