@@ -1,0 +1,66 @@
+// Review of issue 14 (surface): the local volume driver mounts nfs and cifs shares itself. dockerd
+// hands `o=addr=…` (after resolving a host name from the HOST's resolver) and the cifs `//host/share`
+// to the kernel, which connects from the host's network namespace when a container using the volume
+// starts. With only the filesystem type judged, an admin created `type=nfs,o=addr=127.0.0.1` or
+// `addr=169.254.169.254` (the cloud metadata service): the same host-loopback/metadata reach that
+// image-local-registry closes for pulls. Addresses are now literal IPs judged like registry hosts.
+// (The kernel of the test VM has no nfs/cifs, so the evidence is Docker's own state: the volume
+// exists and a start makes dockerd attempt the mount with that address.)
+import { afterAll, describe, expect, it } from 'vitest';
+import { volumeCreate } from '../../src/gateway/tools/volumes.js';
+import { testDocker, uniqueName } from '../helpers/env.js';
+import { defaultPolicyOptions, policyToolContext } from '../helpers/policy-context.js';
+import { callTool } from '../helpers/tool-context.js';
+
+const docker = testDocker();
+const run = uniqueName('volsrv');
+const created: string[] = [];
+afterAll(async () => {
+  for (const name of created) await docker.getVolume(name).remove({ force: true }).catch(() => undefined);
+});
+
+const RULE = /policy rule volume-server: /;
+const context = () => policyToolContext(defaultPolicyOptions());
+
+async function attempt(suffix: string, driverOpts: Record<string, string>): Promise<unknown> {
+  const name = `dmcp-${run}-${suffix}`;
+  created.push(name);
+  return callTool(volumeCreate, { name, driver_opts: driverOpts }, context());
+}
+
+describe('nfs/cifs volumes may not make the host connect to its own loopback or link-local addresses', () => {
+  it('refuses addr= on the loopback, link-local, unspecified (every spelling) and host names dockerd would resolve', async () => {
+    const cases: Record<string, string>[] = [
+      { type: 'nfs', o: 'addr=127.0.0.1,rw,port=2375', device: ':/' },
+      { type: 'nfs4', o: 'rw,addr=169.254.169.254', device: ':/' },
+      { type: 'nfs', o: 'addr=0x7f000001', device: ':/' },
+      { type: 'nfs', o: 'addr=127.1', device: ':/' },
+      { type: 'nfs', o: 'addr=::1', device: ':/' },
+      { type: 'nfs', o: 'addr=::ffff:127.0.0.1', device: ':/' },
+      { type: 'nfs', o: 'addr=0.0.0.0', device: ':/' },
+      { type: 'nfs', o: 'addr=localhost', device: ':/' },
+      { type: 'nfs', o: 'addr=metadata.google.internal', device: ':/' },
+      { type: 'nfs', o: 'addr=192.0.2.10,mountaddr=127.0.0.1', device: ':/' },
+      { type: 'NFS', o: 'ADDR=127.0.0.1', device: ':/' },
+      { type: 'nfs', o: 'addr=192.0.2.10,addr=127.0.0.1', device: ':/' },
+      { type: 'cifs', o: 'username=u', device: '\\\\127.0.0.1\\share' },
+      { type: 'cifs', o: 'username=u', device: '\\\\localhost\\share' },
+      { type: 'cifs', o: 'username=u', device: '\\\\fileserver\\share' },
+      { type: 'cifs', o: 'ip=169.254.169.254', device: '\\\\192.0.2.10\\share' },
+      { type: 'cifs', o: 'addr=127.0.0.1', device: '\\\\192.0.2.10\\share' },
+      { type: 'nfs', o: 'rw', device: 'localhost:/export' },
+    ];
+    for (const [i, opts] of cases.entries()) {
+      await expect(attempt(`bad${i}`, opts), JSON.stringify(opts)).rejects.toThrow(RULE);
+    }
+    const names = ((await docker.listVolumes()).Volumes ?? []).map((v) => v.Name).filter((n) => n.startsWith(`dmcp-${run}-bad`));
+    expect(names).toEqual([]);
+  });
+
+  it('still creates nfs and cifs volumes whose server is a literal, non-local address, and tmpfs volumes', async () => {
+    await expect(attempt('nfs', { type: 'nfs', o: 'addr=192.0.2.10,rw,nfsvers=4', device: ':/export' })).resolves.toMatchObject({ structured: { driver: 'local' } });
+    await expect(attempt('cifs', { type: 'cifs', o: 'addr=192.0.2.11,username=u', device: '\\\\fileserver\\share' })).resolves.toMatchObject({ structured: { driver: 'local' } });
+    await expect(attempt('cifsip', { type: 'cifs', o: 'username=u', device: '\\\\192.0.2.12\\share' })).resolves.toMatchObject({ structured: { driver: 'local' } });
+    await expect(attempt('tmp', { type: 'tmpfs', device: 'tmpfs', o: 'size=1m' })).resolves.toMatchObject({ structured: { driver: 'local' } });
+  });
+});
