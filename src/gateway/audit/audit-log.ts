@@ -47,7 +47,7 @@ export function createAuditLog(options: AuditOptions = {}): AuditLog {
     mkdirSync(dirname(options.audit_file), { recursive: true });
     file = pino.destination({ dest: options.audit_file, append: true, sync: true, mkdir: true });
   }
-  // No pino `redact` here: every free-form field (arguments, error) goes through redact.ts,
+  // No pino `redact` here: every free-form field (arguments, error, decision reason) goes through redact.ts,
   // whose key rule covers all of pino's redact paths, and the rest are fixed-shape values. pino's
   // path redaction would cost ~15 µs per line for nothing (docs/benchmarks.md, third pass).
   const logger: Logger = pino(
@@ -65,7 +65,9 @@ export function createAuditLog(options: AuditOptions = {}): AuditLog {
           arguments: redactForLog(entry.arguments ?? {}),
           decision: decision.allowed
             ? 'allow'
-            : { result: 'deny', rule: decision.rule, reason: decision.reason },
+            // A policy reason quotes what the caller sent (an ADD URL with a password, a path):
+            // redacted like the arguments, not trusted as fixed text.
+            : { result: 'deny', rule: decision.rule, reason: decision.reason === undefined ? undefined : redactForLog(decision.reason) },
           outcome: entry.outcome,
           ...(entry.errorKind ? { errorKind: entry.errorKind } : {}),
           durationMs: Math.round(entry.durationMs),

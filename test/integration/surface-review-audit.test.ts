@@ -1,0 +1,62 @@
+// Review of issue 14 (surface): the audit line. Its arguments and error text went through
+// redaction, but the policy decision's `reason` was written as the policy wrote it, and policy
+// reasons quote what the caller sent: `ADD https://bob:<password>@host/f` refused by
+// build-remote-source put the password in the audit file in clear (the tool result and the
+// line's own `error` field showed [REDACTED]). Also checked here: a caller cannot split, forge or
+// blow up an audit line with newlines, U+2028, JSON fragments or a huge argument.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testEnv } from '../helpers/env.js';
+import { type TestGateway } from '../helpers/gateway.js';
+import { callRaw, connectHttp, startAdminGateway, textOf } from '../helpers/mcp-clients.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+const PASSWORD = `Pw${Date.now().toString(36)}SurfaceAudit`;
+const GH_TOKEN = `ghp_${'A1b2C3d4E5'.repeat(4).slice(0, 36)}`;
+let gateway: TestGateway;
+let client: Client;
+let auditFile = '';
+
+beforeAll(async () => {
+  auditFile = join(tempDir('dmcp-surface-audit-'), 'audit.log');
+  gateway = await startAdminGateway({ audit_file: auditFile });
+  client = await connectHttp(gateway);
+}, 60_000);
+afterAll(async () => {
+  await client?.close();
+  await gateway?.stop();
+});
+
+const auditLines = (): Array<Record<string, unknown>> =>
+  readFileSync(auditFile, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+
+describe('audit lines', () => {
+  it('a denial reason that quotes the caller\'s input is redacted like the arguments', async () => {
+    const dockerfile = `FROM ${testEnv.testImage}\nADD https://bob:${PASSWORD}@example.invalid/f /f\nADD https://x-access-token:${GH_TOKEN}@github.com/o/r/raw/f /g\n`;
+    for (const file of [dockerfile, `FROM ${testEnv.testImage}\nADD https://x-access-token:${GH_TOKEN}@github.com/o/r/raw/f /g\n`]) {
+      const result = await callRaw(client, 'image_build', { dockerfile: file, network: 'none' });
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toMatch(/build-remote-source/);
+    }
+    const text = readFileSync(auditFile, 'utf8');
+    const denied = auditLines().filter((l) => l.tool === 'image_build');
+    expect(denied).toHaveLength(2);
+    expect(text).not.toContain(PASSWORD);
+    expect(text).not.toContain(GH_TOKEN);
+    expect(JSON.stringify(denied[0]!.decision)).toMatch(/build-remote-source.*\[REDACTED\]/);
+  });
+
+  it('newlines, U+2028, JSON fragments and a huge argument stay inside one parseable line', async () => {
+    const before = auditLines().length;
+    const forged = '"}\n{"audit":true,"identity":"admin","tool":"system_prune","outcome":"ok"}\u2028\u2029\r{"x":"';
+    await callRaw(client, 'container_inspect', { container: forged });
+    await callRaw(client, 'system_events', { filters: { [forged]: ['x'] } });
+    await callRaw(client, 'container_list', { name: 'n'.repeat(900_000) });
+    const lines = auditLines();
+    expect(lines.length - before).toBe(3);
+    expect(lines.some((l) => l.tool === 'system_prune')).toBe(false);
+    expect(Math.max(...readFileSync(auditFile, 'utf8').split('\n').map((l) => l.length))).toBeLessThan(20_000);
+  });
+});
