@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEnv } from '../helpers/env.js';
 import { type TestGateway } from '../helpers/gateway.js';
 import { callRaw, connectHttp, startAdminGateway, textOf } from '../helpers/mcp-clients.js';
+import { openWs } from '../helpers/raw-mcp.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const PASSWORD = `Pw${Date.now().toString(36)}SurfaceAudit`;
@@ -58,5 +59,17 @@ describe('audit lines', () => {
     expect(lines.length - before).toBe(3);
     expect(lines.some((l) => l.tool === 'system_prune')).toBe(false);
     expect(Math.max(...readFileSync(auditFile, 'utf8').split('\n').map((l) => l.length))).toBeLessThan(20_000);
+  });
+
+  it('a huge JSON-RPC id over WebSocket does not make a huge audit line (it became the line\'s requestId uncut)', async () => {
+    const ws = await openWs(gateway.url);
+    const id = `id-${'i'.repeat(400_000)}`;
+    const answered = new Promise<void>((resolve) => ws.socket.on('message', (data: Buffer) => { if (data.toString().includes('"result"') && data.length > 400_000) resolve(); }));
+    ws.socket.send(JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'system_ping', arguments: {} } }));
+    await answered;
+    ws.socket.close();
+    const lines = readFileSync(auditFile, 'utf8').split('\n').filter((l) => l.includes('"tool":"system_ping"'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.length).toBeLessThan(20_000);
   });
 });

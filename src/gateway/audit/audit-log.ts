@@ -72,8 +72,9 @@ export function createAuditLog(options: AuditOptions = {}): AuditLog {
           ...(entry.errorKind ? { errorKind: entry.errorKind } : {}),
           durationMs: Math.round(entry.durationMs),
           ...(entry.error ? { error: redactForLog(entry.error) } : {}),
-          ...(entry.sessionId ? { sessionId: entry.sessionId } : {}),
-          ...(entry.requestId !== undefined ? { requestId: entry.requestId } : {}),
+          // Both may carry a caller-chosen JSON-RPC id (WebSocket, stdio): cut like argument strings.
+          ...(entry.sessionId ? { sessionId: redactForLog(entry.sessionId) } : {}),
+          ...(entry.requestId !== undefined ? { requestId: redactForLog(entry.requestId) } : {}),
         },
         `audit ${entry.tool} ${entry.outcome}`,
       );
