@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testEnv } from '../helpers/env.js';
-import { type TestGateway } from '../helpers/gateway.js';
+import { TEST_LABEL, testDocker, testEnv, uniqueName } from '../helpers/env.js';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { callRaw, connectHttp, startAdminGateway, textOf } from '../helpers/mcp-clients.js';
 import { openWs } from '../helpers/raw-mcp.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -72,4 +72,34 @@ describe('audit lines', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]!.length).toBeLessThan(20_000);
   });
+
+  it('resource reads, subscriptions and prompts leave audit lines too (a log resource showed container_logs data untraced)', async () => {
+    const docker = testDocker();
+    const name = uniqueName('surface-audit');
+    const container = await docker.createContainer({ Image: testEnv.testImage, name, Cmd: ['echo', 'audited-log-line'], Labels: { [TEST_LABEL]: 'surface-audit' }, HostConfig: { NetworkMode: 'none' } });
+    const roFile = join(tempDir('dmcp-surface-audit-ro-'), 'audit.log');
+    const readOnly = await startTestGateway({ policy_preset: 'read-only', audit_file: roFile });
+    const ro = await connectHttp(readOnly);
+    try {
+      await container.start();
+      await container.wait();
+      const uri = `docker://containers/${name}/logs`;
+      const read = await client.readResource({ uri });
+      expect(JSON.stringify(read)).toContain('audited-log-line');
+      await client.getPrompt({ name: 'diagnose_container', arguments: { container: name } });
+      await client.subscribeResource({ uri: `docker://containers/${name}/inspect` });
+      const lines = auditLines();
+      expect(lines.find((l) => l.tool === 'resources/read' && JSON.stringify(l.arguments).includes(uri))).toMatchObject({ outcome: 'ok', decision: 'allow' });
+      expect(lines.find((l) => l.tool === 'prompts/get' && JSON.stringify(l.arguments).includes(name))).toMatchObject({ outcome: 'ok' });
+      expect(lines.find((l) => l.tool === 'resources/subscribe')).toMatchObject({ outcome: 'ok' });
+      // A read-only identity is refused the log resource, and the refusal is on record.
+      await expect(ro.readResource({ uri })).rejects.toThrow(/Not allowed/);
+      const denied = readFileSync(roFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(denied.find((l) => l.tool === 'resources/read')).toMatchObject({ outcome: 'denied', decision: { result: 'deny', rule: 'insufficient_scope' } });
+    } finally {
+      await ro.close();
+      await readOnly.stop();
+      await container.remove({ force: true });
+    }
+  }, 60_000);
 });
