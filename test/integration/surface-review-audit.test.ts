@@ -102,4 +102,25 @@ describe('audit lines', () => {
       await container.remove({ force: true });
     }
   }, 60_000);
+
+  it('a read token calling admin tools leaves denied lines on every transport (403 and "Unknown tool" left none)', async () => {
+    const roFile = join(tempDir('dmcp-surface-audit-scope-'), 'audit.log');
+    const readOnly = await startTestGateway({ policy_preset: 'read-only', audit_file: roFile });
+    try {
+      const http = await connectHttp(readOnly);
+      await http.callTool({ name: 'container_remove', arguments: { container: 'probe-http' } }).catch(() => undefined);
+      await http.close();
+      const ws = await openWs(readOnly.url);
+      await ws.request('tools/call', { name: 'container_remove', arguments: { container: 'probe-ws' } });
+      ws.socket.close();
+      const legacy = await fetch(`${readOnly.url}/mcp/call`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ method: 'docker.container.remove', params: { container: 'probe-legacy' } }) });
+      expect(legacy.status).toBeGreaterThanOrEqual(400);
+      const lines = readFileSync(roFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+      for (const probe of ['probe-http', 'probe-ws', 'probe-legacy']) {
+        expect(lines.find((l) => l.tool === 'container_remove' && JSON.stringify(l.arguments).includes(probe)), probe).toMatchObject({ outcome: 'denied' });
+      }
+    } finally {
+      await readOnly.stop();
+    }
+  }, 60_000);
 });
