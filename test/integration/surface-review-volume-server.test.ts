@@ -7,8 +7,8 @@
 // (The kernel of the test VM has no nfs/cifs, so the evidence is Docker's own state: the volume
 // exists and a start makes dockerd attempt the mount with that address.)
 import { afterAll, describe, expect, it } from 'vitest';
-import { volumeCreate } from '../../src/gateway/tools/volumes.js';
-import { testDocker, uniqueName } from '../helpers/env.js';
+import { volumeCreate, volumePrune, volumeRemove } from '../../src/gateway/tools/volumes.js';
+import { TEST_LABEL, testDocker, testEnv, uniqueName } from '../helpers/env.js';
 import { defaultPolicyOptions, policyToolContext } from '../helpers/policy-context.js';
 import { callTool } from '../helpers/tool-context.js';
 
@@ -62,5 +62,23 @@ describe('nfs/cifs volumes may not make the host connect to its own loopback or 
     await expect(attempt('cifs', { type: 'cifs', o: 'addr=192.0.2.11,username=u', device: '\\\\fileserver\\share' })).resolves.toMatchObject({ structured: { driver: 'local' } });
     await expect(attempt('cifsip', { type: 'cifs', o: 'username=u', device: '\\\\192.0.2.12\\share' })).resolves.toMatchObject({ structured: { driver: 'local' } });
     await expect(attempt('tmp', { type: 'tmpfs', device: 'tmpfs', o: 'size=1m' })).resolves.toMatchObject({ structured: { driver: 'local' } });
+  });
+
+  it('(refuted) volume_remove with force and volume_prune all do not take the volume of a stopped protected container', async () => {
+    const volume = `dmcp-${run}-guarded`;
+    created.push(volume);
+    await docker.createVolume({ Name: volume, Labels: { [TEST_LABEL]: run } });
+    const protectedOne = await docker.createContainer({
+      Image: testEnv.testImage, name: `dmcp-${run}-cloudflared`, Cmd: ['true'], Labels: { [TEST_LABEL]: run },
+      HostConfig: { NetworkMode: 'none', Binds: [`${volume}:/data`] },
+    });
+    try {
+      await expect(callTool(volumeRemove, { name: volume, force: true }, context())).rejects.toThrow(/in use/);
+      // Narrowed to this test's volume: the daemon is shared by the test files of this run.
+      await callTool(volumePrune, { all: true, label: [`${TEST_LABEL}=${run}`] }, context());
+      await expect(docker.getVolume(volume).inspect()).resolves.toMatchObject({ Name: volume });
+    } finally {
+      await protectedOne.remove({ force: true });
+    }
   });
 });
