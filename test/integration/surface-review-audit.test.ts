@@ -123,4 +123,13 @@ describe('audit lines', () => {
       await readOnly.stop();
     }
   }, 60_000);
+
+  it('an arguments object of many short keys does not make a huge audit line (keys were not bounded)', async () => {
+    const many: Record<string, string> = {};
+    for (let i = 0; i < 40_000; i++) many[`k${i}`] = 'v';
+    await callRaw(client, 'container_list', many);
+    const line = readFileSync(auditFile, 'utf8').split('\n').filter((l) => l.includes('"tool":"container_list"')).at(-1)!;
+    expect(line.length).toBeLessThan(25_000);
+    expect(JSON.parse(line)).toMatchObject({ outcome: 'error', errorKind: 'invalid_args', arguments: { '[truncated]': expect.stringMatching(/chars$/) as unknown } });
+  });
 });

@@ -37,6 +37,21 @@ export interface AuditOptions {
   stream?: DestinationStream;
 }
 
+/** Largest `arguments` an audit line carries, as JSON text; bigger ones keep a preview. */
+export const AUDIT_ARGUMENTS_MAX_CHARS = 16_384;
+
+/**
+ * Redacted and bounded arguments. redactForLog cuts strings, lists and depth, but not the number
+ * or length of object keys: a 1 MB arguments object of short keys (a call refused as invalid, which
+ * costs no rate-limit token) made a 1 MB line. Above the cap a preview of the redacted JSON stays.
+ */
+function boundedArguments(args: unknown): unknown {
+  const redacted = redactForLog(args ?? {});
+  const text = JSON.stringify(redacted) ?? '';
+  if (text.length <= AUDIT_ARGUMENTS_MAX_CHARS) return redacted;
+  return { '[truncated]': `${text.length} chars`, preview: text.slice(0, 4096) };
+}
+
 export function createAuditLog(options: AuditOptions = {}): AuditLog {
   // Synchronous like the main log and the audit file: a line is on its way before the caller gets
   // its answer, and none is lost in a buffer if the process dies. (pino.destination(1) alone is
@@ -62,7 +77,7 @@ export function createAuditLog(options: AuditOptions = {}): AuditLog {
           identity: entry.identity,
           transport: entry.transport,
           tool: entry.tool,
-          arguments: redactForLog(entry.arguments ?? {}),
+          arguments: boundedArguments(entry.arguments),
           decision: decision.allowed
             ? 'allow'
             // A policy reason quotes what the caller sent (an ADD URL with a password, a path):
