@@ -7,6 +7,7 @@
 // (The kernel of the test VM has no nfs/cifs, so the evidence is Docker's own state: the volume
 // exists and a start makes dockerd attempt the mount with that address.)
 import { afterAll, describe, expect, it } from 'vitest';
+import { containerStart } from '../../src/gateway/tools/containers-lifecycle.js';
 import { volumeCreate, volumePrune, volumeRemove } from '../../src/gateway/tools/volumes.js';
 import { TEST_LABEL, testDocker, testEnv, uniqueName } from '../helpers/env.js';
 import { defaultPolicyOptions, policyToolContext } from '../helpers/policy-context.js';
@@ -79,6 +80,25 @@ describe('nfs/cifs volumes may not make the host connect to its own loopback or 
       await expect(docker.getVolume(volume).inspect()).resolves.toMatchObject({ Name: volume });
     } finally {
       await protectedOne.remove({ force: true });
+    }
+  });
+
+  it('a container created outside the gateway with a loopback nfs volume is not started (the start is where dockerd mounts)', async () => {
+    const volume = `dmcp-${run}-outside`;
+    created.push(volume);
+    await docker.createVolume({ Name: volume, Labels: { [TEST_LABEL]: run }, DriverOpts: { type: 'nfs', o: 'addr=127.0.0.1,port=2049', device: ':/' } });
+    const outside = await docker.createContainer({
+      Image: testEnv.testImage, name: `dmcp-${run}-outside`, Cmd: ['true'], Labels: { [TEST_LABEL]: run },
+      HostConfig: { NetworkMode: 'none', Binds: [`${volume}:/data`] },
+    });
+    try {
+      const refused = await callTool(containerStart, { container: outside.id }, context()).then(() => 'started', (e: Error) => e.message);
+      expect(refused).toMatch(/run-target.*addr= 127\.0\.0\.1: .*rule volume-server/s);
+      expect((await outside.inspect()).State.StartedAt).toMatch(/^0001-/);
+      // What the gateway prevents: dockerd itself hands the address to the kernel's mount.
+      await expect(outside.start()).rejects.toThrow(/127\.0\.0\.1|no such device|mount/i);
+    } finally {
+      await outside.remove({ force: true });
     }
   });
 });
