@@ -93,7 +93,7 @@ describe('nfs/cifs volumes may not make the host connect to its own loopback or 
     });
     try {
       const refused = await callTool(containerStart, { container: outside.id }, context()).then(() => 'started', (e: Error) => e.message);
-      expect(refused).toMatch(/run-target.*addr= 127\.0\.0\.1: .*rule volume-server/s);
+      expect(refused).toMatch(/run-target.*option addr=127\.0\.0\.1: .*rule volume-server/s);
       expect((await outside.inspect()).State.StartedAt).toMatch(/^0001-/);
       // What the gateway prevents: dockerd itself hands the address to the kernel's mount.
       await expect(outside.start()).rejects.toThrow(/127\.0\.0\.1|no such device|mount/i);

@@ -19,8 +19,8 @@ const isIPv4Literal = (host: string): boolean => /^(0|[1-9]\d{0,2})(\.(0|[1-9]\d
 function serverProblem(host: string, where: string): string | undefined {
   const bare = host.trim().replace(/^\[(.*)\]$/, '$1');
   const local = literalLocalReason(bare.includes(':') ? `[${bare}]` : bare);
-  if (local) return `${where} ${host}: ${local}, so the Docker host would connect to itself`;
-  if (!isIPv4Literal(bare) && !isIPv6(bare)) return `${where} "${host}" is not an IP address (dockerd would resolve it on the Docker host)`;
+  if (local) return `${where}${host}: ${local}, so the Docker host would connect to itself`;
+  if (!isIPv4Literal(bare) && !isIPv6(bare)) return `${where}"${host}" is not an IP address (dockerd would resolve it on the Docker host)`;
   return undefined;
 }
 
@@ -45,7 +45,7 @@ export function networkVolumeServerProblem(type: string, o: string, device: stri
     const host = /^(?:\/\/|\\\\)([^/\\]*)/.exec(dev)?.[1] ?? '';
     const local = literalLocalReason(host.includes(':') ? `[${host}]` : host);
     if (local) return `device host ${host}: ${local}, so the Docker host would connect to itself`;
-    if (!addressGiven) return serverProblem(host, 'device host') && `device host "${host}" is not an IP address; give the server's address in o=addr=…`;
+    if (!addressGiven) return serverProblem(host, 'device host ') && `device host "${host}" is not an IP address; give the server's address in o=addr=…`;
     return undefined;
   }
   // nfs "host:/path": the kernel connects to addr=, but refuse a local host here too (a mount helper would use it).
