@@ -70,6 +70,8 @@ export interface GatewayCore {
   lifecycle: { draining: boolean };
   /** The same per-identity rate and concurrency limits tool calls pass, for resource/prompt/completion reads. */
   admission?: CallAdmission;
+  /** The audit trail tool calls write to; resource reads and prompts write their own lines (docker-reads.ts). */
+  audit?: CallAuditor;
 }
 
 export function createGatewayCore(options: GatewayOptions): GatewayCore {
@@ -121,6 +123,7 @@ export function createGatewayCore(options: GatewayOptions): GatewayCore {
     daemon,
     lifecycle,
     admission: options.admission,
+    audit: options.audit,
     http: options.http ?? { maxBodyBytes: 1024 * 1024, wsMaxPayloadBytes: 4 * 1024 * 1024 },
   };
 }

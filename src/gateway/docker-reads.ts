@@ -4,7 +4,8 @@ import type Dockerode from 'dockerode';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { GatewayCore } from './core.js';
 import { isDaemonUnreachable, toToolError } from './docker/errors.js';
-import type { Identity } from './security.js';
+import type { AuditEntry } from './audit/audit-log.js';
+import type { Identity, Transport } from './security.js';
 import type { ToolAccess } from './tools/define.js';
 import { capText, truncationNotice } from './tools/output.js';
 
@@ -117,5 +118,44 @@ export function assertMayRead(core: GatewayCore, identity: Identity, toolName: s
   const installed = core.registry.tools.some((t) => t.name === toolName);
   const tool = core.registry.get(identity, toolName);
   const allowed = installed ? !!tool && core.policy.checkCall(identity, tool).allowed : identity.scopes.has(access);
-  if (!allowed) throw new McpError(ErrorCode.InvalidParams, `Not allowed: reading this needs access to ${toolName}.`);
+  if (!allowed) throw new McpError(ErrorCode.InvalidParams, `Not allowed: reading this needs access to ${toolName}.`, { outcome: 'denied' });
+}
+
+/**
+ * Runs one resources/read, resources/subscribe or prompts/get and writes its audit line, as the
+ * registry does for a tool call: a log resource or a diagnose prompt hands out what container_logs
+ * does, so it must leave the same trail (before, only tool calls were audited). The outcome comes
+ * from the McpError's data (denied by assertMayRead, limited by boundedRead).
+ */
+export async function audited<T>(
+  core: GatewayCore,
+  origin: { identity: Identity; transport: Transport; requestId: string },
+  what: string,
+  args: Record<string, unknown>,
+  run: () => Promise<T>,
+): Promise<T> {
+  const started = performance.now();
+  const record = (outcome: AuditEntry['outcome'], error?: string): void =>
+    core.audit?.record({
+      identity: origin.identity.id,
+      transport: origin.transport,
+      tool: what,
+      arguments: args,
+      decision: outcome === 'denied' ? { allowed: false, rule: 'insufficient_scope', reason: error } : { allowed: true },
+      outcome,
+      ...(outcome === 'error' ? { errorKind: 'tool_error' as const } : {}),
+      durationMs: performance.now() - started,
+      ...(error === undefined ? {} : { error }),
+      requestId: origin.requestId,
+    });
+  try {
+    const result = await run();
+    record('ok');
+    return result;
+  } catch (error) {
+    const data = (error as { data?: { outcome?: unknown } }).data;
+    const outcome = data?.outcome === 'denied' || data?.outcome === 'limited' ? data.outcome : 'error';
+    record(outcome, error instanceof Error ? error.message : String(error));
+    throw error;
+  }
 }

@@ -12,7 +12,7 @@ import {
 import { redactPromptResult } from './audit/redact.js';
 import type { GatewayCore } from './core.js';
 import { engineCall } from './docker/engine-calls.js';
-import { asMcpError, assertMayRead, boundedRead, containerInspect, containerLogs } from './docker-reads.js';
+import { asMcpError, assertMayRead, audited, boundedRead, containerInspect, containerLogs } from './docker-reads.js';
 import { fromAuthInfo } from './request-context.js';
 import type { Identity } from './security.js';
 import type { McpServerOptions } from './server.js';
@@ -143,38 +143,47 @@ export function installPrompts(server: Server, core: GatewayCore, options: McpSe
     const identity = fromAuthInfo(extra.authInfo).identity ?? options.fallbackIdentity;
     if (!identity) throw new McpError(ErrorCode.InternalError, 'request reached the server without an identity');
     const { name, arguments: args } = request.params;
-    try {
-      // Arguments are checked before the daemon gate, so a missing one is reported as such even
-      // while the daemon is down.
-      const builders: Record<string, () => (signal: AbortSignal) => Promise<GetPromptResult>> = {
-        diagnose_container: () => {
-          const container = requireContainer(args);
-          return (signal) => diagnose(core, identity, container, signal);
-        },
-        reclaim_disk_space: () => {
-          const target = optionalText(args, 'target', 512);
-          return (signal) => reclaim(core, identity, target, signal);
-        },
-        review_container_security: () => {
-          const container = requireContainer(args);
-          return (signal) => review(core, identity, container, signal);
-        },
-      };
-      // Own keys only: a name like "constructor" must not reach Object.prototype.
-      const prepare = Object.hasOwn(builders, name) ? builders[name] : undefined;
-      if (!prepare) throw new McpError(ErrorCode.InvalidParams, `Unknown prompt: ${name}`);
-      // Strict like a tool's arguments: a misspelt or extra argument is an error, not ignored.
-      const declared = prompts.find((p) => p.name === name)?.arguments?.map((a) => a.name) ?? [];
-      const unknown = Object.keys(args ?? {}).filter((key) => !declared.includes(key));
-      if (unknown.length) {
-        throw new McpError(
-          ErrorCode.InvalidParams,
-          `Prompt ${name} has no argument ${unknown.map((key) => shown(key)).join(', ')}; its arguments: ${declared.join(', ') || 'none'}.`,
-        );
+    const auth = fromAuthInfo(extra.authInfo);
+    const origin = {
+      identity,
+      transport: auth.transport ?? options.transport,
+      requestId: auth.requestId ?? `${options.transport}:${String(extra.requestId).slice(0, 128)}`,
+    };
+    // Audited like a tool call: diagnose_container hands out what container_inspect and container_logs do.
+    return audited(core, origin, 'prompts/get', { name, arguments: args ?? {} }, async () => {
+      try {
+        // Arguments are checked before the daemon gate, so a missing one is reported as such even
+        // while the daemon is down.
+        const builders: Record<string, () => (signal: AbortSignal) => Promise<GetPromptResult>> = {
+          diagnose_container: () => {
+            const container = requireContainer(args);
+            return (signal) => diagnose(core, identity, container, signal);
+          },
+          reclaim_disk_space: () => {
+            const target = optionalText(args, 'target', 512);
+            return (signal) => reclaim(core, identity, target, signal);
+          },
+          review_container_security: () => {
+            const container = requireContainer(args);
+            return (signal) => review(core, identity, container, signal);
+          },
+        };
+        // Own keys only: a name like "constructor" must not reach Object.prototype.
+        const prepare = Object.hasOwn(builders, name) ? builders[name] : undefined;
+        if (!prepare) throw new McpError(ErrorCode.InvalidParams, `Unknown prompt: ${name}`);
+        // Strict like a tool's arguments: a misspelt or extra argument is an error, not ignored.
+        const declared = prompts.find((p) => p.name === name)?.arguments?.map((a) => a.name) ?? [];
+        const unknown = Object.keys(args ?? {}).filter((key) => !declared.includes(key));
+        if (unknown.length) {
+          throw new McpError(
+            ErrorCode.InvalidParams,
+            `Prompt ${name} has no argument ${unknown.map((key) => shown(key)).join(', ')}; its arguments: ${declared.join(', ') || 'none'}.`,
+          );
+        }
+        return redactPromptResult(await boundedRead(core, identity, `prompt ${name}`, extra.signal, prepare()));
+      } catch (error) {
+        throw asMcpError(core, error, `prompt ${name}`);
       }
-      return redactPromptResult(await boundedRead(core, identity, `prompt ${name}`, extra.signal, prepare()));
-    } catch (error) {
-      throw asMcpError(core, error, `prompt ${name}`);
-    }
+    });
   });
 }

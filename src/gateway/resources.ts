@@ -16,7 +16,7 @@ import {
 import { redactData, redactText } from './audit/redact.js';
 import type { GatewayCore } from './core.js';
 import { engineCall } from './docker/engine-calls.js';
-import { asMcpError, assertMayRead, boundedRead, completeContainer, containerInspect, containerLogs, containerStats } from './docker-reads.js';
+import { asMcpError, assertMayRead, audited, boundedRead, completeContainer, containerInspect, containerLogs, containerStats } from './docker-reads.js';
 import { fromAuthInfo } from './request-context.js';
 import { watchContainer } from './resource-watch.js';
 import type { Identity } from './security.js';
@@ -74,9 +74,20 @@ export function installResources(server: Server, core: GatewayCore, options: Mcp
     }),
   );
 
+  const originOf = (extra: { authInfo?: AuthInfo; requestId: string | number }, identity: Identity) => ({
+    identity,
+    transport: fromAuthInfo(extra.authInfo).transport ?? options.transport,
+    requestId: fromAuthInfo(extra.authInfo).requestId ?? `${options.transport}:${String(extra.requestId).slice(0, 128)}`,
+  });
+
   server.setRequestHandler(ReadResourceRequestSchema, async (request, extra) => {
     const identity = identityOf(extra.authInfo);
     const { uri } = request.params;
+    return audited(core, originOf(extra, identity), 'resources/read', { uri }, () => readResource(uri, identity, extra.signal));
+  });
+
+  const readResource = async (uri: string, identity: Identity, signal: AbortSignal) => {
+    const extra = { signal };
     try {
       if (uri === 'docker://system/info' || uri === 'docker://system/df') {
         const kind = uri.endsWith('info') ? 'info' : 'df';
@@ -98,12 +109,14 @@ export function installResources(server: Server, core: GatewayCore, options: Mcp
     } catch (error) {
       throw asMcpError(core, error, uri);
     }
-  });
+  };
 
   // Without a session there is nobody to notify: not offered, so the SDK answers Method not found.
   if (subscribable) {
-    server.setRequestHandler(SubscribeRequestSchema, async (request, extra) => {
-      const { uri } = request.params;
+    server.setRequestHandler(SubscribeRequestSchema, (request, extra) =>
+      audited(core, originOf(extra, identityOf(extra.authInfo)), 'resources/subscribe', { uri: request.params.uri }, () => subscribe(request.params.uri, extra)));
+
+    const subscribe = async (uri: string, extra: { authInfo?: AuthInfo; signal: AbortSignal }): Promise<Record<string, never>> => {
       const parsed = parseContainerUri(uri);
       if (!parsed) throw new McpError(ErrorCode.InvalidParams, `Only container resources can be subscribed to (docker://containers/{id}/…), not ${uri}.`);
       const view = views[parsed.view];
@@ -134,7 +147,7 @@ export function installResources(server: Server, core: GatewayCore, options: Mcp
         throw asMcpError(core, error, uri);
       }
       return {};
-    });
+    };
 
     server.setRequestHandler(UnsubscribeRequestSchema, (request) => {
       for (const [id, subscription] of subscriptions) {

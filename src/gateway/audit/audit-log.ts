@@ -37,6 +37,21 @@ export interface AuditOptions {
   stream?: DestinationStream;
 }
 
+/** Largest `arguments` an audit line carries, as JSON text; bigger ones keep a preview. */
+export const AUDIT_ARGUMENTS_MAX_CHARS = 16_384;
+
+/**
+ * Redacted and bounded arguments. redactForLog cuts strings, lists and depth, but not the number
+ * or length of object keys: a 1 MB arguments object of short keys (a call refused as invalid, which
+ * costs no rate-limit token) made a 1 MB line. Above the cap a preview of the redacted JSON stays.
+ */
+function boundedArguments(args: unknown): unknown {
+  const redacted = redactForLog(args ?? {});
+  const text = JSON.stringify(redacted) ?? '';
+  if (text.length <= AUDIT_ARGUMENTS_MAX_CHARS) return redacted;
+  return { '[truncated]': `${text.length} chars`, preview: text.slice(0, 4096) };
+}
+
 export function createAuditLog(options: AuditOptions = {}): AuditLog {
   // Synchronous like the main log and the audit file: a line is on its way before the caller gets
   // its answer, and none is lost in a buffer if the process dies. (pino.destination(1) alone is
@@ -47,7 +62,7 @@ export function createAuditLog(options: AuditOptions = {}): AuditLog {
     mkdirSync(dirname(options.audit_file), { recursive: true });
     file = pino.destination({ dest: options.audit_file, append: true, sync: true, mkdir: true });
   }
-  // No pino `redact` here: every free-form field (arguments, error) goes through redact.ts,
+  // No pino `redact` here: every free-form field (arguments, error, decision reason) goes through redact.ts,
   // whose key rule covers all of pino's redact paths, and the rest are fixed-shape values. pino's
   // path redaction would cost ~15 µs per line for nothing (docs/benchmarks.md, third pass).
   const logger: Logger = pino(
@@ -62,16 +77,19 @@ export function createAuditLog(options: AuditOptions = {}): AuditLog {
           identity: entry.identity,
           transport: entry.transport,
           tool: entry.tool,
-          arguments: redactForLog(entry.arguments ?? {}),
+          arguments: boundedArguments(entry.arguments),
           decision: decision.allowed
             ? 'allow'
-            : { result: 'deny', rule: decision.rule, reason: decision.reason },
+            // A policy reason quotes what the caller sent (an ADD URL with a password, a path):
+            // redacted like the arguments, not trusted as fixed text.
+            : { result: 'deny', rule: decision.rule, reason: decision.reason === undefined ? undefined : redactForLog(decision.reason) },
           outcome: entry.outcome,
           ...(entry.errorKind ? { errorKind: entry.errorKind } : {}),
           durationMs: Math.round(entry.durationMs),
           ...(entry.error ? { error: redactForLog(entry.error) } : {}),
-          ...(entry.sessionId ? { sessionId: entry.sessionId } : {}),
-          ...(entry.requestId !== undefined ? { requestId: entry.requestId } : {}),
+          // Both may carry a caller-chosen JSON-RPC id (WebSocket, stdio): cut like argument strings.
+          ...(entry.sessionId ? { sessionId: redactForLog(entry.sessionId) } : {}),
+          ...(entry.requestId !== undefined ? { requestId: redactForLog(entry.requestId) } : {}),
         },
         `audit ${entry.tool} ${entry.outcome}`,
       );

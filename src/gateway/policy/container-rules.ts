@@ -4,6 +4,7 @@
 // PolicyDenial with the rule name and how to allow it. Reads go through body.ts so that case
 // variants and duplicates cannot hide a field from these checks.
 import { isPlainObject, isSet, list, nonEmpty, PolicyDenial, struct, text, type Body } from './body.js';
+import { assertVolumeServers } from './volume-servers.js';
 import { checkBindSource, localVolumeOptionsProblem, type BindPolicy } from './paths.js';
 
 export interface ContainerRules {
@@ -187,4 +188,6 @@ export function checkExistingVolume(where: string, name: string, driver: string,
   if (problem) {
     throw new PolicyDenial('volume-bind', `${where} mounts volume ${name}, whose ${problem}.`, 'Mount an allow-listed host path with a bind mount instead.');
   }
+  // A volume created outside the gateway with a file server on the Docker host (volume-servers.ts).
+  if (options) assertVolumeServers(options, `${where} mounts volume ${name}`);
 }

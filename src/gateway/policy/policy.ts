@@ -13,6 +13,7 @@ import { checkLocalRegistry } from './registry-hosts.js';
 import { checkNewNetworkName, endpointClaims, judgeDriver, resolveNetwork } from './network-refs.js';
 import { checkSubnets, type Cidr } from './network-subnets.js';
 import { localVolumeOptionsProblem } from './paths.js';
+import { assertVolumeServers } from './volume-servers.js';
 import { checkVolumeByName, daemonDefaultsOf, judgeRunnable, withDaemonPaths, type RunnableEnv } from './runnable.js';
 import { judgeConnect, judgeCreate, judgeProtectedImageName, judgeRename, protectedUserOf } from './protected-names.js';
 import { judgeProtectedStorage } from './protected-storage.js';
@@ -275,6 +276,7 @@ function checkVolumeCreate(body: Body): void {
   if (opts !== undefined && opts !== null) {
     const problem = typeof opts === 'object' && !Array.isArray(opts) ? localVolumeOptionsProblem(opts as Record<string, unknown>) : 'DriverOpts is not a map';
     if (problem) throw new PolicyDenial('volume-bind', `Volume DriverOpts: ${problem}.`, 'Bind-mount an allow-listed host path instead, or drop the options.');
+    assertVolumeServers(opts as Record<string, unknown>, 'Volume DriverOpts');
   }
 }
 

@@ -234,6 +234,16 @@ export function createToolRegistry(deps: RegistryDeps): ToolRegistry {
     inFlight: () => running,
 
     async call(name, args, origin) {
+      const hidden = byName.get(name);
+      if (hidden && !visible(origin.identity).includes(hidden)) {
+        // Answered as unknown (the list cannot be probed), but on record: a token probing tools
+        // above its scope leaves a denied line, as the HTTP 403 path does (body-guard.ts).
+        deps.audit?.record({
+          identity: origin.identity.id, transport: origin.transport, tool: name, arguments: args ?? {}, requestId: origin.requestId,
+          decision: { allowed: false, rule: 'hidden_tool', reason: `${name} is not visible to ${origin.identity.name}` },
+          outcome: 'denied', durationMs: 0,
+        });
+      }
       const tool = lookup(origin.identity, name);
       const started = performance.now();
       let output: CallOutput;

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GatewayCore } from '../core.js';
 import { OAUTH_SCOPES } from '../auth/oauth.js';
 import { BodyTooLargeError, parseJsonSafely, readLimitedBody } from '../limits/http-guards.js';
-import type { Identity } from '../security.js';
+import type { Identity, Transport } from '../security.js';
 import { sendError, type ErrorStyle } from './http-util.js';
 
 export type BodyResult = { ok: true; value: unknown } | { ok: false };
@@ -54,6 +54,18 @@ export function insufficientScope(core: GatewayCore, identity: Identity, toolNam
 }
 
 /**
+ * The audit line of a call refused for its scope before it reaches the registry (HTTP 403): a
+ * read token probing admin tools must leave the same `denied` trail as a call the policy refuses.
+ */
+export function auditScopeDenial(core: GatewayCore, identity: Identity, transport: Transport, tool: string, args: unknown, requestId: string, reason: string): void {
+  core.audit?.record({
+    identity: identity.id, transport, tool, arguments: args ?? {}, requestId,
+    decision: { allowed: false, rule: 'insufficient_scope', reason },
+    outcome: 'denied', durationMs: 0,
+  });
+}
+
+/**
  * The full check for POST /mcp. Returns the parsed message to hand to the SDK transport, or
  * undefined after answering the request itself.
  */
@@ -62,6 +74,7 @@ export async function admitMcpPost(
   req: IncomingMessage,
   res: ServerResponse,
   identity: Identity,
+  requestId: string,
 ): Promise<{ message: unknown } | undefined> {
   const body = await readJsonBody(core, req, res, 'jsonrpc');
   if (!body.ok) return undefined;
@@ -69,10 +82,11 @@ export async function admitMcpPost(
     sendError(res, 400, -32600, 'Invalid Request: JSON-RPC batches are not supported (removed in MCP 2025-06-18); send one message per POST.', 'jsonrpc');
     return undefined;
   }
-  const message = body.value as { method?: unknown; params?: { name?: unknown } | null } | null;
+  const message = body.value as { method?: unknown; params?: { name?: unknown; arguments?: unknown } | null } | null;
   if (message && typeof message === 'object' && message.method === 'tools/call') {
     const scope = insufficientScope(core, identity, message.params?.name);
     if (scope) {
+      auditScopeDenial(core, identity, 'http', String(message.params?.name), message.params?.arguments, requestId, scope.message);
       sendError(res, 403, -32000, scope.message, 'jsonrpc', { 'WWW-Authenticate': scope.header });
       return undefined;
     }

@@ -10,7 +10,7 @@ import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { GatewayCore } from '../core.js';
 import type { CallOutcome } from '../observability/metrics.js';
 import type { Identity } from '../security.js';
-import { insufficientScope, readJsonBody } from './body-guard.js';
+import { auditScopeDenial, insufficientScope, readJsonBody } from './body-guard.js';
 import { sendJson } from './http-util.js';
 import { quietCallsOf } from './quiet-calls.js';
 
@@ -87,6 +87,7 @@ export async function handleLegacyCall(
   const toolName = legacyMethodToTool(request.method);
   const scope = insufficientScope(core, identity, toolName);
   if (scope) {
+    auditScopeDenial(core, identity, 'legacy', toolName, params, requestId, scope.message);
     fail(res, 403, -32000, scope.message, { outcome: 'denied', rule: 'insufficient_scope' }, { 'WWW-Authenticate': scope.header });
     return;
   }

@@ -128,7 +128,7 @@ export function createStreamableHandler(core: GatewayCore, slots: Pick<SessionTa
       // POST bodies are read, limited and checked here; the SDK gets the parsed message.
       let body: unknown;
       if (req.method === 'POST') {
-        const admitted = await admitMcpPost(core, req, res, identity);
+        const admitted = await admitMcpPost(core, req, res, identity, requestId);
         if (!admitted) return;
         body = admitted.message;
       }

@@ -71,7 +71,8 @@ export class WebSocketServerTransport implements Transport {
       return;
     }
     this.track(message.data);
-    const rpcId = 'id' in message.data ? String(message.data.id) : 'n';
+    // The id is the caller's: a 1 MB id would otherwise sit in every log line of the call.
+    const rpcId = 'id' in message.data ? String(message.data.id).slice(0, 128) : 'n';
     const authInfo = toAuthInfo(this.identity, 'ws', `ws:${this.sessionId.slice(0, 8)}:${rpcId}`);
     this.onmessage?.(message.data, { authInfo });
   }
