@@ -21,6 +21,9 @@ import type { AuditEntry } from '../audit/audit-log.js';
 import { redactText, redactToolResult } from '../audit/redact.js';
 import type { CallOrigin, CallOutput, RegistryDeps, ToolRegistry } from './registry-types.js';
 
+/** What an audit line holds instead of the arguments of a call refused by the rate limit. */
+const NOT_RECORDED = { '[not recorded]': 'rate limited' };
+
 export type { CallAdmission, CallAuditor, CallOrigin, CallOutput, RegistryDeps, ToolRegistry } from './registry-types.js';
 
 function errorResult(message: string, hint?: string): CallToolResult {
@@ -91,8 +94,19 @@ export function createToolRegistry(deps: RegistryDeps): ToolRegistry {
   }
 
   async function run(tool: ToolDefinition, args: unknown, origin: CallOrigin): Promise<CallOutput> {
+    // Admitted first: a call refused for its arguments or by the policy still costs a token, so a
+    // caller cannot send (and have audited) refused calls faster than rate_limit_per_minute allows.
+    const admitted = deps.admission?.admit(origin.identity.id) ?? { ok: true as const, release: () => undefined };
+    if (!admitted.ok) {
+      return {
+        outcome: 'limited',
+        retryAfterSeconds: admitted.retryAfterSeconds,
+        result: errorResult(admitted.message, `Retry in ${admitted.retryAfterSeconds} s.`),
+      };
+    }
     const parsed = tool.inputSchema.safeParse(args ?? {});
     if (!parsed.success) {
+      admitted.release();
       return {
         outcome: 'invalid_args',
         result: errorResult(`Invalid arguments for ${tool.name}: ${describeIssues(parsed.error)}`,
@@ -101,6 +115,7 @@ export function createToolRegistry(deps: RegistryDeps): ToolRegistry {
     }
     const decision = deps.policy.checkCall(origin.identity, tool);
     if (!decision.allowed) {
+      admitted.release();
       return {
         outcome: 'denied',
         decision,
@@ -112,15 +127,6 @@ export function createToolRegistry(deps: RegistryDeps): ToolRegistry {
       };
     }
 
-    const admitted = deps.admission?.admit(origin.identity.id) ?? { ok: true as const, release: () => undefined };
-    if (!admitted.ok) {
-      return {
-        outcome: 'limited',
-        decision,
-        retryAfterSeconds: admitted.retryAfterSeconds,
-        result: errorResult(admitted.message, `Retry in ${admitted.retryAfterSeconds} s.`),
-      };
-    }
     const down = await deps.daemon?.gate();
     if (down) {
       admitted.release();
@@ -238,8 +244,12 @@ export function createToolRegistry(deps: RegistryDeps): ToolRegistry {
       if (hidden && !visible(origin.identity).includes(hidden)) {
         // Answered as unknown (the list cannot be probed), but on record: a token probing tools
         // above its scope leaves a denied line, as the HTTP 403 path does (body-guard.ts).
+        // It costs a token like any call; past the limit the line keeps no arguments (see below).
+        const charge = deps.admission?.admit(origin.identity.id);
+        if (charge?.ok) charge.release();
         deps.audit?.record({
-          identity: origin.identity.id, transport: origin.transport, tool: name, arguments: args ?? {}, requestId: origin.requestId,
+          identity: origin.identity.id, transport: origin.transport, tool: name, requestId: origin.requestId,
+          arguments: charge && !charge.ok ? NOT_RECORDED : args ?? {},
           decision: { allowed: false, rule: 'hidden_tool', reason: `${name} is not visible to ${origin.identity.name}` },
           outcome: 'denied', durationMs: 0,
         });
@@ -290,7 +300,9 @@ export function createToolRegistry(deps: RegistryDeps): ToolRegistry {
           identity: origin.identity.id,
           transport: origin.transport,
           tool: name,
-          arguments: args,
+          // Past the rate limit a line is kept small: a flood of refused calls cannot fill the log
+          // with their arguments (up to 16 KiB each), only with lines of a few hundred bytes.
+          arguments: output.outcome === 'limited' ? NOT_RECORDED : args,
           decision: output.decision ?? { allowed: output.outcome !== 'denied' },
           outcome,
           errorKind: outcome === 'error' ? errorKinds[output.outcome] : undefined,
