@@ -24,6 +24,13 @@ import type { McpServerOptions } from './server.js';
 import type { ToolAccess } from './tools/define.js';
 import { containerPrefixProblem, shown } from './tools/identifiers.js';
 
+/**
+ * Subscribed URIs one session may hold. Every Docker event of a container is one notification per
+ * URI naming it (`/inspect`, `/logs`, `/stats`, under any id prefix), queued for a standby stream the
+ * client may never read: the cap bounds that queue's growth per event.
+ */
+export const MAX_SUBSCRIPTIONS_PER_SESSION = 256;
+
 type ContainerView = 'logs' | 'inspect' | 'stats';
 const views: Record<ContainerView, { tool: string; access: ToolAccess; mimeType: string; description: string }> = {
   logs: { tool: 'container_logs', access: 'operate', mimeType: 'text/plain', description: 'The last 200 log lines, with timestamps.' },
@@ -122,6 +129,11 @@ export function installResources(server: Server, core: GatewayCore, options: Mcp
       const view = views[parsed.view];
       const identity = identityOf(extra.authInfo);
       assertMayRead(core, identity, view.tool, view.access);
+      const held = [...subscriptions.values()].reduce((sum, s) => sum + s.uris.size, 0);
+      if (held >= MAX_SUBSCRIPTIONS_PER_SESSION && ![...subscriptions.values()].some((s) => s.uris.has(uri))) {
+        throw new McpError(ErrorCode.InvalidRequest,
+          `This session already holds ${MAX_SUBSCRIPTIONS_PER_SESSION} resource subscriptions, the most one session may hold; unsubscribe from some first.`);
+      }
       const fullId = (await boundedRead(core, identity, uri, extra.signal, (signal) => containerInspect(core, parsed.id, signal)) as { Id: string }).Id;
       const existing = subscriptions.get(fullId);
       if (existing) {
