@@ -4,7 +4,7 @@
 // `169.254.169.254/x` the cloud metadata service: the same blind SSRF as `ADD <url>` in a build.
 // Such registries are refused unless allowed_images names the registry literally (policy.ts).
 import { lookup } from 'node:dns/promises';
-import { isIPv6 } from 'node:net';
+import { BlockList, isIPv4, isIPv6 } from 'node:net';
 import { PolicyDenial } from './body.js';
 import { imageAllowed, normalizeImagePattern, parseImageRef } from './images.js';
 
@@ -39,17 +39,14 @@ const LOCAL_NAMES = new Set([
   'localhost6.localdomain6', 'ip6-localhost', 'ip6-loopback',
 ]);
 
-function ipv4Local(bytes: readonly number[]): boolean {
-  const [a, b] = bytes as [number, number];
-  return a === 127 || a === 0 || (a === 169 && b === 254);
-}
-
-/** Dotted decimal without leading zeros, each part 0-255: the one IPv4 spelling every resolver reads alike. */
-function canonicalIPv4(host: string): number[] | undefined {
-  const parts = host.split('.');
-  if (parts.length !== 4 || !parts.every((p) => /^(0|[1-9]\d{0,2})$/.test(p) && Number(p) <= 255)) return undefined;
-  return parts.map(Number);
-}
+/**
+ * Addresses on the host itself: loopback, unspecified ("this network") and link-local, in IPv4 and
+ * IPv6, and the IPv4-compatible forms (::a.b.c.d) of the IPv4 ones. BlockList reads an IPv4-mapped
+ * address (::ffff:a.b.c.d) by its IPv4 rules itself.
+ */
+const LOCAL = new BlockList();
+for (const [address, prefix] of [['127.0.0.0', 8], ['0.0.0.0', 8], ['169.254.0.0', 16]] as const) LOCAL.addSubnet(address, prefix, 'ipv4');
+for (const [address, prefix] of [['::', 104], ['::7f00:0', 104], ['::a9fe:0', 112], ['fe80::', 10]] as const) LOCAL.addSubnet(address, prefix, 'ipv6');
 
 /**
  * Every dot-separated part numeric (decimal, octal `0177`, hex `0x7f`): glibc's inet_aton, which
@@ -61,42 +58,12 @@ function numericHost(host: string): boolean {
   return host.split('.').every((p) => /^(0x[0-9a-f]*|\d+)$/.test(p));
 }
 
-function ipv6Bytes(host: string): number[] | undefined {
-  if (!isIPv6(host)) return undefined;
-  let text = host;
-  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (dotted) {
-    const v4 = canonicalIPv4(dotted[1]!);
-    if (!v4) return undefined;
-    text = `${text.slice(0, -dotted[1]!.length)}${((v4[0]! << 8) | v4[1]!).toString(16)}:${((v4[2]! << 8) | v4[3]!).toString(16)}`;
-  }
-  const [head, tail] = text.split('::') as [string, string | undefined];
-  const groups = (s: string | undefined) => (s ? s.split(':') : []);
-  const h = groups(head);
-  const t = groups(tail);
-  const all = tail === undefined ? h : [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t];
-  if (all.length !== 8) return undefined;
-  return all.flatMap((g) => { const n = parseInt(g, 16); return [n >> 8, n & 0xff]; });
-}
-
-function ipv6Local(bytes: readonly number[]): boolean {
-  const zeroPrefix = (n: number) => bytes.slice(0, n).every((b) => b === 0);
-  if (zeroPrefix(15) && (bytes[15] === 0 || bytes[15] === 1)) return true; // :: and ::1
-  if (bytes[0] === 0xfe && (bytes[1]! & 0xc0) === 0x80) return true; // fe80::/10 link-local
-  // IPv4-mapped (::ffff:a.b.c.d) and IPv4-compatible (::a.b.c.d) addresses carry an IPv4 address.
-  if (zeroPrefix(10) && ((bytes[10] === 0xff && bytes[11] === 0xff) || (bytes[10] === 0 && bytes[11] === 0))) {
-    return ipv4Local(bytes.slice(12));
-  }
-  return false;
-}
-
-/** Why an address is on the host itself, or undefined. */
+/** Why an address is on the host itself, or undefined (also for what is not an IP literal). */
 export function localAddress(address: string): string | undefined {
-  const v4 = canonicalIPv4(address);
-  if (v4) return ipv4Local(v4) ? `${address} is a loopback, link-local or unspecified address` : undefined;
-  const v6 = ipv6Bytes(address);
-  if (v6) return ipv6Local(v6) ? `${address} is a loopback, link-local or unspecified address` : undefined;
-  return undefined;
+  // isIPv4 takes dotted decimal without leading zeros only: the one spelling every resolver reads alike.
+  const family = isIPv4(address) ? 'ipv4' : isIPv6(address) ? 'ipv6' : undefined;
+  if (!family) return undefined;
+  return LOCAL.check(address, family) ? `${address} is a loopback, link-local or unspecified address` : undefined;
 }
 
 /**
@@ -106,9 +73,7 @@ export function localAddress(address: string): string | undefined {
 export function literalLocalReason(registry: string): string | undefined {
   const host = hostOf(registry);
   if (LOCAL_NAMES.has(host) || host.endsWith('.localhost')) return `${host} names the host's own loopback`;
-  if (canonicalIPv4(host) || isIPv6(host)) {
-    return localAddress(host) ?? (isIPv6(host) && !ipv6Bytes(host) ? `${host} is not an address the gateway can judge` : undefined);
-  }
+  if (isIPv4(host) || isIPv6(host)) return localAddress(host);
   if (numericHost(host)) return `${host} is a numeric address spelling (octal, hex or short form) that resolvers may read as a loopback address`;
   return undefined;
 }
@@ -126,7 +91,7 @@ export async function localRegistryReason(registry: string): Promise<string | un
   const literal = literalLocalReason(registry);
   if (literal) return literal;
   const host = hostOf(registry);
-  if (HUB.has(host) || canonicalIPv4(host) || isIPv6(host)) return undefined;
+  if (HUB.has(host) || isIPv4(host) || isIPv6(host)) return undefined;
   let timer: NodeJS.Timeout | undefined;
   try {
     const answers = await Promise.race([
