@@ -19,10 +19,8 @@ import { installClientLogging } from '../client-log.js';
 import { toolJson } from './json-schema.js';
 import type { AuditEntry } from '../audit/audit-log.js';
 import { redactText, redactToolResult } from '../audit/redact.js';
+import { NOT_RECORDED, recordRefusal } from '../audit/refusals.js';
 import type { CallOrigin, CallOutput, RegistryDeps, ToolRegistry } from './registry-types.js';
-
-/** What an audit line holds instead of the arguments of a call refused by the rate limit. */
-const NOT_RECORDED = { '[not recorded]': 'rate limited' };
 
 export type { CallAdmission, CallAuditor, CallOrigin, CallOutput, RegistryDeps, ToolRegistry } from './registry-types.js';
 
@@ -244,14 +242,9 @@ export function createToolRegistry(deps: RegistryDeps): ToolRegistry {
       if (hidden && !visible(origin.identity).includes(hidden)) {
         // Answered as unknown (the list cannot be probed), but on record: a token probing tools
         // above its scope leaves a denied line, as the HTTP 403 path does (body-guard.ts).
-        // It costs a token like any call; past the limit the line keeps no arguments (see below).
-        const charge = deps.admission?.admit(origin.identity.id);
-        if (charge?.ok) charge.release();
-        deps.audit?.record({
-          identity: origin.identity.id, transport: origin.transport, tool: name, requestId: origin.requestId,
-          arguments: charge && !charge.ok ? NOT_RECORDED : args ?? {},
-          decision: { allowed: false, rule: 'hidden_tool', reason: `${name} is not visible to ${origin.identity.name}` },
-          outcome: 'denied', durationMs: 0,
+        recordRefusal(deps.audit, deps.admission, {
+          identity: origin.identity, transport: origin.transport, tool: name, args, requestId: origin.requestId,
+          rule: 'hidden_tool', reason: `${name} is not visible to ${origin.identity.name}`,
         });
       }
       const tool = lookup(origin.identity, name);

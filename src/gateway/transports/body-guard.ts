@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GatewayCore } from '../core.js';
 import { OAUTH_SCOPES } from '../auth/oauth.js';
+import { recordRefusal } from '../audit/refusals.js';
 import { BodyTooLargeError, parseJsonSafely, readLimitedBody } from '../limits/http-guards.js';
 import type { Identity, Transport } from '../security.js';
 import { sendError, type ErrorStyle } from './http-util.js';
@@ -58,11 +59,8 @@ export function insufficientScope(core: GatewayCore, identity: Identity, toolNam
  * read token probing admin tools must leave the same `denied` trail as a call the policy refuses.
  */
 export function auditScopeDenial(core: GatewayCore, identity: Identity, transport: Transport, tool: string, args: unknown, requestId: string, reason: string): void {
-  core.audit?.record({
-    identity: identity.id, transport, tool, arguments: args ?? {}, requestId,
-    decision: { allowed: false, rule: 'insufficient_scope', reason },
-    outcome: 'denied', durationMs: 0,
-  });
+  // No token is charged here (undefined admission): scope refusals answer before any limit applies.
+  recordRefusal(core.audit, undefined, { identity, transport, tool, args, requestId, rule: 'insufficient_scope', reason });
 }
 
 /**
