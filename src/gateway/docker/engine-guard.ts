@@ -65,7 +65,7 @@ export function checkEnginePath(path: unknown): string | undefined {
   return undefined;
 }
 
-export function refusedPath(method: string | undefined, reason: string): ToolError {
+function refusedPath(method: string | undefined, reason: string): ToolError {
   return new ToolError(
     `Refused to send ${method ?? 'a'} request to the Docker Engine: ${reason}. ` +
       'Ids, names and image references may not contain empty, "." or ".." path segments, "?", "#", "%", "\\", spaces or control characters.',

@@ -62,7 +62,7 @@ export function parseBindRules(entries: readonly string[]): BindRule[] {
   return rules;
 }
 
-export function forbiddenReason(path: string, socketPaths: readonly string[]): string | undefined {
+function forbiddenReason(path: string, socketPaths: readonly string[]): string | undefined {
   if (path === '/') return 'the host root filesystem';
   if (/\.sock$/i.test(path)) return 'a Unix socket (the Docker socket is root on the host)';
   for (const denied of [...ALWAYS_DENIED, ...socketPaths]) {
@@ -290,6 +290,6 @@ export function writableMountProblem(path: string): string | undefined {
  * only the top mount of a read-only bind read-only (measured on Docker 28, both Binds ":ro" and
  * Mounts ReadOnly), so through such a bind a container writes every writable mount below it.
  */
-export function writableMountBelow(path: string): string | undefined {
+function writableMountBelow(path: string): string | undefined {
   return mountsAt(path)?.below.find(writable)?.point;
 }

@@ -138,7 +138,7 @@ export interface Joiner {
 }
 
 /** Throws when the joiner's names would answer for a protected container or on a protected network. */
-export async function judgeNames(docker: Dockerode, scope: ControlScope, joiner: Joiner, where: string): Promise<void> {
+async function judgeNames(docker: Dockerode, scope: ControlScope, joiner: Joiner, where: string): Promise<void> {
   const guarded = (await protectedContainers(docker, scope)).filter((p) => p.id !== joiner.id);
   const own = [joiner.name, joiner.hostname].filter((n): n is string => !!n).map(lower);
   const claimed = [...own, ...joiner.networks.flatMap((j) => j.aliases.map(lower))];
@@ -193,7 +193,7 @@ async function namesOnNetwork(docker: Dockerode, network: NetworkFacts, except?:
 }
 
 /** Throws when a container created with these facts would itself be protected (and unmanageable). */
-export function judgeWouldBeProtected(facts: { name: string; image: string; labels: Record<string, string> }, scope: ControlScope, where: string): void {
+function judgeWouldBeProtected(facts: { name: string; image: string; labels: Record<string, string> }, scope: ControlScope, where: string): void {
   const why = isProtected({ id: '', ...facts }, scope);
   if (why) {
     throw new PolicyDenial('protected-name', `${where}: the container would be protected (${why}), so the gateway could never stop, change or remove it.`,
