@@ -4,9 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { kubernetesObjects } from '../../src/templates/kubernetes/objects.js';
 import { gatewayEnvFor, renderPlan } from '../../src/templates/index.js';
-import type { Value } from './installer-hcl-eval.js';
 import { moduleObjects } from './installer-module-eval.js';
-import { VERSION, configFrom, matrix, table } from './installer-helpers.js';
+import { VERSION, configFrom, matrix, moduleVars, table } from './installer-helpers.js';
 
 describe.each(Object.entries(matrix))('Terraform module vs YAML (%s)', (_label, data) => {
   const config = configFrom(data);
@@ -14,7 +13,7 @@ describe.each(Object.entries(matrix))('Terraform module vs YAML (%s)', (_label, 
   const yamlObjects = kubernetesObjects(config, VERSION);
 
   it('describes the same objects, field for field', async () => {
-    const tfObjects = await moduleObjects(plan.files, config as unknown as Record<string, Value>);
+    const tfObjects = await moduleObjects(plan.files, moduleVars(config));
     const key = (o: Record<string, unknown>): string => `${o.kind as string}/${(o.metadata as { name: string }).name}`;
     expect(tfObjects.map(key).sort()).toEqual(yamlObjects.map(key).sort());
     for (const y of yamlObjects) {
