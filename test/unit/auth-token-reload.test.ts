@@ -2,6 +2,7 @@
 // which credentials a new set revokes, what a sweep ends, that a file still being written is not
 // applied half-way, and that a refusal names places but never values. The whole flow against a
 // real process and a kubelet-style volume is test/integration/auth-token-rotation.test.ts.
+import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,7 @@ import { startTokenReload, type TokenReloader } from '../../src/gateway/auth/tok
 import { TokenStore } from '../../src/gateway/auth/token-store.js';
 import { fingerprintOf, parseTokenList, parseTokensFile } from '../../src/gateway/auth/tokens.js';
 import type { Identity } from '../../src/gateway/security.js';
+import { WebSocketServerTransport } from '../../src/gateway/transports/ws-transport.js';
 
 const A = 'a'.repeat(24);
 const B = 'b'.repeat(24);
@@ -123,5 +125,22 @@ describe('startTokenReload', () => {
       expect.objectContaining({ labels: { result: 'invalid' }, value: 1 }),
     ]));
     expect(JSON.stringify(lines)).not.toMatch(/aaaa|bbbb|cccc/);
+  });
+});
+
+describe('a WebSocket the server is closing', () => {
+  it('handles no frame that arrives after its close frame (a revoked token cannot slip a call in)', async () => {
+    const socket = Object.assign(new EventEmitter(), { OPEN: 1, readyState: 1, bufferedAmount: 0 });
+    const identity: Identity = { id: 'token:alice', kind: 'token', name: 'alice', scopes: new Set(['read']) };
+    const transport = new WebSocketServerTransport(socket as never, identity);
+    const received: unknown[] = [];
+    transport.onmessage = (message) => received.push(message);
+    await transport.start();
+    const frame = (id: number): Buffer => Buffer.from(JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/list' }));
+    socket.emit('message', frame(1), false);
+    socket.readyState = 2; // CLOSING: the server sent its close frame (revoked, idle, replaced)
+    socket.emit('message', frame(2), false);
+    expect(received).toEqual([expect.objectContaining({ id: 1 })]);
+    expect(transport.busy()).toBe(true);
   });
 });
