@@ -4,7 +4,8 @@
 // rotates it the kubelet's way (new directory, atomic rename of `..data_tmp` over `..data`) and checks:
 // - the new token works and the old one gets 401 within the reload interval;
 // - what the old token opened ends: its Streamable HTTP session (next call 401 with the old token,
-//   404 with the new one), its WebSocket (closed with 1008) and a call running on its session (cut);
+//   404 with the new one), its WebSocket (closed with 1008), a call running on its session and a
+//   plain /mcp/call still running (both cut);
 // - an unchanged token's session and WebSocket go on untouched;
 // - an invalid rotation (bad YAML, schema error, empty list, short token) or a missing file keeps the
 //   previous tokens and logs one error line with no secret material, counted in
@@ -123,6 +124,14 @@ describe('bearer token rotation through a kubelet-style Secret volume', () => {
     const aliceSession = await openHttpSession(gateway.url, bearer(alice1));
     const running = sessionCall(gateway.url, alice1.token, aliceSession, 'container_logs', { container, follow: true, max_seconds: 60, tail: 1 }, 7);
     const aliceWs = await openWs(gateway.url, bearer(alice1));
+    // And a plain /mcp/call still running.
+    const legacy = fetch(`${gateway.url}/mcp/call`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json', ...bearer(alice1) },
+      body: JSON.stringify({ method: 'container_logs', params: { container, follow: true, max_seconds: 60, tail: 1 } }),
+    }).then(
+      async (res) => res.text().catch((error: unknown) => `body cut: ${String(error)}`),
+      (error: unknown) => `request failed: ${String(error)}`,
+    );
     // And an unchanged token's, which must survive the rotation.
     const bobSession = await openHttpSession(gateway.url, bearer(bob));
     const bobWs = await openWs(gateway.url, bearer(bob));
@@ -145,6 +154,7 @@ describe('bearer token rotation through a kubelet-style Secret volume', () => {
     // The running call was cut (its stream ended without a result), long before its 60 s.
     const cut = await running;
     expect(cut.body).not.toContain('"result"');
+    expect(await legacy).not.toContain('"result"');
     expect(Date.now() - rotated).toBeLessThan(WITHIN_MS + 2_000);
     // The old token's session: the next call is refused, and the session is gone for the new token too.
     const refused = await sessionCall(gateway.url, alice1.token, aliceSession, 'container_list', {}, 8);
@@ -164,7 +174,7 @@ describe('bearer token rotation through a kubelet-style Secret volume', () => {
     // One info line names the count and the names; no token or digest anywhere in the output.
     const reloaded = logLines(gateway).filter((l) => typeof l.msg === 'string' && l.msg.startsWith('auth_tokens_file reloaded'));
     expect(reloaded).toHaveLength(1);
-    expect(reloaded[0]).toMatchObject({ count: 3, names: ['alice', 'bob', 'dave'], added: ['dave'], removed: ['ci'], changed: ['alice'], ended: 3 });
+    expect(reloaded[0]).toMatchObject({ count: 3, names: ['alice', 'bob', 'dave'], added: ['dave'], removed: ['ci'], changed: ['alice'], ended: 4 });
     expect(await reloads(gateway, 'ok')).toBe(1);
     expectNoSecrets(gateway, [yamlOf(before), yamlOf(after)]);
   }, 90_000);
