@@ -4,6 +4,7 @@
 import type Dockerode from 'dockerode';
 import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
+import { RevocationHub } from './auth/revocation.js';
 import { packageVersion } from '../cli/program.js';
 import type { GatewayConfig } from './config.js';
 import { connectDocker, type DockerConnection } from './docker/client.js';
@@ -72,6 +73,8 @@ export interface GatewayCore {
   admission?: CallAdmission;
   /** The audit trail tool calls write to; resource reads and prompts write their own lines (docker-reads.ts). */
   audit?: CallAuditor;
+  /** WebSockets, sessions and requests in flight by credential, ended when it is revoked (auth/revocation.ts). */
+  revocations: RevocationHub;
 }
 
 export function createGatewayCore(options: GatewayOptions): GatewayCore {
@@ -124,6 +127,7 @@ export function createGatewayCore(options: GatewayOptions): GatewayCore {
     lifecycle,
     admission: options.admission,
     audit: options.audit,
+    revocations: new RevocationHub(),
     http: options.http ?? { maxBodyBytes: 1024 * 1024, wsMaxPayloadBytes: 4 * 1024 * 1024 },
   };
 }

@@ -6,6 +6,7 @@
 import { constants as osConstants } from 'node:os';
 import pino, { type Logger } from 'pino';
 import { CliError, ExitCode } from '../cli/errors.js';
+import { startTokenReload, type TokenReloader } from './auth/token-reload.js';
 import { resolveGatewayConfig, type GatewayConfig } from './config.js';
 import { createGatewayCore, type GatewayOptions } from './core.js';
 import { connectDocker } from './docker/client.js';
@@ -79,7 +80,13 @@ export async function startGateway(config: GatewayConfig, extra: StartOptions = 
       resourceMetadata: security.resourceMetadata && { path: security.resourceMetadataPath, body: security.resourceMetadata },
     }),
   });
+  // Over HTTP a rotated tokens file is picked up without a restart (stdio has no bearer auth).
+  const tokensFile = security?.tokensFile;
+  const reloader: TokenReloader | undefined = tokensFile && !config.stdio
+    ? startTokenReload({ ...tokensFile, log, counter: core.metrics.tokenReloads, onReplaced: () => core.revocations.sweep() })
+    : undefined;
   const closeSecurity = async (): Promise<void> => {
+    reloader?.stop();
     await security?.close();
   };
 

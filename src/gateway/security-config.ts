@@ -17,7 +17,8 @@ import {
 } from './auth/exposure.js';
 import { isTrustedFetchUrl, OAuthVerifier } from './auth/oauth.js';
 import { splitScoped } from './auth/scopes.js';
-import { checkTokenSet, loadTokensFile, parseTokenList, type TokenEntry } from './auth/tokens.js';
+import { TokenStore } from './auth/token-store.js';
+import { checkTokenSet, parseTokenList, readTokensFile, type TokenEntry } from './auth/tokens.js';
 import type { GatewayConfig } from './config.js';
 import { checkOriginAndHost, DEFAULT_MAX_JSON_DEPTH, originHostOptions, type OriginHostOptions, type OriginHostResult } from './limits/http-guards.js';
 import { createCallLimits, type CallLimits } from './limits/rate-limit.js';
@@ -59,6 +60,8 @@ export interface Security {
   /** Shared with the policy; exposed for tests and metrics. */
   accessVerifier?: CloudflareAccessVerifier;
   oauthVerifier?: OAuthVerifier;
+  /** Set when auth_tokens_file is reloaded on change (main.ts starts the reloader). */
+  tokensFile?: TokensFileWatch;
   close(): Promise<void>;
 }
 
@@ -123,13 +126,23 @@ function accessLists(config: GatewayConfig): AccessAllowList {
   };
 }
 
-function loadTokens(config: GatewayConfig): TokenEntry[] {
-  const tokens = [
-    ...(config.auth_tokens_file ? loadTokensFile(config.auth_tokens_file) : []),
-    ...(config.auth_tokens?.length ? parseTokenList(config.auth_tokens) : []),
-  ];
+/** What the tokens reloader (auth/token-reload.ts) needs to pick up a changed auth_tokens_file. */
+export interface TokensFileWatch {
+  path: string;
+  /** Of the bytes loaded at start-up; never logged. */
+  fingerprint: string;
+  /** From auth_tokens: merged with every new file as at start-up. */
+  inline: readonly TokenEntry[];
+  store: TokenStore;
+  intervalMs: number;
+}
+
+function loadTokens(config: GatewayConfig): { tokens: TokenEntry[]; file?: Omit<TokensFileWatch, 'store' | 'intervalMs'> } {
+  const file = config.auth_tokens_file ? readTokensFile(config.auth_tokens_file) : undefined;
+  const inline = config.auth_tokens?.length ? parseTokenList(config.auth_tokens) : [];
+  const tokens = [...(file?.entries ?? []), ...inline];
   checkTokenSet(tokens);
-  return tokens;
+  return { tokens, file: file && config.auth_tokens_file ? { path: config.auth_tokens_file, fingerprint: file.fingerprint, inline } : undefined };
 }
 
 function socketPaths(config: GatewayConfig): string[] {
@@ -211,8 +224,13 @@ function buildOAuth(config: GatewayConfig, deps: SecurityDeps, mode: AuthMode, p
 function buildAuthenticator(config: GatewayConfig, deps: SecurityDeps, mode: AuthMode, problems: string[]) {
   const oauth = buildOAuth(config, deps, mode, problems);
   let tokens: TokenEntry[] = [];
+  let watch: TokensFileWatch | undefined;
   if (mode === 'bearer' || mode === 'both') {
-    tokens = loadTokens(config);
+    const loaded = loadTokens(config);
+    tokens = loaded.tokens;
+    if (loaded.file && config.auth_tokens_reload_seconds > 0) {
+      watch = { ...loaded.file, store: new TokenStore(tokens), intervalMs: config.auth_tokens_reload_seconds * 1000 };
+    }
     if (!tokens.length && !config.oauth_authorization_servers?.length) {
       problems.push(`auth_mode ${mode} needs bearer tokens (auth_tokens or auth_tokens_file) or oauth_authorization_servers`);
     }
@@ -233,7 +251,8 @@ function buildAuthenticator(config: GatewayConfig, deps: SecurityDeps, mode: Aut
     }
   }
   if (problems.length) return undefined;
-  return { authenticator: createAuthenticator({ mode, tokens, access, oauth, resourceMetadataUrl: resourceMetadataUrl(config) }), access, oauth };
+  const authenticator = createAuthenticator({ mode, tokens, tokenStore: watch?.store, access, oauth, resourceMetadataUrl: resourceMetadataUrl(config) });
+  return { authenticator, access, oauth, watch };
 }
 
 export function buildSecurity(config: GatewayConfig, deps: SecurityDeps): Security {
@@ -263,6 +282,7 @@ export function buildSecurity(config: GatewayConfig, deps: SecurityDeps): Securi
     warnings: warning ? [warning] : [],
     accessVerifier: auth.access?.verifier,
     oauthVerifier: auth.oauth,
+    tokensFile: auth.watch,
     close: () => audit.close(),
   };
 }

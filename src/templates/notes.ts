@@ -72,7 +72,10 @@ export function renderNotes(c: InstallConfig, version: string, files: string[]):
         'Write one with a fresh random token, then load it:\n\n' +
         `   \`\`\`sh\n${indent(tokensFileCommand('laptop', scopeForPreset(c.policy_preset), 'tokens.yaml'))}\n` +
         `   kubectl -n ${c.namespace} create secret generic ${n.tokensSecret} --from-file=${TOKENS_KEY}=./tokens.yaml\n   \`\`\`\n\n` +
-        '   Clients send `Authorization: Bearer <token>`.',
+        '   Clients send `Authorization: Bearer <token>`. To rotate, edit tokens.yaml and update the Secret in place with ' +
+        `\`kubectl -n ${c.namespace} create secret generic ${n.tokensSecret} --from-file=${TOKENS_KEY}=./tokens.yaml --dry-run=client -o yaml | kubectl apply -f -\`: ` +
+        'the gateway picks the new tokens up without a restart within the kubelet sync period (up to about a minute) plus ' +
+        'auth_tokens_reload_seconds (10 s), and a removed token stops working then (docs/security.md, "Token rotation").',
     );
   }
   steps.push(`Apply: ${applyCommands(files).join(', or ')}.`);

@@ -8,7 +8,9 @@ import type { AuthResult, Authenticator, Identity, Scope } from '../security.js'
 import { localIdentity } from '../security.js';
 import { scopeFor, type AccessAllowList, type CloudflareAccessVerifier } from './cloudflare.js';
 import { OAUTH_SCOPES, type OAuthVerifier } from './oauth.js';
+import { bindCredential, credentialOf } from './revocation.js';
 import { expandScope, scopeOrder } from './scopes.js';
+import { TokenStore } from './token-store.js';
 import { matchToken, type TokenEntry } from './tokens.js';
 
 export type AuthMode = 'none' | 'bearer' | 'cloudflare-access' | 'both';
@@ -23,6 +25,8 @@ export interface AccessOptions {
 export interface AuthenticatorOptions {
   mode: AuthMode;
   tokens?: readonly TokenEntry[];
+  /** The live token set when the tokens file is reloaded (token-reload.ts); replaces `tokens`. */
+  tokenStore?: TokenStore;
   access?: AccessOptions;
   /** Validates bearer JWTs that are not static tokens (`oauth_authorization_servers`). */
   oauth?: OAuthVerifier;
@@ -53,10 +57,10 @@ function intersect(a: ReadonlySet<Scope>, b: ReadonlySet<Scope>): ReadonlySet<Sc
 
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
   const { mode, resourceMetadataUrl } = options;
-  const tokens = options.tokens ?? [];
+  const store = options.tokenStore ?? new TokenStore(options.tokens ?? []);
   const acceptsBearer = mode === 'bearer' || mode === 'both';
   const acceptsAccess = mode === 'cloudflare-access' || mode === 'both';
-  if (acceptsBearer && tokens.length === 0 && !options.oauth) throw new Error(`auth mode ${mode} needs bearer tokens or an OAuth authorization server`);
+  if (acceptsBearer && store.list().length === 0 && !options.oauth) throw new Error(`auth mode ${mode} needs bearer tokens or an OAuth authorization server`);
   if (acceptsAccess && !options.access) throw new Error(`auth mode ${mode} needs Cloudflare Access settings`);
 
   const unauthorized = (message: string, error?: 'invalid_token' | 'invalid_request'): AuthResult => ({
@@ -72,12 +76,11 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     const presented = match[1]!;
     // Static tokens first (constant time over all of them); only a miss that looks like a JWT goes
     // on to the OAuth verifier, so a static token never leaves this process.
-    const entry = matchToken(tokens, presented);
+    const entry = matchToken(store.list(), presented);
     if (entry) {
-      return {
-        ok: true,
-        identity: { id: `token:${entry.name}`, kind: 'token', name: entry.name, scopes: expandScope(entry.scope) },
-      };
+      const identity: Identity = { id: `token:${entry.name}`, kind: 'token', name: entry.name, scopes: expandScope(entry.scope) };
+      // What this token opens (a WebSocket, a session, a running call) ends when a reload drops it.
+      return { ok: true, identity: bindCredential(identity, () => store.accepts(entry)) };
     }
     if (!options.oauth || !JWT_SHAPE.test(presented)) return unauthorized('The bearer token is not valid.', 'invalid_token');
     const result = await options.oauth.verify(presented);
@@ -131,8 +134,11 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       const access = assertion !== undefined ? await fromAccess(assertion) : undefined;
       if (access && !access.ok) return access;
       if (bearer?.ok && access?.ok) {
-        // Both sent: the person is the Access identity, limited to what both credentials allow.
-        return { ok: true, identity: { ...access.identity, scopes: intersect(access.identity.scopes, bearer.identity.scopes) } };
+        // Both sent: the person is the Access identity, limited to what both credentials allow, and
+        // revoked with the bearer token (a static one; an OAuth token has no tie and binds nothing).
+        const identity: Identity = { ...access.identity, scopes: intersect(access.identity.scopes, bearer.identity.scopes) };
+        const check = credentialOf(bearer.identity);
+        return { ok: true, identity: check ? bindCredential(identity, check) : identity };
       }
       return (access ?? bearer)!;
     },

@@ -34,16 +34,52 @@ const fileEntry = z
     message: 'give exactly one of token or token_sha256',
   });
 
-const fileSchema = z.union([z.object({ tokens: z.array(fileEntry) }).strict(), z.array(fileEntry)]);
+const listSchema = z.array(fileEntry);
+const objectSchema = z.object({ tokens: listSchema }).strict();
+
+/**
+ * One problem per issue, naming where it is. A union of the two shapes would report only "Invalid
+ * input" at the root, so the shape is picked first. An unknown key is not quoted: a token pasted
+ * one line off becomes a key.
+ */
+function describeIssue(path: string, issue: z.core.$ZodIssue): string {
+  const where = issue.path.join('.') || '(root)';
+  const allowed = issue.path.length === 0 ? 'tokens' : 'name, scope, token, token_sha256';
+  const message = issue.code === 'unrecognized_keys' ? `unknown key (allowed: ${allowed})` : issue.message;
+  return `${path}: ${where}: ${message}`;
+}
+
+/** What one read of auth_tokens_file gave: the entries and a fingerprint of the exact bytes parsed. */
+export interface TokensFileRead {
+  entries: TokenEntry[];
+  /**
+   * SHA-256 of the file's bytes, so the reloader (token-reload.ts) can tell a changed file from an
+   * unchanged one. It is a digest of secret material: kept in memory, never logged.
+   */
+  fingerprint: string;
+}
+
+export function fingerprintOf(bytes: Buffer | string): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
 
 /** Reads `{ tokens: [{ name, scope, token | token_sha256 }] }` (YAML or JSON; a bare list works too). */
-export function loadTokensFile(path: string): TokenEntry[] {
-  let text: string;
+export function readTokensFile(path: string): TokensFileRead {
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (error) {
     throw new UsageError(`Cannot read auth_tokens_file ${path}: ${(error as Error).message}`);
   }
+  return { entries: parseTokensFile(bytes.toString('utf8'), path), fingerprint: fingerprintOf(bytes) };
+}
+
+export function loadTokensFile(path: string): TokenEntry[] {
+  return readTokensFile(path).entries;
+}
+
+/** Parses the text of an auth_tokens_file. Errors name the path and the entry, never a value. */
+export function parseTokensFile(text: string, path: string): TokenEntry[] {
   let parsed: unknown;
   try {
     parsed = parseYaml(text);
@@ -51,11 +87,9 @@ export function loadTokensFile(path: string): TokenEntry[] {
     // The YAML error message quotes the offending line, which may hold a token.
     throw new UsageError(`auth_tokens_file ${path} is not valid YAML/JSON.`);
   }
-  const result = fileSchema.safeParse(parsed);
-  if (!result.success) {
-    const problems = result.error.issues.map((i) => `${path}: ${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new UsageError('Invalid auth_tokens_file:', problems);
-  }
+  if (parsed === null || parsed === undefined) throw new UsageError(`auth_tokens_file ${path} is empty.`);
+  const result = Array.isArray(parsed) ? listSchema.safeParse(parsed) : objectSchema.safeParse(parsed);
+  if (!result.success) throw new UsageError('Invalid auth_tokens_file:', result.error.issues.map((i) => describeIssue(path, i)));
   const list = Array.isArray(result.data) ? result.data : result.data.tokens;
   return list.map((e) => ({
     name: e.name,

@@ -23,6 +23,8 @@ export interface Metrics {
   /** Sockets open to the Docker daemon (requests and streams); read from `sampleDockerConnections`. */
   dockerConnections: Gauge;
   sampleDockerConnections?: () => number;
+  /** Reloads of auth_tokens_file by result: ok, invalid, missing, unreadable (auth/token-reload.ts). */
+  tokenReloads: Counter<'result'>;
 }
 
 export function createMetrics(options: { processMetrics?: boolean } = {}): Metrics {
@@ -91,6 +93,12 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
         const sample = metrics.sampleDockerConnections;
         if (sample) this.set(sample());
       },
+    }),
+    tokenReloads: new Counter({
+      name: 'docker_mcp_auth_tokens_reload_total',
+      help: 'Reloads of auth_tokens_file after it changed, by result: ok (new tokens in use), invalid, missing or unreadable (previous tokens kept).',
+      labelNames: ['result'],
+      registers: [registry],
     }),
   };
   return metrics;

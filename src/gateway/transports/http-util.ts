@@ -50,7 +50,13 @@ export async function admit(
     return undefined;
   }
   const result = await core.authenticator.authenticate(req);
-  if (result.ok) return result.identity;
+  if (result.ok) {
+    // A response can outlive its token: an SSE stream (a standby GET, a long call) or a plain call
+    // still running. Once a reload revokes the token the response is cut, which aborts its call.
+    const unwatch = core.revocations.watch(result.identity, () => res.destroy());
+    res.once('close', unwatch);
+    return result.identity;
+  }
   const headers: Record<string, string> = result.wwwAuthenticate ? { 'WWW-Authenticate': result.wwwAuthenticate } : {};
   const code = style === 'jsonrpc' ? -32000 : result.status === 401 ? 'unauthorized' : 'forbidden';
   sendError(res, result.status, code, result.message, style, headers);

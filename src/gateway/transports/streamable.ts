@@ -78,6 +78,7 @@ export function createStreamableHandler(core: GatewayCore, slots: Pick<SessionTa
       return;
     }
     let session: Session | undefined;
+    let unwatch = (): unknown => undefined;
     const release = slot.lease.release;
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
@@ -93,6 +94,12 @@ export function createStreamableHandler(core: GatewayCore, slots: Pick<SessionTa
         });
         metrics.openSessions.inc({ transport: 'http' });
         log.info({ sessionId: id, identity: identity.id }, 'session opened');
+        // Revoking the token ends the session, so nothing it opened (subscriptions, the standby
+        // stream) lives on under a rotated token of the same name.
+        unwatch = core.revocations.watch(identity, () => {
+          log.info({ sessionId: id, identity: identity.id }, 'session ended: its token was revoked');
+          void transport.close();
+        });
       },
     });
     const json = new JsonReplyTransport(transport);
@@ -104,6 +111,7 @@ export function createStreamableHandler(core: GatewayCore, slots: Pick<SessionTa
         log.info({ sessionId: id }, 'session closed');
       }
       release();
+      unwatch();
       void mcp.close();
     };
     await mcp.server.connect(json);

@@ -47,6 +47,9 @@ export class WebSocketServerTransport implements Transport {
   }
 
   private receive(data: RawData, isBinary: boolean): void {
+    // ws still delivers frames that arrive after the server sent its close frame (a revoked token,
+    // an idle or replaced session): none of them may start work.
+    if (this.socket.readyState !== this.socket.OPEN) return;
     this.lastActivity = Date.now();
     if (isBinary) {
       this.socket.close(CloseCode.unsupportedData, 'binary frames are not supported; send JSON-RPC as text');

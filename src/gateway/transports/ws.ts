@@ -90,7 +90,15 @@ export function attachWebSocket(
       alive = false;
       socket.ping();
     }, config.ws_heartbeat_seconds * 1000);
+    // Authenticated once, at the upgrade: a reload that revokes the token closes the socket (1008),
+    // which aborts its running calls; a peer that does not answer the close is cut after 2 s.
+    const unwatch = core.revocations.watch(identity, () => {
+      log.info({ connection: transport.sessionId, identity: identity.id }, 'websocket closed: its token was revoked');
+      socket.close(CloseCode.policyViolation, 'token revoked; reconnect with a current token');
+      setTimeout(() => socket.terminate(), 2_000).unref();
+    });
     socket.once('close', (code) => {
+      unwatch();
       clearInterval(heartbeat);
       metrics.wsConnections.dec();
       metrics.openSessions.dec({ transport: 'ws' });
