@@ -28,7 +28,7 @@ export function connectorDeployment(c: InstallConfig): Record<string, unknown> {
       replicas: 2,
       selector: { matchLabels: { ...CONNECTOR_LABELS, 'app.kubernetes.io/instance': c.project_name } },
       template: {
-        metadata: { labels },
+        metadata: { labels: { ...labels } },
         spec: {
           automountServiceAccountToken: false,
           // fsGroup: the token file is root-owned 0440.
