@@ -240,3 +240,15 @@ it('every rendered .tf passes terraform fmt -check (provider v4/v5, existing/new
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+it('--terraform-dir (which renders no Access application) still needs --cf-access-aud, and writes nothing without it', async () => {
+  const { runRepoInit } = await import('../../src/cli/commands/init-repo.js');
+  const repo = mkdtempSync(join(tmpdir(), 'dmcp-repo-'));
+  try {
+    const run = runRepoInit(configFrom(ACCESS), table, VERSION, { terraformDir: repo, yes: true }, () => undefined);
+    await expect(run).rejects.toThrow(/--cf-access-aud: required with --terraform-dir when --auth-mode is both/);
+    expect(execFileSync('ls', ['-A', repo], { encoding: 'utf8' })).toBe('');
+  } finally {
+    rmSync(repo, { recursive: true, force: true });
+  }
+});
