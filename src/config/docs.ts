@@ -15,7 +15,7 @@ export function formatDefault(value: VarValue): string {
 /** terraform-docs style Inputs table (the seed's columns). */
 export function inputsTable(table: readonly VariableSpec[]): string {
   const rows = table.map(
-    (s) => `| ${code(s.name)} | ${cell(s.description)} | ${code(s.type)} | ${formatDefault(s.default)} | no |`,
+    (s) => `| ${code(s.name)} | ${cell(s.description)} | ${code(s.structured?.hclType ?? s.type)} | ${formatDefault(s.default)} | no |`,
   );
   return ['| Name | Description | Type | Default | Required |', '|------|-------------|------|---------|:--------:|', ...rows].join('\n');
 }
@@ -26,6 +26,7 @@ export function installerTable(table: readonly VariableSpec[]): string {
     if (s.choices) return s.choices.map((c) => code(String(c))).join(', ');
     const parts: string[] = [];
     if (s.type === 'number' && s.min !== undefined) parts.push(`${s.min}–${s.max}${s.integer ? ', whole' : ''}`);
+    if (s.structured) parts.push(`a list of ${s.structured.syntax}`);
     if (s.patternHint) parts.push(s.patternHint);
     if (s.allowEmpty) parts.push('or empty');
     return parts.join('; ') || s.type;

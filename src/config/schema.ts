@@ -73,8 +73,16 @@ export function valueSchema(spec: VariableSpec): z.ZodType {
     }
     case 'bool':
       return z.boolean({ error: 'must be true or false' });
-    case 'list(string)':
-      return z.array(text(spec.pattern), { error: 'must be a list of strings' });
+    case 'list(string)': {
+      const { structured } = spec;
+      if (!structured) return z.array(text(spec.pattern), { error: 'must be a list of strings' });
+      const item = z.string().superRefine((value, ctx) => {
+        const injection = injectionProblem(value);
+        const parsed = injection ? { problem: injection } : structured.parse(value);
+        if ('problem' in parsed) ctx.addIssue({ code: 'custom', message: `${parsed.problem} (an item is ${structured.syntax}; got "${value}")` });
+      });
+      return z.array(item, { error: 'must be a list of strings' });
+    }
     case 'map(string)':
       return z.record(text(spec.keyPattern), text(spec.pattern), { error: 'must be a map of strings' });
   }

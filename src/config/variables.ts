@@ -31,6 +31,24 @@ export interface VariableSpec {
   maxLength?: number;
   /** Where the seed's default was changed, and why (rendered into the docs). */
   deviation?: string;
+  /**
+   * A list(string) whose module variable is a list of objects. Flags, env, docker-mcp.yaml and prompts
+   * take each item in a compact string form (like kubectl's `key=value:Effect` for taints), which
+   * suits a command line; Terraform users get the typed objects they expect. `parse` is the one
+   * translation, used by validation and by every .tf renderer (variables.tf, tfvars, module call).
+   */
+  structured?: StructuredList;
+}
+
+/** One item of a structured list, as the module sees it: every attribute present, null when unset. */
+export type ModuleItem = Record<string, string | string[] | null>;
+
+export interface StructuredList {
+  /** The module variable's HCL type, e.g. `list(object({ key = string, effect = optional(string) }))`. */
+  hclType: string;
+  /** Item syntax for help and docs, e.g. `key[=value][:Effect]`. */
+  syntax: string;
+  parse: (item: string) => { item: ModuleItem } | { problem: string };
 }
 
 export const ENV_PREFIX = 'DOCKER_MCP_';

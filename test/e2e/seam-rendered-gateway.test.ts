@@ -19,8 +19,7 @@ import { scopeForPreset, tokensFileYaml } from '../../src/templates/tokens.js';
 import { binPath, ensureBuilt, repoRoot } from '../helpers/build.js';
 import { testEnv } from '../helpers/env.js';
 import { freePort } from '../helpers/gateway.js';
-import { EXAMPLES, exampleConfig, renderExample } from '../unit/installer-helpers.js';
-import type { Value } from '../unit/installer-hcl-eval.js';
+import { EXAMPLES, exampleConfig, moduleVars, renderExample } from '../unit/installer-helpers.js';
 import { moduleObjects } from '../unit/installer-module-eval.js';
 
 interface Probe { httpGet: { path: string; port: string | number } }
@@ -143,7 +142,7 @@ describe.each(EXAMPLES)('the rendered %s Deployment runs the real gateway', (exa
     expect(container.args).toEqual(gatewayEnvFor(config).args);
     expect(container.envFrom).toEqual([{ configMapRef: { name: configMap.metadata.name } }]);
     // The Terraform module's ConfigMap, evaluated from its parse tree, is the same env.
-    const tf = await moduleObjects(plan.files, config as unknown as Record<string, Value>);
+    const tf = await moduleObjects(plan.files, moduleVars(config));
     const tfConfigMap = tf.find((o) => o.kind === 'ConfigMap') as { data: Record<string, string> };
     expect(tfConfigMap.data).toEqual(configMap.data);
     expect(configMap.data.DOCKER_MCP_HOST).toBe('0.0.0.0');

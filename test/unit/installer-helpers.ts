@@ -7,6 +7,8 @@ import { validateConfig, type InstallConfig } from '../../src/config/schema.js';
 import { resolveInputs } from '../../src/config/sources.js';
 import { variablesTable } from '../../src/config/variables.js';
 import { renderPlan, type RenderPlan } from '../../src/templates/index.js';
+import { moduleValue } from '../../src/templates/terraform/module-values.js';
+import type { Value } from './installer-hcl-eval.js';
 
 export const VERSION = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
 export const table = variablesTable(VERSION);
@@ -19,6 +21,11 @@ export function configFrom(data: Record<string, unknown>): InstallConfig {
   const result = validateConfig(table, resolved.values);
   if (!result.ok) throw new Error(result.problems.join('\n'));
   return result.config;
+}
+
+/** The configuration as the module's variables see it (structured lists as objects), for evaluating main.tf. */
+export function moduleVars(config: InstallConfig): Record<string, Value> {
+  return Object.fromEntries(table.map((s) => [s.name, moduleValue(s, config[s.name as keyof InstallConfig]) as Value]));
 }
 
 export function exampleConfig(name: string): InstallConfig {

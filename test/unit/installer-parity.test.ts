@@ -5,9 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { accessConfigMap, kubernetesObjects } from '../../src/templates/kubernetes/objects.js';
 import { names, usesAccess } from '../../src/templates/model.js';
 import { gatewayEnvFor, renderPlan } from '../../src/templates/index.js';
-import type { Value } from './installer-hcl-eval.js';
 import { moduleObjects } from './installer-module-eval.js';
-import { VERSION, configFrom, matrix, table } from './installer-helpers.js';
+import { VERSION, configFrom, matrix, moduleVars, table } from './installer-helpers.js';
 
 describe.each(Object.entries(matrix))('Terraform module vs YAML (%s)', (_label, data) => {
   const config = configFrom(data);
@@ -15,7 +14,7 @@ describe.each(Object.entries(matrix))('Terraform module vs YAML (%s)', (_label, 
   const yamlObjects = kubernetesObjects(config, VERSION);
 
   it('describes the same objects, field for field', async () => {
-    const all = await moduleObjects(plan.files, config as unknown as Record<string, Value>);
+    const all = await moduleObjects(plan.files, moduleVars(config));
     // The AUD ConfigMap is no YAML object (kustomize generates it from access.env); the module creates it.
     const isAccess = (o: Record<string, unknown>): boolean => o.kind === 'ConfigMap' && (o.metadata as { name: string }).name === names(config).accessConfigMap;
     expect(all.filter(isAccess)).toEqual(usesAccess(config) ? [accessConfigMap(config, VERSION)] : []);

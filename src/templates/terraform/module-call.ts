@@ -3,7 +3,8 @@
 // that differs from its default, as literals, so the file stands alone without new root variables.
 import type { InstallConfig } from '../../config/schema.js';
 import type { VariableSpec } from '../../config/variables.js';
-import { alignHcl, hclValue } from './hcl.js';
+import { alignHcl } from './hcl.js';
+import { moduleHcl } from './module-values.js';
 
 /** Where the module goes inside the repo, relative to the root module (the seed's layout). */
 export const REPO_MODULE_DIR = 'modules/docker-mcp-gateway';
@@ -15,7 +16,7 @@ const ALWAYS = ['project_name', 'environment', 'namespace'];
 export function moduleCallHcl(c: InstallConfig, table: readonly VariableSpec[], version: string): string {
   const lines = table
     .filter((s) => ALWAYS.includes(s.name) || JSON.stringify(c[s.name as keyof InstallConfig]) !== JSON.stringify(s.default))
-    .map((s) => `  ${s.name} = ${hclValue(c[s.name as keyof InstallConfig], '  ')}`);
+    .map((s) => `  ${s.name} = ${moduleHcl(s, c[s.name as keyof InstallConfig], '  ')}`);
   const text = [
     `# Rendered by docker-mcp ${version} (\`docker-mcp init --terraform-dir\`). Re-run init with the same`,
     '# answers to change it; the tunnel rule and DNS entry it needs were added to the tunnel config.',

@@ -7,6 +7,7 @@ import { envConditions, gatewayEnvTable } from '../gateway-env.js';
 import { CONTAINER_SOCKET, GATEWAY_ARGS, RUN_AS_USER, TOKENS_DIR, createsAccessApp, tunnelRendered } from '../model.js';
 import { hclValue, renderTf } from './hcl.js';
 import mainTf from './main.tf.hbs.js';
+import { moduleHcl } from './module-values.js';
 import { renderModuleReadme } from './readme.js';
 import { renderVariablesTf } from './variables.js';
 
@@ -139,7 +140,7 @@ export function moduleFiles(c: InstallConfig, table: readonly VariableSpec[], ve
       path: 'terraform/terraform.tfvars',
       contents: renderTf(TFVARS, {
         version,
-        answers: table.map((s) => ({ name: s.name, value: hclValue(c[s.name as keyof InstallConfig]) })),
+        answers: table.map((s) => ({ name: s.name, value: moduleHcl(s, c[s.name as keyof InstallConfig]) })),
       }),
     },
   ];

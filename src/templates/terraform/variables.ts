@@ -1,14 +1,13 @@
 // variables.tf from the variables table: types, defaults, descriptions and `validation` blocks
 // generated from the same declarative constraints the zod schema uses.
-import type { VarType, VariableSpec } from '../../config/variables.js';
-import { hclString, hclValue, renderTf } from './hcl.js';
+import type { VariableSpec } from '../../config/variables.js';
+import { hclString, renderTf } from './hcl.js';
+import { moduleHcl, moduleType } from './module-values.js';
 
 export interface HclValidation {
   condition: string;
   message: string;
 }
-
-const tfType = (t: VarType): string => t;
 
 /** The HCL conditions mirroring valueSchema() in src/config/schema.ts. */
 export function hclValidations(spec: VariableSpec): HclValidation[] {
@@ -33,7 +32,7 @@ export function hclValidations(spec: VariableSpec): HclValidation[] {
   if (spec.type === 'string' && spec.maxLength !== undefined) {
     out.push({ condition: `length(${v}) <= ${spec.maxLength}`, message: `The ${spec.name} must be at most ${spec.maxLength} characters.` });
   }
-  if (spec.type === 'list(string)' && spec.pattern) {
+  if (spec.type === 'list(string)' && spec.pattern && !spec.structured) {
     out.push({ condition: `alltrue([for x in ${v} : ${re(spec.pattern, 'x')}])`, message: `Every ${spec.name} item must be one of: ${hint}.` });
   }
   if (spec.type === 'map(string)' && spec.pattern && spec.keyPattern) {
@@ -69,8 +68,8 @@ export function renderVariablesTf(table: readonly VariableSpec[], version: strin
   const variables = table.map((spec) => ({
     name: spec.name,
     description: spec.description,
-    type: tfType(spec.type),
-    default: hclValue(spec.default, '  '),
+    type: moduleType(spec),
+    default: moduleHcl(spec, spec.default, '  '),
     validations: hclValidations(spec),
   }));
   return renderTf(TEMPLATE, { version, variables, withValidation });
