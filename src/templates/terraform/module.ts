@@ -37,8 +37,9 @@ export const outputs: readonly OutputSpec[] = [
 const preconditions = [
   { condition: 'var.replicas == 1 || var.node_name != "" || length(var.node_selector) > 0',
     message: 'More than one replica needs node_name or node_selector: each node runs its own Docker daemon, so unpinned replicas would see different containers.' },
-  // With the Access application in the same root, cf_access_aud is unknown at plan: Terraform defers a
-  // precondition whose condition is unknown to apply, when the aud is known.
+  // With the Access application in the same root, cf_access_aud is unknown at plan: Terraform skips a
+  // condition whose result is unknown ("We'll wait until we've learned more", evalCheckRule in
+  // hashicorp/terraform internal/terraform/eval_conditions.go) and checks it again at apply.
   { condition: '!local.access || (var.cf_access_team != "" && var.cf_access_aud != "")',
     message: 'The auth_mode cloudflare-access and both need cf_access_team and cf_access_aud.' },
   { condition: 'var.auth_mode != "none"',
