@@ -57,8 +57,9 @@ export function cloudflareSteps(c: InstallConfig, files: string[]): CloudflareSt
     after.push(
       `Route ${n.externalUrl} to ${n.serviceUrl} through your existing tunnel. The Terraform adds only the DNS record${createsAccessApp(c) ? ' and Access' : ''}: ` +
         'it never manages the tunnel\'s config, which would replace the routes you already have. Add the rule in ' +
-        `${INGRESS_YAML} to your cloudflared config, above its catch-all; if your tunnel config lives in a Terraform repo, ` +
-        '`docker-mcp init --terraform-dir <repo>` adds it there for you (docs/existing-repo.md). ' +
+        `${INGRESS_YAML} to your cloudflared config, above its catch-all. If your tunnel config lives in a Terraform repo, ` +
+        'use `docker-mcp init --terraform-dir <repo>` instead: it adds the rule and the DNS entry there (docs/existing-repo.md), ' +
+        'so do not apply this DNS record as well. ' +
         'Or re-run init with --create-tunnel for a tunnel and connector of its own.',
     );
   }
