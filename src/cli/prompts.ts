@@ -20,6 +20,7 @@ const relevant: Record<string, (v: Values) => boolean> = {
   allowed_emails: usesAccess,
   allowed_email_domains: usesAccess,
   cloudflare_provider_version: (v) => v.enable_cloudflare_tunnel === true,
+  create_tunnel: (v) => v.enable_cloudflare_tunnel === true,
   docker_socket_path: (v) => v.enable_docker_socket === true,
   docker_socket_gid: (v) => v.enable_docker_socket === true,
   metrics_port: (v) => v.enable_metrics === true,

@@ -40,6 +40,7 @@ export interface InstallConfig {
   node_name: string;
   node_selector: Record<string, string>;
   cloudflare_provider_version: 4 | 5;
+  create_tunnel: boolean;
 }
 
 export type ConfigKey = keyof InstallConfig;
@@ -102,8 +103,13 @@ function crossFieldProblems(c: InstallConfig, kubernetes: boolean): string[] {
   if (needsAccess) {
     if (!tunnelLive) problems.push(`${flagFor('auth_mode')}: ${c.auth_mode} needs the Cloudflare Tunnel on and ${flagFor('domain_suffix')} set`);
     if (c.cf_access_team === '') problems.push(`${flagFor('cf_access_team')}: required when ${flagFor('auth_mode')} is ${c.auth_mode}`);
-    if (c.cf_access_aud === '') {
-      problems.push(`${flagFor('cf_access_aud')}: required when ${flagFor('auth_mode')} is ${c.auth_mode} (the Access application's AUD tag; cloudflare/tunnel.tf outputs it once applied)`);
+    // For Kubernetes the rendered Terraform creates the Access application when no AUD is given, and
+    // the gateway gets its aud from it; the docker target renders no Terraform, so it needs the AUD.
+    if (c.cf_access_aud === '' && !kubernetes) {
+      problems.push(
+        `${flagFor('cf_access_aud')}: required when ${flagFor('auth_mode')} is ${c.auth_mode} with --target docker, which renders no ` +
+          'Access application: create one (Zero Trust > Access > Applications) and pass its AUD tag',
+      );
     }
     if (!c.allowed_emails.length && !c.allowed_email_domains.length) {
       problems.push(`${flagFor('allowed_emails')}/${flagFor('allowed_email_domains')}: at least one is required for the Access policy`);

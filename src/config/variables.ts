@@ -114,7 +114,8 @@ export function variablesTable(version: string): readonly VariableSpec[] {
       description: 'Cloudflare Access team name (<team>.cloudflareaccess.com)', prompt: 'Cloudflare Access team name' },
     { name: 'cf_access_aud', type: 'string', default: '', group: 'basic', allowEmpty: true, pattern: ACCESS_AUD,
       patternHint: '64 hex characters (the Access application\'s AUD tag)',
-      description: 'Cloudflare Access application AUD tag', prompt: 'Cloudflare Access application AUD tag' },
+      description: 'AUD tag of an existing Cloudflare Access application; empty: the rendered Terraform creates the application and passes its AUD',
+      prompt: 'AUD tag of an existing Access application (empty: the rendered Terraform creates one)' },
     { name: 'allowed_emails', type: 'list(string)', default: [], group: 'basic', pattern: EMAIL,
       patternHint: 'email addresses', description: 'Emails the Access policy allows',
       prompt: 'Emails allowed by the Access policy (comma separated)' },
@@ -157,5 +158,8 @@ export function variablesTable(version: string): readonly VariableSpec[] {
     { name: 'cloudflare_provider_version', type: 'number', default: 5, group: 'advanced', choices: [4, 5],
       description: 'Major version of the Cloudflare Terraform provider your tunnel repo uses',
       prompt: 'Cloudflare Terraform provider major version' },
+    { name: 'create_tunnel', type: 'bool', default: false, group: 'advanced',
+      description: 'Create a new Cloudflare Tunnel (config, DNS, connector Deployment) instead of routing through your existing one',
+      prompt: 'Create a new Cloudflare Tunnel with its own cloudflared (instead of adding a route to yours)?' },
   ];
 }

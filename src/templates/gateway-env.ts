@@ -20,6 +20,12 @@ export interface EnvRow {
   /** The same value as an HCL expression over the module's variables. */
   hcl: string;
   when?: keyof typeof envConditions;
+  /**
+   * 'access': the entry lives in its own ConfigMap (names().accessConfigMap), which the Deployment also
+   * loads. Its value can be an output of the Access application the same render creates, so the YAML
+   * path fills it from a file the user writes after `terraform apply` instead of a dummy value.
+   */
+  configMap?: 'access';
 }
 
 export const gatewayEnvTable: readonly EnvRow[] = [
@@ -37,16 +43,17 @@ export const gatewayEnvTable: readonly EnvRow[] = [
   { setting: 'policy_preset', value: (c) => c.policy_preset, hcl: 'var.policy_preset' },
   { setting: 'auth_tokens_file', value: () => TOKENS_FILE, hcl: `"${TOKENS_FILE}"`, when: 'bearer' },
   { setting: 'cf_access_team', value: (c) => c.cf_access_team, hcl: 'var.cf_access_team', when: 'access' },
-  { setting: 'cf_access_aud', value: (c) => c.cf_access_aud, hcl: 'var.cf_access_aud', when: 'access' },
+  { setting: 'cf_access_aud', value: (c) => c.cf_access_aud, hcl: 'var.cf_access_aud', when: 'access', configMap: 'access' },
   // Behind the tunnel, requests arrive with Host (and browsers' Origin) = the public name; the gateway
   // allows that Origin and advertises this URL as its OAuth resource only if it knows the name.
   { setting: 'public_url', value: (c) => names(c).externalUrl, hcl: '"https://${var.tunnel_hostname}.${var.domain_suffix}"', when: 'tunnel' },
 ];
 
-/** ConfigMap data: DOCKER_MCP_* -> value, keys sorted (stable output, stable checksum). */
-export function gatewayConfigData(c: InstallConfig): Record<string, string> {
+/** Every env entry the gateway gets: DOCKER_MCP_* -> value, keys sorted (stable output, stable checksum). */
+export function gatewayConfigData(c: InstallConfig, which: 'all' | 'main' | 'access' = 'all'): Record<string, string> {
   const entries = gatewayEnvTable
     .filter((row) => !row.when || envConditions[row.when].js(c))
+    .filter((row) => which === 'all' || (row.configMap === 'access') === (which === 'access'))
     .map((row) => [envName(row.setting), row.value(c)] as const)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return Object.fromEntries(entries);

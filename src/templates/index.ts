@@ -2,14 +2,17 @@
 import { stringify } from 'yaml';
 import type { InstallConfig } from '../config/schema.js';
 import type { VariableSpec } from '../config/variables.js';
-import { cloudflaredYaml, TUNNEL_TF, tunnelTf } from './cloudflare/tunnel.js';
+import { CONNECTOR_YAML, connectorYaml } from './cloudflare/connector.js';
+import {
+  CLOUDFLARE_ROOT_TF, CLOUDFLARE_STANDALONE_TF, INGRESS_YAML, cloudflareRootTf, cloudflareStandaloneTf, cloudflaredYaml,
+} from './cloudflare/tunnel.js';
 import { clientFiles, dockerEndpoints, kubernetesEndpoints } from './clients/index.js';
 import { renderDockerNotes } from './docker/notes.js';
 import { dockerFiles, ignoredForDocker } from './docker/render.js';
 import { kubernetesFiles } from './kubernetes/render.js';
 import { tunnelRendered } from './model.js';
 import { renderNotes, renderWarnings } from './notes.js';
-import { moduleFiles } from './terraform/module.js';
+import { TERRAFORM_VERSION, moduleFiles } from './terraform/module.js';
 
 export { gatewayEnvFor, gatewayConfigData, gatewayEnvTable } from './gateway-env.js';
 
@@ -55,8 +58,12 @@ export function renderPlan(c: InstallConfig, table: readonly VariableSpec[], opt
   if (format !== 'yaml') files.push(...moduleFiles(c, table, version));
   if (format !== 'terraform') files.push(...kubernetesFiles(c, version, options.singleFile));
   if (tunnelRendered(c)) {
-    if (format !== 'yaml') files.push({ path: TUNNEL_TF, contents: tunnelTf(c, version) });
-    files.push({ path: 'cloudflare/cloudflared-ingress.yaml', contents: cloudflaredYaml(c, version) });
+    // In the Terraform root, so the gateway's AUD can be the Access application's aud by reference.
+    if (format !== 'yaml') files.push({ path: CLOUDFLARE_ROOT_TF, contents: cloudflareRootTf(c, version) });
+    else files.push({ path: CLOUDFLARE_STANDALONE_TF, contents: cloudflareStandaloneTf(c, version, TERRAFORM_VERSION) });
+    // A new tunnel gets its config from Terraform and a connector; an existing one gets the rule to add.
+    if (c.create_tunnel) files.push({ path: CONNECTOR_YAML, contents: connectorYaml(c, version) });
+    else files.push({ path: INGRESS_YAML, contents: cloudflaredYaml(c, version) });
   }
   files.push(...clientFiles(c, kubernetesEndpoints(c)));
   files.push({ path: ANSWERS_FILE, contents: answersYaml(c, table, version) });

@@ -28,8 +28,10 @@ export interface Names {
   host: string;
   serviceUrl: string;
   externalUrl: string;
-  /** The Access service token cloudflare/tunnel.tf creates for the rendered clients. */
+  /** The Access service token the rendered Cloudflare Terraform creates for the rendered clients. */
   accessTokenName: string;
+  /** Holds DOCKER_MCP_CF_ACCESS_AUD alone: its value may come from a Terraform output (see render.ts). */
+  accessConfigMap: string;
 }
 
 export function names(c: InstallConfig): Names {
@@ -43,6 +45,7 @@ export function names(c: InstallConfig): Names {
     serviceUrl: `http://${host}:${c.port}`,
     externalUrl: tunnelRendered(c) ? `https://${c.tunnel_hostname}.${c.domain_suffix}` : '',
     accessTokenName: `docker-mcp (${c.project_name}) clients`,
+    accessConfigMap: `${name}-access`,
   };
 }
 
@@ -53,6 +56,11 @@ export function tunnelRendered(c: InstallConfig): boolean {
 
 export const usesBearer = (c: InstallConfig): boolean => c.auth_mode === 'bearer' || c.auth_mode === 'both';
 export const usesAccess = (c: InstallConfig): boolean => c.auth_mode === 'cloudflare-access' || c.auth_mode === 'both';
+/**
+ * The render creates the Access application (and so learns its AUD only from Terraform) when Access is
+ * on, the tunnel is rendered and no --cf-access-aud names an existing application.
+ */
+export const createsAccessApp = (c: InstallConfig): boolean => usesAccess(c) && tunnelRendered(c) && c.cf_access_aud === '';
 
 export function selectorLabels(c: InstallConfig): Record<string, string> {
   return { 'app.kubernetes.io/name': APP_NAME, 'app.kubernetes.io/instance': c.project_name };

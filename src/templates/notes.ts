@@ -1,10 +1,9 @@
 // NOTES.md: what was rendered, what was skipped and why, and the steps only a person can do
 // (namespace labelling, the tokens Secret, building the image).
 import type { InstallConfig } from '../config/schema.js';
-import { CONNECT_ENV } from '../connect/env.js';
 import { GATEWAY_IMAGE_NAME } from '../config/variables.js';
-import { TOKENS_KEY, names, tunnelRendered, usesAccess, usesBearer } from './model.js';
-import { TUNNEL_TF } from './cloudflare/tunnel.js';
+import { TOKENS_KEY, names, tunnelRendered, usesBearer } from './model.js';
+import { cloudflareSteps } from './notes-cloudflare.js';
 import { SINGLE_FILE } from './kubernetes/render.js';
 import { scopeForPreset, tokensFileCommand } from './tokens.js';
 
@@ -78,34 +77,10 @@ export function renderNotes(c: InstallConfig, version: string, files: string[]):
         'auth_tokens_reload_seconds (10 s), and a removed token stops working then (docs/security.md, "Token rotation").',
     );
   }
+  const cloudflare = cloudflareSteps(c, files);
+  steps.push(...cloudflare.before);
   steps.push(`Apply: ${applyCommands(files).join(', or ')}.`);
-  const tunnelTfRendered = files.includes(TUNNEL_TF);
-  if (tunnelRendered(c)) {
-    const ingressYaml = 'add cloudflare/cloudflared-ingress.yaml\'s rule to a ConfigMap-based cloudflared, above its catch-all.';
-    steps.push(
-      tunnelTfRendered
-        ? `Route ${n.externalUrl} to ${n.serviceUrl}: apply cloudflare/tunnel.tf (provider v${c.cloudflare_provider_version}), or ${ingressYaml} ` +
-            'tunnel.tf manages the tunnel\'s whole ingress list: applied to a tunnel that already routes other services, ' +
-            'it replaces their rules. For a tunnel managed in an existing Terraform repo, re-run init with ' +
-            '`--terraform-dir` instead, which adds the rule to your tunnel config (docs/existing-repo.md).'
-        : `Route ${n.externalUrl} to ${n.serviceUrl}: ${ingressYaml}`,
-    );
-  } else if (c.enable_cloudflare_tunnel) {
-    steps.push('Cloudflare Tunnel: skipped because domain_suffix is empty; re-run with --domain-suffix to render it.');
-  }
-  if (usesAccess(c)) {
-    steps.push(
-      tunnelTfRendered
-        ? `Access service token for non-browser clients: cloudflare/tunnel.tf creates one (\`${n.accessTokenName}\`) ` +
-            'and a Service Auth policy that admits it. After `terraform apply` there: ' +
-            `\`export ${CONNECT_ENV.cfAccessClientId}=$(terraform output -raw access_client_id) ` +
-            `${CONNECT_ENV.cfAccessClientSecret}=$(terraform output -raw access_client_secret)\`; clients send them as ` +
-            'CF-Access-Client-Id/-Secret.'
-        : 'Create an Access service token (Zero Trust > Access > Service credentials) and add a Service Auth policy ' +
-            'that includes it to the Access application (an Allow policy sends non-browser clients to the login page); ' +
-            'clients send CF-Access-Client-Id/-Secret.',
-    );
-  }
+  steps.push(...cloudflare.after);
   steps.push('Configure a client from clients/ (external and in-cluster URLs).');
   return `# docker-mcp: what was rendered and what is left to do
 

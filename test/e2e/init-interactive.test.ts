@@ -91,7 +91,8 @@ describe('docker-mcp init (interactive, in a pty)', () => {
     expect(answers).toContain('namespace: tools');
     expect(answers).toContain('domain_suffix: example.com');
     expect(answers).toContain('policy_preset: operator');
-    expect(readFileSync(join(cwd, 'docker-mcp', 'cloudflare', 'tunnel.tf'), 'utf8')).toContain('lab-docker-mcp-gateway.tools.svc.cluster.local');
+    expect(readFileSync(join(cwd, 'docker-mcp', 'cloudflare', 'cloudflared-ingress.yaml'), 'utf8')).toContain('lab-docker-mcp-gateway.tools.svc.cluster.local');
+    expect(readFileSync(join(cwd, 'docker-mcp', 'terraform', 'cloudflare.tf'), 'utf8')).toContain('docker-mcp.example.com');
   });
 
   it('Ctrl+C at a prompt exits 130 and writes nothing', async () => {

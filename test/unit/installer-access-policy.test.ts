@@ -1,4 +1,4 @@
-// cloudflare/tunnel.tf with Cloudflare Access on: the clients in clients/ authenticate with an Access
+// terraform/cloudflare.tf with Cloudflare Access on (and no --cf-access-aud, so the render creates the application): the clients in clients/ authenticate with an Access
 // service token (CF-Access-Client-Id/-Secret), which only a non_identity ("Service Auth") policy admits;
 // an allow policy with emails sends them to the login page. Both provider versions must render the
 // token, a non_identity policy including exactly that token attached to the application, the token's
@@ -14,7 +14,7 @@ import { evalBody, type Block, type Scope, type Value } from './installer-hcl-ev
 import { VERSION, configFrom, table } from './installer-helpers.js';
 
 const ACCESS = {
-  domain_suffix: 'example.com', auth_mode: 'both', cf_access_team: 'myteam', cf_access_aud: 'ab'.repeat(32),
+  domain_suffix: 'example.com', auth_mode: 'both', cf_access_team: 'myteam',
   allowed_emails: ['a@example.com'], allowed_email_domains: ['example.org'],
 };
 
@@ -30,8 +30,8 @@ interface TopBlock extends Block { key: string }
 
 async function tunnelBlocks(version: 4 | 5, data: Record<string, unknown> = ACCESS): Promise<{ text: string; blocks: TopBlock[] }> {
   const config = configFrom({ ...data, cloudflare_provider_version: version });
-  const file = renderPlan(config, table, { format: 'both', singleFile: false, version: VERSION }).files.find((f) => f.path === 'cloudflare/tunnel.tf');
-  expect(file, 'cloudflare/tunnel.tf is rendered').toBeDefined();
+  const file = renderPlan(config, table, { format: 'both', singleFile: false, version: VERSION }).files.find((f) => f.path === 'terraform/cloudflare.tf');
+  expect(file, 'terraform/cloudflare.tf is rendered').toBeDefined();
   const { root, errors } = await parseHcl(file!.contents);
   expect(errors, formatHclErrors(errors)).toEqual([]);
   const body = root.namedChildren.find((n) => n?.type === 'body')!;
@@ -43,11 +43,12 @@ const resources = (blocks: TopBlock[], type: string): TopBlock[] => blocks.filte
 const output = (blocks: TopBlock[], name: string): TopBlock | undefined => blocks.find((b) => b.type === 'output' && b.labels[0] === name);
 
 const NAMES = {
-  4: { app: 'cloudflare_access_application', policy: 'cloudflare_access_policy', token: 'cloudflare_access_service_token' },
+  // One naming family in both majors: the zero_trust names exist from provider 4.40.0 on.
+  4: { app: 'cloudflare_zero_trust_access_application', policy: 'cloudflare_zero_trust_access_policy', token: 'cloudflare_zero_trust_access_service_token' },
   5: { app: 'cloudflare_zero_trust_access_application', policy: 'cloudflare_zero_trust_access_policy', token: 'cloudflare_zero_trust_access_service_token' },
 } as const;
 
-describe.each([4, 5] as const)('tunnel.tf with Cloudflare Access (provider v%i)', (version) => {
+describe.each([4, 5] as const)('cloudflare.tf with Cloudflare Access (provider v%i)', (version) => {
   const n = NAMES[version];
 
   it('creates one service token for the clients and outputs its id and (sensitive) secret', async () => {

@@ -49,6 +49,11 @@ export const matrix: Record<string, Record<string, unknown>> = {
     enable_docker_socket: false, enable_health_checks: false, enable_cloudflare_tunnel: false,
     policy_preset: 'admin', port: 3000, metrics_port: 3001, log_level: 'debug', docker_timeout: 12.5,
   },
+  // A tunnel of its own (config, DNS, connector) and an Access application the render creates (no AUD).
+  newTunnel: {
+    domain_suffix: 'example.net', create_tunnel: true, auth_mode: 'cloudflare-access', cf_access_team: 'team',
+    allowed_emails: ['me@example.net'], enable_network_policy: true, cloudflare_provider_version: 4,
+  },
   access: {
     domain_suffix: 'example.org', auth_mode: 'cloudflare-access', cf_access_team: 'team', cf_access_aud: 'cd'.repeat(32),
     allowed_email_domains: ['example.org'], enable_metrics: true, enable_network_policy: true,

@@ -30,16 +30,20 @@ describe('NOTES.md apply step', () => {
 });
 
 describe('NOTES.md tunnel step', () => {
-  it('warns that tunnel.tf replaces the ingress list of an existing tunnel and points to --terraform-dir', () => {
+  it('for an existing tunnel: says its routes are left alone and points to the ingress rule and --terraform-dir', () => {
     const text = notes({ domain_suffix: 'example.com' }, 'both');
-    expect(text).toMatch(/tunnel\.tf manages the tunnel's whole ingress list/);
-    expect(text).toContain('--terraform-dir');
+    expect(text).toMatch(/never manages the tunnel's config/);
+    expect(text).toContain('cloudflare/cloudflared-ingress.yaml');
+    expect(text).toContain('`docker-mcp init --terraform-dir <repo>`');
+    expect(text).toContain('TF_VAR_cloudflare_tunnel_id=');
   });
 
-  it('does not mention tunnel.tf when only YAML was rendered', () => {
+  it('with only YAML, applies the standalone cloudflare/ Terraform before the gateway', () => {
     const text = notes({ domain_suffix: 'example.com' }, 'yaml');
-    expect(text).not.toContain('tunnel.tf');
-    expect(text).toContain('cloudflared-ingress.yaml');
+    expect(text).not.toContain('terraform/cloudflare.tf');
+    const first = text.indexOf('cd cloudflare && terraform init && terraform apply');
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThan(text.indexOf('Apply: `kubectl apply -k kubernetes/`'));
   });
 });
 

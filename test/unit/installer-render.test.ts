@@ -66,7 +66,7 @@ describe.each(Object.entries(matrix))('rendered files (%s)', (_label, data) => {
   });
 
   it('every Kubernetes object validates against the OpenAPI schemas', () => {
-    const yamlFiles = files.filter((f) => f.path.startsWith('kubernetes/') && f.path !== 'kubernetes/kustomization.yaml');
+    const yamlFiles = files.filter((f) => (f.path.startsWith('kubernetes/') || f.path === 'cloudflare/cloudflared.yaml') && f.path.endsWith('.yaml') && f.path !== 'kubernetes/kustomization.yaml');
     let count = 0;
     for (const f of yamlFiles) {
       for (const doc of parseAllDocuments(f.contents)) {
@@ -82,17 +82,19 @@ describe.each(Object.entries(matrix))('rendered files (%s)', (_label, data) => {
   it('the kustomization lists exactly the object files', () => {
     const k = plans[0]!.files.find((f) => f.path === 'kubernetes/kustomization.yaml')!;
     const listed = (parseAllDocuments(k.contents)[0]!.toJS() as { resources: string[] }).resources;
-    const present = plans[0]!.files.filter((f) => f.path.startsWith('kubernetes/') && !f.path.endsWith('kustomization.yaml')).map((f) => f.path.slice('kubernetes/'.length));
+    const present = plans[0]!.files.filter((f) => f.path.startsWith('kubernetes/') && f.path.endsWith('.yaml') && !f.path.endsWith('kustomization.yaml')).map((f) => f.path.slice('kubernetes/'.length));
     expect([...listed].sort()).toEqual(present.sort());
   });
 
   it('cloudflared keeps the catch-all last and Access per rule', () => {
     const f = files.find((x) => x.path === 'cloudflare/cloudflared-ingress.yaml');
-    if (!f) return expect(config.domain_suffix === '' || !config.enable_cloudflare_tunnel).toBe(true);
+    // A tunnel the render creates gets its ingress from Terraform (installer-cloudflare.test.ts).
+    if (!f) return expect(config.domain_suffix === '' || !config.enable_cloudflare_tunnel || config.create_tunnel).toBe(true);
     const doc = parseAllDocuments(f.contents)[0]!.toJS() as { ingress: Record<string, unknown>[]; originRequest?: unknown };
     expect(doc.originRequest).toBeUndefined();
     expect(doc.ingress.at(-1)).toEqual({ service: 'http_status:404' });
-    const access = ['cloudflare-access', 'both'].includes(config.auth_mode);
+    // Only with a known AUD (--cf-access-aud): an application the render creates has it after apply.
+    const access = ['cloudflare-access', 'both'].includes(config.auth_mode) && config.cf_access_aud !== '';
     expect(Boolean((doc.ingress[0] as { originRequest?: unknown }).originRequest)).toBe(access);
   });
 });

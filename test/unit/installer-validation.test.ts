@@ -6,10 +6,10 @@ import { validateConfig } from '../../src/config/schema.js';
 import { hclValidations } from '../../src/templates/terraform/variables.js';
 import { table } from './installer-helpers.js';
 
-function problems(flags: Record<string, unknown>, env: Record<string, string> = {}): string[] {
+function problems(flags: Record<string, unknown>, env: Record<string, string> = {}, target: 'kubernetes' | 'docker' = 'kubernetes'): string[] {
   const resolved = resolveInputs(table, { flags, env });
   for (const spec of table) resolved.values[spec.name] ??= structuredClone(spec.default);
-  const result = validateConfig(table, resolved.values);
+  const result = validateConfig(table, resolved.values, target);
   return [...resolved.problems, ...(result.ok ? [] : result.problems)];
 }
 
@@ -47,9 +47,14 @@ describe('installer validation', () => {
     expect(problems({ replicas: '2', nodeName: 'node-1' })).toEqual([]);
   });
 
-  it('needs the tunnel, team, AUD and an allow list for Cloudflare Access', () => {
+  it('needs the tunnel, team and an allow list for Cloudflare Access, and the AUD only where no Access application is rendered', () => {
     const found = problems({ authMode: 'cloudflare-access' }).join('\n');
-    for (const flag of ['--domain-suffix', '--cf-access-team', '--cf-access-aud', '--allowed-emails']) expect(found).toContain(flag);
+    for (const flag of ['--domain-suffix', '--cf-access-team', '--allowed-emails']) expect(found).toContain(flag);
+    // Kubernetes: the rendered Terraform creates the Access application and hands its aud to the gateway.
+    const access = { authMode: 'both', domainSuffix: 'example.com', cfAccessTeam: 'team', allowedEmails: 'a@example.com' };
+    expect(problems(access)).toEqual([]);
+    // --target docker renders no Terraform: the AUD of an existing application is required there.
+    expect(problems(access, {}, 'docker').join('\n')).toMatch(/--cf-access-aud: required when --auth-mode is both with --target docker/);
   });
 
   it('refuses an unauthenticated gateway: it would not start on 0.0.0.0, and a live tunnel would expose it', () => {

@@ -44,4 +44,5 @@ module "docker_mcp_gateway" {
   node_name                   = var.node_name
   node_selector               = var.node_selector
   cloudflare_provider_version = var.cloudflare_provider_version
+  create_tunnel               = var.create_tunnel
 }

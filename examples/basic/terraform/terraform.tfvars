@@ -34,3 +34,4 @@ memory_request              = "128Mi"
 node_name                   = ""
 node_selector               = {}
 cloudflare_provider_version = 5
+create_tunnel               = false

@@ -115,7 +115,7 @@ variable "cf_access_team" {
 }
 
 variable "cf_access_aud" {
-  description = "Cloudflare Access application AUD tag"
+  description = "AUD tag of an existing Cloudflare Access application; empty: the rendered Terraform creates the application and passes its AUD"
   type        = string
   default     = ""
 }
@@ -208,4 +208,10 @@ variable "cloudflare_provider_version" {
   description = "Major version of the Cloudflare Terraform provider your tunnel repo uses"
   type        = number
   default     = 5
+}
+
+variable "create_tunnel" {
+  description = "Create a new Cloudflare Tunnel (config, DNS, connector Deployment) instead of routing through your existing one"
+  type        = bool
+  default     = false
 }

@@ -52,6 +52,13 @@ function checkInputs(c: InstallConfig, options: RepoInitOptions): string {
         '--domain-suffix (the rule routes https://<tunnel_hostname>.<domain_suffix>); without a tunnel use --output-dir',
     );
   }
+  // This path patches the user's own tunnel config and renders no Access application to take an AUD from.
+  if (usesAccess(c) && c.cf_access_aud === '') {
+    problems.push(
+      `--cf-access-aud: required with --terraform-dir when --auth-mode is ${c.auth_mode}: it adds no Access application ` +
+        'to your repo, so pass the AUD tag of the one you have (Zero Trust > Access > Applications)',
+    );
+  }
   if (problems.length) throw new UsageError('invalid input; nothing was written', problems);
   return repo;
 }

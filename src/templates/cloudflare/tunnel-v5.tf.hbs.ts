@@ -1,24 +1,22 @@
-// Cloudflare provider 5.x: attributes (config = { ingress = [ … ] }), cloudflare_dns_record with a
-// full FQDN name and ttl = 1 (automatic), reusable Access policies attached by the application.
+// Cloudflare provider 5.x (>= 5.2.0, see docs/installer.md): attributes (config = { ingress = [ … ] }),
+// cloudflare_dns_record with a full FQDN name and ttl = 1 (automatic), reusable Access policies
+// attached by the application.
 import tunnelInputs from './tunnel-inputs.tf.js';
 
-export default `# Rendered by docker-mcp {{version}} for the Cloudflare provider 5.x.
-# The tunnel config resource owns the tunnel's whole ingress list. If your tunnel is configured
-# elsewhere, copy the docker-mcp ingress entry there, above the catch-all (\`docker-mcp\` can patch it).
-
-terraform {
-  required_providers {
-    cloudflare = {
-      source  = "cloudflare/cloudflare"
-      version = "~> 5.0"
-    }
-  }
+export default `${tunnelInputs}
+{{#if createTunnel}}
+# A tunnel this configuration owns: its whole ingress list is ours (our rule, then the catch-all).
+# Remotely managed (config_src "cloudflare"): Cloudflare generates the secret, the connector runs
+# with the token below.
+resource "cloudflare_zero_trust_tunnel_cloudflared" "docker_mcp" {
+  account_id = var.cloudflare_account_id
+  name       = {{str tunnelName}}
+  config_src = "cloudflare"
 }
 
-${tunnelInputs}
 resource "cloudflare_zero_trust_tunnel_cloudflared_config" "docker_mcp" {
   account_id = var.cloudflare_account_id
-  tunnel_id  = var.cloudflare_tunnel_id
+  tunnel_id  = cloudflare_zero_trust_tunnel_cloudflared.docker_mcp.id
   config = {
     ingress = [
       {
@@ -29,7 +27,7 @@ resource "cloudflare_zero_trust_tunnel_cloudflared_config" "docker_mcp" {
           access = {
             required  = true
             team_name = {{str team}}
-            aud_tag   = [cloudflare_zero_trust_access_application.docker_mcp.aud]
+            aud_tag   = [{{{audRef}}}]
           }
         }
 {{/if}}
@@ -41,15 +39,28 @@ resource "cloudflare_zero_trust_tunnel_cloudflared_config" "docker_mcp" {
   }
 }
 
+# The token data source has its \`token\` attribute since provider 5.2.0.
+data "cloudflare_zero_trust_tunnel_cloudflared_token" "docker_mcp" {
+  account_id = var.cloudflare_account_id
+  tunnel_id  = cloudflare_zero_trust_tunnel_cloudflared.docker_mcp.id
+}
+
+output "tunnel_token" {
+  description = "Token of the new tunnel's connector (the cloudflared-token Secret, see NOTES.md)"
+  value       = data.cloudflare_zero_trust_tunnel_cloudflared_token.docker_mcp.token
+  sensitive   = true
+}
+
+{{/if}}
 resource "cloudflare_dns_record" "docker_mcp" {
   zone_id = var.cloudflare_zone_id
   name    = {{str hostname}}
   type    = "CNAME"
-  content = "\${var.cloudflare_tunnel_id}.cfargotunnel.com"
+  content = {{{dnsContent}}}
   ttl     = 1
   proxied = true
 }
-{{#if access}}
+{{#if createAccess}}
 
 resource "cloudflare_zero_trust_access_policy" "docker_mcp" {
   account_id = var.cloudflare_account_id
@@ -100,7 +111,7 @@ resource "cloudflare_zero_trust_access_application" "docker_mcp" {
 }
 
 output "access_aud" {
-  description = "AUD tag for docker-mcp init --cf-access-aud"
+  description = "AUD tag of the Access application (the gateway's DOCKER_MCP_CF_ACCESS_AUD)"
   value       = cloudflare_zero_trust_access_application.docker_mcp.aud
 }
 

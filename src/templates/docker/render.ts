@@ -36,6 +36,7 @@ export const KUBERNETES_ONLY: Record<string, string> = {
   enable_docker_socket: 'the gateway always mounts the socket (it has nothing else to talk to)',
   enable_health_checks: 'compose always has a health check; `apply` waits for it',
   cloudflare_provider_version: 'no Terraform is rendered; the tunnel is remotely managed (TUNNEL_TOKEN)',
+  create_tunnel: 'no Terraform is rendered; the tunnel is remotely managed (TUNNEL_TOKEN)',
   allowed_emails: 'no Access application is rendered; create it in the Zero Trust dashboard',
   allowed_email_domains: 'no Access application is rendered; create it in the Zero Trust dashboard',
 };

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { InstallConfig } from '../../config/schema.js';
 import { gatewayConfigData } from '../gateway-env.js';
 import {
-  CONTAINER_NAME, CONTAINER_SOCKET, GATEWAY_ARGS, RUN_AS_USER, TOKENS_DIR, commonLabels, names, selectorLabels, usesBearer,
+  CONTAINER_NAME, CONTAINER_SOCKET, GATEWAY_ARGS, RUN_AS_USER, TOKENS_DIR, commonLabels, names, selectorLabels, usesAccess, usesBearer,
 } from '../model.js';
 
 export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> } } & Record<string, unknown>;
@@ -85,7 +85,11 @@ function deployment(c: InstallConfig, version: string, data: Record<string, stri
               image: c.docker_image,
               imagePullPolicy: c.image_pull_policy,
               args: [...GATEWAY_ARGS],
-              envFrom: [{ configMapRef: { name: n.configMap } }],
+              envFrom: [
+                { configMapRef: { name: n.configMap } },
+                // DOCKER_MCP_CF_ACCESS_AUD alone (accessConfigMap below): kustomize generates it from an env file.
+                ...(usesAccess(c) ? [{ configMapRef: { name: n.accessConfigMap } }] : []),
+              ],
               ports,
               ...probes,
               resources: {
@@ -138,10 +142,19 @@ function networkPolicy(c: InstallConfig, version: string): K8sObject {
   };
 }
 
+/**
+ * The ConfigMap with the Access AUD, when it is known at render time (--cf-access-aud). Not part of
+ * kubernetesObjects: kustomize generates it (configMapGenerator, hashed name) and --single-file adds it
+ * only when the AUD is known; otherwise NOTES.md says how to create it from the Terraform output.
+ */
+export function accessConfigMap(c: InstallConfig, version: string): K8sObject {
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(c, version, names(c).accessConfigMap), data: gatewayConfigData(c, 'access') };
+}
+
 /** Every object, in apply order. */
 export function kubernetesObjects(c: InstallConfig, version: string): K8sObject[] {
   const n = names(c);
-  const data = gatewayConfigData(c);
+  const data = gatewayConfigData(c, 'main');
   const objects: K8sObject[] = [
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(c, version, n.name), automountServiceAccountToken: false },
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(c, version, n.configMap), data },

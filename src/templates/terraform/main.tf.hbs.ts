@@ -30,6 +30,11 @@ locals {
 {{/each}}
   }
   gateway_env = { for k, v in local.gateway_env_all : k => v if v != null }
+  access_env = {
+{{#each accessEnv}}
+    {{name}} = {{{expr}}}
+{{/each}}
+  }
 
   pod_annotations_all = {
     # Rolls the pods when the settings change: env is read only at start.
@@ -57,6 +62,18 @@ resource "kubernetes_config_map_v1" "gateway" {
     labels    = local.labels
   }
   data = local.gateway_env
+}
+
+# The Access AUD in a ConfigMap of its own, as in the YAML (where kustomize generates it from an env
+# file); in the root module it is the Access application's aud, unknown until that app exists.
+resource "kubernetes_config_map_v1" "access" {
+  count = local.access ? 1 : 0
+  metadata {
+    name      = "\${local.name}-access"
+    namespace = var.namespace
+    labels    = local.labels
+  }
+  data = local.access_env
 }
 
 resource "kubernetes_deployment_v1" "gateway" {
@@ -102,6 +119,14 @@ resource "kubernetes_deployment_v1" "gateway" {
           env_from {
             config_map_ref {
               name = local.config_name
+            }
+          }
+          dynamic "env_from" {
+            for_each = local.access ? [1] : []
+            content {
+              config_map_ref {
+                name = "\${local.name}-access"
+              }
             }
           }
           port {
@@ -209,7 +234,7 @@ resource "kubernetes_deployment_v1" "gateway" {
     }
   }
 
-  depends_on = [kubernetes_config_map_v1.gateway, kubernetes_service_account_v1.gateway]
+  depends_on = [kubernetes_config_map_v1.gateway, kubernetes_config_map_v1.access, kubernetes_service_account_v1.gateway]
 
   lifecycle {
 {{#each preconditions}}

@@ -2,8 +2,9 @@
 import type { InstallConfig } from '../../config/schema.js';
 import type { VariableSpec } from '../../config/variables.js';
 import { envName } from '../../gateway/settings-table.js';
+import { ACCESS_APP_AUD, cloudflareProviders, type ProviderRequirement } from '../cloudflare/tunnel.js';
 import { envConditions, gatewayEnvTable } from '../gateway-env.js';
-import { CONTAINER_SOCKET, GATEWAY_ARGS, RUN_AS_USER, TOKENS_DIR } from '../model.js';
+import { CONTAINER_SOCKET, GATEWAY_ARGS, RUN_AS_USER, TOKENS_DIR, createsAccessApp, tunnelRendered } from '../model.js';
 import { hclValue, renderTf } from './hcl.js';
 import mainTf from './main.tf.hbs.js';
 import { moduleHcl } from './module-values.js';
@@ -36,6 +37,9 @@ export const outputs: readonly OutputSpec[] = [
 const preconditions = [
   { condition: 'var.replicas == 1 || var.node_name != "" || length(var.node_selector) > 0',
     message: 'More than one replica needs node_name or node_selector: each node runs its own Docker daemon, so unpinned replicas would see different containers.' },
+  // With the Access application in the same root, cf_access_aud is unknown at plan: Terraform skips a
+  // condition whose result is unknown ("We'll wait until we've learned more", evalCheckRule in
+  // hashicorp/terraform internal/terraform/eval_conditions.go) and checks it again at apply.
   { condition: '!local.access || (var.cf_access_team != "" && var.cf_access_aud != "")',
     message: 'The auth_mode cloudflare-access and both need cf_access_team and cf_access_aud.' },
   { condition: 'var.auth_mode != "none"',
@@ -51,6 +55,12 @@ const VERSIONS = `terraform {
       source  = "hashicorp/kubernetes"
       version = {{str kubernetes}}
     }
+{{#each extraProviders}}
+    {{name}} = {
+      source  = {{str source}}
+      version = {{str version}}
+    }
+{{/each}}
   }
 }
 `;
@@ -74,8 +84,8 @@ provider "kubernetes" {
 module "docker_mcp_gateway" {
   source = "./modules/docker-mcp-gateway"
 
-{{#each names}}
-  {{this}} = var.{{this}}
+{{#each args}}
+  {{name}} = {{{value}}}
 {{/each}}
 }
 `;
@@ -88,14 +98,17 @@ const TFVARS = `# Rendered by docker-mcp {{version}}: the answers given to \`doc
 
 export function moduleFiles(c: InstallConfig, table: readonly VariableSpec[], version: string): { path: string; contents: string }[] {
   const env = gatewayEnvTable
+    .filter((row) => row.configMap !== 'access')
     .map((row) => ({
       name: envName(row.setting),
       expr: row.when ? `${envConditions[row.when].hcl} ? ${row.hcl} : null` : row.hcl,
     }))
     .sort((a, b) => (a.name < b.name ? -1 : 1));
+  const accessEnv = gatewayEnvTable.filter((row) => row.configMap === 'access').map((row) => ({ name: envName(row.setting), expr: row.hcl }));
   const view = {
     version,
     env,
+    accessEnv,
     bearerDef: envConditions.bearer.hclDef,
     accessDef: envConditions.access.hclDef,
     runAsUser: RUN_AS_USER,
@@ -104,8 +117,15 @@ export function moduleFiles(c: InstallConfig, table: readonly VariableSpec[], ve
     tokensDir: TOKENS_DIR,
     preconditions,
   };
-  const versions = renderTf(VERSIONS, { terraform: TERRAFORM_VERSION, kubernetes: KUBERNETES_PROVIDER });
-  const names = table.map((s) => s.name);
+  const versions = renderTf(VERSIONS, { terraform: TERRAFORM_VERSION, kubernetes: KUBERNETES_PROVIDER, extraProviders: [] });
+  // The root also holds terraform/cloudflare.tf when the tunnel is rendered (index.ts).
+  const rootProviders: ProviderRequirement[] = tunnelRendered(c) ? cloudflareProviders(c) : [];
+  const rootVersions = renderTf(VERSIONS, { terraform: TERRAFORM_VERSION, kubernetes: KUBERNETES_PROVIDER, extraProviders: rootProviders });
+  // An Access application this root creates gives the gateway its AUD by reference, in one apply.
+  const args = table.map((s) => ({
+    name: s.name,
+    value: s.name === 'cf_access_aud' && createsAccessApp(c) ? ACCESS_APP_AUD : `var.${s.name}`,
+  }));
   const rootOutputs = outputs.map((o) => ({ ...o, value: `module.docker_mcp_gateway.${o.name}` }));
   return [
     { path: `${MODULE_DIR}/versions.tf`, contents: versions },
@@ -113,9 +133,9 @@ export function moduleFiles(c: InstallConfig, table: readonly VariableSpec[], ve
     { path: `${MODULE_DIR}/main.tf`, contents: renderTf(mainTf, view) },
     { path: `${MODULE_DIR}/outputs.tf`, contents: renderTf(OUTPUTS, { outputs }) },
     { path: `${MODULE_DIR}/README.md`, contents: renderModuleReadme(table, version) },
-    { path: 'terraform/versions.tf', contents: versions },
+    { path: 'terraform/versions.tf', contents: rootVersions },
     { path: 'terraform/variables.tf', contents: renderVariablesTf(table, version, false) },
-    { path: 'terraform/main.tf', contents: renderTf(ROOT_MAIN, { version, names }) },
+    { path: 'terraform/main.tf', contents: renderTf(ROOT_MAIN, { version, args }) },
     { path: 'terraform/outputs.tf', contents: renderTf(OUTPUTS, { outputs: rootOutputs }) },
     {
       path: 'terraform/terraform.tfvars',

@@ -24,7 +24,6 @@ locals {
   gateway_env_all = {
     DOCKER_MCP_AUTH_MODE        = var.auth_mode
     DOCKER_MCP_AUTH_TOKENS_FILE = local.bearer ? "/etc/docker-mcp/auth/tokens" : null
-    DOCKER_MCP_CF_ACCESS_AUD    = local.access ? var.cf_access_aud : null
     DOCKER_MCP_CF_ACCESS_TEAM   = local.access ? var.cf_access_team : null
     DOCKER_MCP_DOCKER_HOST      = "unix:///var/run/docker.sock"
     DOCKER_MCP_DOCKER_TIMEOUT   = tostring(var.docker_timeout)
@@ -38,6 +37,9 @@ locals {
     DOCKER_MCP_STATELESS        = tostring(var.replicas > 1)
   }
   gateway_env = { for k, v in local.gateway_env_all : k => v if v != null }
+  access_env = {
+    DOCKER_MCP_CF_ACCESS_AUD = var.cf_access_aud
+  }
 
   pod_annotations_all = {
     # Rolls the pods when the settings change: env is read only at start.
@@ -65,6 +67,18 @@ resource "kubernetes_config_map_v1" "gateway" {
     labels    = local.labels
   }
   data = local.gateway_env
+}
+
+# The Access AUD in a ConfigMap of its own, as in the YAML (where kustomize generates it from an env
+# file); in the root module it is the Access application's aud, unknown until that app exists.
+resource "kubernetes_config_map_v1" "access" {
+  count = local.access ? 1 : 0
+  metadata {
+    name      = "${local.name}-access"
+    namespace = var.namespace
+    labels    = local.labels
+  }
+  data = local.access_env
 }
 
 resource "kubernetes_deployment_v1" "gateway" {
@@ -110,6 +124,14 @@ resource "kubernetes_deployment_v1" "gateway" {
           env_from {
             config_map_ref {
               name = local.config_name
+            }
+          }
+          dynamic "env_from" {
+            for_each = local.access ? [1] : []
+            content {
+              config_map_ref {
+                name = "${local.name}-access"
+              }
             }
           }
           port {
@@ -217,7 +239,7 @@ resource "kubernetes_deployment_v1" "gateway" {
     }
   }
 
-  depends_on = [kubernetes_config_map_v1.gateway, kubernetes_service_account_v1.gateway]
+  depends_on = [kubernetes_config_map_v1.gateway, kubernetes_config_map_v1.access, kubernetes_service_account_v1.gateway]
 
   lifecycle {
     precondition {

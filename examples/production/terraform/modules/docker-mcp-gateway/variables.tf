@@ -225,7 +225,7 @@ variable "cf_access_team" {
 }
 
 variable "cf_access_aud" {
-  description = "Cloudflare Access application AUD tag"
+  description = "AUD tag of an existing Cloudflare Access application; empty: the rendered Terraform creates the application and passes its AUD"
   type        = string
   default     = ""
 
@@ -418,4 +418,10 @@ variable "cloudflare_provider_version" {
     condition     = contains([4, 5], var.cloudflare_provider_version)
     error_message = "The cloudflare_provider_version must be one of 4, 5."
   }
+}
+
+variable "create_tunnel" {
+  description = "Create a new Cloudflare Tunnel (config, DNS, connector Deployment) instead of routing through your existing one"
+  type        = bool
+  default     = false
 }

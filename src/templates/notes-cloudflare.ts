@@ -1,0 +1,80 @@
+// NOTES.md steps for the Cloudflare pieces: credentials, where the Cloudflare Terraform lives, the AUD
+// for the YAML path, the route for an existing tunnel or the connector for a new one, Access tokens.
+import type { InstallConfig } from '../config/schema.js';
+import { CONNECT_ENV } from '../connect/env.js';
+import { CONNECTOR_YAML, TUNNEL_TOKEN_SECRET } from './cloudflare/connector.js';
+import { ACCESS_APP_AUD, CLOUDFLARE_ROOT_TF, INGRESS_YAML } from './cloudflare/tunnel.js';
+import { ACCESS_ENV_FILE, SINGLE_FILE } from './kubernetes/render.js';
+import { createsAccessApp, names, tunnelRendered, usesAccess } from './model.js';
+
+export interface CloudflareSteps {
+  /** Before the gateway is applied (credentials, the standalone Cloudflare root, the AUD file). */
+  before: string[];
+  after: string[];
+}
+
+export function cloudflareSteps(c: InstallConfig, files: string[]): CloudflareSteps {
+  const before: string[] = [];
+  const after: string[] = [];
+  if (!tunnelRendered(c)) {
+    if (c.enable_cloudflare_tunnel) after.push('Cloudflare Tunnel: skipped because domain_suffix is empty; re-run with --domain-suffix to render it.');
+    return { before, after };
+  }
+  const n = names(c);
+  const inRoot = files.includes(CLOUDFLARE_ROOT_TF);
+  const dir = inRoot ? 'terraform' : 'cloudflare';
+  const output = (name: string): string => `$(terraform -chdir=${dir} output -raw ${name})`;
+  const ids = ['cloudflare_account_id', 'cloudflare_zone_id', ...(c.create_tunnel ? [] : ['cloudflare_tunnel_id'])];
+  before.push(
+    `Cloudflare credentials for ${inRoot ? CLOUDFLARE_ROOT_TF : `${dir}/main.tf`} (provider v${c.cloudflare_provider_version}): an API token that may edit ` +
+      `DNS${c.create_tunnel ? ', Cloudflare Tunnel' : ''}${createsAccessApp(c) ? ' and Access apps and policies' : ''}, and the IDs ` +
+      `Terraform asks for:\n\n   \`export CLOUDFLARE_API_TOKEN=… ${ids.map((v) => `TF_VAR_${v}=…`).join(' ')}\``,
+  );
+  if (!inRoot) before.push(`Create the Cloudflare side first: \`cd cloudflare && terraform init && terraform apply\`.`);
+  const yamlKustomize = files.includes('kubernetes/kustomization.yaml');
+  const yamlSingle = files.includes(SINGLE_FILE);
+  if (createsAccessApp(c) && (yamlKustomize || yamlSingle)) {
+    const first = inRoot
+      ? `For the YAML, create the Access application alone first: \`terraform -chdir=terraform apply -target=${ACCESS_APP_AUD.replace(/\.aud$/, '')}\`. Then `
+      : 'Then ';
+    const kustomize = yamlKustomize
+      ? `write the AUD where kustomize's configMapGenerator reads it (\`kubectl apply -k\` fails with "env source files: [access.env]: … no such file or directory" until you do):\n\n` +
+        `   \`aud=${output('access_aud')} && echo "DOCKER_MCP_CF_ACCESS_AUD=$aud" > ${ACCESS_ENV_FILE}\``
+      : '';
+    const single = yamlSingle
+      ? `${yamlKustomize ? '\n\n   With ' : 'with '}${SINGLE_FILE}, create the ConfigMap it loads:\n\n` +
+        `   \`kubectl -n ${c.namespace} create configmap ${n.accessConfigMap} --from-literal=DOCKER_MCP_CF_ACCESS_AUD=${output('access_aud')}\``
+      : '';
+    before.push(`The gateway's Access AUD is an output of the Access application the Terraform creates${inRoot ? ' (the Terraform module gets it by reference)' : ''}. ${first}${kustomize}${single}`);
+  }
+  if (c.create_tunnel) {
+    after.push(
+      `Run the new tunnel's connector (${CONNECTOR_YAML}, pinned cloudflared, labelled app=cloudflared so the NetworkPolicy admits it):\n\n` +
+        `   \`kubectl -n ${c.namespace} create secret generic ${TUNNEL_TOKEN_SECRET} --from-literal=token=${output('tunnel_token')}\`\n` +
+        `   \`kubectl apply -f ${CONNECTOR_YAML}\``,
+    );
+  } else {
+    after.push(
+      `Route ${n.externalUrl} to ${n.serviceUrl} through your existing tunnel. The Terraform adds only the DNS record${createsAccessApp(c) ? ' and Access' : ''}: ` +
+        'it never manages the tunnel\'s config, which would replace the routes you already have. Add the rule in ' +
+        `${INGRESS_YAML} to your cloudflared config, above its catch-all. If your tunnel config lives in a Terraform repo, ` +
+        'use `docker-mcp init --terraform-dir <repo>` instead: it adds the rule and the DNS entry there (docs/existing-repo.md), ' +
+        'so do not apply this DNS record as well. ' +
+        'Or re-run init with --create-tunnel for a tunnel and connector of its own.',
+    );
+  }
+  if (createsAccessApp(c)) {
+    after.push(
+      `Access service token for non-browser clients: the Terraform creates one (\`${n.accessTokenName}\`) and a Service Auth ` +
+        `policy that admits it. After the apply: \`export ${CONNECT_ENV.cfAccessClientId}=${output('access_client_id')} ` +
+        `${CONNECT_ENV.cfAccessClientSecret}=${output('access_client_secret')}\`; clients send them as CF-Access-Client-Id/-Secret.`,
+    );
+  } else if (usesAccess(c)) {
+    after.push(
+      'The Access application (--cf-access-aud) already exists, so none is rendered. Create an Access service token ' +
+        '(Zero Trust > Access > Service credentials) and add a Service Auth policy that includes it to that application ' +
+        '(an Allow policy sends non-browser clients to the login page); clients send CF-Access-Client-Id/-Secret.',
+    );
+  }
+  return { before, after };
+}
