@@ -1,6 +1,7 @@
 // Which Terraform file declares which variable (VariableSpec.scope): the module declares only what
 // it uses, the root declares what terraform.tfvars sets, the module call passes only module inputs.
 import { describe, expect, it } from 'vitest';
+import type { InstallConfig } from '../../src/config/schema.js';
 import { variablesTable, type VariableSpec } from '../../src/config/variables.js';
 import { renderPlan } from '../../src/templates/index.js';
 import { moduleCallHcl } from '../../src/templates/terraform/module-call.js';
@@ -38,7 +39,7 @@ describe('VariableSpec.scope', () => {
     { name: 'installer_only_test', type: 'string', default: 'y', group: 'advanced', description: 'y', prompt: 'y', scope: 'installer' },
   ];
   const t = [...variablesTable(VERSION), ...extra];
-  const config = { ...configFrom({}), kube_context_test: 'ctx', installer_only_test: 'y' } as never;
+  const config = { ...configFrom({}), kube_context_test: 'ctx', installer_only_test: 'y' } as unknown as InstallConfig;
   const files = moduleFiles(config, t, VERSION);
 
   it('root: declared and set in the root only, not passed to the module', () => {
@@ -57,7 +58,7 @@ describe('VariableSpec.scope', () => {
   });
 
   it('an existing repo\'s module call passes module inputs only', () => {
-    const hcl = moduleCallHcl({ ...config, kube_context_test: 'other', installer_only_test: 'z', allowed_emails: ['me@example.com'] }, t, VERSION);
+    const hcl = moduleCallHcl({ ...config, kube_context_test: 'other', installer_only_test: 'z', allowed_emails: ['me@example.com'] } as InstallConfig, t, VERSION);
     expect(hcl).not.toMatch(/kube_context_test|installer_only_test|allowed_emails/);
     expect(hcl).toContain('project_name');
   });

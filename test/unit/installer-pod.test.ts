@@ -1,9 +1,10 @@
 // Cluster semantics of the pod that schemas cannot see, asserted on both the YAML objects and the
 // evaluated Terraform module: scheduling (co-location, spread, no nodeName), disruption budget,
 // rollout, shutdown timing, resources, /tmp, the version label and the pass-through inputs.
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import type { InstallConfig } from '../../src/config/schema.js';
 import { renderPlan } from '../../src/templates/index.js';
 import { kubernetesObjects } from '../../src/templates/kubernetes/objects.js';
@@ -42,6 +43,26 @@ describe("the seed's Production Configuration", () => {
     expect(data).toEqual({ replicas: 2, cpu_limit: '1000m', memory_limit: '1Gi', enable_network_policy: true, domain_suffix: 'yourdomain.com', enable_metrics: true });
     expect(matrix.production).toEqual(data);
     expect(exampleConfig('production').replicas).toBe(2);
+  });
+
+  it('builds with the real `kubectl kustomize`: co-located replicas, no nodeName, no budget', () => {
+    const out = execFileSync('kubectl', ['kustomize', 'examples/production/kubernetes'], { encoding: 'utf8' });
+    const objects = parseAllDocuments(out).map((d) => d.toJS() as Obj);
+    expect(objects.map((o) => o.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'NetworkPolicy', 'Service', 'ServiceAccount']);
+    const pod = deploymentOf(objects).spec.template.spec;
+    expect(pod.affinity?.podAffinity).toEqual({ requiredDuringSchedulingIgnoredDuringExecution: [HOST_TERM(exampleConfig('production'))] });
+    expect(out).not.toContain('nodeName');
+  });
+
+  it('NOTES.md and the module README say what the replicas protect against, and what not', () => {
+    const notes = readFileSync('examples/production/NOTES.md', 'utf8');
+    const readme = readFileSync('examples/production/terraform/modules/docker-mcp-gateway/README.md', 'utf8');
+    for (const text of [notes, readme]) {
+      expect(text).toMatch(/crashed or OOM-killed pod, a stuck process .* downtime during rollouts/s);
+      expect(text).toMatch(/do not protect against node failure or a drain, nor a Docker daemon restart/);
+      expect(text).toMatch(/no PodDisruptionBudget: .*block `kubectl drain` forever/s);
+    }
+    expect(readFileSync('examples/basic/NOTES.md', 'utf8')).not.toContain('## Replicas');
   });
 });
 
