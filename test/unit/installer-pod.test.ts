@@ -25,7 +25,7 @@ async function bothRenderings(data: Record<string, unknown>): Promise<[string, O
   const config = configFrom(data);
   const plan = renderPlan(config, table, { format: 'both', singleFile: false, version: VERSION });
   return [
-    ['yaml', kubernetesObjects(config, VERSION) as Obj[]],
+    ['yaml', kubernetesObjects(config, VERSION)],
     ['module', (await moduleObjects(plan.files, moduleVars(config))) as Obj[]],
   ];
 }
