@@ -28,10 +28,6 @@ const relevant: Record<string, (v: Values) => boolean> = {
   token_secret_name: (v) => v.auth_mode === 'bearer' || v.auth_mode === 'both',
 };
 
-/** Pinning is advanced, except when replicas > 1 makes it mandatory. */
-const promotedToBasic = (spec: VariableSpec, v: Values): boolean =>
-  spec.name === 'node_name' && typeof v.replicas === 'number' && v.replicas > 1;
-
 function display(value: VarValue): string {
   if (Array.isArray(value)) return value.join(', ');
   if (typeof value === 'object') return Object.entries(value).map(([k, x]) => `${k}=${x}`).join(', ');
@@ -83,9 +79,7 @@ export async function promptForValues(
     for (const spec of table) {
       if (spec.group === 'basic' && wanted(spec)) result[spec.name] = await ask(spec, result);
     }
-    const promoted = table.filter((s) => promotedToBasic(s, result) && wanted(s));
-    for (const spec of promoted) result[spec.name] = await ask(spec, result);
-    const advanced = table.filter((s) => s.group === 'advanced' && !promoted.includes(s));
+    const advanced = table.filter((s) => s.group === 'advanced');
     if (await confirm({ message: `Review the ${advanced.length} advanced settings (resources, ports, socket, metrics…)?`, default: false })) {
       for (const spec of advanced) if (wanted(spec)) result[spec.name] = await ask(spec, result);
     }

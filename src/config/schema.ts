@@ -37,6 +37,12 @@ export interface InstallConfig {
   image_pull_policy: 'IfNotPresent' | 'Always' | 'Never';
   cpu_request: string;
   memory_request: string;
+  tmp_size_limit: string;
+  labels: Record<string, string>;
+  pod_annotations: Record<string, string>;
+  tolerations: string[];
+  node_affinity: string[];
+  priority_class_name: string;
   node_name: string;
   node_selector: Record<string, string>;
   cloudflare_provider_version: 4 | 5;
@@ -44,6 +50,13 @@ export interface InstallConfig {
 }
 
 export type ConfigKey = keyof InstallConfig;
+
+/** The node label node_name selects on (a nodeSelector, never `nodeName`). */
+export const HOSTNAME_LABEL = 'kubernetes.io/hostname';
+
+/** The memory request the pod gets: the limit unless set, so usage never exceeds the request. */
+export const effectiveMemoryRequest = (c: Pick<InstallConfig, 'memory_request' | 'memory_limit'>): string =>
+  c.memory_request || c.memory_limit;
 
 /** One variable's zod schema, generated from its declarative constraints. */
 export function valueSchema(spec: VariableSpec): z.ZodType {
@@ -92,12 +105,13 @@ function crossFieldProblems(c: InstallConfig, kubernetes: boolean): string[] {
   const problems: string[] = [];
   const needsAccess = c.auth_mode === 'cloudflare-access' || c.auth_mode === 'both';
   const tunnelLive = c.enable_cloudflare_tunnel && c.domain_suffix !== '';
-  // Kubernetes-only variables are reported (not enforced) for the docker target, which ignores them.
-  if (kubernetes && c.replicas > 1 && c.node_name === '' && Object.keys(c.node_selector).length === 0) {
+  // Replicas > 1 need no pinning: the pods require affinity to each other on kubernetes.io/hostname
+  // (one node, one Docker daemon); see kubernetes/scheduling.ts.
+  const hostname = c.node_selector[HOSTNAME_LABEL];
+  if (kubernetes && c.node_name !== '' && hostname !== undefined && hostname !== c.node_name) {
     problems.push(
-      `${flagFor('replicas')}: ${c.replicas} replicas need ${flagFor('node_name')} or ${flagFor('node_selector')}: each ` +
-        'Kubernetes node runs its own Docker daemon, so unpinned replicas would each see different containers. ' +
-        'Pin them to one node or use 1 replica.',
+      `${flagFor('node_name')}: ${c.node_name} contradicts ${flagFor('node_selector')} ${HOSTNAME_LABEL}=${hostname} ` +
+        '(node_name becomes that same node selector); drop one of them',
     );
   }
   if (needsAccess) {
@@ -132,7 +146,8 @@ function crossFieldProblems(c: InstallConfig, kubernetes: boolean): string[] {
   if (c.port === c.metrics_port) problems.push(`${flagFor('metrics_port')}: must differ from ${flagFor('port')} (${c.port})`);
   if (kubernetes && c.enable_service_monitor && !c.enable_metrics) problems.push(`${flagFor('enable_service_monitor')}: needs ${flagFor('enable_metrics')}`);
   for (const [request, limit] of kubernetes ? ([['cpu_request', 'cpu_limit'], ['memory_request', 'memory_limit']] as const) : []) {
-    const r = parseQuantity(c[request]);
+    // An empty memory_request means the memory_limit (effectiveMemoryRequest).
+    const r = parseQuantity(request === 'memory_request' ? effectiveMemoryRequest(c) : c[request]);
     const l = parseQuantity(c[limit]);
     if (r !== undefined && l !== undefined && r > l) problems.push(`${flagFor(request)}: ${c[request]} is more than ${flagFor(limit)} ${c[limit]}`);
   }

@@ -2,6 +2,7 @@
 // prompts (src/cli/prompts.ts), flags and env (src/cli/commands/init.ts), the docker-mcp.yaml keys,
 // the zod schema (schema.ts), the module's variables.tf with mirrored `validation` blocks, and the
 // docs tables. Constraints are declarative so both zod and HCL validations are generated from them.
+import { nodeAffinityItem, tolerationItem } from './scheduling.js';
 import {
   ABSOLUTE_PATH, ACCESS_AUD, CPU_QUANTITY, DNS1035_LABEL, DNS1123_LABEL, EMAIL, HOSTNAME, IMAGE_REF,
   LABEL_KEY, LABEL_VALUE, MAX_PROJECT_NAME_LENGTH, MEMORY_QUANTITY, NODE_NAME,
@@ -38,7 +39,18 @@ export interface VariableSpec {
    * translation, used by validation and by every .tf renderer (variables.tf, tfvars, module call).
    */
   structured?: StructuredList;
+  /**
+   * Where the variable is used. `module` (the default): a module input, declared in the module's
+   * variables.tf and passed by the root's module call. `root`: only the root module uses it (its
+   * provider block); declared in the root's variables.tf and set in terraform.tfvars, never passed
+   * to the module. `installer`: only the installer uses it (cloudflare/tunnel.tf, client configs),
+   * so no Terraform file of the gateway module or its root declares it.
+   */
+  scope?: VariableScope;
 }
+
+export type VariableScope = 'module' | 'root' | 'installer';
+export const scopeOf = (spec: VariableSpec): VariableScope => spec.scope ?? 'module';
 
 /** One item of a structured list, as the module sees it: every attribute present, null when unset. */
 export type ModuleItem = Record<string, string | string[] | null>;
@@ -74,7 +86,7 @@ export function variablesTable(version: string): readonly VariableSpec[] {
       description: 'Kubernetes namespace', prompt: 'Kubernetes namespace (must exist)', ...label },
     { name: 'replicas', type: 'number', default: 1, group: 'basic', integer: true, min: 1, max: 10,
       description: 'Number of Docker MCP Gateway replicas',
-      prompt: 'Replicas (more than 1 needs all of them pinned to one node)' },
+      prompt: 'Replicas' },
     { name: 'docker_image', type: 'string', default: `${GATEWAY_IMAGE_NAME}:${version}`, group: 'advanced',
       description: 'Docker image for the container', prompt: 'Gateway image', pattern: IMAGE_REF,
       patternHint: 'an image reference like registry:5000/name:tag',
@@ -116,10 +128,10 @@ export function variablesTable(version: string): readonly VariableSpec[] {
       patternHint: '64 hex characters (the Access application\'s AUD tag)',
       description: 'AUD tag of an existing Cloudflare Access application; empty: the rendered Terraform creates the application and passes its AUD',
       prompt: 'AUD tag of an existing Access application (empty: the rendered Terraform creates one)' },
-    { name: 'allowed_emails', type: 'list(string)', default: [], group: 'basic', pattern: EMAIL,
+    { name: 'allowed_emails', type: 'list(string)', default: [], group: 'basic', scope: 'installer', pattern: EMAIL,
       patternHint: 'email addresses', description: 'Emails the Access policy allows',
       prompt: 'Emails allowed by the Access policy (comma separated)' },
-    { name: 'allowed_email_domains', type: 'list(string)', default: [], group: 'basic', pattern: HOSTNAME,
+    { name: 'allowed_email_domains', type: 'list(string)', default: [], group: 'basic', scope: 'installer', pattern: HOSTNAME,
       patternHint: 'domains like example.com', description: 'Email domains the Access policy allows',
       prompt: 'Email domains allowed by the Access policy (comma separated)' },
     { name: 'token_secret_name', type: 'string', default: '', group: 'advanced', allowEmpty: true, ...label,
@@ -145,20 +157,44 @@ export function variablesTable(version: string): readonly VariableSpec[] {
       choices: ['IfNotPresent', 'Always', 'Never'], description: 'Image pull policy', prompt: 'Image pull policy' },
     { name: 'cpu_request', type: 'string', default: '100m', group: 'advanced', pattern: CPU_QUANTITY,
       patternHint: 'a Kubernetes CPU quantity', description: 'CPU request', prompt: 'CPU request' },
-    { name: 'memory_request', type: 'string', default: '128Mi', group: 'advanced', pattern: MEMORY_QUANTITY,
-      patternHint: 'a Kubernetes memory quantity', description: 'Memory request', prompt: 'Memory request' },
+    { name: 'memory_request', type: 'string', default: '', group: 'advanced', pattern: MEMORY_QUANTITY, allowEmpty: true,
+      patternHint: 'a Kubernetes memory quantity',
+      description: 'Memory request; empty means the memory_limit, so the pod never uses more than it requested and the kubelet evicts it only after pods that do',
+      prompt: 'Memory request (empty: the memory limit)' },
+    // --- pod settings (issue 15 item 8): kept together, right after the resources ---
+    { name: 'tmp_size_limit', type: 'string', default: '64Mi', group: 'advanced', pattern: MEMORY_QUANTITY,
+      patternHint: 'a Kubernetes quantity like 64Mi',
+      description: 'Size limit of the /tmp emptyDir (the root filesystem is read-only); the gateway itself writes nothing there (image_build contexts are packed in memory), so this only bounds what a library might write; beyond it the kubelet evicts the pod',
+      prompt: 'Size limit of /tmp' },
+    { name: 'labels', type: 'map(string)', default: {}, group: 'advanced', keyPattern: LABEL_KEY, pattern: LABEL_VALUE,
+      patternHint: 'label values',
+      description: 'Extra labels on every object and on the pods (never on selectors); the labels this module sets itself win on a clash',
+      prompt: 'Extra labels (key=value, comma separated)' },
+    { name: 'pod_annotations', type: 'map(string)', default: {}, group: 'advanced', keyPattern: LABEL_KEY,
+      description: 'Extra annotations on the pods; the ones this module sets (checksum/config, prometheus.io/*) win on a clash',
+      prompt: 'Extra pod annotations (key=value, comma separated)' },
+    { name: 'tolerations', type: 'list(string)', default: [], group: 'advanced', structured: tolerationItem,
+      description: 'Tolerations in kubectl taint syntax: key=value:Effect tolerates that taint (operator Equal), key:Effect any value of key (Exists); without :Effect every effect',
+      prompt: 'Tolerations (key[=value][:Effect], comma separated)' },
+    { name: 'node_affinity', type: 'list(string)', default: [], group: 'advanced', structured: nodeAffinityItem,
+      description: 'Required node affinity: key=v1|v2 needs the node label key to be one of the values (In), key alone needs it to exist (Exists); all items must hold',
+      prompt: 'Required node labels (key=v1|v2 or key, comma separated)' },
+    { name: 'priority_class_name', type: 'string', default: '', group: 'advanced', allowEmpty: true, pattern: NODE_NAME,
+      patternHint: 'a PriorityClass name (lowercase DNS subdomain)', maxLength: 253,
+      description: 'PriorityClass of the pods (must exist); empty means the cluster default',
+      prompt: 'PriorityClass name (empty: the cluster default)' },
     { name: 'node_name', type: 'string', default: '', group: 'advanced', allowEmpty: true, pattern: NODE_NAME,
       patternHint: 'a node name', maxLength: 253,
-      description: 'Pin the pods to this node (needed for replicas > 1: each node has its own Docker daemon)',
-      prompt: 'Node to pin the pods to' },
+      description: 'Run the pods on this node: a nodeSelector on its kubernetes.io/hostname label (never nodeName, which bypasses the scheduler, taints and cordons)',
+      prompt: 'Node to run the pods on (empty: any node the scheduler picks)' },
     { name: 'node_selector', type: 'map(string)', default: {}, group: 'advanced',
       keyPattern: LABEL_KEY, pattern: LABEL_VALUE, patternHint: 'label values',
-      description: 'Node selector (alternative pinning; it must match exactly one node for replicas > 1)',
+      description: 'Node selector (node_name adds kubernetes.io/hostname to it)',
       prompt: 'Node selector (key=value, comma separated)' },
-    { name: 'cloudflare_provider_version', type: 'number', default: 5, group: 'advanced', choices: [4, 5],
+    { name: 'cloudflare_provider_version', type: 'number', default: 5, group: 'advanced', scope: 'installer', choices: [4, 5],
       description: 'Major version of the Cloudflare Terraform provider your tunnel repo uses',
       prompt: 'Cloudflare Terraform provider major version' },
-    { name: 'create_tunnel', type: 'bool', default: false, group: 'advanced',
+    { name: 'create_tunnel', type: 'bool', default: false, group: 'advanced', scope: 'installer',
       description: 'Create a new Cloudflare Tunnel (config, DNS, connector Deployment) instead of routing through your existing one',
       prompt: 'Create a new Cloudflare Tunnel with its own cloudflared (instead of adding a route to yours)?' },
   ];

@@ -66,16 +66,33 @@ export function selectorLabels(c: InstallConfig): Record<string, string> {
   return { 'app.kubernetes.io/name': APP_NAME, 'app.kubernetes.io/instance': c.project_name };
 }
 
+/** A Kubernetes label value of at least one character (63 at most). */
+export const LABEL_VALUE_RE = '^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$';
+/** The tag of an image reference without a digest (the last `:` after the last `/`). */
+export const IMAGE_TAG_RE = '^[^@]*:([^:/@]+)$';
+
+/**
+ * `app.kubernetes.io/version`: the tag of the image the pods run when it is a valid label value
+ * (`registry/docker-mcp-gateway:0.2.0` -> `0.2.0`); otherwise (a digest, no tag, a tag a label
+ * cannot hold such as `_x` or 64+ characters) the installer's version. The module computes the same
+ * with regex() (main.tf `local.version_label`); the parity test holds them equal.
+ */
+export function versionLabel(c: Pick<InstallConfig, 'docker_image'>, version: string): string {
+  const tag = new RegExp(IMAGE_TAG_RE).exec(c.docker_image)?.[1] ?? '';
+  return new RegExp(LABEL_VALUE_RE).test(tag) ? tag : version;
+}
+
 /**
  * Recommended app.kubernetes.io labels, plus `app` because the seed's troubleshooting commands
- * select `-l app=docker-mcp-gateway`. `version` is the installer's version (the gateway it renders
- * for), which keeps the label valid whatever image reference the user picks.
+ * select `-l app=docker-mcp-gateway`, on top of the user's `labels` (ours win on a clash, so a
+ * user label can never change what the selectors match).
  */
 export function commonLabels(c: InstallConfig, version: string): Record<string, string> {
   return {
+    ...c.labels,
     app: APP_NAME,
     ...selectorLabels(c),
-    'app.kubernetes.io/version': version,
+    'app.kubernetes.io/version': versionLabel(c, version),
     'app.kubernetes.io/component': 'gateway',
     'app.kubernetes.io/part-of': 'docker-mcp',
     'app.kubernetes.io/managed-by': 'docker-mcp',

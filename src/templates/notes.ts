@@ -4,6 +4,7 @@ import type { InstallConfig } from '../config/schema.js';
 import { GATEWAY_IMAGE_NAME } from '../config/variables.js';
 import { TOKENS_KEY, names, tunnelRendered, usesBearer } from './model.js';
 import { cloudflareSteps } from './notes-cloudflare.js';
+import { replicaNotes } from './notes-replicas.js';
 import { SINGLE_FILE } from './kubernetes/render.js';
 import { scopeForPreset, tokensFileCommand } from './tokens.js';
 
@@ -93,7 +94,7 @@ Rendered by docker-mcp ${version} for \`${n.name}\` in namespace \`${c.namespace
 ## Next steps
 
 ${steps.map((s, i) => `${i + 1}. ${s}`).join('\n')}
-
+${replicaNotes(c)}
 ## Files
 
 ${files.map((f) => `- ${f}`).join('\n')}

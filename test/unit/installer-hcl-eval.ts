@@ -18,7 +18,28 @@ function sortKeys(v: Value): Value {
   return v;
 }
 
+/**
+ * An error Terraform itself would raise while evaluating (regex without a match, an index out of
+ * range): try() and can() catch these and only these, so an expression this evaluator does not
+ * support still fails the test instead of being swallowed.
+ */
+export class TerraformError extends Error {}
+
+/** Terraform's regex(): the match without capture groups, a list of captures with unnamed ones. */
+function regex(pattern: Value, subject: Value): Value {
+  if (typeof pattern !== 'string' || typeof subject !== 'string') throw new Error('regex() takes two strings');
+  if (/\(\?P?</.test(pattern)) throw new Error('named capture groups are not supported');
+  const m = new RegExp(pattern).exec(subject);
+  if (!m) throw new TerraformError(`regex: pattern did not match any part of the given string`);
+  return m.length > 1 ? m.slice(1).map((g) => g ?? null) : m[0];
+}
+
 const functions: Record<string, (...args: Value[]) => Value> = {
+  regex,
+  lookup: (map, key, fallback) => {
+    const m = map as Record<string, Value>;
+    return Object.prototype.hasOwnProperty.call(m, key as string) ? m[key as string]! : (fallback ?? null);
+  },
   tostring: (v) => (v === null ? null : str(v)),
   merge: (...maps) => Object.assign({}, ...maps.filter((m) => m !== null)) as Value,
   contains: (list, v) => (list as Value[]).includes(v),
@@ -58,7 +79,11 @@ function chain(nodes: Node[], scope: Scope): Value {
   let value = evaluate(head!, scope);
   for (const p of postfix) {
     if (p.type === 'get_attr') value = (value as Record<string, Value>)[ident(named(p)[0]!)] ?? null;
-    else if (p.type === 'index') value = (value as Value[])[evaluate(named(named(p)[0]!)[0]!, scope) as number] ?? null;
+    else if (p.type === 'index') {
+      const i = evaluate(named(named(p)[0]!)[0]!, scope) as number;
+      if (!Array.isArray(value) || i >= value.length) throw new TerraformError(`Invalid index ${i}`);
+      value = value[i]!;
+    }
     else throw new Error(`postfix ${p.type} not supported`);
   }
   return value;
@@ -94,9 +119,24 @@ export function evaluate(node: Node, scope: Scope): Value {
     }
     case 'function_call': {
       const [name, args] = named(node);
+      const argNodes = args ? named(args) : [];
+      // try() and can() evaluate their arguments themselves, catching only Terraform's own errors.
+      if (name!.text === 'try' || name!.text === 'can') {
+        for (const arg of argNodes) {
+          try {
+            const v = evaluate(arg, scope);
+            if (name!.text === 'can') return true;
+            return v;
+          } catch (error) {
+            if (!(error instanceof TerraformError)) throw error;
+            if (name!.text === 'can') return false;
+          }
+        }
+        throw new TerraformError('try: no expression succeeded');
+      }
       const fn = functions[ident(name!)];
       if (!fn) throw new Error(`function ${name!.text} not supported`);
-      return fn(...(args ? named(args).map((a) => evaluate(a, scope)) : []));
+      return fn(...argNodes.map((a) => evaluate(a, scope)));
     }
     case 'conditional': {
       const [cond, yes, no] = named(node);

@@ -39,15 +39,21 @@ export function renderExample(name: string): RenderPlan {
 /** A spread of configurations that switches every toggle at least once. */
 export const matrix: Record<string, Record<string, unknown>> = {
   defaults: {},
-  production: { replicas: 2, cpu_limit: '1000m', memory_limit: '1Gi', domain_suffix: 'yourdomain.com', enable_network_policy: true, enable_metrics: true, node_name: 'docker-desktop' },
+  // The seed's Production Configuration, exactly (examples/production/docker-mcp.yaml).
+  production: { replicas: 2, cpu_limit: '1000m', memory_limit: '1Gi', domain_suffix: 'yourdomain.com', enable_network_policy: true, enable_metrics: true },
   everything: {
     replicas: 3, node_selector: { 'kubernetes.io/hostname': 'node-1' }, domain_suffix: 'example.com', enable_network_policy: true,
     enable_metrics: true, enable_service_monitor: true, auth_mode: 'both', cf_access_team: 'myteam', cf_access_aud: 'ab'.repeat(32),
     allowed_emails: ['me@example.com'], allowed_email_domains: ['example.com'], cloudflare_provider_version: 4, token_secret_name: 'my-tokens',
+    node_name: 'node-1', docker_image: 'registry.local:5000/docker-mcp-gateway:v2.1.0-rc.1', memory_request: '256Mi', tmp_size_limit: '16Mi',
+    labels: { team: 'platform', 'example.com/cost-center': 'lab' }, pod_annotations: { 'example.com/owner': 'ops team' },
+    tolerations: ['dedicated=docker:NoSchedule', 'node-role.kubernetes.io/control-plane:NoSchedule', 'maintenance'],
+    node_affinity: ['kubernetes.io/arch=amd64|arm64', 'example.com/has-docker'], priority_class_name: 'homelab-critical',
   },
   minimal: {
     enable_docker_socket: false, enable_health_checks: false, enable_cloudflare_tunnel: false,
     policy_preset: 'admin', port: 3000, metrics_port: 3001, log_level: 'debug', docker_timeout: 12.5,
+    replicas: 2, docker_image: `ghcr.io/example/docker-mcp-gateway@sha256:${'0'.repeat(64)}`,
   },
   // A tunnel of its own (config, DNS, connector) and an Access application the render creates (no AUD).
   newTunnel: {

@@ -13,10 +13,16 @@ const KINDS: Record<string, [string, string]> = {
   kubernetes_network_policy_v1: ['networking.k8s.io/v1', 'NetworkPolicy'],
   kubernetes_pod_disruption_budget_v1: ['policy/v1', 'PodDisruptionBudget'],
 };
-/** Blocks the provider repeats; everything else is a single nested object. */
-const REPEATED = new Set(['container', 'port', 'volume', 'volume_mount', 'ingress', 'from', 'ports', 'env_from']);
+/** Blocks the provider repeats, and the API's (plural) list field each one fills; everything else is a single nested object. */
+const REPEATED: Record<string, string> = {
+  container: 'containers', port: 'ports', volume: 'volumes', volume_mount: 'volumeMounts', ingress: 'ingress', from: 'from',
+  ports: 'ports', env_from: 'envFrom', toleration: 'tolerations', node_selector_term: 'nodeSelectorTerms',
+  match_expressions: 'matchExpressions',
+};
+/** Repeated only under pod (anti-)affinity; under node_affinity the API has one NodeSelector object. */
+const AFFINITY_TERMS = new Set(['required_during_scheduling_ignored_during_execution', 'preferred_during_scheduling_ignored_during_execution']);
 /** Provider attributes that are strings where the Kubernetes API has integers. */
-const NUMERIC = new Set(['replicas', 'runAsUser', 'runAsGroup', 'fsGroup', 'minAvailable']);
+const NUMERIC = new Set(['replicas', 'runAsUser', 'runAsGroup', 'fsGroup', 'minAvailable', 'maxSurge', 'maxUnavailable']);
 const camel = (s: string): string => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
 function toK8s(block: { attributes: Record<string, Value>; blocks: Block[] }, path: string[] = []): Record<string, unknown> {
@@ -32,16 +38,12 @@ function toK8s(block: { attributes: Record<string, Value>; blocks: Block[] }, pa
     else out[k] = value;
   }
   for (const child of block.blocks) {
-    if (child.type === 'lifecycle') continue;
-    const k = camel(child.type);
+    // The resource's own lifecycle (preconditions) is Terraform's; a container's lifecycle is the API's.
+    if (child.type === 'lifecycle' && path.length === 0) continue;
     const value = toK8s(child, [...path, child.type]);
-    if (REPEATED.has(child.type)) {
-      const name = child.type === 'ports' || child.type === 'from' || child.type === 'ingress' || child.type === 'env_from'
-        ? k : `${k}s`;
-      // containers, ports, volumes, volumeMounts are plural in the API; ingress/from/ports/envFrom already are.
-      const target = name === 'portss' ? 'ports' : name;
-      ((out[target] ??= []) as unknown[]).push(value);
-    } else out[k] = value;
+    const list = REPEATED[child.type] ?? (AFFINITY_TERMS.has(child.type) && path.at(-1) !== 'node_affinity' ? camel(child.type) : undefined);
+    if (list) ((out[list] ??= []) as unknown[]).push(value);
+    else out[camel(child.type)] = value;
   }
   return out;
 }

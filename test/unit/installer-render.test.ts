@@ -7,6 +7,7 @@ import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { formatHclErrors, parseHcl } from '../../src/templates/hcl-parse.js';
+import { scopeOf } from '../../src/config/variables.js';
 import { renderPlan } from '../../src/templates/index.js';
 import { EXAMPLES, VERSION, configFrom, matrix, renderExample, table } from './installer-helpers.js';
 import * as models from './installer-k8s-models.js';
@@ -101,7 +102,11 @@ describe.each(Object.entries(matrix))('rendered files (%s)', (_label, data) => {
 
 it('the module docs table matches the variables table', () => {
   const readme = readFileSync('examples/basic/terraform/modules/docker-mcp-gateway/README.md', 'utf8');
-  for (const spec of table) expect(readme).toContain(`| \`${spec.name}\` |`);
+  // The module's README lists its inputs: the variables whose scope is the module.
+  for (const spec of table) {
+    if (scopeOf(spec) === 'module') expect(readme).toContain(`| \`${spec.name}\` |`);
+    else expect(readme).not.toContain(`| \`${spec.name}\` |`);
+  }
   if (existsSync('docs/installer.md')) {
     const docs = readFileSync('docs/installer.md', 'utf8');
     for (const spec of table) expect(docs, spec.name).toContain(`| \`${spec.name}\` |`);

@@ -40,11 +40,24 @@ describe('installer validation', () => {
     expect(found.join('\n')).toContain(expected);
   });
 
-  it('refuses unpinned replicas and explains why', () => {
-    const [message] = problems({ replicas: '2' });
-    expect(message).toMatch(/--node-name or --node-selector/);
-    expect(message).toMatch(/each Kubernetes node runs its own Docker daemon/);
-    expect(problems({ replicas: '2', nodeName: 'node-1' })).toEqual([]);
+  it('accepts several replicas without pinning (the scheduler co-locates them) and refuses a contradictory node', () => {
+    expect(problems({ replicas: '2' })).toEqual([]);
+    expect(problems({ replicas: '2', nodeName: 'node-1', nodeSelector: 'kubernetes.io/hostname=node-1' })).toEqual([]);
+    const [message] = problems({ nodeName: 'node-1', nodeSelector: 'kubernetes.io/hostname=node-2' });
+    expect(message).toMatch(/^--node-name: node-1 contradicts --node-selector kubernetes.io\/hostname=node-2/);
+  });
+
+  it.each([
+    ['toleration effect', { tolerations: 'key=value:Sometimes' }, '--tolerations[0]: the effect must be one of NoSchedule, PreferNoSchedule, NoExecute'],
+    ['toleration key', { tolerations: 'ok:NoSchedule,bad key' }, '--tolerations[1]: the key must be a label key'],
+    ['node affinity value', { nodeAffinity: 'zone=a|' }, '--node-affinity[0]: each value must be a non-empty label value'],
+    ['priority class', { priorityClassName: 'High_Priority' }, '--priority-class-name'],
+    ['tmp size', { tmpSizeLimit: 'lots' }, '--tmp-size-limit'],
+    ['annotation key', { podAnnotations: 'bad key=x' }, '--pod-annotations'],
+    ['label value', { labels: 'team=a b' }, '--labels'],
+    ['memory request over the limit', { memoryLimit: '256Mi', memoryRequest: '1Gi' }, '--memory-request: 1Gi is more than --memory-limit 256Mi'],
+  ])('rejects bad %s', (_name, flags, expected) => {
+    expect(problems(flags).join('\n')).toContain(expected);
   });
 
   it('needs the tunnel, team and an allow list for Cloudflare Access, and the AUD only where no Access application is rendered', () => {

@@ -120,18 +120,6 @@ variable "cf_access_aud" {
   default     = ""
 }
 
-variable "allowed_emails" {
-  description = "Emails the Access policy allows"
-  type        = list(string)
-  default     = []
-}
-
-variable "allowed_email_domains" {
-  description = "Email domains the Access policy allows"
-  type        = list(string)
-  default     = []
-}
-
 variable "token_secret_name" {
   description = "Existing Secret holding the bearer tokens file (key `tokens`); empty means <project_name>-docker-mcp-gateway-tokens"
   type        = string
@@ -187,31 +175,55 @@ variable "cpu_request" {
 }
 
 variable "memory_request" {
-  description = "Memory request"
+  description = "Memory request; empty means the memory_limit, so the pod never uses more than it requested and the kubelet evicts it only after pods that do"
   type        = string
-  default     = "128Mi"
+  default     = ""
+}
+
+variable "tmp_size_limit" {
+  description = "Size limit of the /tmp emptyDir (the root filesystem is read-only); the gateway itself writes nothing there (image_build contexts are packed in memory), so this only bounds what a library might write; beyond it the kubelet evicts the pod"
+  type        = string
+  default     = "64Mi"
+}
+
+variable "labels" {
+  description = "Extra labels on every object and on the pods (never on selectors); the labels this module sets itself win on a clash"
+  type        = map(string)
+  default     = {}
+}
+
+variable "pod_annotations" {
+  description = "Extra annotations on the pods; the ones this module sets (checksum/config, prometheus.io/*) win on a clash"
+  type        = map(string)
+  default     = {}
+}
+
+variable "tolerations" {
+  description = "Tolerations in kubectl taint syntax: key=value:Effect tolerates that taint (operator Equal), key:Effect any value of key (Exists); without :Effect every effect"
+  type        = list(object({ key = string, operator = string, value = optional(string), effect = optional(string) }))
+  default     = []
+}
+
+variable "node_affinity" {
+  description = "Required node affinity: key=v1|v2 needs the node label key to be one of the values (In), key alone needs it to exist (Exists); all items must hold"
+  type        = list(object({ key = string, operator = string, values = optional(list(string)) }))
+  default     = []
+}
+
+variable "priority_class_name" {
+  description = "PriorityClass of the pods (must exist); empty means the cluster default"
+  type        = string
+  default     = ""
 }
 
 variable "node_name" {
-  description = "Pin the pods to this node (needed for replicas > 1: each node has its own Docker daemon)"
+  description = "Run the pods on this node: a nodeSelector on its kubernetes.io/hostname label (never nodeName, which bypasses the scheduler, taints and cordons)"
   type        = string
   default     = ""
 }
 
 variable "node_selector" {
-  description = "Node selector (alternative pinning; it must match exactly one node for replicas > 1)"
+  description = "Node selector (node_name adds kubernetes.io/hostname to it)"
   type        = map(string)
   default     = {}
-}
-
-variable "cloudflare_provider_version" {
-  description = "Major version of the Cloudflare Terraform provider your tunnel repo uses"
-  type        = number
-  default     = 5
-}
-
-variable "create_tunnel" {
-  description = "Create a new Cloudflare Tunnel (config, DNS, connector Deployment) instead of routing through your existing one"
-  type        = bool
-  default     = false
 }

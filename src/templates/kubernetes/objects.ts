@@ -1,11 +1,12 @@
 // The Kubernetes objects as plain data (serialized by render.ts with `yaml`, never by string
 // templates). The Terraform module expresses the same objects; test/unit/installer-parity checks it.
 import { createHash } from 'node:crypto';
-import type { InstallConfig } from '../../config/schema.js';
+import { effectiveMemoryRequest, type InstallConfig } from '../../config/schema.js';
 import { gatewayConfigData } from '../gateway-env.js';
 import {
   CONTAINER_NAME, CONTAINER_SOCKET, GATEWAY_ARGS, RUN_AS_USER, TOKENS_DIR, commonLabels, names, selectorLabels, usesAccess, usesBearer,
 } from '../model.js';
+import { PRE_STOP_COMMAND, ROLLOUT_STRATEGY, TERMINATION_GRACE_SECONDS, podScheduling, wantsPdb } from './pod.js';
 
 export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> } } & Record<string, unknown>;
 
@@ -20,7 +21,9 @@ function meta(c: InstallConfig, version: string, name: string): K8sObject['metad
 }
 
 export function podAnnotations(c: InstallConfig, data: Record<string, string>): Record<string, string> {
+  // The user's pod_annotations first: ours win on a clash (the checksum must stay the checksum).
   return {
+    ...c.pod_annotations,
     // Rolls the pods when the gateway's settings change (env is read only at start).
     'checksum/config': configChecksum(data),
     ...(c.enable_metrics
@@ -33,7 +36,9 @@ function deployment(c: InstallConfig, version: string, data: Record<string, stri
   const n = names(c);
   const ports = [{ name: 'http', containerPort: c.port, protocol: 'TCP' }];
   if (c.enable_metrics) ports.push({ name: 'metrics', containerPort: c.metrics_port, protocol: 'TCP' });
-  const volumes: Record<string, unknown>[] = [{ name: 'tmp', emptyDir: {} }];
+  // The root filesystem is read-only; /tmp is the one writable place, bounded so a runaway writer
+  // gets this pod evicted instead of filling the node's disk.
+  const volumes: Record<string, unknown>[] = [{ name: 'tmp', emptyDir: { sizeLimit: c.tmp_size_limit } }];
   const mounts: Record<string, unknown>[] = [{ name: 'tmp', mountPath: '/tmp' }];
   if (c.enable_docker_socket) {
     volumes.push({ name: 'docker-socket', hostPath: { path: c.docker_socket_path, type: 'Socket' } });
@@ -49,10 +54,6 @@ function deployment(c: InstallConfig, version: string, data: Record<string, stri
         readinessProbe: { httpGet: { path: '/ready', port: 'http' }, initialDelaySeconds: 2, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 },
       }
     : {};
-  const pinning = {
-    ...(c.node_name ? { nodeName: c.node_name } : {}),
-    ...(Object.keys(c.node_selector).length ? { nodeSelector: c.node_selector } : {}),
-  };
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -60,15 +61,16 @@ function deployment(c: InstallConfig, version: string, data: Record<string, stri
     spec: {
       replicas: c.replicas,
       selector: { matchLabels: selectorLabels(c) },
+      strategy: ROLLOUT_STRATEGY,
       template: {
         metadata: { labels: commonLabels(c, version), annotations: podAnnotations(c, data) },
         spec: {
           serviceAccountName: n.name,
           automountServiceAccountToken: false,
-          // The gateway drains in-flight calls for shutdown_grace_seconds (20 s) after SIGTERM;
-          // stated explicitly so nobody lowers it below that by accident.
-          terminationGracePeriodSeconds: 30,
-          ...pinning,
+          // Counts from the start of preStop: the pause, then the gateway's drain after SIGTERM
+          // (shutdown_grace_seconds), then its exit; stated so nobody lowers it by accident.
+          terminationGracePeriodSeconds: TERMINATION_GRACE_SECONDS,
+          ...podScheduling(c),
           securityContext: {
             runAsNonRoot: true,
             runAsUser: RUN_AS_USER,
@@ -92,9 +94,10 @@ function deployment(c: InstallConfig, version: string, data: Record<string, stri
               ],
               ports,
               ...probes,
+              lifecycle: { preStop: { exec: { command: [...PRE_STOP_COMMAND] } } },
               resources: {
                 limits: { cpu: c.cpu_limit, memory: c.memory_limit },
-                requests: { cpu: c.cpu_request, memory: c.memory_request },
+                requests: { cpu: c.cpu_request, memory: effectiveMemoryRequest(c) },
               },
               securityContext: {
                 allowPrivilegeEscalation: false,
@@ -162,7 +165,7 @@ export function kubernetesObjects(c: InstallConfig, version: string): K8sObject[
     service(c, version),
   ];
   if (c.enable_network_policy) objects.push(networkPolicy(c, version));
-  if (c.replicas > 1) {
+  if (wantsPdb(c)) {
     objects.push({
       apiVersion: 'policy/v1',
       kind: 'PodDisruptionBudget',

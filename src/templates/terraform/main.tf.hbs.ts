@@ -1,6 +1,8 @@
 // The module's main.tf. Generic over its variables (toggles are `count` and `dynamic` blocks), so
 // the same module serves every answer set; the answers live in the root's terraform.tfvars.
 // Mirrors kubernetes/objects.ts object for object; test/unit/installer-parity checks that.
+import deployment from './deployment.tf.hbs.js';
+
 export default `# Rendered by docker-mcp {{version}}. Re-run \`docker-mcp init\` rather than editing by hand.
 
 locals {
@@ -14,9 +16,13 @@ locals {
     "app.kubernetes.io/name"     = "docker-mcp-gateway"
     "app.kubernetes.io/instance" = var.project_name
   }
-  labels = merge(local.selector_labels, {
+  # The image's tag when a label can hold it (not a digest), else the installer's version.
+  image_tag     = try(regex({{str imageTagRe}}, var.docker_image)[0], "")
+  version_label = can(regex({{str labelValueRe}}, local.image_tag)) ? local.image_tag : {{str version}}
+  # The user's labels first: ours win on a clash, so selectors keep matching.
+  labels = merge(var.labels, local.selector_labels, {
     app                            = "docker-mcp-gateway"
-    "app.kubernetes.io/version"    = {{str version}}
+    "app.kubernetes.io/version"    = local.version_label
     "app.kubernetes.io/component"  = "gateway"
     "app.kubernetes.io/part-of"    = "docker-mcp"
     "app.kubernetes.io/managed-by" = "docker-mcp"
@@ -43,7 +49,13 @@ locals {
     "prometheus.io/port"   = var.enable_metrics ? tostring(var.metrics_port) : null
     "prometheus.io/path"   = var.enable_metrics ? "/metrics" : null
   }
-  pod_annotations = { for k, v in local.pod_annotations_all : k => v if v != null }
+  pod_annotations = merge(var.pod_annotations, { for k, v in local.pod_annotations_all : k => v if v != null })
+
+  # Pod settings (see kubernetes/pod.ts): node_name is a node selector on the hostname label.
+  node_selector  = merge(var.node_selector, var.node_name != "" ? { "kubernetes.io/hostname" = var.node_name } : {})
+  co_located     = var.replicas > 1 && var.enable_docker_socket
+  spread         = var.replicas > 1 && !var.enable_docker_socket
+  memory_request = var.memory_request != "" ? var.memory_request : var.memory_limit
 }
 
 resource "kubernetes_service_account_v1" "gateway" {
@@ -76,176 +88,7 @@ resource "kubernetes_config_map_v1" "access" {
   data = local.access_env
 }
 
-resource "kubernetes_deployment_v1" "gateway" {
-  metadata {
-    name      = local.name
-    namespace = var.namespace
-    labels    = local.labels
-  }
-  spec {
-    replicas = tostring(var.replicas)
-    selector {
-      match_labels = local.selector_labels
-    }
-    template {
-      metadata {
-        labels      = local.labels
-        annotations = local.pod_annotations
-      }
-      spec {
-        service_account_name            = local.name
-        automount_service_account_token = false
-        # The gateway drains in-flight calls for 20 s after SIGTERM; keep this above that.
-        termination_grace_period_seconds = 30
-        node_name                       = var.node_name != "" ? var.node_name : null
-        node_selector                   = length(var.node_selector) > 0 ? var.node_selector : null
-        security_context {
-          run_as_non_root = true
-          run_as_user     = "{{runAsUser}}"
-          run_as_group    = "{{runAsUser}}"
-          # Secret files are root-owned; fs_group makes the 0440 tokens file readable by the gateway.
-          fs_group = "{{runAsUser}}"
-          # The socket is root:docker 0660 on the node; its group is the only access granted.
-          supplemental_groups = var.enable_docker_socket ? [var.docker_socket_gid] : []
-          seccomp_profile {
-            type = "RuntimeDefault"
-          }
-        }
-        container {
-          name              = "gateway"
-          image             = var.docker_image
-          image_pull_policy = var.image_pull_policy
-          args              = {{{args}}}
-          env_from {
-            config_map_ref {
-              name = local.config_name
-            }
-          }
-          dynamic "env_from" {
-            for_each = local.access ? [1] : []
-            content {
-              config_map_ref {
-                name = "\${local.name}-access"
-              }
-            }
-          }
-          port {
-            name           = "http"
-            container_port = var.port
-            protocol       = "TCP"
-          }
-          dynamic "port" {
-            for_each = var.enable_metrics ? [var.metrics_port] : []
-            content {
-              name           = "metrics"
-              container_port = port.value
-              protocol       = "TCP"
-            }
-          }
-          dynamic "liveness_probe" {
-            for_each = var.enable_health_checks ? [1] : []
-            content {
-              http_get {
-                path = "/health"
-                port = "http"
-              }
-              initial_delay_seconds = 5
-              period_seconds        = 10
-              timeout_seconds       = 3
-              failure_threshold     = 3
-            }
-          }
-          dynamic "readiness_probe" {
-            for_each = var.enable_health_checks ? [1] : []
-            content {
-              http_get {
-                path = "/ready"
-                port = "http"
-              }
-              initial_delay_seconds = 2
-              period_seconds        = 5
-              timeout_seconds       = 3
-              failure_threshold     = 3
-            }
-          }
-          resources {
-            limits = {
-              cpu    = var.cpu_limit
-              memory = var.memory_limit
-            }
-            requests = {
-              cpu    = var.cpu_request
-              memory = var.memory_request
-            }
-          }
-          security_context {
-            allow_privilege_escalation = false
-            read_only_root_filesystem  = true
-            run_as_non_root            = true
-            capabilities {
-              drop = ["ALL"]
-            }
-          }
-          volume_mount {
-            name       = "tmp"
-            mount_path = "/tmp"
-          }
-          dynamic "volume_mount" {
-            for_each = var.enable_docker_socket ? [1] : []
-            content {
-              name       = "docker-socket"
-              mount_path = "{{containerSocket}}"
-            }
-          }
-          dynamic "volume_mount" {
-            for_each = local.bearer ? [1] : []
-            content {
-              name       = "auth-tokens"
-              mount_path = "{{tokensDir}}"
-              read_only  = true
-            }
-          }
-        }
-        volume {
-          name = "tmp"
-          empty_dir {}
-        }
-        dynamic "volume" {
-          for_each = var.enable_docker_socket ? [1] : []
-          content {
-            name = "docker-socket"
-            host_path {
-              path = var.docker_socket_path
-              type = "Socket"
-            }
-          }
-        }
-        dynamic "volume" {
-          for_each = local.bearer ? [1] : []
-          content {
-            name = "auth-tokens"
-            secret {
-              secret_name  = local.tokens_secret
-              default_mode = "0440"
-            }
-          }
-        }
-      }
-    }
-  }
-
-  depends_on = [kubernetes_config_map_v1.gateway, kubernetes_config_map_v1.access, kubernetes_service_account_v1.gateway]
-
-  lifecycle {
-{{#each preconditions}}
-    precondition {
-      condition     = {{{condition}}}
-      error_message = {{str message}}
-    }
-{{/each}}
-  }
-}
-
+${deployment}
 resource "kubernetes_service_v1" "gateway" {
   metadata {
     name      = local.name
@@ -318,8 +161,10 @@ resource "kubernetes_network_policy_v1" "gateway" {
   }
 }
 
+# Only for spread replicas: co-located ones all sit on the drained node and their replacements
+# cannot leave it (the affinity), so a minAvailable budget would block a drain forever.
 resource "kubernetes_pod_disruption_budget_v1" "gateway" {
-  count = var.replicas > 1 ? 1 : 0
+  count = local.spread ? 1 : 0
   metadata {
     name      = local.name
     namespace = var.namespace

@@ -2,7 +2,7 @@
 // (`source = "./modules/docker-mcp-gateway"`, project_name/environment/namespace) plus every answer
 // that differs from its default, as literals, so the file stands alone without new root variables.
 import type { InstallConfig } from '../../config/schema.js';
-import type { VariableSpec } from '../../config/variables.js';
+import { scopeOf, type VariableSpec } from '../../config/variables.js';
 import { alignHcl } from './hcl.js';
 import { moduleHcl } from './module-values.js';
 
@@ -15,6 +15,8 @@ const ALWAYS = ['project_name', 'environment', 'namespace'];
 
 export function moduleCallHcl(c: InstallConfig, table: readonly VariableSpec[], version: string): string {
   const lines = table
+    // Only module inputs: root- and installer-only variables are not arguments of the module.
+    .filter((s) => scopeOf(s) === 'module')
     .filter((s) => ALWAYS.includes(s.name) || JSON.stringify(c[s.name as keyof InstallConfig]) !== JSON.stringify(s.default))
     .map((s) => `  ${s.name} = ${moduleHcl(s, c[s.name as keyof InstallConfig], '  ')}`);
   const text = [

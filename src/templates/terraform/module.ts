@@ -1,10 +1,11 @@
 // Renders the Terraform module (modules/docker-mcp-gateway/) and the root module that calls it.
 import type { InstallConfig } from '../../config/schema.js';
-import type { VariableSpec } from '../../config/variables.js';
+import { scopeOf, type VariableSpec } from '../../config/variables.js';
 import { envName } from '../../gateway/settings-table.js';
 import { ACCESS_APP_AUD, cloudflareProviders, type ProviderRequirement } from '../cloudflare/tunnel.js';
 import { envConditions, gatewayEnvTable } from '../gateway-env.js';
-import { CONTAINER_SOCKET, GATEWAY_ARGS, RUN_AS_USER, TOKENS_DIR, createsAccessApp, tunnelRendered } from '../model.js';
+import { CONTAINER_SOCKET, GATEWAY_ARGS, IMAGE_TAG_RE, LABEL_VALUE_RE, RUN_AS_USER, TOKENS_DIR, createsAccessApp, tunnelRendered } from '../model.js';
+import { PRE_STOP_COMMAND, TERMINATION_GRACE_SECONDS } from '../kubernetes/pod.js';
 import { hclValue, renderTf } from './hcl.js';
 import mainTf from './main.tf.hbs.js';
 import { moduleHcl } from './module-values.js';
@@ -35,8 +36,8 @@ export const outputs: readonly OutputSpec[] = [
 ];
 
 const preconditions = [
-  { condition: 'var.replicas == 1 || var.node_name != "" || length(var.node_selector) > 0',
-    message: 'More than one replica needs node_name or node_selector: each node runs its own Docker daemon, so unpinned replicas would see different containers.' },
+  { condition: 'var.node_name == "" || lookup(var.node_selector, "kubernetes.io/hostname", var.node_name) == var.node_name',
+    message: 'The node_name contradicts node_selector["kubernetes.io/hostname"] (node_name becomes that same node selector); drop one of them.' },
   // With the Access application in the same root, cf_access_aud is unknown at plan: Terraform skips a
   // condition whose result is unknown ("We'll wait until we've learned more", evalCheckRule in
   // hashicorp/terraform internal/terraform/eval_conditions.go) and checks it again at apply.
@@ -116,32 +117,39 @@ export function moduleFiles(c: InstallConfig, table: readonly VariableSpec[], ve
     containerSocket: CONTAINER_SOCKET,
     tokensDir: TOKENS_DIR,
     preconditions,
+    terminationGrace: TERMINATION_GRACE_SECONDS,
+    preStopCommand: hclValue([...PRE_STOP_COMMAND]),
+    imageTagRe: IMAGE_TAG_RE,
+    labelValueRe: LABEL_VALUE_RE,
   };
   const versions = renderTf(VERSIONS, { terraform: TERRAFORM_VERSION, kubernetes: KUBERNETES_PROVIDER, extraProviders: [] });
   // The root also holds terraform/cloudflare.tf when the tunnel is rendered (index.ts).
   const rootProviders: ProviderRequirement[] = tunnelRendered(c) ? cloudflareProviders(c) : [];
   const rootVersions = renderTf(VERSIONS, { terraform: TERRAFORM_VERSION, kubernetes: KUBERNETES_PROVIDER, extraProviders: rootProviders });
+  // A variable's scope says which Terraform files declare it (VariableSpec.scope).
+  const moduleInputs = table.filter((s) => scopeOf(s) === 'module');
+  const rootInputs = table.filter((s) => scopeOf(s) !== 'installer');
   // An Access application this root creates gives the gateway its AUD by reference, in one apply.
-  const args = table.map((s) => ({
+  const args = moduleInputs.map((s) => ({
     name: s.name,
     value: s.name === 'cf_access_aud' && createsAccessApp(c) ? ACCESS_APP_AUD : `var.${s.name}`,
   }));
   const rootOutputs = outputs.map((o) => ({ ...o, value: `module.docker_mcp_gateway.${o.name}` }));
   return [
     { path: `${MODULE_DIR}/versions.tf`, contents: versions },
-    { path: `${MODULE_DIR}/variables.tf`, contents: renderVariablesTf(table, version, true) },
+    { path: `${MODULE_DIR}/variables.tf`, contents: renderVariablesTf(moduleInputs, version, true) },
     { path: `${MODULE_DIR}/main.tf`, contents: renderTf(mainTf, view) },
     { path: `${MODULE_DIR}/outputs.tf`, contents: renderTf(OUTPUTS, { outputs }) },
-    { path: `${MODULE_DIR}/README.md`, contents: renderModuleReadme(table, version) },
+    { path: `${MODULE_DIR}/README.md`, contents: renderModuleReadme(moduleInputs, version) },
     { path: 'terraform/versions.tf', contents: rootVersions },
-    { path: 'terraform/variables.tf', contents: renderVariablesTf(table, version, false) },
+    { path: 'terraform/variables.tf', contents: renderVariablesTf(rootInputs, version, false) },
     { path: 'terraform/main.tf', contents: renderTf(ROOT_MAIN, { version, args }) },
     { path: 'terraform/outputs.tf', contents: renderTf(OUTPUTS, { outputs: rootOutputs }) },
     {
       path: 'terraform/terraform.tfvars',
       contents: renderTf(TFVARS, {
         version,
-        answers: table.map((s) => ({ name: s.name, value: moduleHcl(s, c[s.name as keyof InstallConfig]) })),
+        answers: rootInputs.map((s) => ({ name: s.name, value: moduleHcl(s, c[s.name as keyof InstallConfig]) })),
       }),
     },
   ];

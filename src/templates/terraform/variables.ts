@@ -40,6 +40,9 @@ export function hclValidations(spec: VariableSpec): HclValidation[] {
       condition: `alltrue([for k, x in ${v} : ${re(spec.keyPattern, 'k')} && ${re(spec.pattern, 'x')}])`,
       message: `Every ${spec.name} entry must be a valid label key and value.`,
     });
+  } else if (spec.type === 'map(string)' && spec.keyPattern) {
+    // Keys only (pod_annotations: any value, but the key must be a qualified name).
+    out.push({ condition: `alltrue([for k in keys(${v}) : ${re(spec.keyPattern, 'k')}])`, message: `Every ${spec.name} key must be a valid key like example.com/name.` });
   }
   return out;
 }

@@ -11,9 +11,13 @@ locals {
     "app.kubernetes.io/name"     = "docker-mcp-gateway"
     "app.kubernetes.io/instance" = var.project_name
   }
-  labels = merge(local.selector_labels, {
+  # The image's tag when a label can hold it (not a digest), else the installer's version.
+  image_tag     = try(regex("^[^@]*:([^:/@]+)$", var.docker_image)[0], "")
+  version_label = can(regex("^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$", local.image_tag)) ? local.image_tag : "0.1.0"
+  # The user's labels first: ours win on a clash, so selectors keep matching.
+  labels = merge(var.labels, local.selector_labels, {
     app                            = "docker-mcp-gateway"
-    "app.kubernetes.io/version"    = "0.1.0"
+    "app.kubernetes.io/version"    = local.version_label
     "app.kubernetes.io/component"  = "gateway"
     "app.kubernetes.io/part-of"    = "docker-mcp"
     "app.kubernetes.io/managed-by" = "docker-mcp"
@@ -48,7 +52,13 @@ locals {
     "prometheus.io/port"   = var.enable_metrics ? tostring(var.metrics_port) : null
     "prometheus.io/path"   = var.enable_metrics ? "/metrics" : null
   }
-  pod_annotations = { for k, v in local.pod_annotations_all : k => v if v != null }
+  pod_annotations = merge(var.pod_annotations, { for k, v in local.pod_annotations_all : k => v if v != null })
+
+  # Pod settings (see kubernetes/pod.ts): node_name is a node selector on the hostname label.
+  node_selector  = merge(var.node_selector, var.node_name != "" ? { "kubernetes.io/hostname" = var.node_name } : {})
+  co_located     = var.replicas > 1 && var.enable_docker_socket
+  spread         = var.replicas > 1 && !var.enable_docker_socket
+  memory_request = var.memory_request != "" ? var.memory_request : var.memory_limit
 }
 
 resource "kubernetes_service_account_v1" "gateway" {
@@ -92,6 +102,14 @@ resource "kubernetes_deployment_v1" "gateway" {
     selector {
       match_labels = local.selector_labels
     }
+    # No pod goes before its replacement is Ready; the extra pod must fit on the replicas' node.
+    strategy {
+      type = "RollingUpdate"
+      rolling_update {
+        max_surge       = "1"
+        max_unavailable = "0"
+      }
+    }
     template {
       metadata {
         labels      = local.labels
@@ -100,10 +118,70 @@ resource "kubernetes_deployment_v1" "gateway" {
       spec {
         service_account_name            = local.name
         automount_service_account_token = false
-        # The gateway drains in-flight calls for 20 s after SIGTERM; keep this above that.
+        # Counts from the start of pre_stop: the pause, the gateway's drain after SIGTERM, its exit.
         termination_grace_period_seconds = 30
-        node_name                        = var.node_name != "" ? var.node_name : null
-        node_selector                    = length(var.node_selector) > 0 ? var.node_selector : null
+        priority_class_name              = var.priority_class_name != "" ? var.priority_class_name : null
+        # node_name is a node selector (never spec.node_name, which bypasses the scheduler).
+        node_selector = length(local.node_selector) > 0 ? local.node_selector : null
+        dynamic "affinity" {
+          for_each = local.co_located || local.spread || length(var.node_affinity) > 0 ? [1] : []
+          content {
+            dynamic "node_affinity" {
+              for_each = length(var.node_affinity) > 0 ? [1] : []
+              content {
+                required_during_scheduling_ignored_during_execution {
+                  node_selector_term {
+                    dynamic "match_expressions" {
+                      for_each = var.node_affinity
+                      content {
+                        key      = match_expressions.value.key
+                        operator = match_expressions.value.operator
+                        values   = match_expressions.value.values
+                      }
+                    }
+                  }
+                }
+              }
+            }
+            # Replicas sharing the node's Docker socket stay on one node (one daemon). The first
+            # replica schedules anyway: kube-scheduler admits a pod whose term matches only itself.
+            dynamic "pod_affinity" {
+              for_each = local.co_located ? [1] : []
+              content {
+                required_during_scheduling_ignored_during_execution {
+                  label_selector {
+                    match_labels = local.selector_labels
+                  }
+                  topology_key = "kubernetes.io/hostname"
+                }
+              }
+            }
+            # Without the socket (a remote daemon) the replicas are independent: spread them.
+            dynamic "pod_anti_affinity" {
+              for_each = local.spread ? [1] : []
+              content {
+                preferred_during_scheduling_ignored_during_execution {
+                  weight = 100
+                  pod_affinity_term {
+                    label_selector {
+                      match_labels = local.selector_labels
+                    }
+                    topology_key = "kubernetes.io/hostname"
+                  }
+                }
+              }
+            }
+          }
+        }
+        dynamic "toleration" {
+          for_each = var.tolerations
+          content {
+            key      = toleration.value.key
+            operator = toleration.value.operator
+            value    = toleration.value.value
+            effect   = toleration.value.effect
+          }
+        }
         security_context {
           run_as_non_root = true
           run_as_user     = "10001"
@@ -173,6 +251,14 @@ resource "kubernetes_deployment_v1" "gateway" {
               failure_threshold     = 3
             }
           }
+          # A pause before SIGTERM while endpoints drop the pod; node, as the image may have no shell.
+          lifecycle {
+            pre_stop {
+              exec {
+                command = ["node", "-e", "setTimeout(() => {}, 5000)"]
+              }
+            }
+          }
           resources {
             limits = {
               cpu    = var.cpu_limit
@@ -180,7 +266,7 @@ resource "kubernetes_deployment_v1" "gateway" {
             }
             requests = {
               cpu    = var.cpu_request
-              memory = var.memory_request
+              memory = local.memory_request
             }
           }
           security_context {
@@ -213,7 +299,9 @@ resource "kubernetes_deployment_v1" "gateway" {
         }
         volume {
           name = "tmp"
-          empty_dir {}
+          empty_dir {
+            size_limit = var.tmp_size_limit
+          }
         }
         dynamic "volume" {
           for_each = var.enable_docker_socket ? [1] : []
@@ -243,8 +331,8 @@ resource "kubernetes_deployment_v1" "gateway" {
 
   lifecycle {
     precondition {
-      condition     = var.replicas == 1 || var.node_name != "" || length(var.node_selector) > 0
-      error_message = "More than one replica needs node_name or node_selector: each node runs its own Docker daemon, so unpinned replicas would see different containers."
+      condition     = var.node_name == "" || lookup(var.node_selector, "kubernetes.io/hostname", var.node_name) == var.node_name
+      error_message = "The node_name contradicts node_selector[\"kubernetes.io/hostname\"] (node_name becomes that same node selector); drop one of them."
     }
     precondition {
       condition     = !local.access || (var.cf_access_team != "" && var.cf_access_aud != "")
@@ -337,8 +425,10 @@ resource "kubernetes_network_policy_v1" "gateway" {
   }
 }
 
+# Only for spread replicas: co-located ones all sit on the drained node and their replacements
+# cannot leave it (the affinity), so a minAvailable budget would block a drain forever.
 resource "kubernetes_pod_disruption_budget_v1" "gateway" {
-  count = var.replicas > 1 ? 1 : 0
+  count = local.spread ? 1 : 0
   metadata {
     name      = local.name
     namespace = var.namespace

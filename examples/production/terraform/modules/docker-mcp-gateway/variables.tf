@@ -235,28 +235,6 @@ variable "cf_access_aud" {
   }
 }
 
-variable "allowed_emails" {
-  description = "Emails the Access policy allows"
-  type        = list(string)
-  default     = []
-
-  validation {
-    condition     = alltrue([for x in var.allowed_emails : can(regex("^[A-Za-z0-9._+-]+@([a-z0-9]([-a-z0-9]*[a-z0-9])?\\.)+[a-z]+$", x))])
-    error_message = "Every allowed_emails item must be one of: email addresses."
-  }
-}
-
-variable "allowed_email_domains" {
-  description = "Email domains the Access policy allows"
-  type        = list(string)
-  default     = []
-
-  validation {
-    condition     = alltrue([for x in var.allowed_email_domains : can(regex("^([a-z0-9]([-a-z0-9]*[a-z0-9])?\\.)+[a-z]([-a-z0-9]*[a-z0-9])?$", x))])
-    error_message = "Every allowed_email_domains item must be one of: domains like example.com."
-  }
-}
-
 variable "token_secret_name" {
   description = "Existing Secret holding the bearer tokens file (key `tokens`); empty means <project_name>-docker-mcp-gateway-tokens"
   type        = string
@@ -372,18 +350,79 @@ variable "cpu_request" {
 }
 
 variable "memory_request" {
-  description = "Memory request"
+  description = "Memory request; empty means the memory_limit, so the pod never uses more than it requested and the kubelet evicts it only after pods that do"
   type        = string
-  default     = "128Mi"
+  default     = ""
 
   validation {
-    condition     = can(regex("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$", var.memory_request))
+    condition     = var.memory_request == "" || can(regex("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$", var.memory_request))
     error_message = "The memory_request must be a Kubernetes memory quantity."
   }
 }
 
+variable "tmp_size_limit" {
+  description = "Size limit of the /tmp emptyDir (the root filesystem is read-only); the gateway itself writes nothing there (image_build contexts are packed in memory), so this only bounds what a library might write; beyond it the kubelet evicts the pod"
+  type        = string
+  default     = "64Mi"
+
+  validation {
+    condition     = can(regex("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$", var.tmp_size_limit))
+    error_message = "The tmp_size_limit must be a Kubernetes quantity like 64Mi."
+  }
+}
+
+variable "labels" {
+  description = "Extra labels on every object and on the pods (never on selectors); the labels this module sets itself win on a clash"
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for k, x in var.labels : can(regex("^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$", k)) && can(regex("^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$", x))])
+    error_message = "Every labels entry must be a valid label key and value."
+  }
+}
+
+variable "pod_annotations" {
+  description = "Extra annotations on the pods; the ones this module sets (checksum/config, prometheus.io/*) win on a clash"
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for k in keys(var.pod_annotations) : can(regex("^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$", k))])
+    error_message = "Every pod_annotations key must be a valid key like example.com/name."
+  }
+}
+
+variable "tolerations" {
+  description = "Tolerations in kubectl taint syntax: key=value:Effect tolerates that taint (operator Equal), key:Effect any value of key (Exists); without :Effect every effect"
+  type        = list(object({ key = string, operator = string, value = optional(string), effect = optional(string) }))
+  default     = []
+}
+
+variable "node_affinity" {
+  description = "Required node affinity: key=v1|v2 needs the node label key to be one of the values (In), key alone needs it to exist (Exists); all items must hold"
+  type        = list(object({ key = string, operator = string, values = optional(list(string)) }))
+  default     = []
+}
+
+variable "priority_class_name" {
+  description = "PriorityClass of the pods (must exist); empty means the cluster default"
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.priority_class_name == "" || can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", var.priority_class_name))
+    error_message = "The priority_class_name must be a PriorityClass name (lowercase DNS subdomain)."
+  }
+
+  validation {
+    condition     = length(var.priority_class_name) <= 253
+    error_message = "The priority_class_name must be at most 253 characters."
+  }
+}
+
 variable "node_name" {
-  description = "Pin the pods to this node (needed for replicas > 1: each node has its own Docker daemon)"
+  description = "Run the pods on this node: a nodeSelector on its kubernetes.io/hostname label (never nodeName, which bypasses the scheduler, taints and cordons)"
   type        = string
   default     = ""
 
@@ -399,7 +438,7 @@ variable "node_name" {
 }
 
 variable "node_selector" {
-  description = "Node selector (alternative pinning; it must match exactly one node for replicas > 1)"
+  description = "Node selector (node_name adds kubernetes.io/hostname to it)"
   type        = map(string)
   default     = {}
 
@@ -407,21 +446,4 @@ variable "node_selector" {
     condition     = alltrue([for k, x in var.node_selector : can(regex("^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$", k)) && can(regex("^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$", x))])
     error_message = "Every node_selector entry must be a valid label key and value."
   }
-}
-
-variable "cloudflare_provider_version" {
-  description = "Major version of the Cloudflare Terraform provider your tunnel repo uses"
-  type        = number
-  default     = 5
-
-  validation {
-    condition     = contains([4, 5], var.cloudflare_provider_version)
-    error_message = "The cloudflare_provider_version must be one of 4, 5."
-  }
-}
-
-variable "create_tunnel" {
-  description = "Create a new Cloudflare Tunnel (config, DNS, connector Deployment) instead of routing through your existing one"
-  type        = bool
-  default     = false
 }
