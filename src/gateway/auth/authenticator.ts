@@ -138,6 +138,9 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
         // revoked with the bearer token (a static one; an OAuth token has no tie and binds nothing).
         const identity: Identity = { ...access.identity, scopes: intersect(access.identity.scopes, bearer.identity.scopes) };
         const check = credentialOf(bearer.identity);
+        // The Access check awaited (a JWKS fetch can take seconds): a reload may have revoked the
+        // bearer token meanwhile, and a request must not start work under a token already revoked.
+        if (check && !check()) return unauthorized('The bearer token is not valid.', 'invalid_token');
         return { ok: true, identity: check ? bindCredential(identity, check) : identity };
       }
       return (access ?? bearer)!;

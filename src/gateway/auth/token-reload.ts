@@ -20,12 +20,12 @@
 //   until it is readable again);
 // - a good one replaces the set, `onReplaced` ends what removed or changed tokens opened, and one
 //   info line names the count and the token names (added, removed, changed): never a token or digest.
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { Counter } from 'prom-client';
 import { UsageError } from '../../cli/errors.js';
 import type { TokenStore } from './token-store.js';
-import { checkTokenSet, fingerprintOf, parseTokensFile, type TokenEntry } from './tokens.js';
+import { checkTokenSet, fingerprintOf, GREW_WHILE_READ, parseTokensFile, TOKENS_FILE_OPEN_FLAGS, tokensFileProblem, type TokenEntry } from './tokens.js';
 
 export type ReloadResult = 'ok' | 'invalid' | 'missing' | 'unreadable';
 
@@ -53,9 +53,33 @@ export interface TokenReloader {
 
 type Read = { ok: true; text: string; fingerprint: string } | { ok: false; result: 'missing' | 'unreadable'; reason: string };
 
+/**
+ * One bounded read, as at start-up (tokens.ts readBoundedSync): a FIFO or device is refused without
+ * waiting on it, and no more than MAX_TOKENS_FILE_BYTES (+1) is ever read or held.
+ */
+async function readBounded(path: string): Promise<Buffer> {
+  const handle = await open(path, TOKENS_FILE_OPEN_FLAGS);
+  try {
+    const stats = await handle.stat();
+    const problem = tokensFileProblem(stats);
+    if (problem) throw new Error(problem);
+    const buffer = Buffer.alloc(stats.size + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    if (length === buffer.length) throw new Error(GREW_WHILE_READ);
+    return buffer.subarray(0, length);
+  } finally {
+    await handle.close();
+  }
+}
+
 async function readOnce(path: string): Promise<Read> {
   try {
-    const bytes = await readFile(path);
+    const bytes = await readBounded(path);
     return { ok: true, text: bytes.toString('utf8'), fingerprint: fingerprintOf(bytes) };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

@@ -2,7 +2,7 @@
 // presented token is compared against every digest with timingSafeEqual on fixed-length buffers,
 // so neither the token length nor the position of a mismatch nor which entry matched leaks timing.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { UsageError } from '../../cli/errors.js';
@@ -10,6 +10,22 @@ import type { Scope } from '../security.js';
 import { isScope } from './scopes.js';
 
 export const MIN_TOKEN_LENGTH = 16;
+/**
+ * A tokens file is read whole at start-up and at every reload: thousands of entries fit in 1 MiB,
+ * and the bound keeps a mistaken path (a symlink to /dev/zero, a log file) from being read without end.
+ */
+export const MAX_TOKENS_FILE_BYTES = 1024 * 1024;
+/** O_NONBLOCK: opening a FIFO for reading then returns at once (and is refused) instead of waiting for a writer. */
+export const TOKENS_FILE_OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+
+export const GREW_WHILE_READ = 'changed size while being read';
+
+/** Why the file at hand cannot be a tokens file (its fstat), or undefined when it may be read. */
+export function tokensFileProblem(stats: Stats): string | undefined {
+  if (!stats.isFile()) return 'not a regular file';
+  if (stats.size > MAX_TOKENS_FILE_BYTES) return `larger than ${MAX_TOKENS_FILE_BYTES} bytes`;
+  return undefined;
+}
 
 export interface TokenEntry {
   name: string;
@@ -67,11 +83,35 @@ export function fingerprintOf(bytes: Buffer | string): string {
 export function readTokensFile(path: string): TokensFileRead {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(path);
+    bytes = readBoundedSync(path);
   } catch (error) {
     throw new UsageError(`Cannot read auth_tokens_file ${path}: ${(error as Error).message}`);
   }
   return { entries: parseTokensFile(bytes.toString('utf8'), path), fingerprint: fingerprintOf(bytes) };
+}
+
+/**
+ * Reads a regular file of at most MAX_TOKENS_FILE_BYTES. The buffer has one byte more than fstat's
+ * size: filling it means the file grew while being read (or reports no size, as /proc files do).
+ */
+function readBoundedSync(path: string): Buffer {
+  const fd = openSync(path, TOKENS_FILE_OPEN_FLAGS);
+  try {
+    const stats = fstatSync(fd);
+    const problem = tokensFileProblem(stats);
+    if (problem) throw new Error(problem);
+    const buffer = Buffer.alloc(stats.size + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const n = readSync(fd, buffer, length, buffer.length - length, null);
+      if (n === 0) break;
+      length += n;
+    }
+    if (length === buffer.length) throw new Error(GREW_WHILE_READ);
+    return buffer.subarray(0, length);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export function loadTokensFile(path: string): TokenEntry[] {
@@ -82,7 +122,9 @@ export function loadTokensFile(path: string): TokenEntry[] {
 export function parseTokensFile(text: string, path: string): TokenEntry[] {
   let parsed: unknown;
   try {
-    parsed = parseYaml(text);
+    // logLevel 'error': yaml's warnings (an unknown tag or directive) would otherwise go to
+    // process.emitWarning, printed on stderr with a code frame of the line, which may hold a token.
+    parsed = parseYaml(text, { logLevel: 'error' });
   } catch {
     // The YAML error message quotes the offending line, which may hold a token.
     throw new UsageError(`auth_tokens_file ${path} is not valid YAML/JSON.`);

@@ -54,7 +54,10 @@ export async function admit(
     // A response can outlive its token: an SSE stream (a standby GET, a long call) or a plain call
     // still running. Once a reload revokes the token the response is cut, which aborts its call.
     const unwatch = core.revocations.watch(result.identity, () => res.destroy());
-    res.once('close', unwatch);
+    // A client that hung up while it was authenticated (an awaited Access or OAuth check) has had its
+    // 'close' already: the watch would otherwise hold this response until the token is revoked.
+    if (res.destroyed) unwatch();
+    else res.once('close', unwatch);
     return result.identity;
   }
   const headers: Record<string, string> = result.wwwAuthenticate ? { 'WWW-Authenticate': result.wwwAuthenticate } : {};
