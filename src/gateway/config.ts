@@ -54,10 +54,13 @@ function readConfigFile(path: string, givenBy: string): Record<string, unknown> 
   }
   let parsed: unknown;
   try {
-    parsed = parseYaml(text);
+    // logLevel error: yaml's warnings go to process.emitWarning, which prints the offending source line.
+    parsed = parseYaml(text, { logLevel: 'error' });
   } catch (error) {
-    // JSON is YAML, so one parser reads both; its message carries the line, column and a code frame.
-    throw new UsageError(`Config file ${path} is not valid YAML/JSON: ${(error as Error).message.trimEnd()}`);
+    // JSON is YAML, so one parser reads both. Only the message's first line (what and where) is kept:
+    // the code frame below it quotes the file, and the file may hold auth_tokens.
+    const where = (error as Error).message.split('\n')[0]!.replace(/:$/, '');
+    throw new UsageError(`Config file ${path} is not valid YAML/JSON: ${where}`);
   }
   if (parsed === null || parsed === undefined) return {};
   if (typeof parsed !== 'object' || Array.isArray(parsed)) {
