@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { InstallConfig } from '../../config/schema.js';
 import { gatewayConfigData } from '../gateway-env.js';
+import { networkPolicy } from './network-policy.js';
 import {
   CONTAINER_NAME, CONTAINER_SOCKET, GATEWAY_ARGS, RUN_AS_USER, TOKENS_DIR, commonLabels, names, selectorLabels, usesBearer,
 } from '../model.js';
@@ -119,25 +120,6 @@ function service(c: InstallConfig, version: string): K8sObject {
   };
 }
 
-function networkPolicy(c: InstallConfig, version: string): K8sObject {
-  const ingress: Record<string, unknown>[] = [
-    // cloudflared in this namespace is the only way in from outside (seed: `-l app=cloudflared`).
-    { from: [{ podSelector: { matchLabels: { app: 'cloudflared' } } }], ports: [{ protocol: 'TCP', port: c.port }] },
-  ];
-  if (c.enable_metrics) {
-    ingress.push({
-      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': c.metrics_namespace } } }],
-      ports: [{ protocol: 'TCP', port: c.metrics_port }],
-    });
-  }
-  return {
-    apiVersion: 'networking.k8s.io/v1',
-    kind: 'NetworkPolicy',
-    metadata: meta(c, version, names(c).name),
-    spec: { podSelector: { matchLabels: selectorLabels(c) }, policyTypes: ['Ingress'], ingress },
-  };
-}
-
 /** Every object, in apply order. */
 export function kubernetesObjects(c: InstallConfig, version: string): K8sObject[] {
   const n = names(c);
@@ -148,7 +130,7 @@ export function kubernetesObjects(c: InstallConfig, version: string): K8sObject[
     deployment(c, version, data),
     service(c, version),
   ];
-  if (c.enable_network_policy) objects.push(networkPolicy(c, version));
+  if (c.enable_network_policy) objects.push(networkPolicy(c, meta(c, version, n.name)));
   if (c.replicas > 1) {
     objects.push({
       apiVersion: 'policy/v1',

@@ -7,6 +7,7 @@ import { CONTAINER_SOCKET, GATEWAY_ARGS, RUN_AS_USER, TOKENS_DIR } from '../mode
 import { hclValue, renderTf } from './hcl.js';
 import mainTf from './main.tf.hbs.js';
 import { moduleHcl } from './module-values.js';
+import { networkPolicyTf } from './network-policy.tf.js';
 import { renderModuleReadme } from './readme.js';
 import { renderVariablesTf } from './variables.js';
 
@@ -111,6 +112,7 @@ export function moduleFiles(c: InstallConfig, table: readonly VariableSpec[], ve
     { path: `${MODULE_DIR}/versions.tf`, contents: versions },
     { path: `${MODULE_DIR}/variables.tf`, contents: renderVariablesTf(table, version, true) },
     { path: `${MODULE_DIR}/main.tf`, contents: renderTf(mainTf, view) },
+    { path: `${MODULE_DIR}/network-policy.tf`, contents: networkPolicyTf(version) },
     { path: `${MODULE_DIR}/outputs.tf`, contents: renderTf(OUTPUTS, { outputs }) },
     { path: `${MODULE_DIR}/README.md`, contents: renderModuleReadme(table, version) },
     { path: 'terraform/versions.tf', contents: versions },
