@@ -5,6 +5,7 @@ import { CONNECT_ENV } from '../connect/env.js';
 import { GATEWAY_IMAGE_NAME } from '../config/variables.js';
 import { TOKENS_KEY, names, tunnelRendered, usesAccess, usesBearer } from './model.js';
 import { TUNNEL_TF } from './cloudflare/tunnel.js';
+import { networkPolicyNote } from './kubernetes/network-policy.js';
 import { SINGLE_FILE } from './kubernetes/render.js';
 import { scopeForPreset, tokensFileCommand } from './tokens.js';
 
@@ -75,6 +76,7 @@ export function renderNotes(c: InstallConfig, version: string, files: string[]):
         '   Clients send `Authorization: Bearer <token>`.',
     );
   }
+  if (c.enable_network_policy) steps.push(networkPolicyNote(c));
   steps.push(`Apply: ${applyCommands(files).join(', or ')}.`);
   const tunnelTfRendered = files.includes(TUNNEL_TF);
   if (tunnelRendered(c)) {

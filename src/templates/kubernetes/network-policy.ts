@@ -78,3 +78,35 @@ export function networkPolicy(c: InstallConfig, metadata: K8sObject['metadata'])
     spec: { podSelector: { matchLabels: selectorLabels(c) }, policyTypes: ['Ingress', 'Egress'], ingress, egress },
   };
 }
+
+const selector = (labels: Record<string, string>): string => Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
+
+/** The NOTES.md step: who gets in and out, and how to check that the cloudflared selector is right. */
+export function networkPolicyNote(c: InstallConfig): string {
+  const ns = c.cloudflared_namespace || c.namespace;
+  const labels = selector(c.cloudflared_pod_labels);
+  const who = labels ? `pods labelled \`${labels}\` in namespace \`${ns}\`` : `every pod in namespace \`${ns}\``;
+  const scraper = c.enable_metrics
+    ? `; on ${c.metrics_port} only ${Object.keys(c.metrics_pod_labels).length ? `pods labelled \`${selector(c.metrics_pod_labels)}\` in` : 'pods of'} namespace \`${c.metrics_namespace}\``
+    : '';
+  const extraIn = c.network_policy_extra_ingress.length ? `, plus network_policy_extra_ingress (${c.network_policy_extra_ingress.map((i) => `\`${i}\``).join(' ')})` : '';
+  const out = [
+    'DNS (port 53, to any address: CoreDNS, a node-local cache and host resolvers all live elsewhere)',
+    ...(usesAccess(c) ? [`HTTPS (443) to public addresses, for the Cloudflare Access keys at https://${c.cf_access_team}.cloudflareaccess.com/cdn-cgi/access/certs ` +
+      '(a NetworkPolicy cannot name a host, so every public address; private, loopback, link-local and CGNAT ranges stay closed)'] : []),
+    ...(c.network_policy_extra_egress.length ? [`network_policy_extra_egress (${c.network_policy_extra_egress.map((i) => `\`${i}\``).join(' ')})`] : []),
+  ];
+  return (
+    `NetworkPolicy: the gateway admits on port ${c.port} only cloudflared, ${who}${scraper}${extraIn}. ` +
+      'In-cluster clients (the in-cluster URL in clients/) need an entry in network_policy_extra_ingress ' +
+      '(`--network-policy-extra-ingress NAMESPACE[/KEY=VALUE]`). ' +
+      `Outbound it may reach only ${out.join('; ')}. ` +
+      'The Docker socket is a unix socket on a hostPath volume, which no NetworkPolicy filters' +
+      (c.enable_docker_socket ? '' : '; a daemon over tcp:// needs `--network-policy-extra-egress CIDR:PORT`') +
+      '. Only a CNI that implements NetworkPolicy enforces it (Calico, Cilium, k3s\'s built-in controller; flannel alone does not). ' +
+      'Check that the selector finds your cloudflared, and if it does not, find its namespace and labels ' +
+      'and re-run init with `--cloudflared-namespace` and `--cloudflared-pod-labels`:\n\n' +
+      `   \`kubectl get pods -n ${ns}${labels ? ` -l ${labels}` : ''}\`\n\n` +
+      '   `kubectl get pods -A --show-labels | grep -i cloudflare`'
+  );
+}
