@@ -349,6 +349,58 @@ variable "metrics_namespace" {
   }
 }
 
+variable "metrics_pod_labels" {
+  description = "Labels of the metrics scraper's pods the NetworkPolicy admits in metrics_namespace; empty means every pod there"
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for k, x in var.metrics_pod_labels : can(regex("^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$", k)) && can(regex("^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$", x))])
+    error_message = "Every metrics_pod_labels entry must be a valid label key and value."
+  }
+}
+
+variable "cloudflared_namespace" {
+  description = "Namespace of the cloudflared pods the NetworkPolicy admits; empty means the gateway's own namespace"
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.cloudflared_namespace == "" || can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", var.cloudflared_namespace))
+    error_message = "The cloudflared_namespace must be lowercase letters, digits and -, starting and ending alphanumeric."
+  }
+
+  validation {
+    condition     = length(var.cloudflared_namespace) <= 63
+    error_message = "The cloudflared_namespace must be at most 63 characters."
+  }
+}
+
+variable "cloudflared_pod_labels" {
+  description = "Labels of the cloudflared pods the NetworkPolicy admits (AND with cloudflared_namespace)"
+  type        = map(string)
+  default = {
+    app = "cloudflared"
+  }
+
+  validation {
+    condition     = alltrue([for k, x in var.cloudflared_pod_labels : can(regex("^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$", k)) && can(regex("^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$", x))])
+    error_message = "Every cloudflared_pod_labels entry must be a valid label key and value."
+  }
+}
+
+variable "network_policy_extra_ingress" {
+  description = "More peers the NetworkPolicy admits: pods by namespace and labels, or a CIDR, on the http (default) or metrics port"
+  type        = list(object({ namespace = optional(string), pod_labels = optional(map(string)), cidr = optional(string), port = optional(string) }))
+  default     = []
+}
+
+variable "network_policy_extra_egress" {
+  description = "More destinations the gateway may reach besides DNS (and HTTPS to public addresses with Cloudflare Access): a CIDR or pods, optionally one TCP port"
+  type        = list(object({ namespace = optional(string), pod_labels = optional(map(string)), cidr = optional(string), port = optional(string) }))
+  default     = []
+}
+
 variable "image_pull_policy" {
   description = "Image pull policy"
   type        = string
