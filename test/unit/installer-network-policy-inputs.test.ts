@@ -94,6 +94,9 @@ describe('NetworkPolicy output', () => {
     const tfvars = plan.files.find((f) => f.path === 'terraform/terraform.tfvars')!.contents;
     expect(tfvars).toContain('"app.kubernetes.io/name" = "dex"');
     expect(plan.files.some((f) => f.path.endsWith('modules/docker-mcp-gateway/network-policy.tf'))).toBe(true);
+    const readme = plan.files.find((f) => f.path.endsWith('modules/docker-mcp-gateway/README.md'))!.contents;
+    expect(readme).toContain('## NetworkPolicy');
+    expect(readme).toContain('cloudflared_pod_labels = { "app.kubernetes.io/name" = "cloudflare-tunnel" }');
   });
 
   it('NOTES.md says which cloudflared gets in, what goes out, and how to check the selector', () => {
