@@ -63,6 +63,26 @@ function parsePeer(raw: string, portOf: (port: string) => string | undefined, po
   return { item: { namespace, pod_labels: labels, cidr: null, port } };
 }
 
+/**
+ * The same rules as parsePeer() over the module's objects. Terraform's || does not short-circuit, so
+ * a null attribute is replaced (coalesce, a conditional) or the call wrapped in can()/try().
+ */
+function peerValidations(ref: string, quote: (s: string) => string, name: string, port: { condition: string; hint: string }): { condition: string; message: string }[] {
+  const each = (test: string): string => `alltrue([for i in ${ref} : ${test}])`;
+  const labels = 'merge({}, i.pod_labels)'; // merge() skips a null argument
+  return [
+    { condition: each('(i.namespace == null) != (i.cidr == null)'),
+      message: `Each ${name} item sets either namespace (pods) or cidr (addresses), not both.` },
+    { condition: each(`i.namespace == null || can(regex(${quote('^(\\*|[a-z0-9]([-a-z0-9]*[a-z0-9])?)$')}, i.namespace))`),
+      message: `Each ${name} namespace must be a namespace name or * (every namespace).` },
+    { condition: each('i.pod_labels == null || i.namespace != null'), message: `Each ${name} item with pod_labels needs a namespace.` },
+    { condition: each(`alltrue([for k, v in ${labels} : can(regex(${quote(LABEL_KEY)}, k)) && can(regex(${quote(LABEL_VALUE)}, v))])`),
+      message: `Each ${name} pod_labels entry must be a valid label key and value.` },
+    { condition: each('i.cidr == null || can(cidrhost(i.cidr, 0))'), message: `Each ${name} cidr must be a CIDR like 192.168.1.0/24 or fd00::/8.` },
+    { condition: each(port.condition), message: `Each ${name} port must be ${port.hint}.` },
+  ];
+}
+
 const PEER_TYPE = 'namespace = optional(string), pod_labels = optional(map(string)), cidr = optional(string), port = optional(string)';
 
 /** Who else may connect to the gateway: a metrics scraper, an in-cluster client. */
@@ -70,6 +90,9 @@ export const extraIngress: StructuredList = {
   hclType: `list(object({ ${PEER_TYPE} }))`,
   syntax: '`NAMESPACE[/KEY=VALUE[+KEY=VALUE…]][:http|metrics]` (NAMESPACE `*` = every namespace) or `CIDR[:http|metrics]`',
   parse: (raw) => parsePeer(raw, (p) => (p === 'http' || p === 'metrics' ? p : undefined), '`http` or `metrics` (the gateway\'s two ports; default http)'),
+  validations: (ref, quote) => peerValidations(ref, quote, 'network_policy_extra_ingress', {
+    condition: 'contains(["http", "metrics"], coalesce(i.port, "http"))', hint: 'http or metrics (or unset: http)',
+  }),
 };
 
 /** What else the gateway may connect to: a remote Docker daemon over tcp://, an OAuth issuer. */
@@ -77,4 +100,8 @@ export const extraEgress: StructuredList = {
   hclType: `list(object({ ${PEER_TYPE} }))`,
   syntax: '`CIDR[:PORT]` or `NAMESPACE[/KEY=VALUE[+KEY=VALUE…]][:PORT]` (no port = every port)',
   parse: (raw) => parsePeer(raw, (p) => (/^\d{1,5}$/.test(p) && Number(p) >= 1 && Number(p) <= 65535 ? String(Number(p)) : undefined), 'a number from 1 to 65535'),
+  validations: (ref, quote) => peerValidations(ref, quote, 'network_policy_extra_egress', {
+    condition: 'i.port == null || try(can(regex("^[0-9]+$", i.port)) && tonumber(i.port) >= 1 && tonumber(i.port) <= 65535, false)',
+    hint: 'a number from 1 to 65535 (or unset: every port)',
+  }),
 };

@@ -50,6 +50,8 @@ export interface StructuredList {
   /** Item syntax for help and docs, e.g. `key[=value][:Effect]`. */
   syntax: string;
   parse: (item: string) => { item: ModuleItem } | { problem: string };
+  /** The module's own checks of the objects (Terraform users bypass parse), given `var.<name>` and the HCL string quoter. */
+  validations?: (ref: string, quote: (s: string) => string) => { condition: string; message: string }[];
 }
 
 export const ENV_PREFIX = 'DOCKER_MCP_';

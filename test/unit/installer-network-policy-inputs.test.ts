@@ -8,12 +8,15 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import type { Node } from 'web-tree-sitter';
 import { validateConfig } from '../../src/config/schema.js';
 import { resolveInputs } from '../../src/config/sources.js';
 import { renderPlan } from '../../src/templates/index.js';
 import { kubernetesObjects } from '../../src/templates/kubernetes/objects.js';
+import { parseHcl } from '../../src/templates/hcl-parse.js';
 import { renderNotes } from '../../src/templates/notes.js';
-import { VERSION, configFrom, table } from './installer-helpers.js';
+import { evaluate } from './installer-hcl-eval.js';
+import { VERSION, configFrom, moduleVars, table } from './installer-helpers.js';
 import * as models from './installer-k8s-models.js';
 
 function problems(flags: Record<string, unknown>): string[] {
@@ -111,5 +114,69 @@ describe('NetworkPolicy output', () => {
     expect(seedNotes).toContain('pods labelled `app=cloudflared` in namespace `homelab`');
     expect(seedNotes).not.toContain('cloudflareaccess.com');
     expect(renderNotes(configFrom({}), VERSION, [])).not.toContain('NetworkPolicy:');
+  });
+});
+
+describe('NetworkPolicy checks in the module (Terraform users pass objects, not strings)', () => {
+  const files = renderPlan(configFrom(FULL), table, { format: 'both', singleFile: false, version: VERSION }).files;
+  const variablesTf = files.find((f) => f.path.endsWith('modules/docker-mcp-gateway/variables.tf'))!.contents;
+  const tfvars = files.find((f) => f.path === 'terraform/terraform.tfvars')!.contents;
+
+  // Variable validations need no provider, so a real `terraform plan` of variables.tf alone runs offline.
+  function plan(vars: string[]): { ok: boolean; output: string } {
+    const dir = mkdtempSync(join(tmpdir(), 'dmcp-netpol-tf-'));
+    try {
+      writeFileSync(join(dir, 'variables.tf'), variablesTf);
+      writeFileSync(join(dir, 'terraform.tfvars'), tfvars);
+      const run = (args: string[]): string => execFileSync('terraform', args, { cwd: dir, encoding: 'utf8', stdio: 'pipe', env: { ...process.env, TF_IN_AUTOMATION: '1', NO_COLOR: '1' } });
+      run(['init', '-input=false', '-backend=false']);
+      // -var overrides terraform.tfvars.
+      return { ok: true, output: run(['plan', '-input=false', '-no-color', ...vars.flatMap((v) => ['-var', v])]) };
+    } catch (error) {
+      return { ok: false, output: String((error as { stderr?: string }).stderr ?? error) };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('accepts what init renders and refuses malformed items with a clear message', () => {
+    expect(plan([])).toMatchObject({ ok: true });
+    const cases: [string, RegExp][] = [
+      ['network_policy_extra_ingress = [{ namespace = "apps", cidr = "10.0.0.0/8" }]', /either namespace \(pods\) or cidr/],
+      ['network_policy_extra_ingress = [{ cidr = "10.0.0.0/33" }]', /cidr must be a CIDR/],
+      ['network_policy_extra_ingress = [{ namespace = "Apps" }]', /namespace must be a namespace name/],
+      ['network_policy_extra_ingress = [{ namespace = "apps", port = "8080" }]', /port must be http or metrics/],
+      ['network_policy_extra_ingress = [{ cidr = "10.0.0.0/8", pod_labels = { app = "x" } }]', /with pod_labels needs a namespace/],
+      ['network_policy_extra_egress = [{ namespace = "apps", pod_labels = { "bad key!" = "x" } }]', /pod_labels entry must be a valid label/],
+      ['network_policy_extra_egress = [{ cidr = "10.0.0.1/32", port = "http" }]', /port must be a number from 1 to 65535/],
+      ['network_policy_extra_egress = [{ cidr = "10.0.0.1/32", port = "0" }]', /port must be a number from 1 to 65535/],
+    ];
+    for (const [line, message] of cases) {
+      const result = plan([line.replace(/^(\w+) = /, '$1=')]);
+      expect(result.ok, line).toBe(false);
+      expect(result.output.replace(/\s*│\s*/g, ' '), line).toMatch(message);
+    }
+  });
+
+  it('the precondition refuses empty cloudflared_pod_labels in the gateway namespace, as init does', async () => {
+    const source = files.find((f) => f.path.endsWith('modules/docker-mcp-gateway/network-policy.tf'))!.contents;
+    const { root } = await parseHcl(source);
+    const children = (node: Node): Node[] => node.namedChildren.filter((n): n is Node => n !== null);
+    // The one precondition block, wherever it is nested, and its `condition` attribute.
+    const blocks = (node: Node): Node[] => children(node).flatMap((n) =>
+      (n.type === 'block' && n.namedChildren[0]?.text === 'precondition' ? [n] : n.type === 'body' || n.type === 'block' ? blocks(n) : []));
+    const [precondition] = blocks(root);
+    const condition = children(children(precondition!).find((n) => n.type === 'body')!)
+      .find((n) => n.type === 'attribute' && n.namedChildren[0]?.text === 'condition')!;
+    const holds = (data: Record<string, unknown>): boolean => {
+      const resolved = resolveInputs(table, { flags: {}, env: {}, configFile: { path: 't', data } });
+      for (const spec of table) resolved.values[spec.name] ??= structuredClone(spec.default);
+      const vars = moduleVars(resolved.values as never);
+      return evaluate(condition.namedChildren[1]!, { var: vars, local: {} }) as boolean;
+    };
+    expect(holds({})).toBe(true);
+    expect(holds({ cloudflared_pod_labels: {} })).toBe(false);
+    expect(holds({ cloudflared_pod_labels: {}, cloudflared_namespace: 'homelab' })).toBe(false);
+    expect(holds({ cloudflared_pod_labels: {}, cloudflared_namespace: 'cloudflared' })).toBe(true);
   });
 });

@@ -393,12 +393,72 @@ variable "network_policy_extra_ingress" {
   description = "More peers the NetworkPolicy admits: pods by namespace and labels, or a CIDR, on the http (default) or metrics port"
   type        = list(object({ namespace = optional(string), pod_labels = optional(map(string)), cidr = optional(string), port = optional(string) }))
   default     = []
+
+  validation {
+    condition     = alltrue([for i in var.network_policy_extra_ingress : (i.namespace == null) != (i.cidr == null)])
+    error_message = "Each network_policy_extra_ingress item sets either namespace (pods) or cidr (addresses), not both."
+  }
+
+  validation {
+    condition     = alltrue([for i in var.network_policy_extra_ingress : i.namespace == null || can(regex("^(\\*|[a-z0-9]([-a-z0-9]*[a-z0-9])?)$", i.namespace))])
+    error_message = "Each network_policy_extra_ingress namespace must be a namespace name or * (every namespace)."
+  }
+
+  validation {
+    condition     = alltrue([for i in var.network_policy_extra_ingress : i.pod_labels == null || i.namespace != null])
+    error_message = "Each network_policy_extra_ingress item with pod_labels needs a namespace."
+  }
+
+  validation {
+    condition     = alltrue([for i in var.network_policy_extra_ingress : alltrue([for k, v in merge({}, i.pod_labels) : can(regex("^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$", k)) && can(regex("^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$", v))])])
+    error_message = "Each network_policy_extra_ingress pod_labels entry must be a valid label key and value."
+  }
+
+  validation {
+    condition     = alltrue([for i in var.network_policy_extra_ingress : i.cidr == null || can(cidrhost(i.cidr, 0))])
+    error_message = "Each network_policy_extra_ingress cidr must be a CIDR like 192.168.1.0/24 or fd00::/8."
+  }
+
+  validation {
+    condition     = alltrue([for i in var.network_policy_extra_ingress : contains(["http", "metrics"], coalesce(i.port, "http"))])
+    error_message = "Each network_policy_extra_ingress port must be http or metrics (or unset: http)."
+  }
 }
 
 variable "network_policy_extra_egress" {
   description = "More destinations the gateway may reach besides DNS (and HTTPS to public addresses with Cloudflare Access): a CIDR or pods, optionally one TCP port"
   type        = list(object({ namespace = optional(string), pod_labels = optional(map(string)), cidr = optional(string), port = optional(string) }))
   default     = []
+
+  validation {
+    condition     = alltrue([for i in var.network_policy_extra_egress : (i.namespace == null) != (i.cidr == null)])
+    error_message = "Each network_policy_extra_egress item sets either namespace (pods) or cidr (addresses), not both."
+  }
+
+  validation {
+    condition     = alltrue([for i in var.network_policy_extra_egress : i.namespace == null || can(regex("^(\\*|[a-z0-9]([-a-z0-9]*[a-z0-9])?)$", i.namespace))])
+    error_message = "Each network_policy_extra_egress namespace must be a namespace name or * (every namespace)."
+  }
+
+  validation {
+    condition     = alltrue([for i in var.network_policy_extra_egress : i.pod_labels == null || i.namespace != null])
+    error_message = "Each network_policy_extra_egress item with pod_labels needs a namespace."
+  }
+
+  validation {
+    condition     = alltrue([for i in var.network_policy_extra_egress : alltrue([for k, v in merge({}, i.pod_labels) : can(regex("^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$", k)) && can(regex("^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$", v))])])
+    error_message = "Each network_policy_extra_egress pod_labels entry must be a valid label key and value."
+  }
+
+  validation {
+    condition     = alltrue([for i in var.network_policy_extra_egress : i.cidr == null || can(cidrhost(i.cidr, 0))])
+    error_message = "Each network_policy_extra_egress cidr must be a CIDR like 192.168.1.0/24 or fd00::/8."
+  }
+
+  validation {
+    condition     = alltrue([for i in var.network_policy_extra_egress : i.port == null || try(can(regex("^[0-9]+$", i.port)) && tonumber(i.port) >= 1 && tonumber(i.port) <= 65535, false)])
+    error_message = "Each network_policy_extra_egress port must be a number from 1 to 65535 (or unset: every port)."
+  }
 }
 
 variable "image_pull_policy" {

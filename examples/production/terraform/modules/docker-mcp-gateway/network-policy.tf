@@ -161,4 +161,12 @@ resource "kubernetes_network_policy_v1" "gateway" {
       }
     }
   }
+
+  lifecycle {
+    # An empty pod selector in the gateway's own (maybe shared) namespace would admit every neighbour.
+    precondition {
+      condition     = length(var.cloudflared_pod_labels) > 0 || !contains(["", var.namespace], var.cloudflared_namespace)
+      error_message = "The cloudflared_pod_labels must not be empty unless cloudflared_namespace names a namespace of cloudflared's own: every pod of the gateway's namespace would be admitted."
+    }
+  }
 }
