@@ -49,10 +49,12 @@ function parsePeer(raw: string, portOf: (port: string) => string | undefined, po
     if (port === undefined) return { problem: `the port must be ${portHint}` };
     return { item: { namespace: null, pod_labels: null, cidr, port } };
   }
+  if (isIPv4(raw) || isIPv6(raw)) return { problem: `an address needs a prefix length, e.g. ${raw}/${isIPv6(raw) ? 128 : 32}` };
   const colon = raw.lastIndexOf(':');
   const [peer, portText] = colon < 0 ? [raw, undefined] : [raw.slice(0, colon), raw.slice(colon + 1)];
   const port = portText === undefined ? null : portOf(portText);
   if (port === undefined) return { problem: `the port must be ${portHint}` };
+  if (isIPv4(peer)) return { problem: `an address needs a prefix length, e.g. ${peer}/32` };
   const slash = peer.indexOf('/');
   const [namespace, labelText] = slash < 0 ? [peer, undefined] : [peer.slice(0, slash), peer.slice(slash + 1)];
   if (namespace !== '*' && !(new RegExp(DNS1123_LABEL).test(namespace) && namespace.length <= 63)) {
@@ -65,7 +67,7 @@ function parsePeer(raw: string, portOf: (port: string) => string | undefined, po
 
 /**
  * The same rules as parsePeer() over the module's objects. Terraform's || does not short-circuit, so
- * a null attribute is replaced (coalesce, a conditional) or the call wrapped in can()/try().
+ * a null attribute is replaced (coalesce, merge) or the call wrapped in can()/try().
  */
 function peerValidations(ref: string, quote: (s: string) => string, name: string, port: { condition: string; hint: string }): { condition: string; message: string }[] {
   const each = (test: string): string => `alltrue([for i in ${ref} : ${test}])`;

@@ -51,6 +51,8 @@ describe('NetworkPolicy inputs', () => {
     ['networkPolicyExtraEgress', '10.0.0.1/32:http', /--network-policy-extra-egress\[0\]: the port must be a number from 1 to 65535/],
     ['networkPolicyExtraEgress', '10.0.0.1/32:70000', /the port must be a number/],
     ['networkPolicyExtraEgress', 'example.com:443', /neither a namespace name/],
+    ['networkPolicyExtraEgress', '192.168.1.10:2376', /an address needs a prefix length, e\.g\. 192\.168\.1\.10\/32/],
+    ['networkPolicyExtraIngress', 'fd00::1', /an address needs a prefix length, e\.g\. fd00::1\/128/],
   ])('%s %s is refused with the flag and the syntax', (flag, value, message) => {
     expect(problems({ [flag]: value }).join('\n')).toMatch(message);
   });
