@@ -5,7 +5,7 @@ import { CONNECT_ENV } from '../connect/env.js';
 import { GATEWAY_IMAGE_NAME } from '../config/variables.js';
 import { TOKENS_KEY, names, tunnelRendered, usesAccess, usesBearer } from './model.js';
 import { TUNNEL_TF } from './cloudflare/tunnel.js';
-import { networkPolicyNote } from './kubernetes/network-policy.js';
+import { networkPolicyNote, networkPolicyWarning } from './kubernetes/network-policy.js';
 import { SINGLE_FILE } from './kubernetes/render.js';
 import { scopeForPreset, tokensFileCommand } from './tokens.js';
 
@@ -23,6 +23,10 @@ export function renderWarnings(c: InstallConfig): string[] {
       'Cloudflare Tunnel pieces skipped: enable_cloudflare_tunnel is on but domain_suffix is empty. ' +
         'Re-run with --domain-suffix example.com (or --enable-cloudflare-tunnel=false to silence this).',
     );
+  }
+  if (c.enable_network_policy && c.cloudflared_namespace === '' && tunnelRendered(c)) {
+    // The seed's layout is a guess about the user's cluster; a wrong guess is a 502 at the tunnel.
+    warnings.push(networkPolicyWarning(c));
   }
   if (c.enable_docker_socket) {
     warnings.push(

@@ -14,7 +14,7 @@ import { resolveInputs } from '../../src/config/sources.js';
 import { renderPlan } from '../../src/templates/index.js';
 import { kubernetesObjects } from '../../src/templates/kubernetes/objects.js';
 import { parseHcl } from '../../src/templates/hcl-parse.js';
-import { renderNotes } from '../../src/templates/notes.js';
+import { renderNotes, renderWarnings } from '../../src/templates/notes.js';
 import { evaluate } from './installer-hcl-eval.js';
 import { VERSION, configFrom, moduleVars, table } from './installer-helpers.js';
 import * as models from './installer-k8s-models.js';
@@ -63,6 +63,18 @@ describe('NetworkPolicy inputs', () => {
     expect(problems({ enableNetworkPolicy: true, cloudflaredPodLabels: '', cloudflaredNamespace: 'homelab' })).not.toEqual([]);
     expect(problems({ enableNetworkPolicy: true, cloudflaredPodLabels: '', cloudflaredNamespace: 'cloudflared' })).toEqual([]);
     expect(problems({ cloudflaredPodLabels: 'app.kubernetes.io/name=cloudflare-tunnel', cloudflaredNamespace: 'cloudflare-tunnel' })).toEqual([]);
+  });
+});
+
+describe('NetworkPolicy warning', () => {
+  it('init warns that only the seed\'s cloudflared layout is admitted until cloudflared_namespace is given', () => {
+    const warned = (data: Record<string, unknown>): boolean => renderWarnings(configFrom(data)).some((w) => w.includes('tunnel gets 502s'));
+    expect(warned({ enable_network_policy: true, domain_suffix: 'example.com' })).toBe(true);
+    expect(renderWarnings(configFrom({ enable_network_policy: true, domain_suffix: 'example.com' })).join('\n'))
+      .toContain('pods labelled app=cloudflared in namespace "homelab"');
+    expect(warned({ enable_network_policy: true, domain_suffix: 'example.com', cloudflared_namespace: 'homelab' })).toBe(false);
+    expect(warned({ enable_network_policy: false, domain_suffix: 'example.com' })).toBe(false);
+    expect(warned({ enable_network_policy: true })).toBe(false); // no tunnel rendered
   });
 });
 

@@ -110,3 +110,12 @@ export function networkPolicyNote(c: InstallConfig): string {
       '   `kubectl get pods -A --show-labels | grep -i cloudflare`'
   );
 }
+
+/** Said at render time when cloudflared's place was not given, since only the seed's layout is admitted then. */
+export function networkPolicyWarning(c: InstallConfig): string {
+  return (
+    `The NetworkPolicy admits cloudflared only as pods labelled ${selector(c.cloudflared_pod_labels) || '(any)'} in namespace "${c.namespace}" ` +
+    '(the seed\'s layout); if yours runs elsewhere the tunnel gets 502s. Name its namespace with --cloudflared-namespace ' +
+    '(which also silences this) and its labels with --cloudflared-pod-labels; NOTES.md shows how to find them.'
+  );
+}
