@@ -34,6 +34,11 @@ export interface InstallConfig {
   metrics_port: number;
   enable_service_monitor: boolean;
   metrics_namespace: string;
+  metrics_pod_labels: Record<string, string>;
+  cloudflared_namespace: string;
+  cloudflared_pod_labels: Record<string, string>;
+  network_policy_extra_ingress: string[];
+  network_policy_extra_egress: string[];
   image_pull_policy: 'IfNotPresent' | 'Always' | 'Never';
   cpu_request: string;
   memory_request: string;
@@ -141,6 +146,14 @@ function crossFieldProblems(c: InstallConfig, kubernetes: boolean): string[] {
     problems.push(
       `${flagFor('auth_mode')}: none is refused: the gateway listens on 0.0.0.0 in its ${kubernetes ? 'pod' : 'container'} and will not ` +
         `start there without authentication (${reach}); keep bearer (the default), or use cloudflare-access or both`,
+    );
+  }
+  if (kubernetes && c.enable_network_policy && Object.keys(c.cloudflared_pod_labels).length === 0 && [c.namespace, ''].includes(c.cloudflared_namespace)) {
+    // An empty pod selector admits the whole namespace: fine for a namespace of cloudflared's own,
+    // not for the gateway's (possibly shared) one, where it would let every neighbour in.
+    problems.push(
+      `${flagFor('cloudflared_pod_labels')}: empty would let every pod of namespace ${c.namespace} reach the gateway; ` +
+        `name cloudflared's labels (kubectl get pods -A --show-labels | grep cloudflared), or set ${flagFor('cloudflared_namespace')} to a namespace of its own`,
     );
   }
   if (c.port === c.metrics_port) problems.push(`${flagFor('metrics_port')}: must differ from ${flagFor('port')} (${c.port})`);

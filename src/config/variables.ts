@@ -7,6 +7,7 @@ import {
   ABSOLUTE_PATH, ACCESS_AUD, CPU_QUANTITY, DNS1035_LABEL, DNS1123_LABEL, EMAIL, HOSTNAME, IMAGE_REF,
   LABEL_KEY, LABEL_VALUE, MAX_PROJECT_NAME_LENGTH, MEMORY_QUANTITY, NODE_NAME,
 } from './validators.js';
+import { extraEgress, extraIngress } from './network-policy-items.js';
 
 export type VarType = 'string' | 'number' | 'bool' | 'list(string)' | 'map(string)';
 export type VarValue = string | number | boolean | string[] | Record<string, string>;
@@ -53,7 +54,7 @@ export type VariableScope = 'module' | 'root' | 'installer';
 export const scopeOf = (spec: VariableSpec): VariableScope => spec.scope ?? 'module';
 
 /** One item of a structured list, as the module sees it: every attribute present, null when unset. */
-export type ModuleItem = Record<string, string | string[] | null>;
+export type ModuleItem = Record<string, string | string[] | Record<string, string> | null>;
 
 export interface StructuredList {
   /** The module variable's HCL type, e.g. `list(object({ key = string, effect = optional(string) }))`. */
@@ -61,6 +62,8 @@ export interface StructuredList {
   /** Item syntax for help and docs, e.g. `key[=value][:Effect]`. */
   syntax: string;
   parse: (item: string) => { item: ModuleItem } | { problem: string };
+  /** The module's own checks of the objects (Terraform users bypass parse), given `var.<name>` and the HCL string quoter. */
+  validations?: (ref: string, quote: (s: string) => string) => { condition: string; message: string }[];
 }
 
 export const ENV_PREFIX = 'DOCKER_MCP_';
@@ -103,7 +106,7 @@ export function variablesTable(version: string): readonly VariableSpec[] {
       description: 'Timeout for Docker operations', prompt: 'Timeout for one Docker operation (seconds)' },
     { name: 'enable_network_policy', type: 'bool', default: false, group: 'advanced',
       description: 'Enable Kubernetes network policy',
-      prompt: 'Add a NetworkPolicy (ingress only from cloudflared and the metrics scraper)?' },
+      prompt: 'Add a NetworkPolicy (in: only cloudflared and the metrics scraper; out: only DNS and what auth needs)?' },
     { name: 'enable_docker_socket', type: 'bool', default: true, group: 'advanced',
       description: 'Enable Docker socket access', prompt: 'Mount the node\'s Docker socket?' },
     { name: 'enable_cloudflare_tunnel', type: 'bool', default: true, group: 'basic',
@@ -153,6 +156,23 @@ export function variablesTable(version: string): readonly VariableSpec[] {
       description: 'Add a Prometheus Operator ServiceMonitor (needs the CRD)', prompt: 'Add a ServiceMonitor?' },
     { name: 'metrics_namespace', type: 'string', default: 'monitoring', group: 'advanced', ...label,
       description: 'Namespace of the metrics scraper the NetworkPolicy admits', prompt: 'Namespace of Prometheus' },
+    { name: 'metrics_pod_labels', type: 'map(string)', default: {}, group: 'advanced',
+      keyPattern: LABEL_KEY, pattern: LABEL_VALUE, patternHint: 'label values',
+      description: 'Labels of the metrics scraper\'s pods the NetworkPolicy admits in metrics_namespace; empty means every pod there',
+      prompt: 'Labels of the Prometheus pods (key=value, comma separated; empty for every pod of its namespace)' },
+    { name: 'cloudflared_namespace', type: 'string', default: '', group: 'advanced', allowEmpty: true, ...label,
+      description: 'Namespace of the cloudflared pods the NetworkPolicy admits; empty means the gateway\'s own namespace',
+      prompt: 'Namespace cloudflared runs in (empty for the gateway\'s namespace)' },
+    { name: 'cloudflared_pod_labels', type: 'map(string)', default: { app: 'cloudflared' }, group: 'advanced',
+      keyPattern: LABEL_KEY, pattern: LABEL_VALUE, patternHint: 'label values',
+      description: 'Labels of the cloudflared pods the NetworkPolicy admits (AND with cloudflared_namespace)',
+      prompt: 'Labels of the cloudflared pods (key=value, comma separated)' },
+    { name: 'network_policy_extra_ingress', type: 'list(string)', default: [], group: 'advanced', structured: extraIngress,
+      description: 'More peers the NetworkPolicy admits: pods by namespace and labels, or a CIDR, on the http (default) or metrics port',
+      prompt: 'More peers allowed in (comma separated; e.g. monitoring/app=vmagent:metrics)' },
+    { name: 'network_policy_extra_egress', type: 'list(string)', default: [], group: 'advanced', structured: extraEgress,
+      description: 'More destinations the gateway may reach besides DNS (and HTTPS to public addresses with Cloudflare Access): a CIDR or pods, optionally one TCP port',
+      prompt: 'More destinations allowed out (comma separated; e.g. 192.168.1.10/32:2376)' },
     { name: 'image_pull_policy', type: 'string', default: 'IfNotPresent', group: 'advanced',
       choices: ['IfNotPresent', 'Always', 'Never'], description: 'Image pull policy', prompt: 'Image pull policy' },
     { name: 'cpu_request', type: 'string', default: '100m', group: 'advanced', pattern: CPU_QUANTITY,

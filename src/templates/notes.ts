@@ -5,6 +5,7 @@ import { GATEWAY_IMAGE_NAME } from '../config/variables.js';
 import { TOKENS_KEY, names, tunnelRendered, usesBearer } from './model.js';
 import { cloudflareSteps } from './notes-cloudflare.js';
 import { replicaNotes } from './notes-replicas.js';
+import { networkPolicyNote, networkPolicyWarning } from './kubernetes/network-policy.js';
 import { SINGLE_FILE } from './kubernetes/render.js';
 import { scopeForPreset, tokensFileCommand } from './tokens.js';
 
@@ -22,6 +23,10 @@ export function renderWarnings(c: InstallConfig): string[] {
       'Cloudflare Tunnel pieces skipped: enable_cloudflare_tunnel is on but domain_suffix is empty. ' +
         'Re-run with --domain-suffix example.com (or --enable-cloudflare-tunnel=false to silence this).',
     );
+  }
+  if (c.enable_network_policy && c.cloudflared_namespace === '' && tunnelRendered(c)) {
+    // The seed's layout is a guess about the user's cluster; a wrong guess is a 502 at the tunnel.
+    warnings.push(networkPolicyWarning(c));
   }
   if (c.enable_docker_socket) {
     warnings.push(
@@ -80,6 +85,7 @@ export function renderNotes(c: InstallConfig, version: string, files: string[]):
   }
   const cloudflare = cloudflareSteps(c, files);
   steps.push(...cloudflare.before);
+  if (c.enable_network_policy) steps.push(networkPolicyNote(c));
   steps.push(`Apply: ${applyCommands(files).join(', or ')}.`);
   steps.push(...cloudflare.after);
   steps.push('Configure a client from clients/ (external and in-cluster URLs).');

@@ -2,6 +2,7 @@
 // evaluated (installer-hcl-eval.ts) with a configuration's values. Shared by the parity test and the
 // seam test, which starts the real gateway with the module's ConfigMap.
 import { expect } from 'vitest';
+import type { Node } from 'web-tree-sitter';
 import { parseHcl } from '../../src/templates/hcl-parse.js';
 import { evalBody, type Block, type Scope, type Value } from './installer-hcl-eval.js';
 
@@ -16,11 +17,13 @@ const KINDS: Record<string, [string, string]> = {
 /** Blocks the provider repeats, and the API's (plural) list field each one fills; everything else is a single nested object. */
 const REPEATED: Record<string, string> = {
   container: 'containers', port: 'ports', volume: 'volumes', volume_mount: 'volumeMounts', ingress: 'ingress', from: 'from',
-  ports: 'ports', env_from: 'envFrom', toleration: 'tolerations', node_selector_term: 'nodeSelectorTerms',
+  ports: 'ports', env_from: 'envFrom', egress: 'egress', to: 'to', toleration: 'tolerations', node_selector_term: 'nodeSelectorTerms',
   match_expressions: 'matchExpressions',
 };
 /** Repeated only under pod (anti-)affinity; under node_affinity the API has one NodeSelector object. */
 const AFFINITY_TERMS = new Set(['required_during_scheduling_ignored_during_execution', 'preferred_during_scheduling_ignored_during_execution']);
+/** Module files that declare no resources. */
+const NOT_RESOURCES = /\/(variables|outputs|versions)\.tf$/;
 /** Provider attributes that are strings where the Kubernetes API has integers. */
 const NUMERIC = new Set(['replicas', 'runAsUser', 'runAsGroup', 'fsGroup', 'minAvailable', 'maxSurge', 'maxUnavailable']);
 const camel = (s: string): string => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -49,13 +52,19 @@ function toK8s(block: { attributes: Record<string, Value>; blocks: Block[] }, pa
 }
 
 export async function moduleObjects(files: { path: string; contents: string }[], vars: Record<string, Value>): Promise<Record<string, unknown>[]> {
-  const main = files.find((f) => f.path.endsWith('modules/docker-mcp-gateway/main.tf'))!;
-  const { root, errors } = await parseHcl(main.contents);
-  expect(errors).toEqual([]);
-  const body = root.namedChildren.find((n) => n?.type === 'body')!;
+  // main.tf first (its locals), then the module's other resource files (network-policy.tf, …).
+  const module = files.filter((f) => /modules\/docker-mcp-gateway\/[^/]+\.tf$/.test(f.path) && !NOT_RESOURCES.test(f.path))
+    .sort((a, b) => Number(!a.path.endsWith('/main.tf')) - Number(!b.path.endsWith('/main.tf')));
+  expect(module[0]?.path).toMatch(/\/main\.tf$/);
+  const bodies: Node[] = [];
+  for (const file of module) {
+    const { root, errors } = await parseHcl(file.contents);
+    expect(errors, file.path).toEqual([]);
+    bodies.push(root.namedChildren.find((n) => n?.type === 'body')!);
+  }
   const scope: Scope = { var: vars, local: {} };
   const objects: Record<string, unknown>[] = [];
-  for (const item of body.namedChildren) {
+  for (const item of bodies.flatMap((body) => body.namedChildren)) {
     if (item?.type !== 'block') continue;
     const [typeNode, ...rest] = item.namedChildren;
     const inner = rest.find((n) => n?.type === 'body') ?? null;

@@ -162,6 +162,38 @@ variable "metrics_namespace" {
   default     = "monitoring"
 }
 
+variable "metrics_pod_labels" {
+  description = "Labels of the metrics scraper's pods the NetworkPolicy admits in metrics_namespace; empty means every pod there"
+  type        = map(string)
+  default     = {}
+}
+
+variable "cloudflared_namespace" {
+  description = "Namespace of the cloudflared pods the NetworkPolicy admits; empty means the gateway's own namespace"
+  type        = string
+  default     = ""
+}
+
+variable "cloudflared_pod_labels" {
+  description = "Labels of the cloudflared pods the NetworkPolicy admits (AND with cloudflared_namespace)"
+  type        = map(string)
+  default = {
+    app = "cloudflared"
+  }
+}
+
+variable "network_policy_extra_ingress" {
+  description = "More peers the NetworkPolicy admits: pods by namespace and labels, or a CIDR, on the http (default) or metrics port"
+  type        = list(object({ namespace = optional(string), pod_labels = optional(map(string)), cidr = optional(string), port = optional(string) }))
+  default     = []
+}
+
+variable "network_policy_extra_egress" {
+  description = "More destinations the gateway may reach besides DNS (and HTTPS to public addresses with Cloudflare Access): a CIDR or pods, optionally one TCP port"
+  type        = list(object({ namespace = optional(string), pod_labels = optional(map(string)), cidr = optional(string), port = optional(string) }))
+  default     = []
+}
+
 variable "image_pull_policy" {
   description = "Image pull policy"
   type        = string

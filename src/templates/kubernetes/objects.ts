@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { effectiveMemoryRequest, type InstallConfig } from '../../config/schema.js';
 import { gatewayConfigData } from '../gateway-env.js';
+import { networkPolicy } from './network-policy.js';
 import {
   CONTAINER_NAME, CONTAINER_SOCKET, GATEWAY_ARGS, RUN_AS_USER, TOKENS_DIR, commonLabels, names, selectorLabels, usesAccess, usesBearer,
 } from '../model.js';
@@ -126,25 +127,6 @@ function service(c: InstallConfig, version: string): K8sObject {
   };
 }
 
-function networkPolicy(c: InstallConfig, version: string): K8sObject {
-  const ingress: Record<string, unknown>[] = [
-    // cloudflared in this namespace is the only way in from outside (seed: `-l app=cloudflared`).
-    { from: [{ podSelector: { matchLabels: { app: 'cloudflared' } } }], ports: [{ protocol: 'TCP', port: c.port }] },
-  ];
-  if (c.enable_metrics) {
-    ingress.push({
-      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': c.metrics_namespace } } }],
-      ports: [{ protocol: 'TCP', port: c.metrics_port }],
-    });
-  }
-  return {
-    apiVersion: 'networking.k8s.io/v1',
-    kind: 'NetworkPolicy',
-    metadata: meta(c, version, names(c).name),
-    spec: { podSelector: { matchLabels: selectorLabels(c) }, policyTypes: ['Ingress'], ingress },
-  };
-}
-
 /**
  * The ConfigMap with the Access AUD, when it is known at render time (--cf-access-aud). Not part of
  * kubernetesObjects: kustomize generates it (configMapGenerator, hashed name) and --single-file adds it
@@ -164,7 +146,7 @@ export function kubernetesObjects(c: InstallConfig, version: string): K8sObject[
     deployment(c, version, data),
     service(c, version),
   ];
-  if (c.enable_network_policy) objects.push(networkPolicy(c, version));
+  if (c.enable_network_policy) objects.push(networkPolicy(c, meta(c, version, n.name)));
   if (wantsPdb(c)) {
     objects.push({
       apiVersion: 'policy/v1',

@@ -116,51 +116,6 @@ resource "kubernetes_service_v1" "gateway" {
   }
 }
 
-resource "kubernetes_network_policy_v1" "gateway" {
-  count = var.enable_network_policy ? 1 : 0
-  metadata {
-    name      = local.name
-    namespace = var.namespace
-    labels    = local.labels
-  }
-  spec {
-    pod_selector {
-      match_labels = local.selector_labels
-    }
-    policy_types = ["Ingress"]
-    # cloudflared in this namespace is the only way in from outside.
-    ingress {
-      from {
-        pod_selector {
-          match_labels = {
-            app = "cloudflared"
-          }
-        }
-      }
-      ports {
-        protocol = "TCP"
-        port     = tostring(var.port)
-      }
-    }
-    dynamic "ingress" {
-      for_each = var.enable_metrics ? [var.metrics_port] : []
-      content {
-        from {
-          namespace_selector {
-            match_labels = {
-              "kubernetes.io/metadata.name" = var.metrics_namespace
-            }
-          }
-        }
-        ports {
-          protocol = "TCP"
-          port     = tostring(ingress.value)
-        }
-      }
-    }
-  }
-}
-
 # Only for spread replicas: co-located ones all sit on the drained node and their replacements
 # cannot leave it (the affinity), so a minAvailable budget would block a drain forever.
 resource "kubernetes_pod_disruption_budget_v1" "gateway" {

@@ -23,8 +23,9 @@ function itemsHcl(items: ModuleItem[], indent: string): string {
   if (!items.length) return '[]';
   const body = items.map((item) => {
     const attributes = Object.entries(item)
-      .filter((entry): entry is [string, string | string[]] => entry[1] !== null)
-      .map(([k, v]) => `${indent}    ${hclKey(k)} = ${Array.isArray(v) ? hclValue(v) : hclString(v)}`);
+      .filter((entry): entry is [string, string | string[] | Record<string, string>] => entry[1] !== null)
+      // A map attribute (pod labels) goes multi-line, one indent deeper, as terraform fmt writes it.
+      .map(([k, v]) => `${indent}    ${hclKey(k)} = ${typeof v === 'string' ? hclString(v) : hclValue(v, `${indent}    `)}`);
     return `${indent}  {\n${attributes.join('\n')}\n${indent}  },`;
   });
   return alignHcl(`[\n${body.join('\n')}\n${indent}]`);

@@ -9,6 +9,7 @@ import { PRE_STOP_COMMAND, TERMINATION_GRACE_SECONDS } from '../kubernetes/pod.j
 import { hclValue, renderTf } from './hcl.js';
 import mainTf from './main.tf.hbs.js';
 import { moduleHcl } from './module-values.js';
+import { networkPolicyTf } from './network-policy.tf.js';
 import { renderModuleReadme } from './readme.js';
 import { renderVariablesTf } from './variables.js';
 
@@ -139,6 +140,7 @@ export function moduleFiles(c: InstallConfig, table: readonly VariableSpec[], ve
     { path: `${MODULE_DIR}/versions.tf`, contents: versions },
     { path: `${MODULE_DIR}/variables.tf`, contents: renderVariablesTf(moduleInputs, version, true) },
     { path: `${MODULE_DIR}/main.tf`, contents: renderTf(mainTf, view) },
+    { path: `${MODULE_DIR}/network-policy.tf`, contents: networkPolicyTf(version) },
     { path: `${MODULE_DIR}/outputs.tf`, contents: renderTf(OUTPUTS, { outputs }) },
     { path: `${MODULE_DIR}/README.md`, contents: renderModuleReadme(moduleInputs, version) },
     { path: 'terraform/versions.tf', contents: rootVersions },

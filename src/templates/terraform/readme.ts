@@ -39,6 +39,29 @@ module "docker_mcp_gateway" {
 }
 \`\`\`
 
+## NetworkPolicy
+
+With \`enable_network_policy\` (\`network-policy.tf\`) the gateway's pods are isolated both ways.
+In: cloudflared on \`port\`, as one peer: namespace \`cloudflared_namespace\` (empty: \`namespace\`)
+AND pods labelled \`cloudflared_pod_labels\`; the scraper in \`metrics_namespace\` (narrowed by
+\`metrics_pod_labels\`) on \`metrics_port\`; each \`network_policy_extra_ingress\` item. Out: DNS
+(53/UDP and 53/TCP to any address, since the resolver may be CoreDNS, a node-local cache or the node);
+with Cloudflare Access, 443/TCP to public addresses (a NetworkPolicy cannot name
+\`<team>.cloudflareaccess.com\`); each \`network_policy_extra_egress\` item. The Docker socket is a
+unix socket, which no NetworkPolicy filters.
+
+\`\`\`hcl
+  enable_network_policy  = true
+  cloudflared_namespace  = "cloudflared"
+  cloudflared_pod_labels = { "app.kubernetes.io/name" = "cloudflare-tunnel" }
+  network_policy_extra_ingress = [
+    { namespace = "apps", pod_labels = { app = "n8n" } }, # port defaults to "http"
+    { namespace = "observability", port = "metrics" },
+    { cidr = "192.168.1.0/24" },
+  ]
+  network_policy_extra_egress = [{ cidr = "192.168.1.10/32", port = "2376" }] # no port: every port
+\`\`\`
+
 ## Requirements
 
 | Name | Version |

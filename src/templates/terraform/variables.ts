@@ -35,6 +35,7 @@ export function hclValidations(spec: VariableSpec): HclValidation[] {
   if (spec.type === 'list(string)' && spec.pattern && !spec.structured) {
     out.push({ condition: `alltrue([for x in ${v} : ${re(spec.pattern, 'x')}])`, message: `Every ${spec.name} item must be one of: ${hint}.` });
   }
+  if (spec.structured?.validations) out.push(...spec.structured.validations(v, hclString));
   if (spec.type === 'map(string)' && spec.pattern && spec.keyPattern) {
     out.push({
       condition: `alltrue([for k, x in ${v} : ${re(spec.keyPattern, 'k')} && ${re(spec.pattern, 'x')}])`,

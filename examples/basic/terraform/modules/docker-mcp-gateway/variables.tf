@@ -327,6 +327,118 @@ variable "metrics_namespace" {
   }
 }
 
+variable "metrics_pod_labels" {
+  description = "Labels of the metrics scraper's pods the NetworkPolicy admits in metrics_namespace; empty means every pod there"
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for k, x in var.metrics_pod_labels : can(regex("^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$", k)) && can(regex("^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$", x))])
+    error_message = "Every metrics_pod_labels entry must be a valid label key and value."
+  }
+}
+
+variable "cloudflared_namespace" {
+  description = "Namespace of the cloudflared pods the NetworkPolicy admits; empty means the gateway's own namespace"
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.cloudflared_namespace == "" || can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", var.cloudflared_namespace))
+    error_message = "The cloudflared_namespace must be lowercase letters, digits and -, starting and ending alphanumeric."
+  }
+
+  validation {
+    condition     = length(var.cloudflared_namespace) <= 63
+    error_message = "The cloudflared_namespace must be at most 63 characters."
+  }
+}
+
+variable "cloudflared_pod_labels" {
+  description = "Labels of the cloudflared pods the NetworkPolicy admits (AND with cloudflared_namespace)"
+  type        = map(string)
+  default = {
+    app = "cloudflared"
+  }
+
+  validation {
+    condition     = alltrue([for k, x in var.cloudflared_pod_labels : can(regex("^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$", k)) && can(regex("^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$", x))])
+    error_message = "Every cloudflared_pod_labels entry must be a valid label key and value."
+  }
+}
+
+variable "network_policy_extra_ingress" {
+  description = "More peers the NetworkPolicy admits: pods by namespace and labels, or a CIDR, on the http (default) or metrics port"
+  type        = list(object({ namespace = optional(string), pod_labels = optional(map(string)), cidr = optional(string), port = optional(string) }))
+  default     = []
+
+  validation {
+    condition     = alltrue([for i in var.network_policy_extra_ingress : (i.namespace == null) != (i.cidr == null)])
+    error_message = "Each network_policy_extra_ingress item sets either namespace (pods) or cidr (addresses), not both."
+  }
+
+  validation {
+    condition     = alltrue([for i in var.network_policy_extra_ingress : i.namespace == null || can(regex("^(\\*|[a-z0-9]([-a-z0-9]*[a-z0-9])?)$", i.namespace))])
+    error_message = "Each network_policy_extra_ingress namespace must be a namespace name or * (every namespace)."
+  }
+
+  validation {
+    condition     = alltrue([for i in var.network_policy_extra_ingress : i.pod_labels == null || i.namespace != null])
+    error_message = "Each network_policy_extra_ingress item with pod_labels needs a namespace."
+  }
+
+  validation {
+    condition     = alltrue([for i in var.network_policy_extra_ingress : alltrue([for k, v in merge({}, i.pod_labels) : can(regex("^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$", k)) && can(regex("^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$", v))])])
+    error_message = "Each network_policy_extra_ingress pod_labels entry must be a valid label key and value."
+  }
+
+  validation {
+    condition     = alltrue([for i in var.network_policy_extra_ingress : i.cidr == null || can(cidrhost(i.cidr, 0))])
+    error_message = "Each network_policy_extra_ingress cidr must be a CIDR like 192.168.1.0/24 or fd00::/8."
+  }
+
+  validation {
+    condition     = alltrue([for i in var.network_policy_extra_ingress : contains(["http", "metrics"], coalesce(i.port, "http"))])
+    error_message = "Each network_policy_extra_ingress port must be http or metrics (or unset: http)."
+  }
+}
+
+variable "network_policy_extra_egress" {
+  description = "More destinations the gateway may reach besides DNS (and HTTPS to public addresses with Cloudflare Access): a CIDR or pods, optionally one TCP port"
+  type        = list(object({ namespace = optional(string), pod_labels = optional(map(string)), cidr = optional(string), port = optional(string) }))
+  default     = []
+
+  validation {
+    condition     = alltrue([for i in var.network_policy_extra_egress : (i.namespace == null) != (i.cidr == null)])
+    error_message = "Each network_policy_extra_egress item sets either namespace (pods) or cidr (addresses), not both."
+  }
+
+  validation {
+    condition     = alltrue([for i in var.network_policy_extra_egress : i.namespace == null || can(regex("^(\\*|[a-z0-9]([-a-z0-9]*[a-z0-9])?)$", i.namespace))])
+    error_message = "Each network_policy_extra_egress namespace must be a namespace name or * (every namespace)."
+  }
+
+  validation {
+    condition     = alltrue([for i in var.network_policy_extra_egress : i.pod_labels == null || i.namespace != null])
+    error_message = "Each network_policy_extra_egress item with pod_labels needs a namespace."
+  }
+
+  validation {
+    condition     = alltrue([for i in var.network_policy_extra_egress : alltrue([for k, v in merge({}, i.pod_labels) : can(regex("^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$", k)) && can(regex("^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$", v))])])
+    error_message = "Each network_policy_extra_egress pod_labels entry must be a valid label key and value."
+  }
+
+  validation {
+    condition     = alltrue([for i in var.network_policy_extra_egress : i.cidr == null || can(cidrhost(i.cidr, 0))])
+    error_message = "Each network_policy_extra_egress cidr must be a CIDR like 192.168.1.0/24 or fd00::/8."
+  }
+
+  validation {
+    condition     = alltrue([for i in var.network_policy_extra_egress : i.port == null || try(can(regex("^[0-9]+$", i.port)) && tonumber(i.port) >= 1 && tonumber(i.port) <= 65535, false)])
+    error_message = "Each network_policy_extra_egress port must be a number from 1 to 65535 (or unset: every port)."
+  }
+}
+
 variable "image_pull_policy" {
   description = "Image pull policy"
   type        = string

@@ -1,0 +1,166 @@
+// The module's network-policy.tf: the NetworkPolicy of kubernetes/network-policy.ts (see there for
+// why each rule is what it is), generic over the module's variables. A file of its own so main.tf
+// stays readable; plain text (no Handlebars) as it depends on nothing but the version.
+// Attribute names checked against hashicorp/terraform-provider-kubernetes
+// kubernetes/resource_kubernetes_network_policy_v1.go: ingress { from, ports }, egress { to, ports },
+// peers { ip_block { cidr, except }, namespace_selector, pod_selector }, ports { port (a string), protocol };
+// an empty namespace_selector {} expands to an empty LabelSelector (every namespace).
+import { NON_PUBLIC_IPV4, NON_PUBLIC_IPV6 } from '../kubernetes/network-policy.js';
+import { hclValue } from './hcl.js';
+
+/** One escape-hatch item (`it`) as the blocks of a peer; the YAML builds the same in peer(). */
+const peerBlocks = (block: string, it: string): string => `        ${block} {
+          dynamic "namespace_selector" {
+            for_each = ${it}.value.namespace != null ? [${it}.value.namespace] : []
+            content {
+              # "*" is every namespace: an empty selector.
+              match_labels = namespace_selector.value == "*" ? null : { "kubernetes.io/metadata.name" = namespace_selector.value }
+            }
+          }
+          dynamic "pod_selector" {
+            for_each = ${it}.value.pod_labels != null ? [${it}.value.pod_labels] : []
+            content {
+              match_labels = pod_selector.value
+            }
+          }
+          dynamic "ip_block" {
+            for_each = ${it}.value.cidr != null ? [${it}.value.cidr] : []
+            content {
+              cidr = ip_block.value
+            }
+          }
+        }`;
+
+export const networkPolicyTf = (version: string): string => `# Rendered by docker-mcp ${version}. Re-run \`docker-mcp init\` rather than editing by hand.
+# Who may reach the gateway, and what it may reach. docs/installer.md explains each rule.
+
+locals {
+  # Not "the internet": RFC 1918, loopback, link-local (cloud metadata, node-local DNS), CGNAT; ULA.
+  non_public_ipv4 = ${hclValue(NON_PUBLIC_IPV4)}
+  non_public_ipv6 = ${hclValue(NON_PUBLIC_IPV6)}
+}
+
+resource "kubernetes_network_policy_v1" "gateway" {
+  count = var.enable_network_policy ? 1 : 0
+  metadata {
+    name      = local.name
+    namespace = var.namespace
+    labels    = local.labels
+  }
+  spec {
+    pod_selector {
+      match_labels = local.selector_labels
+    }
+    policy_types = ["Ingress", "Egress"]
+
+    # cloudflared: one peer, so its namespace AND its labels must both match.
+    ingress {
+      from {
+        namespace_selector {
+          match_labels = {
+            "kubernetes.io/metadata.name" = var.cloudflared_namespace != "" ? var.cloudflared_namespace : var.namespace
+          }
+        }
+        dynamic "pod_selector" {
+          for_each = length(var.cloudflared_pod_labels) > 0 ? [var.cloudflared_pod_labels] : []
+          content {
+            match_labels = pod_selector.value
+          }
+        }
+      }
+      ports {
+        protocol = "TCP"
+        port     = tostring(var.port)
+      }
+    }
+    dynamic "ingress" {
+      for_each = var.enable_metrics ? [var.metrics_port] : []
+      content {
+        from {
+          namespace_selector {
+            match_labels = {
+              "kubernetes.io/metadata.name" = var.metrics_namespace
+            }
+          }
+          dynamic "pod_selector" {
+            for_each = length(var.metrics_pod_labels) > 0 ? [var.metrics_pod_labels] : []
+            content {
+              match_labels = pod_selector.value
+            }
+          }
+        }
+        ports {
+          protocol = "TCP"
+          port     = tostring(ingress.value)
+        }
+      }
+    }
+    dynamic "ingress" {
+      for_each = var.network_policy_extra_ingress
+      content {
+${peerBlocks('from', 'ingress')}
+        ports {
+          protocol = "TCP"
+          port     = tostring(ingress.value.port == "metrics" ? var.metrics_port : var.port)
+        }
+      }
+    }
+
+    # DNS wherever the resolver runs (CoreDNS pods, a node-local cache, the node itself).
+    egress {
+      ports {
+        protocol = "UDP"
+        port     = "53"
+      }
+      ports {
+        protocol = "TCP"
+        port     = "53"
+      }
+    }
+    # Cloudflare Access keys (https://<team>.cloudflareaccess.com/cdn-cgi/access/certs): a policy
+    # cannot name a host, so HTTPS to every public address.
+    dynamic "egress" {
+      for_each = local.access ? [1] : []
+      content {
+        to {
+          ip_block {
+            cidr   = "0.0.0.0/0"
+            except = local.non_public_ipv4
+          }
+        }
+        to {
+          ip_block {
+            cidr   = "::/0"
+            except = local.non_public_ipv6
+          }
+        }
+        ports {
+          protocol = "TCP"
+          port     = "443"
+        }
+      }
+    }
+    dynamic "egress" {
+      for_each = var.network_policy_extra_egress
+      content {
+${peerBlocks('to', 'egress')}
+        dynamic "ports" {
+          for_each = egress.value.port != null ? [egress.value.port] : []
+          content {
+            protocol = "TCP"
+            port     = ports.value
+          }
+        }
+      }
+    }
+  }
+
+  lifecycle {
+    # An empty pod selector in the gateway's own (maybe shared) namespace would admit every neighbour.
+    precondition {
+      condition     = length(var.cloudflared_pod_labels) > 0 || !contains(["", var.namespace], var.cloudflared_namespace)
+      error_message = "The cloudflared_pod_labels must not be empty unless cloudflared_namespace names a namespace of cloudflared's own: every pod of the gateway's namespace would be admitted."
+    }
+  }
+}
+`;
