@@ -3,8 +3,8 @@
 // the zod schema (schema.ts), the module's variables.tf with mirrored `validation` blocks, and the
 // docs tables. Constraints are declarative so both zod and HCL validations are generated from them.
 import {
-  ABSOLUTE_PATH, ACCESS_AUD, CPU_QUANTITY, DNS1035_LABEL, DNS1123_LABEL, EMAIL, HOSTNAME, IMAGE_REF,
-  LABEL_KEY, LABEL_VALUE, MAX_PROJECT_NAME_LENGTH, MEMORY_QUANTITY, NODE_NAME,
+  ABSOLUTE_PATH, ACCESS_AUD, CPU_QUANTITY, DNS1035_LABEL, DNS1123_LABEL, DURATION, EMAIL, HOSTNAME, IMAGE_REF,
+  KUBE_CONTEXT, KUBECONFIG_PATH, LABEL_KEY, LABEL_VALUE, MAX_PROJECT_NAME_LENGTH, MEMORY_QUANTITY, NODE_NAME,
 } from './validators.js';
 
 export type VarType = 'string' | 'number' | 'bool' | 'list(string)' | 'map(string)';
@@ -31,6 +31,11 @@ export interface VariableSpec {
   maxLength?: number;
   /** Where the seed's default was changed, and why (rendered into the docs). */
   deviation?: string;
+  /**
+   * `root`: used only by the rendered root module (its provider block), never passed to the gateway
+   * module, which has no provider block of its own and so no use for it.
+   */
+  scope?: 'root';
 }
 
 export const ENV_PREFIX = 'DOCKER_MCP_';
@@ -53,7 +58,29 @@ export function variablesTable(version: string): readonly VariableSpec[] {
     { name: 'environment', type: 'string', default: 'production', group: 'basic',
       description: 'Environment name', prompt: 'Environment name', ...label },
     { name: 'namespace', type: 'string', default: 'homelab', group: 'basic',
-      description: 'Kubernetes namespace', prompt: 'Kubernetes namespace (must exist)', ...label },
+      description: 'Kubernetes namespace', prompt: 'Kubernetes namespace', ...label },
+    // --- issue 15 items 2, 7, 9 (namespace, cluster selection, rollout, pull secrets): kept together ---
+    { name: 'create_namespace', type: 'bool', default: true, group: 'basic',
+      description: 'Create the namespace, labelled with the Pod Security level the pod needs (privileged with the socket mounted); turn off to deploy into a namespace you share and label yourself',
+      prompt: 'Create the namespace (off: it exists and you label it yourself)?' },
+    { name: 'kube_context', type: 'string', default: '', group: 'advanced', scope: 'root', allowEmpty: true,
+      pattern: KUBE_CONTEXT, patternHint: 'a kubeconfig context name', maxLength: 253,
+      description: 'Kubeconfig context the root module\'s provider uses; init fills in `kubectl config current-context` when not given; empty means whatever context is current at apply time',
+      prompt: 'Kubeconfig context to deploy to (empty: the current context at apply time)' },
+    { name: 'kubeconfig_path', type: 'string', default: '~/.kube/config', group: 'advanced', scope: 'root',
+      pattern: KUBECONFIG_PATH, patternHint: 'an absolute path or one starting with ~/', maxLength: 1024,
+      description: 'Kubeconfig file the root module\'s provider reads', prompt: 'Kubeconfig file' },
+    { name: 'wait_for_rollout', type: 'bool', default: true, group: 'advanced',
+      description: 'Terraform waits until the Deployment\'s pods are ready (up to rollout_timeout) before it reports success',
+      prompt: 'Wait for the rollout to finish on apply?' },
+    { name: 'rollout_timeout', type: 'string', default: '5m', group: 'advanced', pattern: DURATION,
+      patternHint: 'a duration like 90s, 5m or 1h30m', maxLength: 20,
+      description: 'How long Terraform waits for the Deployment to be created or updated before it fails',
+      prompt: 'Rollout timeout' },
+    { name: 'image_pull_secrets', type: 'list(string)', default: [], group: 'advanced', pattern: NODE_NAME,
+      patternHint: 'names of docker-registry Secrets in the namespace',
+      description: 'Secrets (type kubernetes.io/dockerconfigjson, in the namespace) the kubelet uses to pull docker_image from a private registry',
+      prompt: 'Image pull Secrets (comma separated)' },
     { name: 'replicas', type: 'number', default: 1, group: 'basic', integer: true, min: 1, max: 10,
       description: 'Number of Docker MCP Gateway replicas',
       prompt: 'Replicas (more than 1 needs all of them pinned to one node)' },

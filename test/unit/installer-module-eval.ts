@@ -6,6 +6,7 @@ import { parseHcl } from '../../src/templates/hcl-parse.js';
 import { evalBody, type Block, type Scope, type Value } from './installer-hcl-eval.js';
 
 const KINDS: Record<string, [string, string]> = {
+  kubernetes_namespace_v1: ['v1', 'Namespace'],
   kubernetes_service_account_v1: ['v1', 'ServiceAccount'],
   kubernetes_config_map_v1: ['v1', 'ConfigMap'],
   kubernetes_deployment_v1: ['apps/v1', 'Deployment'],
@@ -14,7 +15,19 @@ const KINDS: Record<string, [string, string]> = {
   kubernetes_pod_disruption_budget_v1: ['policy/v1', 'PodDisruptionBudget'],
 };
 /** Blocks the provider repeats; everything else is a single nested object. */
-const REPEATED = new Set(['container', 'port', 'volume', 'volume_mount', 'ingress', 'from', 'ports', 'env_from']);
+const REPEATED = new Set(['container', 'port', 'volume', 'volume_mount', 'ingress', 'from', 'ports', 'env_from', 'image_pull_secrets']);
+/** Names whose API spelling is the camelCase of the block name as is (no plural `s` added). */
+const ALREADY_PLURAL = new Set(['ports', 'from', 'ingress', 'env_from', 'image_pull_secrets']);
+/** Provider settings on a resource that are not Kubernetes fields (how Terraform waits, for how long). */
+const PROVIDER_ONLY_ATTRIBUTES = new Set(['count', 'wait_for_rollout']);
+const PROVIDER_ONLY_BLOCKS = new Set(['lifecycle', 'timeouts']);
+/** An evaluated resource as Terraform exposes it to references: nested blocks are lists. */
+function asReference(block: { attributes: Record<string, Value>; blocks: Block[] }): Value {
+  const out: Record<string, Value> = { ...block.attributes };
+  for (const child of block.blocks) ((out[child.type] ??= []) as Value[]).push(asReference(child));
+  return out;
+}
+
 /** Provider attributes that are strings where the Kubernetes API has integers. */
 const NUMERIC = new Set(['replicas', 'runAsUser', 'runAsGroup', 'fsGroup', 'minAvailable']);
 const camel = (s: string): string => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -22,7 +35,7 @@ const camel = (s: string): string => s.replace(/_([a-z])/g, (_, c: string) => c.
 function toK8s(block: { attributes: Record<string, Value>; blocks: Block[] }, path: string[] = []): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(block.attributes)) {
-    if (value === null || key === 'count') continue;
+    if (value === null || PROVIDER_ONLY_ATTRIBUTES.has(key)) continue;
     const k = camel(key);
     if (k === 'supplementalGroups' && Array.isArray(value) && value.length === 0) continue;
     if (NUMERIC.has(k) && typeof value === 'string') out[k] = Number(value);
@@ -32,14 +45,12 @@ function toK8s(block: { attributes: Record<string, Value>; blocks: Block[] }, pa
     else out[k] = value;
   }
   for (const child of block.blocks) {
-    if (child.type === 'lifecycle') continue;
+    if (PROVIDER_ONLY_BLOCKS.has(child.type)) continue;
     const k = camel(child.type);
     const value = toK8s(child, [...path, child.type]);
     if (REPEATED.has(child.type)) {
-      const name = child.type === 'ports' || child.type === 'from' || child.type === 'ingress' || child.type === 'env_from'
-        ? k : `${k}s`;
-      // containers, ports, volumes, volumeMounts are plural in the API; ingress/from/ports/envFrom already are.
-      const target = name === 'portss' ? 'ports' : name;
+      // containers, ports, volumes, volumeMounts are plural in the API; the others already are.
+      const target = ALREADY_PLURAL.has(child.type) ? k : `${k}s`;
       ((out[target] ??= []) as unknown[]).push(value);
     } else out[k] = value;
   }
@@ -66,8 +77,14 @@ export async function moduleObjects(files: { path: string; contents: string }[],
       }
       continue;
     }
+    // Data sources read the cluster (the tokens Secret for a precondition); they describe no object.
+    if (typeNode!.text === 'data') continue;
     const labels = rest.filter((n) => n?.type === 'string_lit').map((n) => n.text.slice(1, -1));
     const evaluated = evalBody(inner, scope);
+    // Later blocks may refer to this one (`kubernetes_namespace_v1.gateway[0].metadata[0].name`).
+    const counted = 'count' in evaluated.attributes;
+    const instances = counted ? (evaluated.attributes.count === 0 ? [] : [asReference(evaluated)]) : asReference(evaluated);
+    scope[labels[0]!] = { ...(scope[labels[0]!] as Record<string, Value> | undefined), [labels[1]!]: instances };
     if (evaluated.attributes.count === 0) continue;
     if (labels[0] === 'kubernetes_manifest') {
       objects.push(evaluated.attributes.manifest as Record<string, unknown>);

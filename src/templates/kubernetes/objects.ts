@@ -4,7 +4,8 @@ import { createHash } from 'node:crypto';
 import type { InstallConfig } from '../../config/schema.js';
 import { gatewayConfigData } from '../gateway-env.js';
 import {
-  CONTAINER_NAME, CONTAINER_SOCKET, GATEWAY_ARGS, RUN_AS_USER, TOKENS_DIR, commonLabels, names, selectorLabels, usesBearer,
+  CONTAINER_NAME, CONTAINER_SOCKET, GATEWAY_ARGS, POD_SECURITY_ENFORCE, RUN_AS_USER, TOKENS_DIR, commonLabels, names,
+  podSecurityLevel, selectorLabels, usesBearer,
 } from '../model.js';
 
 export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> } } & Record<string, unknown>;
@@ -69,6 +70,7 @@ function deployment(c: InstallConfig, version: string, data: Record<string, stri
           // stated explicitly so nobody lowers it below that by accident.
           terminationGracePeriodSeconds: 30,
           ...pinning,
+          ...(c.image_pull_secrets.length ? { imagePullSecrets: c.image_pull_secrets.map((name) => ({ name })) } : {}),
           securityContext: {
             runAsNonRoot: true,
             runAsUser: RUN_AS_USER,
@@ -138,11 +140,24 @@ function networkPolicy(c: InstallConfig, version: string): K8sObject {
   };
 }
 
-/** Every object, in apply order. */
+/**
+ * The namespace, labelled with the level the pod needs. kubectl apply on a namespace that already
+ * exists merges this label into it (NOTES.md says so); create_namespace off renders none.
+ */
+function namespace(c: InstallConfig, version: string): K8sObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: c.namespace, labels: { ...commonLabels(c, version), [POD_SECURITY_ENFORCE]: podSecurityLevel(c) } },
+  };
+}
+
+/** Every object, in apply order (the namespace first: everything else lives in it). */
 export function kubernetesObjects(c: InstallConfig, version: string): K8sObject[] {
   const n = names(c);
   const data = gatewayConfigData(c);
   const objects: K8sObject[] = [
+    ...(c.create_namespace ? [namespace(c, version)] : []),
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(c, version, n.name), automountServiceAccountToken: false },
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(c, version, n.configMap), data },
     deployment(c, version, data),
