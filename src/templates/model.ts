@@ -63,6 +63,11 @@ export function podSecurityLevel(c: InstallConfig): 'privileged' | 'restricted' 
 }
 export const POD_SECURITY_ENFORCE = 'pod-security.kubernetes.io/enforce';
 
+/** The Terraform address of the namespace (both the root module and --terraform-dir call the module docker_mcp_gateway). */
+export const NAMESPACE_ADDRESS = 'module.docker_mcp_gateway.kubernetes_namespace_v1.gateway';
+/** Start of the tokens precondition's message: src/lifecycle/terraform-errors.ts recognises the failure by it. */
+export const TOKENS_SECRET_MISSING = 'The tokens Secret does not exist';
+
 export const usesBearer = (c: InstallConfig): boolean => c.auth_mode === 'bearer' || c.auth_mode === 'both';
 export const usesAccess = (c: InstallConfig): boolean => c.auth_mode === 'cloudflare-access' || c.auth_mode === 'both';
 

@@ -11,6 +11,7 @@ import { ANSWERS_FILE, renderPlan, type Format, type Target } from '../../templa
 import { CliError, ExitCode, UsageError } from '../errors.js';
 import { packageVersion } from '../program.js';
 import { computeChanges, readManifest, type Change } from '../io/changes.js';
+import { detectKubeTarget } from '../io/kube-context.js';
 import { applyChanges, unifiedDiff } from '../io/write.js';
 
 interface InitOptions {
@@ -57,6 +58,11 @@ async function gather(table: readonly VariableSpec[], options: InitOptions, flag
   const configFile = loadConfigFile(options.config, options.terraformDir ?? options.outputDir);
   const resolved = resolveInputs(table, { flags, env: process.env, configFile });
   let values = resolved.values;
+  // The rendered root module's provider: record the cluster kubectl points at now (an existing repo
+  // keeps its own provider, and compose has no cluster).
+  if (options.target !== 'docker' && options.terraformDir === undefined && !resolved.problems.length) {
+    detectKubeTarget(values, resolved.origins, process.env);
+  }
   if (!resolved.problems.length && isInteractive(options)) {
     const { promptForValues } = await import('../prompts.js');
     // Compose has no namespace, replicas, … : do not ask what the docker target would only ignore.

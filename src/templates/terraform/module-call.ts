@@ -14,6 +14,8 @@ const ALWAYS = ['project_name', 'environment', 'namespace'];
 
 export function moduleCallHcl(c: InstallConfig, table: readonly VariableSpec[], version: string): string {
   const lines = table
+    // Root-only answers (kube_context, kubeconfig_path) belong to a provider block; the repo has its own.
+    .filter((s) => s.scope !== 'root')
     .filter((s) => ALWAYS.includes(s.name) || JSON.stringify(c[s.name as keyof InstallConfig]) !== JSON.stringify(s.default))
     .map((s) => `  ${s.name} = ${hclValue(c[s.name as keyof InstallConfig], '  ')}`);
   const text = [

@@ -3,7 +3,7 @@ import type { InstallConfig } from '../../config/schema.js';
 import type { VariableSpec } from '../../config/variables.js';
 import { envName } from '../../gateway/settings-table.js';
 import { envConditions, gatewayEnvTable } from '../gateway-env.js';
-import { CONTAINER_SOCKET, GATEWAY_ARGS, RUN_AS_USER, TOKENS_DIR, TOKENS_KEY } from '../model.js';
+import { CONTAINER_SOCKET, GATEWAY_ARGS, NAMESPACE_ADDRESS, RUN_AS_USER, TOKENS_DIR, TOKENS_KEY, TOKENS_SECRET_MISSING } from '../model.js';
 import { hclString, hclValue, renderTf } from './hcl.js';
 import mainTf from './main.tf.hbs.js';
 import { renderModuleReadme } from './readme.js';
@@ -47,9 +47,6 @@ export const outputs: readonly OutputSpec[] = [
   { name: 'port', description: 'Service port', value: 'var.port' },
 ];
 
-/** Start of the precondition's message: terraform-errors.ts recognises the failure by it. */
-export const TOKENS_SECRET_MISSING = 'The tokens Secret does not exist';
-
 /** A quoted HCL template (interpolations kept); the text has no backslashes and quotes only inside them. */
 const hclTemplate = (text: string): string => `"${text}"`;
 
@@ -59,7 +56,7 @@ function tokensSecretMissingHcl(): string {
     `${TOKENS_SECRET_MISSING} (or has no ${TOKENS_KEY} key): \${local.tokens_secret} in namespace \${var.namespace}. ` +
       'The pods mount it and could never start. Create it first (NOTES.md shows how to write tokens.yaml): ' +
       `${create}` +
-      '${var.create_namespace ? ". The namespace is created by this module: create it first with terraform apply -target=module.docker_mcp_gateway.kubernetes_namespace_v1.gateway, then the Secret, then apply again" : ""}.',
+      `\${var.create_namespace ? ". The namespace is created by this module: create it first with terraform apply -target=${NAMESPACE_ADDRESS}, then the Secret, then apply again" : ""}.`,
   );
 }
 

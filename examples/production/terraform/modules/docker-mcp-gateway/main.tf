@@ -49,10 +49,45 @@ locals {
   pod_annotations = { for k, v in local.pod_annotations_all : k => v if v != null }
 }
 
+# Created unless create_namespace is off (a namespace you share and label yourself). The Pod Security
+# level is what the pod needs: a hostPath socket violates "baseline", so "privileged" with it;
+# without it the pod meets "restricted".
+resource "kubernetes_namespace_v1" "gateway" {
+  count = var.create_namespace ? 1 : 0
+  metadata {
+    name = var.namespace
+    labels = merge(local.labels, {
+      "pod-security.kubernetes.io/enforce" = var.enable_docker_socket ? "privileged" : "restricted"
+    })
+  }
+}
+
+locals {
+  # Every namespaced object takes its namespace from here, so Terraform creates the namespace first
+  # and deletes it last.
+  namespace = var.create_namespace ? kubernetes_namespace_v1.gateway[0].metadata[0].name : var.namespace
+}
+
+# The tokens Secret is created by hand (NOTES.md), never by Terraform, so its value stays out of the
+# state. Reading it lets the Deployment's precondition fail the plan, naming the Secret and the fix,
+# instead of pods stuck in ContainerCreating until the rollout times out and taints the Deployment.
+# A missing Secret reads as empty data in hashicorp/kubernetes 2.29+ and 3.x (no error; checked in
+# data_source_kubernetes_secret_v1.go), and as a "not found" error in 2.25-2.28, which docker-mcp
+# explains the same way (src/lifecycle/terraform-errors.ts). The name is read from var.namespace,
+# not local.namespace: a reference to the namespace resource would defer the read to apply time on
+# the first run and the check with it.
+data "kubernetes_secret_v1" "tokens" {
+  count = local.bearer ? 1 : 0
+  metadata {
+    name      = local.tokens_secret
+    namespace = var.namespace
+  }
+}
+
 resource "kubernetes_service_account_v1" "gateway" {
   metadata {
     name      = local.name
-    namespace = var.namespace
+    namespace = local.namespace
     labels    = local.labels
   }
   automount_service_account_token = false
@@ -61,7 +96,7 @@ resource "kubernetes_service_account_v1" "gateway" {
 resource "kubernetes_config_map_v1" "gateway" {
   metadata {
     name      = local.config_name
-    namespace = var.namespace
+    namespace = local.namespace
     labels    = local.labels
   }
   data = local.gateway_env
@@ -70,7 +105,7 @@ resource "kubernetes_config_map_v1" "gateway" {
 resource "kubernetes_deployment_v1" "gateway" {
   metadata {
     name      = local.name
-    namespace = var.namespace
+    namespace = local.namespace
     labels    = local.labels
   }
   spec {
@@ -90,6 +125,12 @@ resource "kubernetes_deployment_v1" "gateway" {
         termination_grace_period_seconds = 30
         node_name                        = var.node_name != "" ? var.node_name : null
         node_selector                    = length(var.node_selector) > 0 ? var.node_selector : null
+        dynamic "image_pull_secrets" {
+          for_each = var.image_pull_secrets
+          content {
+            name = image_pull_secrets.value
+          }
+        }
         security_context {
           run_as_non_root = true
           run_as_user     = "10001"
@@ -217,6 +258,13 @@ resource "kubernetes_deployment_v1" "gateway" {
     }
   }
 
+  # Off: apply returns once the Deployment is accepted, and pods that never become ready go unnoticed.
+  wait_for_rollout = var.wait_for_rollout
+  timeouts {
+    create = var.rollout_timeout
+    update = var.rollout_timeout
+  }
+
   depends_on = [kubernetes_config_map_v1.gateway, kubernetes_service_account_v1.gateway]
 
   lifecycle {
@@ -240,13 +288,17 @@ resource "kubernetes_deployment_v1" "gateway" {
       condition     = !var.enable_service_monitor || var.enable_metrics
       error_message = "The enable_service_monitor needs enable_metrics."
     }
+    precondition {
+      condition     = !local.bearer || can(data.kubernetes_secret_v1.tokens[0].data["tokens"])
+      error_message = "The tokens Secret does not exist (or has no tokens key): ${local.tokens_secret} in namespace ${var.namespace}. The pods mount it and could never start. Create it first (NOTES.md shows how to write tokens.yaml): kubectl -n ${var.namespace} create secret generic ${local.tokens_secret} --from-file=tokens=./tokens.yaml${var.create_namespace ? ". The namespace is created by this module: create it first with terraform apply -target=module.docker_mcp_gateway.kubernetes_namespace_v1.gateway, then the Secret, then apply again" : ""}."
+    }
   }
 }
 
 resource "kubernetes_service_v1" "gateway" {
   metadata {
     name      = local.name
-    namespace = var.namespace
+    namespace = local.namespace
     labels    = local.labels
   }
   spec {
@@ -274,7 +326,7 @@ resource "kubernetes_network_policy_v1" "gateway" {
   count = var.enable_network_policy ? 1 : 0
   metadata {
     name      = local.name
-    namespace = var.namespace
+    namespace = local.namespace
     labels    = local.labels
   }
   spec {
@@ -319,7 +371,7 @@ resource "kubernetes_pod_disruption_budget_v1" "gateway" {
   count = var.replicas > 1 ? 1 : 0
   metadata {
     name      = local.name
-    namespace = var.namespace
+    namespace = local.namespace
     labels    = local.labels
   }
   spec {
@@ -338,7 +390,7 @@ resource "kubernetes_manifest" "service_monitor" {
     kind       = "ServiceMonitor"
     metadata = {
       name      = local.name
-      namespace = var.namespace
+      namespace = local.namespace
       labels    = local.labels
     }
     spec = {
