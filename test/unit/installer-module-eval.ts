@@ -58,6 +58,14 @@ function toK8s(block: { attributes: Record<string, Value>; blocks: Block[] }, pa
 }
 
 export async function moduleObjects(files: { path: string; contents: string }[], vars: Record<string, Value>): Promise<Record<string, unknown>[]> {
+  return (await evaluateModule(files, vars)).objects;
+}
+
+/** The objects, and the scope they were evaluated in (locals, resources) for tests of other blocks. */
+export async function evaluateModule(
+  files: { path: string; contents: string }[],
+  vars: Record<string, Value>,
+): Promise<{ objects: Record<string, unknown>[]; scope: Scope }> {
   const main = files.find((f) => f.path.endsWith('modules/docker-mcp-gateway/main.tf'))!;
   const { root, errors } = await parseHcl(main.contents);
   expect(errors).toEqual([]);
@@ -93,6 +101,6 @@ export async function moduleObjects(files: { path: string; contents: string }[],
     const [apiVersion, kind] = KINDS[labels[0]!]!;
     objects.push({ apiVersion, kind, ...toK8s(evaluated) });
   }
-  return objects;
+  return { objects, scope };
 }
 
