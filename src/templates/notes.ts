@@ -27,7 +27,8 @@ export function renderWarnings(c: InstallConfig): string[] {
     warnings.push(
       c.create_namespace
         ? `The pod mounts the node's Docker socket (root-equivalent): namespace "${c.namespace}" is created with ` +
-            'pod-security.kubernetes.io/enforce: privileged. If it already exists and is shared, read NOTES.md before applying.'
+            'pod-security.kubernetes.io/enforce: privileged. If it already exists and others share it, use ' +
+            '--create-namespace=false instead of applying that label to it; see NOTES.md.'
         : `The pod mounts the node's Docker socket (root-equivalent): namespace "${c.namespace}" must allow it ` +
             '(pod-security.kubernetes.io/enforce: privileged); see NOTES.md.',
     );
