@@ -12,7 +12,7 @@ import { scopeForPreset, tokensFileCommand } from './tokens.js';
 // /ready answers 503 and the readiness probe keeps the pod out of the Service.
 const NO_SOCKET =
   'enable_docker_socket is off: the gateway has no Docker daemon to talk to, so /ready answers 503 and the pod never ' +
-  'becomes Ready (a Terraform apply waits for the rollout until it times out). Set DOCKER_MCP_DOCKER_HOST in the ' +
+  'becomes Ready (a Terraform apply waits for the rollout until rollout_timeout, unless wait_for_rollout is off). Set DOCKER_MCP_DOCKER_HOST in the ' +
   'ConfigMap to a reachable daemon (tcp:// with TLS) yourself, or turn the socket back on.';
 
 export function renderWarnings(c: InstallConfig): string[] {

@@ -61,6 +61,12 @@ describe('init records the cluster kubectl points at', () => {
     expect(seen).toEqual(['/etc/rancher/k3s/k3s.yaml']);
   });
 
+  it('accepts the context names real clusters use', () => {
+    for (const name of ['k3s-home', 'kind-kind', 'admin@homelab', 'gke_my-project_europe-west1_lab', 'arn:aws:eks:eu-west-1:123456789012:cluster/lab']) {
+      expect(configFrom({ kube_context: name }).kube_context).toBe(name);
+    }
+  });
+
   it('never replaces what the user gave', () => {
     const values = { kube_context: 'prod', kubeconfig_path: '/k' };
     detectKubeTarget(values, { kube_context: 'flag', kubeconfig_path: 'config' }, { KUBECONFIG: '/other' }, () => 'current');
@@ -133,8 +139,13 @@ describe('a missing tokens Secret fails the plan', () => {
 
   it('explainFailure turns the precondition, the 2.25-2.28 data source error and an existing namespace into the fix', () => {
     const wrapped = 'Error: Resource precondition failed\n\n  on modules/x/main.tf line 290:\n\nThe tokens Secret does not\nexist (or has no tokens key): homelab-docker-mcp-gateway-tokens in namespace\nhomelab.';
-    expect(explainFailure(wrapped)).toMatchObject({ id: 'tokens-secret-missing', message: expect.stringContaining('homelab-docker-mcp-gateway-tokens') });
-    expect(explainFailure('Error: secrets "my-tokens" not found\n')).toMatchObject({ id: 'tokens-secret-missing', message: expect.stringContaining('my-tokens') });
+    const missing = explainFailure(wrapped);
+    expect(missing?.id).toBe('tokens-secret-missing');
+    expect(missing?.message).toContain('homelab-docker-mcp-gateway-tokens');
+    expect(missing?.message).toContain('terraform apply -target=module.docker_mcp_gateway.kubernetes_namespace_v1.gateway');
+    const old = explainFailure('Error: secrets "my-tokens" not found\n');
+    expect(old?.id).toBe('tokens-secret-missing');
+    expect(old?.message).toContain('my-tokens');
     const exists = explainFailure('Error: namespaces "homelab" already exists\n\n  with module.docker_mcp_gateway.kubernetes_namespace_v1.gateway[0]');
     expect(exists?.id).toBe('namespace-exists');
     expect(exists?.message).toContain('create_namespace = false');

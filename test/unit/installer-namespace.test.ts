@@ -80,7 +80,7 @@ describe.each(Object.entries(configs))('namespace (%s)', (_label, data) => {
     const ns = objects[0]!;
     expect(ns).toMatchObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: c.namespace } });
     expect(ns.metadata.namespace).toBeUndefined();
-    new Namespace(ns as never).validate();
+    new Namespace(ns).validate();
     const v = psaViolations(podOf(objects));
     if (c.enable_docker_socket) {
       // hostPath breaks baseline, so nothing short of privileged admits the pod.
@@ -165,7 +165,7 @@ describe('kubectl kustomize over the rendered kubernetes/ directory', () => {
     const docs = parseAllDocuments(out).map((d) => d.toJS() as Obj);
     // kustomize orders by its legacy kind order, which also puts Namespaces first.
     expect(docs[0]!.kind).toBe('Namespace');
-    new Namespace(docs[0] as never).validate();
+    new Namespace(docs[0]).validate();
     expect(docs[0]!.metadata).toMatchObject({ name: 'gateway', labels: { [ENFORCE]: 'privileged' } });
     for (const d of docs.slice(1)) expect(d.metadata.namespace, d.kind).toBe('gateway');
     expect(docs.map((d) => d.kind).sort()).toEqual(kubernetesObjects(c, VERSION).map((o) => o.kind).sort());

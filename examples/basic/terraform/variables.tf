@@ -30,7 +30,7 @@ variable "kube_context" {
   default     = ""
 
   validation {
-    condition     = var.kube_context == "" || can(regex("^[A-Za-z0-9][A-Za-z0-9._:@/+-]*$", var.kube_context))
+    condition     = var.kube_context == "" || can(regex("^[A-Za-z0-9][A-Za-z0-9_.:@/+-]*$", var.kube_context))
     error_message = "The kube_context must be a kubeconfig context name."
   }
 
