@@ -131,6 +131,11 @@ describe('create_namespace off (a shared namespace)', () => {
     const { objects } = await evaluateModule(plan.files, c as unknown as Record<string, Value>);
     expect(objects.map((o) => o.kind)).not.toContain('Namespace');
     expect((objects.find((o) => o.kind === 'Deployment')!.metadata as { namespace: string }).namespace).toBe('shared');
+    // Field for field the YAML objects (the parity test's check, for this configuration).
+    const key = (o: Record<string, unknown>): string => `${o.kind as string}/${(o.metadata as { name: string }).name}`;
+    const yaml = kubernetesObjects(c, VERSION) as Record<string, unknown>[];
+    expect(objects.map(key).sort()).toEqual(yaml.map(key).sort());
+    for (const y of yaml) expect(objects.find((o) => key(o) === key(y)), key(y)).toEqual(y);
   });
 
   it('keeps the "label your namespace" step with its risk', () => {
