@@ -66,7 +66,10 @@ async function gather(table: readonly VariableSpec[], options: InitOptions, flag
   if (!resolved.problems.length && isInteractive(options)) {
     const { promptForValues } = await import('../prompts.js');
     // Compose has no namespace, replicas, … : do not ask what the docker target would only ignore.
-    const asked = options.target === 'docker' ? table.filter((s) => !(s.name in KUBERNETES_ONLY)) : table;
+    // Nor, for an existing repo, the rendered root module's provider settings (the repo has its own).
+    const asked = options.target === 'docker'
+      ? table.filter((s) => !(s.name in KUBERNETES_ONLY))
+      : options.terraformDir !== undefined ? table.filter((s) => s.scope !== 'root') : table;
     values = await promptForValues(asked, values, resolved.origins);
   }
   // Fill unparsable inputs with defaults so every other problem is still reported in this round.
