@@ -27,6 +27,7 @@ const relevant: Record<string, (v: Values) => boolean> = {
   token_secret_name: (v) => v.auth_mode === 'bearer' || v.auth_mode === 'both',
   // Without the wait, apply returns once the Deployment is accepted: no timeout to ask about.
   rollout_timeout: (v) => v.wait_for_rollout === true,
+  verify_tokens_secret: (v) => v.auth_mode === 'bearer' || v.auth_mode === 'both',
 };
 
 /** Pinning is advanced, except when replicas > 1 makes it mandatory. */

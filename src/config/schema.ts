@@ -13,6 +13,7 @@ export interface InstallConfig {
   kubeconfig_path: string;
   wait_for_rollout: boolean;
   rollout_timeout: string;
+  verify_tokens_secret: boolean;
   image_pull_secrets: string[];
   replicas: number;
   docker_image: string;

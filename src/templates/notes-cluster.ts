@@ -105,3 +105,12 @@ export function namespaceFirstStep(c: InstallConfig, files: string[], bearer: bo
     : 'the Secrets below live in it';
   return `Create the namespace on its own first, because ${why}: ${ways.join(', or ')}.`;
 }
+
+/** The price of the plan-time Secret check, said where the Secret is created. */
+export function tokensStateNote(c: InstallConfig, files: string[]): string {
+  if (!c.verify_tokens_secret || !files.includes('terraform/main.tf')) return '';
+  return (
+    ' The Terraform plan reads this Secret to check it exists (verify_tokens_secret), so the Terraform state holds ' +
+    'what is in it: keep `token_sha256` digests there rather than tokens, or set verify_tokens_secret = false.'
+  );
+}

@@ -5,7 +5,7 @@ import { CONNECT_ENV } from '../connect/env.js';
 import { TOKENS_KEY, names, tunnelRendered, usesAccess, usesBearer } from './model.js';
 import { TUNNEL_TF } from './cloudflare/tunnel.js';
 import { SINGLE_FILE } from './kubernetes/render.js';
-import { contextStep, imageStep, kubectl, namespaceFirstStep, namespaceStep, pullSecretStep } from './notes-cluster.js';
+import { contextStep, imageStep, kubectl, namespaceFirstStep, namespaceStep, pullSecretStep, tokensStateNote } from './notes-cluster.js';
 import { scopeForPreset, tokensFileCommand } from './tokens.js';
 
 // The gateway still points at the socket path (there is no other Docker endpoint to give it), so
@@ -72,7 +72,7 @@ export function renderNotes(c: InstallConfig, version: string, files: string[]):
         'Write one with a fresh random token, then load it:\n\n' +
         `   \`\`\`sh\n${indent(tokensFileCommand('laptop', scopeForPreset(c.policy_preset), 'tokens.yaml'))}\n` +
         `   ${kubectl(c)} -n ${c.namespace} create secret generic ${n.tokensSecret} --from-file=${TOKENS_KEY}=./tokens.yaml\n   \`\`\`\n\n` +
-        '   Clients send `Authorization: Bearer <token>`.',
+        '   Clients send `Authorization: Bearer <token>`.' + tokensStateNote(c, files),
     );
   }
   steps.push(`Apply: ${applyCommands(c, files).join(', or ')}.`);

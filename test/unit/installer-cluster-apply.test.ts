@@ -118,11 +118,19 @@ describe('a missing tokens Secret fails the plan', () => {
   it('reads the Secret by name in var.namespace, only with bearer auth', async () => {
     const { blocks, condition } = await precondition({});
     const data = findBlock(blocks, 'data', 'kubernetes_secret_v1', 'tokens');
-    expect(attributeNode(data.body, 'count').text).toBe('local.bearer ? 1 : 0');
+    expect(attributeNode(data.body, 'count').text).toBe('local.bearer && var.verify_tokens_secret ? 1 : 0');
     const metadata = nestedBlocks(data.body, 'metadata')[0]!;
     expect(attributeNode(metadata, 'name').text).toBe('local.tokens_secret');
     expect(attributeNode(metadata, 'namespace').text).toBe('var.namespace');
-    expect(condition).toBe('!local.bearer || can(data.kubernetes_secret_v1.tokens[0].data["tokens"])');
+    expect(condition).toBe('!local.bearer || !var.verify_tokens_secret || can(data.kubernetes_secret_v1.tokens[0].data["tokens"])');
+  });
+
+  it('says what the check costs (the Secret in the Terraform state) where the Secret is created, and can be turned off', () => {
+    const tokensStep = (data: Record<string, unknown>, format: 'both' | 'yaml' = 'both'): string =>
+      fileOf(render(configFrom(data), format).files, 'NOTES.md').split(/\n(?=\d+\. )/).find((l) => /^\d+\. Create the tokens Secret/.test(l))!;
+    expect(tokensStep({})).toMatch(/the Terraform state holds what is in it: keep `token_sha256` digests there/);
+    expect(tokensStep({ verify_tokens_secret: false })).not.toContain('Terraform state');
+    expect(tokensStep({}, 'yaml')).not.toContain('Terraform state');
   });
 
   it('names the Secret, the namespace, the kubectl command, and the namespace-first order', async () => {

@@ -17,6 +17,7 @@ module "docker_mcp_gateway" {
   create_namespace            = var.create_namespace
   wait_for_rollout            = var.wait_for_rollout
   rollout_timeout             = var.rollout_timeout
+  verify_tokens_secret        = var.verify_tokens_secret
   image_pull_secrets          = var.image_pull_secrets
   replicas                    = var.replicas
   docker_image                = var.docker_image

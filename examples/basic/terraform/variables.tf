@@ -68,6 +68,12 @@ variable "rollout_timeout" {
   default     = "5m"
 }
 
+variable "verify_tokens_secret" {
+  description = "With bearer auth, read the tokens Secret when planning so a missing one fails the plan instead of the rollout (Terraform keeps what it reads in its state: put token_sha256 digests in the Secret, or turn this off)"
+  type        = bool
+  default     = true
+}
+
 variable "image_pull_secrets" {
   description = "Secrets (type kubernetes.io/dockerconfigjson, in the namespace) the kubelet uses to pull docker_image from a private registry"
   type        = list(string)

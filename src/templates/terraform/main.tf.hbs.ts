@@ -60,16 +60,17 @@ locals {
   namespace = var.create_namespace ? kubernetes_namespace_v1.gateway[0].metadata[0].name : var.namespace
 }
 
-# The tokens Secret is created by hand (NOTES.md), never by Terraform, so its value stays out of the
-# state. Reading it lets the Deployment's precondition fail the plan, naming the Secret and the fix,
-# instead of pods stuck in ContainerCreating until the rollout times out and taints the Deployment.
-# A missing Secret reads as empty data in hashicorp/kubernetes 2.29+ and 3.x (no error; checked in
-# data_source_kubernetes_secret_v1.go), and as a "not found" error in 2.25-2.28, which docker-mcp
-# explains the same way (src/lifecycle/terraform-errors.ts). The name is read from var.namespace,
-# not local.namespace: a reference to the namespace resource would defer the read to apply time on
-# the first run and the check with it.
+# The tokens Secret is created by hand (NOTES.md), not by Terraform. Reading it lets the Deployment's
+# precondition fail the plan, naming the Secret and the fix, instead of pods stuck in
+# ContainerCreating until the rollout times out and taints the Deployment. The price: Terraform
+# keeps what a data source reads in its state (no provider offers a metadata-only or ephemeral
+# Secret read), hence verify_tokens_secret. A missing Secret reads as empty data in
+# hashicorp/kubernetes 2.29+ and 3.x (no error; checked in data_source_kubernetes_secret_v1.go), and
+# as a "not found" error in 2.25-2.28, which docker-mcp explains the same way
+# (src/lifecycle/terraform-errors.ts). The namespace is var.namespace, not local.namespace: a
+# reference to the namespace resource would defer the read, and the check, to apply time.
 data "kubernetes_secret_v1" "tokens" {
-  count = local.bearer ? 1 : 0
+  count = local.bearer && var.verify_tokens_secret ? 1 : 0
   metadata {
     name      = local.tokens_secret
     namespace = var.namespace

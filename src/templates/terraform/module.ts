@@ -70,10 +70,11 @@ const preconditions = [
   { condition: 'var.port != var.metrics_port', message: 'The metrics_port must differ from port.' },
   { condition: '!var.enable_service_monitor || var.enable_metrics', message: 'The enable_service_monitor needs enable_metrics.' },
   // The Secret is read by data.kubernetes_secret_v1.tokens (see main.tf for why it is a data source).
-  // can(): the data source has no instance when bearer auth is off, and a missing Secret has no data.
+  // can(): the data source has no instance when bearer auth or the check is off, and a missing Secret
+  // has no data.
   // The condition reads a sensitive value, which Terraform allows (it unmarks condition results);
   // the message names only the Secret and namespace, never its contents.
-  { condition: '!local.bearer || can(data.kubernetes_secret_v1.tokens[0].data["tokens"])',
+  { condition: '!local.bearer || !var.verify_tokens_secret || can(data.kubernetes_secret_v1.tokens[0].data["tokens"])',
     message: TOKENS_SECRET_MISSING,
     messageHcl: tokensSecretMissingHcl() },
 ];

@@ -20,7 +20,8 @@ refers to it, so it is created first. For a namespace that already exists and is
 create (\`terraform import\` one to let it).
 
 With bearer auth the tokens Secret must exist before the Deployment: a precondition fails the plan
-with its name and the \`kubectl create secret\` command. When the module creates the namespace, create
+with its name and the \`kubectl create secret\` command. It reads the Secret, so the Terraform state
+holds its contents: keep \`token_sha256\` digests in it, or set \`verify_tokens_secret = false\`. When the module creates the namespace, create
 it first: \`terraform apply -target=module.<name>.kubernetes_namespace_v1.gateway\`, then the Secret,
 then apply. The Deployment waits for its rollout (\`wait_for_rollout\`) up to \`rollout_timeout\`.
 The module has no provider block: the caller's kubernetes provider chooses the cluster.
