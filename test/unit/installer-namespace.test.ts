@@ -25,7 +25,10 @@ const file = (c: InstallConfig, path: string, singleFile = false): string => ren
 
 interface PodSpec {
   securityContext?: { runAsNonRoot?: boolean; seccompProfile?: { type?: string }; runAsUser?: number };
-  containers: { securityContext?: { allowPrivilegeEscalation?: boolean; runAsNonRoot?: boolean; capabilities?: { drop?: string[]; add?: string[] }; privileged?: boolean } }[];
+  containers: {
+    securityContext?: { allowPrivilegeEscalation?: boolean; runAsNonRoot?: boolean; runAsUser?: number; capabilities?: { drop?: string[]; add?: string[] }; privileged?: boolean };
+    ports?: { hostPort?: number }[];
+  }[];
   volumes?: Record<string, unknown>[];
   hostNetwork?: boolean;
   hostPID?: boolean;
@@ -53,7 +56,9 @@ function psaViolations(pod: PodSpec): { baseline: string[]; restricted: string[]
   for (const c of pod.containers) {
     const sc = c.securityContext ?? {};
     if (sc.privileged) baseline.push('privileged');
-    if (sc.capabilities?.add?.length) baseline.push('added capabilities');
+    if (sc.capabilities?.add?.some((cap) => cap !== 'NET_BIND_SERVICE')) baseline.push('added capabilities');
+    if (c.ports?.some((p) => p.hostPort)) baseline.push('host ports');
+    if (sc.runAsUser === 0 || pod.securityContext?.runAsUser === 0) restricted.push('runAsUser 0');
     if (sc.allowPrivilegeEscalation !== false) restricted.push('allowPrivilegeEscalation not false');
     if (!podNonRoot && sc.runAsNonRoot !== true) restricted.push('runAsNonRoot not true');
     if (!sc.capabilities?.drop?.includes('ALL')) restricted.push('capabilities not dropping ALL');
