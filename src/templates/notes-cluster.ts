@@ -26,9 +26,13 @@ export function contextStep(c: InstallConfig, files: string[]): string | undefin
         'terraform/terraform.tfvars (or re-run init with --kube-context) so an apply cannot land on the wrong cluster.';
 }
 
-/** A default-named image lives only in the Docker store of the machine that built it. */
+/**
+ * A name without a registry or namespace (`docker-mcp-gateway:0.1.0`, what `image build` tags by
+ * default) is built locally: it lives only in the Docker store of the machine that built it. (On
+ * Docker Hub such names are the official library images, which the gateway is not.)
+ */
 function isLocalImage(image: string): boolean {
-  return image.startsWith(`${GATEWAY_IMAGE_NAME}:`) || image.startsWith(`${GATEWAY_IMAGE_NAME}@`);
+  return !image.split('@')[0]!.includes('/');
 }
 
 export function imageStep(c: InstallConfig): string {
