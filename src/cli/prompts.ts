@@ -26,6 +26,9 @@ const relevant: Record<string, (v: Values) => boolean> = {
   metrics_port: (v) => v.enable_metrics === true,
   enable_service_monitor: (v) => v.enable_metrics === true,
   token_secret_name: (v) => v.auth_mode === 'bearer' || v.auth_mode === 'both',
+  // Without the wait, apply returns once the Deployment is accepted: no timeout to ask about.
+  rollout_timeout: (v) => v.wait_for_rollout === true,
+  verify_tokens_secret: (v) => v.auth_mode === 'bearer' || v.auth_mode === 'both',
 };
 
 function display(value: VarValue): string {

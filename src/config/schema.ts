@@ -8,6 +8,13 @@ export interface InstallConfig {
   project_name: string;
   environment: string;
   namespace: string;
+  create_namespace: boolean;
+  kube_context: string;
+  kubeconfig_path: string;
+  wait_for_rollout: boolean;
+  rollout_timeout: string;
+  verify_tokens_secret: boolean;
+  image_pull_secrets: string[];
   replicas: number;
   docker_image: string;
   port: number;

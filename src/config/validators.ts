@@ -13,6 +13,12 @@ export const HOSTNAME = '^([a-z0-9]([-a-z0-9]*[a-z0-9])?\\.)+[a-z]([-a-z0-9]*[a-
 /** Image reference: [registry[:port]/]path[:tag][@digest]; lowercase path as Docker requires. */
 export const IMAGE_REF =
   '^([a-zA-Z0-9.-]+(:[0-9]+)?/)?[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$';
+/** Kubeconfig context names are free-form; these cover kind-x, user@cluster, EKS ARNs, gke_project_zone_name. */
+export const KUBE_CONTEXT = '^[A-Za-z0-9][A-Za-z0-9_.:@/+-]*$';
+/** The root provider's config_path: absolute or home-relative (the provider expands `~`). */
+export const KUBECONFIG_PATH = '^(~|/)[A-Za-z0-9._/+@-]*$';
+/** A Go duration as Terraform's `timeouts` blocks parse it, in whole h/m/s units (`5m`, `1h30m`, `90s`). */
+export const DURATION = '^([0-9]+h([0-9]+m)?([0-9]+s)?|[0-9]+m([0-9]+s)?|[0-9]+s)$';
 /** DNS-1123 subdomain: node names. */
 export const NODE_NAME = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
 export const ABSOLUTE_PATH = '^/[A-Za-z0-9._/-]+$';

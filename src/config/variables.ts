@@ -4,8 +4,8 @@
 // docs tables. Constraints are declarative so both zod and HCL validations are generated from them.
 import { nodeAffinityItem, tolerationItem } from './scheduling.js';
 import {
-  ABSOLUTE_PATH, ACCESS_AUD, CPU_QUANTITY, DNS1035_LABEL, DNS1123_LABEL, EMAIL, HOSTNAME, IMAGE_REF,
-  LABEL_KEY, LABEL_VALUE, MAX_PROJECT_NAME_LENGTH, MEMORY_QUANTITY, NODE_NAME,
+  ABSOLUTE_PATH, ACCESS_AUD, CPU_QUANTITY, DNS1035_LABEL, DNS1123_LABEL, DURATION, EMAIL, HOSTNAME, IMAGE_REF,
+  KUBE_CONTEXT, KUBECONFIG_PATH, LABEL_KEY, LABEL_VALUE, MAX_PROJECT_NAME_LENGTH, MEMORY_QUANTITY, NODE_NAME,
 } from './validators.js';
 import { extraEgress, extraIngress } from './network-policy-items.js';
 
@@ -86,7 +86,32 @@ export function variablesTable(version: string): readonly VariableSpec[] {
     { name: 'environment', type: 'string', default: 'production', group: 'basic',
       description: 'Environment name', prompt: 'Environment name', ...label },
     { name: 'namespace', type: 'string', default: 'homelab', group: 'basic',
-      description: 'Kubernetes namespace', prompt: 'Kubernetes namespace (must exist)', ...label },
+      description: 'Kubernetes namespace', prompt: 'Kubernetes namespace', ...label },
+    // --- issue 15 items 2, 7, 9 (namespace, cluster selection, rollout, pull secrets): kept together ---
+    { name: 'create_namespace', type: 'bool', default: true, group: 'basic',
+      description: 'Create the namespace, labelled with the Pod Security level the pod needs (privileged with the socket mounted); turn off to deploy into a namespace you share and label yourself',
+      prompt: 'Create the namespace (off: it exists and you label it yourself)?' },
+    { name: 'kube_context', type: 'string', default: '', group: 'advanced', scope: 'root', allowEmpty: true,
+      pattern: KUBE_CONTEXT, patternHint: 'a kubeconfig context name', maxLength: 253,
+      description: 'Kubeconfig context the root module\'s provider uses; init fills in `kubectl config current-context` when not given; empty means whatever context is current at apply time',
+      prompt: 'Kubeconfig context to deploy to (empty: the current context at apply time)' },
+    { name: 'kubeconfig_path', type: 'string', default: '~/.kube/config', group: 'advanced', scope: 'root',
+      pattern: KUBECONFIG_PATH, patternHint: 'an absolute path or one starting with ~/', maxLength: 1024,
+      description: 'Kubeconfig file the root module\'s provider reads', prompt: 'Kubeconfig file' },
+    { name: 'wait_for_rollout', type: 'bool', default: true, group: 'advanced',
+      description: 'Terraform waits until the Deployment\'s pods are ready (up to rollout_timeout) before it reports success',
+      prompt: 'Wait for the rollout to finish on apply?' },
+    { name: 'rollout_timeout', type: 'string', default: '5m', group: 'advanced', pattern: DURATION,
+      patternHint: 'a duration like 90s, 5m or 1h30m', maxLength: 20,
+      description: 'How long Terraform waits for the Deployment to be created or updated before it fails',
+      prompt: 'Rollout timeout' },
+    { name: 'verify_tokens_secret', type: 'bool', default: true, group: 'advanced',
+      description: 'With bearer auth, read the tokens Secret when planning so a missing one fails the plan instead of the rollout (Terraform keeps what it reads in its state: put token_sha256 digests in the Secret, or turn this off)',
+      prompt: 'Check at plan time that the tokens Secret exists (its contents then sit in the Terraform state)?' },
+    { name: 'image_pull_secrets', type: 'list(string)', default: [], group: 'advanced', pattern: NODE_NAME,
+      patternHint: 'names of docker-registry Secrets in the namespace',
+      description: 'Secrets (type kubernetes.io/dockerconfigjson, in the namespace) the kubelet uses to pull docker_image from a private registry',
+      prompt: 'Image pull Secrets (comma separated)' },
     { name: 'replicas', type: 'number', default: 1, group: 'basic', integer: true, min: 1, max: 10,
       description: 'Number of Docker MCP Gateway replicas',
       prompt: 'Replicas' },

@@ -73,7 +73,7 @@ async function clusterChecks(opts: DoctorOptions, checks: Check[]): Promise<void
           : { id: 'pod-security', title: 'Namespace Pod Security level', status: 'warn', detail: `${opts.namespace} has no enforce label; the cluster default applies`, fix },
     );
   } catch (error) {
-    checks.push({ id: 'pod-security', title: 'Namespace Pod Security level', status: statusCode(error) === 404 ? 'warn' : 'fail', detail: `namespace ${opts.namespace}: ${apiError(error)}`, fix: 'apply creates it; label it pod-security.kubernetes.io/enforce=privileged' });
+    checks.push({ id: 'pod-security', title: 'Namespace Pod Security level', status: statusCode(error) === 404 ? 'warn' : 'fail', detail: `namespace ${opts.namespace}: ${apiError(error)}`, fix: 'apply creates it, labelled enforce=privileged, unless create_namespace is off: then create it and label it pod-security.kubernetes.io/enforce=privileged' });
   }
   const selector = `${MANAGED_BY}=${FIELD_MANAGER}${opts.instance ? `,${INSTANCE}=${opts.instance}` : ''}`;
   let deployment: V1Deployment | undefined;

@@ -1,11 +1,15 @@
 // Terraform's failures that people hit most, turned into one sentence each with the fix. Matched on
 // terraform's own wording (stable across 1.x); the raw output has already been streamed above.
+import { NAMESPACE_ADDRESS, TOKENS_SECRET_MISSING } from '../templates/model.js';
 
 export interface KnownFailure {
   id: string;
   test: RegExp;
   message: (output: string) => string;
 }
+
+/** A phrase as a pattern that matches across Terraform's line wrapping. */
+const words = (phrase: string): string => phrase.split(' ').join('\\s+');
 
 export const KNOWN_FAILURES: KnownFailure[] = [
   {
@@ -57,6 +61,37 @@ export const KNOWN_FAILURES: KnownFailure[] = [
     id: 'cloudflare-auth',
     test: /Authentication error \(10000\)|Invalid API Token|Unauthorized to access requested resource|error code: 10000/,
     message: () => 'Cloudflare rejected the API token: set CLOUDFLARE_API_TOKEN to a token with Zone DNS Edit and Account Cloudflare Tunnel Edit (and Access: Apps and Policies Edit when Access is on).',
+  },
+  {
+    // create_namespace is on (the default) and the namespace is already there: Terraform never adopts
+    // an existing object by itself.
+    id: 'namespace-exists',
+    test: /namespaces "[^"]+"\s+already\s+exists/,
+    message: (out) => {
+      const ns = /namespaces "([^"]+)"\s+already\s+exists/.exec(out)?.[1] ?? '<namespace>';
+      return (
+        `the namespace ${ns} already exists, and the module creates it (create_namespace = true). If other workloads ` +
+        'share it, set create_namespace = false in terraform.tfvars (or re-run init with --create-namespace=false) and ' +
+        'give it the Pod Security label NOTES.md names yourself; if it is yours alone, adopt it: ' +
+        `\`terraform import '${NAMESPACE_ADDRESS}[0]' ${ns}\`, then apply again (that sets the label on it).`
+      );
+    },
+  },
+  {
+    // The Deployment's precondition (provider 2.29+ and 3.x read a missing Secret as empty), or the
+    // data source's own error in provider 2.25-2.28 (`secrets "x" not found`).
+    id: 'tokens-secret-missing',
+    // Terraform wraps diagnostics at the terminal width, so any space may be a line break.
+    test: new RegExp(`${words(TOKENS_SECRET_MISSING)}|secrets\\s+"[^"]+"\\s+not\\s+found`),
+    message: (out) => {
+      const name = /secrets\s+"([^"]+)"\s+not\s+found/.exec(out)?.[1] ?? /has\s+no\s+\w+\s+key\):\s+(\S+)\s+in\s+namespace/.exec(out)?.[1];
+      return (
+        `the bearer tokens Secret${name ? ` ${name}` : ''} does not exist yet (or has no tokens key), so the gateway pods could ` +
+        'never start: create it as NOTES.md shows (`kubectl -n <namespace> create secret generic <name> --from-file=tokens=./tokens.yaml`). ' +
+        'When this module creates the namespace, create the namespace first: ' +
+        `\`terraform apply -target=${NAMESPACE_ADDRESS}\`, then the Secret, then apply again.`
+      );
+    },
   },
   {
     id: 'invalid-configuration',

@@ -54,6 +54,23 @@ export function tunnelRendered(c: InstallConfig): boolean {
   return c.enable_cloudflare_tunnel && c.domain_suffix !== '';
 }
 
+/**
+ * The Pod Security Standards level the gateway's pod satisfies, which the namespace the render creates
+ * enforces. A hostPath volume (the socket) violates "baseline", so the pod then needs "privileged".
+ * Without it the pod meets "restricted" (runAsNonRoot, no privilege escalation, all capabilities
+ * dropped, seccomp RuntimeDefault, only emptyDir and secret volumes): test/unit/installer-namespace
+ * checks the rendered pod against those rules, so a pod change that breaks them fails there.
+ */
+export function podSecurityLevel(c: InstallConfig): 'privileged' | 'restricted' {
+  return c.enable_docker_socket ? 'privileged' : 'restricted';
+}
+export const POD_SECURITY_ENFORCE = 'pod-security.kubernetes.io/enforce';
+
+/** The Terraform address of the namespace (both the root module and --terraform-dir call the module docker_mcp_gateway). */
+export const NAMESPACE_ADDRESS = 'module.docker_mcp_gateway.kubernetes_namespace_v1.gateway';
+/** Start of the tokens precondition's message: src/lifecycle/terraform-errors.ts recognises the failure by it. */
+export const TOKENS_SECRET_MISSING = 'The tokens Secret does not exist';
+
 export const usesBearer = (c: InstallConfig): boolean => c.auth_mode === 'bearer' || c.auth_mode === 'both';
 export const usesAccess = (c: InstallConfig): boolean => c.auth_mode === 'cloudflare-access' || c.auth_mode === 'both';
 /**

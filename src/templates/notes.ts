@@ -1,19 +1,19 @@
 // NOTES.md: what was rendered, what was skipped and why, and the steps only a person can do
-// (namespace labelling, the tokens Secret, building the image).
+// (the cluster, the namespace, the image, the tokens Secret, in the order a first apply needs).
 import type { InstallConfig } from '../config/schema.js';
-import { GATEWAY_IMAGE_NAME } from '../config/variables.js';
 import { TOKENS_KEY, names, tunnelRendered, usesBearer } from './model.js';
 import { cloudflareSteps } from './notes-cloudflare.js';
 import { replicaNotes } from './notes-replicas.js';
 import { networkPolicyNote, networkPolicyWarning } from './kubernetes/network-policy.js';
 import { SINGLE_FILE } from './kubernetes/render.js';
+import { contextStep, imageStep, kubectl, namespaceFirstStep, namespaceStep, pullSecretStep, tokensStateNote } from './notes-cluster.js';
 import { scopeForPreset, tokensFileCommand } from './tokens.js';
 
 // The gateway still points at the socket path (there is no other Docker endpoint to give it), so
 // /ready answers 503 and the readiness probe keeps the pod out of the Service.
 const NO_SOCKET =
   'enable_docker_socket is off: the gateway has no Docker daemon to talk to, so /ready answers 503 and the pod never ' +
-  'becomes Ready (a Terraform apply waits for the rollout until it times out). Set DOCKER_MCP_DOCKER_HOST in the ' +
+  'becomes Ready (a Terraform apply waits for the rollout until rollout_timeout, unless wait_for_rollout is off). Set DOCKER_MCP_DOCKER_HOST in the ' +
   'ConfigMap to a reachable daemon (tcp:// with TLS) yourself, or turn the socket back on.';
 
 export function renderWarnings(c: InstallConfig): string[] {
@@ -30,8 +30,12 @@ export function renderWarnings(c: InstallConfig): string[] {
   }
   if (c.enable_docker_socket) {
     warnings.push(
-      `The pod mounts the node's Docker socket (root-equivalent): namespace "${c.namespace}" must allow it ` +
-        '(pod-security.kubernetes.io/enforce: privileged); see NOTES.md.',
+      c.create_namespace
+        ? `The pod mounts the node's Docker socket (root-equivalent): namespace "${c.namespace}" is created with ` +
+            'pod-security.kubernetes.io/enforce: privileged. If it already exists and others share it, use ' +
+            '--create-namespace=false instead of applying that label to it; see NOTES.md.'
+        : `The pod mounts the node's Docker socket (root-equivalent): namespace "${c.namespace}" must allow it ` +
+            '(pod-security.kubernetes.io/enforce: privileged); see NOTES.md.',
     );
   } else {
     warnings.push(NO_SOCKET);
@@ -40,34 +44,30 @@ export function renderWarnings(c: InstallConfig): string[] {
 }
 
 /** How to apply what was rendered: only the formats that are there (--format, --single-file). */
-function applyCommands(files: string[]): string[] {
+function applyCommands(c: InstallConfig, files: string[]): string[] {
   const commands: string[] = [];
   if (files.includes('terraform/main.tf')) commands.push('`cd terraform && terraform init && terraform apply`');
-  if (files.includes('kubernetes/kustomization.yaml')) commands.push('`kubectl apply -k kubernetes/`');
-  if (files.includes(SINGLE_FILE)) commands.push(`\`kubectl apply -f ${SINGLE_FILE}\``);
+  if (files.includes('kubernetes/kustomization.yaml')) commands.push(`\`${kubectl(c)} apply -k kubernetes/\``);
+  if (files.includes(SINGLE_FILE)) commands.push(`\`${kubectl(c)} apply -f ${SINGLE_FILE}\``);
   return commands;
 }
 
 export function renderNotes(c: InstallConfig, version: string, files: string[]): string {
   const n = names(c);
   const steps: string[] = [];
-  if (c.docker_image.startsWith(`${GATEWAY_IMAGE_NAME}:`)) {
-    steps.push(
-      `Build the gateway image on the node(s) that run it: \`docker-mcp image build\` (tags \`${c.docker_image}\`; ` +
-        'the seed\'s `alpine:3.19` cannot serve MCP). With image_pull_policy IfNotPresent no registry is needed.',
-    );
-  }
+  const context = contextStep(c, files);
+  if (context) steps.push(context);
+  steps.push(imageStep(c));
+  const pullSecrets = pullSecretStep(c);
+  steps.push(namespaceStep(c));
   if (c.enable_docker_socket) {
-    steps.push(
-      `Allow the hostPath socket in namespace \`${c.namespace}\`. A hostPath volume violates the Pod Security ` +
-        '"baseline" level, so the namespace needs the "privileged" level. This is not done for you, because ' +
-        'relabelling a shared namespace loosens it for every workload in it:\n\n' +
-        `   \`kubectl label namespace ${c.namespace} pod-security.kubernetes.io/enforce=privileged\``,
-    );
     steps.push(`Check the socket's group on the node: \`stat -c %g ${c.docker_socket_path}\` must print ${c.docker_socket_gid} (docker_socket_gid).`);
   } else {
     steps.push(NO_SOCKET);
   }
+  // Secrets live in the namespace: when the render creates it, it has to exist before them.
+  if (c.create_namespace && (usesBearer(c) || pullSecrets)) steps.push(namespaceFirstStep(c, files, usesBearer(c)));
+  if (pullSecrets) steps.push(pullSecrets);
   if (usesBearer(c)) {
     const indent = (text: string): string => text.split('\n').map((l) => `   ${l}`).join('\n');
     steps.push(
@@ -76,17 +76,18 @@ export function renderNotes(c: InstallConfig, version: string, files: string[]):
         '16 characters; `token_sha256: <hex digest>` instead of `token` keeps only a digest in the Secret). ' +
         'Write one with a fresh random token, then load it:\n\n' +
         `   \`\`\`sh\n${indent(tokensFileCommand('laptop', scopeForPreset(c.policy_preset), 'tokens.yaml'))}\n` +
-        `   kubectl -n ${c.namespace} create secret generic ${n.tokensSecret} --from-file=${TOKENS_KEY}=./tokens.yaml\n   \`\`\`\n\n` +
+        `   ${kubectl(c)} -n ${c.namespace} create secret generic ${n.tokensSecret} --from-file=${TOKENS_KEY}=./tokens.yaml\n   \`\`\`\n\n` +
         '   Clients send `Authorization: Bearer <token>`. To rotate, edit tokens.yaml and update the Secret in place with ' +
-        `\`kubectl -n ${c.namespace} create secret generic ${n.tokensSecret} --from-file=${TOKENS_KEY}=./tokens.yaml --dry-run=client -o yaml | kubectl apply -f -\`: ` +
+        `\`${kubectl(c)} -n ${c.namespace} create secret generic ${n.tokensSecret} --from-file=${TOKENS_KEY}=./tokens.yaml --dry-run=client -o yaml | ${kubectl(c)} apply -f -\`: ` +
         'the gateway picks the new tokens up without a restart within the kubelet sync period (up to about a minute) plus ' +
-        'auth_tokens_reload_seconds (10 s), and a removed token stops working then (docs/security.md, "Token rotation").',
+        'auth_tokens_reload_seconds (10 s), and a removed token stops working then (docs/security.md, "Token rotation").' +
+        tokensStateNote(c, files),
     );
   }
   const cloudflare = cloudflareSteps(c, files);
   steps.push(...cloudflare.before);
   if (c.enable_network_policy) steps.push(networkPolicyNote(c));
-  steps.push(`Apply: ${applyCommands(files).join(', or ')}.`);
+  steps.push(`Apply: ${applyCommands(c, files).join(', or ')}.`);
   steps.push(...cloudflare.after);
   steps.push('Configure a client from clients/ (external and in-cluster URLs).');
   return `# docker-mcp: what was rendered and what is left to do

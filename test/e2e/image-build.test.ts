@@ -5,7 +5,9 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type Dockerode from 'dockerode';
 import { execFile } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -90,6 +92,45 @@ describe('gateway image', () => {
     });
     expect((info.Config as { Healthcheck?: { Test?: string[] } }).Healthcheck?.Test?.[0]).toBe('CMD');
   }, 300_000);
+
+  it('pushes the built tag to a registry with --push and prints it pinned by the registry\'s digest', async () => {
+    const remote = `${testEnv.registry}/dmcp-test/gateway:push-e2e`;
+    // An empty client config: the local registry is anonymous, and the host's logins stay out of it.
+    const dockerConfig = mkdtempSync(join(tmpdir(), 'dmcp-docker-config-'));
+    try {
+      const { stdout, stderr } = await run(
+        process.execPath,
+        ['bin/docker-mcp.js', 'image', 'build', '--base-image', 'dmcp-test/node-base:20', '--tag', remote, '--push'],
+        { env: { ...process.env, DOCKER_HOST: testEnv.dockerHost, DOCKER_CONFIG: dockerConfig }, maxBuffer: 16 * 1024 * 1024 },
+      );
+      const pinned = stdout.trim();
+      expect(pinned).toMatch(/@sha256:[a-f0-9]{64}$/);
+      expect(pinned.split('@')[0]).toBe(remote);
+      expect(stderr).toContain(`Pushed ${pinned}`);
+      // The registry itself serves that manifest under the tag, with the same digest.
+      const manifest = await fetch(`http://${testEnv.registry}/v2/dmcp-test/gateway/manifests/push-e2e`, {
+        method: 'HEAD',
+        headers: {
+          Accept: [
+            'application/vnd.docker.distribution.manifest.v2+json', 'application/vnd.docker.distribution.manifest.list.v2+json',
+            'application/vnd.oci.image.manifest.v1+json', 'application/vnd.oci.image.index.v1+json',
+          ].join(', '),
+        },
+      });
+      expect(manifest.status).toBe(200);
+      expect(manifest.headers.get('docker-content-digest')).toBe(pinned.split('@')[1]);
+    } finally {
+      rmSync(dockerConfig, { recursive: true, force: true });
+    }
+  }, 300_000);
+
+  it('refuses --push of a tag without a registry before building anything', async () => {
+    const failed = await run(process.execPath, ['bin/docker-mcp.js', 'image', 'build', '--tag', 'docker-mcp-gateway:dev', '--push'], {
+      env: { ...process.env, DOCKER_HOST: 'unix:///nonexistent.sock' },
+    }).then(() => undefined, (error: { code: number; stderr: string }) => error);
+    expect(failed?.code).toBe(2);
+    expect(failed?.stderr).toContain('--push needs a tag naming a registry, like registry.local:5000/docker-mcp-gateway:dev');
+  });
 
   it('runs the CLI hardened (uid 10001, read-only root, no capabilities)', async () => {
     const versionRun = await runToCompletion(docker, ['--version']);

@@ -69,6 +69,8 @@ describe('docker-mcp init (interactive, in a pty)', () => {
     s.send(`Bad_NS${ENTER}`);
     await s.expect(/lowercase letters, digits and -/);
     s.send(`${'\x7f'.repeat(6)}tools${ENTER}`);
+    await s.expect(/Create the namespace/);
+    s.send(ENTER);
     await s.expect(/Replicas/);
     s.send(ENTER);
     await s.expect(/Cloudflare Tunnel\?/);

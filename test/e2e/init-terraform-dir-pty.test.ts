@@ -24,7 +24,7 @@ async function run(repo: string, answers: [RegExp, string][]): Promise<{ code: n
     PATH: process.env.PATH ?? '', HOME: repo, TERM: 'xterm', DOCKER_MCP_DOMAIN_SUFFIX: 'example.com',
     DOCKER_MCP_PROJECT_NAME: 'homelab', DOCKER_MCP_ENVIRONMENT: 'production', DOCKER_MCP_NAMESPACE: 'homelab',
     DOCKER_MCP_REPLICAS: '1', DOCKER_MCP_ENABLE_CLOUDFLARE_TUNNEL: 'true', DOCKER_MCP_TUNNEL_HOSTNAME: 'docker-mcp',
-    DOCKER_MCP_AUTH_MODE: 'bearer', DOCKER_MCP_POLICY_PRESET: 'read-only',
+    DOCKER_MCP_AUTH_MODE: 'bearer', DOCKER_MCP_POLICY_PRESET: 'read-only', DOCKER_MCP_CREATE_NAMESPACE: 'true',
   };
   const pty = spawn(process.execPath, [binPath, 'init', '--terraform-dir', repo], { cwd: repo, env, cols: 160, rows: 40 });
   let screen = '';

@@ -65,12 +65,17 @@ function binary(op: string, a: Value, b: Value): Value {
 }
 
 function stringLit(n: Node, scope: Scope): string {
-  return n.namedChildren.map((part) => {
-    if (!part) return '';
-    if (part.type === 'template_literal') return part.text;
-    if (part.type === 'template_interpolation') return str(evaluate(named(part).find((c) => c.type === 'expression')!, scope));
-    return '';
-  }).join('');
+  // The grammar leaves the spaces next to an interpolation out of every node: copy the source between
+  // parts (the rendered templates are ASCII, so byte offsets are string offsets).
+  const parts = named(n).filter((p) => p.type === 'template_literal' || p.type === 'template_interpolation');
+  let out = '';
+  let cursor = n.startIndex + 1;
+  for (const part of parts) {
+    out += n.text.slice(cursor - n.startIndex, part.startIndex - n.startIndex);
+    out += part.type === 'template_literal' ? part.text : str(evaluate(named(part).find((c) => c.type === 'expression')!, scope));
+    cursor = part.endIndex;
+  }
+  return out + n.text.slice(cursor - n.startIndex, n.text.length - 1);
 }
 
 /** A primary expression followed by `.attr` and `[index]` postfixes. */

@@ -3,10 +3,10 @@
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
-import { ConfigMap, Service, ServiceAccount } from 'kubernetes-models/v1';
+import { ConfigMap, Namespace, Service, ServiceAccount } from 'kubernetes-models/v1';
 
 const classes: Record<string, new (data: never) => { validate(): void }> = {
-  Deployment, NetworkPolicy, PodDisruptionBudget, ConfigMap, Service, ServiceAccount,
+  Deployment, NetworkPolicy, PodDisruptionBudget, ConfigMap, Namespace, Service, ServiceAccount,
 };
 
 export function validate(obj: { kind: string } & Record<string, unknown>): void {

@@ -7,6 +7,7 @@ import { parseHcl } from '../../src/templates/hcl-parse.js';
 import { evalBody, type Block, type Scope, type Value } from './installer-hcl-eval.js';
 
 const KINDS: Record<string, [string, string]> = {
+  kubernetes_namespace_v1: ['v1', 'Namespace'],
   kubernetes_service_account_v1: ['v1', 'ServiceAccount'],
   kubernetes_config_map_v1: ['v1', 'ConfigMap'],
   kubernetes_deployment_v1: ['apps/v1', 'Deployment'],
@@ -18,12 +19,23 @@ const KINDS: Record<string, [string, string]> = {
 const REPEATED: Record<string, string> = {
   container: 'containers', port: 'ports', volume: 'volumes', volume_mount: 'volumeMounts', ingress: 'ingress', from: 'from',
   ports: 'ports', env_from: 'envFrom', egress: 'egress', to: 'to', toleration: 'tolerations', node_selector_term: 'nodeSelectorTerms',
-  match_expressions: 'matchExpressions',
+  match_expressions: 'matchExpressions', image_pull_secrets: 'imagePullSecrets',
 };
 /** Repeated only under pod (anti-)affinity; under node_affinity the API has one NodeSelector object. */
 const AFFINITY_TERMS = new Set(['required_during_scheduling_ignored_during_execution', 'preferred_during_scheduling_ignored_during_execution']);
 /** Module files that declare no resources. */
 const NOT_RESOURCES = /\/(variables|outputs|versions)\.tf$/;
+/** Provider settings on a resource that are not Kubernetes fields (how Terraform waits, for how long). */
+const PROVIDER_ONLY_ATTRIBUTES = new Set(['count', 'wait_for_rollout']);
+/** Resource-level blocks that are Terraform's (preconditions, timeouts); a container's lifecycle is the API's. */
+const PROVIDER_ONLY_BLOCKS = new Set(['lifecycle', 'timeouts']);
+/** An evaluated resource as Terraform exposes it to references: nested blocks are lists. */
+function asReference(block: { attributes: Record<string, Value>; blocks: Block[] }): Value {
+  const out: Record<string, Value> = { ...block.attributes };
+  for (const child of block.blocks) ((out[child.type] ??= []) as Value[]).push(asReference(child));
+  return out;
+}
+
 /** Provider attributes that are strings where the Kubernetes API has integers. */
 const NUMERIC = new Set(['replicas', 'runAsUser', 'runAsGroup', 'fsGroup', 'minAvailable', 'maxSurge', 'maxUnavailable']);
 const camel = (s: string): string => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -31,7 +43,7 @@ const camel = (s: string): string => s.replace(/_([a-z])/g, (_, c: string) => c.
 function toK8s(block: { attributes: Record<string, Value>; blocks: Block[] }, path: string[] = []): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(block.attributes)) {
-    if (value === null || key === 'count') continue;
+    if (value === null || PROVIDER_ONLY_ATTRIBUTES.has(key)) continue;
     const k = camel(key);
     if (k === 'supplementalGroups' && Array.isArray(value) && value.length === 0) continue;
     if (NUMERIC.has(k) && typeof value === 'string') out[k] = Number(value);
@@ -41,8 +53,7 @@ function toK8s(block: { attributes: Record<string, Value>; blocks: Block[] }, pa
     else out[k] = value;
   }
   for (const child of block.blocks) {
-    // The resource's own lifecycle (preconditions) is Terraform's; a container's lifecycle is the API's.
-    if (child.type === 'lifecycle' && path.length === 0) continue;
+    if (PROVIDER_ONLY_BLOCKS.has(child.type) && path.length === 0) continue;
     const value = toK8s(child, [...path, child.type]);
     const list = REPEATED[child.type] ?? (AFFINITY_TERMS.has(child.type) && path.at(-1) !== 'node_affinity' ? camel(child.type) : undefined);
     if (list) ((out[list] ??= []) as unknown[]).push(value);
@@ -52,6 +63,14 @@ function toK8s(block: { attributes: Record<string, Value>; blocks: Block[] }, pa
 }
 
 export async function moduleObjects(files: { path: string; contents: string }[], vars: Record<string, Value>): Promise<Record<string, unknown>[]> {
+  return (await evaluateModule(files, vars)).objects;
+}
+
+/** The objects, and the scope they were evaluated in (locals, resources) for tests of other blocks. */
+export async function evaluateModule(
+  files: { path: string; contents: string }[],
+  vars: Record<string, Value>,
+): Promise<{ objects: Record<string, unknown>[]; scope: Scope }> {
   // main.tf first (its locals), then the module's other resource files (network-policy.tf, …).
   const module = files.filter((f) => /modules\/docker-mcp-gateway\/[^/]+\.tf$/.test(f.path) && !NOT_RESOURCES.test(f.path))
     .sort((a, b) => Number(!a.path.endsWith('/main.tf')) - Number(!b.path.endsWith('/main.tf')));
@@ -77,8 +96,14 @@ export async function moduleObjects(files: { path: string; contents: string }[],
       }
       continue;
     }
+    // Data sources read the cluster (the tokens Secret for a precondition); they describe no object.
+    if (typeNode!.text === 'data') continue;
     const labels = rest.filter((n) => n?.type === 'string_lit').map((n) => n.text.slice(1, -1));
     const evaluated = evalBody(inner, scope);
+    // Later blocks may refer to this one (`kubernetes_namespace_v1.gateway[0].metadata[0].name`).
+    const counted = 'count' in evaluated.attributes;
+    const instances = counted ? (evaluated.attributes.count === 0 ? [] : [asReference(evaluated)]) : asReference(evaluated);
+    scope[labels[0]!] = { ...(scope[labels[0]!] as Record<string, Value> | undefined), [labels[1]!]: instances };
     if (evaluated.attributes.count === 0) continue;
     if (labels[0] === 'kubernetes_manifest') {
       objects.push(evaluated.attributes.manifest as Record<string, unknown>);
@@ -87,6 +112,6 @@ export async function moduleObjects(files: { path: string; contents: string }[],
     const [apiVersion, kind] = KINDS[labels[0]!]!;
     objects.push({ apiVersion, kind, ...toK8s(evaluated) });
   }
-  return objects;
+  return { objects, scope };
 }
 

@@ -48,7 +48,7 @@ describe("the seed's Production Configuration", () => {
   it('builds with the real `kubectl kustomize`: co-located replicas, no nodeName, no budget', () => {
     const out = execFileSync('kubectl', ['kustomize', 'examples/production/kubernetes'], { encoding: 'utf8' });
     const objects = parseAllDocuments(out).map((d) => d.toJS() as Obj);
-    expect(objects.map((o) => o.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'NetworkPolicy', 'Service', 'ServiceAccount']);
+    expect(objects.map((o) => o.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'Namespace', 'NetworkPolicy', 'Service', 'ServiceAccount']);
     const pod = deploymentOf(objects).spec.template.spec;
     expect(pod.affinity?.podAffinity).toEqual({ requiredDuringSchedulingIgnoredDuringExecution: [HOST_TERM(exampleConfig('production'))] });
     expect(out).not.toContain('nodeName');

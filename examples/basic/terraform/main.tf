@@ -2,8 +2,10 @@
 # Answers live in terraform.tfvars; re-run `docker-mcp init` to change them.
 
 provider "kubernetes" {
-  # Docker Desktop's cluster by default; point this at your kubeconfig and context.
-  config_path = "~/.kube/config"
+  # The context init recorded (kube_context), so an apply never lands on whatever context happens
+  # to be current; empty means the current one at apply time.
+  config_path    = var.kubeconfig_path
+  config_context = var.kube_context != "" ? var.kube_context : null
 }
 
 module "docker_mcp_gateway" {
@@ -12,6 +14,11 @@ module "docker_mcp_gateway" {
   project_name                 = var.project_name
   environment                  = var.environment
   namespace                    = var.namespace
+  create_namespace             = var.create_namespace
+  wait_for_rollout             = var.wait_for_rollout
+  rollout_timeout              = var.rollout_timeout
+  verify_tokens_secret         = var.verify_tokens_secret
+  image_pull_secrets           = var.image_pull_secrets
   replicas                     = var.replicas
   docker_image                 = var.docker_image
   port                         = var.port

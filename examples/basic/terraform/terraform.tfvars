@@ -2,6 +2,13 @@
 project_name             = "homelab"
 environment              = "production"
 namespace                = "homelab"
+create_namespace         = true
+kube_context             = ""
+kubeconfig_path          = "~/.kube/config"
+wait_for_rollout         = true
+rollout_timeout          = "5m"
+verify_tokens_secret     = true
+image_pull_secrets       = []
 replicas                 = 1
 docker_image             = "docker-mcp-gateway:0.1.0"
 port                     = 8080

@@ -18,6 +18,68 @@ variable "namespace" {
   default     = "homelab"
 }
 
+variable "create_namespace" {
+  description = "Create the namespace, labelled with the Pod Security level the pod needs (privileged with the socket mounted); turn off to deploy into a namespace you share and label yourself"
+  type        = bool
+  default     = true
+}
+
+variable "kube_context" {
+  description = "Kubeconfig context the root module's provider uses; init fills in `kubectl config current-context` when not given; empty means whatever context is current at apply time"
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.kube_context == "" || can(regex("^[A-Za-z0-9][A-Za-z0-9_.:@/+-]*$", var.kube_context))
+    error_message = "The kube_context must be a kubeconfig context name."
+  }
+
+  validation {
+    condition     = length(var.kube_context) <= 253
+    error_message = "The kube_context must be at most 253 characters."
+  }
+}
+
+variable "kubeconfig_path" {
+  description = "Kubeconfig file the root module's provider reads"
+  type        = string
+  default     = "~/.kube/config"
+
+  validation {
+    condition     = can(regex("^(~|/)[A-Za-z0-9._/+@-]*$", var.kubeconfig_path))
+    error_message = "The kubeconfig_path must be an absolute path or one starting with ~/."
+  }
+
+  validation {
+    condition     = length(var.kubeconfig_path) <= 1024
+    error_message = "The kubeconfig_path must be at most 1024 characters."
+  }
+}
+
+variable "wait_for_rollout" {
+  description = "Terraform waits until the Deployment's pods are ready (up to rollout_timeout) before it reports success"
+  type        = bool
+  default     = true
+}
+
+variable "rollout_timeout" {
+  description = "How long Terraform waits for the Deployment to be created or updated before it fails"
+  type        = string
+  default     = "5m"
+}
+
+variable "verify_tokens_secret" {
+  description = "With bearer auth, read the tokens Secret when planning so a missing one fails the plan instead of the rollout (Terraform keeps what it reads in its state: put token_sha256 digests in the Secret, or turn this off)"
+  type        = bool
+  default     = true
+}
+
+variable "image_pull_secrets" {
+  description = "Secrets (type kubernetes.io/dockerconfigjson, in the namespace) the kubelet uses to pull docker_image from a private registry"
+  type        = list(string)
+  default     = []
+}
+
 variable "replicas" {
   description = "Number of Docker MCP Gateway replicas"
   type        = number

@@ -11,6 +11,7 @@ import { ANSWERS_FILE, renderPlan, type Format, type Target } from '../../templa
 import { CliError, ExitCode, UsageError } from '../errors.js';
 import { packageVersion } from '../program.js';
 import { computeChanges, readManifest, type Change } from '../io/changes.js';
+import { detectKubeTarget } from '../io/kube-context.js';
 import { applyChanges, unifiedDiff } from '../io/write.js';
 
 interface InitOptions {
@@ -57,10 +58,18 @@ async function gather(table: readonly VariableSpec[], options: InitOptions, flag
   const configFile = loadConfigFile(options.config, options.terraformDir ?? options.outputDir);
   const resolved = resolveInputs(table, { flags, env: process.env, configFile });
   let values = resolved.values;
+  // The rendered root module's provider: record the cluster kubectl points at now (an existing repo
+  // keeps its own provider, and compose has no cluster).
+  if (options.target !== 'docker' && options.terraformDir === undefined && !resolved.problems.length) {
+    detectKubeTarget(values, resolved.origins, process.env);
+  }
   if (!resolved.problems.length && isInteractive(options)) {
     const { promptForValues } = await import('../prompts.js');
     // Compose has no namespace, replicas, … : do not ask what the docker target would only ignore.
-    const asked = options.target === 'docker' ? table.filter((s) => !(s.name in KUBERNETES_ONLY)) : table;
+    // Nor, for an existing repo, the rendered root module's provider settings (the repo has its own).
+    const asked = options.target === 'docker'
+      ? table.filter((s) => !(s.name in KUBERNETES_ONLY))
+      : options.terraformDir !== undefined ? table.filter((s) => s.scope !== 'root') : table;
     values = await promptForValues(asked, values, resolved.origins);
   }
   // Fill unparsable inputs with defaults so every other problem is still reported in this round.

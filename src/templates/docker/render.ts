@@ -23,6 +23,13 @@ const NOT_FROM_TABLE = new Set(['host', 'port', 'docker_host', 'auth_tokens_file
 /** Installer variables with no meaning for plain Docker, and why (reported when set). */
 export const KUBERNETES_ONLY: Record<string, string> = {
   namespace: 'compose has no namespaces',
+  create_namespace: 'compose has no namespaces',
+  kube_context: 'there is no cluster; `apply --target docker` uses DOCKER_HOST',
+  kubeconfig_path: 'there is no cluster; `apply --target docker` uses DOCKER_HOST',
+  wait_for_rollout: 'no Terraform is rendered; `apply --target docker` waits for the health check',
+  rollout_timeout: 'no Terraform is rendered; `apply --target docker` waits for the health check',
+  image_pull_secrets: 'Docker pulls with the credentials of `docker login` on the host',
+  verify_tokens_secret: 'no Terraform is rendered; compose reads the tokens from its env file',
   replicas: 'compose runs one gateway container per Docker daemon',
   enable_network_policy: 'there is no NetworkPolicy; the port is published on 127.0.0.1 only',
   image_pull_policy: '`apply --target docker` uses the local image and never pulls the gateway',

@@ -5,7 +5,8 @@ import { effectiveMemoryRequest, type InstallConfig } from '../../config/schema.
 import { gatewayConfigData } from '../gateway-env.js';
 import { networkPolicy } from './network-policy.js';
 import {
-  CONTAINER_NAME, CONTAINER_SOCKET, GATEWAY_ARGS, RUN_AS_USER, TOKENS_DIR, commonLabels, names, selectorLabels, usesAccess, usesBearer,
+  CONTAINER_NAME, CONTAINER_SOCKET, GATEWAY_ARGS, POD_SECURITY_ENFORCE, RUN_AS_USER, TOKENS_DIR, commonLabels, names,
+  podSecurityLevel, selectorLabels, usesAccess, usesBearer,
 } from '../model.js';
 import { PRE_STOP_COMMAND, ROLLOUT_STRATEGY, TERMINATION_GRACE_SECONDS, podScheduling, wantsPdb } from './pod.js';
 
@@ -72,6 +73,7 @@ function deployment(c: InstallConfig, version: string, data: Record<string, stri
           // (shutdown_grace_seconds), then its exit; stated so nobody lowers it by accident.
           terminationGracePeriodSeconds: TERMINATION_GRACE_SECONDS,
           ...podScheduling(c),
+          ...(c.image_pull_secrets.length ? { imagePullSecrets: c.image_pull_secrets.map((name) => ({ name })) } : {}),
           securityContext: {
             runAsNonRoot: true,
             runAsUser: RUN_AS_USER,
@@ -136,11 +138,24 @@ export function accessConfigMap(c: InstallConfig, version: string): K8sObject {
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(c, version, names(c).accessConfigMap), data: gatewayConfigData(c, 'access') };
 }
 
-/** Every object, in apply order. */
+/**
+ * The namespace, labelled with the level the pod needs. kubectl apply on a namespace that already
+ * exists merges this label into it (NOTES.md says so); create_namespace off renders none.
+ */
+function namespace(c: InstallConfig, version: string): K8sObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: c.namespace, labels: { ...commonLabels(c, version), [POD_SECURITY_ENFORCE]: podSecurityLevel(c) } },
+  };
+}
+
+/** Every object, in apply order (the namespace first: everything else lives in it). */
 export function kubernetesObjects(c: InstallConfig, version: string): K8sObject[] {
   const n = names(c);
   const data = gatewayConfigData(c, 'main');
   const objects: K8sObject[] = [
+    ...(c.create_namespace ? [namespace(c, version)] : []),
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(c, version, n.name), automountServiceAccountToken: false },
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(c, version, n.configMap), data },
     deployment(c, version, data),

@@ -5,7 +5,7 @@
 export default `resource "kubernetes_deployment_v1" "gateway" {
   metadata {
     name      = local.name
-    namespace = var.namespace
+    namespace = local.namespace
     labels    = local.labels
   }
   spec {
@@ -91,6 +91,12 @@ export default `resource "kubernetes_deployment_v1" "gateway" {
             operator = toleration.value.operator
             value    = toleration.value.value
             effect   = toleration.value.effect
+          }
+        }
+        dynamic "image_pull_secrets" {
+          for_each = var.image_pull_secrets
+          content {
+            name = image_pull_secrets.value
           }
         }
         security_context {
@@ -238,13 +244,20 @@ export default `resource "kubernetes_deployment_v1" "gateway" {
     }
   }
 
+  # Off: apply returns once the Deployment is accepted, and pods that never become ready go unnoticed.
+  wait_for_rollout = var.wait_for_rollout
+  timeouts {
+    create = var.rollout_timeout
+    update = var.rollout_timeout
+  }
+
   depends_on = [kubernetes_config_map_v1.gateway, kubernetes_config_map_v1.access, kubernetes_service_account_v1.gateway]
 
   lifecycle {
 {{#each preconditions}}
     precondition {
       condition     = {{{condition}}}
-      error_message = {{str message}}
+      error_message = {{{messageHcl}}}
     }
 {{/each}}
   }

@@ -58,10 +58,46 @@ locals {
   memory_request = var.memory_request != "" ? var.memory_request : var.memory_limit
 }
 
+# Created unless create_namespace is off (a namespace you share and label yourself). The Pod Security
+# level is what the pod needs: a hostPath socket violates "baseline", so "privileged" with it;
+# without it the pod meets "restricted".
+resource "kubernetes_namespace_v1" "gateway" {
+  count = var.create_namespace ? 1 : 0
+  metadata {
+    name = var.namespace
+    labels = merge(local.labels, {
+      "pod-security.kubernetes.io/enforce" = var.enable_docker_socket ? "privileged" : "restricted"
+    })
+  }
+}
+
+locals {
+  # Every namespaced object takes its namespace from here, so Terraform creates the namespace first
+  # and deletes it last.
+  namespace = var.create_namespace ? kubernetes_namespace_v1.gateway[0].metadata[0].name : var.namespace
+}
+
+# The tokens Secret is created by hand (NOTES.md), not by Terraform. Reading it lets the Deployment's
+# precondition fail the plan, naming the Secret and the fix, instead of pods stuck in
+# ContainerCreating until the rollout times out and taints the Deployment. The price: Terraform
+# keeps what a data source reads in its state (no provider offers a metadata-only or ephemeral
+# Secret read), hence verify_tokens_secret. A missing Secret reads as empty data in
+# hashicorp/kubernetes 2.29+ and 3.x (no error; checked in data_source_kubernetes_secret_v1.go), and
+# as a "not found" error in 2.25-2.28, which docker-mcp explains the same way
+# (src/lifecycle/terraform-errors.ts). The namespace is var.namespace, not local.namespace: a
+# reference to the namespace resource would defer the read, and the check, to apply time.
+data "kubernetes_secret_v1" "tokens" {
+  count = local.bearer && var.verify_tokens_secret ? 1 : 0
+  metadata {
+    name      = local.tokens_secret
+    namespace = var.namespace
+  }
+}
+
 resource "kubernetes_service_account_v1" "gateway" {
   metadata {
     name      = local.name
-    namespace = var.namespace
+    namespace = local.namespace
     labels    = local.labels
   }
   automount_service_account_token = false
@@ -70,7 +106,7 @@ resource "kubernetes_service_account_v1" "gateway" {
 resource "kubernetes_config_map_v1" "gateway" {
   metadata {
     name      = local.config_name
-    namespace = var.namespace
+    namespace = local.namespace
     labels    = local.labels
   }
   data = local.gateway_env
@@ -82,7 +118,7 @@ resource "kubernetes_config_map_v1" "access" {
   count = local.access ? 1 : 0
   metadata {
     name      = "\${local.name}-access"
-    namespace = var.namespace
+    namespace = local.namespace
     labels    = local.labels
   }
   data = local.access_env
@@ -92,7 +128,7 @@ ${deployment}
 resource "kubernetes_service_v1" "gateway" {
   metadata {
     name      = local.name
-    namespace = var.namespace
+    namespace = local.namespace
     labels    = local.labels
   }
   spec {
@@ -122,7 +158,7 @@ resource "kubernetes_pod_disruption_budget_v1" "gateway" {
   count = local.spread ? 1 : 0
   metadata {
     name      = local.name
-    namespace = var.namespace
+    namespace = local.namespace
     labels    = local.labels
   }
   spec {
@@ -141,7 +177,7 @@ resource "kubernetes_manifest" "service_monitor" {
     kind       = "ServiceMonitor"
     metadata = {
       name      = local.name
-      namespace = var.namespace
+      namespace = local.namespace
       labels    = local.labels
     }
     spec = {

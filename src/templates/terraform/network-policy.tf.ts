@@ -44,7 +44,7 @@ resource "kubernetes_network_policy_v1" "gateway" {
   count = var.enable_network_policy ? 1 : 0
   metadata {
     name      = local.name
-    namespace = var.namespace
+    namespace = local.namespace
     labels    = local.labels
   }
   spec {

@@ -9,12 +9,23 @@ export function renderModuleReadme(table: readonly VariableSpec[], version: stri
   return `# Docker MCP Gateway Module
 
 Rendered by \`docker-mcp init\` ${version}. Deploys the Docker MCP gateway (\`docker-mcp serve\`) to
-Kubernetes: ServiceAccount, ConfigMap (the gateway's \`DOCKER_MCP_*\` settings), Deployment, Service,
+Kubernetes: the Namespace (unless create_namespace is off), ServiceAccount, ConfigMap (the gateway's \`DOCKER_MCP_*\` settings), Deployment, Service,
 and optionally a NetworkPolicy, a PodDisruptionBudget (replicas > 1 without the socket) and a ServiceMonitor.
 
 The pod mounts the node's Docker socket as a \`hostPath\` volume, which the Pod Security
 \`baseline\` and \`restricted\` levels forbid: the namespace needs
-\`pod-security.kubernetes.io/enforce: privileged\`. This module does not relabel your namespace.
+\`pod-security.kubernetes.io/enforce: privileged\`. With \`create_namespace\` (the default) the module
+creates the namespace with that label (\`restricted\` when the socket is off) and every other resource
+refers to it, so it is created first. For a namespace that already exists and is shared, set
+\`create_namespace = false\` and label it yourself: the module never relabels a namespace it did not
+create (\`terraform import\` one to let it).
+
+With bearer auth the tokens Secret must exist before the Deployment: a precondition fails the plan
+with its name and the \`kubectl create secret\` command. It reads the Secret, so the Terraform state
+holds its contents: keep \`token_sha256\` digests in it, or set \`verify_tokens_secret = false\`. When the module creates the namespace, create
+it first: \`terraform apply -target=module.<name>.kubernetes_namespace_v1.gateway\`, then the Secret,
+then apply. The Deployment waits for its rollout (\`wait_for_rollout\`) up to \`rollout_timeout\`.
+The module has no provider block: the caller's kubernetes provider chooses the cluster.
 
 ## Replicas and scheduling
 

@@ -55,7 +55,6 @@ variable "{{name}}" {
   description = {{str description}}
   type        = {{type}}
   default     = {{{default}}}
-{{#if ../withValidation}}
 {{#each validations}}
 
   validation {
@@ -63,18 +62,22 @@ variable "{{name}}" {
     error_message = {{str message}}
   }
 {{/each}}
-{{/if}}
 }
 {{/each}}
 `;
 
-export function renderVariablesTf(table: readonly VariableSpec[], version: string, withValidation: boolean): string {
+export function renderVariablesTf(
+  table: readonly VariableSpec[],
+  version: string,
+  withValidation: boolean | ((spec: VariableSpec) => boolean),
+): string {
+  const validated = typeof withValidation === 'function' ? withValidation : () => withValidation;
   const variables = table.map((spec) => ({
     name: spec.name,
     description: spec.description,
     type: moduleType(spec),
     default: moduleHcl(spec, spec.default, '  '),
-    validations: hclValidations(spec),
+    validations: validated(spec) ? hclValidations(spec) : [],
   }));
-  return renderTf(TEMPLATE, { version, variables, withValidation });
+  return renderTf(TEMPLATE, { version, variables });
 }

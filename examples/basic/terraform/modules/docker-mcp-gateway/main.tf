@@ -61,10 +61,46 @@ locals {
   memory_request = var.memory_request != "" ? var.memory_request : var.memory_limit
 }
 
+# Created unless create_namespace is off (a namespace you share and label yourself). The Pod Security
+# level is what the pod needs: a hostPath socket violates "baseline", so "privileged" with it;
+# without it the pod meets "restricted".
+resource "kubernetes_namespace_v1" "gateway" {
+  count = var.create_namespace ? 1 : 0
+  metadata {
+    name = var.namespace
+    labels = merge(local.labels, {
+      "pod-security.kubernetes.io/enforce" = var.enable_docker_socket ? "privileged" : "restricted"
+    })
+  }
+}
+
+locals {
+  # Every namespaced object takes its namespace from here, so Terraform creates the namespace first
+  # and deletes it last.
+  namespace = var.create_namespace ? kubernetes_namespace_v1.gateway[0].metadata[0].name : var.namespace
+}
+
+# The tokens Secret is created by hand (NOTES.md), not by Terraform. Reading it lets the Deployment's
+# precondition fail the plan, naming the Secret and the fix, instead of pods stuck in
+# ContainerCreating until the rollout times out and taints the Deployment. The price: Terraform
+# keeps what a data source reads in its state (no provider offers a metadata-only or ephemeral
+# Secret read), hence verify_tokens_secret. A missing Secret reads as empty data in
+# hashicorp/kubernetes 2.29+ and 3.x (no error; checked in data_source_kubernetes_secret_v1.go), and
+# as a "not found" error in 2.25-2.28, which docker-mcp explains the same way
+# (src/lifecycle/terraform-errors.ts). The namespace is var.namespace, not local.namespace: a
+# reference to the namespace resource would defer the read, and the check, to apply time.
+data "kubernetes_secret_v1" "tokens" {
+  count = local.bearer && var.verify_tokens_secret ? 1 : 0
+  metadata {
+    name      = local.tokens_secret
+    namespace = var.namespace
+  }
+}
+
 resource "kubernetes_service_account_v1" "gateway" {
   metadata {
     name      = local.name
-    namespace = var.namespace
+    namespace = local.namespace
     labels    = local.labels
   }
   automount_service_account_token = false
@@ -73,7 +109,7 @@ resource "kubernetes_service_account_v1" "gateway" {
 resource "kubernetes_config_map_v1" "gateway" {
   metadata {
     name      = local.config_name
-    namespace = var.namespace
+    namespace = local.namespace
     labels    = local.labels
   }
   data = local.gateway_env
@@ -85,7 +121,7 @@ resource "kubernetes_config_map_v1" "access" {
   count = local.access ? 1 : 0
   metadata {
     name      = "${local.name}-access"
-    namespace = var.namespace
+    namespace = local.namespace
     labels    = local.labels
   }
   data = local.access_env
@@ -94,7 +130,7 @@ resource "kubernetes_config_map_v1" "access" {
 resource "kubernetes_deployment_v1" "gateway" {
   metadata {
     name      = local.name
-    namespace = var.namespace
+    namespace = local.namespace
     labels    = local.labels
   }
   spec {
@@ -180,6 +216,12 @@ resource "kubernetes_deployment_v1" "gateway" {
             operator = toleration.value.operator
             value    = toleration.value.value
             effect   = toleration.value.effect
+          }
+        }
+        dynamic "image_pull_secrets" {
+          for_each = var.image_pull_secrets
+          content {
+            name = image_pull_secrets.value
           }
         }
         security_context {
@@ -327,6 +369,13 @@ resource "kubernetes_deployment_v1" "gateway" {
     }
   }
 
+  # Off: apply returns once the Deployment is accepted, and pods that never become ready go unnoticed.
+  wait_for_rollout = var.wait_for_rollout
+  timeouts {
+    create = var.rollout_timeout
+    update = var.rollout_timeout
+  }
+
   depends_on = [kubernetes_config_map_v1.gateway, kubernetes_config_map_v1.access, kubernetes_service_account_v1.gateway]
 
   lifecycle {
@@ -350,13 +399,17 @@ resource "kubernetes_deployment_v1" "gateway" {
       condition     = !var.enable_service_monitor || var.enable_metrics
       error_message = "The enable_service_monitor needs enable_metrics."
     }
+    precondition {
+      condition     = !local.bearer || !var.verify_tokens_secret || can(data.kubernetes_secret_v1.tokens[0].data["tokens"])
+      error_message = "The tokens Secret does not exist (or has no tokens key): ${local.tokens_secret} in namespace ${var.namespace}. The pods mount it and could never start. Create it first (NOTES.md shows how to write tokens.yaml): kubectl -n ${var.namespace} create secret generic ${local.tokens_secret} --from-file=tokens=./tokens.yaml${var.create_namespace ? ". The namespace is created by this module: create it first with terraform apply -target=module.docker_mcp_gateway.kubernetes_namespace_v1.gateway, then the Secret, then apply again" : ""}."
+    }
   }
 }
 
 resource "kubernetes_service_v1" "gateway" {
   metadata {
     name      = local.name
-    namespace = var.namespace
+    namespace = local.namespace
     labels    = local.labels
   }
   spec {
@@ -386,7 +439,7 @@ resource "kubernetes_pod_disruption_budget_v1" "gateway" {
   count = local.spread ? 1 : 0
   metadata {
     name      = local.name
-    namespace = var.namespace
+    namespace = local.namespace
     labels    = local.labels
   }
   spec {
@@ -405,7 +458,7 @@ resource "kubernetes_manifest" "service_monitor" {
     kind       = "ServiceMonitor"
     metadata = {
       name      = local.name
-      namespace = var.namespace
+      namespace = local.namespace
       labels    = local.labels
     }
     spec = {

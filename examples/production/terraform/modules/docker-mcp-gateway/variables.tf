@@ -48,6 +48,51 @@ variable "namespace" {
   }
 }
 
+variable "create_namespace" {
+  description = "Create the namespace, labelled with the Pod Security level the pod needs (privileged with the socket mounted); turn off to deploy into a namespace you share and label yourself"
+  type        = bool
+  default     = true
+}
+
+variable "wait_for_rollout" {
+  description = "Terraform waits until the Deployment's pods are ready (up to rollout_timeout) before it reports success"
+  type        = bool
+  default     = true
+}
+
+variable "rollout_timeout" {
+  description = "How long Terraform waits for the Deployment to be created or updated before it fails"
+  type        = string
+  default     = "5m"
+
+  validation {
+    condition     = can(regex("^([0-9]+h([0-9]+m)?([0-9]+s)?|[0-9]+m([0-9]+s)?|[0-9]+s)$", var.rollout_timeout))
+    error_message = "The rollout_timeout must be a duration like 90s, 5m or 1h30m."
+  }
+
+  validation {
+    condition     = length(var.rollout_timeout) <= 20
+    error_message = "The rollout_timeout must be at most 20 characters."
+  }
+}
+
+variable "verify_tokens_secret" {
+  description = "With bearer auth, read the tokens Secret when planning so a missing one fails the plan instead of the rollout (Terraform keeps what it reads in its state: put token_sha256 digests in the Secret, or turn this off)"
+  type        = bool
+  default     = true
+}
+
+variable "image_pull_secrets" {
+  description = "Secrets (type kubernetes.io/dockerconfigjson, in the namespace) the kubelet uses to pull docker_image from a private registry"
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for x in var.image_pull_secrets : can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", x))])
+    error_message = "Every image_pull_secrets item must be one of: names of docker-registry Secrets in the namespace."
+  }
+}
+
 variable "replicas" {
   description = "Number of Docker MCP Gateway replicas"
   type        = number
