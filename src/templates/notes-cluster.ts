@@ -115,6 +115,6 @@ export function tokensStateNote(c: InstallConfig, files: string[]): string {
   if (!c.verify_tokens_secret || !files.includes('terraform/main.tf')) return '';
   return (
     ' The Terraform plan reads this Secret to check it exists (verify_tokens_secret), so the Terraform state holds ' +
-    'what is in it: keep `token_sha256` digests there rather than tokens, or set verify_tokens_secret = false.'
+    'what is in it: the digests written above, never plain `token:` entries (or set verify_tokens_secret = false).'
   );
 }

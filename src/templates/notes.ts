@@ -1,6 +1,7 @@
 // NOTES.md: what was rendered, what was skipped and why, and the steps only a person can do
 // (the cluster, the namespace, the image, the tokens Secret, in the order a first apply needs).
 import type { InstallConfig } from '../config/schema.js';
+import { CONNECT_ENV } from '../connect/env.js';
 import { TOKENS_KEY, names, tunnelRendered, usesBearer } from './model.js';
 import { cloudflareSteps } from './notes-cloudflare.js';
 import { replicaNotes } from './notes-replicas.js';
@@ -72,12 +73,12 @@ export function renderNotes(c: InstallConfig, version: string, files: string[]):
     const indent = (text: string): string => text.split('\n').map((l) => `   ${l}`).join('\n');
     steps.push(
       `Create the tokens Secret. Its \`${TOKENS_KEY}\` key is the gateway's auth_tokens_file: YAML, a \`tokens\` list of ` +
-        '`{ name, scope, token }` (scope `read`, `operate` or `admin`, capped by the policy preset; tokens of at least ' +
+        '`{ name, scope, token_sha256 }` (scope `read`, `operate` or `admin`, capped by the policy preset; a `token` of at least ' +
         '16 characters; `token_sha256: <hex digest>` instead of `token` keeps only a digest in the Secret). ' +
-        'Write one with a fresh random token, then load it:\n\n' +
-        `   \`\`\`sh\n${indent(tokensFileCommand('laptop', scopeForPreset(c.policy_preset), 'tokens.yaml'))}\n` +
+        'These lines make a fresh random token, keep only its digest in the file, and load it:\n\n' +
+        `   \`\`\`sh\n${indent(tokensFileCommand('laptop', scopeForPreset(c.policy_preset), 'tokens.yaml', CONNECT_ENV.token))}\n` +
         `   ${kubectl(c)} -n ${c.namespace} create secret generic ${n.tokensSecret} --from-file=${TOKENS_KEY}=./tokens.yaml\n   \`\`\`\n\n` +
-        '   Clients send `Authorization: Bearer <token>`. To rotate, edit tokens.yaml and update the Secret in place with ' +
+        `   Clients send \`Authorization: Bearer <token>\`; the configs in clients/ read it from \`${CONNECT_ENV.token}\`. To rotate, write a new tokens.yaml the same way and update the Secret in place with ` +
         `\`${kubectl(c)} -n ${c.namespace} create secret generic ${n.tokensSecret} --from-file=${TOKENS_KEY}=./tokens.yaml --dry-run=client -o yaml | ${kubectl(c)} apply -f -\`: ` +
         'the gateway picks the new tokens up without a restart within the kubelet sync period (up to about a minute) plus ' +
         'auth_tokens_reload_seconds (10 s), and a removed token stops working then (docs/security.md, "Token rotation").' +
