@@ -128,7 +128,7 @@ describe('a missing tokens Secret fails the plan', () => {
   it('says what the check costs (the Secret in the Terraform state) where the Secret is created, and can be turned off', () => {
     const tokensStep = (data: Record<string, unknown>, format: 'both' | 'yaml' = 'both'): string =>
       fileOf(render(configFrom(data), format).files, 'NOTES.md').split(/\n(?=\d+\. )/).find((l) => /^\d+\. Create the tokens Secret/.test(l))!;
-    expect(tokensStep({})).toMatch(/the Terraform state holds what is in it: keep `token_sha256` digests there/);
+    expect(tokensStep({})).toMatch(/the Terraform state holds what is in it: the digests written above, never plain `token:` entries/);
     expect(tokensStep({ verify_tokens_secret: false })).not.toContain('Terraform state');
     expect(tokensStep({}, 'yaml')).not.toContain('Terraform state');
   });
