@@ -47,7 +47,9 @@ locals {
 
   pod_annotations_all = {
     # Rolls the pods when the settings change: env is read only at start.
-    "checksum/config"      = sha256(jsonencode(local.gateway_env))
+    "checksum/config" = sha256(jsonencode(local.gateway_env))
+    # The AUD's own ConfigMap (the Access application's aud from the root): a new one restarts the pods.
+    "checksum/access"      = local.access && var.cf_access_aud != "" ? sha256(jsonencode(local.access_env)) : null
     "prometheus.io/scrape" = var.enable_metrics ? "true" : null
     "prometheus.io/port"   = var.enable_metrics ? tostring(var.metrics_port) : null
     "prometheus.io/path"   = var.enable_metrics ? "/metrics" : null
