@@ -26,7 +26,7 @@ describe('a changed Access AUD rolls the pods', () => {
   });
 
   it('without an AUD known at render time, no checksum of an empty one', () => {
-    const created = configFrom(matrix.newTunnel);
+    const created = configFrom(matrix.newTunnel!);
     const annotations = (template(kubernetesObjects(created, VERSION)) as { metadata: { annotations: Record<string, string> } }).metadata.annotations;
     expect(Object.keys(annotations)).not.toContain('checksum/access');
   });
