@@ -25,9 +25,14 @@ export const ABSOLUTE_PATH = '^/[A-Za-z0-9._/-]+$';
 export const EMAIL = '^[A-Za-z0-9._+-]+@([a-z0-9]([-a-z0-9]*[a-z0-9])?\\.)+[a-z]+$';
 /** Cloudflare Access AUD tags are 64 hex characters. */
 export const ACCESS_AUD = '^[a-f0-9]{64}$';
-/** Label keys as Kubernetes accepts them: optional DNS prefix, then a name. */
-export const LABEL_KEY = '^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$';
-export const LABEL_VALUE = '^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$';
+/**
+ * Label keys as Kubernetes accepts them: optional DNS prefix (253 at most), then a name (63 at most).
+ * The lengths are in the patterns (RE2 counts), so the zod schema and the module's validation blocks
+ * both refuse a label the API server would refuse (in metadata.labels and spec.nodeSelector alike).
+ */
+export const LABEL_KEY = '^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$';
+/** A label value: empty, or 63 characters at most. */
+export const LABEL_VALUE = '^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$';
 
 /** The Deployment, Service and ServiceAccount are all called this; it must fit a DNS label. */
 export const NAME_SUFFIX = '-docker-mcp-gateway';

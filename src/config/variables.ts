@@ -228,8 +228,9 @@ export function variablesTable(version: string): readonly VariableSpec[] {
       patternHint: 'a PriorityClass name (lowercase DNS subdomain)', maxLength: 253,
       description: 'PriorityClass of the pods (must exist); empty means the cluster default',
       prompt: 'PriorityClass name (empty: the cluster default)' },
+    // 63, not a node name's 253: it becomes the kubernetes.io/hostname selector value, a label value.
     { name: 'node_name', type: 'string', default: '', group: 'advanced', allowEmpty: true, pattern: NODE_NAME,
-      patternHint: 'a node name', maxLength: 253,
+      patternHint: 'a node name', maxLength: 63,
       description: 'Run the pods on this node: a nodeSelector on its kubernetes.io/hostname label (never nodeName, which bypasses the scheduler, taints and cordons)',
       prompt: 'Node to run the pods on (empty: any node the scheduler picks)' },
     { name: 'node_selector', type: 'map(string)', default: {}, group: 'advanced',

@@ -43,6 +43,8 @@ const functions: Record<string, (...args: Value[]) => Value> = {
   tostring: (v) => (v === null ? null : str(v)),
   merge: (...maps) => Object.assign({}, ...maps.filter((m) => m !== null)) as Value,
   contains: (list, v) => (list as Value[]).includes(v),
+  // Terraform returns a map's keys in lexicographical order.
+  keys: (m) => Object.keys(m as object).sort(),
   length: (v) => (Array.isArray(v) ? v.length : typeof v === 'string' ? v.length : Object.keys(v as object).length),
   jsonencode: (v) => JSON.stringify(sortKeys(v)),
   sha256: (v) => createHash('sha256').update(str(v)).digest('hex'),

@@ -90,6 +90,17 @@ describe.each(SCHEDULING_CASES)('scheduling: %s', (_name, data, expected) => {
   });
 });
 
+// Remote-daemon replicas pinned to one node (node_name, or a hostname node selector) are all on the
+// drained node like co-located ones: a minAvailable budget would block `kubectl drain` forever.
+describe.each([
+  ['node_name', { replicas: 2, enable_docker_socket: false, node_name: 'node-1' }],
+  ['a hostname node selector', { replicas: 2, enable_docker_socket: false, node_selector: { 'kubernetes.io/hostname': 'node-1' } }],
+])('spread replicas pinned by %s', (_name, data) => {
+  it('get no PodDisruptionBudget', async () => {
+    for (const [how, objects] of await bothRenderings(data)) expect(objects.map((o) => o.kind), how).not.toContain('PodDisruptionBudget');
+  });
+});
+
 describe.each(Object.entries(matrix))('pod settings (%s)', (_label, data) => {
   it('never sets nodeName, in the YAML or the module', async () => {
     for (const [how, objects] of await bothRenderings(data)) expect(JSON.stringify(objects), how).not.toContain('nodeName');

@@ -60,6 +60,22 @@ describe('installer validation', () => {
     expect(problems(flags).join('\n')).toContain(expected);
   });
 
+  // The API server refuses label values over 63 characters and key names over 63 (prefix: 253), in
+  // metadata.labels and in spec.nodeSelector alike; each of these would render an object that fails to apply.
+  it.each([
+    ['label value over 63', { labels: `team=${'a'.repeat(64)}` }, '--labels'],
+    ['label key name over 63', { labels: `example.com/${'b'.repeat(64)}=x` }, '--labels'],
+    ['node selector value over 63', { nodeSelector: `disk=${'s'.repeat(64)}` }, '--node-selector'],
+    ['cloudflared label value over 63', { cloudflaredPodLabels: `app=${'c'.repeat(64)}` }, '--cloudflared-pod-labels'],
+    ['node name over 63 (it becomes the kubernetes.io/hostname selector value)', { nodeName: `n${'.a'.repeat(40)}` }, '--node-name'],
+  ])('rejects a %s', (_name, flags, expected) => {
+    expect(problems(flags).join('\n')).toContain(expected);
+  });
+
+  it('accepts label keys and values of exactly the Kubernetes maximum', () => {
+    expect(problems({ labels: `${'p'.repeat(60)}.io/${'k'.repeat(63)}=${'v'.repeat(63)}`, nodeName: 'n'.repeat(63) })).toEqual([]);
+  });
+
   it('needs the tunnel, team and an allow list for Cloudflare Access, and the AUD only where no Access application is rendered', () => {
     const found = problems({ authMode: 'cloudflare-access' }).join('\n');
     for (const flag of ['--domain-suffix', '--cf-access-team', '--allowed-emails']) expect(found).toContain(flag);

@@ -53,10 +53,17 @@ function items(raw: string[], parse: typeof extraIngress.parse): PeerItem[] {
 
 const tcp = (port: number): Rule => ({ protocol: 'TCP', port });
 
+/**
+ * cloudflared in the gateway's own namespace (cloudflared_namespace empty) is a pod selector alone,
+ * which means "in the policy's namespace": it keeps meaning that when a kustomize overlay's
+ * `namespace:` or Flux's `targetNamespace` moves the objects, which rewrite metadata.namespace but
+ * never a namespaceSelector. (Its labels cannot be empty there: validateConfig refuses that.)
+ */
+const cloudflaredPeer = (c: InstallConfig): Rule =>
+  c.cloudflared_namespace ? namespacePeer(c.cloudflared_namespace, c.cloudflared_pod_labels) : { podSelector: { matchLabels: c.cloudflared_pod_labels } };
+
 export function networkPolicy(c: InstallConfig, metadata: K8sObject['metadata']): K8sObject {
-  const ingress: Rule[] = [
-    { from: [namespacePeer(c.cloudflared_namespace || c.namespace, c.cloudflared_pod_labels)], ports: [tcp(c.port)] },
-  ];
+  const ingress: Rule[] = [{ from: [cloudflaredPeer(c)], ports: [tcp(c.port)] }];
   if (c.enable_metrics) ingress.push({ from: [namespacePeer(c.metrics_namespace, c.metrics_pod_labels)], ports: [tcp(c.metrics_port)] });
   for (const item of items(c.network_policy_extra_ingress, extraIngress.parse)) {
     ingress.push({ from: [peer(item)], ports: [tcp(item.port === 'metrics' ? c.metrics_port : c.port)] });

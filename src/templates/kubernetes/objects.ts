@@ -28,6 +28,10 @@ export function podAnnotations(c: InstallConfig, data: Record<string, string>): 
     ...c.pod_annotations,
     // Rolls the pods when the gateway's settings change (env is read only at start).
     'checksum/config': configChecksum(data),
+    // The AUD sits in a ConfigMap of its own, read only at start too. Kustomize's hashed name rolls the
+    // pods already; the module and --single-file (fixed names) need this. Left out while the AUD is
+    // unknown at render time (the module gets it from the Access application and adds it then).
+    ...(usesAccess(c) && c.cf_access_aud !== '' ? { 'checksum/access': configChecksum(gatewayConfigData(c, 'access')) } : {}),
     ...(c.enable_metrics
       ? { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(c.metrics_port), 'prometheus.io/path': '/metrics' }
       : {}),

@@ -36,12 +36,15 @@ export const TERMINATION_GRACE_SECONDS = 30;
 export const coLocated = (c: InstallConfig): boolean => c.replicas > 1 && c.enable_docker_socket;
 /** Without the socket (a remote daemon) the replicas are independent: spread them across nodes. */
 export const spread = (c: InstallConfig): boolean => c.replicas > 1 && !c.enable_docker_socket;
+/** node_name, or a node_selector on the hostname label, puts every replica on that one node. */
+export const pinnedToOneNode = (c: InstallConfig): boolean => c.node_name !== '' || HOSTNAME_LABEL in c.node_selector;
 /**
- * A PodDisruptionBudget only for spread replicas. Co-located replicas are all on the drained node
- * and their replacements cannot schedule elsewhere (the affinity follows the old pods), so a
- * minAvailable budget would block `kubectl drain` forever without protecting anything.
+ * A PodDisruptionBudget only for spread replicas that are free to leave a node. Co-located replicas
+ * are all on the drained node and their replacements cannot schedule elsewhere (the affinity follows
+ * the old pods); pinned ones cannot either (the node selector). A minAvailable budget would then
+ * block `kubectl drain` forever without protecting anything.
  */
-export const wantsPdb = spread;
+export const wantsPdb = (c: InstallConfig): boolean => spread(c) && !pinnedToOneNode(c);
 
 const items = (list: StructuredList, raw: string[]): ModuleItem[] =>
   raw.map((r) => {

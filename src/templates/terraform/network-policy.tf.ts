@@ -53,12 +53,16 @@ resource "kubernetes_network_policy_v1" "gateway" {
     }
     policy_types = ["Ingress", "Egress"]
 
-    # cloudflared: one peer, so its namespace AND its labels must both match.
+    # cloudflared: one peer, so its namespace AND its labels must both match. In the gateway's own
+    # namespace a pod selector alone (as the YAML, where it survives a kustomize/Flux namespace override).
     ingress {
       from {
-        namespace_selector {
-          match_labels = {
-            "kubernetes.io/metadata.name" = var.cloudflared_namespace != "" ? var.cloudflared_namespace : var.namespace
+        dynamic "namespace_selector" {
+          for_each = var.cloudflared_namespace != "" ? [var.cloudflared_namespace] : []
+          content {
+            match_labels = {
+              "kubernetes.io/metadata.name" = namespace_selector.value
+            }
           }
         }
         dynamic "pod_selector" {

@@ -10,7 +10,7 @@ export function renderModuleReadme(table: readonly VariableSpec[], version: stri
 
 Rendered by \`docker-mcp init\` ${version}. Deploys the Docker MCP gateway (\`docker-mcp serve\`) to
 Kubernetes: the Namespace (unless create_namespace is off), ServiceAccount, ConfigMap (the gateway's \`DOCKER_MCP_*\` settings), Deployment, Service,
-and optionally a NetworkPolicy, a PodDisruptionBudget (replicas > 1 without the socket) and a ServiceMonitor.
+and optionally a NetworkPolicy, a PodDisruptionBudget (replicas > 1 without the socket, not pinned to one node) and a ServiceMonitor.
 
 The pod mounts the node's Docker socket as a \`hostPath\` volume, which the Pod Security
 \`baseline\` and \`restricted\` levels forbid: the namespace needs

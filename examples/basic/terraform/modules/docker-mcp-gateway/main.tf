@@ -47,7 +47,9 @@ locals {
 
   pod_annotations_all = {
     # Rolls the pods when the settings change: env is read only at start.
-    "checksum/config"      = sha256(jsonencode(local.gateway_env))
+    "checksum/config" = sha256(jsonencode(local.gateway_env))
+    # The AUD's own ConfigMap (the Access application's aud from the root): a new one restarts the pods.
+    "checksum/access"      = local.access && var.cf_access_aud != "" ? sha256(jsonencode(local.access_env)) : null
     "prometheus.io/scrape" = var.enable_metrics ? "true" : null
     "prometheus.io/port"   = var.enable_metrics ? tostring(var.metrics_port) : null
     "prometheus.io/path"   = var.enable_metrics ? "/metrics" : null
@@ -55,9 +57,11 @@ locals {
   pod_annotations = merge(var.pod_annotations, { for k, v in local.pod_annotations_all : k => v if v != null })
 
   # Pod settings (see kubernetes/pod.ts): node_name is a node selector on the hostname label.
-  node_selector  = merge(var.node_selector, var.node_name != "" ? { "kubernetes.io/hostname" = var.node_name } : {})
-  co_located     = var.replicas > 1 && var.enable_docker_socket
-  spread         = var.replicas > 1 && !var.enable_docker_socket
+  node_selector = merge(var.node_selector, var.node_name != "" ? { "kubernetes.io/hostname" = var.node_name } : {})
+  co_located    = var.replicas > 1 && var.enable_docker_socket
+  spread        = var.replicas > 1 && !var.enable_docker_socket
+  # Every replica on one node (as kubernetes/pod.ts pinnedToOneNode): no budget, it would block a drain.
+  pinned         = var.node_name != "" || contains(keys(var.node_selector), "kubernetes.io/hostname")
   memory_request = var.memory_request != "" ? var.memory_request : var.memory_limit
 }
 
@@ -433,10 +437,11 @@ resource "kubernetes_service_v1" "gateway" {
   }
 }
 
-# Only for spread replicas: co-located ones all sit on the drained node and their replacements
-# cannot leave it (the affinity), so a minAvailable budget would block a drain forever.
+# Only for spread replicas free to move: co-located ones all sit on the drained node and their
+# replacements cannot leave it (the affinity), nor can pinned ones (the node selector), so a
+# minAvailable budget would block a drain forever.
 resource "kubernetes_pod_disruption_budget_v1" "gateway" {
-  count = local.spread ? 1 : 0
+  count = local.spread && !local.pinned ? 1 : 0
   metadata {
     name      = local.name
     namespace = local.namespace

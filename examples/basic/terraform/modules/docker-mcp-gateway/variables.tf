@@ -378,7 +378,7 @@ variable "metrics_pod_labels" {
   default     = {}
 
   validation {
-    condition     = alltrue([for k, x in var.metrics_pod_labels : can(regex("^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$", k)) && can(regex("^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$", x))])
+    condition     = alltrue([for k, x in var.metrics_pod_labels : can(regex("^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$", k)) && can(regex("^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$", x))])
     error_message = "Every metrics_pod_labels entry must be a valid label key and value."
   }
 }
@@ -407,7 +407,7 @@ variable "cloudflared_pod_labels" {
   }
 
   validation {
-    condition     = alltrue([for k, x in var.cloudflared_pod_labels : can(regex("^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$", k)) && can(regex("^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$", x))])
+    condition     = alltrue([for k, x in var.cloudflared_pod_labels : can(regex("^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$", k)) && can(regex("^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$", x))])
     error_message = "Every cloudflared_pod_labels entry must be a valid label key and value."
   }
 }
@@ -433,7 +433,7 @@ variable "network_policy_extra_ingress" {
   }
 
   validation {
-    condition     = alltrue([for i in var.network_policy_extra_ingress : alltrue([for k, v in merge({}, i.pod_labels) : can(regex("^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$", k)) && can(regex("^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$", v))])])
+    condition     = alltrue([for i in var.network_policy_extra_ingress : alltrue([for k, v in merge({}, i.pod_labels) : can(regex("^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$", k)) && can(regex("^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$", v))])])
     error_message = "Each network_policy_extra_ingress pod_labels entry must be a valid label key and value."
   }
 
@@ -469,7 +469,7 @@ variable "network_policy_extra_egress" {
   }
 
   validation {
-    condition     = alltrue([for i in var.network_policy_extra_egress : alltrue([for k, v in merge({}, i.pod_labels) : can(regex("^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$", k)) && can(regex("^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$", v))])])
+    condition     = alltrue([for i in var.network_policy_extra_egress : alltrue([for k, v in merge({}, i.pod_labels) : can(regex("^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$", k)) && can(regex("^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$", v))])])
     error_message = "Each network_policy_extra_egress pod_labels entry must be a valid label key and value."
   }
 
@@ -534,7 +534,7 @@ variable "labels" {
   default     = {}
 
   validation {
-    condition     = alltrue([for k, x in var.labels : can(regex("^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$", k)) && can(regex("^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$", x))])
+    condition     = alltrue([for k, x in var.labels : can(regex("^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$", k)) && can(regex("^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$", x))])
     error_message = "Every labels entry must be a valid label key and value."
   }
 }
@@ -545,7 +545,7 @@ variable "pod_annotations" {
   default     = {}
 
   validation {
-    condition     = alltrue([for k in keys(var.pod_annotations) : can(regex("^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$", k))])
+    condition     = alltrue([for k in keys(var.pod_annotations) : can(regex("^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$", k))])
     error_message = "Every pod_annotations key must be a valid key like example.com/name."
   }
 }
@@ -589,8 +589,8 @@ variable "node_name" {
   }
 
   validation {
-    condition     = length(var.node_name) <= 253
-    error_message = "The node_name must be at most 253 characters."
+    condition     = length(var.node_name) <= 63
+    error_message = "The node_name must be at most 63 characters."
   }
 }
 
@@ -600,7 +600,7 @@ variable "node_selector" {
   default     = {}
 
   validation {
-    condition     = alltrue([for k, x in var.node_selector : can(regex("^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$", k)) && can(regex("^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$", x))])
+    condition     = alltrue([for k, x in var.node_selector : can(regex("^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$", k)) && can(regex("^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$", x))])
     error_message = "Every node_selector entry must be a valid label key and value."
   }
 }
