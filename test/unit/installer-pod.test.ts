@@ -109,10 +109,15 @@ describe.each(Object.entries(matrix))('pod settings (%s)', (_label, data) => {
     expect(main.contents).not.toMatch(/^\s*node_name\s*=/m);
   });
 
-  it('rolls out one extra pod at a time, never below the replica count, and drains before the grace period ends', async () => {
+  it('rolls co-located replicas one at a time without a surge pod (their node needs no spare room), others surge first; drains before the grace period ends', async () => {
+    const config = configFrom(data);
+    const sharedNode = config.replicas > 1 && config.enable_docker_socket;
     for (const [how, objects] of await bothRenderings(data)) {
       const d = deploymentOf(objects);
-      expect(d.spec.strategy, how).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
+      expect(d.spec.strategy, how).toEqual({
+        type: 'RollingUpdate',
+        rollingUpdate: sharedNode ? { maxSurge: 0, maxUnavailable: 1 } : { maxSurge: 1, maxUnavailable: 0 },
+      });
       const pod = d.spec.template.spec;
       const command = (pod.containers[0]!.lifecycle as { preStop: { exec: { command: string[] } } }).preStop.exec.command;
       expect(command.slice(0, 2), how).toEqual(['node', '-e']);

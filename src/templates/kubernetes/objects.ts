@@ -8,7 +8,7 @@ import {
   CONTAINER_NAME, CONTAINER_SOCKET, GATEWAY_ARGS, POD_SECURITY_ENFORCE, RUN_AS_USER, TOKENS_DIR, commonLabels, names,
   podSecurityLevel, selectorLabels, usesAccess, usesBearer,
 } from '../model.js';
-import { PRE_STOP_COMMAND, ROLLOUT_STRATEGY, TERMINATION_GRACE_SECONDS, podScheduling, wantsPdb } from './pod.js';
+import { PRE_STOP_COMMAND, TERMINATION_GRACE_SECONDS, podScheduling, rolloutStrategy, wantsPdb } from './pod.js';
 
 export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> } } & Record<string, unknown>;
 
@@ -67,7 +67,7 @@ function deployment(c: InstallConfig, version: string, data: Record<string, stri
     spec: {
       replicas: c.replicas,
       selector: { matchLabels: selectorLabels(c) },
-      strategy: ROLLOUT_STRATEGY,
+      strategy: rolloutStrategy(c),
       template: {
         metadata: { labels: commonLabels(c, version), annotations: podAnnotations(c, data) },
         spec: {

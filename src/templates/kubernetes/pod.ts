@@ -87,7 +87,12 @@ export function podScheduling(c: InstallConfig): Record<string, unknown> {
 }
 
 /**
- * No pod is taken down before its replacement is Ready; the one extra pod must fit on the same node
- * as the others when they are co-located (its requests come on top of theirs during a rollout).
+ * Co-located replicas replace one pod at a time without an extra one: the others keep serving, and
+ * the node they share needs no room for a surge pod (with the seed's 1Gi request a surge would need a
+ * third 1Gi on that node, and a full node would hang the rollout until rollout_timeout). A single
+ * replica, or spread ones, get their replacement Ready first (one extra pod, any node that fits).
  */
-export const ROLLOUT_STRATEGY = { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } };
+export function rolloutStrategy(c: InstallConfig): Record<string, unknown> {
+  const rollingUpdate = coLocated(c) ? { maxSurge: 0, maxUnavailable: 1 } : { maxSurge: 1, maxUnavailable: 0 };
+  return { type: 'RollingUpdate', rollingUpdate };
+}

@@ -142,12 +142,13 @@ resource "kubernetes_deployment_v1" "gateway" {
     selector {
       match_labels = local.selector_labels
     }
-    # No pod goes before its replacement is Ready; the extra pod must fit on the replicas' node.
+    # Co-located replicas: one at a time, no surge pod (the shared node needs no spare room; the others
+    # serve). Otherwise the replacement is Ready before the old pod goes.
     strategy {
       type = "RollingUpdate"
       rolling_update {
-        max_surge       = "1"
-        max_unavailable = "0"
+        max_surge       = local.co_located ? "0" : "1"
+        max_unavailable = local.co_located ? "1" : "0"
       }
     }
     template {
