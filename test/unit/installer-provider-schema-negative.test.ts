@@ -109,6 +109,11 @@ const cases: { name: string; cf: 4 | 5; path: string; from: string | RegExp; to:
     expected: /cloudflare_zero_trust_tunnel_cloudflared\.docker_mcp\.tunnel_token: no attribute or block tunnel_token/,
   },
   {
+    name: 'a provider block argument misspelled',
+    cf: 5, path: 'terraform/main.tf', from: /config_context = /, to: 'kube_context = ',
+    expected: /provider\.kubernetes\.kube_context: no such attribute/,
+  },
+  {
     name: 'a meta-argument misspelled',
     cf: 5, path: MODULE, from: 'count = var.create_namespace ? 1 : 0', to: 'counts = var.create_namespace ? 1 : 0',
     expected: /kubernetes_namespace_v1\.gateway\.counts: no such attribute/,

@@ -5,7 +5,7 @@
 // Checked: the type exists; every attribute exists and is settable (not computed-only); a block is
 // written as a block and an attribute (also a plugin-framework nested attribute) as an attribute;
 // `dynamic "x"` counts as block x; required attributes and blocks are present; max_items holds for
-// literal blocks; literal object/tuple values of nested attributes recursively; and every reference
+// literal blocks; literal object/tuple values of nested attributes recursively; provider blocks; and every reference
 // `type.name.attr...` to a schema'd resource or data source names an attribute or block it has.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,6 +30,7 @@ export interface SchemaBlockType {
   max_items?: number;
 }
 interface ProviderSchema {
+  provider?: { block: SchemaBlock };
   resource_schemas: Record<string, { block: SchemaBlock }>;
   data_source_schemas: Record<string, { block: SchemaBlock }>;
 }
@@ -108,6 +109,7 @@ export class SchemaChecker {
     const body = named(root).find((n) => n.type === 'body');
     for (const block of named(body).filter((n) => n.type === 'block')) {
       const kind = identifier(block);
+      if (kind === 'provider') this.checkProvider(block);
       if (kind !== 'resource' && kind !== 'data') continue;
       const [type, name] = labels(block);
       const path = `${kind === 'data' ? 'data.' : ''}${type}.${name}`;
@@ -119,6 +121,18 @@ export class SchemaChecker {
       this.checkBody(bodyOf(block), schema.block, path, block, true);
     }
     this.checkReferences(root);
+  }
+
+  /** A provider configuration block, against the provider's own schema (`alias` is Terraform's). */
+  private checkProvider(block: Node): void {
+    const name = labels(block)[0]!;
+    for (const s of this.schemas)
+      for (const [addr, p] of Object.entries(s.provider_schemas))
+        if (addr.endsWith(`/${name}`) && p.provider) {
+          const body = bodyOf(block);
+          const withoutAlias = { attributes: { alias: { type: 'string', optional: true }, ...p.provider.block.attributes }, block_types: p.provider.block.block_types };
+          return this.checkBody(body, withoutAlias, `provider.${name}`, block, false);
+        }
   }
 
   private checkBody(body: Node | null, schema: SchemaBlock, path: string, at: Node, top: boolean): void {
