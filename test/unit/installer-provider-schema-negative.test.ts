@@ -79,6 +79,16 @@ const cases: { name: string; cf: 4 | 5; path: string; from: string | RegExp; to:
     expected: /cloudflare_zero_trust_access_application\.docker_mcp\.aud: is computed only/,
   },
   {
+    name: 'a scalar where the provider wants a list (v4 aud_tag)',
+    cf: 4, path: CLOUDFLARE, from: 'aud_tag   = [cloudflare_zero_trust_access_application.docker_mcp.aud]', to: 'aud_tag   = "x"',
+    expected: /origin_request\.access\.aud_tag: is \["set","string"\]: a scalar literal does not convert to it/,
+  },
+  {
+    name: 'a list where the provider wants a scalar (v5 nested)',
+    cf: 5, path: CLOUDFLARE, from: 'team_name = "myteam"', to: 'team_name = ["myteam"]',
+    expected: /origin_request\.access\.team_name: is "string": a list literal does not convert to it/,
+  },
+  {
     name: 'a required attribute missing',
     cf: 4, path: CLOUDFLARE, from: /\n\s+byte_length = 32/, to: '',
     expected: /random_id\.tunnel_secret\.byte_length: required attribute missing/,

@@ -49,7 +49,7 @@ async function problemsOf(v: Variant, schemas: SchemaFile[]): Promise<string[]> 
 }
 
 describe('rendered Terraform against the providers\u2019 schemas', () => {
-  it('covers every resource and data source type the installer renders', async () => {
+  it('covers every resource and data source type the installer renders', () => {
     const types = new Set<string>();
     for (const v of all)
       for (const f of v.files)

@@ -152,6 +152,7 @@ export class SchemaChecker {
         }
         if (!settable(a)) this.report(child, `${path}.${name}`, 'is computed only (read-only): it cannot be set');
         if (a.nested_type) this.checkNested(named(child)[1]!, a.nested_type, `${path}.${name}`);
+        else this.checkShape(named(child)[1]!, a.type, `${path}.${name}`);
       } else if (child.type === 'block') {
         const kw = identifier(child);
         if (top && kw === 'lifecycle') continue;
@@ -209,11 +210,25 @@ export class SchemaChecker {
         if (!a) this.report(at, `${p}.${key}`, 'no such attribute');
         else if (!settable(a)) this.report(at, `${p}.${key}`, 'is computed only (read-only): it cannot be set');
         else if (a.nested_type) this.checkNested(value, a.nested_type, `${p}.${key}`);
+        else this.checkShape(value, a.type, `${p}.${key}`);
       }
       const present = new Set(keys.map((k) => k.key));
       for (const [name, a] of Object.entries(nested.attributes))
         if (a.required && !present.has(name)) this.report(obj, `${p}.${name}`, 'required attribute missing');
     });
+  }
+
+  /**
+   * A literal's shape against the attribute's type, where Terraform would not convert it: a scalar for
+   * a list/set/map (`aud_tag = "x"`), or a list/object for a scalar. References and calls are skipped.
+   */
+  private checkShape(expr: Node, type: unknown, path: string): void {
+    const kids = named(expr);
+    if (expr.type !== 'expression' || kids.length !== 1) return;
+    const kind = kids[0]!.type === 'collection_value' ? literal(expr)?.kind : kids[0]!.type === 'literal_value' || kids[0]!.type === 'template_expr' ? 'scalar' : null;
+    if (!kind || (kind === 'scalar' && kids[0]!.text === 'null')) return;
+    const want = Array.isArray(type) ? (type[0] === 'map' || type[0] === 'object' ? 'object' : 'tuple') : type === 'dynamic' ? null : 'scalar';
+    if (want && kind !== want) this.report(expr, path, `is ${String(JSON.stringify(type))}: a ${kind === 'tuple' ? 'list' : kind} literal does not convert to it`);
   }
 
   /** `type.name[i].attr[j].sub`: attr must exist in the type's schema, and sub inside a block attr. */
