@@ -44,7 +44,7 @@ const cases: { name: string; cf: 4 | 5; path: string; from: string | RegExp; to:
   },
   {
     name: 'a block written as an attribute (kubernetes SDKv2 block)',
-    cf: 5, path: MODULE, from: /strategy \{\n\s+type = "RollingUpdate"\n\s+rolling_update \{\n\s+max_surge\s+= "1"\n\s+max_unavailable = "0"\n\s+\}\n\s+\}/,
+    cf: 5, path: MODULE, from: /strategy \{\n\s+type = "RollingUpdate"\n\s+rolling_update \{\n\s+max_surge\s+= [^\n]+\n\s+max_unavailable = [^\n]+\n\s+\}\n\s+\}/,
     to: 'strategy = { type = "RollingUpdate" }',
     expected: /spec\.strategy: is a block: write `strategy \{ \.\.\. \}`/,
   },
