@@ -2,7 +2,7 @@
 // for the YAML path, the route for an existing tunnel or the connector for a new one, Access tokens.
 import type { InstallConfig } from '../config/schema.js';
 import { CONNECT_ENV } from '../connect/env.js';
-import { CONNECTOR_YAML, TUNNEL_TOKEN_SECRET } from './cloudflare/connector.js';
+import { CONNECTOR_YAML, TUNNEL_TOKEN_SECRET, connectorNamespace } from './cloudflare/connector.js';
 import { ACCESS_APP_AUD, CLOUDFLARE_ROOT_TF, INGRESS_YAML } from './cloudflare/tunnel.js';
 import { ACCESS_ENV_FILE, SINGLE_FILE } from './kubernetes/render.js';
 import { createsAccessApp, names, tunnelRendered, usesAccess } from './model.js';
@@ -49,8 +49,8 @@ export function cloudflareSteps(c: InstallConfig, files: string[]): CloudflareSt
   }
   if (c.create_tunnel) {
     after.push(
-      `Run the new tunnel's connector (${CONNECTOR_YAML}, pinned cloudflared, labelled app=cloudflared so the NetworkPolicy admits it):\n\n` +
-        `   \`kubectl -n ${c.namespace} create secret generic ${TUNNEL_TOKEN_SECRET} --from-literal=token=${output('tunnel_token')}\`\n` +
+      `Run the new tunnel's connector (${CONNECTOR_YAML}, pinned cloudflared, in the namespace and with the labels cloudflared_namespace and cloudflared_pod_labels name, so the NetworkPolicy admits it):\n\n` +
+        `   \`kubectl -n ${connectorNamespace(c)} create secret generic ${TUNNEL_TOKEN_SECRET} --from-literal=token=${output('tunnel_token')}\`\n` +
         `   \`kubectl apply -f ${CONNECTOR_YAML}\``,
     );
   } else {

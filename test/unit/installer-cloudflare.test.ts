@@ -125,6 +125,26 @@ describe.each([4, 5] as const)('Cloudflare provider v%i', (v) => {
       const secret = pod.volumes.find((x) => x.secret)!.secret!.secretName;
       expect(file(plan, 'NOTES.md')).toContain(`create secret generic ${secret} --from-literal=token=$(terraform -chdir=terraform output -raw tunnel_token)`);
     });
+
+    it('the connector runs where the NetworkPolicy looks for cloudflared: cloudflared_namespace and cloudflared_pod_labels', () => {
+      // Review: with --cloudflared-namespace/--cloudflared-pod-labels the connector stayed in the gateway's
+      // namespace labelled app=cloudflared, which the rendered policy refuses (every request a 502).
+      const plan = render({ ...data, enable_network_policy: true, cloudflared_namespace: 'cloudflared', cloudflared_pod_labels: { app: 'cloudflare-tunnel', tier: 'edge' } });
+      const dep = parse(file(plan, 'cloudflare/cloudflared.yaml')) as {
+        metadata: { namespace: string };
+        spec: { selector: { matchLabels: Record<string, string> }; template: { metadata: { labels: Record<string, string> } } };
+      };
+      const policy = parse(file(plan, 'kubernetes/networkpolicy.yaml')) as {
+        spec: { ingress: { from: { namespaceSelector: { matchLabels: Record<string, string> }; podSelector: { matchLabels: Record<string, string> } }[] }[] };
+      };
+      const [peer] = policy.spec.ingress[0]!.from;
+      expect(peer!.namespaceSelector.matchLabels['kubernetes.io/metadata.name']).toBe(dep.metadata.namespace);
+      expect(dep.spec.template.metadata.labels).toMatchObject(peer!.podSelector.matchLabels);
+      // The Deployment's selector still selects its own pods.
+      expect(dep.spec.template.metadata.labels).toMatchObject(dep.spec.selector.matchLabels);
+      // NOTES.md creates the token Secret where the connector runs.
+      expect(file(plan, 'NOTES.md')).toContain('kubectl -n cloudflared create secret generic cloudflared-token');
+    });
   });
 
   describe('Access in one pass', () => {
