@@ -3,7 +3,7 @@
 import type { InstallConfig } from '../config/schema.js';
 import { CONNECT_ENV } from '../connect/env.js';
 import { CONNECTOR_YAML, TUNNEL_TOKEN_SECRET, connectorNamespace } from './cloudflare/connector.js';
-import { ACCESS_APP_AUD, CLOUDFLARE_ROOT_TF, INGRESS_YAML } from './cloudflare/tunnel.js';
+import { ACCESS_APP_AUD, CLOUDFLARE_ROOT_TF, INGRESS_YAML, cloudflareInputs } from './cloudflare/tunnel.js';
 import { ACCESS_ENV_FILE, SINGLE_FILE } from './kubernetes/render.js';
 import { createsAccessApp, names, tunnelRendered, usesAccess } from './model.js';
 
@@ -24,7 +24,7 @@ export function cloudflareSteps(c: InstallConfig, files: string[]): CloudflareSt
   const inRoot = files.includes(CLOUDFLARE_ROOT_TF);
   const dir = inRoot ? 'terraform' : 'cloudflare';
   const output = (name: string): string => `$(terraform -chdir=${dir} output -raw ${name})`;
-  const ids = ['cloudflare_account_id', 'cloudflare_zone_id', ...(c.create_tunnel ? [] : ['cloudflare_tunnel_id'])];
+  const ids = cloudflareInputs(c);
   before.push(
     `Cloudflare credentials for ${inRoot ? CLOUDFLARE_ROOT_TF : `${dir}/main.tf`} (provider v${c.cloudflare_provider_version}): an API token that may edit ` +
       `DNS${c.create_tunnel ? ', Cloudflare Tunnel' : ''}${createsAccessApp(c) ? ' and Access apps and policies' : ''}, and the IDs ` +

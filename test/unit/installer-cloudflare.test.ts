@@ -272,3 +272,19 @@ it('--terraform-dir (which renders no Access application) still needs --cf-acces
     rmSync(repo, { recursive: true, force: true });
   }
 });
+
+it('the Cloudflare file declares only inputs it uses, and NOTES.md asks for exactly those (every provider/tunnel/Access/format variant)', () => {
+  // Review: an existing tunnel without a created Access application declared cloudflare_account_id and
+  // used it nowhere; Terraform still requires a value for it (`-input=false` fails the plan).
+  for (const v of [4, 5]) for (const create_tunnel of [false, true]) for (const access of ['create', 'given', 'none']) for (const format of ['both', 'yaml'] as const) {
+    const auth = access === 'none' ? { domain_suffix: 'example.com' } : { ...ACCESS, cf_access_aud: access === 'given' ? AUD : '' };
+    const plan = render({ ...auth, cloudflare_provider_version: v, create_tunnel }, format);
+    const tf = file(plan, format === 'yaml' ? 'cloudflare/main.tf' : 'terraform/cloudflare.tf');
+    const declared = [...tf.matchAll(/^variable "(\w+)"/gm)].map((m) => m[1]!).sort();
+    const used = [...new Set([...tf.matchAll(/\bvar\.(\w+)/g)].map((m) => m[1]!))].sort();
+    const what = `v${v} create_tunnel=${create_tunnel} access=${access} ${format}`;
+    expect(declared, what).toEqual(used);
+    const asked = [...file(plan, 'NOTES.md').matchAll(/TF_VAR_(\w+)=/g)].map((m) => m[1]!).sort();
+    expect(asked, what).toEqual(declared);
+  }
+});

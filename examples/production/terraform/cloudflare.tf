@@ -5,11 +5,6 @@
 # Credentials from the environment (CLOUDFLARE_API_TOKEN).
 provider "cloudflare" {}
 
-variable "cloudflare_account_id" {
-  description = "Cloudflare account ID"
-  type        = string
-}
-
 variable "cloudflare_zone_id" {
   description = "Zone ID of the domain"
   type        = string

@@ -1,10 +1,14 @@
 // The inputs both provider versions' Cloudflare files take. They are not installer answers (IDs of
 // the user's account, not of the gateway): Terraform asks for them, or TF_VAR_cloudflare_* (NOTES.md).
-export default `variable "cloudflare_account_id" {
+// Declared only where used: Terraform requires a value for every root variable without a default,
+// used or not (cloudflareInputs() in tunnel.ts lists the same for NOTES.md).
+export default `{{#if needsAccount}}
+variable "cloudflare_account_id" {
   description = "Cloudflare account ID"
   type        = string
 }
 
+{{/if}}
 variable "cloudflare_zone_id" {
   description = "Zone ID of the domain"
   type        = string

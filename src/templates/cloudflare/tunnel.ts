@@ -44,9 +44,22 @@ export function cloudflareProviders(c: InstallConfig): ProviderRequirement[] {
   return out;
 }
 
+/**
+ * The root variables (no defaults: TF_VAR_… or a prompt) the Cloudflare file declares. The account
+ * is needed only by a tunnel or Access application of its own; the DNS record takes the zone alone.
+ */
+export function cloudflareInputs(c: InstallConfig): string[] {
+  return [
+    ...(c.create_tunnel || createsAccessApp(c) ? ['cloudflare_account_id'] : []),
+    'cloudflare_zone_id',
+    ...(c.create_tunnel ? [] : ['cloudflare_tunnel_id']),
+  ];
+}
+
 function view(c: InstallConfig): Record<string, unknown> {
   const n = names(c);
   return {
+    needsAccount: cloudflareInputs(c).includes('cloudflare_account_id'),
     hostname: `${c.tunnel_hostname}.${c.domain_suffix}`,
     label: c.tunnel_hostname,
     service: n.serviceUrl,
