@@ -168,6 +168,11 @@ describe.each([4, 5] as const)('Cloudflare provider v%i', (v) => {
         expect(file(plan, 'terraform/terraform.tfvars')).toMatch(new RegExp(`cf_access_aud +\\= "${AUD}"`));
         if (create_tunnel) expect(file(plan, 'terraform/cloudflare.tf')).toContain(`aud_tag   = ["${AUD}"]`);
       }
+      // Review: the emails feed only the allow policy of an application the render creates; with an
+      // existing application they were still required, and then unused.
+      const { allowed_emails: _unused, ...noEmails } = ACCESS;
+      expect(() => render({ ...noEmails, cf_access_aud: AUD, cloudflare_provider_version: v })).not.toThrow();
+      expect(() => render({ ...noEmails, cloudflare_provider_version: v })).toThrow(/--allowed-emails\/--allowed-email-domains: at least one is required/);
     });
 
     it('--format yaml: a standalone cloudflare/main.tf with DNS and Access and its own provider block', async () => {
