@@ -147,6 +147,17 @@ describe.each([4, 5] as const)('Cloudflare provider v%i', (v) => {
     });
   });
 
+  it('the DNS record names the same host as the ingress rule and the Access application, also under a subdomain of the zone', async () => {
+    // Review: v4 wrote the record's name as the bare label, which Cloudflare qualifies with the ZONE
+    // name: with domain_suffix lab.example.com in zone example.com the record was docker-mcp.example.com.
+    const plan = render({ ...ACCESS, domain_suffix: 'lab.example.com', cloudflare_provider_version: v, create_tunnel: true });
+    const blocks = await tfBlocks(file(plan, 'terraform/cloudflare.tf'));
+    const host = 'docker-mcp.lab.example.com';
+    expect(resources(blocks, dns)[0]!.attributes.name).toBe(host);
+    expect(resources(blocks, 'cloudflare_zero_trust_access_application')[0]!.attributes.domain).toBe(host);
+    expect(file(plan, 'terraform/cloudflare.tf')).toContain(`hostname = "${host}"`);
+  });
+
   describe('Access in one pass', () => {
     it('renders without --cf-access-aud; the module gets the application\'s aud by reference', async () => {
       const plan = render({ ...ACCESS, cloudflare_provider_version: v });

@@ -64,7 +64,6 @@ function view(c: InstallConfig): Record<string, unknown> {
   return {
     needsAccount: cloudflareInputs(c).includes('cloudflare_account_id'),
     hostname: `${c.tunnel_hostname}.${c.domain_suffix}`,
-    label: c.tunnel_hostname,
     service: n.serviceUrl,
     access: usesAccess(c),
     createAccess: createsAccessApp(c),
