@@ -13,6 +13,18 @@ export interface CloudflareSteps {
   after: string[];
 }
 
+/**
+ * The API token's permission groups, as the provider's docs list them per resource (docs/resources/*.md):
+ * the service token has a group of its own, apart from Access apps and policies.
+ */
+function tokenPermissions(c: InstallConfig): string[] {
+  return [
+    'DNS Write (the zone)',
+    ...(c.create_tunnel ? ['Cloudflare Tunnel Write (the account)'] : []),
+    ...(createsAccessApp(c) ? ['Access: Apps and Policies Write and Access: Service Tokens Write (the account)'] : []),
+  ];
+}
+
 export function cloudflareSteps(c: InstallConfig, files: string[]): CloudflareSteps {
   const before: string[] = [];
   const after: string[] = [];
@@ -26,8 +38,8 @@ export function cloudflareSteps(c: InstallConfig, files: string[]): CloudflareSt
   const output = (name: string): string => `$(terraform -chdir=${dir} output -raw ${name})`;
   const ids = cloudflareInputs(c);
   before.push(
-    `Cloudflare credentials for ${inRoot ? CLOUDFLARE_ROOT_TF : `${dir}/main.tf`} (provider v${c.cloudflare_provider_version}): an API token that may edit ` +
-      `DNS${c.create_tunnel ? ', Cloudflare Tunnel' : ''}${createsAccessApp(c) ? ' and Access apps and policies' : ''}, and the IDs ` +
+    `Cloudflare credentials for ${inRoot ? CLOUDFLARE_ROOT_TF : `${dir}/main.tf`} (provider v${c.cloudflare_provider_version}): an API token with ` +
+      `${tokenPermissions(c).join(', ')}, and the IDs ` +
       `Terraform asks for:\n\n   \`export CLOUDFLARE_API_TOKEN=… ${ids.map((v) => `TF_VAR_${v}=…`).join(' ')}\``,
   );
   if (!inRoot) before.push(`Create the Cloudflare side first: \`cd cloudflare && terraform init && terraform apply\`.`);

@@ -158,6 +158,16 @@ describe.each([4, 5] as const)('Cloudflare provider v%i', (v) => {
     expect(file(plan, 'terraform/cloudflare.tf')).toContain(`hostname = "${host}"`);
   });
 
+  it('NOTES.md asks for an API token with every permission group the resources need', () => {
+    // Review: the service token needs its own group ("Access: Service Tokens Write", the provider's
+    // docs/resources/zero_trust_access_service_token.md); without it the first apply got a 403.
+    const notes = file(render({ ...ACCESS, cloudflare_provider_version: v, create_tunnel: true }), 'NOTES.md');
+    for (const group of ['DNS Write', 'Cloudflare Tunnel Write', 'Access: Apps and Policies Write', 'Access: Service Tokens Write']) expect(notes).toContain(group);
+    const dnsOnly = file(render({ ...ACCESS, cf_access_aud: AUD, cloudflare_provider_version: v }), 'NOTES.md');
+    expect(dnsOnly).toContain('DNS Write');
+    expect(dnsOnly).not.toMatch(/Cloudflare Tunnel Write|Access: /);
+  });
+
   describe('Access in one pass', () => {
     it('renders without --cf-access-aud; the module gets the application\'s aud by reference', async () => {
       const plan = render({ ...ACCESS, cloudflare_provider_version: v });
