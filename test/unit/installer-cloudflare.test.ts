@@ -315,5 +315,14 @@ it('the Cloudflare file declares only inputs it uses, and NOTES.md asks for exac
     expect(declared, what).toEqual(used);
     const asked = [...file(plan, 'NOTES.md').matchAll(/TF_VAR_(\w+)=/g)].map((m) => m[1]!).sort();
     expect(asked, what).toEqual(declared);
+    if (format === 'yaml') continue;
+    // The whole root: no variable (nor terraform.tfvars answer) that nothing reads, such as a
+    // cf_access_aud whose module argument is the created application's aud.
+    const root = plan.files.filter((f) => /^terraform\/[^/]+\.tf$/.test(f.path)).map((f) => f.contents).join('\n');
+    const rootDeclared = [...root.matchAll(/^variable "(\w+)"/gm)].map((m) => m[1]!);
+    const rootUsed = new Set([...root.matchAll(/\bvar\.(\w+)/g)].map((m) => m[1]!));
+    expect(rootDeclared.filter((n) => !rootUsed.has(n)), what).toEqual([]);
+    const answered = [...file(plan, 'terraform/terraform.tfvars').matchAll(/^(\w+) +=/gm)].map((m) => m[1]!);
+    expect(answered.filter((n) => !rootDeclared.includes(n)), what).toEqual([]);
   }
 });
