@@ -17,6 +17,8 @@ export interface CloudflareSteps {
  * The API token's permission groups, as the provider's docs list them per resource (docs/resources/*.md):
  * the service token has a group of its own, apart from Access apps and policies.
  */
+const dnsAddress = (c: InstallConfig): string => `${c.cloudflare_provider_version === 4 ? 'cloudflare_record' : 'cloudflare_dns_record'}.docker_mcp`;
+
 function tokenPermissions(c: InstallConfig): string[] {
   return [
     'DNS Write (the zone)',
@@ -72,6 +74,11 @@ export function cloudflareSteps(c: InstallConfig, files: string[]): CloudflareSt
         `${INGRESS_YAML} to your cloudflared config, above its catch-all. If your tunnel config lives in a Terraform repo, ` +
         'use `docker-mcp init --terraform-dir <repo>` instead: it adds the rule and the DNS entry there (docs/existing-repo.md), ' +
         'so do not apply this DNS record as well. ' +
+        // A token-run tunnel takes its ingress from Cloudflare, and the dashboard's Public Hostname form
+        // creates the CNAME itself: a second one from this Terraform would fail to apply.
+        'If your cloudflared runs with a token (`tunnel run --token`, managed in the Zero Trust dashboard), it ignores a local ' +
+        `config's ingress: add the hostname and service as a Public Hostname of the tunnel there instead. If that created the ` +
+        `DNS record already, import it instead of creating a second one: \`terraform -chdir=${dir} import ${dnsAddress(c)} <zone id>/<record id>\`. ` +
         'Or re-run init with --create-tunnel for a tunnel and connector of its own.',
     );
   }
