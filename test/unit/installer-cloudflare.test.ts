@@ -58,7 +58,7 @@ describe.each([4, 5] as const)('Cloudflare provider v%i', (v) => {
       // A token-run (dashboard-managed) tunnel ignores a local ingress list, and its Public Hostname
       // form makes the CNAME: NOTES.md says so and how to import that record (<zone_id>/<record_id>).
       expect(file(plan, 'NOTES.md')).toContain('add the hostname and service as a Public Hostname');
-      expect(file(plan, 'NOTES.md')).toContain(`terraform -chdir=${format === 'yaml' ? 'cloudflare' : 'terraform'} import ${dns}.${record.labels[1]} <zone id>/<record id>`);
+      expect(file(plan, 'NOTES.md')).toContain(`terraform -chdir=${format === 'yaml' ? 'cloudflare' : 'terraform'} import ${dns}.${record!.labels[1]} <zone id>/<record id>`);
     });
   });
 
