@@ -50,6 +50,13 @@ describe.each([4, 5] as const)('Cloudflare provider v%i', (v) => {
       expect(blockTypes(blocks, 'resource')).not.toContain('cloudflare_zero_trust_tunnel_cloudflared');
       const [record] = resources(blocks, dns);
       expect(record!.attributes.content).toBe('var.cloudflare_tunnel_id.cfargotunnel.com');
+      // Review: a tunnel NAME given as the id applied cleanly and pointed the CNAME nowhere.
+      const tf = file(plan, format === 'yaml' ? 'cloudflare/main.tf' : 'terraform/cloudflare.tf');
+      const check = /condition += can\(regex\("([^"]+)", var\.cloudflare_tunnel_id\)\)/.exec(tf);
+      expect(check, 'cloudflare_tunnel_id has a validation').not.toBeNull();
+      const re = new RegExp(check![1]!);
+      expect(re.test('c0ffee00-1234-4abc-8def-0123456789ab')).toBe(true);
+      expect(re.test('homelab-tunnel')).toBe(false);
       // The rule for the user's own cloudflared, catch-all last, and the way to patch a Terraform repo.
       const ingress = parse(file(plan, 'cloudflare/cloudflared-ingress.yaml')) as { ingress: { service: string }[] };
       expect(ingress.ingress.at(-1)).toEqual({ service: 'http_status:404' });

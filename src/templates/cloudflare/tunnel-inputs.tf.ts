@@ -18,6 +18,13 @@ variable "cloudflare_zone_id" {
 variable "cloudflare_tunnel_id" {
   description = "ID of the existing tunnel your cloudflared runs (its routes stay as they are)"
   type        = string
+
+  # The DNS record is a CNAME to <id>.cfargotunnel.com: a tunnel name here would apply cleanly and
+  # route nowhere.
+  validation {
+    condition     = can(regex("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", var.cloudflare_tunnel_id))
+    error_message = "The cloudflare_tunnel_id must be the tunnel's UUID (cloudflared tunnel list, or Networks > Tunnels in the dashboard), not its name."
+  }
 }
 {{/unless}}
 `;
