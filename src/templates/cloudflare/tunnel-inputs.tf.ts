@@ -22,7 +22,7 @@ variable "cloudflare_tunnel_id" {
   # The DNS record is a CNAME to <id>.cfargotunnel.com: a tunnel name here would apply cleanly and
   # route nowhere.
   validation {
-    condition     = can(regex("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", var.cloudflare_tunnel_id))
+    condition     = can(regex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", var.cloudflare_tunnel_id))
     error_message = "The cloudflare_tunnel_id must be the tunnel's UUID (cloudflared tunnel list, or Networks > Tunnels in the dashboard), not its name."
   }
 }
