@@ -64,6 +64,8 @@ export function cloudflareSteps(c: InstallConfig, files: string[]): CloudflareSt
   if (c.create_tunnel) {
     after.push(
       `Run the new tunnel's connector (${CONNECTOR_YAML}, pinned cloudflared, in the namespace and with the labels cloudflared_namespace and cloudflared_pod_labels name, so the NetworkPolicy admits it):\n\n` +
+        // The gateway's namespace is created by the module or the YAML; cloudflared's own is not.
+        (connectorNamespace(c) === c.namespace ? '' : `   \`kubectl create namespace ${connectorNamespace(c)}\` (unless it exists)\n`) +
         `   \`kubectl -n ${connectorNamespace(c)} create secret generic ${TUNNEL_TOKEN_SECRET} --from-literal=token=${output('tunnel_token')}\`\n` +
         `   \`kubectl apply -f ${CONNECTOR_YAML}\``,
     );

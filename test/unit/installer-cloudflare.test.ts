@@ -155,6 +155,8 @@ describe.each([4, 5] as const)('Cloudflare provider v%i', (v) => {
       expect(dep.spec.template.metadata.labels).toMatchObject(dep.spec.selector.matchLabels);
       // NOTES.md creates the token Secret where the connector runs.
       expect(file(plan, 'NOTES.md')).toContain('kubectl -n cloudflared create secret generic cloudflared-token');
+      expect(file(plan, 'NOTES.md')).toContain('`kubectl create namespace cloudflared` (unless it exists)');
+      expect(file(render({ ...data, enable_network_policy: true }), 'NOTES.md')).not.toContain('kubectl create namespace');
     });
   });
 
