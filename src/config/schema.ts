@@ -137,7 +137,9 @@ function crossFieldProblems(c: InstallConfig, kubernetes: boolean): string[] {
           'Access application: create one (Zero Trust > Access > Applications) and pass its AUD tag',
       );
     }
-    if (!c.allowed_emails.length && !c.allowed_email_domains.length) {
+    // The emails feed only the allow policy of an Access application the render creates (no AUD given);
+    // an existing application keeps its own policies.
+    if (c.cf_access_aud === '' && !c.allowed_emails.length && !c.allowed_email_domains.length) {
       problems.push(`${flagFor('allowed_emails')}/${flagFor('allowed_email_domains')}: at least one is required for the Access policy`);
     }
   }

@@ -2,8 +2,8 @@
 // for the YAML path, the route for an existing tunnel or the connector for a new one, Access tokens.
 import type { InstallConfig } from '../config/schema.js';
 import { CONNECT_ENV } from '../connect/env.js';
-import { CONNECTOR_YAML, TUNNEL_TOKEN_SECRET } from './cloudflare/connector.js';
-import { ACCESS_APP_AUD, CLOUDFLARE_ROOT_TF, INGRESS_YAML } from './cloudflare/tunnel.js';
+import { CONNECTOR_YAML, TUNNEL_TOKEN_SECRET, connectorNamespace } from './cloudflare/connector.js';
+import { ACCESS_APP_AUD, CLOUDFLARE_ROOT_TF, INGRESS_YAML, cloudflareInputs } from './cloudflare/tunnel.js';
 import { ACCESS_ENV_FILE, SINGLE_FILE } from './kubernetes/render.js';
 import { createsAccessApp, names, tunnelRendered, usesAccess } from './model.js';
 
@@ -11,6 +11,20 @@ export interface CloudflareSteps {
   /** Before the gateway is applied (credentials, the standalone Cloudflare root, the AUD file). */
   before: string[];
   after: string[];
+}
+
+/**
+ * The API token's permission groups, as the provider's docs list them per resource (docs/resources/*.md):
+ * the service token has a group of its own, apart from Access apps and policies.
+ */
+const dnsAddress = (c: InstallConfig): string => `${c.cloudflare_provider_version === 4 ? 'cloudflare_record' : 'cloudflare_dns_record'}.docker_mcp`;
+
+function tokenPermissions(c: InstallConfig): string[] {
+  return [
+    'DNS Write (the zone)',
+    ...(c.create_tunnel ? ['Cloudflare Tunnel Write (the account)'] : []),
+    ...(createsAccessApp(c) ? ['Access: Apps and Policies Write and Access: Service Tokens Write (the account)'] : []),
+  ];
 }
 
 export function cloudflareSteps(c: InstallConfig, files: string[]): CloudflareSteps {
@@ -24,10 +38,10 @@ export function cloudflareSteps(c: InstallConfig, files: string[]): CloudflareSt
   const inRoot = files.includes(CLOUDFLARE_ROOT_TF);
   const dir = inRoot ? 'terraform' : 'cloudflare';
   const output = (name: string): string => `$(terraform -chdir=${dir} output -raw ${name})`;
-  const ids = ['cloudflare_account_id', 'cloudflare_zone_id', ...(c.create_tunnel ? [] : ['cloudflare_tunnel_id'])];
+  const ids = cloudflareInputs(c);
   before.push(
-    `Cloudflare credentials for ${inRoot ? CLOUDFLARE_ROOT_TF : `${dir}/main.tf`} (provider v${c.cloudflare_provider_version}): an API token that may edit ` +
-      `DNS${c.create_tunnel ? ', Cloudflare Tunnel' : ''}${createsAccessApp(c) ? ' and Access apps and policies' : ''}, and the IDs ` +
+    `Cloudflare credentials for ${inRoot ? CLOUDFLARE_ROOT_TF : `${dir}/main.tf`} (provider v${c.cloudflare_provider_version}): an API token with ` +
+      `${tokenPermissions(c).join(', ')}, and the IDs ` +
       `Terraform asks for:\n\n   \`export CLOUDFLARE_API_TOKEN=… ${ids.map((v) => `TF_VAR_${v}=…`).join(' ')}\``,
   );
   if (!inRoot) before.push(`Create the Cloudflare side first: \`cd cloudflare && terraform init && terraform apply\`.`);
@@ -49,8 +63,10 @@ export function cloudflareSteps(c: InstallConfig, files: string[]): CloudflareSt
   }
   if (c.create_tunnel) {
     after.push(
-      `Run the new tunnel's connector (${CONNECTOR_YAML}, pinned cloudflared, labelled app=cloudflared so the NetworkPolicy admits it):\n\n` +
-        `   \`kubectl -n ${c.namespace} create secret generic ${TUNNEL_TOKEN_SECRET} --from-literal=token=${output('tunnel_token')}\`\n` +
+      `Run the new tunnel's connector (${CONNECTOR_YAML}, pinned cloudflared, in the namespace and with the labels cloudflared_namespace and cloudflared_pod_labels name, so the NetworkPolicy admits it):\n\n` +
+        // The gateway's namespace is created by the module or the YAML; cloudflared's own is not.
+        (connectorNamespace(c) === c.namespace ? '' : `   \`kubectl create namespace ${connectorNamespace(c)}\` (unless it exists)\n`) +
+        `   \`kubectl -n ${connectorNamespace(c)} create secret generic ${TUNNEL_TOKEN_SECRET} --from-literal=token=${output('tunnel_token')}\`\n` +
         `   \`kubectl apply -f ${CONNECTOR_YAML}\``,
     );
   } else {
@@ -60,6 +76,11 @@ export function cloudflareSteps(c: InstallConfig, files: string[]): CloudflareSt
         `${INGRESS_YAML} to your cloudflared config, above its catch-all. If your tunnel config lives in a Terraform repo, ` +
         'use `docker-mcp init --terraform-dir <repo>` instead: it adds the rule and the DNS entry there (docs/existing-repo.md), ' +
         'so do not apply this DNS record as well. ' +
+        // A token-run tunnel takes its ingress from Cloudflare, and the dashboard's Public Hostname form
+        // creates the CNAME itself: a second one from this Terraform would fail to apply.
+        'If your cloudflared runs with a token (`tunnel run --token`, managed in the Zero Trust dashboard), it ignores a local ' +
+        `config's ingress: add the hostname and service as a Public Hostname of the tunnel there instead. If that created the ` +
+        `DNS record already, import it instead of creating a second one: \`terraform -chdir=${dir} import ${dnsAddress(c)} <zone id>/<record id>\`. ` +
         'Or re-run init with --create-tunnel for a tunnel and connector of its own.',
     );
   }

@@ -50,11 +50,22 @@ describe.each([4, 5] as const)('Cloudflare provider v%i', (v) => {
       expect(blockTypes(blocks, 'resource')).not.toContain('cloudflare_zero_trust_tunnel_cloudflared');
       const [record] = resources(blocks, dns);
       expect(record!.attributes.content).toBe('var.cloudflare_tunnel_id.cfargotunnel.com');
+      // Review: a tunnel NAME given as the id applied cleanly and pointed the CNAME nowhere.
+      const tf = file(plan, format === 'yaml' ? 'cloudflare/main.tf' : 'terraform/cloudflare.tf');
+      const check = /condition += can\(regex\("([^"]+)", var\.cloudflare_tunnel_id\)\)/.exec(tf);
+      expect(check, 'cloudflare_tunnel_id has a validation').not.toBeNull();
+      const re = new RegExp(check![1]!);
+      expect(re.test('c0ffee00-1234-4abc-8def-0123456789ab')).toBe(true);
+      expect(re.test('homelab-tunnel')).toBe(false);
       // The rule for the user's own cloudflared, catch-all last, and the way to patch a Terraform repo.
       const ingress = parse(file(plan, 'cloudflare/cloudflared-ingress.yaml')) as { ingress: { service: string }[] };
       expect(ingress.ingress.at(-1)).toEqual({ service: 'http_status:404' });
       expect(file(plan, 'NOTES.md')).toContain('`docker-mcp init --terraform-dir <repo>`');
       expect(plan.files.map((f) => f.path)).not.toContain('cloudflare/cloudflared.yaml');
+      // A token-run (dashboard-managed) tunnel ignores a local ingress list, and its Public Hostname
+      // form makes the CNAME: NOTES.md says so and how to import that record (<zone_id>/<record_id>).
+      expect(file(plan, 'NOTES.md')).toContain('add the hostname and service as a Public Hostname');
+      expect(file(plan, 'NOTES.md')).toContain(`terraform -chdir=${format === 'yaml' ? 'cloudflare' : 'terraform'} import ${dns}.${record!.labels[1]} <zone id>/<record id>`);
     });
   });
 
@@ -125,6 +136,39 @@ describe.each([4, 5] as const)('Cloudflare provider v%i', (v) => {
       const secret = pod.volumes.find((x) => x.secret)!.secret!.secretName;
       expect(file(plan, 'NOTES.md')).toContain(`create secret generic ${secret} --from-literal=token=$(terraform -chdir=terraform output -raw tunnel_token)`);
     });
+
+    it('the connector runs where the NetworkPolicy looks for cloudflared: cloudflared_namespace and cloudflared_pod_labels', () => {
+      // Review: with --cloudflared-namespace/--cloudflared-pod-labels the connector stayed in the gateway's
+      // namespace labelled app=cloudflared, which the rendered policy refuses (every request a 502).
+      const plan = render({ ...data, enable_network_policy: true, cloudflared_namespace: 'cloudflared', cloudflared_pod_labels: { app: 'cloudflare-tunnel', tier: 'edge' } });
+      const dep = parse(file(plan, 'cloudflare/cloudflared.yaml')) as {
+        metadata: { namespace: string };
+        spec: { selector: { matchLabels: Record<string, string> }; template: { metadata: { labels: Record<string, string> } } };
+      };
+      const policy = parse(file(plan, 'kubernetes/networkpolicy.yaml')) as {
+        spec: { ingress: { from: { namespaceSelector: { matchLabels: Record<string, string> }; podSelector: { matchLabels: Record<string, string> } }[] }[] };
+      };
+      const [peer] = policy.spec.ingress[0]!.from;
+      expect(peer!.namespaceSelector.matchLabels['kubernetes.io/metadata.name']).toBe(dep.metadata.namespace);
+      expect(dep.spec.template.metadata.labels).toMatchObject(peer!.podSelector.matchLabels);
+      // The Deployment's selector still selects its own pods.
+      expect(dep.spec.template.metadata.labels).toMatchObject(dep.spec.selector.matchLabels);
+      // NOTES.md creates the token Secret where the connector runs.
+      expect(file(plan, 'NOTES.md')).toContain('kubectl -n cloudflared create secret generic cloudflared-token');
+      expect(file(plan, 'NOTES.md')).toContain('`kubectl create namespace cloudflared` (unless it exists)');
+      expect(file(render({ ...data, enable_network_policy: true }), 'NOTES.md')).not.toContain('kubectl create namespace');
+    });
+  });
+
+  it('the DNS record names the same host as the ingress rule and the Access application, also under a subdomain of the zone', async () => {
+    // Review: v4 wrote the record's name as the bare label, which Cloudflare qualifies with the ZONE
+    // name: with domain_suffix lab.example.com in zone example.com the record was docker-mcp.example.com.
+    const plan = render({ ...ACCESS, domain_suffix: 'lab.example.com', cloudflare_provider_version: v, create_tunnel: true });
+    const blocks = await tfBlocks(file(plan, 'terraform/cloudflare.tf'));
+    const host = 'docker-mcp.lab.example.com';
+    expect(resources(blocks, dns)[0]!.attributes.name).toBe(host);
+    expect(resources(blocks, 'cloudflare_zero_trust_access_application')[0]!.attributes.domain).toBe(host);
+    expect(file(plan, 'terraform/cloudflare.tf')).toContain(`hostname = "${host}"`);
   });
 
   describe('Access in one pass', () => {
@@ -148,6 +192,11 @@ describe.each([4, 5] as const)('Cloudflare provider v%i', (v) => {
         expect(file(plan, 'terraform/terraform.tfvars')).toMatch(new RegExp(`cf_access_aud +\\= "${AUD}"`));
         if (create_tunnel) expect(file(plan, 'terraform/cloudflare.tf')).toContain(`aud_tag   = ["${AUD}"]`);
       }
+      // Review: the emails feed only the allow policy of an application the render creates; with an
+      // existing application they were still required, and then unused.
+      const { allowed_emails: _unused, ...noEmails } = ACCESS;
+      expect(() => render({ ...noEmails, cf_access_aud: AUD, cloudflare_provider_version: v })).not.toThrow();
+      expect(() => render({ ...noEmails, cloudflare_provider_version: v })).toThrow(/--allowed-emails\/--allowed-email-domains: at least one is required/);
     });
 
     it('--format yaml: a standalone cloudflare/main.tf with DNS and Access and its own provider block', async () => {
@@ -155,15 +204,18 @@ describe.each([4, 5] as const)('Cloudflare provider v%i', (v) => {
       const blocks = await tfBlocks(file(plan, 'cloudflare/main.tf'));
       expect(resources(blocks, 'cloudflare_zero_trust_access_application')).toHaveLength(1);
       expect(resources(blocks, dns)).toHaveLength(1);
-      expect(providerVersion(blocks, 'cloudflare')).toBe(v === 4 ? '>= 4.40.0, < 5.0.0' : '>= 5.2.0, < 6.0.0');
+      expect(providerVersion(blocks, 'cloudflare')).toBe(v === 4 ? '>= 4.40.0, < 5.0.0' : '>= 5.6.0, < 6.0.0');
     });
   });
 
   it('constrains the provider to the releases that have every name used, one naming family', async () => {
     // 4.40.0 added the cloudflare_zero_trust_* names (4.39.0 cloudflare_record.content); the v5
-    // tunnel token data source has `token` from 5.2.0 (docs/installer.md, "Provider versions").
+    // tunnel token data source has `token` from 5.2.0, but the tunnel config's schema defaulted
+    // `source` to "local" (which the API answers "cloudflare" for a remotely managed tunnel, so the
+    // first apply fails with an inconsistent result) and made origin_request/path computed until
+    // 5.6.0 (docs/installer.md, "Provider versions").
     const plan = render({ ...ACCESS, cloudflare_provider_version: v, create_tunnel: true });
-    expect(providerVersion(await tfBlocks(file(plan, 'terraform/versions.tf')), 'cloudflare')).toBe(v === 4 ? '>= 4.40.0, < 5.0.0' : '>= 5.2.0, < 6.0.0');
+    expect(providerVersion(await tfBlocks(file(plan, 'terraform/versions.tf')), 'cloudflare')).toBe(v === 4 ? '>= 4.40.0, < 5.0.0' : '>= 5.6.0, < 6.0.0');
     const types = [...blockTypes(await allTfBlocks(plan), 'resource'), ...blockTypes(await allTfBlocks(plan), 'data')].filter((t) => t.startsWith('cloudflare_'));
     expect(types.filter((t) => t !== dns && !t.startsWith('cloudflare_zero_trust_'))).toEqual([]);
     expect(types.some((t) => /^cloudflare_(access|tunnel)_/.test(t))).toBe(false);

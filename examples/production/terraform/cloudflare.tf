@@ -5,11 +5,6 @@
 # Credentials from the environment (CLOUDFLARE_API_TOKEN).
 provider "cloudflare" {}
 
-variable "cloudflare_account_id" {
-  description = "Cloudflare account ID"
-  type        = string
-}
-
 variable "cloudflare_zone_id" {
   description = "Zone ID of the domain"
   type        = string
@@ -18,6 +13,13 @@ variable "cloudflare_zone_id" {
 variable "cloudflare_tunnel_id" {
   description = "ID of the existing tunnel your cloudflared runs (its routes stay as they are)"
   type        = string
+
+  # The DNS record is a CNAME to <id>.cfargotunnel.com: a tunnel name here would apply cleanly and
+  # route nowhere.
+  validation {
+    condition     = can(regex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", var.cloudflare_tunnel_id))
+    error_message = "The cloudflare_tunnel_id must be the tunnel's UUID (cloudflared tunnel list, or Networks > Tunnels in the dashboard), not its name."
+  }
 }
 
 resource "cloudflare_dns_record" "docker_mcp" {

@@ -7,7 +7,7 @@ terraform {
     }
     cloudflare = {
       source  = "cloudflare/cloudflare"
-      version = ">= 5.2.0, < 6.0.0"
+      version = ">= 5.6.0, < 6.0.0"
     }
   }
 }

@@ -12,21 +12,31 @@ export const CLOUDFLARED_IMAGE = 'cloudflare/cloudflared:2026.8.2';
 export const CONNECTOR_YAML = 'cloudflare/cloudflared.yaml';
 /** The Secret (key `token`) NOTES.md creates from `terraform output -raw tunnel_token`. */
 export const TUNNEL_TOKEN_SECRET = 'cloudflared-token';
-/** The gateway's NetworkPolicy admits pods labelled app=cloudflared in its namespace. */
+/** The default of cloudflared_pod_labels, so the connector is admitted by a policy left at its defaults. */
 export const CONNECTOR_LABELS = { app: 'cloudflared' } as const;
 const METRICS_PORT = 2000;
 const NONROOT = 65532;
 
+/**
+ * The connector runs where the gateway's NetworkPolicy looks for cloudflared (cloudflared_namespace,
+ * else the gateway's own) with cloudflared_pod_labels, which win over its own labels on a clash:
+ * anywhere else the policy would refuse it and every request would get a 502.
+ */
+export const connectorNamespace = (c: InstallConfig): string => c.cloudflared_namespace || c.namespace;
+
 export function connectorDeployment(c: InstallConfig): Record<string, unknown> {
   const name = `${c.project_name}-cloudflared`;
-  const labels = { ...CONNECTOR_LABELS, 'app.kubernetes.io/name': 'cloudflared', 'app.kubernetes.io/instance': c.project_name, 'app.kubernetes.io/part-of': 'docker-mcp' };
+  const labels: Record<string, string> = {
+    ...CONNECTOR_LABELS, 'app.kubernetes.io/name': 'cloudflared', 'app.kubernetes.io/instance': c.project_name, 'app.kubernetes.io/part-of': 'docker-mcp',
+    ...c.cloudflared_pod_labels,
+  };
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { name, namespace: c.namespace, labels },
+    metadata: { name, namespace: connectorNamespace(c), labels },
     spec: {
       replicas: 2,
-      selector: { matchLabels: { ...CONNECTOR_LABELS, 'app.kubernetes.io/instance': c.project_name } },
+      selector: { matchLabels: { app: labels.app!, 'app.kubernetes.io/instance': labels['app.kubernetes.io/instance']! } },
       template: {
         metadata: { labels: { ...labels } },
         spec: {

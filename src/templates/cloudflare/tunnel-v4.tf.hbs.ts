@@ -1,5 +1,6 @@
 // Cloudflare provider 4.x (>= 4.40.0: the cloudflare_zero_trust_* names, see docs/installer.md):
-// nested blocks (config { ingress_rule { … } }), cloudflare_record with `content` (4.39.0+).
+// nested blocks (config { ingress_rule { … } }), cloudflare_record with `content` (4.39.0+) and the full
+// host name (a bare label is qualified with the zone, not domain_suffix; Read never rewrites `name`).
 import tunnelInputs from './tunnel-inputs.tf.js';
 
 export default `${tunnelInputs}
@@ -49,7 +50,7 @@ output "tunnel_token" {
 {{/if}}
 resource "cloudflare_record" "docker_mcp" {
   zone_id = var.cloudflare_zone_id
-  name    = {{str label}}
+  name    = {{str hostname}}
   content = {{{dnsContent}}}
   type    = "CNAME"
   proxied = true

@@ -1,4 +1,4 @@
-// Cloudflare provider 5.x (>= 5.2.0, see docs/installer.md): attributes (config = { ingress = [ … ] }),
+// Cloudflare provider 5.x (>= 5.6.0, see docs/installer.md): attributes (config = { ingress = [ … ] }),
 // cloudflare_dns_record with a full FQDN name and ttl = 1 (automatic), reusable Access policies
 // attached by the application.
 import tunnelInputs from './tunnel-inputs.tf.js';

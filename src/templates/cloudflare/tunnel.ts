@@ -16,9 +16,12 @@ export const CATCH_ALL = 'http_status:404';
 /**
  * Provider constraints, from the provider's CHANGELOG and docs per tag (docs/installer.md, "Provider
  * versions"): 4.40.0 added every cloudflare_zero_trust_* name the v4 template uses (and 4.39.0
- * cloudflare_record `content`); 5.2.0 is the first 5.x whose tunnel token data source has `token`.
+ * cloudflare_record `content`); 5.2.0 is the first 5.x whose tunnel token data source has `token`,
+ * 5.6.0 the first whose tunnel config schema no longer defaults `source` to "local" (a known value the
+ * API's answer, "cloudflare" for our remotely managed tunnel, contradicts: "Provider produced
+ * inconsistent result after apply") nor makes `path`/`origin_request`/`team_name` computed with defaults.
  */
-export const CLOUDFLARE_PROVIDER: Record<4 | 5, string> = { 4: '>= 4.40.0, < 5.0.0', 5: '>= 5.2.0, < 6.0.0' };
+export const CLOUDFLARE_PROVIDER: Record<4 | 5, string> = { 4: '>= 4.40.0, < 5.0.0', 5: '>= 5.6.0, < 6.0.0' };
 /** random_id for the v4 tunnel secret (b64_std). */
 export const RANDOM_PROVIDER = '>= 3.0.0, < 4.0.0';
 
@@ -44,11 +47,23 @@ export function cloudflareProviders(c: InstallConfig): ProviderRequirement[] {
   return out;
 }
 
+/**
+ * The root variables (no defaults: TF_VAR_… or a prompt) the Cloudflare file declares. The account
+ * is needed only by a tunnel or Access application of its own; the DNS record takes the zone alone.
+ */
+export function cloudflareInputs(c: InstallConfig): string[] {
+  return [
+    ...(c.create_tunnel || createsAccessApp(c) ? ['cloudflare_account_id'] : []),
+    'cloudflare_zone_id',
+    ...(c.create_tunnel ? [] : ['cloudflare_tunnel_id']),
+  ];
+}
+
 function view(c: InstallConfig): Record<string, unknown> {
   const n = names(c);
   return {
+    needsAccount: cloudflareInputs(c).includes('cloudflare_account_id'),
     hostname: `${c.tunnel_hostname}.${c.domain_suffix}`,
-    label: c.tunnel_hostname,
     service: n.serviceUrl,
     access: usesAccess(c),
     createAccess: createsAccessApp(c),

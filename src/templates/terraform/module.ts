@@ -171,12 +171,11 @@ export function moduleFiles(c: InstallConfig, table: readonly VariableSpec[], ve
   const rootVersions = renderTf(VERSIONS, { terraform: TERRAFORM_VERSION, kubernetes: KUBERNETES_PROVIDER_ROOT, extraProviders: rootProviders });
   // A variable's scope says which Terraform files declare it (VariableSpec.scope).
   const moduleInputs = table.filter((s) => scopeOf(s) === 'module');
-  const rootInputs = table.filter((s) => scopeOf(s) !== 'installer');
-  // An Access application this root creates gives the gateway its AUD by reference, in one apply.
-  const args = moduleInputs.map((s) => ({
-    name: s.name,
-    value: s.name === 'cf_access_aud' && createsAccessApp(c) ? ACCESS_APP_AUD : `var.${s.name}`,
-  }));
+  // An Access application this root creates gives the gateway its AUD by reference, in one apply;
+  // a root cf_access_aud would then be read by nothing (an answer in terraform.tfvars with no effect).
+  const byReference = (s: VariableSpec): boolean => s.name === 'cf_access_aud' && createsAccessApp(c);
+  const rootInputs = table.filter((s) => scopeOf(s) !== 'installer' && !byReference(s));
+  const args = moduleInputs.map((s) => ({ name: s.name, value: byReference(s) ? ACCESS_APP_AUD : `var.${s.name}` }));
   const rootOutputs = outputs.map((o) => ({ ...o, value: `module.docker_mcp_gateway.${o.name}` }));
   return [
     { path: `${MODULE_DIR}/versions.tf`, contents: versions },

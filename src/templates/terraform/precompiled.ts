@@ -73,99 +73,6 @@ export const precompiled: Record<string, TemplateSpecification> = {
     + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"preconditions"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":379,"column":0},"end":{"line":384,"column":9}}})) != null ? stack1 : "")
     + "  }\n}\n\n\nresource \"kubernetes_service_v1\" \"gateway\" {\n  metadata {\n    name      = local.name\n    namespace = local.namespace\n    labels    = local.labels\n  }\n  spec {\n    type     = \"ClusterIP\"\n    selector = local.selector_labels\n    port {\n      name        = \"http\"\n      port        = var.port\n      target_port = \"http\"\n      protocol    = \"TCP\"\n    }\n    dynamic \"port\" {\n      for_each = var.enable_metrics ? [var.metrics_port] : []\n      content {\n        name        = \"metrics\"\n        port        = port.value\n        target_port = \"metrics\"\n        protocol    = \"TCP\"\n      }\n    }\n  }\n}\n\n# Only for spread replicas free to move: co-located ones all sit on the drained node and their\n# replacements cannot leave it (the affinity), nor can pinned ones (the node selector), so a\n# minAvailable budget would block a drain forever.\nresource \"kubernetes_pod_disruption_budget_v1\" \"gateway\" {\n  count = local.spread && !local.pinned ? 1 : 0\n  metadata {\n    name      = local.name\n    namespace = local.namespace\n    labels    = local.labels\n  }\n  spec {\n    min_available = \"1\"\n    selector {\n      match_labels = local.selector_labels\n    }\n  }\n}\n\n# A CRD object: kubernetes_manifest needs cluster access at plan time, hence off by default.\nresource \"kubernetes_manifest\" \"service_monitor\" {\n  count = var.enable_service_monitor ? 1 : 0\n  manifest = {\n    apiVersion = \"monitoring.coreos.com/v1\"\n    kind       = \"ServiceMonitor\"\n    metadata = {\n      name      = local.name\n      namespace = local.namespace\n      labels    = local.labels\n    }\n    spec = {\n      selector = {\n        matchLabels = local.selector_labels\n      }\n      endpoints = [{\n        port     = \"metrics\"\n        path     = \"/metrics\"\n        interval = \"30s\"\n      }]\n    }\n  }\n}\n";
 },"useData":true},
-  '27302cdc533f6837': {"0":function(container,depth0,helpers,partials,data) {
-    return "\nvariable \"cloudflare_tunnel_id\" {\n  description = \"ID of the existing tunnel your cloudflared runs (its routes stay as they are)\"\n  type        = string\n}\n";
-},"1":function(container,depth0,helpers,partials,data) {
-    var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "# A tunnel this configuration owns: its whole ingress list is ours (our rule, then the catch-all).\n# Remotely managed (config_src \"cloudflare\"): Cloudflare generates the secret, the connector runs\n# with the token below.\nresource \"cloudflare_zero_trust_tunnel_cloudflared\" \"docker_mcp\" {\n  account_id = var.cloudflare_account_id\n  name       = "
-    + ((stack1 = (lookupProperty(helpers,"str")||alias1(depth0, "str", {"start":{"line":24,"column":17},"end":{"line":24,"column":20}} )).call(alias2,lookupProperty(depth0,"tunnelName"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":24,"column":15},"end":{"line":24,"column":33}}})) != null ? stack1 : "")
-    + "\n  config_src = \"cloudflare\"\n}\n\nresource \"cloudflare_zero_trust_tunnel_cloudflared_config\" \"docker_mcp\" {\n  account_id = var.cloudflare_account_id\n  tunnel_id  = cloudflare_zero_trust_tunnel_cloudflared.docker_mcp.id\n  config = {\n    ingress = [\n      {\n        hostname = "
-    + ((stack1 = (lookupProperty(helpers,"str")||alias1(depth0, "str", {"start":{"line":34,"column":21},"end":{"line":34,"column":24}} )).call(alias2,lookupProperty(depth0,"hostname"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":34,"column":19},"end":{"line":34,"column":35}}})) != null ? stack1 : "")
-    + "\n        service  = "
-    + ((stack1 = (lookupProperty(helpers,"str")||alias1(depth0, "str", {"start":{"line":35,"column":21},"end":{"line":35,"column":24}} )).call(alias2,lookupProperty(depth0,"service"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":35,"column":19},"end":{"line":35,"column":34}}})) != null ? stack1 : "")
-    + "\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"access"),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":36,"column":0},"end":{"line":44,"column":7}}})) != null ? stack1 : "")
-    + "      },\n      {\n        service = "
-    + ((stack1 = (lookupProperty(helpers,"str")||alias1(depth0, "str", {"start":{"line":47,"column":20},"end":{"line":47,"column":23}} )).call(alias2,lookupProperty(depth0,"catchAll"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":47,"column":18},"end":{"line":47,"column":34}}})) != null ? stack1 : "")
-    + "\n      },\n    ]\n  }\n}\n\n# The token data source has its `token` attribute since provider 5.2.0.\ndata \"cloudflare_zero_trust_tunnel_cloudflared_token\" \"docker_mcp\" {\n  account_id = var.cloudflare_account_id\n  tunnel_id  = cloudflare_zero_trust_tunnel_cloudflared.docker_mcp.id\n}\n\noutput \"tunnel_token\" {\n  description = \"Token of the new tunnel's connector (the cloudflared-token Secret, see NOTES.md)\"\n  value       = data.cloudflare_zero_trust_tunnel_cloudflared_token.docker_mcp.token\n  sensitive   = true\n}\n\n";
-},"2":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "        origin_request = {\n          access = {\n            required  = true\n            team_name = "
-    + ((stack1 = (lookupProperty(helpers,"str")||alias1(depth0, "str", {"start":{"line":40,"column":26},"end":{"line":40,"column":29}} )).call(alias2,lookupProperty(depth0,"team"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":40,"column":24},"end":{"line":40,"column":36}}})) != null ? stack1 : "")
-    + "\n            aud_tag   = ["
-    + ((stack1 = (((helper = lookupProperty(helpers,"audRef") || alias1(depth0, "audRef", {"start":{"line":41,"column":28},"end":{"line":41,"column":34}} ))),(typeof helper === "function" ? helper.call(alias2,{"name":"audRef","hash":{},"data":data,"loc":{"start":{"line":41,"column":25},"end":{"line":41,"column":37}}}) : helper))) != null ? stack1 : "")
-    + "]\n          }\n        }\n";
-},"3":function(container,depth0,helpers,partials,data) {
-    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.strict, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "\nresource \"cloudflare_zero_trust_access_policy\" \"docker_mcp\" {\n  account_id = var.cloudflare_account_id\n  name       = \"docker-mcp allow list\"\n  decision   = \"allow\"\n  include = [\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"emails"),{"name":"each","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":81,"column":0},"end":{"line":83,"column":9}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"domains"),{"name":"each","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":84,"column":0},"end":{"line":86,"column":9}}})) != null ? stack1 : "")
-    + "  ]\n}\n\n# The clients in clients/ send this token (CF-Access-Client-Id/-Secret); an allow policy would send\n# them to the login page, only a non_identity (\"Service Auth\") policy admits a service token.\nresource \"cloudflare_zero_trust_access_service_token\" \"docker_mcp\" {\n  account_id = var.cloudflare_account_id\n  name       = "
-    + ((stack1 = (lookupProperty(helpers,"str")||alias2(depth0, "str", {"start":{"line":94,"column":17},"end":{"line":94,"column":20}} )).call(alias1,lookupProperty(depth0,"tokenName"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":94,"column":15},"end":{"line":94,"column":32}}})) != null ? stack1 : "")
-    + "\n}\n\nresource \"cloudflare_zero_trust_access_policy\" \"docker_mcp_service_auth\" {\n  account_id = var.cloudflare_account_id\n  name       = \"docker-mcp service token\"\n  decision   = \"non_identity\"\n  include = [\n    { service_token = { token_id = cloudflare_zero_trust_access_service_token.docker_mcp.id } },\n  ]\n}\n\nresource \"cloudflare_zero_trust_access_application\" \"docker_mcp\" {\n  account_id       = var.cloudflare_account_id\n  name             = "
-    + ((stack1 = (lookupProperty(helpers,"str")||alias2(depth0, "str", {"start":{"line":108,"column":23},"end":{"line":108,"column":26}} )).call(alias1,lookupProperty(depth0,"appName"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":108,"column":21},"end":{"line":108,"column":36}}})) != null ? stack1 : "")
-    + "\n  domain           = "
-    + ((stack1 = (lookupProperty(helpers,"str")||alias2(depth0, "str", {"start":{"line":109,"column":23},"end":{"line":109,"column":26}} )).call(alias1,lookupProperty(depth0,"hostname"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":109,"column":21},"end":{"line":109,"column":37}}})) != null ? stack1 : "")
-    + "\n  type             = \"self_hosted\"\n  session_duration = \"24h\"\n  policies = [\n    {\n      id         = cloudflare_zero_trust_access_policy.docker_mcp.id\n      precedence = 1\n    },\n    {\n      id         = cloudflare_zero_trust_access_policy.docker_mcp_service_auth.id\n      precedence = 2\n    },\n  ]\n}\n\noutput \"access_aud\" {\n  description = \"AUD tag of the Access application (the gateway's DOCKER_MCP_CF_ACCESS_AUD)\"\n  value       = cloudflare_zero_trust_access_application.docker_mcp.aud\n}\n\noutput \"access_client_id\" {\n  description = \"CF-Access-Client-Id for the clients (DOCKER_MCP_CF_ACCESS_CLIENT_ID)\"\n  value       = cloudflare_zero_trust_access_service_token.docker_mcp.client_id\n}\n\noutput \"access_client_secret\" {\n  description = \"CF-Access-Client-Secret for the clients (DOCKER_MCP_CF_ACCESS_CLIENT_SECRET)\"\n  value       = cloudflare_zero_trust_access_service_token.docker_mcp.client_secret\n  sensitive   = true\n}\n";
-},"4":function(container,depth0,helpers,partials,data) {
-    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "    { email = { email = "
-    + ((stack1 = (lookupProperty(helpers,"str")||container.strict(depth0, "str", {"start":{"line":82,"column":26},"end":{"line":82,"column":29}} )).call(depth0 != null ? depth0 : (container.nullContext || {}),depth0,{"name":"str","hash":{},"data":data,"loc":{"start":{"line":82,"column":24},"end":{"line":82,"column":36}}})) != null ? stack1 : "")
-    + " } },\n";
-},"5":function(container,depth0,helpers,partials,data) {
-    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "    { email_domain = { domain = "
-    + ((stack1 = (lookupProperty(helpers,"str")||container.strict(depth0, "str", {"start":{"line":85,"column":34},"end":{"line":85,"column":37}} )).call(depth0 != null ? depth0 : (container.nullContext || {}),depth0,{"name":"str","hash":{},"data":data,"loc":{"start":{"line":85,"column":32},"end":{"line":85,"column":44}}})) != null ? stack1 : "")
-    + " } },\n";
-},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.strict, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "variable \"cloudflare_account_id\" {\n  description = \"Cloudflare account ID\"\n  type        = string\n}\n\nvariable \"cloudflare_zone_id\" {\n  description = \"Zone ID of the domain\"\n  type        = string\n}\n"
-    + ((stack1 = lookupProperty(helpers,"unless").call(alias1,lookupProperty(depth0,"createTunnel"),{"name":"unless","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":10,"column":0},"end":{"line":16,"column":11}}})) != null ? stack1 : "")
-    + "\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"createTunnel"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":18,"column":0},"end":{"line":65,"column":7}}})) != null ? stack1 : "")
-    + "resource \"cloudflare_dns_record\" \"docker_mcp\" {\n  zone_id = var.cloudflare_zone_id\n  name    = "
-    + ((stack1 = (lookupProperty(helpers,"str")||alias2(depth0, "str", {"start":{"line":68,"column":14},"end":{"line":68,"column":17}} )).call(alias1,lookupProperty(depth0,"hostname"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":68,"column":12},"end":{"line":68,"column":28}}})) != null ? stack1 : "")
-    + "\n  type    = \"CNAME\"\n  content = "
-    + ((stack1 = (((helper = lookupProperty(helpers,"dnsContent") || alias2(depth0, "dnsContent", {"start":{"line":70,"column":15},"end":{"line":70,"column":25}} ))),(typeof helper === "function" ? helper.call(alias1,{"name":"dnsContent","hash":{},"data":data,"loc":{"start":{"line":70,"column":12},"end":{"line":70,"column":28}}}) : helper))) != null ? stack1 : "")
-    + "\n  ttl     = 1\n  proxied = true\n}\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"createAccess"),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":74,"column":0},"end":{"line":139,"column":7}}})) != null ? stack1 : "");
-},"useData":true},
   '28a99d55399cc1aa': {"0":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -196,6 +103,177 @@ export const precompiled: Record<string, TemplateSpecification> = {
     + "\n    }\n"
     + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"extraProviders"),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":8,"column":0},"end":{"line":13,"column":9}}})) != null ? stack1 : "")
     + "  }\n}\n";
+},"useData":true},
+  '3663df2df2c4b7e2': {"0":function(container,depth0,helpers,partials,data) {
+    return "variable \"cloudflare_account_id\" {\n  description = \"Cloudflare account ID\"\n  type        = string\n}\n\n";
+},"1":function(container,depth0,helpers,partials,data) {
+    return "\nvariable \"cloudflare_tunnel_id\" {\n  description = \"ID of the existing tunnel your cloudflared runs (its routes stay as they are)\"\n  type        = string\n\n  # The DNS record is a CNAME to <id>.cfargotunnel.com: a tunnel name here would apply cleanly and\n  # route nowhere.\n  validation {\n    condition     = can(regex(\"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$\", var.cloudflare_tunnel_id))\n    error_message = \"The cloudflare_tunnel_id must be the tunnel's UUID (cloudflared tunnel list, or Networks > Tunnels in the dashboard), not its name.\"\n  }\n}\n";
+},"2":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "# A tunnel this configuration owns: its whole ingress list is ours (our rule, then the catch-all).\n# v4 needs the tunnel secret up front: 32 random bytes, base64 (the provider's `secret`).\nresource \"random_id\" \"tunnel_secret\" {\n  byte_length = 32\n}\n\nresource \"cloudflare_zero_trust_tunnel_cloudflared\" \"docker_mcp\" {\n  account_id = var.cloudflare_account_id\n  name       = "
+    + ((stack1 = (lookupProperty(helpers,"str")||alias1(depth0, "str", {"start":{"line":36,"column":17},"end":{"line":36,"column":20}} )).call(alias2,lookupProperty(depth0,"tunnelName"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":36,"column":15},"end":{"line":36,"column":33}}})) != null ? stack1 : "")
+    + "\n  secret     = random_id.tunnel_secret.b64_std\n  config_src = \"cloudflare\"\n}\n\nresource \"cloudflare_zero_trust_tunnel_cloudflared_config\" \"docker_mcp\" {\n  account_id = var.cloudflare_account_id\n  tunnel_id  = cloudflare_zero_trust_tunnel_cloudflared.docker_mcp.id\n  config {\n    ingress_rule {\n      hostname = "
+    + ((stack1 = (lookupProperty(helpers,"str")||alias1(depth0, "str", {"start":{"line":46,"column":19},"end":{"line":46,"column":22}} )).call(alias2,lookupProperty(depth0,"hostname"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":46,"column":17},"end":{"line":46,"column":33}}})) != null ? stack1 : "")
+    + "\n      service  = "
+    + ((stack1 = (lookupProperty(helpers,"str")||alias1(depth0, "str", {"start":{"line":47,"column":19},"end":{"line":47,"column":22}} )).call(alias2,lookupProperty(depth0,"service"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":47,"column":17},"end":{"line":47,"column":32}}})) != null ? stack1 : "")
+    + "\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"access"),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":48,"column":0},"end":{"line":56,"column":7}}})) != null ? stack1 : "")
+    + "    }\n    ingress_rule {\n      service = "
+    + ((stack1 = (lookupProperty(helpers,"str")||alias1(depth0, "str", {"start":{"line":59,"column":18},"end":{"line":59,"column":21}} )).call(alias2,lookupProperty(depth0,"catchAll"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":59,"column":16},"end":{"line":59,"column":32}}})) != null ? stack1 : "")
+    + "\n    }\n  }\n}\n\noutput \"tunnel_token\" {\n  description = \"Token of the new tunnel's connector (the cloudflared-token Secret, see NOTES.md)\"\n  value       = cloudflare_zero_trust_tunnel_cloudflared.docker_mcp.tunnel_token\n  sensitive   = true\n}\n\n";
+},"3":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "      origin_request {\n        access {\n          required  = true\n          team_name = "
+    + ((stack1 = (lookupProperty(helpers,"str")||alias1(depth0, "str", {"start":{"line":52,"column":24},"end":{"line":52,"column":27}} )).call(alias2,lookupProperty(depth0,"team"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":52,"column":22},"end":{"line":52,"column":34}}})) != null ? stack1 : "")
+    + "\n          aud_tag   = ["
+    + ((stack1 = (((helper = lookupProperty(helpers,"audRef") || alias1(depth0, "audRef", {"start":{"line":53,"column":26},"end":{"line":53,"column":32}} ))),(typeof helper === "function" ? helper.call(alias2,{"name":"audRef","hash":{},"data":data,"loc":{"start":{"line":53,"column":23},"end":{"line":53,"column":35}}}) : helper))) != null ? stack1 : "")
+    + "]\n        }\n      }\n";
+},"4":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "\nresource \"cloudflare_zero_trust_access_application\" \"docker_mcp\" {\n  account_id       = var.cloudflare_account_id\n  name             = "
+    + ((stack1 = (lookupProperty(helpers,"str")||alias1(depth0, "str", {"start":{"line":82,"column":23},"end":{"line":82,"column":26}} )).call(alias2,lookupProperty(depth0,"appName"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":82,"column":21},"end":{"line":82,"column":36}}})) != null ? stack1 : "")
+    + "\n  domain           = "
+    + ((stack1 = (lookupProperty(helpers,"str")||alias1(depth0, "str", {"start":{"line":83,"column":23},"end":{"line":83,"column":26}} )).call(alias2,lookupProperty(depth0,"hostname"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":83,"column":21},"end":{"line":83,"column":37}}})) != null ? stack1 : "")
+    + "\n  type             = \"self_hosted\"\n  session_duration = \"24h\"\n}\n\nresource \"cloudflare_zero_trust_access_policy\" \"docker_mcp\" {\n  account_id     = var.cloudflare_account_id\n  application_id = cloudflare_zero_trust_access_application.docker_mcp.id\n  name           = \"docker-mcp allow list\"\n  precedence     = 1\n  decision       = \"allow\"\n  include {\n    email        = "
+    + ((stack1 = (lookupProperty(helpers,"hcl")||alias1(depth0, "hcl", {"start":{"line":95,"column":21},"end":{"line":95,"column":24}} )).call(alias2,lookupProperty(depth0,"emails"),{"name":"hcl","hash":{},"data":data,"loc":{"start":{"line":95,"column":19},"end":{"line":95,"column":33}}})) != null ? stack1 : "")
+    + "\n    email_domain = "
+    + ((stack1 = (lookupProperty(helpers,"hcl")||alias1(depth0, "hcl", {"start":{"line":96,"column":21},"end":{"line":96,"column":24}} )).call(alias2,lookupProperty(depth0,"domains"),{"name":"hcl","hash":{},"data":data,"loc":{"start":{"line":96,"column":19},"end":{"line":96,"column":34}}})) != null ? stack1 : "")
+    + "\n  }\n}\n\n# The clients in clients/ send this token (CF-Access-Client-Id/-Secret); an allow policy would send\n# them to the login page, only a non_identity (\"Service Auth\") policy admits a service token.\nresource \"cloudflare_zero_trust_access_service_token\" \"docker_mcp\" {\n  account_id = var.cloudflare_account_id\n  name       = "
+    + ((stack1 = (lookupProperty(helpers,"str")||alias1(depth0, "str", {"start":{"line":104,"column":17},"end":{"line":104,"column":20}} )).call(alias2,lookupProperty(depth0,"tokenName"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":104,"column":15},"end":{"line":104,"column":32}}})) != null ? stack1 : "")
+    + "\n}\n\nresource \"cloudflare_zero_trust_access_policy\" \"docker_mcp_service_auth\" {\n  account_id     = var.cloudflare_account_id\n  application_id = cloudflare_zero_trust_access_application.docker_mcp.id\n  name           = \"docker-mcp service token\"\n  precedence     = 2\n  decision       = \"non_identity\"\n  include {\n    service_token = [cloudflare_zero_trust_access_service_token.docker_mcp.id]\n  }\n}\n\noutput \"access_aud\" {\n  description = \"AUD tag of the Access application (the gateway's DOCKER_MCP_CF_ACCESS_AUD)\"\n  value       = cloudflare_zero_trust_access_application.docker_mcp.aud\n}\n\noutput \"access_client_id\" {\n  description = \"CF-Access-Client-Id for the clients (DOCKER_MCP_CF_ACCESS_CLIENT_ID)\"\n  value       = cloudflare_zero_trust_access_service_token.docker_mcp.client_id\n}\n\noutput \"access_client_secret\" {\n  description = \"CF-Access-Client-Secret for the clients (DOCKER_MCP_CF_ACCESS_CLIENT_SECRET)\"\n  value       = cloudflare_zero_trust_access_service_token.docker_mcp.client_secret\n  sensitive   = true\n}\n";
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.strict, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"needsAccount"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":1,"column":0},"end":{"line":7,"column":7}}})) != null ? stack1 : "")
+    + "variable \"cloudflare_zone_id\" {\n  description = \"Zone ID of the domain\"\n  type        = string\n}\n"
+    + ((stack1 = lookupProperty(helpers,"unless").call(alias1,lookupProperty(depth0,"createTunnel"),{"name":"unless","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":12,"column":0},"end":{"line":25,"column":11}}})) != null ? stack1 : "")
+    + "\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"createTunnel"),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":27,"column":0},"end":{"line":70,"column":7}}})) != null ? stack1 : "")
+    + "resource \"cloudflare_record\" \"docker_mcp\" {\n  zone_id = var.cloudflare_zone_id\n  name    = "
+    + ((stack1 = (lookupProperty(helpers,"str")||alias2(depth0, "str", {"start":{"line":73,"column":14},"end":{"line":73,"column":17}} )).call(alias1,lookupProperty(depth0,"hostname"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":73,"column":12},"end":{"line":73,"column":28}}})) != null ? stack1 : "")
+    + "\n  content = "
+    + ((stack1 = (((helper = lookupProperty(helpers,"dnsContent") || alias2(depth0, "dnsContent", {"start":{"line":74,"column":15},"end":{"line":74,"column":25}} ))),(typeof helper === "function" ? helper.call(alias1,{"name":"dnsContent","hash":{},"data":data,"loc":{"start":{"line":74,"column":12},"end":{"line":74,"column":28}}}) : helper))) != null ? stack1 : "")
+    + "\n  type    = \"CNAME\"\n  proxied = true\n}\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"createAccess"),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":78,"column":0},"end":{"line":133,"column":7}}})) != null ? stack1 : "");
+},"useData":true},
+  '4f441d7ba34f7a4e': {"0":function(container,depth0,helpers,partials,data) {
+    return "variable \"cloudflare_account_id\" {\n  description = \"Cloudflare account ID\"\n  type        = string\n}\n\n";
+},"1":function(container,depth0,helpers,partials,data) {
+    return "\nvariable \"cloudflare_tunnel_id\" {\n  description = \"ID of the existing tunnel your cloudflared runs (its routes stay as they are)\"\n  type        = string\n\n  # The DNS record is a CNAME to <id>.cfargotunnel.com: a tunnel name here would apply cleanly and\n  # route nowhere.\n  validation {\n    condition     = can(regex(\"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$\", var.cloudflare_tunnel_id))\n    error_message = \"The cloudflare_tunnel_id must be the tunnel's UUID (cloudflared tunnel list, or Networks > Tunnels in the dashboard), not its name.\"\n  }\n}\n";
+},"2":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "# A tunnel this configuration owns: its whole ingress list is ours (our rule, then the catch-all).\n# Remotely managed (config_src \"cloudflare\"): Cloudflare generates the secret, the connector runs\n# with the token below.\nresource \"cloudflare_zero_trust_tunnel_cloudflared\" \"docker_mcp\" {\n  account_id = var.cloudflare_account_id\n  name       = "
+    + ((stack1 = (lookupProperty(helpers,"str")||alias1(depth0, "str", {"start":{"line":33,"column":17},"end":{"line":33,"column":20}} )).call(alias2,lookupProperty(depth0,"tunnelName"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":33,"column":15},"end":{"line":33,"column":33}}})) != null ? stack1 : "")
+    + "\n  config_src = \"cloudflare\"\n}\n\nresource \"cloudflare_zero_trust_tunnel_cloudflared_config\" \"docker_mcp\" {\n  account_id = var.cloudflare_account_id\n  tunnel_id  = cloudflare_zero_trust_tunnel_cloudflared.docker_mcp.id\n  config = {\n    ingress = [\n      {\n        hostname = "
+    + ((stack1 = (lookupProperty(helpers,"str")||alias1(depth0, "str", {"start":{"line":43,"column":21},"end":{"line":43,"column":24}} )).call(alias2,lookupProperty(depth0,"hostname"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":43,"column":19},"end":{"line":43,"column":35}}})) != null ? stack1 : "")
+    + "\n        service  = "
+    + ((stack1 = (lookupProperty(helpers,"str")||alias1(depth0, "str", {"start":{"line":44,"column":21},"end":{"line":44,"column":24}} )).call(alias2,lookupProperty(depth0,"service"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":44,"column":19},"end":{"line":44,"column":34}}})) != null ? stack1 : "")
+    + "\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"access"),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":45,"column":0},"end":{"line":53,"column":7}}})) != null ? stack1 : "")
+    + "      },\n      {\n        service = "
+    + ((stack1 = (lookupProperty(helpers,"str")||alias1(depth0, "str", {"start":{"line":56,"column":20},"end":{"line":56,"column":23}} )).call(alias2,lookupProperty(depth0,"catchAll"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":56,"column":18},"end":{"line":56,"column":34}}})) != null ? stack1 : "")
+    + "\n      },\n    ]\n  }\n}\n\n# The token data source has its `token` attribute since provider 5.2.0.\ndata \"cloudflare_zero_trust_tunnel_cloudflared_token\" \"docker_mcp\" {\n  account_id = var.cloudflare_account_id\n  tunnel_id  = cloudflare_zero_trust_tunnel_cloudflared.docker_mcp.id\n}\n\noutput \"tunnel_token\" {\n  description = \"Token of the new tunnel's connector (the cloudflared-token Secret, see NOTES.md)\"\n  value       = data.cloudflare_zero_trust_tunnel_cloudflared_token.docker_mcp.token\n  sensitive   = true\n}\n\n";
+},"3":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "        origin_request = {\n          access = {\n            required  = true\n            team_name = "
+    + ((stack1 = (lookupProperty(helpers,"str")||alias1(depth0, "str", {"start":{"line":49,"column":26},"end":{"line":49,"column":29}} )).call(alias2,lookupProperty(depth0,"team"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":49,"column":24},"end":{"line":49,"column":36}}})) != null ? stack1 : "")
+    + "\n            aud_tag   = ["
+    + ((stack1 = (((helper = lookupProperty(helpers,"audRef") || alias1(depth0, "audRef", {"start":{"line":50,"column":28},"end":{"line":50,"column":34}} ))),(typeof helper === "function" ? helper.call(alias2,{"name":"audRef","hash":{},"data":data,"loc":{"start":{"line":50,"column":25},"end":{"line":50,"column":37}}}) : helper))) != null ? stack1 : "")
+    + "]\n          }\n        }\n";
+},"4":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.strict, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "\nresource \"cloudflare_zero_trust_access_policy\" \"docker_mcp\" {\n  account_id = var.cloudflare_account_id\n  name       = \"docker-mcp allow list\"\n  decision   = \"allow\"\n  include = [\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"emails"),{"name":"each","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":90,"column":0},"end":{"line":92,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"domains"),{"name":"each","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":93,"column":0},"end":{"line":95,"column":9}}})) != null ? stack1 : "")
+    + "  ]\n}\n\n# The clients in clients/ send this token (CF-Access-Client-Id/-Secret); an allow policy would send\n# them to the login page, only a non_identity (\"Service Auth\") policy admits a service token.\nresource \"cloudflare_zero_trust_access_service_token\" \"docker_mcp\" {\n  account_id = var.cloudflare_account_id\n  name       = "
+    + ((stack1 = (lookupProperty(helpers,"str")||alias2(depth0, "str", {"start":{"line":103,"column":17},"end":{"line":103,"column":20}} )).call(alias1,lookupProperty(depth0,"tokenName"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":103,"column":15},"end":{"line":103,"column":32}}})) != null ? stack1 : "")
+    + "\n}\n\nresource \"cloudflare_zero_trust_access_policy\" \"docker_mcp_service_auth\" {\n  account_id = var.cloudflare_account_id\n  name       = \"docker-mcp service token\"\n  decision   = \"non_identity\"\n  include = [\n    { service_token = { token_id = cloudflare_zero_trust_access_service_token.docker_mcp.id } },\n  ]\n}\n\nresource \"cloudflare_zero_trust_access_application\" \"docker_mcp\" {\n  account_id       = var.cloudflare_account_id\n  name             = "
+    + ((stack1 = (lookupProperty(helpers,"str")||alias2(depth0, "str", {"start":{"line":117,"column":23},"end":{"line":117,"column":26}} )).call(alias1,lookupProperty(depth0,"appName"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":117,"column":21},"end":{"line":117,"column":36}}})) != null ? stack1 : "")
+    + "\n  domain           = "
+    + ((stack1 = (lookupProperty(helpers,"str")||alias2(depth0, "str", {"start":{"line":118,"column":23},"end":{"line":118,"column":26}} )).call(alias1,lookupProperty(depth0,"hostname"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":118,"column":21},"end":{"line":118,"column":37}}})) != null ? stack1 : "")
+    + "\n  type             = \"self_hosted\"\n  session_duration = \"24h\"\n  policies = [\n    {\n      id         = cloudflare_zero_trust_access_policy.docker_mcp.id\n      precedence = 1\n    },\n    {\n      id         = cloudflare_zero_trust_access_policy.docker_mcp_service_auth.id\n      precedence = 2\n    },\n  ]\n}\n\noutput \"access_aud\" {\n  description = \"AUD tag of the Access application (the gateway's DOCKER_MCP_CF_ACCESS_AUD)\"\n  value       = cloudflare_zero_trust_access_application.docker_mcp.aud\n}\n\noutput \"access_client_id\" {\n  description = \"CF-Access-Client-Id for the clients (DOCKER_MCP_CF_ACCESS_CLIENT_ID)\"\n  value       = cloudflare_zero_trust_access_service_token.docker_mcp.client_id\n}\n\noutput \"access_client_secret\" {\n  description = \"CF-Access-Client-Secret for the clients (DOCKER_MCP_CF_ACCESS_CLIENT_SECRET)\"\n  value       = cloudflare_zero_trust_access_service_token.docker_mcp.client_secret\n  sensitive   = true\n}\n";
+},"5":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "    { email = { email = "
+    + ((stack1 = (lookupProperty(helpers,"str")||container.strict(depth0, "str", {"start":{"line":91,"column":26},"end":{"line":91,"column":29}} )).call(depth0 != null ? depth0 : (container.nullContext || {}),depth0,{"name":"str","hash":{},"data":data,"loc":{"start":{"line":91,"column":24},"end":{"line":91,"column":36}}})) != null ? stack1 : "")
+    + " } },\n";
+},"6":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "    { email_domain = { domain = "
+    + ((stack1 = (lookupProperty(helpers,"str")||container.strict(depth0, "str", {"start":{"line":94,"column":34},"end":{"line":94,"column":37}} )).call(depth0 != null ? depth0 : (container.nullContext || {}),depth0,{"name":"str","hash":{},"data":data,"loc":{"start":{"line":94,"column":32},"end":{"line":94,"column":44}}})) != null ? stack1 : "")
+    + " } },\n";
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.strict, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"needsAccount"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":1,"column":0},"end":{"line":7,"column":7}}})) != null ? stack1 : "")
+    + "variable \"cloudflare_zone_id\" {\n  description = \"Zone ID of the domain\"\n  type        = string\n}\n"
+    + ((stack1 = lookupProperty(helpers,"unless").call(alias1,lookupProperty(depth0,"createTunnel"),{"name":"unless","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":12,"column":0},"end":{"line":25,"column":11}}})) != null ? stack1 : "")
+    + "\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"createTunnel"),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":27,"column":0},"end":{"line":74,"column":7}}})) != null ? stack1 : "")
+    + "resource \"cloudflare_dns_record\" \"docker_mcp\" {\n  zone_id = var.cloudflare_zone_id\n  name    = "
+    + ((stack1 = (lookupProperty(helpers,"str")||alias2(depth0, "str", {"start":{"line":77,"column":14},"end":{"line":77,"column":17}} )).call(alias1,lookupProperty(depth0,"hostname"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":77,"column":12},"end":{"line":77,"column":28}}})) != null ? stack1 : "")
+    + "\n  type    = \"CNAME\"\n  content = "
+    + ((stack1 = (((helper = lookupProperty(helpers,"dnsContent") || alias2(depth0, "dnsContent", {"start":{"line":79,"column":15},"end":{"line":79,"column":25}} ))),(typeof helper === "function" ? helper.call(alias1,{"name":"dnsContent","hash":{},"data":data,"loc":{"start":{"line":79,"column":12},"end":{"line":79,"column":28}}}) : helper))) != null ? stack1 : "")
+    + "\n  ttl     = 1\n  proxied = true\n}\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"createAccess"),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":83,"column":0},"end":{"line":148,"column":7}}})) != null ? stack1 : "");
 },"useData":true},
   '5bae45e946aa22a6': {"0":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -248,78 +326,6 @@ export const precompiled: Record<string, TemplateSpecification> = {
     + ": the root module calling the gateway module.\n# Answers live in terraform.tfvars; re-run `docker-mcp init` to change them.\n\nprovider \"kubernetes\" {\n  # The context init recorded (kube_context), so an apply never lands on whatever context happens\n  # to be current; empty means the current one at apply time.\n  config_path    = var.kubeconfig_path\n  config_context = var.kube_context != \"\" ? var.kube_context : null\n}\n\nmodule \"docker_mcp_gateway\" {\n  source = \"./modules/docker-mcp-gateway\"\n\n"
     + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"args"),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":14,"column":0},"end":{"line":16,"column":9}}})) != null ? stack1 : "")
     + "}\n";
-},"useData":true},
-  'abf1fec04ffa6962': {"0":function(container,depth0,helpers,partials,data) {
-    return "\nvariable \"cloudflare_tunnel_id\" {\n  description = \"ID of the existing tunnel your cloudflared runs (its routes stay as they are)\"\n  type        = string\n}\n";
-},"1":function(container,depth0,helpers,partials,data) {
-    var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "# A tunnel this configuration owns: its whole ingress list is ours (our rule, then the catch-all).\n# v4 needs the tunnel secret up front: 32 random bytes, base64 (the provider's `secret`).\nresource \"random_id\" \"tunnel_secret\" {\n  byte_length = 32\n}\n\nresource \"cloudflare_zero_trust_tunnel_cloudflared\" \"docker_mcp\" {\n  account_id = var.cloudflare_account_id\n  name       = "
-    + ((stack1 = (lookupProperty(helpers,"str")||alias1(depth0, "str", {"start":{"line":27,"column":17},"end":{"line":27,"column":20}} )).call(alias2,lookupProperty(depth0,"tunnelName"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":27,"column":15},"end":{"line":27,"column":33}}})) != null ? stack1 : "")
-    + "\n  secret     = random_id.tunnel_secret.b64_std\n  config_src = \"cloudflare\"\n}\n\nresource \"cloudflare_zero_trust_tunnel_cloudflared_config\" \"docker_mcp\" {\n  account_id = var.cloudflare_account_id\n  tunnel_id  = cloudflare_zero_trust_tunnel_cloudflared.docker_mcp.id\n  config {\n    ingress_rule {\n      hostname = "
-    + ((stack1 = (lookupProperty(helpers,"str")||alias1(depth0, "str", {"start":{"line":37,"column":19},"end":{"line":37,"column":22}} )).call(alias2,lookupProperty(depth0,"hostname"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":37,"column":17},"end":{"line":37,"column":33}}})) != null ? stack1 : "")
-    + "\n      service  = "
-    + ((stack1 = (lookupProperty(helpers,"str")||alias1(depth0, "str", {"start":{"line":38,"column":19},"end":{"line":38,"column":22}} )).call(alias2,lookupProperty(depth0,"service"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":38,"column":17},"end":{"line":38,"column":32}}})) != null ? stack1 : "")
-    + "\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"access"),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":39,"column":0},"end":{"line":47,"column":7}}})) != null ? stack1 : "")
-    + "    }\n    ingress_rule {\n      service = "
-    + ((stack1 = (lookupProperty(helpers,"str")||alias1(depth0, "str", {"start":{"line":50,"column":18},"end":{"line":50,"column":21}} )).call(alias2,lookupProperty(depth0,"catchAll"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":50,"column":16},"end":{"line":50,"column":32}}})) != null ? stack1 : "")
-    + "\n    }\n  }\n}\n\noutput \"tunnel_token\" {\n  description = \"Token of the new tunnel's connector (the cloudflared-token Secret, see NOTES.md)\"\n  value       = cloudflare_zero_trust_tunnel_cloudflared.docker_mcp.tunnel_token\n  sensitive   = true\n}\n\n";
-},"2":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "      origin_request {\n        access {\n          required  = true\n          team_name = "
-    + ((stack1 = (lookupProperty(helpers,"str")||alias1(depth0, "str", {"start":{"line":43,"column":24},"end":{"line":43,"column":27}} )).call(alias2,lookupProperty(depth0,"team"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":43,"column":22},"end":{"line":43,"column":34}}})) != null ? stack1 : "")
-    + "\n          aud_tag   = ["
-    + ((stack1 = (((helper = lookupProperty(helpers,"audRef") || alias1(depth0, "audRef", {"start":{"line":44,"column":26},"end":{"line":44,"column":32}} ))),(typeof helper === "function" ? helper.call(alias2,{"name":"audRef","hash":{},"data":data,"loc":{"start":{"line":44,"column":23},"end":{"line":44,"column":35}}}) : helper))) != null ? stack1 : "")
-    + "]\n        }\n      }\n";
-},"3":function(container,depth0,helpers,partials,data) {
-    var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "\nresource \"cloudflare_zero_trust_access_application\" \"docker_mcp\" {\n  account_id       = var.cloudflare_account_id\n  name             = "
-    + ((stack1 = (lookupProperty(helpers,"str")||alias1(depth0, "str", {"start":{"line":73,"column":23},"end":{"line":73,"column":26}} )).call(alias2,lookupProperty(depth0,"appName"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":73,"column":21},"end":{"line":73,"column":36}}})) != null ? stack1 : "")
-    + "\n  domain           = "
-    + ((stack1 = (lookupProperty(helpers,"str")||alias1(depth0, "str", {"start":{"line":74,"column":23},"end":{"line":74,"column":26}} )).call(alias2,lookupProperty(depth0,"hostname"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":74,"column":21},"end":{"line":74,"column":37}}})) != null ? stack1 : "")
-    + "\n  type             = \"self_hosted\"\n  session_duration = \"24h\"\n}\n\nresource \"cloudflare_zero_trust_access_policy\" \"docker_mcp\" {\n  account_id     = var.cloudflare_account_id\n  application_id = cloudflare_zero_trust_access_application.docker_mcp.id\n  name           = \"docker-mcp allow list\"\n  precedence     = 1\n  decision       = \"allow\"\n  include {\n    email        = "
-    + ((stack1 = (lookupProperty(helpers,"hcl")||alias1(depth0, "hcl", {"start":{"line":86,"column":21},"end":{"line":86,"column":24}} )).call(alias2,lookupProperty(depth0,"emails"),{"name":"hcl","hash":{},"data":data,"loc":{"start":{"line":86,"column":19},"end":{"line":86,"column":33}}})) != null ? stack1 : "")
-    + "\n    email_domain = "
-    + ((stack1 = (lookupProperty(helpers,"hcl")||alias1(depth0, "hcl", {"start":{"line":87,"column":21},"end":{"line":87,"column":24}} )).call(alias2,lookupProperty(depth0,"domains"),{"name":"hcl","hash":{},"data":data,"loc":{"start":{"line":87,"column":19},"end":{"line":87,"column":34}}})) != null ? stack1 : "")
-    + "\n  }\n}\n\n# The clients in clients/ send this token (CF-Access-Client-Id/-Secret); an allow policy would send\n# them to the login page, only a non_identity (\"Service Auth\") policy admits a service token.\nresource \"cloudflare_zero_trust_access_service_token\" \"docker_mcp\" {\n  account_id = var.cloudflare_account_id\n  name       = "
-    + ((stack1 = (lookupProperty(helpers,"str")||alias1(depth0, "str", {"start":{"line":95,"column":17},"end":{"line":95,"column":20}} )).call(alias2,lookupProperty(depth0,"tokenName"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":95,"column":15},"end":{"line":95,"column":32}}})) != null ? stack1 : "")
-    + "\n}\n\nresource \"cloudflare_zero_trust_access_policy\" \"docker_mcp_service_auth\" {\n  account_id     = var.cloudflare_account_id\n  application_id = cloudflare_zero_trust_access_application.docker_mcp.id\n  name           = \"docker-mcp service token\"\n  precedence     = 2\n  decision       = \"non_identity\"\n  include {\n    service_token = [cloudflare_zero_trust_access_service_token.docker_mcp.id]\n  }\n}\n\noutput \"access_aud\" {\n  description = \"AUD tag of the Access application (the gateway's DOCKER_MCP_CF_ACCESS_AUD)\"\n  value       = cloudflare_zero_trust_access_application.docker_mcp.aud\n}\n\noutput \"access_client_id\" {\n  description = \"CF-Access-Client-Id for the clients (DOCKER_MCP_CF_ACCESS_CLIENT_ID)\"\n  value       = cloudflare_zero_trust_access_service_token.docker_mcp.client_id\n}\n\noutput \"access_client_secret\" {\n  description = \"CF-Access-Client-Secret for the clients (DOCKER_MCP_CF_ACCESS_CLIENT_SECRET)\"\n  value       = cloudflare_zero_trust_access_service_token.docker_mcp.client_secret\n  sensitive   = true\n}\n";
-},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.strict, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "variable \"cloudflare_account_id\" {\n  description = \"Cloudflare account ID\"\n  type        = string\n}\n\nvariable \"cloudflare_zone_id\" {\n  description = \"Zone ID of the domain\"\n  type        = string\n}\n"
-    + ((stack1 = lookupProperty(helpers,"unless").call(alias1,lookupProperty(depth0,"createTunnel"),{"name":"unless","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":10,"column":0},"end":{"line":16,"column":11}}})) != null ? stack1 : "")
-    + "\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"createTunnel"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":18,"column":0},"end":{"line":61,"column":7}}})) != null ? stack1 : "")
-    + "resource \"cloudflare_record\" \"docker_mcp\" {\n  zone_id = var.cloudflare_zone_id\n  name    = "
-    + ((stack1 = (lookupProperty(helpers,"str")||alias2(depth0, "str", {"start":{"line":64,"column":14},"end":{"line":64,"column":17}} )).call(alias1,lookupProperty(depth0,"label"),{"name":"str","hash":{},"data":data,"loc":{"start":{"line":64,"column":12},"end":{"line":64,"column":25}}})) != null ? stack1 : "")
-    + "\n  content = "
-    + ((stack1 = (((helper = lookupProperty(helpers,"dnsContent") || alias2(depth0, "dnsContent", {"start":{"line":65,"column":15},"end":{"line":65,"column":25}} ))),(typeof helper === "function" ? helper.call(alias1,{"name":"dnsContent","hash":{},"data":data,"loc":{"start":{"line":65,"column":12},"end":{"line":65,"column":28}}}) : helper))) != null ? stack1 : "")
-    + "\n  type    = \"CNAME\"\n  proxied = true\n}\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"createAccess"),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":69,"column":0},"end":{"line":124,"column":7}}})) != null ? stack1 : "");
 },"useData":true},
   'd83cf68bfa10e803': {"0":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
