@@ -6,9 +6,16 @@ import { CONNECTOR_YAML, TUNNEL_TOKEN_SECRET } from './cloudflare/connector.js';
 import { ACCESS_APP_AUD, CLOUDFLARE_ROOT_TF, INGRESS_YAML } from './cloudflare/tunnel.js';
 import { ACCESS_ENV_FILE, SINGLE_FILE } from './kubernetes/render.js';
 import { createsAccessApp, names, tunnelRendered, usesAccess } from './model.js';
+import { kubectl } from './notes-cluster.js';
 
 export interface CloudflareSteps {
-  /** Before the gateway is applied (credentials, the standalone Cloudflare root, the AUD file). */
+  /**
+   * The API token and IDs. Every root-module command needs them, even `apply -target` of the namespace
+   * (Terraform asks for every required root variable whatever the target), so NOTES puts this before
+   * the first terraform command.
+   */
+  credentials?: string;
+  /** Before the gateway is applied (the standalone Cloudflare root, the AUD file). */
   before: string[];
   after: string[];
 }
@@ -25,12 +32,12 @@ export function cloudflareSteps(c: InstallConfig, files: string[]): CloudflareSt
   const dir = inRoot ? 'terraform' : 'cloudflare';
   const output = (name: string): string => `$(terraform -chdir=${dir} output -raw ${name})`;
   const ids = ['cloudflare_account_id', 'cloudflare_zone_id', ...(c.create_tunnel ? [] : ['cloudflare_tunnel_id'])];
-  before.push(
+  const credentials = (
     `Cloudflare credentials for ${inRoot ? CLOUDFLARE_ROOT_TF : `${dir}/main.tf`} (provider v${c.cloudflare_provider_version}): an API token that may edit ` +
       `DNS${c.create_tunnel ? ', Cloudflare Tunnel' : ''}${createsAccessApp(c) ? ' and Access apps and policies' : ''}, and the IDs ` +
-      `Terraform asks for:\n\n   \`export CLOUDFLARE_API_TOKEN=… ${ids.map((v) => `TF_VAR_${v}=…`).join(' ')}\``,
+      `Terraform asks for, exported in the shell you run the terraform commands below from:\n\n   \`export CLOUDFLARE_API_TOKEN=… ${ids.map((v) => `TF_VAR_${v}=…`).join(' ')}\``
   );
-  if (!inRoot) before.push(`Create the Cloudflare side first: \`cd cloudflare && terraform init && terraform apply\`.`);
+  if (!inRoot) before.push(`Create the Cloudflare side first: \`terraform -chdir=cloudflare init && terraform -chdir=cloudflare apply\`.`);
   const yamlKustomize = files.includes('kubernetes/kustomization.yaml');
   const yamlSingle = files.includes(SINGLE_FILE);
   if (createsAccessApp(c) && (yamlKustomize || yamlSingle)) {
@@ -43,15 +50,15 @@ export function cloudflareSteps(c: InstallConfig, files: string[]): CloudflareSt
       : '';
     const single = yamlSingle
       ? `${yamlKustomize ? '\n\n   With ' : 'with '}${SINGLE_FILE}, create the ConfigMap it loads:\n\n` +
-        `   \`kubectl -n ${c.namespace} create configmap ${n.accessConfigMap} --from-literal=DOCKER_MCP_CF_ACCESS_AUD=${output('access_aud')}\``
+        `   \`${kubectl(c)} -n ${c.namespace} create configmap ${n.accessConfigMap} --from-literal=DOCKER_MCP_CF_ACCESS_AUD=${output('access_aud')}\``
       : '';
     before.push(`The gateway's Access AUD is an output of the Access application the Terraform creates${inRoot ? ' (the Terraform module gets it by reference)' : ''}. ${first}${kustomize}${single}`);
   }
   if (c.create_tunnel) {
     after.push(
       `Run the new tunnel's connector (${CONNECTOR_YAML}, pinned cloudflared, labelled app=cloudflared so the NetworkPolicy admits it):\n\n` +
-        `   \`kubectl -n ${c.namespace} create secret generic ${TUNNEL_TOKEN_SECRET} --from-literal=token=${output('tunnel_token')}\`\n` +
-        `   \`kubectl apply -f ${CONNECTOR_YAML}\``,
+        `   \`${kubectl(c)} -n ${c.namespace} create secret generic ${TUNNEL_TOKEN_SECRET} --from-literal=token=${output('tunnel_token')}\`\n` +
+        `   \`${kubectl(c)} apply -f ${CONNECTOR_YAML}\``,
     );
   } else {
     after.push(
@@ -76,5 +83,5 @@ export function cloudflareSteps(c: InstallConfig, files: string[]): CloudflareSt
         '(an Allow policy sends non-browser clients to the login page); clients send CF-Access-Client-Id/-Secret.',
     );
   }
-  return { before, after };
+  return { credentials, before, after };
 }

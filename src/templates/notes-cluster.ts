@@ -66,7 +66,7 @@ export function pullSecretStep(c: InstallConfig): string | undefined {
 }
 
 /** The namespace step: what the render creates, or what the user must do to a namespace they share. */
-export function namespaceStep(c: InstallConfig): string {
+export function namespaceStep(c: InstallConfig, files: string[]): string {
   const level = podSecurityLevel(c);
   if (c.create_namespace) {
     const why = level === 'privileged'
@@ -77,7 +77,7 @@ export function namespaceStep(c: InstallConfig): string {
       'If a namespace of that name already exists and other workloads share it, do not apply it as is: ' +
       `\`kubectl apply\` would set this label on the existing namespace${level === 'privileged' ? ' and loosen it for every workload in it' : ''}, ` +
       'and Terraform stops with "namespaces ... already exists". Re-run init with `--create-namespace=false` and label it ' +
-      `yourself, or adopt it into Terraform with \`terraform import '${NAMESPACE_ADDRESS}[0]' ${c.namespace}\`.`
+      `yourself${files.includes('terraform/main.tf') ? `, or adopt it into Terraform with \`terraform -chdir=terraform import '${NAMESPACE_ADDRESS}[0]' ${c.namespace}\`` : ''}.`
     );
   }
   if (level === 'privileged') {
@@ -98,7 +98,7 @@ export function namespaceStep(c: InstallConfig): string {
 export function namespaceFirstStep(c: InstallConfig, files: string[], bearer: boolean): string {
   const ways: string[] = [];
   if (files.includes('terraform/main.tf')) {
-    ways.push(`\`cd terraform && terraform init && terraform apply -target=${NAMESPACE_ADDRESS}\``);
+    ways.push(`\`terraform -chdir=terraform init && terraform -chdir=terraform apply -target=${NAMESPACE_ADDRESS}\``);
   }
   if (files.includes('kubernetes/kustomization.yaml')) ways.push(`\`${kubectl(c)} apply -f kubernetes/namespace.yaml\``);
   if (files.includes(SINGLE_FILE)) {

@@ -47,7 +47,8 @@ export function renderWarnings(c: InstallConfig): string[] {
 /** How to apply what was rendered: only the formats that are there (--format, --single-file). */
 function applyCommands(c: InstallConfig, files: string[]): string[] {
   const commands: string[] = [];
-  if (files.includes('terraform/main.tf')) commands.push('`cd terraform && terraform init && terraform apply`');
+  // -chdir, never `cd`: every command in NOTES runs from the output folder, in any order.
+  if (files.includes('terraform/main.tf')) commands.push('`terraform -chdir=terraform init && terraform -chdir=terraform apply`');
   if (files.includes('kubernetes/kustomization.yaml')) commands.push(`\`${kubectl(c)} apply -k kubernetes/\``);
   if (files.includes(SINGLE_FILE)) commands.push(`\`${kubectl(c)} apply -f ${SINGLE_FILE}\``);
   return commands;
@@ -60,7 +61,9 @@ export function renderNotes(c: InstallConfig, version: string, files: string[]):
   if (context) steps.push(context);
   steps.push(imageStep(c));
   const pullSecrets = pullSecretStep(c);
-  steps.push(namespaceStep(c));
+  const cloudflare = cloudflareSteps(c, files);
+  if (cloudflare.credentials) steps.push(cloudflare.credentials);
+  steps.push(namespaceStep(c, files));
   if (c.enable_docker_socket) {
     steps.push(`Check the socket's group on the node: \`stat -c %g ${c.docker_socket_path}\` must print ${c.docker_socket_gid} (docker_socket_gid).`);
   } else {
@@ -85,9 +88,8 @@ export function renderNotes(c: InstallConfig, version: string, files: string[]):
         tokensStateNote(c, files),
     );
   }
-  const cloudflare = cloudflareSteps(c, files);
   steps.push(...cloudflare.before);
-  if (c.enable_network_policy) steps.push(networkPolicyNote(c));
+  if (c.enable_network_policy) steps.push(networkPolicyNote(c, kubectl(c)));
   steps.push(`Apply: ${applyCommands(c, files).join(', or ')}.`);
   steps.push(...cloudflare.after);
   steps.push('Configure a client from clients/ (external and in-cluster URLs).');

@@ -1,0 +1,56 @@
+// NOTES.md read as a newcomer runs it: top to bottom, every command pasted into one shell that
+// starts in the output folder. A `cd` in one step breaks every later step's relative paths; a
+// terraform command before the Cloudflare credentials are exported stops at "No value for required
+// variable"; a kubectl without --context lands on whatever cluster is current.
+import { describe, expect, it } from 'vitest';
+import { renderPlan } from '../../src/templates/index.js';
+import { VERSION, configFrom, table } from './installer-helpers.js';
+
+type Format = 'both' | 'terraform' | 'yaml';
+
+function notes(data: Record<string, unknown>, format: Format = 'both', singleFile = false): string {
+  const plan = renderPlan(configFrom(data), table, { format, singleFile, version: VERSION });
+  return plan.files.find((f) => f.path === 'NOTES.md')!.contents;
+}
+
+/** The inline and fenced commands of the numbered steps, in order. */
+function commands(text: string): string[] {
+  const steps = text.slice(text.indexOf('## Next steps'), text.indexOf('\n## ', text.indexOf('## Next steps') + 5));
+  const fenced = [...steps.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((m) => m[1]!.split('\n').map((l) => l.trim()).filter(Boolean));
+  const inline = [...steps.replace(/```sh\n[\s\S]*?```/g, '').matchAll(/`([^`\n]+)`/g)].map((m) => m[1]!);
+  return [...inline, ...fenced];
+}
+
+const VARIANTS: [string, Record<string, unknown>, Format, boolean][] = [
+  ['production', { replicas: 2, cpu_limit: '1000m', memory_limit: '1Gi', enable_network_policy: true, domain_suffix: 'yourdomain.com', enable_metrics: true }, 'both', false],
+  ['access', { auth_mode: 'both', cf_access_team: 't', allowed_email_domains: ['example.com'], domain_suffix: 'example.com' }, 'both', false],
+  ['create-tunnel', { create_tunnel: true, domain_suffix: 'example.com' }, 'both', false],
+  ['yaml only', { auth_mode: 'both', cf_access_team: 't', allowed_email_domains: ['example.com'], domain_suffix: 'example.com' }, 'yaml', false],
+  ['single file', { auth_mode: 'both', cf_access_team: 't', allowed_email_domains: ['example.com'], domain_suffix: 'example.com', create_tunnel: true }, 'yaml', true],
+  ['terraform only', { domain_suffix: 'example.com', image_pull_secrets: ['regcred'], docker_image: 'registry.local/docker-mcp-gateway:1' }, 'terraform', false],
+];
+
+describe.each(VARIANTS)('NOTES.md commands (%s)', (_name, data, format, singleFile) => {
+  it('never `cd`: every command runs from the output folder, whatever ran before it', () => {
+    const text = notes(data, format, singleFile);
+    expect(commands(text).filter((c) => /(^|&&\s*)cd\s/.test(c))).toEqual([]);
+  });
+
+  it('exports the Cloudflare credentials before the first terraform command that needs them', () => {
+    const text = notes(data, format, singleFile);
+    const credentials = text.indexOf('export CLOUDFLARE_API_TOKEN=');
+    expect(credentials).toBeGreaterThan(0);
+    const firstTerraform = text.search(/`terraform -chdir=/);
+    expect(firstTerraform).toBeGreaterThan(0);
+    expect(credentials).toBeLessThan(firstTerraform);
+  });
+
+  it('aims every kubectl at the recorded kube context', () => {
+    const text = notes({ ...data, kube_context: 'homelab-admin' }, format, singleFile);
+    const kubectls = commands(text).flatMap((c) => c.split(/\|\s*|&&\s*|\$\(/)).map((c) => c.trim()).filter((c) => c.startsWith('kubectl '))
+      // Prose that names the command (`kubectl apply` would set this label…), not one to run.
+      .filter((c) => !/^kubectl apply( -k)?$/.test(c));
+    expect(kubectls.length).toBeGreaterThan(0);
+    expect(kubectls.filter((c) => !c.startsWith('kubectl --context homelab-admin '))).toEqual([]);
+  });
+});
