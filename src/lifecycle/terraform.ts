@@ -2,7 +2,7 @@
 // known failures onto ours. apply and destroy apply a saved plan, so what the person confirmed is
 // exactly what runs.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -81,6 +81,10 @@ function failure(step: string, result: RunResult): CliError {
 function checkDir(dir: string): string {
   const abs = resolve(dir);
   if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new UsageError(`--dir ${dir} is not a directory`);
+  // terraform itself would "initialise an empty directory" and then plan nothing.
+  if (!readdirSync(abs).some((n) => n.endsWith('.tf') || n.endsWith('.tf.json'))) {
+    throw new UsageError(`--dir ${dir} holds no Terraform configuration (*.tf): point --dir at the root module (the terraform/ folder init rendered)`);
+  }
   return abs;
 }
 
