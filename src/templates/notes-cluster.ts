@@ -15,6 +15,25 @@ export function kubectl(c: InstallConfig): string {
   return ['kubectl', ...flags].join(' ');
 }
 
+/**
+ * How to check the result: status and doctor default to namespace homelab and the current context,
+ * so NOTES gives them the install's own (a namespace other than homelab, or a recorded context,
+ * would otherwise look at the wrong place and report nothing found).
+ */
+export function checkStep(c: InstallConfig, externalUrl: string | undefined): string {
+  const flags = [
+    `--namespace ${c.namespace}`,
+    c.kube_context ? `--context ${c.kube_context}` : '',
+    c.kubeconfig_path !== '~/.kube/config' ? `--kubeconfig ${c.kubeconfig_path}` : '',
+  ].filter(Boolean).join(' ');
+  const doctorExtra = externalUrl ? ` --hostname ${new URL(externalUrl).hostname} --url ${externalUrl}` : '';
+  return (
+    `Check it: \`docker-mcp status ${flags}\` shows this install's objects, pods and the gateway's /ready (exit 1 while not ready); ` +
+    `when something is off, \`docker-mcp doctor ${flags}${doctorExtra}\` checks the cluster, Pod Security, the socket's group` +
+    `${externalUrl ? ', DNS and the tunnel' : ''}, and says how to fix each failure.`
+  );
+}
+
 /** Which cluster Terraform deploys to; a warning when init found no context to record. */
 export function contextStep(c: InstallConfig, files: string[]): string | undefined {
   if (!files.includes('terraform/main.tf')) return undefined;

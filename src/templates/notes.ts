@@ -7,7 +7,7 @@ import { cloudflareSteps } from './notes-cloudflare.js';
 import { replicaNotes } from './notes-replicas.js';
 import { networkPolicyNote, networkPolicyWarning } from './kubernetes/network-policy.js';
 import { SINGLE_FILE } from './kubernetes/render.js';
-import { contextStep, imageStep, kubectl, namespaceFirstStep, namespaceStep, pullSecretStep, tokensStateNote } from './notes-cluster.js';
+import { checkStep, contextStep, imageStep, kubectl, namespaceFirstStep, namespaceStep, pullSecretStep, tokensStateNote } from './notes-cluster.js';
 import { scopeForPreset, tokensFileCommand } from './tokens.js';
 
 // The gateway still points at the socket path (there is no other Docker endpoint to give it), so
@@ -92,6 +92,7 @@ export function renderNotes(c: InstallConfig, version: string, files: string[]):
   if (c.enable_network_policy) steps.push(networkPolicyNote(c, kubectl(c)));
   steps.push(`Apply: ${applyCommands(c, files).join(', or ')}.`);
   steps.push(...cloudflare.after);
+  steps.push(checkStep(c, n.externalUrl));
   steps.push('Configure a client from clients/ (external and in-cluster URLs).');
   return `# docker-mcp: what was rendered and what is left to do
 

@@ -4,6 +4,7 @@
 // variable"; a kubectl without --context lands on whatever cluster is current.
 import { describe, expect, it } from 'vitest';
 import { renderPlan } from '../../src/templates/index.js';
+import { buildProgram } from '../../src/cli/program.js';
 import { VERSION, configFrom, table } from './installer-helpers.js';
 
 type Format = 'both' | 'terraform' | 'yaml';
@@ -52,5 +53,21 @@ describe.each(VARIANTS)('NOTES.md commands (%s)', (_name, data, format, singleFi
       .filter((c) => !/^kubectl apply( -k)?$/.test(c));
     expect(kubectls.length).toBeGreaterThan(0);
     expect(kubectls.filter((c) => !c.startsWith('kubectl --context homelab-admin '))).toEqual([]);
+  });
+});
+
+describe('NOTES.md check step', () => {
+  it('gives status and doctor this install\'s namespace, context and hostname, with flags those commands have', () => {
+    const text = notes({ namespace: 'ai', kube_context: 'homelab-admin', domain_suffix: 'example.com' });
+    const status = commands(text).find((c) => c.startsWith('docker-mcp status '));
+    const doctor = commands(text).find((c) => c.startsWith('docker-mcp doctor '));
+    expect(status).toBe('docker-mcp status --namespace ai --context homelab-admin');
+    expect(doctor).toBe('docker-mcp doctor --namespace ai --context homelab-admin --hostname docker-mcp.example.com --url https://docker-mcp.example.com');
+    const program = buildProgram();
+    for (const line of [status!, doctor!]) {
+      const command = program.commands.find((c) => c.name() === line.split(' ')[1])!;
+      const known = command.options.map((o) => o.long);
+      expect(line.match(/--[a-z-]+/g)!.filter((f) => !known.includes(f))).toEqual([]);
+    }
   });
 });
