@@ -3,7 +3,7 @@
 import type { InstallConfig } from '../config/schema.js';
 import { CONNECT_ENV } from '../connect/env.js';
 import { CONNECTOR_YAML, TUNNEL_TOKEN_SECRET } from './cloudflare/connector.js';
-import { ACCESS_APP_AUD, CLOUDFLARE_ROOT_TF, INGRESS_YAML } from './cloudflare/tunnel.js';
+import { CLOUDFLARE_ROOT_TF, INGRESS_YAML, cloudflareRootTf } from './cloudflare/tunnel.js';
 import { ACCESS_ENV_FILE, SINGLE_FILE } from './kubernetes/render.js';
 import { createsAccessApp, names, tunnelRendered, usesAccess } from './model.js';
 import { kubectl } from './notes-cluster.js';
@@ -20,7 +20,17 @@ export interface CloudflareSteps {
   after: string[];
 }
 
-export function cloudflareSteps(c: InstallConfig, files: string[]): CloudflareSteps {
+/**
+ * The Cloudflare resources of the Terraform root, as -target flags: with both formats, the YAML path
+ * still needs them (DNS record, tunnel, Access), and a plain apply of the root would also deploy the
+ * gateway through the module. Read from the rendered file itself, so provider v4/v5 names match.
+ */
+function cloudflareTargets(c: InstallConfig, version: string): string {
+  const addresses = [...cloudflareRootTf(c, version).matchAll(/^resource "([a-z0-9_]+)" "([a-z0-9_]+)"/gm)].map((m) => `${m[1]}.${m[2]}`);
+  return addresses.map((a) => `-target=${a}`).join(' ');
+}
+
+export function cloudflareSteps(c: InstallConfig, files: string[], version: string): CloudflareSteps {
   const before: string[] = [];
   const after: string[] = [];
   if (!tunnelRendered(c)) {
@@ -37,13 +47,18 @@ export function cloudflareSteps(c: InstallConfig, files: string[]): CloudflareSt
       `DNS${c.create_tunnel ? ', Cloudflare Tunnel' : ''}${createsAccessApp(c) ? ' and Access apps and policies' : ''}, and the IDs ` +
       `Terraform asks for, exported in the shell you run the terraform commands below from:\n\n   \`export CLOUDFLARE_API_TOKEN=… ${ids.map((v) => `TF_VAR_${v}=…`).join(' ')}\``
   );
-  if (!inRoot) before.push(`Create the Cloudflare side first: \`terraform -chdir=cloudflare init && terraform -chdir=cloudflare apply\`.`);
   const yamlKustomize = files.includes('kubernetes/kustomization.yaml');
   const yamlSingle = files.includes(SINGLE_FILE);
+  if (!inRoot) before.push(`Create the Cloudflare side first: \`terraform -chdir=cloudflare init && terraform -chdir=cloudflare apply\`.`);
+  else if (yamlKustomize || yamlSingle) {
+    before.push(
+      'If you apply the YAML (kubectl) rather than the Terraform, the Cloudflare side is still Terraform\'s: create it first, alone ' +
+        '(a plain `terraform apply` would also deploy the gateway through the module): ' +
+        `\`terraform -chdir=terraform init && terraform -chdir=terraform apply ${cloudflareTargets(c, version)}\`.`,
+    );
+  }
   if (createsAccessApp(c) && (yamlKustomize || yamlSingle)) {
-    const first = inRoot
-      ? `For the YAML, create the Access application alone first: \`terraform -chdir=terraform apply -target=${ACCESS_APP_AUD.replace(/\.aud$/, '')}\`. Then `
-      : 'Then ';
+    const first = 'For the YAML, once the Cloudflare side exists, ';
     const kustomize = yamlKustomize
       ? `write the AUD where kustomize's configMapGenerator reads it (\`kubectl apply -k\` fails with "env source files: [access.env]: … no such file or directory" until you do):\n\n` +
         `   \`aud=${output('access_aud')} && echo "DOCKER_MCP_CF_ACCESS_AUD=$aud" > ${ACCESS_ENV_FILE}\``

@@ -61,7 +61,7 @@ export function renderNotes(c: InstallConfig, version: string, files: string[]):
   if (context) steps.push(context);
   steps.push(imageStep(c));
   const pullSecrets = pullSecretStep(c);
-  const cloudflare = cloudflareSteps(c, files);
+  const cloudflare = cloudflareSteps(c, files, version);
   if (cloudflare.credentials) steps.push(cloudflare.credentials);
   steps.push(namespaceStep(c, files));
   if (c.enable_docker_socket) {

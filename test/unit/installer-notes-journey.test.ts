@@ -71,3 +71,28 @@ describe('NOTES.md check step', () => {
     }
   });
 });
+
+describe('NOTES.md with both formats, for whoever applies the YAML', () => {
+  it.each([
+    ['existing tunnel, v5', { domain_suffix: 'example.com' }],
+    ['existing tunnel, v4', { domain_suffix: 'example.com', cloudflare_provider_version: 4 }],
+    ['Access', { domain_suffix: 'example.com', auth_mode: 'both', cf_access_team: 't', allowed_email_domains: ['example.com'] }],
+    ['new tunnel', { domain_suffix: 'example.com', create_tunnel: true }],
+  ])('%s: creates every Cloudflare resource of terraform/cloudflare.tf alone, initialised, before the AUD and the apply', (_n, data) => {
+    const plan = renderPlan(configFrom(data), table, { format: 'both', singleFile: false, version: VERSION });
+    const text = plan.files.find((f) => f.path === 'NOTES.md')!.contents;
+    const tf = plan.files.find((f) => f.path === 'terraform/cloudflare.tf')!.contents;
+    const addresses = [...tf.matchAll(/^resource "(\w+)" "(\w+)"/gm)].map((m) => `${m[1]}.${m[2]}`);
+    expect(addresses.length).toBeGreaterThan(0);
+    const step = commands(text).find((c) => c.includes('-target=cloudflare_'))!;
+    expect(step).toMatch(/^terraform -chdir=terraform init && terraform -chdir=terraform apply -target=/);
+    expect(step.match(/-target=(\S+)/g)!.map((t) => t.slice('-target='.length)).sort()).toEqual(addresses.sort());
+    expect(text.indexOf(step)).toBeLessThan(text.indexOf('Apply: '));
+    const aud = text.indexOf('output -raw access_aud');
+    if (aud > 0) expect(text.indexOf(step)).toBeLessThan(aud);
+  });
+
+  it('says nothing of it when only the Terraform is rendered', () => {
+    expect(notes({ domain_suffix: 'example.com' }, 'terraform')).not.toContain('-target=cloudflare_');
+  });
+});
