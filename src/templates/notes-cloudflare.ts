@@ -76,7 +76,8 @@ export function cloudflareSteps(c: InstallConfig, files: string[], version: stri
         `   \`${kubectl(c)} apply -f ${CONNECTOR_YAML}\``,
     );
   } else {
-    after.push(
+    // Before the apply: choosing --terraform-dir instead has to happen before this DNS record exists.
+    before.push(
       `Route ${n.externalUrl} to ${n.serviceUrl} through your existing tunnel. The Terraform adds only the DNS record${createsAccessApp(c) ? ' and Access' : ''}: ` +
         'it never manages the tunnel\'s config, which would replace the routes you already have. Add the rule in ' +
         `${INGRESS_YAML} to your cloudflared config, above its catch-all. If your tunnel config lives in a Terraform repo, ` +

@@ -96,3 +96,12 @@ describe('NOTES.md with both formats, for whoever applies the YAML', () => {
     expect(notes({ domain_suffix: 'example.com' }, 'terraform')).not.toContain('-target=cloudflare_');
   });
 });
+
+describe('NOTES.md route for an existing tunnel', () => {
+  it('comes before the apply, since choosing --terraform-dir instead means not applying this DNS record', () => {
+    const text = notes({ domain_suffix: 'example.com' });
+    const route = text.indexOf('through your existing tunnel');
+    expect(route).toBeGreaterThan(0);
+    expect(route).toBeLessThan(text.search(/\d+\. Apply: /));
+  });
+});
