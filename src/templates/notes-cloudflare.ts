@@ -2,7 +2,7 @@
 // for the YAML path, the route for an existing tunnel or the connector for a new one, Access tokens.
 import type { InstallConfig } from '../config/schema.js';
 import { CONNECT_ENV } from '../connect/env.js';
-import { CONNECTOR_YAML, TUNNEL_TOKEN_SECRET } from './cloudflare/connector.js';
+import { CONNECTOR_YAML, TUNNEL_TOKEN_SECRET, connectorDeployment } from './cloudflare/connector.js';
 import { CLOUDFLARE_ROOT_TF, INGRESS_YAML, cloudflareRootTf } from './cloudflare/tunnel.js';
 import { ACCESS_ENV_FILE, SINGLE_FILE } from './kubernetes/render.js';
 import { createsAccessApp, names, tunnelRendered, usesAccess } from './model.js';
@@ -28,6 +28,30 @@ export interface CloudflareSteps {
 function cloudflareTargets(c: InstallConfig, version: string): string {
   const addresses = [...cloudflareRootTf(c, version).matchAll(/^resource "([a-z0-9_]+)" "([a-z0-9_]+)"/gm)].map((m) => `${m[1]}.${m[2]}`);
   return addresses.map((a) => `-target=${a}`).join(' ');
+}
+
+/**
+ * Whether the gateway's NetworkPolicy admits the connector --create-tunnel renders: it runs in the
+ * gateway's namespace with fixed labels, while the policy admits cloudflared_namespace and
+ * cloudflared_pod_labels, which may name an existing cloudflared elsewhere.
+ */
+export function connectorAdmitted(c: InstallConfig): boolean {
+  if (!c.create_tunnel || !c.enable_network_policy) return true;
+  const deployment = connectorDeployment(c) as { metadata: { namespace: string }; spec: { template: { metadata: { labels: Record<string, string> } } } };
+  const labels = deployment.spec.template.metadata.labels;
+  const namespace = c.cloudflared_namespace || c.namespace;
+  return namespace === deployment.metadata.namespace && Object.entries(c.cloudflared_pod_labels).every(([k, v]) => labels[k] === v);
+}
+
+/** Said at render time and in NOTES.md when the policy would shut the rendered connector out. */
+export function connectorNotAdmitted(c: InstallConfig): string {
+  return (
+    `The connector --create-tunnel renders (${CONNECTOR_YAML}) runs in namespace "${c.namespace}" labelled app=cloudflared, but the ` +
+    `NetworkPolicy admits cloudflared only in namespace "${c.cloudflared_namespace || c.namespace}" with labels ` +
+    `${Object.entries(c.cloudflared_pod_labels).map(([k, v]) => `${k}=${v}`).join(',') || '(any)'}, so the tunnel would get 502s. ` +
+    'Re-run init without --cloudflared-namespace and --cloudflared-pod-labels (they describe a cloudflared you run yourself), ' +
+    'or without --create-tunnel to route through that one.'
+  );
 }
 
 export function cloudflareSteps(c: InstallConfig, files: string[], version: string): CloudflareSteps {
@@ -70,8 +94,10 @@ export function cloudflareSteps(c: InstallConfig, files: string[], version: stri
     before.push(`The gateway's Access AUD is an output of the Access application the Terraform creates${inRoot ? ' (the Terraform module gets it by reference)' : ''}. ${first}${kustomize}${single}`);
   }
   if (c.create_tunnel) {
+    const admitted = c.enable_network_policy && connectorAdmitted(c);
     after.push(
-      `Run the new tunnel's connector (${CONNECTOR_YAML}, pinned cloudflared, labelled app=cloudflared so the NetworkPolicy admits it):\n\n` +
+      `Run the new tunnel's connector (${CONNECTOR_YAML}, pinned cloudflared, labelled app=cloudflared${admitted ? ' so the NetworkPolicy admits it' : ''}):` +
+        `${c.enable_network_policy && !admitted ? ` Warning: ${connectorNotAdmitted(c)}` : ''}\n\n` +
         `   \`${kubectl(c)} -n ${c.namespace} create secret generic ${TUNNEL_TOKEN_SECRET} --from-literal=token=${output('tunnel_token')}\`\n` +
         `   \`${kubectl(c)} apply -f ${CONNECTOR_YAML}\``,
     );

@@ -3,7 +3,7 @@
 import type { InstallConfig } from '../config/schema.js';
 import { CONNECT_ENV } from '../connect/env.js';
 import { TOKENS_KEY, names, tunnelRendered, usesBearer } from './model.js';
-import { cloudflareSteps } from './notes-cloudflare.js';
+import { cloudflareSteps, connectorAdmitted, connectorNotAdmitted } from './notes-cloudflare.js';
 import { replicaNotes } from './notes-replicas.js';
 import { networkPolicyNote, networkPolicyWarning } from './kubernetes/network-policy.js';
 import { SINGLE_FILE } from './kubernetes/render.js';
@@ -25,7 +25,8 @@ export function renderWarnings(c: InstallConfig): string[] {
         'Re-run with --domain-suffix example.com (or --enable-cloudflare-tunnel=false to silence this).',
     );
   }
-  if (c.enable_network_policy && c.cloudflared_namespace === '' && tunnelRendered(c)) {
+  if (tunnelRendered(c) && !connectorAdmitted(c)) warnings.push(connectorNotAdmitted(c));
+  if (c.enable_network_policy && c.cloudflared_namespace === '' && tunnelRendered(c) && !c.create_tunnel) {
     // The seed's layout is a guess about the user's cluster; a wrong guess is a 502 at the tunnel.
     warnings.push(networkPolicyWarning(c));
   }

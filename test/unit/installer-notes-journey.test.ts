@@ -105,3 +105,21 @@ describe('NOTES.md route for an existing tunnel', () => {
     expect(route).toBeLessThan(text.search(/\d+\. Apply: /));
   });
 });
+
+describe('--create-tunnel with the NetworkPolicy', () => {
+  const plan = (data: Record<string, unknown>) =>
+    renderPlan(configFrom({ domain_suffix: 'example.com', create_tunnel: true, enable_network_policy: true, ...data }), table, { format: 'both', singleFile: false, version: VERSION });
+
+  it('promises the policy admits the connector only when it does', () => {
+    const fine = plan({});
+    expect(fine.files.find((f) => f.path === 'NOTES.md')!.contents).toContain('labelled app=cloudflared so the NetworkPolicy admits it');
+    expect(fine.warnings.join('\n')).not.toMatch(/502/);
+    for (const data of [{ cloudflared_namespace: 'cloudflared' }, { cloudflared_pod_labels: { 'app.kubernetes.io/name': 'cloudflare-tunnel' } }]) {
+      const shut = plan(data);
+      const text = shut.files.find((f) => f.path === 'NOTES.md')!.contents;
+      expect(text).not.toContain('so the NetworkPolicy admits it');
+      expect(text).toMatch(/Warning: The connector --create-tunnel renders .* runs in namespace "homelab" .*502s/);
+      expect(shut.warnings.join('\n')).toMatch(/The connector --create-tunnel renders .*502s/);
+    }
+  });
+});
