@@ -98,7 +98,8 @@ export function cloudflareSteps(c: InstallConfig, files: string[], version: stri
     after.push(
       `Run the new tunnel's connector (${CONNECTOR_YAML}, pinned cloudflared, labelled app=cloudflared${admitted ? ' so the NetworkPolicy admits it' : ''}):` +
         `${c.enable_network_policy && !admitted ? ` Warning: ${connectorNotAdmitted(c)}` : ''}\n\n` +
-        `   \`${kubectl(c)} -n ${c.namespace} create secret generic ${TUNNEL_TOKEN_SECRET} --from-literal=token=${output('tunnel_token')}\`\n` +
+        // Through a pipe, not --from-literal: a command line is readable by every local user (ps).
+        `   \`terraform -chdir=${dir} output -raw tunnel_token | ${kubectl(c)} -n ${c.namespace} create secret generic ${TUNNEL_TOKEN_SECRET} --from-file=token=/dev/stdin\`\n` +
         `   \`${kubectl(c)} apply -f ${CONNECTOR_YAML}\``,
     );
   } else {

@@ -2,6 +2,7 @@
 // starts in the output folder. A `cd` in one step breaks every later step's relative paths; a
 // terraform command before the Cloudflare credentials are exported stops at "No value for required
 // variable"; a kubectl without --context lands on whatever cluster is current.
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { renderPlan } from '../../src/templates/index.js';
 import { buildProgram } from '../../src/cli/program.js';
@@ -121,5 +122,20 @@ describe('--create-tunnel with the NetworkPolicy', () => {
       expect(text).toMatch(/Warning: The connector --create-tunnel renders .* runs in namespace "homelab" .*502s/);
       expect(shut.warnings.join('\n')).toMatch(/The connector --create-tunnel renders .*502s/);
     }
+  });
+});
+
+describe('secrets in NOTES.md commands', () => {
+  it('never put a secret Terraform output on a command line (ps shows it to every local user)', () => {
+    for (const data of VARIANTS.map((v) => v[1])) {
+      const text = notes({ ...data, create_tunnel: true });
+      expect(text).not.toMatch(/--from-literal=\w+=\$\(terraform[^)]*(tunnel_token|client_secret)/);
+    }
+    // What runs instead, checked with the real kubectl: the token arrives through stdin.
+    const text = notes({ domain_suffix: 'example.com', create_tunnel: true });
+    const line = commands(text).find((c) => c.includes('output -raw tunnel_token'))!;
+    const [, kubectlPart] = line.split(' | ');
+    const yaml = execFileSync('sh', ['-c', `printf sekrit | ${kubectlPart} --dry-run=client -o yaml`], { encoding: 'utf8' });
+    expect(yaml).toContain(`token: ${Buffer.from('sekrit').toString('base64')}`);
   });
 });
