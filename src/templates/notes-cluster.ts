@@ -125,7 +125,7 @@ export function namespaceFirstStep(c: InstallConfig, files: string[], bearer: bo
   }
   const why = bearer
     ? 'the Secrets below live in it, and the Terraform plan stops while the tokens Secret is missing'
-    : 'the Secrets below live in it';
+    : 'what the steps below create lives in it';
   return `Create the namespace on its own first, because ${why}: ${ways.join(', or ')}.`;
 }
 

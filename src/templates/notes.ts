@@ -2,7 +2,7 @@
 // (the cluster, the namespace, the image, the tokens Secret, in the order a first apply needs).
 import type { InstallConfig } from '../config/schema.js';
 import { CONNECT_ENV } from '../connect/env.js';
-import { TOKENS_KEY, names, tunnelRendered, usesBearer } from './model.js';
+import { TOKENS_KEY, createsAccessApp, names, tunnelRendered, usesBearer } from './model.js';
 import { cloudflareSteps, connectorAdmitted, connectorNotAdmitted } from './notes-cloudflare.js';
 import { replicaNotes } from './notes-replicas.js';
 import { networkPolicyNote, networkPolicyWarning } from './kubernetes/network-policy.js';
@@ -71,7 +71,9 @@ export function renderNotes(c: InstallConfig, version: string, files: string[]):
     steps.push(NO_SOCKET);
   }
   // Secrets live in the namespace: when the render creates it, it has to exist before them.
-  if (c.create_namespace && (usesBearer(c) || pullSecrets)) steps.push(namespaceFirstStep(c, files, usesBearer(c)));
+  // So does the Access AUD ConfigMap the single-file YAML loads (kubectl create configmap below).
+  const audConfigMap = createsAccessApp(c) && tunnelRendered(c) && files.includes(SINGLE_FILE);
+  if (c.create_namespace && (usesBearer(c) || pullSecrets || audConfigMap)) steps.push(namespaceFirstStep(c, files, usesBearer(c)));
   if (pullSecrets) steps.push(pullSecrets);
   if (usesBearer(c)) {
     const indent = (text: string): string => text.split('\n').map((l) => `   ${l}`).join('\n');

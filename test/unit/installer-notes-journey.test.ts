@@ -139,3 +139,18 @@ describe('secrets in NOTES.md commands', () => {
     expect(yaml).toContain(`token: ${Buffer.from('sekrit').toString('base64')}`);
   });
 });
+
+describe('namespace before anything created in it', () => {
+  it.each([
+    ['Access only, single file', { auth_mode: 'cloudflare-access', cf_access_team: 't', allowed_email_domains: ['example.com'], domain_suffix: 'example.com' }, 'yaml', true],
+    ['bearer, kustomize', { domain_suffix: 'example.com' }, 'yaml', false],
+    ['pull secret, Access only', { auth_mode: 'cloudflare-access', cf_access_team: 't', allowed_email_domains: ['example.com'], domain_suffix: 'example.com', image_pull_secrets: ['regcred'], docker_image: 'r.local/g:1' }, 'both', false],
+  ] as [string, Record<string, unknown>, Format, boolean][])('%s: every `kubectl -n NS create` comes after the step that creates NS', (_n, data, format, singleFile) => {
+    const text = notes(data, format, singleFile);
+    const created = text.indexOf('Create the namespace on its own first');
+    const creates = [...text.matchAll(/kubectl -n homelab create /g)].map((m) => m.index);
+    expect(creates.length).toBeGreaterThan(0);
+    expect(created).toBeGreaterThan(0);
+    for (const at of creates) expect(at).toBeGreaterThan(created);
+  });
+});
