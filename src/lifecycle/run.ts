@@ -13,7 +13,13 @@ import { KUSTOMIZATION_FILES } from './kustomization.js';
  */
 export function resolveRenderedDir(dir: string, target: 'terraform' | 'kubectl', log: (line: string) => void = () => {}): string {
   const sub = join(dir, target === 'terraform' ? 'terraform' : 'kubernetes');
-  if (!existsSync(join(dir, MANIFEST)) || !existsSync(sub)) return dir;
+  if (!existsSync(join(dir, MANIFEST))) return dir;
+  if (!existsSync(sub)) {
+    throw new UsageError(
+      `${dir} is a docker-mcp init output folder without ${target === 'terraform' ? 'terraform/' : 'kubernetes/'}: re-run init with ` +
+        `--format ${target === 'terraform' ? 'terraform' : 'yaml'} (or both), or use --target ${target === 'terraform' ? 'kubectl' : 'terraform'}`,
+    );
+  }
   const own = target === 'terraform'
     ? readdirSync(dir).some((n) => n.endsWith('.tf'))
     : KUSTOMIZATION_FILES.some((f) => existsSync(join(dir, f)));

@@ -117,3 +117,14 @@ describe('status without a kubeconfig', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('an output folder without the format asked for', () => {
+  it('says which format to render instead of reading docker-mcp.yaml as a Kubernetes object', () => {
+    const r = cli(['init', '--yes', '--format', 'terraform', '--output-dir', 'tf-only'], work);
+    expect(r.code, r.stderr).toBe(0);
+    expect(() => resolveRenderedDir(join(work, 'tf-only'), 'kubectl')).toThrow(/without kubernetes\/: re-run init with --format yaml \(or both\), or use --target terraform/);
+    const plan = cli(['plan', '--target', 'kubectl'], join(work, 'tf-only'));
+    expect(plan.code).toBe(2);
+    expect(plan.stderr).not.toMatch(/docker-mcp\.yaml: every object needs/);
+  });
+});
