@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { CliError, ExitCode, UsageError, type ExitCodeValue } from '../cli/errors.js';
 import { confirm } from './confirm.js';
@@ -72,8 +72,8 @@ export function runTerraform(args: string[], opts: TerraformOptions): Promise<Ru
   });
 }
 
-function failure(step: string, result: RunResult): CliError {
-  const known = explainFailure(result.output);
+function failure(step: string, result: RunResult, dir: string): CliError {
+  const known = explainFailure(result.output, relative(process.cwd(), dir) || '.');
   const message = known ? `terraform ${step} failed: ${known.message}` : `terraform ${step} failed (exit ${result.code}); see its output above.`;
   return new CliError(message, ExitCode.failure);
 }
@@ -95,7 +95,7 @@ function log(opts: TerraformOptions, line: string): void {
 export async function terraformInit(opts: TerraformOptions): Promise<void> {
   log(opts, `terraform init in ${opts.dir}`);
   const result = await runTerraform(['init', '-input=false'], opts);
-  if (result.code !== 0) throw failure('init', result);
+  if (result.code !== 0) throw failure('init', result, opts.dir);
 }
 
 /** plan -detailed-exitcode: 0 no changes, 2 changes (our exit code 3), anything else a failure. */
@@ -106,7 +106,7 @@ async function planTo(opts: TerraformOptions, extra: string[], planFile?: string
   const result = await runTerraform(args, opts);
   if (result.code === 0) return 'none';
   if (result.code === 2) return 'changes';
-  throw failure('plan', result);
+  throw failure('plan', result, opts.dir);
 }
 
 export async function terraformPlan(options: TerraformOptions): Promise<ExitCodeValue> {
@@ -136,7 +136,7 @@ async function planThenApply(options: TerraformOptions, destroy: boolean): Promi
       }
     }
     const result = await runTerraform(['apply', '-input=false', '-auto-approve', planFile], opts);
-    if (result.code !== 0) throw failure(destroy ? 'destroy' : 'apply', result);
+    if (result.code !== 0) throw failure(destroy ? 'destroy' : 'apply', result, opts.dir);
     return ExitCode.ok;
   } finally {
     rmSync(work, { recursive: true, force: true });

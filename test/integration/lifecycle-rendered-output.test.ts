@@ -128,3 +128,14 @@ describe('an output folder without the format asked for', () => {
     expect(plan.stderr).not.toMatch(/docker-mcp\.yaml: every object needs/);
   });
 });
+
+describe('terraform failures explained from the output folder', () => {
+  it('give commands that run where the user is (terraform -chdir=terraform)', () => {
+    const stub = join(work, 'terraform-exists');
+    writeFileSync(stub, '#!/bin/sh\ncase "$1" in init) exit 0;; esac\necho \'Error: namespaces "homelab" already exists\' >&2\nexit 1\n');
+    chmodSync(stub, 0o755);
+    const r = cli(['plan'], prod, { DOCKER_MCP_TERRAFORM: stub });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("`terraform -chdir=terraform import 'module.docker_mcp_gateway.kubernetes_namespace_v1.gateway[0]' homelab`");
+  });
+});
