@@ -66,7 +66,10 @@ export function renderNotes(c: InstallConfig, version: string, files: string[]):
   if (cloudflare.credentials) steps.push(cloudflare.credentials);
   steps.push(namespaceStep(c, files));
   if (c.enable_docker_socket) {
-    steps.push(`Check the socket's group on the node: \`stat -c %g ${c.docker_socket_path}\` must print ${c.docker_socket_gid} (docker_socket_gid).`);
+    steps.push(
+      `Check the socket's group on the node: \`stat -c %g ${c.docker_socket_path}\` must print ${c.docker_socket_gid} (docker_socket_gid); ` +
+        'if it prints another number, re-run init with `--docker-socket-gid <that number>`, or the gateway gets "permission denied" on the socket.',
+    );
   } else {
     steps.push(NO_SOCKET);
   }

@@ -154,3 +154,9 @@ describe('namespace before anything created in it', () => {
     for (const at of creates) expect(at).toBeGreaterThan(created);
   });
 });
+
+describe('socket group step', () => {
+  it('says what to do when the group differs', () => {
+    expect(notes({ docker_socket_gid: 998 })).toMatch(/must print 998 \(docker_socket_gid\); if it prints another number, re-run init with `--docker-socket-gid <that number>`/);
+  });
+});
