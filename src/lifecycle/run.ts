@@ -1,13 +1,39 @@
 // Dispatch for plan/apply/destroy, after the CLI has parsed flags.
 import type { LifecycleAction, LifecycleFlags } from '../cli/commands/plan.js';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { MANIFEST } from '../cli/io/changes.js';
 import { UsageError, type ExitCodeValue } from '../cli/errors.js';
+import { KUSTOMIZATION_FILES } from './kustomization.js';
+
+/**
+ * `docker-mcp plan` run from the folder init wrote (where NOTES.md is, and the default --dir) means
+ * its terraform/ or kubernetes/ subfolder: init's manifest proves the layout, and the folder itself
+ * holds neither a root module nor Kubernetes objects (docker-mcp.yaml is neither).
+ */
+export function resolveRenderedDir(dir: string, target: 'terraform' | 'kubectl', log: (line: string) => void = () => {}): string {
+  const sub = join(dir, target === 'terraform' ? 'terraform' : 'kubernetes');
+  if (!existsSync(join(dir, MANIFEST))) return dir;
+  if (!existsSync(sub)) {
+    throw new UsageError(
+      `${dir} is a docker-mcp init output folder without ${target === 'terraform' ? 'terraform/' : 'kubernetes/'}: re-run init with ` +
+        `--format ${target === 'terraform' ? 'terraform' : 'yaml'} (or both), or use --target ${target === 'terraform' ? 'kubectl' : 'terraform'}`,
+    );
+  }
+  const own = target === 'terraform'
+    ? readdirSync(dir).some((n) => n.endsWith('.tf'))
+    : KUSTOMIZATION_FILES.some((f) => existsSync(join(dir, f)));
+  if (own) return dir;
+  log(`docker-mcp: ${dir} is a docker-mcp init output folder; using ${sub} (pass --dir to choose)`);
+  return sub;
+}
 
 export async function runLifecycle(action: LifecycleAction, flags: LifecycleFlags): Promise<ExitCodeValue> {
-  const dir = flags.dir ?? '.';
   if (flags.target === 'docker') {
     const { runDockerLifecycle } = await import('./docker-target/cli.js');
     return runDockerLifecycle(action, flags);
   }
+  const dir = resolveRenderedDir(flags.dir ?? '.', flags.target, (line) => process.stderr.write(`${line}\n`));
   if (flags.target === 'terraform') {
     const tf = await import('./terraform.js');
     const opts = { dir, yes: flags.yes, varFiles: flags.varFile };

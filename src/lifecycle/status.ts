@@ -86,7 +86,11 @@ export function renderStatus(r: StatusReport): string {
 }
 
 export async function runStatus(opts: StatusOptions & { json?: boolean }): Promise<ExitCodeValue> {
-  const report = await collectStatus(opts);
+  const report = await collectStatus(opts).catch((error: unknown) => {
+    // One line naming the cluster problem, never the client library's stack trace.
+    if (error instanceof CliError) throw error;
+    throw new CliError(`cannot read this install's objects in namespace ${opts.namespace}: ${apiError(error)}`);
+  });
   process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : renderStatus(report));
   const healthy = report.deployments.length > 0 && report.deployments.every((d) => d.ready) && report.gateway.ready;
   return healthy ? ExitCode.ok : ExitCode.failure;

@@ -5,7 +5,8 @@ import { NAMESPACE_ADDRESS, TOKENS_SECRET_MISSING } from '../templates/model.js'
 export interface KnownFailure {
   id: string;
   test: RegExp;
-  message: (output: string) => string;
+  /** `tf` is how to run terraform in the failing root (`terraform -chdir=terraform` from the output folder). */
+  message: (output: string, tf: string) => string;
 }
 
 /** A phrase as a pattern that matches across Terraform's line wrapping. */
@@ -24,11 +25,11 @@ export const KNOWN_FAILURES: KnownFailure[] = [
   {
     id: 'state-locked',
     test: /Error acquiring the state lock/,
-    message: (out) => {
+    message: (out, tf) => {
       const id = /ID:\s+(\S+)/.exec(out)?.[1];
       return (
         'the Terraform state is locked by another run. Wait for it to finish; if you are sure none is running, ' +
-        `\`terraform force-unlock ${id ?? '<lock id>'}\` in the same directory.`
+        `\`${tf} force-unlock ${id ?? '<lock id>'}\`.`
       );
     },
   },
@@ -67,13 +68,13 @@ export const KNOWN_FAILURES: KnownFailure[] = [
     // an existing object by itself.
     id: 'namespace-exists',
     test: /namespaces "[^"]+"\s+already\s+exists/,
-    message: (out) => {
+    message: (out, tf) => {
       const ns = /namespaces "([^"]+)"\s+already\s+exists/.exec(out)?.[1] ?? '<namespace>';
       return (
         `the namespace ${ns} already exists, and the module creates it (create_namespace = true). If other workloads ` +
         'share it, set create_namespace = false in terraform.tfvars (or re-run init with --create-namespace=false) and ' +
         'give it the Pod Security label NOTES.md names yourself; if it is yours alone, adopt it: ' +
-        `\`terraform import '${NAMESPACE_ADDRESS}[0]' ${ns}\`, then apply again (that sets the label on it).`
+        `\`${tf} import '${NAMESPACE_ADDRESS}[0]' ${ns}\`, then apply again (that sets the label on it).`
       );
     },
   },
@@ -83,13 +84,13 @@ export const KNOWN_FAILURES: KnownFailure[] = [
     id: 'tokens-secret-missing',
     // Terraform wraps diagnostics at the terminal width, so any space may be a line break.
     test: new RegExp(`${words(TOKENS_SECRET_MISSING)}|secrets\\s+"[^"]+"\\s+not\\s+found`),
-    message: (out) => {
+    message: (out, tf) => {
       const name = /secrets\s+"([^"]+)"\s+not\s+found/.exec(out)?.[1] ?? /has\s+no\s+\w+\s+key\):\s+(\S+)\s+in\s+namespace/.exec(out)?.[1];
       return (
         `the bearer tokens Secret${name ? ` ${name}` : ''} does not exist yet (or has no tokens key), so the gateway pods could ` +
         'never start: create it as NOTES.md shows (`kubectl -n <namespace> create secret generic <name> --from-file=tokens=./tokens.yaml`). ' +
         'When this module creates the namespace, create the namespace first: ' +
-        `\`terraform apply -target=${NAMESPACE_ADDRESS}\`, then the Secret, then apply again.`
+        `\`${tf} apply -target=${NAMESPACE_ADDRESS}\`, then the Secret, then apply again.`
       );
     },
   },
@@ -103,7 +104,9 @@ export const KNOWN_FAILURES: KnownFailure[] = [
   },
 ];
 
-export function explainFailure(output: string): { id: string; message: string } | undefined {
+/** `dir`: the root terraform ran in, relative to where the user is, so commands in messages run as written. */
+export function explainFailure(output: string, dir = '.'): { id: string; message: string } | undefined {
   const hit = KNOWN_FAILURES.find((f) => f.test.test(output));
-  return hit ? { id: hit.id, message: hit.message(output) } : undefined;
+  const tf = dir === '.' || dir === '' ? 'terraform' : `terraform -chdir=${dir}`;
+  return hit ? { id: hit.id, message: hit.message(output, tf) } : undefined;
 }

@@ -2,9 +2,9 @@
 // known failures onto ours. apply and destroy apply a saved plan, so what the person confirmed is
 // exactly what runs.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { CliError, ExitCode, UsageError, type ExitCodeValue } from '../cli/errors.js';
 import { confirm } from './confirm.js';
@@ -72,8 +72,8 @@ export function runTerraform(args: string[], opts: TerraformOptions): Promise<Ru
   });
 }
 
-function failure(step: string, result: RunResult): CliError {
-  const known = explainFailure(result.output);
+function failure(step: string, result: RunResult, dir: string): CliError {
+  const known = explainFailure(result.output, relative(process.cwd(), dir) || '.');
   const message = known ? `terraform ${step} failed: ${known.message}` : `terraform ${step} failed (exit ${result.code}); see its output above.`;
   return new CliError(message, ExitCode.failure);
 }
@@ -81,6 +81,10 @@ function failure(step: string, result: RunResult): CliError {
 function checkDir(dir: string): string {
   const abs = resolve(dir);
   if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new UsageError(`--dir ${dir} is not a directory`);
+  // terraform itself would "initialise an empty directory" and then plan nothing.
+  if (!readdirSync(abs).some((n) => n.endsWith('.tf') || n.endsWith('.tf.json'))) {
+    throw new UsageError(`--dir ${dir} holds no Terraform configuration (*.tf): point --dir at the root module (the terraform/ folder init rendered)`);
+  }
   return abs;
 }
 
@@ -91,7 +95,7 @@ function log(opts: TerraformOptions, line: string): void {
 export async function terraformInit(opts: TerraformOptions): Promise<void> {
   log(opts, `terraform init in ${opts.dir}`);
   const result = await runTerraform(['init', '-input=false'], opts);
-  if (result.code !== 0) throw failure('init', result);
+  if (result.code !== 0) throw failure('init', result, opts.dir);
 }
 
 /** plan -detailed-exitcode: 0 no changes, 2 changes (our exit code 3), anything else a failure. */
@@ -102,7 +106,7 @@ async function planTo(opts: TerraformOptions, extra: string[], planFile?: string
   const result = await runTerraform(args, opts);
   if (result.code === 0) return 'none';
   if (result.code === 2) return 'changes';
-  throw failure('plan', result);
+  throw failure('plan', result, opts.dir);
 }
 
 export async function terraformPlan(options: TerraformOptions): Promise<ExitCodeValue> {
@@ -132,7 +136,7 @@ async function planThenApply(options: TerraformOptions, destroy: boolean): Promi
       }
     }
     const result = await runTerraform(['apply', '-input=false', '-auto-approve', planFile], opts);
-    if (result.code !== 0) throw failure(destroy ? 'destroy' : 'apply', result);
+    if (result.code !== 0) throw failure(destroy ? 'destroy' : 'apply', result, opts.dir);
     return ExitCode.ok;
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -3,12 +3,19 @@
 import type { InstallConfig } from '../config/schema.js';
 import { CONNECT_ENV } from '../connect/env.js';
 import { CONNECTOR_YAML, TUNNEL_TOKEN_SECRET, connectorNamespace } from './cloudflare/connector.js';
-import { ACCESS_APP_AUD, CLOUDFLARE_ROOT_TF, INGRESS_YAML, cloudflareInputs } from './cloudflare/tunnel.js';
+import { CLOUDFLARE_ROOT_TF, INGRESS_YAML, cloudflareInputs, cloudflareRootTf } from './cloudflare/tunnel.js';
 import { ACCESS_ENV_FILE, SINGLE_FILE } from './kubernetes/render.js';
 import { createsAccessApp, names, tunnelRendered, usesAccess } from './model.js';
+import { kubectl } from './notes-cluster.js';
 
 export interface CloudflareSteps {
-  /** Before the gateway is applied (credentials, the standalone Cloudflare root, the AUD file). */
+  /**
+   * The API token and IDs. Every root-module command needs them, even `apply -target` of the namespace
+   * (Terraform asks for every required root variable whatever the target), so NOTES puts this before
+   * the first terraform command.
+   */
+  credentials?: string;
+  /** Before the gateway is applied (the standalone Cloudflare root, the AUD file). */
   before: string[];
   after: string[];
 }
@@ -27,7 +34,18 @@ function tokenPermissions(c: InstallConfig): string[] {
   ];
 }
 
-export function cloudflareSteps(c: InstallConfig, files: string[]): CloudflareSteps {
+
+/**
+ * The Cloudflare resources of the Terraform root, as -target flags: with both formats, the YAML path
+ * still needs them (DNS record, tunnel, Access), and a plain apply of the root would also deploy the
+ * gateway through the module. Read from the rendered file itself, so provider v4/v5 names match.
+ */
+function cloudflareTargets(c: InstallConfig, version: string): string {
+  const addresses = [...cloudflareRootTf(c, version).matchAll(/^resource "([a-z0-9_]+)" "([a-z0-9_]+)"/gm)].map((m) => `${m[1]}.${m[2]}`);
+  return addresses.map((a) => `-target=${a}`).join(' ');
+}
+
+export function cloudflareSteps(c: InstallConfig, files: string[], version: string): CloudflareSteps {
   const before: string[] = [];
   const after: string[] = [];
   if (!tunnelRendered(c)) {
@@ -39,25 +57,30 @@ export function cloudflareSteps(c: InstallConfig, files: string[]): CloudflareSt
   const dir = inRoot ? 'terraform' : 'cloudflare';
   const output = (name: string): string => `$(terraform -chdir=${dir} output -raw ${name})`;
   const ids = cloudflareInputs(c);
-  before.push(
+  const credentials = (
     `Cloudflare credentials for ${inRoot ? CLOUDFLARE_ROOT_TF : `${dir}/main.tf`} (provider v${c.cloudflare_provider_version}): an API token with ` +
       `${tokenPermissions(c).join(', ')}, and the IDs ` +
-      `Terraform asks for:\n\n   \`export CLOUDFLARE_API_TOKEN=… ${ids.map((v) => `TF_VAR_${v}=…`).join(' ')}\``,
+      `Terraform asks for, exported in the shell you run the terraform commands below from:\n\n   \`export CLOUDFLARE_API_TOKEN=… ${ids.map((v) => `TF_VAR_${v}=…`).join(' ')}\``
   );
-  if (!inRoot) before.push(`Create the Cloudflare side first: \`cd cloudflare && terraform init && terraform apply\`.`);
   const yamlKustomize = files.includes('kubernetes/kustomization.yaml');
   const yamlSingle = files.includes(SINGLE_FILE);
+  if (!inRoot) before.push(`Create the Cloudflare side first: \`terraform -chdir=cloudflare init && terraform -chdir=cloudflare apply\`.`);
+  else if (yamlKustomize || yamlSingle) {
+    before.push(
+      'If you apply the YAML (kubectl) rather than the Terraform, the Cloudflare side is still Terraform\'s: create it first, alone ' +
+        '(a plain `terraform apply` would also deploy the gateway through the module): ' +
+        `\`terraform -chdir=terraform init && terraform -chdir=terraform apply ${cloudflareTargets(c, version)}\`.`,
+    );
+  }
   if (createsAccessApp(c) && (yamlKustomize || yamlSingle)) {
-    const first = inRoot
-      ? `For the YAML, create the Access application alone first: \`terraform -chdir=terraform apply -target=${ACCESS_APP_AUD.replace(/\.aud$/, '')}\`. Then `
-      : 'Then ';
+    const first = 'For the YAML, once the Cloudflare side exists, ';
     const kustomize = yamlKustomize
       ? `write the AUD where kustomize's configMapGenerator reads it (\`kubectl apply -k\` fails with "env source files: [access.env]: … no such file or directory" until you do):\n\n` +
         `   \`aud=${output('access_aud')} && echo "DOCKER_MCP_CF_ACCESS_AUD=$aud" > ${ACCESS_ENV_FILE}\``
       : '';
     const single = yamlSingle
       ? `${yamlKustomize ? '\n\n   With ' : 'with '}${SINGLE_FILE}, create the ConfigMap it loads:\n\n` +
-        `   \`kubectl -n ${c.namespace} create configmap ${n.accessConfigMap} --from-literal=DOCKER_MCP_CF_ACCESS_AUD=${output('access_aud')}\``
+        `   \`${kubectl(c)} -n ${c.namespace} create configmap ${n.accessConfigMap} --from-literal=DOCKER_MCP_CF_ACCESS_AUD=${output('access_aud')}\``
       : '';
     before.push(`The gateway's Access AUD is an output of the Access application the Terraform creates${inRoot ? ' (the Terraform module gets it by reference)' : ''}. ${first}${kustomize}${single}`);
   }
@@ -65,12 +88,14 @@ export function cloudflareSteps(c: InstallConfig, files: string[]): CloudflareSt
     after.push(
       `Run the new tunnel's connector (${CONNECTOR_YAML}, pinned cloudflared, in the namespace and with the labels cloudflared_namespace and cloudflared_pod_labels name, so the NetworkPolicy admits it):\n\n` +
         // The gateway's namespace is created by the module or the YAML; cloudflared's own is not.
-        (connectorNamespace(c) === c.namespace ? '' : `   \`kubectl create namespace ${connectorNamespace(c)}\` (unless it exists)\n`) +
-        `   \`kubectl -n ${connectorNamespace(c)} create secret generic ${TUNNEL_TOKEN_SECRET} --from-literal=token=${output('tunnel_token')}\`\n` +
-        `   \`kubectl apply -f ${CONNECTOR_YAML}\``,
+        (connectorNamespace(c) === c.namespace ? '' : `   \`${kubectl(c)} create namespace ${connectorNamespace(c)}\` (unless it exists)\n`) +
+        // Through a pipe, not --from-literal: a command line is readable by every local user (ps).
+        `   \`terraform -chdir=${dir} output -raw tunnel_token | ${kubectl(c)} -n ${connectorNamespace(c)} create secret generic ${TUNNEL_TOKEN_SECRET} --from-file=token=/dev/stdin\`\n` +
+        `   \`${kubectl(c)} apply -f ${CONNECTOR_YAML}\``,
     );
   } else {
-    after.push(
+    // Before the apply: choosing --terraform-dir instead has to happen before this DNS record exists.
+    before.push(
       `Route ${n.externalUrl} to ${n.serviceUrl} through your existing tunnel. The Terraform adds only the DNS record${createsAccessApp(c) ? ' and Access' : ''}: ` +
         'it never manages the tunnel\'s config, which would replace the routes you already have. Add the rule in ' +
         `${INGRESS_YAML} to your cloudflared config, above its catch-all. If your tunnel config lives in a Terraform repo, ` +
@@ -97,5 +122,5 @@ export function cloudflareSteps(c: InstallConfig, files: string[]): CloudflareSt
         '(an Allow policy sends non-browser clients to the login page); clients send CF-Access-Client-Id/-Secret.',
     );
   }
-  return { before, after };
+  return { credentials, before, after };
 }

@@ -15,6 +15,25 @@ export function kubectl(c: InstallConfig): string {
   return ['kubectl', ...flags].join(' ');
 }
 
+/**
+ * How to check the result: status and doctor default to namespace homelab and the current context,
+ * so NOTES gives them the install's own (a namespace other than homelab, or a recorded context,
+ * would otherwise look at the wrong place and report nothing found).
+ */
+export function checkStep(c: InstallConfig, externalUrl: string | undefined): string {
+  const flags = [
+    `--namespace ${c.namespace}`,
+    c.kube_context ? `--context ${c.kube_context}` : '',
+    c.kubeconfig_path !== '~/.kube/config' ? `--kubeconfig ${c.kubeconfig_path}` : '',
+  ].filter(Boolean).join(' ');
+  const doctorExtra = externalUrl ? ` --hostname ${new URL(externalUrl).hostname} --url ${externalUrl}` : '';
+  return (
+    `Check it: \`docker-mcp status ${flags}\` shows this install's objects, pods and the gateway's /ready (exit 1 while not ready); ` +
+    `when something is off, \`docker-mcp doctor ${flags}${doctorExtra}\` checks the cluster, Pod Security, the socket's group` +
+    `${externalUrl ? ', DNS and the tunnel' : ''}, and says how to fix each failure.`
+  );
+}
+
 /** Which cluster Terraform deploys to; a warning when init found no context to record. */
 export function contextStep(c: InstallConfig, files: string[]): string | undefined {
   if (!files.includes('terraform/main.tf')) return undefined;
@@ -66,7 +85,7 @@ export function pullSecretStep(c: InstallConfig): string | undefined {
 }
 
 /** The namespace step: what the render creates, or what the user must do to a namespace they share. */
-export function namespaceStep(c: InstallConfig): string {
+export function namespaceStep(c: InstallConfig, files: string[]): string {
   const level = podSecurityLevel(c);
   if (c.create_namespace) {
     const why = level === 'privileged'
@@ -77,7 +96,7 @@ export function namespaceStep(c: InstallConfig): string {
       'If a namespace of that name already exists and other workloads share it, do not apply it as is: ' +
       `\`kubectl apply\` would set this label on the existing namespace${level === 'privileged' ? ' and loosen it for every workload in it' : ''}, ` +
       'and Terraform stops with "namespaces ... already exists". Re-run init with `--create-namespace=false` and label it ' +
-      `yourself, or adopt it into Terraform with \`terraform import '${NAMESPACE_ADDRESS}[0]' ${c.namespace}\`.`
+      `yourself${files.includes('terraform/main.tf') ? `, or adopt it into Terraform with \`terraform -chdir=terraform import '${NAMESPACE_ADDRESS}[0]' ${c.namespace}\`` : ''}.`
     );
   }
   if (level === 'privileged') {
@@ -98,7 +117,7 @@ export function namespaceStep(c: InstallConfig): string {
 export function namespaceFirstStep(c: InstallConfig, files: string[], bearer: boolean): string {
   const ways: string[] = [];
   if (files.includes('terraform/main.tf')) {
-    ways.push(`\`cd terraform && terraform init && terraform apply -target=${NAMESPACE_ADDRESS}\``);
+    ways.push(`\`terraform -chdir=terraform init && terraform -chdir=terraform apply -target=${NAMESPACE_ADDRESS}\``);
   }
   if (files.includes('kubernetes/kustomization.yaml')) ways.push(`\`${kubectl(c)} apply -f kubernetes/namespace.yaml\``);
   if (files.includes(SINGLE_FILE)) {
@@ -106,7 +125,7 @@ export function namespaceFirstStep(c: InstallConfig, files: string[], bearer: bo
   }
   const why = bearer
     ? 'the Secrets below live in it, and the Terraform plan stops while the tokens Secret is missing'
-    : 'the Secrets below live in it';
+    : 'what the steps below create lives in it';
   return `Create the namespace on its own first, because ${why}: ${ways.join(', or ')}.`;
 }
 

@@ -2,12 +2,12 @@
 // (the cluster, the namespace, the image, the tokens Secret, in the order a first apply needs).
 import type { InstallConfig } from '../config/schema.js';
 import { CONNECT_ENV } from '../connect/env.js';
-import { TOKENS_KEY, names, tunnelRendered, usesBearer } from './model.js';
+import { TOKENS_KEY, createsAccessApp, names, tunnelRendered, usesBearer } from './model.js';
 import { cloudflareSteps } from './notes-cloudflare.js';
 import { replicaNotes } from './notes-replicas.js';
 import { networkPolicyNote, networkPolicyWarning } from './kubernetes/network-policy.js';
 import { SINGLE_FILE } from './kubernetes/render.js';
-import { contextStep, imageStep, kubectl, namespaceFirstStep, namespaceStep, pullSecretStep, tokensStateNote } from './notes-cluster.js';
+import { checkStep, contextStep, imageStep, kubectl, namespaceFirstStep, namespaceStep, pullSecretStep, tokensStateNote } from './notes-cluster.js';
 import { scopeForPreset, tokensFileCommand } from './tokens.js';
 
 // The gateway still points at the socket path (there is no other Docker endpoint to give it), so
@@ -25,7 +25,7 @@ export function renderWarnings(c: InstallConfig): string[] {
         'Re-run with --domain-suffix example.com (or --enable-cloudflare-tunnel=false to silence this).',
     );
   }
-  if (c.enable_network_policy && c.cloudflared_namespace === '' && tunnelRendered(c)) {
+  if (c.enable_network_policy && c.cloudflared_namespace === '' && tunnelRendered(c) && !c.create_tunnel) {
     // The seed's layout is a guess about the user's cluster; a wrong guess is a 502 at the tunnel.
     warnings.push(networkPolicyWarning(c));
   }
@@ -47,7 +47,8 @@ export function renderWarnings(c: InstallConfig): string[] {
 /** How to apply what was rendered: only the formats that are there (--format, --single-file). */
 function applyCommands(c: InstallConfig, files: string[]): string[] {
   const commands: string[] = [];
-  if (files.includes('terraform/main.tf')) commands.push('`cd terraform && terraform init && terraform apply`');
+  // -chdir, never `cd`: every command in NOTES runs from the output folder, in any order.
+  if (files.includes('terraform/main.tf')) commands.push('`terraform -chdir=terraform init && terraform -chdir=terraform apply`');
   if (files.includes('kubernetes/kustomization.yaml')) commands.push(`\`${kubectl(c)} apply -k kubernetes/\``);
   if (files.includes(SINGLE_FILE)) commands.push(`\`${kubectl(c)} apply -f ${SINGLE_FILE}\``);
   return commands;
@@ -60,14 +61,21 @@ export function renderNotes(c: InstallConfig, version: string, files: string[]):
   if (context) steps.push(context);
   steps.push(imageStep(c));
   const pullSecrets = pullSecretStep(c);
-  steps.push(namespaceStep(c));
+  const cloudflare = cloudflareSteps(c, files, version);
+  if (cloudflare.credentials) steps.push(cloudflare.credentials);
+  steps.push(namespaceStep(c, files));
   if (c.enable_docker_socket) {
-    steps.push(`Check the socket's group on the node: \`stat -c %g ${c.docker_socket_path}\` must print ${c.docker_socket_gid} (docker_socket_gid).`);
+    steps.push(
+      `Check the socket's group on the node: \`stat -c %g ${c.docker_socket_path}\` must print ${c.docker_socket_gid} (docker_socket_gid); ` +
+        'if it prints another number, re-run init with `--docker-socket-gid <that number>`, or the gateway gets "permission denied" on the socket.',
+    );
   } else {
     steps.push(NO_SOCKET);
   }
   // Secrets live in the namespace: when the render creates it, it has to exist before them.
-  if (c.create_namespace && (usesBearer(c) || pullSecrets)) steps.push(namespaceFirstStep(c, files, usesBearer(c)));
+  // So does the Access AUD ConfigMap the single-file YAML loads (kubectl create configmap below).
+  const audConfigMap = createsAccessApp(c) && tunnelRendered(c) && files.includes(SINGLE_FILE);
+  if (c.create_namespace && (usesBearer(c) || pullSecrets || audConfigMap)) steps.push(namespaceFirstStep(c, files, usesBearer(c)));
   if (pullSecrets) steps.push(pullSecrets);
   if (usesBearer(c)) {
     const indent = (text: string): string => text.split('\n').map((l) => `   ${l}`).join('\n');
@@ -85,11 +93,11 @@ export function renderNotes(c: InstallConfig, version: string, files: string[]):
         tokensStateNote(c, files),
     );
   }
-  const cloudflare = cloudflareSteps(c, files);
   steps.push(...cloudflare.before);
-  if (c.enable_network_policy) steps.push(networkPolicyNote(c));
+  if (c.enable_network_policy) steps.push(networkPolicyNote(c, kubectl(c)));
   steps.push(`Apply: ${applyCommands(c, files).join(', or ')}.`);
   steps.push(...cloudflare.after);
+  steps.push(checkStep(c, n.externalUrl));
   steps.push('Configure a client from clients/ (external and in-cluster URLs).');
   return `# docker-mcp: what was rendered and what is left to do
 

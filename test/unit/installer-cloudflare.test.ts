@@ -134,7 +134,7 @@ describe.each([4, 5] as const)('Cloudflare provider v%i', (v) => {
       expect(c!.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
       // The token Secret is the one NOTES.md creates from the Terraform output.
       const secret = pod.volumes.find((x) => x.secret)!.secret!.secretName;
-      expect(file(plan, 'NOTES.md')).toContain(`create secret generic ${secret} --from-literal=token=$(terraform -chdir=terraform output -raw tunnel_token)`);
+      expect(file(plan, 'NOTES.md')).toContain(`terraform -chdir=terraform output -raw tunnel_token | kubectl -n homelab create secret generic ${secret} --from-file=token=/dev/stdin`);
     });
 
     it('the connector runs where the NetworkPolicy looks for cloudflared: cloudflared_namespace and cloudflared_pod_labels', () => {

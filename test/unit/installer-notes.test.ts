@@ -12,7 +12,7 @@ const applyLine = (text: string): string => text.split('\n').find((l) => /^\d+\.
 
 describe('NOTES.md apply step', () => {
   it('offers Terraform and kustomize when both were rendered', () => {
-    expect(applyLine(notes({}, 'both'))).toMatch(/Apply: `cd terraform && terraform init && terraform apply`, or `kubectl apply -k kubernetes\/`\.$/);
+    expect(applyLine(notes({}, 'both'))).toMatch(/Apply: `terraform -chdir=terraform init && terraform -chdir=terraform apply`, or `kubectl apply -k kubernetes\/`\.$/);
   });
 
   it('names the single file when --single-file left no kustomization.yaml', () => {
@@ -41,7 +41,7 @@ describe('NOTES.md tunnel step', () => {
   it('with only YAML, applies the standalone cloudflare/ Terraform before the gateway', () => {
     const text = notes({ domain_suffix: 'example.com' }, 'yaml');
     expect(text).not.toContain('terraform/cloudflare.tf');
-    const first = text.indexOf('cd cloudflare && terraform init && terraform apply');
+    const first = text.indexOf('terraform -chdir=cloudflare init && terraform -chdir=cloudflare apply');
     expect(first).toBeGreaterThan(0);
     expect(first).toBeLessThan(text.indexOf('Apply: `kubectl apply -k kubernetes/`'));
   });

@@ -31,6 +31,11 @@ export function registerInit(program: Command): void {
         'Examples:\n' +
         '  docker-mcp init --yes                                   # defaults into ./docker-mcp\n' +
         '  docker-mcp init --yes --domain-suffix example.com --replicas 2 --node-name node1\n' +
+        '  docker-mcp init --yes --domain-suffix example.com --enable-network-policy \\\n' +
+        '    --cloudflared-namespace cloudflared --cloudflared-pod-labels app.kubernetes.io/name=cloudflared\n' +
+        '  docker-mcp init --yes --domain-suffix example.com --auth-mode both --cf-access-team myteam \\\n' +
+        '    --allowed-email-domains example.com                  # Access app created in the same apply\n' +
+        '  docker-mcp init --yes --domain-suffix example.com --create-tunnel   # a tunnel and connector of its own\n' +
         '  docker-mcp init --dry-run --yes --enable-metrics        # what would change\n' +
         '  docker-mcp init --yes --target docker                   # compose.yaml for plain Docker\n' +
         '  docker-mcp init --terraform-dir ~/homelab --domain-suffix example.com   # patch an existing repo\n',
@@ -38,7 +43,10 @@ export function registerInit(program: Command): void {
   for (const spec of variablesTable(packageVersion())) {
     const value = spec.type === 'bool' ? '[bool]' : `<${spec.type === 'number' ? 'n' : spec.type === 'string' ? 'value' : spec.type === 'map(string)' ? 'k=v,…' : 'a,b,…'}>`;
     const shown = typeof spec.default === 'object' ? JSON.stringify(spec.default) : String(spec.default);
-    command.addOption(new Option(`${flagFor(spec.name)} ${value}`, `${spec.description} [env: ${envFor(spec.name)}] (default: ${shown || '""'})`));
+    // A structured list's item syntax (tolerations, node affinity, NetworkPolicy peers) is what a
+    // newcomer cannot guess from `<a,b,…>`: say it, as the docs and the validation errors do.
+    const items = spec.structured ? `; each item ${spec.structured.syntax.replace(/`/g, '')}` : '';
+    command.addOption(new Option(`${flagFor(spec.name)} ${value}`, `${spec.description}${items} [env: ${envFor(spec.name)}] (default: ${shown || '""'})`));
   }
   command.action(async (options: Record<string, unknown>) => {
     const { runInit } = await import('./init-run.js');

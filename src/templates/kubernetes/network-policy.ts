@@ -89,7 +89,8 @@ export function networkPolicy(c: InstallConfig, metadata: K8sObject['metadata'])
 const selector = (labels: Record<string, string>): string => Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
 
 /** The NOTES.md step: who gets in and out, and how to check that the cloudflared selector is right. */
-export function networkPolicyNote(c: InstallConfig): string {
+/** `kubectl` is the command NOTES uses everywhere (with --context when init recorded one). */
+export function networkPolicyNote(c: InstallConfig, kubectl = 'kubectl'): string {
   const ns = c.cloudflared_namespace || c.namespace;
   const labels = selector(c.cloudflared_pod_labels);
   const who = labels ? `pods labelled \`${labels}\` in namespace \`${ns}\`` : `every pod in namespace \`${ns}\``;
@@ -113,8 +114,8 @@ export function networkPolicyNote(c: InstallConfig): string {
       '. Only a CNI that implements NetworkPolicy enforces it (Calico, Cilium, k3s\'s built-in controller; flannel alone does not). ' +
       'Check that the selector finds your cloudflared, and if it does not, find its namespace and labels ' +
       'and re-run init with `--cloudflared-namespace` and `--cloudflared-pod-labels`:\n\n' +
-      `   \`kubectl get pods -n ${ns}${labels ? ` -l ${labels}` : ''}\`\n\n` +
-      '   `kubectl get pods -A --show-labels | grep -i cloudflare`'
+      `   \`${kubectl} get pods -n ${ns}${labels ? ` -l ${labels}` : ''}\`\n\n` +
+      `   \`${kubectl} get pods -A --show-labels | grep -i cloudflare\``
   );
 }
 
