@@ -27,3 +27,14 @@ export const TEST_LABEL = 'dev.docker-mcp.test';
 export function uniqueName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
 }
+
+/** Starts a labelled, network-less test container that prints `tick` every 0.2 s; returns its name. */
+export async function startTickingContainer(prefix: string): Promise<string> {
+  const name = uniqueName(prefix);
+  const created = await testDocker().createContainer({
+    name, Image: testEnv.testImage, Labels: { [TEST_LABEL]: '1' }, HostConfig: { NetworkMode: 'none' },
+    Cmd: ['sh', '-c', 'while true; do echo tick; sleep 0.2; done'],
+  });
+  await created.start();
+  return name;
+}

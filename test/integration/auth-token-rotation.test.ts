@@ -16,7 +16,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_LABEL, testDocker, testEnv, uniqueName } from '../helpers/env.js';
+import { startTickingContainer, testDocker, testEnv } from '../helpers/env.js';
 import { spawnGateway, type GatewayProcess } from '../helpers/gateway-process.js';
 import { metricValue } from '../helpers/gateway.js';
 import { kubeletSecret, type KubeletSecret } from '../helpers/kubelet-secret.js';
@@ -98,12 +98,7 @@ describe('bearer token rotation through a kubelet-style Secret volume', () => {
   };
 
   beforeAll(async () => {
-    container = uniqueName('rotation');
-    const created = await testDocker().createContainer({
-      name: container, Image: testEnv.testImage, Labels: { [TEST_LABEL]: '1' }, HostConfig: { NetworkMode: 'none' },
-      Cmd: ['sh', '-c', 'while true; do echo tick; sleep 0.2; done'],
-    });
-    await created.start();
+    container = await startTickingContainer('rotation');
   });
   afterAll(async () => {
     for (const gateway of spawned) gateway.kill();

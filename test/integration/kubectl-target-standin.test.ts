@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
+import { textSink } from '../helpers/text-sink.js';
 import { ConfigMap, Service } from 'kubernetes-models/v1';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -19,17 +19,6 @@ const RENDERED = join(FIXTURES, 'rendered-kubernetes');
 let api: StandIn;
 let work: string;
 let kubeconfig: string;
-
-function sink(): Writable & { text: string } {
-  const w = new Writable({
-    write(chunk: Buffer, _e, cb) {
-      w.text += chunk.toString();
-      cb();
-    },
-  }) as Writable & { text: string };
-  w.text = '';
-  return w;
-}
 
 beforeAll(async () => {
   api = await startStandInApiServer();
@@ -48,7 +37,7 @@ beforeEach(() => {
 
 describe('kubectl target against the stand-in API server', () => {
   it('server-side applies every object as field manager docker-mcp with force, in dependency order', async () => {
-    const out = sink();
+    const out = textSink();
     const code = await kubectlApply({ dir: RENDERED, kubeconfig, yes: true, pollMs: 10, out });
     expect(code).toBe(0);
     const patches = api.requests.filter((r) => r.method === 'PATCH');
@@ -77,10 +66,10 @@ describe('kubectl target against the stand-in API server', () => {
     const labels = { 'app.kubernetes.io/managed-by': 'docker-mcp', 'app.kubernetes.io/instance': 'homelab-docker-mcp-gateway' };
     api.store.set('/api/v1/configmaps/homelab/old-settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'old-settings', namespace: 'homelab', labels } });
     api.store.set('/api/v1/configmaps/homelab/someone-elses', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'someone-elses', namespace: 'homelab', labels: { ...labels, 'app.kubernetes.io/instance': 'other' } } });
-    const out = sink();
+    const out = textSink();
     expect(await kubectlPlan({ dir: RENDERED, kubeconfig, out })).toBe(3);
     expect(out.text).toContain('- prune  ConfigMap/homelab/old-settings');
-    await kubectlApply({ dir: RENDERED, kubeconfig, yes: true, pollMs: 10, out: sink() });
+    await kubectlApply({ dir: RENDERED, kubeconfig, yes: true, pollMs: 10, out: textSink() });
     const deletes = api.requests.filter((r) => r.method === 'DELETE').map((r) => r.path);
     expect(deletes).toEqual(['/api/v1/namespaces/homelab/configmaps/old-settings']);
     const lists = api.requests.filter((r) => r.method === 'GET' && r.query.has('labelSelector'));
@@ -88,18 +77,18 @@ describe('kubectl target against the stand-in API server', () => {
   });
 
   it('plan is a dry run (dryRun=All) and destroy deletes every labelled object', async () => {
-    expect(await kubectlPlan({ dir: RENDERED, kubeconfig, out: sink() })).toBe(3);
+    expect(await kubectlPlan({ dir: RENDERED, kubeconfig, out: textSink() })).toBe(3);
     expect(api.requests.filter((r) => r.method === 'PATCH').every((r) => r.query.get('dryRun') === 'All')).toBe(true);
     expect(api.store.size).toBe(0);
-    await kubectlApply({ dir: RENDERED, kubeconfig, yes: true, pollMs: 10, out: sink() });
-    expect(await kubectlDestroy({ dir: RENDERED, kubeconfig, yes: true, out: sink() })).toBe(0);
+    await kubectlApply({ dir: RENDERED, kubeconfig, yes: true, pollMs: 10, out: textSink() });
+    expect(await kubectlDestroy({ dir: RENDERED, kubeconfig, yes: true, out: textSink() })).toBe(0);
     expect(api.store.size).toBe(0);
   });
 
   it('a rollout that never becomes available times out with the next debugging step', async () => {
     api.rolloutPolls = 1_000;
     try {
-      await expect(kubectlApply({ dir: RENDERED, kubeconfig, yes: true, pollMs: 10, timeoutSeconds: 0.2, out: sink() })).rejects.toThrow(
+      await expect(kubectlApply({ dir: RENDERED, kubeconfig, yes: true, pollMs: 10, timeoutSeconds: 0.2, out: textSink() })).rejects.toThrow(
         /did not finish within 0.2s \(1\/1 updated, 0\/1 available\).*kubectl -n homelab describe deployment/,
       );
     } finally {
@@ -108,12 +97,12 @@ describe('kubectl target against the stand-in API server', () => {
   });
 
   it('--context selects a context by name and an unknown one is a usage error', async () => {
-    await expect(kubectlPlan({ dir: RENDERED, kubeconfig, context: 'nope', out: sink() })).rejects.toMatchObject({ exitCode: 2 });
-    expect(await kubectlPlan({ dir: RENDERED, kubeconfig, context: 'other', out: sink() })).toBe(3);
+    await expect(kubectlPlan({ dir: RENDERED, kubeconfig, context: 'nope', out: textSink() })).rejects.toMatchObject({ exitCode: 2 });
+    expect(await kubectlPlan({ dir: RENDERED, kubeconfig, context: 'other', out: textSink() })).toBe(3);
   });
 
   it('status reports objects, readiness and the gateway version', async () => {
-    await kubectlApply({ dir: RENDERED, kubeconfig, yes: true, pollMs: 10, out: sink() });
+    await kubectlApply({ dir: RENDERED, kubeconfig, yes: true, pollMs: 10, out: textSink() });
     const status = await collectStatus({ kubeconfig, namespace: 'homelab', instance: 'homelab-docker-mcp-gateway' });
     expect(status.objects.map((o) => o.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'Service']);
     expect(status.deployments[0]!.ready).toBe(true);
@@ -121,7 +110,7 @@ describe('kubectl target against the stand-in API server', () => {
   });
 
   it('doctor: context, Pod Security level, gateway, ingress checks; each failure carries a fix', async () => {
-    await kubectlApply({ dir: RENDERED, kubeconfig, yes: true, pollMs: 10, out: sink() });
+    await kubectlApply({ dir: RENDERED, kubeconfig, yes: true, pollMs: 10, out: textSink() });
     api.namespaceLabels = { 'pod-security.kubernetes.io/enforce': 'baseline' };
     try {
       const { checks, code } = await runDoctor({ kubeconfig, namespace: 'homelab', terraformDir: join(FIXTURES, 'refuse-no-catch-all'), hostname: 'docker-mcp.invalid' });

@@ -5,7 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Writable } from 'node:stream';
+import { textSink } from '../helpers/text-sink.js';
 import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readManifests } from '../../src/lifecycle/kube.js';
@@ -24,17 +24,6 @@ let access: string;
 function cli(args: string[], cwd: string, env: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env.PATH ?? '', HOME: work, ...env }, encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function sink(): Writable & { text: string } {
-  const w = new Writable({
-    write(chunk: Buffer, _e, cb) {
-      w.text += chunk.toString();
-      cb();
-    },
-  }) as Writable & { text: string };
-  w.text = '';
-  return w;
 }
 
 beforeAll(async () => {
@@ -61,7 +50,7 @@ describe('plan --target kubectl on the rendered kubernetes/ folder', () => {
   it('from the output folder, plans every rendered object (the kustomization is not one)', async () => {
     const dir = resolveRenderedDir(prod, 'kubectl');
     expect(dir).toBe(join(prod, 'kubernetes'));
-    const out = sink();
+    const out = textSink();
     expect(await kubectlPlan({ dir, kubeconfig, out })).toBe(3);
     for (const kind of ['Namespace', 'ServiceAccount', 'ConfigMap', 'Service', 'NetworkPolicy', 'Deployment']) {
       expect(out.text).toMatch(new RegExp(`(\\+ create|~ update|  unchanged) ${kind}/`));

@@ -7,7 +7,7 @@ import { createServer, request, type IncomingMessage, type Server } from 'node:h
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binPath, ensureBuilt } from '../helpers/build.js';
-import { TEST_LABEL, testDocker, testEnv, uniqueName } from '../helpers/env.js';
+import { startTickingContainer, testDocker, testEnv } from '../helpers/env.js';
 import { metricValue, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { httpCall, openHttpSession, openWs, until } from '../helpers/raw-mcp.js';
 
@@ -58,12 +58,7 @@ describe('client disconnects abort the Docker request behind the call', () => {
     // allowed_images names them literally (policy/registry-hosts.ts).
     holding = await startHoldingRegistry(testEnv.registry);
     gateway = await startTestGateway({ enable_metrics: true, policy_preset: 'admin', allowed_images: ['**', `${holding.address}/**`] });
-    container = uniqueName('chatty');
-    const created = await testDocker().createContainer({
-      name: container, Image: testEnv.testImage, Labels: { [TEST_LABEL]: '1' }, HostConfig: { NetworkMode: 'none' },
-      Cmd: ['sh', '-c', 'while true; do echo tick; sleep 0.2; done'],
-    });
-    await created.start();
+    container = await startTickingContainer('chatty');
   });
   afterAll(async () => {
     await gateway?.stop();

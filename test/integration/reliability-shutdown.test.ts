@@ -5,7 +5,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_LABEL, testDocker, testEnv, uniqueName } from '../helpers/env.js';
+import { startTickingContainer, testDocker, testEnv } from '../helpers/env.js';
 import { spawnGateway, type GatewayProcess } from '../helpers/gateway-process.js';
 import { openWs, until } from '../helpers/raw-mcp.js';
 
@@ -24,12 +24,7 @@ describe('graceful shutdown', () => {
   });
 
   beforeAll(async () => {
-    container = uniqueName('drain');
-    const created = await testDocker().createContainer({
-      name: container, Image: testEnv.testImage, Labels: { [TEST_LABEL]: '1' }, HostConfig: { NetworkMode: 'none' },
-      Cmd: ['sh', '-c', 'while true; do echo tick; sleep 0.2; done'],
-    });
-    await created.start();
+    container = await startTickingContainer('drain');
   });
   afterAll(async () => {
     for (const gateway of spawned) gateway.kill();
