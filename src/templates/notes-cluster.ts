@@ -123,8 +123,10 @@ export function namespaceFirstStep(c: InstallConfig, files: string[], bearer: bo
   if (files.includes(SINGLE_FILE)) {
     ways.push(`\`${kubectl(c)} create namespace ${c.namespace}\` (applying ${SINGLE_FILE} then adds its labels)`);
   }
+  // The plan only reads the Secret when there is a Terraform module rendered and verify_tokens_secret is on.
+  const planReads = bearer && c.verify_tokens_secret && files.includes('terraform/main.tf');
   const why = bearer
-    ? 'the Secrets below live in it, and the Terraform plan stops while the tokens Secret is missing'
+    ? `the Secrets below live in it${planReads ? ', and the Terraform plan stops while the tokens Secret is missing' : ''}`
     : 'what the steps below create lives in it';
   return `Create the namespace on its own first, because ${why}: ${ways.join(', or ')}.`;
 }

@@ -159,3 +159,35 @@ describe('socket group step', () => {
     expect(notes({ docker_socket_gid: 998 })).toMatch(/must print 998 \(docker_socket_gid\); if it prints another number, re-run init with `--docker-socket-gid <that number>`/);
   });
 });
+
+// Walk of the combined result (issue 15): steps a literal reader runs top to bottom.
+describe('NOTES.md order for a literal reader', () => {
+  it.each([
+    ['both formats, v5', { domain_suffix: 'example.com' }, 'both', false],
+    ['both formats, v4', { domain_suffix: 'example.com', cloudflare_provider_version: 4 }, 'both', false],
+    ['YAML, Access', { domain_suffix: 'example.com', auth_mode: 'both', cf_access_team: 't', allowed_email_domains: ['example.com'] }, 'yaml', false],
+    ['single file', { domain_suffix: 'example.com', create_namespace: false, namespace: 'shared' }, 'yaml', true],
+  ] as [string, Record<string, unknown>, Format, boolean][])('%s: the existing-tunnel route (use --terraform-dir instead, import a dashboard record) comes before any command that creates the DNS record', (_n, data, format, singleFile) => {
+    const text = notes(data, format, singleFile);
+    const route = text.indexOf('through your existing tunnel');
+    expect(route).toBeGreaterThan(0);
+    // (The namespace-only apply creates no DNS record.)
+    const applies = commands(text).filter((c) => /terraform -chdir=\w+ apply/.test(c) && !c.includes('-target=module.'));
+    expect(applies.length).toBeGreaterThan(0);
+    for (const cmd of applies) expect(route).toBeLessThan(text.indexOf(`\`${cmd}\``));
+  });
+
+  it.each([['both'], ['yaml']] as [Format][])('--create-tunnel (%s): no "check the selector finds your cloudflared, else re-run init" before the connector it renders is running', (format) => {
+    const text = notes({ domain_suffix: 'example.com', create_tunnel: true, enable_network_policy: true, cloudflared_namespace: 'cloudflared', cloudflared_pod_labels: { 'app.kubernetes.io/name': 'cloudflared' } }, format);
+    const connector = text.indexOf('apply -f cloudflare/cloudflared.yaml');
+    expect(connector).toBeGreaterThan(0);
+    for (const m of text.matchAll(/get pods -n cloudflared|re-run init with `--cloudflared-namespace`/g)) expect(m.index).toBeGreaterThan(connector);
+  });
+
+  it('names the Terraform plan as a reason to create the namespace first only when there is one that reads the Secret', () => {
+    expect(notes({ domain_suffix: 'example.com' }, 'yaml')).not.toContain('Terraform plan stops');
+    expect(notes({ domain_suffix: 'example.com' }, 'yaml', true)).not.toContain('Terraform plan stops');
+    expect(notes({ domain_suffix: 'example.com', verify_tokens_secret: false })).not.toContain('Terraform plan stops');
+    expect(notes({ domain_suffix: 'example.com' })).toContain('Terraform plan stops');
+  });
+});
