@@ -37,12 +37,16 @@ function tokenPermissions(c: InstallConfig): string[] {
 
 
 /**
- * The Cloudflare resources of the Terraform root, as -target flags: with both formats, the YAML path
+ * The Cloudflare resources (and data sources) of the Terraform root, as -target flags: with both formats, the YAML path
  * still needs them (DNS record, tunnel, Access), and a plain apply of the root would also deploy the
  * gateway through the module. Read from the rendered file itself, so provider v4/v5 names match.
  */
 function cloudflareTargets(c: InstallConfig, version: string): string {
-  const addresses = [...cloudflareRootTf(c, version).matchAll(/^resource "([a-z0-9_]+)" "([a-z0-9_]+)"/gm)].map((m) => `${m[1]}.${m[2]}`);
+  // Data sources too: a targeted apply leaves out what only depends on a target, so without its
+  // data block `output -raw tunnel_token` printed nothing (exit 0) and the connector got an empty
+  // token (checked with terraform 1.11: "No outputs found").
+  const addresses = [...cloudflareRootTf(c, version).matchAll(/^(resource|data) "([a-z0-9_]+)" "([a-z0-9_]+)"/gm)]
+    .map((m) => `${m[1] === 'data' ? 'data.' : ''}${m[2]}.${m[3]}`);
   return addresses.map((a) => `-target=${a}`).join(' ');
 }
 

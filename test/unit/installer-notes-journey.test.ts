@@ -84,7 +84,7 @@ describe('NOTES.md with both formats, for whoever applies the YAML', () => {
     const plan = renderPlan(configFrom(data), table, { format: 'both', singleFile: false, version: VERSION });
     const text = plan.files.find((f) => f.path === 'NOTES.md')!.contents;
     const tf = plan.files.find((f) => f.path === 'terraform/cloudflare.tf')!.contents;
-    const addresses = [...tf.matchAll(/^resource "(\w+)" "(\w+)"/gm)].map((m) => `${m[1]}.${m[2]}`);
+    const addresses = [...tf.matchAll(/^(resource|data) "(\w+)" "(\w+)"/gm)].map((m) => `${m[1] === 'data' ? 'data.' : ''}${m[2]}.${m[3]}`);
     expect(addresses.length).toBeGreaterThan(0);
     const step = commands(text).find((c) => c.includes('-target=cloudflare_'))!;
     expect(step).toMatch(/^terraform -chdir=terraform init && terraform -chdir=terraform apply -target=/);
@@ -92,6 +92,26 @@ describe('NOTES.md with both formats, for whoever applies the YAML', () => {
     expect(text.indexOf(step)).toBeLessThan(text.indexOf('Apply: '));
     const aud = text.indexOf('output -raw access_aud');
     if (aud > 0) expect(text.indexOf(step)).toBeLessThan(aud);
+  });
+
+  it.each([
+    ['new tunnel', { domain_suffix: 'example.com', create_tunnel: true }],
+    ['new tunnel, v4', { domain_suffix: 'example.com', create_tunnel: true, cloudflare_provider_version: 4 }],
+    ['Access', { domain_suffix: 'example.com', auth_mode: 'both', cf_access_team: 't', allowed_email_domains: ['example.com'] }],
+  ])('%s: every output NOTES reads after that targeted apply refers only to targeted blocks (else it is not in the state)', (_n, data) => {
+    const plan = renderPlan(configFrom(data), table, { format: 'both', singleFile: false, version: VERSION });
+    const text = plan.files.find((f) => f.path === 'NOTES.md')!.contents;
+    const tf = plan.files.find((f) => f.path === 'terraform/cloudflare.tf')!.contents;
+    const targets = commands(text).find((c) => c.includes('-target=cloudflare_'))!.match(/-target=(\S+)/g)!.map((t) => t.slice('-target='.length));
+    const read = [...text.matchAll(/terraform -chdir=terraform output -raw (\w+)/g)].map((m) => m[1]!);
+    expect(read.length).toBeGreaterThan(0);
+    for (const name of new Set(read)) {
+      const block = tf.slice(tf.indexOf(`output "${name}"`), tf.indexOf('\n}', tf.indexOf(`output "${name}"`)));
+      expect(block.length).toBeGreaterThan(0);
+      const refs = [...block.matchAll(/\b((?:data\.)?cloudflare_\w+\.\w+)/g)].map((m) => m[1]!);
+      expect(refs.length).toBeGreaterThan(0);
+      expect(refs.filter((r) => !targets.includes(r))).toEqual([]);
+    }
   });
 
   it('says nothing of it when only the Terraform is rendered', () => {
