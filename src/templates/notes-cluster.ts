@@ -94,8 +94,10 @@ export function namespaceStep(c: InstallConfig, files: string[]): string {
     return (
       `The namespace \`${c.namespace}\` is created by this render with \`${POD_SECURITY_ENFORCE}: ${level}\`: ${why}. ` +
       'If a namespace of that name already exists and other workloads share it, do not apply it as is: ' +
-      `\`kubectl apply\` would set this label on the existing namespace${level === 'privileged' ? ' and loosen it for every workload in it' : ''}, ` +
-      'and Terraform stops with "namespaces ... already exists". Re-run init with `--create-namespace=false` and label it ' +
+      `\`kubectl apply\` would set this label on the existing namespace${level === 'privileged' ? ' and loosen it for every workload in it' : ''}` +
+      // Only a rendered Terraform module has a namespace resource to collide with.
+      `${files.includes('terraform/main.tf') ? ', and Terraform stops with "namespaces ... already exists"' : ''}. ` +
+      'Re-run init with `--create-namespace=false` and label it ' +
       `yourself${files.includes('terraform/main.tf') ? `, or adopt it into Terraform with \`terraform -chdir=terraform import '${NAMESPACE_ADDRESS}[0]' ${c.namespace}\`` : ''}.`
     );
   }

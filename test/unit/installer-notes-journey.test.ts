@@ -210,4 +210,10 @@ describe('NOTES.md order for a literal reader', () => {
     expect(notes({ domain_suffix: 'example.com', verify_tokens_secret: false })).not.toContain('Terraform plan stops');
     expect(notes({ domain_suffix: 'example.com' })).toContain('Terraform plan stops');
   });
+
+  it('speaks of Terraform refusing an existing namespace only when a Terraform module is rendered', () => {
+    expect(notes({ domain_suffix: 'example.com' }, 'yaml')).not.toContain('Terraform stops');
+    expect(notes({ domain_suffix: 'example.com' }, 'yaml', true)).not.toContain('Terraform stops');
+    expect(notes({ domain_suffix: 'example.com' })).toContain('Terraform stops with "namespaces ... already exists"');
+  });
 });
