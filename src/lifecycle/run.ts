@@ -17,7 +17,9 @@ export function resolveRenderedDir(dir: string, target: 'terraform' | 'kubectl',
   if (!existsSync(sub)) {
     throw new UsageError(
       `${dir} is a docker-mcp init output folder without ${target === 'terraform' ? 'terraform/' : 'kubernetes/'}: re-run init with ` +
-        `--format ${target === 'terraform' ? 'terraform' : 'yaml'} (or both), or use --target ${target === 'terraform' ? 'kubectl' : 'terraform'}`,
+        `--format ${target === 'terraform' ? 'terraform' : 'yaml'} (or both), or use --target ${target === 'terraform' ? 'kubectl' : 'terraform'}` +
+        // The YAML formats keep the Cloudflare side in a Terraform root of its own (NOTES.md applies it there).
+        (target === 'terraform' && existsSync(join(dir, 'cloudflare', 'main.tf')) ? '; the Cloudflare side is its own Terraform root: --dir cloudflare' : ''),
     );
   }
   const own = target === 'terraform'

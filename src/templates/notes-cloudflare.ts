@@ -7,6 +7,7 @@ import { CLOUDFLARE_ROOT_TF, INGRESS_YAML, cloudflareInputs, cloudflareRootTf } 
 import { ACCESS_ENV_FILE, SINGLE_FILE } from './kubernetes/render.js';
 import { createsAccessApp, names, tunnelRendered, usesAccess } from './model.js';
 import { kubectl } from './notes-cluster.js';
+import { selector } from './kubernetes/network-policy.js';
 
 export interface CloudflareSteps {
   /**
@@ -36,12 +37,16 @@ function tokenPermissions(c: InstallConfig): string[] {
 
 
 /**
- * The Cloudflare resources of the Terraform root, as -target flags: with both formats, the YAML path
+ * The Cloudflare resources (and data sources) of the Terraform root, as -target flags: with both formats, the YAML path
  * still needs them (DNS record, tunnel, Access), and a plain apply of the root would also deploy the
  * gateway through the module. Read from the rendered file itself, so provider v4/v5 names match.
  */
 function cloudflareTargets(c: InstallConfig, version: string): string {
-  const addresses = [...cloudflareRootTf(c, version).matchAll(/^resource "([a-z0-9_]+)" "([a-z0-9_]+)"/gm)].map((m) => `${m[1]}.${m[2]}`);
+  // Data sources too: a targeted apply leaves out what only depends on a target, so without its
+  // data block `output -raw tunnel_token` printed nothing (exit 0) and the connector got an empty
+  // token (checked with terraform 1.11: "No outputs found").
+  const addresses = [...cloudflareRootTf(c, version).matchAll(/^(resource|data) "([a-z0-9_]+)" "([a-z0-9_]+)"/gm)]
+    .map((m) => `${m[1] === 'data' ? 'data.' : ''}${m[2]}.${m[3]}`);
   return addresses.map((a) => `-target=${a}`).join(' ');
 }
 
@@ -91,11 +96,14 @@ export function cloudflareSteps(c: InstallConfig, files: string[], version: stri
         (connectorNamespace(c) === c.namespace ? '' : `   \`${kubectl(c)} create namespace ${connectorNamespace(c)}\` (unless it exists)\n`) +
         // Through a pipe, not --from-literal: a command line is readable by every local user (ps).
         `   \`terraform -chdir=${dir} output -raw tunnel_token | ${kubectl(c)} -n ${connectorNamespace(c)} create secret generic ${TUNNEL_TOKEN_SECRET} --from-file=token=/dev/stdin\`\n` +
-        `   \`${kubectl(c)} apply -f ${CONNECTOR_YAML}\``,
+        `   \`${kubectl(c)} apply -f ${CONNECTOR_YAML}\`` +
+        // The check the NetworkPolicy step leaves to here: only now is there a connector to find.
+        (c.enable_network_policy ? `\n   \`${kubectl(c)} get pods -n ${connectorNamespace(c)}${Object.keys(c.cloudflared_pod_labels).length ? ` -l ${selector(c.cloudflared_pod_labels)}` : ''}\` lists its pods once they start (what the NetworkPolicy admits)` : ''),
     );
   } else {
-    // Before the apply: choosing --terraform-dir instead has to happen before this DNS record exists.
-    before.push(
+    // Before the apply, and before the Cloudflare-only apply the YAML path runs first: choosing
+    // --terraform-dir or importing a dashboard record has to happen before this DNS record exists.
+    before.unshift(
       `Route ${n.externalUrl} to ${n.serviceUrl} through your existing tunnel. The Terraform adds only the DNS record${createsAccessApp(c) ? ' and Access' : ''}: ` +
         'it never manages the tunnel\'s config, which would replace the routes you already have. Add the rule in ' +
         `${INGRESS_YAML} to your cloudflared config, above its catch-all. If your tunnel config lives in a Terraform repo, ` +

@@ -94,8 +94,10 @@ export function namespaceStep(c: InstallConfig, files: string[]): string {
     return (
       `The namespace \`${c.namespace}\` is created by this render with \`${POD_SECURITY_ENFORCE}: ${level}\`: ${why}. ` +
       'If a namespace of that name already exists and other workloads share it, do not apply it as is: ' +
-      `\`kubectl apply\` would set this label on the existing namespace${level === 'privileged' ? ' and loosen it for every workload in it' : ''}, ` +
-      'and Terraform stops with "namespaces ... already exists". Re-run init with `--create-namespace=false` and label it ' +
+      `\`kubectl apply\` would set this label on the existing namespace${level === 'privileged' ? ' and loosen it for every workload in it' : ''}` +
+      // Only a rendered Terraform module has a namespace resource to collide with.
+      `${files.includes('terraform/main.tf') ? ', and Terraform stops with "namespaces ... already exists"' : ''}. ` +
+      'Re-run init with `--create-namespace=false` and label it ' +
       `yourself${files.includes('terraform/main.tf') ? `, or adopt it into Terraform with \`terraform -chdir=terraform import '${NAMESPACE_ADDRESS}[0]' ${c.namespace}\`` : ''}.`
     );
   }
@@ -123,8 +125,10 @@ export function namespaceFirstStep(c: InstallConfig, files: string[], bearer: bo
   if (files.includes(SINGLE_FILE)) {
     ways.push(`\`${kubectl(c)} create namespace ${c.namespace}\` (applying ${SINGLE_FILE} then adds its labels)`);
   }
+  // The plan only reads the Secret when there is a Terraform module rendered and verify_tokens_secret is on.
+  const planReads = bearer && c.verify_tokens_secret && files.includes('terraform/main.tf');
   const why = bearer
-    ? 'the Secrets below live in it, and the Terraform plan stops while the tokens Secret is missing'
+    ? `the Secrets below live in it${planReads ? ', and the Terraform plan stops while the tokens Secret is missing' : ''}`
     : 'what the steps below create lives in it';
   return `Create the namespace on its own first, because ${why}: ${ways.join(', or ')}.`;
 }

@@ -116,6 +116,13 @@ describe('an output folder without the format asked for', () => {
     expect(plan.code).toBe(2);
     expect(plan.stderr).not.toMatch(/docker-mcp\.yaml: every object needs/);
   });
+
+  it('with --format yaml, points terraform at the Cloudflare root it did render', () => {
+    const r = cli(['init', '--yes', '--format', 'yaml', '--domain-suffix', 'example.com', '--output-dir', 'yaml-only'], work);
+    expect(r.code, r.stderr).toBe(0);
+    expect(() => resolveRenderedDir(join(work, 'yaml-only'), 'terraform')).toThrow(/without terraform\/: .*; the Cloudflare side is its own Terraform root: --dir cloudflare/);
+    expect(resolveRenderedDir(join(work, 'yaml-only', 'cloudflare'), 'terraform')).toBe(join(work, 'yaml-only', 'cloudflare'));
+  });
 });
 
 describe('terraform failures explained from the output folder', () => {

@@ -84,7 +84,7 @@ describe('NOTES.md with both formats, for whoever applies the YAML', () => {
     const plan = renderPlan(configFrom(data), table, { format: 'both', singleFile: false, version: VERSION });
     const text = plan.files.find((f) => f.path === 'NOTES.md')!.contents;
     const tf = plan.files.find((f) => f.path === 'terraform/cloudflare.tf')!.contents;
-    const addresses = [...tf.matchAll(/^resource "(\w+)" "(\w+)"/gm)].map((m) => `${m[1]}.${m[2]}`);
+    const addresses = [...tf.matchAll(/^(resource|data) "(\w+)" "(\w+)"/gm)].map((m) => `${m[1] === 'data' ? 'data.' : ''}${m[2]}.${m[3]}`);
     expect(addresses.length).toBeGreaterThan(0);
     const step = commands(text).find((c) => c.includes('-target=cloudflare_'))!;
     expect(step).toMatch(/^terraform -chdir=terraform init && terraform -chdir=terraform apply -target=/);
@@ -92,6 +92,26 @@ describe('NOTES.md with both formats, for whoever applies the YAML', () => {
     expect(text.indexOf(step)).toBeLessThan(text.indexOf('Apply: '));
     const aud = text.indexOf('output -raw access_aud');
     if (aud > 0) expect(text.indexOf(step)).toBeLessThan(aud);
+  });
+
+  it.each([
+    ['new tunnel', { domain_suffix: 'example.com', create_tunnel: true }],
+    ['new tunnel, v4', { domain_suffix: 'example.com', create_tunnel: true, cloudflare_provider_version: 4 }],
+    ['Access', { domain_suffix: 'example.com', auth_mode: 'both', cf_access_team: 't', allowed_email_domains: ['example.com'] }],
+  ])('%s: every output NOTES reads after that targeted apply refers only to targeted blocks (else it is not in the state)', (_n, data) => {
+    const plan = renderPlan(configFrom(data), table, { format: 'both', singleFile: false, version: VERSION });
+    const text = plan.files.find((f) => f.path === 'NOTES.md')!.contents;
+    const tf = plan.files.find((f) => f.path === 'terraform/cloudflare.tf')!.contents;
+    const targets = commands(text).find((c) => c.includes('-target=cloudflare_'))!.match(/-target=(\S+)/g)!.map((t) => t.slice('-target='.length));
+    const read = [...text.matchAll(/terraform -chdir=terraform output -raw (\w+)/g)].map((m) => m[1]!);
+    expect(read.length).toBeGreaterThan(0);
+    for (const name of new Set(read)) {
+      const block = tf.slice(tf.indexOf(`output "${name}"`), tf.indexOf('\n}', tf.indexOf(`output "${name}"`)));
+      expect(block.length).toBeGreaterThan(0);
+      const refs = [...block.matchAll(/\b((?:data\.)?cloudflare_\w+\.\w+)/g)].map((m) => m[1]!);
+      expect(refs.length).toBeGreaterThan(0);
+      expect(refs.filter((r) => !targets.includes(r))).toEqual([]);
+    }
   });
 
   it('says nothing of it when only the Terraform is rendered', () => {
@@ -157,5 +177,43 @@ describe('namespace before anything created in it', () => {
 describe('socket group step', () => {
   it('says what to do when the group differs', () => {
     expect(notes({ docker_socket_gid: 998 })).toMatch(/must print 998 \(docker_socket_gid\); if it prints another number, re-run init with `--docker-socket-gid <that number>`/);
+  });
+});
+
+// Walk of the combined result (issue 15): steps a literal reader runs top to bottom.
+describe('NOTES.md order for a literal reader', () => {
+  it.each([
+    ['both formats, v5', { domain_suffix: 'example.com' }, 'both', false],
+    ['both formats, v4', { domain_suffix: 'example.com', cloudflare_provider_version: 4 }, 'both', false],
+    ['YAML, Access', { domain_suffix: 'example.com', auth_mode: 'both', cf_access_team: 't', allowed_email_domains: ['example.com'] }, 'yaml', false],
+    ['single file', { domain_suffix: 'example.com', create_namespace: false, namespace: 'shared' }, 'yaml', true],
+  ] as [string, Record<string, unknown>, Format, boolean][])('%s: the existing-tunnel route (use --terraform-dir instead, import a dashboard record) comes before any command that creates the DNS record', (_n, data, format, singleFile) => {
+    const text = notes(data, format, singleFile);
+    const route = text.indexOf('through your existing tunnel');
+    expect(route).toBeGreaterThan(0);
+    // (The namespace-only apply creates no DNS record.)
+    const applies = commands(text).filter((c) => /terraform -chdir=\w+ apply/.test(c) && !c.includes('-target=module.'));
+    expect(applies.length).toBeGreaterThan(0);
+    for (const cmd of applies) expect(route).toBeLessThan(text.indexOf(`\`${cmd}\``));
+  });
+
+  it.each([['both'], ['yaml']] as [Format][])('--create-tunnel (%s): no "check the selector finds your cloudflared, else re-run init" before the connector it renders is running', (format) => {
+    const text = notes({ domain_suffix: 'example.com', create_tunnel: true, enable_network_policy: true, cloudflared_namespace: 'cloudflared', cloudflared_pod_labels: { 'app.kubernetes.io/name': 'cloudflared' } }, format);
+    const connector = text.indexOf('apply -f cloudflare/cloudflared.yaml');
+    expect(connector).toBeGreaterThan(0);
+    for (const m of text.matchAll(/get pods -n cloudflared|re-run init with `--cloudflared-namespace`/g)) expect(m.index).toBeGreaterThan(connector);
+  });
+
+  it('names the Terraform plan as a reason to create the namespace first only when there is one that reads the Secret', () => {
+    expect(notes({ domain_suffix: 'example.com' }, 'yaml')).not.toContain('Terraform plan stops');
+    expect(notes({ domain_suffix: 'example.com' }, 'yaml', true)).not.toContain('Terraform plan stops');
+    expect(notes({ domain_suffix: 'example.com', verify_tokens_secret: false })).not.toContain('Terraform plan stops');
+    expect(notes({ domain_suffix: 'example.com' })).toContain('Terraform plan stops');
+  });
+
+  it('speaks of Terraform refusing an existing namespace only when a Terraform module is rendered', () => {
+    expect(notes({ domain_suffix: 'example.com' }, 'yaml')).not.toContain('Terraform stops');
+    expect(notes({ domain_suffix: 'example.com' }, 'yaml', true)).not.toContain('Terraform stops');
+    expect(notes({ domain_suffix: 'example.com' })).toContain('Terraform stops with "namespaces ... already exists"');
   });
 });

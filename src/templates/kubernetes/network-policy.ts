@@ -17,7 +17,8 @@
 import type { InstallConfig } from '../../config/schema.js';
 import type { PeerItem } from '../../config/network-policy-items.js';
 import { extraEgress, extraIngress } from '../../config/network-policy-items.js';
-import { selectorLabels, usesAccess } from '../model.js';
+import { selectorLabels, tunnelRendered, usesAccess } from '../model.js';
+import { CONNECTOR_YAML } from '../cloudflare/connector.js';
 import type { K8sObject } from './objects.js';
 
 /** Not "the internet": RFC 1918, loopback, link-local (cloud metadata, node-local DNS), CGNAT. */
@@ -86,7 +87,7 @@ export function networkPolicy(c: InstallConfig, metadata: K8sObject['metadata'])
   };
 }
 
-const selector = (labels: Record<string, string>): string => Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
+export const selector = (labels: Record<string, string>): string => Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
 
 /** The NOTES.md step: who gets in and out, and how to check that the cloudflared selector is right. */
 /** `kubectl` is the command NOTES uses everywhere (with --context when init recorded one). */
@@ -112,10 +113,14 @@ export function networkPolicyNote(c: InstallConfig, kubectl = 'kubectl'): string
       'The Docker socket is a unix socket on a hostPath volume, which no NetworkPolicy filters' +
       (c.enable_docker_socket ? '' : '; a daemon over tcp:// needs `--network-policy-extra-egress CIDR:PORT`') +
       '. Only a CNI that implements NetworkPolicy enforces it (Calico, Cilium, k3s\'s built-in controller; flannel alone does not). ' +
-      'Check that the selector finds your cloudflared, and if it does not, find its namespace and labels ' +
-      'and re-run init with `--cloudflared-namespace` and `--cloudflared-pod-labels`:\n\n' +
-      `   \`${kubectl} get pods -n ${ns}${labels ? ` -l ${labels}` : ''}\`\n\n` +
-      `   \`${kubectl} get pods -A --show-labels | grep -i cloudflare\``
+      // With create_tunnel the connector is rendered right there and runs only after the apply: a
+      // check here would find nothing yet and send the reader to re-run init for no reason.
+      (c.create_tunnel && tunnelRendered(c)
+        ? `The connector this render makes (${CONNECTOR_YAML}, run in a step below) gets that namespace and those labels, so the policy admits it.`
+        : 'Check that the selector finds your cloudflared, and if it does not, find its namespace and labels ' +
+          'and re-run init with `--cloudflared-namespace` and `--cloudflared-pod-labels`:\n\n' +
+          `   \`${kubectl} get pods -n ${ns}${labels ? ` -l ${labels}` : ''}\`\n\n` +
+          `   \`${kubectl} get pods -A --show-labels | grep -i cloudflare\``)
   );
 }
 
