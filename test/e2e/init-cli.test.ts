@@ -90,6 +90,19 @@ describe('docker-mcp init (black-box)', () => {
     expect(existsSync(out('kubernetes/networkpolicy.yaml'))).toBe(false);
   });
 
+  it('does not remove a .tf file whose Terraform state still tracks what it created (a format switch), unless --force', () => {
+    expect(init(['--yes', '--format', 'yaml', '--domain-suffix', 'example.com']).code).toBe(0);
+    expect(existsSync(out('cloudflare/main.tf'))).toBe(true);
+    writeFileSync(out('cloudflare/terraform.tfstate'), '{"version": 4, "resources": [{"type": "cloudflare_dns_record"}]}\n');
+    const refused = init(['--yes', '--format', 'both']);
+    expect(refused.code).toBe(4);
+    expect(refused.stdout + refused.stderr).toContain('cloudflare/terraform.tfstate still tracks what it created');
+    expect(existsSync(out('cloudflare/main.tf'))).toBe(true);
+    expect(existsSync(out('terraform/main.tf'))).toBe(false);
+    expect(init(['--yes', '--format', 'both', '--force']).code).toBe(0);
+    expect(existsSync(out('cloudflare/main.tf'))).toBe(false);
+  });
+
   it('--json gives a machine-readable result, also for invalid input', () => {
     const ok = init(['--yes', '--json', '--format', 'yaml', '--single-file']);
     const data = JSON.parse(ok.stdout) as { status: string; files: { path: string; action: string }[] };

@@ -2,7 +2,7 @@
 // own and nobody touched (safe to update) from one the user edited (a conflict without --force).
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { RenderedFile } from '../../templates/index.js';
 
 export const MANIFEST = '.docker-mcp-manifest.json';
@@ -40,6 +40,12 @@ function readIfExists(path: string): string | undefined {
   return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
 }
 
+/** A local Terraform state (or an initialised backend) in the folder of a rendered .tf file. */
+function terraformStateBeside(dir: string, path: string): string | undefined {
+  const root = dirname(path);
+  return ['terraform.tfstate', '.terraform/terraform.tfstate'].map((f) => join(root, f)).find((f) => existsSync(join(dir, f)));
+}
+
 export function computeChanges(dir: string, files: RenderedFile[], force: boolean): Change[] {
   const manifest = readManifest(dir);
   const known = manifest?.files ?? {};
@@ -58,7 +64,14 @@ export function computeChanges(dir: string, files: RenderedFile[], force: boolea
     if (planned.has(path)) continue;
     const before = readIfExists(join(dir, path));
     if (before === undefined) continue;
-    if (sha256(before) === hash || force) changes.push({ path, action: 'remove', before, after: undefined });
+    const state = path.endsWith('.tf') ? terraformStateBeside(dir, path) : undefined;
+    if (state && !force) {
+      // Removing the configuration would orphan what that state tracks (a format switch moves the
+      // Cloudflare resources from cloudflare/ into terraform/, whose first apply would create them again).
+      const root = dirname(path);
+      changes.push({ path, action: 'conflict', before, after: undefined,
+        reason: `no longer rendered, but ${state} still tracks what it created: run \`terraform -chdir=${root} destroy\` (or move the state) first; --force removes it anyway` });
+    } else if (sha256(before) === hash || force) changes.push({ path, action: 'remove', before, after: undefined });
     else changes.push({ path, action: 'conflict', before, after: undefined, reason: 'edited, and no longer rendered' });
   }
   return changes;
