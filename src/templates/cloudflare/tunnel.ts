@@ -127,7 +127,7 @@ export function cloudflaredYaml(c: InstallConfig, version: string): string {
   if (createsAccessApp(c)) {
     lines.push(
       '# The Access application is created by the rendered Terraform; to have cloudflared check its JWT too,',
-      `# add to the rule: originRequest: { access: { required: true, teamName: ${c.cf_access_team}, audTag: [<terraform output -raw access_aud>] } }`,
+      `# add to the rule: originRequest: { access: { required: true, teamName: ${c.cf_access_team}, audTag: [<terraform -chdir=terraform output -raw access_aud (-chdir=cloudflare for --format yaml)>] } }`,
     );
   }
   return `${lines.join('\n')}\n${stringify({ ingress: cloudflaredIngress(c) }, { lineWidth: 0 })}`;
