@@ -178,6 +178,11 @@ export function resolveGatewayConfig(input: ResolveInput = {}): ResolvedConfig {
       problems.push(`${spec.key}: ${reasonFor(spec, result.error)} (got ${shown} from ${from})`);
     }
   }
+  if (!problems.length && config.enable_metrics === true && config.metrics_port === config.port) {
+    // Otherwise the second listener fails with "already in use", which sends people looking for
+    // another process instead of at their own two settings.
+    problems.push(`metrics_port: must differ from port (both ${String(config.port)}); /metrics has a listener of its own`);
+  }
   if (problems.length) throw new UsageError('Invalid gateway settings:', problems);
   return { config: config as GatewayConfig, sources };
 }

@@ -163,4 +163,10 @@ describe('config file mistakes', () => {
       'stateless: expected true or false (got "maybe" from DOCKER_MCP_STATELESS)',
     ]);
   });
+
+  it('refuses metrics_port equal to port when metrics are on (exit 2), and allows it when they are off', () => {
+    const error = failure({ flags: { port: 9191, metricsPort: 9191, enableMetrics: true } });
+    expect(error.message + JSON.stringify(error)).toContain('metrics_port: must differ from port (both 9191)');
+    expect(() => resolveGatewayConfig({ env: {}, flags: { port: 9191, metricsPort: 9191, enableMetrics: false } })).not.toThrow();
+  });
 });
