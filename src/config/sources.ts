@@ -120,7 +120,7 @@ export function resolveInputs(table: readonly VariableSpec[], inputs: Inputs): R
     // Users of the old prefix (serve's): say it is ignored rather than silently rendering the default.
     const legacy = legacyEnvFor(spec.name);
     if (inputs.env[legacy] !== undefined && inputs.env[envFor(spec.name)] === undefined) {
-      warnings.push(`${legacy} is set but ignored: it is serve's setting; init reads ${envFor(spec.name)}`);
+      warnings.push(`${legacy} is ignored: init reads ${envFor(spec.name)} (DOCKER_MCP_* is serve's env)`);
     }
     const candidates: [Origin, unknown, string][] = [
       ['flag', inputs.flags[camel(spec.name)], flagFor(spec.name)],
