@@ -115,7 +115,7 @@ describe('installer validation', () => {
 
   it('rejects unknown keys in docker-mcp.yaml', () => {
     const resolved = resolveInputs(table, { flags: {}, env: {}, configFile: { path: 'x.yaml', data: { replica: 2 } } });
-    expect(resolved.problems).toEqual(['x.yaml: unknown key "replica"']);
+    expect(resolved.problems).toEqual(['x.yaml: unknown key "replica"; did you mean replicas?']);
   });
 
   it('every constrained variable has a mirrored HCL validation', () => {
