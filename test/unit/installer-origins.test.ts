@@ -1,10 +1,11 @@
 // Problems name each value by its origin (flag, env, answers-file key, prompt), including both sides
 // of a cross-field rule; docker-mcp.yaml typos get "did you mean"; serve's env prefix is not read.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { labeller, resolveInputs, type Origin } from '../../src/config/sources.js';
 import { validateConfig } from '../../src/config/schema.js';
 import { editDistance, suggest } from '../../src/config/suggest.js';
-import type { VarValue } from '../../src/config/variables.js';
+import { envFor, type VarValue } from '../../src/config/variables.js';
 import { table } from './installer-helpers.js';
 
 const spec = (name: string) => table.find((s) => s.name === name)!;
@@ -72,5 +73,13 @@ describe('did you mean, for docker-mcp.yaml keys', () => {
       'docker-mcp.yaml: unknown key "replics"; did you mean replicas?',
       'docker-mcp.yaml: unknown key "banana"',
     ]);
+  });
+});
+
+describe('docs', () => {
+  it('docs/installer.md lists init\'s env name (DOCKER_MCP_INIT_<NAME>) for every variable', () => {
+    const docs = readFileSync('docs/installer.md', 'utf8');
+    for (const s of table) expect(docs, s.name).toMatch(new RegExp(`^\\| \`${s.name}\` \\| [^|]+ \\| \`${envFor(s.name)}\` \\|`, 'm'));
+    expect(envFor('port')).toBe('DOCKER_MCP_INIT_PORT');
   });
 });
