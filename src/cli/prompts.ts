@@ -69,7 +69,10 @@ async function ask(spec: VariableSpec, values: Values): Promise<VarValue> {
   return 'value' in coerced ? coerced.value : current;
 }
 
-/** Asks for everything not given by flag or env; returns the merged values. */
+/**
+ * Asks for everything not given by flag or env; returns the merged values. Each asked variable's
+ * origin becomes 'prompt' (in `origins`), so a problem names the question, not a flag never typed.
+ */
 export async function promptForValues(
   table: readonly VariableSpec[],
   values: Values,
@@ -78,13 +81,17 @@ export async function promptForValues(
   const result: Values = { ...values };
   const fixed = (spec: VariableSpec): boolean => origins[spec.name] === 'flag' || origins[spec.name] === 'env';
   const wanted = (spec: VariableSpec): boolean => !fixed(spec) && (relevant[spec.name]?.(result) ?? true);
+  const answer = async (spec: VariableSpec): Promise<void> => {
+    result[spec.name] = await ask(spec, result);
+    origins[spec.name] = 'prompt';
+  };
   try {
     for (const spec of table) {
-      if (spec.group === 'basic' && wanted(spec)) result[spec.name] = await ask(spec, result);
+      if (spec.group === 'basic' && wanted(spec)) await answer(spec);
     }
     const advanced = table.filter((s) => s.group === 'advanced');
     if (await confirm({ message: `Review the ${advanced.length} advanced settings (resources, ports, socket, metrics…)?`, default: false })) {
-      for (const spec of advanced) if (wanted(spec)) result[spec.name] = await ask(spec, result);
+      for (const spec of advanced) if (wanted(spec)) await answer(spec);
     }
   } catch (error) {
     // Ctrl+C inside a prompt: nothing has been rendered or written yet.

@@ -113,7 +113,7 @@ export function valueSchema(spec: VariableSpec): z.ZodType {
   }
 }
 
-function crossFieldProblems(c: InstallConfig, kubernetes: boolean): string[] {
+function crossFieldProblems(c: InstallConfig, kubernetes: boolean, name: Namer): string[] {
   const problems: string[] = [];
   const needsAccess = c.auth_mode === 'cloudflare-access' || c.auth_mode === 'both';
   const tunnelLive = c.enable_cloudflare_tunnel && c.domain_suffix !== '';
@@ -122,25 +122,25 @@ function crossFieldProblems(c: InstallConfig, kubernetes: boolean): string[] {
   const hostname = c.node_selector[HOSTNAME_LABEL];
   if (kubernetes && c.node_name !== '' && hostname !== undefined && hostname !== c.node_name) {
     problems.push(
-      `${flagFor('node_name')}: ${c.node_name} contradicts ${flagFor('node_selector')} ${HOSTNAME_LABEL}=${hostname} ` +
+      `${name('node_name')}: ${c.node_name} contradicts ${name('node_selector')} ${HOSTNAME_LABEL}=${hostname} ` +
         '(node_name becomes that same node selector); drop one of them',
     );
   }
   if (needsAccess) {
-    if (!tunnelLive) problems.push(`${flagFor('auth_mode')}: ${c.auth_mode} needs the Cloudflare Tunnel on and ${flagFor('domain_suffix')} set`);
-    if (c.cf_access_team === '') problems.push(`${flagFor('cf_access_team')}: required when ${flagFor('auth_mode')} is ${c.auth_mode}`);
+    if (!tunnelLive) problems.push(`${name('auth_mode')}: ${c.auth_mode} needs the Cloudflare Tunnel on and ${name('domain_suffix')} set`);
+    if (c.cf_access_team === '') problems.push(`${name('cf_access_team')}: required when ${name('auth_mode')} is ${c.auth_mode}`);
     // For Kubernetes the rendered Terraform creates the Access application when no AUD is given, and
     // the gateway gets its aud from it; the docker target renders no Terraform, so it needs the AUD.
     if (c.cf_access_aud === '' && !kubernetes) {
       problems.push(
-        `${flagFor('cf_access_aud')}: required when ${flagFor('auth_mode')} is ${c.auth_mode} with --target docker, which renders no ` +
+        `${name('cf_access_aud')}: required when ${name('auth_mode')} is ${c.auth_mode} with --target docker, which renders no ` +
           'Access application: create one (Zero Trust > Access > Applications) and pass its AUD tag',
       );
     }
     // The emails feed only the allow policy of an Access application the render creates (no AUD given);
     // an existing application keeps its own policies.
     if (c.cf_access_aud === '' && !c.allowed_emails.length && !c.allowed_email_domains.length) {
-      problems.push(`${flagFor('allowed_emails')}/${flagFor('allowed_email_domains')}: at least one is required for the Access policy`);
+      problems.push(`${name('allowed_emails')}/${name('allowed_email_domains')}: at least one is required for the Access policy`);
     }
   }
   if (c.auth_mode === 'none') {
@@ -153,7 +153,7 @@ function crossFieldProblems(c: InstallConfig, kubernetes: boolean): string[] {
         ? 'every pod in the cluster could reach the Docker socket, which is root on the node'
         : 'every container on its network could reach the Docker socket, which is root on the host';
     problems.push(
-      `${flagFor('auth_mode')}: none is refused: the gateway listens on 0.0.0.0 in its ${kubernetes ? 'pod' : 'container'} and will not ` +
+      `${name('auth_mode')}: none is refused: the gateway listens on 0.0.0.0 in its ${kubernetes ? 'pod' : 'container'} and will not ` +
         `start there without authentication (${reach}); keep bearer (the default), or use cloudflare-access or both`,
     );
   }
@@ -161,28 +161,35 @@ function crossFieldProblems(c: InstallConfig, kubernetes: boolean): string[] {
     // An empty pod selector admits the whole namespace: fine for a namespace of cloudflared's own,
     // not for the gateway's (possibly shared) one, where it would let every neighbour in.
     problems.push(
-      `${flagFor('cloudflared_pod_labels')}: empty would let every pod of namespace ${c.namespace} reach the gateway; ` +
-        `name cloudflared's labels (kubectl get pods -A --show-labels | grep cloudflared), or set ${flagFor('cloudflared_namespace')} to a namespace of its own`,
+      `${name('cloudflared_pod_labels')}: empty would let every pod of namespace ${c.namespace} reach the gateway; ` +
+        `name cloudflared's labels (kubectl get pods -A --show-labels | grep cloudflared), or set ${name('cloudflared_namespace')} to a namespace of its own`,
     );
   }
-  if (c.port === c.metrics_port) problems.push(`${flagFor('metrics_port')}: must differ from ${flagFor('port')} (${c.port})`);
-  if (kubernetes && c.enable_service_monitor && !c.enable_metrics) problems.push(`${flagFor('enable_service_monitor')}: needs ${flagFor('enable_metrics')}`);
+  if (c.port === c.metrics_port) problems.push(`${name('metrics_port')}: must differ from ${name('port')} (${c.port})`);
+  if (kubernetes && c.enable_service_monitor && !c.enable_metrics) problems.push(`${name('enable_service_monitor')}: needs ${name('enable_metrics')}`);
   for (const [request, limit] of kubernetes ? ([['cpu_request', 'cpu_limit'], ['memory_request', 'memory_limit']] as const) : []) {
     // An empty memory_request means the memory_limit (effectiveMemoryRequest).
     const r = parseQuantity(request === 'memory_request' ? effectiveMemoryRequest(c) : c[request]);
     const l = parseQuantity(c[limit]);
-    if (r !== undefined && l !== undefined && r > l) problems.push(`${flagFor(request)}: ${c[request]} is more than ${flagFor(limit)} ${c[limit]}`);
+    if (r !== undefined && l !== undefined && r > l) problems.push(`${name(request)}: ${c[request]} is more than ${name(limit)} ${c[limit]}`);
   }
   return problems;
 }
 
 export type ValidationResult = { ok: true; config: InstallConfig } | { ok: false; problems: string[] };
 
-/** Validates fully-typed answers (every key present). Problems are `--flag: message` lines. */
+/**
+ * How a problem names a variable. Callers that know where each value came from pass
+ * sources.ts' labeller (the flag, env var, `file: key` or prompt); the default names the flag.
+ */
+export type Namer = (name: string) => string;
+
+/** Validates fully-typed answers (every key present). Problems are `<where>: message` lines. */
 export function validateConfig(
   table: readonly VariableSpec[],
   values: Record<string, VarValue>,
   target: 'kubernetes' | 'docker' = 'kubernetes',
+  name: Namer = flagFor,
 ): ValidationResult {
   const problems: string[] = [];
   for (const spec of table) {
@@ -190,12 +197,12 @@ export function validateConfig(
     if (!result.success) {
       for (const issue of result.error.issues) {
         const where = issue.path.length ? `[${issue.path.map(String).join('.')}]` : '';
-        problems.push(`${flagFor(spec.name)}${where}: ${issue.message}`);
+        problems.push(`${name(spec.name)}${where}: ${issue.message}`);
       }
     }
   }
   if (problems.length) return { ok: false, problems };
   const config = values as unknown as InstallConfig;
-  const cross = crossFieldProblems(config, target === 'kubernetes');
+  const cross = crossFieldProblems(config, target === 'kubernetes', name);
   return cross.length ? { ok: false, problems: cross } : { ok: true, config };
 }

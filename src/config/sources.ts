@@ -1,7 +1,9 @@
-// Where answers come from, highest first: flags > DOCKER_MCP_* env > docker-mcp.yaml > defaults.
+// Where answers come from, highest first: flags > DOCKER_MCP_INIT_* env > docker-mcp.yaml > defaults.
 // Prompts (interactive mode) start from the merged value as their default. Strings from flags and
-// env are coerced by the variable's type here; the schema then checks constraints.
-import { envFor, flagFor, type VarValue, type VariableSpec } from './variables.js';
+// env are coerced by the variable's type here; the schema then checks constraints. Each value keeps
+// its origin so a problem names what the user actually touched (originLabel).
+import { suggest } from './suggest.js';
+import { envFor, flagFor, legacyEnvFor, type VarValue, type VariableSpec } from './variables.js';
 
 export type Origin = 'flag' | 'env' | 'config' | 'default' | 'prompt';
 
@@ -9,6 +11,36 @@ export interface Resolved {
   values: Record<string, VarValue>;
   origins: Record<string, Origin>;
   problems: string[];
+  /** Not problems: e.g. serve's DOCKER_MCP_<NAME> set in the env, which init ignores. */
+  warnings: string[];
+  /** The answers file read, for naming its keys in messages. */
+  configPath?: string;
+}
+
+/**
+ * How a problem names a value: the flag, the env var, the answers file and key, or the prompt it was
+ * typed at. A default is named by its flag, the usual way to change it.
+ */
+export function originLabel(spec: Pick<VariableSpec, 'name' | 'prompt'>, origin: Origin | undefined, configPath = 'docker-mcp.yaml'): string {
+  switch (origin) {
+    case 'env':
+      return envFor(spec.name);
+    case 'config':
+      return `${configPath}: ${spec.name}`;
+    case 'prompt':
+      return `prompt "${spec.prompt}"`;
+    default:
+      return flagFor(spec.name);
+  }
+}
+
+/** A namer for validateConfig: each variable by the origin its value came from. */
+export function labeller(table: readonly VariableSpec[], origins: Record<string, Origin>, configPath?: string): (name: string) => string {
+  const byName = new Map(table.map((s) => [s.name, s]));
+  return (name) => {
+    const spec = byName.get(name);
+    return spec ? originLabel(spec, origins[name], configPath) : flagFor(name);
+  };
 }
 
 const TRUE = ['true', '1', 'yes', 'on'];
@@ -68,6 +100,7 @@ export function resolveInputs(table: readonly VariableSpec[], inputs: Inputs): R
   const values: Record<string, VarValue> = {};
   const origins: Record<string, Origin> = {};
   const problems: string[] = [];
+  const warnings: string[] = [];
   let fileData: Record<string, unknown> = {};
   if (inputs.configFile) {
     const { path, data } = inputs.configFile;
@@ -76,10 +109,19 @@ export function resolveInputs(table: readonly VariableSpec[], inputs: Inputs): R
     else {
       fileData = data as Record<string, unknown>;
       const known = new Set(table.map((s) => s.name));
-      for (const key of Object.keys(fileData)) if (!known.has(key)) problems.push(`${path}: unknown key "${key}"`);
+      for (const key of Object.keys(fileData)) {
+        if (known.has(key)) continue;
+        const near = suggest(key, known);
+        problems.push(`${path}: unknown key "${key}"${near ? `; did you mean ${near}?` : ''}`);
+      }
     }
   }
   for (const spec of table) {
+    // Users of the old prefix (serve's): say it is ignored rather than silently rendering the default.
+    const legacy = legacyEnvFor(spec.name);
+    if (inputs.env[legacy] !== undefined && inputs.env[envFor(spec.name)] === undefined) {
+      warnings.push(`${legacy} is ignored: init reads ${envFor(spec.name)} (DOCKER_MCP_* is serve's env)`);
+    }
     const candidates: [Origin, unknown, string][] = [
       ['flag', inputs.flags[camel(spec.name)], flagFor(spec.name)],
       ['env', inputs.env[envFor(spec.name)], envFor(spec.name)],
@@ -99,5 +141,5 @@ export function resolveInputs(table: readonly VariableSpec[], inputs: Inputs): R
       origins[spec.name] = origin;
     }
   }
-  return { values, origins, problems };
+  return { values, origins, problems, warnings, ...(inputs.configFile ? { configPath: inputs.configFile.path } : {}) };
 }

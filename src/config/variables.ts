@@ -66,9 +66,15 @@ export interface StructuredList {
   validations?: (ref: string, quote: (s: string) => string) => { condition: string; message: string }[];
 }
 
-export const ENV_PREFIX = 'DOCKER_MCP_';
+// init's env names have a prefix of their own: `serve` reads DOCKER_MCP_<NAME> (port, policy_preset,
+// log_level, … overlap), and a shell set up to run a local gateway must not change what init renders
+// for the cluster. serve never reads DOCKER_MCP_INIT_* (it has no setting named init_*).
+export const ENV_PREFIX = 'DOCKER_MCP_INIT_';
+/** The prefix init read before it had its own (serve's); only used to warn that it is ignored. */
+export const LEGACY_ENV_PREFIX = 'DOCKER_MCP_';
 export const flagFor = (name: string): string => `--${name.replace(/_/g, '-')}`;
 export const envFor = (name: string): string => `${ENV_PREFIX}${name.toUpperCase()}`;
+export const legacyEnvFor = (name: string): string => `${LEGACY_ENV_PREFIX}${name.toUpperCase()}`;
 
 // The gateway image this package builds (`docker-mcp image build`); the version is filled in by
 // variables-default.ts so this file stays free of I/O.

@@ -46,7 +46,7 @@ describe('docker-mcp init (black-box)', () => {
 
   it('reports every invalid input at once, exits 2 and writes nothing', () => {
     const result = init(['--yes', '--port', '0', '--namespace', 'Bad_NS', '--replicas', '2', '--cpu-limit', 'x'], {
-      DOCKER_MCP_ENVIRONMENT: 'prod"uction',
+      DOCKER_MCP_INIT_ENVIRONMENT: 'prod"uction',
     });
     expect(result.code).toBe(2);
     for (const part of ['--port', '--namespace', '--cpu-limit', 'quotes']) expect(result.stderr).toContain(part);

@@ -21,10 +21,10 @@ function listing(dir: string): string[] {
 async function run(repo: string, answers: [RegExp, string][]): Promise<{ code: number; screen: string }> {
   // Every basic answer comes from the env, so the only prompts are "advanced?" and the final question.
   const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '', HOME: repo, TERM: 'xterm', DOCKER_MCP_DOMAIN_SUFFIX: 'example.com',
-    DOCKER_MCP_PROJECT_NAME: 'homelab', DOCKER_MCP_ENVIRONMENT: 'production', DOCKER_MCP_NAMESPACE: 'homelab',
-    DOCKER_MCP_REPLICAS: '1', DOCKER_MCP_ENABLE_CLOUDFLARE_TUNNEL: 'true', DOCKER_MCP_TUNNEL_HOSTNAME: 'docker-mcp',
-    DOCKER_MCP_AUTH_MODE: 'bearer', DOCKER_MCP_POLICY_PRESET: 'read-only', DOCKER_MCP_CREATE_NAMESPACE: 'true',
+    PATH: process.env.PATH ?? '', HOME: repo, TERM: 'xterm', DOCKER_MCP_INIT_DOMAIN_SUFFIX: 'example.com',
+    DOCKER_MCP_INIT_PROJECT_NAME: 'homelab', DOCKER_MCP_INIT_ENVIRONMENT: 'production', DOCKER_MCP_INIT_NAMESPACE: 'homelab',
+    DOCKER_MCP_INIT_REPLICAS: '1', DOCKER_MCP_INIT_ENABLE_CLOUDFLARE_TUNNEL: 'true', DOCKER_MCP_INIT_TUNNEL_HOSTNAME: 'docker-mcp',
+    DOCKER_MCP_INIT_AUTH_MODE: 'bearer', DOCKER_MCP_INIT_POLICY_PRESET: 'read-only', DOCKER_MCP_INIT_CREATE_NAMESPACE: 'true',
   };
   const pty = spawn(process.execPath, [binPath, 'init', '--terraform-dir', repo], { cwd: repo, env, cols: 160, rows: 40 });
   let screen = '';

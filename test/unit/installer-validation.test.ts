@@ -99,14 +99,14 @@ describe('installer validation', () => {
   });
 
   it('reports every problem at once, from flags and env', () => {
-    const found = problems({ port: '0', cpuLimit: 'lots' }, { DOCKER_MCP_NAMESPACE: 'BAD', DOCKER_MCP_ENABLE_METRICS: 'maybe' });
+    const found = problems({ port: '0', cpuLimit: 'lots' }, { DOCKER_MCP_INIT_NAMESPACE: 'BAD', DOCKER_MCP_INIT_ENABLE_METRICS: 'maybe' });
     expect(found).toHaveLength(4);
   });
 
   it('flags beat env, env beats the config file', () => {
     const resolved = resolveInputs(table, {
       flags: { port: '1111' },
-      env: { DOCKER_MCP_PORT: '2222', DOCKER_MCP_NAMESPACE: 'from-env' },
+      env: { DOCKER_MCP_INIT_PORT: '2222', DOCKER_MCP_INIT_NAMESPACE: 'from-env' },
       configFile: { path: 'docker-mcp.yaml', data: { port: 3333, namespace: 'from-file', log_level: 'debug' } },
     });
     expect([resolved.values.port, resolved.values.namespace, resolved.values.log_level]).toEqual([1111, 'from-env', 'debug']);
@@ -115,7 +115,7 @@ describe('installer validation', () => {
 
   it('rejects unknown keys in docker-mcp.yaml', () => {
     const resolved = resolveInputs(table, { flags: {}, env: {}, configFile: { path: 'x.yaml', data: { replica: 2 } } });
-    expect(resolved.problems).toEqual(['x.yaml: unknown key "replica"']);
+    expect(resolved.problems).toEqual(['x.yaml: unknown key "replica"; did you mean replicas?']);
   });
 
   it('every constrained variable has a mirrored HCL validation', () => {

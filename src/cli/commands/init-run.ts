@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
 import { validateConfig } from '../../config/schema.js';
-import { camel, resolveInputs, type Inputs } from '../../config/sources.js';
+import { camel, labeller, resolveInputs, type Inputs } from '../../config/sources.js';
 import { variablesTable, type VariableSpec } from '../../config/variables.js';
 import { KUBERNETES_ONLY } from '../../templates/docker/render.js';
 import { ANSWERS_FILE, renderPlan, type Format, type Target } from '../../templates/index.js';
@@ -58,10 +58,14 @@ async function gather(table: readonly VariableSpec[], options: InitOptions, flag
   const configFile = loadConfigFile(options.config, options.terraformDir ?? options.outputDir);
   const resolved = resolveInputs(table, { flags, env: process.env, configFile });
   let values = resolved.values;
+  const origins = { ...resolved.origins };
+  // Serve's DOCKER_MCP_<NAME> in the env is ignored (a local gateway's shell must not change what is
+  // deployed); say so once per variable, for users of the old prefix. --json keeps stderr too.
+  if (resolved.warnings.length) process.stderr.write(resolved.warnings.map((w) => `warning: ${w}\n`).join(''));
   // The rendered root module's provider: record the cluster kubectl points at now (an existing repo
   // keeps its own provider, and compose has no cluster).
   if (options.target !== 'docker' && options.terraformDir === undefined && !resolved.problems.length) {
-    detectKubeTarget(values, resolved.origins, process.env);
+    detectKubeTarget(values, origins, process.env);
   }
   if (!resolved.problems.length && isInteractive(options)) {
     const { promptForValues } = await import('../prompts.js');
@@ -70,11 +74,11 @@ async function gather(table: readonly VariableSpec[], options: InitOptions, flag
     const asked = options.target === 'docker'
       ? table.filter((s) => !(s.name in KUBERNETES_ONLY))
       : options.terraformDir !== undefined ? table.filter((s) => s.scope !== 'root') : table;
-    values = await promptForValues(asked, values, resolved.origins);
+    values = await promptForValues(asked, values, origins);
   }
   // Fill unparsable inputs with defaults so every other problem is still reported in this round.
   for (const spec of table) values[spec.name] ??= structuredClone(spec.default);
-  const result = validateConfig(table, values, options.target);
+  const result = validateConfig(table, values, options.target, labeller(table, origins, resolved.configPath));
   const problems = [...resolved.problems, ...(result.ok ? [] : result.problems)];
   if (problems.length || !result.ok) {
     if (options.json) emit(options, '', { status: 'invalid', problems });

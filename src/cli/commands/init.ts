@@ -2,7 +2,7 @@
 // keys cannot drift); the implementation is imported lazily so `--help` stays fast and `init`
 // never loads the gateway.
 import { Option, type Command } from 'commander';
-import { envFor, flagFor, variablesTable } from '../../config/variables.js';
+import { ENV_PREFIX, LEGACY_ENV_PREFIX, envFor, flagFor, variablesTable } from '../../config/variables.js';
 import { packageVersion } from '../program.js';
 
 export function registerInit(program: Command): void {
@@ -23,8 +23,10 @@ export function registerInit(program: Command): void {
     .option('--cloudflared-configmap <file>', 'with --terraform-dir: put the ingress rule into this cloudflared ConfigMap/config YAML instead of the Terraform tunnel config')
     .addHelpText(
       'after',
-      '\nEvery variable can also be set by env (DOCKER_MCP_<NAME>) or a docker-mcp.yaml key (<name>);\n' +
-        'precedence is flag > env > config file > default. Lists are comma separated, maps key=value,…\n\n' +
+      `\nEvery variable can also be set by env (${ENV_PREFIX}<NAME>) or a docker-mcp.yaml key (<name>);\n` +
+        'precedence is flag > env > config file > default. Lists are comma separated, maps key=value,…\n' +
+        `init reads only ${ENV_PREFIX}*: serve's ${LEGACY_ENV_PREFIX}<NAME> (e.g. ${LEGACY_ENV_PREFIX}PORT) is ignored\n` +
+        '(a warning names it), so a shell set up for a local gateway does not change what init renders.\n\n' +
         'Exit codes: 0 ok / up to date, 2 invalid input (nothing written), 3 --dry-run found changes,\n' +
         '4 a file was edited by hand (re-run with --force after reading the diff), 5 --terraform-dir: the\n' +
         'tunnel config was not recognised (nothing written; a snippet to paste is printed), 130 interrupted.\n\n' +
