@@ -43,6 +43,10 @@ export function insufficientScope(core: GatewayCore, identity: Identity, toolNam
   if (typeof toolName !== 'string') return undefined;
   const tool = core.registry.tools.find((t) => t.name === toolName);
   if (!tool || identity.scopes.has(tool.access)) return undefined;
+  // When the policy hides the tool anyway (its preset, a tools.deny), a bigger token would not help:
+  // the registry answers that refusal instead, naming the preset (tools/hidden-tools.ts).
+  const decision = core.policy.checkCall(identity, tool);
+  if (!decision.allowed && decision.rule !== 'insufficient_scope') return undefined;
   // An OAuth client steps up by asking its AS for the OAuth scope string, not our internal name.
   const parts = ['error="insufficient_scope"', `scope="${identity.kind === 'oauth' ? OAUTH_SCOPES[tool.access] : tool.access}"`];
   const metadata = core.http.resourceMetadata;
