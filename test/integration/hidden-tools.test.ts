@@ -78,7 +78,8 @@ describe('a tool hidden by the operator preset', () => {
         expect((await client.listTools()).tools.map((t) => t.name)).not.toContain('image_pull');
         const error = await rpcError(client.callTool({ name: 'image_pull', arguments: { reference: SECRET_ARG } }));
         expect(error.code).toBe(-32000);
-        expect(error.message).toContain('Tool image_pull exists but is hidden by the gateway\'s policy preset operator; the admin preset allows it');
+        // One SDK prefix, not two (an McpError's own message carries it; the wire text must not).
+        expect(error.message).toBe('MCP error -32000: Tool image_pull exists but is hidden by the gateway\'s policy preset operator; the admin preset allows it (policy_preset: admin).');
         expect(error.message).not.toContain('Unknown tool');
         expect(error.message).not.toContain(SECRET_ARG);
         expect(error.data).toMatchObject({ rule: 'hidden_tool', hiddenBy: 'preset', allowedBy: 'admin' });

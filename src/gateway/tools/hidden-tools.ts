@@ -37,13 +37,18 @@ export class HiddenToolError extends McpError {
     override readonly data: HiddenToolData,
   ) {
     super(HIDDEN_TOOL_CODE, reason, data);
+    // McpError prefixes "MCP error <code>: "; the SDK client adds that prefix itself on receipt,
+    // so the wire message is the plain sentence (else clients show the prefix twice).
+    this.message = reason;
   }
 }
 
 /** A call to a name that is not a tool at all, with the closest visible tool name if any. */
 export class UnknownToolError extends McpError {
   constructor(readonly suggestion: string | undefined, name: string) {
-    super(ErrorCode.InvalidParams, `Unknown tool: ${name}${suggestion ? ` (did you mean ${suggestion}?)` : ''}`);
+    const reason = `Unknown tool: ${name}${suggestion ? ` (did you mean ${suggestion}?)` : ''}`;
+    super(ErrorCode.InvalidParams, reason);
+    this.message = reason;
   }
 }
 
