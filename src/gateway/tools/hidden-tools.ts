@@ -17,7 +17,7 @@ import type { ToolDefinition } from './define.js';
 export const HIDDEN_TOOL_CODE = -32000;
 
 /** The lowest preset whose access includes each scope (policy.ts presetAccess). */
-const lowestPreset: Record<Scope, string> = { read: 'read-only', operate: 'operator', admin: 'admin' };
+export const lowestPreset: Record<Scope, string> = { read: 'read-only', operate: 'operator', admin: 'admin' };
 const scopeOrder: readonly Scope[] = ['read', 'operate', 'admin'];
 
 export interface HiddenToolData {
