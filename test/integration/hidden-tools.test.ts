@@ -12,7 +12,7 @@ import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { connectHttp, connectWs } from '../helpers/mcp-clients.js';
+import { connectHttp, connectStdio, connectWs } from '../helpers/mcp-clients.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const READER = `reader-${'r'.repeat(20)}`;
@@ -88,6 +88,17 @@ describe('a tool hidden by the operator preset', () => {
       }
     }
   });
+
+  it('stdio (the real `serve --stdio` under the operator preset): the same error', async () => {
+    const { client } = await connectStdio({ DOCKER_MCP_POLICY_PRESET: 'operator' });
+    try {
+      const error = await rpcError(client.callTool({ name: 'image_pull', arguments: {} }));
+      expect(error.code).toBe(-32000);
+      expect(error.message).toContain('hidden by the gateway\'s policy preset operator; the admin preset allows it');
+    } finally {
+      await client.close();
+    }
+  }, 60_000);
 
   it('a typo is still unknown, and "did you mean" offers only tools the caller can see', async () => {
     const client = await connectHttp(gateway);
