@@ -190,4 +190,15 @@ describe('a refused call to a hidden tool costs a rate-limit token', () => {
       await gateway.stop();
     }
   }, 60_000);
+
+  it('so do 403 insufficient_scope refusals on /mcp/call (they were free)', async () => {
+    const gateway = await startTestGateway({ policy_preset: 'operator', auth_tokens: [`reader:read:${READER}`], rate_limit_per_minute: 2, enable_metrics: false });
+    try {
+      expect((await legacy(gateway.url, 'docker.container.stop', READER)).status).toBe(403);
+      expect((await legacy(gateway.url, 'docker.container.stop', READER)).status).toBe(403);
+      expect((await legacy(gateway.url, 'docker.container.list', READER)).status).toBe(429);
+    } finally {
+      await gateway.stop();
+    }
+  }, 60_000);
 });

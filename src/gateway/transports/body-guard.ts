@@ -63,8 +63,10 @@ export function insufficientScope(core: GatewayCore, identity: Identity, toolNam
  * read token probing admin tools must leave the same `denied` trail as a call the policy refuses.
  */
 export function auditScopeDenial(core: GatewayCore, identity: Identity, transport: Transport, tool: string, args: unknown, requestId: string, reason: string): void {
-  // No token is charged here (undefined admission): scope refusals answer before any limit applies.
-  recordRefusal(core.audit, undefined, { identity, transport, tool, args, requestId, rule: 'insufficient_scope', reason });
+  // Charged like every refused call (issue 16: a tool hidden by the scope costs a rate-limit token on
+  // every transport, as it does over WebSocket); the answer stays 403, and past the limit the line
+  // keeps no arguments, so a flood of 403s cannot fill the audit log with 16 KiB lines.
+  recordRefusal(core.audit, core.admission, { identity, transport, tool, args, requestId, rule: 'insufficient_scope', reason });
 }
 
 /**
