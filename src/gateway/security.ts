@@ -35,6 +35,8 @@ export interface PolicyDecision {
 }
 
 export interface OperationPolicy {
+  /** The policy preset (read-only, operator, admin), named when a call to a tool it hides is refused. */
+  readonly preset?: string;
   /** Tools this identity may ever call; the others are not even listed. */
   visibleTools(identity: Identity, tools: readonly ToolDefinition[]): ToolDefinition[];
   /** Checked before a call's handler runs (scope + tool allow/deny). */

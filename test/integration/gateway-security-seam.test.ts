@@ -84,7 +84,8 @@ describe('authentication and policy seam', () => {
     await b.client.connect(b.transport);
     expect((await a.client.listTools()).tools.map((t) => t.name)).not.toContain('system_df');
     expect((await b.client.listTools()).tools.map((t) => t.name)).toContain('system_df');
-    await expect(a.client.callTool({ name: 'system_df', arguments: {} })).rejects.toThrow(/Unknown tool: system_df/);
+    // Hidden, not unknown (issue 16): a custom policy hid it, so no preset or scope is named.
+    await expect(a.client.callTool({ name: 'system_df', arguments: {} })).rejects.toThrow(/Tool system_df exists but is hidden by this gateway's policy/);
     const df = await b.client.callTool({ name: 'system_df', arguments: {} });
     expect(df.isError).toBeFalsy();
 
@@ -121,7 +122,8 @@ describe('authentication and policy seam', () => {
       headers: { 'Content-Type': 'application/json', Authorization: 'Bearer alice' },
       body: JSON.stringify({ method: 'docker.system.df' }),
     });
-    expect(hidden.status).toBe(404);
+    expect(hidden.status).toBe(403);
+    expect(await hidden.json()).toMatchObject({ error: { code: -32000, data: { outcome: 'denied', rule: 'hidden_tool', hiddenBy: 'policy' } } });
   });
 });
 

@@ -1,5 +1,5 @@
 // The audit line of a tool call refused before it runs: for its scope (HTTP 403), or because the
-// tool is hidden from the caller (answered "Unknown tool"). One shape for both lines; given the
+// tool is hidden from the caller (tools/hidden-tools.ts). One shape for both lines; given the
 // caller's admission, a refusal costs what a refused call costs in the registry: a rate-limit token,
 // and past the limit a line without the caller's arguments, so a flood of refusals cannot fill the
 // log with 16 KiB lines.

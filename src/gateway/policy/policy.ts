@@ -250,6 +250,7 @@ export function createOperationPolicy(options: PolicyOptions, docker: Dockerode)
   }
 
   return {
+    preset: options.preset,
     visibleTools: (identity, tools) => tools.filter((tool) => checkCall(identity, tool).allowed),
     checkCall,
     async authorize(identity, op) {

@@ -77,7 +77,10 @@ export interface ToolRegistry {
   readonly tools: readonly ToolDefinition[];
   /** The definition by name, when this identity may see it. */
   get(identity: Identity, name: string): ToolDefinition | undefined;
-  /** Throws McpError(InvalidParams) when the tool does not exist or is hidden from this identity. */
+  /**
+   * Throws UnknownToolError (McpError InvalidParams) when no tool has this name, and
+   * HiddenToolError (McpError -32000, audited) when it exists but is hidden from this identity.
+   */
   call(name: string, args: unknown, origin: CallOrigin): Promise<CallOutput>;
   /** Wires tools/list and tools/call onto one SDK server. */
   install(server: Server, transport: Transport, fallbackIdentity?: Identity): void;

@@ -21,6 +21,7 @@ import type { AuditEntry } from '../audit/audit-log.js';
 import { redactText, redactToolResult } from '../audit/redact.js';
 import { NOT_RECORDED, recordRefusal } from '../audit/refusals.js';
 import type { CallOrigin, CallOutput, RegistryDeps, ToolRegistry } from './registry-types.js';
+import { HiddenToolError, hiddenToolError, unknownToolError } from './hidden-tools.js';
 
 export type { CallAdmission, CallAuditor, CallOrigin, CallOutput, RegistryDeps, ToolRegistry } from './registry-types.js';
 
@@ -84,10 +85,11 @@ export function createToolRegistry(deps: RegistryDeps): ToolRegistry {
 
   function lookup(identity: Identity, name: string): ToolDefinition {
     const tool = byName.get(name);
-    // A hidden tool answers exactly like a missing one, so the list cannot be probed.
-    if (!tool || !visible(identity).includes(tool)) {
-      throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
-    }
+    const seen = visible(identity);
+    // A tool that exists but is hidden says so, and what would allow it (hidden-tools.ts); only
+    // a name that is no tool at all is "Unknown tool" (byName is a Map: `__proto__` is no tool).
+    if (tool && !seen.includes(tool)) throw hiddenToolError(deps.policy, identity, tool);
+    if (!tool) throw unknownToolError(name, seen);
     return tool;
   }
 
@@ -238,16 +240,21 @@ export function createToolRegistry(deps: RegistryDeps): ToolRegistry {
     inFlight: () => running,
 
     async call(name, args, origin) {
-      const hidden = byName.get(name);
-      if (hidden && !visible(origin.identity).includes(hidden)) {
-        // Answered as unknown (the list cannot be probed), but on record: a token probing tools
-        // above its scope leaves a denied line, as the HTTP 403 path does (body-guard.ts).
-        recordRefusal(deps.audit, deps.admission, {
-          identity: origin.identity, transport: origin.transport, tool: name, args, requestId: origin.requestId,
-          rule: 'hidden_tool', reason: `${name} is not visible to ${origin.identity.name}`,
-        });
+      let tool: ToolDefinition;
+      try {
+        tool = lookup(origin.identity, name);
+      } catch (error) {
+        // A call to a hidden tool is on record and costs a rate-limit token like any refused call
+        // (audit/refusals.ts): a token probing tools above its scope leaves a denied line, as the
+        // HTTP 403 path does (body-guard.ts). Names that are no tool are not recorded.
+        if (error instanceof HiddenToolError) {
+          recordRefusal(deps.audit, deps.admission, {
+            identity: origin.identity, transport: origin.transport, tool: name, args, requestId: origin.requestId,
+            rule: 'hidden_tool', reason: error.reason,
+          });
+        }
+        throw error;
       }
-      const tool = lookup(origin.identity, name);
       const started = performance.now();
       let output: CallOutput;
       if (deps.draining?.()) {

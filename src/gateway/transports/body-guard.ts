@@ -43,6 +43,10 @@ export function insufficientScope(core: GatewayCore, identity: Identity, toolNam
   if (typeof toolName !== 'string') return undefined;
   const tool = core.registry.tools.find((t) => t.name === toolName);
   if (!tool || identity.scopes.has(tool.access)) return undefined;
+  // When the policy hides the tool anyway (its preset, a tools.deny), a bigger token would not help:
+  // the registry answers that refusal instead, naming the preset (tools/hidden-tools.ts).
+  const decision = core.policy.checkCall(identity, tool);
+  if (!decision.allowed && decision.rule !== 'insufficient_scope') return undefined;
   // An OAuth client steps up by asking its AS for the OAuth scope string, not our internal name.
   const parts = ['error="insufficient_scope"', `scope="${identity.kind === 'oauth' ? OAUTH_SCOPES[tool.access] : tool.access}"`];
   const metadata = core.http.resourceMetadata;
@@ -59,8 +63,10 @@ export function insufficientScope(core: GatewayCore, identity: Identity, toolNam
  * read token probing admin tools must leave the same `denied` trail as a call the policy refuses.
  */
 export function auditScopeDenial(core: GatewayCore, identity: Identity, transport: Transport, tool: string, args: unknown, requestId: string, reason: string): void {
-  // No token is charged here (undefined admission): scope refusals answer before any limit applies.
-  recordRefusal(core.audit, undefined, { identity, transport, tool, args, requestId, rule: 'insufficient_scope', reason });
+  // Charged like every refused call (issue 16: a tool hidden by the scope costs a rate-limit token on
+  // every transport, as it does over WebSocket); the answer stays 403, and past the limit the line
+  // keeps no arguments, so a flood of 403s cannot fill the audit log with 16 KiB lines.
+  recordRefusal(core.audit, core.admission, { identity, transport, tool, args, requestId, rule: 'insufficient_scope', reason });
 }
 
 /**

@@ -11,6 +11,7 @@ import type { GatewayCore } from '../core.js';
 import type { CallOutcome } from '../observability/metrics.js';
 import type { Identity } from '../security.js';
 import { auditScopeDenial, insufficientScope, readJsonBody } from './body-guard.js';
+import { HIDDEN_TOOL_CODE, HiddenToolError, UnknownToolError } from '../tools/hidden-tools.js';
 import { sendJson } from './http-util.js';
 import { quietCallsOf } from './quiet-calls.js';
 
@@ -115,8 +116,15 @@ export async function handleLegacyCall(
     fail(res, statusFor[outcome], outcome === 'invalid_args' ? -32602 : -32000, message, { outcome, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) }, retry);
   } catch (error) {
     stopKeepAlive();
+    // A tool that exists but is hidden is a refusal (403, like the scope 403 above), and says what
+    // allows it; only a name that is no tool at all is 404, with a suggestion among visible tools.
+    if (error instanceof HiddenToolError) {
+      fail(res, 403, HIDDEN_TOOL_CODE, error.reason, error.data);
+      return;
+    }
     if (error instanceof McpError) {
-      fail(res, 404, -32601, `Method not found: ${request.method} (tool ${toolName}). List tools with MCP tools/list.`);
+      const meant = error instanceof UnknownToolError ? error.suggestion : undefined;
+      fail(res, 404, -32601, `Method not found: ${request.method} (tool ${toolName})${meant ? `; did you mean ${meant}?` : '.'} List tools with MCP tools/list.`);
       return;
     }
     throw error;
