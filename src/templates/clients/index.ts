@@ -15,6 +15,14 @@ export interface Endpoint {
   label: string;
 }
 
+/**
+ * The registry name this project is published under (package.json "name"; a unit test keeps the two
+ * equal). Not `docker-mcp`: that name on the npm registry is an unrelated package, so
+ * `npx -y docker-mcp …` would download and run someone else's code with the user's credentials in
+ * its env. `npx` runs the bin named like the package, hence the `docker-mcp-gateway` bin.
+ */
+export const PACKAGE_NAME = 'docker-mcp-gateway';
+
 const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
 
 /** The external URL (when the tunnel is rendered) and the in-cluster Service URL. */
@@ -60,12 +68,16 @@ function needsInsecure(url: string): boolean {
 const inputId = (name: string): string => name.toLowerCase().replace(/_/g, '-');
 
 export function clientFiles(c: InstallConfig, eps: Endpoint[]): { path: string; contents: string }[] {
-  // Claude Desktop's config only launches stdio servers: bridge with `docker-mcp connect`.
+  // Claude Desktop's config only launches stdio servers: bridge with `docker-mcp connect`, run through
+  // `npx -y <package>` as Claude Desktop's own MCP docs launch Node servers (no install step, works on
+  // any machine with Node; an absolute path would pin one machine's install layout). When the package is
+  // installed in the directory npx runs from, npx runs that copy without the network
+  // (test/e2e/packed-tarball-clients.test.ts).
   const desktop = {
     mcpServers: Object.fromEntries(
       eps.map((e) => [e.id, {
         command: 'npx',
-        args: ['-y', 'docker-mcp', 'connect', ...(needsInsecure(e.url) && credentialEnv(c, e).length ? ['--allow-insecure'] : []), e.url],
+        args: ['-y', PACKAGE_NAME, 'connect', ...(needsInsecure(e.url) && credentialEnv(c, e).length ? ['--allow-insecure'] : []), e.url],
         env: Object.fromEntries(credentialEnv(c, e).map((x) => [x.env, x.hint])),
       }]),
     ),
