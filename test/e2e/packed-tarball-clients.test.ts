@@ -21,6 +21,9 @@ import { freePort } from '../helpers/free-port.js';
 import { npmEnv, packAndInstall, type PackedResult } from '../helpers/packed-install.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
+/** A command line that runs `npx docker-mcp <subcommand>`, i.e. the registry's unrelated package. */
+const RUNS_UNRELATED = /npx\s+(-y\s+)?docker-mcp\s+(init|serve|connect|plan|apply|status|destroy|doctor|image)\b/;
+
 const run = promisify(execFile);
 const token = randomBytes(32).toString('hex');
 const AUD = 'a'.repeat(64);
@@ -128,11 +131,14 @@ describe('the packed tarball, installed into an empty directory', () => {
     installed(ctx);
     for (const out of Object.values(rendered)) {
       for (const file of readdirSync(join(out, 'clients'))) {
-        const text = readFileSync(join(out, 'clients', file), 'utf8');
+        const path = join(out, 'clients', file);
         // Every package runner names this package: `npx docker-mcp …` would fetch somebody else's.
-        for (const m of text.matchAll(/npx(?:",\s*"|\s+)(?:-y(?:",\s*"|\s+))?([\w@/.-]+)/g)) expect(m[1], `${file}: ${m[0]}`).toBe('docker-mcp-gateway');
+        const runners = file.endsWith('.json')
+          ? launches(path).filter(([, l]) => l.command === 'npx').map(([, l]) => l.args.find((a) => !a.startsWith('-')))
+          : [...readFileSync(path, 'utf8').matchAll(/\bnpx\s+(?:-y\s+)?(\S+)/g)].map((m) => m[1]);
+        for (const name of runners) expect(name, file).toBe('docker-mcp-gateway');
       }
-      expect(readFileSync(join(out, 'NOTES.md'), 'utf8')).not.toMatch(/npx (-y )?docker-mcp(?!-gateway)\b/);
+      expect(readFileSync(join(out, 'NOTES.md'), 'utf8')).not.toMatch(RUNS_UNRELATED);
     }
   });
 

@@ -23,6 +23,15 @@ export interface Endpoint {
  */
 export const PACKAGE_NAME = 'docker-mcp-gateway';
 
+/**
+ * NOTES.md writes this project's commands as `docker-mcp …`; someone who rendered with
+ * `npx docker-mcp-gateway init` has no `docker-mcp` on PATH, and `npx docker-mcp` would run the
+ * unrelated registry package. One line, under the NOTES.md heading, says how to run them.
+ */
+export const COMMAND_NOTE =
+  `\`docker-mcp …\` below is this project's command: install it with \`npm install -g ${PACKAGE_NAME}\`, or run each as ` +
+  `\`npx ${PACKAGE_NAME} …\` (not \`npx docker-mcp\`: that name on the npm registry is an unrelated package).`;
+
 const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
 
 /** The external URL (when the tunnel is rendered) and the in-cluster Service URL. */
