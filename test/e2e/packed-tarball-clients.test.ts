@@ -127,6 +127,21 @@ describe('the packed tarball, installed into an empty directory', () => {
     }
   });
 
+  it('runs from both bins through npx, offline; connect --help shows a config that runs this package', async (ctx) => {
+    installed(ctx);
+    const { env, cache } = offlineNpm();
+    const pkg = JSON.parse(readFileSync(join(dir, 'node_modules', 'docker-mcp-gateway', 'package.json'), 'utf8')) as { version: string };
+    for (const bin of ['docker-mcp-gateway', 'docker-mcp']) {
+      const { stdout } = await run('npx', ['-y', bin, '--version'], { cwd: dir, env: npmEnv(env) });
+      expect(stdout.trim(), bin).toBe(pkg.version);
+    }
+    const help = await run('npx', ['-y', 'docker-mcp-gateway', 'connect', '--help'], { cwd: dir, env: npmEnv(env) });
+    expect(help.stdout).toContain('"args": ["-y", "docker-mcp-gateway", "connect", ');
+    expect(help.stdout).not.toMatch(RUNS_UNRELATED);
+    expect(help.stdout).not.toContain('"-y", "docker-mcp",');
+    expectNothingDownloaded(cache);
+  });
+
   it('renders client configs that run this package, never the registry\'s unrelated docker-mcp', (ctx) => {
     installed(ctx);
     for (const out of Object.values(rendered)) {

@@ -4,6 +4,7 @@
 // reads (CONNECT_ENV), so the stdio bridge and the HTTP clients share one set of names.
 import type { InstallConfig } from '../../config/schema.js';
 import { CONNECT_ENV } from '../../connect/env.js';
+import { PACKAGE_NAME } from '../../package-name.js';
 import { names, usesAccess, usesBearer } from '../model.js';
 
 export interface Endpoint {
@@ -15,13 +16,7 @@ export interface Endpoint {
   label: string;
 }
 
-/**
- * The registry name this project is published under (package.json "name"; a unit test keeps the two
- * equal). Not `docker-mcp`: that name on the npm registry is an unrelated package, so
- * `npx -y docker-mcp …` would download and run someone else's code with the user's credentials in
- * its env. `npx` runs the bin named like the package, hence the `docker-mcp-gateway` bin.
- */
-export const PACKAGE_NAME = 'docker-mcp-gateway';
+export { PACKAGE_NAME };
 
 /**
  * NOTES.md writes this project's commands as `docker-mcp …`; someone who rendered with
