@@ -2,6 +2,7 @@
 // (the cluster, the namespace, the image, the tokens Secret, in the order a first apply needs).
 import type { InstallConfig } from '../config/schema.js';
 import { CONNECT_ENV } from '../connect/env.js';
+import { COMMAND_NOTE } from './clients/index.js';
 import { TOKENS_KEY, createsAccessApp, names, tunnelRendered, usesBearer } from './model.js';
 import { cloudflareSteps } from './notes-cloudflare.js';
 import { replicaNotes } from './notes-replicas.js';
@@ -102,6 +103,7 @@ export function renderNotes(c: InstallConfig, version: string, files: string[]):
   return `# docker-mcp: what was rendered and what is left to do
 
 Rendered by docker-mcp ${version} for \`${n.name}\` in namespace \`${c.namespace}\`.
+${COMMAND_NOTE}
 
 - In-cluster URL: ${n.serviceUrl}/mcp
 - External URL: ${n.externalUrl ? `${n.externalUrl}/mcp` : '(none: the tunnel is not rendered)'}

@@ -1,8 +1,10 @@
 // The seam between the rendered client configs and `docker-mcp connect`: the Claude Desktop entry
 // the installer renders for the docker target is spawned exactly as a client would (its command,
-// args and env; only `npx -y docker-mcp` becomes this checkout's bin, the URL a real gateway's, and
+// args and env; only `npx -y docker-mcp-gateway` becomes this checkout's bin, the URL a real gateway's, and
 // the placeholder values real credentials) and must reach system_ping. A second check proves the
 // Cloudflare Access env names it renders are the ones connect turns into CF-Access-Client-* headers.
+// test/e2e/packed-tarball-clients.test.ts runs the same entries unchanged through npx from an install
+// of the packed tarball.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -29,7 +31,7 @@ function desktopEntry(data: Record<string, unknown>, id: string): StdioEntry {
 /** The rendered launch with only the package runner, the URL and the credential values swapped. */
 function launch(entry: StdioEntry, url: string, values: Record<string, string>): StdioClientTransport {
   expect(entry.command).toBe('npx');
-  expect(entry.args.slice(0, 3)).toEqual(['-y', 'docker-mcp', 'connect']);
+  expect(entry.args.slice(0, 3)).toEqual(['-y', 'docker-mcp-gateway', 'connect']);
   const args = [binPath, ...entry.args.slice(2, -1), url];
   const env = Object.fromEntries(Object.keys(entry.env).map((k) => [k, values[k] ?? 'unset']));
   return new StdioClientTransport({ command: process.execPath, args, env, cwd: repoRoot, stderr: 'pipe' });

@@ -3,6 +3,7 @@
 // command-line arguments are visible in the process list.
 import { Option, type Command } from 'commander';
 import { CONNECT_ENV } from '../../connect/env.js';
+import { PACKAGE_NAME } from '../../package-name.js';
 
 export interface ConnectFlags {
   transport?: 'http' | 'ws';
@@ -32,7 +33,7 @@ export function registerConnect(program: Command): void {
       'after',
       '\nstdout carries MCP messages only; logs go to stderr.\n\n' +
         'Client config example:\n' +
-        '  { "command": "npx", "args": ["-y", "docker-mcp", "connect", "https://docker-mcp.example.com/mcp"],\n' +
+        `  { "command": "npx", "args": ["-y", "${PACKAGE_NAME}", "connect", "https://docker-mcp.example.com/mcp"],\n` +
         `    "env": { "${CONNECT_ENV.token}": "…" } }\n`,
     )
     .action(async (url: string, flags: ConnectFlags) => {

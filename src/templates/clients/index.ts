@@ -4,6 +4,7 @@
 // reads (CONNECT_ENV), so the stdio bridge and the HTTP clients share one set of names.
 import type { InstallConfig } from '../../config/schema.js';
 import { CONNECT_ENV } from '../../connect/env.js';
+import { PACKAGE_NAME } from '../../package-name.js';
 import { names, usesAccess, usesBearer } from '../model.js';
 
 export interface Endpoint {
@@ -14,6 +15,17 @@ export interface Endpoint {
   /** Where a person can reach it from, for the comments in the shell scripts. */
   label: string;
 }
+
+export { PACKAGE_NAME };
+
+/**
+ * NOTES.md writes this project's commands as `docker-mcp …`; someone who rendered with
+ * `npx docker-mcp-gateway init` has no `docker-mcp` on PATH, and `npx docker-mcp` would run the
+ * unrelated registry package. One line, under the NOTES.md heading, says how to run them.
+ */
+export const COMMAND_NOTE =
+  `\`docker-mcp …\` below is this project's command: install it with \`npm install -g ${PACKAGE_NAME}\`, or run each as ` +
+  `\`npx ${PACKAGE_NAME} …\` (not \`npx docker-mcp\`: that name on the npm registry is an unrelated package).`;
 
 const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
 
@@ -60,12 +72,16 @@ function needsInsecure(url: string): boolean {
 const inputId = (name: string): string => name.toLowerCase().replace(/_/g, '-');
 
 export function clientFiles(c: InstallConfig, eps: Endpoint[]): { path: string; contents: string }[] {
-  // Claude Desktop's config only launches stdio servers: bridge with `docker-mcp connect`.
+  // Claude Desktop's config only launches stdio servers: bridge with `docker-mcp connect`, run through
+  // `npx -y <package>` as Claude Desktop's own MCP docs launch Node servers (no install step, works on
+  // any machine with Node; an absolute path would pin one machine's install layout). When the package is
+  // installed in the directory npx runs from, npx runs that copy without the network
+  // (test/e2e/packed-tarball-clients.test.ts).
   const desktop = {
     mcpServers: Object.fromEntries(
       eps.map((e) => [e.id, {
         command: 'npx',
-        args: ['-y', 'docker-mcp', 'connect', ...(needsInsecure(e.url) && credentialEnv(c, e).length ? ['--allow-insecure'] : []), e.url],
+        args: ['-y', PACKAGE_NAME, 'connect', ...(needsInsecure(e.url) && credentialEnv(c, e).length ? ['--allow-insecure'] : []), e.url],
         env: Object.fromEntries(credentialEnv(c, e).map((x) => [x.env, x.hint])),
       }]),
     ),

@@ -2,6 +2,7 @@
 // files init never writes, building the image, applying).
 import type { InstallConfig } from '../../config/schema.js';
 import { GATEWAY_IMAGE_NAME } from '../../config/variables.js';
+import { COMMAND_NOTE } from '../clients/index.js';
 import { names, tunnelRendered, usesAccess, usesBearer } from '../model.js';
 import { CLOUDFLARED_ENV_FILE, GATEWAY_ENV_FILE, composeProject, gatewayEnvCommand } from './render.js';
 
@@ -43,6 +44,7 @@ export function renderDockerNotes(c: InstallConfig, version: string, files: stri
   return `# docker-mcp: what was rendered and what is left to do
 
 Rendered by docker-mcp ${version} for plain Docker: compose project \`${composeProject(c)}\`.
+${COMMAND_NOTE}
 
 - Local URL: http://127.0.0.1:${c.port}/mcp (published on the Docker host's loopback only)
 - External URL: ${n.externalUrl ? `${n.externalUrl}/mcp` : '(none: the tunnel is not rendered)'}
