@@ -5,6 +5,7 @@
 // cause with no stack trace and no "unexpected error"; the Docker cases (on the harness's private
 // daemon, never the machine's default one) must leave no container, network or volume behind.
 import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,6 +71,17 @@ describe.concurrent('usage errors (exit 2, nothing written)', () => {
     expectClean(await cli(['init', '--yes', '--output-dir', out, '--port', 'eighty']), 2, /port/);
     expect(existsSync(out)).toBe(false);
   });
+  it('init: docker-mcp.yaml that is not YAML, nothing written', async () => {
+    const cwd = join(root, 'bad-yaml');
+    mkdirSync(cwd, { recursive: true });
+    writeFileSync(join(cwd, 'docker-mcp.yaml'), 'port: [\n');
+    expectClean(await cli(['init', '--yes', '--output-dir', 'out'], { cwd }), 2, /docker-mcp\.yaml/);
+    expect(existsSync(join(cwd, 'out'))).toBe(false);
+  });
+  it('init: --output-dir under a file (exit 1, one line)', async () => {
+    writeFileSync(join(root, 'a-file'), '');
+    expectClean(await cli(['init', '--yes', '--output-dir', join(root, 'a-file', 'out')]), 1, /cannot write to .*a-file/);
+  });
   it('init: invalid --target', async () => expectClean(await cli(['init', '--yes', '--target', 'nomad']), 2, /target/));
   it('plan: invalid --target', async () => expectClean(await cli(['plan', '--target', 'nomad']), 2, /target/));
   it('apply --target kubectl: bad --timeout', async () =>
@@ -77,6 +89,16 @@ describe.concurrent('usage errors (exit 2, nothing written)', () => {
   it('image build: bad --tag', async () => expectClean(await cli(['image', 'build', '--tag', 'UPPER CASE']), 2, /--tag/));
   it('image build: bad --docker-host', async () => expectClean(await cli(['image', 'build', '--docker-host', 'ftp://x']), 2, /--docker-host/));
   it('serve: invalid setting', async () => expectClean(await cli(['serve', '--port', 'eighty']), 2, /port/));
+  it('serve: port already in use (exit 1)', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      expectClean(await cli(['serve', '--host', '127.0.0.1', '--port', String(port)]), 1, /already in use/);
+    } finally {
+      server.close();
+    }
+  });
   it('connect: no URL', async () => expectClean(await cli(['connect']), 2, /url|argument/i));
   it('connect: not a URL', async () => expectClean(await cli(['connect', 'not a url']), 2, /url/i));
 });
@@ -172,8 +194,9 @@ describe('docker target on the private daemon: nothing half-created', () => {
 
   it('apply without gateway.env: exit 2, says how to create it, creates nothing', async () => {
     expect(existsSync(join(dir, 'gateway.env'))).toBe(false);
-    expectClean(await cli(['apply', '--target', 'docker', '--yes', ...daemon()]), 2, /gateway\.env/);
+    const run = await cli(['apply', '--target', 'docker', '--yes', ...daemon()]);
     expect(await leftovers()).toEqual([]);
+    expectClean(run, 2, /gateway\.env\.example/);
   });
   it('plan and status without gateway.env: exit 2', async () => {
     expectClean(await cli(['plan', '--target', 'docker', ...daemon()]), 2, /gateway\.env/);
@@ -184,8 +207,9 @@ describe('docker target on the private daemon: nothing half-created', () => {
   });
   it('apply with a missing image: exit 1, names the image and `image build`, creates nothing', async () => {
     writeFileSync(join(dir, 'gateway.env'), 'DOCKER_MCP_AUTH_TOKENS=x\n');
-    expectClean(await cli(['apply', '--target', 'docker', '--yes', ...daemon()]), 1, new RegExp(`${project}-missing:1[\\s\\S]*image build`));
+    const run = await cli(['apply', '--target', 'docker', '--yes', ...daemon()]);
     expect(await leftovers()).toEqual([]);
+    expectClean(run, 1, new RegExp(`${project}-missing:1[\\s\\S]*image build`));
   });
   it('status with a missing image: reports, no stack', async () => {
     expectClean(await cli(['status', '--target', 'docker', ...daemon()]), 1, /NOT healthy/);
