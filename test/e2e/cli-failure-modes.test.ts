@@ -175,11 +175,13 @@ describe('docker target on the private daemon: nothing half-created', () => {
   const daemon = (): string[] => ['--dir', dir, '--docker-host', testEnv.dockerHost];
 
   async function leftovers(): Promise<string[]> {
-    const filters = { label: [`com.docker.compose.project=${project}`] };
-    const containers = await docker.listContainers({ all: true, filters });
-    const networks = await docker.listNetworks({ filters });
-    const { Volumes } = await docker.listVolumes({ filters });
-    return [...containers.map((c) => c.Names[0]!), ...networks.map((n) => n.Name), ...(Volumes ?? []).map((v) => v.Name)];
+    // init names the compose project after --project-name (with a suffix): match by prefix.
+    const filters = { label: ['com.docker.compose.project'] };
+    const ours = (labels: Record<string, string> | null | undefined): boolean => Boolean(labels?.['com.docker.compose.project']?.startsWith(project));
+    const containers = (await docker.listContainers({ all: true, filters })).filter((c) => ours(c.Labels));
+    const networks = (await docker.listNetworks({ filters })).filter((n) => ours(n.Labels));
+    const volumes = ((await docker.listVolumes({ filters })).Volumes ?? []).filter((v) => ours(v.Labels));
+    return [...containers.map((c) => c.Names[0]!), ...networks.map((n) => n.Name), ...volumes.map((v) => v.Name)];
   }
 
   beforeAll(async () => {
