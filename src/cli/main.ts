@@ -17,8 +17,14 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`docker-mcp: ${error.message}\n`);
       return error.exitCode;
     }
-    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    process.stderr.write(`docker-mcp: unexpected error: ${message}\n`);
+    // A failure no command turned into a CliError: still one line with the cause, never a stack
+    // (DOCKER_MCP_DEBUG=1 prints it, for a bug report).
+    const message = error instanceof Error ? error.message : String(error);
+    const debug = process.env.DOCKER_MCP_DEBUG === '1' && error instanceof Error ? `\n${error.stack ?? ''}` : '';
+    process.stderr.write(
+      `docker-mcp: ${message.replace(/\s*\n\s*/g, ' ').trim()}\n` +
+        `  (not a failure docker-mcp knows how to explain: re-run with DOCKER_MCP_DEBUG=1 and report it with that output)${debug}\n`,
+    );
     return ExitCode.failure;
   }
 }

@@ -54,8 +54,9 @@ export interface Prepared {
 }
 
 export function prepare(opts: KubectlOptions): Prepared {
-  const kc = loadKubeConfig(opts);
+  // The rendered folder first: a missing or bad input is a usage error (2) whatever the cluster access.
   const objects = readManifests(opts.dir).sort((a, b) => rank(a.kind) - rank(b.kind));
+  const kc = loadKubeConfig(opts);
   const instances = new Set(objects.map((o) => o.metadata?.labels?.[INSTANCE]).filter((v): v is string => Boolean(v)));
   const instance = opts.instance ?? (instances.size === 1 ? [...instances][0]! : undefined);
   if (!instance) {

@@ -3,7 +3,16 @@
 // and a signal is only handled once the whole batch is done.
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { CliError } from '../errors.js';
 import { MANIFEST, readManifest, sha256, type Change } from './changes.js';
+
+/** A file-system refusal as one line naming the path and the way out (exit 1), not a Node stack. */
+function cannotWrite(error: unknown, dir: string): never {
+  const e = error as NodeJS.ErrnoException;
+  if (!e.code || !e.syscall) throw error;
+  const reason = e.code === 'ENOTDIR' ? 'a parent is a file, not a folder' : e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' : e.code === 'EROFS' ? 'read-only file system' : e.code === 'ENOSPC' ? 'no space left' : e.code;
+  throw new CliError(`cannot write to ${e.path ?? dir} (${reason}): choose another --output-dir or fix the folder, then re-run.`);
+}
 
 /** Loads `diff` only when a diff is shown: a plain `init --yes` never needs it. */
 export async function unifiedDiff(change: Change): Promise<string> {
@@ -29,6 +38,8 @@ export function applyChanges(dir: string, changes: Change[], generator: string):
   const ignore = (): void => undefined;
   process.on('SIGINT', ignore); // finish the batch; main.ts reports afterwards
   try {
+    // The folder first: when it cannot be made, nothing at all has been written.
+    mkdirSync(dir, { recursive: true });
     for (const change of changes) {
       const path = join(dir, change.path);
       if (change.action === 'remove') {
@@ -41,6 +52,8 @@ export function applyChanges(dir: string, changes: Change[], generator: string):
     }
     const sorted = Object.fromEntries(Object.entries(manifest).sort(([a], [b]) => (a < b ? -1 : 1)));
     writeAtomic(join(dir, MANIFEST), `${JSON.stringify({ generator, files: sorted }, null, 2)}\n`);
+  } catch (error) {
+    cannotWrite(error, dir);
   } finally {
     process.off('SIGINT', ignore);
   }

@@ -48,7 +48,11 @@ async function withDaemon<T>(host: string | undefined, run: () => Promise<T>): P
       const endpoint = host ?? process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
       throw new CliError(`Docker daemon unreachable at ${endpoint}; start it or set --docker-host / DOCKER_HOST.`);
     }
-    throw error;
+    if (error instanceof CliError) throw error;
+    // Anything else the Engine answered (a 4xx/5xx on create or start): its own words, one line.
+    const e = error as { json?: { message?: string }; message?: string; statusCode?: number };
+    const reason = (e.json?.message ?? e.message ?? String(error)).replace(/\s+/g, ' ').trim();
+    throw new CliError(`The Docker Engine refused: ${reason}${e.statusCode ? ` (HTTP ${e.statusCode})` : ''}. Fix that, then re-run; \`status --target docker\` shows what exists.`);
   }
 }
 

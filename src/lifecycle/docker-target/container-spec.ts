@@ -1,5 +1,6 @@
 // Turns one service of the project model into the Docker create body, and hashes it so `apply` can
 // tell "unchanged" from "needs recreating" without comparing inspect output field by field.
+import { UsageError } from '../../cli/errors.js';
 import type Dockerode from 'dockerode';
 import { createHash } from 'node:crypto';
 import type { ProjectSpec, ServiceSpec } from './project.js';
@@ -31,14 +32,14 @@ export function durationNs(text: string | undefined): number | undefined {
     total += Number(match[1]) * units[match[2]!]!;
     consumed += match[0].length;
   }
-  if (consumed !== text.length) throw new Error(`${text} is not a duration like 30s or 1m30s`);
+  if (consumed !== text.length) throw new UsageError(`${text} is not a duration like 30s or 1m30s`);
   return Math.round(total);
 }
 
 /** Docker memory strings (512m, 1g, 1024) -> bytes. */
 export function memoryBytes(text: string): number {
   const match = /^(\d+(?:\.\d+)?)\s*([bkmg]?)b?$/i.exec(text.trim());
-  if (!match) throw new Error(`${text} is not a memory size like 512M`);
+  if (!match) throw new UsageError(`${text} is not a memory size like 512M`);
   const power = ['b', 'k', 'm', 'g'].indexOf((match[2] || 'b').toLowerCase());
   return Math.round(Number(match[1]) * 1024 ** power);
 }
@@ -65,7 +66,7 @@ export function createBody(project: ProjectSpec, service: ServiceSpec): Dockerod
   const network = service.networkMode ?? networkName(project.name);
   const health = service.healthcheck;
   const restart = RESTART[service.restart.replace(/:.*/, '')];
-  if (!restart) throw new Error(`services.${service.name}.restart ${service.restart} is not no, always, on-failure or unless-stopped`);
+  if (!restart) throw new UsageError(`services.${service.name}.restart ${service.restart} is not no, always, on-failure or unless-stopped`);
   if (restart.Name === 'on-failure' && service.restart.includes(':')) restart.MaximumRetryCount = Number(service.restart.split(':')[1]);
   return {
     name: containerName(project.name, service),

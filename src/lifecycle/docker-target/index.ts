@@ -4,6 +4,7 @@
 // anything else (including `docker compose` itself) are never touched.
 import type Dockerode from 'dockerode';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { CliError } from '../../cli/errors.js';
 import { connectDocker } from '../../gateway/docker/client.js';
 import { LABELS, MANAGED_BY, configHash, containerName, createBody, networkName, volumeName } from './container-spec.js';
 import { loadProject, type ProjectSpec, type ServiceSpec } from './project.js';
@@ -60,42 +61,63 @@ const ownedFilter = (project: string): { label: string[] } => ({ label: [`${LABE
 async function imageId(docker: Dockerode, image: string, log: (line: string) => void): Promise<string> {
   try {
     return (await docker.getImage(image).inspect()).Id;
-  } catch {
+  } catch (error) {
+    // Only "no such image" means pull: an unreachable daemon must be reported as that, not as a missing image.
+    if ((error as { statusCode?: number }).statusCode !== 404) throw error;
     log(`Pulling ${image}`);
     try {
       const stream = await docker.pull(image);
       await new Promise<void>((resolve, reject) => docker.modem.followProgress(stream, (e: Error | null) => (e ? reject(e) : resolve())));
       return (await docker.getImage(image).inspect()).Id;
     } catch (error) {
-      throw new Error(`Image ${image} is not on the daemon and could not be pulled (${(error as Error).message}). ` +
-        'For the gateway image run `docker-mcp image build` first.');
+      // One line: the daemon's reason can span lines ("server error - Get ...: no such host \n").
+      const reason = ((error as { json?: { message?: string } }).json?.message ?? (error as Error).message).replace(/\s+/g, ' ').trim();
+      throw new CliError(`Image ${image} is not on the daemon and could not be pulled (${reason}). ` +
+        'Build the gateway image with `docker-mcp image build --tag <image>` (or `docker load` it), then re-run; nothing was created.');
     }
   }
 }
 
-async function ensureNetwork(docker: Dockerode, project: ProjectSpec): Promise<void> {
+/** The network and volumes this run created, so a failed apply removes them again. */
+interface Created { network?: string; volumes: string[] }
+
+/** Refuses (before anything is created) a network of that name that docker-mcp did not make. */
+async function checkNetwork(docker: Dockerode, project: ProjectSpec): Promise<boolean> {
+  if (project.services.every((s) => s.networkMode)) return true;
+  const name = networkName(project.name);
+  const existing = await docker.listNetworks({ filters: { name: [name] } });
+  const found = existing.find((n) => n.Name === name);
+  if (found && (found.Labels?.[LABELS.managedBy] !== MANAGED_BY || found.Labels[LABELS.project] !== project.name)) {
+    throw new CliError(`Network ${name} exists but was not created by docker-mcp for project ${project.name}; remove or rename it, then re-run.`);
+  }
+  return Boolean(found);
+}
+
+async function ensureNetwork(docker: Dockerode, project: ProjectSpec, created: Created): Promise<void> {
   if (project.services.every((s) => s.networkMode)) return;
   const name = networkName(project.name);
   const existing = await docker.listNetworks({ filters: { name: [name] } });
   const found = existing.find((n) => n.Name === name);
   if (found) {
     if (found.Labels?.[LABELS.managedBy] !== MANAGED_BY || found.Labels[LABELS.project] !== project.name) {
-      throw new Error(`Network ${name} exists but was not created by docker-mcp for project ${project.name}; remove or rename it.`);
+      throw new CliError(`Network ${name} exists but was not created by docker-mcp for project ${project.name}; remove or rename it, then re-run.`);
     }
     return;
   }
+  created.network = name;
   await docker.createNetwork({
     Name: name, Driver: 'bridge', CheckDuplicate: true,
     Labels: { [LABELS.project]: project.name, [LABELS.network]: 'default', [LABELS.managedBy]: MANAGED_BY },
   });
 }
 
-async function ensureVolumes(docker: Dockerode, project: ProjectSpec): Promise<void> {
+async function ensureVolumes(docker: Dockerode, project: ProjectSpec, created: Created): Promise<void> {
   for (const volume of project.volumes) {
     const name = volumeName(project.name, volume);
     const info = await docker.getVolume(name).inspect().catch(() => undefined);
     if (!info) {
       await docker.createVolume({ Name: name, Labels: { [LABELS.project]: project.name, [LABELS.volume]: volume, [LABELS.managedBy]: MANAGED_BY } });
+      created.volumes.push(name);
     }
   }
 }
@@ -108,28 +130,72 @@ async function waitReady(docker: Dockerode, id: string, service: ServiceSpec, ti
     const health = info.State.Health?.Status;
     if (health === 'healthy' || (!health && info.State.Running)) return;
     const last = info.State.Health?.Log?.at(-1)?.Output?.trim();
-    if (health === 'unhealthy') throw new Error(`Service ${service.name} is unhealthy${last ? `: ${last}` : ''}`);
+    if (health === 'unhealthy') throw new CliError(`Service ${service.name} is unhealthy${last ? `: ${last}` : ''}`);
     if (!info.State.Running && !info.State.Restarting && info.State.Status !== 'created') {
-      throw new Error(`Service ${service.name} exited with code ${info.State.ExitCode}; see \`docker logs ${info.Name.slice(1)}\``);
+      throw new CliError(`Service ${service.name} exited with code ${info.State.ExitCode}; see \`docker logs ${info.Name.slice(1)}\``);
     }
     if (Date.now() > deadline) {
-      throw new Error(`Service ${service.name} was not ${health ? 'healthy' : 'running'} within ${Math.round(timeoutMs / 1000)} s${last ? ` (last check: ${last})` : ''}`);
+      throw new CliError(`Service ${service.name} was not ${health ? 'healthy' : 'running'} within ${Math.round(timeoutMs / 1000)} s${last ? ` (last check: ${last})` : ''}`);
     }
     await sleep(250);
   }
 }
 
+/**
+ * Every precondition is checked before anything is created: the file (loadProject), each image
+ * (present or pulled), the network name and each container name. A failure while creating removes
+ * the network and volumes this run made when no container of the project uses them, so a failed
+ * first apply leaves nothing behind.
+ */
 export async function applyCompose(composeFile: string, options: DockerTargetOptions = {}): Promise<ApplyResult> {
   const project = loadProject(composeFile);
   const docker = client(options);
   const log = options.log ?? (() => undefined);
-  await ensureNetwork(docker, project);
-  await ensureVolumes(docker, project);
+  // Bad values (durations, sizes, restart) are refused here, not after the network exists.
+  for (const service of project.services) createBody(project, service);
+  const images = new Map<string, string>();
+  for (const service of project.services) {
+    if (!images.has(service.image)) images.set(service.image, await imageId(docker, service.image, log));
+  }
+  await checkNetwork(docker, project);
   const owned = await docker.listContainers({ all: true, filters: ownedFilter(project.name) });
+  for (const service of project.services) {
+    const name = containerName(project.name, service);
+    if (owned.some((c) => c.Labels[LABELS.service] === service.name)) continue;
+    const conflict = await docker.getContainer(name).inspect().catch(() => undefined);
+    if (conflict) throw new CliError(`A container named ${name} exists but was not created by docker-mcp for this project; remove or rename it, then re-run.`);
+  }
+  const created: Created = { volumes: [] };
+  try {
+    return await realise(docker, project, owned, images, options, log, created);
+  } catch (error) {
+    await rollBack(docker, project, created, log);
+    throw error;
+  }
+}
+
+async function rollBack(docker: Dockerode, project: ProjectSpec, created: Created, log: (line: string) => void): Promise<void> {
+  const left = await docker.listContainers({ all: true, filters: ownedFilter(project.name) }).catch(() => null);
+  if (left === null || left.length) return; // containers stay for `docker logs`; `destroy` removes everything
+  for (const volume of created.volumes) {
+    await docker.getVolume(volume).remove().then(() => log(`Removed volume ${volume} (apply failed)`), () => undefined);
+  }
+  if (created.network) {
+    const network = created.network;
+    await docker.getNetwork(network).remove().then(() => log(`Removed network ${network} (apply failed)`), () => undefined);
+  }
+}
+
+async function realise(
+  docker: Dockerode, project: ProjectSpec, owned: Dockerode.ContainerInfo[], images: Map<string, string>,
+  options: DockerTargetOptions, log: (line: string) => void, created: Created,
+): Promise<ApplyResult> {
+  await ensureNetwork(docker, project, created);
+  await ensureVolumes(docker, project, created);
   const changes: ApplyResult['changes'] = [];
   for (const service of project.services) {
     const body = createBody(project, service);
-    const hash = configHash(body, await imageId(docker, service.image, log));
+    const hash = configHash(body, images.get(service.image)!);
     const name = containerName(project.name, service);
     const current = owned.find((c) => c.Labels[LABELS.service] === service.name);
     let action: ChangeAction = 'unchanged';
@@ -141,8 +207,6 @@ export async function applyCompose(composeFile: string, options: DockerTargetOpt
       action = 'recreated';
     }
     if (!id) {
-      const conflict = await docker.getContainer(name).inspect().catch(() => undefined);
-      if (conflict) throw new Error(`A container named ${name} exists but was not created by docker-mcp for this project; remove or rename it.`);
       id = (await docker.createContainer({ ...body, Labels: { ...body.Labels, [LABELS.configHash]: hash } })).id;
       action = action === 'recreated' ? 'recreated' : 'created';
       log(`Created ${name}`);
@@ -194,7 +258,8 @@ export async function destroyCompose(
   composeFile: string,
   options: DockerTargetOptions & { keepVolumes?: boolean } = {},
 ): Promise<DestroyResult> {
-  const project = loadProject(composeFile);
+  // gateway.env may be gone already: destroy needs only the project name and labels.
+  const project = loadProject(composeFile, { requireEnvFiles: false });
   const docker = client(options);
   const log = options.log ?? (() => undefined);
   const removed: DestroyResult['removed'] = { containers: [], networks: [], volumes: [] };

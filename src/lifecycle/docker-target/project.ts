@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { UsageError } from '../../cli/errors.js';
 
 export interface PortSpec {
   hostIp: string;
@@ -145,7 +146,21 @@ function parseMount(value: unknown, dir: string, where: string, problems: string
   return { type: isPath ? 'bind' : 'volume', source: isPath ? resolve(dir, source) : source, target, readOnly: mode === 'ro' };
 }
 
-function parseService(name: string, raw: Raw, dir: string, problems: string[]): ServiceSpec {
+/** How loadProject treats env_file entries that do not exist (destroy needs only the project name). */
+export interface LoadOptions {
+  /** false: a missing required env_file is skipped, as it cannot change what destroy removes. */
+  requireEnvFiles?: boolean;
+}
+
+/** A missing env_file, with the step that creates it: init renders `<file>.example` beside it. */
+function missingEnvFile(at: string, path: string): string {
+  const example = `${path}.example`;
+  return existsSync(example)
+    ? `${at}.env_file ${path} does not exist: create it as ${example} (and NOTES.md) shows, then re-run`
+    : `${at}.env_file ${path} does not exist: create it (it may be empty), then re-run`;
+}
+
+function parseService(name: string, raw: Raw, dir: string, problems: string[], opts: LoadOptions = {}): ServiceSpec {
   const at = `services.${name}`;
   for (const key of Object.keys(raw)) if (!SERVICE_KEYS.has(key)) problems.push(`${at}.${key} is not supported by the built-in applier`);
   if (typeof raw.image !== 'string') problems.push(`${at}.image is required (building from source is not supported)`);
@@ -155,7 +170,7 @@ function parseService(name: string, raw: Raw, dir: string, problems: string[]): 
     const entry: Raw = isMap(envFile) ? envFile : { path: envFile, required: true };
     const path = resolve(dir, str(entry.path));
     if (!existsSync(path)) {
-      if (entry.required !== false) problems.push(`${at}.env_file ${path} does not exist`);
+      if (entry.required !== false && opts.requireEnvFiles !== false) problems.push(missingEnvFile(at, path));
       continue;
     }
     Object.assign(environment, parseEnvFile(readFileSync(path, 'utf8')));
@@ -232,19 +247,25 @@ function order(services: ServiceSpec[], problems: string[]): ServiceSpec[] {
   return out;
 }
 
-export function loadProject(composeFile: string): ProjectSpec {
+/** The checked project, or a UsageError (exit 2) listing every problem: bad input, nothing touched. */
+export function loadProject(composeFile: string, opts: LoadOptions = {}): ProjectSpec {
   const file = resolve(composeFile);
   const dir = dirname(file);
   const problems: string[] = [];
   const dotEnv = existsSync(resolve(dir, '.env')) ? parseEnvFile(readFileSync(resolve(dir, '.env'), 'utf8')) : {};
   const text = interpolate(readFileSync(file, 'utf8'), { ...dotEnv, ...process.env }, problems);
-  const doc: unknown = parse(text);
-  if (!isMap(doc) || !isMap(doc.services)) throw new Error(`${file} has no services mapping`);
+  let doc: unknown;
+  try {
+    doc = parse(text);
+  } catch (error) {
+    throw new UsageError(`${file} is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+  }
+  if (!isMap(doc) || !isMap(doc.services)) throw new UsageError(`${file} has no services mapping`);
   for (const key of Object.keys(doc)) if (!TOP_KEYS.has(key)) problems.push(`top-level ${key} is not supported by the built-in applier`);
   const name = str(doc.name, basename(dir)).toLowerCase().replace(/[^a-z0-9_-]/g, '');
   if (!/^[a-z0-9][a-z0-9_-]*$/.test(name)) problems.push(`project name ${name} must be lowercase letters, digits, - and _`);
-  const services = Object.entries(doc.services).map(([svc, raw]) => parseService(svc, isMap(raw) ? raw : {}, dir, problems));
+  const services = Object.entries(doc.services).map(([svc, raw]) => parseService(svc, isMap(raw) ? raw : {}, dir, problems, opts));
   const ordered = order(services, problems);
-  if (problems.length) throw new Error(`${file} cannot be applied:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  if (problems.length) throw new UsageError(`${file} cannot be applied:`, problems);
   return { name, file, services: ordered, volumes: Object.keys(isMap(doc.volumes) ? doc.volumes : {}) };
 }
