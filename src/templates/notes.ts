@@ -55,6 +55,24 @@ function applyCommands(c: InstallConfig, files: string[]): string[] {
   return commands;
 }
 
+/**
+ * The same through docker-mcp, which shows the plan and asks before applying (issue 16): run from the
+ * output folder, it finds terraform/ or kubernetes/ itself.
+ */
+function dockerMcpPath(c: InstallConfig, files: string[]): string {
+  const cluster = [
+    c.kube_context ? `--context ${c.kube_context}` : '',
+    c.kubeconfig_path !== '~/.kube/config' ? `--kubeconfig ${c.kubeconfig_path}` : '',
+  ].filter(Boolean).join(' ');
+  const ways: string[] = [];
+  if (files.includes('terraform/main.tf')) ways.push('`docker-mcp plan` then `docker-mcp apply` (the Terraform)');
+  if (files.some((f) => f.startsWith('kubernetes/'))) {
+    const flags = ['--target kubectl', cluster].filter(Boolean).join(' ');
+    ways.push(`\`docker-mcp plan ${flags}\` then \`docker-mcp apply ${flags}\` (the YAML)`);
+  }
+  return ways.length ? ` Or let docker-mcp show the plan and ask before it applies, from this folder: ${ways.join(', or ')}.` : '';
+}
+
 export function renderNotes(c: InstallConfig, version: string, files: string[]): string {
   const n = names(c);
   const steps: string[] = [];
@@ -96,7 +114,7 @@ export function renderNotes(c: InstallConfig, version: string, files: string[]):
   }
   steps.push(...cloudflare.before);
   if (c.enable_network_policy) steps.push(networkPolicyNote(c, kubectl(c)));
-  steps.push(`Apply: ${applyCommands(c, files).join(', or ')}.`);
+  steps.push(`Apply: ${applyCommands(c, files).join(', or ')}.${dockerMcpPath(c, files)}`);
   steps.push(...cloudflare.after);
   steps.push(checkStep(c, n.externalUrl));
   steps.push('Configure a client from clients/ (external and in-cluster URLs).');

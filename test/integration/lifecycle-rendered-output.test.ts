@@ -1,7 +1,7 @@
 // plan/status on what `docker-mcp init` really writes, run from where init leaves the user (the
 // output folder, where NOTES.md is). The stand-in API server plays the cluster; the built bin plays
 // the user's shell.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -56,6 +56,21 @@ describe('plan --target kubectl on the rendered kubernetes/ folder', () => {
       expect(out.text).toMatch(new RegExp(`(\\+ create|~ update|  unchanged) ${kind}/`));
     }
     expect(out.text).not.toMatch(/Kustomization/);
+  });
+
+  it('the docker-mcp plan command NOTES.md gives for the YAML runs as written from the output folder', async () => {
+    const notes = readFileSync(join(prod, 'NOTES.md'), 'utf8');
+    const command = /`docker-mcp (plan --target kubectl[^`]*)`/.exec(notes)![1]!;
+    // Not spawnSync: the stand-in API server answers from this process's event loop.
+    const child = spawn(process.execPath, [BIN, ...command.split(' ')], { cwd: prod, env: { PATH: process.env.PATH ?? '', HOME: work, KUBECONFIG: kubeconfig } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    const result = { code, stdout, stderr };
+    expect(result.code, result.stderr).toBe(3);
+    expect(result.stdout + result.stderr).toMatch(/create Deployment\//);
   });
 
   it('applies what `kubectl apply -k` would, the Access AUD ConfigMap included, once access.env is written', () => {

@@ -12,7 +12,11 @@ const applyLine = (text: string): string => text.split('\n').find((l) => /^\d+\.
 
 describe('NOTES.md apply step', () => {
   it('offers Terraform and kustomize when both were rendered', () => {
-    expect(applyLine(notes({}, 'both'))).toMatch(/Apply: `terraform -chdir=terraform init && terraform -chdir=terraform apply`, or `kubectl apply -k kubernetes\/`\.$/);
+    const line = applyLine(notes({}, 'both'));
+    expect(line).toMatch(/Apply: `terraform -chdir=terraform init && terraform -chdir=terraform apply`, or `kubectl apply -k kubernetes\/`\. /);
+    // The docker-mcp path beside the raw commands (issue 16): it shows the plan and asks first.
+    expect(line).toContain('`docker-mcp plan` then `docker-mcp apply` (the Terraform), or `docker-mcp plan --target kubectl` then `docker-mcp apply --target kubectl` (the YAML)');
+    expect(applyLine(notes({ kube_context: 'lab' }, 'yaml'))).toContain('`docker-mcp apply --target kubectl --context lab`');
   });
 
   it('names the single file when --single-file left no kustomization.yaml', () => {
