@@ -205,7 +205,7 @@ describe('NOTES.md: a first apply that works', () => {
   it('aims every kubectl command at the recorded context', () => {
     const notes = fileOf(render(configFrom({ kube_context: 'k3s-home' })).files, 'NOTES.md');
     // Every command (the prose mention of plain `kubectl apply` aside).
-    const commands = [...notes.matchAll(/kubectl [^`\n]*/g)].map((m) => m[0]).filter((cmd) => cmd !== 'kubectl apply');
+    const commands = [...notes.matchAll(/(?<!--target )kubectl [^`\n]*/g)].map((m) => m[0]).filter((cmd) => cmd !== 'kubectl apply');
     expect(commands.length).toBeGreaterThan(2);
     for (const cmd of commands) expect(cmd).toMatch(/^kubectl --context k3s-home /);
     expect(notes).toMatch(/Terraform deploys to kubeconfig context `k3s-home`/);
