@@ -2,6 +2,7 @@
 // base image is present locally), streaming the daemon's build output to a progress sink.
 import type Dockerode from 'dockerode';
 import { planBuildContext, packBuildContext, type BuildContextOptions } from './context.js';
+import { followDaemonProgress } from './daemon-progress.js';
 import { DEFAULT_BASE_IMAGE, defaultImageTag } from './names.js';
 
 export interface BuildImageOptions extends BuildContextOptions {
@@ -20,16 +21,6 @@ export interface BuiltImage {
   id: string;
   baseImage: string;
   version: string;
-}
-
-interface BuildEvent {
-  stream?: string;
-  status?: string;
-  progress?: string;
-  id?: string;
-  error?: string;
-  errorDetail?: { message?: string };
-  aux?: { ID?: string };
 }
 
 /** Turns the daemon's error into one a person can act on (the common case here: no registry). */
@@ -68,18 +59,8 @@ export async function buildGatewayImage(docker: Dockerode, options: BuildImageOp
   });
 
   let id = '';
-  let failure: string | undefined;
-  await new Promise<void>((resolve, reject) => {
-    docker.modem.followProgress(
-      stream,
-      (error: Error | null) => (error ? reject(error) : resolve()),
-      (event: BuildEvent) => {
-        if (event.error) failure = event.errorDetail?.message ?? event.error;
-        else if (event.stream) progress(event.stream);
-        else if (event.status) progress(`${[event.id, event.status, event.progress].filter(Boolean).join(' ')}\n`);
-        if (event.aux?.ID) id = event.aux.ID;
-      },
-    );
+  const failure = await followDaemonProgress(docker, stream, progress, (aux) => {
+    if (typeof aux.ID === 'string' && aux.ID) id = aux.ID;
   });
   if (failure) throw new Error(explain(failure, baseImage));
   // The legacy builder reports the id only in its text output; the tag is authoritative anyway.

@@ -8,20 +8,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseReference } from '../gateway/tools/images-reference.js';
+import { followDaemonProgress } from './daemon-progress.js';
 
 interface DockerConfig {
   auths?: Record<string, { auth?: string; identitytoken?: string }>;
   credHelpers?: Record<string, string>;
   credsStore?: string;
-}
-
-interface PushEvent {
-  status?: string;
-  id?: string;
-  progress?: string;
-  error?: string;
-  errorDetail?: { message?: string };
-  aux?: { Tag?: string; Digest?: string };
 }
 
 /** Why a tag cannot be pushed, or undefined; checked before anything is built. */
@@ -91,17 +83,8 @@ export async function pushImage(
     authconfig: registryAuth(parsed.domain, options.env),
   } as Dockerode.ImagePushOptions);
   let digest: string | undefined;
-  let failure: string | undefined;
-  await new Promise<void>((resolve, reject) => {
-    docker.modem.followProgress(
-      stream,
-      (error: Error | null) => (error ? reject(error) : resolve()),
-      (event: PushEvent) => {
-        if (event.error) failure = event.errorDetail?.message ?? event.error;
-        else if (event.status) progress(`${[event.id, event.status, event.progress].filter(Boolean).join(' ')}\n`);
-        if (event.aux?.Digest) digest = event.aux.Digest;
-      },
-    );
+  const failure = await followDaemonProgress(docker, stream, progress, (aux) => {
+    if (typeof aux.Digest === 'string') digest = aux.Digest;
   });
   if (failure) {
     const auth = /unauthorized|authentication required|denied/i.test(failure)
