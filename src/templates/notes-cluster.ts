@@ -15,17 +15,21 @@ export function kubectl(c: InstallConfig): string {
   return ['kubectl', ...flags].join(' ');
 }
 
+/** docker-mcp's own --context/--kubeconfig for the recorded cluster (only what differs from the defaults). */
+export function dockerMcpClusterFlags(c: InstallConfig): string[] {
+  return [
+    c.kube_context ? `--context ${c.kube_context}` : '',
+    c.kubeconfig_path !== '~/.kube/config' ? `--kubeconfig ${c.kubeconfig_path}` : '',
+  ].filter(Boolean);
+}
+
 /**
  * How to check the result: status and doctor default to namespace homelab and the current context,
  * so NOTES gives them the install's own (a namespace other than homelab, or a recorded context,
  * would otherwise look at the wrong place and report nothing found).
  */
 export function checkStep(c: InstallConfig, externalUrl: string | undefined): string {
-  const flags = [
-    `--namespace ${c.namespace}`,
-    c.kube_context ? `--context ${c.kube_context}` : '',
-    c.kubeconfig_path !== '~/.kube/config' ? `--kubeconfig ${c.kubeconfig_path}` : '',
-  ].filter(Boolean).join(' ');
+  const flags = [`--namespace ${c.namespace}`, ...dockerMcpClusterFlags(c)].join(' ');
   const doctorExtra = externalUrl ? ` --hostname ${new URL(externalUrl).hostname} --url ${externalUrl}` : '';
   return (
     `Check it: \`docker-mcp status ${flags}\` shows this install's objects, pods and the gateway's /ready (exit 1 while not ready); ` +

@@ -8,7 +8,7 @@ import { cloudflareSteps } from './notes-cloudflare.js';
 import { replicaNotes } from './notes-replicas.js';
 import { networkPolicyNote, networkPolicyWarning } from './kubernetes/network-policy.js';
 import { SINGLE_FILE } from './kubernetes/render.js';
-import { checkStep, contextStep, imageStep, kubectl, namespaceFirstStep, namespaceStep, pullSecretStep, tokensStateNote } from './notes-cluster.js';
+import { checkStep, contextStep, dockerMcpClusterFlags, imageStep, kubectl, namespaceFirstStep, namespaceStep, pullSecretStep, tokensStateNote } from './notes-cluster.js';
 import { scopeForPreset, tokensFileCommand } from './tokens.js';
 
 // The gateway still points at the socket path (there is no other Docker endpoint to give it), so
@@ -60,10 +60,7 @@ function applyCommands(c: InstallConfig, files: string[]): string[] {
  * output folder, it finds terraform/ or kubernetes/ itself.
  */
 function dockerMcpPath(c: InstallConfig, files: string[]): string {
-  const cluster = [
-    c.kube_context ? `--context ${c.kube_context}` : '',
-    c.kubeconfig_path !== '~/.kube/config' ? `--kubeconfig ${c.kubeconfig_path}` : '',
-  ].filter(Boolean).join(' ');
+  const cluster = dockerMcpClusterFlags(c).join(' ');
   const ways: string[] = [];
   if (files.includes('terraform/main.tf')) ways.push('`docker-mcp plan` then `docker-mcp apply` (the Terraform)');
   if (files.some((f) => f.startsWith('kubernetes/'))) {

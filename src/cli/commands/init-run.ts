@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { parse } from 'yaml';
 import { validateConfig } from '../../config/schema.js';
 import { camel, labeller, resolveInputs, type Inputs } from '../../config/sources.js';
-import { variablesTable, type VariableSpec } from '../../config/variables.js';
+import { scopeOf, variablesTable, type VariableSpec } from '../../config/variables.js';
 import { KUBERNETES_ONLY } from '../../templates/docker/render.js';
 import { ANSWERS_FILE, renderPlan, type Format, type Target } from '../../templates/index.js';
 import { CliError, ExitCode, UsageError } from '../errors.js';
@@ -73,7 +73,7 @@ async function gather(table: readonly VariableSpec[], options: InitOptions, flag
     // Nor, for an existing repo, the rendered root module's provider settings (the repo has its own).
     const asked = options.target === 'docker'
       ? table.filter((s) => !(s.name in KUBERNETES_ONLY))
-      : options.terraformDir !== undefined ? table.filter((s) => s.scope !== 'root') : table;
+      : options.terraformDir !== undefined ? table.filter((s) => scopeOf(s) !== 'root') : table;
     values = await promptForValues(asked, values, origins);
   }
   // Fill unparsable inputs with defaults so every other problem is still reported in this round.
