@@ -7,8 +7,8 @@
 # air-gapped homelab, CI without network), and the base image may have no shell at all (the test
 # suite assembles one from the host's node binary). So there is no RUN instruction anywhere.
 #
-# From a source checkout without the CLI (this copies every production dependency, ~65 MB, where
-# `docker-mcp image build` carries only dockerode's ~18 MB):
+# From a source checkout without the CLI (this copies every production dependency: dockerode plus the
+# installer's HCL parser, ~26 MB, where `docker-mcp image build` carries only dockerode's ~18 MB):
 #   npm ci && npm run build && npm prune --omit=dev && docker build -t docker-mcp-gateway:<version> .
 
 ARG BASE_IMAGE=node:20-bookworm-slim

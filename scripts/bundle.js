@@ -4,12 +4,17 @@
 // that was most of the time from process start to /ready (docs/benchmarks.md, "Start-up").
 // Dynamic imports stay lazy: each becomes its own chunk, loaded only by the command that needs it.
 //
-// Run by `npm run build` after tsc. The unbundled dist/ stays usable (`node dist/cli/main.js`), with
-// source maps, for debugging.
+// The bundle is also what keeps `npx docker-mcp-gateway` light: what it links in is a devDependency,
+// so an install carries only the few packages listed in `external` (scripts/bundle-deps.js checks
+// that package.json's dependencies are exactly those; docs/benchmarks.md, "Install weight").
+//
+// Run by `npm run build` after tsc. The unbundled dist/ stays usable in a checkout
+// (`node dist/cli/main.js`), with source maps, for debugging; the package ships only dist/bundle/.
 import { build } from 'esbuild';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runtimeDependencyProblems } from './bundle-deps.js';
 
 /** Loaded from node_modules at run time, never copied into the bundle. */
 const external = [
@@ -25,8 +30,6 @@ const external = [
   // Find their .wasm files next to their own module files.
   'web-tree-sitter',
   '@tree-sitter-grammars/tree-sitter-hcl',
-  // Installer-only and large; loaded lazily by the commands that talk to a cluster.
-  '@kubernetes/client-node',
 ];
 
 // fileURLToPath, not .pathname: a checkout under "/Users/John Smith" must not become "John%20Smith".
@@ -47,6 +50,11 @@ const result = await build({
   // Bundled CommonJS (pino, prom-client, ajv…) calls require() for Node's built-ins; an ES module
   // has no require of its own.
   banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
+  // Whitespace and syntax only: identifiers (function and class names in a DOCKER_MCP_DEBUG stack)
+  // stay readable, and the installed package is less than half the size (the Kubernetes client alone
+  // is 14 MB unminified).
+  minifyWhitespace: true,
+  minifySyntax: true,
   logLevel: 'warning',
   metafile: true,
 });
@@ -57,3 +65,13 @@ const result = await build({
 mkdirSync(outdir, { recursive: true });
 const written = new Set(Object.keys(result.metafile.outputs).map((path) => basename(path)));
 for (const file of readdirSync(outdir)) if (!written.has(file)) rmSync(join(outdir, file));
+
+// Kept beside the bundle (not shipped: package.json "files" lists dist/bundle/ only) for
+// test/unit/bundle-runtime-deps.test.ts.
+writeFileSync(fileURLToPath(new URL('../dist/bundle-meta.json', import.meta.url)), JSON.stringify(result.metafile));
+const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const problems = runtimeDependencyProblems(result.metafile, packageJson);
+if (problems.length) {
+  process.stderr.write(`scripts/bundle.js: ${problems.join('\n  ')}\n`);
+  process.exit(1);
+}

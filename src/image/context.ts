@@ -13,7 +13,7 @@ import { pack, type Pack } from 'tar-stream';
  * The only dependencies `serve` loads from node_modules at run time. Everything else it runs is
  * linked into dist/bundle/ (scripts/bundle.js, whose `external` list says what stays out and why;
  * the rest of that list is installer-only), so the image carries just these and what they need:
- * ~18 MB of packages instead of the ~63 MB of every production dependency.
+ * ~18 MB of packages instead of every production dependency (the installer's HCL parser too).
  */
 export const GATEWAY_RUNTIME_DEPENDENCIES: ReadonlySet<string> = new Set(['dockerode']);
 

@@ -23,7 +23,7 @@ export function ensureBuilt(): void {
   const bundle = join(root, 'dist', 'bundle', 'docker-mcp.js');
   // The bundle also depends on how it is linked (scripts/bundle.js: the externals keep the credential
   // silencing intact) and on the installed dependencies.
-  const inputs = Math.max(newest(join(root, 'src')), ...['scripts/bundle.js', 'package-lock.json'].map((f) => statSync(join(root, f)).mtimeMs));
+  const inputs = Math.max(newest(join(root, 'src')), ...['scripts/bundle.js', 'scripts/bundle-deps.js', 'package.json', 'package-lock.json'].map((f) => statSync(join(root, f)).mtimeMs));
   if (existsSync(bundle) && statSync(bundle).mtimeMs >= inputs) return;
   try {
     execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'pipe' });

@@ -7,7 +7,10 @@ import { mkdirSync, readdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ensureBuilt, repoRoot } from './build.js';
+import { npmEnv } from './npm-env.js';
 import { tempDir } from './temp-dir.js';
+
+export { npmEnv };
 
 const run = promisify(execFile);
 
@@ -25,24 +28,6 @@ export type PackedResult = { ok: true; install: PackedInstall } | { ok: false; s
 
 /** npm's error codes for "the registry is not reachable from here". */
 const OFFLINE = /\b(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|ERR_SOCKET_TIMEOUT|network request to .* failed)\b/;
-
-/**
- * An environment for npm that carries nothing from the npm or npx that started the test run but how
- * to reach the registry:
- * npm_config_local_prefix and friends would point npm at this checkout (whose package.json has the
- * same name), and a node_modules/.bin on PATH could supply a bin the install does not.
- */
-export function npmEnv(extra: Record<string, string> = {}): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (v === undefined || k.startsWith('DOCKER_') || k === 'INIT_CWD') continue;
-    // The user's registry, proxy and TLS settings stay: they are how npm reaches a registry here.
-    if (/^npm_/i.test(k) && !/^npm_config_(registry|https?_proxy|proxy|noproxy|no_proxy|strict_ssl|cafile|ca|userconfig|globalconfig|fetch_.+|@.+:registry)$/i.test(k)) continue;
-    env[k] = v;
-  }
-  env.PATH = (process.env.PATH ?? '').split(':').filter((p) => p && !p.includes('node_modules')).join(':');
-  return { ...env, ...extra };
-}
 
 export async function packAndInstall(): Promise<PackedResult> {
   ensureBuilt();
