@@ -15,6 +15,7 @@ import { MODULE_DIR, moduleFiles } from '../../templates/terraform/module.js';
 import { CliError, ExitCode, UsageError } from '../errors.js';
 import { computeChanges, type Change } from '../io/changes.js';
 import { applyChanges, unifiedDiff } from '../io/write.js';
+import { DECLINED } from '../prompts/summary.js';
 
 export interface RepoInitOptions {
   terraformDir: string;
@@ -23,6 +24,8 @@ export interface RepoInitOptions {
   dryRun?: boolean;
   force?: boolean;
   json?: boolean;
+  /** Interactive runs: the summary of the choices (prompts/summary.ts), shown before the diff. */
+  choices?: string | undefined;
 }
 
 type Emit = (human: string, data: Record<string, unknown>) => void;
@@ -75,7 +78,8 @@ const fileSummary = (repo: string, moduleDir: string, changes: Change[], plan: R
   ...plan.edits.map((e) => ({ path: relative(repo, e.path), action: e.before === null ? 'create' : 'update' })),
 ];
 
-export async function runRepoInit(c: InstallConfig, table: readonly VariableSpec[], version: string, options: RepoInitOptions, emit: Emit): Promise<void> {
+/** Resolves true once the repo was written (false: up to date). */
+export async function runRepoInit(c: InstallConfig, table: readonly VariableSpec[], version: string, options: RepoInitOptions, emit: Emit): Promise<boolean> {
   const repo = checkInputs(c, options);
   const warnings = renderWarnings(c);
   if (warnings.length && !options.json) process.stderr.write(warnings.map((w) => `warning: ${w.replace('see NOTES.md', 'see docs/installer.md')}\n`).join(''));
@@ -116,21 +120,22 @@ export async function runRepoInit(c: InstallConfig, table: readonly VariableSpec
   }
   if (!pending.length && !plan.edits.length) {
     emit(`${repo}: up to date\n${report}`, { status: 'up-to-date', ...data });
-    return;
+    return false;
   }
   const diff = (await Promise.all(pending.map((ch) => unifiedDiff(shown(ch))))).join('\n') + renderPatchDiff(plan);
   if (options.dryRun) {
     emit(`${diff}\n${report}`, { status: 'changes', ...data, diff });
     process.exitCode = ExitCode.changesPending;
-    return;
+    return false;
   }
   // --json prints one object at the end; people see the diff before they are asked.
-  if (!options.json) process.stdout.write(`${diff}\n${report}`);
+  // An interactive run's choices come first, so the one question below covers both (never asked twice).
+  if (!options.json) process.stdout.write(`${options.choices ? `${options.choices}\n` : ''}${diff}\n${report}`);
   if (!options.yes) {
     const { confirm } = await import('../../lifecycle/confirm.js');
     if (!(await confirm(`Write these changes to ${repo}?`))) {
-      process.stderr.write('Nothing was written.\n');
-      return;
+      // Exit 3 as --dry-run and a declined plain init: the changes exist, nothing was written.
+      throw new CliError(options.choices ? DECLINED : 'nothing was written (declined)', ExitCode.changesPending);
     }
   }
   // The patch first: it re-checks that nothing changed since planning before its first write.
@@ -141,4 +146,5 @@ export async function runRepoInit(c: InstallConfig, table: readonly VariableSpec
   emit(`Wrote ${repo}:\n${lines.map((l) => `  ${l}`).join('\n')}${secret}\nNext: docker-mcp plan --target terraform --dir ${relative(process.cwd(), rootDir) || '.'}`, {
     status: 'written', ...data, diff,
   });
+  return true;
 }
