@@ -2,7 +2,7 @@
 // next, which cross-field rules can be judged yet, which question a broken rule sends the user back
 // to, and which choices a select may offer. src/cli/prompts.ts drives it with @inquirer.
 import { rulesFor, type ConfigKey, type CrossFieldRule, type InstallConfig, type Namer } from '../../config/schema.js';
-import type { Origin } from '../../config/sources.js';
+import { originLabel, type Origin } from '../../config/sources.js';
 import type { VarValue, VariableSpec } from '../../config/variables.js';
 
 export type Values = Record<string, VarValue>;
@@ -45,7 +45,13 @@ export interface FlowState {
 
 export function newFlow(table: readonly VariableSpec[], values: Values, origins: Record<string, Origin>, target: FlowState['target'], name: Namer): FlowState {
   const seq = [...table.filter((s) => s.group === 'basic'), ...table.filter((s) => s.group === 'advanced')];
-  return { seq, values, origins, answered: new Set(), advanced: undefined, reask: new Map(), target, name };
+  // While asking, a question's value is named by its question (asked or to be asked), not by a flag
+  // the user never typed; values given by flag or env (never asked) keep their own names.
+  const byPrompt = (n: string): string => {
+    const spec = seq.find((x) => x.name === n);
+    return spec && origins[n] !== 'flag' && origins[n] !== 'env' ? originLabel(spec, 'prompt') : name(n);
+  };
+  return { seq, values, origins, answered: new Set(), advanced: undefined, reask: new Map(), target, name: byPrompt };
 }
 
 const specOf = (s: FlowState, name: string): VariableSpec | undefined => s.seq.find((x) => x.name === name);
