@@ -6,21 +6,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import { envFor, type VarValue } from '../../src/config/variables.js';
+import { envFor } from '../../src/config/variables.js';
 import { ensureBuilt } from '../helpers/build.js';
-import { BACKSPACE, DOWN, ENTER, startInit } from '../helpers/pty.js';
-import { table } from '../unit/installer-helpers.js';
+import { BACKSPACE, DOWN, ENTER, envExcept, startInit } from '../helpers/pty.js';
 
 let cwd: string;
-const asEnv = (v: VarValue): string =>
-  Array.isArray(v) ? v.join(',') : typeof v === 'object' ? Object.entries(v).map(([k, x]) => `${k}=${x}`).join(',') : String(v);
-/** Env fixing every variable but `asked` at its default (plus `extra`). */
-export function envExcept(asked: string[], extra: Record<string, string> = {}): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const spec of table) if (!asked.includes(spec.name)) env[envFor(spec.name)] = asEnv(spec.default);
-  return { ...env, ...extra };
-}
-
 beforeAll(() => ensureBuilt(), 180_000);
 beforeEach(() => {
   cwd = mkdtempSync(join(tmpdir(), 'dmcp-pty-rules-'));

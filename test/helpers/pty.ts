@@ -2,6 +2,8 @@
 // Waits are bounded by generous deadlines; nothing sleeps as an assertion.
 import { resolve } from 'node:path';
 import { spawn, type IPty } from 'node-pty';
+import { envFor, type VarValue } from '../../src/config/variables.js';
+import { table } from '../unit/installer-helpers.js';
 
 export const ENTER = '\r';
 export const DOWN = '\x1b[B';
@@ -61,4 +63,14 @@ export function startInit(args: string[], cwd: string, env: Record<string, strin
       }
     },
   };
+}
+
+const asEnv = (v: VarValue): string =>
+  Array.isArray(v) ? v.join(',') : typeof v === 'object' ? Object.entries(v).map(([k, x]) => `${k}=${x}`).join(',') : String(v);
+
+/** DOCKER_MCP_INIT_* fixing every variable but `asked` at its default (plus `extra`), so only those are asked. */
+export function envExcept(asked: string[], extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const spec of table) if (!asked.includes(spec.name)) env[envFor(spec.name)] = asEnv(spec.default);
+  return { ...env, ...extra };
 }
