@@ -9,24 +9,30 @@ export type Values = Record<string, VarValue>;
 
 const usesAccess = (v: Values): boolean => v.auth_mode === 'cloudflare-access' || v.auth_mode === 'both';
 
-/** Questions that only make sense given earlier answers (each depends only on questions asked before it). */
-export const relevant: Record<string, (v: Values) => boolean> = {
-  tunnel_hostname: (v) => v.enable_cloudflare_tunnel === true,
-  domain_suffix: (v) => v.enable_cloudflare_tunnel === true,
-  cf_access_team: usesAccess,
-  cf_access_aud: usesAccess,
-  allowed_emails: usesAccess,
-  allowed_email_domains: usesAccess,
-  cloudflare_provider_version: (v) => v.enable_cloudflare_tunnel === true,
-  create_tunnel: (v) => v.enable_cloudflare_tunnel === true,
-  docker_socket_path: (v) => v.enable_docker_socket === true,
-  docker_socket_gid: (v) => v.enable_docker_socket === true,
-  metrics_port: (v) => v.enable_metrics === true,
-  enable_service_monitor: (v) => v.enable_metrics === true,
-  token_secret_name: (v) => v.auth_mode === 'bearer' || v.auth_mode === 'both',
+/** Questions that only make sense given earlier answers: the questions they depend on, and when. */
+const when = (on: string[], test: (v: Values) => boolean) => ({ on, test });
+const onTunnel = when(['enable_cloudflare_tunnel'], (v) => v.enable_cloudflare_tunnel === true);
+const onAccess = when(['auth_mode'], usesAccess);
+const onBearer = when(['auth_mode'], (v) => v.auth_mode === 'bearer' || v.auth_mode === 'both');
+const onSocket = when(['enable_docker_socket'], (v) => v.enable_docker_socket === true);
+const onMetrics = when(['enable_metrics'], (v) => v.enable_metrics === true);
+export const relevant: Record<string, { on: string[]; test: (v: Values) => boolean }> = {
+  tunnel_hostname: onTunnel,
+  domain_suffix: onTunnel,
+  cf_access_team: onAccess,
+  cf_access_aud: onAccess,
+  allowed_emails: onAccess,
+  allowed_email_domains: onAccess,
+  cloudflare_provider_version: onTunnel,
+  create_tunnel: onTunnel,
+  docker_socket_path: onSocket,
+  docker_socket_gid: onSocket,
+  metrics_port: onMetrics,
+  enable_service_monitor: onMetrics,
+  token_secret_name: onBearer,
   // Without the wait, apply returns once the Deployment is accepted: no timeout to ask about.
-  rollout_timeout: (v) => v.wait_for_rollout === true,
-  verify_tokens_secret: (v) => v.auth_mode === 'bearer' || v.auth_mode === 'both',
+  rollout_timeout: when(['wait_for_rollout'], (v) => v.wait_for_rollout === true),
+  verify_tokens_secret: onBearer,
 };
 
 export interface FlowState {
@@ -58,16 +64,17 @@ const specOf = (s: FlowState, name: string): VariableSpec | undefined => s.seq.f
 /** In the asked table and not given by flag or env (those are never asked). */
 export const askable = (s: FlowState, name: string): boolean =>
   specOf(s, name) !== undefined && s.origins[name] !== 'flag' && s.origins[name] !== 'env';
-export const wanted = (s: FlowState, spec: VariableSpec): boolean => askable(s, spec.name) && (relevant[spec.name]?.(s.values) ?? true);
+export const wanted = (s: FlowState, spec: VariableSpec): boolean => askable(s, spec.name) && (relevant[spec.name]?.test(s.values) ?? true);
 
 /**
- * Settled: answered, or not going to be asked as things stand (fixed by flag/env, outside the asked
- * table, irrelevant given earlier answers, or advanced and the user declined the advanced review).
+ * Settled: answered, or not going to be asked (fixed by flag/env, outside the asked table, irrelevant
+ * given settled answers, or advanced and the user declined the advanced review).
  */
 export function settled(s: FlowState, name: string): boolean {
   if (s.reask.has(name)) return false;
   const spec = specOf(s, name);
-  if (!spec || s.answered.has(name) || !wanted(s, spec)) return true;
+  if (!spec || s.answered.has(name)) return true;
+  if (!wanted(s, spec)) return !askable(s, name) || (relevant[name]?.on ?? []).every((dep) => settled(s, dep));
   return spec.group === 'advanced' && s.advanced === false;
 }
 
