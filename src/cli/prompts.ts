@@ -57,6 +57,7 @@ export interface PromptOptions {
   resume?: { path: string; dir: string };
 }
 
+const answers = (n: number): string => `${n} answer${n === 1 ? '' : 's'}`;
 const say = (text: string): void => void process.stdout.write(`${text}\n`);
 
 /** Offers the answers of an interrupted run; the ones still askable and valid are taken. */
@@ -70,7 +71,7 @@ async function offerResume(flow: FlowState, path: string): Promise<void> {
   });
   if (!usable.length) return;
   const when = saved.savedAt.slice(0, 16).replace('T', ' ');
-  if (!(await confirm({ message: `Resume the ${usable.length} answers from ${when} UTC?`, default: true }))) return;
+  if (!(await confirm({ message: `Resume the ${answers(usable.length)} from ${when} UTC?`, default: true }))) return;
   for (const [name, value] of usable) settle(flow, name, value);
   if (saved.advanced !== undefined) flow.advanced = saved.advanced;
   // Skipped, not asked again: listed so the user sees what will be rendered (the summary repeats it).
@@ -137,7 +138,7 @@ export async function promptForValues(
 
 function interrupted(saved: number, options: Pick<PromptOptions, 'resume'>): CliError {
   return new CliError(
-    options.resume && saved > 0 ? `interrupted; ${saved} answers saved — run init again to resume` : 'interrupted; nothing was written',
+    options.resume && saved > 0 ? `interrupted; ${answers(saved)} saved — run init again to resume` : 'interrupted; nothing was written',
     ExitCode.interrupted,
   );
 }

@@ -32,12 +32,13 @@ it('Ctrl+C saves the answers so far; the next run resumes them, asks the rest, a
   expect(existsSync(join(cwd, 'docker-mcp'))).toBe(false);
   expect(statSync(saved).mode & 0o777).toBe(0o600);
 
-  const second = startInit([], cwd, envExcept(asked));
-  await second.expect(/Resume the 2 answers from \d{4}-\d\d-\d\d \d\d:\d\d UTC\?/);
+  // The env now sets the environment: it wins over the saved answer, which is not offered.
+  const second = startInit([], cwd, envExcept(asked, { DOCKER_MCP_INIT_ENVIRONMENT: 'qa' }));
+  await second.expect(/Resume the 1 answer from \d{4}-\d\d-\d\d \d\d:\d\d UTC\?/);
   second.send(ENTER);
   const resumed = await second.expect(/Kubernetes namespace/);
   expect(resumed).toMatch(/Project name \(prefixes every resource name\): lab/);
-  expect(resumed).toMatch(/Environment name: staging/);
+  expect(resumed).not.toMatch(/staging/);
   expect(resumed).not.toMatch(/\? Project name/);
   second.send(`tools${ENTER}`);
   await second.expect(/advanced settings/);
@@ -47,7 +48,7 @@ it('Ctrl+C saves the answers so far; the next run resumes them, asks the rest, a
   expect(await second.exit, second.screen().slice(-1500)).toBe(0);
   const answers = readFileSync(join(cwd, 'docker-mcp', 'docker-mcp.yaml'), 'utf8');
   expect(answers).toContain('project_name: lab');
-  expect(answers).toContain('environment: staging');
+  expect(answers).toContain('environment: qa');
   expect(answers).toContain('namespace: tools');
   expect(existsSync(saved)).toBe(false);
 }, 60_000);
