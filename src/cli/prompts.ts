@@ -3,7 +3,7 @@
 // The order, the cross-field rules judged as soon as their answers are in, and the choices offered
 // live in prompts/flow.ts; the answers are saved after each one (prompts/resume.ts).
 import { confirm, input, select } from '@inquirer/prompts';
-import { valueSchema, type Namer } from '../config/schema.js';
+import { valueSchema, type CrossFieldRule, type Namer } from '../config/schema.js';
 import type { Origin } from '../config/sources.js';
 import { coerce } from '../config/sources.js';
 import type { VarValue, VariableSpec } from '../config/variables.js';
@@ -53,6 +53,8 @@ export interface PromptOptions {
   target: 'kubernetes' | 'docker';
   /** Names variables in messages by where their values came from (sources.ts labeller). */
   name: Namer;
+  /** Rules of the mode on top of the schema's (init-repo.ts repoRules). */
+  extraRules?: readonly CrossFieldRule[];
   /** Where to save the answers after each one (prompts/resume.ts); the directory it is for. */
   resume?: { path: string; dir: string };
 }
@@ -97,7 +99,7 @@ export async function promptForValues(
   origins: Record<string, Origin>,
   options: PromptOptions,
 ): Promise<Values> {
-  const flow = newFlow(table, { ...values }, origins, options.target, options.name);
+  const flow = newFlow(table, { ...values }, origins, options.target, options.name, options.extraRules);
   const react = (just?: string): void => {
     const verdict = judge(flow, just);
     // Only before the first question can a rule be broken by flags and env alone: say so now, not after 30 answers.

@@ -3,6 +3,7 @@
 // that broke it: the later of the asked variables, or the one just answered.
 import { describe, expect, it } from 'vitest';
 import { inlineProblem, judge, newFlow, offeredChoices, settle, settled, type FlowState } from '../../src/cli/prompts/flow.js';
+import { repoRules } from '../../src/cli/commands/init-repo.js';
 import { crossFieldRules, type InstallConfig } from '../../src/config/schema.js';
 import { labeller, type Origin } from '../../src/config/sources.js';
 import type { VarValue } from '../../src/config/variables.js';
@@ -25,7 +26,7 @@ const variants: Record<string, VarValue>[] = [
 
 describe('cross-field rules', () => {
   it('each rule reads only the variables it lists', () => {
-    for (const [index, rule] of crossFieldRules.entries()) {
+    for (const [index, rule] of [...crossFieldRules, ...repoRules].entries()) {
       for (const variant of variants) {
         for (const kubernetes of [true, false]) {
           const read = new Set<string>();
@@ -90,6 +91,16 @@ describe('interactive attribution', () => {
     const s = flow({ memory_request: '2Gi' }, { memory_request: 'config' });
     s.advanced = false;
     expect(judge(s).reask).toMatchObject({ name: 'memory_request' });
+  });
+
+  it('--terraform-dir: answering no to the tunnel it needs asks that question again', () => {
+    const values = defaults();
+    const origins: Record<string, Origin> = Object.fromEntries(table.map((x) => [x.name, 'default']));
+    const s = newFlow(table, values, origins, 'kubernetes', labeller(table, origins), repoRules);
+    settle(s, 'enable_cloudflare_tunnel', false);
+    const reask = judge(s, 'enable_cloudflare_tunnel').reask;
+    expect(reask?.name).toBe('enable_cloudflare_tunnel');
+    expect(reask?.message).toContain('--terraform-dir adds the gateway to your Cloudflare Tunnel');
   });
 
   it('rules broken by flags and env alone are fatal before any question', () => {

@@ -5,7 +5,7 @@
 // valid, so a refused tunnel patch writes no module files either.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import type { InstallConfig } from '../../config/schema.js';
+import type { CrossFieldRule, InstallConfig } from '../../config/schema.js';
 import type { VariableSpec } from '../../config/variables.js';
 import type { FileEdit, RepoPatchInput, RepoPatchPlan } from '../../patch/index.js';
 import { names, tunnelRendered, usesAccess, usesBearer } from '../../templates/model.js';
@@ -42,6 +42,28 @@ export function patchInput(c: InstallConfig, callHcl: string, yamlMode: boolean)
   };
 }
 
+/**
+ * What --terraform-dir needs of the answers on top of the schema's rules. As rules (vars + check), so an
+ * interactive run asks again at the answer that breaks one (src/cli/prompts/flow.ts) instead of
+ * failing after the last question; the non-interactive messages are the same.
+ */
+export const repoRules: readonly CrossFieldRule[] = [
+  {
+    vars: ['enable_cloudflare_tunnel', 'domain_suffix'],
+    check: (c) => tunnelRendered(c) ? undefined
+      : '--terraform-dir adds the gateway to your Cloudflare Tunnel, which needs --enable-cloudflare-tunnel and ' +
+        '--domain-suffix (the rule routes https://<tunnel_hostname>.<domain_suffix>); without a tunnel use --output-dir',
+  },
+  // This path patches the user's own tunnel config and renders no Access application to take an AUD from.
+  {
+    vars: ['auth_mode', 'cf_access_aud'],
+    check: (c) => usesAccess(c) && c.cf_access_aud === ''
+      ? `--cf-access-aud: required with --terraform-dir when --auth-mode is ${c.auth_mode}: it adds no Access application ` +
+        'to your repo, so pass the AUD tag of the one you have (Zero Trust > Access > Applications)'
+      : undefined,
+  },
+];
+
 function checkInputs(c: InstallConfig, options: RepoInitOptions): string {
   const problems: string[] = [];
   const repo = resolve(options.terraformDir);
@@ -49,18 +71,9 @@ function checkInputs(c: InstallConfig, options: RepoInitOptions): string {
   if (options.cloudflaredConfigmap && !existsSync(options.cloudflaredConfigmap)) {
     problems.push(`--cloudflared-configmap: ${options.cloudflaredConfigmap} does not exist`);
   }
-  if (!tunnelRendered(c)) {
-    problems.push(
-      '--terraform-dir adds the gateway to your Cloudflare Tunnel, which needs --enable-cloudflare-tunnel and ' +
-        '--domain-suffix (the rule routes https://<tunnel_hostname>.<domain_suffix>); without a tunnel use --output-dir',
-    );
-  }
-  // This path patches the user's own tunnel config and renders no Access application to take an AUD from.
-  if (usesAccess(c) && c.cf_access_aud === '') {
-    problems.push(
-      `--cf-access-aud: required with --terraform-dir when --auth-mode is ${c.auth_mode}: it adds no Access application ` +
-        'to your repo, so pass the AUD tag of the one you have (Zero Trust > Access > Applications)',
-    );
+  for (const rule of repoRules) {
+    const problem = rule.check(c, (n) => n, true);
+    if (problem) problems.push(problem);
   }
   if (problems.length) throw new UsageError('invalid input; nothing was written', problems);
   return repo;

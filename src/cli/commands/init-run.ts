@@ -87,7 +87,8 @@ async function gather(table: readonly VariableSpec[], options: InitOptions, flag
     const asked = options.target === 'docker'
       ? table.filter((s) => !(s.name in KUBERNETES_ONLY))
       : options.terraformDir !== undefined ? table.filter((s) => scopeOf(s) !== 'root') : table;
-    values = await promptForValues(asked, values, origins, { target, name, resume: { path: resume, dir: resolve(options.terraformDir ?? options.outputDir) } });
+    const extraRules = options.terraformDir !== undefined ? (await import('./init-repo.js')).repoRules : [];
+    values = await promptForValues(asked, values, origins, { target, name, extraRules, resume: { path: resume, dir: resolve(options.terraformDir ?? options.outputDir) } });
   }
   // Fill unparsable inputs with defaults so every other problem is still reported in this round.
   for (const spec of table) values[spec.name] ??= structuredClone(spec.default);

@@ -47,9 +47,14 @@ export interface FlowState {
   reask: Map<string, string>;
   target: 'kubernetes' | 'docker';
   name: Namer;
+  /** The schema's rules for the target, plus the mode's own (--terraform-dir: the tunnel, the AUD). */
+  rules: readonly CrossFieldRule[];
 }
 
-export function newFlow(table: readonly VariableSpec[], values: Values, origins: Record<string, Origin>, target: FlowState['target'], name: Namer): FlowState {
+export function newFlow(
+  table: readonly VariableSpec[], values: Values, origins: Record<string, Origin>, target: FlowState['target'], name: Namer,
+  extraRules: readonly CrossFieldRule[] = [],
+): FlowState {
   const seq = [...table.filter((s) => s.group === 'basic'), ...table.filter((s) => s.group === 'advanced')];
   // While asking, a question's value is named by its question (asked or to be asked), not by a flag
   // the user never typed; values given by flag or env (never asked) keep their own names.
@@ -57,7 +62,7 @@ export function newFlow(table: readonly VariableSpec[], values: Values, origins:
     const spec = seq.find((x) => x.name === n);
     return spec && origins[n] !== 'flag' && origins[n] !== 'env' ? originLabel(spec, 'prompt') : name(n);
   };
-  return { seq, values, origins, answered: new Set(), advanced: undefined, reask: new Map(), target, name: byPrompt };
+  return { seq, values, origins, answered: new Set(), advanced: undefined, reask: new Map(), target, name: byPrompt, rules: [...rulesFor(target), ...extraRules] };
 }
 
 const specOf = (s: FlowState, name: string): VariableSpec | undefined => s.seq.find((x) => x.name === name);
@@ -115,7 +120,7 @@ export interface Verdict {
 /** Judges every rule whose variables are all settled, after `just` was answered (or before any question). */
 export function judge(s: FlowState, just?: string): Verdict {
   const verdict: Verdict = { fatal: [] };
-  for (const rule of rulesFor(s.target)) {
+  for (const rule of s.rules) {
     if (!judgeable(s, rule)) continue;
     const message = failure(s, rule);
     if (message === undefined) continue;
@@ -151,7 +156,7 @@ function simulate(s: FlowState, name: string, value: VarValue): FlowState {
 /** The first rule reading `name` that `value` breaks, judged with what is settled now; the message without its own `<name>: ` prefix. */
 export function inlineProblem(s: FlowState, name: string, value: VarValue): string | undefined {
   const sim = simulate(s, name, value);
-  for (const rule of rulesFor(s.target)) {
+  for (const rule of s.rules) {
     if (!rule.vars.includes(name as ConfigKey) || !judgeable(sim, rule)) continue;
     const message = failure(sim, rule);
     if (message !== undefined) {
