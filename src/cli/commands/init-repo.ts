@@ -91,7 +91,7 @@ const fileSummary = (repo: string, moduleDir: string, changes: Change[], plan: R
   ...plan.edits.map((e) => ({ path: relative(repo, e.path), action: e.before === null ? 'create' : 'update' })),
 ];
 
-/** Resolves true once the repo was written (false: up to date). */
+/** Resolves true once nothing is left to do: written, or already up to date (false: --dry-run). */
 export async function runRepoInit(c: InstallConfig, table: readonly VariableSpec[], version: string, options: RepoInitOptions, emit: Emit): Promise<boolean> {
   const repo = checkInputs(c, options);
   const warnings = renderWarnings(c);
@@ -133,7 +133,7 @@ export async function runRepoInit(c: InstallConfig, table: readonly VariableSpec
   }
   if (!pending.length && !plan.edits.length) {
     emit(`${repo}: up to date\n${report}`, { status: 'up-to-date', ...data });
-    return false;
+    return true;
   }
   const diff = (await Promise.all(pending.map((ch) => unifiedDiff(shown(ch))))).join('\n') + renderPatchDiff(plan);
   if (options.dryRun) {

@@ -121,8 +121,8 @@ export async function runInit(raw: Record<string, unknown>): Promise<void> {
   const { config, interactive } = await gather(table, options, flags);
   if (options.terraformDir !== undefined) {
     const { runRepoInit } = await import('./init-repo.js');
-    const written = await runRepoInit(config, table, version, { ...options, terraformDir: options.terraformDir, choices: interactive?.choices }, (human, data) => emit(options, human, data));
-    if (written && interactive) removeResume(interactive.resume);
+    const done = await runRepoInit(config, table, version, { ...options, terraformDir: options.terraformDir, choices: interactive?.choices }, (human, data) => emit(options, human, data));
+    if (done && interactive) removeResume(interactive.resume);
     return;
   }
   const plan = renderPlan(config, table, {
