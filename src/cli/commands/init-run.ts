@@ -16,7 +16,6 @@ import { applyChanges, unifiedDiff } from '../io/write.js';
 import { removeResume, resumePath } from '../prompts/resume.js';
 import { choicesSummary, DECLINED, filesSummary } from '../prompts/summary.js';
 
-
 interface InitOptions {
   outputDir: string;
   target?: Target;
