@@ -5,6 +5,7 @@
 // cause with no stack trace and no "unexpected error"; the Docker cases (on the harness's private
 // daemon, never the machine's default one) must leave no container, network or volume behind.
 import { spawn } from 'node:child_process';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,19 +23,21 @@ const NO_DAEMON = `unix://${join(root, 'no-such-dir', 'docker.sock')}`;
 
 interface Run { code: number | null; stdout: string; stderr: string }
 
-function cli(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<Run> {
+function cli(args: string[], opts: { cwd?: string; env?: Record<string, string>; stdin?: 'open' } = {}): Promise<Run> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [binPath, ...args], {
       cwd: opts.cwd ?? root,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // 'open': a pipe never written to nor closed, as an MCP client holds a spawned server's stdin.
+      stdio: [opts.stdin === 'open' ? 'pipe' : 'ignore', 'pipe', 'pipe'],
       // Nothing from the developer's shell: no kubeconfig, no DOCKER_MCP_*, no default daemon.
       env: { PATH: emptyPath, HOME: home, CI: '1', NO_COLOR: '1', DOCKER_HOST: NO_DAEMON, ...opts.env },
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
     const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('exit', () => child.stdin?.destroy());
     child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
@@ -101,6 +104,35 @@ describe.concurrent('usage errors (exit 2, nothing written)', () => {
   });
   it('connect: no URL', async () => expectClean(await cli(['connect']), 2, /url|argument/i));
   it('connect: not a URL', async () => expectClean(await cli(['connect', 'not a url']), 2, /url/i));
+});
+
+// connect checks the gateway before bridging: a client that spawns it gets exit 1 and the cause,
+// with stdin still open (a client keeps it open; closing it is a clean exit 0).
+describe.concurrent('connect to a gateway it cannot use (exit 1, one line)', () => {
+  const connect = (args: string[], env: Record<string, string> = {}): Promise<Run> => cli(['connect', ...args], { env, stdin: 'open' });
+  it('connection refused', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise((resolve) => server.close(resolve));
+    expectClean(await connect([`http://127.0.0.1:${port}/mcp`]), 1, new RegExp(`connection refused \\(nothing listens on 127\\.0\\.0\\.1:${port}`));
+  });
+  it('DNS failure', async () => expectClean(await connect(['https://gateway.invalid/mcp']), 1, /gateway\.invalid does not resolve|no answer/));
+  for (const [status, cause] of [[401, /HTTP 401\): check DOCKER_MCP_TOKEN/], [403, /HTTP 403/], [404, /HTTP 404/], [502, /HTTP 502/]] as const) {
+    it(`HTTP ${status}`, async () => {
+      const server = createHttpServer((_req, res) => res.writeHead(status).end());
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as AddressInfo;
+      try {
+        const run = await connect([`http://127.0.0.1:${port}/mcp`], { DOCKER_MCP_TOKEN: 'not-the-right-token-123' });
+        expectClean(run, 1, cause);
+        expect(run.stderr.trim().split('\n')).toHaveLength(1);
+        expect(run.stderr).not.toContain('not-the-right-token-123');
+      } finally {
+        server.close();
+      }
+    });
+  }
 });
 
 describe.concurrent('missing rendered folder (exit 2)', () => {
