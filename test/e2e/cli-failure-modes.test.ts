@@ -85,6 +85,17 @@ describe.concurrent('usage errors (exit 2, nothing written)', () => {
     writeFileSync(join(root, 'a-file'), '');
     expectClean(await cli(['init', '--yes', '--output-dir', join(root, 'a-file', 'out')]), 1, /cannot write to .*a-file/);
   });
+  // Node's recursive mkdir never returns under /proc; init made folders that way and hung.
+  for (const dir of ['/proc/docker-mcp-x', '/proc/docker-mcp-x/deeper']) {
+    it(`init: --output-dir ${dir} (exit 1 at once, one line, nothing written)`, async () => {
+      const started = Date.now();
+      const run = await cli(['init', '--yes', '--output-dir', dir]);
+      expectClean(run, 1, /cannot write to \/proc\/docker-mcp-x \(/);
+      expect(run.stderr.split('\n').filter((l) => l.startsWith('docker-mcp:'))).toHaveLength(1);
+      expect(Date.now() - started).toBeLessThan(15_000);
+      expect(existsSync('/proc/docker-mcp-x')).toBe(false);
+    });
+  }
   it('init: invalid --target', async () => expectClean(await cli(['init', '--yes', '--target', 'nomad']), 2, /target/));
   it('plan: invalid --target', async () => expectClean(await cli(['plan', '--target', 'nomad']), 2, /target/));
   it('apply --target kubectl: bad --timeout', async () =>
