@@ -256,6 +256,20 @@ describe('docker target on the private daemon: nothing half-created', () => {
     expect(await leftovers()).toEqual([]);
     expectClean(run, 1, new RegExp(`${project}-missing:1[\\s\\S]*image build`));
   });
+  // No registry is reachable here, so the daemon's pull of a base image it does not have fails for
+  // real: the default node:20-bookworm-slim, and a name nobody publishes.
+  for (const base of [undefined, `${project}-nobase/node:20`]) {
+    it(`image build without the base image ${base ?? '(default)'}: one line cause and how to proceed, nothing tagged`, async () => {
+      const tag = `${project}-built:1`;
+      const run = await cli(['image', 'build', '--tag', tag, ...(base ? ['--base-image', base] : []), '--docker-host', testEnv.dockerHost]);
+      const name = base ?? 'node:20-bookworm-slim';
+      expectClean(run, 1, new RegExp(`base image ${name.replace(/[.:/]/g, '\\$&')} is not on the Docker daemon`));
+      const last = run.stderr.trim().split('\n').filter((l) => l.startsWith('docker-mcp:'));
+      expect(last, run.stderr).toHaveLength(1);
+      expect(last[0]).toMatch(/--base-image <an image `docker images` lists>.*docker load/);
+      expect(await docker.listImages({ filters: { reference: [tag] } })).toEqual([]);
+    }, 120_000);
+  }
   it('status with a missing image: reports, no stack', async () => {
     expectClean(await cli(['status', '--target', 'docker', ...daemon()]), 1, /NOT healthy/);
   });
