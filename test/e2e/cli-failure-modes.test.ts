@@ -7,9 +7,10 @@
 import { spawn } from 'node:child_process';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binPath, ensureBuilt } from '../helpers/build.js';
 import { testDocker, testEnv, uniqueName } from '../helpers/env.js';
@@ -274,3 +275,36 @@ describe('docker target on the private daemon: nothing half-created', () => {
     expectClean(await cli(['status', '--target', 'docker', ...daemon()]), 1, /NOT healthy/);
   });
 });
+
+describe('docker target: a container create the daemon refuses is rolled back', () => {
+  const docker = testDocker();
+  const dir = join(root, 'compose-rollback');
+  const project = uniqueName('dmcp-rb');
+
+  afterAll(async () => {
+    await cli(['destroy', '--target', 'docker', '--yes', '--dir', dir, '--docker-host', testEnv.dockerHost]);
+  });
+
+  it('apply: exit 1 with the daemon\'s one-line cause, and no network or container left', async () => {
+    const init = await cli(['init', '--yes', '--target', 'docker', '--output-dir', dir, '--project-name', project,
+      '--docker-socket-path', testEnv.dockerSocket, '--docker-socket-gid', String(statSync(testEnv.dockerSocket).gid)]);
+    expect(init.code, init.stderr).toBe(0);
+    writeFileSync(join(dir, 'gateway.env'), 'DOCKER_MCP_AUTH_TOKENS=x\n');
+    // Every precondition holds (the image is on the daemon, no name is taken), so apply creates the
+    // network; then the daemon refuses the container itself: more CPUs than this machine has.
+    const file = join(dir, 'compose.yaml');
+    const doc = parse(readFileSync(file, 'utf8')) as { name: string; services: { gateway: Record<string, unknown> & { deploy: { resources: { limits: Record<string, unknown> } } } } };
+    doc.services.gateway.image = testEnv.testImage;
+    doc.services.gateway.deploy.resources.limits.cpus = '4096';
+    writeFileSync(file, stringify(doc));
+
+    const run = await cli(['apply', '--target', 'docker', '--yes', '--dir', dir, '--docker-host', testEnv.dockerHost]);
+    expectClean(run, 1, /CPU/);
+    expect(run.stdout + run.stderr).toMatch(new RegExp(`Removed network ${doc.name}_default`));
+    const mine = { label: [`com.docker.compose.project=${doc.name}`] };
+    expect(await docker.listContainers({ all: true, filters: mine })).toEqual([]);
+    expect((await docker.listNetworks({ filters: mine })).map((n) => n.Name)).toEqual([]);
+    expect((await docker.listNetworks({ filters: { name: [`${doc.name}_default`] } })).map((n) => n.Name)).toEqual([]);
+  }, 120_000);
+});
+
