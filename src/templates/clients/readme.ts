@@ -48,8 +48,8 @@ export function reachabilityNote(c: InstallConfig, target: ClientTarget): string
     );
   }
   return (
-    `The client configs use ${local}, the local end of ${forward}: run that first on the machine the client runs on (it needs ` +
-    `kubectl access to the cluster) and leave it running. The in-cluster URL ${n.serviceUrl}/mcp resolves only inside the cluster, and ` +
+    `The client configs use ${local}, the local end of ${forward}: run that first on the machine the client runs on (it needs a ` +
+    `kubeconfig for the cluster) and leave it running. The in-cluster URL ${n.serviceUrl}/mcp resolves only inside the cluster, and ` +
     `${noTunnelBecause(c)}.`
   );
 }
