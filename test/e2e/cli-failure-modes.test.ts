@@ -267,7 +267,7 @@ describe('docker target on the private daemon: nothing half-created', () => {
       expectClean(run, 1, new RegExp(`base image ${name.replace(/[.:/]/g, '\\$&')} is not on the Docker daemon`));
       const last = run.stderr.trim().split('\n').filter((l) => l.startsWith('docker-mcp:'));
       expect(last, run.stderr).toHaveLength(1);
-      expect(last[0]).toMatch(/--base-image <an image `docker images` lists>.*docker load/);
+      expect(last[0]).toMatch(/^docker-mcp: Image build failed: the base image .* could not be pulled \(.*\): pass --base-image <an image `docker images` lists>.*docker load/);
       expect(await docker.listImages({ filters: { reference: [tag] } })).toEqual([]);
     }, 120_000);
   }
