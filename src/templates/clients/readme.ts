@@ -76,7 +76,7 @@ export function clientsReadme(c: InstallConfig, eps: Endpoint[], target: ClientT
     reachabilityNote(c, target),
     '',
     ...(forward ? ['```sh', forward, '```', ''] : []),
-    ...eps.map((e) => `- \`${e.id}\`: ${e.url} (${e.label})`),
+    ...eps.map((e) => `- \`${e.id}\`: ${e.url} — ${e.label}`),
     '',
     ...FILES.map(([file, what]) => `- ${file}: ${what}`),
     '',
