@@ -6,7 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { ExitCode, type ExitCodeValue } from '../cli/errors.js';
 import { ingressFacts } from './ingress-check.js';
-import { FIELD_MANAGER, INSTANCE, MANAGED_BY, apiError, loadKubeConfig, statusCode, type KubeOptions } from './kube.js';
+import { FIELD_MANAGER, INSTANCE, MANAGED_BY, KubeConfigError, apiError, loadKubeConfig, statusCode, type KubeOptions } from './kube.js';
 import { checkExternal, gatewayReady } from './rollout.js';
 import { terraformVersion } from './terraform.js';
 
@@ -51,13 +51,18 @@ async function terraformCheck(): Promise<Check> {
 }
 
 async function clusterChecks(opts: DoctorOptions, checks: Check[]): Promise<void> {
-  let kc: KubeConfig;
+  let kc: KubeConfig | undefined;
   try {
     kc = loadKubeConfig(opts);
     await kc.makeApiClient(VersionApi).getCode();
     checks.push({ id: 'kube-context', title: 'Kubernetes context reachable', status: 'pass', detail: `context "${kc.getCurrentContext()}" (${kc.getCurrentCluster()?.server})` });
   } catch (error) {
-    checks.push({ id: 'kube-context', title: 'Kubernetes context reachable', status: 'fail', detail: apiError(error), fix: '`kubectl config get-contexts`, then `kubectl config use-context <name>` or --context; is the cluster running?' });
+    // A kubeconfig problem has its own fix; the context/cluster advice is for a cluster that does not answer.
+    checks.push(
+      error instanceof KubeConfigError
+        ? { id: 'kube-context', title: 'Kubernetes context reachable', status: 'fail', detail: error.reason, fix: error.fix }
+        : { id: 'kube-context', title: 'Kubernetes context reachable', status: 'fail', detail: apiError(error), fix: `is the cluster running and reachable from here? (\`kubectl --context ${kc?.getCurrentContext() ?? '<name>'} get --raw /version\`; a different cluster: \`kubectl config get-contexts\`, then --context)` },
+    );
     return;
   }
   const core = kc.makeApiClient(CoreV1Api);

@@ -3,8 +3,9 @@ import { ApiException, KubeConfig, type KubernetesObject } from '@kubernetes/cli
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { CliError, UsageError } from '../cli/errors.js';
+import { UsageError } from '../cli/errors.js';
 import { isKustomization, readKustomization } from './kustomization.js';
+import { hashGeneratedNames } from './kustomize-hash.js';
 
 export const FIELD_MANAGER = 'docker-mcp';
 export const MANAGED_BY = 'app.kubernetes.io/managed-by';
@@ -17,33 +18,70 @@ export interface KubeOptions {
   kubeconfig?: string;
 }
 
+/**
+ * A kubeconfig problem that is the user's setup, not the cluster's: exit 2 like any bad input (the
+ * README's exit-code table), and doctor shows `reason` as the failed check and `fix` as its fix.
+ */
+export class KubeConfigError extends UsageError {
+  constructor(
+    readonly reason: string,
+    readonly fix: string,
+  ) {
+    super(`${reason}: ${fix}`);
+  }
+}
+
 export function loadKubeConfig(opts: KubeOptions = {}): KubeConfig {
   const kc = new KubeConfig();
   try {
     if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
     else kc.loadFromDefault();
   } catch (error) {
-    throw new CliError(`could not read the kubeconfig: ${(error as Error).message}`);
+    throw new KubeConfigError(
+      `could not read the kubeconfig ${opts.kubeconfig ?? process.env.KUBECONFIG ?? '~/.kube/config'} (${(error as Error).message})`,
+      'fix the file (`kubectl config view` shows what kubectl makes of it) or pass --kubeconfig <file>',
+    );
   }
   // With no kubeconfig anywhere (and not in a pod), the client falls back to http://localhost:8080,
   // which then fails with "HTTP protocol is not allowed when skipTLSVerify is not set".
   if (!opts.kubeconfig && kc.getCurrentContext() === 'loaded-context' && kc.getCurrentCluster()?.server === 'http://localhost:8080') {
-    throw new CliError(
-      `no kubeconfig found (${process.env.KUBECONFIG ? `KUBECONFIG=${process.env.KUBECONFIG}` : '~/.kube/config does not exist and KUBECONFIG is not set'}): ` +
-        'copy your cluster\'s kubeconfig there (k3s: /etc/rancher/k3s/k3s.yaml) or pass --kubeconfig <file>.',
+    throw new KubeConfigError(
+      `no kubeconfig found (${process.env.KUBECONFIG ? `KUBECONFIG=${process.env.KUBECONFIG}` : '~/.kube/config does not exist and KUBECONFIG is not set'})`,
+      'copy your cluster\'s kubeconfig there (k3s: /etc/rancher/k3s/k3s.yaml), set KUBECONFIG, or pass --kubeconfig <file>',
     );
   }
   if (opts.context) {
     if (!kc.getContextObject(opts.context)) {
       const names = kc.getContexts().map((c) => c.name);
-      throw new UsageError(`kubeconfig has no context "${opts.context}"${names.length ? ` (have: ${names.join(', ')})` : ''}`);
+      throw new KubeConfigError(`kubeconfig has no context "${opts.context}"${names.length ? ` (have: ${names.join(', ')})` : ''}`, 'pass one of those to --context (`kubectl config get-contexts` lists them)');
     }
     kc.setCurrentContext(opts.context);
   }
-  if (!kc.getCurrentCluster()) {
-    throw new CliError('no Kubernetes cluster configured: set a current context (`kubectl config use-context <name>`) or pass --context.');
-  }
+  if (!kc.getCurrentCluster()) throw missingCluster(kc);
+  allowPlainHttp(kc);
   return kc;
+}
+
+/** Why there is no cluster to talk to, naming what the kubeconfig lacks. */
+function missingCluster(kc: KubeConfig): KubeConfigError {
+  const name = kc.getCurrentContext();
+  const context = name ? kc.getContextObject(name) : null;
+  if (!name) return new KubeConfigError('the kubeconfig sets no current context', 'set one (`kubectl config use-context <name>`) or pass --context');
+  if (!context) return new KubeConfigError(`the kubeconfig's current context "${name}" is not among its contexts`, 'pick one that exists (`kubectl config get-contexts`, then `kubectl config use-context <name>`) or pass --context');
+  return new KubeConfigError(
+    `context "${name}" names cluster "${context.cluster}", which the kubeconfig's clusters do not have${kc.getClusters().length ? ` (have: ${kc.getClusters().map((c) => c.name).join(', ')})` : ''}`,
+    `add it (\`kubectl config set-cluster ${context.cluster} --server=https://<host>:6443\`) or point the context at an existing one (\`kubectl config set-context ${name} --cluster=<name>\`)`,
+  );
+}
+
+/**
+ * kubectl talks plain HTTP to an `http://` server (a `kubectl proxy` endpoint, a local test API
+ * server); the client library refuses unless insecure-skip-tls-verify is set, an internal rule with
+ * nothing to verify on plain HTTP. Setting it for http:// clusters only makes the library do what
+ * kubectl does; https:// clusters keep their TLS verification untouched.
+ */
+function allowPlainHttp(kc: KubeConfig): void {
+  kc.clusters = kc.clusters.map((c) => (c.server.startsWith('http:') && !c.skipTLSVerify ? { ...c, skipTLSVerify: true } : c));
 }
 
 /** Kubernetes API errors as one line: `404 NotFound: deployments.apps "x" not found`. */
@@ -71,7 +109,8 @@ function safeJson(text: string): unknown {
 /**
  * Every object in a directory of rendered YAML (or one file); `kind: List` is expanded. A directory
  * with a kustomization.yaml (what init renders) gives what `kubectl apply -k` would: its resources
- * and generated ConfigMaps (./kustomization.ts); the kustomization itself is never an object.
+ * and generated ConfigMaps with kustomize's hashed names (./kustomization.ts); the kustomization itself
+ * is never an object.
  */
 export function readManifests(path: string): KubernetesObject[] {
   if (!existsSync(path)) throw new UsageError(`${path} does not exist: render the Kubernetes YAML first (docker-mcp init --format yaml)`);
@@ -100,7 +139,10 @@ export function readManifests(path: string): KubernetesObject[] {
       }
     }
   }
-  objects.push(...(kustomization?.generated ?? []));
+  if (kustomization) {
+    hashGeneratedNames(objects, kustomization.generated);
+    objects.push(...kustomization.generated);
+  }
   if (!objects.length) throw new UsageError(`no Kubernetes objects found in ${path}`);
   return objects;
 }

@@ -1,10 +1,9 @@
 // The part of kustomize the rendered kubernetes/kustomization.yaml uses, so `--target kubectl` applies
 // the same objects as `kubectl apply -k`: its `resources` files, and ConfigMaps from
 // `configMapGenerator` entries with `envs` files (the Access AUD lands there; NOTES.md says how to
-// write it). Anything else kustomize can do is refused with a pointer to `kubectl apply -k`, rather
-// than silently applying something different. The generated ConfigMap keeps its plain name: kustomize
-// would add a content hash and rewrite the references to it, and the rendered Deployment names the
-// plain one, so both ways the pod finds it.
+// write it), named as kustomize names them (content hash suffix, references rewritten:
+// ./kustomize-hash.ts). Anything else kustomize can do is refused with a pointer to `kubectl apply
+// -k`, rather than silently applying something different.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -44,12 +43,17 @@ function envFile(dir: string, name: string, file: string): Record<string, string
     );
   }
   const data: Record<string, string> = {};
-  for (const [i, raw] of readFileSync(path, 'utf8').split('\n').entries()) {
-    const line = raw.trim();
+  // As kustomize's api/kv reads an env file: leading white space (and a first-line BOM) dropped,
+  // the value kept verbatim to the end of the line (trailing spaces too), CRLF taken as LF.
+  for (const [i, raw] of readFileSync(path, 'utf8').replace(/^\uFEFF/, '').split('\n').entries()) {
+    const line = raw.replace(/\r$/, '').trimStart();
     if (!line || line.startsWith('#')) continue;
     const eq = line.indexOf('=');
+    // kustomize would take a bare KEY from docker-mcp's own environment: refused, so what is applied is in the file.
     if (eq <= 0) throw new UsageError(`${path}:${i + 1}: expected KEY=VALUE, got "${line}"`);
-    data[line.slice(0, eq)] = line.slice(eq + 1);
+    const key = line.slice(0, eq);
+    if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(key)) throw new UsageError(`${path}:${i + 1}: "${key}" is not a valid environment variable name (letters, digits, _, -, .; not starting with a digit)`);
+    data[key] = line.slice(eq + 1);
   }
   return data;
 }

@@ -76,15 +76,23 @@ describe('plan --target kubectl on the rendered kubernetes/ folder', () => {
   it('applies what `kubectl apply -k` would, the Access AUD ConfigMap included, once access.env is written', () => {
     const dir = join(access, 'kubernetes');
     expect(() => readManifests(dir)).toThrow(/access\.env, which does not exist yet: write it first \(NOTES\.md/);
-    writeFileSync(join(dir, 'access.env'), 'DOCKER_MCP_CF_ACCESS_AUD=aud-from-terraform\n');
-    const ours = readManifests(dir);
-    const generated = ours.find((o) => o.kind === 'ConfigMap' && o.metadata?.name === 'homelab-docker-mcp-gateway-access') as { data?: Record<string, string> } | undefined;
-    expect(generated?.data).toEqual({ DOCKER_MCP_CF_ACCESS_AUD: 'aud-from-terraform' });
-    // The same objects kustomize builds (it adds a content hash to the generated name).
-    const built = parseAllDocuments(execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8' })).map((d) => d.toJS() as { kind: string; metadata: { name: string } });
-    const names = (list: { kind?: string; metadata?: { name?: string } }[]): string[] =>
-      list.map((o) => `${o.kind}/${o.metadata!.name!.replace(/^(homelab-docker-mcp-gateway-access)-[a-z0-9]{10}$/, '$1')}`).sort();
-    expect(names(ours)).toEqual(names(built));
+    // Names and every ConfigMap reference equal to kustomize's, for two contents: kustomize's hash
+    // suffix (a new name when access.env changes, so the pods restart) and the Deployment rewritten to it.
+    const seen = new Set<string>();
+    for (const aud of ['aud-from-terraform', 'a-rotated-aud <&> "quoted"']) {
+      writeFileSync(join(dir, 'access.env'), `DOCKER_MCP_CF_ACCESS_AUD=${aud}\n`);
+      const ours = readManifests(dir);
+      const generated = ours.find((o) => o.kind === 'ConfigMap' && o.metadata!.name!.startsWith('homelab-docker-mcp-gateway-access-')) as { metadata: { name: string }; data?: Record<string, string> } | undefined;
+      expect(generated?.data).toEqual({ DOCKER_MCP_CF_ACCESS_AUD: aud });
+      seen.add(generated!.metadata.name);
+      const built = parseAllDocuments(execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8' })).map((d) => d.toJS() as { kind: string; metadata: { name: string } });
+      const names = (list: { kind?: string; metadata?: { name?: string } }[]): string[] => list.map((o) => `${o.kind}/${o.metadata!.name!}`).sort();
+      expect(names(ours)).toEqual(names(built));
+      const refs = (list: unknown[]): string[] => (JSON.stringify(list.filter((o) => (o as { kind: string }).kind === 'Deployment')).match(/"configMapRef":\{"name":"[^"]+"/g) ?? []).sort();
+      expect(refs(ours)).toEqual(refs(built));
+      expect(refs(ours).join()).toContain(generated!.metadata.name);
+    }
+    expect(seen.size).toBe(2);
   });
 });
 
