@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { MANIFEST } from '../cli/io/changes.js';
 import { UsageError, type ExitCodeValue } from '../cli/errors.js';
 import { KUSTOMIZATION_FILES } from './kustomization.js';
+import { manifestHas, renderedTarget } from './output-folder.js';
 
 /**
  * `docker-mcp plan` run from the folder init wrote (where NOTES.md is, and the default --dir) means
@@ -12,9 +13,11 @@ import { KUSTOMIZATION_FILES } from './kustomization.js';
  * holds neither a root module nor Kubernetes objects (docker-mcp.yaml is neither).
  */
 export function resolveRenderedDir(dir: string, target: 'terraform' | 'kubectl', log: (line: string) => void = () => {}): string {
-  const sub = join(dir, target === 'terraform' ? 'terraform' : 'kubernetes');
+  const name = target === 'terraform' ? 'terraform' : 'kubernetes';
+  const sub = join(dir, name);
   if (!existsSync(join(dir, MANIFEST))) return dir;
-  if (!existsSync(sub)) {
+  // The manifest, not the folder: a later `init --target docker` can leave an emptied terraform/ behind.
+  if (!existsSync(sub) || !manifestHas(dir, name)) {
     throw new UsageError(
       `${dir} is a docker-mcp init output folder without ${target === 'terraform' ? 'terraform/' : 'kubernetes/'}: re-run init with ` +
         `--format ${target === 'terraform' ? 'terraform' : 'yaml'} (or both), or use --target ${target === 'terraform' ? 'kubectl' : 'terraform'}` +
@@ -30,7 +33,9 @@ export function resolveRenderedDir(dir: string, target: 'terraform' | 'kubectl',
   return sub;
 }
 
-export async function runLifecycle(action: LifecycleAction, flags: LifecycleFlags): Promise<ExitCodeValue> {
+export async function runLifecycle(action: LifecycleAction, given: LifecycleFlags): Promise<ExitCodeValue> {
+  // No --target: a `--target docker` output folder means docker (its compose.yaml), else terraform.
+  const flags = { ...given, target: given.target ?? (renderedTarget(given.dir ?? '.') === 'docker' ? 'docker' : 'terraform') } as const;
   if (flags.target === 'docker') {
     const { runDockerLifecycle } = await import('./docker-target/cli.js');
     return runDockerLifecycle(action, flags);

@@ -9,11 +9,15 @@ import { gatewayReady, rolloutState } from './rollout.js';
 export interface StatusOptions extends KubeOptions {
   namespace: string;
   instance?: string;
+  /** Where namespace came from (--namespace, the rendered output in --dir, the default): shown with it. */
+  from?: string;
 }
 
 export interface StatusReport {
   context: string;
   namespace: string;
+  instance?: string;
+  namespaceFrom?: string;
   objects: { kind: string; name: string }[];
   deployments: { name: string; ready: boolean; rollout: string }[];
   pods: { name: string; phase: string; ready: boolean; restarts: number; reason?: string }[];
@@ -64,7 +68,7 @@ export async function collectStatus(opts: StatusOptions): Promise<StatusReport> 
       gateway = { ready: false, detail: `/ready failed: ${apiError(error)}` };
     }
   }
-  return { context: kc.getCurrentContext(), namespace: opts.namespace, objects, deployments, pods, gateway };
+  return { context: kc.getCurrentContext(), namespace: opts.namespace, instance: opts.instance, namespaceFrom: opts.from, objects, deployments, pods, gateway };
 }
 
 function safeJson(text: unknown): unknown {
@@ -77,7 +81,7 @@ function safeJson(text: unknown): unknown {
 }
 
 export function renderStatus(r: StatusReport): string {
-  const lines = [`context ${r.context}, namespace ${r.namespace}`, '', 'Objects:'];
+  const lines = [`context ${r.context}, namespace ${r.namespace}${r.instance ? `, instance ${r.instance}` : ''}${r.namespaceFrom ? ` (${r.namespaceFrom})` : ''}`, '', 'Objects:'];
   lines.push(...(r.objects.length ? r.objects.map((o) => `  ${o.kind}/${o.name}`) : ['  (none labelled as docker-mcp)']));
   lines.push('', 'Deployments:', ...r.deployments.map((d) => `  ${d.name}: ${d.ready ? 'ready' : 'not ready'} (${d.rollout})`));
   lines.push('', 'Pods:', ...r.pods.map((p) => `  ${p.name}: ${p.phase}${p.ready ? ', ready' : ', not ready'}, ${p.restarts} restarts${p.reason ? `, ${p.reason}` : ''}`));

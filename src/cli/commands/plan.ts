@@ -5,7 +5,8 @@ import { Option, type Command } from 'commander';
 export type LifecycleAction = 'plan' | 'apply' | 'destroy';
 
 export interface LifecycleFlags {
-  target: 'terraform' | 'kubectl' | 'docker';
+  /** Unset: what --dir was rendered for (src/lifecycle/run.ts chooses). */
+  target?: 'terraform' | 'kubectl' | 'docker';
   dockerHost?: string;
   json?: boolean;
   dir?: string;
@@ -30,7 +31,7 @@ export function registerLifecycle(program: Command, action: LifecycleAction): vo
   const command = program
     .command(action)
     .description(DESCRIPTIONS[action])
-    .addOption(new Option('--target <target>', 'what to drive').choices(['terraform', 'kubectl', 'docker']).default('terraform'))
+    .addOption(new Option('--target <target>', 'what to drive (default: docker in a `docker-mcp init --target docker` output folder, else terraform)').choices(['terraform', 'kubectl', 'docker']))
     .option('--dir <path>', 'terraform: the root module directory; kubectl: the directory of rendered YAML; docker: the folder with compose.yaml', '.')
     .option('--docker-host <url>', 'docker: Docker Engine endpoint (default: $DOCKER_HOST or the local socket)')
     .option('--json', 'docker: machine-readable result')

@@ -1,8 +1,8 @@
 // The installer's only side effects: unified diffs and an all-or-nothing write. Every file goes to
 // a temp name first and is renamed into place, synchronously, so Ctrl+C cannot leave a half file
 // and a signal is only handled once the whole batch is done.
-import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { CliError } from '../errors.js';
 import { MANIFEST, readManifest, sha256, type Change } from './changes.js';
 
@@ -60,6 +60,27 @@ function writeAtomic(path: string, contents: string): void {
   renameSync(temp, path);
 }
 
+/**
+ * The folders of removed files that are empty now, deepest first, up to (never including) dir: a
+ * format or target switch otherwise leaves an empty kubernetes/ or terraform/modules/… behind, and
+ * `docker-mcp plan` would still take terraform/ for the module. rmdir removes only an empty folder,
+ * so one holding anything else (a user's file, a .terraform/) stays.
+ */
+function removeEmptiedFolders(dir: string, removed: string[]): void {
+  const root = resolve(dir);
+  const folders = new Set<string>();
+  for (const path of removed) {
+    for (let at = dirname(resolve(root, path)); at !== root && !relative(root, at).startsWith('..'); at = dirname(at)) folders.add(at);
+  }
+  for (const folder of [...folders].sort((a, b) => b.length - a.length)) {
+    try {
+      rmdirSync(folder);
+    } catch {
+      // ENOTEMPTY (something else lives there) or already gone: keep going with the others.
+    }
+  }
+}
+
 /** Applies create/update/remove changes and records what we wrote in the manifest. */
 export function applyChanges(dir: string, changes: Change[], generator: string): void {
   const manifest = readManifest(dir)?.files ?? {};
@@ -78,6 +99,7 @@ export function applyChanges(dir: string, changes: Change[], generator: string):
         manifest[change.path] = sha256(change.after);
       }
     }
+    removeEmptiedFolders(dir, changes.filter((c) => c.action === 'remove').map((c) => c.path));
     const sorted = Object.fromEntries(Object.entries(manifest).sort(([a], [b]) => (a < b ? -1 : 1)));
     writeAtomic(join(dir, MANIFEST), `${JSON.stringify({ generator, files: sorted }, null, 2)}\n`);
   } catch (error) {
