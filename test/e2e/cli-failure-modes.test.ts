@@ -171,15 +171,16 @@ describe.concurrent('missing tools and cluster access (exit 1)', () => {
     });
     it(`${action} --target kubectl without a kubeconfig`, async () => {
       await ready();
-      expectClean(await cli([action, '--target', 'kubectl', ...yes(action)], { cwd: rendered }), 1, /no kubeconfig found/);
+      // A missing or unusable kubeconfig is a setup error: exit 2, as README "Exit codes" says of bad input.
+      expectClean(await cli([action, '--target', 'kubectl', ...yes(action)], { cwd: rendered }), 2, /no kubeconfig found/);
     });
   }
   it('apply --target kubectl with a --kubeconfig that does not exist', async () => {
     await ready();
-    expectClean(await cli(['apply', '--target', 'kubectl', '--yes', '--kubeconfig', join(root, 'nope.yaml')], { cwd: rendered }), 1, /kubeconfig/);
+    expectClean(await cli(['apply', '--target', 'kubectl', '--yes', '--kubeconfig', join(root, 'nope.yaml')], { cwd: rendered }), 2, /kubeconfig/);
   });
-  it('status without a kubeconfig', async () => expectClean(await cli(['status']), 1, /no kubeconfig found/));
-  it('status --json without a kubeconfig', async () => expectClean(await cli(['status', '--json']), 1, /no kubeconfig found/));
+  it('status without a kubeconfig', async () => expectClean(await cli(['status']), 2, /no kubeconfig found/));
+  it('status --json without a kubeconfig', async () => expectClean(await cli(['status', '--json']), 2, /no kubeconfig found/));
   it('status with an unknown --context', async () => {
     const kubeconfig = join(root, 'kubeconfig.yaml');
     writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n');

@@ -116,7 +116,7 @@ describe('plan --target terraform from the output folder', () => {
 describe('status without a kubeconfig', () => {
   it('says there is no kubeconfig and where it looked, without a stack trace', () => {
     const r = cli(['status'], prod);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/no kubeconfig found \(~\/\.kube\/config does not exist and KUBECONFIG is not set\)/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
