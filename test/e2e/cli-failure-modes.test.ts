@@ -157,7 +157,7 @@ describe.concurrent('missing rendered folder (exit 2)', () => {
   it('status --target docker', async () => expectClean(await cli(['status', '--target', 'docker', '--dir', nowhere]), 2, /compose\.yaml/));
 });
 
-describe.concurrent('missing tools and cluster access (exit 1)', () => {
+describe.concurrent('missing tools and cluster access (exit 1; a missing kubeconfig: 2)', () => {
   // A real init render is the input each of these would get.
   const rendered = join(root, 'rendered');
   let rendering: Promise<Run> | undefined;
@@ -171,7 +171,6 @@ describe.concurrent('missing tools and cluster access (exit 1)', () => {
     });
     it(`${action} --target kubectl without a kubeconfig`, async () => {
       await ready();
-      // A missing or unusable kubeconfig is a setup error: exit 2, as README "Exit codes" says of bad input.
       expectClean(await cli([action, '--target', 'kubectl', ...yes(action)], { cwd: rendered }), 2, /no kubeconfig found/);
     });
   }
