@@ -95,7 +95,9 @@ export function installScope(dir: string, flags: { namespace?: string; instance?
   const rendered = flags.namespace && flags.instance ? undefined : renderedInstall(dir);
   const namespace = flags.namespace ?? rendered?.namespace ?? DEFAULT_NAME;
   const from = flags.namespace ? '--namespace' : rendered?.namespace ? `from ${rendered.source}` : `the default: no docker-mcp init output in ${dir}`;
-  return { namespace, instance: flags.instance ?? rendered?.instance, from };
+  // --namespace of another install: the rendered instance label is not that install's.
+  const instance = flags.instance ?? (flags.namespace && flags.namespace !== rendered?.namespace ? undefined : rendered?.instance);
+  return { namespace, instance, from };
 }
 
 /** One line for the output: `namespace team-a, instance proj (from kubernetes/ in .)`. */

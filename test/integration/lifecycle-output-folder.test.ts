@@ -84,6 +84,10 @@ describe('status/doctor from an output folder inspect the install rendered there
     const flagged = await cli(['status', '--namespace', 'homelab', '--instance', 'homelab'], out);
     expect(flagged.code, flagged.stdout).toBe(0);
     expect(flagged.stdout).toMatch(/namespace homelab, instance homelab \(--namespace\)/);
+    // --namespace alone: that namespace's installs, not the rendered instance label in another namespace.
+    const other = await cli(['status', '--namespace', 'homelab'], out);
+    expect(other.code, other.stdout).toBe(0);
+    expect(other.stdout).toMatch(/^context standin, namespace homelab \(--namespace\)/);
     const elsewhere = await cli(['status'], work);
     expect(elsewhere.stdout).toMatch(/namespace homelab \(the default: no docker-mcp init output in \.\)/);
 
