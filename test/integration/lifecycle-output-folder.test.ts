@@ -139,6 +139,9 @@ describe('re-applying with a changed access.env', () => {
     expect((await cli(['init', '--yes', '--auth-mode', 'both', '--cf-access-team', 't', '--allowed-email-domains', 'example.com', '--domain-suffix', 'example.com', '--namespace', 'acc', '-o', 'acc'], work)).code).toBe(0);
     const dir = join(work, 'acc', 'kubernetes');
     const accessMaps = (): string[] => [...api.store.keys()].filter((k) => k.startsWith('/api/v1/configmaps/acc/homelab-docker-mcp-gateway-access')).sort();
+    // What an earlier docker-mcp applied: the generated ConfigMap under its plain name.
+    const plain = 'homelab-docker-mcp-gateway-access';
+    api.store.set(`/api/v1/configmaps/acc/${plain}`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: plain, namespace: 'acc', labels: { 'app.kubernetes.io/managed-by': 'docker-mcp', 'app.kubernetes.io/instance': 'homelab' } } });
     const names: string[] = [];
     for (const aud of ['first-aud', 'second-aud']) {
       writeFileSync(join(dir, 'access.env'), `DOCKER_MCP_CF_ACCESS_AUD=${aud}\n`);
@@ -148,7 +151,7 @@ describe('re-applying with a changed access.env', () => {
       names.push(accessMaps()[0]!.split('/').pop()!);
       const deployment = JSON.stringify([...api.store.entries()].find(([k]) => k.includes('/deployments/acc/'))![1]);
       expect(deployment).toContain(`"name":"${names.at(-1)}"`);
-      if (names.length === 2) expect(out.text).toContain(`pruned  ConfigMap/acc/${names[0]}`);
+      expect(out.text).toContain(`pruned  ConfigMap/acc/${names.length === 1 ? plain : names[0]}`);
     }
     expect(names[0]).not.toEqual(names[1]);
   });
