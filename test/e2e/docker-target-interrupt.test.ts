@@ -6,6 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,6 +71,29 @@ describe('Ctrl+C during apply --target docker', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('during a pull that never ends: stops at once, nothing created, exit 130', async () => {
+    // A "registry" that accepts connections and never answers: the daemon's pull hangs on it.
+    const held: Socket[] = [];
+    const registry = createServer((socket) => void held.push(socket));
+    await new Promise<void>((resolve) => registry.listen(0, '127.0.0.1', resolve));
+    try {
+      const { dir, project } = folder();
+      const doc = parse(readFileSync(join(dir, 'compose.yaml'), 'utf8')) as Doc;
+      doc.services.gateway!.image = `127.0.0.1:${(registry.address() as AddressInfo).port}/never/answers:1`;
+      writeFileSync(join(dir, 'compose.yaml'), stringify(doc));
+      const started = Date.now();
+      const run = await interruptWhen(dir, async () => held.length > 0);
+      expect(run.code, run.stderr).toBe(130);
+      expect(run.stderr).toContain('docker-mcp: interrupted; nothing was created or changed.');
+      // Not after the daemon's own registry timeouts (~25 s here): the request is aborted.
+      expect(Date.now() - started).toBeLessThan(8_000);
+      await nothingLeft(project);
+    } finally {
+      for (const socket of held) socket.destroy();
+      registry.close();
+    }
+  }, 90_000);
 
   it('right after the network is created: removes it (and the container, if it got that far), exit 130', async () => {
     const { dir, project } = folder();

@@ -70,8 +70,9 @@ async function imageId(docker: Dockerode, image: string, log: (line: string) => 
     if ((error as { statusCode?: number }).statusCode !== 404) throw error;
     log(`Pulling ${image}`);
     try {
-      const stream = await docker.pull(image);
-      // Ctrl+C cuts the pull: nothing is created before the images are there, so nothing to undo.
+      // Ctrl+C cuts the pull, also while the daemon is still reaching the registry (no answer yet):
+      // nothing is created before the images are there, so there is nothing to undo.
+      const stream = await docker.pull(image, signal ? { abortSignal: signal } : {});
       const cut = (): void => (stream as NodeJS.ReadableStream & { destroy(): void }).destroy();
       signal?.addEventListener('abort', cut, { once: true });
       await new Promise<void>((resolve, reject) => docker.modem.followProgress(stream, (e: Error | null) => (e ? reject(e) : resolve())))
@@ -142,8 +143,14 @@ export async function applyCompose(composeFile: string, options: DockerTargetOpt
   // Bad values (durations, sizes, restart) are refused here, not after the network exists.
   for (const service of project.services) createBody(project, service);
   const images = new Map<string, string>();
-  for (const service of project.services) {
-    if (!images.has(service.image)) images.set(service.image, await imageId(docker, service.image, log, options.signal));
+  try {
+    for (const service of project.services) {
+      if (!images.has(service.image)) images.set(service.image, await imageId(docker, service.image, log, options.signal));
+    }
+  } catch (error) {
+    // Ctrl+C during a pull: nothing exists yet, so there is nothing to roll back.
+    if (error instanceof Interrupted) throw await rollBackInterrupted(docker, project, false, { volumes: [], containers: [] });
+    throw error;
   }
   await checkNetwork(docker, project);
   const owned = await docker.listContainers({ all: true, filters: ownedFilter(project.name) });
@@ -158,7 +165,7 @@ export async function applyCompose(composeFile: string, options: DockerTargetOpt
     checkpoint(options.signal);
     return await realise(docker, project, owned, images, options, log, created);
   } catch (error) {
-    // Ctrl+C also aborts a Docker call in flight at times: whatever it threw, the cause is the signal.
+    // Whatever was thrown once the signal fired (a wait cut short), the cause is the signal.
     if (error instanceof Interrupted || options.signal?.aborted) throw await rollBackInterrupted(docker, project, owned.length > 0, created);
     await rollBack(docker, project, created, log);
     throw error;
