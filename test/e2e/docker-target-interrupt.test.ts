@@ -83,7 +83,7 @@ describe('Ctrl+C during apply --target docker', () => {
       doc.services.gateway!.image = `127.0.0.1:${(registry.address() as AddressInfo).port}/never/answers:1`;
       writeFileSync(join(dir, 'compose.yaml'), stringify(doc));
       const started = Date.now();
-      const run = await interruptWhen(dir, async () => held.length > 0);
+      const run = await interruptWhen(dir, () => Promise.resolve(held.length > 0));
       expect(run.code, run.stderr).toBe(130);
       expect(run.stderr).toContain('docker-mcp: interrupted; nothing was created or changed.');
       // Not after the daemon's own registry timeouts (~25 s here): the request is aborted.
