@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { detectSocketGid, socketGroupId } from '../../src/cli/io/socket-gid.js';
+import { choicesSummary } from '../../src/cli/prompts/summary.js';
 import type { Origin } from '../../src/config/sources.js';
-import type { VarValue } from '../../src/config/variables.js';
+import { variablesTable, type VarValue } from '../../src/config/variables.js';
 
 describe('detectSocketGid', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dmcp-gid-'));
@@ -24,6 +25,14 @@ describe('detectSocketGid', () => {
     expect(socketGroupId(file)).toBe(statSync(file).gid);
     expect(run('default', '/x', () => 106).docker_socket_gid).toBe(106);
     expect(run('default', file).docker_socket_gid).toBe(statSync(file).gid);
+  });
+
+  it('shows a found gid as "detected" in the interactive summary', () => {
+    const table = variablesTable('0.0.0');
+    const values = { ...Object.fromEntries(table.map((s) => [s.name, s.default])), docker_socket_path: '/x' } as Record<string, VarValue>;
+    const origins: Record<string, Origin> = Object.fromEntries(table.map((s) => [s.name, 'default']));
+    detectSocketGid(values, origins, () => 106);
+    expect(choicesSummary(table, values, origins)).toMatch(/docker_socket_gid\s+106\s+\(detected\)/);
   });
 
   it('keeps a value the user gave, whatever the socket says', () => {
