@@ -12,6 +12,7 @@ import { CliError, ExitCode, UsageError } from '../errors.js';
 import { packageVersion } from '../program.js';
 import { computeChanges, readManifest, type Change } from '../io/changes.js';
 import { detectKubeTarget } from '../io/kube-context.js';
+import { detectSocketGid } from '../io/socket-gid.js';
 import { applyChanges, unifiedDiff } from '../io/write.js';
 import { removeResume, resumePath } from '../prompts/resume.js';
 import { choicesSummary, DECLINED, filesSummary } from '../prompts/summary.js';
@@ -74,7 +75,7 @@ async function gather(table: readonly VariableSpec[], options: InitOptions, flag
   // keeps its own provider, and compose has no cluster).
   if (options.target !== 'docker' && options.terraformDir === undefined && !resolved.problems.length) {
     detectKubeTarget(values, origins, process.env);
-  }
+  } else if (options.target === 'docker') detectSocketGid(values, origins); // the socket's group, stat'ed here
   const name = labeller(table, origins, resolved.configPath);
   const target = options.target ?? 'kubernetes';
   const interactive = !resolved.problems.length && isInteractive(options);

@@ -69,6 +69,8 @@ export interface CallOutput {
   decision?: PolicyDecision;
   /** Set when a rate or concurrency limit refused the call (HTTP sends it as Retry-After). */
   retryAfterSeconds?: number;
+  /** The Docker daemon could not be reached (gate or socket): /mcp/call answers 503 like /ready, not 422. */
+  daemonUnreachable?: true;
 }
 
 export interface ToolRegistry {

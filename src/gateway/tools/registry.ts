@@ -133,6 +133,7 @@ export function createToolRegistry(deps: RegistryDeps): ToolRegistry {
       deps.metrics.dockerErrors.inc({ kind: 'unreachable' });
       return {
         outcome: 'tool_error',
+        daemonUnreachable: true,
         decision,
         result: errorResult(`Docker daemon unavailable, call not attempted: ${down}`,
           'The gateway re-checks every second and recovers by itself; /ready is 503 until then. Retry shortly.'),
@@ -218,8 +219,9 @@ export function createToolRegistry(deps: RegistryDeps): ToolRegistry {
       if (isDaemonUnreachable(error) || typeof status === 'number') {
         deps.metrics.dockerErrors.inc({ kind: isDaemonUnreachable(error) ? 'unreachable' : String(status) });
         const mapped = toToolError(error, deps.endpoint);
-        if (isDaemonUnreachable(error)) deps.daemon?.reportUnreachable(mapped.message);
-        return { outcome: 'tool_error', result: errorResult(mapped.message, mapped.hint) };
+        if (!isDaemonUnreachable(error)) return { outcome: 'tool_error', result: errorResult(mapped.message, mapped.hint) };
+        deps.daemon?.reportUnreachable(mapped.message);
+        return { outcome: 'tool_error', daemonUnreachable: true, result: errorResult(mapped.message, mapped.hint) };
       }
       deps.log.error({ err: error, tool: tool.name, requestId: origin.requestId }, 'tool handler failed');
       const mapped = toToolError(error, deps.endpoint);

@@ -99,7 +99,7 @@ export async function handleLegacyCall(
   });
   const stopKeepAlive = quietCallsOf(core).toolCall(toolName) ? keepAliveWhileRunning(res, core.config.sse_keepalive_seconds * 1000) : () => undefined;
   try {
-    const { result, outcome, retryAfterSeconds } = await core.registry.call(toolName, params, {
+    const { result, outcome, retryAfterSeconds, daemonUnreachable } = await core.registry.call(toolName, params, {
       identity,
       transport: 'legacy',
       requestId,
@@ -112,8 +112,11 @@ export async function handleLegacyCall(
     }
     const first = result.content[0];
     const message = first?.type === 'text' ? first.text : 'Tool failed.';
-    const retry: Record<string, string> = retryAfterSeconds !== undefined ? { 'Retry-After': String(retryAfterSeconds) } : {};
-    fail(res, statusFor[outcome], outcome === 'invalid_args' ? -32602 : -32000, message, { outcome, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) }, retry);
+    // The daemon being unreachable is the gateway's trouble, not Docker refusing the request: 503
+    // like /ready, retried after the monitor's 1 s re-check (daemon-monitor.ts).
+    const wait = daemonUnreachable ? 1 : retryAfterSeconds;
+    const retry: Record<string, string> = wait !== undefined ? { 'Retry-After': String(wait) } : {};
+    fail(res, daemonUnreachable ? 503 : statusFor[outcome], outcome === 'invalid_args' ? -32602 : -32000, message, { outcome, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) }, retry);
   } catch (error) {
     stopKeepAlive();
     // A tool that exists but is hidden is a refusal (403, like the scope 403 above), and says what

@@ -8,6 +8,7 @@ import type { LifecycleAction } from '../../cli/commands/plan.js';
 import { isDaemonUnreachable } from '../../gateway/docker/errors.js';
 import { confirm } from '../confirm.js';
 import { applyCompose, destroyCompose, statusCompose, type StatusResult } from './index.js';
+import { whileInterruptible } from './interrupt.js';
 
 export interface DockerTargetFlags {
   dir?: string;
@@ -33,8 +34,10 @@ function print(flags: DockerTargetFlags, value: unknown, text: string): void {
 }
 
 function describeStatus(status: StatusResult): string {
+  // The last health check's output under its row: for the gateway, /ready's answer with the cause.
   const rows = status.services.map(
-    (s) => `  ${s.service.padEnd(14)} ${(s.container ?? '-').padEnd(34)} ${s.state}${s.health ? ` (${s.health})` : ''}${s.upToDate ? '' : '  [differs from compose.yaml]'}`,
+    (s) => `  ${s.service.padEnd(14)} ${(s.container ?? '-').padEnd(34)} ${s.state}${s.health ? ` (${s.health})` : ''}${s.upToDate ? '' : '  [differs from compose.yaml]'}` +
+      (s.detail ? `\n  ${''.padEnd(14)} last health check: ${s.detail}` : ''),
   );
   const orphans = status.orphans.length ? `\n  orphans (no longer in the file): ${status.orphans.join(', ')}` : '';
   return `Project ${status.project}: ${status.healthy ? 'healthy' : 'NOT healthy'}\n${rows.join('\n')}${orphans}`;
@@ -69,7 +72,9 @@ export async function runDockerLifecycle(action: LifecycleAction | 'status', fla
       return pending ? ExitCode.changesPending : ExitCode.ok;
     }
     if (action === 'apply') {
-      const result = await applyCompose(file, options);
+      const dir = flags.dir ?? '.';
+      const result = await whileInterruptible((signal) => applyCompose(file, { ...options, signal }),
+        `\`docker-mcp status --target docker --dir ${dir}\` shows what exists; \`docker-mcp destroy --target docker --dir ${dir}\` removes it.`);
       const lines = result.changes.map((c) => `  ${c.action.padEnd(10)} ${c.container} (${c.service})`);
       print(flags, result, result.changed ? `Applied ${result.project}:\n${lines.join('\n')}` : `Up to date: ${result.project} already matches compose.yaml.`);
       return ExitCode.ok;

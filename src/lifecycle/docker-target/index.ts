@@ -3,11 +3,13 @@
 // app.kubernetes.io/managed-by=docker-mcp; status and destroy select by both, so containers made by
 // anything else (including `docker compose` itself) are never touched.
 import type Dockerode from 'dockerode';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { CliError } from '../../cli/errors.js';
 import { connectDocker } from '../../gateway/docker/client.js';
 import { LABELS, MANAGED_BY, configHash, containerName, createBody, networkName, volumeName } from './container-spec.js';
-import { loadProject, type ProjectSpec, type ServiceSpec } from './project.js';
+import { Interrupted, checkpoint } from './interrupt.js';
+import { loadProject, type ProjectSpec } from './project.js';
+import { ownedFilter, rollBack, rollBackInterrupted, type Created } from './rollback.js';
+import { lastProbe, waitReady } from './wait.js';
 
 export interface DockerTargetOptions {
   /** Docker Engine endpoint; defaults to DOCKER_HOST or the local socket. */
@@ -18,6 +20,8 @@ export interface DockerTargetOptions {
   healthTimeoutMs?: number;
   /** Progress lines for the person running the command (stderr). */
   log?: (line: string) => void;
+  /** Aborted by Ctrl+C: apply stops at the next step and rolls back what it created (interrupt.ts). */
+  signal?: AbortSignal;
 }
 
 export type ChangeAction = 'created' | 'recreated' | 'started' | 'unchanged' | 'removed';
@@ -36,6 +40,8 @@ export interface ServiceStatus {
   image: string | null;
   /** The running container matches the file (same config hash). */
   upToDate: boolean;
+  /** While not healthy: the last health check's output (the gateway's /ready answer, with the cause). */
+  detail: string | null;
 }
 export interface StatusResult {
   project: string;
@@ -56,9 +62,7 @@ function client(options: DockerTargetOptions): Dockerode {
   return connectDocker({ docker_host: host, docker_tls_verify: process.env.DOCKER_TLS_VERIFY === '1', docker_cert_path: process.env.DOCKER_CERT_PATH, docker_timeout: 120 }).docker;
 }
 
-const ownedFilter = (project: string): { label: string[] } => ({ label: [`${LABELS.project}=${project}`, `${LABELS.managedBy}=${MANAGED_BY}`] });
-
-async function imageId(docker: Dockerode, image: string, log: (line: string) => void): Promise<string> {
+async function imageId(docker: Dockerode, image: string, log: (line: string) => void, signal?: AbortSignal): Promise<string> {
   try {
     return (await docker.getImage(image).inspect()).Id;
   } catch (error) {
@@ -66,10 +70,17 @@ async function imageId(docker: Dockerode, image: string, log: (line: string) => 
     if ((error as { statusCode?: number }).statusCode !== 404) throw error;
     log(`Pulling ${image}`);
     try {
-      const stream = await docker.pull(image);
-      await new Promise<void>((resolve, reject) => docker.modem.followProgress(stream, (e: Error | null) => (e ? reject(e) : resolve())));
+      // Ctrl+C cuts the pull, also while the daemon is still reaching the registry (no answer yet):
+      // nothing is created before the images are there, so there is nothing to undo.
+      const stream = await docker.pull(image, signal ? { abortSignal: signal } : {});
+      const cut = (): void => (stream as NodeJS.ReadableStream & { destroy(): void }).destroy();
+      signal?.addEventListener('abort', cut, { once: true });
+      await new Promise<void>((resolve, reject) => docker.modem.followProgress(stream, (e: Error | null) => (e ? reject(e) : resolve())))
+        .finally(() => signal?.removeEventListener('abort', cut));
+      checkpoint(signal);
       return (await docker.getImage(image).inspect()).Id;
     } catch (error) {
+      if (signal?.aborted) throw new Interrupted();
       // One line: the daemon's reason can span lines ("server error - Get ...: no such host \n").
       const reason = ((error as { json?: { message?: string } }).json?.message ?? (error as Error).message).replace(/\s+/g, ' ').trim();
       throw new CliError(`Image ${image} is not on the daemon and could not be pulled (${reason}). ` +
@@ -77,9 +88,6 @@ async function imageId(docker: Dockerode, image: string, log: (line: string) => 
     }
   }
 }
-
-/** The network and volumes this run created, so a failed apply removes them again. */
-interface Created { network?: string; volumes: string[] }
 
 /** Refuses (before anything is created) a network of that name that docker-mcp did not make. */
 async function checkNetwork(docker: Dockerode, project: ProjectSpec): Promise<boolean> {
@@ -104,11 +112,11 @@ async function ensureNetwork(docker: Dockerode, project: ProjectSpec, created: C
     }
     return;
   }
-  created.network = name;
   await docker.createNetwork({
     Name: name, Driver: 'bridge', CheckDuplicate: true,
     Labels: { [LABELS.project]: project.name, [LABELS.network]: 'default', [LABELS.managedBy]: MANAGED_BY },
   });
+  created.network = name;
 }
 
 async function ensureVolumes(docker: Dockerode, project: ProjectSpec, created: Created): Promise<void> {
@@ -119,25 +127,6 @@ async function ensureVolumes(docker: Dockerode, project: ProjectSpec, created: C
       await docker.createVolume({ Name: name, Labels: { [LABELS.project]: project.name, [LABELS.volume]: volume, [LABELS.managedBy]: MANAGED_BY } });
       created.volumes.push(name);
     }
-  }
-}
-
-/** Waits until the container is healthy (or running, without a healthcheck); fails fast when it exits. */
-async function waitReady(docker: Dockerode, id: string, service: ServiceSpec, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const info = await docker.getContainer(id).inspect();
-    const health = info.State.Health?.Status;
-    if (health === 'healthy' || (!health && info.State.Running)) return;
-    const last = info.State.Health?.Log?.at(-1)?.Output?.trim();
-    if (health === 'unhealthy') throw new CliError(`Service ${service.name} is unhealthy${last ? `: ${last}` : ''}`);
-    if (!info.State.Running && !info.State.Restarting && info.State.Status !== 'created') {
-      throw new CliError(`Service ${service.name} exited with code ${info.State.ExitCode}; see \`docker logs ${info.Name.slice(1)}\``);
-    }
-    if (Date.now() > deadline) {
-      throw new CliError(`Service ${service.name} was not ${health ? 'healthy' : 'running'} within ${Math.round(timeoutMs / 1000)} s${last ? ` (last check: ${last})` : ''}`);
-    }
-    await sleep(250);
   }
 }
 
@@ -154,8 +143,14 @@ export async function applyCompose(composeFile: string, options: DockerTargetOpt
   // Bad values (durations, sizes, restart) are refused here, not after the network exists.
   for (const service of project.services) createBody(project, service);
   const images = new Map<string, string>();
-  for (const service of project.services) {
-    if (!images.has(service.image)) images.set(service.image, await imageId(docker, service.image, log));
+  try {
+    for (const service of project.services) {
+      if (!images.has(service.image)) images.set(service.image, await imageId(docker, service.image, log, options.signal));
+    }
+  } catch (error) {
+    // Ctrl+C during a pull: nothing exists yet, so there is nothing to roll back.
+    if (error instanceof Interrupted) throw await rollBackInterrupted(docker, project, false, { volumes: [], containers: [] });
+    throw error;
   }
   await checkNetwork(docker, project);
   const owned = await docker.listContainers({ all: true, filters: ownedFilter(project.name) });
@@ -165,24 +160,15 @@ export async function applyCompose(composeFile: string, options: DockerTargetOpt
     const conflict = await docker.getContainer(name).inspect().catch(() => undefined);
     if (conflict) throw new CliError(`A container named ${name} exists but was not created by docker-mcp for this project; remove or rename it, then re-run.`);
   }
-  const created: Created = { volumes: [] };
+  const created: Created = { volumes: [], containers: [] };
   try {
+    checkpoint(options.signal);
     return await realise(docker, project, owned, images, options, log, created);
   } catch (error) {
+    // Whatever was thrown once the signal fired (a wait cut short), the cause is the signal.
+    if (error instanceof Interrupted || options.signal?.aborted) throw await rollBackInterrupted(docker, project, owned.length > 0, created);
     await rollBack(docker, project, created, log);
     throw error;
-  }
-}
-
-async function rollBack(docker: Dockerode, project: ProjectSpec, created: Created, log: (line: string) => void): Promise<void> {
-  const left = await docker.listContainers({ all: true, filters: ownedFilter(project.name) }).catch(() => null);
-  if (left === null || left.length) return; // containers stay for `docker logs`; `destroy` removes everything
-  for (const volume of created.volumes) {
-    await docker.getVolume(volume).remove().then(() => log(`Removed volume ${volume} (apply failed)`), () => undefined);
-  }
-  if (created.network) {
-    const network = created.network;
-    await docker.getNetwork(network).remove().then(() => log(`Removed network ${network} (apply failed)`), () => undefined);
   }
 }
 
@@ -190,8 +176,11 @@ async function realise(
   docker: Dockerode, project: ProjectSpec, owned: Dockerode.ContainerInfo[], images: Map<string, string>,
   options: DockerTargetOptions, log: (line: string) => void, created: Created,
 ): Promise<ApplyResult> {
+  const { signal } = options;
   await ensureNetwork(docker, project, created);
+  checkpoint(signal);
   await ensureVolumes(docker, project, created);
+  checkpoint(signal);
   const changes: ApplyResult['changes'] = [];
   for (const service of project.services) {
     const body = createBody(project, service);
@@ -205,19 +194,23 @@ async function realise(
       await docker.getContainer(current.Id).remove({ force: true });
       id = undefined;
       action = 'recreated';
+      checkpoint(signal);
     }
     if (!id) {
       id = (await docker.createContainer({ ...body, Labels: { ...body.Labels, [LABELS.configHash]: hash } })).id;
+      created.containers.push({ id, name });
       action = action === 'recreated' ? 'recreated' : 'created';
       log(`Created ${name}`);
+      checkpoint(signal);
     }
     const state = current && action === 'unchanged' ? current.State : 'created';
     if (state !== 'running' && state !== 'restarting') {
       await docker.getContainer(id).start();
       if (action === 'unchanged') action = 'started';
+      checkpoint(signal);
     }
     log(`Waiting for ${name} to be ${service.healthcheck && !('disable' in service.healthcheck) ? 'healthy' : 'running'}`);
-    await waitReady(docker, id, service, options.healthTimeoutMs ?? 120_000);
+    await waitReady(docker, id, service, options.healthTimeoutMs ?? 120_000, signal);
     changes.push({ service: service.name, container: name, action });
   }
   for (const orphan of owned.filter((c) => !project.services.some((s) => s.name === c.Labels[LABELS.service]))) {
@@ -235,7 +228,7 @@ export async function statusCompose(composeFile: string, options: DockerTargetOp
   for (const service of project.services) {
     const current = owned.find((c) => c.Labels[LABELS.service] === service.name);
     if (!current) {
-      services.push({ service: service.name, container: null, state: 'missing', health: null, image: null, upToDate: false });
+      services.push({ service: service.name, container: null, state: 'missing', health: null, image: null, upToDate: false, detail: null });
       continue;
     }
     const info = await docker.getContainer(current.Id).inspect();
@@ -247,6 +240,7 @@ export async function statusCompose(composeFile: string, options: DockerTargetOp
       health: info.State.Health?.Status ?? null,
       image: current.Image,
       upToDate: current.Labels[LABELS.configHash] === configHash(createBody(project, service), id),
+      detail: info.State.Health && info.State.Health.Status !== 'healthy' ? lastProbe(info) ?? null : null,
     });
   }
   const orphans = owned.filter((c) => !project.services.some((s) => s.name === c.Labels[LABELS.service])).map((c) => c.Names[0]?.slice(1) ?? c.Id);

@@ -74,12 +74,24 @@ function settingEnv(settings: ComposeOptions['settings'] = {}): Record<string, s
   return env;
 }
 
-/** The healthcheck the Dockerfile bakes in, repeated so compose shows (and can tune) it. */
+/**
+ * The health check probes /ready, not /health: /health only says the process is up, while /ready
+ * says the gateway can reach the Docker daemon (a socket group it is not in answers 503 there), and
+ * `apply` waits on and `status` reports this check. The image may have no curl or shell, so node
+ * asks; it prints the status and body (the cause, as JSON), which Docker keeps in the health log,
+ * where `apply` and `status` read it. No `$` anywhere: compose would interpolate it. The Dockerfile's
+ * own HEALTHCHECK (for a bare `docker run`) stays on /health.
+ */
+export function healthProbe(port: number): string {
+  return `fetch('http://127.0.0.1:${port}/ready',{signal:AbortSignal.timeout(4000)})` +
+    '.then(async r=>{console.log(r.status,await r.text());process.exit(r.ok?0:1)},' +
+    "e=>{console.log('GET /ready failed:',e.cause?.message??e.message);process.exit(1)})";
+}
+
 function healthcheck(port: number): Record<string, unknown> {
-  const probe = `fetch('http://127.0.0.1:${port}/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`;
   // start_interval (Docker 25+) probes every second while starting, so `apply` sees healthy within
   // seconds; older daemons ignore it and wait for the first 10 s interval.
-  return { test: ['CMD', 'node', '-e', probe], interval: '10s', timeout: '5s', retries: 3, start_period: '30s', start_interval: '1s' };
+  return { test: ['CMD', 'node', '-e', healthProbe(port)], interval: '10s', timeout: '5s', retries: 3, start_period: '30s', start_interval: '1s' };
 }
 
 export function composeDocument(options: ComposeOptions): Record<string, unknown> {

@@ -13,7 +13,12 @@ export function renderDockerNotes(c: InstallConfig, version: string, files: stri
   if (c.docker_image.startsWith(`${GATEWAY_IMAGE_NAME}:`)) {
     steps.push(`Build the gateway image on the Docker host: \`docker-mcp image build\` (tags \`${c.docker_image}\`; no registry needed).`);
   }
-  steps.push(`Check the socket's group on the host: \`stat -c %g ${c.docker_socket_path}\` must print ${c.docker_socket_gid} (docker_socket_gid).`);
+  // init reads the gid from the socket when it exists where init runs (src/cli/io/socket-gid.ts);
+  // rendered elsewhere, it is the default or what was given, so the check stays a step.
+  steps.push(`Check the socket's group on the Docker host: \`stat -c %g ${c.docker_socket_path}\` must print ${c.docker_socket_gid} ` +
+    '(docker_socket_gid; init reads it from the socket when that exists on the machine init runs on). If it differs, ' +
+    're-run init with `--docker-socket-gid <that number>`: otherwise the gateway cannot reach Docker, its /ready says ' +
+    '"permission denied", and `apply` stops with that.');
   if (usesBearer(c)) {
     steps.push(
       `Create ${GATEWAY_ENV_FILE} with a fresh random bearer token (see ${GATEWAY_ENV_FILE}.example for the format), from this folder:\n\n` +
