@@ -48,16 +48,20 @@ function blankLineBefore(text: string, index: number): boolean {
   return text.slice(prevLineStart, index - 1).trim() === '';
 }
 
-/** Inserts the rule right above the catch-all (and above the comments that introduce it). */
-export function insertRule(text: string, list: IngressList, desired: DesiredRule): TextEdit[] | string {
+/**
+ * Inserts the rule right above `before` (default: the catch-all), and above the comments that
+ * introduce it.
+ */
+export function insertRule(text: string, list: IngressList, desired: DesiredRule, before?: Rule): TextEdit[] | string {
   const catchAll = list.rules.at(-1);
   if (!catchAll || !isCatchAll(catchAll)) return 'no catch-all rule';
-  if (!startsLine(text, catchAll.whole.startIndex)) {
-    if (!list.v5) return 'the catch-all `ingress_rule` does not start on its own line';
-    return [{ start: catchAll.whole.startIndex, end: catchAll.whole.startIndex, text: `${renderInlineRule(desired)}, ` }];
+  const next = before ?? catchAll;
+  if (!startsLine(text, next.whole.startIndex)) {
+    if (!list.v5) return 'the `ingress_rule` to insert above does not start on its own line';
+    return [{ start: next.whole.startIndex, end: next.whole.startIndex, text: `${renderInlineRule(desired)}, ` }];
   }
-  const at = attachedStart(text, catchAll.whole);
-  const indent = indentAt(text, catchAll.whole.startIndex);
+  const at = attachedStart(text, next.whole);
+  const indent = indentAt(text, next.whole.startIndex);
   // Mirror the file's spacing: if rules are separated by blank lines, so is ours.
   const gap = blankLineBefore(text, at) ? '\n' : '';
   return [{ start: at, end: at, text: `${renderRule(desired, indent, list.v5)}\n${gap}` }];

@@ -6,28 +6,24 @@ import { dirname, join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { CliError, ExitCode } from '../cli/errors.js';
 import { parseHcl } from '../templates/hcl-parse.js';
+import { classify } from './classify.js';
 import { keepFormatted } from './fmt.js';
-import { hasTunnelConfig, planTerraform } from './plan-terraform.js';
-import { planYaml } from './plan-yaml.js';
-import { scanRepo } from './repo-scan.js';
+import { buildModel, disposeModel } from './model.js';
+import { planShape } from './planners.js';
 import type { RepoPatchInput, RepoPatchPlan } from './types.js';
 
 export type { FileEdit, HclExpr, PatchAccess, RepoPatchInput, RepoPatchPlan, Snippet } from './types.js';
-export { MODULE_FILE } from './plan-terraform.js';
+export { MODULE_FILE } from './refuse.js';
 
+/**
+ * One direction: read the repo into a model, name its shape, plan the edit for that shape, then
+ * keep every edited .tf file as `terraform fmt` would leave it.
+ */
 export async function planRepoPatch(repoDir: string, input: RepoPatchInput): Promise<RepoPatchPlan> {
-  const mode = input.mode ?? 'auto';
-  const isFile = existsSync(repoDir) && statSync(repoDir).isFile();
-  if (mode === 'yaml' || (mode === 'auto' && isFile)) return planYaml(repoDir, input);
-  const scan = await scanRepo(repoDir);
+  const model = await buildModel(repoDir, input.mode ?? 'auto');
   try {
-    if (mode === 'auto' && !hasTunnelConfig(scan)) {
-      const yaml = planYaml(repoDir, input);
-      // A repo with neither: report the Terraform expectation, which is the documented layout.
-      if (!yaml.refused || !/no cloudflared config found/.test(yaml.refused)) return yaml;
-    }
-    const plan = await planTerraform(scan, input);
-    for (const edit of plan.edits) {
+    const plan = await planShape(model, classify(model, input, repoDir), input);
+    for (const edit of plan.edits.filter((e) => e.path.endsWith('.tf'))) {
       const { text, reformatted } = keepFormatted(edit.before, edit.after);
       if (reformatted) {
         edit.after = text;
@@ -36,7 +32,7 @@ export async function planRepoPatch(repoDir: string, input: RepoPatchInput): Pro
     }
     return plan;
   } finally {
-    for (const file of scan.files) file.tree.delete();
+    disposeModel(model);
   }
 }
 

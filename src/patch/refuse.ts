@@ -1,0 +1,61 @@
+// Refusals: nothing is edited, the reason is given, and everything needed to do it by hand is
+// printed in the repo's own provider version (both only when the version is unknown).
+import { relative } from 'node:path';
+import { Document, isMap, isSeq } from 'yaml';
+import { findRootModule, type RepoScan } from './repo-scan.js';
+import { desiredAccess, hclString, yamlRule, type DesiredRule } from './render.js';
+import { ingressSnippets, moduleSnippet, servicesSnippet } from './snippets.js';
+import { MANAGED_MARKER, type RepoPatchInput, type RepoPatchPlan, type Snippet } from './types.js';
+
+export const MODULE_FILE = 'docker-mcp.tf';
+
+export function emptyPlan(repoDir: string, mode: 'terraform' | 'yaml'): RepoPatchPlan {
+  return { repoDir, mode, edits: [], notes: [], snippets: [], refused: null };
+}
+
+export function literalRule(input: RepoPatchInput): DesiredRule {
+  return { hostname: hclString(input.hostname), service: hclString(input.serviceUrl), access: desiredAccess(input.access) };
+}
+
+/** Where the module call would go, said plainly, so a refusal still tells the user where the module belongs. */
+function moduleWhere(scan: RepoScan | null, tunnelDir: string | null): string {
+  const root = scan && tunnelDir ? findRootModule(scan, tunnelDir) : null;
+  const dir = root && 'dir' in root ? relative(scan!.repoDir, root.dir) || '.' : null;
+  return dir ? `${dir}/${MODULE_FILE}; the module itself goes to ${dir}/modules/docker-mcp-gateway (re-run init once the tunnel rule is in place and it writes both)` : `${MODULE_FILE} next to your root main.tf`;
+}
+
+export interface TerraformRefusal {
+  reason: string;
+  version: 'v4' | 'v5' | 'both';
+  where: string;
+  desired?: DesiredRule;
+  scan: RepoScan | null;
+  tunnelDir: string | null;
+  /** Snippets that replace the generic ingress-rule snippets (e.g. one item in the collection's shape). */
+  ruleSnippets?: Snippet[];
+}
+
+export function refuseTerraform(plan: RepoPatchPlan, input: RepoPatchInput, r: TerraformRefusal): RepoPatchPlan {
+  const label = input.hostname.split('.')[0] ?? input.serviceName;
+  return {
+    ...plan,
+    edits: [],
+    refused: r.reason,
+    snippets: [
+      ...(r.ruleSnippets ?? ingressSnippets(r.desired ?? literalRule(input), r.version, r.where)),
+      ...(r.ruleSnippets ? [] : [servicesSnippet(label, 'the `services = [ … ]` list your DNS records iterate over')]),
+      moduleSnippet(input.moduleCallHcl, moduleWhere(r.scan, r.tunnelDir)),
+    ],
+  };
+}
+
+export function yamlSnippet(input: RepoPatchInput, where = 'ingress: in the cloudflared config'): Snippet {
+  const doc = new Document([yamlRule(input.hostname, input.serviceUrl, input.access)]);
+  const first = isSeq(doc.contents) ? doc.contents.items[0] : undefined;
+  if (isMap(first)) first.commentBefore = ` docker-mcp: ${MANAGED_MARKER} init`;
+  return { title: 'Ingress rule, directly above `- service: http_status:404`', where, language: 'yaml', text: doc.toString() };
+}
+
+export function refuseYaml(plan: RepoPatchPlan, input: RepoPatchInput, reason: string): RepoPatchPlan {
+  return { ...plan, refused: reason, edits: [], snippets: [yamlSnippet(input)] };
+}
