@@ -13,13 +13,14 @@ import { hostnameExpr, ruleViews } from './hcl-hostnames.js';
 import { type DesiredRule } from './render.js';
 import { emptyPlan, literalRule, MODULE_FILE, refuseTerraform } from './refuse.js';
 import { findRootModule, topBlocks, type RepoScan, type TfFile } from './repo-scan.js';
+import { withTunnelStatus } from './module-status.js';
 import { dnsRecordSnippet } from './snippets.js';
 import { findServicesLists } from './tf-lookup.js';
 import type { FileEdit, RepoPatchInput, RepoPatchPlan } from './types.js';
 
 export async function planHclLiteral(model: RepoModel, config: TfTunnelConfig, list: IngressList, input: RepoPatchInput): Promise<RepoPatchPlan> {
   const scan = model.scan!;
-  const plan = emptyPlan(scan.repoDir, 'terraform');
+  const plan = emptyPlan(scan.repoDir, 'terraform', input);
   const { file, address, version } = config;
   const refuse = (reason: string, desired?: DesiredRule, where = file.relPath): RepoPatchPlan =>
     refuseTerraform(plan, input, { reason, version, where, desired, scan, tunnelDir: file.dir });
@@ -66,6 +67,10 @@ export async function planHclLiteral(model: RepoModel, config: TfTunnelConfig, l
     return refuse(`ambiguous: several services lists (${services.tier.map((s) => s.where).join(', ')})`, desired);
   }
   const servicesList = services.tier[0];
+  plan.moduleCall = withTunnelStatus(input.moduleCallHcl, {
+    ruleIn: `${address.split(' in ')[0]} (${file.relPath})`,
+    dns: servicesList ? `from the \`services\` list in ${servicesList.file.relPath}` : null,
+  });
   if (servicesList) {
     const oldLabel = existing ? hostnameLabel(existing.hostname) : null;
     const more = servicesEdits(servicesList.file.text, servicesList.tuple, label, oldLabel === label ? null : oldLabel);
@@ -78,7 +83,7 @@ export async function planHclLiteral(model: RepoModel, config: TfTunnelConfig, l
   const root = findRootModule(scan, file.dir);
   if ('problem' in root) return refuse(root.problem, desired);
   plan.rootModuleDir = root.dir;
-  const moduleEdit = await moduleFileEdit(scan, root.dir, input.moduleCallHcl);
+  const moduleEdit = await moduleFileEdit(scan, root.dir, plan.moduleCall);
   if (typeof moduleEdit === 'string') return refuse(moduleEdit, desired);
 
   for (const [target, fileEdits] of edits) {

@@ -8,6 +8,7 @@ import { serviceHost } from './ingress-hcl.js';
 import { firstShadowing, type RuleView } from './match.js';
 import type { RepoModel } from './model.js';
 import { emptyPlan, refuseYaml } from './refuse.js';
+import { withTunnelStatus } from './module-status.js';
 import { yamlRule } from './render.js';
 import { MANAGED_MARKER, type RepoPatchInput, type RepoPatchPlan } from './types.js';
 import { configsInText, type YamlConfig } from './yaml-scan.js';
@@ -62,7 +63,7 @@ function updateRule(cand: YamlConfig, existing: YAMLMap, desired: Record<string,
 }
 
 export function planYamlList(model: RepoModel, cand: YamlConfig, input: RepoPatchInput): RepoPatchPlan {
-  const plan = emptyPlan(model.repoDir, 'yaml');
+  const plan = emptyPlan(model.repoDir, 'yaml', input);
   const refuse = (reason: string): RepoPatchPlan => refuseYaml(plan, input, reason);
   const rel = relative(model.repoDir, cand.path) || cand.path;
   const ingress = cand.inner.getIn(cand.ingressPath, true);
@@ -106,6 +107,7 @@ export function planYamlList(model: RepoModel, cand: YamlConfig, input: RepoPatc
   const placement = shadowing ? `above the "${shadowing.hostname}" rule` : cand.catchAllRequired ? 'before the catch-all' : 'at the end (the chart adds the catch-all)';
   plan.notes.push(`cloudflared config: ${rel} (${cand.where}); ${existing ? 'updating the existing docker-mcp rule' : `adding the docker-mcp rule ${placement}`}.`);
   yamlFollowUps(model, cand, input, plan);
+  plan.moduleCall = withTunnelStatus(input.moduleCallHcl, { ruleIn: `${rel} (${cand.where})`, dns: null });
   if (!changed) return plan;
   const innerText = cand.inner.toString({ lineWidth: 0 });
   let after: string | null;

@@ -5,12 +5,19 @@ import { Document, isMap, isSeq } from 'yaml';
 import { findRootModule, type RepoScan } from './repo-scan.js';
 import { desiredAccess, hclString, yamlRule, type DesiredRule } from './render.js';
 import { ingressSnippets, moduleSnippet, servicesSnippet } from './snippets.js';
+import { withTunnelStatus } from './module-status.js';
 import { MANAGED_MARKER, type RepoPatchInput, type RepoPatchPlan, type Snippet } from './types.js';
 
 export const MODULE_FILE = 'docker-mcp.tf';
 
-export function emptyPlan(repoDir: string, mode: 'terraform' | 'yaml'): RepoPatchPlan {
-  return { repoDir, mode, edits: [], notes: [], snippets: [], refused: null };
+export function emptyPlan(repoDir: string, mode: 'terraform' | 'yaml', input: RepoPatchInput): RepoPatchPlan {
+  return { repoDir, mode, edits: [], notes: [], snippets: [], refused: null, moduleCall: input.moduleCallHcl };
+}
+
+/** The module call for a refusal: it must not claim a rule that was not added. */
+function refusedModuleCall(input: RepoPatchInput, reason: string): string {
+  const short = reason.split('\n')[0]!;
+  return withTunnelStatus(input.moduleCallHcl, { ruleIn: null, dns: null, refused: short.length > 160 ? `${short.slice(0, 157)}...` : short });
 }
 
 export function literalRule(input: RepoPatchInput): DesiredRule {
@@ -37,14 +44,16 @@ export interface TerraformRefusal {
 
 export function refuseTerraform(plan: RepoPatchPlan, input: RepoPatchInput, r: TerraformRefusal): RepoPatchPlan {
   const label = input.hostname.split('.')[0] ?? input.serviceName;
+  const moduleCall = refusedModuleCall(input, r.reason);
   return {
     ...plan,
     edits: [],
     refused: r.reason,
+    moduleCall,
     snippets: [
       ...(r.ruleSnippets ?? ingressSnippets(r.desired ?? literalRule(input), r.version, r.where)),
       ...(r.ruleSnippets ? [] : [servicesSnippet(label, 'the `services = [ … ]` list your DNS records iterate over')]),
-      moduleSnippet(input.moduleCallHcl, moduleWhere(r.scan, r.tunnelDir)),
+      moduleSnippet(moduleCall, moduleWhere(r.scan, r.tunnelDir)),
     ],
   };
 }
@@ -57,5 +66,5 @@ export function yamlSnippet(input: RepoPatchInput, where = 'ingress: in the clou
 }
 
 export function refuseYaml(plan: RepoPatchPlan, input: RepoPatchInput, reason: string): RepoPatchPlan {
-  return { ...plan, refused: reason, edits: [], snippets: [yamlSnippet(input)] };
+  return { ...plan, refused: reason, edits: [], snippets: [yamlSnippet(input)], moduleCall: refusedModuleCall(input, reason) };
 }

@@ -92,7 +92,7 @@ export async function runRepoInit(c: InstallConfig, table: readonly VariableSpec
   }
   const rootDir = plan.mode === 'terraform' ? (plan.rootModuleDir ?? repo) : repo;
   if (plan.mode === 'yaml') {
-    const edit = moduleCallEdit(repo, MODULE_FILE, callHcl);
+    const edit = moduleCallEdit(repo, MODULE_FILE, plan.moduleCall);
     if (edit) plan.edits.push(edit);
   }
   const moduleDir = join(rootDir, REPO_MODULE_DIR);
