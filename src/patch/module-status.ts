@@ -31,7 +31,7 @@ function wrapComment(text: string): string {
   for (const word of words) {
     if (line.length + 1 + word.length > 100 && line !== '#') {
       lines.push(line);
-      line = '# ';
+      line = '#';
     }
     line += ` ${word}`;
   }
