@@ -137,8 +137,13 @@ export function servicesEdits(text: string, tuple: Node, label: string, oldLabel
     const node = elements[old]!;
     return [{ start: node.startIndex, end: node.endIndex, text: quoted }];
   }
-  const last = elements.at(-1);
-  if (!last) return [{ start: tuple.startIndex, end: tuple.endIndex, text: `[${quoted}]` }];
+  return appendElement(text, tuple, quoted);
+}
+
+/** Appends one element to a list, keeping its layout (one line or one element per line, commas). */
+export function appendElement(text: string, tuple: Node, element: string): TextEdit[] {
+  const last = tupleElements(tuple).at(-1);
+  if (!last) return [{ start: tuple.startIndex, end: tuple.endIndex, text: `[${element}]` }];
   const siblings = allChildren(tuple);
   // Nodes are fresh wrapper objects on every access: compare positions, not identity.
   const after = siblings[siblings.findIndex((c) => c.startIndex === last.startIndex) + 1];
@@ -146,13 +151,14 @@ export function servicesEdits(text: string, tuple: Node, label: string, oldLabel
   const multiLine = tuple.startPosition.row !== tuple.endPosition.row && startsLine(text, last.startIndex);
   if (!multiLine) {
     return trailingComma
-      ? [{ start: after.endIndex, end: after.endIndex, text: ` ${quoted},` }]
-      : [{ start: last.endIndex, end: last.endIndex, text: `, ${quoted}` }];
+      ? [{ start: after.endIndex, end: after.endIndex, text: ` ${element},` }]
+      : [{ start: last.endIndex, end: last.endIndex, text: `, ${element}` }];
   }
   const indent = indentAt(text, last.startIndex);
+  const indented = element.replace(/\n/g, `\n${indent}`);
   if (trailingComma) {
     const at = lineEnd(text, after.endIndex);
-    return [{ start: at, end: at, text: `\n${indent}${quoted},` }];
+    return [{ start: at, end: at, text: `\n${indent}${indented},` }];
   }
   // No trailing comma: add one after the last element. Take it from the padding before an aligned
   // trailing comment, so the comment column does not move.
@@ -161,5 +167,5 @@ export function servicesEdits(text: string, tuple: Node, label: string, oldLabel
     ? { start: last.endIndex, end: last.endIndex + 1, text: ',' }
     : { start: last.endIndex, end: last.endIndex, text: ',' };
   const at = lineEnd(text, last.endIndex);
-  return [comma, { start: at, end: at, text: `\n${indent}${quoted}` }];
+  return [comma, { start: at, end: at, text: `\n${indent}${indented}` }];
 }

@@ -4,23 +4,27 @@
 // Anything else (functions, each.*, resources) is unknown: null, never a guess.
 import type { Node } from 'web-tree-sitter';
 import { attributeName, attributeValue, bodyAttributes, blockBody, namedChildren, staticString, unwrap } from './hcl-nodes.js';
-import { topBlocks, type RepoScan } from './repo-scan.js';
+import { topBlocks, type RepoScan, type TfFile } from './repo-scan.js';
 import { resolveVariable } from './tf-lookup.js';
 
 const REF = /^(var|local)\.([A-Za-z_][\w-]*)$/;
 const MAX_DEPTH = 4;
 
-/** The expression of `local.<name>` in the module at `dir`, if exactly one `locals` block sets it. */
-export function localExpr(scan: RepoScan, dir: string, name: string): Node | undefined {
-  const found: Node[] = [];
+/** Where `local.<name>` of the module at `dir` is set, if exactly one `locals` block sets it. */
+export function localDefinition(scan: RepoScan, dir: string, name: string): { file: TfFile; attribute: Node; value: Node } | undefined {
+  const found: { file: TfFile; attribute: Node; value: Node }[] = [];
   for (const file of scan.files.filter((f) => f.dir === dir)) {
     for (const block of topBlocks(file, 'locals')) {
-      const attr = bodyAttributes(blockBody(block)).find((a) => attributeName(a) === name);
-      const value = attr ? attributeValue(attr) : undefined;
-      if (value) found.push(value);
+      const attribute = bodyAttributes(blockBody(block)).find((a) => attributeName(a) === name);
+      const value = attribute ? attributeValue(attribute) : undefined;
+      if (attribute && value) found.push({ file, attribute, value });
     }
   }
   return found.length === 1 ? found[0] : undefined;
+}
+
+export function localExpr(scan: RepoScan, dir: string, name: string): Node | undefined {
+  return localDefinition(scan, dir, name)?.value;
 }
 
 async function resolveRef(scan: RepoScan, dir: string, text: string, depth: number): Promise<string | null> {

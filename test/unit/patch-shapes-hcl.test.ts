@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyRepoPatch, planRepoPatch, renderPatchReport } from '../../src/patch/index.js';
-import { MODULE_CALL, fmtClean, hclErrors, input, useFixtureCopies } from './patch-helpers.js';
+import { FIXTURES, MODULE_CALL, fmtClean, hclErrors, input, useFixtureCopies } from './patch-helpers.js';
 
 const copy = useFixtureCopies();
 // The module call as the template renders it: with the status line the patcher fills in.
@@ -39,21 +39,66 @@ describe('shape 1: v4 blocks in a child module, git root is not the Terraform ro
   });
 });
 
-describe('shapes 2–4: rules generated from a collection are refused with the collection named', () => {
-  it.each([
-    ['shape02-v4-dynamic-locals-list', /dynamic "ingress_rule"` block over local\.ingress_rules \(tunnel\.tf:12\)/, 'v4'],
-    ['shape03-v5-module-twice-concat', /not a list literal but `var\.ingress_rules` \(modules\/cloudflare-tunnel\/main\.tf:16\)/, 'v5'],
-    ['shape04-v5-root-for-map', /not a list literal but `concat\(` \(main\.tf:28\)/, 'v5'],
-  ])('%s', async (fixture, reason, version) => {
-    const plan = await planRepoPatch(copy(fixture), withCall());
-    expect(plan.edits).toEqual([]);
-    expect(plan.refused).toMatch(reason);
-    // Only the provider version the repo uses.
-    const titles = plan.snippets.map((s) => s.title).join('\n');
-    expect(titles).toContain(`provider ${version}`);
-    expect(titles).not.toContain(`provider ${version === 'v4' ? 'v5' : 'v4'}`);
-    // The module call printed for the user says the rule is not there.
+describe('shape 2: v4 dynamic "ingress_rule" over a list in locals (the catch-all is an item)', () => {
+  it('adds one item to the list, above the catch-all item, which also gives the DNS record', async () => {
+    const dir = copy('shape02-v4-dynamic-locals-list');
+    const plan = await patchTwice(dir);
+    expect(plan.edits.map((e) => e.relPath).sort()).toEqual(['docker-mcp.tf', 'locals.tf']);
+    const locals = readFileSync(join(dir, 'locals.tf'), 'utf8');
+    // local.domain is "example.com", so the siblings' "x.${local.domain}" style is proven right.
+    expect(locals).toMatch(/immich[^\n]*\n[^\n]*\n\s+\},\n\s+# docker-mcp: managed by docker-mcp init[^\n]*\n\s+\{\n\s+hostname = "docker-mcp\.\$\{local\.domain\}"\n\s+service {2}= "http:\/\/homelab-docker-mcp-gateway\.homelab\.svc\.cluster\.local:8080"\n\s+\},\n\s+\{\n\s+hostname = null/);
+    expect(fmtClean(locals)).toBe(true);
+    expect(readFileSync(join(dir, 'tunnel.tf'), 'utf8')).toBe(readFileSync(join(FIXTURES, 'shape02-v4-dynamic-locals-list/tunnel.tf'), 'utf8'));
+    expect(plan.notes[0]).toContain('builds its rules from local.ingress_rules (locals.tf:5); adding one item for docker-mcp, which also gives its DNS record (cloudflare_record.tunnel)');
+    expect(statusOf(readFileSync(join(dir, 'docker-mcp.tf'), 'utf8'))).toContain('its DNS record comes from the same collection (cloudflare_record.tunnel)');
+  });
+
+  it('refuses Cloudflare Access: the generated rules have no origin_request to carry it', async () => {
+    const plan = await planRepoPatch(copy('shape02-v4-dynamic-locals-list'), input({ moduleCallHcl: CALL, access: { teamName: 't', audTag: 'a' } }));
+    expect(plan.refused).toMatch(/Access must sit on the rule's origin_request, and the rules built at tunnel\.tf:12 have none; add the item to local\.ingress_rules \(locals\.tf:5\) by hand/);
     expect(statusOf(plan.moduleCall)).toMatch(/# Tunnel: the docker-mcp ingress rule is NOT in the tunnel config \(init refused:/);
+  });
+});
+
+describe('shape 3: a v5 tunnel module called twice with concat([for …], [catch-all])', () => {
+  it('refuses to pick a tunnel, naming both collections, with one item in their shape (v5 only)', async () => {
+    const plan = await planRepoPatch(copy('shape03-v5-module-twice-concat'), withCall());
+    expect(plan.edits).toEqual([]);
+    expect(plan.refused).toMatch(/called 2 times, with rules from local\.primary_services \(tunnels\.tf:2, used at tunnels\.tf:22\) and local\.secondary_services \(tunnels\.tf:8, used at tunnels\.tf:39\)/);
+    const item = plan.snippets[0]!;
+    expect(item.title).toContain('provider v5');
+    expect(item.where).toBe('tunnels.tf:2, in local.primary_services');
+    expect(item.text).toBe('{ protocol = "http", name = "docker-mcp", host = "homelab-docker-mcp-gateway.homelab.svc.cluster.local", hostname = "docker-mcp", port = 8080 }\n');
+    expect(plan.snippets.map((s) => s.title).join('\n')).not.toMatch(/provider v4/);
+  });
+
+  it('adds the item to the one collection when the module is called once', async () => {
+    const dir = copy('shape03-v5-module-twice-concat');
+    const path = join(dir, 'tunnels.tf');
+    const text = readFileSync(path, 'utf8');
+    writeFileSync(path, text.slice(0, text.indexOf('module "tunnel_secondary"')));
+    await patchTwice(dir);
+    const after = readFileSync(path, 'utf8');
+    expect(after).toContain('    { protocol = "http", name = "paperless", host = "paperless.docs.svc.cluster.local", hostname = "docs", port = 8000 },\n    { protocol = "http", name = "docker-mcp", host = "homelab-docker-mcp-gateway.homelab.svc.cluster.local", hostname = "docker-mcp", port = 8080 },\n  ]');
+    expect(fmtClean(after)).toBe(true);
+  });
+});
+
+describe('shape 4: v5 concat([for name, svc in local.map : merge(…)], [catch-all])', () => {
+  it('adds one map entry keyed by the label; var.domain is proven to be example.com; DNS follows', async () => {
+    const dir = copy('shape04-v5-root-for-map');
+    const plan = await patchTwice(dir);
+    expect(plan.edits.map((e) => e.relPath).sort()).toEqual(['docker-mcp.tf', 'services.tf']);
+    const services = readFileSync(join(dir, 'services.tf'), 'utf8');
+    expect(services).toMatch(/ {4}"docker-mcp" = \{\n {6}service = "http:\/\/homelab-docker-mcp-gateway\.homelab\.svc\.cluster\.local:8080"\n {4}\}\n {2}\}\n\}\n$/);
+    expect(fmtClean(services)).toBe(true);
+    expect(readFileSync(join(dir, 'main.tf'), 'utf8')).toBe(readFileSync(join(FIXTURES, 'shape04-v5-root-for-map/main.tf'), 'utf8'));
+    expect(plan.notes[0]).toContain('which also gives its DNS record (cloudflare_dns_record.services)');
+  });
+
+  it('refuses when var.domain is another domain: no key can produce the hostname', async () => {
+    const plan = await planRepoPatch(copy('shape04-v5-root-for-map'), input({ moduleCallHcl: CALL, hostname: 'docker-mcp.other.org' }));
+    expect(plan.refused).toMatch(/cannot produce "docker-mcp\.other\.org"; add the item to local\.tunnel_services \(services\.tf:3\) by hand/);
   });
 });
 

@@ -1,0 +1,165 @@
+// Planner for data-driven tunnel configs (shapes 2–4): the rules (and often the DNS records) are
+// generated from a collection in `locals`, so docker-mcp becomes one more item of that collection,
+// in the collection's own item shape, instead of a hand-written rule next to the generator.
+import { relative } from 'node:path';
+import { parseHcl } from '../templates/hcl-parse.js';
+import { applyTextEdits, appendElement, type TextEdit } from './hcl-edits.js';
+import { findObjectElem, indentAt, lineEnd, lineStart, objectElemKey, objectElemValue, objectElems, startsLine, unwrap } from './hcl-nodes.js';
+import { findGenerators, type CollectionItem, type Generator } from './generator.js';
+import { hostnameExpr } from './hcl-hostnames.js';
+import type { Rule } from './ingress-hcl.js';
+import { evaluate, invert, KEY } from './invert.js';
+import { firstShadowing, type RuleView } from './match.js';
+import type { RepoModel, TfTunnelConfig } from './model.js';
+import { withTunnelStatus } from './module-status.js';
+import { moduleFileEdit } from './plan-terraform.js';
+import { emptyPlan, MODULE_FILE, refuseTerraform } from './refuse.js';
+import { findRootModule } from './repo-scan.js';
+import { derivedDns, renderItem, type ItemValue } from './data-item.js';
+import type { RepoPatchInput, RepoPatchPlan } from './types.js';
+
+/** Attributes that name an item rather than configure it: filled with the hostname's label. */
+const NAME_ATTRS = ['name', 'key', 'id', 'subdomain', 'label'];
+
+async function hostnameOf(model: RepoModel, g: Generator, item: CollectionItem): Promise<string | null> {
+  const field = g.fields.get('hostname');
+  if (field) return evaluate(model.scan!, g, field, item);
+  const elem = g.spread ? findObjectElem(item.object, 'hostname') : undefined;
+  return elem ? evaluate(model.scan!, { ...g, fields: new Map() }, objectElemValue(elem)!, item) : null;
+}
+
+/** A catch-all item: one whose rule has no hostname (absent, or `null`). */
+function isCatchAllItem(g: Generator, item: CollectionItem): boolean {
+  const field = g.fields.get('hostname');
+  const attr = field ? /\.([A-Za-z_][\w-]*)$/.exec(unwrap(field)?.text ?? '')?.[1] : g.spread ? 'hostname' : undefined;
+  if (!attr) return false;
+  const elem = findObjectElem(item.object, attr);
+  return !elem || unwrap(objectElemValue(elem))?.text === 'null';
+}
+
+/** The new item's values, from the rule the user wants; a string says why it cannot be built. */
+async function itemValues(model: RepoModel, g: Generator, input: RepoPatchInput, notes: string[]): Promise<Map<string, ItemValue> | string> {
+  const scan = model.scan!;
+  const values = new Map<string, ItemValue>();
+  const label = input.hostname.split('.')[0]!;
+  for (const [field, wanted] of [['hostname', input.hostname], ['service', input.serviceUrl]] as const) {
+    const expr = g.fields.get(field);
+    const bound = expr ? await invert(scan, g, expr, wanted) : g.spread ? new Map([[field, wanted]]) : `the rules built at ${g.where} have no ${field}`;
+    if (typeof bound === 'string') return bound;
+    for (const [slot, value] of bound) {
+      if (values.has(slot) && values.get(slot)!.text !== value) return `${slot} would need two values`;
+      values.set(slot, { text: value, isHostname: field === 'hostname' && slot !== KEY && bound.size === 1 && (!expr || /\.[\w-]+$/.test(unwrap(expr)!.text)) });
+    }
+  }
+  if (input.access) {
+    const expr = g.fields.get('origin_request');
+    const slot = expr ? /\.([A-Za-z_][\w-]*)$/.exec(unwrap(expr)?.text ?? '')?.[1] : g.spread ? 'origin_request' : undefined;
+    if (!slot) return `Cloudflare Access must sit on the rule's origin_request, and the rules built at ${g.where} have none`;
+    values.set(slot, { text: '', access: true });
+  }
+  const named = g.collection.items.filter((i) => !isCatchAllItem(g, i));
+  const first = named[0];
+  for (const elem of first ? objectElems(first.object) : []) {
+    const attr = objectElemKey(elem);
+    if (values.has(attr) || !named.every((i) => findObjectElem(i.object, attr))) continue;
+    if (!NAME_ATTRS.includes(attr)) return `every item of ${g.collection.ref} sets \`${attr}\`, which the patcher cannot derive from the answers`;
+    values.set(attr, { text: label });
+    notes.push(`The new item's \`${attr}\` is "${label}", like the other items name theirs.`);
+  }
+  // A hostname attribute written like the siblings' ("x.${local.domain}") when that is proven equal.
+  for (const [attr, value] of values) {
+    if (!value.isHostname) continue;
+    const siblings = named.map((i) => ({ hostname: objectElemValue(findObjectElem(i.object, attr) ?? i.object) }) as unknown as Rule);
+    value.hcl = await hostnameExpr(scan, g.collection.file.dir, siblings, value.text, notes);
+  }
+  if (g.collection.isMap && !values.has(KEY)) values.set(KEY, { text: label });
+  if (!g.collection.isMap && values.has(KEY)) return `the rules built at ${g.where} use the key of a list`;
+  return values;
+}
+
+export async function planGenerated(model: RepoModel, config: TfTunnelConfig, input: RepoPatchInput, prefix: string): Promise<RepoPatchPlan> {
+  const scan = model.scan!;
+  const plan = emptyPlan(scan.repoDir, 'terraform', input);
+  const refuse = (reason: string, g?: Generator, item?: string): RepoPatchPlan =>
+    refuseTerraform(plan, input, {
+      reason: `${prefix}${reason}`,
+      version: config.version,
+      where: g?.collection.where ?? config.file.relPath,
+      scan,
+      tunnelDir: config.file.dir,
+      ...(g && item ? { ruleSnippets: [{ title: `One more item of ${g.collection.ref}, in its own item shape (provider ${config.version})`, where: `${g.collection.where}, in ${g.collection.ref}`, language: 'hcl' as const, text: `${item}\n` }] } : {}),
+    });
+  const gens = findGenerators(scan, config);
+  if (typeof gens === 'string') return refuse(gens);
+  const g = gens[0]!;
+  const values = await itemValues(model, g, input, plan.notes);
+  if (typeof values === 'string') return refuse(`${values}; add the item to ${g.collection.ref} (${g.collection.where}) by hand`, g);
+  const item = renderItem(g, values, input, '');
+  if (gens.length > 1) {
+    const all = gens.map((x) => `${x.collection.ref} (${x.collection.where}, used at ${x.where})`).join(' and ');
+    return refuse(`ambiguous: the tunnel module is called ${gens.length} times, with rules from ${all}; add the item to the collection of the tunnel that should serve docker-mcp`, g, item);
+  }
+  const named = g.collection.items.filter((i) => !isCatchAllItem(g, i));
+  const views: RuleView<CollectionItem>[] = [];
+  for (const i of named) {
+    const hostname = await hostnameOf(model, g, i);
+    views.push({ rule: i, hostname, unknown: hostname === null, hasPath: findObjectElem(i.object, 'path') !== undefined });
+  }
+  const own = views.find((v) => v.hostname === input.hostname || (g.collection.isMap && v.rule.key === values.get(KEY)?.text));
+  if (own) {
+    const line = own.rule.whole.startPosition.row + 1;
+    const same = [...values].every(([attr, v]) => v.access || (attr === KEY ? own.rule.key === v.text : objectElemValue(findObjectElem(own.rule.object, attr) ?? own.rule.object)?.text.replace(/"/g, '') === (v.hcl ?? v.text).replace(/"/g, '')));
+    if (!same) return refuse(`${g.collection.ref} already has an item for ${input.hostname} (${relative(scan.repoDir, g.collection.file.path)}:${line}) with other values; update it by hand`, g, item);
+    plan.notes.push(`${g.collection.ref} already has the docker-mcp item (${relative(scan.repoDir, g.collection.file.path)}:${line}).`);
+  }
+  const found = own ? null : firstShadowing(views, input.hostname);
+  if (typeof found === 'string') return refuse(`an item of ${g.collection.ref} has a hostname the repo does not prove (it may be a wildcard that catches ${input.hostname})`, g, item);
+  const shadow = found;
+  if (shadow && g.collection.isMap) return refuse(`the item for "${shadow.hostname}" in ${g.collection.ref} catches ${input.hostname}, and a map's rules come out in key order`, g, item);
+
+  const file = g.collection.file;
+  const edits: TextEdit[] = [];
+  if (!own) {
+    const catchAll = g.collection.items.find((i) => isCatchAllItem(g, i));
+    const before = shadow ? shadow.rule : catchAll;
+    if (g.collection.isMap) {
+      const last = g.collection.items.at(-1);
+      if (!last || g.collection.node.startPosition.row === g.collection.node.endPosition.row) return refuse(`${g.collection.ref} is written on one line`, g, item);
+      const indent = indentAt(file.text, last.whole.startIndex);
+      const at = lineEnd(file.text, last.whole.endIndex);
+      edits.push({ start: at, end: at, text: `\n${renderItem(g, values, input, indent, true)}` });
+    } else if (before && startsLine(file.text, before.whole.startIndex)) {
+      const indent = indentAt(file.text, before.whole.startIndex);
+      const at = lineStart(file.text, before.whole.startIndex);
+      edits.push({ start: at, end: at, text: `${renderItem(g, values, input, indent, true)},\n` });
+    } else if (before) {
+      return refuse(`the item to insert before (${relative(scan.repoDir, file.path)}:${before.whole.startPosition.row + 1}) does not start its own line`, g, item);
+    } else {
+      edits.push(...appendElement(file.text, g.collection.node, item));
+    }
+    if (shadow) plan.notes.push(`The item for "${shadow.hostname}" would catch ${input.hostname} first; the docker-mcp item goes directly above it.`);
+  }
+  const dns = derivedDns(model, g);
+  plan.moduleCall = withTunnelStatus(input.moduleCallHcl, { ruleIn: `${g.collection.ref} (${relative(scan.repoDir, file.path)})`, dns: dns ? `from the same collection (${dns})` : null });
+  if (!dns) plan.notes.push(`No DNS record is generated from ${g.collection.ref}; add one for ${input.hostname} yourself.`);
+
+  const root = findRootModule(scan, config.file.dir);
+  if ('problem' in root) return refuse(root.problem, g, item);
+  plan.rootModuleDir = root.dir;
+  const moduleEdit = await moduleFileEdit(scan, root.dir, plan.moduleCall);
+  if (typeof moduleEdit === 'string') return refuse(moduleEdit, g, item);
+  if (edits.length) {
+    const after = applyTextEdits(file.text, edits);
+    const parsed = await parseHcl(after);
+    const broken = parsed.errors.length > 0;
+    parsed.tree.delete();
+    if (broken) return refuse(`internal: the patched ${file.relPath} would not parse, so nothing was written`, g, item);
+    plan.edits.push({ path: file.path, relPath: file.relPath, before: file.text, after });
+  }
+  if (moduleEdit) plan.edits.push(moduleEdit);
+  plan.notes.unshift(
+    `Tunnel config: ${config.address} (provider ${config.version}) builds its rules from ${g.collection.ref} (${g.collection.where}); ${own ? 'it already has docker-mcp' : 'adding one item for docker-mcp'}${dns ? `, which also gives its DNS record (${dns})` : ''}.`,
+    `Root module: ${relative(scan.repoDir, root.dir) || '.'}; the module call goes to ${MODULE_FILE}.`,
+  );
+  return plan;
+}
