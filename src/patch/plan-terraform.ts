@@ -14,7 +14,7 @@ import { type DesiredRule } from './render.js';
 import { emptyPlan, literalRule, MODULE_FILE, refuseTerraform } from './refuse.js';
 import { findRootModule, topBlocks, type RepoScan, type TfFile } from './repo-scan.js';
 import { withTunnelStatus } from './module-status.js';
-import { dnsRecordSnippet } from './snippets.js';
+import { planDns } from './dns-plan.js';
 import { findServicesLists } from './tf-lookup.js';
 import type { FileEdit, RepoPatchInput, RepoPatchPlan } from './types.js';
 
@@ -67,18 +67,20 @@ export async function planHclLiteral(model: RepoModel, config: TfTunnelConfig, l
     return refuse(`ambiguous: several services lists (${services.tier.map((s) => s.where).join(', ')})`, desired);
   }
   const servicesList = services.tier[0];
-  plan.moduleCall = withTunnelStatus(input.moduleCallHcl, {
-    ruleIn: `${address.split(' in ')[0]} (${file.relPath})`,
-    dns: servicesList ? `from the \`services\` list in ${servicesList.file.relPath}` : null,
-  });
+  let dnsStatus: string | null = servicesList ? `from the \`services\` list in ${servicesList.file.relPath}` : null;
   if (servicesList) {
     const oldLabel = existing ? hostnameLabel(existing.hostname) : null;
     const more = servicesEdits(servicesList.file.text, servicesList.tuple, label, oldLabel === label ? null : oldLabel);
     if (more.length) edits.set(servicesList.file, [...(edits.get(servicesList.file) ?? []), ...more]);
   } else {
-    plan.notes.push('No `services = [ … ]` list of string literals was found for the DNS records; add a DNS record yourself (snippet below).');
-    plan.snippets.push(dnsRecordSnippet(list.v5 ? input.hostname : label, list.v5, `next to ${address}`));
+    const hosts = views.map((v) => v.hostname).filter((h): h is string => h !== null);
+    const dns = await planDns(model, config, input.hostname, hosts);
+    for (const { file: target, edit } of dns.edits) edits.set(target, [...(edits.get(target) ?? []), edit]);
+    plan.notes.push(...dns.notes);
+    plan.snippets.push(...dns.snippets);
+    dnsStatus = dns.status;
   }
+  plan.moduleCall = withTunnelStatus(input.moduleCallHcl, { ruleIn: `${address.split(' in ')[0]} (${file.relPath})`, dns: dnsStatus });
 
   const root = findRootModule(scan, file.dir);
   if ('problem' in root) return refuse(root.problem, desired);

@@ -24,17 +24,23 @@ async function patchTwice(dir: string): Promise<Awaited<ReturnType<typeof planRe
 }
 
 describe('shape 1: v4 blocks in a child module, git root is not the Terraform root', () => {
-  it('adds a literal rule above the catch-all and puts docker-mcp.tf in terraform/', async () => {
+  it('adds a literal rule above the catch-all, a DNS record like the others, and docker-mcp.tf in terraform/', async () => {
     const dir = copy('shape01-v4-child-module-records');
     const plan = await patchTwice(dir);
-    expect(plan.edits.map((e) => e.relPath).sort()).toEqual(['terraform/cloudflare-zerotrust/tunnel.tf', 'terraform/docker-mcp.tf']);
+    expect(plan.edits.map((e) => e.relPath).sort()).toEqual([
+      'terraform/cloudflare-zerotrust/dns.tf', 'terraform/cloudflare-zerotrust/tunnel.tf', 'terraform/docker-mcp.tf',
+    ]);
     const tunnel = readFileSync(join(dir, 'terraform/cloudflare-zerotrust/tunnel.tf'), 'utf8');
     expect(tunnel).toMatch(/hostname = "docker-mcp\.example\.com"[\s\S]*# anything else: 404\n\s+ingress_rule \{\n\s+service = "http_status:404"/);
     expect(fmtClean(tunnel)).toBe(true);
-    // No services list here: docker-mcp.tf must not claim a DNS record was added.
+    // The repo writes one record per host, by label, with `value = cloudflare_tunnel.homelab.cname`.
+    const dns = readFileSync(join(dir, 'terraform/cloudflare-zerotrust/dns.tf'), 'utf8');
+    const original = readFileSync(join(FIXTURES, 'shape01-v4-child-module-records/terraform/cloudflare-zerotrust/dns.tf'), 'utf8');
+    expect(dns).toBe(`${original}\nresource "cloudflare_record" "docker_mcp" {\n  zone_id = var.zone_id\n  name    = "docker-mcp"\n  value   = cloudflare_tunnel.homelab.cname\n  type    = "CNAME"\n  proxied = true\n}\n`);
+    expect(fmtClean(dns)).toBe(true);
     const call = statusOf(readFileSync(join(dir, 'terraform/docker-mcp.tf'), 'utf8'));
     expect(call).toContain('# Tunnel: the docker-mcp ingress rule is in resource.cloudflare_tunnel_config.homelab (terraform/cloudflare-zerotrust/tunnel.tf)');
-    expect(call).toContain('its DNS record is not created by this repo');
+    expect(call).toContain('its DNS record comes from cloudflare_record.docker_mcp in terraform/cloudflare-zerotrust/dns.tf.');
     expect(call).not.toMatch(/DNS entry it needs were added/);
   });
 });
@@ -112,6 +118,13 @@ describe('shape 5: compact v5 list, ${local.domain} is another domain', () => {
     // local.tunneled names lab.example.net hosts: docker-mcp must not be added there.
     expect(text).toContain('tunneled = ["git", "wiki", "rss"]');
     expect(plan.notes.join('\n')).toContain('The other rules use ${local.domain}, which is "lab.example.net", not "example.com"');
+    // The DNS snippet names only what exists here, and the full name once.
+    const dns = plan.snippets.find((s) => s.title.startsWith('DNS record'))!;
+    expect(dns.text).toContain('zone_id = var.zone_id');
+    expect(dns.text).toContain('content = "${cloudflare_zero_trust_tunnel_cloudflared.lab.id}.cfargotunnel.com"');
+    expect(dns.text).toContain('name    = "docker-mcp.example.com"\n');
+    expect(dns.title).toContain('it must be the zone of docker-mcp.example.com');
+    expect(statusOf(readFileSync(join(dir, 'docker-mcp.tf'), 'utf8'))).toContain('its DNS record is not created by this repo');
     const rules = [...text.matchAll(/(?:hostname|service) += "([^"]+)"/g)].map((m) => m[1]);
     expect(rules.indexOf('docker-mcp.example.com')).toBe(rules.indexOf('http_status:404') - 2);
   });
@@ -136,6 +149,9 @@ describe('shape 6: hostnames from locals, a wildcard above the catch-all', () =>
     expect(text.indexOf('# everything else goes through traefik')).toBeLessThan(text.indexOf('hostname = "*.${var.domain}"'));
     expect(fmtClean(text)).toBe(true);
     expect(renderPatchReport(plan)).toMatch(/The rule for "\*\.example\.com" \(line 40\) would catch docker-mcp\.example\.com first/);
+    // The wildcard DNS record already covers the name: no record to add, no snippet.
+    expect(plan.notes).toContain('DNS: cloudflare_dns_record.wildcard (cloudflare/main.tf) already covers docker-mcp.example.com.');
+    expect(plan.snippets).toEqual([]);
   });
 
   it('refuses an existing docker-mcp rule below the wildcard instead of reporting success', async () => {
