@@ -10,6 +10,7 @@ import { classify } from './classify.js';
 import { keepFormatted } from './fmt.js';
 import { buildModel, disposeModel } from './model.js';
 import { planShape } from './planners.js';
+import { addRepoHints } from './repo-hints.js';
 import type { RepoPatchInput, RepoPatchPlan } from './types.js';
 
 export type { FileEdit, HclExpr, PatchAccess, RepoPatchInput, RepoPatchPlan, Snippet } from './types.js';
@@ -22,7 +23,9 @@ export { MODULE_FILE } from './refuse.js';
 export async function planRepoPatch(repoDir: string, input: RepoPatchInput): Promise<RepoPatchPlan> {
   const model = await buildModel(repoDir, input.mode ?? 'auto');
   try {
-    const plan = await planShape(model, classify(model, input, repoDir), input);
+    const shape = classify(model, input, repoDir);
+    const plan = await planShape(model, shape, input);
+    if (!plan.refused) addRepoHints(model, shape, plan);
     for (const edit of plan.edits.filter((e) => e.path.endsWith('.tf'))) {
       const { text, reformatted } = keepFormatted(edit.before, edit.after);
       if (reformatted) {
