@@ -133,3 +133,13 @@ describe('shape 11: values of the cloudflare-tunnel chart', () => {
     expect((await planRepoPatch(dir, input())).refused).toMatch(/the chart appends its own catch-all/);
   });
 });
+
+describe('doctor reads the same YAML shapes', () => {
+  it('chart values have no catch-all and that is right; a HelmRelease config is found', async () => {
+    const { ingressFacts } = await import('../../src/lifecycle/ingress-check.js');
+    const chart = await ingressFacts(copy('shape11-helm-chart-values'), 'grafana');
+    expect(chart).toMatchObject({ catchAllLast: true, ruleCount: 2, ruleHasAccess: false });
+    const flux = await ingressFacts(copy('shape10-flux-helmrelease-values'), 'docker-mcp');
+    expect(flux).toMatchObject({ catchAllLast: true, ruleCount: 3, ruleHasAccess: null });
+  });
+});
