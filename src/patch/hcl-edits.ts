@@ -3,7 +3,7 @@
 import type { Node } from 'web-tree-sitter';
 import { allChildren, indentAt, lineEnd, lineStart, startsLine, staticString, tupleElements } from './hcl-nodes.js';
 import { child, closer, isCatchAll, normalize, value, type Container, type IngressList, type Rule } from './ingress-hcl.js';
-import { accessBlockLines, hclString, originRequestLines, renderInlineRule, renderRule, type DesiredRule } from './render.js';
+import { accessBlockLines, alignedAttributes, hclString, originRequestLines, renderInlineRule, renderRule, type DesiredRule } from './render.js';
 
 export interface TextEdit {
   start: number;
@@ -58,13 +58,29 @@ export function insertRule(text: string, list: IngressList, desired: DesiredRule
   const next = before ?? catchAll;
   if (!startsLine(text, next.whole.startIndex)) {
     if (!list.v5) return 'the `ingress_rule` to insert above does not start on its own line';
-    return [{ start: next.whole.startIndex, end: next.whole.startIndex, text: `${renderInlineRule(desired)}, ` }];
+    const compact = compactRule(text, next, desired);
+    return [{ start: next.whole.startIndex, end: next.whole.startIndex, text: compact ?? `${renderInlineRule(desired)}, ` }];
   }
   const at = attachedStart(text, next.whole);
   const indent = indentAt(text, next.whole.startIndex);
   // Mirror the file's spacing: if rules are separated by blank lines, so is ours.
   const gap = blankLineBefore(text, at) ? '\n' : '';
   return [{ start: at, end: at, text: `${renderRule(desired, indent, list.v5)}\n${gap}` }];
+}
+
+/**
+ * A list written compactly, `}, {` between elements, gets our element in that same style: it starts
+ * after the `}, ` already there and ends with its own `}, `, so every original line stays as it was.
+ */
+function compactRule(text: string, next: Rule, desired: DesiredRule): string | null {
+  const start = next.whole.startIndex;
+  if (!/^\s*\}\s*,\s*$/.test(text.slice(lineStart(text, start), start))) return null;
+  const firstAttr = next.inner ? allChildren(next.inner).find((c) => c.type === 'object_elem') : undefined;
+  if (!firstAttr || !startsLine(text, firstAttr.startIndex)) return null;
+  const inner = indentAt(text, firstAttr.startIndex);
+  const lines = alignedAttributes([['hostname', desired.hostname], ['service', desired.service]], inner);
+  if (desired.access) lines.push(...originRequestLines(desired.access, inner, true));
+  return `{\n${lines.join('\n')}\n${indentAt(text, start)}}, `;
 }
 
 function replaceValue(c: Container, name: string, wanted: string, edits: TextEdit[]): boolean {
