@@ -4,14 +4,16 @@
 // (its zone_id expression, its tunnel resource, `value` or `content` as the repo writes them).
 // The `services = [ … ]` list (our seed's layout) is handled before this, in plan-terraform.ts.
 import type { Node } from 'web-tree-sitter';
-import type { TextEdit } from './hcl-edits.js';
-import { attributeValue, blockBody, blockLabels, findAttribute } from './hcl-nodes.js';
+import { servicesEdits, type TextEdit } from './hcl-edits.js';
+import type { Generator } from './generator.js';
+import { invert, KEY } from './invert.js';
+import { attributeValue, blockBody, blockLabels, findAttribute, isTuple, staticString, tupleElements, unwrap } from './hcl-nodes.js';
 import type { DnsResource, RepoModel, TfTunnelConfig } from './model.js';
 import { hclString } from './render.js';
 import type { TfFile } from './repo-scan.js';
 import type { Snippet } from './types.js';
 import { hostnameMatches } from './match.js';
-import { resolveString } from './tf-values.js';
+import { localDefinition, resolveString } from './tf-values.js';
 
 export interface DnsPlan {
   edits: { file: TfFile; edit: TextEdit }[];
@@ -79,9 +81,43 @@ export async function planDns(model: RepoModel, config: TfTunnelConfig, host: st
     out.notes.push(`DNS: a ${sibling.dns.type} "docker_mcp" like ${sibling.dns.type}.${labels[1]} (${sibling.dns.file.relPath}), name "${zone.fqdn ? host : label}".`);
     return out;
   }
+  for (const { dns } of named.filter((n) => n.dns.forEach)) {
+    const listed = await labelList(model, dns, host);
+    if (!listed) continue;
+    if (typeof listed === 'string') {
+      out.notes.push(listed);
+      continue;
+    }
+    out.edits.push(...listed.edits.map((edit) => ({ file: listed.file, edit })));
+    out.status = `from ${dns.type}.${dns.name} (its for_each list ${listed.ref})`;
+    const done = listed.edits.length ? 'added to' : 'is already in';
+    out.notes.push(`DNS: "${listed.label}" ${done} ${listed.ref} (${listed.file.relPath}), which ${dns.type}.${dns.name} iterates over.`);
+    return out;
+  }
   out.snippets.push(dnsSnippet(model, config, host, ref));
   out.notes.push(`No DNS record in this repo covers ${host}, and none could be added in its style; add the record below yourself.`);
   return out;
+}
+
+/**
+ * A record with `for_each = toset(local.x)` over a list of strings: the label that makes its `name`
+ * the hostname, and the edit adding it; a note when the list's names are under another domain.
+ */
+async function labelList(model: RepoModel, dns: DnsResource, host: string): Promise<{ ref: string; file: TfFile; label: string; edits: TextEdit[] } | string | null> {
+  const ref = /^(?:toset\()?\s*(local\.[A-Za-z_][\w-]*)\s*\)?$/.exec(dns.forEach ?? '')?.[1];
+  const nameAttr = findAttribute(blockBody(dns.block), 'name');
+  const def = ref ? localDefinition(model.scan!, dns.file.dir, ref.slice('local.'.length)) : undefined;
+  const tuple = unwrap(def?.value);
+  if (!ref || !def || !nameAttr || !isTuple(tuple) || !tupleElements(tuple).every((e) => staticString(e) !== null)) return null;
+  // each.key and each.value are the same string for a set.
+  const g = { keyVar: 'each.key', valueVar: 'each', dir: dns.file.dir } as unknown as Generator;
+  const bound = await invert(model.scan!, g, attributeValue(nameAttr)!, host);
+  const values = typeof bound === 'string' ? [] : [...bound.values()];
+  const label = values[0];
+  if (!label || values.some((v) => v !== label) || (typeof bound !== 'string' && [...bound.keys()].some((k) => k !== KEY && k !== 'value' && k !== 'key'))) {
+    return `${dns.type}.${dns.name} makes its names from ${ref} as ${attributeValue(nameAttr)!.text}, which cannot give ${host}; "${host.split('.')[0]}" was not added to ${ref}.`;
+  }
+  return { ref, file: def.file, label, edits: servicesEdits(def.file.text, tuple, label, null) };
 }
 
 /** A record in the repo's terms: its resource type, zone_id expression and tunnel; the full name. */

@@ -117,6 +117,7 @@ describe('shape 5: compact v5 list, ${local.domain} is another domain', () => {
     expect(text).not.toContain('docker-mcp.${local.domain}');
     // local.tunneled names lab.example.net hosts: docker-mcp must not be added there.
     expect(text).toContain('tunneled = ["git", "wiki", "rss"]');
+    expect(plan.notes).toContain('cloudflare_dns_record.tunneled makes its names from local.tunneled as "${each.value}.${local.domain}", which cannot give docker-mcp.example.com; "docker-mcp" was not added to local.tunneled.');
     expect(plan.notes.join('\n')).toContain('The other rules use ${local.domain}, which is "lab.example.net", not "example.com"');
     // The DNS snippet names only what exists here, and the full name once.
     const dns = plan.snippets.find((s) => s.title.startsWith('DNS record'))!;
@@ -137,8 +138,13 @@ describe('shape 5: compact v5 list, ${local.domain} is another domain', () => {
     const dir = copy('shape05-v5-compact-other-domain');
     const path = join(dir, 'cloudflare.tf');
     writeFileSync(path, readFileSync(path, 'utf8').replace('domain = "lab.example.net"', 'domain = "example.com"'));
-    const plan = await planRepoPatch(dir, withCall());
-    expect(plan.edits.find((e) => e.relPath === 'cloudflare.tf')!.after).toContain('hostname = "docker-mcp.${local.domain}"');
+    const plan = await patchTwice(dir);
+    const after = readFileSync(path, 'utf8');
+    expect(after).toContain('hostname = "docker-mcp.${local.domain}"');
+    // Now the label list's names are under example.com: docker-mcp joins it, and that is its DNS.
+    expect(after).toContain('tunneled = ["git", "wiki", "rss", "docker-mcp"]');
+    expect(plan.snippets).toEqual([]);
+    expect(statusOf(readFileSync(join(dir, 'docker-mcp.tf'), 'utf8'))).toContain('its DNS record comes from cloudflare_dns_record.tunneled (its for_each list local.tunneled)');
   });
 });
 
