@@ -15,10 +15,12 @@ export interface CloudflaredWorkload {
 }
 
 const WORKLOADS = ['Deployment', 'DaemonSet', 'StatefulSet'];
+/** A scalar as text; '' for maps, lists and absent values. */
+const text = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
 
 function runsCloudflared(doc: Document): boolean {
   const containers = doc.getIn(['spec', 'template', 'spec', 'containers'], true);
-  return isSeq(containers) && containers.items.some((c) => isMap(c) && /cloudflared/.test(String(c.get('image') ?? '')));
+  return isSeq(containers) && containers.items.some((c) => isMap(c) && /cloudflared/.test(text(c.get('image'))));
 }
 
 /** The `namespace:` a kustomization.yaml next to the file sets for everything it lists. */
@@ -41,13 +43,13 @@ export function findCloudflared(target: string): CloudflaredWorkload[] {
     const docs = parseAllDocuments(readFileSync(path, 'utf8'));
     if (!Array.isArray(docs)) continue;
     for (const doc of docs) {
-      if (doc.errors.length || !WORKLOADS.includes(String(doc.get('kind'))) || !runsCloudflared(doc)) continue;
+      if (doc.errors.length || !WORKLOADS.includes(text(doc.get('kind'))) || !runsCloudflared(doc)) continue;
       const selector = doc.getIn(['spec', 'selector', 'matchLabels'], true);
       const labels = isMap(selector) ? (selector.toJSON() as Record<string, unknown>) : {};
       out.push({
         path,
-        kind: String(doc.get('kind')),
-        name: String(doc.getIn(['metadata', 'name']) ?? 'cloudflared'),
+        kind: text(doc.get('kind')),
+        name: text(doc.getIn(['metadata', 'name'])) || 'cloudflared',
         namespace: (doc.getIn(['metadata', 'namespace']) as string | undefined) ?? kustomizeNamespace(dirname(path)),
         labels: Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, String(v)])),
       });

@@ -76,7 +76,7 @@ function tunnelConfigs(scan: RepoScan): TfTunnelConfig[] {
       .map((block) => {
         const source = file.syntaxErrors ? ({ kind: 'unreadable', reason: `${file.relPath} does not parse:\n${file.syntaxErrors}` } as const) : hclSource(file, block);
         const v5 = source.kind === 'literal' ? source.list.v5 : findAttribute(blockBody(block), 'config') !== undefined;
-        return { file, block, address: `${blockAddress(block)} in ${file.relPath}`, version: v5 ? 'v5' : 'v4', source } as TfTunnelConfig;
+        return { file, block, address: `${blockAddress(block)} in ${file.relPath}`, version: v5 ? 'v5' : 'v4', source };
       }),
   );
 }

@@ -31,7 +31,7 @@ function serviceUrls(shape: Shape): string[] {
   }
   if (shape.kind === 'yaml-list') {
     const list = shape.config.inner.getIn(shape.config.ingressPath, true);
-    return isSeq(list) ? list.items.filter(isMap).map((r) => String(r.get('service') ?? '')) : [];
+    return isSeq(list) ? list.items.filter(isMap).map((r) => { const s = r.get('service'); return typeof s === 'string' ? s : ''; }) : [];
   }
   return [];
 }

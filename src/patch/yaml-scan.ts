@@ -51,7 +51,7 @@ function embedded(path: string, text: string, doc: Document, holder: YAMLMap, tr
     const name = str(doc.getIn(['metadata', 'name'])) ?? '?';
     found.push({
       path, text, kind, scalar: pair.value, inner, ingressPath: ['ingress'], catchAllRequired: true,
-      where: `${String(doc.get('kind') ?? 'document')} ${name} ${[...trail, `"${key}"`].join('.')}`,
+      where: `${str(doc.get('kind')) ?? 'document'} ${name} ${[...trail, `"${key}"`].join('.')}`,
       tunnel: str(inner.get('tunnel')),
       namespace: str(doc.getIn(['metadata', 'namespace'])),
     });
