@@ -2,7 +2,7 @@
 // `terraform fmt`), then apply (the only writes). `init --terraform-dir` shows the plan's diff,
 // asks, and calls applyRepoPatch.
 import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { CliError, ExitCode } from '../cli/errors.js';
 import { parseHcl } from '../templates/hcl-parse.js';
@@ -26,6 +26,11 @@ export async function planRepoPatch(repoDir: string, input: RepoPatchInput): Pro
     const shape = classify(model, input, repoDir);
     const plan = await planShape(model, shape, input);
     if (!plan.refused) addRepoHints(model, shape, plan);
+    const cloudflared = model.cloudflared.length === 1 ? model.cloudflared[0]! : undefined;
+    if (cloudflared) {
+      const where = `${cloudflared.kind} ${cloudflared.name} in ${relative(model.repoDir, cloudflared.path) || cloudflared.path}`;
+      plan.cloudflared = { namespace: cloudflared.namespace, labels: cloudflared.labels, where };
+    }
     for (const edit of plan.edits.filter((e) => e.path.endsWith('.tf'))) {
       const { text, reformatted } = keepFormatted(edit.before, edit.after);
       if (reformatted) {

@@ -66,6 +66,8 @@ export interface RepoPatchPlan {
    * record that is not there.
    */
   moduleCall: string;
+  /** The one cloudflared workload the repo's YAML runs, for the gateway's NetworkPolicy. */
+  cloudflared?: { namespace: string | null; labels: Record<string, string>; where: string };
 }
 
 /** Marks rules the patcher wrote, so later runs update them instead of adding another. */

@@ -141,6 +141,22 @@ describe('docker-mcp init --terraform-dir (black box)', () => {
     expect(again.stdout).toMatch(/up to date/);
   });
 
+  it('a repo whose cloudflared runs from YAML in its own namespace: the module call admits it (issue 17, shape 7)', async () => {
+    const repo = copy('shape07-yaml-multidoc-namespace');
+    const result = init(repo, ['--yes', '--terraform-dir', repo, '--enable-network-policy', ...SUFFIX]);
+    expect(result.code, result.stderr + result.stdout).toBe(0);
+    const call = readFileSync(join(repo, 'docker-mcp.tf'), 'utf8');
+    expect(call).toMatch(/\n {2}cloudflared_namespace += "cloudflared"\n/);
+    expect(call).toMatch(/cloudflared_pod_labels += \{\n\s+"app\.kubernetes\.io\/name" = "cloudflared"\n\s+\}/);
+    expect(call).toMatch(/# Tunnel: the docker-mcp ingress rule is in apps\/cloudflared\/cloudflared\.yaml/);
+    expect(await hclErrors(call)).toBe('');
+    expect(fmtClean(call)).toBe(true);
+    expect(result.stdout).toContain('The NetworkPolicy admits cloudflared as the repo runs it (Deployment cloudflared in apps/cloudflared/cloudflared.yaml): namespace cloudflared, pods app.kubernetes.io/name=cloudflared');
+    expect(result.stdout).toContain('kubectl -n cloudflared rollout restart deployment/cloudflared');
+    const again = init(repo, ['--yes', '--terraform-dir', repo, '--enable-network-policy', ...SUFFIX]);
+    expect(again.stdout).toMatch(/up to date/);
+  });
+
   it('rejects inputs it cannot use with exit 2 before touching anything', () => {
     const repo = copy('seed-v4');
     const before = snapshot(repo);
