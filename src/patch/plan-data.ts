@@ -91,35 +91,45 @@ export async function planGenerated(model: RepoModel, config: TfTunnelConfig, in
     });
   const gens = findGenerators(scan, config);
   if (typeof gens === 'string') return refuse(gens);
-  const g = gens[0]!;
-  const values = await itemValues(model, g, input, plan.notes);
-  if (typeof values === 'string') return refuse(`${values}; add the item to ${g.collection.ref} (${g.collection.where}) by hand`, g);
-  const item = renderItem(g, values, input, '');
-  if (gens.length > 1) {
+  // An item the user already added (by hand, after a refusal) decides which collection is theirs.
+  const read = await Promise.all(gens.map(async (g) => {
+    const views: RuleView<CollectionItem>[] = [];
+    for (const i of g.collection.items.filter((x) => !isCatchAllItem(g, x))) {
+      const hostname = await hostnameOf(model, g, i);
+      views.push({ rule: i, hostname, unknown: hostname === null, hasPath: findObjectElem(i.object, 'path') !== undefined });
+    }
+    return { g, views };
+  }));
+  const holding = read.filter((r) => r.views.some((v) => v.hostname === input.hostname));
+  const { g, views } = holding.length === 1 ? holding[0]! : read[0]!;
+  const computed = await itemValues(model, g, input, plan.notes);
+  const item = typeof computed === 'string' ? undefined : renderItem(g, computed, input, '');
+  if (gens.length > 1 && holding.length !== 1) {
     const all = gens.map((x) => `${x.collection.ref} (${x.collection.where}, used at ${x.where})`).join(' and ');
     return refuse(`ambiguous: the tunnel module is called ${gens.length} times, with rules from ${all}; add the item to the collection of the tunnel that should serve docker-mcp`, g, item);
   }
-  const named = g.collection.items.filter((i) => !isCatchAllItem(g, i));
-  const views: RuleView<CollectionItem>[] = [];
-  for (const i of named) {
-    const hostname = await hostnameOf(model, g, i);
-    views.push({ rule: i, hostname, unknown: hostname === null, hasPath: findObjectElem(i.object, 'path') !== undefined });
-  }
-  const own = views.find((v) => v.hostname === input.hostname || (g.collection.isMap && v.rule.key === values.get(KEY)?.text));
+  const label = input.hostname.split('.')[0]!;
+  const own = views.find((v) => v.hostname === input.hostname || (g.collection.isMap && v.rule.key === label));
+  if (typeof computed === 'string' && !own) return refuse(`${computed}; add the item to ${g.collection.ref} (${g.collection.where}) by hand`, g);
+  const values = typeof computed === 'string' ? null : computed;
   if (own) {
     const line = own.rule.whole.startPosition.row + 1;
-    const same = [...values].every(([attr, v]) => v.access || (attr === KEY ? own.rule.key === v.text : objectElemValue(findObjectElem(own.rule.object, attr) ?? own.rule.object)?.text.replace(/"/g, '') === (v.hcl ?? v.text).replace(/"/g, '')));
+    const attrText = (attr: string): string | undefined => objectElemValue(findObjectElem(own.rule.object, attr) ?? own.rule.object)?.text.replace(/"/g, '');
+    const same = !values || [...values].every(([attr, v]) => v.access || (attr === KEY ? own.rule.key === v.text : attrText(attr) === (v.hcl ?? v.text).replace(/"/g, '')));
     if (!same) return refuse(`${g.collection.ref} already has an item for ${input.hostname} (${relative(scan.repoDir, g.collection.file.path)}:${line}) with other values; update it by hand`, g, item);
-    plan.notes.push(`${g.collection.ref} already has the docker-mcp item (${relative(scan.repoDir, g.collection.file.path)}:${line}).`);
+    plan.notes.push(`${g.collection.ref} already has the docker-mcp item (${relative(scan.repoDir, g.collection.file.path)}:${line})${values ? '' : `; it is left as written (${computed as string})`}.`);
   }
-  const found = own ? null : firstShadowing(views, input.hostname);
+  const found = firstShadowing(views, input.hostname, own ? views.indexOf(own) : views.length);
+  if (own && found && typeof found !== 'string') {
+    return refuse(`the docker-mcp item of ${g.collection.ref} can never match: the item for "${found.hostname}" above it catches ${input.hostname} first; move it above that item`, g, item);
+  }
   if (typeof found === 'string') return refuse(`an item of ${g.collection.ref} has a hostname the repo does not prove (it may be a wildcard that catches ${input.hostname})`, g, item);
   const shadow = found;
   if (shadow && g.collection.isMap) return refuse(`the item for "${shadow.hostname}" in ${g.collection.ref} catches ${input.hostname}, and a map's rules come out in key order`, g, item);
 
   const file = g.collection.file;
   const edits: TextEdit[] = [];
-  if (!own) {
+  if (!own && values && item) {
     const catchAll = g.collection.items.find((i) => isCatchAllItem(g, i));
     const before = shadow ? shadow.rule : catchAll;
     if (g.collection.isMap) {

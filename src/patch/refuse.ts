@@ -24,11 +24,10 @@ export function literalRule(input: RepoPatchInput): DesiredRule {
   return { hostname: hclString(input.hostname), service: hclString(input.serviceUrl), access: desiredAccess(input.access) };
 }
 
-/** Where the module call would go, said plainly, so a refusal still tells the user where the module belongs. */
-function moduleWhere(scan: RepoScan | null, tunnelDir: string | null): string {
+/** The root module a refused plan would have used, when the repo says which it is. */
+function rootOf(scan: RepoScan | null, tunnelDir: string | null): string | undefined {
   const root = scan && tunnelDir ? findRootModule(scan, tunnelDir) : null;
-  const dir = root && 'dir' in root ? relative(scan!.repoDir, root.dir) || '.' : null;
-  return dir ? `${dir}/${MODULE_FILE}; the module itself goes to ${dir}/modules/docker-mcp-gateway (re-run init once the tunnel rule is in place and it writes both)` : `${MODULE_FILE} next to your root main.tf`;
+  return root && 'dir' in root ? root.dir : undefined;
 }
 
 export interface TerraformRefusal {
@@ -45,15 +44,18 @@ export interface TerraformRefusal {
 export function refuseTerraform(plan: RepoPatchPlan, input: RepoPatchInput, r: TerraformRefusal): RepoPatchPlan {
   const label = input.hostname.split('.')[0] ?? input.serviceName;
   const moduleCall = refusedModuleCall(input, r.reason);
+  const root = rootOf(r.scan, r.tunnelDir);
+  const dir = root && r.scan ? relative(r.scan.repoDir, root) || '.' : null;
   return {
     ...plan,
+    ...(root ? { rootModuleDir: root } : {}),
     edits: [],
     refused: r.reason,
     moduleCall,
     snippets: [
       ...(r.ruleSnippets ?? ingressSnippets(r.desired ?? literalRule(input), r.version, r.where)),
       ...(r.ruleSnippets ? [] : [servicesSnippet(label, 'the `services = [ … ]` list your DNS records iterate over')]),
-      moduleSnippet(moduleCall, moduleWhere(r.scan, r.tunnelDir)),
+      moduleSnippet(moduleCall, dir ? `${dir}/${MODULE_FILE}` : `${MODULE_FILE} next to your root main.tf`),
     ],
   };
 }

@@ -103,6 +103,10 @@ describe('docker-mcp init --terraform-dir (black box)', () => {
     expect(result.stdout).toMatch(/Nothing was changed: .*dynamic "ingress_rule"/);
     expect(result.stdout).toContain(SERVICE);
     expect(result.stdout).toContain('module "docker_mcp_gateway"');
+    // The printed module call says the rule is not there, and how to get the module it points at.
+    expect(result.stdout).toContain('# Tunnel: the docker-mcp ingress rule is NOT in the tunnel config');
+    expect(result.stdout.replace(/\s+/g, ' ')).toContain('The module call points at ./modules/docker-mcp-gateway, which was not written either.');
+    expect(result.stdout.replace(/\s+/g, ' ')).toContain('copy <dir>/terraform/modules/docker-mcp-gateway to ./modules/docker-mcp-gateway');
     expect(snapshot(repo)).toEqual(before);
   });
 

@@ -66,6 +66,19 @@ describe('shape 2: v4 dynamic "ingress_rule" over a list in locals (the catch-al
   });
 });
 
+describe('shape 2 after a refusal', () => {
+  it('an item the user added by hand is accepted as written even when init could not have written it (Access)', async () => {
+    const dir = copy('shape02-v4-dynamic-locals-list');
+    const path = join(dir, 'locals.tf');
+    const mine = '    {\n      hostname = "docker-mcp.example.com"\n      service  = "http://homelab-docker-mcp-gateway.homelab.svc.cluster.local:8080"\n    },\n';
+    writeFileSync(path, readFileSync(path, 'utf8').replace('    {\n      hostname = null', `${mine}    {\n      hostname = null`));
+    const plan = await planRepoPatch(dir, input({ moduleCallHcl: CALL, access: { teamName: 't', audTag: 'a' } }));
+    expect(plan.refused, renderPatchReport(plan)).toBeNull();
+    expect(plan.edits.map((e) => e.relPath)).toEqual(['docker-mcp.tf']);
+    expect(plan.notes.join('\n')).toMatch(/already has the docker-mcp item \(locals\.tf:14\); it is left as written \(Cloudflare Access must sit/);
+  });
+});
+
 describe('shape 3: a v5 tunnel module called twice with concat([for …], [catch-all])', () => {
   it('refuses to pick a tunnel, naming both collections, with one item in their shape (v5 only)', async () => {
     const plan = await planRepoPatch(copy('shape03-v5-module-twice-concat'), withCall());
@@ -76,6 +89,17 @@ describe('shape 3: a v5 tunnel module called twice with concat([for …], [catch
     expect(item.where).toBe('tunnels.tf:2, in local.primary_services');
     expect(item.text).toBe('{ protocol = "http", name = "docker-mcp", host = "homelab-docker-mcp-gateway.homelab.svc.cluster.local", hostname = "docker-mcp", port = 8080 }\n');
     expect(plan.snippets.map((s) => s.title).join('\n')).not.toMatch(/provider v4/);
+  });
+
+  it('after the user adds the item to one tunnel by hand, a re-run writes the module call (no half change)', async () => {
+    const dir = copy('shape03-v5-module-twice-concat');
+    const path = join(dir, 'tunnels.tf');
+    const item = '    { protocol = "http", name = "docker-mcp", host = "homelab-docker-mcp-gateway.homelab.svc.cluster.local", hostname = "docker-mcp", port = 8080 },\n';
+    writeFileSync(path, readFileSync(path, 'utf8').replace('  ]\n\n  # second site', `${item}  ]\n\n  # second site`));
+    const plan = await patchTwice(dir);
+    expect(plan.edits.map((e) => e.relPath)).toEqual(['docker-mcp.tf']);
+    expect(plan.notes.join('\n')).toContain('local.primary_services already has the docker-mcp item (tunnels.tf:5)');
+    expect(statusOf(readFileSync(join(dir, 'docker-mcp.tf'), 'utf8'))).toContain('its DNS record comes from the same collection (cloudflare_dns_record.this)');
   });
 
   it('adds the item to the one collection when the module is called once', async () => {
