@@ -113,67 +113,127 @@ export function valueSchema(spec: VariableSpec): z.ZodType {
   }
 }
 
-function crossFieldProblems(c: InstallConfig, kubernetes: boolean, name: Namer): string[] {
-  const problems: string[] = [];
-  const needsAccess = c.auth_mode === 'cloudflare-access' || c.auth_mode === 'both';
-  const tunnelLive = c.enable_cloudflare_tunnel && c.domain_suffix !== '';
+/**
+ * A rule between fields. `vars` lists every variable `check` reads: interactive init judges a rule
+ * as soon as all of them are settled (answered, or fixed and not going to be asked), so the question
+ * that breaks it is asked again on the spot instead of failing the whole run at the end
+ * (src/cli/prompts/flow.ts); test/unit/installer-cross-rules.test.ts checks the lists are complete.
+ */
+export interface CrossFieldRule {
+  vars: readonly ConfigKey[];
+  /** The target the rule applies to; both when unset. */
+  target?: 'kubernetes' | 'docker';
+  check: (c: InstallConfig, name: Namer, kubernetes: boolean) => string | undefined;
+}
+
+const needsAccess = (c: InstallConfig): boolean => c.auth_mode === 'cloudflare-access' || c.auth_mode === 'both';
+const tunnelLive = (c: InstallConfig): boolean => c.enable_cloudflare_tunnel && c.domain_suffix !== '';
+const ACCESS = ['auth_mode'] as const;
+const TUNNEL = ['enable_cloudflare_tunnel', 'domain_suffix'] as const;
+
+function requestOverLimit(request: 'cpu_request' | 'memory_request', limit: 'cpu_limit' | 'memory_limit'): CrossFieldRule {
+  return {
+    vars: [request, limit],
+    target: 'kubernetes',
+    check: (c, name) => {
+      // An empty memory_request means the memory_limit (effectiveMemoryRequest).
+      const r = parseQuantity(request === 'memory_request' ? effectiveMemoryRequest(c) : c[request]);
+      const l = parseQuantity(c[limit]);
+      return r !== undefined && l !== undefined && r > l ? `${name(request)}: ${c[request]} is more than ${name(limit)} ${c[limit]}` : undefined;
+    },
+  };
+}
+
+/** In the order non-interactive runs list their problems. */
+export const crossFieldRules: readonly CrossFieldRule[] = [
   // Replicas > 1 need no pinning: the pods require affinity to each other on kubernetes.io/hostname
-  // (one node, one Docker daemon); see kubernetes/scheduling.ts.
-  const hostname = c.node_selector[HOSTNAME_LABEL];
-  if (kubernetes && c.node_name !== '' && hostname !== undefined && hostname !== c.node_name) {
-    problems.push(
-      `${name('node_name')}: ${c.node_name} contradicts ${name('node_selector')} ${HOSTNAME_LABEL}=${hostname} ` +
-        '(node_name becomes that same node selector); drop one of them',
-    );
-  }
-  if (needsAccess) {
-    if (!tunnelLive) problems.push(`${name('auth_mode')}: ${c.auth_mode} needs the Cloudflare Tunnel on and ${name('domain_suffix')} set`);
-    if (c.cf_access_team === '') problems.push(`${name('cf_access_team')}: required when ${name('auth_mode')} is ${c.auth_mode}`);
-    // For Kubernetes the rendered Terraform creates the Access application when no AUD is given, and
-    // the gateway gets its aud from it; the docker target renders no Terraform, so it needs the AUD.
-    if (c.cf_access_aud === '' && !kubernetes) {
-      problems.push(
-        `${name('cf_access_aud')}: required when ${name('auth_mode')} is ${c.auth_mode} with --target docker, which renders no ` +
-          'Access application: create one (Zero Trust > Access > Applications) and pass its AUD tag',
-      );
-    }
-    // The emails feed only the allow policy of an Access application the render creates (no AUD given);
-    // an existing application keeps its own policies.
-    if (c.cf_access_aud === '' && !c.allowed_emails.length && !c.allowed_email_domains.length) {
-      problems.push(`${name('allowed_emails')}/${name('allowed_email_domains')}: at least one is required for the Access policy`);
-    }
-  }
-  if (c.auth_mode === 'none') {
-    // The rendered gateway listens on 0.0.0.0 in its pod or container (it must, to be reachable through
-    // the Service or the published port), and the gateway itself refuses that without authentication
-    // (src/gateway/auth/exposure.ts): the deployment would crash-loop instead of serving.
-    const reach = tunnelLive
-      ? 'the tunnel would put the Docker socket on the internet unauthenticated'
-      : kubernetes
-        ? 'every pod in the cluster could reach the Docker socket, which is root on the node'
-        : 'every container on its network could reach the Docker socket, which is root on the host';
-    problems.push(
-      `${name('auth_mode')}: none is refused: the gateway listens on 0.0.0.0 in its ${kubernetes ? 'pod' : 'container'} and will not ` +
-        `start there without authentication (${reach}); keep bearer (the default), or use cloudflare-access or both`,
-    );
-  }
-  if (kubernetes && c.enable_network_policy && Object.keys(c.cloudflared_pod_labels).length === 0 && [c.namespace, ''].includes(c.cloudflared_namespace)) {
-    // An empty pod selector admits the whole namespace: fine for a namespace of cloudflared's own,
-    // not for the gateway's (possibly shared) one, where it would let every neighbour in.
-    problems.push(
-      `${name('cloudflared_pod_labels')}: empty would let every pod of namespace ${c.namespace} reach the gateway; ` +
-        `name cloudflared's labels (kubectl get pods -A --show-labels | grep cloudflared), or set ${name('cloudflared_namespace')} to a namespace of its own`,
-    );
-  }
-  if (c.port === c.metrics_port) problems.push(`${name('metrics_port')}: must differ from ${name('port')} (${c.port})`);
-  if (kubernetes && c.enable_service_monitor && !c.enable_metrics) problems.push(`${name('enable_service_monitor')}: needs ${name('enable_metrics')}`);
-  for (const [request, limit] of kubernetes ? ([['cpu_request', 'cpu_limit'], ['memory_request', 'memory_limit']] as const) : []) {
-    // An empty memory_request means the memory_limit (effectiveMemoryRequest).
-    const r = parseQuantity(request === 'memory_request' ? effectiveMemoryRequest(c) : c[request]);
-    const l = parseQuantity(c[limit]);
-    if (r !== undefined && l !== undefined && r > l) problems.push(`${name(request)}: ${c[request]} is more than ${name(limit)} ${c[limit]}`);
-  }
-  return problems;
+  // (one node, one Docker daemon; see kubernetes/scheduling.ts), so this is the only placement rule.
+  {
+    vars: ['node_name', 'node_selector'],
+    target: 'kubernetes',
+    check: (c, name) => {
+      const hostname = c.node_selector[HOSTNAME_LABEL];
+      return c.node_name !== '' && hostname !== undefined && hostname !== c.node_name
+        ? `${name('node_name')}: ${c.node_name} contradicts ${name('node_selector')} ${HOSTNAME_LABEL}=${hostname} ` +
+            '(node_name becomes that same node selector); drop one of them'
+        : undefined;
+    },
+  },
+  {
+    vars: [...ACCESS, ...TUNNEL],
+    check: (c, name) => needsAccess(c) && !tunnelLive(c)
+      ? `${name('auth_mode')}: ${c.auth_mode} needs the Cloudflare Tunnel on and ${name('domain_suffix')} set`
+      : undefined,
+  },
+  {
+    vars: [...ACCESS, 'cf_access_team'],
+    check: (c, name) => needsAccess(c) && c.cf_access_team === '' ? `${name('cf_access_team')}: required when ${name('auth_mode')} is ${c.auth_mode}` : undefined,
+  },
+  // For Kubernetes the rendered Terraform creates the Access application when no AUD is given, and
+  // the gateway gets its aud from it; the docker target renders no Terraform, so it needs the AUD.
+  {
+    vars: [...ACCESS, 'cf_access_aud'],
+    target: 'docker',
+    check: (c, name) => needsAccess(c) && c.cf_access_aud === ''
+      ? `${name('cf_access_aud')}: required when ${name('auth_mode')} is ${c.auth_mode} with --target docker, which renders no ` +
+          'Access application: create one (Zero Trust > Access > Applications) and pass its AUD tag'
+      : undefined,
+  },
+  // The emails feed only the allow policy of an Access application the render creates (no AUD given);
+  // an existing application keeps its own policies.
+  {
+    vars: [...ACCESS, 'cf_access_aud', 'allowed_emails', 'allowed_email_domains'],
+    check: (c, name) => needsAccess(c) && c.cf_access_aud === '' && !c.allowed_emails.length && !c.allowed_email_domains.length
+      ? `${name('allowed_emails')}/${name('allowed_email_domains')}: at least one is required for the Access policy`
+      : undefined,
+  },
+  // The rendered gateway listens on 0.0.0.0 in its pod or container (it must, to be reachable through
+  // the Service or the published port), and the gateway itself refuses that without authentication
+  // (src/gateway/auth/exposure.ts): the deployment would crash-loop instead of serving.
+  {
+    vars: [...ACCESS, ...TUNNEL],
+    check: (c, name, kubernetes) => {
+      if (c.auth_mode !== 'none') return undefined;
+      const reach = tunnelLive(c)
+        ? 'the tunnel would put the Docker socket on the internet unauthenticated'
+        : kubernetes
+          ? 'every pod in the cluster could reach the Docker socket, which is root on the node'
+          : 'every container on its network could reach the Docker socket, which is root on the host';
+      return `${name('auth_mode')}: none is refused: the gateway listens on 0.0.0.0 in its ${kubernetes ? 'pod' : 'container'} and will not ` +
+        `start there without authentication (${reach}); keep bearer (the default), or use cloudflare-access or both`;
+    },
+  },
+  // An empty pod selector admits the whole namespace: fine for a namespace of cloudflared's own,
+  // not for the gateway's (possibly shared) one, where it would let every neighbour in.
+  {
+    vars: ['enable_network_policy', 'cloudflared_pod_labels', 'cloudflared_namespace', 'namespace'],
+    target: 'kubernetes',
+    check: (c, name) => c.enable_network_policy && Object.keys(c.cloudflared_pod_labels).length === 0 && [c.namespace, ''].includes(c.cloudflared_namespace)
+      ? `${name('cloudflared_pod_labels')}: empty would let every pod of namespace ${c.namespace} reach the gateway; ` +
+          `name cloudflared's labels (kubectl get pods -A --show-labels | grep cloudflared), or set ${name('cloudflared_namespace')} to a namespace of its own`
+      : undefined,
+  },
+  {
+    vars: ['port', 'metrics_port'],
+    check: (c, name) => c.port === c.metrics_port ? `${name('metrics_port')}: must differ from ${name('port')} (${c.port})` : undefined,
+  },
+  {
+    vars: ['enable_service_monitor', 'enable_metrics'],
+    target: 'kubernetes',
+    check: (c, name) => c.enable_service_monitor && !c.enable_metrics ? `${name('enable_service_monitor')}: needs ${name('enable_metrics')}` : undefined,
+  },
+  requestOverLimit('cpu_request', 'cpu_limit'),
+  requestOverLimit('memory_request', 'memory_limit'),
+];
+
+/** The rules that apply to a target. */
+export const rulesFor = (target: 'kubernetes' | 'docker'): readonly CrossFieldRule[] =>
+  crossFieldRules.filter((r) => r.target === undefined || r.target === target);
+
+function crossFieldProblems(c: InstallConfig, kubernetes: boolean, name: Namer): string[] {
+  return rulesFor(kubernetes ? 'kubernetes' : 'docker')
+    .map((rule) => rule.check(c, name, kubernetes))
+    .filter((p): p is string => p !== undefined);
 }
 
 export type ValidationResult = { ok: true; config: InstallConfig } | { ok: false; problems: string[] };

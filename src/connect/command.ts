@@ -4,6 +4,7 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { UsageError } from '../cli/errors.js';
 import type { ConnectFlags } from '../cli/commands/connect.js';
 import { Bridge, type Logger } from './bridge.js';
+import { preflight } from './preflight.js';
 import { createRemoteTransport, redactUrl, resolveTarget } from './remote.js';
 
 const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 } as const;
@@ -41,6 +42,8 @@ export async function runConnect(url: string, flags: ConnectFlags): Promise<void
   const log: Logger = (level, message) => {
     if (LEVELS[level] >= threshold) process.stderr.write(`docker-mcp connect: ${level}: ${message}\n`);
   };
+  // Exit 1 with the cause when the gateway is not usable as given, before the client is told anything.
+  await preflight(target);
   const bridge = new Bridge({
     local: new StdioServerTransport(),
     connectRemote: (onStreamEnd) => createRemoteTransport(target, onStreamEnd),

@@ -129,6 +129,8 @@ export async function startGateway(config: GatewayConfig, extra: StartOptions = 
       mcp: `${http.url}/mcp`,
       ws: `${http.url.replace(/^http/, 'ws')}/ws`,
       legacy: `${http.url}/mcp/call`,
+      health: `${http.url}/health`,
+      ready: `${http.url}/ready`,
       metrics: metrics ? `http://${config.metrics_host ?? config.host}:${metrics.port}/metrics` : 'disabled',
       docker: core.endpoint,
       stateless: config.stateless,

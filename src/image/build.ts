@@ -23,15 +23,40 @@ export interface BuiltImage {
   version: string;
 }
 
-/** Turns the daemon's error into one a person can act on (the common case here: no registry). */
-function explain(message: string, baseImage: string): string {
-  if (/pull access denied|not found|no such host|dial tcp|i\/o timeout|connection refused/i.test(message) && message.includes(baseImage.split(':')[0]!)) {
-    return (
-      `${message}\nThe base image ${baseImage} is not on this daemon and could not be pulled. ` +
-      'Pull or load it first (docker pull / docker load), or pass --base-image with an image the daemon has.'
-    );
+/** The daemon's error on one line, without dockerode's "(HTTP code 500) server error - " prefix. */
+function oneLine(message: string): string {
+  const text = message.replace(/^\(HTTP code \d+\)[^-]*- /, '').replace(/\s+/g, ' ').trim();
+  return text.length > 240 ? `${text.slice(0, 237)}...` : text;
+}
+
+/** What to do when the base image is neither on the daemon nor pullable (no registry reachable). */
+export function baseImageMissing(baseImage: string, cause: string): string {
+  return (
+    `the base image ${baseImage} is not on the Docker daemon and could not be pulled (${oneLine(cause)}): ` +
+    'pass --base-image <an image `docker images` lists> (Node 20 or later), or `docker load -i <file>` one first, then re-run.'
+  );
+}
+
+/**
+ * The base image must be on the daemon before the build starts: the build's own pull of it fails
+ * deep in the Dockerfile with a registry error that names neither the image nor a way forward
+ * (on a machine without a registry, the usual case for a first build).
+ */
+async function ensureBaseImage(docker: Dockerode, baseImage: string, progress: (text: string) => void): Promise<void> {
+  try {
+    await docker.getImage(baseImage).inspect();
+    return;
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode !== 404) throw error;
   }
-  return message;
+  progress(`Pulling ${baseImage} (not on the daemon yet)\n`);
+  let failure: string | undefined;
+  try {
+    failure = await followDaemonProgress(docker, await docker.pull(baseImage), progress, () => undefined);
+  } catch (error) {
+    failure = (error as Error).message;
+  }
+  if (failure) throw new Error(baseImageMissing(baseImage, failure));
 }
 
 export async function buildGatewayImage(docker: Dockerode, options: BuildImageOptions = {}): Promise<BuiltImage> {
@@ -39,6 +64,7 @@ export async function buildGatewayImage(docker: Dockerode, options: BuildImageOp
   const tag = options.tag ?? defaultImageTag(context.version);
   const baseImage = options.baseImage ?? DEFAULT_BASE_IMAGE;
   const progress = options.onProgress ?? (() => undefined);
+  await ensureBaseImage(docker, baseImage, progress);
   progress(`Build context: ${context.entries.length} entries, ${context.packages.length} packages\n`);
 
   // tar-stream's pack is a streamx Readable: pipe-compatible, but typed apart from Node's streams.
@@ -62,7 +88,7 @@ export async function buildGatewayImage(docker: Dockerode, options: BuildImageOp
   const failure = await followDaemonProgress(docker, stream, progress, (aux) => {
     if (typeof aux.ID === 'string' && aux.ID) id = aux.ID;
   });
-  if (failure) throw new Error(explain(failure, baseImage));
+  if (failure) throw new Error(oneLine(failure));
   // The legacy builder reports the id only in its text output; the tag is authoritative anyway.
   const inspected = await docker.getImage(tag).inspect();
   return { tag, id: id || inspected.Id, baseImage, version: context.version };

@@ -74,7 +74,7 @@ export function renderPlan(c: InstallConfig, table: readonly VariableSpec[], opt
 }
 
 function renderDockerPlan(c: InstallConfig, table: readonly VariableSpec[], version: string): RenderPlan {
-  const files: RenderedFile[] = [...dockerFiles(c), ...clientFiles(c, dockerEndpoints(c))];
+  const files: RenderedFile[] = [...dockerFiles(c), ...clientFiles(c, dockerEndpoints(c), 'docker')];
   files.push({ path: ANSWERS_FILE, contents: answersYaml(c, table, version) });
   const ignored = ignoredForDocker(c, table);
   const paths = [...files.map((f) => f.path), 'NOTES.md'].sort();

@@ -2,7 +2,8 @@
 // (the cluster, the namespace, the image, the tokens Secret, in the order a first apply needs).
 import type { InstallConfig } from '../config/schema.js';
 import { CONNECT_ENV } from '../connect/env.js';
-import { COMMAND_NOTE } from './clients/index.js';
+import { COMMAND_NOTE, kubernetesEndpoints } from './clients/index.js';
+import { reachabilityNote } from './clients/readme.js';
 import { TOKENS_KEY, createsAccessApp, names, tunnelRendered, usesBearer } from './model.js';
 import { cloudflareSteps } from './notes-cloudflare.js';
 import { replicaNotes } from './notes-replicas.js';
@@ -114,7 +115,7 @@ export function renderNotes(c: InstallConfig, version: string, files: string[]):
   steps.push(`Apply: ${applyCommands(c, files).join(', or ')}.${dockerMcpPath(c, files)}`);
   steps.push(...cloudflare.after);
   steps.push(checkStep(c, n.externalUrl));
-  steps.push('Configure a client from clients/ (external and in-cluster URLs).');
+  steps.push(`Configure a client from clients/ (clients/README.md says which file is for which client). ${reachabilityNote(c, 'kubernetes')}`);
   return `# docker-mcp: what was rendered and what is left to do
 
 Rendered by docker-mcp ${version} for \`${n.name}\` in namespace \`${c.namespace}\`.
@@ -122,6 +123,7 @@ ${COMMAND_NOTE}
 
 - In-cluster URL: ${n.serviceUrl}/mcp
 - External URL: ${n.externalUrl ? `${n.externalUrl}/mcp` : '(none: the tunnel is not rendered)'}
+- Client configs (clients/) use: ${kubernetesEndpoints(c).map((e) => `${e.url} (${e.portForward ? `through \`${e.portForward}\`` : 'the tunnel'})`).join(', ')}
 - Authentication: ${c.auth_mode}; policy preset: ${c.policy_preset}
 
 ## Next steps

@@ -5,10 +5,12 @@
 // cause with no stack trace and no "unexpected error"; the Docker cases (on the harness's private
 // daemon, never the machine's default one) must leave no container, network or volume behind.
 import { spawn } from 'node:child_process';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binPath, ensureBuilt } from '../helpers/build.js';
 import { testDocker, testEnv, uniqueName } from '../helpers/env.js';
@@ -22,19 +24,21 @@ const NO_DAEMON = `unix://${join(root, 'no-such-dir', 'docker.sock')}`;
 
 interface Run { code: number | null; stdout: string; stderr: string }
 
-function cli(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<Run> {
+function cli(args: string[], opts: { cwd?: string; env?: Record<string, string>; stdin?: 'open' } = {}): Promise<Run> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [binPath, ...args], {
       cwd: opts.cwd ?? root,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // 'open': a pipe never written to nor closed, as an MCP client holds a spawned server's stdin.
+      stdio: [opts.stdin === 'open' ? 'pipe' : 'ignore', 'pipe', 'pipe'],
       // Nothing from the developer's shell: no kubeconfig, no DOCKER_MCP_*, no default daemon.
       env: { PATH: emptyPath, HOME: home, CI: '1', NO_COLOR: '1', DOCKER_HOST: NO_DAEMON, ...opts.env },
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
     const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('exit', () => child.stdin?.destroy());
     child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
@@ -82,6 +86,17 @@ describe.concurrent('usage errors (exit 2, nothing written)', () => {
     writeFileSync(join(root, 'a-file'), '');
     expectClean(await cli(['init', '--yes', '--output-dir', join(root, 'a-file', 'out')]), 1, /cannot write to .*a-file/);
   });
+  // Node's recursive mkdir never returns under /proc; init made folders that way and hung.
+  for (const dir of ['/proc/docker-mcp-x', '/proc/docker-mcp-x/deeper']) {
+    it(`init: --output-dir ${dir} (exit 1 at once, one line, nothing written)`, async () => {
+      const started = Date.now();
+      const run = await cli(['init', '--yes', '--output-dir', dir]);
+      expectClean(run, 1, /cannot write to \/proc\/docker-mcp-x \(/);
+      expect(run.stderr.split('\n').filter((l) => l.startsWith('docker-mcp:'))).toHaveLength(1);
+      expect(Date.now() - started).toBeLessThan(15_000);
+      expect(existsSync('/proc/docker-mcp-x')).toBe(false);
+    });
+  }
   it('init: invalid --target', async () => expectClean(await cli(['init', '--yes', '--target', 'nomad']), 2, /target/));
   it('plan: invalid --target', async () => expectClean(await cli(['plan', '--target', 'nomad']), 2, /target/));
   it('apply --target kubectl: bad --timeout', async () =>
@@ -101,6 +116,35 @@ describe.concurrent('usage errors (exit 2, nothing written)', () => {
   });
   it('connect: no URL', async () => expectClean(await cli(['connect']), 2, /url|argument/i));
   it('connect: not a URL', async () => expectClean(await cli(['connect', 'not a url']), 2, /url/i));
+});
+
+// connect checks the gateway before bridging: a client that spawns it gets exit 1 and the cause,
+// with stdin still open (a client keeps it open; closing it is a clean exit 0).
+describe.concurrent('connect to a gateway it cannot use (exit 1, one line)', () => {
+  const connect = (args: string[], env: Record<string, string> = {}): Promise<Run> => cli(['connect', ...args], { env, stdin: 'open' });
+  it('connection refused', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise((resolve) => server.close(resolve));
+    expectClean(await connect([`http://127.0.0.1:${port}/mcp`]), 1, new RegExp(`connection refused \\(nothing listens on 127\\.0\\.0\\.1:${port}`));
+  });
+  it('DNS failure', async () => expectClean(await connect(['https://gateway.invalid/mcp']), 1, /gateway\.invalid does not resolve|no answer/));
+  for (const [status, cause] of [[401, /HTTP 401\): check DOCKER_MCP_TOKEN/], [403, /HTTP 403/], [404, /HTTP 404/], [502, /HTTP 502/]] as const) {
+    it(`HTTP ${status}`, async () => {
+      const server = createHttpServer((_req, res) => res.writeHead(status).end());
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as AddressInfo;
+      try {
+        const run = await connect([`http://127.0.0.1:${port}/mcp`], { DOCKER_MCP_TOKEN: 'not-the-right-token-123' });
+        expectClean(run, 1, cause);
+        expect(run.stderr.trim().split('\n')).toHaveLength(1);
+        expect(run.stderr).not.toContain('not-the-right-token-123');
+      } finally {
+        server.close();
+      }
+    });
+  }
 });
 
 describe.concurrent('missing rendered folder (exit 2)', () => {
@@ -213,7 +257,54 @@ describe('docker target on the private daemon: nothing half-created', () => {
     expect(await leftovers()).toEqual([]);
     expectClean(run, 1, new RegExp(`${project}-missing:1[\\s\\S]*image build`));
   });
+  // No registry is reachable here, so the daemon's pull of a base image it does not have fails for
+  // real: the default node:20-bookworm-slim, and a name nobody publishes.
+  for (const base of [undefined, `${project}-nobase/node:20`]) {
+    it(`image build without the base image ${base ?? '(default)'}: one line cause and how to proceed, nothing tagged`, async () => {
+      const tag = `${project}-built:1`;
+      const run = await cli(['image', 'build', '--tag', tag, ...(base ? ['--base-image', base] : []), '--docker-host', testEnv.dockerHost]);
+      const name = base ?? 'node:20-bookworm-slim';
+      expectClean(run, 1, new RegExp(`base image ${name.replace(/[.:/]/g, '\\$&')} is not on the Docker daemon`));
+      const last = run.stderr.trim().split('\n').filter((l) => l.startsWith('docker-mcp:'));
+      expect(last, run.stderr).toHaveLength(1);
+      expect(last[0]).toMatch(/^docker-mcp: Image build failed: the base image .* could not be pulled \(.*\): pass --base-image <an image `docker images` lists>.*docker load/);
+      expect(await docker.listImages({ filters: { reference: [tag] } })).toEqual([]);
+    }, 120_000);
+  }
   it('status with a missing image: reports, no stack', async () => {
     expectClean(await cli(['status', '--target', 'docker', ...daemon()]), 1, /NOT healthy/);
   });
 });
+
+describe('docker target: a container create the daemon refuses is rolled back', () => {
+  const docker = testDocker();
+  const dir = join(root, 'compose-rollback');
+  const project = uniqueName('dmcp-rb');
+
+  afterAll(async () => {
+    await cli(['destroy', '--target', 'docker', '--yes', '--dir', dir, '--docker-host', testEnv.dockerHost]);
+  });
+
+  it('apply: exit 1 with the daemon\'s one-line cause, and no network or container left', async () => {
+    const init = await cli(['init', '--yes', '--target', 'docker', '--output-dir', dir, '--project-name', project,
+      '--docker-socket-path', testEnv.dockerSocket, '--docker-socket-gid', String(statSync(testEnv.dockerSocket).gid)]);
+    expect(init.code, init.stderr).toBe(0);
+    writeFileSync(join(dir, 'gateway.env'), 'DOCKER_MCP_AUTH_TOKENS=x\n');
+    // Every precondition holds (the image is on the daemon, no name is taken), so apply creates the
+    // network; then the daemon refuses the container itself: more CPUs than this machine has.
+    const file = join(dir, 'compose.yaml');
+    const doc = parse(readFileSync(file, 'utf8')) as { name: string; services: { gateway: Record<string, unknown> & { deploy: { resources: { limits: Record<string, unknown> } } } } };
+    doc.services.gateway.image = testEnv.testImage;
+    doc.services.gateway.deploy.resources.limits.cpus = '4096';
+    writeFileSync(file, stringify(doc));
+
+    const run = await cli(['apply', '--target', 'docker', '--yes', '--dir', dir, '--docker-host', testEnv.dockerHost]);
+    expectClean(run, 1, /CPU/);
+    expect(run.stdout + run.stderr).toMatch(new RegExp(`Removed network ${doc.name}_default`));
+    const mine = { label: [`com.docker.compose.project=${doc.name}`] };
+    expect(await docker.listContainers({ all: true, filters: mine })).toEqual([]);
+    expect((await docker.listNetworks({ filters: mine })).map((n) => n.Name)).toEqual([]);
+    expect((await docker.listNetworks({ filters: { name: [`${doc.name}_default`] } })).map((n) => n.Name)).toEqual([]);
+  }, 120_000);
+});
+

@@ -111,17 +111,24 @@ describe('docker-mcp connect', () => {
     expect(stderr()).not.toContain(CF_SECRET);
   });
 
-  it('answers an auth failure with an error, not silence, and without echoing the token', async () => {
-    const wrong = 'wrong-token-0000000000000000';
-    const stderr: string[] = [];
-    const error = await bridge(`http://127.0.0.1:${port}/mcp`, [], { DOCKER_MCP_TOKEN: wrong }, stderr).then(() => undefined, (e: Error) => e);
-    expect(error?.message).toMatch(/401/);
-    expect(error?.message).toMatch(/DOCKER_MCP_TOKEN/);
-    expect(error?.message).not.toContain(wrong);
-    await sleep(200);
-    expect(stderr.join('')).toContain('401');
-    expect(stderr.join('')).not.toContain(wrong);
-  });
+  // A wrong token is found before bridging (src/connect/preflight.ts): the client's process exits 1
+  // with one line naming the env var, even while its stdin stays open, and never echoes the token.
+  for (const kind of ['http', 'ws'] as const) {
+    it(`refuses a wrong token at start (${kind}): exit 1, one line naming DOCKER_MCP_TOKEN, the token not echoed`, async () => {
+      const wrong = 'wrong-token-0000000000000000';
+      const child = spawn(process.execPath, [binPath, 'connect', `http://127.0.0.1:${port}/mcp`, '--transport', kind], {
+        env: { PATH: process.env.PATH ?? '', DOCKER_MCP_TOKEN: wrong }, cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      child.stdin.destroy();
+      expect(code, stderr).toBe(1);
+      expect(stderr.trim().split('\n'), stderr).toHaveLength(1);
+      expect(stderr).toMatch(/HTTP 401.*DOCKER_MCP_TOKEN/);
+      expect(stderr).not.toContain(wrong);
+    });
+  }
 
   for (const kind of ['http', 'ws'] as const) {
     it(`recovers after the gateway is killed and restarted (${kind}); a call in flight gets an error`, async () => {

@@ -87,6 +87,8 @@ describe('docker-mcp init (interactive, in a pty)', () => {
     s.send(`${DOWN}${ENTER}`);
     await s.expect(/advanced settings/);
     s.send(ENTER);
+    await s.expect(/Write these \d+ files to/);
+    s.send(ENTER);
     expect(await s.exit).toBe(0);
     const answers = readFileSync(join(cwd, 'docker-mcp', 'docker-mcp.yaml'), 'utf8');
     expect(answers).toContain('project_name: lab');

@@ -1,6 +1,8 @@
 // `init --terraform-dir` in a pseudo-terminal: after the prompts it shows the combined diff and asks
-// before touching the repo; "n" leaves every file as it was, "y" writes.
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+// before touching the repo, after the summary of the choices (one question, never two); "n" leaves
+// every file as it was (exit 3, as a declined plain init), "y" writes.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node-pty';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -20,8 +22,11 @@ function listing(dir: string): string[] {
 /** Runs init in a pty, answering each prompt that matches in turn; resolves with exit code and screen text. */
 async function run(repo: string, answers: [RegExp, string][]): Promise<{ code: number; screen: string }> {
   // Every basic answer comes from the env, so the only prompts are "advanced?" and the final question.
+  // The resume file of interactive runs goes under XDG_STATE_HOME: kept out of the repo listing.
+  const state = mkdtempSync(join(tmpdir(), 'dmcp-state-'));
+  dirs.push(state);
   const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '', HOME: repo, TERM: 'xterm', DOCKER_MCP_INIT_DOMAIN_SUFFIX: 'example.com',
+    PATH: process.env.PATH ?? '', HOME: repo, XDG_STATE_HOME: state, TERM: 'xterm', DOCKER_MCP_INIT_DOMAIN_SUFFIX: 'example.com',
     DOCKER_MCP_INIT_PROJECT_NAME: 'homelab', DOCKER_MCP_INIT_ENVIRONMENT: 'production', DOCKER_MCP_INIT_NAMESPACE: 'homelab',
     DOCKER_MCP_INIT_REPLICAS: '1', DOCKER_MCP_INIT_ENABLE_CLOUDFLARE_TUNNEL: 'true', DOCKER_MCP_INIT_TUNNEL_HOSTNAME: 'docker-mcp',
     DOCKER_MCP_INIT_AUTH_MODE: 'bearer', DOCKER_MCP_INIT_POLICY_PRESET: 'read-only', DOCKER_MCP_INIT_CREATE_NAMESPACE: 'true',
@@ -54,9 +59,12 @@ describe('init --terraform-dir (interactive, in a pty)', () => {
     dirs.push(repo);
     const before = listing(repo).map((p) => `${p}\n${readFileSync(join(repo, p), 'utf8')}`);
     const { code, screen } = await run(repo, [[/advanced settings/, ENTER], [/Write these changes to .*\[y\/N\]/, `n${ENTER}`]]);
-    expect(code).toBe(0);
+    expect(code).toBe(3);
     expect(screen).toContain('+++ b/docker-mcp.tf');
-    expect(screen).toContain('Nothing was written.');
+    expect(screen).toMatch(/domain_suffix\s+example\.com\s+\(env DOCKER_MCP_INIT_DOMAIN_SUFFIX\)/);
+    expect(screen.indexOf('Your choices')).toBeLessThan(screen.indexOf('+++ b/docker-mcp.tf'));
+    expect(screen.match(/Write these/g)).toHaveLength(1);
+    expect(screen).toContain('nothing was written (declined)');
     expect(listing(repo).map((p) => `${p}\n${readFileSync(join(repo, p), 'utf8')}`)).toEqual(before);
   }, 60_000);
 

@@ -101,6 +101,9 @@ beforeAll(async () => {
   // The docker target on the test gateway's port: its docker-local entry needs no URL swap at all.
   rendered.docker = await initFromInstall('docker', ['--target', 'docker', '--port', String(port), ...access, '--cf-access-aud', AUD]);
   rendered.kubernetes = await initFromInstall('kubernetes', access);
+  // No domain: the configs use the loopback end of a `kubectl port-forward` on --port, which is where
+  // the test gateway listens, so they run as written (issue 16 item 7).
+  rendered['kubernetes-port-forward'] = await initFromInstall('kubernetes-port-forward', ['--port', String(port)]);
 }, 600_000);
 
 afterAll(async () => {
@@ -157,21 +160,23 @@ describe('the packed tarball, installed into an empty directory', () => {
     }
   });
 
-  for (const target of ['docker', 'kubernetes'] as const) {
+  for (const target of ['docker', 'kubernetes', 'kubernetes-port-forward'] as const) {
     it(`runs every client command rendered for --target ${target} exactly as written, through npx, offline, to the gateway`, async (ctx) => {
       installed(ctx);
       const all = readdirSync(join(rendered[target]!, 'clients')).filter((f) => f.endsWith('.json'))
         .flatMap((f) => launches(join(rendered[target]!, 'clients', f)));
-      // Claude Desktop's docker-remote and docker-local/docker-cluster entries at least.
-      expect(all.length).toBeGreaterThanOrEqual(2);
+      // Claude Desktop's entries: docker-remote and docker-local (docker), docker-remote (a domain),
+      // docker-port-forward (no domain).
+      expect(all.length).toBeGreaterThanOrEqual(target === 'docker' ? 2 : 1);
       const values: Record<string, string> = { [CONNECT_ENV.token]: token, [CONNECT_ENV.cfAccessClientId]: 'svc.access', [CONNECT_ENV.cfAccessClientSecret]: 'cf-secret-1234' };
       for (const [where, launch] of all) {
         expect(launch.command, where).toBe('npx');
         expect(launch.args.slice(0, 3), where).toEqual(['-y', 'docker-mcp-gateway', 'connect']);
-        // The only argument swapped: an endpoint URL this machine cannot reach (the tunnel's, the
-        // in-cluster Service's) becomes the test gateway's. docker-local already is that URL.
+        // The only argument swapped: an endpoint URL this machine cannot reach (the tunnel's) becomes
+        // the test gateway's. docker-local and docker-port-forward already are that URL.
         const url = launch.args.at(-1)!;
-        if (where.endsWith('docker-local')) expect(url).toBe(gatewayUrl);
+        if (/docker-(local|port-forward)$/.test(where)) expect(url).toBe(gatewayUrl);
+        else expect(url, where).toMatch(/^https:\/\//);
         const args = [...launch.args.slice(0, -1), gatewayUrl];
         const env = Object.fromEntries(Object.keys(launch.env ?? {}).map((k) => {
           expect(values[k], `${where}: unknown env ${k}`).toBeDefined();

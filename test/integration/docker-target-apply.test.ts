@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyCompose, destroyCompose, statusCompose } from '../../src/lifecycle/docker-target/index.js';
 import { renderCompose, renderEnvFile } from '../../src/templates/compose/render.js';
 import { TEST_LABEL, testDocker, testEnv, uniqueName } from '../helpers/env.js';
+import { freePort } from '../helpers/free-port.js';
 
 type Doc = { services: Record<string, Record<string, unknown>> };
 
@@ -19,12 +20,15 @@ describe('docker target: apply, status, destroy', () => {
   const file = join(dir, 'compose.yaml');
   const bystanders: string[] = [];
   const gid = statSync(testEnv.dockerSocket).gid;
+  // Published on the host: a fixed 8080 collides with whatever else this machine runs there.
+  let port = 0;
 
   beforeAll(async () => {
+    port = await freePort();
     const rendered = renderCompose({
       project,
       image: testEnv.testImage,
-      port: 8080,
+      port,
       dockerSocket: testEnv.dockerSocket,
       dockerSocketGid: gid,
       settings: { log_level: 'debug', docker_timeout: 45, enable_metrics: true, metrics_port: 9090 },
@@ -79,7 +83,7 @@ describe('docker target: apply, status, destroy', () => {
       Binds: [`${testEnv.dockerSocket}:/var/run/docker.sock`],
     });
     expect(gateway.Config.Env).toEqual(expect.arrayContaining([
-      'DOCKER_MCP_HOST=0.0.0.0', 'DOCKER_MCP_PORT=8080', 'DOCKER_MCP_LOG_LEVEL=debug', 'DOCKER_MCP_DOCKER_TIMEOUT=45',
+      'DOCKER_MCP_HOST=0.0.0.0', `DOCKER_MCP_PORT=${port}`, 'DOCKER_MCP_LOG_LEVEL=debug', 'DOCKER_MCP_DOCKER_TIMEOUT=45',
       'DOCKER_MCP_DOCKER_HOST=unix:///var/run/docker.sock', 'DOCKER_MCP_AUTH_TOKENS=ci:admin:0123456789abcdef0123',
     ]));
     expect(gateway.Config.Labels).toMatchObject({

@@ -32,6 +32,13 @@ export function registerConnect(program: Command): void {
     .addHelpText(
       'after',
       '\nstdout carries MCP messages only; logs go to stderr.\n\n' +
+        'Before bridging, connect sends the gateway one request. Exit codes:\n' +
+        '  0  the client closed stdin (or SIGINT/SIGTERM)\n' +
+        '  1  the gateway cannot be used as given, with the cause on one line: connection refused, DNS, TLS,\n' +
+        '     no answer in 10 s, credentials refused (HTTP 401/403, a login redirect), nothing at the URL (404),\n' +
+        '     or a proxy that cannot reach it (502/504/52x/530)\n' +
+        '  2  invalid options or URL\n' +
+        'Once bridged, a gateway that goes away is reconnected to; requests meanwhile wait --queue-timeout.\n\n' +
         'Client config example:\n' +
         `  { "command": "npx", "args": ["-y", "${PACKAGE_NAME}", "connect", "https://docker-mcp.example.com/mcp"],\n` +
         `    "env": { "${CONNECT_ENV.token}": "…" } }\n`,

@@ -22,6 +22,9 @@ export function registerImage(program: Command): void {
       'after',
       '\nBuild output goes to stderr; the image name is printed on stdout (with --push: name:tag@sha256:…, the\n' +
         'reference to give init as --docker-image).\n\n' +
+        'The base image must be on the daemon or pullable. Without a registry, pass --base-image with an image\n' +
+        '`docker images` lists (Node 20 or later), or `docker load -i <file>` one first; otherwise the build stops\n' +
+        'before it starts and says so (exit 1).\n\n' +
         'Examples:\n' +
         '  docker-mcp image build\n' +
         '  docker-mcp image build --tag registry.local:5000/docker-mcp-gateway:0.1.0 --push\n' +

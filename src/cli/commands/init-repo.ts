@@ -5,7 +5,7 @@
 // valid, so a refused tunnel patch writes no module files either.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import type { InstallConfig } from '../../config/schema.js';
+import type { CrossFieldRule, InstallConfig } from '../../config/schema.js';
 import type { VariableSpec } from '../../config/variables.js';
 import type { FileEdit, RepoPatchInput, RepoPatchPlan } from '../../patch/index.js';
 import { names, tunnelRendered, usesAccess, usesBearer } from '../../templates/model.js';
@@ -15,6 +15,7 @@ import { MODULE_DIR, moduleFiles } from '../../templates/terraform/module.js';
 import { CliError, ExitCode, UsageError } from '../errors.js';
 import { computeChanges, type Change } from '../io/changes.js';
 import { applyChanges, unifiedDiff } from '../io/write.js';
+import { DECLINED } from '../prompts/summary.js';
 import { adoptCloudflared } from './repo-cloudflared.js';
 
 export interface RepoInitOptions {
@@ -24,6 +25,8 @@ export interface RepoInitOptions {
   dryRun?: boolean;
   force?: boolean;
   json?: boolean;
+  /** Interactive runs: the summary of the choices (prompts/summary.ts), shown before the diff. */
+  choices?: string | undefined;
 }
 
 type Emit = (human: string, data: Record<string, unknown>) => void;
@@ -40,6 +43,28 @@ export function patchInput(c: InstallConfig, callHcl: string, yamlMode: boolean)
   };
 }
 
+/**
+ * What --terraform-dir needs of the answers on top of the schema's rules. As rules (vars + check), so an
+ * interactive run asks again at the answer that breaks one (src/cli/prompts/flow.ts) instead of
+ * failing after the last question; the non-interactive messages are the same.
+ */
+export const repoRules: readonly CrossFieldRule[] = [
+  {
+    vars: ['enable_cloudflare_tunnel', 'domain_suffix'],
+    check: (c) => tunnelRendered(c) ? undefined
+      : '--terraform-dir adds the gateway to your Cloudflare Tunnel, which needs --enable-cloudflare-tunnel and ' +
+        '--domain-suffix (the rule routes https://<tunnel_hostname>.<domain_suffix>); without a tunnel use --output-dir',
+  },
+  // This path patches the user's own tunnel config and renders no Access application to take an AUD from.
+  {
+    vars: ['auth_mode', 'cf_access_aud'],
+    check: (c) => usesAccess(c) && c.cf_access_aud === ''
+      ? `--cf-access-aud: required with --terraform-dir when --auth-mode is ${c.auth_mode}: it adds no Access application ` +
+        'to your repo, so pass the AUD tag of the one you have (Zero Trust > Access > Applications)'
+      : undefined,
+  },
+];
+
 function checkInputs(c: InstallConfig, options: RepoInitOptions): string {
   const problems: string[] = [];
   const repo = resolve(options.terraformDir);
@@ -47,18 +72,9 @@ function checkInputs(c: InstallConfig, options: RepoInitOptions): string {
   if (options.cloudflaredConfigmap && !existsSync(options.cloudflaredConfigmap)) {
     problems.push(`--cloudflared-configmap: ${options.cloudflaredConfigmap} does not exist`);
   }
-  if (!tunnelRendered(c)) {
-    problems.push(
-      '--terraform-dir adds the gateway to your Cloudflare Tunnel, which needs --enable-cloudflare-tunnel and ' +
-        '--domain-suffix (the rule routes https://<tunnel_hostname>.<domain_suffix>); without a tunnel use --output-dir',
-    );
-  }
-  // This path patches the user's own tunnel config and renders no Access application to take an AUD from.
-  if (usesAccess(c) && c.cf_access_aud === '') {
-    problems.push(
-      `--cf-access-aud: required with --terraform-dir when --auth-mode is ${c.auth_mode}: it adds no Access application ` +
-        'to your repo, so pass the AUD tag of the one you have (Zero Trust > Access > Applications)',
-    );
+  for (const rule of repoRules) {
+    const problem = rule.check(c, (n) => n, true);
+    if (problem) problems.push(problem);
   }
   if (problems.length) throw new UsageError('invalid input; nothing was written', problems);
   return repo;
@@ -76,7 +92,8 @@ const fileSummary = (repo: string, moduleDir: string, changes: Change[], plan: R
   ...plan.edits.map((e) => ({ path: relative(repo, e.path), action: e.before === null ? 'create' : 'update' })),
 ];
 
-export async function runRepoInit(c: InstallConfig, table: readonly VariableSpec[], version: string, options: RepoInitOptions, emit: Emit): Promise<void> {
+/** Resolves true once nothing is left to do: written, or already up to date (false: --dry-run). */
+export async function runRepoInit(c: InstallConfig, table: readonly VariableSpec[], version: string, options: RepoInitOptions, emit: Emit): Promise<boolean> {
   const repo = checkInputs(c, options);
   const warnings = renderWarnings(c);
   if (warnings.length && !options.json) process.stderr.write(warnings.map((w) => `warning: ${w.replace('see NOTES.md', 'see docs/installer.md')}\n`).join(''));
@@ -124,21 +141,22 @@ export async function runRepoInit(c: InstallConfig, table: readonly VariableSpec
   }
   if (!pending.length && !plan.edits.length) {
     emit(`${repo}: up to date\n${report}`, { status: 'up-to-date', ...data });
-    return;
+    return true;
   }
   const diff = (await Promise.all(pending.map((ch) => unifiedDiff(shown(ch))))).join('\n') + renderPatchDiff(plan);
   if (options.dryRun) {
     emit(`${diff}\n${report}`, { status: 'changes', ...data, diff });
     process.exitCode = ExitCode.changesPending;
-    return;
+    return false;
   }
   // --json prints one object at the end; people see the diff before they are asked.
-  if (!options.json) process.stdout.write(`${diff}\n${report}`);
+  // An interactive run's choices come first, so the one question below covers both (never asked twice).
+  if (!options.json) process.stdout.write(`${options.choices ? `${options.choices}\n` : ''}${diff}\n${report}`);
   if (!options.yes) {
     const { confirm } = await import('../../lifecycle/confirm.js');
     if (!(await confirm(`Write these changes to ${repo}?`))) {
-      process.stderr.write('Nothing was written.\n');
-      return;
+      // Exit 3 as --dry-run and a declined plain init: the changes exist, nothing was written.
+      throw new CliError(options.choices ? DECLINED : 'nothing was written (declined)', ExitCode.changesPending);
     }
   }
   // The patch first: it re-checks that nothing changed since planning before its first write.
@@ -149,4 +167,5 @@ export async function runRepoInit(c: InstallConfig, table: readonly VariableSpec
   emit(`Wrote ${repo}:\n${lines.map((l) => `  ${l}`).join('\n')}${secret}\nNext: docker-mcp plan --target terraform --dir ${relative(process.cwd(), rootDir) || '.'}`, {
     status: 'written', ...data, diff,
   });
+  return true;
 }

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
-import { validateConfig } from '../../config/schema.js';
+import { validateConfig, type InstallConfig } from '../../config/schema.js';
 import { camel, labeller, resolveInputs, type Inputs } from '../../config/sources.js';
 import { scopeOf, variablesTable, type VariableSpec } from '../../config/variables.js';
 import { KUBERNETES_ONLY } from '../../templates/docker/render.js';
@@ -13,6 +13,8 @@ import { packageVersion } from '../program.js';
 import { computeChanges, readManifest, type Change } from '../io/changes.js';
 import { detectKubeTarget } from '../io/kube-context.js';
 import { applyChanges, unifiedDiff } from '../io/write.js';
+import { removeResume, resumePath } from '../prompts/resume.js';
+import { choicesSummary, DECLINED, filesSummary } from '../prompts/summary.js';
 
 interface InitOptions {
   outputDir: string;
@@ -54,7 +56,13 @@ function emit(options: InitOptions, human: string, data: Record<string, unknown>
 const summary = (changes: Change[]): { path: string; action: string }[] =>
   changes.map((c) => ({ path: c.path, action: c.action, ...(c.reason ? { reason: c.reason } : {}) }));
 
-async function gather(table: readonly VariableSpec[], options: InitOptions, flags: Record<string, unknown>) {
+interface Gathered {
+  config: InstallConfig;
+  /** Set when the answers were asked: the summary, the confirmation and the resume file go with it. */
+  interactive?: { choices: string; resume: string };
+}
+
+async function gather(table: readonly VariableSpec[], options: InitOptions, flags: Record<string, unknown>): Promise<Gathered> {
   const configFile = loadConfigFile(options.config, options.terraformDir ?? options.outputDir);
   const resolved = resolveInputs(table, { flags, env: process.env, configFile });
   let values = resolved.values;
@@ -67,24 +75,29 @@ async function gather(table: readonly VariableSpec[], options: InitOptions, flag
   if (options.target !== 'docker' && options.terraformDir === undefined && !resolved.problems.length) {
     detectKubeTarget(values, origins, process.env);
   }
-  if (!resolved.problems.length && isInteractive(options)) {
+  const name = labeller(table, origins, resolved.configPath);
+  const target = options.target ?? 'kubernetes';
+  const interactive = !resolved.problems.length && isInteractive(options);
+  const resume = resumePath(options.terraformDir ?? options.outputDir, options.terraformDir !== undefined ? 'terraform-dir' : target);
+  if (interactive) {
     const { promptForValues } = await import('../prompts.js');
     // Compose has no namespace, replicas, … : do not ask what the docker target would only ignore.
     // Nor, for an existing repo, the rendered root module's provider settings (the repo has its own).
     const asked = options.target === 'docker'
       ? table.filter((s) => !(s.name in KUBERNETES_ONLY))
       : options.terraformDir !== undefined ? table.filter((s) => scopeOf(s) !== 'root') : table;
-    values = await promptForValues(asked, values, origins);
+    const extraRules = options.terraformDir !== undefined ? (await import('./init-repo.js')).repoRules : [];
+    values = await promptForValues(asked, values, origins, { target, name, extraRules, resume: { path: resume, dir: resolve(options.terraformDir ?? options.outputDir) } });
   }
   // Fill unparsable inputs with defaults so every other problem is still reported in this round.
   for (const spec of table) values[spec.name] ??= structuredClone(spec.default);
-  const result = validateConfig(table, values, options.target, labeller(table, origins, resolved.configPath));
+  const result = validateConfig(table, values, options.target, name);
   const problems = [...resolved.problems, ...(result.ok ? [] : result.problems)];
   if (problems.length || !result.ok) {
     if (options.json) emit(options, '', { status: 'invalid', problems });
     throw new UsageError('invalid input; nothing was written', problems);
   }
-  return result.config;
+  return { config: result.config, ...(interactive ? { interactive: { choices: choicesSummary(table, values, origins, resolved.configPath), resume } } : {}) };
 }
 
 export async function runInit(raw: Record<string, unknown>): Promise<void> {
@@ -104,10 +117,11 @@ export async function runInit(raw: Record<string, unknown>): Promise<void> {
   if (options.cloudflaredConfigmap !== undefined && options.terraformDir === undefined) {
     throw new UsageError('--cloudflared-configmap needs --terraform-dir (the repo that gets the gateway module)');
   }
-  const config = await gather(table, options, flags);
+  const { config, interactive } = await gather(table, options, flags);
   if (options.terraformDir !== undefined) {
     const { runRepoInit } = await import('./init-repo.js');
-    await runRepoInit(config, table, version, { ...options, terraformDir: options.terraformDir }, (human, data) => emit(options, human, data));
+    const done = await runRepoInit(config, table, version, { ...options, terraformDir: options.terraformDir, choices: interactive?.choices }, (human, data) => emit(options, human, data));
+    if (done && interactive) removeResume(interactive.resume);
     return;
   }
   const plan = renderPlan(config, table, {
@@ -138,9 +152,19 @@ export async function runInit(raw: Record<string, unknown>): Promise<void> {
   }
   if (!pending.length) {
     emit(options, `${dir}: up to date (${changes.length} files)`, { status: 'up-to-date', ...base });
+    if (interactive) removeResume(interactive.resume);
     return;
+  }
+  if (interactive) {
+    // The last look before anything is written; --yes, --json, CI and a non-TTY never get here.
+    process.stdout.write(`${interactive.choices}\n${filesSummary(dir, changes)}\n`);
+    const { confirmWrite } = await import('../prompts.js');
+    if (!(await confirmWrite(`Write these ${pending.length} files to ${dir}?`, { resume: { path: interactive.resume, dir } }))) {
+      throw new CliError(DECLINED, ExitCode.changesPending);
+    }
   }
   applyChanges(dir, changes, `docker-mcp ${version}`);
   const lines = pending.map((c) => `  ${c.action.padEnd(7)} ${c.path}`);
+  if (interactive) removeResume(interactive.resume);
   emit(options, `Wrote ${dir}:\n${lines.join('\n')}\nNext steps: ${resolve(dir, 'NOTES.md')}`, { status: 'written', ...base });
 }

@@ -27,7 +27,11 @@ export function registerInit(program: Command): void {
         'precedence is flag > env > config file > default. Lists are comma separated, maps key=value,…\n' +
         `init reads only ${ENV_PREFIX}*: serve's ${LEGACY_ENV_PREFIX}<NAME> (e.g. ${LEGACY_ENV_PREFIX}PORT) is ignored\n` +
         '(a warning names it), so a shell set up for a local gateway does not change what init renders.\n\n' +
-        'Exit codes: 0 ok / up to date, 2 invalid input (nothing written), 3 --dry-run found changes,\n' +
+        'Interactive runs (a terminal, no --yes/--json/CI) re-ask a question whose answer breaks a rule with an\n' +
+        'earlier one, show the choices and the files before writing and ask (Y/n), and save the answers as\n' +
+        'they go ($XDG_STATE_HOME/docker-mcp, else ~/.local/state/docker-mcp) so Ctrl+C can be resumed.\n\n' +
+        'Exit codes: 0 ok / up to date, 2 invalid input (nothing written), 3 --dry-run found changes or the\n' +
+        'confirmation was declined (nothing written),\n' +
         '4 a file was edited by hand (re-run with --force after reading the diff), 5 --terraform-dir: the\n' +
         'tunnel config was not recognised (nothing written; a snippet to paste is printed), 130 interrupted.\n\n' +
         'Examples:\n' +

@@ -1,11 +1,14 @@
-// Client configurations for the gateway's endpoints (the external tunnel URL, plus the in-cluster URL
-// for Kubernetes or the loopback URL for the docker target). Tokens are never rendered: each config
+// Client configurations for the gateway's endpoints: only URLs a laptop can reach (the tunnel URL when
+// one is rendered; otherwise a `kubectl port-forward` on loopback for Kubernetes, or the port compose
+// publishes on loopback for the docker target). The in-cluster Service URL stays in NOTES.md: it
+// resolves only inside the cluster, so a config pointing at it would fail from anywhere a client runs. Tokens are never rendered: each config
 // reads them from the environment or prompts for them, under the env names `docker-mcp connect`
 // reads (CONNECT_ENV), so the stdio bridge and the HTTP clients share one set of names.
 import type { InstallConfig } from '../../config/schema.js';
 import { CONNECT_ENV } from '../../connect/env.js';
 import { PACKAGE_NAME } from '../../package-name.js';
 import { names, usesAccess, usesBearer } from '../model.js';
+import { clientsReadme, portForwardCommand, type ClientTarget } from './readme.js';
 
 export interface Endpoint {
   id: string;
@@ -14,6 +17,8 @@ export interface Endpoint {
   edge: boolean;
   /** Where a person can reach it from, for the comments in the shell scripts. */
   label: string;
+  /** The command that must run first for the URL to answer (a Kubernetes render without a tunnel). */
+  portForward?: string;
 }
 
 export { PACKAGE_NAME };
@@ -29,13 +34,20 @@ export const COMMAND_NOTE =
 
 const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
 
-/** The external URL (when the tunnel is rendered) and the in-cluster Service URL. */
+/**
+ * What a laptop can reach: the tunnel URL when it is rendered, else the loopback end of a
+ * `kubectl port-forward` (the in-cluster Service URL resolves only inside the cluster).
+ */
 export function kubernetesEndpoints(c: InstallConfig): Endpoint[] {
   const n = names(c);
-  const list: Endpoint[] = [];
-  if (n.externalUrl) list.push({ id: 'docker-remote', url: `${n.externalUrl}/mcp`, edge: true, label: 'External (Cloudflare Tunnel)' });
-  list.push({ id: 'docker-cluster', url: `${n.serviceUrl}/mcp`, edge: false, label: 'In-cluster (run from a pod)' });
-  return list;
+  if (n.externalUrl) return [{ id: 'docker-remote', url: `${n.externalUrl}/mcp`, edge: true, label: 'External (Cloudflare Tunnel)' }];
+  return [{
+    id: 'docker-port-forward',
+    url: `http://127.0.0.1:${c.port}/mcp`,
+    edge: false,
+    label: 'Local, through kubectl port-forward',
+    portForward: portForwardCommand(c),
+  }];
 }
 
 /** The external URL (when the tunnel is rendered) and the port compose publishes on loopback. */
@@ -71,7 +83,7 @@ function needsInsecure(url: string): boolean {
 
 const inputId = (name: string): string => name.toLowerCase().replace(/_/g, '-');
 
-export function clientFiles(c: InstallConfig, eps: Endpoint[]): { path: string; contents: string }[] {
+export function clientFiles(c: InstallConfig, eps: Endpoint[], target: ClientTarget = 'kubernetes'): { path: string; contents: string }[] {
   // Claude Desktop's config only launches stdio servers: bridge with `docker-mcp connect`, run through
   // `npx -y <package>` as Claude Desktop's own MCP docs launch Node servers (no install step, works on
   // any machine with Node; an absolute path would pin one machine's install layout). When the package is
@@ -96,9 +108,12 @@ export function clientFiles(c: InstallConfig, eps: Endpoint[]): { path: string; 
   };
   const shellHeaders = (e: Endpoint): string =>
     Object.entries(headers(c, e, (n) => `$${n}`)).map(([k, v]) => ` --header "${k}: ${v}"`).join('');
+  // The shell scripts can say it in a comment; the JSON configs rely on clients/README.md.
+  const forwardComment = eps.flatMap((e) => (e.portForward ? [`# ${e.id} answers while this runs (clients/README.md): ${e.portForward}`] : []));
   const claudeCode = [
     '#!/bin/sh',
     '# Claude Code: register the gateway over Streamable HTTP. Export the tokens first.',
+    ...forwardComment,
     ...eps.map((e) => `claude mcp add --transport http ${e.id} ${e.url}${shellHeaders(e)}`),
     '',
   ].join('\n');
@@ -107,6 +122,7 @@ export function clientFiles(c: InstallConfig, eps: Endpoint[]): { path: string; 
   const curl = [
     '#!/bin/sh',
     `# Smoke tests (the seed's examples). Export ${CONNECT_ENV.token} (and the Access service token) first.`,
+    ...forwardComment,
     'set -eu',
     ...eps.flatMap((e) => {
       const base = e.url.replace(/\/mcp$/, '');
@@ -125,5 +141,6 @@ export function clientFiles(c: InstallConfig, eps: Endpoint[]): { path: string; 
     { path: 'clients/vscode-mcp.json', contents: json(vscode) },
     { path: 'clients/cursor-mcp.json', contents: json(cursor) },
     { path: 'clients/curl.sh', contents: curl },
+    { path: 'clients/README.md', contents: clientsReadme(c, eps, target) },
   ];
 }

@@ -3,6 +3,7 @@
 import type { InstallConfig } from '../../config/schema.js';
 import { GATEWAY_IMAGE_NAME } from '../../config/variables.js';
 import { COMMAND_NOTE } from '../clients/index.js';
+import { reachabilityNote } from '../clients/readme.js';
 import { names, tunnelRendered, usesAccess, usesBearer } from '../model.js';
 import { CLOUDFLARED_ENV_FILE, GATEWAY_ENV_FILE, composeProject, gatewayEnvCommand } from './render.js';
 
@@ -38,7 +39,7 @@ export function renderDockerNotes(c: InstallConfig, version: string, files: stri
       '   `docker-mcp status --target docker --dir .` shows it; `docker-mcp destroy --target docker --dir .` removes it. ' +
       '`docker compose up -d` works too.',
   );
-  steps.push(`Configure a client from clients/ (${n.externalUrl ? 'external and local URLs' : 'local URL'}).`);
+  steps.push(`Configure a client from clients/ (clients/README.md says which file is for which client). ${reachabilityNote(c, 'docker')}`);
   const metrics = c.enable_metrics ? `\n- Metrics: /metrics on port ${c.metrics_port} inside the container (not published)` : '';
   const skipped = ignored.length ? `\n## Not used by the docker target\n\n${ignored.map((i) => `- ${i}`).join('\n')}\n` : '';
   return `# docker-mcp: what was rendered and what is left to do

@@ -107,7 +107,7 @@ export function networkPolicyNote(c: InstallConfig, kubectl = 'kubectl'): string
   ];
   return (
     `NetworkPolicy: the gateway admits on port ${c.port} only cloudflared, ${who}${scraper}${extraIn}. ` +
-      'In-cluster clients (the in-cluster URL in clients/) need an entry in network_policy_extra_ingress ' +
+      'In-cluster clients (the in-cluster URL in NOTES.md) need an entry in network_policy_extra_ingress ' +
       '(`--network-policy-extra-ingress NAMESPACE[/KEY=VALUE]`). ' +
       `Outbound it may reach only ${out.join('; ')}. ` +
       'The Docker socket is a unix socket on a hostPath volume, which no NetworkPolicy filters' +

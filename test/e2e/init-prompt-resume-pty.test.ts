@@ -1,0 +1,68 @@
+// Interactive init, in a pseudo-terminal: Ctrl+C keeps the answers given so far (outside the output
+// directory, 0600), the next run offers them and skips those questions, a successful write removes
+// the file, and a corrupt file is one warning line, never a stack.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { resumePath } from '../../src/cli/prompts/resume.js';
+import { ensureBuilt } from '../helpers/build.js';
+import { CTRL_C, ENTER, envExcept, startInit } from '../helpers/pty.js';
+
+let cwd: string;
+beforeAll(() => ensureBuilt(), 180_000);
+beforeEach(() => {
+  cwd = mkdtempSync(join(tmpdir(), 'dmcp-pty-resume-'));
+});
+afterEach(() => rmSync(cwd, { recursive: true, force: true }));
+
+const asked = ['project_name', 'environment', 'namespace'];
+
+it('Ctrl+C saves the answers so far; the next run resumes them, asks the rest, and removes the file after writing', async () => {
+  const saved = resumePath(join(cwd, 'docker-mcp'), 'kubernetes', { HOME: cwd });
+  const first = startInit([], cwd, envExcept(asked));
+  await first.expect(/Project name/);
+  first.send(`lab${ENTER}`);
+  await first.expect(/Environment name/);
+  first.send(`staging${ENTER}`);
+  await first.expect(/Kubernetes namespace/);
+  first.send(CTRL_C);
+  expect(await first.exit).toBe(130);
+  expect(first.screen()).toContain('interrupted; 2 answers saved — run init again to resume');
+  expect(existsSync(join(cwd, 'docker-mcp'))).toBe(false);
+  expect(statSync(saved).mode & 0o777).toBe(0o600);
+
+  // The env now sets the environment: it wins over the saved answer, which is not offered.
+  const second = startInit([], cwd, envExcept(asked, { DOCKER_MCP_INIT_ENVIRONMENT: 'qa' }));
+  await second.expect(/Resume the 1 answer from \d{4}-\d\d-\d\d \d\d:\d\d UTC\?/);
+  second.send(ENTER);
+  const resumed = await second.expect(/Kubernetes namespace/);
+  expect(resumed).toMatch(/Project name \(prefixes every resource name\): lab/);
+  expect(resumed).not.toMatch(/staging/);
+  expect(resumed).not.toMatch(/\? Project name/);
+  second.send(`tools${ENTER}`);
+  await second.expect(/advanced settings/);
+  second.send(ENTER);
+  await second.expect(/Write these \d+ files/);
+  second.send(`y${ENTER}`);
+  expect(await second.exit, second.screen().slice(-1500)).toBe(0);
+  const answers = readFileSync(join(cwd, 'docker-mcp', 'docker-mcp.yaml'), 'utf8');
+  expect(answers).toContain('project_name: lab');
+  expect(answers).toContain('environment: qa');
+  expect(answers).toContain('namespace: tools');
+  expect(existsSync(saved)).toBe(false);
+}, 60_000);
+
+it('a corrupt resume file is one warning line and is ignored', async () => {
+  const saved = resumePath(join(cwd, 'docker-mcp'), 'kubernetes', { HOME: cwd });
+  mkdirSync(dirname(saved), { recursive: true });
+  writeFileSync(saved, 'answers: [unclosed\n  : {');
+  const s = startInit([], cwd, envExcept(asked));
+  await s.expect(/Project name/);
+  s.send(CTRL_C);
+  expect(await s.exit).toBe(130);
+  const screen = s.screen();
+  expect(screen.match(/warning: .*init-[0-9a-f]{16}\.yaml: unreadable \(.*\); ignoring it/g)).toHaveLength(1);
+  expect(screen).not.toMatch(/^\s+at /m);
+  expect(screen).not.toContain('Resume the');
+}, 60_000);
