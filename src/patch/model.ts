@@ -104,16 +104,17 @@ export async function buildModel(target: string, mode: 'auto' | 'terraform' | 'y
   const repoDir = resolve(target);
   const isFile = existsSync(repoDir) && statSync(repoDir).isFile();
   const scan = isFile || mode === 'yaml' ? null : await scanRepo(repoDir);
-  const wantYaml = mode !== 'terraform';
-  return {
-    repoDir,
-    isFile,
-    scan,
-    tunnelConfigs: scan ? tunnelConfigs(scan) : [],
-    dns: scan ? dnsResources(scan) : [],
-    yamlConfigs: wantYaml ? findYamlConfigs(repoDir) : [],
-    cloudflared: wantYaml ? findCloudflared(isFile ? resolve(repoDir, '..') : repoDir) : [],
-  };
+  const configs = scan ? tunnelConfigs(scan) : [];
+  // YAML configs matter only when Terraform has no tunnel config (or YAML was asked for); where
+  // cloudflared runs is a bonus, so a YAML tree too big to read never fails a Terraform patch.
+  const yamlConfigs = mode === 'yaml' || (mode === 'auto' && configs.length === 0) ? findYamlConfigs(repoDir) : [];
+  let cloudflared: CloudflaredWorkload[] = [];
+  try {
+    cloudflared = mode === 'terraform' ? [] : findCloudflared(isFile ? resolve(repoDir, '..') : repoDir);
+  } catch {
+    cloudflared = [];
+  }
+  return { repoDir, isFile, scan, tunnelConfigs: configs, dns: scan ? dnsResources(scan) : [], yamlConfigs, cloudflared };
 }
 
 export function disposeModel(model: RepoModel): void {

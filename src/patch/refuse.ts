@@ -3,6 +3,7 @@
 import { relative } from 'node:path';
 import { Document, isMap, isSeq } from 'yaml';
 import { findRootModule, type RepoScan } from './repo-scan.js';
+import { findServicesLists } from './tf-lookup.js';
 import { desiredAccess, hclString, yamlRule, type DesiredRule } from './render.js';
 import { ingressSnippets, moduleSnippet, servicesSnippet } from './snippets.js';
 import { withTunnelStatus } from './module-status.js';
@@ -30,6 +31,10 @@ function rootOf(scan: RepoScan | null, tunnelDir: string | null): string | undef
   return root && 'dir' in root ? root.dir : undefined;
 }
 
+function hasServicesList(r: TerraformRefusal): boolean {
+  return r.scan !== null && r.tunnelDir !== null && findServicesLists(r.scan, r.tunnelDir).tier.length > 0;
+}
+
 export interface TerraformRefusal {
   reason: string;
   version: 'v4' | 'v5' | 'both';
@@ -54,7 +59,8 @@ export function refuseTerraform(plan: RepoPatchPlan, input: RepoPatchInput, r: T
     moduleCall,
     snippets: [
       ...(r.ruleSnippets ?? ingressSnippets(r.desired ?? literalRule(input), r.version, r.where)),
-      ...(r.ruleSnippets ? [] : [servicesSnippet(label, 'the `services = [ … ]` list your DNS records iterate over')]),
+      // Only where the repo has such a list: a snippet must not name what does not exist.
+      ...(r.ruleSnippets || !hasServicesList(r) ? [] : [servicesSnippet(label, 'the `services = [ … ]` list your DNS records iterate over')]),
       moduleSnippet(moduleCall, dir ? `${dir}/${MODULE_FILE}` : `${MODULE_FILE} next to your root main.tf`),
     ],
   };

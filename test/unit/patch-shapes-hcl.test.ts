@@ -63,6 +63,8 @@ describe('shape 2: v4 dynamic "ingress_rule" over a list in locals (the catch-al
     const plan = await planRepoPatch(copy('shape02-v4-dynamic-locals-list'), input({ moduleCallHcl: CALL, access: { teamName: 't', audTag: 'a' } }));
     expect(plan.refused).toMatch(/Access must sit on the rule's origin_request, and the rules built at tunnel\.tf:12 have none; add the item to local\.ingress_rules \(locals\.tf:5\) by hand/);
     expect(statusOf(plan.moduleCall)).toMatch(/# Tunnel: the docker-mcp ingress rule is NOT in the tunnel config \(init refused:/);
+    // No `services` list in this repo, so no snippet that tells the user to add to one.
+    expect(plan.snippets.map((x) => x.title)).not.toContain('DNS: add to the services list');
   });
 });
 
