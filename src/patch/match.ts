@@ -14,19 +14,22 @@ export interface RuleView<T> {
   rule: T;
   /** The hostname's proven value; null when the rule has none (catch-all) or it cannot be proven. */
   hostname: string | null;
-  /** True when the hostname expression exists but could not be resolved. */
+  /** True when the hostname expression exists but could not be resolved: it might be a wildcard. */
   unknown: boolean;
   hasPath: boolean;
+  /** For people: the proven hostname, or the expression as written. */
+  shown: string;
 }
 
 /**
- * The first rule (before `limit`) that takes every request for `host`, so a rule placed after it
- * could never match; a string when a rule's hostname cannot be proven and might be a wildcard.
+ * The first rule (before `limit`) that takes, or may take (`unknown`), every request for `host`, so a
+ * rule placed after it could never match. Placing our exact-hostname rule above a rule that may
+ * only take what it would have taken anyway is always safe.
  */
-export function firstShadowing<T>(rules: RuleView<T>[], host: string, limit = rules.length): RuleView<T> | string | null {
+export function firstShadowing<T>(rules: RuleView<T>[], host: string, limit = rules.length): RuleView<T> | null {
   for (const view of rules.slice(0, limit)) {
     if (view.hasPath) continue;
-    if (view.unknown) return 'unknown';
+    if (view.unknown) return view;
     if (view.hostname !== null && hostnameMatches(view.hostname, host)) return view;
   }
   return null;

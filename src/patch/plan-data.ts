@@ -96,7 +96,7 @@ export async function planGenerated(model: RepoModel, config: TfTunnelConfig, in
     const views: RuleView<CollectionItem>[] = [];
     for (const i of g.collection.items.filter((x) => !isCatchAllItem(g, x))) {
       const hostname = await hostnameOf(model, g, i);
-      views.push({ rule: i, hostname, unknown: hostname === null, hasPath: findObjectElem(i.object, 'path') !== undefined });
+      views.push({ rule: i, hostname, unknown: hostname === null, hasPath: findObjectElem(i.object, 'path') !== undefined, shown: hostname ?? i.key ?? '?' });
     }
     return { g, views };
   }));
@@ -119,19 +119,22 @@ export async function planGenerated(model: RepoModel, config: TfTunnelConfig, in
     if (!same) return refuse(`${g.collection.ref} already has an item for ${input.hostname} (${relative(scan.repoDir, g.collection.file.path)}:${line}) with other values; update it by hand`, g, item);
     plan.notes.push(`${g.collection.ref} already has the docker-mcp item (${relative(scan.repoDir, g.collection.file.path)}:${line})${values ? '' : `; it is left as written (${computed as string})`}.`);
   }
-  const found = firstShadowing(views, input.hostname, own ? views.indexOf(own) : views.length);
-  if (own && found && typeof found !== 'string') {
-    return refuse(`the docker-mcp item of ${g.collection.ref} can never match: the item for "${found.hostname}" above it catches ${input.hostname} first; move it above that item`, g, item);
+  const shadow = firstShadowing(views, input.hostname, own ? views.indexOf(own) : views.length);
+  if (own && shadow && !shadow.unknown) {
+    return refuse(`the docker-mcp item of ${g.collection.ref} can never match: the item for "${shadow.shown}" above it catches ${input.hostname} first; move it above that item`, g, item);
   }
-  if (typeof found === 'string') return refuse(`an item of ${g.collection.ref} has a hostname the repo does not prove (it may be a wildcard that catches ${input.hostname})`, g, item);
-  const shadow = found;
-  if (shadow && g.collection.isMap) return refuse(`the item for "${shadow.hostname}" in ${g.collection.ref} catches ${input.hostname}, and a map's rules come out in key order`, g, item);
+  if (shadow && g.collection.isMap && !shadow.unknown) {
+    return refuse(`the item for "${shadow.shown}" in ${g.collection.ref} catches ${input.hostname}, and a map's rules come out in key order`, g, item);
+  }
+  if (shadow && (own || g.collection.isMap)) {
+    plan.notes.push(`The hostname of the item ${shadow.rule.key ?? `at line ${shadow.rule.whole.startPosition.row + 1}`} of ${g.collection.ref} is not proven by the repo: if it is a wildcard covering ${input.hostname}, it may catch it first.`);
+  }
 
   const file = g.collection.file;
   const edits: TextEdit[] = [];
   if (!own && values && item) {
     const catchAll = g.collection.items.find((i) => isCatchAllItem(g, i));
-    const before = shadow ? shadow.rule : catchAll;
+    const before = shadow && !g.collection.isMap ? shadow.rule : catchAll;
     if (g.collection.isMap) {
       const last = g.collection.items.at(-1);
       if (!last || g.collection.node.startPosition.row === g.collection.node.endPosition.row) return refuse(`${g.collection.ref} is written on one line`, g, item);
@@ -147,7 +150,10 @@ export async function planGenerated(model: RepoModel, config: TfTunnelConfig, in
     } else {
       edits.push(...appendElement(file.text, g.collection.node, item));
     }
-    if (shadow) plan.notes.push(`The item for "${shadow.hostname}" would catch ${input.hostname} first; the docker-mcp item goes directly above it.`);
+    if (shadow && !g.collection.isMap) {
+      const why = shadow.unknown ? 'has a hostname the repo does not prove (it could be a wildcard)' : `("${shadow.shown}") would catch ${input.hostname} first`;
+      plan.notes.push(`The item at line ${shadow.rule.whole.startPosition.row + 1} of ${g.collection.ref} ${why}; the docker-mcp item goes directly above it.`);
+    }
   }
   const dns = derivedDns(model, g);
   plan.moduleCall = withTunnelStatus(input.moduleCallHcl, { ruleIn: `${g.collection.ref} (${relative(scan.repoDir, file.path)})`, dns: dns ? `from the same collection (${dns})` : null });

@@ -44,15 +44,21 @@ export async function planHclLiteral(model: RepoModel, config: TfTunnelConfig, l
   const views = await ruleViews(scan, file.dir, list.rules.filter((r) => r !== existing && !isCatchAll(r)));
   const limit = existing ? views.findIndex((v) => v.rule.whole.startIndex > existing.whole.startIndex) : views.length;
   const shadow = firstShadowing(views, input.hostname, limit === -1 ? views.length : limit);
-  if (shadow === 'unknown') {
-    return refuse(`${address}: a rule above the catch-all has a hostname that cannot be worked out from the repo, so it may catch ${input.hostname} first; put the docker-mcp rule above it by hand`, desired);
-  }
   const line = (n: { whole: { startPosition: { row: number } } }): number => n.whole.startPosition.row + 1;
-  if (shadow && typeof shadow !== 'string' && existing) {
-    return refuse(`${address}: the docker-mcp rule (line ${line(existing)}) can never match: the rule for "${shadow.hostname}" (line ${line(shadow.rule)}) catches ${input.hostname} first; move the docker-mcp rule above it`, desired);
+  if (shadow && existing && !shadow.unknown) {
+    return refuse(`${address}: the docker-mcp rule (line ${line(existing)}) can never match: the rule for "${shadow.shown}" (line ${line(shadow.rule)}) catches ${input.hostname} first; move the docker-mcp rule above it`, desired);
   }
-  const before = shadow && typeof shadow !== 'string' ? shadow.rule : undefined;
-  if (before) plan.notes.push(`The rule for "${(shadow as { hostname: string }).hostname}" (line ${line(before)}) would catch ${input.hostname} first; the docker-mcp rule goes directly above it.`);
+  if (shadow && existing) {
+    plan.notes.push(`The rule for ${shadow.shown} (line ${line(shadow.rule)}) is above the docker-mcp rule and the repo does not prove its hostname: if it is a wildcard covering ${input.hostname}, move the docker-mcp rule above it.`);
+  }
+  const before = shadow && !existing ? shadow.rule : undefined;
+  if (shadow && before) {
+    plan.notes.push(
+      shadow.unknown
+        ? `The rule for ${shadow.shown} (line ${line(before)}) has a hostname the repo does not prove (it could be a wildcard that catches ${input.hostname}); the docker-mcp rule goes directly above it.`
+        : `The rule for "${shadow.shown}" (line ${line(before)}) would catch ${input.hostname} first; the docker-mcp rule goes directly above it.`,
+    );
+  }
 
   const edits = new Map<TfFile, TextEdit[]>();
   const ruleEdits = existing ? updateRule(file.text, existing, desired, plan.notes) : insertRule(file.text, list, desired, before);

@@ -82,10 +82,10 @@ export function planYamlList(model: RepoModel, cand: YamlConfig, input: RepoPatc
   if (own.length > 1) return refuse(`ambiguous: ${own.length} ingress rules in ${rel} look like docker-mcp's; keep one`);
   const existing = own[0];
   const named = rules.filter((r) => r !== existing && !catchAll(r));
-  const views: RuleView<YAMLMap>[] = named.map((rule) => ({ rule, hostname: str(rule.get('hostname')), unknown: false, hasPath: rule.has('path') }));
+  const views: RuleView<YAMLMap>[] = named.map((rule) => ({ rule, hostname: str(rule.get('hostname')), unknown: false, hasPath: rule.has('path'), shown: str(rule.get('hostname')) ?? '' }));
   const limit = existing ? named.filter((r) => rules.indexOf(r) < rules.indexOf(existing)).length : views.length;
-  const shadow = firstShadowing(views, input.hostname, limit);
-  const shadowing = shadow && typeof shadow !== 'string' ? shadow : null;
+  // YAML hostnames are literals: every shadowing rule here is proven.
+  const shadowing = firstShadowing(views, input.hostname, limit);
   if (shadowing && existing) {
     return refuse(`${rel}: the docker-mcp rule can never match: the rule for "${shadowing.hostname}" above it catches ${input.hostname} first; move the docker-mcp rule above it`);
   }

@@ -203,11 +203,16 @@ describe('shape 6: hostnames from locals, a wildcard above the catch-all', () =>
     expect(plan.refused).toMatch(/the docker-mcp rule \(line \d+\) can never match: the rule for "\*\.example\.com" \(line 40\) catches docker-mcp\.example\.com first/);
   });
 
-  it('refuses when a rule above the catch-all has a hostname the repo does not prove (it may be a wildcard)', async () => {
+  it('goes above a rule whose hostname the repo does not prove (it could be a wildcard), and says so', async () => {
     const dir = copy('shape06-v5-locals-wildcard-split-roots');
     const path = join(dir, 'cloudflare/main.tf');
     writeFileSync(path, readFileSync(path, 'utf8').replace('hostname = local.auth_host', 'hostname = var.auth_host'));
-    expect((await planRepoPatch(dir, withCall())).refused).toMatch(/cannot be worked out from the repo/);
+    const plan = await planRepoPatch(dir, withCall());
+    expect(plan.refused).toBeNull();
+    const text = plan.edits.find((e) => e.relPath === 'cloudflare/main.tf')!.after;
+    expect(text.indexOf('hostname = "docker-mcp.example.com"')).toBeLessThan(text.indexOf('hostname = var.auth_host'));
+    expect(text.indexOf('hostname = "docker-mcp.example.com"')).toBeGreaterThan(text.indexOf('hostname = local.grafana_host'));
+    expect(plan.notes).toContain('The rule for var.auth_host (line 35) has a hostname the repo does not prove (it could be a wildcard that catches docker-mcp.example.com); the docker-mcp rule goes directly above it.');
   });
 });
 
