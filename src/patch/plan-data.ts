@@ -84,7 +84,7 @@ export async function planGenerated(model: RepoModel, config: TfTunnelConfig, in
     refuseTerraform(plan, input, {
       reason: `${prefix}${reason}`,
       version: config.version,
-      where: g?.collection.where ?? config.file.relPath,
+      where: g ? `${g.collection.where}: an item of ${g.collection.ref} that makes this rule` : config.file.relPath,
       scan,
       tunnelDir: config.file.dir,
       ...(g && item ? { ruleSnippets: [{ title: `One more item of ${g.collection.ref}, in its own item shape (provider ${config.version})`, where: `${g.collection.where}, in ${g.collection.ref}`, language: 'hcl' as const, text: `${item}\n` }] } : {}),
