@@ -2,7 +2,7 @@
 // per line, attribute order, numbers bare), and the DNS resource that derives from the collection.
 import { blockBody, findAttribute, attributeValue, objectElemKey, objectElemValue, objectElems, unwrap, findObjectElem } from './hcl-nodes.js';
 import type { Generator } from './generator.js';
-import { KEY } from './invert.js';
+import { KEY, VALUE } from './invert.js';
 import type { RepoModel } from './model.js';
 import { alignedAttributes, desiredAccess, hclString, markerComment } from './render.js';
 import { moduleCallsOf } from './repo-scan.js';
@@ -45,7 +45,9 @@ export function renderItem(g: Generator, values: Map<string, ItemValue>, input: 
   const key = values.get(KEY)?.text;
   const head = g.collection.isMap ? `${key && IDENT.test(key) ? key : hclString(key ?? '')} = ` : '';
   const marker = withMarker ? `${indent}${markerComment}\n` : '';
-  return `${marker}${indent}${head}${body}`;
+  // A plain (string) item is just the value.
+  const item = g.collection.scalar ? hclString(values.get(VALUE)?.text ?? '') : body;
+  return `${marker}${indent}${head}${item}`;
 }
 
 /** `cloudflare_dns_record.services` when a DNS resource iterates over the same collection. */

@@ -17,6 +17,7 @@ import {
   objectElemKey,
   objectElemValue,
   objectElems,
+  staticString,
   tupleElements,
   unwrap,
 } from './hcl-nodes.js';
@@ -29,7 +30,7 @@ export interface CollectionItem {
   key: string | null;
   /** The list element expression or the map's object_elem: what an insert goes before or after. */
   whole: Node;
-  /** The item's object literal. */
+  /** The item's object literal (or its string literal, in a scalar collection). */
   object: Node;
 }
 
@@ -40,6 +41,8 @@ export interface Collection {
   /** The tuple or object node holding the items. */
   node: Node;
   isMap: boolean;
+  /** Items are plain strings (`homepage = "http://…"`), not objects: the rule reads the item itself. */
+  scalar: boolean;
   items: CollectionItem[];
   /** file:line of the definition, for people. */
   where: string;
@@ -72,13 +75,15 @@ function collectionOf(scan: RepoScan, dir: string, expr: Node | undefined): Coll
   const where = at(scan, def.file, def.attribute);
   if (isTuple(node)) {
     const items = tupleElements(node).map((whole) => ({ key: null, whole, object: unwrap(whole)! }));
-    if (!items.every((i) => isObject(i.object))) return `${ref} (${where}) is not a list of object literals`;
-    return { ref, file: def.file, node, isMap: false, items, where };
+    const scalar = items.length > 0 && items.every((i) => staticString(i.object) !== null);
+    if (!scalar && !items.every((i) => isObject(i.object))) return `${ref} (${where}) is not a list of object or string literals`;
+    return { ref, file: def.file, node, isMap: false, scalar, items, where };
   }
   if (isObject(node)) {
     const items = objectElems(node).map((elem) => ({ key: objectElemKey(elem), whole: elem, object: unwrap(objectElemValue(elem))! }));
-    if (!items.every((i) => isObject(i.object))) return `${ref} (${where}) is not a map of object literals`;
-    return { ref, file: def.file, node, isMap: true, items, where };
+    const scalar = items.length > 0 && items.every((i) => staticString(i.object) !== null);
+    if (!scalar && !items.every((i) => isObject(i.object))) return `${ref} (${where}) is not a map of object or string literals`;
+    return { ref, file: def.file, node, isMap: true, scalar, items, where };
   }
   return `${ref} (${where}) is not a list or map literal`;
 }

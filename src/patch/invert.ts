@@ -9,13 +9,15 @@ import type { CollectionItem, Generator } from './generator.js';
 import type { RepoScan } from './repo-scan.js';
 import { resolveString } from './tf-values.js';
 
-/** `#key` stands for the item's key; anything else is an attribute of the item. */
+/** `#key` stands for the item's key, `#value` for a plain (string) item itself; anything else is an attribute. */
 export const KEY = '#key';
+export const VALUE = '#value';
 type Part = { lit: string } | { slot: string };
 
 function slotOf(g: Generator, text: string): string | null {
   const t = text.trim();
   if (g.keyVar && t === g.keyVar) return KEY;
+  if (t === g.valueVar) return VALUE;
   const attr = new RegExp(`^${g.valueVar.replace('.', '\\.')}\\.([A-Za-z_][\\w-]*)$`).exec(t)?.[1];
   return attr ?? null;
 }
@@ -91,6 +93,10 @@ export async function evaluate(scan: RepoScan, g: Generator, expr: Node, item: C
     else if (p.slot === KEY) {
       if (item.key === null) return null;
       out += item.key;
+    } else if (p.slot === VALUE) {
+      const value = staticString(item.object);
+      if (value === null) return null;
+      out += value;
     } else {
       const elem = findObjectElem(item.object, p.slot);
       const value = elem ? await resolveString(scan, g.collection.file.dir, objectElemValue(elem)) : null;

@@ -4,11 +4,11 @@
 import { relative } from 'node:path';
 import { parseHcl } from '../templates/hcl-parse.js';
 import { applyTextEdits, appendElement, type TextEdit } from './hcl-edits.js';
-import { findObjectElem, indentAt, lineEnd, lineStart, objectElemKey, objectElemValue, objectElems, startsLine, unwrap } from './hcl-nodes.js';
+import { findObjectElem, staticString, indentAt, lineEnd, lineStart, objectElemKey, objectElemValue, objectElems, startsLine, unwrap } from './hcl-nodes.js';
 import { findGenerators, type CollectionItem, type Generator } from './generator.js';
 import { hostnameExpr } from './hcl-hostnames.js';
 import type { Rule } from './ingress-hcl.js';
-import { evaluate, invert, KEY } from './invert.js';
+import { evaluate, invert, KEY, VALUE } from './invert.js';
 import { firstShadowing, type RuleView } from './match.js';
 import type { RepoModel, TfTunnelConfig } from './model.js';
 import { withTunnelStatus } from './module-status.js';
@@ -30,6 +30,7 @@ async function hostnameOf(model: RepoModel, g: Generator, item: CollectionItem):
 
 /** A catch-all item: one whose rule has no hostname (absent, or `null`). */
 function isCatchAllItem(g: Generator, item: CollectionItem): boolean {
+  if (g.collection.scalar) return false;
   const field = g.fields.get('hostname');
   const attr = field ? /\.([A-Za-z_][\w-]*)$/.exec(unwrap(field)?.text ?? '')?.[1] : g.spread ? 'hostname' : undefined;
   if (!attr) return false;
@@ -48,7 +49,7 @@ async function itemValues(model: RepoModel, g: Generator, input: RepoPatchInput,
     if (typeof bound === 'string') return bound;
     for (const [slot, value] of bound) {
       if (values.has(slot) && values.get(slot)!.text !== value) return `${slot} would need two values`;
-      values.set(slot, { text: value, isHostname: field === 'hostname' && slot !== KEY && bound.size === 1 && (!expr || /\.[\w-]+$/.test(unwrap(expr)!.text)) });
+      values.set(slot, { text: value, isHostname: field === 'hostname' && slot !== KEY && slot !== VALUE && bound.size === 1 && (!expr || /\.[\w-]+$/.test(unwrap(expr)!.text)) });
     }
   }
   if (input.access) {
@@ -72,6 +73,8 @@ async function itemValues(model: RepoModel, g: Generator, input: RepoPatchInput,
     const siblings = named.map((i) => ({ hostname: objectElemValue(findObjectElem(i.object, attr) ?? i.object) }) as unknown as Rule);
     value.hcl = await hostnameExpr(scan, g.collection.file.dir, siblings, value.text, notes);
   }
+  if (g.collection.scalar && [...values.keys()].some((k) => k !== KEY && k !== VALUE)) return `the items of ${g.collection.ref} are plain values, but the rules read attributes of them`;
+  if (g.collection.scalar && !values.has(VALUE)) return `the rules built at ${g.where} do not read the item of ${g.collection.ref} itself`;
   if (g.collection.isMap && !values.has(KEY)) values.set(KEY, { text: label });
   if (!g.collection.isMap && values.has(KEY)) return `the rules built at ${g.where} use the key of a list`;
   return values;
@@ -115,7 +118,7 @@ export async function planGenerated(model: RepoModel, config: TfTunnelConfig, in
   if (own) {
     const line = own.rule.whole.startPosition.row + 1;
     const attrText = (attr: string): string | undefined => objectElemValue(findObjectElem(own.rule.object, attr) ?? own.rule.object)?.text.replace(/"/g, '');
-    const same = !values || [...values].every(([attr, v]) => v.access || (attr === KEY ? own.rule.key === v.text : attrText(attr) === (v.hcl ?? v.text).replace(/"/g, '')));
+    const same = !values || [...values].every(([attr, v]) => v.access || (attr === KEY ? own.rule.key === v.text : attr === VALUE ? staticString(own.rule.object) === v.text : attrText(attr) === (v.hcl ?? v.text).replace(/"/g, '')));
     if (!same) return refuse(`${g.collection.ref} already has an item for ${input.hostname} (${relative(scan.repoDir, g.collection.file.path)}:${line}) with other values; update it by hand`, g, item);
     plan.notes.push(`${g.collection.ref} already has the docker-mcp item (${relative(scan.repoDir, g.collection.file.path)}:${line})${values ? '' : `; it is left as written (${computed as string})`}.`);
   }
