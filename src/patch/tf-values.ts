@@ -23,15 +23,12 @@ export function localDefinition(scan: RepoScan, dir: string, name: string): { fi
   return found.length === 1 ? found[0] : undefined;
 }
 
-export function localExpr(scan: RepoScan, dir: string, name: string): Node | undefined {
-  return localDefinition(scan, dir, name)?.value;
-}
 
 async function resolveRef(scan: RepoScan, dir: string, text: string, depth: number): Promise<string | null> {
   const ref = REF.exec(text.trim());
   if (!ref || depth > MAX_DEPTH) return null;
   if (ref[1] === 'var') return resolveVariable(scan, dir, ref[2]!);
-  const expr = localExpr(scan, dir, ref[2]!);
+  const expr = localDefinition(scan, dir, ref[2]!)?.value;
   return expr ? resolveString(scan, dir, expr, depth + 1) : null;
 }
 
