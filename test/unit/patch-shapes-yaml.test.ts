@@ -1,6 +1,7 @@
 // Issue 17, YAML shapes 7–11 (test/fixtures/repos/shape07…shape11, each README says what the
 // correct patch is): found wherever the ingress list lives, the rule placed where cloudflared will
 // actually pick it, the rest of each file byte-for-byte, and the follow-ups named in repo terms.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -60,6 +61,9 @@ describe('shape 8: kustomize ConfigMap with comments and multi-key originRequest
     const report = renderPatchReport(plan);
     expect(report).toContain('kubectl -n cloudflare-tunnel rollout restart deployment/cloudflare-tunnel');
     expect(report).toContain('pods labelled app: cloudflare-tunnel');
+    const built = spawnSync('kubectl', ['kustomize', join(dir, 'infrastructure/cloudflare-tunnel')], { encoding: 'utf8' });
+    expect(built.status, built.stderr).toBe(0);
+    expect(built.stdout).toContain('- hostname: docker-mcp.example.com');
   });
 });
 
@@ -79,6 +83,12 @@ describe('shape 9: config.yaml without tunnel:, configMapGenerator, wildcard rul
     expect(report).toMatch(/"\*\.example\.com" would catch docker-mcp\.example\.com first/);
     expect(report).toContain('cloudflared tunnel route dns <tunnel> docker-mcp.example.com');
     expect(report).toContain('kubectl -n cloudflared rollout restart deployment/cloudflared');
+    // The real kustomize build still works and its generated ConfigMap carries the rule (a new hash
+    // suffix, so the Deployment rolls on apply).
+    const built = spawnSync('kubectl', ['kustomize', join(dir, 'k8s/cloudflared')], { encoding: 'utf8' });
+    expect(built.status, built.stderr).toBe(0);
+    const cm = parseAllDocuments(built.stdout).map((d) => d.toJS() as { kind: string; data?: Record<string, string> }).find((d) => d.kind === 'ConfigMap')!;
+    expect(hostsOf((parseDocument(cm.data!['config.yaml']!).toJS() as { ingress: Rule[] }).ingress)).toContain('docker-mcp.example.com');
   });
 
   it('refuses an existing docker-mcp rule below the wildcard: it can never match', async () => {
