@@ -126,7 +126,9 @@ function dnsSnippet(model: RepoModel, config: TfTunnelConfig, host: string, ref:
   const like = model.dns.find((d) => (v5 ? d.type === 'cloudflare_dns_record' : d.type === 'cloudflare_record'));
   const zone = like ? attrText(like.block, 'zone_id') : null;
   const field = like?.targetField ?? 'content';
-  const target = ref ? `"\${${ref}.id}.cfargotunnel.com"` : '"<tunnel id>.cfargotunnel.com"';
+  // The tunnel id exactly as the config itself writes it (`cloudflare_tunnel.x.id`, `var.tunnel_id`).
+  const id = attrText(config.block, 'tunnel_id') ?? (ref ? `${ref}.id` : null);
+  const target = id ? `"\${${id}}.cfargotunnel.com"` : '"<tunnel id>.cfargotunnel.com"';
   const lines = [
     `resource "${v5 ? 'cloudflare_dns_record' : 'cloudflare_record'}" "docker_mcp" {`,
     `  zone_id = ${zone ?? '"<zone id of the zone that holds ' + host + '>"'}`,

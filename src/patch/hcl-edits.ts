@@ -54,8 +54,8 @@ function blankLineBefore(text: string, index: number): boolean {
  */
 export function insertRule(text: string, list: IngressList, desired: DesiredRule, before?: Rule): TextEdit[] | string {
   const catchAll = list.rules.at(-1);
-  if (!catchAll || !isCatchAll(catchAll)) return 'no catch-all rule';
-  const next = before ?? catchAll;
+  if (!before && (!catchAll || !isCatchAll(catchAll))) return 'no catch-all rule';
+  const next = (before ?? catchAll)!;
   if (!startsLine(text, next.whole.startIndex)) {
     if (!list.v5) return 'the `ingress_rule` to insert above does not start on its own line';
     const compact = compactRule(text, next, desired);

@@ -54,6 +54,9 @@ export interface RepoModel {
 
 function hclSource(file: TfFile, block: Node): HclIngressSource {
   const body = blockBody(block);
+  if (bodyBlocks(body, 'dynamic').some((d) => blockLabels(d)[0] === 'config')) {
+    return { kind: 'unreadable', reason: 'its `config` is a `dynamic "config"` block; the patcher edits a written-out `config { … }` only' };
+  }
   const config = bodyBlocks(body, 'config')[0];
   const dynamic = config ? bodyBlocks(blockBody(config), 'dynamic')[0] : undefined;
   if (dynamic && blockLabels(dynamic)[0] === 'ingress_rule') {

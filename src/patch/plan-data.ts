@@ -12,7 +12,8 @@ import { evaluate, invert, KEY, VALUE } from './invert.js';
 import { firstShadowing, type RuleView } from './match.js';
 import type { RepoModel, TfTunnelConfig } from './model.js';
 import { withTunnelStatus } from './module-status.js';
-import { moduleFileEdit } from './plan-terraform.js';
+import { moduleFileEdit, planHclLiteral } from './plan-terraform.js';
+import { readAroundDynamic } from './ingress-hcl.js';
 import { emptyPlan, MODULE_FILE, refuseTerraform } from './refuse.js';
 import { findRootModule } from './repo-scan.js';
 import { derivedDns, renderItem, type ItemValue } from './data-item.js';
@@ -80,7 +81,7 @@ async function itemValues(model: RepoModel, g: Generator, input: RepoPatchInput,
   return values;
 }
 
-export async function planGenerated(model: RepoModel, config: TfTunnelConfig, input: RepoPatchInput, prefix: string): Promise<RepoPatchPlan> {
+async function planCollection(model: RepoModel, config: TfTunnelConfig, input: RepoPatchInput, prefix: string): Promise<RepoPatchPlan> {
   const scan = model.scan!;
   const plan = emptyPlan(scan.repoDir, 'terraform', input);
   const refuse = (reason: string, g?: Generator, item?: string): RepoPatchPlan =>
@@ -181,4 +182,19 @@ export async function planGenerated(model: RepoModel, config: TfTunnelConfig, in
     `Root module: ${relative(scan.repoDir, root.dir) || '.'}; the module call goes to ${MODULE_FILE}.`,
   );
   return plan;
+}
+
+/**
+ * Data edit first; when the collection cannot take the item, a v4 dynamic block still lets a
+ * written-out rule go directly above it, which is safe whatever the block generates. A refusal then
+ * keeps the data edit's reason (it names the collection to edit by hand).
+ */
+export async function planGenerated(model: RepoModel, config: TfTunnelConfig, input: RepoPatchInput, prefix: string): Promise<RepoPatchPlan> {
+  const plan = await planCollection(model, config, input, prefix);
+  const around = plan.refused && config.source.kind === 'dynamic' ? readAroundDynamic(config.file, config.block) : null;
+  if (!around) return plan;
+  const literal = await planHclLiteral(model, config, around.list, input, around.dynamic);
+  if (literal.refused) return plan;
+  literal.notes.splice(2, 0, `${config.address}: ${plan.refused!.slice(prefix.length)}; so the rule is written out instead.`);
+  return literal;
 }

@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 import { parseHcl } from '../templates/hcl-parse.js';
 import { blockLabels } from './hcl-nodes.js';
 import { applyTextEdits, insertRule, servicesEdits, updateRule, type TextEdit } from './hcl-edits.js';
-import { hostnameLabel, isCatchAll, ownRules, serviceHost, type IngressList } from './ingress-hcl.js';
+import { hostnameLabel, isCatchAll, ownRules, serviceHost, type IngressList, type Rule } from './ingress-hcl.js';
 import { firstShadowing } from './match.js';
 import type { RepoModel, TfTunnelConfig } from './model.js';
 import { hostnameExpr, ruleViews } from './hcl-hostnames.js';
@@ -18,17 +18,22 @@ import { planDns } from './dns-plan.js';
 import { findServicesLists } from './tf-lookup.js';
 import type { FileEdit, RepoPatchInput, RepoPatchPlan } from './types.js';
 
-export async function planHclLiteral(model: RepoModel, config: TfTunnelConfig, list: IngressList, input: RepoPatchInput): Promise<RepoPatchPlan> {
+/**
+ * `generated`: a v4 `dynamic "ingress_rule"` block among the rules (see readAroundDynamic). Its rules
+ * are unknown, so it counts as a rule that may catch the hostname (ours goes above it), and the
+ * catch-all may be one of them.
+ */
+export async function planHclLiteral(model: RepoModel, config: TfTunnelConfig, list: IngressList, input: RepoPatchInput, generated?: Rule): Promise<RepoPatchPlan> {
   const scan = model.scan!;
   const plan = emptyPlan(scan.repoDir, 'terraform', input);
   const { file, address, version } = config;
   const refuse = (reason: string, desired?: DesiredRule, where = file.relPath): RepoPatchPlan =>
     refuseTerraform(plan, input, { reason, version, where, desired, scan, tunnelDir: file.dir });
   const catchAlls = list.rules.filter(isCatchAll);
-  if (catchAlls.length === 0) {
+  if (catchAlls.length === 0 && !generated) {
     return refuse(`${address} has no catch-all rule (one without hostname, e.g. service = "http_status:404") to insert before; cloudflared requires one, last`);
   }
-  if (!isCatchAll(list.rules.at(-1)!) || catchAlls.length > 1) {
+  if (catchAlls.length && (!isCatchAll(list.rules.at(-1)!) || catchAlls.length > 1)) {
     return refuse(`${address}: the catch-all rule must be the last and only rule without a hostname; fix the order first`);
   }
   const label = input.hostname.split('.')[0] ?? input.serviceName;
@@ -42,6 +47,11 @@ export async function planHclLiteral(model: RepoModel, config: TfTunnelConfig, l
 
   // A rule below one that already takes every request for the hostname can never match.
   const views = await ruleViews(scan, file.dir, list.rules.filter((r) => r !== existing && !isCatchAll(r)));
+  if (generated) {
+    const at = views.findIndex((v) => v.rule.whole.startIndex > generated.whole.startIndex);
+    const view = { rule: generated, hostname: null, unknown: true, hasPath: false, shown: `the rules the dynamic "ingress_rule" block generates` };
+    views.splice(at === -1 ? views.length : at, 0, view);
+  }
   const limit = existing ? views.findIndex((v) => v.rule.whole.startIndex > existing.whole.startIndex) : views.length;
   const shadow = firstShadowing(views, input.hostname, limit === -1 ? views.length : limit);
   const line = (n: { whole: { startPosition: { row: number } } }): number => n.whole.startPosition.row + 1;
@@ -52,7 +62,9 @@ export async function planHclLiteral(model: RepoModel, config: TfTunnelConfig, l
     plan.notes.push(`The rule for ${shadow.shown} (line ${line(shadow.rule)}) is above the docker-mcp rule and the repo does not prove its hostname: if it is a wildcard covering ${input.hostname}, move the docker-mcp rule above it.`);
   }
   const before = shadow && !existing ? shadow.rule : undefined;
-  if (shadow && before) {
+  if (shadow && before === generated && generated) {
+    plan.notes.push(`The rules the dynamic "ingress_rule" block (line ${line(generated)}) generates are not known here; the docker-mcp rule goes directly above the block, so none of them can catch ${input.hostname} first.`);
+  } else if (shadow && before) {
     plan.notes.push(
       shadow.unknown
         ? `The rule for ${shadow.shown} (line ${line(before)}) has a hostname the repo does not prove (it could be a wildcard that catches ${input.hostname}); the docker-mcp rule goes directly above it.`
@@ -106,7 +118,7 @@ export async function planHclLiteral(model: RepoModel, config: TfTunnelConfig, l
   if (moduleEdit) plan.edits.push(moduleEdit);
   const where = before ? `adding the docker-mcp rule above line ${line(before)}` : 'adding the docker-mcp rule before the catch-all';
   plan.notes.unshift(
-    `Tunnel config: ${address} (provider ${version}); ${existing ? 'updating the existing docker-mcp rule' : where}.`,
+    `Tunnel config: ${address} (provider ${version}); ${existing ? 'updating the existing docker-mcp rule' : before === generated && generated ? 'adding a written-out docker-mcp rule above its dynamic block' : where}.`,
     `Root module: ${relative(scan.repoDir, root.dir) || '.'}; the module call goes to ${MODULE_FILE}.`,
   );
   return plan;

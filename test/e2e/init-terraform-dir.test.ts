@@ -100,7 +100,7 @@ describe('docker-mcp init --terraform-dir (black box)', () => {
     const before = snapshot(repo);
     const result = init(repo, ['--yes', '--terraform-dir', repo, ...SUFFIX]);
     expect(result.code).toBe(5);
-    expect(result.stdout).toMatch(/Nothing was changed: .*dynamic "ingress_rule"/);
+    expect(result.stdout).toMatch(/Nothing was changed: .*dynamic "config"/);
     expect(result.stdout).toContain(SERVICE);
     expect(result.stdout).toContain('module "docker_mcp_gateway"');
     // The printed module call says the rule is not there, and how to get the module it points at.

@@ -25,8 +25,28 @@ describe('dynamic "ingress_rule" over a map of strings', () => {
     expect((await planRepoPatch(dir, input())).edits).toEqual([]);
   });
 
-  it('refuses a hostname the rule template cannot produce (another domain)', async () => {
+  it('a hostname the rule template cannot produce (another domain) is written out above the dynamic block', async () => {
     const plan = await planRepoPatch(copy('dynamic-map-of-strings'), input({ hostname: 'docker-mcp.other.org' }));
-    expect(plan.refused).toMatch(/cannot produce "docker-mcp\.other\.org"; add the item to local\.apps \(tunnel\.tf:2\) by hand/);
+    expect(plan.refused, renderPatchReport(plan)).toBeNull();
+    const text = plan.edits.find((e) => e.relPath === 'tunnel.tf')!.after;
+    expect(text).toMatch(/hostname = "docker-mcp\.other\.org"[^}]*\}\n\s+dynamic "ingress_rule"/);
+    expect(text).not.toContain('"docker-mcp" =');
+    expect(plan.notes.join('\n')).toContain('cannot produce "docker-mcp.other.org"');
+  });
+});
+
+describe('dynamic "ingress_rule" the patcher cannot add an item to (nested origin_request, wildcards per domain)', () => {
+  it('writes the docker-mcp rule out directly above the dynamic block, so no generated wildcard catches it', async () => {
+    const dir = copy('dynamic-nested-content');
+    const plan = await planRepoPatch(dir, input());
+    expect(plan.refused, renderPatchReport(plan)).toBeNull();
+    await applyRepoPatch(plan);
+    const text = readFileSync(join(dir, 'tunnel.tf'), 'utf8');
+    expect(text).toMatch(/ {2}config \{\n {4}# docker-mcp: managed by docker-mcp init[^\n]*\n {4}ingress_rule \{\n {6}hostname = "docker-mcp\.example\.com"\n {6}service {2}= "http:\/\/homelab-docker-mcp-gateway\.homelab\.svc\.cluster\.local:8080"\n {4}\}\n {4}dynamic "ingress_rule" \{/);
+    expect(fmtClean(text)).toBe(true);
+    expect(plan.notes.join('\n')).toContain('the dynamic content has nested blocks (origin_request); the patcher reads attributes only; so the rule is written out instead');
+    // DNS: the snippet uses the config's own tunnel id expression.
+    expect(plan.snippets.find((s) => s.title.startsWith('DNS record'))!.text).toContain('content = "${var.tunnel_id}.cfargotunnel.com"');
+    expect((await planRepoPatch(dir, input())).edits).toEqual([]);
   });
 });

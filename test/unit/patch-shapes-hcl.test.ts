@@ -59,12 +59,17 @@ describe('shape 2: v4 dynamic "ingress_rule" over a list in locals (the catch-al
     expect(statusOf(readFileSync(join(dir, 'docker-mcp.tf'), 'utf8'))).toContain('its DNS record comes from the same collection (cloudflare_record.tunnel)');
   });
 
-  it('refuses Cloudflare Access: the generated rules have no origin_request to carry it', async () => {
-    const plan = await planRepoPatch(copy('shape02-v4-dynamic-locals-list'), input({ moduleCallHcl: CALL, access: { teamName: 't', audTag: 'a' } }));
-    expect(plan.refused).toMatch(/Access must sit on the rule's origin_request, and the rules built at tunnel\.tf:12 have none; add the item to local\.ingress_rules \(locals\.tf:5\) by hand/);
-    expect(statusOf(plan.moduleCall)).toMatch(/# Tunnel: the docker-mcp ingress rule is NOT in the tunnel config \(init refused:/);
-    // No `services` list in this repo, so no snippet that tells the user to add to one.
+  it('with Access (the generated rules have no origin_request to carry it) writes the rule out above the dynamic block', async () => {
+    const dir = copy('shape02-v4-dynamic-locals-list');
+    const plan = await planRepoPatch(dir, input({ moduleCallHcl: CALL, access: { teamName: 't', audTag: 'a' } }));
+    expect(plan.refused, renderPatchReport(plan)).toBeNull();
+    expect(plan.edits.map((e) => e.relPath).sort()).toEqual(['docker-mcp.tf', 'tunnel.tf']);
+    const tunnel = plan.edits.find((e) => e.relPath === 'tunnel.tf')!.after;
+    expect(tunnel).toMatch(/hostname = "docker-mcp\.example\.com"[\s\S]*origin_request \{\n\s+access \{\n\s+required\s+= true[\s\S]*\n\s+\}\n\s+dynamic "ingress_rule" \{/);
+    expect(plan.notes.join('\n')).toContain('Access must sit on the rule\'s origin_request, and the rules built at tunnel.tf:12 have none; add the item to local.ingress_rules (locals.tf:5) by hand; so the rule is written out instead');
+    // No `services` list and no record like the others for a written-out rule: a snippet, and the status says so.
     expect(plan.snippets.map((x) => x.title)).not.toContain('DNS: add to the services list');
+    expect(statusOf(plan.moduleCall)).toContain('its DNS record is not created by this repo');
   });
 });
 
