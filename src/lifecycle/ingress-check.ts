@@ -4,7 +4,7 @@ import { statSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { blockLabels } from '../patch/hcl-nodes.js';
 import { TUNNEL_CONFIG_TYPES, child, hostnameLabel, isCatchAll, readIngress } from '../patch/ingress-hcl.js';
-import { findYamlConfigs } from '../patch/plan-yaml.js';
+import { findYamlConfigs } from '../patch/yaml-scan.js';
 import { scanRepo, topBlocks } from '../patch/repo-scan.js';
 
 export interface IngressFacts {
@@ -46,16 +46,18 @@ export async function ingressFacts(path: string, label: string): Promise<Ingress
   }
   const yaml = findYamlConfigs(path);
   if (yaml.length !== 1) return yaml.length ? 'several cloudflared configs found' : 'no tunnel config (Terraform or cloudflared YAML) found';
-  const config = parseDocument(yaml[0]!.inner.toString()).toJS() as {
-    ingress?: { hostname?: string; path?: string; originRequest?: { access?: unknown } }[];
+  const found = yaml[0]!;
+  const config = parseDocument(found.inner.toString()).toJS() as {
     originRequest?: { access?: unknown };
   };
-  const rules = config.ingress ?? [];
+  type YamlRule = { hostname?: string; path?: string; originRequest?: { access?: unknown } };
+  const rules = (found.inner.getIn(found.ingressPath, false) as { toJSON?: () => unknown } | undefined)?.toJSON?.() as YamlRule[] | undefined ?? [];
   const catchAll = (r: { hostname?: string; path?: string }): boolean => !r.hostname && !r.path;
   const rule = rules.find((r) => r.hostname?.split('.')[0] === label);
   return {
-    source: yaml[0]!.path,
-    catchAllLast: rules.length > 0 && catchAll(rules.at(-1)!) && rules.filter(catchAll).length === 1,
+    source: found.path,
+    // Chart values have no catch-all: the chart appends `http_status:404` after the list.
+    catchAllLast: found.catchAllRequired ? rules.length > 0 && catchAll(rules.at(-1)!) && rules.filter(catchAll).length === 1 : !rules.some(catchAll),
     ruleCount: rules.length,
     ruleHasAccess: rule ? Boolean(rule.originRequest?.access) : null,
     topLevelAccess: Boolean(config.originRequest?.access),

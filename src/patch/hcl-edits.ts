@@ -3,7 +3,7 @@
 import type { Node } from 'web-tree-sitter';
 import { allChildren, indentAt, lineEnd, lineStart, startsLine, staticString, tupleElements } from './hcl-nodes.js';
 import { child, closer, isCatchAll, normalize, value, type Container, type IngressList, type Rule } from './ingress-hcl.js';
-import { accessBlockLines, hclString, originRequestLines, renderInlineRule, renderRule, type DesiredRule } from './render.js';
+import { accessBlockLines, alignedAttributes, hclString, originRequestLines, renderInlineRule, renderRule, type DesiredRule } from './render.js';
 
 export interface TextEdit {
   start: number;
@@ -48,19 +48,39 @@ function blankLineBefore(text: string, index: number): boolean {
   return text.slice(prevLineStart, index - 1).trim() === '';
 }
 
-/** Inserts the rule right above the catch-all (and above the comments that introduce it). */
-export function insertRule(text: string, list: IngressList, desired: DesiredRule): TextEdit[] | string {
+/**
+ * Inserts the rule right above `before` (default: the catch-all), and above the comments that
+ * introduce it.
+ */
+export function insertRule(text: string, list: IngressList, desired: DesiredRule, before?: Rule): TextEdit[] | string {
   const catchAll = list.rules.at(-1);
-  if (!catchAll || !isCatchAll(catchAll)) return 'no catch-all rule';
-  if (!startsLine(text, catchAll.whole.startIndex)) {
-    if (!list.v5) return 'the catch-all `ingress_rule` does not start on its own line';
-    return [{ start: catchAll.whole.startIndex, end: catchAll.whole.startIndex, text: `${renderInlineRule(desired)}, ` }];
+  if (!before && (!catchAll || !isCatchAll(catchAll))) return 'no catch-all rule';
+  const next = (before ?? catchAll)!;
+  if (!startsLine(text, next.whole.startIndex)) {
+    if (!list.v5) return 'the `ingress_rule` to insert above does not start on its own line';
+    const compact = compactRule(text, next, desired);
+    return [{ start: next.whole.startIndex, end: next.whole.startIndex, text: compact ?? `${renderInlineRule(desired)}, ` }];
   }
-  const at = attachedStart(text, catchAll.whole);
-  const indent = indentAt(text, catchAll.whole.startIndex);
+  const at = attachedStart(text, next.whole);
+  const indent = indentAt(text, next.whole.startIndex);
   // Mirror the file's spacing: if rules are separated by blank lines, so is ours.
   const gap = blankLineBefore(text, at) ? '\n' : '';
   return [{ start: at, end: at, text: `${renderRule(desired, indent, list.v5)}\n${gap}` }];
+}
+
+/**
+ * A list written compactly, `}, {` between elements, gets our element in that same style: it starts
+ * after the `}, ` already there and ends with its own `}, `, so every original line stays as it was.
+ */
+function compactRule(text: string, next: Rule, desired: DesiredRule): string | null {
+  const start = next.whole.startIndex;
+  if (!/^\s*\}\s*,\s*$/.test(text.slice(lineStart(text, start), start))) return null;
+  const firstAttr = next.inner ? allChildren(next.inner).find((c) => c.type === 'object_elem') : undefined;
+  if (!firstAttr || !startsLine(text, firstAttr.startIndex)) return null;
+  const inner = indentAt(text, firstAttr.startIndex);
+  const lines = alignedAttributes([['hostname', desired.hostname], ['service', desired.service]], inner);
+  if (desired.access) lines.push(...originRequestLines(desired.access, inner, true));
+  return `{\n${lines.join('\n')}\n${indentAt(text, start)}}, `;
 }
 
 function replaceValue(c: Container, name: string, wanted: string, edits: TextEdit[]): boolean {
@@ -133,8 +153,13 @@ export function servicesEdits(text: string, tuple: Node, label: string, oldLabel
     const node = elements[old]!;
     return [{ start: node.startIndex, end: node.endIndex, text: quoted }];
   }
-  const last = elements.at(-1);
-  if (!last) return [{ start: tuple.startIndex, end: tuple.endIndex, text: `[${quoted}]` }];
+  return appendElement(text, tuple, quoted);
+}
+
+/** Appends one element to a list, keeping its layout (one line or one element per line, commas). */
+export function appendElement(text: string, tuple: Node, element: string): TextEdit[] {
+  const last = tupleElements(tuple).at(-1);
+  if (!last) return [{ start: tuple.startIndex, end: tuple.endIndex, text: `[${element}]` }];
   const siblings = allChildren(tuple);
   // Nodes are fresh wrapper objects on every access: compare positions, not identity.
   const after = siblings[siblings.findIndex((c) => c.startIndex === last.startIndex) + 1];
@@ -142,13 +167,14 @@ export function servicesEdits(text: string, tuple: Node, label: string, oldLabel
   const multiLine = tuple.startPosition.row !== tuple.endPosition.row && startsLine(text, last.startIndex);
   if (!multiLine) {
     return trailingComma
-      ? [{ start: after.endIndex, end: after.endIndex, text: ` ${quoted},` }]
-      : [{ start: last.endIndex, end: last.endIndex, text: `, ${quoted}` }];
+      ? [{ start: after.endIndex, end: after.endIndex, text: ` ${element},` }]
+      : [{ start: last.endIndex, end: last.endIndex, text: `, ${element}` }];
   }
   const indent = indentAt(text, last.startIndex);
+  const indented = element.replace(/\n/g, `\n${indent}`);
   if (trailingComma) {
     const at = lineEnd(text, after.endIndex);
-    return [{ start: at, end: at, text: `\n${indent}${quoted},` }];
+    return [{ start: at, end: at, text: `\n${indent}${indented},` }];
   }
   // No trailing comma: add one after the last element. Take it from the padding before an aligned
   // trailing comment, so the comment column does not move.
@@ -157,5 +183,5 @@ export function servicesEdits(text: string, tuple: Node, label: string, oldLabel
     ? { start: last.endIndex, end: last.endIndex + 1, text: ',' }
     : { start: last.endIndex, end: last.endIndex, text: ',' };
   const at = lineEnd(text, last.endIndex);
-  return [comma, { start: at, end: at, text: `\n${indent}${quoted}` }];
+  return [comma, { start: at, end: at, text: `\n${indent}${indented}` }];
 }

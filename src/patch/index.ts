@@ -2,32 +2,36 @@
 // `terraform fmt`), then apply (the only writes). `init --terraform-dir` shows the plan's diff,
 // asks, and calls applyRepoPatch.
 import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { CliError, ExitCode } from '../cli/errors.js';
 import { parseHcl } from '../templates/hcl-parse.js';
+import { classify } from './classify.js';
 import { keepFormatted } from './fmt.js';
-import { hasTunnelConfig, planTerraform } from './plan-terraform.js';
-import { planYaml } from './plan-yaml.js';
-import { scanRepo } from './repo-scan.js';
+import { buildModel, disposeModel } from './model.js';
+import { planShape } from './planners.js';
+import { addRepoHints } from './repo-hints.js';
 import type { RepoPatchInput, RepoPatchPlan } from './types.js';
 
 export type { FileEdit, HclExpr, PatchAccess, RepoPatchInput, RepoPatchPlan, Snippet } from './types.js';
-export { MODULE_FILE } from './plan-terraform.js';
+export { MODULE_FILE } from './refuse.js';
 
+/**
+ * One direction: read the repo into a model, name its shape, plan the edit for that shape, then
+ * keep every edited .tf file as `terraform fmt` would leave it.
+ */
 export async function planRepoPatch(repoDir: string, input: RepoPatchInput): Promise<RepoPatchPlan> {
-  const mode = input.mode ?? 'auto';
-  const isFile = existsSync(repoDir) && statSync(repoDir).isFile();
-  if (mode === 'yaml' || (mode === 'auto' && isFile)) return planYaml(repoDir, input);
-  const scan = await scanRepo(repoDir);
+  const model = await buildModel(repoDir, input.mode ?? 'auto');
   try {
-    if (mode === 'auto' && !hasTunnelConfig(scan)) {
-      const yaml = planYaml(repoDir, input);
-      // A repo with neither: report the Terraform expectation, which is the documented layout.
-      if (!yaml.refused || !/no cloudflared config found/.test(yaml.refused)) return yaml;
+    const shape = classify(model, input, repoDir);
+    const plan = await planShape(model, shape, input);
+    if (!plan.refused) addRepoHints(model, shape, plan);
+    const cloudflared = model.cloudflared.length === 1 ? model.cloudflared[0]! : undefined;
+    if (cloudflared) {
+      const where = `${cloudflared.kind} ${cloudflared.name} in ${relative(model.repoDir, cloudflared.path) || cloudflared.path}`;
+      plan.cloudflared = { namespace: cloudflared.namespace, labels: cloudflared.labels, where };
     }
-    const plan = await planTerraform(scan, input);
-    for (const edit of plan.edits) {
+    for (const edit of plan.edits.filter((e) => e.path.endsWith('.tf'))) {
       const { text, reformatted } = keepFormatted(edit.before, edit.after);
       if (reformatted) {
         edit.after = text;
@@ -36,7 +40,7 @@ export async function planRepoPatch(repoDir: string, input: RepoPatchInput): Pro
     }
     return plan;
   } finally {
-    for (const file of scan.files) file.tree.delete();
+    disposeModel(model);
   }
 }
 
@@ -62,6 +66,17 @@ export function renderPatchReport(plan: RepoPatchPlan): string {
   }
   for (const s of plan.snippets) {
     lines.push('', `# ${s.title}`, `# (${s.where})`, s.text.trimEnd());
+  }
+  if (plan.refused && plan.mode === 'terraform') {
+    // Never half a change: say how to get the module the printed call points at.
+    const root = plan.rootModuleDir ? relative(plan.repoDir, plan.rootModuleDir) || '.' : '<root module>';
+    lines.push(
+      '',
+      `The module call points at ${root}/modules/docker-mcp-gateway, which was not written either. Once the rule is in ` +
+        'place as shown, run this init again: when it recognises your rule it writes the module and docker-mcp.tf. If it ' +
+        `still cannot read your tunnel config, render the module with \`docker-mcp init --output-dir <dir>\` and the same ` +
+        `answers, and copy <dir>/terraform/modules/docker-mcp-gateway to ${root}/modules/docker-mcp-gateway.`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -179,3 +179,20 @@ export function normalize(text: string | undefined): string {
   return (text ?? '').replace(/\s+/g, '');
 }
 
+
+/**
+ * v4 with one `dynamic "ingress_rule"` block: the written-out rules around it, and the dynamic block
+ * as a pseudo-rule, so a literal rule can go directly above the generated ones (HCL expands a dynamic
+ * block in place). null for any other layout.
+ */
+export function readAroundDynamic(file: TfFile, resource: Node): { list: IngressList; dynamic: Rule } | null {
+  const configBlocks = bodyBlocks(blockBody(resource), 'config');
+  if (configBlocks.length !== 1) return null;
+  const config: Container = { v5: false, node: configBlocks[0]!, inner: blockBody(configBlocks[0]!) };
+  const dynamics = bodyBlocks(config.inner, 'dynamic');
+  if (dynamics.length !== 1) return null;
+  const node = dynamics[0]!;
+  const dynamic: Rule = { v5: false, node, inner: blockBody(node), whole: node, hostname: undefined, service: undefined, path: undefined, managed: false };
+  const rules = bodyBlocks(config.inner, 'ingress_rule').map((b) => makeRule(b, { v5: false, node: b, inner: blockBody(b) }));
+  return { list: { v5: false, file, resource, rules, topLevelAccess: hasAccess(config) }, dynamic };
+}

@@ -1,115 +1,80 @@
-// Terraform mode: find the tunnel config, the services list and the root module, then compute
-// edits. Any doubt refuses the whole plan (no partial patches) with snippets to paste by hand.
+// Planner for Terraform configs whose rules are written out (v4 `ingress_rule` blocks, v5 list of
+// objects): shapes 1, 5, 6 and our own fixtures. Any doubt refuses the whole plan (no partial
+// patches) with snippets to paste by hand.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { Node } from 'web-tree-sitter';
 import { parseHcl } from '../templates/hcl-parse.js';
 import { blockLabels } from './hcl-nodes.js';
 import { applyTextEdits, insertRule, servicesEdits, updateRule, type TextEdit } from './hcl-edits.js';
-import {
-  TUNNEL_CONFIG_TYPES,
-  hostnameLabel,
-  isCatchAll,
-  ownRules,
-  readIngress,
-  serviceHost,
-  siblingSuffix,
-  type IngressList,
-} from './ingress-hcl.js';
-import { desiredAccess, hclString, type DesiredRule } from './render.js';
-import { blockAddress, findRootModule, topBlocks, type RepoScan, type TfFile } from './repo-scan.js';
-import { dnsRecordSnippet, ingressSnippets, moduleSnippet, servicesSnippet } from './snippets.js';
-import { findServicesLists, resolveVariable } from './tf-lookup.js';
+import { hostnameLabel, isCatchAll, ownRules, serviceHost, type IngressList, type Rule } from './ingress-hcl.js';
+import { firstShadowing } from './match.js';
+import type { RepoModel, TfTunnelConfig } from './model.js';
+import { hostnameExpr, ruleViews } from './hcl-hostnames.js';
+import { type DesiredRule } from './render.js';
+import { emptyPlan, literalRule, MODULE_FILE, refuseTerraform } from './refuse.js';
+import { findRootModule, topBlocks, type RepoScan, type TfFile } from './repo-scan.js';
+import { withTunnelStatus } from './module-status.js';
+import { planDns } from './dns-plan.js';
+import { findServicesLists } from './tf-lookup.js';
 import type { FileEdit, RepoPatchInput, RepoPatchPlan } from './types.js';
 
-export const MODULE_FILE = 'docker-mcp.tf';
-
-/** Hostname in the style of the sibling rules (`"x.${var.domain_suffix}"`) when that is provably right. */
-async function hostnameExpr(scan: RepoScan, list: IngressList, others: IngressList['rules'], fqdn: string, notes: string[]): Promise<string> {
-  const suffix = siblingSuffix(others);
-  const dot = fqdn.indexOf('.');
-  if (!suffix || dot === -1) return hclString(fqdn);
-  const label = fqdn.slice(0, dot);
-  const rest = fqdn.slice(dot + 1);
-  const templated = `"${label}.${suffix}"`;
-  const variable = /^\$\{var\.([A-Za-z_][\w-]*)\}$/.exec(suffix)?.[1];
-  const resolved = variable ? await resolveVariable(scan, list.file.dir, variable) : null;
-  if (resolved === rest) {
-    notes.push(`The docker-mcp rule follows the other rules' style, ${templated} (${suffix} is "${rest}").`);
-    return templated;
-  }
-  if (resolved !== null) {
-    notes.push(`The other rules use ${suffix}, which is "${resolved}", not "${rest}"; the docker-mcp rule uses the literal hostname ${fqdn}.`);
-    return hclString(fqdn);
-  }
-  notes.push(`The docker-mcp rule follows the other rules' style, ${templated}; make sure ${suffix} is "${rest}".`);
-  return templated;
-}
-
-function refuse(plan: RepoPatchPlan, reason: string, desired: DesiredRule, input: RepoPatchInput, version: 'v4' | 'v5' | 'both', where: string): RepoPatchPlan {
-  const label = input.hostname.split('.')[0] ?? input.serviceName;
-  return {
-    ...plan,
-    edits: [],
-    refused: reason,
-    snippets: [
-      ...ingressSnippets(desired, version, where),
-      servicesSnippet(label, 'the `services = [ … ]` list your DNS records iterate over'),
-      moduleSnippet(input.moduleCallHcl, `${MODULE_FILE} next to your root main.tf`),
-    ],
-  };
-}
-
-function tunnelConfigs(scan: RepoScan): { file: TfFile; block: Node }[] {
-  return scan.files.flatMap((file) =>
-    topBlocks(file, 'resource')
-      .filter((b) => TUNNEL_CONFIG_TYPES.includes(blockLabels(b)[0] ?? ''))
-      .map((block) => ({ file, block })),
-  );
-}
-
-export function hasTunnelConfig(scan: RepoScan): boolean {
-  return tunnelConfigs(scan).length > 0;
-}
-
-export async function planTerraform(scan: RepoScan, input: RepoPatchInput): Promise<RepoPatchPlan> {
-  const plan: RepoPatchPlan = { repoDir: scan.repoDir, mode: 'terraform', edits: [], notes: [], snippets: [], refused: null };
-  const access = desiredAccess(input.access);
-  const literal: DesiredRule = { hostname: hclString(input.hostname), service: hclString(input.serviceUrl), access };
-  const configs = tunnelConfigs(scan);
-  const expected = `a \`${TUNNEL_CONFIG_TYPES.join('` or `')}\` resource`;
-  if (configs.length === 0) {
-    return refuse(plan, `no tunnel configuration found: expected ${expected} in a .tf file under ${scan.repoDir}`, literal, input, 'both', 'inside the tunnel config resource');
-  }
-  if (configs.length > 1) {
-    const found = configs.map((c) => `${blockAddress(c.block)} (${c.file.relPath})`).join(', ');
-    return refuse(plan, `ambiguous: more than one tunnel configuration (${found}); patch the right one by hand`, literal, input, 'both', 'inside the right tunnel config resource');
-  }
-  const { file, block } = configs[0]!;
-  const address = `${blockAddress(block)} in ${file.relPath}`;
-  if (file.syntaxErrors) return refuse(plan, `${file.relPath} does not parse:\n${file.syntaxErrors}`, literal, input, 'both', file.relPath);
-  const list = readIngress(file, block);
-  if (typeof list === 'string') return refuse(plan, `${address} was not recognised: ${list}`, literal, input, 'both', file.relPath);
-  const version = list.v5 ? 'v5' : 'v4';
+/**
+ * `generated`: a v4 `dynamic "ingress_rule"` block among the rules (see readAroundDynamic). Its rules
+ * are unknown, so it counts as a rule that may catch the hostname (ours goes above it), and the
+ * catch-all may be one of them.
+ */
+export async function planHclLiteral(model: RepoModel, config: TfTunnelConfig, list: IngressList, input: RepoPatchInput, generated?: Rule): Promise<RepoPatchPlan> {
+  const scan = model.scan!;
+  const plan = emptyPlan(scan.repoDir, 'terraform', input);
+  const { file, address, version } = config;
+  const refuse = (reason: string, desired?: DesiredRule, where = file.relPath): RepoPatchPlan =>
+    refuseTerraform(plan, input, { reason, version, where, desired, scan, tunnelDir: file.dir });
   const catchAlls = list.rules.filter(isCatchAll);
-  if (catchAlls.length === 0) {
-    return refuse(plan, `${address} has no catch-all rule (one without hostname, e.g. service = "http_status:404") to insert before; cloudflared requires one, last`, literal, input, version, file.relPath);
+  if (catchAlls.length === 0 && !generated) {
+    return refuse(`${address} has no catch-all rule (one without hostname, e.g. service = "http_status:404") to insert before; cloudflared requires one, last`);
   }
-  if (!isCatchAll(list.rules.at(-1)!) || catchAlls.length > 1) {
-    return refuse(plan, `${address}: the catch-all rule must be the last and only rule without a hostname; fix the order first`, literal, input, version, file.relPath);
+  if (catchAlls.length && (!isCatchAll(list.rules.at(-1)!) || catchAlls.length > 1)) {
+    return refuse(`${address}: the catch-all rule must be the last and only rule without a hostname; fix the order first`);
   }
   const label = input.hostname.split('.')[0] ?? input.serviceName;
   const own = ownRules(list, [input.serviceName, label], serviceHost(input.serviceUrl));
   if (own.length > 1) {
-    return refuse(plan, `ambiguous: ${own.length} ingress rules in ${address} look like docker-mcp's (lines ${own.map((r) => r.whole.startPosition.row + 1).join(', ')}); keep one`, literal, input, version, file.relPath);
+    return refuse(`ambiguous: ${own.length} ingress rules in ${address} look like docker-mcp's (lines ${own.map((r) => r.whole.startPosition.row + 1).join(', ')}); keep one`);
   }
   const existing = own[0];
   const others = list.rules.filter((r) => r !== existing && !isCatchAll(r));
-  const desired: DesiredRule = { ...literal, hostname: await hostnameExpr(scan, list, others, input.hostname, plan.notes) };
+  const desired: DesiredRule = { ...literalRule(input), hostname: await hostnameExpr(scan, file.dir, others, input.hostname, plan.notes) };
+
+  // A rule below one that already takes every request for the hostname can never match.
+  const views = await ruleViews(scan, file.dir, list.rules.filter((r) => r !== existing && !isCatchAll(r)));
+  if (generated) {
+    const at = views.findIndex((v) => v.rule.whole.startIndex > generated.whole.startIndex);
+    const view = { rule: generated, hostname: null, unknown: true, hasPath: false, shown: `the rules the dynamic "ingress_rule" block generates` };
+    views.splice(at === -1 ? views.length : at, 0, view);
+  }
+  const limit = existing ? views.findIndex((v) => v.rule.whole.startIndex > existing.whole.startIndex) : views.length;
+  const shadow = firstShadowing(views, input.hostname, limit === -1 ? views.length : limit);
+  const line = (n: { whole: { startPosition: { row: number } } }): number => n.whole.startPosition.row + 1;
+  if (shadow && existing && !shadow.unknown) {
+    return refuse(`${address}: the docker-mcp rule (line ${line(existing)}) can never match: the rule for "${shadow.shown}" (line ${line(shadow.rule)}) catches ${input.hostname} first; move the docker-mcp rule above it`, desired);
+  }
+  if (shadow && existing) {
+    plan.notes.push(`The rule for ${shadow.shown} (line ${line(shadow.rule)}) is above the docker-mcp rule and the repo does not prove its hostname: if it is a wildcard covering ${input.hostname}, move the docker-mcp rule above it.`);
+  }
+  const before = shadow && !existing ? shadow.rule : undefined;
+  if (shadow && before === generated && generated) {
+    plan.notes.push(`The rules the dynamic "ingress_rule" block (line ${line(generated)}) generates are not known here; the docker-mcp rule goes directly above the block, so none of them can catch ${input.hostname} first.`);
+  } else if (shadow && before) {
+    plan.notes.push(
+      shadow.unknown
+        ? `The rule for ${shadow.shown} (line ${line(before)}) has a hostname the repo does not prove (it could be a wildcard that catches ${input.hostname}); the docker-mcp rule goes directly above it.`
+        : `The rule for "${shadow.shown}" (line ${line(before)}) would catch ${input.hostname} first; the docker-mcp rule goes directly above it.`,
+    );
+  }
 
   const edits = new Map<TfFile, TextEdit[]>();
-  const ruleEdits = existing ? updateRule(file.text, existing, desired, plan.notes) : insertRule(file.text, list, desired);
-  if (typeof ruleEdits === 'string') return refuse(plan, `${address}: ${ruleEdits}`, desired, input, version, file.relPath);
+  const ruleEdits = existing ? updateRule(file.text, existing, desired, plan.notes) : insertRule(file.text, list, desired, before);
+  if (typeof ruleEdits === 'string') return refuse(`${address}: ${ruleEdits}`, desired);
   edits.set(file, ruleEdits);
   if (list.topLevelAccess) {
     plan.notes.push(`${address} sets origin_request.access for the whole config; cloudflared ignores that, only per-rule access is enforced.`);
@@ -117,47 +82,56 @@ export async function planTerraform(scan: RepoScan, input: RepoPatchInput): Prom
 
   const services = findServicesLists(scan, file.dir);
   if (services.tier.length > 1) {
-    return refuse(plan, `ambiguous: several services lists (${services.tier.map((s) => s.where).join(', ')})`, desired, input, version, file.relPath);
+    return refuse(`ambiguous: several services lists (${services.tier.map((s) => s.where).join(', ')})`, desired);
   }
   const servicesList = services.tier[0];
+  let dnsStatus: string | null = servicesList ? `from the \`services\` list in ${servicesList.file.relPath}` : null;
   if (servicesList) {
     const oldLabel = existing ? hostnameLabel(existing.hostname) : null;
     const more = servicesEdits(servicesList.file.text, servicesList.tuple, label, oldLabel === label ? null : oldLabel);
     if (more.length) edits.set(servicesList.file, [...(edits.get(servicesList.file) ?? []), ...more]);
   } else {
-    plan.notes.push('No `services = [ … ]` list of string literals was found for the DNS records; add a DNS record yourself (snippet below).');
-    plan.snippets.push(dnsRecordSnippet(list.v5 ? input.hostname : label, list.v5, `next to ${address}`));
+    const hosts = views.map((v) => v.hostname).filter((h): h is string => h !== null);
+    const dns = await planDns(model, config, input.hostname, hosts);
+    for (const { file: target, edit } of dns.edits) edits.set(target, [...(edits.get(target) ?? []), edit]);
+    plan.notes.push(...dns.notes);
+    plan.snippets.push(...dns.snippets);
+    dnsStatus = dns.status;
   }
+  plan.moduleCall = withTunnelStatus(input.moduleCallHcl, { ruleIn: `${address.split(' in ')[0]} (${file.relPath})`, dns: dnsStatus });
 
   const root = findRootModule(scan, file.dir);
-  if ('problem' in root) return refuse(plan, root.problem, desired, input, version, file.relPath);
+  if ('problem' in root) return refuse(root.problem, desired);
   plan.rootModuleDir = root.dir;
-  const moduleEdit = await moduleFileEdit(scan, root.dir, input.moduleCallHcl);
-  if (typeof moduleEdit === 'string') return refuse(plan, moduleEdit, desired, input, version, file.relPath);
+  const moduleEdit = await moduleFileEdit(scan, root.dir, plan.moduleCall);
+  if (typeof moduleEdit === 'string') return refuse(moduleEdit, desired);
 
   for (const [target, fileEdits] of edits) {
     if (!fileEdits.length) continue;
     const after = applyTextEdits(target.text, fileEdits);
     const reparsed = await parseHcl(after);
-    if (reparsed.errors.length) {
-      return refuse(plan, `internal: the patched ${target.relPath} would not parse, so nothing was written`, desired, input, version, target.relPath);
-    }
+    const broken = reparsed.errors.length > 0;
+    reparsed.tree.delete();
+    if (broken) return refuse(`internal: the patched ${target.relPath} would not parse, so nothing was written`, desired, target.relPath);
     plan.edits.push({ path: target.path, relPath: target.relPath, before: target.text, after });
   }
   if (moduleEdit) plan.edits.push(moduleEdit);
+  const where = before ? `adding the docker-mcp rule above line ${line(before)}` : 'adding the docker-mcp rule before the catch-all';
   plan.notes.unshift(
-    `Tunnel config: ${address} (provider ${version}); ${existing ? 'updating the existing docker-mcp rule' : 'adding the docker-mcp rule before the catch-all'}.`,
+    `Tunnel config: ${address} (provider ${version}); ${existing ? 'updating the existing docker-mcp rule' : before === generated && generated ? 'adding a written-out docker-mcp rule above its dynamic block' : where}.`,
     `Root module: ${relative(scan.repoDir, root.dir) || '.'}; the module call goes to ${MODULE_FILE}.`,
   );
   return plan;
 }
 
 /** The module call in its own file; refuses when another root file already declares that module. */
-async function moduleFileEdit(scan: RepoScan, rootDir: string, contents: string): Promise<FileEdit | null | string> {
+export async function moduleFileEdit(scan: RepoScan, rootDir: string, contents: string): Promise<FileEdit | null | string> {
   const parsed = await parseHcl(contents);
-  if (parsed.errors.length) return 'internal: the rendered module call does not parse';
-  const path = join(rootDir, MODULE_FILE);
   const names = topBlocks({ root: parsed.root } as TfFile, 'module').map((b) => blockLabels(b)[0]);
+  const broken = parsed.errors.length > 0;
+  parsed.tree.delete();
+  if (broken) return 'internal: the rendered module call does not parse';
+  const path = join(rootDir, MODULE_FILE);
   for (const file of scan.files.filter((f) => f.dir === rootDir && f.path !== path)) {
     const clash = topBlocks(file, 'module').find((b) => names.includes(blockLabels(b)[0]));
     if (clash) {

@@ -27,30 +27,6 @@ export function servicesSnippet(label: string, where: string): Snippet {
   return { title: 'DNS: add to the services list', where, language: 'hcl', text: `${hclString(label)},\n` };
 }
 
-export function dnsRecordSnippet(label: string, v5: boolean, where: string): Snippet {
-  const text = v5
-    ? [
-        'resource "cloudflare_dns_record" "docker_mcp" {',
-        '  zone_id = var.cloudflare_zone_id',
-        `  name    = ${hclString(label)} # v5: the full name, e.g. "${label}.example.com"`,
-        '  type    = "CNAME"',
-        '  content = "${cloudflare_zero_trust_tunnel_cloudflared.tunnel.id}.cfargotunnel.com"',
-        '  ttl     = 1',
-        '  proxied = true',
-        '}',
-      ]
-    : [
-        'resource "cloudflare_record" "docker_mcp" {',
-        '  zone_id = var.cloudflare_zone_id',
-        `  name    = ${hclString(label)}`,
-        '  type    = "CNAME"',
-        '  content = "${cloudflare_tunnel.tunnel.id}.cfargotunnel.com"',
-        '  proxied = true',
-        '}',
-      ];
-  return { title: 'DNS record for the hostname (no services list was found)', where, language: 'hcl', text: `${text.join('\n')}\n` };
-}
-
 export function moduleSnippet(moduleCallHcl: string, where: string): Snippet {
   return { title: 'The docker-mcp module call, in its own file', where, language: 'hcl', text: moduleCallHcl };
 }

@@ -60,7 +60,21 @@ export interface RepoPatchPlan {
    * the gateway module next to it at the path the module call's `source` names.
    */
   rootModuleDir?: string;
+  /**
+   * The module call as it should be written (or pasted): `moduleCallHcl` with its tunnel status
+   * line saying what the tunnel config really holds, so docker-mcp.tf never claims a rule or DNS
+   * record that is not there.
+   */
+  moduleCall: string;
+  /** The one cloudflared workload the repo's YAML runs, for the gateway's NetworkPolicy. */
+  cloudflared?: { namespace: string | null; labels: Record<string, string>; where: string };
 }
 
 /** Marks rules the patcher wrote, so later runs update them instead of adding another. */
 export const MANAGED_MARKER = 'managed by docker-mcp';
+
+/**
+ * The module call's comment line that states what the tunnel config holds for docker-mcp. The
+ * template writes a placeholder after it; the patcher, which knows, replaces the line.
+ */
+export const TUNNEL_STATUS_MARKER = '# Tunnel: ';

@@ -100,9 +100,13 @@ describe('docker-mcp init --terraform-dir (black box)', () => {
     const before = snapshot(repo);
     const result = init(repo, ['--yes', '--terraform-dir', repo, ...SUFFIX]);
     expect(result.code).toBe(5);
-    expect(result.stdout).toMatch(/Nothing was changed: .*dynamic "ingress_rule"/);
+    expect(result.stdout).toMatch(/Nothing was changed: .*dynamic "config"/);
     expect(result.stdout).toContain(SERVICE);
     expect(result.stdout).toContain('module "docker_mcp_gateway"');
+    // The printed module call says the rule is not there, and how to get the module it points at.
+    expect(result.stdout).toContain('# Tunnel: the docker-mcp ingress rule is NOT in the tunnel config');
+    expect(result.stdout.replace(/\s+/g, ' ')).toContain('The module call points at ./modules/docker-mcp-gateway, which was not written either.');
+    expect(result.stdout.replace(/\s+/g, ' ')).toContain('copy <dir>/terraform/modules/docker-mcp-gateway to ./modules/docker-mcp-gateway');
     expect(snapshot(repo)).toEqual(before);
   });
 
@@ -138,6 +142,22 @@ describe('docker-mcp init --terraform-dir (black box)', () => {
     expect(inner.ingress.at(-1)!.service).toBe('http_status:404');
     expect(readFileSync(join(repo, 'docker-mcp.tf'), 'utf8')).toContain('source = "./modules/docker-mcp-gateway"');
     const again = init(repo, ['--yes', '--terraform-dir', repo, '--cloudflared-configmap', file, ...SUFFIX]);
+    expect(again.stdout).toMatch(/up to date/);
+  });
+
+  it('a repo whose cloudflared runs from YAML in its own namespace: the module call admits it (issue 17, shape 7)', async () => {
+    const repo = copy('shape07-yaml-multidoc-namespace');
+    const result = init(repo, ['--yes', '--terraform-dir', repo, '--enable-network-policy', ...SUFFIX]);
+    expect(result.code, result.stderr + result.stdout).toBe(0);
+    const call = readFileSync(join(repo, 'docker-mcp.tf'), 'utf8');
+    expect(call).toMatch(/\n {2}cloudflared_namespace += "cloudflared"\n/);
+    expect(call).toMatch(/cloudflared_pod_labels += \{\n\s+"app\.kubernetes\.io\/name" = "cloudflared"\n\s+\}/);
+    expect(call).toMatch(/# Tunnel: the docker-mcp ingress rule is in apps\/cloudflared\/cloudflared\.yaml/);
+    expect(await hclErrors(call)).toBe('');
+    expect(fmtClean(call)).toBe(true);
+    expect(result.stdout).toContain('The NetworkPolicy admits cloudflared as the repo runs it (Deployment cloudflared in apps/cloudflared/cloudflared.yaml): namespace cloudflared, pods app.kubernetes.io/name=cloudflared');
+    expect(result.stdout).toContain('kubectl -n cloudflared rollout restart deployment/cloudflared');
+    const again = init(repo, ['--yes', '--terraform-dir', repo, '--enable-network-policy', ...SUFFIX]);
     expect(again.stdout).toMatch(/up to date/);
   });
 

@@ -77,7 +77,7 @@ describe('updating an existing docker-mcp rule', () => {
 describe('refusing to guess', () => {
   it.each([
     ['refuse-no-catch-all', /no catch-all rule/],
-    ['refuse-dynamic', /dynamic "ingress_rule"/],
+    ['refuse-dynamic', /dynamic "config"/],
   ])('%s: no edits, an explanation and snippets', async (fixture, reason) => {
     const dir = copy(fixture);
     const plan = await planRepoPatch(dir, input());

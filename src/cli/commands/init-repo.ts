@@ -16,6 +16,7 @@ import { CliError, ExitCode, UsageError } from '../errors.js';
 import { computeChanges, type Change } from '../io/changes.js';
 import { applyChanges, unifiedDiff } from '../io/write.js';
 import { DECLINED } from '../prompts/summary.js';
+import { adoptCloudflared } from './repo-cloudflared.js';
 
 export interface RepoInitOptions {
   terraformDir: string;
@@ -98,9 +99,16 @@ export async function runRepoInit(c: InstallConfig, table: readonly VariableSpec
   if (warnings.length && !options.json) process.stderr.write(warnings.map((w) => `warning: ${w.replace('see NOTES.md', 'see docs/installer.md')}\n`).join(''));
   // Loaded only here: the patcher pulls in tree-sitter, which a plain `init` never needs.
   const { MODULE_FILE, applyRepoPatch, planRepoPatch, renderPatchDiff, renderPatchReport } = await import('../../patch/index.js');
-  const callHcl = moduleCallHcl(c, table, version);
   const yamlMode = options.cloudflaredConfigmap !== undefined;
-  const plan = await planRepoPatch(yamlMode ? resolve(options.cloudflaredConfigmap!) : repo, patchInput(c, callHcl, yamlMode));
+  const target = yamlMode ? resolve(options.cloudflaredConfigmap!) : repo;
+  let plan = await planRepoPatch(target, patchInput(c, moduleCallHcl(c, table, version), yamlMode));
+  // Planning is pure: plan again when the repo shows where cloudflared runs (NetworkPolicy values).
+  const adopted = plan.cloudflared ? adoptCloudflared(c, table, plan.cloudflared) : null;
+  if (adopted) {
+    c = adopted.config;
+    plan = await planRepoPatch(target, patchInput(c, moduleCallHcl(c, table, version), yamlMode));
+    plan.notes.push(adopted.note);
+  }
   const report = renderPatchReport(plan);
   const base = { repoDir: repo, mode: plan.mode, warnings, notes: plan.notes, snippets: plan.snippets };
   if (plan.refused) {
@@ -109,7 +117,7 @@ export async function runRepoInit(c: InstallConfig, table: readonly VariableSpec
   }
   const rootDir = plan.mode === 'terraform' ? (plan.rootModuleDir ?? repo) : repo;
   if (plan.mode === 'yaml') {
-    const edit = moduleCallEdit(repo, MODULE_FILE, callHcl);
+    const edit = moduleCallEdit(repo, MODULE_FILE, plan.moduleCall);
     if (edit) plan.edits.push(edit);
   }
   const moduleDir = join(rootDir, REPO_MODULE_DIR);

@@ -3,6 +3,7 @@
 // that differs from its default, as literals, so the file stands alone without new root variables.
 import type { InstallConfig } from '../../config/schema.js';
 import { scopeOf, type VariableSpec } from '../../config/variables.js';
+import { TUNNEL_STATUS_MARKER } from '../../patch/types.js';
 import { alignHcl } from './hcl.js';
 import { moduleHcl } from './module-values.js';
 
@@ -21,7 +22,9 @@ export function moduleCallHcl(c: InstallConfig, table: readonly VariableSpec[], 
     .map((s) => `  ${s.name} = ${moduleHcl(s, c[s.name as keyof InstallConfig], '  ')}`);
   const text = [
     `# Rendered by docker-mcp ${version} (\`docker-mcp init --terraform-dir\`). Re-run init with the same`,
-    '# answers to change it; the tunnel rule and DNS entry it needs were added to the tunnel config.',
+    '# answers to change it.',
+    // Filled in by the patcher (src/patch/module-status.ts) with what the tunnel config really holds.
+    `${TUNNEL_STATUS_MARKER}see the report of docker-mcp init for the ingress rule and DNS record.`,
     `module "${MODULE_NAME}" {`,
     `  source = "./${REPO_MODULE_DIR}"`,
     '',

@@ -1,0 +1,58 @@
+// Step 2: name the shape of the repo's tunnel config. One case per shape; a new shape is one more
+// case here and one more planner in planners.ts.
+import type { IngressList } from './ingress-hcl.js';
+import type { RepoModel, TfTunnelConfig } from './model.js';
+import { TUNNEL_CONFIG_TYPES } from './ingress-hcl.js';
+import type { RepoPatchInput } from './types.js';
+import type { YamlConfig } from './yaml-scan.js';
+import { relative } from 'node:path';
+
+export type Shape =
+  /** Rules written out: v4 `ingress_rule` blocks or a v5 list of objects (shapes 1, 5, 6). */
+  | { kind: 'hcl-literal'; config: TfTunnelConfig; list: IngressList }
+  /** Rules generated from a collection: `dynamic` (shape 2) or a for/concat/variable expression (3, 4). */
+  | { kind: 'hcl-generated'; config: TfTunnelConfig }
+  | { kind: 'hcl-unreadable'; config: TfTunnelConfig; reason: string }
+  /** A cloudflared ingress list in YAML: ConfigMap, plain file, HelmRelease values, chart values (7–11). */
+  | { kind: 'yaml-list'; config: YamlConfig }
+  | { kind: 'none' | 'ambiguous'; mode: 'terraform' | 'yaml'; reason: string };
+
+function yamlShape(model: RepoModel, target: string): Shape {
+  const found = model.yamlConfigs;
+  if (found.length === 1) return { kind: 'yaml-list', config: found[0]! };
+  if (found.length === 0) {
+    return {
+      kind: 'none',
+      mode: 'yaml',
+      reason: `no cloudflared config found: expected a ConfigMap whose data["config.yaml"] has an \`ingress:\` list (or a cloudflared config file, HelmRelease values or cloudflare-tunnel chart values with one) under ${target}`,
+    };
+  }
+  const list = found.map((f) => `${relative(model.repoDir, f.path) || f.path}: ${f.where}`).join(', ');
+  return { kind: 'ambiguous', mode: 'yaml', reason: `ambiguous: ${found.length} cloudflared configs (${list})` };
+}
+
+export function classify(model: RepoModel, input: RepoPatchInput, target: string): Shape {
+  const mode = input.mode ?? 'auto';
+  if (mode === 'yaml' || (mode === 'auto' && model.isFile)) return yamlShape(model, target);
+  const configs = model.tunnelConfigs;
+  if (configs.length === 0) {
+    // A repo with no Terraform tunnel but a cloudflared config in YAML gets the YAML patch.
+    if (mode === 'auto' && model.yamlConfigs.length > 0) return yamlShape(model, target);
+    const expected = `a \`${TUNNEL_CONFIG_TYPES.join('` or `')}\` resource`;
+    return { kind: 'none', mode: 'terraform', reason: `no tunnel configuration found: expected ${expected} in a .tf file under ${model.repoDir}` };
+  }
+  if (configs.length > 1) {
+    const found = configs.map((c) => c.address.replace(' in ', ' (') + ')').join(', ');
+    return { kind: 'ambiguous', mode: 'terraform', reason: `ambiguous: more than one tunnel configuration (${found}); patch the right one by hand` };
+  }
+  const config = configs[0]!;
+  switch (config.source.kind) {
+    case 'literal':
+      return { kind: 'hcl-literal', config, list: config.source.list };
+    case 'dynamic':
+    case 'expression':
+      return { kind: 'hcl-generated', config };
+    case 'unreadable':
+      return { kind: 'hcl-unreadable', config, reason: config.source.reason };
+  }
+}

@@ -1,0 +1,59 @@
+// Where cloudflared itself runs, as far as the repo's YAML says: the Deployment/DaemonSet running a
+// cloudflared image (namespace from the object or its kustomization, pod labels from the selector),
+// so the report can print the restart command and the gateway's NetworkPolicy can admit it.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { isMap, isSeq, parseAllDocuments, type Document } from 'yaml';
+import { listFiles } from './repo-scan.js';
+
+export interface CloudflaredWorkload {
+  path: string;
+  kind: string;
+  name: string;
+  namespace: string | null;
+  labels: Record<string, string>;
+}
+
+const WORKLOADS = ['Deployment', 'DaemonSet', 'StatefulSet'];
+/** A scalar as text; '' for maps, lists and absent values. */
+const text = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
+
+function runsCloudflared(doc: Document): boolean {
+  const containers = doc.getIn(['spec', 'template', 'spec', 'containers'], true);
+  return isSeq(containers) && containers.items.some((c) => isMap(c) && /cloudflared/.test(text(c.get('image'))));
+}
+
+/** The `namespace:` a kustomization.yaml next to the file sets for everything it lists. */
+function kustomizeNamespace(dir: string): string | null {
+  for (const name of ['kustomization.yaml', 'kustomization.yml']) {
+    const path = join(dir, name);
+    if (!existsSync(path)) continue;
+    const docs = parseAllDocuments(readFileSync(path, 'utf8'));
+    const ns = Array.isArray(docs) ? docs[0]?.get('namespace') : undefined;
+    if (typeof ns === 'string') return ns;
+  }
+  return null;
+}
+
+export function findCloudflared(target: string): CloudflaredWorkload[] {
+  const abs = resolve(target);
+  const paths = statSync(abs).isDirectory() ? listFiles(abs, ['.yaml', '.yml']) : [abs];
+  const out: CloudflaredWorkload[] = [];
+  for (const path of paths) {
+    const docs = parseAllDocuments(readFileSync(path, 'utf8'));
+    if (!Array.isArray(docs)) continue;
+    for (const doc of docs) {
+      if (doc.errors.length || !WORKLOADS.includes(text(doc.get('kind'))) || !runsCloudflared(doc)) continue;
+      const selector = doc.getIn(['spec', 'selector', 'matchLabels'], true);
+      const labels = isMap(selector) ? (selector.toJSON() as Record<string, unknown>) : {};
+      out.push({
+        path,
+        kind: text(doc.get('kind')),
+        name: text(doc.getIn(['metadata', 'name'])) || 'cloudflared',
+        namespace: (doc.getIn(['metadata', 'namespace']) as string | undefined) ?? kustomizeNamespace(dirname(path)),
+        labels: Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, String(v)])),
+      });
+    }
+  }
+  return out;
+}

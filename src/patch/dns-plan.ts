@@ -1,0 +1,144 @@
+// DNS for a literal tunnel config, the repo's own way (issue 17 behaviour 4), tried in this order:
+// a wildcard record that already covers the hostname; one more record cloned from the repo's
+// per-host records for this tunnel; otherwise a snippet whose every reference exists in the repo
+// (its zone_id expression, its tunnel resource, `value` or `content` as the repo writes them).
+// The `services = [ … ]` list (our seed's layout) is handled before this, in plan-terraform.ts.
+import type { Node } from 'web-tree-sitter';
+import { servicesEdits, type TextEdit } from './hcl-edits.js';
+import type { Generator } from './generator.js';
+import { invert, KEY } from './invert.js';
+import { attributeValue, blockBody, blockLabels, findAttribute, isTuple, staticString, tupleElements, unwrap } from './hcl-nodes.js';
+import type { DnsResource, RepoModel, TfTunnelConfig } from './model.js';
+import { hclString } from './render.js';
+import type { TfFile } from './repo-scan.js';
+import type { Snippet } from './types.js';
+import { hostnameMatches } from './match.js';
+import { localDefinition, resolveString } from './tf-values.js';
+
+export interface DnsPlan {
+  edits: { file: TfFile; edit: TextEdit }[];
+  notes: string[];
+  snippets: Snippet[];
+  /** For docker-mcp.tf's status line: where the record comes from; null when the user must add it. */
+  status: string | null;
+}
+
+const attrText = (block: Node, name: string): string | null => {
+  const attr = findAttribute(blockBody(block), name);
+  return attr ? (attributeValue(attr)?.text ?? null) : null;
+};
+
+/** `cloudflare_tunnel.homelab` from `tunnel_id = cloudflare_tunnel.homelab.id`; `var.tunnel_id` as is. */
+function tunnelRef(config: TfTunnelConfig): string | null {
+  const id = attrText(config.block, 'tunnel_id');
+  return id ? id.replace(/\.id$/, '') : null;
+}
+
+async function recordName(model: RepoModel, dns: DnsResource): Promise<string | null> {
+  const attr = findAttribute(blockBody(dns.block), 'name');
+  return attr ? resolveString(model.scan!, dns.file.dir, attributeValue(attr)) : null;
+}
+
+/** The zone's domain, from a record whose name is a rule's hostname (FQDN) or its first labels. */
+function zoneOf(names: (string | null)[], hosts: string[]): { zone: string; fqdn: boolean } | null {
+  for (const name of names) {
+    if (!name) continue;
+    for (const host of hosts) {
+      if (host === name) return { zone: host.slice(host.indexOf('.') + 1), fqdn: true };
+      if (host.startsWith(`${name}.`)) return { zone: host.slice(name.length + 1), fqdn: false };
+    }
+  }
+  return null;
+}
+
+export async function planDns(model: RepoModel, config: TfTunnelConfig, host: string, ruleHosts: string[]): Promise<DnsPlan> {
+  const out: DnsPlan = { edits: [], notes: [], snippets: [], status: null };
+  const ref = tunnelRef(config);
+  const forTunnel = model.dns.filter((d) => ref && d.target?.includes(ref));
+  const named = await Promise.all(forTunnel.map(async (d) => ({ dns: d, name: await recordName(model, d) })));
+  const zone = zoneOf(named.map((n) => n.name), ruleHosts);
+  const fqdnOf = (name: string): string => (zone && !zone.fqdn && !name.endsWith(`.${zone.zone}`) ? `${name}.${zone.zone}` : name);
+  const covering = named.find((n) => !n.dns.forEach && n.name && hostnameMatches(fqdnOf(n.name), host));
+  if (covering) {
+    out.status = `from ${covering.dns.type}.${covering.dns.name} in ${covering.dns.file.relPath}`;
+    out.notes.push(`DNS: ${covering.dns.type}.${covering.dns.name} (${covering.dns.file.relPath}) already covers ${host}.`);
+    return out;
+  }
+  const sibling = named.find((n) => !n.dns.forEach && n.name && findAttribute(blockBody(n.dns.block), 'name'));
+  const label = zone && host.endsWith(`.${zone.zone}`) ? host.slice(0, -zone.zone.length - 1) : null;
+  if (sibling && zone && label) {
+    // One more record exactly like the repo's own, with our name.
+    const block = sibling.dns.block;
+    const labels = blockLabels(block);
+    const nameValue = attributeValue(findAttribute(blockBody(block), 'name')!)!;
+    const text = sibling.dns.file.text;
+    const clone = `${text.slice(block.startIndex, nameValue.startIndex)}${hclString(zone.fqdn ? host : label)}${text.slice(nameValue.endIndex, block.endIndex)}`
+      .replace(`"${labels[1]}"`, '"docker_mcp"');
+    const end = sibling.dns.file.text.length;
+    const gap = text.endsWith('\n') ? '\n' : '\n\n';
+    out.edits.push({ file: sibling.dns.file, edit: { start: end, end, text: `${gap}${clone}\n` } });
+    out.status = `from ${sibling.dns.type}.docker_mcp in ${sibling.dns.file.relPath}`;
+    out.notes.push(`DNS: a ${sibling.dns.type} "docker_mcp" like ${sibling.dns.type}.${labels[1]} (${sibling.dns.file.relPath}), name "${zone.fqdn ? host : label}".`);
+    return out;
+  }
+  for (const { dns } of named.filter((n) => n.dns.forEach)) {
+    const listed = await labelList(model, dns, host);
+    if (!listed) continue;
+    if (typeof listed === 'string') {
+      out.notes.push(listed);
+      continue;
+    }
+    out.edits.push(...listed.edits.map((edit) => ({ file: listed.file, edit })));
+    out.status = `from ${dns.type}.${dns.name} (its for_each list ${listed.ref})`;
+    const done = listed.edits.length ? 'added to' : 'is already in';
+    out.notes.push(`DNS: "${listed.label}" ${done} ${listed.ref} (${listed.file.relPath}), which ${dns.type}.${dns.name} iterates over.`);
+    return out;
+  }
+  out.snippets.push(dnsSnippet(model, config, host, ref));
+  out.notes.push(`No DNS record in this repo covers ${host}, and none could be added in its style; add the record below yourself.`);
+  return out;
+}
+
+/**
+ * A record with `for_each = toset(local.x)` over a list of strings: the label that makes its `name`
+ * the hostname, and the edit adding it; a note when the list's names are under another domain.
+ */
+async function labelList(model: RepoModel, dns: DnsResource, host: string): Promise<{ ref: string; file: TfFile; label: string; edits: TextEdit[] } | string | null> {
+  const ref = /^(?:toset\()?\s*(local\.[A-Za-z_][\w-]*)\s*\)?$/.exec(dns.forEach ?? '')?.[1];
+  const nameAttr = findAttribute(blockBody(dns.block), 'name');
+  const def = ref ? localDefinition(model.scan!, dns.file.dir, ref.slice('local.'.length)) : undefined;
+  const tuple = unwrap(def?.value);
+  if (!ref || !def || !nameAttr || !isTuple(tuple) || !tupleElements(tuple).every((e) => staticString(e) !== null)) return null;
+  // each.key and each.value are the same string for a set.
+  const g = { keyVar: 'each.key', valueVar: 'each', dir: dns.file.dir } as unknown as Generator;
+  const bound = await invert(model.scan!, g, attributeValue(nameAttr)!, host);
+  const values = typeof bound === 'string' ? [] : [...bound.values()];
+  const label = values[0];
+  if (!label || values.some((v) => v !== label) || (typeof bound !== 'string' && [...bound.keys()].some((k) => k !== KEY && k !== 'value' && k !== 'key'))) {
+    return `${dns.type}.${dns.name} makes its names from ${ref} as ${attributeValue(nameAttr)!.text}, which cannot give ${host}; "${host.split('.')[0]}" was not added to ${ref}.`;
+  }
+  return { ref, file: def.file, label, edits: servicesEdits(def.file.text, tuple, label, null) };
+}
+
+/** A record in the repo's terms: its resource type, zone_id expression and tunnel; the full name. */
+function dnsSnippet(model: RepoModel, config: TfTunnelConfig, host: string, ref: string | null): Snippet {
+  const v5 = config.version === 'v5';
+  const like = model.dns.find((d) => (v5 ? d.type === 'cloudflare_dns_record' : d.type === 'cloudflare_record'));
+  const zone = like ? attrText(like.block, 'zone_id') : null;
+  const field = like?.targetField ?? 'content';
+  // The tunnel id exactly as the config itself writes it (`cloudflare_tunnel.x.id`, `var.tunnel_id`).
+  const id = attrText(config.block, 'tunnel_id') ?? (ref ? `${ref}.id` : null);
+  const target = id ? `"\${${id}}.cfargotunnel.com"` : '"<tunnel id>.cfargotunnel.com"';
+  const lines = [
+    `resource "${v5 ? 'cloudflare_dns_record' : 'cloudflare_record'}" "docker_mcp" {`,
+    `  zone_id = ${zone ?? '"<zone id of the zone that holds ' + host + '>"'}`,
+    `  name    = ${hclString(host)}`,
+    '  type    = "CNAME"',
+    `  ${field.padEnd(7)} = ${target}`,
+    ...(v5 ? ['  ttl     = 1'] : []),
+    '  proxied = true',
+    '}',
+  ];
+  const note = zone ? `zone_id as the repo's other records set it (${zone}); it must be the zone of ${host}` : 'no record in the repo to copy the zone from';
+  return { title: `DNS record for ${host} (${note})`, where: `next to ${config.address}`, language: 'hcl', text: `${lines.join('\n')}\n` };
+}

@@ -1,0 +1,125 @@
+// Step 1 of the patcher: read the repo ONCE into a model. Nothing here decides what to do; the
+// classifier (classify.ts) names the shape, a planner (planners.ts) plans the edit for that shape.
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Node } from 'web-tree-sitter';
+import { findCloudflared, type CloudflaredWorkload } from './cloudflared-scan.js';
+import { attributeValue, blockBody, blockLabels, bodyBlocks, findAttribute, findObjectElem, isObject, objectElemValue, unwrap } from './hcl-nodes.js';
+import { TUNNEL_CONFIG_TYPES, readIngress, type IngressList } from './ingress-hcl.js';
+import { blockAddress, scanRepo, topBlocks, type RepoScan, type TfFile } from './repo-scan.js';
+import { findYamlConfigs, type YamlConfig } from './yaml-scan.js';
+
+/** Where a Terraform tunnel config's ingress rules come from. */
+export type HclIngressSource =
+  | { kind: 'literal'; list: IngressList }
+  /** v4 `dynamic "ingress_rule" { for_each = <collection> }`. */
+  | { kind: 'dynamic'; collection: string; node: Node }
+  /** v5 `ingress = <expression>`: a for expression, concat(…), or a module variable. */
+  | { kind: 'expression'; expression: string; node: Node }
+  | { kind: 'unreadable'; reason: string };
+
+export interface TfTunnelConfig {
+  file: TfFile;
+  block: Node;
+  /** `resource.<type>.<name> in <file>`, for people. */
+  address: string;
+  version: 'v4' | 'v5';
+  source: HclIngressSource;
+}
+
+export interface DnsResource {
+  file: TfFile;
+  block: Node;
+  type: 'cloudflare_record' | 'cloudflare_dns_record';
+  name: string;
+  /** The `for_each` expression, or null for a per-host record. */
+  forEach: string | null;
+  /** v4 `cloudflare_record` takes `value` (older) or `content`; v5 `cloudflare_dns_record` `content`. */
+  targetField: 'value' | 'content' | null;
+  /** The text of that field, e.g. `cloudflare_tunnel.homelab.cname`. */
+  target: string | null;
+}
+
+export interface RepoModel {
+  repoDir: string;
+  /** --cloudflared-configmap pointed at one file. */
+  isFile: boolean;
+  /** Parsed .tf files; null when the target is a single file. Call disposeModel when done. */
+  scan: RepoScan | null;
+  tunnelConfigs: TfTunnelConfig[];
+  dns: DnsResource[];
+  yamlConfigs: YamlConfig[];
+  cloudflared: CloudflaredWorkload[];
+}
+
+function hclSource(file: TfFile, block: Node): HclIngressSource {
+  const body = blockBody(block);
+  if (bodyBlocks(body, 'dynamic').some((d) => blockLabels(d)[0] === 'config')) {
+    return { kind: 'unreadable', reason: 'its `config` is a `dynamic "config"` block; the patcher edits a written-out `config { … }` only' };
+  }
+  const config = bodyBlocks(body, 'config')[0];
+  const dynamic = config ? bodyBlocks(blockBody(config), 'dynamic')[0] : undefined;
+  if (dynamic && blockLabels(dynamic)[0] === 'ingress_rule') {
+    const forEach = findAttribute(blockBody(dynamic), 'for_each');
+    return { kind: 'dynamic', collection: attributeValue(forEach!)?.text ?? '?', node: dynamic };
+  }
+  const configAttr = findAttribute(body, 'config');
+  const obj = configAttr ? unwrap(attributeValue(configAttr)) : undefined;
+  const ingress = isObject(obj) ? findObjectElem(obj, 'ingress') : undefined;
+  const value = ingress ? unwrap(objectElemValue(ingress)) : undefined;
+  if (value && value.type !== 'tuple') return { kind: 'expression', expression: value.text, node: value };
+  const list = readIngress(file, block);
+  return typeof list === 'string' ? { kind: 'unreadable', reason: list } : { kind: 'literal', list };
+}
+
+function tunnelConfigs(scan: RepoScan): TfTunnelConfig[] {
+  return scan.files.flatMap((file) =>
+    topBlocks(file, 'resource')
+      .filter((b) => TUNNEL_CONFIG_TYPES.includes(blockLabels(b)[0] ?? ''))
+      .map((block) => {
+        const source = file.syntaxErrors ? ({ kind: 'unreadable', reason: `${file.relPath} does not parse:\n${file.syntaxErrors}` } as const) : hclSource(file, block);
+        const v5 = source.kind === 'literal' ? source.list.v5 : findAttribute(blockBody(block), 'config') !== undefined;
+        return { file, block, address: `${blockAddress(block)} in ${file.relPath}`, version: v5 ? 'v5' : 'v4', source };
+      }),
+  );
+}
+
+function dnsResources(scan: RepoScan): DnsResource[] {
+  return scan.files.flatMap((file) =>
+    topBlocks(file, 'resource').flatMap((block): DnsResource[] => {
+      const [type, name] = blockLabels(block);
+      if (type !== 'cloudflare_record' && type !== 'cloudflare_dns_record') return [];
+      const body = blockBody(block);
+      const field = findAttribute(body, 'content') ? 'content' : findAttribute(body, 'value') ? 'value' : null;
+      const forEach = findAttribute(body, 'for_each');
+      return [{
+        file, block, type, name: name ?? '',
+        forEach: forEach ? (attributeValue(forEach)?.text ?? null) : null,
+        targetField: field,
+        target: field ? (attributeValue(findAttribute(body, field)!)?.text ?? null) : null,
+      }];
+    }),
+  );
+}
+
+/** Reads everything the planners may need. `mode` only skips the half the user ruled out. */
+export async function buildModel(target: string, mode: 'auto' | 'terraform' | 'yaml'): Promise<RepoModel> {
+  const repoDir = resolve(target);
+  const isFile = existsSync(repoDir) && statSync(repoDir).isFile();
+  const scan = isFile || mode === 'yaml' ? null : await scanRepo(repoDir);
+  const configs = scan ? tunnelConfigs(scan) : [];
+  // YAML configs matter only when Terraform has no tunnel config (or YAML was asked for); where
+  // cloudflared runs is a bonus, so a YAML tree too big to read never fails a Terraform patch.
+  const yamlConfigs = mode === 'yaml' || (mode === 'auto' && configs.length === 0) ? findYamlConfigs(repoDir) : [];
+  let cloudflared: CloudflaredWorkload[] = [];
+  try {
+    cloudflared = mode === 'terraform' ? [] : findCloudflared(isFile ? resolve(repoDir, '..') : repoDir);
+  } catch {
+    cloudflared = [];
+  }
+  return { repoDir, isFile, scan, tunnelConfigs: configs, dns: scan ? dnsResources(scan) : [], yamlConfigs, cloudflared };
+}
+
+export function disposeModel(model: RepoModel): void {
+  for (const file of model.scan?.files ?? []) file.tree.delete();
+}

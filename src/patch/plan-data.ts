@@ -1,0 +1,200 @@
+// Planner for data-driven tunnel configs (shapes 2–4): the rules (and often the DNS records) are
+// generated from a collection in `locals`, so docker-mcp becomes one more item of that collection,
+// in the collection's own item shape, instead of a hand-written rule next to the generator.
+import { relative } from 'node:path';
+import { parseHcl } from '../templates/hcl-parse.js';
+import { applyTextEdits, appendElement, type TextEdit } from './hcl-edits.js';
+import { findObjectElem, staticString, indentAt, lineEnd, lineStart, objectElemKey, objectElemValue, objectElems, startsLine, unwrap } from './hcl-nodes.js';
+import { findGenerators, type CollectionItem, type Generator } from './generator.js';
+import { hostnameExpr } from './hcl-hostnames.js';
+import type { Rule } from './ingress-hcl.js';
+import { evaluate, invert, KEY, VALUE } from './invert.js';
+import { firstShadowing, type RuleView } from './match.js';
+import type { RepoModel, TfTunnelConfig } from './model.js';
+import { withTunnelStatus } from './module-status.js';
+import { moduleFileEdit, planHclLiteral } from './plan-terraform.js';
+import { readAroundDynamic } from './ingress-hcl.js';
+import { emptyPlan, MODULE_FILE, refuseTerraform } from './refuse.js';
+import { findRootModule } from './repo-scan.js';
+import { derivedDns, renderItem, type ItemValue } from './data-item.js';
+import type { RepoPatchInput, RepoPatchPlan } from './types.js';
+
+/** Attributes that name an item rather than configure it: filled with the hostname's label. */
+const NAME_ATTRS = ['name', 'key', 'id', 'subdomain', 'label'];
+
+async function hostnameOf(model: RepoModel, g: Generator, item: CollectionItem): Promise<string | null> {
+  const field = g.fields.get('hostname');
+  if (field) return evaluate(model.scan!, g, field, item);
+  const elem = g.spread ? findObjectElem(item.object, 'hostname') : undefined;
+  return elem ? evaluate(model.scan!, { ...g, fields: new Map() }, objectElemValue(elem)!, item) : null;
+}
+
+/** A catch-all item: one whose rule has no hostname (absent, or `null`). */
+function isCatchAllItem(g: Generator, item: CollectionItem): boolean {
+  if (g.collection.scalar) return false;
+  const field = g.fields.get('hostname');
+  const attr = field ? /\.([A-Za-z_][\w-]*)$/.exec(unwrap(field)?.text ?? '')?.[1] : g.spread ? 'hostname' : undefined;
+  if (!attr) return false;
+  const elem = findObjectElem(item.object, attr);
+  return !elem || unwrap(objectElemValue(elem))?.text === 'null';
+}
+
+/** The new item's values, from the rule the user wants; a string says why it cannot be built. */
+async function itemValues(model: RepoModel, g: Generator, input: RepoPatchInput, notes: string[]): Promise<Map<string, ItemValue> | string> {
+  const scan = model.scan!;
+  const values = new Map<string, ItemValue>();
+  const label = input.hostname.split('.')[0]!;
+  for (const [field, wanted] of [['hostname', input.hostname], ['service', input.serviceUrl]] as const) {
+    const expr = g.fields.get(field);
+    const bound = expr ? await invert(scan, g, expr, wanted) : g.spread ? new Map([[field, wanted]]) : `the rules built at ${g.where} have no ${field}`;
+    if (typeof bound === 'string') return bound;
+    for (const [slot, value] of bound) {
+      if (values.has(slot) && values.get(slot)!.text !== value) return `${slot} would need two values`;
+      values.set(slot, { text: value, isHostname: field === 'hostname' && slot !== KEY && slot !== VALUE && bound.size === 1 && (!expr || /\.[\w-]+$/.test(unwrap(expr)!.text)) });
+    }
+  }
+  if (input.access) {
+    const expr = g.fields.get('origin_request');
+    const slot = expr ? /\.([A-Za-z_][\w-]*)$/.exec(unwrap(expr)?.text ?? '')?.[1] : g.spread ? 'origin_request' : undefined;
+    if (!slot) return `Cloudflare Access must sit on the rule's origin_request, and the rules built at ${g.where} have none`;
+    values.set(slot, { text: '', access: true });
+  }
+  const named = g.collection.items.filter((i) => !isCatchAllItem(g, i));
+  const first = named[0];
+  for (const elem of first ? objectElems(first.object) : []) {
+    const attr = objectElemKey(elem);
+    if (values.has(attr) || !named.every((i) => findObjectElem(i.object, attr))) continue;
+    if (!NAME_ATTRS.includes(attr)) return `every item of ${g.collection.ref} sets \`${attr}\`, which the patcher cannot derive from the answers`;
+    values.set(attr, { text: label });
+    notes.push(`The new item's \`${attr}\` is "${label}", like the other items name theirs.`);
+  }
+  // A hostname attribute written like the siblings' ("x.${local.domain}") when that is proven equal.
+  for (const [attr, value] of values) {
+    if (!value.isHostname) continue;
+    const siblings = named.map((i) => ({ hostname: objectElemValue(findObjectElem(i.object, attr) ?? i.object) }) as unknown as Rule);
+    value.hcl = await hostnameExpr(scan, g.collection.file.dir, siblings, value.text, notes);
+  }
+  if (g.collection.scalar && [...values.keys()].some((k) => k !== KEY && k !== VALUE)) return `the items of ${g.collection.ref} are plain values, but the rules read attributes of them`;
+  if (g.collection.scalar && !values.has(VALUE)) return `the rules built at ${g.where} do not read the item of ${g.collection.ref} itself`;
+  if (g.collection.isMap && !values.has(KEY)) values.set(KEY, { text: label });
+  if (!g.collection.isMap && values.has(KEY)) return `the rules built at ${g.where} use the key of a list`;
+  return values;
+}
+
+async function planCollection(model: RepoModel, config: TfTunnelConfig, input: RepoPatchInput, prefix: string): Promise<RepoPatchPlan> {
+  const scan = model.scan!;
+  const plan = emptyPlan(scan.repoDir, 'terraform', input);
+  const refuse = (reason: string, g?: Generator, item?: string): RepoPatchPlan =>
+    refuseTerraform(plan, input, {
+      reason: `${prefix}${reason}`,
+      version: config.version,
+      where: g ? `${g.collection.where}: an item of ${g.collection.ref} that makes this rule` : config.file.relPath,
+      scan,
+      tunnelDir: config.file.dir,
+      ...(g && item ? { ruleSnippets: [{ title: `One more item of ${g.collection.ref}, in its own item shape (provider ${config.version})`, where: `${g.collection.where}, in ${g.collection.ref}`, language: 'hcl' as const, text: `${item}\n` }] } : {}),
+    });
+  const gens = findGenerators(scan, config);
+  if (typeof gens === 'string') return refuse(gens);
+  // An item the user already added (by hand, after a refusal) decides which collection is theirs.
+  const read = await Promise.all(gens.map(async (g) => {
+    const views: RuleView<CollectionItem>[] = [];
+    for (const i of g.collection.items.filter((x) => !isCatchAllItem(g, x))) {
+      const hostname = await hostnameOf(model, g, i);
+      views.push({ rule: i, hostname, unknown: hostname === null, hasPath: findObjectElem(i.object, 'path') !== undefined, shown: hostname ?? i.key ?? '?' });
+    }
+    return { g, views };
+  }));
+  const holding = read.filter((r) => r.views.some((v) => v.hostname === input.hostname));
+  const { g, views } = holding.length === 1 ? holding[0]! : read[0]!;
+  const computed = await itemValues(model, g, input, plan.notes);
+  const item = typeof computed === 'string' ? undefined : renderItem(g, computed, input, '');
+  if (gens.length > 1 && holding.length !== 1) {
+    const all = gens.map((x) => `${x.collection.ref} (${x.collection.where}, used at ${x.where})`).join(' and ');
+    return refuse(`ambiguous: the tunnel module is called ${gens.length} times, with rules from ${all}; add the item to the collection of the tunnel that should serve docker-mcp`, g, item);
+  }
+  const label = input.hostname.split('.')[0]!;
+  const own = views.find((v) => v.hostname === input.hostname || (g.collection.isMap && v.rule.key === label));
+  if (typeof computed === 'string' && !own) return refuse(`${computed}; add the item to ${g.collection.ref} (${g.collection.where}) by hand`, g);
+  const values = typeof computed === 'string' ? null : computed;
+  if (own) {
+    const line = own.rule.whole.startPosition.row + 1;
+    const attrText = (attr: string): string | undefined => objectElemValue(findObjectElem(own.rule.object, attr) ?? own.rule.object)?.text.replace(/"/g, '');
+    const same = !values || [...values].every(([attr, v]) => v.access || (attr === KEY ? own.rule.key === v.text : attr === VALUE ? staticString(own.rule.object) === v.text : attrText(attr) === (v.hcl ?? v.text).replace(/"/g, '')));
+    if (!same) return refuse(`${g.collection.ref} already has an item for ${input.hostname} (${relative(scan.repoDir, g.collection.file.path)}:${line}) with other values; update it by hand`, g, item);
+    plan.notes.push(`${g.collection.ref} already has the docker-mcp item (${relative(scan.repoDir, g.collection.file.path)}:${line})${values ? '' : `; it is left as written (${computed as string})`}.`);
+  }
+  const shadow = firstShadowing(views, input.hostname, own ? views.indexOf(own) : views.length);
+  if (own && shadow && !shadow.unknown) {
+    return refuse(`the docker-mcp item of ${g.collection.ref} can never match: the item for "${shadow.shown}" above it catches ${input.hostname} first; move it above that item`, g, item);
+  }
+  if (shadow && g.collection.isMap && !shadow.unknown) {
+    return refuse(`the item for "${shadow.shown}" in ${g.collection.ref} catches ${input.hostname}, and a map's rules come out in key order`, g, item);
+  }
+  if (shadow && (own || g.collection.isMap)) {
+    plan.notes.push(`The hostname of the item ${shadow.rule.key ?? `at line ${shadow.rule.whole.startPosition.row + 1}`} of ${g.collection.ref} is not proven by the repo: if it is a wildcard covering ${input.hostname}, it may catch it first.`);
+  }
+
+  const file = g.collection.file;
+  const edits: TextEdit[] = [];
+  if (!own && values && item) {
+    const catchAll = g.collection.items.find((i) => isCatchAllItem(g, i));
+    const before = shadow && !g.collection.isMap ? shadow.rule : catchAll;
+    if (g.collection.isMap) {
+      const last = g.collection.items.at(-1);
+      if (!last || g.collection.node.startPosition.row === g.collection.node.endPosition.row) return refuse(`${g.collection.ref} is written on one line`, g, item);
+      const indent = indentAt(file.text, last.whole.startIndex);
+      const at = lineEnd(file.text, last.whole.endIndex);
+      edits.push({ start: at, end: at, text: `\n${renderItem(g, values, input, indent, true)}` });
+    } else if (before && startsLine(file.text, before.whole.startIndex)) {
+      const indent = indentAt(file.text, before.whole.startIndex);
+      const at = lineStart(file.text, before.whole.startIndex);
+      edits.push({ start: at, end: at, text: `${renderItem(g, values, input, indent, true)},\n` });
+    } else if (before) {
+      return refuse(`the item to insert before (${relative(scan.repoDir, file.path)}:${before.whole.startPosition.row + 1}) does not start its own line`, g, item);
+    } else {
+      edits.push(...appendElement(file.text, g.collection.node, item));
+    }
+    if (shadow && !g.collection.isMap) {
+      const why = shadow.unknown ? 'has a hostname the repo does not prove (it could be a wildcard)' : `("${shadow.shown}") would catch ${input.hostname} first`;
+      plan.notes.push(`The item at line ${shadow.rule.whole.startPosition.row + 1} of ${g.collection.ref} ${why}; the docker-mcp item goes directly above it.`);
+    }
+  }
+  const dns = derivedDns(model, g);
+  plan.moduleCall = withTunnelStatus(input.moduleCallHcl, { ruleIn: `${g.collection.ref} (${relative(scan.repoDir, file.path)})`, dns: dns ? `from the same collection (${dns})` : null });
+  if (!dns) plan.notes.push(`No DNS record is generated from ${g.collection.ref}; add one for ${input.hostname} yourself.`);
+
+  const root = findRootModule(scan, config.file.dir);
+  if ('problem' in root) return refuse(root.problem, g, item);
+  plan.rootModuleDir = root.dir;
+  const moduleEdit = await moduleFileEdit(scan, root.dir, plan.moduleCall);
+  if (typeof moduleEdit === 'string') return refuse(moduleEdit, g, item);
+  if (edits.length) {
+    const after = applyTextEdits(file.text, edits);
+    const parsed = await parseHcl(after);
+    const broken = parsed.errors.length > 0;
+    parsed.tree.delete();
+    if (broken) return refuse(`internal: the patched ${file.relPath} would not parse, so nothing was written`, g, item);
+    plan.edits.push({ path: file.path, relPath: file.relPath, before: file.text, after });
+  }
+  if (moduleEdit) plan.edits.push(moduleEdit);
+  plan.notes.unshift(
+    `Tunnel config: ${config.address} (provider ${config.version}) builds its rules from ${g.collection.ref} (${g.collection.where}); ${own ? 'it already has docker-mcp' : 'adding one item for docker-mcp'}${dns ? `, which also gives its DNS record (${dns})` : ''}.`,
+    `Root module: ${relative(scan.repoDir, root.dir) || '.'}; the module call goes to ${MODULE_FILE}.`,
+  );
+  return plan;
+}
+
+/**
+ * Data edit first; when the collection cannot take the item, a v4 dynamic block still lets a
+ * written-out rule go directly above it, which is safe whatever the block generates. A refusal then
+ * keeps the data edit's reason (it names the collection to edit by hand).
+ */
+export async function planGenerated(model: RepoModel, config: TfTunnelConfig, input: RepoPatchInput, prefix: string): Promise<RepoPatchPlan> {
+  const plan = await planCollection(model, config, input, prefix);
+  const around = plan.refused && config.source.kind === 'dynamic' ? readAroundDynamic(config.file, config.block) : null;
+  if (!around) return plan;
+  const literal = await planHclLiteral(model, config, around.list, input, around.dynamic);
+  if (literal.refused) return plan;
+  literal.notes.splice(2, 0, `${config.address}: ${plan.refused!.slice(prefix.length)}; so the rule is written out instead.`);
+  return literal;
+}

@@ -1,0 +1,78 @@
+// Refusals: nothing is edited, the reason is given, and everything needed to do it by hand is
+// printed in the repo's own provider version (both only when the version is unknown).
+import { relative } from 'node:path';
+import { Document, isMap, isSeq } from 'yaml';
+import { findRootModule, type RepoScan } from './repo-scan.js';
+import { findServicesLists } from './tf-lookup.js';
+import { desiredAccess, hclString, yamlRule, type DesiredRule } from './render.js';
+import { ingressSnippets, moduleSnippet, servicesSnippet } from './snippets.js';
+import { withTunnelStatus } from './module-status.js';
+import { MANAGED_MARKER, type RepoPatchInput, type RepoPatchPlan, type Snippet } from './types.js';
+
+export const MODULE_FILE = 'docker-mcp.tf';
+
+export function emptyPlan(repoDir: string, mode: 'terraform' | 'yaml', input: RepoPatchInput): RepoPatchPlan {
+  return { repoDir, mode, edits: [], notes: [], snippets: [], refused: null, moduleCall: input.moduleCallHcl };
+}
+
+/** The module call for a refusal: it must not claim a rule that was not added. */
+function refusedModuleCall(input: RepoPatchInput, reason: string): string {
+  const short = reason.split('\n')[0]!;
+  return withTunnelStatus(input.moduleCallHcl, { ruleIn: null, dns: null, refused: short.length > 160 ? `${short.slice(0, 157)}...` : short });
+}
+
+export function literalRule(input: RepoPatchInput): DesiredRule {
+  return { hostname: hclString(input.hostname), service: hclString(input.serviceUrl), access: desiredAccess(input.access) };
+}
+
+/** The root module a refused plan would have used, when the repo says which it is. */
+function rootOf(scan: RepoScan | null, tunnelDir: string | null): string | undefined {
+  const root = scan && tunnelDir ? findRootModule(scan, tunnelDir) : null;
+  return root && 'dir' in root ? root.dir : undefined;
+}
+
+function hasServicesList(r: TerraformRefusal): boolean {
+  return r.scan !== null && r.tunnelDir !== null && findServicesLists(r.scan, r.tunnelDir).tier.length > 0;
+}
+
+export interface TerraformRefusal {
+  reason: string;
+  version: 'v4' | 'v5' | 'both';
+  where: string;
+  desired?: DesiredRule;
+  scan: RepoScan | null;
+  tunnelDir: string | null;
+  /** Snippets that replace the generic ingress-rule snippets (e.g. one item in the collection's shape). */
+  ruleSnippets?: Snippet[];
+}
+
+export function refuseTerraform(plan: RepoPatchPlan, input: RepoPatchInput, r: TerraformRefusal): RepoPatchPlan {
+  const label = input.hostname.split('.')[0] ?? input.serviceName;
+  const moduleCall = refusedModuleCall(input, r.reason);
+  const root = rootOf(r.scan, r.tunnelDir);
+  const dir = root && r.scan ? relative(r.scan.repoDir, root) || '.' : null;
+  return {
+    ...plan,
+    ...(root ? { rootModuleDir: root } : {}),
+    edits: [],
+    refused: r.reason,
+    moduleCall,
+    snippets: [
+      ...(r.ruleSnippets ?? ingressSnippets(r.desired ?? literalRule(input), r.version, r.where)),
+      // Only where the repo has such a list: a snippet must not name what does not exist.
+      ...(r.ruleSnippets || !hasServicesList(r) ? [] : [servicesSnippet(label, 'the `services = [ … ]` list your DNS records iterate over')]),
+      moduleSnippet(moduleCall, dir ? `${dir}/${MODULE_FILE}` : `${MODULE_FILE} next to your root main.tf`),
+    ],
+  };
+}
+
+export function yamlSnippet(input: RepoPatchInput, where = 'ingress: in the cloudflared config'): Snippet {
+  const doc = new Document([yamlRule(input.hostname, input.serviceUrl, input.access)]);
+  const first = isSeq(doc.contents) ? doc.contents.items[0] : undefined;
+  if (isMap(first)) first.commentBefore = ` docker-mcp: ${MANAGED_MARKER} init`;
+  return { title: 'Ingress rule, directly above `- service: http_status:404`', where, language: 'yaml', text: doc.toString() };
+}
+
+export function refuseYaml(plan: RepoPatchPlan, input: RepoPatchInput, reason: string): RepoPatchPlan {
+  return { ...plan, refused: reason, edits: [], snippets: [yamlSnippet(input)], moduleCall: refusedModuleCall(input, reason) };
+}

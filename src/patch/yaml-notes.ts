@@ -1,0 +1,40 @@
+// What the user still has to do after a YAML edit, in the repo's own terms: route DNS to the
+// tunnel, and get cloudflared to read the new config (it does not reload a changed ConfigMap).
+import type { RepoModel } from './model.js';
+import type { RepoPatchInput, RepoPatchPlan } from './types.js';
+import type { YamlConfig } from './yaml-scan.js';
+
+export function yamlFollowUps(model: RepoModel, cand: YamlConfig, input: RepoPatchInput, plan: RepoPatchPlan): void {
+  const tunnel = cand.tunnel ?? '<tunnel>';
+  plan.snippets.push({
+    title: 'DNS: route the hostname to the tunnel',
+    where: 'a shell logged in with `cloudflared tunnel login`',
+    language: 'shell',
+    text: `cloudflared tunnel route dns ${tunnel} ${input.hostname}\n`,
+  });
+  if (cand.kind === 'chart-values') {
+    plan.notes.push('The cloudflare-tunnel chart renders these values into its ConfigMap: run your `helm upgrade` for the release to apply the rule.');
+    return;
+  }
+  if (cand.kind === 'helm-values') {
+    plan.notes.push(`${cand.where} is Helm values: the rule takes effect when the release is upgraded (Flux does that once the change is pushed).`);
+    return;
+  }
+  const workload = model.cloudflared.length === 1 ? model.cloudflared[0]! : undefined;
+  if (!workload) {
+    plan.notes.push('cloudflared reads its config only at start: restart it after applying (kubectl rollout restart of its Deployment).');
+    return;
+  }
+  const ns = workload.namespace ?? cand.namespace;
+  const labels = Object.entries(workload.labels).map(([k, v]) => `${k}: ${v}`).join(', ');
+  plan.notes.push(
+    `cloudflared runs as ${workload.kind} ${workload.name}${ns ? ` in namespace ${ns}` : ''}${labels ? ` (pods labelled ${labels})` : ''}; ` +
+      'it reads its config only at start, so restart it after applying (command below).',
+  );
+  plan.snippets.push({
+    title: 'Restart cloudflared so it reads the new rule',
+    where: 'after the changed config is applied to the cluster',
+    language: 'shell',
+    text: `kubectl${ns ? ` -n ${ns}` : ''} rollout restart ${workload.kind.toLowerCase()}/${workload.name}\n`,
+  });
+}

@@ -1,0 +1,86 @@
+// Finds cloudflared ingress lists in YAML, wherever people keep them: a ConfigMap's
+// `data["config.yaml"]` block scalar, the same block scalar inside a HelmRelease's values
+// (app-template's `configMaps.*.data`), a plain cloudflared config file (with or without `tunnel:`;
+// the tunnel may come from TUNNEL_TOKEN), and the official cloudflare-tunnel chart's
+// `cloudflare.ingress` values (no catch-all there: the chart appends `http_status:404` itself).
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { isMap, isScalar, isSeq, parseAllDocuments, parseDocument, type Document, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { listFiles } from './repo-scan.js';
+
+export type YamlConfigKind = 'configmap' | 'helm-values' | 'file' | 'chart-values';
+
+export interface YamlConfig {
+  path: string;
+  text: string;
+  kind: YamlConfigKind;
+  /** The block scalar holding the config, or null when the ingress list is in `doc` itself. */
+  scalar: Scalar | null;
+  /** The document that holds the ingress list (the parsed block scalar, or the file's document). */
+  inner: Document;
+  /** Path of the ingress list inside `inner`. */
+  ingressPath: string[];
+  /** cloudflared needs a last rule without hostname; the chart appends it, so chart values have none. */
+  catchAllRequired: boolean;
+  /** Where it is, for people: `ConfigMap cloudflared data["config.yaml"]`. */
+  where: string;
+  /** The tunnel name or id when the config names one (a `tunnel:` key, or the chart's tunnelName). */
+  tunnel: string | null;
+  /** The Kubernetes namespace of the object holding it, when it says. */
+  namespace: string | null;
+}
+
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+/** A list of cloudflared rules: maps that each have a `service`. */
+export function isIngressList(node: unknown): node is YAMLSeq {
+  return isSeq(node) && node.items.length > 0 && node.items.every((i) => isMap(i) && i.has('service'));
+}
+
+function embedded(path: string, text: string, doc: Document, holder: YAMLMap, trail: string[], found: YamlConfig[]): void {
+  for (const pair of holder.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : '';
+    if (isMap(pair.value)) {
+      embedded(path, text, doc, pair.value, [...trail, key], found);
+      continue;
+    }
+    if (!/\.ya?ml$/.test(key) || !isScalar(pair.value) || typeof pair.value.value !== 'string') continue;
+    const inner = parseDocument(pair.value.value);
+    if (inner.errors.length || !isIngressList(inner.get('ingress', true))) continue;
+    const kind = doc.get('kind') === 'ConfigMap' ? 'configmap' : 'helm-values';
+    const name = str(doc.getIn(['metadata', 'name'])) ?? '?';
+    found.push({
+      path, text, kind, scalar: pair.value, inner, ingressPath: ['ingress'], catchAllRequired: true,
+      where: `${str(doc.get('kind')) ?? 'document'} ${name} ${[...trail, `"${key}"`].join('.')}`,
+      tunnel: str(inner.get('tunnel')),
+      namespace: str(doc.getIn(['metadata', 'namespace'])),
+    });
+  }
+}
+
+export function configsInText(path: string, text: string): YamlConfig[] {
+  const found: YamlConfig[] = [];
+  const docs = parseAllDocuments(text);
+  if (!Array.isArray(docs)) return found;
+  for (const doc of docs) {
+    if (doc.errors.length || !isMap(doc.contents)) continue;
+    const before = found.length;
+    embedded(path, text, doc, doc.contents, [], found);
+    if (found.length > before || docs.length !== 1) continue;
+    if (isIngressList(doc.get('ingress', true))) {
+      found.push({ path, text, kind: 'file', scalar: null, inner: doc, ingressPath: ['ingress'], catchAllRequired: true, where: 'cloudflared config', tunnel: str(doc.get('tunnel')), namespace: null });
+    } else if (isIngressList(doc.getIn(['cloudflare', 'ingress'], true))) {
+      found.push({
+        path, text, kind: 'chart-values', scalar: null, inner: doc, ingressPath: ['cloudflare', 'ingress'], catchAllRequired: false,
+        where: 'cloudflare-tunnel chart values cloudflare.ingress', tunnel: str(doc.getIn(['cloudflare', 'tunnelName'])), namespace: null,
+      });
+    }
+  }
+  return found;
+}
+
+export function findYamlConfigs(target: string): YamlConfig[] {
+  const abs = resolve(target);
+  const paths = statSync(abs).isDirectory() ? listFiles(abs, ['.yaml', '.yml']) : [abs];
+  return paths.flatMap((path) => configsInText(path, readFileSync(path, 'utf8')));
+}
