@@ -85,7 +85,7 @@ async function offerResume(flow: FlowState, options: PromptOptions): Promise<voi
   if (saved === undefined) return;
   if ('problem' in saved) return void process.stderr.write(`warning: ${saved.problem}\n`);
   const { usable, invalid } = usableAnswers(flow, saved);
-  if (invalid.length) say(`${answers(invalid.length)} saved were invalid and dropped: ${invalid.join(', ')}`);
+  if (invalid.length) say(`Dropped ${invalid.length} saved answer${invalid.length === 1 ? '' : 's'} that no longer pass their checks: ${invalid.join(', ')}`);
   if (!usable.length) return;
   const when = saved.savedAt.slice(0, 16).replace('T', ' ');
   // Saved before the answers file was edited: resuming would override the edit, so the default is no.
@@ -115,7 +115,7 @@ async function pickFix(flow: FlowState, names: string[]): Promise<string> {
   const spec = (n: string): VariableSpec => flow.seq.find((s) => s.name === n)!;
   return select({
     message: 'Change which answer?',
-    choices: names.map((n) => ({ name: `${spec(n).prompt} (now: ${display(flow.values[n]!) || 'empty'})`, value: n })),
+    choices: names.map((n) => ({ name: `${promptText(spec(n), flow)} (now: ${display(flow.values[n]!) || 'empty'})`, value: n })),
   });
 }
 

@@ -135,10 +135,13 @@ const reachable = (s: FlowState, rule: CrossFieldRule): Partial<InstallConfig>[]
 /**
  * The answers a broken rule lets the user change, in question order: the variables of its reachable
  * repairs that are relevant given the other answers (say, the tunnel question rather than the domain it
- * hides). Empty: no answer can fix it.
+ * hides); when none is, the hidden ones (`--port 9090` with metrics off: the metrics port, never asked
+ * otherwise, is the way out). Empty: no answer can fix it.
  */
 export function fixers(s: FlowState, rule: CrossFieldRule): string[] {
-  const names = new Set(reachable(s, rule).flatMap((r) => Object.keys(r)).filter((k) => relevantNow(s, k)));
+  const all = reachable(s, rule).flatMap((r) => Object.keys(r));
+  const shown = all.filter((k) => relevantNow(s, k));
+  const names = new Set(shown.length ? shown : all);
   return s.seq.map((x) => x.name).filter((n) => names.has(n));
 }
 
