@@ -85,7 +85,7 @@ async function offerResume(flow: FlowState, options: PromptOptions): Promise<voi
   if (saved === undefined) return;
   if ('problem' in saved) return void process.stderr.write(`warning: ${saved.problem}\n`);
   const { usable, invalid } = usableAnswers(flow, saved);
-  if (invalid.length) say(`Dropped ${invalid.length} saved answer${invalid.length === 1 ? '' : 's'} that no longer pass their checks: ${invalid.join(', ')}`);
+  if (invalid.length) say(`Dropped ${invalid.length} invalid saved answer${invalid.length === 1 ? '' : 's'}: ${invalid.join(', ')}`);
   if (!usable.length) return;
   const when = saved.savedAt.slice(0, 16).replace('T', ' ');
   // Saved before the answers file was edited: resuming would override the edit, so the default is no.

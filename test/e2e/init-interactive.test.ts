@@ -87,7 +87,7 @@ describe('docker-mcp init (interactive, in a pty)', () => {
     s.send(`${DOWN}${ENTER}`);
     await s.expect(/advanced settings/);
     s.send(ENTER);
-    await s.expect(/Write these \d+ files to/);
+    await s.expect(/Write these \d+ files \(\d+ create, \d+ update, \d+ remove\) to/);
     s.send(ENTER);
     expect(await s.exit).toBe(0);
     const answers = readFileSync(join(cwd, 'docker-mcp', 'docker-mcp.yaml'), 'utf8');
