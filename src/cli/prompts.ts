@@ -11,7 +11,7 @@ import { coerce } from '../config/sources.js';
 import type { VarValue, VariableSpec } from '../config/variables.js';
 import { CliError, ExitCode, UsageError } from './errors.js';
 import {
-  doomed, inlineProblem, judge, newFlow, nextStep, offeredChoices, refused, remedy, reopen, settle, type FlowState, type Values,
+  advancedOpen, doomed, inlineProblem, judge, newFlow, nextStep, offeredChoices, refused, remedy, reopen, settle, type FlowState, type Values,
 } from './prompts/flow.js';
 import { changedSince, loadResume, saveResume, usableAnswers, type Saved } from './prompts/resume.js';
 import { display } from './prompts/summary.js';
@@ -154,7 +154,7 @@ export async function promptForValues(
     await react();
     for (let step = nextStep(flow); step !== undefined; step = nextStep(flow)) {
       if (step === 'advanced') {
-        const count = flow.seq.filter((s) => s.group === 'advanced').length;
+        const count = advancedOpen(flow).length;
         flow.advanced = await confirm({ message: `Review the ${count} advanced settings (resources, ports, socket, metrics…)?`, default: false });
         save(flow, options, saving);
         await react();

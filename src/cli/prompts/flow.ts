@@ -120,9 +120,13 @@ export function nextStep(s: FlowState): VariableSpec | 'advanced' | undefined {
   const open = (spec: VariableSpec): boolean => wanted(s, spec) && !s.answered.has(spec.name);
   const basic = s.seq.find((spec) => spec.group === 'basic' && open(spec));
   if (basic) return basic;
-  if (s.advanced === undefined) return s.seq.some((spec) => spec.group === 'advanced') ? 'advanced' : undefined;
+  // Offered only when it has questions to ask (everything given by flag or env: nothing to review).
+  if (s.advanced === undefined) return advancedOpen(s).length ? 'advanced' : undefined;
   return s.advanced ? s.seq.find((spec) => spec.group === 'advanced' && open(spec)) : undefined;
 }
+
+/** The advanced questions still to ask, as things stand. */
+export const advancedOpen = (s: FlowState): VariableSpec[] => s.seq.filter((spec) => spec.group === 'advanced' && wanted(s, spec) && !s.answered.has(spec.name));
 
 const judgeable = (s: FlowState, rule: CrossFieldRule): boolean => rule.vars.every((v) => settled(s, v));
 export const failure = (s: FlowState, rule: CrossFieldRule): string | undefined =>
