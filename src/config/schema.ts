@@ -136,7 +136,7 @@ export interface CrossFieldRule {
 
 /** `patch` minus the keys `c` already has: a repair names only what has to change. */
 export function changes(c: InstallConfig, patch: Partial<InstallConfig>): Partial<InstallConfig> {
-  return Object.fromEntries(Object.entries(patch).filter(([k, v]) => JSON.stringify(c[k as ConfigKey]) !== JSON.stringify(v))) as Partial<InstallConfig>;
+  return Object.fromEntries(Object.entries(patch).filter(([k, v]) => JSON.stringify(c[k as ConfigKey]) !== JSON.stringify(v)));
 }
 
 /** Witnesses for repairs: values that pass their variable's own checks (the unit test runs them through valueSchema). */

@@ -84,7 +84,7 @@ describe('every broken rule has an exit', () => {
                 const probe = flowFor(mode, after, fixed);
                 return keys.every((k) => {
                   const spec = mode.asked.find((x) => x.name === k);
-                  return spec !== undefined && !fixed.includes(k) && valueSchema(spec).safeParse(after[k]).success && (k === name || wanted(probe, spec));
+                  return spec !== undefined && !(fixed as readonly string[]).includes(k) && valueSchema(spec).safeParse(after[k]).success && (k === name || wanted(probe, spec));
                 }) && check(s, rule, after) === undefined;
               });
               expect(ok, `${where}: no repair through ${name}`).toBe(true);
