@@ -125,11 +125,9 @@ export interface CrossFieldRule {
   target?: 'kubernetes' | 'docker';
   check: (c: InstallConfig, name: Namer, kubernetes: boolean) => string | undefined;
   /**
-   * The ways to make the rule pass once it fails: each is a small set of new values (only the keys
-   * that change). Interactive init offers to change a variable only if it belongs to a repair whose
-   * variables can all be asked, so the question it asks next can always be answered so that the rule
-   * passes (never a dead loop); with no such repair the rule is fatal (exit 2). The unit test
-   * installer-rule-exits.test.ts checks every repair does make the rule pass.
+   * Ways to make the rule pass once it fails, each only the keys that change. Interactive init sends the
+   * user only to a variable of a repair it can make (never a dead loop; none: fatal, exit 2);
+   * test/unit/installer-rule-exits.test.ts checks every repair makes the rule pass.
    */
   repairs: (c: InstallConfig) => Partial<InstallConfig>[];
 }
@@ -139,11 +137,9 @@ export function changes(c: InstallConfig, patch: Partial<InstallConfig>): Partia
   return Object.fromEntries(Object.entries(patch).filter(([k, v]) => JSON.stringify(c[k as ConfigKey]) !== JSON.stringify(v)));
 }
 
-/** Witnesses for repairs: values that pass their variable's own checks (the unit test runs them through valueSchema). */
-export const SAMPLE_DOMAIN = 'example.com';
-export const SAMPLE_AUD = 'a'.repeat(64);
+// Values for repairs that pass their variable's own checks (the unit test runs them through valueSchema).
+export const [SAMPLE_DOMAIN, SAMPLE_AUD] = ['example.com', 'a'.repeat(64)];
 const BEARER = { auth_mode: 'bearer' } as const;
-const otherPort = (p: number): number => (p === 8080 ? 8081 : 8080);
 const otherName = (n: string, not: string): string => (not === n ? `${n}-x` : n);
 
 const needsAccess = (c: InstallConfig): boolean => c.auth_mode === 'cloudflare-access' || c.auth_mode === 'both';
@@ -255,7 +251,7 @@ export const crossFieldRules: readonly CrossFieldRule[] = [
   {
     vars: ['port', 'metrics_port'],
     check: (c, name) => c.port === c.metrics_port ? `${name('metrics_port')}: must differ from ${name('port')} (${c.port})` : undefined,
-    repairs: (c) => [{ port: otherPort(c.metrics_port) }, { metrics_port: c.port === 9090 ? 9091 : 9090 }],
+    repairs: (c) => [{ port: c.metrics_port === 8080 ? 8081 : 8080 }, { metrics_port: c.port === 9090 ? 9091 : 9090 }],
   },
   {
     vars: ['enable_service_monitor', 'enable_metrics'],
