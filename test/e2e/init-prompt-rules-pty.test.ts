@@ -77,8 +77,6 @@ it('auth none is not offered; Access with the tunnel off turns it on and asks fo
   s.send(`${DOWN}${DOWN}${DOWN}${ENTER}`);
   await s.expect(/\? Email domains allowed/);
   s.send(`example.com${ENTER}`);
-  await s.expect(/advanced settings/);
-  s.send(ENTER);
   const summary = await s.expect(/Write these \d+ files \(\d+ create, 0 update, 0 remove\) to .*docker-mcp\?/);
   expect(summary).toMatch(/auth_mode\s+both\s+\(prompt\)/);
   expect(summary).toMatch(/policy_preset\s+operator\s+\(env DOCKER_MCP_INIT_POLICY_PRESET\)/);
