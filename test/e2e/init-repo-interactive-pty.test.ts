@@ -3,8 +3,9 @@
 // question (exit 2). Its questions never offer what it refuses: the tunnel (which must be on) is not
 // asked, the AUD question does not promise an Access application, the emails are not asked once an
 // AUD is given.
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterEach, beforeAll, expect, it } from 'vitest';
 import { ensureBuilt } from '../helpers/build.js';
 import { CTRL_C, DOWN, ENTER, envExcept, startInit } from '../helpers/pty.js';
@@ -59,5 +60,16 @@ it.each([
   expect(await s.exit, s.screen().slice(-1500)).toBe(2);
   expect(s.screen()).toContain(`pass --yes to write these changes into ${dir}, or --dry-run to see them`);
   expect(s.screen()).not.toContain('[y/N]');
+  expect(snapshot(dir)).toEqual(before);
+}, 60_000);
+
+it('init --terraform-dir with no terminal and no --yes refuses with exit 2 (nothing written, nothing waited on)', () => {
+  const dir = repo();
+  const before = snapshot(dir);
+  const r = spawnSync(process.execPath, [resolve('bin/docker-mcp.js'), 'init', '--terraform-dir', dir, '--domain-suffix', 'example.com'], {
+    cwd: dir, encoding: 'utf8', timeout: 60_000, input: '', env: { PATH: process.env.PATH, HOME: dir },
+  });
+  expect(r.status, r.stderr).toBe(2);
+  expect(r.stderr).toContain(`pass --yes to write these changes into ${dir}, or --dry-run to see them`);
   expect(snapshot(dir)).toEqual(before);
 }, 60_000);

@@ -137,3 +137,16 @@ describe('choices a select offers', () => {
     expect(offeredChoices(s, table.find((x) => x.name === 'auth_mode')!)).toEqual([{ value: 'bearer' }]);
   });
 });
+
+describe('--terraform-dir rules name what the user touched', () => {
+  it('the env var and the file key, not the flags', () => {
+    const origins: Record<string, Origin> = Object.fromEntries(table.map((s) => [s.name, 'default']));
+    origins.enable_cloudflare_tunnel = 'env';
+    origins.cf_access_aud = 'config';
+    origins.auth_mode = 'config';
+    const name = labeller(table, origins, 'docker-mcp.yaml');
+    const c = { ...defaults(), enable_cloudflare_tunnel: false, auth_mode: 'both' } as unknown as InstallConfig;
+    expect(repoRules[0]!.check(c, name, true)).toMatch(/^DOCKER_MCP_INIT_ENABLE_CLOUDFLARE_TUNNEL\/--domain-suffix: --terraform-dir adds/);
+    expect(repoRules[1]!.check(c, name, true)).toMatch(/^docker-mcp\.yaml: cf_access_aud: required with --terraform-dir when docker-mcp\.yaml: auth_mode is both/);
+  });
+});
