@@ -143,7 +143,7 @@ export async function promptForValues(
     reopen(flow, name, message);
   };
   try {
-    // Broken by flags, env and the answers file whatever is answered: say so before the first question.
+    // Broken by flags and env whatever is answered: say so before the first question.
     const fatal = doomed(flow);
     if (fatal.length) throw new UsageError('invalid input; nothing was written', fatal);
     if (options.resume) {

@@ -5,7 +5,7 @@
 // No dead loops: a broken rule only ever sends the user to a question whose answer can make it pass
 // (a variable of one of the rule's repairs, all of whose variables can be asked, that is relevant
 // given the other answers). A rule with no such question is fatal (exit 2), before the first question
-// when flags, env and the answers file alone break it. test/unit/installer-rule-exits.test.ts proves
+// when flags and env alone break it (a value from the answers file can be asked). test/unit/installer-rule-exits.test.ts proves
 // it for every rule and every way its variables can be fixed.
 import { rulesFor, SAMPLE_DOMAIN, type ConfigKey, type CrossFieldRule, type InstallConfig, type Namer } from '../../config/schema.js';
 import { originLabel, type Origin } from '../../config/sources.js';
@@ -171,7 +171,7 @@ export function judge(s: FlowState): Verdict {
 }
 
 /**
- * Before the first question: the rules that the values given by flag, env and the answers file break
+ * Before the first question: the rules that the values given by flag and env break
  * whatever is answered (they fail now and none of their repairs can be asked). Exit 2 at once rather
  * than after the questions that cannot help.
  */
