@@ -30,7 +30,7 @@ export function registerInit(program: Command): void {
         'Interactive runs (a terminal, no --yes/--json/CI) send you back to an answer that can fix a broken\n' +
         'rule ("Change which answer?" when several can), show the choices and the files before writing and\n' +
         'ask (Y/n), and save the answers as they go ($XDG_STATE_HOME/docker-mcp, else ~/.local/state/docker-mcp)\n' +
-        'so Ctrl+C can be resumed. A rule no answer can fix is exit 2 before the first question.\n' +
+        'so Ctrl+C can be resumed. A rule no answer can fix is exit 2 (before any question when flags/env break it).\n' +
         '--terraform-dir edits your repo: with --json, CI or no terminal it refuses (exit 2) unless --yes is\n' +
         'given (or --dry-run, to see the diff).\n\n' +
         'Exit codes: 0 ok / up to date, 2 invalid input (nothing written), 3 --dry-run found changes or the\n' +
