@@ -1,34 +1,44 @@
 // The only @inquirer importer. Questions come from the variables table: the basic group first,
 // then the advanced group only if the user opts in. Values given by flag or env are not asked.
-// The order, the cross-field rules judged as soon as their answers are in, and the choices offered
-// live in prompts/flow.ts; the answers are saved after each one (prompts/resume.ts).
+// The order, the cross-field rules judged as soon as their answers are in, the answers a broken rule
+// lets the user change and the choices offered live in prompts/flow.ts; the answers are saved after
+// each one (prompts/resume.ts).
 import { confirm, input, select } from '@inquirer/prompts';
+import { basename } from 'node:path';
 import { valueSchema, type CrossFieldRule, type Namer } from '../config/schema.js';
 import type { Origin } from '../config/sources.js';
 import { coerce } from '../config/sources.js';
 import type { VarValue, VariableSpec } from '../config/variables.js';
 import { CliError, ExitCode, UsageError } from './errors.js';
-import { askable, inlineProblem, judge, newFlow, nextStep, offeredChoices, remedy, settle, type FlowState, type Values } from './prompts/flow.js';
-import { loadResume, saveResume, type Saved } from './prompts/resume.js';
+import {
+  advancedOpen, doomed, inlineProblem, judge, newFlow, nextStep, offeredChoices, refused, remedy, reopen, settle, type FlowState, type Values,
+} from './prompts/flow.js';
+import { changedSince, loadResume, saveResume, usableAnswers, type Saved } from './prompts/resume.js';
 import { display } from './prompts/summary.js';
 
 function check(spec: VariableSpec, raw: string, flow: FlowState): string | true {
   const coerced = coerce(spec, raw);
   if ('problem' in coerced) return coerced.problem;
-  // The tunnel needs a domain; non-interactive runs skip the tunnel pieces instead (see NOTES).
-  if (spec.name === 'domain_suffix' && raw.trim() === '' && flow.values.enable_cloudflare_tunnel === true) {
-    return 'required for the Cloudflare Tunnel (or go back and answer no to the tunnel)';
-  }
   const result = valueSchema(spec).safeParse(coerced.value);
   if (!result.success) return result.error.issues[0]?.message ?? 'invalid';
-  // A rule between this answer and settled ones: refused right here, the question stays open.
+  // A rule that only this answer can fix: refused right here, the question stays open.
   return inlineProblem(flow, spec.name, coerced.value) ?? true;
+}
+
+/** The question's text; "(empty: …)" is dropped when a rule refuses empty (the AUD with --target docker). */
+function promptText(spec: VariableSpec, flow: FlowState): string {
+  const empty = /\s*\(empty[ :][^)]*\)/;
+  if (!empty.test(spec.prompt) || spec.type !== 'string' || !refused(flow, spec.name, '')) return spec.prompt;
+  return spec.prompt.replace(empty, '');
 }
 
 async function ask(spec: VariableSpec, flow: FlowState): Promise<VarValue> {
   const current = flow.values[spec.name] ?? spec.default;
-  const message = `${spec.prompt}:`;
-  if (spec.type === 'bool') return confirm({ message: spec.prompt, default: current === true });
+  const again = flow.reask.has(spec.name);
+  const text = promptText(spec, flow);
+  // Asked again: the answer that broke the rule is not the default (a yes/no then defaults to the other answer).
+  if (spec.type === 'bool') return confirm({ message: text, default: again ? current !== true : current === true });
+  const message = `${text}:`;
   if (spec.choices) {
     // Never offer a choice that will be refused; the default must be one of those offered.
     const offered = offeredChoices(flow, spec);
@@ -40,10 +50,12 @@ async function ask(spec: VariableSpec, flow: FlowState): Promise<VarValue> {
     });
     return spec.type === 'number' ? Number(answer) : answer;
   }
+  // A default a rule would refuse is not offered: Enter must never lead straight back here.
+  const fallback = display(current);
   const raw = await input({
     message,
-    default: display(current) || undefined,
-    validate: (text) => check(spec, text, flow),
+    default: fallback && !refused(flow, spec.name, current) ? fallback : undefined,
+    validate: (typed) => check(spec, typed, flow),
   });
   const coerced = coerce(spec, raw);
   return 'value' in coerced ? coerced.value : current;
@@ -57,41 +69,61 @@ export interface PromptOptions {
   extraRules?: readonly CrossFieldRule[];
   /** Where to save the answers after each one (prompts/resume.ts); the directory it is for. */
   resume?: { path: string; dir: string };
+  /** The answers file read (docker-mcp.yaml), if any: saved answers older than it are offered with that said. */
+  configPath?: string;
 }
 
 const answers = (n: number): string => `${n} answer${n === 1 ? '' : 's'}`;
 const say = (text: string): void => void process.stdout.write(`${text}\n`);
 
-/** Offers the answers of an interrupted run; the ones still askable and valid are taken. */
-async function offerResume(flow: FlowState, path: string): Promise<void> {
-  const saved = loadResume(path);
+/** What this run has on disk for resuming: the number of answers saved, or why nothing can be. */
+interface Saving { count: number; disabled?: string }
+
+/** Offers the answers of an interrupted run; the ones still askable, relevant and valid are taken. */
+async function offerResume(flow: FlowState, options: PromptOptions): Promise<void> {
+  const saved = loadResume(options.resume!.path);
   if (saved === undefined) return;
   if ('problem' in saved) return void process.stderr.write(`warning: ${saved.problem}\n`);
-  const usable = Object.entries(saved.answers).filter(([name, value]) => {
-    const spec = flow.seq.find((s) => s.name === name);
-    return spec !== undefined && askable(flow, name) && valueSchema(spec).safeParse(value).success;
-  });
+  const { usable, invalid } = usableAnswers(flow, saved);
+  if (invalid.length) say(`Dropped ${invalid.length} invalid saved answer${invalid.length === 1 ? '' : 's'}: ${invalid.join(', ')}`);
   if (!usable.length) return;
   const when = saved.savedAt.slice(0, 16).replace('T', ' ');
-  if (!(await confirm({ message: `Resume the ${answers(usable.length)} from ${when} UTC?`, default: true }))) return;
+  // Saved before the answers file was edited: resuming would override the edit, so the default is no.
+  const stale = changedSince(options.configPath, saved);
+  const note = stale ? ` (${basename(options.configPath!)} changed since)` : '';
+  if (!(await confirm({ message: `Resume the ${answers(usable.length)} from ${when} UTC${note}?`, default: !stale }))) return;
   for (const [name, value] of usable) settle(flow, name, value);
   if (saved.advanced !== undefined) flow.advanced = saved.advanced;
   // Skipped, not asked again: listed so the user sees what will be rendered (the summary repeats it).
   say(`Resumed (not asked again):\n${usable.map(([name, value]) => `  ${flow.seq.find((s) => s.name === name)!.prompt}: ${display(value)}`).join('\n')}`);
 }
 
-function save(flow: FlowState, options: PromptOptions): void {
-  if (!options.resume) return;
-  const answers = Object.fromEntries([...flow.answered].map((n) => [n, flow.values[n]!]));
-  const saved: Saved = { dir: options.resume.dir, savedAt: new Date().toISOString(), answers, ...(flow.advanced !== undefined ? { advanced: flow.advanced } : {}) };
-  saveResume(options.resume.path, saved);
+function save(flow: FlowState, options: PromptOptions, saving: Saving): void {
+  if (!options.resume || saving.disabled !== undefined) return;
+  const answered = Object.fromEntries([...flow.answered].map((n) => [n, flow.values[n]!]));
+  const saved: Saved = { dir: options.resume.dir, savedAt: new Date().toISOString(), answers: answered, ...(flow.advanced !== undefined ? { advanced: flow.advanced } : {}) };
+  const cause = saveResume(options.resume.path, saved);
+  if (cause === undefined) saving.count = flow.answered.size;
+  else {
+    saving.disabled = cause;
+    process.stderr.write(`warning: answers will not be saved for resume (${cause})\n`);
+  }
+}
+
+/** Several answers can fix a broken rule: the user picks which one to change (the "go back"). */
+async function pickFix(flow: FlowState, names: string[]): Promise<string> {
+  const spec = (n: string): VariableSpec => flow.seq.find((s) => s.name === n)!;
+  return select({
+    message: 'Change which answer?',
+    choices: names.map((n) => ({ name: `${promptText(spec(n), flow)} (now: ${display(flow.values[n]!) || 'empty'})`, value: n })),
+  });
 }
 
 /**
  * Asks for everything not given by flag or env; returns the merged values. Each asked variable's
  * origin becomes 'prompt' (in `origins`), so a problem names the question, not a flag never typed.
- * A cross-field rule is judged once all its answers are in; the question that broke it is asked
- * again with the reason, every other answer kept.
+ * A cross-field rule is judged once all its answers are in; the user is sent back to an answer that
+ * can fix it (picking which when there are several), every other answer kept.
  */
 export async function promptForValues(
   table: readonly VariableSpec[],
@@ -100,47 +132,53 @@ export async function promptForValues(
   options: PromptOptions,
 ): Promise<Values> {
   const flow = newFlow(table, { ...values }, origins, options.target, options.name, options.extraRules);
-  const react = (just?: string): void => {
-    const verdict = judge(flow, just);
-    // Only before the first question can a rule be broken by flags and env alone: say so now, not after 30 answers.
-    if (verdict.fatal.length && just === undefined) throw new UsageError('invalid input; nothing was written', verdict.fatal);
-    if (verdict.reask) {
-      flow.reask.set(verdict.reask.name, verdict.reask.message);
-      flow.answered.delete(verdict.reask.name);
-    }
+  const saving: Saving = { count: 0 };
+  const react = async (): Promise<void> => {
+    const verdict = judge(flow);
+    if (verdict.fatal.length) throw new UsageError('invalid input; nothing was written', verdict.fatal);
+    if (!verdict.fix) return;
+    const { message, names } = verdict.fix;
+    say(`! ${message}`);
+    const name = names.length === 1 ? names[0]! : await pickFix(flow, names);
+    reopen(flow, name, message);
   };
   try {
-    if (options.resume) await offerResume(flow, options.resume.path);
-    react();
+    // Broken by flags and env whatever is answered: say so before the first question.
+    const fatal = doomed(flow);
+    if (fatal.length) throw new UsageError('invalid input; nothing was written', fatal);
+    if (options.resume) {
+      await offerResume(flow, options);
+      // What is on disk is what this run has: the resumed answers (minus the dropped ones).
+      if (flow.answered.size) save(flow, options, saving);
+    }
+    await react();
     for (let step = nextStep(flow); step !== undefined; step = nextStep(flow)) {
       if (step === 'advanced') {
-        const count = flow.seq.filter((s) => s.group === 'advanced').length;
+        const count = advancedOpen(flow).length;
         flow.advanced = await confirm({ message: `Review the ${count} advanced settings (resources, ports, socket, metrics…)?`, default: false });
-        save(flow, options);
-        react();
+        save(flow, options, saving);
+        await react();
         continue;
       }
-      const why = flow.reask.get(step.name);
-      if (why) say(`! ${why}`);
       const value = await ask(step, flow);
       const also = remedy(flow, step.name, value);
       for (const [name, v] of Object.entries(also)) settle(flow, name, v);
       if (also.enable_cloudflare_tunnel) say('  Cloudflare Access works through the tunnel: turned it on; next, its host name and domain.');
       settle(flow, step.name, value);
-      save(flow, options);
-      react(step.name);
+      save(flow, options, saving);
+      await react();
     }
   } catch (error) {
     // Ctrl+C inside a prompt: nothing has been rendered or written yet; the answers so far are saved.
-    if (error instanceof Error && error.name === 'ExitPromptError') throw interrupted(flow.answered.size, options);
+    if (error instanceof Error && error.name === 'ExitPromptError') throw interrupted(saving);
     throw error;
   }
   return flow.values;
 }
 
-function interrupted(saved: number, options: Pick<PromptOptions, 'resume'>): CliError {
+function interrupted(saving: Saving): CliError {
   return new CliError(
-    options.resume && saved > 0 ? `interrupted; ${answers(saved)} saved — run init again to resume` : 'interrupted; nothing was written',
+    saving.count > 0 ? `interrupted; ${answers(saving.count)} saved — run init again to resume` : 'interrupted; nothing was written',
     ExitCode.interrupted,
   );
 }

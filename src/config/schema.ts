@@ -124,7 +124,23 @@ export interface CrossFieldRule {
   /** The target the rule applies to; both when unset. */
   target?: 'kubernetes' | 'docker';
   check: (c: InstallConfig, name: Namer, kubernetes: boolean) => string | undefined;
+  /**
+   * Ways to make the rule pass once it fails, each only the keys that change. Interactive init sends the
+   * user only to a variable of a repair it can make (never a dead loop; none: fatal, exit 2);
+   * test/unit/installer-rule-exits.test.ts checks every repair makes the rule pass.
+   */
+  repairs: (c: InstallConfig) => Partial<InstallConfig>[];
 }
+
+/** `patch` minus the keys `c` already has: a repair names only what has to change. */
+export function changes(c: InstallConfig, patch: Partial<InstallConfig>): Partial<InstallConfig> {
+  return Object.fromEntries(Object.entries(patch).filter(([k, v]) => JSON.stringify(c[k as ConfigKey]) !== JSON.stringify(v)));
+}
+
+// Values for repairs that pass their variable's own checks (the unit test runs them through valueSchema).
+export const [SAMPLE_DOMAIN, SAMPLE_AUD] = ['example.com', 'a'.repeat(64)];
+const BEARER = { auth_mode: 'bearer' } as const;
+const otherName = (n: string, not: string): string => (not === n ? `${n}-x` : n);
 
 const needsAccess = (c: InstallConfig): boolean => c.auth_mode === 'cloudflare-access' || c.auth_mode === 'both';
 const tunnelLive = (c: InstallConfig): boolean => c.enable_cloudflare_tunnel && c.domain_suffix !== '';
@@ -141,6 +157,8 @@ function requestOverLimit(request: 'cpu_request' | 'memory_request', limit: 'cpu
       const l = parseQuantity(c[limit]);
       return r !== undefined && l !== undefined && r > l ? `${name(request)}: ${c[request]} is more than ${name(limit)} ${c[limit]}` : undefined;
     },
+    // Lower the request to the limit, or raise the limit to the request.
+    repairs: (c) => [{ [request]: c[limit] }, { [limit]: request === 'memory_request' ? effectiveMemoryRequest(c) : c[request] }],
   };
 }
 
@@ -158,16 +176,22 @@ export const crossFieldRules: readonly CrossFieldRule[] = [
             '(node_name becomes that same node selector); drop one of them'
         : undefined;
     },
+    repairs: (c) => {
+      const { [HOSTNAME_LABEL]: hostname, ...rest } = c.node_selector;
+      return [{ node_name: hostname ?? '' }, { node_selector: rest }];
+    },
   },
   {
     vars: [...ACCESS, ...TUNNEL],
     check: (c, name) => needsAccess(c) && !tunnelLive(c)
       ? `${name('auth_mode')}: ${c.auth_mode} needs the Cloudflare Tunnel on and ${name('domain_suffix')} set`
       : undefined,
+    repairs: (c) => [BEARER, changes(c, { enable_cloudflare_tunnel: true, domain_suffix: c.domain_suffix || SAMPLE_DOMAIN })],
   },
   {
     vars: [...ACCESS, 'cf_access_team'],
     check: (c, name) => needsAccess(c) && c.cf_access_team === '' ? `${name('cf_access_team')}: required when ${name('auth_mode')} is ${c.auth_mode}` : undefined,
+    repairs: () => [BEARER, { cf_access_team: 'myteam' }],
   },
   // For Kubernetes the rendered Terraform creates the Access application when no AUD is given, and
   // the gateway gets its aud from it; the docker target renders no Terraform, so it needs the AUD.
@@ -178,6 +202,7 @@ export const crossFieldRules: readonly CrossFieldRule[] = [
       ? `${name('cf_access_aud')}: required when ${name('auth_mode')} is ${c.auth_mode} with --target docker, which renders no ` +
           'Access application: create one (Zero Trust > Access > Applications) and pass its AUD tag'
       : undefined,
+    repairs: () => [BEARER, { cf_access_aud: SAMPLE_AUD }],
   },
   // The emails feed only the allow policy of an Access application the render creates (no AUD given);
   // an existing application keeps its own policies.
@@ -186,6 +211,8 @@ export const crossFieldRules: readonly CrossFieldRule[] = [
     check: (c, name) => needsAccess(c) && c.cf_access_aud === '' && !c.allowed_emails.length && !c.allowed_email_domains.length
       ? `${name('allowed_emails')}/${name('allowed_email_domains')}: at least one is required for the Access policy`
       : undefined,
+    // An existing application's AUD also does: its own policies apply then.
+    repairs: () => [BEARER, { allowed_emails: ['me@example.com'] }, { allowed_email_domains: [SAMPLE_DOMAIN] }, { cf_access_aud: SAMPLE_AUD }],
   },
   // The rendered gateway listens on 0.0.0.0 in its pod or container (it must, to be reachable through
   // the Service or the published port), and the gateway itself refuses that without authentication
@@ -202,6 +229,7 @@ export const crossFieldRules: readonly CrossFieldRule[] = [
       return `${name('auth_mode')}: none is refused: the gateway listens on 0.0.0.0 in its ${kubernetes ? 'pod' : 'container'} and will not ` +
         `start there without authentication (${reach}); keep bearer (the default), or use cloudflare-access or both`;
     },
+    repairs: () => [BEARER],
   },
   // An empty pod selector admits the whole namespace: fine for a namespace of cloudflared's own,
   // not for the gateway's (possibly shared) one, where it would let every neighbour in.
@@ -212,15 +240,24 @@ export const crossFieldRules: readonly CrossFieldRule[] = [
       ? `${name('cloudflared_pod_labels')}: empty would let every pod of namespace ${c.namespace} reach the gateway; ` +
           `name cloudflared's labels (kubectl get pods -A --show-labels | grep cloudflared), or set ${name('cloudflared_namespace')} to a namespace of its own`
       : undefined,
+    // The gateway's namespace only helps when cloudflared's is named (and is the same one).
+    repairs: (c) => [
+      { enable_network_policy: false },
+      { cloudflared_pod_labels: { app: 'cloudflared' } },
+      { cloudflared_namespace: otherName('cloudflared', c.namespace) },
+      ...(c.cloudflared_namespace === '' ? [] : [{ namespace: otherName('docker-mcp', c.cloudflared_namespace) }]),
+    ],
   },
   {
     vars: ['port', 'metrics_port'],
     check: (c, name) => c.port === c.metrics_port ? `${name('metrics_port')}: must differ from ${name('port')} (${c.port})` : undefined,
+    repairs: (c) => [{ port: c.metrics_port === 8080 ? 8081 : 8080 }, { metrics_port: c.port === 9090 ? 9091 : 9090 }],
   },
   {
     vars: ['enable_service_monitor', 'enable_metrics'],
     target: 'kubernetes',
     check: (c, name) => c.enable_service_monitor && !c.enable_metrics ? `${name('enable_service_monitor')}: needs ${name('enable_metrics')}` : undefined,
+    repairs: () => [{ enable_service_monitor: false }, { enable_metrics: true }],
   },
   requestOverLimit('cpu_request', 'cpu_limit'),
   requestOverLimit('memory_request', 'memory_limit'),

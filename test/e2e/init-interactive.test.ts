@@ -78,8 +78,10 @@ describe('docker-mcp init (interactive, in a pty)', () => {
     await s.expect(/Tunnel host name/);
     s.send(ENTER);
     await s.expect(/Domain/);
-    s.send(ENTER); // empty is refused while the tunnel is on
-    await s.expect(/required for the Cloudflare Tunnel/);
+    s.send(ENTER); // empty breaks the tunnel: go back to the tunnel question, or give the domain
+    await s.expect(/required for the Cloudflare Tunnel[\s\S]*Change which answer\?[\s\S]*Domain.*\(now: empty\)/);
+    s.send(`${DOWN}${ENTER}`);
+    await s.expect(/\? Domain/);
     s.send(`example.com${ENTER}`);
     await s.expect(/Authentication/);
     s.send(ENTER);
@@ -87,7 +89,7 @@ describe('docker-mcp init (interactive, in a pty)', () => {
     s.send(`${DOWN}${ENTER}`);
     await s.expect(/advanced settings/);
     s.send(ENTER);
-    await s.expect(/Write these \d+ files to/);
+    await s.expect(/Write these \d+ files \(\d+ create, \d+ update, \d+ remove\) to/);
     s.send(ENTER);
     expect(await s.exit).toBe(0);
     const answers = readFileSync(join(cwd, 'docker-mcp', 'docker-mcp.yaml'), 'utf8');

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { envFor } from '../../src/config/variables.js';
 import { ensureBuilt } from '../helpers/build.js';
-import { BACKSPACE, DOWN, ENTER, envExcept, startInit } from '../helpers/pty.js';
+import { DOWN, ENTER, envExcept, startInit } from '../helpers/pty.js';
 
 let cwd: string;
 beforeAll(() => ensureBuilt(), 180_000);
@@ -17,7 +17,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(cwd, { recursive: true, force: true }));
 
-it('a memory request above the limit is refused at that question, which is asked again; the limit answer is kept', async () => {
+it('a memory request above the limit: the user picks which answer to change (the request), asked with no refused default; the limit answer is kept', async () => {
   const s = startInit([], cwd, envExcept(['memory_limit', 'memory_request']));
   await s.expect(/advanced settings/);
   s.send(`y${ENTER}`);
@@ -25,9 +25,14 @@ it('a memory request above the limit is refused at that question, which is asked
   s.send(`1Gi${ENTER}`);
   await s.expect(/Memory request/);
   s.send(`2Gi${ENTER}`);
-  await s.expect(/2Gi is more than prompt "Memory limit" 1Gi/);
-  s.send(`${BACKSPACE.repeat(3)}768Mi${ENTER}`);
-  const summary = await s.expect(/Write these \d+ files to .*docker-mcp\?/);
+  const menu = await s.expect(/Change which answer\?[\s\S]*Memory request.*\(now: 2Gi\)/);
+  expect(menu).toContain('! prompt "Memory request (empty: the memory limit)": 2Gi is more than prompt "Memory limit" 1Gi');
+  expect(menu).toMatch(/Memory limit \(now: 1Gi\)/);
+  s.send(`${DOWN}${ENTER}`);
+  const again = await s.expect(/\? Memory request \(empty: the memory limit\):/);
+  expect(again).not.toContain('(2Gi)');
+  s.send(`768Mi${ENTER}`);
+  const summary = await s.expect(/Write these 25 files \(25 create, 0 update, 0 remove\) to .*docker-mcp\?/);
   expect(summary).toMatch(/memory_limit\s+1Gi\s+\(prompt\)/);
   expect(summary).toMatch(/memory_request\s+768Mi\s+\(prompt\)/);
   expect(summary).toMatch(/create\s+terraform\/main\.tf/);
@@ -54,7 +59,10 @@ it('auth none is not offered; Access with the tunnel off turns it on and asks fo
   s.send(`example.com${ENTER}`);
   await s.expect(/Cloudflare Access team name/);
   s.send(ENTER);
-  await s.expect(/required when prompt "Authentication" is both/);
+  const teamMenu = await s.expect(/Change which answer\?[\s\S]*Cloudflare Access team name \(now: empty\)/);
+  expect(teamMenu).toContain('required when prompt "Authentication" is both');
+  s.send(`${DOWN}${ENTER}`);
+  await s.expect(/\? Cloudflare Access team name/);
   s.send(`myteam${ENTER}`);
   await s.expect(/AUD tag/);
   s.send(ENTER);
@@ -62,11 +70,14 @@ it('auth none is not offered; Access with the tunnel off turns it on and asks fo
   s.send(ENTER);
   await s.expect(/Email domains allowed/);
   s.send(ENTER);
-  await s.expect(/at least one is required for the Access policy/);
+  // Four answers can fix it: the auth mode, an existing application's AUD, the emails or their domains.
+  const emailMenu = await s.expect(/Change which answer\?[\s\S]*Email domains allowed.*\(now: empty\)/);
+  expect(emailMenu).toContain('at least one is required for the Access policy');
+  expect(emailMenu).toMatch(/AUD tag of an existing Access application/);
+  s.send(`${DOWN}${DOWN}${DOWN}${ENTER}`);
+  await s.expect(/\? Email domains allowed/);
   s.send(`example.com${ENTER}`);
-  await s.expect(/advanced settings/);
-  s.send(ENTER);
-  const summary = await s.expect(/Write these \d+ files to .*docker-mcp\?/);
+  const summary = await s.expect(/Write these \d+ files \(\d+ create, 0 update, 0 remove\) to .*docker-mcp\?/);
   expect(summary).toMatch(/auth_mode\s+both\s+\(prompt\)/);
   expect(summary).toMatch(/policy_preset\s+operator\s+\(env DOCKER_MCP_INIT_POLICY_PRESET\)/);
   expect(summary).toMatch(/allowed_email_domains\s+example\.com\s+\(prompt\)/);

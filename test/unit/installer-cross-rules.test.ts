@@ -2,7 +2,7 @@
 // judge it as soon as those are settled), and the prompt flow attributes a broken rule to the answer
 // that broke it: the later of the asked variables, or the one just answered.
 import { describe, expect, it } from 'vitest';
-import { inlineProblem, judge, newFlow, offeredChoices, settle, settled, type FlowState } from '../../src/cli/prompts/flow.js';
+import { doomed, inlineProblem, judge, newFlow, offeredChoices, refused, settle, settled, type FlowState } from '../../src/cli/prompts/flow.js';
 import { repoRules } from '../../src/cli/commands/init-repo.js';
 import { crossFieldRules, type InstallConfig } from '../../src/config/schema.js';
 import { labeller, type Origin } from '../../src/config/sources.js';
@@ -52,45 +52,57 @@ function flow(overrides: Record<string, VarValue> = {}, fixed: Record<string, Or
 }
 
 describe('interactive attribution', () => {
-  it('memory request above the limit: judged at the later question (the request), not at the limit', () => {
+  it('memory request above the limit: judged at the later question; either answer can be changed', () => {
     const s = flow({ memory_request: '2Gi' });
     s.advanced = true;
     settle(s, 'memory_limit', '1Gi');
-    expect(judge(s, 'memory_limit').reask).toBeUndefined(); // memory_request is still to be asked
+    expect(judge(s).fix).toBeUndefined(); // memory_request is still to be asked
     settle(s, 'memory_request', '2Gi');
-    expect(judge(s, 'memory_request').reask).toEqual({ name: 'memory_request', message: 'prompt "Memory request (empty: the memory limit)": 2Gi is more than prompt "Memory limit" 1Gi' });
-    expect(inlineProblem(s, 'memory_request', '4Gi')).toBe('4Gi is more than prompt "Memory limit" 1Gi');
+    expect(judge(s).fix).toEqual({
+      message: 'prompt "Memory request (empty: the memory limit)": 2Gi is more than prompt "Memory limit" 1Gi', names: ['memory_limit', 'memory_request'],
+    });
+    // Two answers can fix it: not refused on the spot (the user picks which to change).
+    expect(inlineProblem(s, 'memory_request', '4Gi')).toBeUndefined();
+  });
+
+  it('with the limit fixed by env, a request above it is refused on the spot (only that answer can fix it)', () => {
+    const s = flow({ memory_limit: '1Gi' }, { memory_limit: 'env' });
+    s.advanced = true;
+    expect(inlineProblem(s, 'memory_request', '4Gi')).toBe('4Gi is more than DOCKER_MCP_INIT_MEMORY_LIMIT 1Gi');
     expect(inlineProblem(s, 'memory_request', '512Mi')).toBeUndefined();
+    expect(refused(s, 'memory_limit', '512Mi')).toBe(false);
   });
 
   it('auth_mode + cf_access_team: judged when the team (asked after auth_mode) is answered', () => {
     const s = flow();
     for (const [k, v] of Object.entries({ enable_cloudflare_tunnel: true, tunnel_hostname: 'mcp', domain_suffix: 'example.com', auth_mode: 'both' })) settle(s, k, v);
-    expect(judge(s, 'auth_mode').reask).toBeUndefined();
+    expect(judge(s).fix).toBeUndefined();
     expect(settled(s, 'cf_access_team')).toBe(false);
     settle(s, 'cf_access_team', '');
-    expect(judge(s, 'cf_access_team').reask).toMatchObject({ name: 'cf_access_team' });
+    expect(judge(s).fix).toMatchObject({ names: ['auth_mode', 'cf_access_team'] });
   });
 
   it('a rule whose other variable was fixed by a flag sends the user back to the asked one', () => {
     const s = flow({ cf_access_team: '' }, { cf_access_team: 'flag' });
     for (const [k, v] of Object.entries({ enable_cloudflare_tunnel: true, tunnel_hostname: 'mcp', domain_suffix: 'example.com', auth_mode: 'both' })) settle(s, k, v);
-    expect(judge(s, 'auth_mode').reask).toEqual({ name: 'auth_mode', message: '--cf-access-team: required when prompt "Authentication" is both' });
+    expect(judge(s).fix).toEqual({ names: ['auth_mode'], message: '--cf-access-team: required when prompt "Authentication" is both' });
   });
 
-  it('declining metrics after answering port = metrics_port sends the user back to the port, the only one answered', () => {
+  it('declining metrics after answering port = metrics_port sends the user back to the port (the metrics port is not asked)', () => {
     const s = flow();
     s.advanced = true;
     settle(s, 'port', 9090);
-    expect(judge(s, 'port').reask).toBeUndefined(); // metrics_port may still be asked
+    expect(judge(s).fix).toBeUndefined(); // metrics_port may still be asked
     settle(s, 'enable_metrics', false);
-    expect(judge(s, 'enable_metrics').reask).toMatchObject({ name: 'port' });
+    expect(judge(s).fix).toMatchObject({ names: ['port'] });
+    expect(refused(s, 'port', 9090)).toBe(true); // so 9090 is not offered as the default again
   });
 
-  it('a value from the answers file in a skipped advanced group is asked when the group is declined', () => {
-    const s = flow({ memory_request: '2Gi' }, { memory_request: 'config' });
+  it('a value from the answers file in a skipped advanced group can be changed when the group is declined; named by file and key', () => {
+    const origins: Record<string, Origin> = Object.fromEntries(table.map((s) => [s.name, s.name === 'memory_request' ? 'config' : 'default']));
+    const s = newFlow(table, { ...defaults(), memory_request: '2Gi' }, origins, 'kubernetes', labeller(table, origins, 'docker-mcp.yaml'));
     s.advanced = false;
-    expect(judge(s).reask).toMatchObject({ name: 'memory_request' });
+    expect(judge(s).fix).toEqual({ message: 'docker-mcp.yaml: memory_request: 2Gi is more than --memory-limit 512Mi', names: ['memory_limit', 'memory_request'] });
   });
 
   it('--terraform-dir: answering no to the tunnel it needs asks that question again', () => {
@@ -98,14 +110,14 @@ describe('interactive attribution', () => {
     const origins: Record<string, Origin> = Object.fromEntries(table.map((x) => [x.name, 'default']));
     const s = newFlow(table, values, origins, 'kubernetes', labeller(table, origins), repoRules);
     settle(s, 'enable_cloudflare_tunnel', false);
-    const reask = judge(s, 'enable_cloudflare_tunnel').reask;
-    expect(reask?.name).toBe('enable_cloudflare_tunnel');
-    expect(reask?.message).toContain('--terraform-dir adds the gateway to your Cloudflare Tunnel');
+    const fix = judge(s).fix;
+    expect(fix?.names).toEqual(['enable_cloudflare_tunnel']);
+    expect(fix?.message).toContain('--terraform-dir adds the gateway to your Cloudflare Tunnel');
   });
 
   it('rules broken by flags and env alone are fatal before any question', () => {
     const s = flow({ port: 9090 }, { port: 'flag', metrics_port: 'env' });
-    expect(judge(s).fatal).toEqual(['DOCKER_MCP_INIT_METRICS_PORT: must differ from --port (9090)']);
+    expect(doomed(s)).toEqual(['DOCKER_MCP_INIT_METRICS_PORT: must differ from --port (9090)']);
   });
 });
 
@@ -123,5 +135,18 @@ describe('choices a select offers', () => {
   it('with the tunnel off by flag, Access is not offered at all', () => {
     const s = flow({ enable_cloudflare_tunnel: false }, { enable_cloudflare_tunnel: 'flag' });
     expect(offeredChoices(s, table.find((x) => x.name === 'auth_mode')!)).toEqual([{ value: 'bearer' }]);
+  });
+});
+
+describe('--terraform-dir rules name what the user touched', () => {
+  it('the env var and the file key, not the flags', () => {
+    const origins: Record<string, Origin> = Object.fromEntries(table.map((s) => [s.name, 'default']));
+    origins.enable_cloudflare_tunnel = 'env';
+    origins.cf_access_aud = 'config';
+    origins.auth_mode = 'config';
+    const name = labeller(table, origins, 'docker-mcp.yaml');
+    const c = { ...defaults(), enable_cloudflare_tunnel: false, auth_mode: 'both' } as unknown as InstallConfig;
+    expect(repoRules[0]!.check(c, name, true)).toMatch(/^DOCKER_MCP_INIT_ENABLE_CLOUDFLARE_TUNNEL\/--domain-suffix: --terraform-dir adds/);
+    expect(repoRules[1]!.check(c, name, true)).toMatch(/^docker-mcp\.yaml: cf_access_aud: required with --terraform-dir when docker-mcp\.yaml: auth_mode is both/);
   });
 });

@@ -5,8 +5,8 @@
 // valid, so a refused tunnel patch writes no module files either.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import type { CrossFieldRule, InstallConfig } from '../../config/schema.js';
-import type { VariableSpec } from '../../config/variables.js';
+import { changes, SAMPLE_AUD, SAMPLE_DOMAIN, type CrossFieldRule, type InstallConfig, type Namer } from '../../config/schema.js';
+import { flagFor, type VariableSpec } from '../../config/variables.js';
 import type { FileEdit, RepoPatchInput, RepoPatchPlan } from '../../patch/index.js';
 import { names, tunnelRendered, usesAccess, usesBearer } from '../../templates/model.js';
 import { renderWarnings } from '../../templates/notes.js';
@@ -15,6 +15,7 @@ import { MODULE_DIR, moduleFiles } from '../../templates/terraform/module.js';
 import { CliError, ExitCode, UsageError } from '../errors.js';
 import { computeChanges, type Change } from '../io/changes.js';
 import { applyChanges, unifiedDiff } from '../io/write.js';
+import { ciSet } from '../../lifecycle/confirm.js';
 import { DECLINED } from '../prompts/summary.js';
 import { adoptCloudflared } from './repo-cloudflared.js';
 
@@ -25,6 +26,8 @@ export interface RepoInitOptions {
   dryRun?: boolean;
   force?: boolean;
   json?: boolean;
+  /** Names variables in problems by where their values came from (sources.ts labeller); flags when unset. */
+  name?: Namer;
   /** Interactive runs: the summary of the choices (prompts/summary.ts), shown before the diff. */
   choices?: string | undefined;
 }
@@ -51,17 +54,19 @@ export function patchInput(c: InstallConfig, callHcl: string, yamlMode: boolean)
 export const repoRules: readonly CrossFieldRule[] = [
   {
     vars: ['enable_cloudflare_tunnel', 'domain_suffix'],
-    check: (c) => tunnelRendered(c) ? undefined
-      : '--terraform-dir adds the gateway to your Cloudflare Tunnel, which needs --enable-cloudflare-tunnel and ' +
-        '--domain-suffix (the rule routes https://<tunnel_hostname>.<domain_suffix>); without a tunnel use --output-dir',
+    check: (c, name) => tunnelRendered(c) ? undefined
+      : `${name('enable_cloudflare_tunnel')}/${name('domain_suffix')}: --terraform-dir adds the gateway to your Cloudflare Tunnel, ` +
+        'which needs the tunnel on and a domain (the rule routes https://<tunnel_hostname>.<domain_suffix>); without a tunnel use --output-dir',
+    repairs: (c) => [changes(c, { enable_cloudflare_tunnel: true, domain_suffix: c.domain_suffix || SAMPLE_DOMAIN })],
   },
   // This path patches the user's own tunnel config and renders no Access application to take an AUD from.
   {
     vars: ['auth_mode', 'cf_access_aud'],
-    check: (c) => usesAccess(c) && c.cf_access_aud === ''
-      ? `--cf-access-aud: required with --terraform-dir when --auth-mode is ${c.auth_mode}: it adds no Access application ` +
+    check: (c, name) => usesAccess(c) && c.cf_access_aud === ''
+      ? `${name('cf_access_aud')}: required with --terraform-dir when ${name('auth_mode')} is ${c.auth_mode}: it adds no Access application ` +
         'to your repo, so pass the AUD tag of the one you have (Zero Trust > Access > Applications)'
       : undefined,
+    repairs: () => [{ auth_mode: 'bearer' }, { cf_access_aud: SAMPLE_AUD }],
   },
 ];
 
@@ -73,7 +78,7 @@ function checkInputs(c: InstallConfig, options: RepoInitOptions): string {
     problems.push(`--cloudflared-configmap: ${options.cloudflaredConfigmap} does not exist`);
   }
   for (const rule of repoRules) {
-    const problem = rule.check(c, (n) => n, true);
+    const problem = rule.check(c, options.name ?? flagFor, true);
     if (problem) problems.push(problem);
   }
   if (problems.length) throw new UsageError('invalid input; nothing was written', problems);
@@ -148,6 +153,13 @@ export async function runRepoInit(c: InstallConfig, table: readonly VariableSpec
     emit(`${diff}\n${report}`, { status: 'changes', ...data, diff });
     process.exitCode = ExitCode.changesPending;
     return false;
+  }
+  // It edits the user's own repo: without someone to ask, never write silently, and never wait on a
+  // question nobody can answer (--json output is read by a program; CI and a non-TTY have no one to type).
+  if (!options.yes && (options.json || ciSet(process.env) || !process.stdin.isTTY)) {
+    const problem = `pass --yes to write these changes into ${repo}, or --dry-run to see them`;
+    emit('', { status: 'invalid', ...data, problems: [problem] });
+    throw new UsageError(problem);
   }
   // --json prints one object at the end; people see the diff before they are asked.
   // An interactive run's choices come first, so the one question below covers both (never asked twice).

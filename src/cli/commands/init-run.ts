@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
-import { validateConfig, type InstallConfig } from '../../config/schema.js';
+import { validateConfig, type InstallConfig, type Namer } from '../../config/schema.js';
 import { camel, labeller, resolveInputs, type Inputs } from '../../config/sources.js';
 import { scopeOf, variablesTable, type VariableSpec } from '../../config/variables.js';
 import { KUBERNETES_ONLY } from '../../templates/docker/render.js';
@@ -14,6 +14,7 @@ import { computeChanges, readManifest, type Change } from '../io/changes.js';
 import { detectKubeTarget } from '../io/kube-context.js';
 import { detectSocketGid } from '../io/socket-gid.js';
 import { applyChanges, unifiedDiff } from '../io/write.js';
+import { ciSet } from '../../lifecycle/confirm.js';
 import { removeResume, resumePath } from '../prompts/resume.js';
 import { choicesSummary, DECLINED, filesSummary } from '../prompts/summary.js';
 
@@ -46,7 +47,7 @@ function loadConfigFile(explicit: string | undefined, dir: string): Inputs['conf
 }
 
 function isInteractive(options: InitOptions): boolean {
-  return !options.yes && !options.json && !process.env.CI && process.stdin.isTTY === true && process.stdout.isTTY === true;
+  return !options.yes && !options.json && !ciSet(process.env) && process.stdin.isTTY === true && process.stdout.isTTY === true;
 }
 
 function emit(options: InitOptions, human: string, data: Record<string, unknown>): void {
@@ -54,13 +55,22 @@ function emit(options: InitOptions, human: string, data: Record<string, unknown>
   else if (human) process.stdout.write(human.endsWith('\n') ? human : `${human}\n`);
 }
 
+/** `N files (x create, y update, z remove)`: the question says what kind of change it is about. */
+export function filesCount(pending: readonly Change[]): string {
+  const by = (action: string): number => pending.filter((c) => c.action === action).length;
+  return `${pending.length} file${pending.length === 1 ? '' : 's'} (${by('create')} create, ${by('update')} update, ${by('remove')} remove)`;
+}
+
 const summary = (changes: Change[]): { path: string; action: string }[] =>
   changes.map((c) => ({ path: c.path, action: c.action, ...(c.reason ? { reason: c.reason } : {}) }));
 
 interface Gathered {
   config: InstallConfig;
-  /** Set when the answers were asked: the summary, the confirmation and the resume file go with it. */
-  interactive?: { choices: string; resume: string };
+  /** Set when the answers were asked: the summary and the confirmation go with it. */
+  interactive?: { choices: string };
+  /** Where an interactive run for this target and directory saves its answers (removed once written). */
+  resume: string;
+  name: Namer;
 }
 
 async function gather(table: readonly VariableSpec[], options: InitOptions, flags: Record<string, unknown>): Promise<Gathered> {
@@ -84,21 +94,30 @@ async function gather(table: readonly VariableSpec[], options: InitOptions, flag
     const { promptForValues } = await import('../prompts.js');
     // Compose has no namespace, replicas, … : do not ask what the docker target would only ignore.
     // Nor, for an existing repo, the rendered root module's provider settings (the repo has its own).
+    // With --terraform-dir the tunnel must be on (the gateway joins it): not a question, unless a file turned it off.
     const asked = options.target === 'docker'
       ? table.filter((s) => !(s.name in KUBERNETES_ONLY))
-      : options.terraformDir !== undefined ? table.filter((s) => scopeOf(s) !== 'root') : table;
+      : options.terraformDir !== undefined
+        ? table.filter((s) => scopeOf(s) !== 'root' && !(s.name === 'enable_cloudflare_tunnel' && values.enable_cloudflare_tunnel === true))
+        : table;
     const extraRules = options.terraformDir !== undefined ? (await import('./init-repo.js')).repoRules : [];
-    values = await promptForValues(asked, values, origins, { target, name, extraRules, resume: { path: resume, dir: resolve(options.terraformDir ?? options.outputDir) } });
+    values = await promptForValues(asked, values, origins, {
+      target, name, extraRules, configPath: resolved.configPath, resume: { path: resume, dir: resolve(options.terraformDir ?? options.outputDir) },
+    });
   }
   // Fill unparsable inputs with defaults so every other problem is still reported in this round.
   for (const spec of table) values[spec.name] ??= structuredClone(spec.default);
   const result = validateConfig(table, values, options.target, name);
-  const problems = [...resolved.problems, ...(result.ok ? [] : result.problems)];
+  // --terraform-dir's own needs, named by what the user touched (as the schema's rules are).
+  const repoProblems = result.ok && options.terraformDir !== undefined
+    ? (await import('./init-repo.js')).repoRules.map((r) => r.check(result.config, name, true)).filter((p): p is string => p !== undefined)
+    : [];
+  const problems = [...resolved.problems, ...(result.ok ? repoProblems : result.problems)];
   if (problems.length || !result.ok) {
     if (options.json) emit(options, '', { status: 'invalid', problems });
     throw new UsageError('invalid input; nothing was written', problems);
   }
-  return { config: result.config, ...(interactive ? { interactive: { choices: choicesSummary(table, values, origins, resolved.configPath), resume } } : {}) };
+  return { config: result.config, resume, name, ...(interactive ? { interactive: { choices: choicesSummary(table, values, origins, resolved.configPath) } } : {}) };
 }
 
 export async function runInit(raw: Record<string, unknown>): Promise<void> {
@@ -118,11 +137,12 @@ export async function runInit(raw: Record<string, unknown>): Promise<void> {
   if (options.cloudflaredConfigmap !== undefined && options.terraformDir === undefined) {
     throw new UsageError('--cloudflared-configmap needs --terraform-dir (the repo that gets the gateway module)');
   }
-  const { config, interactive } = await gather(table, options, flags);
+  const { config, interactive, resume, name } = await gather(table, options, flags);
   if (options.terraformDir !== undefined) {
     const { runRepoInit } = await import('./init-repo.js');
-    const done = await runRepoInit(config, table, version, { ...options, terraformDir: options.terraformDir, choices: interactive?.choices }, (human, data) => emit(options, human, data));
-    if (done && interactive) removeResume(interactive.resume);
+    const done = await runRepoInit(config, table, version, { ...options, terraformDir: options.terraformDir, choices: interactive?.choices, name }, (human, data) => emit(options, human, data));
+    // Written or up to date, asked or --yes: nothing is left to resume for this repo.
+    if (done) removeResume(resume);
     return;
   }
   const plan = renderPlan(config, table, {
@@ -153,19 +173,21 @@ export async function runInit(raw: Record<string, unknown>): Promise<void> {
   }
   if (!pending.length) {
     emit(options, `${dir}: up to date (${changes.length} files)`, { status: 'up-to-date', ...base });
-    if (interactive) removeResume(interactive.resume);
+    removeResume(resume);
     return;
   }
   if (interactive) {
     // The last look before anything is written; --yes, --json, CI and a non-TTY never get here.
     process.stdout.write(`${interactive.choices}\n${filesSummary(dir, changes)}\n`);
     const { confirmWrite } = await import('../prompts.js');
-    if (!(await confirmWrite(`Write these ${pending.length} files to ${dir}?`, { resume: { path: interactive.resume, dir } }))) {
-      throw new CliError(DECLINED, ExitCode.changesPending);
+    // Only claim the answers are kept when they are (an unwritable state directory said so already).
+    const kept = existsSync(resume);
+    if (!(await confirmWrite(`Write these ${filesCount(pending)} to ${dir}?`, kept ? { resume: { path: resume, dir } } : {}))) {
+      throw new CliError(kept ? DECLINED : 'nothing was written (declined)', ExitCode.changesPending);
     }
   }
   applyChanges(dir, changes, `docker-mcp ${version}`);
   const lines = pending.map((c) => `  ${c.action.padEnd(7)} ${c.path}`);
-  if (interactive) removeResume(interactive.resume);
+  removeResume(resume);
   emit(options, `Wrote ${dir}:\n${lines.join('\n')}\nNext steps: ${resolve(dir, 'NOTES.md')}`, { status: 'written', ...base });
 }

@@ -14,12 +14,12 @@ export function registerInit(program: Command): void {
     // No commander default: init must tell "--format given" (refused with --target docker) from unset.
     .addOption(new Option('--format <format>', 'what to render for --target kubernetes (default: both)').choices(['terraform', 'yaml', 'both']))
     .option('--single-file', 'with --target kubernetes: write the Kubernetes objects as one multi-document YAML file')
-    .option('-y, --yes', 'no prompts: take flags, env, docker-mcp.yaml and defaults (also when CI is set or stdin is not a TTY)')
+    .option('-y, --yes', 'no prompts: take flags, env, docker-mcp.yaml and defaults (also when CI is set, not false/0, or stdin is not a TTY)')
     .option('--dry-run', 'print a unified diff of what would change and write nothing (exit 3 when there are changes)')
     .option('--force', 'overwrite files that were edited since docker-mcp wrote them')
     .option('--json', 'print a machine-readable result on stdout')
     .option('-c, --config <file>', 'answers file (default: ./docker-mcp.yaml, then <output-dir>/docker-mcp.yaml)')
-    .option('--terraform-dir <repo>', 'add the gateway to an existing Terraform repo instead: the module, docker-mcp.tf, the tunnel ingress rule and DNS entry (shows the diff and asks)')
+    .option('--terraform-dir <repo>', 'add the gateway to an existing Terraform repo instead: the module, docker-mcp.tf, the tunnel ingress rule and DNS entry (shows the diff and asks; with --json, CI or no terminal it needs --yes)')
     .option('--cloudflared-configmap <file>', 'with --terraform-dir: put the ingress rule into this cloudflared ConfigMap/config YAML instead of the Terraform tunnel config')
     .addHelpText(
       'after',
@@ -27,9 +27,12 @@ export function registerInit(program: Command): void {
         'precedence is flag > env > config file > default. Lists are comma separated, maps key=value,…\n' +
         `init reads only ${ENV_PREFIX}*: serve's ${LEGACY_ENV_PREFIX}<NAME> (e.g. ${LEGACY_ENV_PREFIX}PORT) is ignored\n` +
         '(a warning names it), so a shell set up for a local gateway does not change what init renders.\n\n' +
-        'Interactive runs (a terminal, no --yes/--json/CI) re-ask a question whose answer breaks a rule with an\n' +
-        'earlier one, show the choices and the files before writing and ask (Y/n), and save the answers as\n' +
-        'they go ($XDG_STATE_HOME/docker-mcp, else ~/.local/state/docker-mcp) so Ctrl+C can be resumed.\n\n' +
+        'Interactive runs (a terminal, no --yes/--json/CI) send you back to an answer that can fix a broken\n' +
+        'rule ("Change which answer?" when several can), show the choices and the files before writing and\n' +
+        'ask (Y/n), and save the answers as they go ($XDG_STATE_HOME/docker-mcp, else ~/.local/state/docker-mcp)\n' +
+        'so Ctrl+C can be resumed. A rule no answer can fix is exit 2 (before any question when flags/env break it).\n' +
+        '--terraform-dir edits your repo: with --json, CI or no terminal it refuses (exit 2) unless --yes is\n' +
+        'given (or --dry-run, to see the diff).\n\n' +
         'Exit codes: 0 ok / up to date, 2 invalid input (nothing written), 3 --dry-run found changes or the\n' +
         'confirmation was declined (nothing written),\n' +
         '4 a file was edited by hand (re-run with --force after reading the diff), 5 --terraform-dir: the\n' +

@@ -1,7 +1,13 @@
 // The interactive run as a state machine, free of I/O so it can be unit tested: which question comes
-// next, which cross-field rules can be judged yet, which question a broken rule sends the user back
-// to, and which choices a select may offer. src/cli/prompts.ts drives it with @inquirer.
-import { rulesFor, type ConfigKey, type CrossFieldRule, type InstallConfig, type Namer } from '../../config/schema.js';
+// next, which cross-field rules can be judged yet, which answers a broken rule lets the user change,
+// and which choices a select may offer. src/cli/prompts.ts drives it with @inquirer.
+//
+// No dead loops: a broken rule only ever sends the user to a question whose answer can make it pass
+// (a variable of one of the rule's repairs, all of whose variables can be asked, that is relevant
+// given the other answers). A rule with no such question is fatal (exit 2), before the first question
+// when flags and env alone break it (a value from the answers file can be asked). test/unit/installer-rule-exits.test.ts proves
+// it for every rule and every way its variables can be fixed.
+import { rulesFor, SAMPLE_DOMAIN, type ConfigKey, type CrossFieldRule, type InstallConfig, type Namer } from '../../config/schema.js';
 import { originLabel, type Origin } from '../../config/sources.js';
 import type { VarValue, VariableSpec } from '../../config/variables.js';
 
@@ -13,6 +19,8 @@ const usesAccess = (v: Values): boolean => v.auth_mode === 'cloudflare-access' |
 const when = (on: string[], test: (v: Values) => boolean) => ({ on, test });
 const onTunnel = when(['enable_cloudflare_tunnel'], (v) => v.enable_cloudflare_tunnel === true);
 const onAccess = when(['auth_mode'], usesAccess);
+// The emails feed only the policy of an Access application the render creates: none when an AUD is given.
+const onNewAccessApp = when(['auth_mode', 'cf_access_aud'], (v) => usesAccess(v) && v.cf_access_aud === '');
 const onBearer = when(['auth_mode'], (v) => v.auth_mode === 'bearer' || v.auth_mode === 'both');
 const onSocket = when(['enable_docker_socket'], (v) => v.enable_docker_socket === true);
 const onMetrics = when(['enable_metrics'], (v) => v.enable_metrics === true);
@@ -21,8 +29,8 @@ export const relevant: Record<string, { on: string[]; test: (v: Values) => boole
   domain_suffix: onTunnel,
   cf_access_team: onAccess,
   cf_access_aud: onAccess,
-  allowed_emails: onAccess,
-  allowed_email_domains: onAccess,
+  allowed_emails: onNewAccessApp,
+  allowed_email_domains: onNewAccessApp,
   cloudflare_provider_version: onTunnel,
   create_tunnel: onTunnel,
   docker_socket_path: onSocket,
@@ -33,6 +41,17 @@ export const relevant: Record<string, { on: string[]; test: (v: Values) => boole
   // Without the wait, apply returns once the Deployment is accepted: no timeout to ask about.
   rollout_timeout: when(['wait_for_rollout'], (v) => v.wait_for_rollout === true),
   verify_tokens_secret: onBearer,
+};
+
+/**
+ * Interactive runs only: the tunnel needs a domain. Non-interactive runs render without the tunnel
+ * pieces instead (and say so), so this rule is never fatal: with neither side askable it is skipped.
+ */
+export const TUNNEL_NEEDS_DOMAIN: CrossFieldRule = {
+  vars: ['enable_cloudflare_tunnel', 'domain_suffix'],
+  check: (c, name) => c.enable_cloudflare_tunnel && c.domain_suffix === ''
+    ? `${name('domain_suffix')}: required for the Cloudflare Tunnel (${name('enable_cloudflare_tunnel')} is on)` : undefined,
+  repairs: () => [{ enable_cloudflare_tunnel: false }, { domain_suffix: SAMPLE_DOMAIN }],
 };
 
 export interface FlowState {
@@ -46,6 +65,7 @@ export interface FlowState {
   /** Questions to ask again, with the rule that sent the user back (asked even if advanced was declined). */
   reask: Map<string, string>;
   target: 'kubernetes' | 'docker';
+  /** Names a variable not answered here by where its value came from (sources.ts labeller). */
   name: Namer;
   /** The schema's rules for the target, plus the mode's own (--terraform-dir: the tunnel, the AUD). */
   rules: readonly CrossFieldRule[];
@@ -56,20 +76,30 @@ export function newFlow(
   extraRules: readonly CrossFieldRule[] = [],
 ): FlowState {
   const seq = [...table.filter((s) => s.group === 'basic'), ...table.filter((s) => s.group === 'advanced')];
-  // While asking, a question's value is named by its question (asked or to be asked), not by a flag
-  // the user never typed; values given by flag or env (never asked) keep their own names.
-  const byPrompt = (n: string): string => {
-    const spec = seq.find((x) => x.name === n);
-    return spec && origins[n] !== 'flag' && origins[n] !== 'env' ? originLabel(spec, 'prompt') : name(n);
+  return {
+    seq, values, origins, answered: new Set(), advanced: undefined, reask: new Map(), target, name,
+    rules: [...rulesFor(target), ...extraRules, TUNNEL_NEEDS_DOMAIN],
   };
-  return { seq, values, origins, answered: new Set(), advanced: undefined, reask: new Map(), target, name: byPrompt, rules: [...rulesFor(target), ...extraRules] };
 }
 
 const specOf = (s: FlowState, name: string): VariableSpec | undefined => s.seq.find((x) => x.name === name);
 /** In the asked table and not given by flag or env (those are never asked). */
 export const askable = (s: FlowState, name: string): boolean =>
   specOf(s, name) !== undefined && s.origins[name] !== 'flag' && s.origins[name] !== 'env';
-export const wanted = (s: FlowState, spec: VariableSpec): boolean => askable(s, spec.name) && (relevant[spec.name]?.test(s.values) ?? true);
+const relevantNow = (s: FlowState, name: string): boolean => relevant[name]?.test(s.values) ?? true;
+export const wanted = (s: FlowState, spec: VariableSpec): boolean => askable(s, spec.name) && relevantNow(s, spec.name);
+
+/**
+ * A variable by what the user touched: the question once answered in this run; otherwise its flag,
+ * env var or `docker-mcp.yaml: key` (a value from the answers file that was never asked is not a prompt),
+ * or its flag when it is a default nobody asked about.
+ */
+export function namer(s: FlowState): Namer {
+  return (n) => {
+    const spec = specOf(s, n);
+    return spec && s.origins[n] === 'prompt' ? originLabel(spec, 'prompt') : s.name(n);
+  };
+}
 
 /**
  * Settled: answered, or not going to be asked (fixed by flag/env, outside the asked table, irrelevant
@@ -90,45 +120,73 @@ export function nextStep(s: FlowState): VariableSpec | 'advanced' | undefined {
   const open = (spec: VariableSpec): boolean => wanted(s, spec) && !s.answered.has(spec.name);
   const basic = s.seq.find((spec) => spec.group === 'basic' && open(spec));
   if (basic) return basic;
-  if (s.advanced === undefined) return s.seq.some((spec) => spec.group === 'advanced') ? 'advanced' : undefined;
+  // Offered only when it has questions to ask (everything given by flag or env: nothing to review).
+  if (s.advanced === undefined) return advancedOpen(s).length ? 'advanced' : undefined;
   return s.advanced ? s.seq.find((spec) => spec.group === 'advanced' && open(spec)) : undefined;
 }
 
+/** The advanced questions still to ask, as things stand. */
+export const advancedOpen = (s: FlowState): VariableSpec[] => s.seq.filter((spec) => spec.group === 'advanced' && wanted(s, spec) && !s.answered.has(spec.name));
+
 const judgeable = (s: FlowState, rule: CrossFieldRule): boolean => rule.vars.every((v) => settled(s, v));
-const failure = (s: FlowState, rule: CrossFieldRule): string | undefined =>
-  rule.check(s.values as unknown as InstallConfig, s.name, s.target === 'kubernetes');
+export const failure = (s: FlowState, rule: CrossFieldRule): string | undefined =>
+  rule.check(s.values as unknown as InstallConfig, namer(s), s.target === 'kubernetes');
+
+/** Repairs of a broken rule that this run can make: every variable they change can be asked. */
+const reachable = (s: FlowState, rule: CrossFieldRule): Partial<InstallConfig>[] =>
+  rule.repairs(s.values as unknown as InstallConfig).filter((r) => Object.keys(r).length > 0 && Object.keys(r).every((k) => askable(s, k)));
 
 /**
- * Which question a broken rule sends the user back to: the one just answered if the rule reads it,
- * else the rule's most recently asked question, else its last askable one (say, a value from
- * docker-mcp.yaml in an advanced group the user skipped).
+ * The answers a broken rule lets the user change, in question order: the variables of its reachable
+ * repairs that are relevant given the other answers (say, the tunnel question rather than the domain it
+ * hides); when none is, the hidden ones (`--port 9090` with metrics off: the metrics port, never asked
+ * otherwise, is the way out). Empty: no answer can fix it.
  */
-function culprit(s: FlowState, rule: CrossFieldRule, just: string | undefined): string | undefined {
-  if (just && rule.vars.includes(just as ConfigKey) && askable(s, just)) return just;
-  const order = (v: string): number => s.seq.findIndex((x) => x.name === v);
-  const byOrder = [...rule.vars].filter((v) => askable(s, v)).sort((a, b) => order(b) - order(a));
-  return byOrder.find((v) => s.answered.has(v) && specOf(s, v) && wanted(s, specOf(s, v)!)) ?? byOrder.find((v) => s.answered.has(v)) ?? byOrder[0];
+export function fixers(s: FlowState, rule: CrossFieldRule): string[] {
+  const all = reachable(s, rule).flatMap((r) => Object.keys(r));
+  const shown = all.filter((k) => relevantNow(s, k));
+  const names = new Set(shown.length ? shown : all);
+  return s.seq.map((x) => x.name).filter((n) => names.has(n));
 }
 
 export interface Verdict {
-  /** Ask this question again, showing why. */
-  reask?: { name: string; message: string };
-  /** Broken rules no question can fix (every value given by flag or env): reported at once, exit 2. */
+  /** A broken rule and the answers that can fix it (ask the one, or let the user pick among several). */
+  fix?: { message: string; names: string[] };
+  /** Broken rules no answer can fix: reported at once, exit 2. */
   fatal: string[];
 }
 
-/** Judges every rule whose variables are all settled, after `just` was answered (or before any question). */
-export function judge(s: FlowState, just?: string): Verdict {
+/** Judges every rule whose variables are all settled (after an answer, or before any question). */
+export function judge(s: FlowState): Verdict {
   const verdict: Verdict = { fatal: [] };
   for (const rule of s.rules) {
     if (!judgeable(s, rule)) continue;
     const message = failure(s, rule);
     if (message === undefined) continue;
-    const target = culprit(s, rule, just);
-    if (target === undefined) verdict.fatal.push(message);
-    else verdict.reask ??= { name: target, message };
+    const names = fixers(s, rule);
+    if (names.length) verdict.fix ??= { message, names };
+    else if (rule !== TUNNEL_NEEDS_DOMAIN) verdict.fatal.push(message);
   }
   return verdict;
+}
+
+/**
+ * Before the first question: the rules that the values given by flag and env break
+ * whatever is answered (they fail now and none of their repairs can be asked). Exit 2 at once rather
+ * than after the questions that cannot help.
+ */
+export function doomed(s: FlowState): string[] {
+  return s.rules
+    .filter((rule) => rule !== TUNNEL_NEEDS_DOMAIN)
+    .map((rule) => ({ message: failure(s, rule), rule }))
+    .filter((x): x is { message: string; rule: CrossFieldRule } => x.message !== undefined && reachable(s, x.rule).length === 0)
+    .map((x) => x.message);
+}
+
+/** Sends the user back to `name`, with the reason. */
+export function reopen(s: FlowState, name: string, message: string): void {
+  s.reask.set(name, message);
+  s.answered.delete(name);
 }
 
 /** Records an answer. */
@@ -153,19 +211,35 @@ function simulate(s: FlowState, name: string, value: VarValue): FlowState {
   return copy;
 }
 
-/** The first rule reading `name` that `value` breaks, judged with what is settled now; the message without its own `<name>: ` prefix. */
-export function inlineProblem(s: FlowState, name: string, value: VarValue): string | undefined {
+const strip = (s: FlowState, name: string, message: string): string => {
+  const own = `${originLabel(specOf(s, name) ?? { name, prompt: name }, 'prompt')}: `;
+  return message.startsWith(own) ? message.slice(own.length) : message;
+};
+
+/** The rules reading `name` that answering `value` breaks, judged with what is settled now. */
+function broken(s: FlowState, name: string, value: VarValue): { rule: CrossFieldRule; message: string; sim: FlowState }[] {
   const sim = simulate(s, name, value);
-  for (const rule of s.rules) {
-    if (!rule.vars.includes(name as ConfigKey) || !judgeable(sim, rule)) continue;
-    const message = failure(sim, rule);
-    if (message !== undefined) {
-      const own = `${s.name(name)}: `;
-      return message.startsWith(own) ? message.slice(own.length) : message;
-    }
-  }
-  return undefined;
+  return s.rules
+    .filter((rule) => rule.vars.includes(name as ConfigKey) && judgeable(sim, rule))
+    .map((rule) => ({ rule, message: failure(sim, rule), sim }))
+    .filter((x): x is { rule: CrossFieldRule; message: string; sim: FlowState } => x.message !== undefined);
 }
+
+/**
+ * Refused on the spot (the question stays open): a value breaking a rule that only this answer can
+ * fix. When another answer could fix it too, the answer is taken and the user then picks which one to
+ * change. The message without its own `<name>: ` prefix.
+ */
+export function inlineProblem(s: FlowState, name: string, value: VarValue): string | undefined {
+  const hit = broken(s, name, value).find(({ rule, sim }) => {
+    const names = fixers(sim, rule);
+    return names.length === 1 && names[0] === name;
+  });
+  return hit && strip(s, name, hit.message);
+}
+
+/** Whether some rule would refuse `value` for `name` given the answers so far: never offered as a default. */
+export const refused = (s: FlowState, name: string, value: VarValue): boolean => broken(s, name, value).length > 0;
 
 export interface Choice {
   value: string | number;

@@ -5,11 +5,13 @@
 // would sit beside what the manifest tracks, where --dry-run and the "no longer rendered" logic look.
 // The answers are not secret (tokens are never asked), but the file is written 0600 in a 0700 folder.
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { valueSchema } from '../../config/schema.js';
 import type { VarValue } from '../../config/variables.js';
+import { askable, relevant, type FlowState } from './flow.js';
 
 export interface Saved {
   /** The directory init renders into (or --terraform-dir), for the user's sake. */
@@ -46,12 +48,48 @@ export function loadResume(path: string): Saved | { problem: string } | undefine
   }
 }
 
-export function saveResume(path: string, saved: Saved): void {
-  mkdirSync(join(path, '..'), { recursive: true, mode: 0o700 });
-  writeFileSync(path, stringify(saved), { mode: 0o600 });
-  chmodSync(path, 0o600); // writeFileSync's mode applies only when it creates the file
+/**
+ * The saved answers this run can take, and the ones that fail their variable's checks now (a
+ * hand-edited file, another version). Answers now given by flag or env, outside this run's questions
+ * (another target) or irrelevant given the others (the Access fields once auth is bearer) are left out.
+ */
+export function usableAnswers(flow: FlowState, saved: Saved): { usable: [string, VarValue][]; invalid: string[] } {
+  const invalid: string[] = [];
+  const taken = Object.entries(saved.answers).filter(([name, value]) => {
+    const spec = flow.seq.find((s) => s.name === name);
+    if (spec === undefined || !askable(flow, name)) return false;
+    if (valueSchema(spec).safeParse(value).success) return true;
+    invalid.push(name);
+    return false;
+  });
+  const merged = { ...flow.values, ...Object.fromEntries(taken) };
+  return { usable: taken.filter(([name]) => relevant[name]?.test(merged) ?? true), invalid };
 }
 
+/** The answers file the saved answers would override was changed after they were saved. */
+export function changedSince(configPath: string | undefined, saved: Saved): boolean {
+  if (configPath === undefined || !existsSync(configPath)) return false;
+  return statSync(configPath).mtimeMs > Date.parse(saved.savedAt);
+}
+
+/** Writes the answers; the cause (one line) when the state directory cannot take them. */
+export function saveResume(path: string, saved: Saved): string | undefined {
+  try {
+    mkdirSync(join(path, '..'), { recursive: true, mode: 0o700 });
+    writeFileSync(path, stringify(saved), { mode: 0o600 });
+    chmodSync(path, 0o600); // writeFileSync's mode applies only when it creates the file
+    return undefined;
+  } catch (error) {
+    // EACCES, EPERM, ENOTDIR, EROFS, ENOSPC…: resuming is a convenience, never a reason to stop.
+    return (error as Error).message.split('\n')[0];
+  }
+}
+
+/** After a successful write (or an up-to-date run) nothing is left to resume. Never fails the run. */
 export function removeResume(path: string): void {
-  rmSync(path, { force: true });
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // An unwritable state directory had no file written by us either.
+  }
 }
