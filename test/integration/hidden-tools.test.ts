@@ -170,12 +170,13 @@ describe('a tool hidden by the token scope', () => {
     expect(((await res.json()) as { error: { message: string } }).error.message).toContain('container_stop needs the operate scope');
   });
 
-  it('a tool the preset hides as well names the preset, not a scope a bigger token could not use', async () => {
+  it('a tool the preset hides as well names the preset and the scope: either alone would still refuse', async () => {
     const res = await legacy(gateway.url, 'docker.image.pull', READER);
     expect(res.status).toBe(403);
     const body = (await res.json()) as { error: { message: string; data: Record<string, unknown> } };
-    expect(body.error.message).toContain('hidden by the gateway\'s policy preset operator; the admin preset allows it');
-    expect(body.error.data).toMatchObject({ hiddenBy: 'preset' });
+    expect(body.error.message).toContain('hidden by the gateway\'s policy preset operator and by your token\'s scope read; '
+      + 'it needs both the admin preset (policy_preset: admin) and a token with scope admin');
+    expect(body.error.data).toMatchObject({ hiddenBy: 'preset', allowedBy: 'admin', scopeNeeded: 'admin' });
   });
 });
 
