@@ -170,6 +170,18 @@ describe('a tool hidden by the token scope', () => {
     expect(((await res.json()) as { error: { message: string } }).error.message).toContain('container_stop needs the operate scope');
   });
 
+  it('POST /mcp: the 403 insufficient_scope carries the request\'s id (was "id":null)', async () => {
+    for (const id of [42, 'call-7']) {
+      const res = await fetch(`${gateway.url}/mcp`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', Authorization: `Bearer ${READER}` },
+        body: JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'container_stop', arguments: {} } }),
+      });
+      expect(res.status).toBe(403);
+      expect(await res.json()).toMatchObject({ jsonrpc: '2.0', id, error: { code: -32000, message: expect.stringContaining('container_stop needs the operate scope') as unknown } });
+    }
+  });
+
   it('a tool the preset hides as well names the preset and the scope: either alone would still refuse', async () => {
     const res = await legacy(gateway.url, 'docker.image.pull', READER);
     expect(res.status).toBe(403);
