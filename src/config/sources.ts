@@ -53,8 +53,8 @@ const FALSE = ['false', '0', 'no', 'off'];
 function gotWhat(raw: unknown): string {
   if (Array.isArray(raw)) return 'a list';
   if (raw !== null && typeof raw === 'object') return 'a mapping';
-  if (raw === null) return 'an empty value';
-  return `"${String(raw)}"`;
+  if (raw === null || raw === undefined) return 'an empty value';
+  return `"${typeof raw === 'string' ? raw : JSON.stringify(raw)}"`;
 }
 
 /** Coerces one raw input (string from flag/env, any from YAML) to the variable's type. */
