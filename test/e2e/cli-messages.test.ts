@@ -51,4 +51,22 @@ describe('docker-mcp messages name the true cause', () => {
     expect(run.stderr).toContain('docker-mcp: cannot read a file: a folder stands where a file was expected');
     expect(run.stderr).not.toContain('knows how to explain');
   });
+
+  it('top-level --help keeps every line of its description under 80 columns (was "Cloudflare Tunnel changes" wrapped to column 0)', () => {
+    const run = cli(['--help']);
+    expect(run.code).toBe(0);
+    const lines = run.stdout.split('\n');
+    expect(lines.filter((l) => l.length > 80)).toEqual([]);
+    expect(lines.find((l) => l.includes('docker-mcp init'))).toContain('Cloudflare changes');
+    expect(lines.filter((l) => /^Cloudflare/.test(l))).toEqual([]);
+  });
+
+  it('status --target docker --dir . without compose.yaml names the folder (was "No compose.yaml in .. Render")', () => {
+    const empty = join(root, 'empty');
+    mkdirSync(empty);
+    const run = spawnSync(process.execPath, [binPath, 'status', '--target', 'docker', '--dir', '.'], { cwd: empty, encoding: 'utf8', env: { PATH: '', HOME: root, CI: '1' } });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(`No compose.yaml in ${empty}. Render one with`);
+    expect(run.stderr).not.toContain('..');
+  });
 });
