@@ -2,11 +2,11 @@
 // DOCKER_MCP_INIT_* warning, `-c <folder>`, a YAML error on one line, and a rendered file that
 // cannot be read in `plan --target kubectl` (was "not a failure docker-mcp knows how to explain").
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { binPath, ensureBuilt } from '../helpers/build.js';
+import { binPath, ensureBuilt, repoRoot } from '../helpers/build.js';
 
 const root = mkdtempSync(join(tmpdir(), 'dmcp-msgs-'));
 
@@ -68,5 +68,22 @@ describe('docker-mcp messages name the true cause', () => {
     expect(run.status).toBe(2);
     expect(run.stderr).toContain(`No compose.yaml in ${empty}. Render one with`);
     expect(run.stderr).not.toContain('..');
+  });
+
+  it('the README\'s production line works outside a clone and renders exactly examples/production (it named examples/, which npm does not ship)', () => {
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    const line = /^npx docker-mcp-gateway init --yes (--replicas .*)$/m.exec(readme);
+    expect(line, 'README has the production init line').not.toBeNull();
+    expect(line![1]).not.toContain('examples/');
+    const where = join(root, 'prod');
+    mkdirSync(where);
+    const args = line![1]!.split(' ');
+    const run = spawnSync(process.execPath, [binPath, 'init', '--yes', ...args], { cwd: where, encoding: 'utf8', env: { PATH: '', HOME: where, CI: '1' } });
+    expect(run.status, run.stderr).toBe(0);
+    const files = (dir: string, at = ''): string[] => readdirSync(join(dir, at)).flatMap((n) =>
+      statSync(join(dir, at, n)).isDirectory() ? files(dir, join(at, n)) : n === '.docker-mcp-manifest.json' ? [] : [join(at, n)]);
+    const example = join(repoRoot, 'examples', 'production');
+    expect(files(join(where, 'docker-mcp')).sort()).toEqual(files(example).sort());
+    for (const f of files(example)) expect(readFileSync(join(where, 'docker-mcp', f), 'utf8'), f).toBe(readFileSync(join(example, f), 'utf8'));
   });
 });
