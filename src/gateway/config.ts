@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { UsageError } from '../cli/errors.js';
+import { unreadableReason, yamlProblem } from '../config/file-errors.js';
 import { suggest } from '../config/suggest.js';
 import { envName, flagName, settingsTable, type SettingSpec } from './settings-table.js';
 
@@ -50,7 +51,8 @@ function readConfigFile(path: string, givenBy: string): Record<string, unknown> 
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    // "is a directory" / "cannot be read (permission denied)", not Node's "EISDIR: illegal operation…".
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : unreadableReason(error) ?? (error as Error).message;
     throw new UsageError(`Cannot read config file ${path} (given by ${givenBy}): ${reason}`);
   }
   let parsed: unknown;
@@ -60,8 +62,7 @@ function readConfigFile(path: string, givenBy: string): Record<string, unknown> 
   } catch (error) {
     // JSON is YAML, so one parser reads both. Only the message's first line (what and where) is kept:
     // the code frame below it quotes the file, and the file may hold auth_tokens.
-    const where = (error as Error).message.split('\n')[0]!.replace(/:$/, '');
-    throw new UsageError(`Config file ${path} is not valid YAML/JSON: ${where}`);
+    throw new UsageError(`Config file ${path} is not valid YAML/JSON: ${yamlProblem(error)}`);
   }
   if (parsed === null || parsed === undefined) return {};
   if (typeof parsed !== 'object' || Array.isArray(parsed)) {

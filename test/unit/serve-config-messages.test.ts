@@ -47,4 +47,10 @@ describe('serve settings messages', () => {
     expect(problems({ flags: { port: '70000' } })).toEqual(['port: must be at most 65535 (got "70000" from --port)']);
     expect(problems({ env: { DOCKER_MCP_PORT: '0' } }).join('\n')).not.toMatch(/Too small|>=/);
   });
+
+  it('--config <folder> says "is a directory"; a YAML error is line, column and the problem, no dangling colon', () => {
+    expect(() => resolveGatewayConfig({ env: {}, configFile: dir })).toThrow(`Cannot read config file ${dir} (given by --config): is a directory, not a file`);
+    const bad = file('port: "1\n');
+    expect(() => resolveGatewayConfig({ env: {}, configFile: bad })).toThrow(new RegExp(`^Config file ${bad} is not valid YAML/JSON: line 2, column 1: Missing closing "quote$`));
+  });
 });

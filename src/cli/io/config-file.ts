@@ -5,34 +5,13 @@
 // is dropped: the file may hold secrets).
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parse, YAMLParseError } from 'yaml';
+import { parse } from 'yaml';
 import { ANSWERS_FILE } from '../../templates/index.js';
 import { UsageError } from '../errors.js';
 import type { Inputs } from '../../config/sources.js';
+import { unreadableReason, yamlProblem } from '../../config/file-errors.js';
 
-/** Why a path cannot be read, in the words `ls` would suggest; undefined for errors not about the file. */
-export function unreadableReason(error: unknown): string | undefined {
-  switch ((error as NodeJS.ErrnoException).code) {
-    case 'EISDIR':
-      return 'is a directory, not a file';
-    case 'EACCES':
-    case 'EPERM':
-      return 'cannot be read (permission denied)';
-    case 'ENOENT':
-      return 'does not exist';
-    case 'ENOTDIR':
-      return 'does not exist (a parent is a file, not a folder)';
-    default:
-      return undefined;
-  }
-}
-
-/** One line: "line 2, column 1: Missing closing "quote", from the yaml library's error. */
-export function yamlProblem(error: unknown): string {
-  const message = (error as Error).message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').replace(/:$/, '');
-  const at = error instanceof YAMLParseError ? error.linePos?.[0] : undefined;
-  return at ? `line ${at.line}, column ${at.col}: ${message}` : message;
-}
+export { unreadableReason, yamlProblem };
 
 export function loadConfigFile(explicit: string | undefined, dir: string): Inputs['configFile'] {
   const candidates = explicit ? [explicit] : [ANSWERS_FILE, resolve(dir, ANSWERS_FILE)];
