@@ -37,3 +37,33 @@ export class UsageError extends CliError {
     this.name = 'UsageError';
   }
 }
+
+const FS_REASONS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EISDIR: 'is a directory, not a file',
+  ENOENT: 'no such file or directory',
+  ENOTDIR: 'a parent is a file, not a folder',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the device',
+};
+const READS = new Set(['open', 'read', 'scandir', 'stat', 'lstat', 'readlink', 'access', 'opendir']);
+
+/**
+ * A Node file-system error no command explained (a rendered file plan/apply reads, …) as the one
+ * true line "cannot read <path>: permission denied", instead of "not a failure docker-mcp knows how
+ * to explain": the cause is a file the user can fix, not a bug to report. Undefined for anything
+ * else, which main.ts still reports as unexplained.
+ */
+export function fsErrorLine(error: unknown): string | undefined {
+  const e = error as Partial<NodeJS.ErrnoException> | null;
+  if (!e || typeof e !== 'object' || typeof e.code !== 'string' || typeof e.syscall !== 'string') return undefined;
+  const reason = FS_REASONS[e.code];
+  if (!reason) return undefined;
+  // readFileSync of a folder fails in read(2), after open: Node's error then has no path to name.
+  if (typeof e.path !== 'string') return e.code === 'EISDIR' ? 'cannot read a file: a folder stands where a file was expected' : undefined;
+  // `open` is also how a file is written, but the installer's writes go through write.ts, which
+  // names its own refusals (cannotWrite): an `open` failing here is a read.
+  const verb = READS.has(e.syscall) ? 'cannot read' : 'cannot write';
+  return `${verb} ${e.path}: ${reason}`;
+}

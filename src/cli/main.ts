@@ -1,6 +1,6 @@
 // The only place that exits the process: typed errors map to documented exit codes.
 import { CommanderError } from 'commander';
-import { CliError, ExitCode } from './errors.js';
+import { CliError, ExitCode, fsErrorLine } from './errors.js';
 import { buildProgram } from './program.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -16,6 +16,11 @@ async function main(argv: string[]): Promise<number> {
     if (error instanceof CliError) {
       process.stderr.write(`docker-mcp: ${error.message}\n`);
       return error.exitCode;
+    }
+    const fsLine = fsErrorLine(error);
+    if (fsLine) {
+      process.stderr.write(`docker-mcp: ${fsLine}\n`);
+      return ExitCode.failure;
     }
     // A failure no command turned into a CliError: still one line with the cause, never a stack
     // (DOCKER_MCP_DEBUG=1 prints it, for a bug report).

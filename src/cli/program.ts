@@ -20,9 +20,11 @@ export function packageVersion(): string {
 export function buildProgram(): Command {
   const program = new Command('docker-mcp')
     .description(
+      // Commander wraps the description at 80 columns back to column 0, which broke the first line
+      // mid-phrase: every line here stays under 80.
       'Remote Docker MCP gateway and its installer.\n\n' +
-        '  docker-mcp init      render the Terraform module, Kubernetes YAML and Cloudflare Tunnel changes\n' +
-        '  docker-mcp serve     run the MCP gateway in front of a Docker Engine',
+        '  docker-mcp init    render Terraform, Kubernetes YAML and Cloudflare changes\n' +
+        '  docker-mcp serve   run the MCP gateway in front of a Docker Engine',
     )
     .version(packageVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')

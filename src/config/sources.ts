@@ -3,7 +3,7 @@
 // env are coerced by the variable's type here; the schema then checks constraints. Each value keeps
 // its origin so a problem names what the user actually touched (originLabel).
 import { suggest } from './suggest.js';
-import { envFor, flagFor, legacyEnvFor, type VarValue, type VariableSpec } from './variables.js';
+import { ENV_PREFIX, envFor, flagFor, legacyEnvFor, type VarValue, type VariableSpec } from './variables.js';
 
 export type Origin = 'flag' | 'env' | 'config' | 'default' | 'prompt';
 
@@ -46,6 +46,17 @@ export function labeller(table: readonly VariableSpec[], origins: Record<string,
 const TRUE = ['true', '1', 'yes', 'on'];
 const FALSE = ['false', '0', 'no', 'off'];
 
+/**
+ * What a wrong value was, as the user wrote it: `port: [1]` is a list, which String() would show
+ * as "1" and so hide the mistake.
+ */
+function gotWhat(raw: unknown): string {
+  if (Array.isArray(raw)) return 'a list';
+  if (raw !== null && typeof raw === 'object') return 'a mapping';
+  if (raw === null || raw === undefined) return 'an empty value';
+  return `"${typeof raw === 'string' ? raw : JSON.stringify(raw)}"`;
+}
+
 /** Coerces one raw input (string from flag/env, any from YAML) to the variable's type. */
 export function coerce(spec: VariableSpec, raw: unknown): { value: VarValue } | { problem: string } {
   switch (spec.type) {
@@ -53,14 +64,14 @@ export function coerce(spec: VariableSpec, raw: unknown): { value: VarValue } | 
       return typeof raw === 'string' || typeof raw === 'number' ? { value: String(raw) } : { problem: 'must be a string' };
     case 'number': {
       const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
-      return Number.isFinite(n) ? { value: n } : { problem: `must be a number (got "${String(raw)}")` };
+      return Number.isFinite(n) ? { value: n } : { problem: `must be a number (got ${gotWhat(raw)})` };
     }
     case 'bool': {
       if (typeof raw === 'boolean') return { value: raw };
       const s = String(raw).toLowerCase();
       if (TRUE.includes(s)) return { value: true };
       if (FALSE.includes(s)) return { value: false };
-      return { problem: `must be true or false (got "${String(raw)}")` };
+      return { problem: `must be true or false (got ${gotWhat(raw)})` };
     }
     case 'list(string)': {
       if (Array.isArray(raw)) return raw.every((x) => typeof x === 'string') ? { value: raw } : { problem: 'must be a list of strings' };
@@ -96,11 +107,43 @@ export interface Inputs {
 
 export const camel = (name: string): string => name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
+/**
+ * init's options that are not variables (src/cli/commands/init.ts): they have no env var, and a
+ * DOCKER_MCP_INIT_OUTPUT_DIR set in the hope that they do is named rather than silently ignored.
+ */
+export const FLAG_ONLY_OPTIONS: Readonly<Record<string, string>> = {
+  output_dir: '-o/--output-dir', config: '-c/--config', target: '--target', format: '--format',
+  single_file: '--single-file', yes: '-y/--yes', dry_run: '--dry-run', force: '--force', json: '--json',
+  terraform_dir: '--terraform-dir', cloudflared_configmap: '--cloudflared-configmap',
+};
+
+/**
+ * DOCKER_MCP_INIT_* names that are no variable: a typo (DOCKER_MCP_INIT_PROT) used to be ignored
+ * without a word, while serve's DOCKER_MCP_PORT got a warning. Warned, not refused: the env is
+ * shared with other tools and shells, and a stray name must not stop a render.
+ */
+function unknownEnvWarnings(table: readonly VariableSpec[], env: NodeJS.ProcessEnv): string[] {
+  const known = new Map(table.map((s) => [envFor(s.name), s.name]));
+  const warnings: string[] = [];
+  for (const name of Object.keys(env).sort()) {
+    if (!name.startsWith(ENV_PREFIX) || known.has(name) || env[name] === undefined) continue;
+    const key = name.slice(ENV_PREFIX.length).toLowerCase();
+    const flag = FLAG_ONLY_OPTIONS[key];
+    if (flag) {
+      warnings.push(`${name} is ignored: ${flag} is a flag only (no env var)`);
+      continue;
+    }
+    const near = suggest(key, known.values());
+    warnings.push(`${name} is ignored: no such variable${near ? `; did you mean ${envFor(near)}?` : ''}`);
+  }
+  return warnings;
+}
+
 export function resolveInputs(table: readonly VariableSpec[], inputs: Inputs): Resolved {
   const values: Record<string, VarValue> = {};
   const origins: Record<string, Origin> = {};
   const problems: string[] = [];
-  const warnings: string[] = [];
+  const warnings = unknownEnvWarnings(table, inputs.env);
   let fileData: Record<string, unknown> = {};
   if (inputs.configFile) {
     const { path, data } = inputs.configFile;

@@ -173,7 +173,7 @@ export function variablesTable(version: string): readonly VariableSpec[] {
       prompt: 'Secret with the bearer tokens (empty for the default name)' },
     { name: 'policy_preset', type: 'string', default: 'read-only', group: 'basic',
       choices: ['read-only', 'operator', 'admin'],
-      description: 'Operation policy: read-only (inspect and logs), operator (start/stop/run), admin (everything)',
+      description: 'Operation policy: read-only (list, inspect, stats and events; no logs), operator (also logs, start/stop/restart and exec), admin (also create, run, remove, pull and build)',
       prompt: 'Operation policy' },
     { name: 'docker_socket_path', type: 'string', default: '/var/run/docker.sock', group: 'advanced',
       pattern: ABSOLUTE_PATH, patternHint: 'an absolute path', description: 'Docker socket path on the node',

@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { UsageError } from '../cli/errors.js';
+import { unreadableReason, yamlProblem } from '../config/file-errors.js';
+import { suggest } from '../config/suggest.js';
 import { envName, flagName, settingsTable, type SettingSpec } from './settings-table.js';
 
 type Table = (typeof settingsTable)[number];
@@ -49,7 +51,8 @@ function readConfigFile(path: string, givenBy: string): Record<string, unknown> 
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    // "is a directory" / "cannot be read (permission denied)", not Node's "EISDIR: illegal operation…".
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : unreadableReason(error) ?? (error as Error).message;
     throw new UsageError(`Cannot read config file ${path} (given by ${givenBy}): ${reason}`);
   }
   let parsed: unknown;
@@ -59,8 +62,7 @@ function readConfigFile(path: string, givenBy: string): Record<string, unknown> 
   } catch (error) {
     // JSON is YAML, so one parser reads both. Only the message's first line (what and where) is kept:
     // the code frame below it quotes the file, and the file may hold auth_tokens.
-    const where = (error as Error).message.split('\n')[0]!.replace(/:$/, '');
-    throw new UsageError(`Config file ${path} is not valid YAML/JSON: ${where}`);
+    throw new UsageError(`Config file ${path} is not valid YAML/JSON: ${yamlProblem(error)}`);
   }
   if (parsed === null || parsed === undefined) return {};
   if (typeof parsed !== 'object' || Array.isArray(parsed)) {
@@ -68,6 +70,9 @@ function readConfigFile(path: string, givenBy: string): Record<string, unknown> 
   }
   return parsed as Record<string, unknown>;
 }
+
+/** The keys a config file may hold: what a typo there is compared with. */
+const fileKeys = specs.filter((s) => !s.cliOnly).map((s) => s.key);
 
 function fileKeyProblems(path: string, file: Record<string, unknown>): string[] {
   const problems: string[] = [];
@@ -77,7 +82,9 @@ function fileKeyProblems(path: string, file: Record<string, unknown>): string[] 
       // Silently ignoring `stdio: true` would leave the user wondering why HTTP started.
       problems.push(`${path}: "${key}" cannot be set in a config file; use ${flagName(key)} or ${envName(key)}`);
     } else if (!spec) {
-      const meant = byKey.get(snake(key));
+      // A spelling of a real key (metrics-port, metricsPort), else a typo of one (prot): the same
+      // "did you mean" init gives for docker-mcp.yaml keys.
+      const meant = byKey.get(snake(key)) ?? byKey.get(suggest(key, fileKeys) ?? '');
       problems.push(`${path}: unknown setting "${key}"${meant && !meant.cliOnly ? ` (did you mean "${meant.key}"?)` : ''}`);
     }
   }
@@ -104,11 +111,22 @@ function wrongType(spec: SettingSpec, value: unknown): string | undefined {
   }
 }
 
-/** zod's own words, except where they would say only "Invalid input" (unions). */
+/**
+ * A number's range in the words init uses ("must be at least 1"), not zod's "Too small: expected
+ * number to be >=1", which reads like a type error.
+ */
+function rangeWords(issue: z.core.$ZodIssue): string | undefined {
+  if (issue.code !== 'too_small' && issue.code !== 'too_big') return undefined;
+  if (issue.origin !== 'number' && issue.origin !== 'int') return undefined;
+  if (issue.code === 'too_small') return issue.inclusive === false ? `must be more than ${String(issue.minimum)}` : `must be at least ${String(issue.minimum)}`;
+  return issue.inclusive === false ? `must be less than ${String(issue.maximum)}` : `must be at most ${String(issue.maximum)}`;
+}
+
+/** zod's own words, except where they would say only "Invalid input" (unions) or a range. */
 function reasonFor(spec: SettingSpec, error: z.ZodError): string {
   if (spec.kind === 'boolean') return expectedBoolean;
   if (spec.kind === 'list') return expectedList;
-  return error.issues.map((i) => i.message).join('; ');
+  return error.issues.map((i) => rangeWords(i) ?? i.message).join('; ');
 }
 
 function describeSource(spec: SettingSpec, source: SettingSource, envVar?: string, configPath?: string): string {

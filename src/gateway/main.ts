@@ -8,6 +8,7 @@ import pino, { type Logger } from 'pino';
 import { CliError, ExitCode } from '../cli/errors.js';
 import { startTokenReload, type TokenReloader } from './auth/token-reload.js';
 import { resolveGatewayConfig, type GatewayConfig } from './config.js';
+import { envName, flagName } from './settings-table.js';
 import { createGatewayCore, type GatewayOptions } from './core.js';
 import { connectDocker } from './docker/client.js';
 import { buildSecurity, type SecurityDeps } from './security-config.js';
@@ -32,9 +33,13 @@ export interface RunningGateway {
   drain(graceMs?: number): Promise<void>;
 }
 
-function listenError(error: unknown, what: string, host: string, port: number): CliError {
+export function listenError(error: unknown, what: string, host: string, port: number): CliError {
   const code = (error as { code?: string }).code;
-  if (code === 'EADDRINUSE') return new CliError(`${what} port ${port} on ${host} is already in use; pick another with the matching --*port flag.`);
+  // Name the setting to change: --port for the HTTP listener, --metrics-port for /metrics.
+  if (code === 'EADDRINUSE') {
+    const key = what === 'metrics' ? 'metrics_port' : 'port';
+    return new CliError(`${what} port ${port} on ${host} is already in use; pick another with ${flagName(key)} (or ${envName(key)}, or ${key} in the config file).`);
+  }
   if (code === 'EACCES') return new CliError(`Not allowed to listen on ${host}:${port} (${what}); use a port above 1023 or grant the capability.`);
   if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return new CliError(`Cannot bind ${what} to ${host}: no such local address.`);
   return new CliError(`Cannot listen on ${host}:${port} (${what}): ${(error as Error).message}`);

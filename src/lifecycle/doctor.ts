@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import { promises as dns } from 'node:dns';
 import { existsSync, statSync } from 'node:fs';
 import { promisify } from 'node:util';
+import { docPath } from '../cli/docs-path.js';
 import { ExitCode, type ExitCodeValue } from '../cli/errors.js';
 import { ingressFacts } from './ingress-check.js';
 import { FIELD_MANAGER, INSTANCE, MANAGED_BY, KubeConfigError, apiError, loadKubeConfig, statusCode, type KubeOptions } from './kube.js';
@@ -123,7 +124,7 @@ async function tunnelChecks(opts: DoctorOptions, checks: Check[]): Promise<void>
   const label = opts.hostname?.split('.')[0] ?? 'docker-mcp';
   const facts = await ingressFacts(path, label).catch((e: Error) => e.message);
   if (typeof facts === 'string') {
-    checks.push({ id: 'catch-all', title: 'cloudflared catch-all rule last', status: 'fail', detail: facts, fix: 'see docs/existing-repo.md for the expected layout' });
+    checks.push({ id: 'catch-all', title: 'cloudflared catch-all rule last', status: 'fail', detail: facts, fix: `see ${docPath('existing-repo.md')} for the expected layout` });
     return;
   }
   checks.push(

@@ -4,6 +4,7 @@
 import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
+import { docPath } from '../cli/docs-path.js';
 import { CliError, ExitCode } from '../cli/errors.js';
 import { parseHcl } from '../templates/hcl-parse.js';
 import { classify } from './classify.js';
@@ -59,7 +60,7 @@ export function renderPatchDiff(plan: RepoPatchPlan): string {
 export function renderPatchReport(plan: RepoPatchPlan): string {
   const lines: string[] = [];
   if (plan.refused) {
-    lines.push(`Nothing was changed: ${plan.refused}`, '', 'Expected the layout from the docs (docs/existing-repo.md). To do it by hand:');
+    lines.push(`Nothing was changed: ${plan.refused}`, '', `Expected the layout from the docs (${docPath('existing-repo.md')}). To do it by hand:`);
   } else {
     lines.push(...plan.notes.map((n) => `- ${n}`));
     if (!plan.edits.length) lines.push('- Already up to date: nothing to change.');

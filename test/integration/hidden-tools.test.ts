@@ -170,12 +170,25 @@ describe('a tool hidden by the token scope', () => {
     expect(((await res.json()) as { error: { message: string } }).error.message).toContain('container_stop needs the operate scope');
   });
 
-  it('a tool the preset hides as well names the preset, not a scope a bigger token could not use', async () => {
+  it('POST /mcp: the 403 insufficient_scope carries the request\'s id (was "id":null)', async () => {
+    for (const id of [42, 'call-7']) {
+      const res = await fetch(`${gateway.url}/mcp`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', Authorization: `Bearer ${READER}` },
+        body: JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'container_stop', arguments: {} } }),
+      });
+      expect(res.status).toBe(403);
+      expect(await res.json()).toMatchObject({ jsonrpc: '2.0', id, error: { code: -32000, message: expect.stringContaining('container_stop needs the operate scope') as unknown } });
+    }
+  });
+
+  it('a tool the preset hides as well names the preset and the scope: either alone would still refuse', async () => {
     const res = await legacy(gateway.url, 'docker.image.pull', READER);
     expect(res.status).toBe(403);
     const body = (await res.json()) as { error: { message: string; data: Record<string, unknown> } };
-    expect(body.error.message).toContain('hidden by the gateway\'s policy preset operator; the admin preset allows it');
-    expect(body.error.data).toMatchObject({ hiddenBy: 'preset' });
+    expect(body.error.message).toContain('hidden by the gateway\'s policy preset operator and by your token\'s scope read; '
+      + 'it needs both the admin preset (policy_preset: admin) and a token with scope admin');
+    expect(body.error.data).toMatchObject({ hiddenBy: 'preset', allowedBy: 'admin', scopeNeeded: 'admin' });
   });
 });
 

@@ -189,7 +189,7 @@ variable "token_secret_name" {
 }
 
 variable "policy_preset" {
-  description = "Operation policy: read-only (inspect and logs), operator (start/stop/run), admin (everything)"
+  description = "Operation policy: read-only (list, inspect, stats and events; no logs), operator (also logs, start/stop/restart and exec), admin (also create, run, remove, pull and build)"
   type        = string
   default     = "read-only"
 }

@@ -12,6 +12,7 @@ import { names, tunnelRendered, usesAccess, usesBearer } from '../../templates/m
 import { renderWarnings } from '../../templates/notes.js';
 import { moduleCallHcl, REPO_MODULE_DIR } from '../../templates/terraform/module-call.js';
 import { MODULE_DIR, moduleFiles } from '../../templates/terraform/module.js';
+import { docPath } from '../docs-path.js';
 import { CliError, ExitCode, UsageError } from '../errors.js';
 import { computeChanges, type Change } from '../io/changes.js';
 import { applyChanges, unifiedDiff } from '../io/write.js';
@@ -101,7 +102,7 @@ const fileSummary = (repo: string, moduleDir: string, changes: Change[], plan: R
 export async function runRepoInit(c: InstallConfig, table: readonly VariableSpec[], version: string, options: RepoInitOptions, emit: Emit): Promise<boolean> {
   const repo = checkInputs(c, options);
   const warnings = renderWarnings(c);
-  if (warnings.length && !options.json) process.stderr.write(warnings.map((w) => `warning: ${w.replace('see NOTES.md', 'see docs/installer.md')}\n`).join(''));
+  if (warnings.length && !options.json) process.stderr.write(warnings.map((w) => `warning: ${w.replace('see NOTES.md', `see ${docPath('installer.md')}`)}\n`).join(''));
   // Loaded only here: the patcher pulls in tree-sitter, which a plain `init` never needs.
   const { MODULE_FILE, applyRepoPatch, planRepoPatch, renderPatchDiff, renderPatchReport } = await import('../../patch/index.js');
   const yamlMode = options.cloudflaredConfigmap !== undefined;
@@ -175,7 +176,7 @@ export async function runRepoInit(c: InstallConfig, table: readonly VariableSpec
   const written = await applyRepoPatch(plan);
   if (pending.length) applyChanges(moduleDir, changes, `docker-mcp ${version}`);
   const lines = [...pending.map((ch) => shown(ch).path), ...written.map((p) => relative(repo, p))];
-  const secret = usesBearer(c) ? `\nThe gateway reads its bearer tokens from Secret ${names(c).tokensSecret} (key tokens, format in docs/installer.md).` : '';
+  const secret = usesBearer(c) ? `\nThe gateway reads its bearer tokens from Secret ${names(c).tokensSecret} (key tokens, format in ${docPath('installer.md')}).` : '';
   emit(`Wrote ${repo}:\n${lines.map((l) => `  ${l}`).join('\n')}${secret}\nNext: docker-mcp plan --target terraform --dir ${relative(process.cwd(), rootDir) || '.'}`, {
     status: 'written', ...data, diff,
   });

@@ -1,16 +1,16 @@
 // `docker-mcp init` end to end: gather answers, validate all at once, render fully, then diff or
 // write. Nothing touches the disk before the whole plan exists and has no conflicts.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parse } from 'yaml';
 import { validateConfig, type InstallConfig, type Namer } from '../../config/schema.js';
-import { camel, labeller, resolveInputs, type Inputs } from '../../config/sources.js';
+import { camel, labeller, resolveInputs } from '../../config/sources.js';
 import { scopeOf, variablesTable, type VariableSpec } from '../../config/variables.js';
 import { KUBERNETES_ONLY } from '../../templates/docker/render.js';
-import { ANSWERS_FILE, renderPlan, type Format, type Target } from '../../templates/index.js';
+import { renderPlan, type Format, type Target } from '../../templates/index.js';
 import { CliError, ExitCode, UsageError } from '../errors.js';
 import { packageVersion } from '../program.js';
 import { computeChanges, readManifest, type Change } from '../io/changes.js';
+import { loadConfigFile } from '../io/config-file.js';
 import { detectKubeTarget } from '../io/kube-context.js';
 import { detectSocketGid } from '../io/socket-gid.js';
 import { applyChanges, unifiedDiff } from '../io/write.js';
@@ -30,20 +30,6 @@ interface InitOptions {
   config?: string;
   terraformDir?: string;
   cloudflaredConfigmap?: string;
-}
-
-function loadConfigFile(explicit: string | undefined, dir: string): Inputs['configFile'] {
-  const candidates = explicit ? [explicit] : [ANSWERS_FILE, resolve(dir, ANSWERS_FILE)];
-  const path = candidates.find((p) => existsSync(p));
-  if (!path) {
-    if (explicit) throw new UsageError(`config file ${explicit} does not exist`);
-    return undefined;
-  }
-  try {
-    return { path, data: parse(readFileSync(path, 'utf8')) as unknown };
-  } catch (error) {
-    throw new UsageError(`${path}: not valid YAML: ${(error as Error).message.split('\n')[0]}`);
-  }
 }
 
 function isInteractive(options: InitOptions): boolean {

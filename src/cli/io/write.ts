@@ -1,7 +1,7 @@
 // The installer's only side effects: unified diffs and an all-or-nothing write. Every file goes to
 // a temp name first and is renamed into place, synchronously, so Ctrl+C cannot leave a half file
 // and a signal is only handled once the whole batch is done.
-import { mkdirSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { CliError } from '../errors.js';
 import { MANIFEST, readManifest, sha256, type Change } from './changes.js';
@@ -10,7 +10,7 @@ import { MANIFEST, readManifest, sha256, type Change } from './changes.js';
 function cannotWrite(error: unknown, dir: string): never {
   const e = error as NodeJS.ErrnoException;
   if (!e.code || !e.syscall) throw error;
-  const reason = e.code === 'ENOTDIR' ? 'a parent is a file, not a folder' : e.code === 'ENOENT' ? 'no folder can be made there' : e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' : e.code === 'EROFS' ? 'read-only file system' : e.code === 'ENOSPC' ? 'no space left' : e.code;
+  const reason = e.code === 'ENOTDIR' ? 'a parent is a file, not a folder' : e.code === 'EISDIR' ? 'a folder is in the way of the file' : e.code === 'ENOENT' ? 'no folder can be made there' : e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' : e.code === 'EROFS' ? 'read-only file system' : e.code === 'ENOSPC' ? 'no space left' : e.code;
   throw new CliError(`cannot write to ${e.path ?? dir} (${reason}): choose another --output-dir or fix the folder, then re-run.`);
 }
 
@@ -53,6 +53,45 @@ export function makeDirs(dir: string): void {
   }
 }
 
+const statOrUndefined = (path: string): Stats | undefined => {
+  try {
+    return statSync(path);
+  } catch (error) {
+    // ENOTDIR: a parent is a file; the walk up reaches it and names it.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw error;
+  }
+};
+const fsError = (code: string, syscall: string, path: string, what: string): NodeJS.ErrnoException =>
+  Object.assign(new Error(`${code}: ${what}, ${syscall} '${path}'`), { code, syscall, path });
+
+/**
+ * Every refusal the batch could meet, checked before its first write: the promise is all or
+ * nothing, and a file standing where a subfolder goes (docker-mcp/kubernetes as a file) used to
+ * fail only after NOTES.md, clients/* and docker-mcp.yaml were written, with no manifest to own
+ * them. Per target: it is not a folder, each existing parent is a folder, and the nearest existing
+ * one can be written to (where the missing ones, the temp file and the rename happen). A race with
+ * another process can still fail later; this catches what is already on disk.
+ */
+export function precheckTargets(paths: readonly string[]): void {
+  const checked = new Set<string>();
+  for (const path of paths) {
+    if (statOrUndefined(path)?.isDirectory()) throw fsError('EISDIR', 'open', path, 'illegal operation on a directory');
+    for (let at = dirname(path); ; at = dirname(at)) {
+      if (checked.has(at)) break;
+      const stats = statOrUndefined(at);
+      if (stats && !stats.isDirectory()) throw fsError('ENOTDIR', 'mkdir', at, 'not a directory');
+      if (stats) {
+        accessSync(at, constants.W_OK | constants.X_OK); // EACCES/EROFS, named by cannotWrite
+        checked.add(at);
+        break;
+      }
+      if (dirname(at) === at) break;
+    }
+  }
+}
+
 function writeAtomic(path: string, contents: string): void {
   makeDirs(dirname(path));
   const temp = `${path}.docker-mcp-tmp-${process.pid}`;
@@ -87,7 +126,8 @@ export function applyChanges(dir: string, changes: Change[], generator: string):
   const ignore = (): void => undefined;
   process.on('SIGINT', ignore); // finish the batch; main.ts reports afterwards
   try {
-    // The folder first: when it cannot be made, nothing at all has been written.
+    // Everything that would refuse, first: when one target cannot be written, none is.
+    precheckTargets([...changes.filter((c) => c.action !== 'unchanged' && c.action !== 'conflict').map((c) => join(dir, c.path)), join(dir, MANIFEST)]);
     makeDirs(dir);
     for (const change of changes) {
       const path = join(dir, change.path);

@@ -28,6 +28,8 @@ export interface HiddenToolData {
   hiddenBy: 'preset' | 'scope' | 'policy';
   /** The lowest preset (hiddenBy preset) or scope (hiddenBy scope) that allows it. */
   allowedBy?: string;
+  /** hiddenBy preset, when the caller's token lacks the tool's scope as well: that scope is needed too. */
+  scopeNeeded?: string;
 }
 
 /** A call to a tool that exists but is hidden from the caller. */
@@ -62,6 +64,15 @@ export function hiddenToolError(policy: OperationPolicy, identity: Identity, too
   const base = { outcome: 'denied', rule: 'hidden_tool', tool: tool.name } as const;
   if (decision.rule === 'preset' && policy.preset) {
     const needed = lowestPreset[tool.access];
+    // The preset is checked first, so a token lacking the scope too would still be refused once the
+    // preset allowed the tool: say both, or the caller asks for a preset change that does not help.
+    if (!identity.scopes.has(tool.access)) {
+      return new HiddenToolError(
+        `Tool ${tool.name} exists but is hidden by the gateway's policy preset ${policy.preset} and by your token's scope ${highestScope(identity) ?? '(none)'}; ` +
+          `it needs both the ${needed} preset (policy_preset: ${needed}) and a token with scope ${tool.access}${tool.access === 'admin' ? '' : ' or higher'}.`,
+        { ...base, hiddenBy: 'preset', allowedBy: needed, scopeNeeded: tool.access },
+      );
+    }
     return new HiddenToolError(
       `Tool ${tool.name} exists but is hidden by the gateway's policy preset ${policy.preset}; the ${needed} preset allows it (policy_preset: ${needed}).`,
       { ...base, hiddenBy: 'preset', allowedBy: needed },

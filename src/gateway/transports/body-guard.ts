@@ -8,7 +8,7 @@ import { OAUTH_SCOPES } from '../auth/oauth.js';
 import { recordRefusal } from '../audit/refusals.js';
 import { BodyTooLargeError, parseJsonSafely, readLimitedBody } from '../limits/http-guards.js';
 import type { Identity, Transport } from '../security.js';
-import { sendError, type ErrorStyle } from './http-util.js';
+import { sendError, sendJson, type ErrorStyle } from './http-util.js';
 
 export type BodyResult = { ok: true; value: unknown } | { ok: false };
 
@@ -86,12 +86,15 @@ export async function admitMcpPost(
     sendError(res, 400, -32600, 'Invalid Request: JSON-RPC batches are not supported (removed in MCP 2025-06-18); send one message per POST.', 'jsonrpc');
     return undefined;
   }
-  const message = body.value as { method?: unknown; params?: { name?: unknown; arguments?: unknown } | null } | null;
+  const message = body.value as { method?: unknown; id?: unknown; params?: { name?: unknown; arguments?: unknown } | null } | null;
   if (message && typeof message === 'object' && message.method === 'tools/call') {
     const scope = insufficientScope(core, identity, message.params?.name);
     if (scope) {
       auditScopeDenial(core, identity, 'http', String(message.params?.name), message.params?.arguments, requestId, scope.message);
-      sendError(res, 403, -32000, scope.message, 'jsonrpc', { 'WWW-Authenticate': scope.header });
+      // The request's id, as JSON-RPC 2.0 §5 asks of a response to a request it could read (null is
+      // for an id it could not): a client matches the refusal to its pending call by it.
+      const id = typeof message.id === 'string' || typeof message.id === 'number' ? message.id : null;
+      sendJson(res, 403, { jsonrpc: '2.0', error: { code: -32000, message: scope.message }, id }, { 'WWW-Authenticate': scope.header });
       return undefined;
     }
   }

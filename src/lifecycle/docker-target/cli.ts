@@ -2,7 +2,7 @@
 // compose.yaml that `init --target docker` rendered (in --dir), reports in words or --json, and
 // maps "daemon unreachable" to one actionable message.
 import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { CliError, ExitCode, UsageError, type ExitCodeValue } from '../../cli/errors.js';
 import type { LifecycleAction } from '../../cli/commands/plan.js';
 import { isDaemonUnreachable } from '../../gateway/docker/errors.js';
@@ -21,7 +21,8 @@ function composeFileIn(dir: string): string {
   const file = existsSync(dir) && statSync(dir).isFile() ? dir : join(dir, 'compose.yaml');
   if (!existsSync(file)) {
     throw new UsageError(
-      `No compose.yaml in ${dir}. Render one with \`docker-mcp init --target docker --output-dir ${dir}\`, ` +
+      // The folder resolved: `--dir .` read "No compose.yaml in .. Render".
+      `No compose.yaml in ${resolve(dir)}. Render one with \`docker-mcp init --target docker --output-dir ${dir}\`, ` +
         'or point --dir at the folder that holds it.',
     );
   }
