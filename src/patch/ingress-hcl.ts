@@ -164,17 +164,6 @@ export function serviceHost(url: string | null): string | null {
   }
 }
 
-/** Rules that are (probably) docker-mcp's own: marked, same hostname label, or same in-cluster host. */
-export function ownRules(list: IngressList, labels: string[], host: string | null): Rule[] {
-  return list.rules.filter((rule) => {
-    if (isCatchAll(rule)) return false;
-    if (rule.managed) return true;
-    const label = hostnameLabel(rule.hostname);
-    if (label && labels.includes(label)) return true;
-    return host !== null && serviceHost(staticString(rule.service)) === host;
-  });
-}
-
 export function normalize(text: string | undefined): string {
   return (text ?? '').replace(/\s+/g, '');
 }

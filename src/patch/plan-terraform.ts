@@ -6,7 +6,8 @@ import { join, relative } from 'node:path';
 import { parseHcl } from '../templates/hcl-parse.js';
 import { blockLabels } from './hcl-nodes.js';
 import { applyTextEdits, insertRule, servicesEdits, updateRule, type TextEdit } from './hcl-edits.js';
-import { hostnameLabel, isCatchAll, ownRules, serviceHost, type IngressList, type Rule } from './ingress-hcl.js';
+import { hostnameLabel, isCatchAll, type IngressList, type Rule } from './ingress-hcl.js';
+import { findOwnRule } from './own-rule.js';
 import { firstShadowing } from './match.js';
 import type { RepoModel, TfTunnelConfig } from './model.js';
 import { hostnameExpr, ruleViews } from './hcl-hostnames.js';
@@ -37,16 +38,16 @@ export async function planHclLiteral(model: RepoModel, config: TfTunnelConfig, l
     return refuse(`${address}: the catch-all rule must be the last and only rule without a hostname; fix the order first`);
   }
   const label = input.hostname.split('.')[0] ?? input.serviceName;
-  const own = ownRules(list, [input.serviceName, label], serviceHost(input.serviceUrl));
-  if (own.length > 1) {
-    return refuse(`ambiguous: ${own.length} ingress rules in ${address} look like docker-mcp's (lines ${own.map((r) => r.whole.startPosition.row + 1).join(', ')}); keep one`);
-  }
-  const existing = own[0];
+  const own = await findOwnRule(scan, list, input, address);
+  if ('refuse' in own) return refuse(own.refuse);
+  const existing = own.rule;
   const others = list.rules.filter((r) => r !== existing && !isCatchAll(r));
   const desired: DesiredRule = { ...literalRule(input), hostname: await hostnameExpr(scan, file.dir, others, input.hostname, plan.notes) };
 
   // A rule below one that already takes every request for the hostname can never match.
   const views = await ruleViews(scan, file.dir, list.rules.filter((r) => r !== existing && !isCatchAll(r)));
+  // `"docker-mcp.${var.x}"` with x unproven may be exactly our hostname: it may catch it.
+  for (const v of views) if (v.hostname === null && v.rule.hostname && hostnameLabel(v.rule.hostname) === label) v.unknown = true;
   if (generated) {
     const at = views.findIndex((v) => v.rule.whole.startIndex > generated.whole.startIndex);
     const view = { rule: generated, hostname: null, unknown: true, hasPath: false, shown: `the rules the dynamic "ingress_rule" block generates` };

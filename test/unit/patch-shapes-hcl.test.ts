@@ -200,7 +200,7 @@ describe('shape 6: hostnames from locals, a wildcard above the catch-all', () =>
     const path = join(dir, 'cloudflare/main.tf');
     const text = readFileSync(path, 'utf8').replace(
       '      {\n        service = "http_status:404"',
-      '      {\n        hostname = "docker-mcp.example.com"\n        service  = "http://x:8080"\n      },\n      {\n        service = "http_status:404"',
+      '      {\n        hostname = "docker-mcp.example.com"\n        service  = "http://homelab-docker-mcp-gateway.homelab.svc.cluster.local:8080"\n      },\n      {\n        service = "http_status:404"',
     );
     writeFileSync(path, text);
     const plan = await planRepoPatch(dir, withCall());

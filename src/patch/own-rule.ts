@@ -1,0 +1,40 @@
+// Which written-out ingress rule is docker-mcp's (review 1, finding 1). A rule is ours when we wrote
+// it (the managed marker), or when its hostname is PROVEN to be the full hostname asked for and it
+// has no `path`. Matching on the first label alone took over `docker-mcp.lab.example.net` (another
+// zone's route) and path-restricted rules; those belong to someone else and stay as they are.
+import { resolveString } from './tf-values.js';
+import { isCatchAll, type IngressList, type Rule } from './ingress-hcl.js';
+import type { RepoScan } from './repo-scan.js';
+import type { RepoPatchInput } from './types.js';
+
+export type OwnRule = { rule: Rule | undefined } | { refuse: string };
+
+const lineOf = (rule: Rule): number => rule.whole.startPosition.row + 1;
+
+/**
+ * The one rule to keep up to date, none, or a refusal. A hand-written rule for the same host that
+ * sends it to another service is refused ("update it by hand"), the same choice the collection
+ * planner makes for an item with other values: that rule is a route the user chose (often an older
+ * gateway still in use), and silently re-pointing it would lose it. Rules we wrote are updated.
+ */
+export async function findOwnRule(scan: RepoScan, list: IngressList, input: RepoPatchInput, address: string): Promise<OwnRule> {
+  const dir = list.file.dir;
+  const candidates: Rule[] = [];
+  for (const rule of list.rules) {
+    if (isCatchAll(rule)) continue;
+    if (rule.managed || (!rule.path && (await resolveString(scan, dir, rule.hostname)) === input.hostname)) candidates.push(rule);
+  }
+  if (candidates.length > 1) {
+    return { refuse: `ambiguous: ${candidates.length} ingress rules in ${address} look like docker-mcp's (lines ${candidates.map(lineOf).join(', ')}); keep one` };
+  }
+  const rule = candidates[0];
+  if (!rule || rule.managed) return { rule };
+  const service = await resolveString(scan, dir, rule.service);
+  if (service === input.serviceUrl) return { rule };
+  const shown = service ?? rule.service?.text ?? '(no service)';
+  return {
+    refuse:
+      `${list.file.relPath}:${lineOf(rule)} already routes ${input.hostname} to ${shown}, a rule docker-mcp did not write; ` +
+      `update it by hand (service = "${input.serviceUrl}") or remove it, then run again`,
+  };
+}
