@@ -72,13 +72,14 @@ export async function planDns(model: RepoModel, config: TfTunnelConfig, host: st
     const labels = blockLabels(block);
     const nameValue = attributeValue(findAttribute(blockBody(block), 'name')!)!;
     const text = sibling.dns.file.text;
+    const free = freeName(model, sibling.dns.type, sibling.dns.file.dir);
     const clone = `${text.slice(block.startIndex, nameValue.startIndex)}${hclString(zone.fqdn ? host : label)}${text.slice(nameValue.endIndex, block.endIndex)}`
-      .replace(`"${labels[1]}"`, '"docker_mcp"');
+      .replace(`"${labels[1]}"`, `"${free}"`);
     const end = sibling.dns.file.text.length;
     const gap = text.endsWith('\n') ? '\n' : '\n\n';
     out.edits.push({ file: sibling.dns.file, edit: { start: end, end, text: `${gap}${clone}\n` } });
-    out.status = `from ${sibling.dns.type}.docker_mcp in ${sibling.dns.file.relPath}`;
-    out.notes.push(`DNS: a ${sibling.dns.type} "docker_mcp" like ${sibling.dns.type}.${labels[1]} (${sibling.dns.file.relPath}), name "${zone.fqdn ? host : label}".`);
+    out.status = `from ${sibling.dns.type}.${free} in ${sibling.dns.file.relPath}`;
+    out.notes.push(`DNS: a ${sibling.dns.type} "${free}" like ${sibling.dns.type}.${labels[1]} (${sibling.dns.file.relPath}), name "${zone.fqdn ? host : label}".`);
     return out;
   }
   for (const { dns } of named.filter((n) => n.dns.forEach)) {
@@ -120,9 +121,22 @@ async function labelList(model: RepoModel, dns: DnsResource, host: string): Prom
   return { ref, file: def.file, label, edits: servicesEdits(def.file.text, tuple, label, null) };
 }
 
+/**
+ * A resource name no record of that type in the module uses yet (review 1, finding 3): a second
+ * `resource "cloudflare_record" "docker_mcp"` is a Terraform error ("Duplicate resource").
+ */
+export function freeName(model: RepoModel, type: DnsResource['type'], dir: string): string {
+  const taken = new Set(model.dns.filter((d) => d.type === type && d.file.dir === dir).map((d) => d.name));
+  for (const name of ['docker_mcp', 'docker_mcp_gateway']) if (!taken.has(name)) return name;
+  let n = 2;
+  while (taken.has(`docker_mcp_gateway_${n}`)) n++;
+  return `docker_mcp_gateway_${n}`;
+}
+
 /** A record in the repo's terms: its resource type, zone_id expression and tunnel; the full name. */
-function dnsSnippet(model: RepoModel, config: TfTunnelConfig, host: string, ref: string | null): Snippet {
+export function dnsSnippet(model: RepoModel, config: TfTunnelConfig, host: string, ref: string | null = tunnelRef(config)): Snippet {
   const v5 = config.version === 'v5';
+  const type = v5 ? 'cloudflare_dns_record' : 'cloudflare_record';
   const like = model.dns.find((d) => (v5 ? d.type === 'cloudflare_dns_record' : d.type === 'cloudflare_record'));
   const zone = like ? attrText(like.block, 'zone_id') : null;
   const field = like?.targetField ?? 'content';
@@ -130,7 +144,7 @@ function dnsSnippet(model: RepoModel, config: TfTunnelConfig, host: string, ref:
   const id = attrText(config.block, 'tunnel_id') ?? (ref ? `${ref}.id` : null);
   const target = id ? `"\${${id}}.cfargotunnel.com"` : '"<tunnel id>.cfargotunnel.com"';
   const lines = [
-    `resource "${v5 ? 'cloudflare_dns_record' : 'cloudflare_record'}" "docker_mcp" {`,
+    `resource "${type}" "${freeName(model, type, config.file.dir)}" {`,
     `  zone_id = ${zone ?? '"<zone id of the zone that holds ' + host + '>"'}`,
     `  name    = ${hclString(host)}`,
     '  type    = "CNAME"',
