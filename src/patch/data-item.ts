@@ -1,11 +1,14 @@
 // The new item of a data-driven collection, written like its siblings (one line or one attribute
 // per line, attribute order, numbers bare), and the DNS resource that derives from the collection.
-import { blockBody, findAttribute, attributeValue, objectElemKey, objectElemValue, objectElems, unwrap, findObjectElem } from './hcl-nodes.js';
-import type { Generator } from './generator.js';
+import { attributeName, blockBody, bodyAttributes, findAttribute, attributeValue, objectElemKey, objectElemValue, objectElems, staticString, unwrap, findObjectElem, isObject } from './hcl-nodes.js';
+import { evaluateFilter, inclusionOf, type FilterItem } from './dns-filter.js';
+import type { Node } from 'web-tree-sitter';
+import type { CollectionItem, Generator } from './generator.js';
 import { KEY, VALUE } from './invert.js';
 import type { RepoModel } from './model.js';
 import { alignedAttributes, desiredAccess, hclString, markerComment } from './render.js';
-import { moduleCallsOf } from './repo-scan.js';
+import { moduleCallsOf, type RepoScan } from './repo-scan.js';
+import { resolveString } from './tf-values.js';
 import type { RepoPatchInput } from './types.js';
 
 export interface ItemValue {
@@ -50,19 +53,64 @@ export function renderItem(g: Generator, values: Map<string, ItemValue>, input: 
   return `${marker}${indent}${head}${item}`;
 }
 
-/** `cloudflare_dns_record.services` when a DNS resource iterates over the same collection. */
-export function derivedDns(model: RepoModel, g: Generator): string | null {
+/**
+ * The DNS resource whose for_each iterates over the collection, and whether it provably makes a
+ * record for `item` (its `if` filter evaluated with the item's values; null: not proven either way).
+ * References are compared whole (`local.tunnel_services` never matches `local.tunnel_services_public`).
+ */
+export function derivedDns(model: RepoModel, g: Generator, item: FilterItem): { name: string; included: boolean | null } | null {
   for (const dns of model.dns) {
-    if (!dns.forEach) continue;
-    if (dns.file.dir === g.collection.file.dir && dns.forEach.includes(g.collection.ref)) return `${dns.type}.${dns.name}`;
-    // A module's DNS over `var.x`, where the call passes this collection as x.
-    const variable = /var\.([A-Za-z_][\w-]*)/.exec(dns.forEach)?.[1];
-    if (!variable || !model.scan) continue;
-    const passes = moduleCallsOf(model.scan, dns.file.dir).some((call) => {
-      const arg = findAttribute(blockBody(call.block), variable);
-      return call.file.dir === g.collection.file.dir && unwrap(arg ? attributeValue(arg) : undefined)?.text.trim() === g.collection.ref;
-    });
-    if (passes) return `${dns.type}.${dns.name}`;
+    const forEach = findAttribute(blockBody(dns.block), 'for_each');
+    if (!forEach || !model.scan) continue;
+    // The collection itself, or a module's `var.x` where the call passes this collection as x.
+    const refs = dns.file.dir === g.collection.file.dir ? [g.collection.ref] : [];
+    for (const call of moduleCallsOf(model.scan, dns.file.dir)) {
+      if (call.file.dir !== g.collection.file.dir) continue;
+      for (const arg of bodyAttributes(blockBody(call.block))) {
+        if (unwrap(attributeValue(arg))?.text.trim() === g.collection.ref) refs.push(`var.${attributeName(arg)}`);
+      }
+    }
+    for (const ref of refs) {
+      const inc = inclusionOf(attributeValue(forEach), ref);
+      if (!inc) continue;
+      const name = `${dns.type}.${dns.name}`;
+      return { name, included: inc === 'all' ? true : evaluateFilter(model.scan, dns.file.dir, inc, item) };
+    }
   }
   return null;
+}
+
+/** A literal's value for a DNS filter: strings, numbers, bools, null; undefined for anything else. */
+function literalOf(node: Node | undefined): string | number | boolean | null | undefined {
+  const n = unwrap(node);
+  if (!n) return undefined;
+  const s = staticString(n);
+  if (s !== null) return s;
+  const t = n.text.trim();
+  if (t === 'true' || t === 'false') return t === 'true';
+  if (t === 'null') return null;
+  return /^\d+(\.\d+)?$/.test(t) ? Number(t) : undefined;
+}
+
+/** An item already in the collection, as a DNS `if` filter sees it (`"x.${local.domain}"` resolved). */
+export async function existingItem(scan: RepoScan, dir: string, item: CollectionItem): Promise<FilterItem> {
+  const values = new Map<string, string | number | boolean | null | undefined>();
+  for (const elem of isObject(item.object) ? objectElems(item.object) : []) {
+    const value = objectElemValue(elem);
+    values.set(objectElemKey(elem), (await resolveString(scan, dir, value)) ?? literalOf(value));
+  }
+  return { key: item.key, has: (name) => values.has(name), attr: (name) => values.get(name) };
+}
+
+/** The item about to be added (or null when it could not be built: nothing is proven then). */
+export function newItem(values: Map<string, ItemValue> | null): FilterItem {
+  return {
+    key: values?.get(KEY)?.text ?? null,
+    has: (name) => (values ? values.has(name) : null),
+    attr: (name) => {
+      const v = values?.get(name);
+      if (!v || v.access) return undefined;
+      return /^\d+$/.test(v.text) && !v.isHostname ? Number(v.text) : v.text;
+    },
+  };
 }

@@ -61,6 +61,11 @@ export interface Generator {
   dir: string;
   /** file:line of the iteration. */
   where: string;
+  /**
+   * v5 `concat([literal…], [for …], …)`: the literal rules written BEFORE the generated ones. They
+   * come first in the ingress list, so one of them may catch the hostname (review 1, finding 2).
+   */
+  ahead: { file: TfFile; elements: Node[]; forNode: Node } | null;
 }
 
 const at = (scan: RepoScan, file: TfFile, node: Node): string => `${relative(scan.repoDir, file.path)}:${node.startPosition.row + 1}`;
@@ -116,13 +121,17 @@ function bodyFields(body: Node | undefined, valueVar: string): { fields: Map<str
 /** `[for k, v in local.x : body]` (possibly one argument of concat(…)). */
 function fromForExpr(scan: RepoScan, file: TfFile, expr: Node): Generator | string {
   let node = unwrap(expr);
+  let ahead: Generator['ahead'] = null;
   if (node?.type === 'function_call' && namedChildren(node)[0]?.text === 'concat') {
     const args = namedChildren(namedChildren(node).find((c) => c.type === 'function_arguments')).filter((c) => c.type === 'expression');
     const fors = args.filter((a) => unwrap(a)?.type === 'for_expr');
     if (fors.length !== 1 || !args.every((a) => unwrap(a)?.type === 'for_expr' || isTuple(unwrap(a)))) {
       return `concat(…) at ${at(scan, file, node)} is not one for expression plus literal lists`;
     }
+    const forAt = fors[0]!.startIndex;
+    const elements = args.filter((x) => x.startIndex < forAt).flatMap((x) => tupleElements(unwrap(x)!));
     node = unwrap(fors[0]);
+    if (elements.length) ahead = { file, elements, forNode: node! };
   }
   const tuple = node?.type === 'for_expr' ? namedChildren(node)[0] : undefined;
   if (tuple?.type !== 'for_tuple_expr') return `\`${node?.text.split('\n')[0] ?? '?'}\` at ${at(scan, file, node ?? expr)} is not a for expression over a collection`;
@@ -134,7 +143,7 @@ function fromForExpr(scan: RepoScan, file: TfFile, expr: Node): Generator | stri
   const valueVar = vars.at(-1)!;
   const read = bodyFields(body, valueVar);
   if (typeof read === 'string') return read;
-  return { collection, keyVar: vars.length === 2 ? vars[0]! : null, valueVar, ...read, dir: file.dir, where: at(scan, file, tuple) };
+  return { collection, keyVar: vars.length === 2 ? vars[0]! : null, valueVar, ...read, dir: file.dir, where: at(scan, file, tuple), ahead };
 }
 
 function fromDynamic(scan: RepoScan, file: TfFile, dynamic: Node): Generator | string {
@@ -149,7 +158,7 @@ function fromDynamic(scan: RepoScan, file: TfFile, dynamic: Node): Generator | s
   if (bodyBlocks(blockBody(content)).length) return 'the dynamic content has nested blocks (origin_request); the patcher reads attributes only';
   const fields = new Map<string, Node>();
   for (const attr of bodyAttributes(blockBody(content))) fields.set(attributeName(attr), attributeValue(attr)!);
-  return { collection, keyVar: `${name}.key`, valueVar: `${name}.value`, fields, spread: false, dir: file.dir, where: at(scan, file, dynamic) };
+  return { collection, keyVar: `${name}.key`, valueVar: `${name}.value`, fields, spread: false, dir: file.dir, where: at(scan, file, dynamic), ahead: null };
 }
 
 /**

@@ -79,7 +79,7 @@ function precededByMarker(node: Node): boolean {
   return prev?.type === 'comment' && prev.text.includes(MANAGED_MARKER);
 }
 
-function makeRule(whole: Node, container: Container): Rule {
+export function makeRule(whole: Node, container: Container): Rule {
   return {
     ...container,
     whole,

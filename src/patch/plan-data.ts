@@ -16,7 +16,9 @@ import { moduleFileEdit, planHclLiteral } from './plan-terraform.js';
 import { readAroundDynamic } from './ingress-hcl.js';
 import { emptyPlan, MODULE_FILE, refuseTerraform } from './refuse.js';
 import { findRootModule } from './repo-scan.js';
-import { derivedDns, renderItem, type ItemValue } from './data-item.js';
+import { derivedDns, existingItem, newItem, renderItem, type ItemValue } from './data-item.js';
+import { dnsSnippet } from './dns-plan.js';
+import { planAhead, shadowAhead } from './plan-ahead.js';
 import type { RepoPatchInput, RepoPatchPlan } from './types.js';
 
 /** Attributes that name an item rather than configure it: filled with the hostname's label. */
@@ -81,7 +83,16 @@ async function itemValues(model: RepoModel, g: Generator, input: RepoPatchInput,
   return values;
 }
 
-async function planCollection(model: RepoModel, config: TfTunnelConfig, input: RepoPatchInput, prefix: string): Promise<RepoPatchPlan> {
+/** What planGenerated needs to know about a refusal: whether to write the rule out instead. */
+interface CollectionOutcome {
+  /** Refused for a reason a written-out rule must not work around (an item for the host exists). */
+  final: boolean;
+  /** A literal rule ahead of the generated ones catches the hostname (finding 2). */
+  aheadWhy: string | null;
+  g?: Generator;
+}
+
+async function planCollection(model: RepoModel, config: TfTunnelConfig, input: RepoPatchInput, prefix: string, state: CollectionOutcome): Promise<RepoPatchPlan> {
   const scan = model.scan!;
   const plan = emptyPlan(scan.repoDir, 'terraform', input);
   const refuse = (reason: string, g?: Generator, item?: string): RepoPatchPlan =>
@@ -106,20 +117,34 @@ async function planCollection(model: RepoModel, config: TfTunnelConfig, input: R
   }));
   const holding = read.filter((r) => r.views.some((v) => v.hostname === input.hostname));
   const { g, views } = holding.length === 1 ? holding[0]! : read[0]!;
+  state.g = g;
   const computed = await itemValues(model, g, input, plan.notes);
   const item = typeof computed === 'string' ? undefined : renderItem(g, computed, input, '');
   if (gens.length > 1 && holding.length !== 1) {
     const all = gens.map((x) => `${x.collection.ref} (${x.collection.where}, used at ${x.where})`).join(' and ');
     return refuse(`ambiguous: the tunnel module is called ${gens.length} times, with rules from ${all}; add the item to the collection of the tunnel that should serve docker-mcp`, g, item);
   }
+  const aheadWhy = await shadowAhead(model, config, g, input.hostname);
+  if (aheadWhy) {
+    state.aheadWhy = aheadWhy;
+    return refuse(aheadWhy, g, item);
+  }
   const label = input.hostname.split('.')[0]!;
-  const own = views.find((v) => v.hostname === input.hostname || (g.collection.isMap && v.rule.key === label));
+  // Ours only when its hostname is proven to be the full one asked for and it has no path (finding 1).
+  const own = views.find((v) => v.hostname === input.hostname && !v.hasPath);
+  const lineIn = (node: { startPosition: { row: number } }): string => `${relative(scan.repoDir, g.collection.file.path)}:${node.startPosition.row + 1}`;
+  const keyTaken = g.collection.isMap && !own ? views.find((v) => v.rule.key === label) : undefined;
+  if (keyTaken) {
+    state.final = true;
+    return refuse(`${g.collection.ref} already has an item "${label}" (${lineIn(keyTaken.rule.whole)}) whose rule is for ${keyTaken.hostname ?? `a hostname the repo does not prove (${keyTaken.shown})`}${keyTaken.hasPath ? ' with a path' : ''}, not ${input.hostname}; rename or update it by hand`, g, item);
+  }
   if (typeof computed === 'string' && !own) return refuse(`${computed}; add the item to ${g.collection.ref} (${g.collection.where}) by hand`, g);
   const values = typeof computed === 'string' ? null : computed;
   if (own) {
     const line = own.rule.whole.startPosition.row + 1;
     const attrText = (attr: string): string | undefined => objectElemValue(findObjectElem(own.rule.object, attr) ?? own.rule.object)?.text.replace(/"/g, '');
     const same = !values || [...values].every(([attr, v]) => v.access || (attr === KEY ? own.rule.key === v.text : attr === VALUE ? staticString(own.rule.object) === v.text : attrText(attr) === (v.hcl ?? v.text).replace(/"/g, '')));
+    state.final = !same;
     if (!same) return refuse(`${g.collection.ref} already has an item for ${input.hostname} (${relative(scan.repoDir, g.collection.file.path)}:${line}) with other values; update it by hand`, g, item);
     plan.notes.push(`${g.collection.ref} already has the docker-mcp item (${relative(scan.repoDir, g.collection.file.path)}:${line})${values ? '' : `; it is left as written (${computed as string})`}.`);
   }
@@ -159,9 +184,19 @@ async function planCollection(model: RepoModel, config: TfTunnelConfig, input: R
       plan.notes.push(`The item at line ${shadow.rule.whole.startPosition.row + 1} of ${g.collection.ref} ${why}; the docker-mcp item goes directly above it.`);
     }
   }
-  const dns = derivedDns(model, g);
+  const derived = derivedDns(model, g, own ? await existingItem(scan, g.collection.file.dir, own.rule) : newItem(values));
+  const dns = derived?.included ? derived.name : null;
   plan.moduleCall = withTunnelStatus(input.moduleCallHcl, { ruleIn: `${g.collection.ref} (${relative(scan.repoDir, file.path)})`, dns: dns ? `from the same collection (${dns})` : null });
-  if (!dns) plan.notes.push(`No DNS record is generated from ${g.collection.ref}; add one for ${input.hostname} yourself.`);
+  if (!dns) {
+    plan.notes.push(
+      !derived
+        ? `No DNS record is generated from ${g.collection.ref}; add one for ${input.hostname} yourself.`
+        : derived.included === false
+          ? `DNS: ${derived.name} iterates over ${g.collection.ref}, but its \`if\` filter leaves the docker-mcp item out; add the record for ${input.hostname} below yourself.`
+          : `DNS unproven: ${derived.name} iterates over ${g.collection.ref} with an \`if\` filter the repo's literals do not decide for the docker-mcp item; if it makes no record for ${input.hostname}, add the one below.`,
+    );
+    plan.snippets.push(dnsSnippet(model, config, input.hostname));
+  }
 
   const root = findRootModule(scan, config.file.dir);
   if ('problem' in root) return refuse(root.problem, g, item);
@@ -190,8 +225,13 @@ async function planCollection(model: RepoModel, config: TfTunnelConfig, input: R
  * keeps the data edit's reason (it names the collection to edit by hand).
  */
 export async function planGenerated(model: RepoModel, config: TfTunnelConfig, input: RepoPatchInput, prefix: string): Promise<RepoPatchPlan> {
-  const plan = await planCollection(model, config, input, prefix);
-  const around = plan.refused && config.source.kind === 'dynamic' ? readAroundDynamic(config.file, config.block) : null;
+  const state: CollectionOutcome = { final: false, aheadWhy: null };
+  const plan = await planCollection(model, config, input, prefix, state);
+  // An item for the host with other values is the user's route: refused in both planners (finding 1),
+  // never shadowed by a written-out rule (whose DNS snippet would duplicate the for_each's, finding 5).
+  if (!plan.refused || state.final) return plan;
+  if (state.aheadWhy && state.g) return (await planAhead(model, config, state.g, input, state.aheadWhy)) ?? plan;
+  const around = config.source.kind === 'dynamic' ? readAroundDynamic(config.file, config.block) : null;
   if (!around) return plan;
   const literal = await planHclLiteral(model, config, around.list, input, around.dynamic);
   if (literal.refused) return plan;

@@ -1,0 +1,50 @@
+// Literal rules written AHEAD of a collection's generated rules (review 1, finding 2): v5
+// `concat([{ hostname = "*.${var.domain}", … }], [for …], [catch-all])` and v4 static `ingress_rule`
+// blocks above `dynamic "ingress_rule"`. cloudflared takes the first match, so when one of them
+// catches the hostname, an item added to the collection could never match: the rule is written out
+// directly above that literal rule instead.
+import { relative } from 'node:path';
+import type { Generator } from './generator.js';
+import { ruleViews } from './hcl-hostnames.js';
+import { makeRule, readAroundDynamic, type IngressList, type Rule } from './ingress-hcl.js';
+import { isObject, unwrap } from './hcl-nodes.js';
+import { firstShadowing } from './match.js';
+import type { RepoModel, TfTunnelConfig } from './model.js';
+import { planHclLiteral } from './plan-terraform.js';
+import type { RepoPatchInput, RepoPatchPlan } from './types.js';
+
+/** The written-out rules ahead of the generated ones, as one literal list plus the generator as a pseudo-rule. */
+function around(config: TfTunnelConfig, g: Generator): { list: IngressList; generated: Rule; file: TfTunnelConfig['file'] } | null {
+  if (config.source.kind === 'dynamic') {
+    const found = readAroundDynamic(config.file, config.block);
+    if (!found) return null;
+    return { list: found.list, generated: found.dynamic, file: config.file };
+  }
+  if (!g.ahead) return null;
+  const { file, elements, forNode } = g.ahead;
+  const rules = elements.filter((e) => isObject(unwrap(e))).map((e) => makeRule(e, { v5: true, node: unwrap(e)!, inner: unwrap(e)! }));
+  const generated: Rule = { v5: true, node: forNode, inner: undefined, whole: forNode, hostname: undefined, service: undefined, path: undefined, managed: false };
+  return { list: { v5: true, file, resource: config.block, rules, topLevelAccess: false }, generated, file };
+}
+
+/** Why an item of the collection could never match: a literal rule ahead catches (or may catch) the hostname. */
+export async function shadowAhead(model: RepoModel, config: TfTunnelConfig, g: Generator, host: string): Promise<string | null> {
+  const found = around(config, g);
+  if (!found) return null;
+  const ahead = found.list.rules.filter((r) => r.whole.startIndex < found.generated.whole.startIndex);
+  const shadow = firstShadowing(await ruleViews(model.scan!, found.file.dir, ahead), host);
+  if (!shadow) return null;
+  const where = `${relative(model.scan!.repoDir, found.file.path)}:${shadow.rule.whole.startPosition.row + 1}`;
+  const how = shadow.unknown ? `has a hostname the repo does not prove (${shadow.shown}), which may catch` : `("${shadow.shown}") catches`;
+  return `the rule at ${where}, written before the rules built from ${g.collection.ref}, ${how} ${host} first, so an item of ${g.collection.ref} could never match`;
+}
+
+/** The plain rule directly above the literal rule that catches the hostname (v5 concat, v4 static blocks). */
+export async function planAhead(model: RepoModel, config: TfTunnelConfig, g: Generator, input: RepoPatchInput, why: string): Promise<RepoPatchPlan | null> {
+  const found = around(config, g);
+  if (!found) return null;
+  const plan = await planHclLiteral(model, { ...config, file: found.file }, found.list, input, found.generated);
+  if (plan.refused) return null;
+  plan.notes.splice(2, 0, `${config.address}: ${why}; the docker-mcp rule is written out above it instead.`);
+  return plan;
+}
