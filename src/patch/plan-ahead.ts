@@ -35,6 +35,8 @@ export async function shadowAhead(model: RepoModel, config: TfTunnelConfig, g: G
   const shadow = firstShadowing(await ruleViews(model.scan!, found.file.dir, ahead), host);
   if (!shadow) return null;
   const where = `${relative(model.scan!.repoDir, found.file.path)}:${shadow.rule.whole.startPosition.row + 1}`;
+  // A re-run: the rule written out last time is the first match, as it should be.
+  if (shadow.hostname === host) return `the docker-mcp rule is already written out at ${where}, ahead of the rules built from ${g.collection.ref}`;
   const how = shadow.unknown ? `has a hostname the repo does not prove (${shadow.shown}), which may catch` : `("${shadow.shown}") catches`;
   return `the rule at ${where}, written before the rules built from ${g.collection.ref}, ${how} ${host} first, so an item of ${g.collection.ref} could never match`;
 }
@@ -45,6 +47,7 @@ export async function planAhead(model: RepoModel, config: TfTunnelConfig, g: Gen
   if (!found) return null;
   const plan = await planHclLiteral(model, { ...config, file: found.file }, found.list, input, found.generated);
   if (plan.refused) return null;
-  plan.notes.splice(2, 0, `${config.address}: ${why}; the docker-mcp rule is written out above it instead.`);
+  const done = why.startsWith('the docker-mcp rule is already') ? '' : '; the docker-mcp rule is written out directly above it instead';
+  plan.notes.splice(2, 0, `${config.address}: ${why}${done}.`);
   return plan;
 }

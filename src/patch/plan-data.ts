@@ -127,7 +127,8 @@ async function planCollection(model: RepoModel, config: TfTunnelConfig, input: R
   const aheadWhy = await shadowAhead(model, config, g, input.hostname);
   if (aheadWhy) {
     state.aheadWhy = aheadWhy;
-    return refuse(aheadWhy, g, item);
+    // Normally planGenerated writes the rule out instead; this reason stands only when it cannot.
+    return refuse(`${aheadWhy}; write the docker-mcp rule out directly above it by hand`);
   }
   const label = input.hostname.split('.')[0]!;
   // Ours only when its hostname is proven to be the full one asked for and it has no path (finding 1).

@@ -56,3 +56,69 @@ describe('finding 3: a cloned DNS record gets a resource name that is free', () 
     expect((await planRepoPatch(dir, input())).edits).toEqual([]);
   });
 });
+
+describe('finding 2: literal rules written before a collection are checked for shadowing', () => {
+  it('v5 concat([{ hostname = "*.${var.domain}" }], [for …], [catch-all]): a plain rule goes before the wildcard, not an item', async () => {
+    const dir = copy('review1-v5-concat-wildcard-ahead');
+    const plan = await planRepoPatch(dir, input());
+    expect(plan.refused, renderPatchReport(plan)).toBeNull();
+    expect(plan.edits.map((e) => e.relPath).sort()).toEqual(['docker-mcp.tf', 'main.tf']);
+    await applyRepoPatch(plan);
+    const text = readFileSync(join(dir, 'main.tf'), 'utf8');
+    expect(text).toContain(`      [{ hostname = "docker-mcp.example.com", service = "${WANTED}" }, { hostname = "*.\${var.domain}", service`);
+    expect(readFileSync(join(dir, 'services.tf'), 'utf8')).toBe(readFileSync(join(FIXTURES, 'review1-v5-concat-wildcard-ahead/services.tf'), 'utf8'));
+    expect(plan.notes.join('\n')).toContain('the rule at main.tf:29, written before the rules built from local.tunnel_services, ("*.example.com") catches docker-mcp.example.com first');
+    expect(fmtClean(text)).toBe(true);
+    const again = await planRepoPatch(dir, input());
+    expect(again.edits).toEqual([]);
+    expect(again.notes.join('\n')).toContain('the docker-mcp rule is already written out at main.tf:29');
+  });
+
+  it('v4 static ingress_rule "*.example.com" above dynamic "ingress_rule": the rule is written out above the wildcard', async () => {
+    const dir = copy('review1-v4-static-wildcard-before-dynamic');
+    const plan = await planRepoPatch(dir, input());
+    expect(plan.refused, renderPatchReport(plan)).toBeNull();
+    expect(plan.edits.map((e) => e.relPath).sort()).toEqual(['docker-mcp.tf', 'tunnel.tf']);
+    await applyRepoPatch(plan);
+    const text = readFileSync(join(dir, 'tunnel.tf'), 'utf8');
+    expect(text).toMatch(/ {2}config \{\n {4}# docker-mcp: managed[^\n]*\n {4}ingress_rule \{\n {6}hostname = "docker-mcp\.example\.com"\n[^\n]*\n {4}\}\n {4}ingress_rule \{\n {6}hostname = "\*\.example\.com"/);
+    expect(lost('review1-v4-static-wildcard-before-dynamic', 'tunnel.tf', text)).toEqual([]);
+    expect(fmtClean(text)).toBe(true);
+    expect((await planRepoPatch(dir, input())).edits).toEqual([]);
+  });
+});
+
+describe('finding 4: DNS is derived from a for_each only when its if-filter provably includes the item', () => {
+  it('contains(local.public, name) without "docker-mcp": not claimed, a record in the repo\'s style is printed', async () => {
+    const dir = copy('review1-v5-dns-filter');
+    const plan = await planRepoPatch(dir, input());
+    expect(plan.refused, renderPatchReport(plan)).toBeNull();
+    expect(plan.notes.join('\n')).not.toContain('gives its DNS record');
+    expect(plan.notes).toContain('DNS: cloudflare_dns_record.services iterates over local.tunnel_services, but its `if` filter leaves the docker-mcp item out; add the record for docker-mcp.example.com below yourself.');
+    const dns = plan.snippets.find((s) => s.title.startsWith('DNS record'))!;
+    expect(dns.text).toContain('resource "cloudflare_dns_record" "docker_mcp" {\n  zone_id = var.zone_id\n');
+    expect(dns.text).toContain('content = "${cloudflare_zero_trust_tunnel_cloudflared.homelab.id}.cfargotunnel.com"');
+    expect(plan.moduleCall).not.toContain('comes from the same collection');
+    await applyRepoPatch(plan);
+    expect((await planRepoPatch(dir, input())).edits).toEqual([]);
+  });
+
+  it('with "docker-mcp" in local.public the record is derived from the collection, and no snippet is printed', async () => {
+    const dir = copy('review1-v5-dns-filter');
+    const path = join(dir, 'main.tf');
+    writeFileSync(path, readFileSync(path, 'utf8').replace('public = ["grafana"]', 'public = ["grafana", "docker-mcp"]'));
+    const plan = await planRepoPatch(dir, input());
+    expect(plan.notes[0]).toContain('which also gives its DNS record (cloudflare_dns_record.services)');
+    expect(plan.snippets).toEqual([]);
+  });
+});
+
+describe('findings 1c and 5: a collection item for the host with another service', () => {
+  it('is refused "update it by hand" (as a written-out rule is), with no rule above the dynamic block and no duplicate DNS snippet', async () => {
+    const plan = await planRepoPatch(copy('review1-v4-dynamic-item-other-service'), input());
+    expect(plan.edits).toEqual([]);
+    expect(plan.refused).toContain('local.ingress_rules already has an item for docker-mcp.example.com (locals.tf:14) with other values; update it by hand');
+    expect(plan.snippets.filter((s) => /DNS|record/.test(s.title))).toEqual([]);
+    expect(plan.snippets.map((s) => s.text).join('\n')).not.toMatch(/cloudflare_record|cloudflare_dns_record/);
+  });
+});
