@@ -53,7 +53,7 @@ export function evaluateFilter(scan: RepoScan, dir: string, inc: Exclude<Inclusi
     const tuple = unwrap(localDefinition(scan, dir, name)?.value);
     if (!isTuple(tuple)) return UNKNOWN;
     const items = tupleElements(tuple).map((e) => staticString(e));
-    return items.every((s) => s !== null) ? (items as string[]) : UNKNOWN;
+    return items.every((s) => s !== null) ? (items) : UNKNOWN;
   };
   const ref = (t: string): Val => {
     if (t === 'true' || t === 'false') return t === 'true';
@@ -78,14 +78,16 @@ export function evaluateFilter(scan: RepoScan, dir: string, inc: Exclude<Inclusi
     for (const t of inner) {
       if (t === '(') d++;
       if (t === ')') d--;
-      if (t === ',' && d === 0) (args.push(cur), (cur = []));
-      else cur.push(t);
+      if (t === ',' && d === 0) {
+        args.push(cur);
+        cur = [];
+      } else cur.push(t);
     }
     args.push(cur);
     const sub = (ts: string[]): Val => evaluateTokens(ts);
     if (fn === 'contains' && args.length === 2) {
       const [list, x] = [sub(args[0]!), sub(args[1]!)];
-      return Array.isArray(list) && !isUnknown(x) ? list.includes(x as string) : UNKNOWN;
+      return Array.isArray(list) && !isUnknown(x) ? list.includes(x) : UNKNOWN;
     }
     if ((fn === 'lookup' || fn === 'try') && args.length >= 2) {
       const attr = fn === 'lookup' ? args[0]!.join('') === inc.valueVar && sub(args[1]!) : null;

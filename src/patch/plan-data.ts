@@ -236,6 +236,6 @@ export async function planGenerated(model: RepoModel, config: TfTunnelConfig, in
   if (!around) return plan;
   const literal = await planHclLiteral(model, config, around.list, input, around.dynamic);
   if (literal.refused) return plan;
-  literal.notes.splice(2, 0, `${config.address}: ${plan.refused!.slice(prefix.length)}; so the rule is written out instead.`);
+  literal.notes.splice(2, 0, `${config.address}: ${plan.refused.slice(prefix.length)}; so the rule is written out instead.`);
   return literal;
 }
