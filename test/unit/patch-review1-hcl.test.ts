@@ -122,3 +122,22 @@ describe('findings 1c and 5: a collection item for the host with another service
     expect(plan.snippets.map((s) => s.text).join('\n')).not.toMatch(/cloudflare_record|cloudflare_dns_record/);
   });
 });
+
+describe('finding 4: the if-filter evaluator proves only what literals prove', () => {
+  const cases: [string, RegExp][] = [
+    ['contains(local.public, name) || svc.service != ""', /which also gives its DNS record \(cloudflare_dns_record\.services\)/],
+    ['!contains(local.public, name) && name != "vault"', /which also gives its DNS record/],
+    ['lookup(svc, "public", false)', /its `if` filter leaves the docker-mcp item out/],
+    ['(name == "grafana")', /its `if` filter leaves the docker-mcp item out/],
+    ['svc.public', /DNS unproven: cloudflare_dns_record\.services iterates over local\.tunnel_services with an `if` filter/],
+    ['length(name) > 3', /DNS unproven/],
+  ];
+  it.each(cases)('if %s', async (cond, expected) => {
+    const dir = copy('review1-v5-dns-filter');
+    const path = join(dir, 'main.tf');
+    writeFileSync(path, readFileSync(path, 'utf8').replace('if contains(local.public, name) }', `if ${cond} }`));
+    const plan = await planRepoPatch(dir, input());
+    expect(plan.refused, renderPatchReport(plan)).toBeNull();
+    expect(plan.notes.join('\n')).toMatch(expected);
+  });
+});
