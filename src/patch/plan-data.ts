@@ -95,14 +95,14 @@ interface CollectionOutcome {
 async function planCollection(model: RepoModel, config: TfTunnelConfig, input: RepoPatchInput, prefix: string, state: CollectionOutcome): Promise<RepoPatchPlan> {
   const scan = model.scan!;
   const plan = emptyPlan(scan.repoDir, 'terraform', input);
-  const refuse = (reason: string, g?: Generator, item?: string): RepoPatchPlan =>
+  const refuse = (reason: string, g?: Generator, item?: string, title?: string): RepoPatchPlan =>
     refuseTerraform(plan, input, {
       reason: `${prefix}${reason}`,
       version: config.version,
       where: g ? `${g.collection.where}: an item of ${g.collection.ref} that makes this rule` : config.file.relPath,
       scan,
       tunnelDir: config.file.dir,
-      ...(g && item ? { ruleSnippets: [{ title: `One more item of ${g.collection.ref}, in its own item shape (provider ${config.version})`, where: `${g.collection.where}, in ${g.collection.ref}`, language: 'hcl' as const, text: `${item}\n` }] } : {}),
+      ...(g && item ? { ruleSnippets: [{ title: title ?? `One more item of ${g.collection.ref}, in its own item shape (provider ${config.version})`, where: `${g.collection.where}, in ${g.collection.ref}`, language: 'hcl' as const, text: `${item}\n` }] } : {}),
     });
   const gens = findGenerators(scan, config);
   if (typeof gens === 'string') return refuse(gens);
@@ -146,7 +146,7 @@ async function planCollection(model: RepoModel, config: TfTunnelConfig, input: R
     const attrText = (attr: string): string | undefined => objectElemValue(findObjectElem(own.rule.object, attr) ?? own.rule.object)?.text.replace(/"/g, '');
     const same = !values || [...values].every(([attr, v]) => v.access || (attr === KEY ? own.rule.key === v.text : attr === VALUE ? staticString(own.rule.object) === v.text : attrText(attr) === (v.hcl ?? v.text).replace(/"/g, '')));
     state.final = !same;
-    if (!same) return refuse(`${g.collection.ref} already has an item for ${input.hostname} (${relative(scan.repoDir, g.collection.file.path)}:${line}) with other values; update it by hand`, g, item);
+    if (!same) return refuse(`${g.collection.ref} already has an item for ${input.hostname} (${relative(scan.repoDir, g.collection.file.path)}:${line}) with other values; update it by hand`, g, item, `The docker-mcp item of ${g.collection.ref} as it should read, replacing the one at line ${line} (provider ${config.version})`);
     plan.notes.push(`${g.collection.ref} already has the docker-mcp item (${relative(scan.repoDir, g.collection.file.path)}:${line})${values ? '' : `; it is left as written (${computed as string})`}.`);
   }
   const shadow = firstShadowing(views, input.hostname, own ? views.indexOf(own) : views.length);

@@ -63,6 +63,13 @@ export async function planHclLiteral(model: RepoModel, config: TfTunnelConfig, l
     plan.notes.push(`The rule for ${shadow.shown} (line ${line(shadow.rule)}) is above the docker-mcp rule and the repo does not prove its hostname: if it is a wildcard covering ${input.hostname}, move the docker-mcp rule above it.`);
   }
   const before = shadow && !existing ? shadow.rule : undefined;
+  // Our full-host rule takes every path: above a `path` rule for the same host it would take that
+  // route's requests. Below a proven catch-all-for-the-host that route was dead anyway; below a rule
+  // that only MAY catch the host, it was not, so the order is the user's call.
+  const pathRule = before && shadow?.unknown ? views.find((v) => v.hasPath && v.hostname === input.hostname && v.rule.whole.startIndex > before.whole.startIndex) : undefined;
+  if (pathRule && shadow) {
+    return refuse(`${address}: the rule for ${shadow.shown} (line ${line(shadow.rule)}) has a hostname the repo does not prove, so the docker-mcp rule would go above it, and then also above the \`path\` rule for ${input.hostname} (line ${line(pathRule.rule)}), taking its requests; put the docker-mcp rule where it belongs by hand`, desired);
+  }
   if (shadow && before === generated && generated) {
     plan.notes.push(`The rules the dynamic "ingress_rule" block (line ${line(generated)}) generates are not known here; the docker-mcp rule goes directly above the block, so none of them can catch ${input.hostname} first.`);
   } else if (shadow && before) {

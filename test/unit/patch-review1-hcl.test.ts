@@ -42,6 +42,35 @@ describe('finding 1: rules that only look like docker-mcp\'s stay someone else\'
   });
 });
 
+describe('finding 1: a docker-mcp.* rule whose domain the repo does not prove', () => {
+  const unproven = (dir: string, keepPath: boolean): void => {
+    const path = join(dir, 'main.tf');
+    let text = readFileSync(path, 'utf8')
+      .replace('"docker-mcp.lab.example.net"', '"docker-mcp.${var.lab_domain}"')
+      .replace('variable "zone_id" {}', 'variable "zone_id" {}\nvariable "lab_domain" {}');
+    if (!keepPath) text = text.replace(/ {6}# the old gateway[^]*?\n {6}\},\n/, '');
+    writeFileSync(path, text);
+  };
+
+  it('may be exactly the wanted host: the new rule goes above it, and the note says so', async () => {
+    const dir = copy('review1-v5-lookalike-rules');
+    unproven(dir, false);
+    const plan = await planRepoPatch(dir, input());
+    expect(plan.refused, renderPatchReport(plan)).toBeNull();
+    const text = plan.edits.find((e) => e.relPath === 'main.tf')!.after;
+    expect(text).toMatch(/hostname = "docker-mcp\.example\.com"\n[^\n]*\n {6}\},\n {6}# the lab zone's[^\n]*\n {6}\{\n {8}hostname = "docker-mcp\.\$\{var\.lab_domain\}"/);
+    expect(plan.notes.join('\n')).toContain('has a hostname the repo does not prove');
+  });
+
+  it('refused when going above it would also put the new rule above a path rule for the same host', async () => {
+    const dir = copy('review1-v5-lookalike-rules');
+    unproven(dir, true);
+    const plan = await planRepoPatch(dir, input());
+    expect(plan.edits).toEqual([]);
+    expect(plan.refused).toContain('and then also above the `path` rule for docker-mcp.example.com (line 34), taking its requests');
+  });
+});
+
 describe('finding 3: a cloned DNS record gets a resource name that is free', () => {
   it('cloudflare_record "docker_mcp" already exists (another host): the clone is "docker_mcp_gateway"', async () => {
     const dir = copy('review1-v4-record-name-taken');
