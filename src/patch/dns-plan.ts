@@ -54,7 +54,9 @@ function zoneOf(names: (string | null)[], hosts: string[]): { zone: string; fqdn
 export async function planDns(model: RepoModel, config: TfTunnelConfig, host: string, ruleHosts: string[]): Promise<DnsPlan> {
   const out: DnsPlan = { edits: [], notes: [], snippets: [], status: null };
   const ref = tunnelRef(config);
-  const forTunnel = model.dns.filter((d) => ref && d.target?.includes(ref));
+  // The whole reference: `cloudflare_tunnel.homelab` must not match `cloudflare_tunnel.homelab2.cname`.
+  const refPattern = ref ? new RegExp(`(^|[^\\w.-])${ref.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w-])`) : null;
+  const forTunnel = model.dns.filter((d) => refPattern && d.target !== null && refPattern.test(d.target));
   const named = await Promise.all(forTunnel.map(async (d) => ({ dns: d, name: await recordName(model, d) })));
   const zone = zoneOf(named.map((n) => n.name), ruleHosts);
   const fqdnOf = (name: string): string => (zone && !zone.fqdn && !name.endsWith(`.${zone.zone}`) ? `${name}.${zone.zone}` : name);
