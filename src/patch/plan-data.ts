@@ -137,7 +137,8 @@ async function planCollection(model: RepoModel, config: TfTunnelConfig, input: R
   const keyTaken = g.collection.isMap && !own ? views.find((v) => v.rule.key === label) : undefined;
   if (keyTaken) {
     state.final = true;
-    return refuse(`${g.collection.ref} already has an item "${label}" (${lineIn(keyTaken.rule.whole)}) whose rule is for ${keyTaken.hostname ?? `a hostname the repo does not prove (${keyTaken.shown})`}${keyTaken.hasPath ? ' with a path' : ''}, not ${input.hostname}; rename or update it by hand`, g, item);
+    const what = keyTaken.hostname === input.hostname ? `${input.hostname} restricted to a \`path\`` : (keyTaken.hostname ?? `a hostname the repo does not prove (${keyTaken.shown})`);
+    return refuse(`${g.collection.ref} already has an item "${label}" (${lineIn(keyTaken.rule.whole)}) whose rule is for ${what}, and a map cannot hold a second "${label}"; rename that item or update it by hand`, g, item);
   }
   if (typeof computed === 'string' && !own) return refuse(`${computed}; add the item to ${g.collection.ref} (${g.collection.where}) by hand`, g);
   const values = typeof computed === 'string' ? null : computed;

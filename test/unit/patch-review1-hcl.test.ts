@@ -71,6 +71,17 @@ describe('finding 1: a docker-mcp.* rule whose domain the repo does not prove', 
   });
 });
 
+describe('finding 1 in a map collection: the key alone does not make an item docker-mcp\'s', () => {
+  it('an item keyed "docker-mcp" with a path is someone else\'s; a second key cannot be added, so it is refused', async () => {
+    const dir = copy('shape04-v5-root-for-map');
+    const path = join(dir, 'services.tf');
+    writeFileSync(path, readFileSync(path, 'utf8').replace('    vault = {', `    "docker-mcp" = {\n      service = "${WANTED}"\n      path    = "^/old"\n    }\n    vault = {`));
+    const plan = await planRepoPatch(dir, input());
+    expect(plan.edits).toEqual([]);
+    expect(plan.refused).toContain('local.tunnel_services already has an item "docker-mcp" (services.tf:10) whose rule is for docker-mcp.example.com restricted to a `path`, and a map cannot hold a second "docker-mcp"; rename that item or update it by hand');
+  });
+});
+
 describe('finding 3: a cloned DNS record gets a resource name that is free', () => {
   it('cloudflare_record "docker_mcp" already exists (another host): the clone is "docker_mcp_gateway"', async () => {
     const dir = copy('review1-v4-record-name-taken');
