@@ -66,13 +66,18 @@ export function refuseTerraform(plan: RepoPatchPlan, input: RepoPatchInput, r: T
   };
 }
 
-export function yamlSnippet(input: RepoPatchInput, where = 'ingress: in the cloudflared config'): Snippet {
+/** Where a YAML rule goes when the config is not known: above whatever catches the host first. */
+export const YAML_PLACEMENT_UNKNOWN =
+  'above the first rule that catches the hostname (e.g. `- hostname: "*.example.com"`), else directly above the catch-all (`- service: http_status:404`); in cloudflare-tunnel chart values (no catch-all) at the end of cloudflare.ingress';
+
+/** `placement` names the real insertion point in the repo's list (review 1 finding 8). */
+export function yamlSnippet(input: RepoPatchInput, where = 'ingress: in the cloudflared config', placement = YAML_PLACEMENT_UNKNOWN): Snippet {
   const doc = new Document([yamlRule(input.hostname, input.serviceUrl, input.access)]);
   const first = isSeq(doc.contents) ? doc.contents.items[0] : undefined;
   if (isMap(first)) first.commentBefore = ` docker-mcp: ${MANAGED_MARKER} init`;
-  return { title: 'Ingress rule, directly above `- service: http_status:404`', where, language: 'yaml', text: doc.toString() };
+  return { title: `Ingress rule, ${placement}`, where, language: 'yaml', text: doc.toString() };
 }
 
-export function refuseYaml(plan: RepoPatchPlan, input: RepoPatchInput, reason: string): RepoPatchPlan {
-  return { ...plan, refused: reason, edits: [], snippets: [yamlSnippet(input)], moduleCall: refusedModuleCall(input, reason) };
+export function refuseYaml(plan: RepoPatchPlan, input: RepoPatchInput, reason: string, placement?: string): RepoPatchPlan {
+  return { ...plan, refused: reason, edits: [], snippets: [yamlSnippet(input, undefined, placement)], moduleCall: refusedModuleCall(input, reason) };
 }

@@ -12,6 +12,10 @@ export function yamlFollowUps(model: RepoModel, cand: YamlConfig, input: RepoPat
     language: 'shell',
     text: `cloudflared tunnel route dns ${tunnel} ${input.hostname}\n`,
   });
+  if (cand.kind === 'chart-values' && cand.release === 'flux') {
+    plan.notes.push(`${cand.where} is the cloudflare-tunnel chart's values in a Flux HelmRelease: Flux upgrades the release once the change is pushed.`);
+    return;
+  }
   if (cand.kind === 'chart-values') {
     plan.notes.push('The cloudflare-tunnel chart renders these values into its ConfigMap: run your `helm upgrade` for the release to apply the rule.');
     return;
