@@ -104,7 +104,9 @@ export function planYamlList(model: RepoModel, cand: YamlConfig, input: RepoPatc
     splices = [insertItem(inner, ingress, at, desired, ingress.flow ? null : MARKER)];
   }
   const placement = shadowing ? `above the "${shadowing.hostname}" rule` : cand.catchAllRequired ? 'before the catch-all' : 'at the end (the chart adds the catch-all)';
-  plan.notes.push(`cloudflared config: ${rel} (${cand.where}); ${existing ? 'updating the existing docker-mcp rule' : `adding the docker-mcp rule ${placement}`}.`);
+  // An exact-host rule with another service is replaced in place; the note keeps the old target on record.
+  const was = existing && existing.js.service !== desired.service ? ` (its service was ${String(existing.js.service)})` : '';
+  plan.notes.push(`cloudflared config: ${rel} (${cand.where}); ${existing ? `updating the existing rule for ${input.hostname}${was}` : `adding the docker-mcp rule ${placement}`}.`);
   yamlFollowUps(model, cand, input, plan);
   plan.moduleCall = withTunnelStatus(input.moduleCallHcl, { ruleIn: `${rel} (${cand.where})`, dns: null });
   if (!splices.length) return plan;

@@ -29,25 +29,42 @@ function afterLine(text: string, pos: number): number {
 }
 
 export type StringStyle = 'PLAIN' | 'QUOTE_DOUBLE' | 'QUOTE_SINGLE';
+/** The quote style the list uses per key (`hostname`, `service`); keys it does not show stay plain. */
+export type ListStyle = Record<string, StringStyle>;
 
-/** How the list writes hostnames (wildcards must be quoted, so they say nothing about taste). */
-export function stringStyleOf(rules: YAMLMap[]): StringStyle {
-  for (const rule of rules) {
-    const host = rule.get('hostname', true);
-    if (isScalar(host) && typeof host.value === 'string' && !host.value.startsWith('*')) {
-      return host.type === 'QUOTE_DOUBLE' || host.type === 'QUOTE_SINGLE' ? host.type : 'PLAIN';
+/** How the list writes each key's value (wildcards must be quoted, so they say nothing about taste). */
+export function listStyleOf(rules: YAMLMap[]): ListStyle {
+  const style: ListStyle = {};
+  for (const key of ['hostname', 'service']) {
+    for (const rule of rules) {
+      const node = rule.get(key, true);
+      if (!isScalar(node) || typeof node.value !== 'string' || node.value.startsWith('*')) continue;
+      style[key] = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' ? node.type : 'PLAIN';
+      break;
     }
   }
-  return 'PLAIN';
+  return style;
 }
 
 function renderScalar(value: string, style: StringStyle): string {
   return new Document(value).toString({ defaultStringType: style, lineWidth: 0 }).replace(/\n$/, '');
 }
 
+/** The rule as a document whose top-level strings carry the list's quote style. */
+function styledDoc(rule: Record<string, unknown>, style: ListStyle): Document {
+  const doc = new Document(rule);
+  if (isMap(doc.contents)) {
+    for (const pair of doc.contents.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : '';
+      if (isScalar(pair.value) && typeof pair.value.value === 'string' && style[key]) pair.value.type = style[key];
+    }
+  }
+  return doc;
+}
+
 /** A rule as block lines at the list's columns: `<dash>- key: v` then `<content>key: v`. */
-function blockItem(rule: Record<string, unknown>, dashCol: string, contentCol: number, style: StringStyle, marker: string | null): string[] {
-  const body = new Document(rule).toString({ defaultStringType: style, defaultKeyType: 'PLAIN', lineWidth: 0 }).replace(/\n$/, '').split('\n');
+function blockItem(rule: Record<string, unknown>, dashCol: string, contentCol: number, style: ListStyle, marker: string | null): string[] {
+  const body = styledDoc(rule, style).toString({ lineWidth: 0 }).replace(/\n$/, '').split('\n');
   const gap = ' '.repeat(Math.max(1, contentCol - dashCol.length - 1));
   return [
     ...(marker ? [`${dashCol}# ${marker}`] : []),
@@ -56,8 +73,8 @@ function blockItem(rule: Record<string, unknown>, dashCol: string, contentCol: n
   ];
 }
 
-function flowItem(rule: Record<string, unknown>, style: StringStyle, spaced: boolean): string {
-  const text = new Document(rule).toString({ collectionStyle: 'flow', defaultStringType: style, defaultKeyType: 'PLAIN', lineWidth: 0 }).replace(/\n$/, '');
+function flowItem(rule: Record<string, unknown>, style: ListStyle, spaced: boolean): string {
+  const text = styledDoc(rule, style).toString({ collectionStyle: 'flow', lineWidth: 0 }).replace(/\n$/, '');
   return spaced ? text : text.replace(/^\{ /, '{').replace(/ \}$/, '}');
 }
 
@@ -83,7 +100,7 @@ function blockInsertOffset(text: string, item: Node, dashCol: number): number {
 /** The splice that puts `rule` at index `at` of the list `seq` (items already known to be maps). */
 export function insertItem(text: string, seq: YAMLSeq, at: number, rule: Record<string, unknown>, marker: string | null): Splice {
   const items = seq.items as YAMLMap[];
-  const style = stringStyleOf(items);
+  const style = listStyleOf(items);
   const eol = eolOf(text);
   if (seq.flow) {
     const spaced = /^\{\s/.test(text.slice(items[0]!.range![0]));
@@ -112,7 +129,7 @@ export function addListKey(text: string, holder: YAMLMap, key: string, rule: Rec
   const end = (last.value as Node | null)?.range?.[1] ?? (last.key as Node).range![1];
   const eol = eolOf(text);
   const at = afterLine(text, end);
-  const lines = [`${keyCol}${key}:`, ...blockItem(rule, `${keyCol}  `, keyCol.length + 4, 'PLAIN', marker)];
+  const lines = [`${keyCol}${key}:`, ...blockItem(rule, `${keyCol}  `, keyCol.length + 4, {}, marker)];
   return { at, remove: 0, text: (at > 0 && text[at - 1] !== '\n' ? eol : '') + lines.map((l) => l + eol).join('') };
 }
 
@@ -126,7 +143,7 @@ export function replaceScalar(text: string, node: unknown, value: string): Splic
 /** Replaces a whole list item (block: from its dash to its last line; flow: its braces). */
 export function replaceItem(text: string, seq: YAMLSeq, item: YAMLMap, rule: Record<string, unknown>): Splice {
   const items = seq.items as YAMLMap[];
-  const style = stringStyleOf(items);
+  const style = listStyleOf(items);
   if (seq.flow) return { at: item.range![0], remove: item.range![1] - item.range![0], text: flowItem(rule, style, /^\{\s/.test(text.slice(item.range![0]))) };
   const first = items[0]!.range![0];
   const firstLine = text.slice(lineStart(text, first), first);

@@ -82,7 +82,7 @@ describe('finding 6: the rest of the file is untouched, byte for byte', () => {
     await patchTwice(dir);
     const text = readFileSync(path, 'utf8');
     expect(text.split('\n')).toHaveLength(3);
-    expect(text).toContain('{hostname: docker-mcp.example.com, service: http://homelab-docker-mcp-gateway.homelab.svc.cluster.local:8080}, {hostname: "*.example.com"');
+    expect(text).toContain('{hostname: docker-mcp.example.com, service: "http://homelab-docker-mcp-gateway.homelab.svc.cluster.local:8080"}, {hostname: "*.example.com"');
   });
 
   it('comments between items: below a deeper comment of the item before, directly above the catch-all', async () => {
@@ -110,9 +110,12 @@ describe('finding 1 (YAML): docker-mcp\'s rule is the full hostname without a pa
     await patchTwice(dir);
     const path = join(dir, 'cloudflared/config.yaml');
     const before = readFileSync(path, 'utf8');
-    await applyRepoPatch(await planRepoPatch(dir, input({ serviceUrl: 'http://homelab-docker-mcp-gateway.homelab.svc.cluster.local:9000' })));
+    const plan = await planRepoPatch(dir, input({ serviceUrl: 'http://homelab-docker-mcp-gateway.homelab.svc.cluster.local:9000' }));
+    await applyRepoPatch(plan);
     const after = readFileSync(path, 'utf8');
     expect(after).toBe(before.replace('svc.cluster.local:8080', 'svc.cluster.local:9000'));
+    // The replaced target stays on record in the report.
+    expect(renderPatchReport(plan)).toContain('its service was http://homelab-docker-mcp-gateway.homelab.svc.cluster.local:8080');
   });
 });
 
