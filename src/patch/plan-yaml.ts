@@ -24,13 +24,25 @@ interface Rule {
   hasPath: boolean;
 }
 
+const marked = (rule: Rule): boolean => rule.node.commentBefore?.includes(MANAGED_MARKER) === true;
+
 /**
- * docker-mcp's rule is the one for exactly the wanted hostname with no `path`: a path rule takes only
- * some requests, and `docker-mcp.lab.example.net` is another zone's route, so both are someone
- * else's and stay as written (even one this patcher once stamped for another hostname).
+ * docker-mcp's rule is one this patcher wrote (the marker comment) or the one for exactly the wanted
+ * hostname with no `path`: a path rule takes only some requests, and `docker-mcp.lab.example.net` is
+ * another zone's route, so both are someone else's and stay as written. Same rule as the HCL
+ * planner (own-rule.ts on the i17-hcl branch).
  */
 function isOwn(rule: Rule, host: string): boolean {
-  return !rule.hasPath && rule.hostname !== null && rule.hostname.toLowerCase() === host.toLowerCase();
+  if (rule.hasPath) return false;
+  return marked(rule) || (rule.hostname !== null && rule.hostname.toLowerCase() === host.toLowerCase());
+}
+
+/** 1-based line of a node of the inner document, in the file (a block scalar's body starts below its header). */
+function lineOf(cand: YamlConfig, offset: number): number {
+  const inner = cand.scalar ? String(cand.scalar.value) : cand.text;
+  const innerLine = inner.slice(0, offset).split('\n').length;
+  if (!cand.scalar?.range) return innerLine;
+  return cand.text.slice(0, cand.scalar.range[0]).split('\n').length + innerLine;
 }
 
 /** The splices that bring an existing rule to `desired`; a string when it cannot be done safely. */
@@ -87,6 +99,15 @@ export function planYamlList(model: RepoModel, cand: YamlConfig, input: RepoPatc
     return refuse(`${rel}: the docker-mcp rule can never match: the rule for "${shadowing.hostname}" above it catches ${input.hostname} first; move the docker-mcp rule above it`, above);
   }
   const desired = yamlRule(input.hostname, input.serviceUrl, input.access);
+  if (existing && !marked(existing) && existing.js.service !== desired.service) {
+    // A route the user chose (often an older gateway still in use): re-pointing it silently would lose
+    // it. The HCL planners make the same choice ("update it by hand").
+    const line = lineOf(cand, existing.node.range?.[0] ?? 0);
+    return refuse(
+      `${rel}:${line} already routes ${input.hostname} to ${String(existing.js.service)}, a rule docker-mcp did not write; update it by hand (service: ${input.serviceUrl}) or remove it, then run again`,
+      `in place of the rule for ${input.hostname} (${rel}:${line})`,
+    );
+  }
   const inner = cand.scalar ? String(cand.scalar.value) : cand.text;
   let splices: Splice[];
   if (existing) {
@@ -113,13 +134,13 @@ export function planYamlList(model: RepoModel, cand: YamlConfig, input: RepoPatc
   const outer = cand.scalar ? intoBlockScalar(cand.text, cand.scalar, splices) : splices;
   if (!outer) return refuse(`${rel}: ${cand.where} is not a literal block scalar (\`config.yaml: |\`); edit it by hand`, above);
   const after = applySplices(cand.text, outer);
-  if (!sameExceptRule(cand, after, input.hostname, desired)) return refuse(`internal: the patched ${rel} would not read back as the same rules plus docker-mcp's, so nothing was written`, above);
+  if (!sameExceptRule(cand, after, input.hostname, desired, existing ? rules.indexOf(existing) : -1)) return refuse(`internal: the patched ${rel} would not read back as the same rules plus docker-mcp's, so nothing was written`, above);
   plan.edits.push({ path: cand.path, relPath: rel, before: cand.text, after });
   return plan;
 }
 
 /** Safety net: the patched text parses to the same config with exactly docker-mcp's rule added/updated. */
-function sameExceptRule(cand: YamlConfig, after: string, host: string, desired: Record<string, unknown>): boolean {
+function sameExceptRule(cand: YamlConfig, after: string, host: string, desired: Record<string, unknown>, existing: number): boolean {
   const found = configsInText(cand.path, after).filter((c) => c.where === cand.where);
   if (found.length !== 1) return false;
   const rulesOf = (c: YamlConfig): Record<string, unknown>[] => {
@@ -128,8 +149,8 @@ function sameExceptRule(cand: YamlConfig, after: string, host: string, desired: 
   };
   const isOurs = (r: Record<string, unknown>): boolean => typeof r.hostname === 'string' && r.hostname.toLowerCase() === host.toLowerCase() && r.path === undefined;
   const mine = rulesOf(found[0]!).filter(isOurs);
-  const others = (c: YamlConfig): string => JSON.stringify(rulesOf(c).filter((r) => !isOurs(r)));
+  const others = (c: YamlConfig, skip = -1): string => JSON.stringify(rulesOf(c).filter((r, i) => i !== skip && !isOurs(r)));
   const wanted = (desired.originRequest as { access?: object } | undefined)?.access;
   const ok = mine.length === 1 && mine[0]!.service === desired.service && (!wanted || JSON.stringify((mine[0]!.originRequest as { access?: object } | undefined)?.access ?? {}).length > 2);
-  return ok && others(found[0]!) === others(cand);
+  return ok && others(found[0]!) === others(cand, existing);
 }

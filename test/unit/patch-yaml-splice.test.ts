@@ -119,6 +119,30 @@ describe('finding 1 (YAML): docker-mcp\'s rule is the full hostname without a pa
   });
 });
 
+describe('finding 1c (YAML): same host, another service, a rule docker-mcp did not write', () => {
+  it('is refused "update by hand" with file:line, like the HCL planners; nothing written', async () => {
+    const dir = copy('shape09-kustomize-generator-wildcard');
+    const path = join(dir, 'k8s/cloudflared/config.yaml');
+    writeFileSync(path, readFileSync(path, 'utf8').replace('  - hostname: ssh.example.com', '  - hostname: docker-mcp.example.com\n    service: http://old-mcp.tools.svc.cluster.local:9000\n  - hostname: ssh.example.com'));
+    const line = readFileSync(path, 'utf8').split('\n').indexOf('  - hostname: docker-mcp.example.com') + 1;
+    const plan = await planRepoPatch(dir, input());
+    expect(plan.edits).toEqual([]);
+    expect(plan.refused).toBe(
+      `k8s/cloudflared/config.yaml:${line} already routes docker-mcp.example.com to http://old-mcp.tools.svc.cluster.local:9000, a rule docker-mcp did not write; update it by hand (service: http://homelab-docker-mcp-gateway.homelab.svc.cluster.local:8080) or remove it, then run again`,
+    );
+    expect(plan.snippets[0]!.title).toBe(`Ingress rule, in place of the rule for docker-mcp.example.com (k8s/cloudflared/config.yaml:${line})`);
+  });
+
+  it('a rule it wrote (marker) follows a changed hostname, in place', async () => {
+    const dir = copy('yaml-other-zone-and-path-rules');
+    await patchTwice(dir);
+    const path = join(dir, 'cloudflared/config.yaml');
+    const before = readFileSync(path, 'utf8');
+    await applyRepoPatch(await planRepoPatch(dir, input({ hostname: 'mcp.example.com' })));
+    expect(readFileSync(path, 'utf8')).toBe(before.replace('- hostname: docker-mcp.example.com\n    service: http://homelab', '- hostname: mcp.example.com\n    service: http://homelab'));
+  });
+});
+
 describe('finding 9: chart values in a HelmRelease, chart values without ingress, merge keys', () => {
   it('Flux HelmRelease of the cloudflare-tunnel chart: rule above the wildcard, Flux note, tunnelName', async () => {
     const dir = copy('flux-helmrelease-cloudflare-tunnel-chart');
