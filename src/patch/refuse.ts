@@ -44,6 +44,16 @@ export interface TerraformRefusal {
   tunnelDir: string | null;
   /** Snippets that replace the generic ingress-rule snippets (e.g. one item in the collection's shape). */
   ruleSnippets?: Snippet[];
+  /**
+   * Where the written-out rule goes when not just above the catch-all, e.g. `directly above the rule
+   * for "*.example.com" (line 12)` (review 1 finding 8): a snippet must name the real insertion point.
+   */
+  placement?: string;
+  /**
+   * No item of the collection can work (a map whose key order puts a catching wildcard first): offer
+   * the written-out rule at `placement` instead of the shadowed item in `ruleSnippets`.
+   */
+  writtenOut?: boolean;
 }
 
 export function refuseTerraform(plan: RepoPatchPlan, input: RepoPatchInput, r: TerraformRefusal): RepoPatchPlan {
@@ -51,6 +61,7 @@ export function refuseTerraform(plan: RepoPatchPlan, input: RepoPatchInput, r: T
   const moduleCall = refusedModuleCall(input, r.reason);
   const root = rootOf(r.scan, r.tunnelDir);
   const dir = root && r.scan ? relative(r.scan.repoDir, root) || '.' : null;
+  const rules = r.writtenOut ? undefined : r.ruleSnippets;
   return {
     ...plan,
     ...(root ? { rootModuleDir: root } : {}),
@@ -58,9 +69,9 @@ export function refuseTerraform(plan: RepoPatchPlan, input: RepoPatchInput, r: T
     refused: r.reason,
     moduleCall,
     snippets: [
-      ...(r.ruleSnippets ?? ingressSnippets(r.desired ?? literalRule(input), r.version, r.where)),
+      ...(rules ?? ingressSnippets(r.desired ?? literalRule(input), r.version, r.where, r.placement)),
       // Only where the repo has such a list: a snippet must not name what does not exist.
-      ...(r.ruleSnippets || !hasServicesList(r) ? [] : [servicesSnippet(label, 'the `services = [ … ]` list your DNS records iterate over')]),
+      ...(rules || !hasServicesList(r) ? [] : [servicesSnippet(label, 'the `services = [ … ]` list your DNS records iterate over')]),
       moduleSnippet(moduleCall, dir ? `${dir}/${MODULE_FILE}` : `${MODULE_FILE} next to your root main.tf`),
     ],
   };
