@@ -83,6 +83,9 @@ describe('finding 6: the rest of the file is untouched, byte for byte', () => {
     const text = readFileSync(path, 'utf8');
     expect(text.split('\n')).toHaveLength(3);
     expect(text).toContain('{hostname: docker-mcp.example.com, service: "http://homelab-docker-mcp-gateway.homelab.svc.cluster.local:8080"}, {hostname: "*.example.com"');
+    // No marker fits in a one-line flow list, so a later service change is refused like a hand-written rule.
+    const moved = await planRepoPatch(dir, input({ serviceUrl: 'http://homelab-docker-mcp-gateway.homelab.svc.cluster.local:9000' }));
+    expect(moved.refused).toMatch(/a rule docker-mcp did not write; update it by hand/);
   });
 
   it('comments between items: below a deeper comment of the item before, directly above the catch-all', async () => {
