@@ -53,7 +53,9 @@ export function isIngressList(node: unknown, doc: Document): node is YAMLSeq {
 function chartValues(doc: Document, at: string[]): boolean {
   const holder = doc.getIn(at, true);
   if (!isMap(holder)) return false;
-  if (holder.has('ingress')) return isIngressList(holder.get('ingress', true), doc);
+  const list = holder.get('ingress', true);
+  // `ingress: []` is a list still to be filled, not something else.
+  if (holder.has('ingress')) return isIngressList(list, doc) || (isSeq(list) && list.items.length === 0 && (list as YAMLSeq).flow === true);
   return ['tunnelName', 'tunnelId', 'secretName'].some((k) => holder.has(k));
 }
 

@@ -102,6 +102,7 @@ export function insertItem(text: string, seq: YAMLSeq, at: number, rule: Record<
   const items = seq.items as YAMLMap[];
   const style = listStyleOf(items);
   const eol = eolOf(text);
+  if (seq.flow && items.length === 0) return { at: seq.range![0] + 1, remove: 0, text: flowItem(rule, style, false) };
   if (seq.flow) {
     const spaced = /^\{\s/.test(text.slice(items[0]!.range![0]));
     const gap = items.length > 1 ? text.slice(items[0]!.range![1], items[1]!.range![0]) : ', ';
@@ -112,7 +113,10 @@ export function insertItem(text: string, seq: YAMLSeq, at: number, rule: Record<
   const first = items[0]!.range![0];
   const firstLine = text.slice(lineStart(text, first), first);
   const dashCol = /^[ \t]*/.exec(firstLine)![0];
-  const lines = blockItem(rule, dashCol, firstLine.length, style, marker);
+  // `- {hostname: a, service: b}` items: ours is one flow map on its dash line too.
+  const lines = isMap(items[0]) && items[0].flow
+    ? [...(marker ? [`${dashCol}# ${marker}`] : []), `${dashCol}- ${flowItem(rule, style, /^\{\s/.test(text.slice(first)))}`]
+    : blockItem(rule, dashCol, firstLine.length, style, marker);
   const block = lines.map((l) => l + eol).join('');
   if (at < items.length) return { at: blockInsertOffset(text, items[at]!, dashCol.length), remove: 0, text: block };
   const end = afterLine(text, items.at(-1)!.range![1]);

@@ -96,6 +96,28 @@ describe('finding 6: the rest of the file is untouched, byte for byte', () => {
   });
 });
 
+describe('finding 6: more list styles, written inline', () => {
+  const variants: [string, string, string][] = [
+    ['multi-line flow list', 'ingress: [\n  {hostname: ssh.example.com, service: "ssh://h:22"},\n  {service: "http_status:404"}\n]\n',
+      '  {hostname: docker-mcp.example.com, service: "http://homelab-docker-mcp-gateway.homelab.svc.cluster.local:8080"},\n  {service'],
+    ['block list of flow maps', 'ingress:\n  - { hostname: ssh.example.com, service: ssh://h:22 }\n  - { service: http_status:404 }\n',
+      '  - { hostname: docker-mcp.example.com, service: http://homelab-docker-mcp-gateway.homelab.svc.cluster.local:8080 }\n  - { service'],
+    ['chart values with ingress: []', 'cloudflare:\n  tunnelName: homelab\n  ingress: []\n',
+      '  ingress: [{hostname: docker-mcp.example.com, service: http://homelab-docker-mcp-gateway.homelab.svc.cluster.local:8080}]\n'],
+  ];
+  for (const [name, text, expected] of variants) {
+    it(`${name}: one inserted chunk, in the list's style`, async () => {
+      const dir = copy('yaml-flow-list');
+      const path = join(dir, 'cloudflared/config.yaml');
+      writeFileSync(path, text);
+      await patchTwice(dir);
+      const after = readFileSync(path, 'utf8');
+      insertedChunk(text, after);
+      expect(after).toContain(expected);
+    });
+  }
+});
+
 describe('finding 1 (YAML): docker-mcp\'s rule is the full hostname without a path', () => {
   it('keeps another zone\'s docker-mcp rule and a /legacy path rule, and adds its own above the catch-all', async () => {
     const dir = copy('yaml-other-zone-and-path-rules');
