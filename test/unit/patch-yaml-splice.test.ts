@@ -177,6 +177,11 @@ describe('finding 9: chart values in a HelmRelease, chart values without ingress
     expect(hostsOf(release.spec.values.cloudflare.ingress)).toEqual(['docker-mcp.example.com', '*.example.com']);
     const report = renderPatchReport(plan);
     expect(report).toContain('Flux upgrades the release');
+    // The chart's pods (selector labels of cloudflare-tunnel's _helpers.tpl) go to the NetworkPolicy.
+    expect(plan.cloudflared).toMatchObject({
+      namespace: 'cloudflare',
+      labels: { 'app.kubernetes.io/name': 'cloudflare-tunnel', 'app.kubernetes.io/instance': 'cloudflare-tunnel' },
+    });
     expect(report).toContain('cloudflared tunnel route dns homelab docker-mcp.example.com');
   });
 
