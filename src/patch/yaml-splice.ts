@@ -75,7 +75,9 @@ function blockItem(rule: Record<string, unknown>, dashCol: string, contentCol: n
 
 function flowItem(rule: Record<string, unknown>, style: ListStyle, spaced: boolean): string {
   const text = styledDoc(rule, style).toString({ collectionStyle: 'flow', lineWidth: 0 }).replace(/\n$/, '');
-  return spaced ? text : text.replace(/^\{ /, '{').replace(/ \}$/, '}');
+  // An unspaced list (`[{a: 1}]`) gets unspaced braces and brackets at every level; a value that held
+  // such a sequence would change, which the planner's read-back check refuses.
+  return spaced ? text : text.replace(/([{[]) /g, '$1').replace(/ ([}\]])/g, '$1');
 }
 
 /**

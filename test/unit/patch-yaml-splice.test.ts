@@ -118,6 +118,22 @@ describe('finding 6: more list styles, written inline', () => {
   }
 });
 
+describe('finding 6: a flow list inside a CRLF ConfigMap block scalar, with Access', () => {
+  it('splices one flow map (nested access unspaced like the list) into the `|-` body; nothing else changes', async () => {
+    const dir = copy('yaml-flow-list');
+    const path = join(dir, 'cloudflared/config.yaml');
+    const text = 'apiVersion: v1\r\nkind: ConfigMap\r\nmetadata:\r\n  name: cloudflared\r\ndata:\r\n  config.yaml: |-\r\n    tunnel: t\r\n    ingress: [{hostname: a.example.com, service: "http://a:80"}, {service: "http_status:404"}]\r\n  other: x\r\n';
+    writeFileSync(path, text);
+    const access = { access: { teamName: 'team', audTag: 'aud' } };
+    const plan = await planRepoPatch(dir, input(access));
+    expect(plan.refused, renderPatchReport(plan)).toBeNull();
+    await applyRepoPatch(plan);
+    const ours = '{hostname: docker-mcp.example.com, service: "http://homelab-docker-mcp-gateway.homelab.svc.cluster.local:8080", originRequest: {access: {required: true, teamName: team, audTag: [aud]}}}, ';
+    expect(readFileSync(path, 'utf8')).toBe(text.replace('{service: "http_status:404"}', `${ours}{service: "http_status:404"}`));
+    expect((await planRepoPatch(dir, input(access))).edits).toEqual([]);
+  });
+});
+
 describe('finding 1 (YAML): docker-mcp\'s rule is the full hostname without a path', () => {
   it('keeps another zone\'s docker-mcp rule and a /legacy path rule, and adds its own above the catch-all', async () => {
     const dir = copy('yaml-other-zone-and-path-rules');
