@@ -157,7 +157,8 @@ export function replaceItem(text: string, seq: YAMLSeq, item: YAMLMap, rule: Rec
   const from = lineStart(text, item.range![0]);
   const to = afterLine(text, item.range![1]);
   const eol = eolOf(text);
-  return { at: from, remove: to - from, text: blockItem(rule, dashCol, firstLine.length, style, null).map((l) => l + eol).join('') };
+  const lines = item.flow ? [`${dashCol}- ${flowItem(rule, style, /^\{\s/.test(text.slice(item.range![0])))}`] : blockItem(rule, dashCol, firstLine.length, style, null);
+  return { at: from, remove: to - from, text: lines.map((l) => l + eol).join('') };
 }
 
 /**

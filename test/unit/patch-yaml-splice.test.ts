@@ -134,6 +134,21 @@ describe('finding 6: a flow list inside a CRLF ConfigMap block scalar, with Acce
   });
 });
 
+describe('finding 6: adding Access to its own rule later', () => {
+  it('rewrites only that rule (marker and CRLF kept), and a third run is a no-op', async () => {
+    const dir = copy('yaml-crlf-comments');
+    const path = join(dir, 'cloudflared/config.yaml');
+    await patchTwice(dir);
+    const before = readFileSync(path, 'utf8');
+    const access = input({ access: { teamName: 'team', audTag: 'aud' } });
+    await applyRepoPatch(await planRepoPatch(dir, access));
+    const after = readFileSync(path, 'utf8');
+    const rule = '  - hostname: docker-mcp.example.com\r\n    service: http://homelab-docker-mcp-gateway.homelab.svc.cluster.local:8080\r\n';
+    expect(after).toBe(before.replace(rule, `${rule}    originRequest:\r\n      access:\r\n        required: true\r\n        teamName: team\r\n        audTag:\r\n          - aud\r\n`));
+    expect((await planRepoPatch(dir, access)).edits).toEqual([]);
+  });
+});
+
 describe('finding 1 (YAML): docker-mcp\'s rule is the full hostname without a path', () => {
   it('keeps another zone\'s docker-mcp rule and a /legacy path rule, and adds its own above the catch-all', async () => {
     const dir = copy('yaml-other-zone-and-path-rules');
