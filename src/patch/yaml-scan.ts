@@ -56,7 +56,8 @@ function chartValues(doc: Document, at: string[]): boolean {
   const list = holder.get('ingress', true);
   // `ingress: []` is a list still to be filled, not something else.
   if (holder.has('ingress')) return isIngressList(list, doc) || (isSeq(list) && list.items.length === 0 && (list as YAMLSeq).flow === true);
-  return ['tunnelName', 'tunnelId', 'secretName'].some((k) => holder.has(k));
+  // Only the tunnel keys: `cloudflare.secretName` alone is also external-dns's values, which must not get an ingress list.
+  return ['tunnelName', 'tunnelId'].some((k) => holder.has(k));
 }
 
 function embedded(path: string, text: string, doc: Document, holder: YAMLMap, trail: string[], found: YamlConfig[]): void {

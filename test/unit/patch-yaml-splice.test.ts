@@ -226,6 +226,15 @@ describe('finding 9: chart values in a HelmRelease, chart values without ingress
     expect(renderPatchReport(plan)).toContain('cloudflared tunnel route dns homelab docker-mcp.example.com');
   });
 
+  it('external-dns values with cloudflare.secretName are not taken for tunnel chart values', async () => {
+    const dir = copy('chart-values-no-ingress');
+    const path = join(dir, 'charts/values.yaml');
+    writeFileSync(path, 'provider: cloudflare\ncloudflare:\n  secretName: cloudflare-api-token\n  proxied: true\n');
+    const plan = await planRepoPatch(dir, input());
+    expect(plan.refused).toMatch(/no (cloudflared config|tunnel configuration) found/);
+    expect(plan.edits).toEqual([]);
+  });
+
   it('merge keys: items whose service comes from <<: *anchor are rules', async () => {
     const dir = copy('yaml-merge-keys');
     const path = join(dir, 'cloudflared/config.yaml');
