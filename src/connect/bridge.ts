@@ -41,6 +41,12 @@ export class Bridge {
   private handshakeDone = false;
   private readonly pending = new Map<RequestId, number>();
   private readonly queue: Queued[] = [];
+  /**
+   * What the client sent after its initialize but before the answer: a client may pipeline
+   * `notifications/initialized` and its first requests, and over Streamable HTTP they need the session
+   * id that only the initialize answer carries (the gateway answers 400 without it).
+   */
+  private readonly held: JSONRPCMessage[] = [];
   private readonly internal = new Map<RequestId, (message: JSONRPCMessage | Error) => void>();
   private internalId = 0;
   private attempt = 0;
@@ -79,11 +85,35 @@ export class Bridge {
     void this.opts.local.send({ jsonrpc: '2.0', id, error: { code: CONNECTION_ERROR, message } }).catch(() => undefined);
   }
 
+  /** The client's first initialize is on its way and unanswered: later messages must wait for it. */
+  private awaitingHandshake(message: JSONRPCMessage): boolean {
+    return !this.handshakeDone && this.initialize !== undefined && message !== this.initialize && this.pending.has(this.initialize.id);
+  }
+
+  /** Forwards now, or holds until the handshake is answered (see `held`). */
+  private deliver(message: JSONRPCMessage): void {
+    if (this.awaitingHandshake(message)) this.held.push(message);
+    else this.forward(message);
+  }
+
+  private releaseHeld(): void {
+    for (const message of this.held.splice(0)) {
+      if (this.state === 'connected') this.forward(message);
+      else if (isJSONRPCRequest(message)) this.replyError(message.id, 'docker-mcp connect: the session with the gateway did not start; the request was not sent');
+    }
+  }
+
   private fromLocal(message: JSONRPCMessage): void {
     if (this.state === 'closed') return;
     if (isJSONRPCRequest(message) && message.method === 'initialize') this.initialize = message;
     if (this.state === 'connected') {
-      this.forward(message);
+      this.deliver(message);
+      return;
+    }
+    // Before the first session exists, a notification (notifications/initialized sent right after
+    // initialize) belongs to the session about to start: queue it with the requests.
+    if (!isJSONRPCRequest(message) && !this.handshakeDone && this.initialize) {
+      this.enqueue(message);
       return;
     }
     if (!isJSONRPCRequest(message)) {
@@ -151,6 +181,7 @@ export class Bridge {
       this.internal.delete(id);
       resolve(new Error('connection lost'));
     }
+    this.releaseHeld();
     this.scheduleReconnect();
   }
 
@@ -217,9 +248,15 @@ export class Bridge {
         return;
       }
       this.pending.delete(message.id);
-      if (this.initialize && message.id === this.initialize.id && isJSONRPCResultResponse(message)) {
-        this.handshakeDone = true;
-        this.setProtocolVersion(message.result.protocolVersion);
+      if (this.initialize && message.id === this.initialize.id) {
+        if (isJSONRPCResultResponse(message)) {
+          this.handshakeDone = true;
+          this.setProtocolVersion(message.result.protocolVersion);
+        }
+        // The client sees its initialize answer first, then what it pipelined goes out on the session.
+        void this.opts.local.send(message).catch((error: unknown) => this.opts.log('warn', `stdout: ${(error as Error).message}`));
+        this.releaseHeld();
+        return;
       }
     }
     void this.opts.local.send(message).catch((error: unknown) => this.opts.log('warn', `stdout: ${(error as Error).message}`));
@@ -266,7 +303,7 @@ export class Bridge {
     this.attempt = 0;
     for (const item of this.queue.splice(0)) {
       clearTimeout(item.timer);
-      this.forward(item.message);
+      this.deliver(item.message);
     }
   }
 }

@@ -136,6 +136,21 @@ export function classifySendError(error: unknown): SendFailure {
 export function describeSendError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const cause = (error as { cause?: { code?: string } } | undefined)?.cause?.code;
-  if (error instanceof StreamableHTTPError && error.code !== undefined && error.code > 0) return `HTTP ${error.code}: ${message}`;
+  if (error instanceof StreamableHTTPError && error.code !== undefined && error.code > 0) return `HTTP ${error.code}: ${gatewaySaid(message)}`;
   return cause ? `${message} (${cause})` : message;
+}
+
+/**
+ * The SDK wraps the gateway's JSON-RPC error body in its own text ("Streamable HTTP error: Error
+ * POSTing to endpoint: {…}"); the user needs the gateway's message, not escaped JSON.
+ */
+function gatewaySaid(message: string): string {
+  const start = message.indexOf('{');
+  if (start < 0) return message;
+  try {
+    const body = JSON.parse(message.slice(start)) as { error?: { message?: unknown } };
+    return typeof body.error?.message === 'string' ? body.error.message : message;
+  } catch {
+    return message;
+  }
 }

@@ -35,6 +35,30 @@ function kustomizeNamespace(dir: string): string | null {
   return null;
 }
 
+/**
+ * The official cloudflare-tunnel chart run by a Flux HelmRelease: the Deployment it renders, its
+ * namespace and pod labels. Checked, not guessed: cloudflare/helm-charts (76f20fe)
+ * charts/cloudflare-tunnel/templates/_helpers.tpl — selectorLabels are app.kubernetes.io/name (chart
+ * name or nameOverride) and app.kubernetes.io/instance (release name); fullname is the release name
+ * when it contains the chart name, else `<release>-<chart>`. Flux: releaseName defaults to
+ * `[TargetNamespace-]Name`, targetNamespace to the HelmRelease's namespace.
+ */
+function chartRelease(path: string, doc: Document): CloudflaredWorkload | null {
+  if (text(doc.get('kind')) !== 'HelmRelease' || text(doc.getIn(['spec', 'chart', 'spec', 'chart'])) !== 'cloudflare-tunnel') return null;
+  const name = text(doc.getIn(['metadata', 'name']));
+  const target = text(doc.getIn(['spec', 'targetNamespace']));
+  const release = text(doc.getIn(['spec', 'releaseName'])) || (target ? `${target}-${name}` : name);
+  const trim = (s: string): string => s.slice(0, 63).replace(/-+$/, '');
+  const chart = trim(text(doc.getIn(['spec', 'values', 'nameOverride'])) || 'cloudflare-tunnel');
+  const fullname = trim(text(doc.getIn(['spec', 'values', 'fullnameOverride'])) || (release.includes(chart) ? release : `${release}-${chart}`));
+  if (!release) return null;
+  return {
+    path, kind: 'Deployment', name: fullname,
+    namespace: target || text(doc.getIn(['metadata', 'namespace'])) || null,
+    labels: { 'app.kubernetes.io/name': chart, 'app.kubernetes.io/instance': release },
+  };
+}
+
 export function findCloudflared(target: string): CloudflaredWorkload[] {
   const abs = resolve(target);
   const paths = statSync(abs).isDirectory() ? listFiles(abs, ['.yaml', '.yml']) : [abs];
@@ -43,6 +67,8 @@ export function findCloudflared(target: string): CloudflaredWorkload[] {
     const docs = parseAllDocuments(readFileSync(path, 'utf8'));
     if (!Array.isArray(docs)) continue;
     for (const doc of docs) {
+      const release = doc.errors.length ? null : chartRelease(path, doc);
+      if (release) out.push(release);
       if (doc.errors.length || !WORKLOADS.includes(text(doc.get('kind'))) || !runsCloudflared(doc)) continue;
       const selector = doc.getIn(['spec', 'selector', 'matchLabels'], true);
       const labels = isMap(selector) ? (selector.toJSON() as Record<string, unknown>) : {};

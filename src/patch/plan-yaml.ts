@@ -1,125 +1,156 @@
 // Planner for cloudflared ingress lists in YAML (shapes 7–11): a ConfigMap or HelmRelease block
-// scalar, a plain config file, or chart values. The inner config is edited through yaml's Document
-// API (comments survive); an outer file is changed only inside the block scalar's source range,
-// so the rest of a multi-document manifest stays byte-for-byte as written.
+// scalar, a plain config file, chart values (also inside a Flux HelmRelease). Decisions are made on
+// the parsed rules (merge keys resolved); the edit itself is a splice of the new rule's text into
+// the original source (yaml-splice.ts), so every byte outside the insertion stays as written.
 import { relative } from 'node:path';
-import { isMap, isScalar, isSeq, type Scalar, type YAMLMap } from 'yaml';
-import { serviceHost } from './ingress-hcl.js';
+import { isMap, isSeq, type YAMLMap } from 'yaml';
 import { firstShadowing, type RuleView } from './match.js';
 import type { RepoModel } from './model.js';
 import { emptyPlan, refuseYaml } from './refuse.js';
 import { withTunnelStatus } from './module-status.js';
 import { yamlRule } from './render.js';
 import { MANAGED_MARKER, type RepoPatchInput, type RepoPatchPlan } from './types.js';
-import { configsInText, type YamlConfig } from './yaml-scan.js';
+import { configsInText, ruleValue, type YamlConfig } from './yaml-scan.js';
 import { yamlFollowUps } from './yaml-notes.js';
+import { addListKey, applySplices, insertItem, intoBlockScalar, replaceItem, replaceScalar, type Splice } from './yaml-splice.js';
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+const MARKER = `docker-mcp: ${MANAGED_MARKER} init; re-run it to change this rule`;
 
-function ruleMatches(rule: YAMLMap, labels: string[], host: string | null): boolean {
-  if (rule.commentBefore?.includes(MANAGED_MARKER)) return true;
-  const hostname = str(rule.get('hostname'));
-  if (hostname && labels.includes(hostname.split('.')[0] ?? '')) return true;
-  return host !== null && serviceHost(str(rule.get('service'))) === host;
+interface Rule {
+  node: YAMLMap;
+  js: Record<string, unknown>;
+  hostname: string | null;
+  hasPath: boolean;
 }
 
-/** Re-renders a block scalar's source (header kept) with new content at the same indentation. */
-function blockScalarSource(text: string, scalar: Scalar, content: string): string | null {
-  const [start, end] = scalar.range ?? [];
-  if (start === undefined || end === undefined) return null;
-  const source = text.slice(start, end);
-  const headerEnd = source.indexOf('\n');
-  const indent = /\n([ ]+)\S/.exec(source)?.[1];
-  if (headerEnd === -1 || !indent) return null;
-  const trailing = /\n*$/.exec(source)?.[0] ?? '';
-  const body = content
-    .replace(/\n$/, '')
-    .split('\n')
-    .map((line) => (line ? indent + line : line))
-    .join('\n');
-  return `${source.slice(0, headerEnd)}\n${body}${trailing.length ? trailing : '\n'}`;
+const marked = (rule: Rule): boolean => rule.node.commentBefore?.includes(MANAGED_MARKER) === true;
+
+/**
+ * docker-mcp's rule is one this patcher wrote (the marker comment) or the one for exactly the wanted
+ * hostname with no `path`: a path rule takes only some requests, and `docker-mcp.lab.example.net` is
+ * another zone's route, so both are someone else's and stay as written. Same rule as the HCL
+ * planner (own-rule.ts on the i17-hcl branch).
+ */
+function isOwn(rule: Rule, host: string): boolean {
+  if (rule.hasPath) return false;
+  return marked(rule) || (rule.hostname !== null && rule.hostname.toLowerCase() === host.toLowerCase());
 }
 
-/** Brings an existing rule up to date key by key; true when something changed. */
-function updateRule(cand: YamlConfig, existing: YAMLMap, desired: Record<string, unknown>): boolean {
-  let changed = false;
-  for (const key of ['hostname', 'service'] as const) {
-    if (existing.get(key) !== desired[key]) {
-      existing.set(key, desired[key]);
-      changed = true;
-    }
-  }
+/** 1-based line of a node of the inner document, in the file (a block scalar's body starts below its header). */
+function lineOf(cand: YamlConfig, offset: number): number {
+  const inner = cand.scalar ? String(cand.scalar.value) : cand.text;
+  const innerLine = inner.slice(0, offset).split('\n').length;
+  if (!cand.scalar?.range) return innerLine;
+  return cand.text.slice(0, cand.scalar.range[0]).split('\n').length + innerLine;
+}
+
+/** The splices that bring an existing rule to `desired`; a string when it cannot be done safely. */
+function updateSplices(text: string, cand: YamlConfig, rule: Rule, desired: Record<string, unknown>, rel: string): Splice[] | string {
+  const seq = cand.inner.getIn(cand.ingressPath, true);
   const access = (desired.originRequest as { access?: Record<string, unknown> } | undefined)?.access;
-  for (const [key, want] of Object.entries(access ?? {})) {
-    const path = ['originRequest', 'access', key];
-    const current: unknown = existing.getIn(path, true);
-    const plain: unknown = isScalar(current) || isMap(current) || isSeq(current) ? current.toJSON() : current;
-    if (JSON.stringify(plain) !== JSON.stringify(want)) {
-      existing.setIn(path, cand.inner.createNode(want));
-      changed = true;
-    }
+  const origin = (rule.js.originRequest ?? {}) as Record<string, unknown>;
+  const accessDiffers = access !== undefined && JSON.stringify(origin.access) !== JSON.stringify({ ...(origin.access as object), ...access });
+  if (accessDiffers && isSeq(seq)) {
+    // The rule is rewritten whole, keeping its other keys; only the access part is ours to set.
+    const merged = { ...rule.js, hostname: desired.hostname, service: desired.service, originRequest: { ...origin, access: { ...(origin.access as object), ...access } } };
+    return [replaceItem(text, seq, rule.node, merged)];
   }
-  return changed;
+  const out: Splice[] = [];
+  for (const key of ['hostname', 'service'] as const) {
+    if (rule.js[key] === desired[key]) continue;
+    const splice = replaceScalar(text, rule.node.get(key, true), String(desired[key]));
+    if (!splice) return `${rel}: the docker-mcp rule's ${key} is not a one-line value written in the rule itself; set it to ${String(desired[key])} by hand`;
+    out.push(splice);
+  }
+  return out;
 }
 
 export function planYamlList(model: RepoModel, cand: YamlConfig, input: RepoPatchInput): RepoPatchPlan {
   const plan = emptyPlan(model.repoDir, 'yaml', input);
-  const refuse = (reason: string): RepoPatchPlan => refuseYaml(plan, input, reason);
   const rel = relative(model.repoDir, cand.path) || cand.path;
+  const endOfList = cand.catchAllRequired ? 'directly above the catch-all (`- service: http_status:404`)' : `at the end of ${cand.ingressPath.join('.')}`;
+  const refuse = (reason: string, placement = endOfList): RepoPatchPlan => refuseYaml(plan, input, reason, placement);
   const ingress = cand.inner.getIn(cand.ingressPath, true);
-  if (!isSeq(ingress)) return refuse(`${rel}: ingress is not a list of rules`);
-  const rules = ingress.items.filter((i): i is YAMLMap => isMap(i));
-  if (rules.length !== ingress.items.length) return refuse(`${rel}: ingress is not a list of rules`);
-  const catchAll = (r: YAMLMap): boolean => !r.has('hostname') && !r.has('path');
+  if (ingress !== undefined && !isSeq(ingress)) return refuse(`${rel}: ingress is not a list of rules`);
+  const rules: Rule[] = [];
+  for (const node of isSeq(ingress) ? ingress.items : []) {
+    const js = ruleValue(cand.inner, node);
+    if (!js || !isMap(node)) return refuse(`${rel}: ingress is not a list of rules`);
+    rules.push({ node, js, hostname: str(js.hostname), hasPath: js.path !== undefined });
+  }
+  const catchAll = (r: Rule): boolean => r.js.hostname === undefined && !r.hasPath;
   if (cand.catchAllRequired && (!rules.length || !catchAll(rules.at(-1)!) || rules.filter(catchAll).length !== 1)) {
     return refuse(`${rel}: the ingress list needs exactly one catch-all rule (no hostname, e.g. \`service: http_status:404\`), last`);
   }
   if (!cand.catchAllRequired && rules.some(catchAll)) {
-    return refuse(`${rel}: ${cand.where} has a rule without hostname, but the chart appends its own catch-all after the list; remove it first`);
+    return refuse(`${rel}: ${cand.where} has a rule without hostname, but the chart appends its own catch-all after the list; remove it first`, 'in place of the rule without hostname');
   }
-  const label = input.hostname.split('.')[0] ?? input.serviceName;
-  const own = rules.filter((r) => !catchAll(r) && ruleMatches(r, [input.serviceName, label], serviceHost(input.serviceUrl)));
-  if (own.length > 1) return refuse(`ambiguous: ${own.length} ingress rules in ${rel} look like docker-mcp's; keep one`);
+  const own = rules.filter((r) => !catchAll(r) && isOwn(r, input.hostname));
+  if (own.length > 1) return refuse(`ambiguous: ${own.length} ingress rules in ${rel} are for ${input.hostname}; keep one`);
   const existing = own[0];
   const named = rules.filter((r) => r !== existing && !catchAll(r));
-  const views: RuleView<YAMLMap>[] = named.map((rule) => ({ rule, hostname: str(rule.get('hostname')), unknown: false, hasPath: rule.has('path'), shown: str(rule.get('hostname')) ?? '' }));
+  const views: RuleView<Rule>[] = named.map((rule) => ({ rule, hostname: rule.hostname, unknown: false, hasPath: rule.hasPath, shown: rule.hostname ?? '' }));
   const limit = existing ? named.filter((r) => rules.indexOf(r) < rules.indexOf(existing)).length : views.length;
   // YAML hostnames are literals: every shadowing rule here is proven.
   const shadowing = firstShadowing(views, input.hostname, limit);
+  const above = shadowing ? `directly above \`- hostname: ${shadowing.hostname}\`` : endOfList;
   if (shadowing && existing) {
-    return refuse(`${rel}: the docker-mcp rule can never match: the rule for "${shadowing.hostname}" above it catches ${input.hostname} first; move the docker-mcp rule above it`);
+    return refuse(`${rel}: the docker-mcp rule can never match: the rule for "${shadowing.hostname}" above it catches ${input.hostname} first; move the docker-mcp rule above it`, above);
   }
   const desired = yamlRule(input.hostname, input.serviceUrl, input.access);
-  let changed: boolean;
+  if (existing && !marked(existing) && existing.js.service !== desired.service) {
+    // A route the user chose (often an older gateway still in use): re-pointing it silently would lose
+    // it. The HCL planners make the same choice ("update it by hand").
+    const line = lineOf(cand, existing.node.range?.[0] ?? 0);
+    return refuse(
+      `${rel}:${line} already routes ${input.hostname} to ${String(existing.js.service)}, a rule docker-mcp did not write; update it by hand (service: ${input.serviceUrl}) or remove it, then run again`,
+      `in place of the rule for ${input.hostname} (${rel}:${line})`,
+    );
+  }
+  const inner = cand.scalar ? String(cand.scalar.value) : cand.text;
+  let splices: Splice[];
   if (existing) {
-    changed = updateRule(cand, existing, desired);
+    const update = updateSplices(inner, cand, existing, desired, rel);
+    if (typeof update === 'string') return refuse(update, above);
+    splices = update;
+  } else if (!isSeq(ingress)) {
+    const holder = cand.inner.getIn(cand.ingressPath.slice(0, -1), true);
+    const splice = isMap(holder) ? addListKey(inner, holder, cand.ingressPath.at(-1)!, desired, MARKER) : null;
+    if (!splice) return refuse(`${rel}: ${cand.ingressPath.slice(0, -1).join('.')} is not a block map the patcher can add \`ingress:\` to`, `as a new \`ingress:\` list under ${cand.ingressPath.slice(0, -1).join('.')}`);
+    splices = [splice];
   } else {
-    const node = cand.inner.createNode(desired);
-    node.commentBefore = ` docker-mcp: ${MANAGED_MARKER} init; re-run it to change this rule`;
     const at = shadowing ? rules.indexOf(shadowing.rule) : cand.catchAllRequired ? rules.length - 1 : rules.length;
-    if (shadowing) {
-      // yaml keeps a comment that introduces a rule on that rule; it must stay with it, below ours.
-      plan.notes.push(`The rule for "${shadowing.hostname}" would catch ${input.hostname} first; the docker-mcp rule goes directly above it.`);
-    }
-    ingress.items.splice(at, 0, node);
-    changed = true;
+    if (shadowing) plan.notes.push(`The rule for "${shadowing.hostname}" would catch ${input.hostname} first; the docker-mcp rule goes directly above it.`);
+    splices = [insertItem(inner, ingress, at, desired, ingress.flow ? null : MARKER)];
   }
   const placement = shadowing ? `above the "${shadowing.hostname}" rule` : cand.catchAllRequired ? 'before the catch-all' : 'at the end (the chart adds the catch-all)';
-  plan.notes.push(`cloudflared config: ${rel} (${cand.where}); ${existing ? 'updating the existing docker-mcp rule' : `adding the docker-mcp rule ${placement}`}.`);
+  // An exact-host rule with another service is replaced in place; the note keeps the old target on record.
+  const was = existing && existing.js.service !== desired.service ? ` (its service was ${String(existing.js.service)})` : '';
+  plan.notes.push(`cloudflared config: ${rel} (${cand.where}); ${existing ? `updating the existing rule for ${input.hostname}${was}` : `adding the docker-mcp rule ${placement}`}.`);
   yamlFollowUps(model, cand, input, plan);
   plan.moduleCall = withTunnelStatus(input.moduleCallHcl, { ruleIn: `${rel} (${cand.where})`, dns: null });
-  if (!changed) return plan;
-  const innerText = cand.inner.toString({ lineWidth: 0 });
-  let after: string | null;
-  if (cand.scalar) {
-    const source = blockScalarSource(cand.text, cand.scalar, innerText);
-    const [start, end] = cand.scalar.range ?? [0, 0];
-    after = source === null || cand.scalar.type !== 'BLOCK_LITERAL' ? null : cand.text.slice(0, start) + source + cand.text.slice(end);
-  } else {
-    after = innerText;
-  }
-  if (after === null) return refuse(`${rel}: ${cand.where} is not a literal block scalar (\`config.yaml: |\`); edit it by hand`);
-  if (configsInText(cand.path, after).length !== 1) return refuse(`internal: the patched ${rel} would not parse, so nothing was written`);
+  if (!splices.length) return plan;
+  const outer = cand.scalar ? intoBlockScalar(cand.text, cand.scalar, splices) : splices;
+  if (!outer) return refuse(`${rel}: ${cand.where} is not a literal block scalar (\`config.yaml: |\`); edit it by hand`, above);
+  const after = applySplices(cand.text, outer);
+  if (!sameExceptRule(cand, after, input.hostname, desired, existing ? rules.indexOf(existing) : -1)) return refuse(`internal: the patched ${rel} would not read back as the same rules plus docker-mcp's, so nothing was written`, above);
   plan.edits.push({ path: cand.path, relPath: rel, before: cand.text, after });
   return plan;
+}
+
+/** Safety net: the patched text parses to the same config with exactly docker-mcp's rule added/updated. */
+function sameExceptRule(cand: YamlConfig, after: string, host: string, desired: Record<string, unknown>, existing: number): boolean {
+  const found = configsInText(cand.path, after).filter((c) => c.where === cand.where);
+  if (found.length !== 1) return false;
+  const rulesOf = (c: YamlConfig): Record<string, unknown>[] => {
+    const seq = c.inner.getIn(c.ingressPath, true);
+    return isSeq(seq) ? seq.items.map((i) => ruleValue(c.inner, i) ?? {}) : [];
+  };
+  const isOurs = (r: Record<string, unknown>): boolean => typeof r.hostname === 'string' && r.hostname.toLowerCase() === host.toLowerCase() && r.path === undefined;
+  const mine = rulesOf(found[0]!).filter(isOurs);
+  const others = (c: YamlConfig, skip = -1): string => JSON.stringify(rulesOf(c).filter((r, i) => i !== skip && !isOurs(r)));
+  const wanted = (desired.originRequest as { access?: object } | undefined)?.access;
+  const ok = mine.length === 1 && mine[0]!.service === desired.service && (!wanted || JSON.stringify((mine[0]!.originRequest as { access?: object } | undefined)?.access ?? {}).length > 2);
+  return ok && others(found[0]!) === others(cand, existing);
 }

@@ -44,6 +44,16 @@ export interface TerraformRefusal {
   tunnelDir: string | null;
   /** Snippets that replace the generic ingress-rule snippets (e.g. one item in the collection's shape). */
   ruleSnippets?: Snippet[];
+  /**
+   * Where the written-out rule goes when not just above the catch-all, e.g. `directly above the rule
+   * for "*.example.com" (line 12)` (review 1 finding 8): a snippet must name the real insertion point.
+   */
+  placement?: string;
+  /**
+   * No item of the collection can work (a map whose key order puts a catching wildcard first): offer
+   * the written-out rule at `placement` instead of the shadowed item in `ruleSnippets`.
+   */
+  writtenOut?: boolean;
 }
 
 export function refuseTerraform(plan: RepoPatchPlan, input: RepoPatchInput, r: TerraformRefusal): RepoPatchPlan {
@@ -51,6 +61,7 @@ export function refuseTerraform(plan: RepoPatchPlan, input: RepoPatchInput, r: T
   const moduleCall = refusedModuleCall(input, r.reason);
   const root = rootOf(r.scan, r.tunnelDir);
   const dir = root && r.scan ? relative(r.scan.repoDir, root) || '.' : null;
+  const rules = r.writtenOut ? undefined : r.ruleSnippets;
   return {
     ...plan,
     ...(root ? { rootModuleDir: root } : {}),
@@ -58,21 +69,26 @@ export function refuseTerraform(plan: RepoPatchPlan, input: RepoPatchInput, r: T
     refused: r.reason,
     moduleCall,
     snippets: [
-      ...(r.ruleSnippets ?? ingressSnippets(r.desired ?? literalRule(input), r.version, r.where)),
+      ...(rules ?? ingressSnippets(r.desired ?? literalRule(input), r.version, r.where, r.placement)),
       // Only where the repo has such a list: a snippet must not name what does not exist.
-      ...(r.ruleSnippets || !hasServicesList(r) ? [] : [servicesSnippet(label, 'the `services = [ … ]` list your DNS records iterate over')]),
+      ...(rules || !hasServicesList(r) ? [] : [servicesSnippet(label, 'the `services = [ … ]` list your DNS records iterate over')]),
       moduleSnippet(moduleCall, dir ? `${dir}/${MODULE_FILE}` : `${MODULE_FILE} next to your root main.tf`),
     ],
   };
 }
 
-export function yamlSnippet(input: RepoPatchInput, where = 'ingress: in the cloudflared config'): Snippet {
+/** Where a YAML rule goes when the config is not known: above whatever catches the host first. */
+export const YAML_PLACEMENT_UNKNOWN =
+  'above the first rule that catches the hostname (e.g. `- hostname: "*.example.com"`), else directly above the catch-all (`- service: http_status:404`); in cloudflare-tunnel chart values (no catch-all) at the end of cloudflare.ingress';
+
+/** `placement` names the real insertion point in the repo's list (review 1 finding 8). */
+export function yamlSnippet(input: RepoPatchInput, where = 'ingress: in the cloudflared config', placement = YAML_PLACEMENT_UNKNOWN): Snippet {
   const doc = new Document([yamlRule(input.hostname, input.serviceUrl, input.access)]);
   const first = isSeq(doc.contents) ? doc.contents.items[0] : undefined;
   if (isMap(first)) first.commentBefore = ` docker-mcp: ${MANAGED_MARKER} init`;
-  return { title: 'Ingress rule, directly above `- service: http_status:404`', where, language: 'yaml', text: doc.toString() };
+  return { title: `Ingress rule, ${placement}`, where, language: 'yaml', text: doc.toString() };
 }
 
-export function refuseYaml(plan: RepoPatchPlan, input: RepoPatchInput, reason: string): RepoPatchPlan {
-  return { ...plan, refused: reason, edits: [], snippets: [yamlSnippet(input)], moduleCall: refusedModuleCall(input, reason) };
+export function refuseYaml(plan: RepoPatchPlan, input: RepoPatchInput, reason: string, placement?: string): RepoPatchPlan {
+  return { ...plan, refused: reason, edits: [], snippets: [yamlSnippet(input, undefined, placement)], moduleCall: refusedModuleCall(input, reason) };
 }

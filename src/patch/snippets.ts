@@ -2,11 +2,12 @@
 import { hclString, renderRule, type DesiredRule } from './render.js';
 import type { Snippet } from './types.js';
 
-export function ingressSnippets(desired: DesiredRule, version: 'v4' | 'v5' | 'both', where: string): Snippet[] {
+/** `placement`: where the rule really goes when that is not just above the catch-all (a rule that shadows it). */
+export function ingressSnippets(desired: DesiredRule, version: 'v4' | 'v5' | 'both', where: string, placement?: string): Snippet[] {
   const out: Snippet[] = [];
   if (version !== 'v5') {
     out.push({
-      title: 'Ingress rule (Cloudflare provider v4), directly above the catch-all `http_status:404` rule',
+      title: `Ingress rule (Cloudflare provider v4), ${placement ?? 'directly above the catch-all `http_status:404` rule'}`,
       where,
       language: 'hcl',
       text: `${renderRule(desired, '', false)}\n`,
@@ -14,7 +15,7 @@ export function ingressSnippets(desired: DesiredRule, version: 'v4' | 'v5' | 'bo
   }
   if (version !== 'v4') {
     out.push({
-      title: 'Ingress rule (Cloudflare provider v5), directly above the catch-all element of config.ingress',
+      title: `Ingress rule (Cloudflare provider v5), ${placement ?? 'directly above the catch-all element of config.ingress'}`,
       where,
       language: 'hcl',
       text: `${renderRule(desired, '', true)}\n`,

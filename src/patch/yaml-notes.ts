@@ -12,6 +12,12 @@ export function yamlFollowUps(model: RepoModel, cand: YamlConfig, input: RepoPat
     language: 'shell',
     text: `cloudflared tunnel route dns ${tunnel} ${input.hostname}\n`,
   });
+  if (cand.kind === 'chart-values' && cand.release === 'flux') {
+    // The chart's Deployment carries a checksum/configmap annotation (cloudflare/helm-charts
+    // templates/deployment.yaml), so the upgrade rolls the pods: no restart to print.
+    plan.notes.push(`${cand.where} is the cloudflare-tunnel chart's values in a Flux HelmRelease: Flux upgrades the release once the change is pushed, and the chart rolls cloudflared when its config changes.`);
+    return;
+  }
   if (cand.kind === 'chart-values') {
     plan.notes.push('The cloudflare-tunnel chart renders these values into its ConfigMap: run your `helm upgrade` for the release to apply the rule.');
     return;

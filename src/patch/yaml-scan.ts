@@ -28,13 +28,36 @@ export interface YamlConfig {
   tunnel: string | null;
   /** The Kubernetes namespace of the object holding it, when it says. */
   namespace: string | null;
+  /** Chart values that Flux applies (a HelmRelease), rather than a values file for `helm upgrade`. */
+  release?: 'flux';
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
-/** A list of cloudflared rules: maps that each have a `service`. */
-export function isIngressList(node: unknown): node is YAMLSeq {
-  return isSeq(node) && node.items.length > 0 && node.items.every((i) => isMap(i) && i.has('service'));
+/** Merge keys (`<<: *anchor`) are resolved: people keep a shared service/originRequest in an anchor. */
+export const PARSE = { merge: true } as const;
+
+/** A rule as cloudflared sees it (merges resolved), or null when the item is not a map. */
+export function ruleValue(doc: Document, item: unknown): Record<string, unknown> | null {
+  if (!isMap(item)) return null;
+  const js: unknown = item.toJS(doc);
+  return js && typeof js === 'object' && !Array.isArray(js) ? (js as Record<string, unknown>) : null;
+}
+
+/** A list of cloudflared rules: maps that each have a `service` (directly or through a merge key). */
+export function isIngressList(node: unknown, doc: Document): node is YAMLSeq {
+  return isSeq(node) && node.items.length > 0 && node.items.every((i) => ruleValue(doc, i)?.service !== undefined);
+}
+
+/** The cloudflare-tunnel chart's `cloudflare:` values: an ingress list, or chart keys and no list yet. */
+function chartValues(doc: Document, at: string[]): boolean {
+  const holder = doc.getIn(at, true);
+  if (!isMap(holder)) return false;
+  const list = holder.get('ingress', true);
+  // `ingress: []` is a list still to be filled, not something else.
+  if (holder.has('ingress')) return isIngressList(list, doc) || (isSeq(list) && list.items.length === 0 && (list as YAMLSeq).flow === true);
+  // Only the tunnel keys: `cloudflare.secretName` alone is also external-dns's values, which must not get an ingress list.
+  return ['tunnelName', 'tunnelId'].some((k) => holder.has(k));
 }
 
 function embedded(path: string, text: string, doc: Document, holder: YAMLMap, trail: string[], found: YamlConfig[]): void {
@@ -45,8 +68,8 @@ function embedded(path: string, text: string, doc: Document, holder: YAMLMap, tr
       continue;
     }
     if (!/\.ya?ml$/.test(key) || !isScalar(pair.value) || typeof pair.value.value !== 'string') continue;
-    const inner = parseDocument(pair.value.value);
-    if (inner.errors.length || !isIngressList(inner.get('ingress', true))) continue;
+    const inner = parseDocument(pair.value.value, PARSE);
+    if (inner.errors.length || !isIngressList(inner.get('ingress', true), inner)) continue;
     const kind = doc.get('kind') === 'ConfigMap' ? 'configmap' : 'helm-values';
     const name = str(doc.getIn(['metadata', 'name'])) ?? '?';
     found.push({
@@ -60,16 +83,26 @@ function embedded(path: string, text: string, doc: Document, holder: YAMLMap, tr
 
 export function configsInText(path: string, text: string): YamlConfig[] {
   const found: YamlConfig[] = [];
-  const docs = parseAllDocuments(text);
+  const docs = parseAllDocuments(text, PARSE);
   if (!Array.isArray(docs)) return found;
   for (const doc of docs) {
     if (doc.errors.length || !isMap(doc.contents)) continue;
     const before = found.length;
     embedded(path, text, doc, doc.contents, [], found);
-    if (found.length > before || docs.length !== 1) continue;
-    if (isIngressList(doc.get('ingress', true))) {
+    if (found.length > before) continue;
+    // The official chart's values inside a Flux HelmRelease (several documents per file are normal there).
+    if (doc.get('kind') === 'HelmRelease' && chartValues(doc, ['spec', 'values', 'cloudflare'])) {
+      found.push({
+        path, text, kind: 'chart-values', scalar: null, inner: doc, ingressPath: ['spec', 'values', 'cloudflare', 'ingress'], catchAllRequired: false,
+        where: `HelmRelease ${str(doc.getIn(['metadata', 'name'])) ?? '?'} spec.values.cloudflare.ingress`,
+        tunnel: str(doc.getIn(['spec', 'values', 'cloudflare', 'tunnelName'])), namespace: str(doc.getIn(['metadata', 'namespace'])), release: 'flux',
+      });
+      continue;
+    }
+    if (docs.length !== 1) continue;
+    if (isIngressList(doc.get('ingress', true), doc)) {
       found.push({ path, text, kind: 'file', scalar: null, inner: doc, ingressPath: ['ingress'], catchAllRequired: true, where: 'cloudflared config', tunnel: str(doc.get('tunnel')), namespace: null });
-    } else if (isIngressList(doc.getIn(['cloudflare', 'ingress'], true))) {
+    } else if (chartValues(doc, ['cloudflare'])) {
       found.push({
         path, text, kind: 'chart-values', scalar: null, inner: doc, ingressPath: ['cloudflare', 'ingress'], catchAllRequired: false,
         where: 'cloudflare-tunnel chart values cloudflare.ingress', tunnel: str(doc.getIn(['cloudflare', 'tunnelName'])), namespace: null,

@@ -99,6 +99,32 @@ describe('docker-mcp connect', () => {
     expect(stderr()).not.toContain(TOKEN);
   });
 
+  it('holds what a client pipelines after initialize until the session exists (Streamable HTTP)', async () => {
+    // A client may write initialize, notifications/initialized and its first request without waiting;
+    // the gateway needs the session id from the initialize answer for the other two.
+    const child = spawn(process.execPath, [binPath, 'connect', `http://127.0.0.1:${port}/mcp`, '--queue-timeout', '20'], {
+      cwd: repoRoot, env: { PATH: process.env.PATH ?? '', DOCKER_MCP_TOKEN: TOKEN }, stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const init = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'pipelined', version: '1' } } };
+    child.stdin.write([init, { jsonrpc: '2.0', method: 'notifications/initialized' }, { jsonrpc: '2.0', id: 2, method: 'tools/list' }].map((m) => JSON.stringify(m)).join('\n') + '\n');
+    type Answer = { id?: number; result?: { tools?: unknown[] }; error?: unknown };
+    const answers = (): Answer[] => out.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Answer);
+    const deadline = Date.now() + 20_000;
+    while (!answers().some((a) => a.id === 2) && Date.now() < deadline && child.exitCode === null) await sleep(50);
+    child.stdin.end();
+    child.kill('SIGTERM');
+    const byId: Record<number, Answer> = Object.fromEntries(answers().map((a) => [a.id ?? -1, a]));
+    expect(byId[1]?.result, err).toBeDefined();
+    expect(byId[2]?.error, JSON.stringify(byId[2]?.error)).toBeUndefined();
+    expect(byId[2]?.result?.tools?.length).toBeGreaterThan(0);
+    // The answer to initialize reached the client before the answer to what it pipelined.
+    expect(out.indexOf('"id":1')).toBeLessThan(out.indexOf('"id":2'));
+  });
+
   it('bridges WebSocket (--transport ws turns http://…/mcp into ws://…/ws) with Cloudflare Access headers too', async () => {
     const { client, stderr } = await bridge(`http://127.0.0.1:${port}/mcp`, ['--transport', 'ws'], {
       DOCKER_MCP_TOKEN: TOKEN, DOCKER_MCP_CF_ACCESS_CLIENT_ID: 'svc.access', DOCKER_MCP_CF_ACCESS_CLIENT_SECRET: CF_SECRET,
