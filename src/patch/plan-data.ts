@@ -95,13 +95,14 @@ interface CollectionOutcome {
 async function planCollection(model: RepoModel, config: TfTunnelConfig, input: RepoPatchInput, prefix: string, state: CollectionOutcome): Promise<RepoPatchPlan> {
   const scan = model.scan!;
   const plan = emptyPlan(scan.repoDir, 'terraform', input);
-  const refuse = (reason: string, g?: Generator, item?: string, title?: string): RepoPatchPlan =>
+  const refuse = (reason: string, g?: Generator, item?: string, title?: string, out?: { placement: string; writtenOut?: boolean }): RepoPatchPlan =>
     refuseTerraform(plan, input, {
       reason: `${prefix}${reason}`,
       version: config.version,
-      where: g ? `${g.collection.where}: an item of ${g.collection.ref} that makes this rule` : config.file.relPath,
+      where: g && out?.writtenOut ? `${g.where}, in the ingress expression` : g ? `${g.collection.where}: an item of ${g.collection.ref} that makes this rule` : config.file.relPath,
       scan,
       tunnelDir: config.file.dir,
+      ...(out ?? {}),
       ...(g && item ? { ruleSnippets: [{ title: title ?? `One more item of ${g.collection.ref}, in its own item shape (provider ${config.version})`, where: `${g.collection.where}, in ${g.collection.ref}`, language: 'hcl' as const, text: `${item}\n` }] } : {}),
     });
   const gens = findGenerators(scan, config);
@@ -155,7 +156,11 @@ async function planCollection(model: RepoModel, config: TfTunnelConfig, input: R
     return refuse(`the docker-mcp item of ${g.collection.ref} can never match: the item for "${shadow.shown}" above it catches ${input.hostname} first; move it above that item`, g, item);
   }
   if (shadow && g.collection.isMap && !shadow.unknown) {
-    return refuse(`the item for "${shadow.shown}" in ${g.collection.ref} catches ${input.hostname}, and a map's rules come out in key order`, g, item);
+    // No item can come before it (key order), so the snippet is a written-out rule ahead of the generated ones.
+    return refuse(`the item for "${shadow.shown}" in ${g.collection.ref} catches ${input.hostname}, and a map's rules come out in key order`, g, item, undefined, {
+      writtenOut: true,
+      placement: config.version === 'v4' ? `directly above the dynamic "ingress_rule" block (${g.where})` : `in a list of its own before the generated rules (${g.where}): \`concat([<this rule>], [for …], …)\``,
+    });
   }
   if (shadow && (own || g.collection.isMap)) {
     plan.notes.push(`The hostname of the item ${shadow.rule.key ?? `at line ${shadow.rule.whole.startPosition.row + 1}`} of ${g.collection.ref} is not proven by the repo: if it is a wildcard covering ${input.hostname}, it may catch it first.`);

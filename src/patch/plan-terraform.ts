@@ -28,8 +28,9 @@ export async function planHclLiteral(model: RepoModel, config: TfTunnelConfig, l
   const scan = model.scan!;
   const plan = emptyPlan(scan.repoDir, 'terraform', input);
   const { file, address, version } = config;
-  const refuse = (reason: string, desired?: DesiredRule, where = file.relPath): RepoPatchPlan =>
-    refuseTerraform(plan, input, { reason, version, where, desired, scan, tunnelDir: file.dir });
+  // `placement`: where the snippet's rule really goes when not just above the catch-all (finding 8).
+  const refuse = (reason: string, desired?: DesiredRule, where = file.relPath, placement?: string): RepoPatchPlan =>
+    refuseTerraform(plan, input, { reason, version, where, desired, scan, tunnelDir: file.dir, ...(placement ? { placement } : {}) });
   const catchAlls = list.rules.filter(isCatchAll);
   if (catchAlls.length === 0 && !generated) {
     return refuse(`${address} has no catch-all rule (one without hostname, e.g. service = "http_status:404") to insert before; cloudflared requires one, last`);
@@ -57,7 +58,7 @@ export async function planHclLiteral(model: RepoModel, config: TfTunnelConfig, l
   const shadow = firstShadowing(views, input.hostname, limit === -1 ? views.length : limit);
   const line = (n: { whole: { startPosition: { row: number } } }): number => n.whole.startPosition.row + 1;
   if (shadow && existing && !shadow.unknown) {
-    return refuse(`${address}: the docker-mcp rule (line ${line(existing)}) can never match: the rule for "${shadow.shown}" (line ${line(shadow.rule)}) catches ${input.hostname} first; move the docker-mcp rule above it`, desired);
+    return refuse(`${address}: the docker-mcp rule (line ${line(existing)}) can never match: the rule for "${shadow.shown}" (line ${line(shadow.rule)}) catches ${input.hostname} first; move the docker-mcp rule above it`, desired, file.relPath, `directly above the rule for "${shadow.shown}" (line ${line(shadow.rule)}), in place of the one at line ${line(existing)}`);
   }
   if (shadow && existing) {
     plan.notes.push(`The rule for ${shadow.shown} (line ${line(shadow.rule)}) is above the docker-mcp rule and the repo does not prove its hostname: if it is a wildcard covering ${input.hostname}, move the docker-mcp rule above it.`);

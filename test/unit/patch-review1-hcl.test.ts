@@ -181,3 +181,27 @@ describe('finding 4: the if-filter evaluator proves only what literals prove', (
     expect(plan.notes.join('\n')).toMatch(expected);
   });
 });
+
+describe('finding 8 (HCL planners): a refusal\'s snippet names the real insertion point', () => {
+  it('a map whose "*" entry sorts first: the snippet is a written-out rule before the generated ones, not the shadowed item', async () => {
+    const plan = await planRepoPatch(copy('review1-v5-map-wildcard-key'), input());
+    expect(plan.edits).toEqual([]);
+    expect(plan.refused).toContain('the item for "*.example.com" in local.tunnel_services catches docker-mcp.example.com, and a map\'s rules come out in key order');
+    const rule = plan.snippets[0]!;
+    expect(rule.title).toBe('Ingress rule (Cloudflare provider v5), in a list of its own before the generated rules (main.tf:29): `concat([<this rule>], [for …], …)`');
+    expect(rule.where).toBe('main.tf:29, in the ingress expression');
+    expect(rule.text).toContain('hostname = "docker-mcp.example.com"');
+    expect(plan.snippets.map((s) => s.title).join('\n')).not.toContain('One more item');
+  });
+
+  it('an existing docker-mcp rule below a wildcard: the snippet goes above the wildcard, not "above the catch-all"', async () => {
+    const dir = copy('review1-v5-lookalike-rules');
+    const path = join(dir, 'main.tf');
+    writeFileSync(path, readFileSync(path, 'utf8')
+      .replace('"docker-mcp.lab.example.net"', '"*.example.com"')
+      .replace('        path     = "^/legacy"\n        service  = "http://old-gateway.tools.svc.cluster.local:9000"', `        service  = "${WANTED}"`));
+    const plan = await planRepoPatch(dir, input());
+    expect(plan.refused).toContain('the docker-mcp rule (line 33) can never match: the rule for "*.example.com" (line 28) catches docker-mcp.example.com first');
+    expect(plan.snippets[0]!.title).toBe('Ingress rule (Cloudflare provider v5), directly above the rule for "*.example.com" (line 28), in place of the one at line 33');
+  });
+});
