@@ -3,7 +3,7 @@
 // The order, the cross-field rules judged as soon as their answers are in, the answers a broken rule
 // lets the user change and the choices offered live in prompts/flow.ts; the answers are saved after
 // each one (prompts/resume.ts).
-import { confirm, input, select } from '@inquirer/prompts';
+import { input, select } from '@inquirer/prompts';
 import { basename } from 'node:path';
 import { valueSchema, type CrossFieldRule, type Namer } from '../config/schema.js';
 import type { Origin } from '../config/sources.js';
@@ -16,8 +16,32 @@ import {
 import { changedSince, loadResume, saveResume, usableAnswers, type Saved } from './prompts/resume.js';
 import { display } from './prompts/summary.js';
 
-function check(spec: VariableSpec, raw: string, flow: FlowState): string | true {
-  const coerced = coerce(spec, raw);
+/**
+ * A y/n question that takes only y, yes, n, no or Enter (the default) and asks again otherwise:
+ * @inquirer's confirm reads any other text as the default, so a stray `2` at "Write these files?" wrote them.
+ */
+export async function yesNo(message: string, defaultYes: boolean): Promise<boolean> {
+  const read = (typed: string): boolean | undefined => {
+    const t = typed.trim().toLowerCase();
+    return t === '' ? defaultYes : ['y', 'yes'].includes(t) ? true : ['n', 'no'].includes(t) ? false : undefined;
+  };
+  const raw = await input({
+    message: `${message} ${defaultYes ? '(Y/n)' : '(y/N)'}`,
+    validate: (typed) => read(typed) !== undefined || 'answer y or n (Enter: the capital one)',
+    transformer: (typed, { isFinal }) => (isFinal ? (read(typed) ? 'Yes' : 'No') : typed),
+  });
+  return read(raw)!;
+}
+
+/**
+ * The value Enter on the shown default stands for: the structured default itself, not its text read
+ * back (a map value with a comma, `example.com/ports: "8080,9090"`, does not survive the round trip).
+ */
+const unchanged = (raw: string, fallback: string | undefined, current: VarValue): VarValue | undefined =>
+  fallback !== undefined && raw === fallback ? current : undefined;
+
+function check(spec: VariableSpec, raw: string, flow: FlowState, kept?: VarValue): string | true {
+  const coerced = kept !== undefined ? { value: kept } : coerce(spec, raw);
   if ('problem' in coerced) return coerced.problem;
   const result = valueSchema(spec).safeParse(coerced.value);
   if (!result.success) return result.error.issues[0]?.message ?? 'invalid';
@@ -37,7 +61,7 @@ async function ask(spec: VariableSpec, flow: FlowState): Promise<VarValue> {
   const again = flow.reask.has(spec.name);
   const text = promptText(spec, flow);
   // Asked again: the answer that broke the rule is not the default (a yes/no then defaults to the other answer).
-  if (spec.type === 'bool') return confirm({ message: text, default: again ? current !== true : current === true });
+  if (spec.type === 'bool') return yesNo(text, again ? current !== true : current === true);
   const message = `${text}:`;
   if (spec.choices) {
     // Never offer a choice that will be refused; the default must be one of those offered.
@@ -51,12 +75,15 @@ async function ask(spec: VariableSpec, flow: FlowState): Promise<VarValue> {
     return spec.type === 'number' ? Number(answer) : answer;
   }
   // A default a rule would refuse is not offered: Enter must never lead straight back here.
-  const fallback = display(current);
+  const shown = display(current);
+  const fallback = shown && !refused(flow, spec.name, current) ? shown : undefined;
   const raw = await input({
     message,
-    default: fallback && !refused(flow, spec.name, current) ? fallback : undefined,
-    validate: (typed) => check(spec, typed, flow),
+    default: fallback,
+    validate: (typed) => check(spec, typed, flow, unchanged(typed, fallback, current)),
   });
+  const kept = unchanged(raw, fallback, current);
+  if (kept !== undefined) return kept;
   const coerced = coerce(spec, raw);
   return 'value' in coerced ? coerced.value : current;
 }
@@ -91,7 +118,7 @@ async function offerResume(flow: FlowState, options: PromptOptions): Promise<voi
   // Saved before the answers file was edited: resuming would override the edit, so the default is no.
   const stale = changedSince(options.configPath, saved);
   const note = stale ? ` (${basename(options.configPath!)} changed since)` : '';
-  if (!(await confirm({ message: `Resume the ${answers(usable.length)} from ${when} UTC${note}?`, default: !stale }))) return;
+  if (!(await yesNo(`Resume the ${answers(usable.length)} from ${when} UTC${note}?`, !stale))) return;
   for (const [name, value] of usable) settle(flow, name, value);
   if (saved.advanced !== undefined) flow.advanced = saved.advanced;
   // Skipped, not asked again: listed so the user sees what will be rendered (the summary repeats it).
@@ -155,7 +182,7 @@ export async function promptForValues(
     for (let step = nextStep(flow); step !== undefined; step = nextStep(flow)) {
       if (step === 'advanced') {
         const count = advancedOpen(flow).length;
-        flow.advanced = await confirm({ message: `Review the ${count} advanced settings (resources, ports, socket, metrics…)?`, default: false });
+        flow.advanced = await yesNo(`Review the ${count} advanced setting${count === 1 ? '' : 's'} (resources, ports, socket, metrics…)?`, false);
         save(flow, options, saving);
         await react();
         continue;
@@ -186,7 +213,7 @@ function interrupted(saving: Saving): CliError {
 /** The last question before writing (Y/n). Ctrl+C here writes nothing; the answers stay saved. */
 export async function confirmWrite(message: string, options: Pick<PromptOptions, 'resume'>): Promise<boolean> {
   try {
-    return await confirm({ message, default: true });
+    return await yesNo(message, true);
   } catch (error) {
     if (error instanceof Error && error.name === 'ExitPromptError') {
       throw new CliError(`interrupted; nothing was written${options.resume ? ' (the answers stay saved: run init again to resume)' : ''}`, ExitCode.interrupted);

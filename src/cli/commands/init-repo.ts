@@ -71,13 +71,20 @@ export const repoRules: readonly CrossFieldRule[] = [
   },
 ];
 
-function checkInputs(c: InstallConfig, options: RepoInitOptions): string {
+/** The paths --terraform-dir and --cloudflared-configmap name: checked before the first question (init-run.ts). */
+export function repoPathProblems(options: Pick<RepoInitOptions, 'terraformDir' | 'cloudflaredConfigmap'>): string[] {
   const problems: string[] = [];
   const repo = resolve(options.terraformDir);
   if (!existsSync(repo) || !statSync(repo).isDirectory()) problems.push(`--terraform-dir: ${options.terraformDir} is not a directory`);
   if (options.cloudflaredConfigmap && !existsSync(options.cloudflaredConfigmap)) {
     problems.push(`--cloudflared-configmap: ${options.cloudflaredConfigmap} does not exist`);
   }
+  return problems;
+}
+
+function checkInputs(c: InstallConfig, options: RepoInitOptions): string {
+  const problems = repoPathProblems(options);
+  const repo = resolve(options.terraformDir);
   for (const rule of repoRules) {
     const problem = rule.check(c, options.name ?? flagFor, true);
     if (problem) problems.push(problem);

@@ -74,6 +74,12 @@ async function gather(table: readonly VariableSpec[], options: InitOptions, flag
   } else if (options.target === 'docker') detectSocketGid(values, origins); // the socket's group, stat'ed here
   const name = labeller(table, origins, resolved.configPath);
   const target = options.target ?? 'kubernetes';
+  // A wrong repo path is refused before any question (answers typed for it would be lost, and saved
+  // for resume under the wrong directory); non-interactive runs report it with every other problem.
+  const pathProblems = options.terraformDir !== undefined
+    ? (await import('./init-repo.js')).repoPathProblems({ ...options, terraformDir: options.terraformDir })
+    : [];
+  if (pathProblems.length && isInteractive(options)) throw new UsageError('invalid input; nothing was written', [...pathProblems, ...resolved.problems]);
   const interactive = !resolved.problems.length && isInteractive(options);
   const resume = resumePath(options.terraformDir ?? options.outputDir, options.terraformDir !== undefined ? 'terraform-dir' : target);
   if (interactive) {
@@ -98,7 +104,7 @@ async function gather(table: readonly VariableSpec[], options: InitOptions, flag
   const repoProblems = result.ok && options.terraformDir !== undefined
     ? (await import('./init-repo.js')).repoRules.map((r) => r.check(result.config, name, true)).filter((p): p is string => p !== undefined)
     : [];
-  const problems = [...resolved.problems, ...(result.ok ? repoProblems : result.problems)];
+  const problems = [...pathProblems, ...resolved.problems, ...(result.ok ? repoProblems : result.problems)];
   if (problems.length || !result.ok) {
     if (options.json) emit(options, '', { status: 'invalid', problems });
     throw new UsageError('invalid input; nothing was written', problems);

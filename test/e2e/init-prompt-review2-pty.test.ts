@@ -1,0 +1,65 @@
+// Interactive init, the second review's findings (issue 16), in a pseudo-terminal: a wrong repo path is
+// refused before the first question; Enter on a map default holding a comma keeps it; a y/n question takes
+// only y/yes/n/no/Enter. Every variable not under test comes from DOCKER_MCP_INIT_* env (never asked).
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { ensureBuilt } from '../helpers/build.js';
+import { BACKSPACE, ENTER, envExcept, startInit } from '../helpers/pty.js';
+
+let cwd: string;
+beforeAll(() => ensureBuilt(), 180_000);
+beforeEach(() => {
+  cwd = mkdtempSync(join(tmpdir(), 'dmcp-pty-review2-'));
+});
+afterEach(() => rmSync(cwd, { recursive: true, force: true }));
+
+it.each([
+  [['--terraform-dir', 'nope'], '--terraform-dir: nope is not a directory'],
+  [['--terraform-dir', '.', '--cloudflared-configmap', 'missing.yaml'], '--cloudflared-configmap: missing.yaml does not exist'],
+])('init %j: a wrong path is refused before the first question (exit 2, nothing saved for resume)', async (args, problem) => {
+  const state = join(cwd, 'state');
+  const s = startInit(args, cwd, { XDG_STATE_HOME: state });
+  expect(await s.exit, s.screen()).toBe(2);
+  expect(s.screen()).toContain(problem);
+  expect(s.screen()).not.toMatch(/^\? /m);
+  expect(existsSync(state) ? readdirSync(state, { recursive: true }) : []).toEqual([]);
+}, 60_000);
+
+it('a docker-mcp.yaml map value with a comma is offered as default and Enter keeps it as is', async () => {
+  writeFileSync(join(cwd, 'docker-mcp.yaml'), 'pod_annotations:\n  example.com/ports: "8080,9090"\n');
+  const s = startInit([], cwd, envExcept(['pod_annotations']));
+  await s.expect(/Review the 1 advanced setting \(/);
+  s.send(`y${ENTER}`);
+  await s.expect(/\? Extra pod annotations .*\(example\.com\/ports=8080,9090\)/);
+  s.send(ENTER);
+  const summary = await s.expect(/Write these \d+ files/);
+  expect(summary).not.toContain('is not key=value');
+  expect(summary).toMatch(/pod_annotations\s+example\.com\/ports=8080,9090/);
+  s.send(ENTER);
+  expect(await s.exit, s.screen().slice(-1500)).toBe(0);
+  const rendered = readdirSync(join(cwd, 'docker-mcp'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => /\.ya?ml$/.test(f))
+    .map((f) => readFileSync(join(cwd, 'docker-mcp', f), 'utf8'))
+    .join('\n');
+  expect(rendered).toMatch(/example\.com\/ports: "?8080,9090"?/);
+}, 60_000);
+
+it('Write these files (Y/n): any other text is asked again, not taken as yes', async () => {
+  const s = startInit([], cwd, envExcept([]));
+  await s.expect(/Write these 25 files .*\(Y\/n\)/);
+  s.send(`2${ENTER}`);
+  await s.expect(/answer y or n/);
+  s.send(`${BACKSPACE}n${ENTER}`);
+  expect(await s.exit, s.screen().slice(-1500)).toBe(3);
+  expect(existsSync(join(cwd, 'docker-mcp'))).toBe(false);
+}, 60_000);
+
+it('a yes/no question refuses text that is not y/yes/n/no', async () => {
+  mkdirSync(join(cwd, 'x'));
+  const s = startInit(['-o', 'x'], cwd, envExcept(['enable_metrics']));
+  await s.expect(/advanced setting .*\(y\/N\)/);
+  s.send(`maybe${ENTER}`);
+  await s.expect(/answer y or n/);
+}, 60_000);
