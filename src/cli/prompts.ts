@@ -56,12 +56,27 @@ function promptText(spec: VariableSpec, flow: FlowState): string {
   return spec.prompt.replace(empty, '');
 }
 
+/**
+ * A select's default: the current value when it is offered and no rule refuses it; otherwise (asked
+ * again because it broke a rule, say) the first offered choice no rule refuses.
+ */
+function choiceDefault(flow: FlowState, spec: VariableSpec, shown: readonly { value: string | number }[], current: VarValue, again: boolean): string {
+  const ok = (v: string | number): boolean => !refused(flow, spec.name, spec.type === 'number' ? Number(v) : v);
+  const here = shown.find((c) => String(c.value) === display(current));
+  const pick = here && !again && ok(here.value) ? here : shown.find((c) => String(c.value) !== display(current) && ok(c.value)) ?? here ?? shown[0]!;
+  return String(pick.value);
+}
+
 async function ask(spec: VariableSpec, flow: FlowState): Promise<VarValue> {
   const current = flow.values[spec.name] ?? spec.default;
   const again = flow.reask.has(spec.name);
   const text = promptText(spec, flow);
   // Asked again: the answer that broke the rule is not the default (a yes/no then defaults to the other answer).
-  if (spec.type === 'bool') return yesNo(text, again ? current !== true : current === true);
+  if (spec.type === 'bool') {
+    // A default a rule would refuse is not offered, asked again or not (--enable-service-monitor: metrics default to yes).
+    const usual = again ? current !== true : current === true;
+    return yesNo(text, refused(flow, spec.name, usual) && !refused(flow, spec.name, !usual) ? !usual : usual);
+  }
   const message = `${text}:`;
   if (spec.choices) {
     // Never offer a choice that will be refused; the default must be one of those offered.
@@ -70,7 +85,7 @@ async function ask(spec: VariableSpec, flow: FlowState): Promise<VarValue> {
     const answer = await select({
       message,
       choices: shown.map((c) => ({ name: c.note ? `${c.value} (${c.note})` : String(c.value), value: String(c.value) })),
-      default: shown.some((c) => String(c.value) === display(current)) ? display(current) : String(shown[0]!.value),
+      default: choiceDefault(flow, spec, shown, current, again),
     });
     return spec.type === 'number' ? Number(answer) : answer;
   }

@@ -111,7 +111,7 @@ it('port equal to the (never asked) metrics port: the port is asked again withou
 
 it('--port equal to the metrics port with metrics off: the metrics port, never asked otherwise, is the way out', async () => {
   const s = startInit(['--port', '9090'], cwd, envExcept(['enable_metrics', 'metrics_port', 'enable_service_monitor']));
-  await s.expect(/advanced settings/);
+  await s.expect(/advanced setting/);
   s.send(`y${ENTER}`);
   await s.expect(/Serve Prometheus metrics/);
   s.send(`n${ENTER}`);
@@ -123,11 +123,11 @@ it('--port equal to the metrics port with metrics off: the metrics port, never a
   expect(await s.exit).toBe(3);
 }, 60_000);
 
-it('a ServiceMonitor from env needs metrics: the metrics question is asked again defaulting to yes', async () => {
+it('a ServiceMonitor from env needs metrics: the metrics question defaults to yes, first asked and asked again', async () => {
   const s = startInit([], cwd, envExcept(['enable_metrics'], { DOCKER_MCP_INIT_ENABLE_SERVICE_MONITOR: 'true' }));
-  await s.expect(/advanced settings/);
+  await s.expect(/Review the 1 advanced setting \(/);
   s.send(`y${ENTER}`);
-  await s.expect(/Serve Prometheus metrics\? \(y\/N\)/);
+  await s.expect(/Serve Prometheus metrics\? \(Y\/n\)/); // no (the usual default) would be refused
   s.send(`n${ENTER}`);
   const again = await s.expect(/Serve Prometheus metrics\? \(Y\/n\)/);
   expect(again).toContain('! DOCKER_MCP_INIT_ENABLE_SERVICE_MONITOR: needs prompt "Serve Prometheus metrics?"');

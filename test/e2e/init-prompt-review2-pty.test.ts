@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { ensureBuilt } from '../helpers/build.js';
-import { BACKSPACE, ENTER, envExcept, startInit } from '../helpers/pty.js';
+import { BACKSPACE, CTRL_C, DOWN, ENTER, envExcept, startInit } from '../helpers/pty.js';
 
 let cwd: string;
 beforeAll(() => ensureBuilt(), 180_000);
@@ -62,4 +62,29 @@ it('a yes/no question refuses text that is not y/yes/n/no', async () => {
   await s.expect(/advanced setting .*\(y\/N\)/);
   s.send(`maybe${ENTER}`);
   await s.expect(/answer y or n/);
+}, 60_000);
+
+it('--terraform-dir never asks the tunnel question; a docker-mcp.yaml turning the tunnel off is refused before the first question', async () => {
+  writeFileSync(join(cwd, 'docker-mcp.yaml'), 'enable_cloudflare_tunnel: false\n');
+  const s = startInit(['--terraform-dir', '.'], cwd, { XDG_STATE_HOME: join(cwd, 'state') });
+  expect(await s.exit, s.screen()).toBe(2);
+  expect(s.screen()).toContain('docker-mcp.yaml: enable_cloudflare_tunnel');
+  expect(s.screen()).not.toMatch(/^\? /m);
+}, 60_000);
+
+it('a select asked again because its answer broke a rule defaults to the first choice no rule refuses', async () => {
+  const asked = ['enable_cloudflare_tunnel', 'domain_suffix', 'tunnel_hostname', 'auth_mode', 'cf_access_team', 'cf_access_aud', 'allowed_emails', 'allowed_email_domains'];
+  const s = startInit([], cwd, envExcept(asked));
+  const steps: [RegExp, string][] = [
+    [/Expose/, ENTER], [/Tunnel host name/, ENTER], [/\? Domain/, `ex.com${ENTER}`], [/Authentication/, `${DOWN}${DOWN}${ENTER}`],
+    [/team name/, `t${ENTER}`], [/AUD tag/, ENTER], [/Emails allowed/, ENTER], [/Email domains/, ENTER], [/Change which answer\?/, ENTER],
+  ];
+  for (const [pattern, keys] of steps) {
+    await s.expect(pattern);
+    s.send(keys);
+  }
+  const again = await s.expect(/\? Authentication:[\s\S]*❯/);
+  expect(again).toMatch(/❯ bearer/); // not "both", the answer that broke the rule
+  s.send(CTRL_C);
+  expect(await s.exit).toBe(130);
 }, 60_000);

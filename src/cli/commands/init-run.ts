@@ -86,11 +86,12 @@ async function gather(table: readonly VariableSpec[], options: InitOptions, flag
     const { promptForValues } = await import('../prompts.js');
     // Compose has no namespace, replicas, … : do not ask what the docker target would only ignore.
     // Nor, for an existing repo, the rendered root module's provider settings (the repo has its own).
-    // With --terraform-dir the tunnel must be on (the gateway joins it): not a question, unless a file turned it off.
+    // With --terraform-dir the tunnel must be on (the gateway joins it): never a question, whose only
+    // accepted answer would be yes; a docker-mcp.yaml turning it off is refused before the first question.
     const asked = options.target === 'docker'
       ? table.filter((s) => !(s.name in KUBERNETES_ONLY))
       : options.terraformDir !== undefined
-        ? table.filter((s) => scopeOf(s) !== 'root' && !(s.name === 'enable_cloudflare_tunnel' && values.enable_cloudflare_tunnel === true))
+        ? table.filter((s) => scopeOf(s) !== 'root' && s.name !== 'enable_cloudflare_tunnel')
         : table;
     const extraRules = options.terraformDir !== undefined ? (await import('./init-repo.js')).repoRules : [];
     values = await promptForValues(asked, values, origins, {
