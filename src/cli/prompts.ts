@@ -11,7 +11,7 @@ import { coerce } from '../config/sources.js';
 import type { VarValue, VariableSpec } from '../config/variables.js';
 import { CliError, ExitCode, UsageError } from './errors.js';
 import {
-  advancedOpen, doomed, inlineProblem, judge, newFlow, nextStep, offeredChoices, refused, remedy, reopen, settle, type FlowState, type Values,
+  advancedOpen, doomed, promptText, inlineProblem, judge, newFlow, nextStep, offeredChoices, refused, remedy, reopen, settle, type FlowState, type Values,
 } from './prompts/flow.js';
 import { changedSince, loadResume, saveResume, usableAnswers, type Saved } from './prompts/resume.js';
 import { display } from './prompts/summary.js';
@@ -49,13 +49,6 @@ function check(spec: VariableSpec, raw: string, flow: FlowState, kept?: VarValue
   return inlineProblem(flow, spec.name, coerced.value) ?? true;
 }
 
-/** The question's text; "(empty: …)" is dropped when a rule refuses empty (the AUD with --target docker). */
-function promptText(spec: VariableSpec, flow: FlowState): string {
-  const empty = /\s*\(empty[ :][^)]*\)/;
-  if (!empty.test(spec.prompt) || spec.type !== 'string' || !refused(flow, spec.name, '')) return spec.prompt;
-  return spec.prompt.replace(empty, '');
-}
-
 /**
  * A select's default: the current value when it is offered and no rule refuses it; otherwise (asked
  * again because it broke a rule, say) the first offered choice no rule refuses.
@@ -70,7 +63,7 @@ function choiceDefault(flow: FlowState, spec: VariableSpec, shown: readonly { va
 async function ask(spec: VariableSpec, flow: FlowState): Promise<VarValue> {
   const current = flow.values[spec.name] ?? spec.default;
   const again = flow.reask.has(spec.name);
-  const text = promptText(spec, flow);
+  const text = promptText(flow, spec);
   // Asked again: the answer that broke the rule is not the default (a yes/no then defaults to the other answer).
   if (spec.type === 'bool') {
     // A default a rule would refuse is not offered, asked again or not (--enable-service-monitor: metrics default to yes).
@@ -157,7 +150,7 @@ async function pickFix(flow: FlowState, names: string[]): Promise<string> {
   const spec = (n: string): VariableSpec => flow.seq.find((s) => s.name === n)!;
   return select({
     message: 'Change which answer?',
-    choices: names.map((n) => ({ name: `${promptText(spec(n), flow)} (now: ${display(flow.values[n]!) || 'empty'})`, value: n })),
+    choices: names.map((n) => ({ name: `${promptText(flow, spec(n))} (now: ${display(flow.values[n]!) || 'empty'})`, value: n })),
   });
 }
 

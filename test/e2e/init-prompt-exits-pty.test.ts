@@ -129,7 +129,7 @@ it('a ServiceMonitor from env needs metrics: the metrics question defaults to ye
   s.send(`y${ENTER}`);
   await s.expect(/Serve Prometheus metrics\? \(Y\/n\)/); // no (the usual default) would be refused
   s.send(`n${ENTER}`);
-  const again = await s.expect(/Serve Prometheus metrics\? \(Y\/n\)/);
+  const again = await s.expect(/! DOCKER_MCP_INIT_ENABLE_SERVICE_MONITOR[\s\S]*Serve Prometheus metrics\? \(Y\/n\)/);
   expect(again).toContain('! DOCKER_MCP_INIT_ENABLE_SERVICE_MONITOR: needs prompt "Serve Prometheus metrics?"');
   s.send(ENTER);
   const summary = await s.expect(/Write these \d+ files/);
@@ -150,6 +150,9 @@ it('--target docker: the AUD question does not promise an Access application it 
   s.send(ENTER); // empty: taken; the auth mode or the AUD can fix it
   const menu = await s.expect(/Change which answer\?[\s\S]*AUD tag of an existing Access application \(now: empty\)/);
   expect(menu).toContain('required when prompt "Authentication" is cloudflare-access with --target docker');
+  // The message quotes the question as it was asked, without the "(empty: …)" it dropped.
+  expect(menu).toContain('! prompt "AUD tag of an existing Access application": required');
+  expect(menu).not.toContain('(empty:');
   s.send(`${DOWN}${ENTER}`);
   await s.expect(/\? AUD tag of an existing Access application:/);
   s.send(`${'a'.repeat(64)}${ENTER}`);
