@@ -11,7 +11,7 @@ import { coerce } from '../config/sources.js';
 import type { VarValue, VariableSpec } from '../config/variables.js';
 import { CliError, ExitCode, UsageError } from './errors.js';
 import {
-  advancedOpen, doomed, promptText, inlineProblem, judge, newFlow, nextStep, offeredChoices, refused, remedy, reopen, settle, type FlowState, type Values,
+  advancedOpen, answer, doomed, dropIrrelevant, promptText, inlineProblem, judge, newFlow, nextStep, offeredChoices, refused, reopen, settle, type FlowState, type Values,
 } from './prompts/flow.js';
 import { changedSince, loadResume, saveResume, usableAnswers, type Saved } from './prompts/resume.js';
 import { display } from './prompts/summary.js';
@@ -104,6 +104,8 @@ export interface PromptOptions {
   extraRules?: readonly CrossFieldRule[];
   /** Where to save the answers after each one (prompts/resume.ts); the directory it is for. */
   resume?: { path: string; dir: string };
+  /** Filled with the names a remedy changed (Access turning the tunnel on): the summary lists them even at their default. */
+  remedied?: Set<string>;
   /** The answers file read (docker-mcp.yaml), if any: saved answers older than it are offered with that said. */
   configPath?: string;
 }
@@ -166,6 +168,7 @@ export async function promptForValues(
   origins: Record<string, Origin>,
   options: PromptOptions,
 ): Promise<Values> {
+  const initial = { values: { ...values }, origins: { ...origins } };
   const flow = newFlow(table, { ...values }, origins, options.target, options.name, options.extraRules);
   const saving: Saving = { count: 0 };
   const react = async (): Promise<void> => {
@@ -196,10 +199,13 @@ export async function promptForValues(
         continue;
       }
       const value = await ask(step, flow);
-      const also = remedy(flow, step.name, value);
-      for (const [name, v] of Object.entries(also)) settle(flow, name, v);
-      if (also.enable_cloudflare_tunnel) say('  Cloudflare Access works through the tunnel: turned it on; next, its host name and domain.');
-      settle(flow, step.name, value);
+      const touched = answer(flow, step.name, value);
+      for (const name of touched) options.remedied?.add(name);
+      if (touched.includes('enable_cloudflare_tunnel')) {
+        say(flow.values.enable_cloudflare_tunnel === true
+          ? '  Cloudflare Access works through the tunnel: turned it on; next, its host name and domain.'
+          : `  No Cloudflare Access: the tunnel is back to ${display(flow.values.enable_cloudflare_tunnel ?? false)}, as it was.`);
+      }
       save(flow, options, saving);
       await react();
     }
@@ -208,6 +214,7 @@ export async function promptForValues(
     if (error instanceof Error && error.name === 'ExitPromptError') throw interrupted(saving);
     throw error;
   }
+  dropIrrelevant(flow, initial);
   return flow.values;
 }
 

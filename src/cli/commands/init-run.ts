@@ -81,6 +81,7 @@ async function gather(table: readonly VariableSpec[], options: InitOptions, flag
     : [];
   if (pathProblems.length && isInteractive(options)) throw new UsageError('invalid input; nothing was written', [...pathProblems, ...resolved.problems]);
   const interactive = !resolved.problems.length && isInteractive(options);
+  const remedied = new Set<string>();
   const resume = resumePath(options.terraformDir ?? options.outputDir, options.terraformDir !== undefined ? 'terraform-dir' : target);
   if (interactive) {
     const { promptForValues } = await import('../prompts.js');
@@ -95,7 +96,7 @@ async function gather(table: readonly VariableSpec[], options: InitOptions, flag
         : table;
     const extraRules = options.terraformDir !== undefined ? (await import('./init-repo.js')).repoRules : [];
     values = await promptForValues(asked, values, origins, {
-      target, name, extraRules, configPath: resolved.configPath, resume: { path: resume, dir: resolve(options.terraformDir ?? options.outputDir) },
+      target, name, extraRules, configPath: resolved.configPath, resume: { path: resume, dir: resolve(options.terraformDir ?? options.outputDir) }, remedied,
     });
   }
   // Fill unparsable inputs with defaults so every other problem is still reported in this round.
@@ -110,7 +111,7 @@ async function gather(table: readonly VariableSpec[], options: InitOptions, flag
     if (options.json) emit(options, '', { status: 'invalid', problems });
     throw new UsageError('invalid input; nothing was written', problems);
   }
-  return { config: result.config, resume, name, ...(interactive ? { interactive: { choices: choicesSummary(table, values, origins, resolved.configPath) } } : {}) };
+  return { config: result.config, resume, name, ...(interactive ? { interactive: { choices: choicesSummary(table, values, origins, resolved.configPath, remedied) } } : {}) };
 }
 
 export async function runInit(raw: Record<string, unknown>): Promise<void> {
