@@ -4,6 +4,7 @@
 // lets the user change and the choices offered live in prompts/flow.ts; the answers are saved after
 // each one (prompts/resume.ts).
 import { input, select } from '@inquirer/prompts';
+import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { valueSchema, type CrossFieldRule, type Namer } from '../config/schema.js';
 import type { Origin } from '../config/sources.js';
@@ -211,16 +212,18 @@ export async function promptForValues(
     }
   } catch (error) {
     // Ctrl+C inside a prompt: nothing has been rendered or written yet; the answers so far are saved.
-    if (error instanceof Error && error.name === 'ExitPromptError') throw interrupted(saving);
+    // At the resume offer nothing of this run is saved yet, but the earlier run's answers still are.
+    if (error instanceof Error && error.name === 'ExitPromptError') throw interrupted(saving, options.resume !== undefined && existsSync(options.resume.path));
     throw error;
   }
   dropIrrelevant(flow, initial);
   return flow.values;
 }
 
-function interrupted(saving: Saving): CliError {
+function interrupted(saving: Saving, onDisk: boolean): CliError {
   return new CliError(
-    saving.count > 0 ? `interrupted; ${answers(saving.count)} saved — run init again to resume` : 'interrupted; nothing was written',
+    saving.count > 0 ? `interrupted; ${answers(saving.count)} saved — run init again to resume`
+      : `interrupted; nothing was written${onDisk ? ' (the saved answers stay: run init again to resume)' : ''}`,
     ExitCode.interrupted,
   );
 }

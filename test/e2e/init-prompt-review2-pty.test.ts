@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { ensureBuilt } from '../helpers/build.js';
+import { fixtureCopy } from '../unit/patch-helpers.js';
 import { BACKSPACE, CTRL_C, DOWN, ENTER, envExcept, startInit } from '../helpers/pty.js';
 
 let cwd: string;
@@ -87,4 +88,46 @@ it('a select asked again because its answer broke a rule defaults to the first c
   expect(again).toMatch(/❯ bearer/); // not "both", the answer that broke the rule
   s.send(CTRL_C);
   expect(await s.exit).toBe(130);
+}, 60_000);
+
+it('--terraform-dir: declining after an unwritable state dir does not claim the answers are saved; Ctrl+C with them saved says they stay', async () => {
+  const dir = fixtureCopy('seed-v4');
+  try {
+    const asked = ['auth_mode', 'cf_access_team', 'cf_access_aud', 'allowed_emails', 'allowed_email_domains'];
+    const env = envExcept(asked, { DOCKER_MCP_INIT_DOMAIN_SUFFIX: 'example.com' });
+    writeFileSync(join(cwd, 'not-a-dir'), '');
+    const s = startInit(['--terraform-dir', dir], dir, { ...env, XDG_STATE_HOME: join(cwd, 'not-a-dir') });
+    await s.expect(/Authentication/);
+    s.send(ENTER); // bearer
+    await s.expect(/Write these changes to .*\[y\/N\]/);
+    s.send(`n${ENTER}`);
+    expect(await s.exit, s.screen().slice(-1500)).toBe(3);
+    expect(s.screen()).toContain('answers will not be saved for resume');
+    expect(s.screen()).not.toContain('answers are saved');
+
+    const t = startInit(['--terraform-dir', dir], dir, { ...env, XDG_STATE_HOME: join(cwd, 'state') });
+    await t.expect(/Authentication/);
+    t.send(ENTER);
+    await t.expect(/Write these changes to .*\[y\/N\]/);
+    t.send(CTRL_C);
+    expect(await t.exit).toBe(130);
+    expect(t.screen()).toContain('interrupted; nothing was written (the answers stay saved: run init again to resume)');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 60_000);
+
+it('Ctrl+C at the resume offer says the saved answers stay', async () => {
+  const env = { ...envExcept(['replicas', 'namespace']), XDG_STATE_HOME: join(cwd, 'state') };
+  const first = startInit([], cwd, env);
+  await first.expect(/Kubernetes namespace/);
+  first.send(`other${ENTER}`);
+  await first.expect(/Replicas/);
+  first.send(CTRL_C);
+  expect(await first.exit).toBe(130);
+  const s = startInit([], cwd, env);
+  await s.expect(/Resume the 1 answer/);
+  s.send(CTRL_C);
+  expect(await s.exit).toBe(130);
+  expect(s.screen()).toContain('the saved answers stay: run init again to resume');
 }, 60_000);

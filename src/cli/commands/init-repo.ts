@@ -29,6 +29,8 @@ export interface RepoInitOptions {
   json?: boolean;
   /** Names variables in problems by where their values came from (sources.ts labeller); flags when unset. */
   name?: Namer;
+  /** Interactive runs: where the answers are saved for resume (said to stay saved only when the file exists). */
+  resume?: string;
   /** Interactive runs: the summary of the choices (prompts/summary.ts), shown before the diff. */
   choices?: string | undefined;
 }
@@ -174,9 +176,17 @@ export async function runRepoInit(c: InstallConfig, table: readonly VariableSpec
   if (!options.json) process.stdout.write(`${options.choices ? `${options.choices}\n` : ''}${diff}\n${report}`);
   if (!options.yes) {
     const { confirm } = await import('../../lifecycle/confirm.js');
-    if (!(await confirm(`Write these changes to ${repo}?`))) {
+    // Only claim the answers are kept when they are (an unwritable state directory said so already).
+    const kept = options.choices !== undefined && options.resume !== undefined && existsSync(options.resume);
+    const written = await confirm(`Write these changes to ${repo}?`).catch((error: unknown) => {
+      if (kept && error instanceof CliError && error.exitCode === ExitCode.interrupted) {
+        throw new CliError(`${error.message} (the answers stay saved: run init again to resume)`, ExitCode.interrupted);
+      }
+      throw error;
+    });
+    if (!written) {
       // Exit 3 as --dry-run and a declined plain init: the changes exist, nothing was written.
-      throw new CliError(options.choices ? DECLINED : 'nothing was written (declined)', ExitCode.changesPending);
+      throw new CliError(kept ? DECLINED : 'nothing was written (declined)', ExitCode.changesPending);
     }
   }
   // The patch first: it re-checks that nothing changed since planning before its first write.

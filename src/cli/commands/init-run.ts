@@ -134,7 +134,7 @@ export async function runInit(raw: Record<string, unknown>): Promise<void> {
   const { config, interactive, resume, name } = await gather(table, options, flags);
   if (options.terraformDir !== undefined) {
     const { runRepoInit } = await import('./init-repo.js');
-    const done = await runRepoInit(config, table, version, { ...options, terraformDir: options.terraformDir, choices: interactive?.choices, name }, (human, data) => emit(options, human, data));
+    const done = await runRepoInit(config, table, version, { ...options, terraformDir: options.terraformDir, choices: interactive?.choices, name, resume }, (human, data) => emit(options, human, data));
     // Written or up to date, asked or --yes: nothing is left to resume for this repo.
     if (done) removeResume(resume);
     return;

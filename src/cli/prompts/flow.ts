@@ -253,6 +253,10 @@ export function answer(s: FlowState, name: string, value: VarValue): string[] {
 export function dropIrrelevant(s: FlowState, initial: { values: Values; origins: Record<string, Origin> }): void {
   for (const name of [...s.answered]) {
     if (relevant[name]?.test(s.values) ?? true) continue;
+    // Kept when a rule needs it even so (--port 9090 with metrics off: the metrics port answered to fix that).
+    const put = { ...s, values: { ...s.values } };
+    put.values[name] = name in initial.values ? initial.values[name]! : structuredClone(specOf(s, name)!.default);
+    if (s.rules.some((rule) => rule.vars.includes(name as ConfigKey) && failure(put, rule, (n) => n) !== undefined)) continue;
     if (name in initial.values) s.values[name] = initial.values[name]!;
     else delete s.values[name];
     if (initial.origins[name] === undefined) delete s.origins[name];
