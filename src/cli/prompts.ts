@@ -86,8 +86,10 @@ async function ask(spec: VariableSpec, flow: FlowState): Promise<VarValue> {
   // A default a rule would refuse is not offered: Enter must never lead straight back here.
   const shown = display(current);
   const fallback = shown && !refused(flow, spec.name, current) ? shown : undefined;
+  // Enter takes the default: say how to answer "empty" where the question offers it.
+  const hint = fallback !== undefined && /\(empty[ :]/.test(text) ? ' [Backspace clears the default]' : '';
   const raw = await input({
-    message,
+    message: `${text}${hint}:`,
     default: fallback,
     validate: (typed) => check(spec, typed, flow, unchanged(typed, fallback, current)),
   });

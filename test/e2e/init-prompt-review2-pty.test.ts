@@ -131,3 +131,16 @@ it('Ctrl+C at the resume offer says the saved answers stay', async () => {
   expect(await s.exit).toBe(130);
   expect(s.screen()).toContain('the saved answers stay: run init again to resume');
 }, 60_000);
+
+it('an "(empty: …)" question with a default says Backspace clears it, and Backspace then Enter answers empty', async () => {
+  writeFileSync(join(cwd, 'docker-mcp.yaml'), 'memory_request: 256Mi\n');
+  const s = startInit([], cwd, envExcept(['memory_request']));
+  await s.expect(/Review the 1 advanced setting \(/);
+  s.send(`y${ENTER}`);
+  await s.expect(/\? Memory request \(empty: the memory limit\) \[Backspace clears the default\]: \(256Mi\)/);
+  s.send(`${BACKSPACE}${ENTER}`);
+  const summary = await s.expect(/Write these \d+ files/);
+  expect(summary).not.toContain('memory_request');
+  s.send(`n${ENTER}`);
+  expect(await s.exit).toBe(3);
+}, 60_000);
