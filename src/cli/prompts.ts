@@ -62,7 +62,7 @@ function choiceDefault(flow: FlowState, spec: VariableSpec, shown: readonly { va
 }
 
 async function ask(spec: VariableSpec, flow: FlowState): Promise<VarValue> {
-  const current = flow.values[spec.name] ?? spec.default;
+  const current = flow.suggested.get(spec.name) ?? flow.values[spec.name] ?? spec.default;
   const again = flow.reask.has(spec.name);
   const text = promptText(flow, spec);
   // Asked again: the answer that broke the rule is not the default (a yes/no then defaults to the other answer).
@@ -107,6 +107,8 @@ export interface PromptOptions {
   extraRules?: readonly CrossFieldRule[];
   /** Where to save the answers after each one (prompts/resume.ts); the directory it is for. */
   resume?: { path: string; dir: string };
+  /** This docker-mcp's version, saved with the answers (resume leaves out another version's defaults). */
+  version?: string;
   /** Filled with the names a remedy changed (Access turning the tunnel on): the summary lists them even at their default. */
   remedied?: Set<string>;
   /** The answers file read (docker-mcp.yaml), if any: saved answers older than it are offered with that said. */
@@ -124,14 +126,30 @@ async function offerResume(flow: FlowState, options: PromptOptions): Promise<voi
   const saved = loadResume(options.resume!.path);
   if (saved === undefined) return;
   if ('problem' in saved) return void process.stderr.write(`warning: ${saved.problem}\n`);
-  const { usable, invalid } = usableAnswers(flow, saved);
+  const { usable, invalid, outdated } = usableAnswers(flow, saved, options.version);
   if (invalid.length) say(`Dropped ${invalid.length} invalid saved answer${invalid.length === 1 ? '' : 's'}: ${invalid.join(', ')}`);
+  if (outdated.length) say(`Left out ${outdated.length} saved answer${outdated.length === 1 ? '' : 's'} that ${outdated.length === 1 ? 'was' : 'were'} the default of docker-mcp ${saved.version}: ${outdated.join(', ')}`);
   if (!usable.length) return;
   const when = saved.savedAt.slice(0, 16).replace('T', ' ');
-  // Saved before the answers file was edited: resuming would override the edit, so the default is no.
+  // Saved before the answers file was edited: resuming would override the edit, so the default is fresh.
   const stale = changedSince(options.configPath, saved);
   const note = stale ? ` (${basename(options.configPath!)} changed since)` : '';
-  if (!(await yesNo(`Resume the ${answers(usable.length)} from ${when} UTC${note}?`, !stale))) return;
+  const how = await select({
+    message: `Resume the ${answers(usable.length)} from ${when} UTC${note}?`,
+    choices: [
+      { name: 'Yes: skip the questions already answered', value: 'resume' },
+      { name: 'Go through the questions with my saved answers as defaults', value: 'defaults' },
+      { name: 'No: start fresh', value: 'fresh' },
+    ],
+    default: stale ? 'fresh' : 'resume',
+  });
+  if (how === 'fresh') return;
+  if (how === 'defaults') {
+    // Asked again, each with its saved answer as default; nothing taken unless answered.
+    for (const [name, value] of usable) flow.suggested.set(name, value);
+    if (saved.advanced !== undefined) flow.suggested.set('advanced', saved.advanced);
+    return;
+  }
   for (const [name, value] of usable) settle(flow, name, value);
   if (saved.advanced !== undefined) flow.advanced = saved.advanced;
   // Skipped, not asked again: listed so the user sees what will be rendered (the summary repeats it).
@@ -140,10 +158,15 @@ async function offerResume(flow: FlowState, options: PromptOptions): Promise<voi
 
 function save(flow: FlowState, options: PromptOptions, saving: Saving): void {
   if (!options.resume || saving.disabled !== undefined) return;
-  const answered = Object.fromEntries([...flow.answered].map((n) => [n, flow.values[n]!]));
-  const saved: Saved = { dir: options.resume.dir, savedAt: new Date().toISOString(), answers: answered, ...(flow.advanced !== undefined ? { advanced: flow.advanced } : {}) };
+  // Saved answers being gone through as defaults stay saved until answered again.
+  const kept = [...flow.suggested].filter(([n]) => n !== 'advanced' && !flow.answered.has(n));
+  const answered = Object.fromEntries([...kept, ...[...flow.answered].map((n): [string, VarValue] => [n, flow.values[n]!])]);
+  const saved: Saved = {
+    dir: options.resume.dir, savedAt: new Date().toISOString(), answers: answered,
+    ...(flow.advanced !== undefined ? { advanced: flow.advanced } : {}), ...(options.version !== undefined ? { version: options.version } : {}),
+  };
   const cause = saveResume(options.resume.path, saved);
-  if (cause === undefined) saving.count = flow.answered.size;
+  if (cause === undefined) saving.count = Object.keys(answered).length;
   else {
     saving.disabled = cause;
     process.stderr.write(`warning: answers will not be saved for resume (${cause})\n`);
@@ -196,7 +219,7 @@ export async function promptForValues(
     for (let step = nextStep(flow); step !== undefined; step = nextStep(flow)) {
       if (step === 'advanced') {
         const count = advancedOpen(flow).length;
-        flow.advanced = await yesNo(`Review the ${count} advanced setting${count === 1 ? '' : 's'} (resources, ports, socket, metrics…)?`, false);
+        flow.advanced = await yesNo(`Review the ${count} advanced setting${count === 1 ? '' : 's'} (resources, ports, socket, metrics…)?`, flow.suggested.get('advanced') === true);
         save(flow, options, saving);
         await react();
         continue;

@@ -3,8 +3,11 @@
 // only y/yes/n/no/Enter. Every variable not under test comes from DOCKER_MCP_INIT_* env (never asked).
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { parse, stringify } from 'yaml';
 import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { resumePath } from '../../src/cli/prompts/resume.js';
+import { variablesTable } from '../../src/config/variables.js';
 import { ensureBuilt } from '../helpers/build.js';
 import { fixtureCopy } from '../unit/patch-helpers.js';
 import { BACKSPACE, CTRL_C, DOWN, ENTER, envExcept, startInit } from '../helpers/pty.js';
@@ -143,4 +146,30 @@ it('an "(empty: …)" question with a default says Backspace clears it, and Back
   expect(summary).not.toContain('memory_request');
   s.send(`n${ENTER}`);
   expect(await s.exit).toBe(3);
+}, 60_000);
+
+it('resume offers three choices; "saved answers as defaults" asks every question again with them; another version\'s defaults are left out', async () => {
+  const env = { ...envExcept(['project_name', 'environment', 'docker_image']), XDG_STATE_HOME: join(cwd, 'state') };
+  const path = resumePath(join(cwd, 'docker-mcp'), 'kubernetes', env);
+  mkdirSync(dirname(path), { recursive: true });
+  const oldImage = variablesTable('0.0.1').find((s) => s.name === 'docker_image')!.default as string;
+  writeFileSync(path, stringify({ dir: cwd, savedAt: new Date().toISOString(), version: '0.0.1', answers: { project_name: 'lab', environment: 'staging', docker_image: oldImage } }));
+  const s = startInit([], cwd, env);
+  const offer = await s.expect(/Resume the 2 answers from .*UTC\?[\s\S]*No: start fresh/);
+  expect(offer).toContain('Left out 1 saved answer that was the default of docker-mcp 0.0.1: docker_image');
+  expect(offer).toContain('Go through the questions with my saved answers as defaults');
+  s.send(`${DOWN}${ENTER}`);
+  await s.expect(/\? Project name \(prefixes every resource name\): \(lab\)/);
+  s.send(ENTER);
+  await s.expect(/\? Environment name: \(staging\)/);
+  s.send(`qa${ENTER}`);
+  await s.expect(/Review the 1 advanced setting/);
+  s.send(`y${ENTER}`);
+  const image = await s.expect(/\? Gateway image: \(.+\)/);
+  expect(image).not.toContain(oldImage);
+  s.send(CTRL_C);
+  expect(await s.exit).toBe(130);
+  const saved = parse(readFileSync(path, 'utf8')) as { answers: Record<string, unknown>; version: string };
+  expect(saved.answers).toEqual({ project_name: 'lab', environment: 'qa' });
+  expect(saved.version).toBe((JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version);
 }, 60_000);

@@ -59,7 +59,7 @@ interface Gathered {
   name: Namer;
 }
 
-async function gather(table: readonly VariableSpec[], options: InitOptions, flags: Record<string, unknown>): Promise<Gathered> {
+async function gather(table: readonly VariableSpec[], options: InitOptions, flags: Record<string, unknown>, version: string): Promise<Gathered> {
   const configFile = loadConfigFile(options.config, options.terraformDir ?? options.outputDir);
   const resolved = resolveInputs(table, { flags, env: process.env, configFile });
   let values = resolved.values;
@@ -96,7 +96,7 @@ async function gather(table: readonly VariableSpec[], options: InitOptions, flag
         : table;
     const extraRules = options.terraformDir !== undefined ? (await import('./init-repo.js')).repoRules : [];
     values = await promptForValues(asked, values, origins, {
-      target, name, extraRules, configPath: resolved.configPath, resume: { path: resume, dir: resolve(options.terraformDir ?? options.outputDir) }, remedied,
+      target, name, extraRules, configPath: resolved.configPath, resume: { path: resume, dir: resolve(options.terraformDir ?? options.outputDir) }, remedied, version,
     });
   }
   // Fill unparsable inputs with defaults so every other problem is still reported in this round.
@@ -131,7 +131,7 @@ export async function runInit(raw: Record<string, unknown>): Promise<void> {
   if (options.cloudflaredConfigmap !== undefined && options.terraformDir === undefined) {
     throw new UsageError('--cloudflared-configmap needs --terraform-dir (the repo that gets the gateway module)');
   }
-  const { config, interactive, resume, name } = await gather(table, options, flags);
+  const { config, interactive, resume, name } = await gather(table, options, flags, version);
   if (options.terraformDir !== undefined) {
     const { runRepoInit } = await import('./init-repo.js');
     const done = await runRepoInit(config, table, version, { ...options, terraformDir: options.terraformDir, choices: interactive?.choices, name, resume }, (human, data) => emit(options, human, data));

@@ -69,6 +69,8 @@ export interface FlowState {
   name: Namer;
   /** The schema's rules for the target, plus the mode's own (--terraform-dir: the tunnel, the AUD). */
   rules: readonly CrossFieldRule[];
+  /** Saved answers offered as the defaults of their questions (resume's "go through the questions"); 'advanced' too. */
+  suggested: Map<string, VarValue>;
   /** Values a remedy set (Access turned the tunnel on), with what they were before: undone with the remedy. */
   remedied: Map<string, { by: string; value: VarValue | undefined; origin: Origin | undefined; answered: boolean }>;
 }
@@ -80,7 +82,7 @@ export function newFlow(
   const seq = [...table.filter((s) => s.group === 'basic'), ...table.filter((s) => s.group === 'advanced')];
   return {
     seq, values, origins, answered: new Set(), advanced: undefined, reask: new Map(), target, name,
-    rules: [...rulesFor(target), ...extraRules, TUNNEL_NEEDS_DOMAIN], remedied: new Map(),
+    rules: [...rulesFor(target), ...extraRules, TUNNEL_NEEDS_DOMAIN], remedied: new Map(), suggested: new Map(),
   };
 }
 

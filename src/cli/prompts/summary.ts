@@ -42,4 +42,4 @@ export function filesSummary(dir: string, changes: readonly { path: string; acti
 }
 
 /** Declining the confirmation: nothing written, like --dry-run (exit 3); the answers stay saved. */
-export const DECLINED = 'nothing was written (declined); your answers are saved: run init again to resume them';
+export const DECLINED = 'nothing was written (declined); your answers are saved: run init again to resume them or go through them as defaults';
