@@ -12,8 +12,9 @@ import { coerce } from '../config/sources.js';
 import type { VarValue, VariableSpec } from '../config/variables.js';
 import { CliError, ExitCode, UsageError } from './errors.js';
 import {
-  advancedOpen, answer, doomed, dropIrrelevant, promptText, inlineProblem, judge, newFlow, nextStep, offeredChoices, refused, reopen, settle, type FlowState, type Values,
+  advancedOpen, doomed, promptText, inlineProblem, judge, newFlow, nextStep, offeredChoices, refused, reopen, settle, type FlowState, type Values,
 } from './prompts/flow.js';
+import { answer, dropIrrelevant } from './prompts/answer.js';
 import { changedSince, loadResume, saveResume, usableAnswers, type Saved } from './prompts/resume.js';
 import { display } from './prompts/summary.js';
 

@@ -1,14 +1,15 @@
 // The interactive flow (src/cli/prompts/flow.ts), the second review's findings: backing out of Access
 // restores the tunnel answer Access had overridden; answers made irrelevant later are not in the result.
 import { expect, it } from 'vitest';
-import { answer, dropIrrelevant, newFlow } from '../../src/cli/prompts/flow.js';
+import { answer, dropIrrelevant } from '../../src/cli/prompts/answer.js';
+import { newFlow } from '../../src/cli/prompts/flow.js';
 import { labeller, type Origin } from '../../src/config/sources.js';
 import type { VarValue } from '../../src/config/variables.js';
 import { table } from './installer-helpers.js';
 
 function start(): { flow: ReturnType<typeof newFlow>; initial: { values: Record<string, VarValue>; origins: Record<string, Origin> } } {
   const values: Record<string, VarValue> = Object.fromEntries(table.map((s) => [s.name, structuredClone(s.default)]));
-  const origins: Record<string, Origin> = Object.fromEntries(table.map((s) => [s.name, 'default' as Origin]));
+  const origins: Record<string, Origin> = Object.fromEntries(table.map((s) => [s.name, 'default']));
   const initial = { values: { ...values }, origins: { ...origins } };
   return { flow: newFlow(table, values, origins, 'kubernetes', labeller(table, origins)), initial };
 }
