@@ -173,3 +173,24 @@ it('resume offers three choices; "saved answers as defaults" asks every question
   expect(saved.answers).toEqual({ project_name: 'lab', environment: 'qa' });
   expect(saved.version).toBe((JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version);
 }, 60_000);
+
+it('backing out of Access restores the tunnel "no" it had overridden; the Access answers it made irrelevant are not shown', async () => {
+  const asked = ['enable_cloudflare_tunnel', 'domain_suffix', 'tunnel_hostname', 'auth_mode', 'cf_access_team', 'cf_access_aud', 'allowed_emails', 'allowed_email_domains'];
+  const s = startInit([], cwd, envExcept(asked));
+  const steps: [RegExp, string][] = [
+    [/Expose/, `n${ENTER}`], [/Authentication/, `${DOWN}${ENTER}`], [/Tunnel host name/, ENTER], [/\? Domain/, `ex.com${ENTER}`],
+    [/team name/, `myteam${ENTER}`], [/AUD tag/, ENTER], [/Emails allowed/, ENTER], [/Email domains/, ENTER],
+    [/Change which answer\?/, ENTER], [/\? Authentication:[\s\S]*❯ bearer/, ENTER],
+  ];
+  for (const [pattern, keys] of steps) {
+    await s.expect(pattern);
+    s.send(keys);
+  }
+  const summary = await s.expect(/Write these \d+ files/);
+  expect(summary).toContain('No Cloudflare Access: the tunnel is back to false, as it was.');
+  expect(summary).toMatch(/enable_cloudflare_tunnel\s+false\s+\(prompt\)/);
+  expect(summary).not.toContain('cf_access_team');
+  expect(summary).not.toContain('myteam');
+  s.send(`n${ENTER}`);
+  expect(await s.exit, s.screen().slice(-1500)).toBe(3);
+}, 60_000);
