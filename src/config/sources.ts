@@ -63,8 +63,16 @@ export function coerce(spec: VariableSpec, raw: unknown): { value: VarValue } | 
     case 'string':
       return typeof raw === 'string' || typeof raw === 'number' ? { value: String(raw) } : { problem: 'must be a string' };
     case 'number': {
-      const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
-      return Number.isFinite(n) ? { value: n } : { problem: `must be a number (got ${gotWhat(raw)})` };
+      // Decimal digits only: Number() would also take 0o777, 0b11, 0x1f and 1e1, which nobody means as a port.
+      // A decimal point only where the variable takes fractions.
+      const decimal = typeof raw === 'string' && /^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(raw.trim());
+      const syntax = spec.integer ? /^[+-]?\d+$/ : /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+      const n = typeof raw === 'number' ? raw : typeof raw === 'string' && syntax.test(raw.trim()) ? Number(raw.trim()) : NaN;
+      if (Number.isFinite(n)) return { value: n };
+      // Say what is wrong with a number JavaScript would have read: the syntax, not "not a number".
+      const js = typeof raw === 'string' && raw.trim() !== '' && Number.isFinite(Number(raw));
+      if (!js) return { problem: `must be a number (got ${gotWhat(raw)})` };
+      return { problem: decimal ? `must be a whole number (got ${gotWhat(raw)})` : `must be written in decimal digits, like 8080 (got ${gotWhat(raw)})` };
     }
     case 'bool': {
       if (typeof raw === 'boolean') return { value: raw };

@@ -111,7 +111,7 @@ it('port equal to the (never asked) metrics port: the port is asked again withou
 
 it('--port equal to the metrics port with metrics off: the metrics port, never asked otherwise, is the way out', async () => {
   const s = startInit(['--port', '9090'], cwd, envExcept(['enable_metrics', 'metrics_port', 'enable_service_monitor']));
-  await s.expect(/advanced settings/);
+  await s.expect(/advanced setting/);
   s.send(`y${ENTER}`);
   await s.expect(/Serve Prometheus metrics/);
   s.send(`n${ENTER}`);
@@ -123,13 +123,13 @@ it('--port equal to the metrics port with metrics off: the metrics port, never a
   expect(await s.exit).toBe(3);
 }, 60_000);
 
-it('a ServiceMonitor from env needs metrics: the metrics question is asked again defaulting to yes', async () => {
+it('a ServiceMonitor from env needs metrics: the metrics question defaults to yes, first asked and asked again', async () => {
   const s = startInit([], cwd, envExcept(['enable_metrics'], { DOCKER_MCP_INIT_ENABLE_SERVICE_MONITOR: 'true' }));
-  await s.expect(/advanced settings/);
+  await s.expect(/Review the 1 advanced setting \(/);
   s.send(`y${ENTER}`);
-  await s.expect(/Serve Prometheus metrics\? \(y\/N\)/);
+  await s.expect(/Serve Prometheus metrics\? \(Y\/n\)/); // no (the usual default) would be refused
   s.send(`n${ENTER}`);
-  const again = await s.expect(/Serve Prometheus metrics\? \(Y\/n\)/);
+  const again = await s.expect(/! DOCKER_MCP_INIT_ENABLE_SERVICE_MONITOR[\s\S]*Serve Prometheus metrics\? \(Y\/n\)/);
   expect(again).toContain('! DOCKER_MCP_INIT_ENABLE_SERVICE_MONITOR: needs prompt "Serve Prometheus metrics?"');
   s.send(ENTER);
   const summary = await s.expect(/Write these \d+ files/);
@@ -150,6 +150,9 @@ it('--target docker: the AUD question does not promise an Access application it 
   s.send(ENTER); // empty: taken; the auth mode or the AUD can fix it
   const menu = await s.expect(/Change which answer\?[\s\S]*AUD tag of an existing Access application \(now: empty\)/);
   expect(menu).toContain('required when prompt "Authentication" is cloudflare-access with --target docker');
+  // The message quotes the question as it was asked, without the "(empty: …)" it dropped.
+  expect(menu).toContain('! prompt "AUD tag of an existing Access application": required');
+  expect(menu).not.toContain('(empty:');
   s.send(`${DOWN}${ENTER}`);
   await s.expect(/\? AUD tag of an existing Access application:/);
   s.send(`${'a'.repeat(64)}${ENTER}`);

@@ -88,7 +88,7 @@ it('resume drops invalid and now-irrelevant saved answers (naming the invalid on
   // A hand-edited file: a project name that fails its check, and Access fields while auth is bearer (irrelevant).
   writeFileSync(saved, 'dir: x\nsavedAt: "2020-01-01T00:00:00.000Z"\nanswers:\n  project_name: "Not Valid!"\n  environment: staging\n  cf_access_team: myteam\n');
   const s = startInit([], cwd, envExcept(asked));
-  const offer = await s.expect(/Resume the 1 answer from 2020-01-01 00:00 UTC\? \(Y\/n\)/);
+  const offer = await s.expect(/Resume the 1 answer from 2020-01-01 00:00 UTC\?[\s\S]*❯ Yes: skip the questions already answered/);
   expect(offer).toContain('Dropped 1 invalid saved answer: project_name');
   s.send(ENTER);
   await s.expect(/Project name/);
@@ -107,7 +107,7 @@ it('a resume file older than the docker-mcp.yaml it would override is offered wi
   writeFileSync(saved, 'dir: x\nsavedAt: "2020-01-01T00:00:00.000Z"\nanswers:\n  project_name: old\n');
   writeFileSync(join(cwd, 'docker-mcp.yaml'), 'project_name: edited\n');
   const s = startInit([], cwd, envExcept(asked));
-  await s.expect(/Resume the 1 answer from 2020-01-01 00:00 UTC \(docker-mcp\.yaml changed since\)\? \(y\/N\)/);
+  await s.expect(/Resume the 1 answer from 2020-01-01 00:00 UTC \(docker-mcp\.yaml changed since\)\?[\s\S]*❯ No: start fresh/);
   s.send(ENTER);
   await s.expect(/Project name \(prefixes every resource name\): \(edited\)/);
   s.send(CTRL_C);

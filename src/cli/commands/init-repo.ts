@@ -29,6 +29,8 @@ export interface RepoInitOptions {
   json?: boolean;
   /** Names variables in problems by where their values came from (sources.ts labeller); flags when unset. */
   name?: Namer;
+  /** Interactive runs: where the answers are saved for resume (said to stay saved only when the file exists). */
+  resume?: string;
   /** Interactive runs: the summary of the choices (prompts/summary.ts), shown before the diff. */
   choices?: string | undefined;
 }
@@ -71,13 +73,20 @@ export const repoRules: readonly CrossFieldRule[] = [
   },
 ];
 
-function checkInputs(c: InstallConfig, options: RepoInitOptions): string {
+/** The paths --terraform-dir and --cloudflared-configmap name: checked before the first question (init-run.ts). */
+export function repoPathProblems(options: Pick<RepoInitOptions, 'terraformDir' | 'cloudflaredConfigmap'>): string[] {
   const problems: string[] = [];
   const repo = resolve(options.terraformDir);
   if (!existsSync(repo) || !statSync(repo).isDirectory()) problems.push(`--terraform-dir: ${options.terraformDir} is not a directory`);
   if (options.cloudflaredConfigmap && !existsSync(options.cloudflaredConfigmap)) {
     problems.push(`--cloudflared-configmap: ${options.cloudflaredConfigmap} does not exist`);
   }
+  return problems;
+}
+
+function checkInputs(c: InstallConfig, options: RepoInitOptions): string {
+  const problems = repoPathProblems(options);
+  const repo = resolve(options.terraformDir);
   for (const rule of repoRules) {
     const problem = rule.check(c, options.name ?? flagFor, true);
     if (problem) problems.push(problem);
@@ -167,9 +176,17 @@ export async function runRepoInit(c: InstallConfig, table: readonly VariableSpec
   if (!options.json) process.stdout.write(`${options.choices ? `${options.choices}\n` : ''}${diff}\n${report}`);
   if (!options.yes) {
     const { confirm } = await import('../../lifecycle/confirm.js');
-    if (!(await confirm(`Write these changes to ${repo}?`))) {
+    // Only claim the answers are kept when they are (an unwritable state directory said so already).
+    const kept = options.choices !== undefined && options.resume !== undefined && existsSync(options.resume);
+    const written = await confirm(`Write these changes to ${repo}?`).catch((error: unknown) => {
+      if (kept && error instanceof CliError && error.exitCode === ExitCode.interrupted) {
+        throw new CliError(`${error.message} (the answers stay saved: run init again to resume)`, ExitCode.interrupted);
+      }
+      throw error;
+    });
+    if (!written) {
       // Exit 3 as --dry-run and a declined plain init: the changes exist, nothing was written.
-      throw new CliError(options.choices ? DECLINED : 'nothing was written (declined)', ExitCode.changesPending);
+      throw new CliError(kept ? DECLINED : 'nothing was written (declined)', ExitCode.changesPending);
     }
   }
   // The patch first: it re-checks that nothing changed since planning before its first write.

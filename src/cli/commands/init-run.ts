@@ -59,7 +59,7 @@ interface Gathered {
   name: Namer;
 }
 
-async function gather(table: readonly VariableSpec[], options: InitOptions, flags: Record<string, unknown>): Promise<Gathered> {
+async function gather(table: readonly VariableSpec[], options: InitOptions, flags: Record<string, unknown>, version: string): Promise<Gathered> {
   const configFile = loadConfigFile(options.config, options.terraformDir ?? options.outputDir);
   const resolved = resolveInputs(table, { flags, env: process.env, configFile });
   let values = resolved.values;
@@ -74,21 +74,29 @@ async function gather(table: readonly VariableSpec[], options: InitOptions, flag
   } else if (options.target === 'docker') detectSocketGid(values, origins); // the socket's group, stat'ed here
   const name = labeller(table, origins, resolved.configPath);
   const target = options.target ?? 'kubernetes';
+  // A wrong repo path is refused before any question (answers typed for it would be lost, and saved
+  // for resume under the wrong directory); non-interactive runs report it with every other problem.
+  const pathProblems = options.terraformDir !== undefined
+    ? (await import('./init-repo.js')).repoPathProblems({ ...options, terraformDir: options.terraformDir })
+    : [];
+  if (pathProblems.length && isInteractive(options)) throw new UsageError('invalid input; nothing was written', [...pathProblems, ...resolved.problems]);
   const interactive = !resolved.problems.length && isInteractive(options);
+  const remedied = new Set<string>();
   const resume = resumePath(options.terraformDir ?? options.outputDir, options.terraformDir !== undefined ? 'terraform-dir' : target);
   if (interactive) {
     const { promptForValues } = await import('../prompts.js');
     // Compose has no namespace, replicas, … : do not ask what the docker target would only ignore.
     // Nor, for an existing repo, the rendered root module's provider settings (the repo has its own).
-    // With --terraform-dir the tunnel must be on (the gateway joins it): not a question, unless a file turned it off.
+    // With --terraform-dir the tunnel must be on (the gateway joins it): never a question, whose only
+    // accepted answer would be yes; a docker-mcp.yaml turning it off is refused before the first question.
     const asked = options.target === 'docker'
       ? table.filter((s) => !(s.name in KUBERNETES_ONLY))
       : options.terraformDir !== undefined
-        ? table.filter((s) => scopeOf(s) !== 'root' && !(s.name === 'enable_cloudflare_tunnel' && values.enable_cloudflare_tunnel === true))
+        ? table.filter((s) => scopeOf(s) !== 'root' && s.name !== 'enable_cloudflare_tunnel')
         : table;
     const extraRules = options.terraformDir !== undefined ? (await import('./init-repo.js')).repoRules : [];
     values = await promptForValues(asked, values, origins, {
-      target, name, extraRules, configPath: resolved.configPath, resume: { path: resume, dir: resolve(options.terraformDir ?? options.outputDir) },
+      target, name, extraRules, configPath: resolved.configPath, resume: { path: resume, dir: resolve(options.terraformDir ?? options.outputDir) }, remedied, version,
     });
   }
   // Fill unparsable inputs with defaults so every other problem is still reported in this round.
@@ -98,12 +106,12 @@ async function gather(table: readonly VariableSpec[], options: InitOptions, flag
   const repoProblems = result.ok && options.terraformDir !== undefined
     ? (await import('./init-repo.js')).repoRules.map((r) => r.check(result.config, name, true)).filter((p): p is string => p !== undefined)
     : [];
-  const problems = [...resolved.problems, ...(result.ok ? repoProblems : result.problems)];
+  const problems = [...pathProblems, ...resolved.problems, ...(result.ok ? repoProblems : result.problems)];
   if (problems.length || !result.ok) {
     if (options.json) emit(options, '', { status: 'invalid', problems });
     throw new UsageError('invalid input; nothing was written', problems);
   }
-  return { config: result.config, resume, name, ...(interactive ? { interactive: { choices: choicesSummary(table, values, origins, resolved.configPath) } } : {}) };
+  return { config: result.config, resume, name, ...(interactive ? { interactive: { choices: choicesSummary(table, values, origins, resolved.configPath, remedied) } } : {}) };
 }
 
 export async function runInit(raw: Record<string, unknown>): Promise<void> {
@@ -123,10 +131,10 @@ export async function runInit(raw: Record<string, unknown>): Promise<void> {
   if (options.cloudflaredConfigmap !== undefined && options.terraformDir === undefined) {
     throw new UsageError('--cloudflared-configmap needs --terraform-dir (the repo that gets the gateway module)');
   }
-  const { config, interactive, resume, name } = await gather(table, options, flags);
+  const { config, interactive, resume, name } = await gather(table, options, flags, version);
   if (options.terraformDir !== undefined) {
     const { runRepoInit } = await import('./init-repo.js');
-    const done = await runRepoInit(config, table, version, { ...options, terraformDir: options.terraformDir, choices: interactive?.choices, name }, (human, data) => emit(options, human, data));
+    const done = await runRepoInit(config, table, version, { ...options, terraformDir: options.terraformDir, choices: interactive?.choices, name, resume }, (human, data) => emit(options, human, data));
     // Written or up to date, asked or --yes: nothing is left to resume for this repo.
     if (done) removeResume(resume);
     return;

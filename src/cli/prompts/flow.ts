@@ -69,6 +69,10 @@ export interface FlowState {
   name: Namer;
   /** The schema's rules for the target, plus the mode's own (--terraform-dir: the tunnel, the AUD). */
   rules: readonly CrossFieldRule[];
+  /** Saved answers offered as the defaults of their questions (resume's "go through the questions"); 'advanced' too. */
+  suggested: Map<string, VarValue>;
+  /** Values a remedy set (Access turned the tunnel on), with what they were before: undone with the remedy. */
+  remedied: Map<string, { by: string; value: VarValue | undefined; origin: Origin | undefined; answered: boolean }>;
 }
 
 export function newFlow(
@@ -78,7 +82,7 @@ export function newFlow(
   const seq = [...table.filter((s) => s.group === 'basic'), ...table.filter((s) => s.group === 'advanced')];
   return {
     seq, values, origins, answered: new Set(), advanced: undefined, reask: new Map(), target, name,
-    rules: [...rulesFor(target), ...extraRules, TUNNEL_NEEDS_DOMAIN],
+    rules: [...rulesFor(target), ...extraRules, TUNNEL_NEEDS_DOMAIN], remedied: new Map(), suggested: new Map(),
   };
 }
 
@@ -94,11 +98,21 @@ export const wanted = (s: FlowState, spec: VariableSpec): boolean => askable(s, 
  * env var or `docker-mcp.yaml: key` (a value from the answers file that was never asked is not a prompt),
  * or its flag when it is a default nobody asked about.
  */
-export function namer(s: FlowState): Namer {
+export function namer(s: FlowState, shown = true): Namer {
   return (n) => {
     const spec = specOf(s, n);
-    return spec && s.origins[n] === 'prompt' ? originLabel(spec, 'prompt') : s.name(n);
+    if (!spec || s.origins[n] !== 'prompt') return s.name(n);
+    // The question as it was asked: without the "(empty: …)" it dropped (promptText). Judging that
+    // asks the rules again, with the plain names (no recursion).
+    return originLabel(shown ? { ...spec, prompt: promptText(s, spec) } : spec, 'prompt');
   };
+}
+
+/** The question's text; "(empty: …)" is dropped when a rule refuses empty (the AUD with --target docker). */
+export function promptText(s: FlowState, spec: VariableSpec): string {
+  const empty = /\s*\(empty[ :][^)]*\)/;
+  if (!empty.test(spec.prompt) || spec.type !== 'string' || !refused(s, spec.name, '')) return spec.prompt;
+  return spec.prompt.replace(empty, '');
 }
 
 /**
@@ -129,8 +143,8 @@ export function nextStep(s: FlowState): VariableSpec | 'advanced' | undefined {
 export const advancedOpen = (s: FlowState): VariableSpec[] => s.seq.filter((spec) => spec.group === 'advanced' && wanted(s, spec) && !s.answered.has(spec.name));
 
 const judgeable = (s: FlowState, rule: CrossFieldRule): boolean => rule.vars.every((v) => settled(s, v));
-export const failure = (s: FlowState, rule: CrossFieldRule): string | undefined =>
-  rule.check(s.values as unknown as InstallConfig, namer(s), s.target === 'kubernetes');
+export const failure = (s: FlowState, rule: CrossFieldRule, name: Namer = namer(s)): string | undefined =>
+  rule.check(s.values as unknown as InstallConfig, name, s.target === 'kubernetes');
 
 /** Repairs of a broken rule that this run can make: every variable they change can be asked. */
 const reachable = (s: FlowState, rule: CrossFieldRule): Partial<InstallConfig>[] =>
@@ -212,7 +226,8 @@ function simulate(s: FlowState, name: string, value: VarValue): FlowState {
 }
 
 const strip = (s: FlowState, name: string, message: string): string => {
-  const own = `${originLabel(specOf(s, name) ?? { name, prompt: name }, 'prompt')}: `;
+  const spec = specOf(s, name) ?? { name, prompt: name };
+  const own = `${originLabel('type' in spec ? { ...spec, prompt: promptText(s, spec) } : spec, 'prompt')}: `;
   return message.startsWith(own) ? message.slice(own.length) : message;
 };
 
@@ -221,7 +236,7 @@ function broken(s: FlowState, name: string, value: VarValue): { rule: CrossField
   const sim = simulate(s, name, value);
   return s.rules
     .filter((rule) => rule.vars.includes(name as ConfigKey) && judgeable(sim, rule))
-    .map((rule) => ({ rule, message: failure(sim, rule), sim }))
+    .map((rule) => ({ rule, message: failure(sim, rule, namer(sim, false)), sim }))
     .filter((x): x is { rule: CrossFieldRule; message: string; sim: FlowState } => x.message !== undefined);
 }
 
@@ -235,7 +250,8 @@ export function inlineProblem(s: FlowState, name: string, value: VarValue): stri
     const names = fixers(sim, rule);
     return names.length === 1 && names[0] === name;
   });
-  return hit && strip(s, name, hit.message);
+  // Said with the questions' texts as shown (judged again with the shown names).
+  return hit && strip(s, name, failure(hit.sim, hit.rule) ?? hit.message);
 }
 
 /** Whether some rule would refuse `value` for `name` given the answers so far: never offered as a default. */

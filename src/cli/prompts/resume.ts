@@ -10,7 +10,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { valueSchema } from '../../config/schema.js';
-import type { VarValue } from '../../config/variables.js';
+import { variablesTable, type VarValue } from '../../config/variables.js';
 import { askable, relevant, type FlowState } from './flow.js';
 
 export interface Saved {
@@ -20,6 +20,8 @@ export interface Saved {
   answers: Record<string, VarValue>;
   /** The answer to "review the advanced settings?", once given. */
   advanced?: boolean;
+  /** The docker-mcp version that saved them: its defaults (docker_image's tag) are not carried to another. */
+  version?: string;
 }
 
 export function resumePath(dir: string, target: string, env: NodeJS.ProcessEnv = process.env): string {
@@ -42,7 +44,10 @@ export function loadResume(path: string): Saved | { problem: string } | undefine
     if (!data || typeof data.savedAt !== 'string' || !answers || typeof answers !== 'object' || Array.isArray(answers) || !Object.values(answers).every(isValue)) {
       return { problem: `${path}: not a saved init run; ignoring it` };
     }
-    return { dir: String(data.dir ?? ''), savedAt: data.savedAt, answers, ...(typeof data.advanced === 'boolean' ? { advanced: data.advanced } : {}) };
+    return {
+      dir: String(data.dir ?? ''), savedAt: data.savedAt, answers,
+      ...(typeof data.advanced === 'boolean' ? { advanced: data.advanced } : {}), ...(typeof data.version === 'string' ? { version: data.version } : {}),
+    };
   } catch (error) {
     return { problem: `${path}: unreadable (${(error as Error).message.split('\n')[0]}); ignoring it` };
   }
@@ -53,17 +58,26 @@ export function loadResume(path: string): Saved | { problem: string } | undefine
  * hand-edited file, another version). Answers now given by flag or env, outside this run's questions
  * (another target) or irrelevant given the others (the Access fields once auth is bearer) are left out.
  */
-export function usableAnswers(flow: FlowState, saved: Saved): { usable: [string, VarValue][]; invalid: string[] } {
+export function usableAnswers(flow: FlowState, saved: Saved, version?: string): { usable: [string, VarValue][]; invalid: string[]; outdated: string[] } {
   const invalid: string[] = [];
+  const outdated: string[] = [];
+  // Saved by another version: an answer equal to that version's default (its docker_image tag) was
+  // the default accepted, not a choice; this version's default applies instead.
+  const before = saved.version !== undefined && version !== undefined && saved.version !== version ? variablesTable(saved.version) : undefined;
   const taken = Object.entries(saved.answers).filter(([name, value]) => {
     const spec = flow.seq.find((s) => s.name === name);
     if (spec === undefined || !askable(flow, name)) return false;
+    const old = before?.find((s) => s.name === name);
+    if (old && JSON.stringify(old.default) === JSON.stringify(value) && JSON.stringify(spec.default) !== JSON.stringify(value)) {
+      outdated.push(name);
+      return false;
+    }
     if (valueSchema(spec).safeParse(value).success) return true;
     invalid.push(name);
     return false;
   });
   const merged = { ...flow.values, ...Object.fromEntries(taken) };
-  return { usable: taken.filter(([name]) => relevant[name]?.test(merged) ?? true), invalid };
+  return { usable: taken.filter(([name]) => relevant[name]?.test(merged) ?? true), invalid, outdated };
 }
 
 /** The answers file the saved answers would override was changed after they were saved. */

@@ -20,10 +20,15 @@ function from(name: string, origin: Origin | undefined, configPath: string | und
   }
 }
 
-/** `  name  value  (origin)` for every value that differs from its default. */
-export function choicesSummary(table: readonly VariableSpec[], values: Record<string, VarValue>, origins: Record<string, Origin>, configPath?: string): string {
+/**
+ * `  name  value  (origin)` for every value that differs from its default, and every one an answer
+ * changed for the user (`also`: Access turning the tunnel on, even to its default, against a "no").
+ */
+export function choicesSummary(
+  table: readonly VariableSpec[], values: Record<string, VarValue>, origins: Record<string, Origin>, configPath?: string, also: ReadonlySet<string> = new Set(),
+): string {
   const rows = table
-    .filter((s) => values[s.name] !== undefined && JSON.stringify(values[s.name]) !== JSON.stringify(s.default))
+    .filter((s) => values[s.name] !== undefined && (also.has(s.name) || JSON.stringify(values[s.name]) !== JSON.stringify(s.default)))
     .map((s) => [s.name, display(values[s.name]!) || '""', `(${from(s.name, origins[s.name], configPath)})`]);
   if (!rows.length) return 'Your choices: all defaults';
   const width = Math.max(...rows.map((r) => r[0]!.length));
@@ -37,4 +42,4 @@ export function filesSummary(dir: string, changes: readonly { path: string; acti
 }
 
 /** Declining the confirmation: nothing written, like --dry-run (exit 3); the answers stay saved. */
-export const DECLINED = 'nothing was written (declined); your answers are saved: run init again to resume or change them';
+export const DECLINED = 'nothing was written (declined); your answers are saved: run init again to resume them or go through them as defaults';
