@@ -2,56 +2,14 @@
 // validation rejects bad input, and Ctrl+C writes nothing.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { spawn, type IPty } from 'node-pty';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DOWN, ENTER, startInit, type Session } from '../helpers/pty.js';
 
-const BIN = resolve('bin/docker-mcp.js');
-const ENTER = '\r';
-const DOWN = '\x1b[B';
 let cwd: string;
 
-interface Session {
-  pty: IPty;
-  expect(pattern: RegExp): Promise<void>;
-  send(text: string): void;
-  exit: Promise<number>;
-}
-
-function start(): Session {
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: cwd, TERM: 'xterm' };
-  const pty = spawn(process.execPath, [BIN, 'init'], { cwd, env, cols: 160, rows: 40 });
-  let output = '';
-  let consumed = 0;
-  const waiters: (() => void)[] = [];
-  pty.onData((d) => {
-    output += d;
-    waiters.splice(0).forEach((w) => w());
-  });
-  const exit = new Promise<number>((res) => pty.onExit(({ exitCode }) => res(exitCode)));
-  return {
-    pty,
-    exit,
-    send: (text) => pty.write(text),
-    async expect(pattern) {
-      const deadline = Date.now() + 15_000;
-      for (;;) {
-        // eslint-disable-next-line no-control-regex
-        const plain = output.slice(consumed).replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
-        const m = pattern.exec(plain);
-        if (m) {
-          consumed = output.length;
-          return;
-        }
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; got:\n${plain.slice(-800)}`);
-        await new Promise<void>((res) => {
-          waiters.push(res);
-          setTimeout(res, 200);
-        });
-      }
-    },
-  };
-}
+/** init in a pseudo-terminal, with HOME (and so the resume state) inside the test's own folder. */
+const start = (): Session => startInit([], cwd, {});
 
 beforeEach(() => {
   cwd = mkdtempSync(join(tmpdir(), 'dmcp-pty-'));
