@@ -121,8 +121,9 @@ async function tunnelChecks(opts: DoctorOptions, checks: Check[]): Promise<void>
     checks.push({ id: 'catch-all', title: 'cloudflared catch-all rule last', status: 'skip', detail: 'pass --terraform-dir or --cloudflared-config to check the tunnel ingress' });
     return;
   }
-  const label = opts.hostname?.split('.')[0] ?? 'docker-mcp';
-  const facts = await ingressFacts(path, label).catch((e: Error) => e.message);
+  // The full hostname when --hostname gave it (a lookalike rule of another zone is not ours), else
+  // only the label init uses by default.
+  const facts = await ingressFacts(path, opts.hostname ?? 'docker-mcp').catch((e: Error) => e.message);
   if (typeof facts === 'string') {
     checks.push({ id: 'catch-all', title: 'cloudflared catch-all rule last', status: 'fail', detail: facts, fix: `see ${docPath('existing-repo.md')} for the expected layout` });
     return;
@@ -134,7 +135,7 @@ async function tunnelChecks(opts: DoctorOptions, checks: Check[]): Promise<void>
   );
   const access: Check =
     facts.ruleHasAccess === null
-      ? { id: 'access', title: 'Access on the docker-mcp ingress rule', status: 'fail', detail: `no ingress rule for ${label} in ${facts.source}`, fix: 'docker-mcp init --terraform-dir <repo> adds it' }
+      ? { id: 'access', title: 'Access on the docker-mcp ingress rule', status: 'fail', detail: `no ingress rule for ${opts.hostname ?? 'docker-mcp'} (without a path) in ${facts.source}`, fix: 'docker-mcp init --terraform-dir <repo> adds it' }
       : facts.ruleHasAccess
         ? { id: 'access', title: 'Access on the docker-mcp ingress rule', status: 'pass', detail: 'origin_request.access is set on the rule' }
         : { id: 'access', title: 'Access on the docker-mcp ingress rule', status: 'warn', detail: 'the rule has no origin_request.access: cloudflared will not check Access tokens', fix: 're-run docker-mcp init with Access on (team name and AUD tag)' };

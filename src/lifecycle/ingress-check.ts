@@ -5,7 +5,9 @@ import { parseDocument } from 'yaml';
 import { blockLabels } from '../patch/hcl-nodes.js';
 import { TUNNEL_CONFIG_TYPES, child, hostnameLabel, isCatchAll, readIngress } from '../patch/ingress-hcl.js';
 import { findYamlConfigs } from '../patch/yaml-scan.js';
-import { scanRepo, topBlocks } from '../patch/repo-scan.js';
+import { scanRepo, topBlocks, type RepoScan } from '../patch/repo-scan.js';
+import { resolveString } from '../patch/tf-values.js';
+import type { Rule } from '../patch/ingress-hcl.js';
 
 export interface IngressFacts {
   source: string;
@@ -16,7 +18,27 @@ export interface IngressFacts {
   topLevelAccess: boolean;
 }
 
-export async function ingressFacts(path: string, label: string): Promise<IngressFacts | string> {
+/**
+ * `host` is the full hostname (`--hostname`), or only its first label when doctor does not know the
+ * domain. A rule counts as docker-mcp's when init marked it, or when it routes exactly that host with no
+ * `path`: a `docker-mcp.lab.example.net` rule of another zone, or a path-restricted one, is somebody
+ * else's route (the patcher's rule too: src/patch/own-rule.ts).
+ */
+const isHost = (host: string, hostname: string | null | undefined): boolean =>
+  Boolean(hostname) && (host.includes('.') ? hostname === host : hostname!.split('.')[0] === host);
+
+async function ownHclRule(scan: RepoScan, dir: string, rules: Rule[], host: string): Promise<Rule | undefined> {
+  const marked = rules.find((r) => r.managed);
+  if (marked) return marked;
+  for (const rule of rules) {
+    if (isCatchAll(rule) || rule.path) continue;
+    const resolved = host.includes('.') ? await resolveString(scan, dir, rule.hostname) : null;
+    if (isHost(host, resolved ?? (host.includes('.') ? null : hostnameLabel(rule.hostname)))) return rule;
+  }
+  return undefined;
+}
+
+export async function ingressFacts(path: string, host: string): Promise<IngressFacts | string> {
   if (statSync(path).isDirectory()) {
     const scan = await scanRepo(path);
     try {
@@ -29,7 +51,7 @@ export async function ingressFacts(path: string, label: string): Promise<Ingress
         const list = readIngress(found[0]!.f, found[0]!.b);
         if (typeof list === 'string') return `tunnel config not recognised: ${list}`;
         const last = list.rules.at(-1);
-        const rule = list.rules.find((r) => !isCatchAll(r) && hostnameLabel(r.hostname) === label);
+        const rule = await ownHclRule(scan, found[0]!.f.dir, list.rules, host);
         const origin = rule ? child(rule, 'origin_request') : undefined;
         return {
           source: found[0]!.f.relPath,
@@ -53,7 +75,7 @@ export async function ingressFacts(path: string, label: string): Promise<Ingress
   type YamlRule = { hostname?: string; path?: string; originRequest?: { access?: unknown } };
   const rules = (found.inner.getIn(found.ingressPath, false) as { toJSON?: () => unknown } | undefined)?.toJSON?.() as YamlRule[] | undefined ?? [];
   const catchAll = (r: { hostname?: string; path?: string }): boolean => !r.hostname && !r.path;
-  const rule = rules.find((r) => r.hostname?.split('.')[0] === label);
+  const rule = rules.find((r) => !r.path && isHost(host, r.hostname));
   return {
     source: found.path,
     // Chart values have no catch-all: the chart appends `http_status:404` after the list.
