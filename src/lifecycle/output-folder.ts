@@ -1,11 +1,10 @@
 // What a folder `docker-mcp init` wrote says about the install, so plan/status/doctor run there act
-// on that install: its target (init's manifest lists compose.yaml for --target docker, as init-run.ts
-// reads it on re-runs) and its namespace and instance (the rendered Kubernetes objects, else the
-// answers in docker-mcp.yaml). Outside an output folder nothing is known and the defaults apply.
+// on that install: its target (changes.ts manifestTarget, which init's re-runs use too) and its
+// namespace and instance (the rendered Kubernetes objects, else the answers in docker-mcp.yaml). Outside an output folder nothing is known and the defaults apply.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { MANIFEST, readManifest } from '../cli/io/changes.js';
+import { MANIFEST, manifestTarget, readManifest } from '../cli/io/changes.js';
 import { KUSTOMIZATION_FILES, isKustomization } from './kustomization.js';
 
 export type RenderedTarget = 'docker' | 'kubernetes';
@@ -17,9 +16,7 @@ const DEFAULT_NAME = 'homelab';
 
 /** The target init rendered into dir, or undefined when dir is no output folder. */
 export function renderedTarget(dir: string): RenderedTarget | undefined {
-  const manifest = readManifest(dir);
-  if (manifest) return manifest.files['compose.yaml'] ? 'docker' : 'kubernetes';
-  return existsSync(join(dir, 'compose.yaml')) ? 'docker' : undefined;
+  return manifestTarget(dir) ?? (existsSync(join(dir, 'compose.yaml')) ? 'docker' : undefined);
 }
 
 /** Did init's last run in dir render files under sub/ (a left-over empty folder does not count)? */

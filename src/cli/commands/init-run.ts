@@ -9,7 +9,7 @@ import { KUBERNETES_ONLY } from '../../templates/docker/render.js';
 import { renderPlan, type Format, type Target } from '../../templates/index.js';
 import { CliError, ExitCode, UsageError } from '../errors.js';
 import { packageVersion } from '../program.js';
-import { computeChanges, readManifest, type Change } from '../io/changes.js';
+import { computeChanges, manifestTarget, type Change } from '../io/changes.js';
 import { loadConfigFile } from '../io/config-file.js';
 import { detectKubeTarget } from '../io/kube-context.js';
 import { detectSocketGid } from '../io/socket-gid.js';
@@ -118,7 +118,7 @@ export async function runInit(raw: Record<string, unknown>): Promise<void> {
   const options = raw as unknown as InitOptions;
   // A re-run keeps the target the directory was rendered for, so a bare `init` there does not swap a
   // compose deployment for Kubernetes files (and remove compose.yaml as "no longer rendered").
-  options.target ??= readManifest(resolve(options.outputDir))?.files['compose.yaml'] ? 'docker' : 'kubernetes';
+  options.target ??= manifestTarget(resolve(options.outputDir)) ?? 'kubernetes';
   const version = packageVersion();
   const table = variablesTable(version);
   const flags: Record<string, unknown> = {};

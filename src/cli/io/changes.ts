@@ -36,6 +36,16 @@ export function readManifest(dir: string): Manifest | undefined {
   }
 }
 
+/**
+ * The target init last rendered into dir, from its manifest (only --target docker writes
+ * compose.yaml); undefined when dir has no manifest. Re-runs of init and plan/status run there use it.
+ */
+export function manifestTarget(dir: string): 'docker' | 'kubernetes' | undefined {
+  const manifest = readManifest(dir);
+  if (!manifest) return undefined;
+  return manifest.files['compose.yaml'] ? 'docker' : 'kubernetes';
+}
+
 function readIfExists(path: string): string | undefined {
   return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
 }
