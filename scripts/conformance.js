@@ -9,7 +9,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { delimiter, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { judge, readBaseline, readResults, requiredScenarios, REVISIONS, summaryTable, SUITE_VERSION } from './conformance-lib.js';
@@ -182,8 +182,8 @@ async function main() {
         `### ${revision}: ${ok ? 'as expected' : 'FAILED'}\n\n` +
           `${total}; suite exit ${run.code}; expected failures ${expected.length}, unexpected ${unexpected.length}, stale ${stale.length}.\n` +
           (unexpected.length ? `\nUnexpected: ${unexpected.join(', ')}\n` : '') +
-          (stale.length ? `\nStale (now passing: remove from ${baselineFile(revision).slice(root.length)}): ${stale.join(', ')}\n` : '') +
-          `\n${summaryTable(results, entries, snapshot.revisions[revision])}\n\nFull output: ${run.logFile}\n`,
+          (stale.length ? `\nStale (now passing: remove from ${relative(root, baselineFile(revision))}): ${stale.join(', ')}\n` : '') +
+          `\n${summaryTable(results, entries, snapshot.revisions[revision])}\n\nFull output: ${relative(root, run.logFile)}\n`,
       );
     }
     writeFileSync(join(resultsDir, 'gateway.log'), gateway.output());
