@@ -39,14 +39,14 @@ export function isCatchAllHost(hostname: string | null | undefined, hasPath: boo
 
 /**
  * A path regex (unanchored, RE2) that matches every request path, so the rule takes every request it
- * sees. Judged with JS RegExp on sample paths (RE2 and JS agree on the plain patterns homelabs use);
+ * sees. Judged with JS RegExp on sample paths (the request's URL path, always starting with "/"; RE2 and JS agree on the plain patterns homelabs use);
  * anything JS cannot compile counts as not proven (the caller then treats it as MAY catch).
  */
 export function pathTakesAll(path: string | null | undefined): boolean {
   if (path === null || path === undefined) return false;
   try {
     const re = new RegExp(path);
-    return ['/', '/mcp', '/sse', '/a/b?c=d', ''].every((p) => re.test(p));
+    return ['/', '/mcp', '/sse', '/a/b'].every((p) => re.test(p));
   } catch {
     return false;
   }
