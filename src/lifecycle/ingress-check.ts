@@ -18,8 +18,8 @@ export interface IngressFacts {
   /** null when no rule for the hostname label was found. */
   ruleHasAccess: boolean | null;
   topLevelAccess: boolean;
-  /** An earlier rule that takes (or may take) docker-mcp's requests; null when none or no rule found. */
-  shadowedBy: Shadowed | null;
+  /** An earlier rule that takes (or may take) docker-mcp's requests; null when none or no rule found, undefined when its hostname is unproven. */
+  shadowedBy: Shadowed | null | undefined;
 }
 
 /**

@@ -10,7 +10,7 @@ import type { RepoScan, TfFile } from '../patch/repo-scan.js';
 import { resolveString } from '../patch/tf-values.js';
 import { ruleValue, type YamlConfig } from '../patch/yaml-scan.js';
 import { yamlView } from '../patch/yaml-views.js';
-import { isCatchAllHost } from '../patch/cloudflared-match.js';
+import { hasTemplate, isCatchAllHost } from '../patch/cloudflared-match.js';
 import type { Check } from './doctor.js';
 
 export interface Shadowed {
@@ -23,10 +23,11 @@ export interface Shadowed {
   why: string;
 }
 
-export async function hclShadow(scan: RepoScan, file: TfFile, rules: Rule[], own: Rule | undefined): Promise<Shadowed | null> {
+/** `undefined`: docker-mcp's rule was found but its hostname is not proven, so nothing can be judged. */
+export async function hclShadow(scan: RepoScan, file: TfFile, rules: Rule[], own: Rule | undefined): Promise<Shadowed | null | undefined> {
   if (!own) return null;
   const host = await resolveString(scan, file.dir, own.hostname);
-  if (!host) return null;
+  if (!host) return undefined;
   const before = rules.slice(0, rules.indexOf(own)).filter((r) => !isCatchAll(r));
   const shadow = firstShadowing(await ruleViews(scan, file.dir, before), host);
   if (!shadow) return null;
@@ -42,10 +43,11 @@ function lineIn(cand: YamlConfig, node: YamlNode): number {
   return cand.text.slice(0, cand.scalar.range[0]).split('\n').length + innerLine;
 }
 
-export function yamlShadow(cand: YamlConfig, rel: string, own: Record<string, unknown> | undefined, index: number): Shadowed | null {
+export function yamlShadow(cand: YamlConfig, rel: string, own: Record<string, unknown> | undefined, index: number): Shadowed | null | undefined {
   const seq = cand.inner.getIn(cand.ingressPath, true);
-  const host = typeof own?.hostname === 'string' ? own.hostname : null;
-  if (!host || !isSeq(seq)) return null;
+  if (!own || !isSeq(seq)) return null;
+  const host = typeof own.hostname === 'string' && !hasTemplate(own.hostname) ? own.hostname : null;
+  if (!host) return undefined;
   const views = seq.items.slice(0, index).flatMap((node) => {
     const js = ruleValue(cand.inner, node) ?? {};
     return isCatchAllHost(js.hostname as string | undefined, js.path !== undefined) ? [] : [yamlView(node as YamlNode, js, host)];
@@ -56,10 +58,11 @@ export function yamlShadow(cand: YamlConfig, rel: string, own: Record<string, un
 }
 
 /** The doctor check: which earlier rule shadows docker-mcp's, and the fix (move ours above it). */
-export function reachCheck(facts: { source: string; ruleHasAccess: boolean | null; shadowedBy: Shadowed | null }): Check {
+export function reachCheck(facts: { source: string; ruleHasAccess: boolean | null; shadowedBy: Shadowed | null | undefined }): Check {
   const title = 'docker-mcp ingress rule reachable';
   if (facts.ruleHasAccess === null) return { id: 'reach', title, status: 'skip', detail: `no docker-mcp rule in ${facts.source} to check` };
   const s = facts.shadowedBy;
+  if (s === undefined) return { id: 'reach', title, status: 'skip', detail: `the docker-mcp rule's hostname is not proven by ${facts.source}, so what catches it first cannot be judged` };
   if (!s) return { id: 'reach', title, status: 'pass', detail: 'no earlier rule catches its hostname' };
   return {
     id: 'reach',

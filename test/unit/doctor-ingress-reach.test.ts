@@ -65,6 +65,14 @@ describe('doctor: docker-mcp\'s ingress rule can be reached', () => {
     expect(check.detail).toContain('in older cloudflared releases');
   });
 
+  it('a docker-mcp rule whose hostname the repo does not prove cannot be judged: skip, not a false ok', async () => {
+    const dir = copy('review2-v4-path-dotstar');
+    placeRule(dir, 'main.tf', '    ingress_rule {\n      service = "http_status:404"', `    # docker-mcp: managed by docker-mcp init; re-run it to change this rule\n    ingress_rule {\n      hostname = "docker-mcp.\${var.lab}"\n      service  = "${SERVICE}"\n    }\n`);
+    const found = await facts(dir, 'docker-mcp');
+    expect(found.shadowedBy).toBeUndefined();
+    expect(reachCheck(found)).toMatchObject({ status: 'skip' });
+  });
+
   it('after init the rule is reachable, and `hostname: "*"` last counts as the catch-all', async () => {
     for (const fixture of ['review2-yaml-hostless-path', 'review2-v4-path-dotstar', 'review2-yaml-star-catchall', 'review2-v4-star-catchall', 'review2-flux-secret-domain']) {
       const dir = copy(fixture);

@@ -145,6 +145,11 @@ describe('finding 4: a hostless rule with a path is tried for every host', () =>
     const plan = await planRepoPatch(dir, input());
     expect(plan.edits).toEqual([]);
     expect(plan.refused).toContain('the docker-mcp rule (line 36) can never match: the rule for "any host, path .*" (line 31) catches docker-mcp.example.com first');
+    // Following the advice (move it above the path rule) is accepted, and main.tf is left as the user wrote it.
+    writeFileSync(path, text.replace('    ingress_rule {\n      path    = ".*"', `${v4Rule('    ')}    ingress_rule {\n      path    = ".*"`));
+    const after = await planRepoPatch(dir, input());
+    expect(after.refused, renderPatchReport(after)).toBeNull();
+    expect(after.edits.map((e) => e.relPath)).toEqual(['docker-mcp.tf']);
   });
 });
 
