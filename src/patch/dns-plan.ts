@@ -7,12 +7,11 @@ import type { Node } from 'web-tree-sitter';
 import { servicesEdits, type TextEdit } from './hcl-edits.js';
 import type { Generator } from './generator.js';
 import { invert, KEY } from './invert.js';
-import { attributeValue, blockBody, blockLabels, findAttribute, isTuple, staticString, tupleElements, unwrap } from './hcl-nodes.js';
+import { attributeValue, blockBody, blockLabels, findAttribute, isTuple, namedChildren, staticString, tupleElements, unwrap } from './hcl-nodes.js';
 import type { DnsResource, RepoModel, TfTunnelConfig } from './model.js';
 import { hclString } from './render.js';
 import type { TfFile } from './repo-scan.js';
 import type { Snippet } from './types.js';
-import { hostnameMatches } from './match.js';
 import { localDefinition, resolveString } from './tf-values.js';
 
 export interface DnsPlan {
@@ -60,7 +59,14 @@ export async function planDns(model: RepoModel, config: TfTunnelConfig, host: st
   const named = await Promise.all(forTunnel.map(async (d) => ({ dns: d, name: await recordName(model, d) })));
   const zone = zoneOf(named.map((n) => n.name), ruleHosts);
   const fqdnOf = (name: string): string => (zone && !zone.fqdn && !name.endsWith(`.${zone.zone}`) ? `${name}.${zone.zone}` : name);
-  const covering = named.find((n) => !n.dns.forEach && n.name && hostnameMatches(fqdnOf(n.name), host));
+  const covering = named.find((n) => !n.dns.forEach && n.name && recordCovers(fqdnOf(n.name), host));
+  const deep = named.find((n) => !n.dns.forEach && n.name && recordCovers(fqdnOf(n.name), host, true));
+  if (!covering && deep) {
+    out.notes.push(
+      `${deep.dns.type}.${deep.dns.name} (${deep.name}) answers DNS for ${host}, but Cloudflare's Universal SSL certificate covers one level of subdomain only; ` +
+        `${host} gets its own record here, and proxied HTTPS for it needs an advanced or custom edge certificate.`,
+    );
+  }
   if (covering) {
     out.status = `from ${covering.dns.type}.${covering.dns.name} in ${covering.dns.file.relPath}`;
     out.notes.push(`DNS: ${covering.dns.type}.${covering.dns.name} (${covering.dns.file.relPath}) already covers ${host}.`);
@@ -85,7 +91,7 @@ export async function planDns(model: RepoModel, config: TfTunnelConfig, host: st
     return out;
   }
   for (const { dns } of named.filter((n) => n.dns.forEach)) {
-    const listed = await labelList(model, dns, host);
+    const listed = await labelList(model, dns, host, ruleHosts);
     if (!listed) continue;
     if (typeof listed === 'string') {
       out.notes.push(listed);
@@ -94,7 +100,8 @@ export async function planDns(model: RepoModel, config: TfTunnelConfig, host: st
     out.edits.push(...listed.edits.map((edit) => ({ file: listed.file, edit })));
     out.status = `from ${dns.type}.${dns.name} (its for_each list ${listed.ref})`;
     const done = listed.edits.length ? 'added to' : 'is already in';
-    out.notes.push(`DNS: "${listed.label}" ${done} ${listed.ref} (${listed.file.relPath}), which ${dns.type}.${dns.name} iterates over.`);
+    const where = listed.ref.startsWith('local.') ? `${listed.ref} (${listed.file.relPath}), which ${dns.type}.${dns.name} iterates over` : `the for_each list of ${dns.type}.${dns.name} (${listed.file.relPath})`;
+    out.notes.push(`DNS: "${listed.label}" ${done} ${where}.`);
     return out;
   }
   out.snippets.push(dnsSnippet(model, config, host, ref));
@@ -103,24 +110,57 @@ export async function planDns(model: RepoModel, config: TfTunnelConfig, host: st
 }
 
 /**
+ * Whether a record named `pattern` serves `host` through Cloudflare's proxy (review 1, finding 11).
+ * A wildcard's DNS answer is multi-level ("A record *.example.com … would cover abc.example.com as
+ * well as 123.abc.example.com", developers.cloudflare.com/dns/manage-dns-records/reference/
+ * wildcard-dns-records/), but the proxied name also needs an edge certificate, and Universal SSL
+ * covers "the root domain … and first-level subdomains"; "deeper subdomains … will not serve a
+ * valid certificate" (developers.cloudflare.com/ssl/edge-certificates/universal-ssl/limitations/).
+ * So `*.example.com` covers exactly one more label; `dnsOnly` answers the DNS question alone.
+ */
+export function recordCovers(pattern: string, host: string, dnsOnly = false): boolean {
+  const p = pattern.toLowerCase();
+  const h = host.toLowerCase();
+  if (p === h) return true;
+  if (!p.startsWith('*.') || !h.endsWith(p.slice(1))) return false;
+  const labels = h.slice(0, h.length - p.length + 1);
+  return labels.length > 0 && (dnsOnly || !labels.includes('.'));
+}
+
+/**
  * A record with `for_each = toset(local.x)` over a list of strings: the label that makes its `name`
  * the hostname, and the edit adding it; a note when the list's names are under another domain.
  */
-async function labelList(model: RepoModel, dns: DnsResource, host: string): Promise<{ ref: string; file: TfFile; label: string; edits: TextEdit[] } | string | null> {
-  const ref = /^(?:toset\()?\s*(local\.[A-Za-z_][\w-]*)\s*\)?$/.exec(dns.forEach ?? '')?.[1];
+async function labelList(model: RepoModel, dns: DnsResource, host: string, ruleHosts: string[]): Promise<{ ref: string; file: TfFile; label: string; edits: TextEdit[] } | string | null> {
+  const local = /^(?:toset\()?\s*(local\.[A-Za-z_][\w-]*)\s*\)?$/.exec(dns.forEach ?? '')?.[1];
   const nameAttr = findAttribute(blockBody(dns.block), 'name');
-  const def = ref ? localDefinition(model.scan!, dns.file.dir, ref.slice('local.'.length)) : undefined;
+  const def = local ? localDefinition(model.scan!, dns.file.dir, local.slice('local.'.length)) : inlineList(dns);
+  const ref = local ?? 'toset([…])';
   const tuple = unwrap(def?.value);
-  if (!ref || !def || !nameAttr || !isTuple(tuple) || !tupleElements(tuple).every((e) => staticString(e) !== null)) return null;
+  if (!def || !nameAttr || !isTuple(tuple) || !tupleElements(tuple).every((e) => staticString(e) !== null)) return null;
   // each.key and each.value are the same string for a set.
   const g = { keyVar: 'each.key', valueVar: 'each', dir: dns.file.dir } as unknown as Generator;
   const bound = await invert(model.scan!, g, attributeValue(nameAttr)!, host);
   const values = typeof bound === 'string' ? [] : [...bound.values()];
-  const label = values[0];
-  if (!label || values.some((v) => v !== label) || (typeof bound !== 'string' && [...bound.keys()].some((k) => k !== KEY && k !== 'value' && k !== 'key'))) {
+  const same = values.length > 0 && values.every((v) => v === values[0]);
+  let label = same ? values[0] : undefined;
+  // `name = each.key` over ["grafana", "wiki"]: relative names, as the rules' hostnames show
+  // (grafana.example.com); the label is then the host less that zone.
+  const relative = label === host ? zoneOf(tupleElements(tuple).map((e) => staticString(e)), ruleHosts) : null;
+  if (relative && !relative.fqdn) label = host.endsWith(`.${relative.zone}`) ? host.slice(0, -relative.zone.length - 1) : undefined;
+  if (!label || (typeof bound !== 'string' && [...bound.keys()].some((k) => k !== KEY && k !== 'value' && k !== 'key'))) {
     return `${dns.type}.${dns.name} makes its names from ${ref} as ${attributeValue(nameAttr)!.text}, which cannot give ${host}; "${host.split('.')[0]}" was not added to ${ref}.`;
   }
   return { ref, file: def.file, label, edits: servicesEdits(def.file.text, tuple, label, null) };
+}
+
+/** `for_each = toset(["grafana", "wiki"])` (one line or one label per line): the list in the record itself. */
+function inlineList(dns: DnsResource): { file: TfFile; value: Node } | undefined {
+  const forEach = findAttribute(blockBody(dns.block), 'for_each');
+  const call = unwrap(forEach ? attributeValue(forEach) : undefined);
+  if (call?.type !== 'function_call' || namedChildren(call)[0]?.text !== 'toset') return undefined;
+  const args = namedChildren(namedChildren(call).find((c) => c.type === 'function_arguments')).filter((c) => c.type === 'expression');
+  return args.length === 1 && isTuple(unwrap(args[0])) ? { file: dns.file, value: args[0]! } : undefined;
 }
 
 /**

@@ -1,0 +1,72 @@
+// Review 1, finding 10 (DNS the repo's way) and the DNS part of finding 11 (docs/dev/ISSUE17-REVIEW-1.md).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { applyRepoPatch, planRepoPatch, renderPatchReport, type RepoPatchInput } from '../../src/patch/index.js';
+import { FIXTURES, fmtClean, hclErrors, input, useFixtureCopies } from './patch-helpers.js';
+
+const copy = useFixtureCopies();
+const lost = (fixture: string, file: string, text: string): string[] => {
+  const kept = new Set(text.split('\n'));
+  return readFileSync(join(FIXTURES, fixture, file), 'utf8').split('\n').filter((l) => !kept.has(l));
+};
+
+/** Plans, applies, checks the second run is a no-op; returns the first plan. */
+async function patchTwice(dir: string, answers: RepoPatchInput = input()): Promise<Awaited<ReturnType<typeof planRepoPatch>>> {
+  const plan = await planRepoPatch(dir, answers);
+  expect(plan.refused, renderPatchReport(plan)).toBeNull();
+  await applyRepoPatch(plan);
+  expect((await planRepoPatch(dir, answers)).edits).toEqual([]);
+  return plan;
+}
+
+describe('finding 10: a record whose for_each is an inline label list', () => {
+  it('adds "docker-mcp" to a multi-line toset([…]) in place', async () => {
+    const dir = copy('review1-f10-inline-labels');
+    const plan = await patchTwice(dir);
+    const text = readFileSync(join(dir, 'main.tf'), 'utf8');
+    expect(lost('review1-f10-inline-labels', 'main.tf', text)).toEqual([]);
+    expect(text).toContain('  for_each = toset([\n    "grafana", # dashboards\n    "wiki",\n    "docker-mcp",\n  ])');
+    expect(plan.snippets).toEqual([]);
+    expect(plan.notes).toContain('DNS: "docker-mcp" added to the for_each list of cloudflare_record.apps (main.tf).');
+    expect(await hclErrors(text)).toBe('');
+    expect(fmtClean(text)).toBe(true);
+  });
+
+  it('adds it to a one-line toset(["grafana", "wiki"]) too', async () => {
+    const dir = copy('review1-f10-inline-labels');
+    const path = join(dir, 'main.tf');
+    // One-line, so `for_each` is aligned with the attributes below it (as terraform fmt wants).
+    const text0 = readFileSync(path, 'utf8');
+    const at = text0.indexOf('resource "cloudflare_record"');
+    const oneLine = text0.slice(0, at) + text0.slice(at).replace(/toset\(\[[^\]]*\]\)/, 'toset(["grafana", "wiki"])').replace(/\n {2}(zone_id|name|type|value|proxied) +=/g, (_, k: string) => `\n  ${k.padEnd(8)} =`);
+    expect(fmtClean(oneLine)).toBe(true);
+    writeFileSync(path, oneLine);
+    const plan = await patchTwice(dir);
+    const text = readFileSync(path, 'utf8');
+    expect(text).toContain('  for_each = toset(["grafana", "wiki", "docker-mcp"])\n');
+    expect(plan.snippets).toEqual([]);
+    expect(fmtClean(text)).toBe(true);
+  });
+});
+
+describe('finding 11: a proxied wildcard covers one more label, not deeper names', () => {
+  const lab = input({ hostname: 'docker-mcp.lab.example.com', moduleCallHcl: input().moduleCallHcl.replace('"example.com"', '"lab.example.com"') });
+
+  it('*.example.com is not claimed to cover docker-mcp.lab.example.com: a record is given, with the certificate note', async () => {
+    const dir = copy('review1-f10-wildcard-deeper');
+    const plan = await patchTwice(dir, lab);
+    expect(plan.notes.join('\n')).not.toContain('already covers');
+    expect(plan.notes.join('\n')).toContain("Universal SSL certificate covers one level of subdomain only");
+    const dns = plan.snippets.find((s) => s.title.startsWith('DNS record for docker-mcp.lab.example.com'));
+    expect(dns?.text).toContain('name    = "docker-mcp.lab.example.com"');
+    expect(dns?.text).toContain('zone_id = var.zone_id');
+  });
+
+  it('docker-mcp.example.com, one label below, is still covered', async () => {
+    const dir = copy('review1-f10-wildcard-deeper');
+    const plan = await patchTwice(dir);
+    expect(plan.notes).toContain('DNS: cloudflare_dns_record.wild (main.tf) already covers docker-mcp.example.com.');
+    expect(plan.snippets).toEqual([]);
+  });
+});
