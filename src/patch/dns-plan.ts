@@ -81,13 +81,13 @@ export async function planDns(model: RepoModel, config: TfTunnelConfig, host: st
     const nameValue = attributeValue(findAttribute(blockBody(block), 'name')!)!;
     const text = sibling.dns.file.text;
     const free = freeName(model, sibling.dns.type, sibling.dns.file.dir);
-    const clone = `${text.slice(block.startIndex, nameValue.startIndex)}${hclString(zone.fqdn ? host : label)}${text.slice(nameValue.endIndex, block.endIndex)}`
+    const clone = `${text.slice(block.startIndex, nameValue.startIndex)}${cloneName(nameValue.text, sibling.name!, zone, host, label)}${text.slice(nameValue.endIndex, block.endIndex)}`
       .replace(`"${labels[1]}"`, `"${free}"`);
     const end = sibling.dns.file.text.length;
     const gap = text.endsWith('\n') ? '\n' : '\n\n';
     out.edits.push({ file: sibling.dns.file, edit: { start: end, end, text: `${gap}${clone}\n` } });
     out.status = `from ${sibling.dns.type}.${free} in ${sibling.dns.file.relPath}`;
-    out.notes.push(`DNS: a ${sibling.dns.type} "${free}" like ${sibling.dns.type}.${labels[1]} (${sibling.dns.file.relPath}), name "${zone.fqdn ? host : label}".`);
+    out.notes.push(`DNS: a ${sibling.dns.type} "${free}" like ${sibling.dns.type}.${labels[1]} (${sibling.dns.file.relPath}), name ${cloneName(nameValue.text, sibling.name!, zone, host, label)}.`);
     return out;
   }
   for (const { dns } of named.filter((n) => n.dns.forEach)) {
@@ -107,6 +107,18 @@ export async function planDns(model: RepoModel, config: TfTunnelConfig, host: st
   out.snippets.push(dnsSnippet(model, config, host, ref));
   out.notes.push(`No DNS record in this repo covers ${host}, and none could be added in its style; add the record below yourself.`);
   return out;
+}
+
+/**
+ * The clone's `name` in the sibling's style: `"grafana.${data.cloudflare_zone.main.name}"` (resolved
+ * to grafana.example.com, so the `${…}` is proven to be the zone) gives `"docker-mcp.${…}"`;
+ * otherwise the literal FQDN or label the sibling's kind of name takes.
+ */
+function cloneName(written: string, resolved: string, zone: { zone: string; fqdn: boolean }, host: string, label: string): string {
+  if (!zone.fqdn) return hclString(label);
+  const styled = /^"([A-Za-z0-9-]+)\.(\$\{[^{}"]+\})"$/.exec(written.trim());
+  const proven = styled && resolved === `${styled[1]}.${zone.zone}` && host.endsWith(`.${zone.zone}`);
+  return proven ? `"${host.slice(0, -zone.zone.length - 1)}.${styled[2]}"` : hclString(host);
 }
 
 /**

@@ -70,3 +70,39 @@ describe('finding 11: a proxied wildcard covers one more label, not deeper names
     expect(plan.snippets).toEqual([]);
   });
 });
+
+describe('finding 10: hostnames from data.cloudflare_zone.<n>.name', () => {
+  it('v4 `name = "example.com"`: the rule in the repo\'s style, the per-host record cloned', async () => {
+    const dir = copy('review1-f10-data-zone-v4');
+    const plan = await patchTwice(dir);
+    const text = readFileSync(join(dir, 'main.tf'), 'utf8');
+    expect(lost('review1-f10-data-zone-v4', 'main.tf', text)).toEqual([]);
+    expect(text).toContain('    ingress_rule {\n      hostname = "docker-mcp.${data.cloudflare_zone.main.name}"\n');
+    expect(text).toContain('resource "cloudflare_record" "docker_mcp" {\n  zone_id = data.cloudflare_zone.main.id\n  name    = "docker-mcp"\n  value   = cloudflare_tunnel.k8s.cname\n');
+    expect(plan.snippets).toEqual([]);
+    expect(await hclErrors(text)).toBe('');
+    expect(fmtClean(text)).toBe(true);
+  });
+
+  it('v5 `filter = { name = local.domain }`: the clone keeps the "x.${data…name}" style and zone_id', async () => {
+    const dir = copy('review1-f10-data-zone-v5');
+    const plan = await patchTwice(dir);
+    const text = readFileSync(join(dir, 'main.tf'), 'utf8');
+    expect(lost('review1-f10-data-zone-v5', 'main.tf', text)).toEqual([]);
+    expect(text).toContain('        hostname = "docker-mcp.${data.cloudflare_zone.main.name}"\n');
+    expect(text).toContain('resource "cloudflare_dns_record" "docker_mcp" {\n  zone_id = data.cloudflare_zone.main.zone_id\n  name    = "docker-mcp.${data.cloudflare_zone.main.name}"\n');
+    expect(plan.snippets).toEqual([]);
+    expect(fmtClean(text)).toBe(true);
+  });
+
+  it('v5 filter with an operator (`starts_with:`) proves nothing: the literal hostname, no clone', async () => {
+    const dir = copy('review1-f10-data-zone-v5');
+    const path = join(dir, 'main.tf');
+    writeFileSync(path, readFileSync(path, 'utf8').replace('name = local.domain', 'name = "starts_with:example"'));
+    const plan = await patchTwice(dir);
+    const text = readFileSync(path, 'utf8');
+    expect(text).toContain('        hostname = "docker-mcp.example.com"\n');
+    expect(text).not.toContain('resource "cloudflare_dns_record" "docker_mcp"');
+    expect(plan.snippets.map((s) => s.title)).toEqual([expect.stringContaining('DNS record for docker-mcp.example.com')]);
+  });
+});
