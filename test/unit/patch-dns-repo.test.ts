@@ -106,3 +106,46 @@ describe('finding 10: hostnames from data.cloudflare_zone.<n>.name', () => {
     expect(plan.snippets.map((s) => s.title)).toEqual([expect.stringContaining('DNS record for docker-mcp.example.com')]);
   });
 });
+
+describe('finding 10: two tunnel configs in one root', () => {
+  it('refuses naming each config file:line, with a v4 rule and a cloned DNS record per tunnel, and the real root', async () => {
+    const dir = copy('review1-f10-two-tunnels-v4');
+    const plan = await planRepoPatch(dir, input());
+    expect(plan.edits).toEqual([]);
+    expect(plan.refused).toContain('ambiguous: 2 tunnel configurations (resource.cloudflare_tunnel_config.k8s (main.tf:31), resource.cloudflare_tunnel_config.nas (main.tf:46))');
+    expect(plan.refused).toContain('no flag picks one: add the docker-mcp rule below to the one you choose');
+    const titles = plan.snippets.map((s) => `${s.title} | ${s.where}`);
+    expect(titles.filter((t) => t.includes('provider v5'))).toEqual([]);
+    expect(titles.filter((t) => t.startsWith('Ingress rule (Cloudflare provider v4)')).map((t) => t.split(' | ')[1])).toEqual([
+      'resource.cloudflare_tunnel_config.k8s (main.tf:31)',
+      'resource.cloudflare_tunnel_config.nas (main.tf:46)',
+    ]);
+    const dns = plan.snippets.filter((s) => s.title.startsWith('DNS record for docker-mcp.example.com'));
+    expect(dns.map((s) => /value {3}= (\S+)/.exec(s.text)?.[1])).toEqual(['cloudflare_tunnel.k8s.cname', 'cloudflare_tunnel.nas.cname']);
+    expect(dns[0]!.text).toContain('zone_id = data.cloudflare_zone.main.id\n  name    = "docker-mcp"\n');
+    expect(plan.snippets.find((s) => s.title.startsWith('Ingress rule'))!.text).toContain('hostname = "docker-mcp.${data.cloudflare_zone.main.name}"');
+    const report = renderPatchReport(plan);
+    expect(report).not.toContain('<root module>');
+    expect(report).toContain('(./docker-mcp.tf)');
+  });
+
+  it('after the user adds the printed rule to one config by hand, a re-run uses that tunnel and writes the module', async () => {
+    const dir = copy('review1-f10-two-tunnels-v4');
+    const path = join(dir, 'main.tf');
+    const refused = await planRepoPatch(dir, input());
+    const rule = refused.snippets.find((s) => s.where.startsWith('resource.cloudflare_tunnel_config.k8s'))!.text;
+    const text = readFileSync(path, 'utf8');
+    const catchAll = '    ingress_rule {\n      service = "http_status:404"';
+    const pasted = text.replace(catchAll, `${rule.trimEnd().replace(/^/gm, '    ')}\n${catchAll}`);
+    expect(fmtClean(pasted)).toBe(true);
+    writeFileSync(path, pasted);
+    const plan = await patchTwice(dir);
+    expect(plan.notes.join('\n')).toContain('the docker-mcp rule is in resource.cloudflare_tunnel_config.k8s (main.tf:31), so that tunnel is used');
+    expect(plan.edits.map((e) => e.relPath).sort()).toEqual(['docker-mcp.tf', 'main.tf']);
+    const after = readFileSync(path, 'utf8');
+    expect(after).toContain('resource "cloudflare_record" "docker_mcp" {\n  zone_id = data.cloudflare_zone.main.id\n  name    = "docker-mcp"\n  value   = cloudflare_tunnel.k8s.cname\n');
+    expect(lost('review1-f10-two-tunnels-v4', 'main.tf', after)).toEqual([]);
+    expect(fmtClean(after)).toBe(true);
+    expect(readFileSync(join(dir, 'docker-mcp.tf'), 'utf8')).toContain('module "docker_mcp_gateway"');
+  });
+});
