@@ -20,7 +20,7 @@ export async function dnsRefusalSnippets(model: RepoModel, config: TfTunnelConfi
   const dns = await planDns(model, config, host, await configHosts(model, config));
   // planDns's note says what it did ("DNS: a cloudflare_record …"); in a refusal it is what to do.
   const suffix = tunnel ? ` (${tunnel})` : '';
-  const what = dns.notes.find((n) => n.startsWith('DNS: '))?.slice('DNS: '.length).replace(/\.$/, '') ?? '';
+  const what = (dns.notes.find((n) => n.startsWith('DNS: '))?.slice('DNS: '.length).replace(/\.$/, '') ?? '').replace(' added to ', ' goes into ');
   const snippets: Snippet[] = [];
   const record = dns.edits.find(({ edit }) => /^\s*resource "/.test(edit.text));
   if (record) {
@@ -39,7 +39,9 @@ export async function dnsRefusalSnippets(model: RepoModel, config: TfTunnelConfi
  * (the services-list line or a collection item already is one). Before the module call snippet, last.
  */
 export async function addRefusalDns(model: RepoModel, shape: Shape, plan: RepoPatchPlan, input: RepoPatchInput): Promise<void> {
-  const config = 'config' in shape && 'block' in shape.config ? shape.config : undefined;
+  // Generated rules (plan-data.ts) reason about DNS per collection item themselves: an item for the
+  // host already gives its record there, so a record here would be a duplicate.
+  const config = shape.kind === 'hcl-literal' || shape.kind === 'hcl-unreadable' ? shape.config : undefined;
   if (!config || config.file.syntaxErrors || plan.snippets.some((s) => /^DNS\b/.test(s.title))) return;
   const dns = await dnsRefusalSnippets(model, config, input.hostname);
   const at = Math.max(0, plan.snippets.length - 1);

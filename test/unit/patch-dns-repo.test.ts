@@ -149,3 +149,33 @@ describe('finding 10: two tunnel configs in one root', () => {
     expect(readFileSync(join(dir, 'docker-mcp.tf'), 'utf8')).toContain('module "docker_mcp_gateway"');
   });
 });
+
+describe('finding 10: a refusal gives DNS the repo\'s way', () => {
+  it('no services list: the refusal clones the per-host record instead of printing no DNS at all', async () => {
+    const dir = copy('review1-f10-data-zone-v4');
+    const path = join(dir, 'main.tf');
+    // No catch-all: refused (cloudflared requires one).
+    writeFileSync(path, readFileSync(path, 'utf8').replace('    ingress_rule {\n      service = "http_status:404"\n    }\n', ''));
+    const plan = await planRepoPatch(dir, input());
+    expect(plan.refused).toContain('has no catch-all rule');
+    expect(plan.snippets.map((s) => s.title)).not.toContain('DNS: add to the services list');
+    const dns = plan.snippets.filter((s) => s.title.startsWith('DNS'));
+    expect(dns).toHaveLength(1);
+    expect(dns[0]!.where).toBe('at the end of main.tf');
+    expect(dns[0]!.text).toBe('resource "cloudflare_record" "docker_mcp" {\n  zone_id = data.cloudflare_zone.main.id\n  name    = "docker-mcp"\n  value   = cloudflare_tunnel.k8s.cname\n  type    = "CNAME"\n  proxied = true\n}\n');
+    // The module call stays the last snippet.
+    expect(plan.snippets.at(-1)!.title).toBe('The docker-mcp module call, in its own file');
+  });
+
+  it('an inline label list: the refusal says which list gets "docker-mcp"', async () => {
+    const dir = copy('review1-f10-inline-labels');
+    const path = join(dir, 'main.tf');
+    writeFileSync(path, readFileSync(path, 'utf8').replace('    ingress_rule {\n      service = "http_status:404"\n    }\n', ''));
+    const plan = await planRepoPatch(dir, input());
+    expect(plan.refused).toContain('has no catch-all rule');
+    const dns = plan.snippets.filter((s) => s.title.startsWith('DNS'));
+    expect(dns.map((s) => [s.title, s.where, s.text])).toEqual([
+      ['DNS for docker-mcp.example.com: "docker-mcp" goes into the for_each list of cloudflare_record.apps (main.tf)', 'main.tf, in that list', '"docker-mcp",\n'],
+    ]);
+  });
+});
