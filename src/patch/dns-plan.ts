@@ -50,9 +50,9 @@ function zoneOf(names: (string | null)[], hosts: string[]): { zone: string; fqdn
   return null;
 }
 
-export async function planDns(model: RepoModel, config: TfTunnelConfig, host: string, ruleHosts: string[]): Promise<DnsPlan> {
+/** `ref`: the tunnel resource (`cloudflare_tunnel.home`) when `config` is not a tunnel config (sibling-config.ts). */
+export async function planDns(model: RepoModel, config: TfTunnelConfig, host: string, ruleHosts: string[], ref = tunnelRef(config)): Promise<DnsPlan> {
   const out: DnsPlan = { edits: [], notes: [], snippets: [], status: null };
-  const ref = tunnelRef(config);
   // The whole reference: `cloudflare_tunnel.homelab` must not match `cloudflare_tunnel.homelab2.cname`.
   const refPattern = ref ? new RegExp(`(^|[^\\w.-])${ref.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w-])`) : null;
   const forTunnel = model.dns.filter((d) => refPattern && d.target !== null && refPattern.test(d.target));

@@ -9,6 +9,7 @@ import { CliError, ExitCode } from '../cli/errors.js';
 import { parseHcl } from '../templates/hcl-parse.js';
 import { classify, configShape } from './classify.js';
 import { addRefusalDns } from './dns-refusal.js';
+import { terraformDnsForYaml } from './sibling-config.js';
 import { chosenTunnel, configPlace, refuseTunnels } from './tunnel-choice.js';
 import { keepFormatted } from './fmt.js';
 import { buildModel, disposeModel } from './model.js';
@@ -34,6 +35,7 @@ export async function planRepoPatch(repoDir: string, input: RepoPatchInput): Pro
     const plan = several && !chosen ? await refuseTunnels(model, several, input) : await planShape(model, shape, input);
     if (chosen) plan.notes.push(`Several tunnel configs (${several!.map(configPlace).join(', ')}); the docker-mcp rule is in ${configPlace(chosen)}, so that tunnel is used.`);
     if (plan.refused && plan.mode === 'terraform' && !several) await addRefusalDns(model, shape, plan, input);
+    if (shape.kind === 'yaml-list' && model.scan) await terraformDnsForYaml(model, shape.config, input, plan);
     if (!plan.refused) addRepoHints(model, shape, plan);
     const cloudflared = model.cloudflared.length === 1 ? model.cloudflared[0]! : undefined;
     if (cloudflared) {

@@ -7,6 +7,7 @@ import { findCloudflared, type CloudflaredWorkload } from './cloudflared-scan.js
 import { attributeValue, blockBody, blockLabels, bodyBlocks, findAttribute, findObjectElem, isObject, objectElemValue, unwrap } from './hcl-nodes.js';
 import { TUNNEL_CONFIG_TYPES, readIngress, type IngressList } from './ingress-hcl.js';
 import { blockAddress, scanRepo, topBlocks, type RepoScan, type TfFile } from './repo-scan.js';
+import { siblingYamlConfigs } from './sibling-config.js';
 import { findYamlConfigs, type YamlConfig } from './yaml-scan.js';
 
 /** Where a Terraform tunnel config's ingress rules come from. */
@@ -110,10 +111,14 @@ export async function buildModel(target: string, mode: 'auto' | 'terraform' | 'y
   const configs = scan ? tunnelConfigs(scan) : [];
   // YAML configs matter only when Terraform has no tunnel config (or YAML was asked for); where
   // cloudflared runs is a bonus, so a YAML tree too big to read never fails a Terraform patch.
-  const yamlConfigs = mode === 'yaml' || (mode === 'auto' && configs.length === 0) ? findYamlConfigs(repoDir) : [];
+  let yamlConfigs = mode === 'yaml' || (mode === 'auto' && configs.length === 0) ? findYamlConfigs(repoDir) : [];
+  // A tunnel in Terraform whose cloudflared config is YAML elsewhere in the repo (repo/k8s next to
+  // repo/terraform): searched from the git root (sibling-config.ts).
+  const sibling = mode === 'auto' && scan && configs.length === 0 && yamlConfigs.length === 0 ? siblingYamlConfigs(repoDir, scan) : null;
+  if (sibling) yamlConfigs = sibling.configs;
   let cloudflared: CloudflaredWorkload[] = [];
   try {
-    cloudflared = mode === 'terraform' ? [] : findCloudflared(isFile ? resolve(repoDir, '..') : repoDir);
+    cloudflared = mode === 'terraform' ? [] : findCloudflared(sibling ? sibling.root : isFile ? resolve(repoDir, '..') : repoDir);
   } catch {
     cloudflared = [];
   }

@@ -1,5 +1,5 @@
 // Review 1, finding 10 (DNS the repo's way) and the DNS part of finding 11 (docs/dev/ISSUE17-REVIEW-1.md).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyRepoPatch, planRepoPatch, renderPatchReport, type RepoPatchInput } from '../../src/patch/index.js';
@@ -177,5 +177,29 @@ describe('finding 10: a refusal gives DNS the repo\'s way', () => {
     expect(dns.map((s) => [s.title, s.where, s.text])).toEqual([
       ['DNS for docker-mcp.example.com: "docker-mcp" goes into the for_each list of cloudflare_record.apps (main.tf)', 'main.tf, in that list', '"docker-mcp",\n'],
     ]);
+  });
+});
+
+describe('finding 10: tunnel and DNS in Terraform, cloudflared config in a sibling k8s/ ConfigMap', () => {
+  it('finds the ConfigMap from the git root, patches it, and clones the DNS record in Terraform', async () => {
+    const repo = copy('review1-f10-sibling-k8s');
+    mkdirSync(join(repo, '.git'));
+    const dir = join(repo, 'terraform');
+    const plan = await patchTwice(dir);
+    expect(plan.edits.map((e) => e.relPath).sort()).toEqual(['../k8s/cloudflared.yaml', 'main.tf']);
+    const yaml = readFileSync(join(repo, 'k8s/cloudflared.yaml'), 'utf8');
+    expect(yaml).toContain('      - hostname: docker-mcp.example.com\n        service: http://homelab-docker-mcp-gateway.homelab.svc.cluster.local:8080\n      - service: http_status:404');
+    const tf = readFileSync(join(dir, 'main.tf'), 'utf8');
+    expect(lost('review1-f10-sibling-k8s', 'terraform/main.tf', tf)).toEqual([]);
+    expect(tf).toContain('resource "cloudflare_record" "docker_mcp" {\n  zone_id = var.zone_id\n  name    = "docker-mcp"\n  value   = cloudflare_tunnel.home.cname\n');
+    expect(fmtClean(tf)).toBe(true);
+    expect(plan.snippets.map((s) => s.text).join('\n')).not.toContain('cloudflared tunnel route dns');
+    expect(plan.notes).toContain('DNS: a cloudflare_record "docker_mcp" like cloudflare_record.grafana (main.tf), name "docker-mcp".');
+  });
+
+  it('outside a git repo the search stays in the Terraform directory (refused: no tunnel config there)', async () => {
+    const repo = copy('review1-f10-sibling-k8s');
+    const plan = await planRepoPatch(join(repo, 'terraform'), input());
+    expect(plan.refused).toContain('no tunnel configuration found');
   });
 });
