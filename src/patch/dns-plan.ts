@@ -64,7 +64,7 @@ export async function planDns(model: RepoModel, config: TfTunnelConfig, host: st
   if (!covering && deep) {
     out.notes.push(
       `${deep.dns.type}.${deep.dns.name} (${deep.name}) answers DNS for ${host}, but Cloudflare's Universal SSL certificate covers one level of subdomain only; ` +
-        `${host} gets its own record here, and proxied HTTPS for it needs an advanced or custom edge certificate.`,
+        `so it is not counted as covering ${host}; proxied HTTPS for ${host} needs an advanced or custom edge certificate (a record alone does not give one).`,
     );
   }
   if (covering) {

@@ -5,16 +5,16 @@
 // node_modules and vendor skipped, as repo-scan's walk does; bounded by its file limit), the YAML gets
 // the rule, and the DNS record is added in Terraform the repo's way (dns-plan.ts), not printed as
 // `cloudflared tunnel route dns`.
-import { applyTextEdits } from './hcl-edits.js';
 import { existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import type { Node } from 'web-tree-sitter';
 import { isSeq } from 'yaml';
+import { applyTextEdits, type TextEdit } from './hcl-edits.js';
 import { planDns } from './dns-plan.js';
-import { blockLabels, blockBody, findAttribute, attributeValue, staticString } from './hcl-nodes.js';
+import { attributeValue, blockBody, blockLabels, findAttribute, staticString } from './hcl-nodes.js';
 import type { RepoModel, TfTunnelConfig } from './model.js';
 import { withTunnelStatus } from './module-status.js';
 import { blockAddress, topBlocks, type RepoScan, type TfFile } from './repo-scan.js';
-import type { TextEdit } from './hcl-edits.js';
 import type { RepoPatchInput, RepoPatchPlan } from './types.js';
 import { findYamlConfigs, ruleValue, type YamlConfig } from './yaml-scan.js';
 
@@ -33,7 +33,7 @@ export function gitRoot(dir: string): string | null {
   return null;
 }
 
-function tunnels(scan: RepoScan): { file: TfFile; block: import('web-tree-sitter').Node }[] {
+function tunnels(scan: RepoScan): { file: TfFile; block: Node }[] {
   return scan.files.flatMap((file) => topBlocks(file, 'resource').filter((b) => TUNNEL_TYPES.includes(blockLabels(b)[0] ?? '')).map((block) => ({ file, block })));
 }
 
