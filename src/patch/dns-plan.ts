@@ -12,6 +12,7 @@ import type { DnsResource, RepoModel, TfTunnelConfig } from './model.js';
 import { hclString } from './render.js';
 import type { TfFile } from './repo-scan.js';
 import type { Snippet } from './types.js';
+import { zoneIdFromData } from './tf-data-sources.js';
 import { localDefinition, resolveString } from './tf-values.js';
 
 export interface DnsPlan {
@@ -104,7 +105,7 @@ export async function planDns(model: RepoModel, config: TfTunnelConfig, host: st
     out.notes.push(`DNS: "${listed.label}" ${done} ${where}.`);
     return out;
   }
-  out.snippets.push(dnsSnippet(model, config, host, ref));
+  out.snippets.push(dnsSnippet(model, config, host, ref, await zoneIdFromData(model.scan!, config.file.dir, host)));
   out.notes.push(`No DNS record in this repo covers ${host}, and none could be added in its style; add the record below yourself.`);
   return out;
 }
@@ -188,11 +189,12 @@ export function freeName(model: RepoModel, type: DnsResource['type'], dir: strin
 }
 
 /** A record in the repo's terms: its resource type, zone_id expression and tunnel; the full name. */
-export function dnsSnippet(model: RepoModel, config: TfTunnelConfig, host: string, ref: string | null = tunnelRef(config)): Snippet {
+/** `dataZone`: the zone's id from a `data "cloudflare_zone"` that proves it, used when no record shows a zone_id. */
+export function dnsSnippet(model: RepoModel, config: TfTunnelConfig, host: string, ref: string | null = tunnelRef(config), dataZone: string | null = null): Snippet {
   const v5 = config.version === 'v5';
   const type = v5 ? 'cloudflare_dns_record' : 'cloudflare_record';
   const like = model.dns.find((d) => (v5 ? d.type === 'cloudflare_dns_record' : d.type === 'cloudflare_record'));
-  const zone = like ? attrText(like.block, 'zone_id') : null;
+  const zone = (like ? attrText(like.block, 'zone_id') : null) ?? dataZone;
   const field = like?.targetField ?? 'content';
   // The tunnel id exactly as the config itself writes it (`cloudflare_tunnel.x.id`, `var.tunnel_id`).
   const id = attrText(config.block, 'tunnel_id') ?? (ref ? `${ref}.id` : null);
@@ -207,6 +209,6 @@ export function dnsSnippet(model: RepoModel, config: TfTunnelConfig, host: strin
     '  proxied = true',
     '}',
   ];
-  const note = zone ? `zone_id as the repo's other records set it (${zone}); it must be the zone of ${host}` : 'no record in the repo to copy the zone from';
+  const note = zone === dataZone && zone ? `zone_id from ${zone.replace(/\.id$/, '')}, whose name is proven to be ${host}'s zone` : zone ? `zone_id as the repo's other records set it (${zone}); it must be the zone of ${host}` : 'no record in the repo to copy the zone from';
   return { title: `DNS record for ${host} (${note})`, where: `next to ${config.address}`, language: 'hcl', text: `${lines.join('\n')}\n` };
 }

@@ -42,3 +42,20 @@ export async function zoneName(scan: RepoScan, dir: string, text: string, depth:
 
 /** A plain domain name; `starts_with:ex` (a v5 filter operator) or anything else is not. */
 const domain = (value: string | null): string | null => (value && /^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(value) ? value.toLowerCase() : null);
+
+/**
+ * `data.cloudflare_zone.<n>.id` for the zone that holds `host`, when exactly one zone data source of
+ * the module proves it. `id` is the zone's identifier in both providers (v4 SDK sets it to the zone
+ * id; v5 `id` is computed "Identifier", while v5 `zone_id` stays null when `filter` selects the zone).
+ */
+export async function zoneIdFromData(scan: RepoScan, dir: string, host: string): Promise<string | null> {
+  const found: string[] = [];
+  for (const file of scan.files.filter((f) => f.dir === dir)) {
+    for (const block of topBlocks(file, 'data').filter((b) => blockLabels(b)[0] === 'cloudflare_zone')) {
+      const name = blockLabels(block)[1];
+      const zone = name ? await zoneName(scan, dir, `data.cloudflare_zone.${name}.name`, 0) : null;
+      if (zone && host.toLowerCase().endsWith(`.${zone}`)) found.push(`data.cloudflare_zone.${name}.id`);
+    }
+  }
+  return found.length === 1 ? found[0]! : null;
+}

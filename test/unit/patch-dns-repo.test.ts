@@ -203,3 +203,17 @@ describe('finding 10: tunnel and DNS in Terraform, cloudflared config in a sibli
     expect(plan.refused).toContain('no tunnel configuration found');
   });
 });
+
+describe('finding 10: zone_id from data.cloudflare_zone when no record shows one', () => {
+  it('the DNS snippet takes data.cloudflare_zone.main.id (the zone its name proves)', async () => {
+    const dir = copy('review1-f10-data-zone-v5');
+    const path = join(dir, 'main.tf');
+    const text = readFileSync(path, 'utf8');
+    writeFileSync(path, text.slice(0, text.indexOf('resource "cloudflare_dns_record"')));
+    const plan = await patchTwice(dir);
+    const dns = plan.snippets.find((s) => s.title.startsWith('DNS record for docker-mcp.example.com'))!;
+    expect(dns.title).toContain('zone_id from data.cloudflare_zone.main, whose name is proven');
+    expect(dns.text).toContain('  zone_id = data.cloudflare_zone.main.id\n  name    = "docker-mcp.example.com"\n');
+    expect(dns.text).toContain('content = "${cloudflare_zero_trust_tunnel_cloudflared.k8s.id}.cfargotunnel.com"');
+  });
+});
