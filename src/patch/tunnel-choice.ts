@@ -46,9 +46,11 @@ export async function refuseTunnels(model: RepoModel, configs: TfTunnelConfig[],
   const snippets: Snippet[] = [];
   const notes: string[] = [];
   for (const config of configs) {
-    snippets.push(...(await ruleSnippets(model, config, input)));
+    const rules = await ruleSnippets(model, config, input);
     const dns = await dnsRefusalSnippets(model, config, input.hostname, `for ${configPlace(config)}`);
-    snippets.push(...dns.snippets);
+    // A refusal's report shows snippets, not notes: a record that already covers the host is said there.
+    const covered = dns.notes.map((n) => n.replace(/^DNS: /, '').replace(/\.$/, '')).join('; ');
+    snippets.push(...rules.map((r) => (covered ? { ...r, title: `${r.title} (DNS: ${covered})` } : r)), ...dns.snippets);
     notes.push(...dns.notes);
   }
   const dirs = new Set(configs.map((c) => c.file.dir));

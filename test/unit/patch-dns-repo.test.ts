@@ -129,6 +129,15 @@ describe('finding 10: two tunnel configs in one root', () => {
     expect(report).toContain('(./docker-mcp.tf)');
   });
 
+  it('a tunnel whose wildcard record already covers the host says so on its rule, with no record to add', async () => {
+    const dir = copy('review1-f10-two-tunnels-v4');
+    const path = join(dir, 'main.tf');
+    writeFileSync(path, readFileSync(path, 'utf8').replace('name    = "nas"', 'name    = "*.${data.cloudflare_zone.main.name}"'));
+    const plan = await planRepoPatch(dir, input());
+    const nas = plan.snippets.filter((s) => s.where.includes('cloudflare_tunnel_config.nas') || s.title.includes('cloudflare_tunnel_config.nas'));
+    expect(nas.map((s) => s.title)).toEqual(['Ingress rule (Cloudflare provider v4), directly above the catch-all `http_status:404` rule (DNS: cloudflare_record.nas (main.tf) already covers docker-mcp.example.com)']);
+  });
+
   it('after the user adds the printed rule to one config by hand, a re-run uses that tunnel and writes the module', async () => {
     const dir = copy('review1-f10-two-tunnels-v4');
     const path = join(dir, 'main.tf');
