@@ -25,7 +25,7 @@ export { MODULE_FILE } from './refuse.js';
  * keep every edited .tf file as `terraform fmt` would leave it.
  */
 export async function planRepoPatch(repoDir: string, input: RepoPatchInput): Promise<RepoPatchPlan> {
-  const model = await buildModel(repoDir, input.mode ?? 'auto');
+  const model = await buildModel(repoDir, input.mode ?? 'auto', input.terraformDir);
   try {
     let shape = classify(model, input, repoDir);
     // Several tunnel configs: the one holding the docker-mcp rule is the user's choice; else refuse.

@@ -104,9 +104,15 @@ function dnsResources(scan: RepoScan): DnsResource[] {
 }
 
 /** Reads everything the planners may need. `mode` only skips the half the user ruled out. */
-export async function buildModel(target: string, mode: 'auto' | 'terraform' | 'yaml'): Promise<RepoModel> {
+/** `terraformDir` (mode 'yaml' only): a Terraform root read for DNS alone; its tunnel configs are not patched. */
+export async function buildModel(target: string, mode: 'auto' | 'terraform' | 'yaml', terraformDir?: string): Promise<RepoModel> {
   const repoDir = resolve(target);
   const isFile = existsSync(repoDir) && statSync(repoDir).isFile();
+  if (mode === 'yaml' && terraformDir) {
+    const model = await buildModel(target, mode);
+    const scan = await scanRepo(resolve(terraformDir));
+    return { ...model, scan, dns: dnsResources(scan) };
+  }
   const scan = isFile || mode === 'yaml' ? null : await scanRepo(repoDir);
   const configs = scan ? tunnelConfigs(scan) : [];
   // YAML configs matter only when Terraform has no tunnel config (or YAML was asked for); where

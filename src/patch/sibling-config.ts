@@ -74,7 +74,9 @@ export async function terraformDnsForYaml(model: RepoModel, cand: YamlConfig, in
   const dns = await planDns(model, tunnel, input.hostname, hosts, ref);
   const byFile = new Map<TfFile, TextEdit[]>();
   for (const { file, edit } of dns.edits) byFile.set(file, [...(byFile.get(file) ?? []), edit]);
-  for (const [file, edits] of byFile) plan.edits.push({ path: file.path, relPath: relative(model.repoDir, file.path), before: file.text, after: applyTextEdits(file.text, edits) });
+  // Relative to the Terraform root's parent view: the YAML target may be a file (--cloudflared-configmap).
+  const base = model.isFile ? dirname(model.repoDir) : model.repoDir;
+  for (const [file, edits] of byFile) plan.edits.push({ path: file.path, relPath: relative(base, file.path), before: file.text, after: applyTextEdits(file.text, edits) });
   plan.notes.push(...dns.notes);
   plan.snippets = [...plan.snippets.filter((s) => s.title !== 'DNS: route the hostname to the tunnel'), ...dns.snippets];
   const rel = relative(model.repoDir, cand.path) || cand.path;

@@ -206,6 +206,16 @@ describe('finding 10: tunnel and DNS in Terraform, cloudflared config in a sibli
     expect(plan.notes).toContain('DNS: a cloudflare_record "docker_mcp" like cloudflare_record.grafana (main.tf), name "docker-mcp".');
   });
 
+  it('with --cloudflared-configmap (mode yaml) the Terraform root is still read for the DNS record', async () => {
+    const repo = copy('review1-f10-sibling-k8s');
+    const answers = input({ mode: 'yaml', terraformDir: join(repo, 'terraform') });
+    const plan = await patchTwice(join(repo, 'k8s/cloudflared.yaml'), answers);
+    expect(plan.edits.map((e) => e.path).sort()).toEqual([join(repo, 'k8s/cloudflared.yaml'), join(repo, 'terraform/main.tf')]);
+    expect(plan.edits.find((e) => e.path.endsWith('.tf'))!.relPath).toBe('../terraform/main.tf');
+    expect(readFileSync(join(repo, 'terraform/main.tf'), 'utf8')).toContain('resource "cloudflare_record" "docker_mcp" {\n  zone_id = var.zone_id\n  name    = "docker-mcp"\n');
+    expect(plan.snippets.map((s) => s.text).join('\n')).not.toContain('cloudflared tunnel route dns');
+  });
+
   it('outside a git repo the search stays in the Terraform directory (refused: no tunnel config there)', async () => {
     const repo = copy('review1-f10-sibling-k8s');
     const plan = await planRepoPatch(join(repo, 'terraform'), input());
