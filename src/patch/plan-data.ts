@@ -19,6 +19,7 @@ import { findRootModule } from './repo-scan.js';
 import { derivedDns, existingItem, newItem, renderItem, type ItemValue } from './data-item.js';
 import { dnsSnippet } from './dns-plan.js';
 import { planAhead, shadowAhead } from './plan-ahead.js';
+import { chooseCollection } from './collection-choice.js';
 import type { RepoPatchInput, RepoPatchPlan } from './types.js';
 
 /** Attributes that name an item rather than configure it: filled with the hostname's label. */
@@ -105,7 +106,7 @@ async function planCollection(model: RepoModel, config: TfTunnelConfig, input: R
       ...(out ?? {}),
       ...(g && item ? { ruleSnippets: [{ title: title ?? `One more item of ${g.collection.ref}, in its own item shape (provider ${config.version})`, where: `${g.collection.where}, in ${g.collection.ref}`, language: 'hcl' as const, text: `${item}\n` }] } : {}),
     });
-  const gens = findGenerators(scan, config);
+  const gens = await findGenerators(scan, config);
   if (typeof gens === 'string') return refuse(gens);
   // An item the user already added (by hand, after a refusal) decides which collection is theirs.
   const read = await Promise.all(gens.map(async (g) => {
@@ -116,15 +117,14 @@ async function planCollection(model: RepoModel, config: TfTunnelConfig, input: R
     }
     return { g, views };
   }));
-  const holding = read.filter((r) => r.views.some((v) => v.hostname === input.hostname));
-  const { g, views } = holding.length === 1 ? holding[0]! : read[0]!;
+  const chosen = await chooseCollection(scan, read, input.hostname);
+  const { g } = typeof chosen === 'string' ? read[0]! : chosen;
+  // merge(a, b) iterates over all maps' items in key order: each may shadow or take the key.
+  const views = g.merged ? read.flatMap((r) => r.views) : (typeof chosen === 'string' ? read[0]! : chosen).views;
   state.g = g;
   const computed = await itemValues(model, g, input, plan.notes);
   const item = typeof computed === 'string' ? undefined : renderItem(g, computed, input, '');
-  if (gens.length > 1 && holding.length !== 1) {
-    const all = gens.map((x) => `${x.collection.ref} (${x.collection.where}, used at ${x.where})`).join(' and ');
-    return refuse(`ambiguous: the tunnel module is called ${gens.length} times, with rules from ${all}; add the item to the collection of the tunnel that should serve docker-mcp`, g, item);
-  }
+  if (typeof chosen === 'string') return refuse(chosen, g, item);
   const aheadWhy = await shadowAhead(model, config, g, input.hostname);
   if (aheadWhy) {
     state.aheadWhy = aheadWhy;
