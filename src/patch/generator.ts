@@ -72,6 +72,8 @@ export interface Generator {
   ahead: { file: TfFile; elements: Node[]; forNode: Node } | null;
   /** One of the maps of `merge(a, b)`: the planner picks the one the item belongs in. */
   merged: boolean;
+  /** The `[for …]` argument of a v5 `concat(…)`: a list of written-out rules can go before it. */
+  concatFor: { file: TfFile; arg: Node } | null;
 }
 
 const at = (scan: RepoScan, file: TfFile, node: Node): string => `${relative(scan.repoDir, file.path)}:${node.startPosition.row + 1}`;
@@ -171,6 +173,7 @@ function bodyFields(body: Node | undefined, valueVar: string): { fields: Map<str
 async function fromForExpr(scan: RepoScan, file: TfFile, expr: Node): Promise<Generator[] | string> {
   let node = unwrap(expr);
   let ahead: Generator['ahead'] = null;
+  let concatFor: Generator['concatFor'] = null;
   if (fnName(node) === 'concat') {
     const args = fnArgs(node!);
     const fors = args.filter((a) => unwrap(a)?.type === 'for_expr');
@@ -180,6 +183,7 @@ async function fromForExpr(scan: RepoScan, file: TfFile, expr: Node): Promise<Ge
     const forAt = fors[0]!.startIndex;
     const elements = args.filter((x) => x.startIndex < forAt).flatMap((x) => tupleElements(unwrap(x)!));
     node = unwrap(fors[0]);
+    concatFor = { file, arg: fors[0]! };
     if (elements.length) ahead = { file, elements, forNode: node! };
   }
   const tuple = node?.type === 'for_expr' ? namedChildren(node)[0] : undefined;
@@ -195,7 +199,7 @@ async function fromForExpr(scan: RepoScan, file: TfFile, expr: Node): Promise<Ge
   const body = namedChildren(tuple).filter((c) => c.type === 'expression')[0];
   const read = bodyFields(body, valueVar);
   if (typeof read === 'string') return read;
-  return over.collections.map((collection) => ({ collection, keyVar, valueVar, ...read, dir: file.dir, where: at(scan, file, tuple), ahead, merged: over.merged }));
+  return over.collections.map((collection) => ({ collection, keyVar, valueVar, ...read, dir: file.dir, where: at(scan, file, tuple), ahead, merged: over.merged, concatFor }));
 }
 
 async function fromDynamic(scan: RepoScan, file: TfFile, dynamic: Node): Promise<Generator[] | string> {
@@ -211,7 +215,7 @@ async function fromDynamic(scan: RepoScan, file: TfFile, dynamic: Node): Promise
   if (bodyBlocks(blockBody(content)).length) return 'the dynamic content has nested blocks (origin_request); the patcher reads attributes only';
   const fields = new Map<string, Node>();
   for (const attr of bodyAttributes(blockBody(content))) fields.set(attributeName(attr), attributeValue(attr)!);
-  return over.collections.map((collection) => ({ collection, keyVar: `${name}.key`, valueVar: `${name}.value`, fields, spread: false, dir: file.dir, where: at(scan, file, dynamic), ahead: null, merged: over.merged }));
+  return over.collections.map((collection) => ({ collection, keyVar: `${name}.key`, valueVar: `${name}.value`, fields, spread: false, dir: file.dir, where: at(scan, file, dynamic), ahead: null, merged: over.merged, concatFor: null }));
 }
 
 /** `ingress = var.x` where x is a literal list of rules: each rule is an item, read as written. */
@@ -220,7 +224,7 @@ function identity(scan: RepoScan, site: ValueSite, sites: Sites): Generator | st
   if (typeof collection === 'string') return collection;
   if (collection.isMap || collection.scalar) return `${site.ref} (${collection.where}) is not a list of rule objects`;
   // No iteration variable: a name no expression can contain, so every attribute is read as written.
-  return { collection, keyVar: null, valueVar: '\u0000rule', fields: new Map(), spread: true, dir: site.file.dir, where: collection.where, ahead: null, merged: false };
+  return { collection, keyVar: null, valueVar: '\u0000rule', fields: new Map(), spread: true, dir: site.file.dir, where: collection.where, ahead: null, merged: false, concatFor: null };
 }
 
 /**
