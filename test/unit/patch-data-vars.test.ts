@@ -148,3 +148,14 @@ describe('finding 7: merge(local.a, local.b) and keys(local.x)', () => {
     expect(text).toContain(`${ENTRY}  }\n}`);
   });
 });
+
+describe('tfvars precedence for values the hostname is built from', () => {
+  it('a later *.auto.tfvars beats terraform.tfvars: var.domain is lab.example.net, so no item can make docker-mcp.example.com', async () => {
+    const dir = copy('review1-f7-var-default');
+    writeFileSync(join(dir, 'terraform.tfvars'), 'domain = "example.com"\n');
+    writeFileSync(join(dir, 'zz-lab.auto.tfvars'), 'domain = "lab.example.net"\n');
+    const plan = await planRepoPatch(dir, input());
+    expect(plan.edits).toEqual([]);
+    expect(plan.refused).toContain('cannot produce "docker-mcp.example.com"');
+  });
+});
