@@ -199,7 +199,7 @@ async function planCollection(model: RepoModel, config: TfTunnelConfig, input: R
   }
   const derived = written ? null : derivedDns(model, g, own ? await existingItem(scan, g.collection.file.dir, own.rule) : newItem(values));
   const dns = derived?.included ? derived.name : null;
-  plan.moduleCall = withTunnelStatus(input.moduleCallHcl, { ruleIn: written ? `a rule written out before the ones built from ${g.collection.ref} (${written.file.relPath})` : `${g.collection.ref} (${relative(scan.repoDir, file.path)})`, dns: dns ? `from the same collection (${dns})` : null });
+  plan.moduleCall = withTunnelStatus(input.moduleCallHcl, { ruleIn: written ? `${config.address.split(" in ")[0]} (${written.file.relPath})` : `${g.collection.ref} (${relative(scan.repoDir, file.path)})`, dns: dns ? `from the same collection (${dns})` : null });
   if (!dns) {
     plan.notes.push(
       written

@@ -81,6 +81,8 @@ describe('review 1 finding 7 item 2: a map whose "*" key sorts before "docker-mc
     const again = await planRepoPatch(dir, input());
     expect(again.refused, renderPatchReport(again)).toBeNull();
     expect(again.edits).toEqual([]);
+    // docker-mcp.tf's status line says the same on the re-run (the CLI rewrites it otherwise).
+    expect(again.moduleCall).toBe(plan.moduleCall);
   });
 });
 
