@@ -16,7 +16,7 @@ export interface ReadCollection {
   views: RuleView<CollectionItem>[];
 }
 
-/** An in-cluster Service URL (`http://name.ns.svc.cluster.local:8080`, `…​.svc:80`). */
+/** An in-cluster Service URL (`http://name.ns.svc.cluster.local:8080`, `…svc:80`). */
 const IN_CLUSTER = /^[a-z]+:\/\/[^/:]+\.svc(\.cluster\.local)?(:\d+)?(\/|$)/;
 
 async function inCluster(scan: RepoScan, r: ReadCollection): Promise<boolean> {

@@ -22,7 +22,7 @@ import {
   unwrap,
 } from './hcl-nodes.js';
 import type { TfTunnelConfig } from './model.js';
-import { moduleCallsOf, type RepoScan, type TfFile } from './repo-scan.js';
+import type { RepoScan, TfFile } from './repo-scan.js';
 import { valueSites, type Sites, type ValueSite } from './value-site.js';
 
 export interface CollectionItem {

@@ -78,7 +78,7 @@ async function rootSites(scan: RepoScan, dir: string, name: string, ref: string)
   // The last auto-loaded file wins over earlier ones and over the default.
   const used = auto.length ? [auto.at(-1)!] : fallback;
   if (!other.length) {
-    if (used.length) return { sites: used, ambiguity: auto.length > 1 ? 'tfvars' : 'none' };
+    if (used.length) return { sites: used, ambiguity: 'none' };
     const where = declared ? at(scan, declared.file, declared.block) : `module ${relative(scan.repoDir, dir) || '.'}`;
     return `${ref} (variable at ${where}) has no default and no terraform.tfvars or *.auto.tfvars sets it, so its value comes from -var, -var-file or TF_VAR_${name}, which the repo does not show`;
   }
