@@ -82,7 +82,10 @@ const at = (scan: RepoScan, file: TfFile, node: Node): string => `${relative(sca
 function asCollection(scan: RepoScan, site: ValueSite, sites: Sites): Collection | string {
   const { ref, file } = site;
   const node = unwrap(site.value);
-  const where = at(scan, file, site.attribute);
+  // Says which of the places Terraform reads it is (value-site.ts), so nobody edits the wrong one.
+  const name = attributeName(site.attribute);
+  const place = site.kind === 'default' ? `, the default of variable "${ref.slice(4)}"` : site.kind === 'argument' ? `, module argument ${name}` : '';
+  const where = `${at(scan, file, site.attribute)}${place}`;
   const base = { ref, file, where, kind: site.kind, ambiguity: sites.ambiguity };
   if (isTuple(node)) {
     const items = tupleElements(node).map((whole) => ({ key: null, whole, object: unwrap(whole)! }));

@@ -37,7 +37,7 @@ describe('finding 7: a collection in a variable default', () => {
     const plan = await planRepoPatch(dir, input());
     expect(plan.refused, renderPatchReport(plan)).toBeNull();
     expect(plan.edits.map((e) => e.relPath).sort()).toEqual(['docker-mcp.tf', 'services.tf']);
-    expect(plan.notes[0]).toContain('builds its rules from var.tunnel_services (services.tf:4); adding one item for docker-mcp, which also gives its DNS record (cloudflare_dns_record.services)');
+    expect(plan.notes[0]).toContain('builds its rules from var.tunnel_services (services.tf:4, the default of variable "tunnel_services"); adding one item for docker-mcp, which also gives its DNS record (cloudflare_dns_record.services)');
     await patchTwice(dir);
     const text = await keptAndClean(dir, 'review1-f7-var-default', 'services.tf');
     expect(text).toContain(`${ENTRY}  }\n}`);
