@@ -125,6 +125,15 @@ const fnName = (node: Node | undefined): string | undefined => (node?.type === '
 async function iterated(scan: RepoScan, dir: string, expr: Node | undefined): Promise<{ collections: Collection[]; keysOf: string | null; merged: boolean } | string> {
   let node = unwrap(expr);
   let keysOf: string | null = null;
+  // tomap(ref) and `{ for k, v in ref : k => v }` (no `if`) are ref itself, item for item.
+  if (fnName(node) === 'tomap' && fnArgs(node!).length === 1) node = unwrap(fnArgs(node!)[0]);
+  const forObj = node?.type === 'for_expr' ? namedChildren(node)[0] : undefined;
+  if (forObj?.type === 'for_object_expr' && !namedChildren(forObj).some((c) => c.type === 'for_cond')) {
+    const intro = namedChildren(forObj).find((c) => c.type === 'for_intro');
+    const vars = namedChildren(intro).filter((c) => c.type === 'identifier').map((c) => c.text);
+    const [k, v] = namedChildren(forObj).filter((c) => c.type === 'expression').map((c) => c.text.trim());
+    if (vars.length === 2 && k === vars[0] && v === vars[1]) node = unwrap(namedChildren(intro).find((c) => c.type === 'expression'));
+  }
   if (fnName(node) === 'toset' && fnArgs(node!).length === 1 && fnName(unwrap(fnArgs(node!)[0])) === 'keys') node = unwrap(fnArgs(node!)[0]);
   if (fnName(node) === 'keys' && fnArgs(node!).length === 1) {
     node = unwrap(fnArgs(node!)[0]);

@@ -159,3 +159,20 @@ describe('tfvars precedence for values the hostname is built from', () => {
     expect(plan.refused).toContain('cannot produce "docker-mcp.example.com"');
   });
 });
+
+describe('finding 7: `for k, v in …` variants over the same map', () => {
+  const variants = ['{ for k, v in local.tunnel_services : k => v }', 'tomap(local.tunnel_services)', 'merge(local.tunnel_services)'];
+  it.each(variants)('for name, svc in %s: the item goes into local.tunnel_services', async (over) => {
+    const dir = copy('review1-f7-keys');
+    const path = join(dir, 'main.tf');
+    writeFileSync(path, readFileSync(path, 'utf8').replace(
+      '[for name in keys(local.tunnel_services) : merge({ hostname = "${name}.${var.domain}" }, local.tunnel_services[name])]',
+      `[for name, svc in ${over} : merge({ hostname = "\${name}.\${var.domain}" }, svc)]`,
+    ));
+    const plan = await planRepoPatch(dir, input());
+    expect(plan.refused, renderPatchReport(plan)).toBeNull();
+    expect(plan.notes[0]).toContain('builds its rules from local.tunnel_services (services.tf:3); adding one item for docker-mcp, which also gives its DNS record');
+    await patchTwice(dir);
+    expect(await keptAndClean(dir, 'review1-f7-keys', 'services.tf')).toContain(`${ENTRY}  }\n}`);
+  });
+});
