@@ -50,6 +50,8 @@ export interface Collection {
   kind: ValueSite['kind'];
   /** Several places may hold the value (value-site.ts): 'tfvars' needs the item in each of them. */
   ambiguity: Sites['ambiguity'];
+  /** Places that set it too but lose to this one (an earlier tfvars, the default). */
+  overridden?: string[];
 }
 
 export interface Generator {
@@ -86,7 +88,7 @@ function asCollection(scan: RepoScan, site: ValueSite, sites: Sites): Collection
   const name = attributeName(site.attribute);
   const place = site.kind === 'default' ? `, the default of variable "${ref.slice(4)}"` : site.kind === 'argument' ? `, module argument ${name}` : '';
   const where = `${at(scan, file, site.attribute)}${place}`;
-  const base = { ref, file, where, kind: site.kind, ambiguity: sites.ambiguity };
+  const base = { ref, file, where, kind: site.kind, ambiguity: sites.ambiguity, ...(sites.overridden ? { overridden: sites.overridden } : {}) };
   if (isTuple(node)) {
     const items = tupleElements(node).map((whole) => ({ key: null, whole, object: unwrap(whole)! }));
     const scalar = items.length > 0 && items.every((i) => staticString(i.object) !== null);

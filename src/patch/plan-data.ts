@@ -122,6 +122,7 @@ async function planCollection(model: RepoModel, config: TfTunnelConfig, input: R
   // merge(a, b) iterates over all maps' items in key order: each may shadow or take the key.
   const views = g.merged ? read.flatMap((r) => r.views) : (typeof chosen === 'string' ? read[0]! : chosen).views;
   state.g = g;
+  if (g.collection.overridden) plan.notes.push(`${g.collection.ref} is also set at ${g.collection.overridden.join(', ')}, but Terraform uses ${g.collection.where} (loaded later), so that is where the item goes.`);
   const computed = await itemValues(model, g, input, plan.notes);
   const item = typeof computed === 'string' ? undefined : renderItem(g, computed, input, '');
   if (typeof chosen === 'string') return refuse(chosen, g, item);

@@ -33,6 +33,8 @@ export interface Sites {
    * the user chooses (module calls).
    */
   ambiguity: 'none' | 'tfvars' | 'calls';
+  /** For the report: other files that set the value but lose to the one returned. */
+  overridden?: string[];
 }
 
 const MAX_HOPS = 4;
@@ -59,7 +61,9 @@ async function rootSites(scan: RepoScan, dir: string, name: string, ref: string)
   const names = readdirSync(dir).filter((n) => n.endsWith('.tfvars') || n.endsWith('.tfvars.json'));
   const auto: ValueSite[] = [];
   const other: ValueSite[] = [];
-  for (const n of names.sort()) {
+  // Load order: terraform.tfvars first, then *.auto.tfvars by byte order, as Go sorts (a later file wins).
+  const order = (n: string): string => (n === 'terraform.tfvars' ? '' : n);
+  for (const n of names.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0))) {
     if (n.endsWith('.json')) {
       const text = readFileSync(join(dir, n), 'utf8');
       if (text.includes(`"${name}"`)) return `${relative(scan.repoDir, join(dir, n))} may set ${name}, and the patcher does not edit JSON tfvars`;
@@ -78,7 +82,8 @@ async function rootSites(scan: RepoScan, dir: string, name: string, ref: string)
   // The last auto-loaded file wins over earlier ones and over the default.
   const used = auto.length ? [auto.at(-1)!] : fallback;
   if (!other.length) {
-    if (used.length) return { sites: used, ambiguity: 'none' };
+    const overridden = [...auto.slice(0, -1), ...(auto.length ? fallback : [])].map((x) => at(scan, x.file, x.attribute));
+    if (used.length) return { sites: used, ambiguity: 'none', ...(overridden.length ? { overridden } : {}) };
     const where = declared ? at(scan, declared.file, declared.block) : `module ${relative(scan.repoDir, dir) || '.'}`;
     return `${ref} (variable at ${where}) has no default and no terraform.tfvars or *.auto.tfvars sets it, so its value comes from -var, -var-file or TF_VAR_${name}, which the repo does not show`;
   }

@@ -176,3 +176,16 @@ describe('finding 7: `for k, v in …` variants over the same map', () => {
     expect(await keptAndClean(dir, 'review1-f7-keys', 'services.tf')).toContain(`${ENTRY}  }\n}`);
   });
 });
+
+describe('finding 7: several auto-loaded tfvars', () => {
+  it('the last one Terraform loads (x.auto.tfvars after terraform.tfvars) is edited, with a note naming the overridden ones', async () => {
+    const dir = copy('review1-f7-tfvars');
+    writeFileSync(join(dir, 'services.tf'), 'variable "tunnel_services" {\n  type    = any\n  default = {}\n}\n');
+    writeFileSync(join(dir, 'homelab.auto.tfvars'), readFileSync(join(dir, 'terraform.tfvars'), 'utf8'));
+    const plan = await planRepoPatch(dir, input());
+    expect(plan.refused, renderPatchReport(plan)).toBeNull();
+    expect(plan.edits.map((e) => e.relPath).sort()).toEqual(['docker-mcp.tf', 'homelab.auto.tfvars']);
+    expect(plan.notes).toContain('var.tunnel_services is also set at terraform.tfvars:1, services.tf:3, but Terraform uses homelab.auto.tfvars:1 (loaded later), so that is where the item goes.');
+    await patchTwice(dir);
+  });
+});
