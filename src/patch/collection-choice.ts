@@ -50,7 +50,7 @@ export async function chooseCollection(scan: RepoScan, read: ReadCollection[], h
     // Each may be the value Terraform uses: the item must be in all of them.
     if (holding.length === read.length) return read[0]!;
     const missing = read.filter((r) => !holding.includes(r)).map((x) => x.g.collection.where).join(', ');
-    return `${g.collection.ref} is set in ${read.length} places and the repo does not show which one Terraform uses (a -var-file on the command line decides): ${list}; add the item to each of them (missing in ${missing})`;
+    return `${g.collection.ref} is set in ${read.length} places and the repo does not show which one Terraform uses (a -var-file on the command line decides): ${read.map((x) => x.g.collection.where).join(' and ')}; add the item to each of them (missing in ${missing})`;
   }
   if (holding.length === 1) return holding[0]!;
   return `ambiguous: the tunnel module is called ${read.length} times, with rules from ${read.map((x) => `${x.g.collection.ref} (${x.g.collection.where}, used at ${x.g.where})`).join(' and ')}; add the item to the collection of the tunnel that should serve docker-mcp`;

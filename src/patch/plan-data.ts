@@ -125,7 +125,11 @@ async function planCollection(model: RepoModel, config: TfTunnelConfig, input: R
   if (g.collection.overridden) plan.notes.push(`${g.collection.ref} is also set at ${g.collection.overridden.join(', ')}, but Terraform uses ${g.collection.where} (loaded later), so that is where the item goes.`);
   const computed = await itemValues(model, g, input, plan.notes);
   const item = typeof computed === 'string' ? undefined : renderItem(g, computed, input, '');
-  if (typeof chosen === 'string') return refuse(chosen, g, item);
+  if (typeof chosen === 'string') {
+    // -var-file tfvars: the same item goes into each of them, so the snippet's title names them all.
+    const each = g.collection.ambiguity === 'tfvars' ? `, to add to each of ${read.map((r) => r.g.collection.where).join(', ')}` : '';
+    return refuse(chosen, g, item, each ? `One more item of ${g.collection.ref}, in its own item shape (provider ${config.version})${each}` : undefined);
+  }
   const aheadWhy = await shadowAhead(model, config, g, input.hostname);
   if (aheadWhy) {
     state.aheadWhy = aheadWhy;

@@ -75,7 +75,7 @@ describe('finding 7: a collection in terraform.tfvars', () => {
     expect(plan.refused).toContain('prod.tfvars:1');
     expect(plan.refused).toContain('add the item to each of them');
     const snippet = plan.snippets[0]!;
-    expect(snippet.title).toContain('One more item of var.tunnel_services');
+    expect(snippet.title).toBe('One more item of var.tunnel_services, in its own item shape (provider v5), to add to each of terraform.tfvars:1, prod.tfvars:1');
     expect(snippet.text).toBe(`"docker-mcp" = {\n  service = "${URL}"\n}\n`);
     // Follow the advice literally: the snippet as the last entry of each map.
     for (const f of ['terraform.tfvars', 'prod.tfvars']) {
