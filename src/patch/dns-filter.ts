@@ -2,7 +2,8 @@
 // `for_each = local.x` (or toset/keys of it) includes every item; `{ for k, v in local.x : k => v if
 // <cond> }` includes the item only when <cond> is proven true for it. The condition is evaluated
 // from literals alone (the item's attributes and key, literal locals): contains(), ==, !=, !, &&,
-// ||, parentheses, lookup()/try() with a literal default. Anything else is "unproven", never a guess.
+// ||, parentheses, lookup()/try() with a literal default, <, <=, >, >= on numbers, length() of a
+// string or list literal (`[…]` too). Anything else is "unproven", never a guess.
 import type { Node } from 'web-tree-sitter';
 import { isTuple, namedChildren, staticString, tupleElements, unwrap } from './hcl-nodes.js';
 import type { RepoScan } from './repo-scan.js';
@@ -33,6 +34,12 @@ export function inclusionOf(forEach: Node | undefined, ref: string): Inclusion {
   }
   if (!node) return null;
   if (node.text.trim() === ref) return 'all';
+  // merge(local.a, local.b): every item of each map is in it (a later map's key wins; the new
+  // item's key is free, so it is ours).
+  if (node.type === 'function_call' && namedChildren(node)[0]?.text === 'merge') {
+    const args = namedChildren(namedChildren(node).find((c) => c.type === 'function_arguments')).filter((c) => c.type === 'expression');
+    if (args.some((a) => unwrap(a)?.text.trim() === ref)) return 'all';
+  }
   const forObj = node.type === 'for_expr' ? namedChildren(node)[0] : undefined;
   if (!forObj || (forObj.type !== 'for_object_expr' && forObj.type !== 'for_tuple_expr')) return null;
   const intro = namedChildren(forObj).find((c) => c.type === 'for_intro');
@@ -46,7 +53,7 @@ export function inclusionOf(forEach: Node | undefined, ref: string): Inclusion {
 
 /** true/false when the item's values prove it, null when they do not. */
 export function evaluateFilter(scan: RepoScan, dir: string, inc: Exclude<Inclusion, 'all' | null>, item: FilterItem): boolean | null {
-  const tokens = inc.cond.text.match(/"(?:[^"\\]|\\.)*"|&&|\|\||==|!=|[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*|\d+(?:\.\d+)?|[()!,]/g) ?? [];
+  const tokens = inc.cond.text.match(/"(?:[^"\\]|\\.)*"|&&|\|\||==|!=|>=|<=|[<>]|[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*|\d+(?:\.\d+)?|[()!,[\]]/g) ?? [];
   if (tokens.join('').replace(/\s/g, '') !== inc.cond.text.replace(/\s/g, '')) return null;
   let i = 0;
   const local = (name: string): Val => {
@@ -69,15 +76,15 @@ export function evaluateFilter(scan: RepoScan, dir: string, inc: Exclude<Inclusi
     let depth = 0;
     for (; i < tokens.length; i++) {
       const t = tokens[i]!;
-      if (t === '(') depth++;
-      if (t === ')' && --depth === 0) break;
+      if (t === '(' || t === '[') depth++;
+      if ((t === ')' || t === ']') && --depth === 0 && t === ')') break;
     }
     const inner = tokens.slice(start + 1, i++);
     let cur: string[] = [];
     let d = 0;
     for (const t of inner) {
-      if (t === '(') d++;
-      if (t === ')') d--;
+      if (t === '(' || t === '[') d++;
+      if (t === ')' || t === ']') d--;
       if (t === ',' && d === 0) {
         args.push(cur);
         cur = [];
@@ -88,6 +95,11 @@ export function evaluateFilter(scan: RepoScan, dir: string, inc: Exclude<Inclusi
     if (fn === 'contains' && args.length === 2) {
       const [list, x] = [sub(args[0]!), sub(args[1]!)];
       return Array.isArray(list) && !isUnknown(x) ? list.includes(x) : UNKNOWN;
+    }
+    if (fn === 'length' && args.length === 1) {
+      const v = sub(args[0]!);
+      // Terraform counts a string's characters (grapheme clusters; code points are the same for these).
+      return typeof v === 'string' ? [...v].length : Array.isArray(v) ? v.length : UNKNOWN;
     }
     if ((fn === 'lookup' || fn === 'try') && args.length >= 2) {
       const attr = fn === 'lookup' ? args[0]!.join('') === inc.valueVar && sub(args[1]!) : null;
@@ -109,16 +121,37 @@ export function evaluateFilter(scan: RepoScan, dir: string, inc: Exclude<Inclusi
       i++;
       return v;
     }
+    if (t === '[') {
+      // A literal list: `[ "a", "b" ]`, for contains()/length().
+      const list: Val[] = [];
+      while (tokens[i] !== ']' && i < tokens.length) {
+        list.push(or());
+        if (tokens[i] === ',') i++;
+        else if (tokens[i] !== ']') return UNKNOWN;
+      }
+      i++;
+      return list.some((v) => isUnknown(v)) ? UNKNOWN : list;
+    }
     if (t.startsWith('"')) return t.includes('${') ? UNKNOWN : (JSON.parse(t) as string);
     if (/^\d/.test(t)) return Number(t);
     if (tokens[i] === '(') return call(t);
     return ref(t);
   };
-  const eq = (): Val => {
+  // Comparison binds tighter than equality in HCL; it is defined on numbers only.
+  const rel = (): Val => {
     const a = primary();
+    const op = tokens[i];
+    if (op !== '<' && op !== '<=' && op !== '>' && op !== '>=') return a;
+    i++;
+    const b = primary();
+    if (typeof a !== 'number' || typeof b !== 'number') return UNKNOWN;
+    return op === '<' ? a < b : op === '<=' ? a <= b : op === '>' ? a > b : a >= b;
+  };
+  const eq = (): Val => {
+    const a = rel();
     if (tokens[i] !== '==' && tokens[i] !== '!=') return a;
     const op = tokens[i++];
-    const b = primary();
+    const b = rel();
     if (isUnknown(a) || isUnknown(b) || Array.isArray(a) || Array.isArray(b)) return UNKNOWN;
     return op === '==' ? a === b : a !== b;
   };

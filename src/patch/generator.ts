@@ -22,8 +22,8 @@ import {
   unwrap,
 } from './hcl-nodes.js';
 import type { TfTunnelConfig } from './model.js';
-import { moduleCallsOf, type RepoScan, type TfFile } from './repo-scan.js';
-import { localDefinition } from './tf-values.js';
+import type { RepoScan, TfFile } from './repo-scan.js';
+import { valueSites, type Sites, type ValueSite } from './value-site.js';
 
 export interface CollectionItem {
   /** The map key (map collections) or null. */
@@ -46,6 +46,12 @@ export interface Collection {
   items: CollectionItem[];
   /** file:line of the definition, for people. */
   where: string;
+  /** Where the value is written: a `locals` entry, a module argument, tfvars, a variable default. */
+  kind: ValueSite['kind'];
+  /** Several places may hold the value (value-site.ts): 'tfvars' needs the item in each of them. */
+  ambiguity: Sites['ambiguity'];
+  /** Places that set it too but lose to this one (an earlier tfvars, the default). */
+  overridden?: string[];
 }
 
 export interface Generator {
@@ -66,31 +72,90 @@ export interface Generator {
    * come first in the ingress list, so one of them may catch the hostname (review 1, finding 2).
    */
   ahead: { file: TfFile; elements: Node[]; forNode: Node } | null;
+  /** One of the maps of `merge(a, b)`: the planner picks the one the item belongs in. */
+  merged: boolean;
+  /** The `[for …]` argument of a v5 `concat(…)`: a list of written-out rules can go before it. */
+  concatFor: { file: TfFile; arg: Node } | null;
 }
 
 const at = (scan: RepoScan, file: TfFile, node: Node): string => `${relative(scan.repoDir, file.path)}:${node.startPosition.row + 1}`;
 
-function collectionOf(scan: RepoScan, dir: string, expr: Node | undefined): Collection | string {
-  const ref = unwrap(expr)?.text.trim() ?? '';
-  const local = /^local\.([A-Za-z_][\w-]*)$/.exec(ref)?.[1];
-  if (!local) return `it iterates over \`${ref}\`, not a \`local\` the patcher can edit`;
-  const def = localDefinition(scan, dir, local);
-  if (!def) return `\`${ref}\` is not set in exactly one \`locals\` block of the module`;
-  const node = unwrap(def.value);
-  const where = at(scan, def.file, def.attribute);
+/** One site's value as a collection (a list or map of object or string literals). */
+function asCollection(scan: RepoScan, site: ValueSite, sites: Sites): Collection | string {
+  const { ref, file } = site;
+  const node = unwrap(site.value);
+  // Says which of the places Terraform reads it is (value-site.ts), so nobody edits the wrong one.
+  const name = attributeName(site.attribute);
+  const place = site.kind === 'default' ? `, the default of variable "${ref.slice(4)}"` : site.kind === 'argument' ? `, module argument ${name}` : '';
+  const where = `${at(scan, file, site.attribute)}${place}`;
+  const base = { ref, file, where, kind: site.kind, ambiguity: sites.ambiguity, ...(sites.overridden ? { overridden: sites.overridden } : {}) };
   if (isTuple(node)) {
     const items = tupleElements(node).map((whole) => ({ key: null, whole, object: unwrap(whole)! }));
     const scalar = items.length > 0 && items.every((i) => staticString(i.object) !== null);
     if (!scalar && !items.every((i) => isObject(i.object))) return `${ref} (${where}) is not a list of object or string literals`;
-    return { ref, file: def.file, node, isMap: false, scalar, items, where };
+    return { ...base, node, isMap: false, scalar, items };
   }
   if (isObject(node)) {
     const items = objectElems(node).map((elem) => ({ key: objectElemKey(elem), whole: elem, object: unwrap(objectElemValue(elem))! }));
     const scalar = items.length > 0 && items.every((i) => staticString(i.object) !== null);
     if (!scalar && !items.every((i) => isObject(i.object))) return `${ref} (${where}) is not a map of object or string literals`;
-    return { ref, file: def.file, node, isMap: true, scalar, items, where };
+    return { ...base, node, isMap: true, scalar, items };
   }
   return `${ref} (${where}) is not a list or map literal`;
+}
+
+/** The collection(s) `ref` stands for: one per place its value may be written (see value-site.ts). */
+async function collectionsOf(scan: RepoScan, dir: string, ref: string): Promise<Collection[] | string> {
+  const sites = await valueSites(scan, dir, ref);
+  if (typeof sites === 'string') return sites;
+  const out: Collection[] = [];
+  for (const site of sites.sites) {
+    const c = asCollection(scan, site, sites);
+    if (typeof c === 'string') return c;
+    out.push(c);
+  }
+  return out;
+}
+
+const fnArgs = (node: Node): Node[] => namedChildren(namedChildren(node).find((c) => c.type === 'function_arguments')).filter((c) => c.type === 'expression');
+const fnName = (node: Node | undefined): string | undefined => (node?.type === 'function_call' ? namedChildren(node)[0]?.text : undefined);
+
+/**
+ * What a for/dynamic iterates over: a reference, `keys(ref)` / `toset(keys(ref))` (the body then
+ * reads `ref[name]`), or `merge(ref1, ref2, …)` of maps (one collection per map, `merged`).
+ */
+async function iterated(scan: RepoScan, dir: string, expr: Node | undefined): Promise<{ collections: Collection[]; keysOf: string | null; merged: boolean } | string> {
+  let node = unwrap(expr);
+  let keysOf: string | null = null;
+  // tomap(ref) and `{ for k, v in ref : k => v }` (no `if`) are ref itself, item for item.
+  if (fnName(node) === 'tomap' && fnArgs(node!).length === 1) node = unwrap(fnArgs(node!)[0]);
+  const forObj = node?.type === 'for_expr' ? namedChildren(node)[0] : undefined;
+  if (forObj?.type === 'for_object_expr' && !namedChildren(forObj).some((c) => c.type === 'for_cond')) {
+    const intro = namedChildren(forObj).find((c) => c.type === 'for_intro');
+    const vars = namedChildren(intro).filter((c) => c.type === 'identifier').map((c) => c.text);
+    const [k, v] = namedChildren(forObj).filter((c) => c.type === 'expression').map((c) => c.text.trim());
+    if (vars.length === 2 && k === vars[0] && v === vars[1]) node = unwrap(namedChildren(intro).find((c) => c.type === 'expression'));
+  }
+  if (fnName(node) === 'toset' && fnArgs(node!).length === 1 && fnName(unwrap(fnArgs(node!)[0])) === 'keys') node = unwrap(fnArgs(node!)[0]);
+  if (fnName(node) === 'keys' && fnArgs(node!).length === 1) {
+    node = unwrap(fnArgs(node!)[0]);
+    keysOf = node?.text.trim() ?? '';
+  }
+  if (fnName(node) === 'merge') {
+    const collections: Collection[] = [];
+    for (const arg of fnArgs(node!)) {
+      const found = await collectionsOf(scan, dir, unwrap(arg)?.text.trim() ?? '');
+      if (typeof found === 'string') return `merge(…) at ${node!.startPosition.row + 1}: ${found}`;
+      if (found.length !== 1 || !found[0]!.isMap) return `merge(…) takes ${found[0]?.ref ?? '?'}, which is not one map literal`;
+      collections.push(found[0]!);
+    }
+    if (keysOf !== null) return 'keys(merge(…)) is not read by the patcher';
+    return { collections, keysOf, merged: true };
+  }
+  const collections = await collectionsOf(scan, dir, node?.text.trim() ?? '');
+  if (typeof collections === 'string') return collections;
+  if (keysOf !== null && collections.some((c) => !c.isMap)) return `keys(${keysOf}) of something that is not a map`;
+  return { collections, keysOf, merged: false };
 }
 
 /** The rule attributes a body expression produces from the item. */
@@ -118,74 +183,82 @@ function bodyFields(body: Node | undefined, valueVar: string): { fields: Map<str
   return `each rule is \`${node.text.split('\n')[0]}\`, which the patcher cannot read`;
 }
 
-/** `[for k, v in local.x : body]` (possibly one argument of concat(…)). */
-function fromForExpr(scan: RepoScan, file: TfFile, expr: Node): Generator | string {
+/** `[for k, v in local.x : body]` (possibly one argument of concat(…)): one generator per collection. */
+async function fromForExpr(scan: RepoScan, file: TfFile, expr: Node): Promise<Generator[] | string> {
   let node = unwrap(expr);
   let ahead: Generator['ahead'] = null;
-  if (node?.type === 'function_call' && namedChildren(node)[0]?.text === 'concat') {
-    const args = namedChildren(namedChildren(node).find((c) => c.type === 'function_arguments')).filter((c) => c.type === 'expression');
+  let concatFor: Generator['concatFor'] = null;
+  if (fnName(node) === 'concat') {
+    const args = fnArgs(node!);
     const fors = args.filter((a) => unwrap(a)?.type === 'for_expr');
     if (fors.length !== 1 || !args.every((a) => unwrap(a)?.type === 'for_expr' || isTuple(unwrap(a)))) {
-      return `concat(…) at ${at(scan, file, node)} is not one for expression plus literal lists`;
+      return `concat(…) at ${at(scan, file, node!)} is not one for expression plus literal lists`;
     }
     const forAt = fors[0]!.startIndex;
     const elements = args.filter((x) => x.startIndex < forAt).flatMap((x) => tupleElements(unwrap(x)!));
     node = unwrap(fors[0]);
+    concatFor = { file, arg: fors[0]! };
     if (elements.length) ahead = { file, elements, forNode: node! };
   }
   const tuple = node?.type === 'for_expr' ? namedChildren(node)[0] : undefined;
   if (tuple?.type !== 'for_tuple_expr') return `\`${node?.text.split('\n')[0] ?? '?'}\` at ${at(scan, file, node ?? expr)} is not a for expression over a collection`;
   const intro = namedChildren(tuple).find((c) => c.type === 'for_intro');
   const vars = namedChildren(intro).filter((c) => c.type === 'identifier').map((c) => c.text);
-  const collection = collectionOf(scan, file.dir, namedChildren(intro).find((c) => c.type === 'expression'));
-  if (typeof collection === 'string') return collection;
+  const over = await iterated(scan, file.dir, namedChildren(intro).find((c) => c.type === 'expression'));
+  if (typeof over === 'string') return over;
+  // `for name in keys(local.x)`: the key is the element, the item is `local.x[name]`.
+  if (over.keysOf !== null && vars.length !== 1) return `\`for … in keys(${over.keysOf})\` at ${at(scan, file, tuple)} takes ${vars.length} variables`;
+  const keyVar = over.keysOf !== null ? vars[0]! : vars.length === 2 ? vars[0]! : null;
+  const valueVar = over.keysOf !== null ? `${over.keysOf}[${vars[0]!}]` : vars.at(-1)!;
   const body = namedChildren(tuple).filter((c) => c.type === 'expression')[0];
-  const valueVar = vars.at(-1)!;
   const read = bodyFields(body, valueVar);
   if (typeof read === 'string') return read;
-  return { collection, keyVar: vars.length === 2 ? vars[0]! : null, valueVar, ...read, dir: file.dir, where: at(scan, file, tuple), ahead };
+  return over.collections.map((collection) => ({ collection, keyVar, valueVar, ...read, dir: file.dir, where: at(scan, file, tuple), ahead, merged: over.merged, concatFor }));
 }
 
-function fromDynamic(scan: RepoScan, file: TfFile, dynamic: Node): Generator | string {
+async function fromDynamic(scan: RepoScan, file: TfFile, dynamic: Node): Promise<Generator[] | string> {
   const body = blockBody(dynamic);
   const iterator = findAttribute(body, 'iterator');
   const name = iterator ? (unwrap(attributeValue(iterator))?.text ?? 'ingress_rule') : (blockLabels(dynamic)[0] ?? 'ingress_rule');
   const forEach = findAttribute(body, 'for_each');
-  const collection = collectionOf(scan, file.dir, forEach ? attributeValue(forEach) : undefined);
-  if (typeof collection === 'string') return collection;
+  const over = await iterated(scan, file.dir, forEach ? attributeValue(forEach) : undefined);
+  if (typeof over === 'string') return over;
+  if (over.keysOf !== null) return `the dynamic block iterates over keys(${over.keysOf}); the patcher reads \`for_each = ${over.keysOf}\``;
   const content = bodyBlocks(body, 'content')[0];
   if (!content) return 'the dynamic block has no content block';
   if (bodyBlocks(blockBody(content)).length) return 'the dynamic content has nested blocks (origin_request); the patcher reads attributes only';
   const fields = new Map<string, Node>();
   for (const attr of bodyAttributes(blockBody(content))) fields.set(attributeName(attr), attributeValue(attr)!);
-  return { collection, keyVar: `${name}.key`, valueVar: `${name}.value`, fields, spread: false, dir: file.dir, where: at(scan, file, dynamic), ahead: null };
+  return over.collections.map((collection) => ({ collection, keyVar: `${name}.key`, valueVar: `${name}.value`, fields, spread: false, dir: file.dir, where: at(scan, file, dynamic), ahead: null, merged: over.merged, concatFor: null }));
+}
+
+/** `ingress = var.x` where x is a literal list of rules: each rule is an item, read as written. */
+function identity(scan: RepoScan, site: ValueSite, sites: Sites): Generator | string {
+  const collection = asCollection(scan, site, sites);
+  if (typeof collection === 'string') return collection;
+  if (collection.isMap || collection.scalar) return `${site.ref} (${collection.where}) is not a list of rule objects`;
+  // No iteration variable: a name no expression can contain, so every attribute is read as written.
+  return { collection, keyVar: null, valueVar: '\u0000rule', fields: new Map(), spread: true, dir: site.file.dir, where: collection.where, ahead: null, merged: false, concatFor: null };
 }
 
 /**
  * Every generator feeding the config: one, or one per module call when `ingress = var.x` (a module
  * called twice gives two, which the planner will not choose between).
  */
-export function findGenerators(scan: RepoScan, config: TfTunnelConfig): Generator[] | string {
+export async function findGenerators(scan: RepoScan, config: TfTunnelConfig): Promise<Generator[] | string> {
   const source = config.source;
-  if (source.kind === 'dynamic') {
-    const g = fromDynamic(scan, config.file, source.node);
-    return typeof g === 'string' ? g : [g];
-  }
+  if (source.kind === 'dynamic') return fromDynamic(scan, config.file, source.node);
   if (source.kind !== 'expression') return 'the rules are not generated from a collection';
   const variable = /^var\.([A-Za-z_][\w-]*)$/.exec(source.expression.trim())?.[1];
-  if (!variable) {
-    const g = fromForExpr(scan, config.file, source.node);
-    return typeof g === 'string' ? g : [g];
-  }
-  const calls = moduleCallsOf(scan, config.file.dir);
-  if (!calls.length) return `\`ingress = var.${variable}\` and no module call in the repo sets it`;
+  if (!variable) return fromForExpr(scan, config.file, source.node);
+  // `ingress = var.x`: the rules are wherever x's value is written (a module argument, tfvars, …).
+  const sites = await valueSites(scan, config.file.dir, `var.${variable}`);
+  if (typeof sites === 'string') return sites;
   const out: Generator[] = [];
-  for (const call of calls) {
-    const arg = findAttribute(blockBody(call.block), variable);
-    if (!arg) return `module "${blockLabels(call.block)[0]}" (${at(scan, call.file, call.block)}) does not set ${variable}`;
-    const g = fromForExpr(scan, call.file, attributeValue(arg)!);
+  for (const site of sites.sites) {
+    const g = isTuple(unwrap(site.value)) ? identity(scan, site, sites) : await fromForExpr(scan, site.file, site.value);
     if (typeof g === 'string') return g;
-    out.push(g);
+    out.push(...(Array.isArray(g) ? g : [g]));
   }
   return out;
 }

@@ -18,7 +18,8 @@ function slotOf(g: Generator, text: string): string | null {
   const t = text.trim();
   if (g.keyVar && t === g.keyVar) return KEY;
   if (t === g.valueVar) return VALUE;
-  const attr = new RegExp(`^${g.valueVar.replace('.', '\\.')}\\.([A-Za-z_][\\w-]*)$`).exec(t)?.[1];
+  // valueVar may be `ingress_rule.value` or `local.x[name]` (for name in keys(local.x)).
+  const attr = new RegExp(`^${escape(g.valueVar)}\\.([A-Za-z_][\\w-]*)$`).exec(t)?.[1];
   return attr ?? null;
 }
 

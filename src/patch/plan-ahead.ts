@@ -7,7 +7,9 @@ import { relative } from 'node:path';
 import type { Generator } from './generator.js';
 import { ruleViews } from './hcl-hostnames.js';
 import { makeRule, readAroundDynamic, type IngressList, type Rule } from './ingress-hcl.js';
-import { isObject, unwrap } from './hcl-nodes.js';
+import { indentAt, isObject, lineStart, startsLine, unwrap } from './hcl-nodes.js';
+import type { TextEdit } from './hcl-edits.js';
+import { desiredAccess, hclString, renderRule } from './render.js';
 import { firstShadowing } from './match.js';
 import type { RepoModel, TfTunnelConfig } from './model.js';
 import { planHclLiteral } from './plan-terraform.js';
@@ -50,4 +52,21 @@ export async function planAhead(model: RepoModel, config: TfTunnelConfig, g: Gen
   const done = why.startsWith('the docker-mcp rule is already') ? '' : '; the docker-mcp rule is written out directly above it instead';
   plan.notes.splice(2, 0, `${config.address}: ${why}${done}.`);
   return plan;
+}
+
+/**
+ * A map collection whose key order puts a catching item first (a `"*"` key sorts before every
+ * letter; Terraform iterates a map, like keys(), in lexicographical key order): no key for
+ * docker-mcp can come before it while the key makes the hostname, so the rule is written out in a
+ * list of its own before the `[for …]` argument of concat(…). On a re-run that list is "ahead"
+ * (shadowAhead finds the rule already written out), so the run is a no-op.
+ */
+export function leadingListEdit(g: Generator, input: RepoPatchInput): { edit: TextEdit; file: TfTunnelConfig['file'] } | string {
+  if (!g.concatFor) return 'the rules are not built by concat(…), so there is no place for a written-out rule before them';
+  const { file, arg } = g.concatFor;
+  if (!startsLine(file.text, arg.startIndex)) return `the [for …] argument at ${file.relPath}:${arg.startPosition.row + 1} does not start its own line`;
+  const indent = indentAt(file.text, arg.startIndex);
+  const rule = renderRule({ hostname: hclString(input.hostname), service: hclString(input.serviceUrl), access: desiredAccess(input.access) }, `${indent}  `, true);
+  const at = lineStart(file.text, arg.startIndex);
+  return { file, edit: { start: at, end: at, text: `${indent}[\n${rule}\n${indent}],\n` } };
 }

@@ -18,7 +18,8 @@ import { emptyPlan, MODULE_FILE, refuseTerraform } from './refuse.js';
 import { findRootModule } from './repo-scan.js';
 import { derivedDns, existingItem, newItem, renderItem, type ItemValue } from './data-item.js';
 import { dnsSnippet } from './dns-plan.js';
-import { planAhead, shadowAhead } from './plan-ahead.js';
+import { leadingListEdit, planAhead, shadowAhead } from './plan-ahead.js';
+import { chooseCollection } from './collection-choice.js';
 import type { RepoPatchInput, RepoPatchPlan } from './types.js';
 
 /** Attributes that name an item rather than configure it: filled with the hostname's label. */
@@ -105,7 +106,7 @@ async function planCollection(model: RepoModel, config: TfTunnelConfig, input: R
       ...(out ?? {}),
       ...(g && item ? { ruleSnippets: [{ title: title ?? `One more item of ${g.collection.ref}, in its own item shape (provider ${config.version})`, where: `${g.collection.where}, in ${g.collection.ref}`, language: 'hcl' as const, text: `${item}\n` }] } : {}),
     });
-  const gens = findGenerators(scan, config);
+  const gens = await findGenerators(scan, config);
   if (typeof gens === 'string') return refuse(gens);
   // An item the user already added (by hand, after a refusal) decides which collection is theirs.
   const read = await Promise.all(gens.map(async (g) => {
@@ -116,14 +117,18 @@ async function planCollection(model: RepoModel, config: TfTunnelConfig, input: R
     }
     return { g, views };
   }));
-  const holding = read.filter((r) => r.views.some((v) => v.hostname === input.hostname));
-  const { g, views } = holding.length === 1 ? holding[0]! : read[0]!;
+  const chosen = await chooseCollection(scan, read, input.hostname);
+  const { g } = typeof chosen === 'string' ? read[0]! : chosen;
+  // merge(a, b) iterates over all maps' items in key order: each may shadow or take the key.
+  const views = g.merged ? read.flatMap((r) => r.views) : (typeof chosen === 'string' ? read[0]! : chosen).views;
   state.g = g;
+  if (g.collection.overridden) plan.notes.push(`${g.collection.ref} is also set at ${g.collection.overridden.join(', ')}, but Terraform uses ${g.collection.where} (loaded later), so that is where the item goes.`);
   const computed = await itemValues(model, g, input, plan.notes);
   const item = typeof computed === 'string' ? undefined : renderItem(g, computed, input, '');
-  if (gens.length > 1 && holding.length !== 1) {
-    const all = gens.map((x) => `${x.collection.ref} (${x.collection.where}, used at ${x.where})`).join(' and ');
-    return refuse(`ambiguous: the tunnel module is called ${gens.length} times, with rules from ${all}; add the item to the collection of the tunnel that should serve docker-mcp`, g, item);
+  if (typeof chosen === 'string') {
+    // -var-file tfvars: the same item goes into each of them, so the snippet's title names them all.
+    const each = g.collection.ambiguity === 'tfvars' ? `, to add to each of ${read.map((r) => r.g.collection.where).join(', ')}` : '';
+    return refuse(chosen, g, item, each ? `One more item of ${g.collection.ref}, in its own item shape (provider ${config.version})${each}` : undefined);
   }
   const aheadWhy = await shadowAhead(model, config, g, input.hostname);
   if (aheadWhy) {
@@ -155,20 +160,26 @@ async function planCollection(model: RepoModel, config: TfTunnelConfig, input: R
   if (own && shadow && !shadow.unknown) {
     return refuse(`the docker-mcp item of ${g.collection.ref} can never match: the item for "${shadow.shown}" above it catches ${input.hostname} first; move it above that item`, g, item);
   }
-  if (shadow && g.collection.isMap && !shadow.unknown) {
-    // No item can come before it (key order), so the snippet is a written-out rule ahead of the generated ones.
+  // No item can come before a catching map item (key order): v5 gets a written-out rule in a list
+  // of its own before the generated ones; otherwise (v4: planGenerated writes it above the dynamic
+  // block) the refusal's snippet is that written-out rule.
+  const leading = shadow && g.collection.isMap && !shadow.unknown && !own && config.version === 'v5' ? leadingListEdit(g, input) : null;
+  if (shadow && g.collection.isMap && !shadow.unknown && (!leading || typeof leading === 'string')) {
     return refuse(`the item for "${shadow.shown}" in ${g.collection.ref} catches ${input.hostname}, and a map's rules come out in key order`, g, item, undefined, {
       writtenOut: true,
       placement: config.version === 'v4' ? `directly above the dynamic "ingress_rule" block (${g.where})` : `in a list of its own before the generated rules (${g.where}): \`concat([<this rule>], [for …], …)\``,
     });
   }
-  if (shadow && (own || g.collection.isMap)) {
+  if (shadow && !leading && (own || g.collection.isMap)) {
     plan.notes.push(`The hostname of the item ${shadow.rule.key ?? `at line ${shadow.rule.whole.startPosition.row + 1}`} of ${g.collection.ref} is not proven by the repo: if it is a wildcard covering ${input.hostname}, it may catch it first.`);
   }
 
   const file = g.collection.file;
   const edits: TextEdit[] = [];
-  if (!own && values && item) {
+  const written = leading && typeof leading !== 'string' ? leading : null;
+  if (written) {
+    plan.notes.push(`The item for "${shadow!.shown}" in ${g.collection.ref} catches ${input.hostname}, and a map's rules come out in key order (a "${shadow!.rule.key ?? '?'}" key sorts first); the docker-mcp rule is written out in a list of its own before the generated rules (${g.where}).`);
+  } else if (!own && values && item) {
     const catchAll = g.collection.items.find((i) => isCatchAllItem(g, i));
     const before = shadow && !g.collection.isMap ? shadow.rule : catchAll;
     if (g.collection.isMap) {
@@ -191,12 +202,14 @@ async function planCollection(model: RepoModel, config: TfTunnelConfig, input: R
       plan.notes.push(`The item at line ${shadow.rule.whole.startPosition.row + 1} of ${g.collection.ref} ${why}; the docker-mcp item goes directly above it.`);
     }
   }
-  const derived = derivedDns(model, g, own ? await existingItem(scan, g.collection.file.dir, own.rule) : newItem(values));
+  const derived = written ? null : derivedDns(model, g, own ? await existingItem(scan, g.collection.file.dir, own.rule) : newItem(values));
   const dns = derived?.included ? derived.name : null;
-  plan.moduleCall = withTunnelStatus(input.moduleCallHcl, { ruleIn: `${g.collection.ref} (${relative(scan.repoDir, file.path)})`, dns: dns ? `from the same collection (${dns})` : null });
+  plan.moduleCall = withTunnelStatus(input.moduleCallHcl, { ruleIn: written ? `${config.address.split(" in ")[0]} (${written.file.relPath})` : `${g.collection.ref} (${relative(scan.repoDir, file.path)})`, dns: dns ? `from the same collection (${dns})` : null });
   if (!dns) {
     plan.notes.push(
-      !derived
+      written
+        ? `DNS: the records made from ${g.collection.ref} are for its items, not for a written-out rule; add the record for ${input.hostname} below yourself (a proxied wildcard record for its zone would also cover it).`
+        : !derived
         ? `No DNS record is generated from ${g.collection.ref}; add one for ${input.hostname} yourself.`
         : derived.included === false
           ? `DNS: ${derived.name} iterates over ${g.collection.ref}, but its \`if\` filter leaves the docker-mcp item out; add the record for ${input.hostname} below yourself.`
@@ -210,17 +223,18 @@ async function planCollection(model: RepoModel, config: TfTunnelConfig, input: R
   plan.rootModuleDir = root.dir;
   const moduleEdit = await moduleFileEdit(scan, root.dir, plan.moduleCall);
   if (typeof moduleEdit === 'string') return refuse(moduleEdit, g, item);
-  if (edits.length) {
-    const after = applyTextEdits(file.text, edits);
+  for (const [target, list] of [...(written ? [[written.file, [written.edit]] as const] : []), [file, edits] as const]) {
+    if (!list.length) continue;
+    const after = applyTextEdits(target.text, [...list]);
     const parsed = await parseHcl(after);
     const broken = parsed.errors.length > 0;
     parsed.tree.delete();
-    if (broken) return refuse(`internal: the patched ${file.relPath} would not parse, so nothing was written`, g, item);
-    plan.edits.push({ path: file.path, relPath: file.relPath, before: file.text, after });
+    if (broken) return refuse(`internal: the patched ${target.relPath} would not parse, so nothing was written`, g, item);
+    plan.edits.push({ path: target.path, relPath: target.relPath, before: target.text, after });
   }
   if (moduleEdit) plan.edits.push(moduleEdit);
   plan.notes.unshift(
-    `Tunnel config: ${config.address} (provider ${config.version}) builds its rules from ${g.collection.ref} (${g.collection.where}); ${own ? 'it already has docker-mcp' : 'adding one item for docker-mcp'}${dns ? `, which also gives its DNS record (${dns})` : ''}.`,
+    `Tunnel config: ${config.address} (provider ${config.version}) builds its rules from ${g.collection.ref} (${g.collection.where}); ${own ? 'it already has docker-mcp' : written ? 'writing the docker-mcp rule out before them' : 'adding one item for docker-mcp'}${dns ? `, which also gives its DNS record (${dns})` : ''}.`,
     `Root module: ${relative(scan.repoDir, root.dir) || '.'}; the module call goes to ${MODULE_FILE}.`,
   );
   return plan;

@@ -83,17 +83,23 @@ export function findServicesLists(scan: RepoScan, tunnelDir: string): { tier: Se
   return found ? { tierName: found[0], tier: found[1] } : { tierName: 'none', tier: [] };
 }
 
-/** A literal assignment in the directory's terraform.tfvars or *.auto.tfvars (what terraform loads). */
-async function tfvarsValue(dir: string, name: string): Promise<string | null> {
-  const names = readdirSync(dir).filter((n) => n === 'terraform.tfvars' || n.endsWith('.auto.tfvars'));
-  for (const file of names.sort()) {
+/**
+ * The directory's terraform.tfvars / *.auto.tfvars value of `name`, as Terraform sees it: files load
+ * in that order (auto files lexically) and the last one that sets it wins; null when that one is not
+ * a string literal. undefined when no file sets it (the default applies).
+ */
+async function tfvarsValue(dir: string, name: string): Promise<string | null | undefined> {
+  const auto = readdirSync(dir).filter((n) => n.endsWith('.auto.tfvars')).sort();
+  const names = [...(readdirSync(dir).includes('terraform.tfvars') ? ['terraform.tfvars'] : []), ...auto];
+  let found: string | null | undefined;
+  for (const file of names) {
     const parsed = await parseHcl(readFileSync(join(dir, file), 'utf8'));
     const body = namedChildren(parsed.root).find((c) => c.type === 'body');
     const attr = bodyAttributes(body).find((a) => attributeName(a) === name);
-    const literal = attr ? staticString(attributeValue(attr)) : null;
-    if (literal !== null) return literal;
+    if (attr) found = staticString(attributeValue(attr));
+    parsed.tree.delete();
   }
-  return null;
+  return found;
 }
 
 function variableDefault(scan: RepoScan, dir: string, name: string): string | null {
@@ -123,5 +129,6 @@ export async function resolveVariable(scan: RepoScan, dir: string, name: string,
     const ref = /^var\.([A-Za-z_][\w-]*)$/.exec(unwrap(attributeValue(arg))?.text ?? '');
     return ref && depth < 3 ? resolveVariable(scan, call.file.dir, ref[1]!, depth + 1) : null;
   }
-  return (await tfvarsValue(dir, name)) ?? variableDefault(scan, dir, name);
+  const fromTfvars = await tfvarsValue(dir, name);
+  return fromTfvars === undefined ? variableDefault(scan, dir, name) : fromTfvars;
 }

@@ -1,6 +1,6 @@
 // Data edits on collections of plain values (issue 17 behaviour 3): a dynamic "ingress_rule" over a
 // map of strings gets one more entry, the way the others are written.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyRepoPatch, planRepoPatch, renderPatchReport } from '../../src/patch/index.js';
@@ -48,5 +48,61 @@ describe('dynamic "ingress_rule" the patcher cannot add an item to (nested origi
     // DNS: the snippet uses the config's own tunnel id expression.
     expect(plan.snippets.find((s) => s.title.startsWith('DNS record'))!.text).toContain('content = "${var.tunnel_id}.cfargotunnel.com"');
     expect((await planRepoPatch(dir, input())).edits).toEqual([]);
+  });
+});
+
+describe('review 1 finding 7 item 2: a map whose "*" key sorts before "docker-mcp" (v5 concat)', () => {
+  it('writes the rule out in a list of its own before the [for …] (no key can come first), fmt-clean, second run a no-op', async () => {
+    const dir = copy('review1-v5-map-wildcard-key');
+    const plan = await planRepoPatch(dir, input());
+    expect(plan.refused, renderPatchReport(plan)).toBeNull();
+    expect(plan.edits.map((e) => e.relPath).sort()).toEqual(['docker-mcp.tf', 'main.tf']);
+    await applyRepoPatch(plan);
+    const text = readFileSync(join(dir, 'main.tf'), 'utf8');
+    expect(text).toContain([
+      '    ingress = concat(',
+      '      [',
+      '        # docker-mcp: managed by docker-mcp init; re-run it to change this rule',
+      '        {',
+      '          hostname = "docker-mcp.example.com"',
+      '          service  = "http://homelab-docker-mcp-gateway.homelab.svc.cluster.local:8080"',
+      '        },',
+      '      ],',
+      '      [for name, svc in local.tunnel_services : merge({ hostname = "${name}.${var.domain}" }, svc)],',
+    ].join('\n'));
+    expect(await hclErrors(text)).toBe('');
+    expect(fmtClean(text)).toBe(true);
+    const kept = new Set(text.split('\n'));
+    expect(readFileSync(join(FIXTURES, 'review1-v5-map-wildcard-key/main.tf'), 'utf8').split('\n').filter((l) => !kept.has(l))).toEqual([]);
+    // The map itself is untouched: a "docker-mcp" entry would come after "*" and never match.
+    expect(readFileSync(join(dir, 'services.tf'), 'utf8')).toBe(readFileSync(join(FIXTURES, 'review1-v5-map-wildcard-key/services.tf'), 'utf8'));
+    expect(plan.notes.join('\n')).toContain('a map\'s rules come out in key order (a "*" key sorts first); the docker-mcp rule is written out in a list of its own before the generated rules (main.tf:29)');
+    expect(plan.snippets.some((s) => s.title.startsWith('DNS record'))).toBe(true);
+    const again = await planRepoPatch(dir, input());
+    expect(again.refused, renderPatchReport(again)).toBeNull();
+    expect(again.edits).toEqual([]);
+    // docker-mcp.tf's status line says the same on the re-run (the CLI rewrites it otherwise).
+    expect(again.moduleCall).toBe(plan.moduleCall);
+  });
+});
+
+describe('dns-filter: comparisons and length() over literals (unknown stays unknown)', () => {
+  const cases: [string, RegExp][] = [
+    ['length(name) >= 10', /which also gives its DNS record \(cloudflare_dns_record\.services\)/],
+    ['length(name) < 5', /its `if` filter leaves the docker-mcp item out/],
+    ['length(local.public) <= 1 && name != ""', /which also gives its DNS record/],
+    ['length(["a", "b"]) > 2', /its `if` filter leaves the docker-mcp item out/],
+    ['contains(["docker-mcp", "grafana"], name)', /which also gives its DNS record/],
+    ['length(svc.tags) > 0', /DNS unproven/],
+    ['svc.port > 1024', /DNS unproven/],
+    ['name > "a"', /DNS unproven/],
+  ];
+  it.each(cases)('if %s', async (cond, expected) => {
+    const dir = copy('review1-v5-dns-filter');
+    const path = join(dir, 'main.tf');
+    writeFileSync(path, readFileSync(path, 'utf8').replace('if contains(local.public, name) }', `if ${cond} }`));
+    const plan = await planRepoPatch(dir, input());
+    expect(plan.refused, renderPatchReport(plan)).toBeNull();
+    expect(plan.notes.join('\n')).toMatch(expected);
   });
 });

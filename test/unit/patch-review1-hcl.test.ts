@@ -170,7 +170,9 @@ describe('finding 4: the if-filter evaluator proves only what literals prove', (
     ['lookup(svc, "public", false)', /its `if` filter leaves the docker-mcp item out/],
     ['(name == "grafana")', /its `if` filter leaves the docker-mcp item out/],
     ['svc.public', /DNS unproven: cloudflare_dns_record\.services iterates over local\.tunnel_services with an `if` filter/],
-    ['length(name) > 3', /DNS unproven/],
+    // length() and comparisons are evaluated since finding 7's session (patch-data.test.ts has more).
+    ['length(name) > 3', /which also gives its DNS record/],
+    ['length(svc.service) > length(name) && svc.port > 1024', /DNS unproven/],
   ];
   it.each(cases)('if %s', async (cond, expected) => {
     const dir = copy('review1-v5-dns-filter');
@@ -184,12 +186,16 @@ describe('finding 4: the if-filter evaluator proves only what literals prove', (
 
 describe('finding 8 (HCL planners): a refusal\'s snippet names the real insertion point', () => {
   it('a map whose "*" entry sorts first: the snippet is a written-out rule before the generated ones, not the shadowed item', async () => {
-    const plan = await planRepoPatch(copy('review1-v5-map-wildcard-key'), input());
+    // concat(…) on one line: no list can be inserted before the [for …] (patched otherwise: patch-data.test.ts).
+    const dir = copy('review1-v5-map-wildcard-key');
+    const path = join(dir, 'main.tf');
+    writeFileSync(path, readFileSync(path, 'utf8').replace(/concat\(\n\s+(\[for [^\n]*\]),\n\s+(\[\{ service = "http_status:404" \}\]),\n\s+\)/, 'concat($1, $2)'));
+    const plan = await planRepoPatch(dir, input());
     expect(plan.edits).toEqual([]);
     expect(plan.refused).toContain('the item for "*.example.com" in local.tunnel_services catches docker-mcp.example.com, and a map\'s rules come out in key order');
     const rule = plan.snippets[0]!;
-    expect(rule.title).toBe('Ingress rule (Cloudflare provider v5), in a list of its own before the generated rules (main.tf:29): `concat([<this rule>], [for …], …)`');
-    expect(rule.where).toBe('main.tf:29, in the ingress expression');
+    expect(rule.title).toBe('Ingress rule (Cloudflare provider v5), in a list of its own before the generated rules (main.tf:28): `concat([<this rule>], [for …], …)`');
+    expect(rule.where).toBe('main.tf:28, in the ingress expression');
     expect(rule.text).toContain('hostname = "docker-mcp.example.com"');
     expect(plan.snippets.map((s) => s.title).join('\n')).not.toContain('One more item');
   });
