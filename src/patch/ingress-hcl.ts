@@ -79,6 +79,13 @@ function precededByMarker(node: Node): boolean {
   return prev?.type === 'comment' && prev.text.includes(MANAGED_MARKER);
 }
 
+/** A v5 object whose first line inside is the marker: how a rule in a compact `}, {` list carries it (hcl-edits.ts compactRule). */
+function opensWithMarker(c: Container): boolean {
+  if (!c.v5) return false;
+  const first = allChildren(c.node).find((n) => n.type !== 'object_start' && n.type !== '{');
+  return first?.type === 'comment' && first.text.includes(MANAGED_MARKER);
+}
+
 export function makeRule(whole: Node, container: Container): Rule {
   return {
     ...container,
@@ -86,7 +93,7 @@ export function makeRule(whole: Node, container: Container): Rule {
     hostname: value(container, 'hostname'),
     service: value(container, 'service'),
     path: value(container, 'path'),
-    managed: precededByMarker(whole),
+    managed: precededByMarker(whole) || opensWithMarker(container),
   };
 }
 
