@@ -1,0 +1,88 @@
+// Review 1 leftovers, YAML: every literal block scalar variant (`|-`, `|+`, `|2`, `|2+`…) holding a
+// cloudflared config is spliced byte for byte (the `|2` indicator sets the body's indentation, not its
+// first line); folded `>` configs are refused with the reason, never edited.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { applyRepoPatch, planRepoPatch, renderPatchReport } from '../../src/patch/index.js';
+import { input, useFixtureCopies } from './patch-helpers.js';
+
+const copy = useFixtureCopies();
+const SERVICE = 'http://homelab-docker-mcp-gateway.homelab.svc.cluster.local:8080';
+
+async function patchTwice(dir: string): Promise<void> {
+  const plan = await planRepoPatch(dir, input());
+  expect(plan.refused, renderPatchReport(plan)).toBeNull();
+  await applyRepoPatch(plan);
+  expect((await planRepoPatch(dir, input())).edits).toEqual([]);
+}
+
+/** data["config.yaml"] of the file's first document, as cloudflared reads it. */
+const configOf = (text: string): string => (parseAllDocuments(text)[0]!.toJS() as { data: Record<string, string> }).data['config.yaml']!;
+
+describe('literal block scalar variants are spliced byte for byte', () => {
+  it('`|-` (no trailing newline): the rule goes above the catch-all, the value still has no trailing newline', async () => {
+    const dir = copy('yaml-block-scalar-strip');
+    const path = join(dir, 'k8s/cloudflared.yaml');
+    const before = readFileSync(path, 'utf8');
+    await patchTwice(dir);
+    const after = readFileSync(path, 'utf8');
+    const ours = `      # docker-mcp: managed by docker-mcp init; re-run it to change this rule\n      - hostname: docker-mcp.example.com\n        service: ${SERVICE}\n`;
+    expect(after).toBe(before.replace('      - service: http_status:404', `${ours}      - service: http_status:404`));
+    expect(configOf(after)).toBe(configOf(before).replace('  - service: http_status:404', `  # docker-mcp: managed by docker-mcp init; re-run it to change this rule\n  - hostname: docker-mcp.example.com\n    service: ${SERVICE}\n  - service: http_status:404`));
+    expect(configOf(after).endsWith('http_status:404')).toBe(true);
+  });
+
+  it('`|2+` whose first line is indented deeper: the body indentation comes from the indicator (was spliced 2 columns too deep)', async () => {
+    const dir = copy('yaml-block-scalar-indent-indicator');
+    const path = join(dir, 'k8s/cloudflared-config.yaml');
+    const before = readFileSync(path, 'utf8');
+    await patchTwice(dir);
+    const after = readFileSync(path, 'utf8');
+    const ours = `    # docker-mcp: managed by docker-mcp init; re-run it to change this rule\n    - hostname: docker-mcp.example.com\n      service: ${SERVICE}\n`;
+    expect(after).toBe(before.replace('    - service: http_status:404', `${ours}    - service: http_status:404`));
+    // The indented first comment and the kept trailing blank line are still part of the value.
+    expect(configOf(after).startsWith('  # tunnel for the homelab cluster\ntunnel: homelab\n')).toBe(true);
+    expect(configOf(after).endsWith('- service: http_status:404\n\n')).toBe(true);
+  });
+
+  for (const header of ['|-', '|+', '|2', '|-2', '|2-', '|4']) {
+    it(`k8s-yaml with \`config.yaml: ${header}\`: one inserted chunk, a second run is a no-op`, async () => {
+      const dir = copy('k8s-yaml');
+      const path = join(dir, 'cloudflared.yaml');
+      const original = readFileSync(path, 'utf8');
+      // `|4` means the body is at 6 columns: indent it two more so the file stays the same config.
+      const before = header === '|4'
+        ? original.replace(/config\.yaml: \|\n((?: {4}.*\n|\n)+)/, (_m, body: string) => `config.yaml: |4\n${body.replace(/^(?=.)/gm, '  ')}`)
+        : original.replace('config.yaml: |\n', `config.yaml: ${header}\n`);
+      expect(before).not.toBe(original);
+      writeFileSync(path, before);
+      await patchTwice(dir);
+      const after = readFileSync(path, 'utf8');
+      const indent = header === '|4' ? '        ' : '      ';
+      const ours = `${indent}# docker-mcp: managed by docker-mcp init; re-run it to change this rule\n${indent}- hostname: docker-mcp.example.com\n${indent}  service: ${SERVICE}\n`;
+      expect(after).toBe(before.replace(`${indent}# Everything else\n`, `${ours}${indent}# Everything else\n`));
+    });
+  }
+});
+
+describe('folded block scalars are refused with the reason', () => {
+  const reason = 'is a folded block scalar (`>`), which joins lines with spaces, so a rule added there would not read as written; make it a literal block (`|`, same body)';
+
+  it('a `>` config (keys kept apart by blank lines) is refused, nothing written, snippet above the catch-all', async () => {
+    const dir = copy('yaml-block-scalar-folded');
+    const plan = await planRepoPatch(dir, input());
+    expect(plan.refused).toContain(`k8s/cloudflared.yaml: ConfigMap cloudflared-config data."config.yaml" ${reason}`);
+    expect(plan.edits).toEqual([]);
+    expect(renderPatchReport(plan)).toContain('directly above the catch-all');
+  });
+
+  it('a `>` config that folding turned into one line is still recognised, and refused for that reason', async () => {
+    const dir = copy('yaml-block-scalar-folded');
+    const path = join(dir, 'k8s/cloudflared.yaml');
+    writeFileSync(path, readFileSync(path, 'utf8').replace(/(tunnel: homelab|credentials\.json)\n\n/g, '$1\n'));
+    const plan = await planRepoPatch(dir, input());
+    expect(plan.refused).toContain(reason);
+  });
+});
