@@ -5,6 +5,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { isMap, isSeq, parseAllDocuments, type Document } from 'yaml';
 import { listFiles } from './repo-scan.js';
+import { appTemplateRelease } from './cloudflared-apptemplate.js';
 
 export interface CloudflaredWorkload {
   path: string;
@@ -67,7 +68,7 @@ export function findCloudflared(target: string): CloudflaredWorkload[] {
     const docs = parseAllDocuments(readFileSync(path, 'utf8'));
     if (!Array.isArray(docs)) continue;
     for (const doc of docs) {
-      const release = doc.errors.length ? null : chartRelease(path, doc);
+      const release = doc.errors.length ? null : (chartRelease(path, doc) ?? appTemplateRelease(path, doc, kustomizeNamespace(dirname(path))));
       if (release) out.push(release);
       if (doc.errors.length || !WORKLOADS.includes(text(doc.get('kind'))) || !runsCloudflared(doc)) continue;
       const selector = doc.getIn(['spec', 'selector', 'matchLabels'], true);

@@ -86,3 +86,35 @@ describe('folded block scalars are refused with the reason', () => {
     expect(plan.refused).toContain(reason);
   });
 });
+
+describe('an app-template HelmRelease running cloudflared: its pods go to the NetworkPolicy values', () => {
+  it('shape 10 (app-template 3.7.1, one controller): namespace network, name/instance/component labels, restart command', async () => {
+    const dir = copy('shape10-flux-helmrelease-values');
+    const plan = await planRepoPatch(dir, input());
+    expect(plan.refused, renderPatchReport(plan)).toBeNull();
+    expect(plan.cloudflared).toEqual({
+      namespace: 'network',
+      labels: { 'app.kubernetes.io/name': 'cloudflared', 'app.kubernetes.io/instance': 'cloudflared', 'app.kubernetes.io/component': 'cloudflared' },
+      where: 'Deployment cloudflared in kubernetes/apps/network/cloudflared/app/helmrelease.yaml',
+    });
+  });
+
+  it('app-template 4.0.1, targetNamespace, two controllers: release edge-tunnel in edge, app.kubernetes.io/controller, Deployment edge-tunnel-cloudflared', async () => {
+    const dir = copy('yaml-apptemplate-v4-two-controllers');
+    await patchTwice(dir);
+    const plan = await planRepoPatch(dir, input());
+    expect(plan.cloudflared).toEqual({
+      namespace: 'edge',
+      labels: { 'app.kubernetes.io/name': 'edge-tunnel', 'app.kubernetes.io/instance': 'edge-tunnel', 'app.kubernetes.io/controller': 'cloudflared' },
+      where: 'Deployment edge-tunnel-cloudflared in kubernetes/apps/network/tunnel/app/helmrelease.yaml',
+    });
+  });
+
+  it('a version range: only name + instance (the controller label key depends on the exact version)', async () => {
+    const dir = copy('yaml-apptemplate-v4-two-controllers');
+    const path = join(dir, 'kubernetes/apps/network/tunnel/app/helmrelease.yaml');
+    writeFileSync(path, readFileSync(path, 'utf8').replace('version: 4.0.1', 'version: ">=3.0.0"'));
+    const plan = await planRepoPatch(dir, input());
+    expect(plan.cloudflared?.labels).toEqual({ 'app.kubernetes.io/name': 'edge-tunnel', 'app.kubernetes.io/instance': 'edge-tunnel' });
+  });
+});
