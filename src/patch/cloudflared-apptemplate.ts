@@ -41,9 +41,43 @@ function runsCloudflared(controller: YAMLMap): boolean {
   return containers.items.some((c) => isMap(c.value) && /cloudflared/.test(`${text(c.value.getIn(['image', 'repository']))}:${text(c.value.getIn(['image', 'tag']))}`));
 }
 
+/** A chart a Flux OCIRepository serves: the last segment of its `oci://…/<chart>` url, and its tag. */
+export interface OciChart {
+  chart: string;
+  version: string;
+}
+
+/**
+ * OCIRepositories by name (newer Flux repos point a HelmRelease's `spec.chartRef` at one, e.g.
+ * `oci://ghcr.io/bjw-s-labs/helm/app-template` with `ref.tag: 4.0.1`). Two of the same name that
+ * disagree give nothing: which one a chartRef means would be a guess.
+ */
+export function ociCharts(docs: Document[]): Map<string, OciChart | null> {
+  const out = new Map<string, OciChart | null>();
+  for (const doc of docs) {
+    if (text(doc.get('kind')) !== 'OCIRepository') continue;
+    const name = text(doc.getIn(['metadata', 'name']));
+    const chart = /^oci:\/\/.+\/([^/]+?)\/?$/.exec(text(doc.getIn(['spec', 'url'])))?.[1];
+    if (!name || !chart) continue;
+    const found = { chart, version: text(doc.getIn(['spec', 'ref', 'tag'])) || text(doc.getIn(['spec', 'ref', 'semver'])) };
+    const seen = out.get(name);
+    out.set(name, seen === undefined || (seen && seen.chart === found.chart && seen.version === found.version) ? found : null);
+  }
+  return out;
+}
+
+/** The chart a HelmRelease installs: `spec.chart.spec` (HelmRepository) or `spec.chartRef` to an OCIRepository. */
+function chartOf(doc: Document, charts: Map<string, OciChart | null>): OciChart | null {
+  const chart = text(doc.getIn(['spec', 'chart', 'spec', 'chart']));
+  if (chart) return { chart, version: text(doc.getIn(['spec', 'chart', 'spec', 'version'])) };
+  if (text(doc.getIn(['spec', 'chartRef', 'kind'])) !== 'OCIRepository') return null;
+  return charts.get(text(doc.getIn(['spec', 'chartRef', 'name']))) ?? null;
+}
+
 /** `namespace`: the kustomization's namespace for the file, which overrides metadata.namespace. */
-export function appTemplateRelease(path: string, doc: Document, kustomizeNs: string | null): CloudflaredWorkload | null {
-  if (text(doc.get('kind')) !== 'HelmRelease' || text(doc.getIn(['spec', 'chart', 'spec', 'chart'])) !== 'app-template') return null;
+export function appTemplateRelease(path: string, doc: Document, kustomizeNs: string | null, charts = new Map<string, OciChart | null>()): CloudflaredWorkload | null {
+  const source = text(doc.get('kind')) === 'HelmRelease' ? chartOf(doc, charts) : null;
+  if (source?.chart !== 'app-template') return null;
   const controllers = doc.getIn(['spec', 'values', 'controllers'], true);
   if (!isMap(controllers)) return null;
   const enabled = controllers.items.filter((p) => isMap(p.value) && p.value.get('enabled') !== false);
@@ -69,7 +103,7 @@ export function appTemplateRelease(path: string, doc: Document, kustomizeNs: str
   const labels: Record<string, string> = { 'app.kubernetes.io/name': chartName, 'app.kubernetes.io/instance': release };
   // Without an exact version the controller label's key is unknown: name + instance still select
   // only this release's pods (all its controllers'), never another release's.
-  const key = controllerLabelKey(text(doc.getIn(['spec', 'chart', 'spec', 'version'])));
+  const key = controllerLabelKey(source.version);
   if (key) labels[key] = id;
   return {
     path, kind, name: objectName,

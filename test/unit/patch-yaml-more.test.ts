@@ -110,6 +110,20 @@ describe('an app-template HelmRelease running cloudflared: its pods go to the Ne
     });
   });
 
+  it('chartRef to an OCIRepository (newer Flux): the chart and its version come from that OCIRepository', async () => {
+    const dir = copy('yaml-apptemplate-v4-two-controllers');
+    const app = join(dir, 'kubernetes/apps/network/tunnel/app');
+    const release = readFileSync(join(app, 'helmrelease.yaml'), 'utf8');
+    const chart = /  chart:\n(?: {4}.*\n)+/.exec(release)![0];
+    writeFileSync(join(app, 'helmrelease.yaml'), release.replace(chart, '  chartRef:\n    kind: OCIRepository\n    name: app-template\n'));
+    writeFileSync(
+      join(dir, 'kubernetes/apps/network/tunnel/ocirepository.yaml'),
+      'apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata:\n  name: app-template\nspec:\n  interval: 15m\n  url: oci://ghcr.io/bjw-s-labs/helm/app-template\n  ref:\n    tag: 3.7.3\n',
+    );
+    const plan = await planRepoPatch(dir, input());
+    expect(plan.cloudflared?.labels).toEqual({ 'app.kubernetes.io/name': 'edge-tunnel', 'app.kubernetes.io/instance': 'edge-tunnel', 'app.kubernetes.io/component': 'cloudflared' });
+  });
+
   it('a version range: only name + instance (the controller label key depends on the exact version)', async () => {
     const dir = copy('yaml-apptemplate-v4-two-controllers');
     const path = join(dir, 'kubernetes/apps/network/tunnel/app/helmrelease.yaml');
