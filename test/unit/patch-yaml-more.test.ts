@@ -132,3 +132,21 @@ describe('an app-template HelmRelease running cloudflared: its pods go to the Ne
     expect(plan.cloudflared?.labels).toEqual({ 'app.kubernetes.io/name': 'edge-tunnel', 'app.kubernetes.io/instance': 'edge-tunnel' });
   });
 });
+
+describe('several cloudflared configs: the refusal names --cloudflared-configmap per file', () => {
+  it('a file holding two configs is not offered (naming it again could not choose); the one-config file is', async () => {
+    const dir = copy('review1-f11-two-overlays');
+    const staging = join(dir, 'k8s/cloudflared/overlays/staging/config.yaml');
+    const cm = (name: string): string =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  config.yaml: |\n    ingress:\n      - hostname: a.example.com\n        service: http://a:80\n      - service: http_status:404\n`;
+    writeFileSync(staging, `${cm('one')}---\n${cm('two')}`);
+    const plan = await planRepoPatch(dir, input());
+    expect(plan.refused).toMatch(/^ambiguous: 3 cloudflared configs \(/);
+    expect(plan.refused).toMatch(/run init again with the one this gateway's tunnel uses: --cloudflared-configmap \S*k8s\/cloudflared\/overlays\/prod\/config\.yaml$/);
+    expect(plan.edits).toEqual([]);
+    // Pointed at the two-config file itself: no flag to suggest.
+    const again = await planRepoPatch(staging, input({ mode: 'yaml' }));
+    expect(again.refused).toContain('ambiguous: 2 cloudflared configs');
+    expect(again.refused).toContain('keep one cloudflared config per file, or add the rule by hand');
+  });
+});
