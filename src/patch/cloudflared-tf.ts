@@ -6,7 +6,8 @@
 // Attribute names checked in hashicorp/terraform-provider-kubernetes
 // website/docs/r/deployment_v1.html.markdown: metadata { name, namespace }, spec { selector {
 // match_labels }, template { metadata { labels }, spec { container { image } } } }; namespace defaults
-// to "default".
+// to "default". The resource type names are those of website/docs/r/ there (deployment[_v1],
+// daemon_set_v1 / daemonset, stateful_set[_v1]).
 import type { Node } from 'web-tree-sitter';
 import type { CloudflaredWorkload } from './cloudflared-scan.js';
 import { attributeValue, blockBody, blockLabels, bodyBlocks, findAttribute, isObject, objectElemKey, objectElems, objectElemValue, unwrap } from './hcl-nodes.js';
@@ -18,6 +19,8 @@ const KINDS: Record<string, string> = {
   kubernetes_deployment: 'Deployment',
   kubernetes_daemon_set_v1: 'DaemonSet',
   kubernetes_daemonset: 'DaemonSet',
+  kubernetes_stateful_set_v1: 'StatefulSet',
+  kubernetes_stateful_set: 'StatefulSet',
 };
 
 /** The single nested block at `path` (`spec`, `template`, …); undefined when absent or repeated. */

@@ -114,7 +114,7 @@ describe('an app-template HelmRelease running cloudflared: its pods go to the Ne
     const dir = copy('yaml-apptemplate-v4-two-controllers');
     const app = join(dir, 'kubernetes/apps/network/tunnel/app');
     const release = readFileSync(join(app, 'helmrelease.yaml'), 'utf8');
-    const chart = /  chart:\n(?: {4}.*\n)+/.exec(release)![0];
+    const chart = / {2}chart:\n(?: {4}.*\n)+/.exec(release)![0];
     writeFileSync(join(app, 'helmrelease.yaml'), release.replace(chart, '  chartRef:\n    kind: OCIRepository\n    name: app-template\n'));
     writeFileSync(
       join(dir, 'kubernetes/apps/network/tunnel/ocirepository.yaml'),
