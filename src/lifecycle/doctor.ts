@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { docPath } from '../cli/docs-path.js';
 import { ExitCode, type ExitCodeValue } from '../cli/errors.js';
 import { ingressFacts } from './ingress-check.js';
+import { reachCheck } from './ingress-reach.js';
 import { FIELD_MANAGER, INSTANCE, MANAGED_BY, KubeConfigError, apiError, loadKubeConfig, statusCode, type KubeOptions } from './kube.js';
 import { checkExternal, gatewayReady } from './rollout.js';
 import { terraformVersion } from './terraform.js';
@@ -141,6 +142,7 @@ async function tunnelChecks(opts: DoctorOptions, checks: Check[]): Promise<void>
         : { id: 'access', title: 'Access on the docker-mcp ingress rule', status: 'warn', detail: 'the rule has no origin_request.access: cloudflared will not check Access tokens', fix: 're-run docker-mcp init with Access on (team name and AUD tag)' };
   if (facts.topLevelAccess) access.detail += '; a config-level access block is ignored by cloudflared';
   checks.push(access);
+  checks.push(reachCheck(facts));
 }
 
 async function dnsCheck(hostname: string | undefined): Promise<Check> {

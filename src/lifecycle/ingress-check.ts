@@ -8,6 +8,8 @@ import { findYamlConfigs } from '../patch/yaml-scan.js';
 import { scanRepo, topBlocks, type RepoScan } from '../patch/repo-scan.js';
 import { resolveString } from '../patch/tf-values.js';
 import type { Rule } from '../patch/ingress-hcl.js';
+import { isCatchAllHost } from '../patch/cloudflared-match.js';
+import { hclShadow, yamlShadow, type Shadowed } from './ingress-reach.js';
 
 export interface IngressFacts {
   source: string;
@@ -16,6 +18,8 @@ export interface IngressFacts {
   /** null when no rule for the hostname label was found. */
   ruleHasAccess: boolean | null;
   topLevelAccess: boolean;
+  /** An earlier rule that takes (or may take) docker-mcp's requests; null when none or no rule found, undefined when its hostname is unproven. */
+  shadowedBy: Shadowed | null | undefined;
 }
 
 /**
@@ -59,6 +63,7 @@ export async function ingressFacts(path: string, host: string): Promise<IngressF
           ruleCount: list.rules.length,
           ruleHasAccess: rule ? typeof origin === 'object' && child(origin.container, 'access') !== undefined : null,
           topLevelAccess: list.topLevelAccess,
+          shadowedBy: await hclShadow(scan, found[0]!.f, list.rules, rule),
         };
       }
       if (found.length > 1) return `${found.length} tunnel configs found; point at one`;
@@ -74,7 +79,8 @@ export async function ingressFacts(path: string, host: string): Promise<IngressF
   };
   type YamlRule = { hostname?: string; path?: string; originRequest?: { access?: unknown } };
   const rules = (found.inner.getIn(found.ingressPath, false) as { toJSON?: () => unknown } | undefined)?.toJSON?.() as YamlRule[] | undefined ?? [];
-  const catchAll = (r: { hostname?: string; path?: string }): boolean => !r.hostname && !r.path;
+  // `hostname: "*"` last is a catch-all too (review 2, finding 11).
+  const catchAll = (r: { hostname?: string; path?: string }): boolean => isCatchAllHost(r.hostname, r.path !== undefined);
   const rule = rules.find((r) => !r.path && isHost(host, r.hostname));
   return {
     source: found.path,
@@ -83,5 +89,6 @@ export async function ingressFacts(path: string, host: string): Promise<IngressF
     ruleCount: rules.length,
     ruleHasAccess: rule ? Boolean(rule.originRequest?.access) : null,
     topLevelAccess: Boolean(config.originRequest?.access),
+    shadowedBy: rule ? yamlShadow(found, found.path, rule, rules.indexOf(rule)) : null,
   };
 }

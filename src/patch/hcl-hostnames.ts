@@ -40,7 +40,8 @@ export async function ruleViews(scan: RepoScan, dir: string, rules: Rule[]): Pro
     // `"grafana.${var.x}"` can only ever match names starting with "grafana.".
     const fixedLabel = /^"([A-Za-z0-9-]+)\./.exec(unwrap(rule.hostname)?.text ?? '')?.[1]?.toLowerCase();
     const unknown = rule.hostname !== undefined && hostname === null && fixedLabel === undefined;
-    out.push({ rule, hostname, unknown, hasPath: rule.path !== undefined, shown: hostname ?? rule.hostname?.text ?? '' });
+    const path = rule.path ? await resolveString(scan, dir, rule.path) : null;
+    out.push({ rule, hostname, unknown, hasPath: rule.path !== undefined, shown: hostname ?? rule.hostname?.text ?? '', hostless: rule.hostname === undefined || hostname === '', path });
   }
   return out;
 }

@@ -16,7 +16,7 @@ import {
   unwrap,
 } from './hcl-nodes.js';
 import type { TfFile } from './repo-scan.js';
-import { MANAGED_MARKER } from './types.js';
+import { endsWithMarker, isCatchAllHost, isMarkerLine } from './cloudflared-match.js';
 
 export const TUNNEL_CONFIG_TYPES = ['cloudflare_zero_trust_tunnel_cloudflared_config', 'cloudflare_tunnel_config'];
 
@@ -76,14 +76,15 @@ export function closer(c: Container): Node | undefined {
 function precededByMarker(node: Node): boolean {
   let prev = node.previousSibling;
   while (prev && prev.type === ',') prev = prev.previousSibling;
-  return prev?.type === 'comment' && prev.text.includes(MANAGED_MARKER);
+  // Only init's exact marker line: "NOT managed by docker-mcp" is a user's rule (review 2, finding 1).
+  return prev?.type === 'comment' && endsWithMarker(prev.text);
 }
 
 /** A v5 object whose first line inside is the marker: how a rule in a compact `}, {` list carries it (hcl-edits.ts compactRule). */
 function opensWithMarker(c: Container): boolean {
   if (!c.v5) return false;
   const first = allChildren(c.node).find((n) => n.type !== 'object_start' && n.type !== '{');
-  return first?.type === 'comment' && first.text.includes(MANAGED_MARKER);
+  return first?.type === 'comment' && isMarkerLine(first.text);
 }
 
 export function makeRule(whole: Node, container: Container): Rule {
@@ -98,7 +99,9 @@ export function makeRule(whole: Node, container: Container): Rule {
 }
 
 export function isCatchAll(rule: Rule): boolean {
-  return !rule.hostname && !rule.path;
+  // `hostname = "*"` (or "") without a path is cloudflared's catch-all too (review 2, finding 11).
+  const literal = rule.hostname ? staticString(rule.hostname) : undefined;
+  return literal !== null && isCatchAllHost(literal, rule.path !== undefined);
 }
 
 function hasAccess(c: Container | undefined): boolean {

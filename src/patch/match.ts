@@ -2,6 +2,7 @@
 // takes the first whose hostname matches (exact, or `*.<suffix>` for any name under the suffix, or
 // `*` for all) and whose `path` (if any) matches; a rule with a path only takes some requests, so it
 // never hides a later rule completely.
+import { shadowOf } from './shadow.js';
 
 export function hostnameMatches(pattern: string, host: string): boolean {
   const p = pattern.toLowerCase();
@@ -19,6 +20,12 @@ export interface RuleView<T> {
   hasPath: boolean;
   /** For people: the proven hostname, or the expression as written. */
   shown: string;
+  /** No hostname at all (`path` only): cloudflared tries it for every host. */
+  hostless?: boolean;
+  /** The literal `path` regex, when there is one. */
+  path?: string | null;
+  /** Set on what firstShadowing returns when the catch is not the plain "proven hostname": why it may catch. */
+  why?: string;
 }
 
 /**
@@ -28,9 +35,8 @@ export interface RuleView<T> {
  */
 export function firstShadowing<T>(rules: RuleView<T>[], host: string, limit = rules.length): RuleView<T> | null {
   for (const view of rules.slice(0, limit)) {
-    if (view.hasPath) continue;
-    if (view.unknown) return view;
-    if (view.hostname !== null && hostnameMatches(view.hostname, host)) return view;
+    const caught = shadowOf(view, host);
+    if (caught) return caught;
   }
   return null;
 }

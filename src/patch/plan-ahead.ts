@@ -37,7 +37,7 @@ export async function shadowAhead(model: RepoModel, config: TfTunnelConfig, g: G
   const where = `${relative(model.scan!.repoDir, found.file.path)}:${shadow.rule.whole.startPosition.row + 1}`;
   // A re-run: the rule written out last time is the first match, as it should be.
   if (shadow.hostname === host) return `the docker-mcp rule is already written out at ${where}, ahead of the rules built from ${g.collection.ref}`;
-  const how = shadow.unknown ? `has a hostname the repo does not prove (${shadow.shown}), which may catch` : `("${shadow.shown}") catches`;
+  const how = shadow.why ? `(${shadow.shown}) ${shadow.why}, so it may catch` : shadow.unknown ? `has a hostname the repo does not prove (${shadow.shown}), which may catch` : `("${shadow.shown}") catches`;
   return `the rule at ${where}, written before the rules built from ${g.collection.ref}, ${how} ${host} first, so an item of ${g.collection.ref} could never match`;
 }
 

@@ -60,7 +60,9 @@ export async function planHclLiteral(model: RepoModel, config: TfTunnelConfig, l
   if (shadow && existing && !shadow.unknown) {
     return refuse(`${address}: the docker-mcp rule (line ${line(existing)}) can never match: the rule for "${shadow.shown}" (line ${line(shadow.rule)}) catches ${input.hostname} first; move the docker-mcp rule above it`, desired, file.relPath, `directly above the rule for "${shadow.shown}" (line ${line(shadow.rule)}), in place of the one at line ${line(existing)}`);
   }
-  if (shadow && existing) {
+  if (shadow && existing && shadow.why) {
+    plan.notes.push(`The rule for ${shadow.shown} (line ${line(shadow.rule)}) is above the docker-mcp rule and ${shadow.why}; move the docker-mcp rule above it.`);
+  } else if (shadow && existing) {
     plan.notes.push(`The rule for ${shadow.shown} (line ${line(shadow.rule)}) is above the docker-mcp rule and the repo does not prove its hostname: if it is a wildcard covering ${input.hostname}, move the docker-mcp rule above it.`);
   }
   const before = shadow && !existing ? shadow.rule : undefined;
@@ -75,7 +77,9 @@ export async function planHclLiteral(model: RepoModel, config: TfTunnelConfig, l
     plan.notes.push(`The rules the dynamic "ingress_rule" block (line ${line(generated)}) generates are not known here; the docker-mcp rule goes directly above the block, so none of them can catch ${input.hostname} first.`);
   } else if (shadow && before) {
     plan.notes.push(
-      shadow.unknown
+      shadow.why
+        ? `The rule for ${shadow.shown} (line ${line(before)}) ${shadow.why}; the docker-mcp rule goes directly above it.`
+        : shadow.unknown
         ? `The rule for ${shadow.shown} (line ${line(before)}) has a hostname the repo does not prove (it could be a wildcard that catches ${input.hostname}); the docker-mcp rule goes directly above it.`
         : `The rule for "${shadow.shown}" (line ${line(before)}) would catch ${input.hostname} first; the docker-mcp rule goes directly above it.`,
     );

@@ -5,6 +5,8 @@
 import { relative } from 'node:path';
 import { isMap, isSeq, type YAMLMap } from 'yaml';
 import { firstShadowing, type RuleView } from './match.js';
+import { endsWithMarker, isCatchAllHost } from './cloudflared-match.js';
+import { yamlView, yamlRuleShown } from './yaml-views.js';
 import type { RepoModel } from './model.js';
 import { emptyPlan, refuseYaml } from './refuse.js';
 import { withTunnelStatus } from './module-status.js';
@@ -24,7 +26,8 @@ interface Rule {
   hasPath: boolean;
 }
 
-const marked = (rule: Rule): boolean => rule.node.commentBefore?.includes(MANAGED_MARKER) === true;
+// Only init's exact marker line: "(not managed by docker-mcp)" is a user's comment (review 2, finding 1).
+const marked = (rule: Rule): boolean => endsWithMarker(rule.node.commentBefore);
 
 /**
  * docker-mcp's rule is one this patcher wrote (the marker comment) or the one for exactly the wanted
@@ -79,7 +82,8 @@ export function planYamlList(model: RepoModel, cand: YamlConfig, input: RepoPatc
     if (!js || !isMap(node)) return refuse(`${rel}: ingress is not a list of rules`);
     rules.push({ node, js, hostname: str(js.hostname), hasPath: js.path !== undefined });
   }
-  const catchAll = (r: Rule): boolean => r.js.hostname === undefined && !r.hasPath;
+  // `hostname: "*"` last is cloudflared's catch-all too (review 2, finding 11).
+  const catchAll = (r: Rule): boolean => isCatchAllHost(r.js.hostname as string | undefined, r.hasPath);
   if (cand.catchAllRequired && (!rules.length || !catchAll(rules.at(-1)!) || rules.filter(catchAll).length !== 1)) {
     return refuse(`${rel}: the ingress list needs exactly one catch-all rule (no hostname, e.g. \`service: http_status:404\`), last`);
   }
@@ -90,13 +94,15 @@ export function planYamlList(model: RepoModel, cand: YamlConfig, input: RepoPatc
   if (own.length > 1) return refuse(`ambiguous: ${own.length} ingress rules in ${rel} are for ${input.hostname}; keep one`);
   const existing = own[0];
   const named = rules.filter((r) => r !== existing && !catchAll(r));
-  const views: RuleView<Rule>[] = named.map((rule) => ({ rule, hostname: rule.hostname, unknown: false, hasPath: rule.hasPath, shown: rule.hostname ?? '' }));
+  const views: RuleView<Rule>[] = named.map((rule) => yamlView(rule, rule.js, input.hostname));
   const limit = existing ? named.filter((r) => rules.indexOf(r) < rules.indexOf(existing)).length : views.length;
-  // YAML hostnames are literals: every shadowing rule here is proven.
+  // A `${VAR}` hostname (Flux substitution) or a hostless path rule MAY catch it (review 2, findings 2–4).
   const shadowing = firstShadowing(views, input.hostname, limit);
-  const above = shadowing ? `directly above \`- hostname: ${shadowing.hostname}\`` : endOfList;
-  if (shadowing && existing) {
-    return refuse(`${rel}: the docker-mcp rule can never match: the rule for "${shadowing.hostname}" above it catches ${input.hostname} first; move the docker-mcp rule above it`, above);
+  const above = shadowing ? `directly above \`- ${yamlRuleShown(shadowing)}\`` : endOfList;
+  if (shadowing && existing && shadowing.unknown) {
+    plan.notes.push(`The rule for ${shadowing.shown} is above the docker-mcp rule and ${shadowing.why ?? 'may catch it'}; move the docker-mcp rule above it.`);
+  } else if (shadowing && existing) {
+    return refuse(`${rel}: the docker-mcp rule can never match: the rule for "${shadowing.shown}" above it catches ${input.hostname} first; move the docker-mcp rule above it`, above);
   }
   const desired = yamlRule(input.hostname, input.serviceUrl, input.access);
   if (existing && !marked(existing) && existing.js.service !== desired.service) {
@@ -121,10 +127,10 @@ export function planYamlList(model: RepoModel, cand: YamlConfig, input: RepoPatc
     splices = [splice];
   } else {
     const at = shadowing ? rules.indexOf(shadowing.rule) : cand.catchAllRequired ? rules.length - 1 : rules.length;
-    if (shadowing) plan.notes.push(`The rule for "${shadowing.hostname}" would catch ${input.hostname} first; the docker-mcp rule goes directly above it.`);
+    if (shadowing) plan.notes.push(`The rule for "${shadowing.shown}" ${shadowing.why ?? `would catch ${input.hostname} first`}; the docker-mcp rule goes directly above it.`);
     splices = [insertItem(inner, ingress, at, desired, ingress.flow ? null : MARKER)];
   }
-  const placement = shadowing ? `above the "${shadowing.hostname}" rule` : cand.catchAllRequired ? 'before the catch-all' : 'at the end (the chart adds the catch-all)';
+  const placement = shadowing ? `above the "${shadowing.shown}" rule` : cand.catchAllRequired ? 'before the catch-all' : 'at the end (the chart adds the catch-all)';
   // An exact-host rule with another service is replaced in place; the note keeps the old target on record.
   const was = existing && existing.js.service !== desired.service ? ` (its service was ${String(existing.js.service)})` : '';
   plan.notes.push(`cloudflared config: ${rel} (${cand.where}); ${existing ? `updating the existing rule for ${input.hostname}${was}` : `adding the docker-mcp rule ${placement}`}.`);
