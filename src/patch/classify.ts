@@ -15,7 +15,8 @@ export type Shape =
   | { kind: 'hcl-unreadable'; config: TfTunnelConfig; reason: string }
   /** A cloudflared ingress list in YAML: ConfigMap, plain file, HelmRelease values, chart values (7–11). */
   | { kind: 'yaml-list'; config: YamlConfig }
-  | { kind: 'none' | 'ambiguous'; mode: 'terraform' | 'yaml'; reason: string };
+  /** `configs`: several Terraform tunnel configs, the user's choice (tunnel-choice.ts). */
+  | { kind: 'none' | 'ambiguous'; mode: 'terraform' | 'yaml'; reason: string; configs?: TfTunnelConfig[] };
 
 function yamlShape(model: RepoModel, target: string): Shape {
   const found = model.yamlConfigs;
@@ -42,9 +43,13 @@ export function classify(model: RepoModel, input: RepoPatchInput, target: string
   }
   if (configs.length > 1) {
     const found = configs.map((c) => c.address.replace(' in ', ' (') + ')').join(', ');
-    return { kind: 'ambiguous', mode: 'terraform', reason: `ambiguous: more than one tunnel configuration (${found}); patch the right one by hand` };
+    return { kind: 'ambiguous', mode: 'terraform', reason: `ambiguous: more than one tunnel configuration (${found}); patch the right one by hand`, configs };
   }
-  const config = configs[0]!;
+  return configShape(configs[0]!);
+}
+
+/** The shape of one Terraform tunnel config (also the one the user chose among several). */
+export function configShape(config: TfTunnelConfig): Shape {
   switch (config.source.kind) {
     case 'literal':
       return { kind: 'hcl-literal', config, list: config.source.list };

@@ -7,12 +7,12 @@ import type { Node } from 'web-tree-sitter';
 import { servicesEdits, type TextEdit } from './hcl-edits.js';
 import type { Generator } from './generator.js';
 import { invert, KEY } from './invert.js';
-import { attributeValue, blockBody, blockLabels, findAttribute, isTuple, staticString, tupleElements, unwrap } from './hcl-nodes.js';
+import { attributeValue, blockBody, blockLabels, findAttribute, isTuple, namedChildren, staticString, tupleElements, unwrap } from './hcl-nodes.js';
 import type { DnsResource, RepoModel, TfTunnelConfig } from './model.js';
 import { hclString } from './render.js';
 import type { TfFile } from './repo-scan.js';
 import type { Snippet } from './types.js';
-import { hostnameMatches } from './match.js';
+import { zoneIdFromData } from './tf-data-sources.js';
 import { localDefinition, resolveString } from './tf-values.js';
 
 export interface DnsPlan {
@@ -51,16 +51,23 @@ function zoneOf(names: (string | null)[], hosts: string[]): { zone: string; fqdn
   return null;
 }
 
-export async function planDns(model: RepoModel, config: TfTunnelConfig, host: string, ruleHosts: string[]): Promise<DnsPlan> {
+/** `ref`: the tunnel resource (`cloudflare_tunnel.home`) when `config` is not a tunnel config (sibling-config.ts). */
+export async function planDns(model: RepoModel, config: TfTunnelConfig, host: string, ruleHosts: string[], ref = tunnelRef(config)): Promise<DnsPlan> {
   const out: DnsPlan = { edits: [], notes: [], snippets: [], status: null };
-  const ref = tunnelRef(config);
   // The whole reference: `cloudflare_tunnel.homelab` must not match `cloudflare_tunnel.homelab2.cname`.
   const refPattern = ref ? new RegExp(`(^|[^\\w.-])${ref.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w-])`) : null;
   const forTunnel = model.dns.filter((d) => refPattern && d.target !== null && refPattern.test(d.target));
   const named = await Promise.all(forTunnel.map(async (d) => ({ dns: d, name: await recordName(model, d) })));
   const zone = zoneOf(named.map((n) => n.name), ruleHosts);
   const fqdnOf = (name: string): string => (zone && !zone.fqdn && !name.endsWith(`.${zone.zone}`) ? `${name}.${zone.zone}` : name);
-  const covering = named.find((n) => !n.dns.forEach && n.name && hostnameMatches(fqdnOf(n.name), host));
+  const covering = named.find((n) => !n.dns.forEach && n.name && recordCovers(fqdnOf(n.name), host));
+  const deep = named.find((n) => !n.dns.forEach && n.name && recordCovers(fqdnOf(n.name), host, true));
+  if (!covering && deep) {
+    out.notes.push(
+      `${deep.dns.type}.${deep.dns.name} (${deep.name}) answers DNS for ${host}, but Cloudflare's Universal SSL certificate covers one level of subdomain only; ` +
+        `so it is not counted as covering ${host}; proxied HTTPS for ${host} needs an advanced or custom edge certificate (a record alone does not give one).`,
+    );
+  }
   if (covering) {
     out.status = `from ${covering.dns.type}.${covering.dns.name} in ${covering.dns.file.relPath}`;
     out.notes.push(`DNS: ${covering.dns.type}.${covering.dns.name} (${covering.dns.file.relPath}) already covers ${host}.`);
@@ -75,17 +82,17 @@ export async function planDns(model: RepoModel, config: TfTunnelConfig, host: st
     const nameValue = attributeValue(findAttribute(blockBody(block), 'name')!)!;
     const text = sibling.dns.file.text;
     const free = freeName(model, sibling.dns.type, sibling.dns.file.dir);
-    const clone = `${text.slice(block.startIndex, nameValue.startIndex)}${hclString(zone.fqdn ? host : label)}${text.slice(nameValue.endIndex, block.endIndex)}`
+    const clone = `${text.slice(block.startIndex, nameValue.startIndex)}${cloneName(nameValue.text, sibling.name!, zone, host, label)}${text.slice(nameValue.endIndex, block.endIndex)}`
       .replace(`"${labels[1]}"`, `"${free}"`);
     const end = sibling.dns.file.text.length;
     const gap = text.endsWith('\n') ? '\n' : '\n\n';
     out.edits.push({ file: sibling.dns.file, edit: { start: end, end, text: `${gap}${clone}\n` } });
     out.status = `from ${sibling.dns.type}.${free} in ${sibling.dns.file.relPath}`;
-    out.notes.push(`DNS: a ${sibling.dns.type} "${free}" like ${sibling.dns.type}.${labels[1]} (${sibling.dns.file.relPath}), name "${zone.fqdn ? host : label}".`);
+    out.notes.push(`DNS: a ${sibling.dns.type} "${free}" like ${sibling.dns.type}.${labels[1]} (${sibling.dns.file.relPath}), name ${cloneName(nameValue.text, sibling.name!, zone, host, label)}.`);
     return out;
   }
   for (const { dns } of named.filter((n) => n.dns.forEach)) {
-    const listed = await labelList(model, dns, host);
+    const listed = await labelList(model, dns, host, ruleHosts);
     if (!listed) continue;
     if (typeof listed === 'string') {
       out.notes.push(listed);
@@ -94,33 +101,79 @@ export async function planDns(model: RepoModel, config: TfTunnelConfig, host: st
     out.edits.push(...listed.edits.map((edit) => ({ file: listed.file, edit })));
     out.status = `from ${dns.type}.${dns.name} (its for_each list ${listed.ref})`;
     const done = listed.edits.length ? 'added to' : 'is already in';
-    out.notes.push(`DNS: "${listed.label}" ${done} ${listed.ref} (${listed.file.relPath}), which ${dns.type}.${dns.name} iterates over.`);
+    const where = listed.ref.startsWith('local.') ? `${listed.ref} (${listed.file.relPath}), which ${dns.type}.${dns.name} iterates over` : `the for_each list of ${dns.type}.${dns.name} (${listed.file.relPath})`;
+    out.notes.push(`DNS: "${listed.label}" ${done} ${where}.`);
     return out;
   }
-  out.snippets.push(dnsSnippet(model, config, host, ref));
+  out.snippets.push(dnsSnippet(model, config, host, ref, await zoneIdFromData(model.scan!, config.file.dir, host)));
   out.notes.push(`No DNS record in this repo covers ${host}, and none could be added in its style; add the record below yourself.`);
   return out;
+}
+
+/**
+ * The clone's `name` in the sibling's style: `"grafana.${data.cloudflare_zone.main.name}"` (resolved
+ * to grafana.example.com, so the `${…}` is proven to be the zone) gives `"docker-mcp.${…}"`;
+ * otherwise the literal FQDN or label the sibling's kind of name takes.
+ */
+function cloneName(written: string, resolved: string, zone: { zone: string; fqdn: boolean }, host: string, label: string): string {
+  if (!zone.fqdn) return hclString(label);
+  const styled = /^"([A-Za-z0-9-]+)\.(\$\{[^{}"]+\})"$/.exec(written.trim());
+  const proven = styled && resolved === `${styled[1]}.${zone.zone}` && host.endsWith(`.${zone.zone}`);
+  return proven ? `"${host.slice(0, -zone.zone.length - 1)}.${styled[2]}"` : hclString(host);
+}
+
+/**
+ * Whether a record named `pattern` serves `host` through Cloudflare's proxy (review 1, finding 11).
+ * A wildcard's DNS answer is multi-level ("A record *.example.com … would cover abc.example.com as
+ * well as 123.abc.example.com", developers.cloudflare.com/dns/manage-dns-records/reference/
+ * wildcard-dns-records/), but the proxied name also needs an edge certificate, and Universal SSL
+ * covers "the root domain … and first-level subdomains"; "deeper subdomains … will not serve a
+ * valid certificate" (developers.cloudflare.com/ssl/edge-certificates/universal-ssl/limitations/).
+ * So `*.example.com` covers exactly one more label; `dnsOnly` answers the DNS question alone.
+ */
+export function recordCovers(pattern: string, host: string, dnsOnly = false): boolean {
+  const p = pattern.toLowerCase();
+  const h = host.toLowerCase();
+  if (p === h) return true;
+  if (!p.startsWith('*.') || !h.endsWith(p.slice(1))) return false;
+  const labels = h.slice(0, h.length - p.length + 1);
+  return labels.length > 0 && (dnsOnly || !labels.includes('.'));
 }
 
 /**
  * A record with `for_each = toset(local.x)` over a list of strings: the label that makes its `name`
  * the hostname, and the edit adding it; a note when the list's names are under another domain.
  */
-async function labelList(model: RepoModel, dns: DnsResource, host: string): Promise<{ ref: string; file: TfFile; label: string; edits: TextEdit[] } | string | null> {
-  const ref = /^(?:toset\()?\s*(local\.[A-Za-z_][\w-]*)\s*\)?$/.exec(dns.forEach ?? '')?.[1];
+async function labelList(model: RepoModel, dns: DnsResource, host: string, ruleHosts: string[]): Promise<{ ref: string; file: TfFile; label: string; edits: TextEdit[] } | string | null> {
+  const local = /^(?:toset\()?\s*(local\.[A-Za-z_][\w-]*)\s*\)?$/.exec(dns.forEach ?? '')?.[1];
   const nameAttr = findAttribute(blockBody(dns.block), 'name');
-  const def = ref ? localDefinition(model.scan!, dns.file.dir, ref.slice('local.'.length)) : undefined;
+  const def = local ? localDefinition(model.scan!, dns.file.dir, local.slice('local.'.length)) : inlineList(dns);
+  const ref = local ?? 'toset([…])';
   const tuple = unwrap(def?.value);
-  if (!ref || !def || !nameAttr || !isTuple(tuple) || !tupleElements(tuple).every((e) => staticString(e) !== null)) return null;
+  if (!def || !nameAttr || !isTuple(tuple) || !tupleElements(tuple).every((e) => staticString(e) !== null)) return null;
   // each.key and each.value are the same string for a set.
   const g = { keyVar: 'each.key', valueVar: 'each', dir: dns.file.dir } as unknown as Generator;
   const bound = await invert(model.scan!, g, attributeValue(nameAttr)!, host);
   const values = typeof bound === 'string' ? [] : [...bound.values()];
-  const label = values[0];
-  if (!label || values.some((v) => v !== label) || (typeof bound !== 'string' && [...bound.keys()].some((k) => k !== KEY && k !== 'value' && k !== 'key'))) {
+  const same = values.length > 0 && values.every((v) => v === values[0]);
+  let label = same ? values[0] : undefined;
+  // `name = each.key` over ["grafana", "wiki"]: relative names, as the rules' hostnames show
+  // (grafana.example.com); the label is then the host less that zone.
+  const relative = label === host ? zoneOf(tupleElements(tuple).map((e) => staticString(e)), ruleHosts) : null;
+  if (relative && !relative.fqdn) label = host.endsWith(`.${relative.zone}`) ? host.slice(0, -relative.zone.length - 1) : undefined;
+  if (!label || (typeof bound !== 'string' && [...bound.keys()].some((k) => k !== KEY && k !== 'value' && k !== 'key'))) {
     return `${dns.type}.${dns.name} makes its names from ${ref} as ${attributeValue(nameAttr)!.text}, which cannot give ${host}; "${host.split('.')[0]}" was not added to ${ref}.`;
   }
   return { ref, file: def.file, label, edits: servicesEdits(def.file.text, tuple, label, null) };
+}
+
+/** `for_each = toset(["grafana", "wiki"])` (one line or one label per line): the list in the record itself. */
+function inlineList(dns: DnsResource): { file: TfFile; value: Node } | undefined {
+  const forEach = findAttribute(blockBody(dns.block), 'for_each');
+  const call = unwrap(forEach ? attributeValue(forEach) : undefined);
+  if (call?.type !== 'function_call' || namedChildren(call)[0]?.text !== 'toset') return undefined;
+  const args = namedChildren(namedChildren(call).find((c) => c.type === 'function_arguments')).filter((c) => c.type === 'expression');
+  return args.length === 1 && isTuple(unwrap(args[0])) ? { file: dns.file, value: args[0]! } : undefined;
 }
 
 /**
@@ -136,11 +189,12 @@ export function freeName(model: RepoModel, type: DnsResource['type'], dir: strin
 }
 
 /** A record in the repo's terms: its resource type, zone_id expression and tunnel; the full name. */
-export function dnsSnippet(model: RepoModel, config: TfTunnelConfig, host: string, ref: string | null = tunnelRef(config)): Snippet {
+/** `dataZone`: the zone's id from a `data "cloudflare_zone"` that proves it, used when no record shows a zone_id. */
+export function dnsSnippet(model: RepoModel, config: TfTunnelConfig, host: string, ref: string | null = tunnelRef(config), dataZone: string | null = null): Snippet {
   const v5 = config.version === 'v5';
   const type = v5 ? 'cloudflare_dns_record' : 'cloudflare_record';
   const like = model.dns.find((d) => (v5 ? d.type === 'cloudflare_dns_record' : d.type === 'cloudflare_record'));
-  const zone = like ? attrText(like.block, 'zone_id') : null;
+  const zone = (like ? attrText(like.block, 'zone_id') : null) ?? dataZone;
   const field = like?.targetField ?? 'content';
   // The tunnel id exactly as the config itself writes it (`cloudflare_tunnel.x.id`, `var.tunnel_id`).
   const id = attrText(config.block, 'tunnel_id') ?? (ref ? `${ref}.id` : null);
@@ -155,6 +209,6 @@ export function dnsSnippet(model: RepoModel, config: TfTunnelConfig, host: strin
     '  proxied = true',
     '}',
   ];
-  const note = zone ? `zone_id as the repo's other records set it (${zone}); it must be the zone of ${host}` : 'no record in the repo to copy the zone from';
+  const note = zone === dataZone && zone ? `zone_id from ${zone.replace(/\.id$/, '')}, whose name is proven to be ${host}'s zone` : zone ? `zone_id as the repo's other records set it (${zone}); it must be the zone of ${host}` : 'no record in the repo to copy the zone from';
   return { title: `DNS record for ${host} (${note})`, where: `next to ${config.address}`, language: 'hcl', text: `${lines.join('\n')}\n` };
 }

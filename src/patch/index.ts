@@ -7,7 +7,10 @@ import { createTwoFilesPatch } from 'diff';
 import { docPath } from '../cli/docs-path.js';
 import { CliError, ExitCode } from '../cli/errors.js';
 import { parseHcl } from '../templates/hcl-parse.js';
-import { classify } from './classify.js';
+import { classify, configShape } from './classify.js';
+import { addRefusalDns } from './dns-refusal.js';
+import { terraformDnsForYaml } from './sibling-config.js';
+import { chosenTunnel, configPlace, refuseTunnels } from './tunnel-choice.js';
 import { keepFormatted } from './fmt.js';
 import { buildModel, disposeModel } from './model.js';
 import { planShape } from './planners.js';
@@ -22,10 +25,17 @@ export { MODULE_FILE } from './refuse.js';
  * keep every edited .tf file as `terraform fmt` would leave it.
  */
 export async function planRepoPatch(repoDir: string, input: RepoPatchInput): Promise<RepoPatchPlan> {
-  const model = await buildModel(repoDir, input.mode ?? 'auto');
+  const model = await buildModel(repoDir, input.mode ?? 'auto', input.terraformDir);
   try {
-    const shape = classify(model, input, repoDir);
-    const plan = await planShape(model, shape, input);
+    let shape = classify(model, input, repoDir);
+    // Several tunnel configs: the one holding the docker-mcp rule is the user's choice; else refuse.
+    const several = shape.kind === 'ambiguous' ? shape.configs : undefined;
+    const chosen = several ? await chosenTunnel(model, several, input) : null;
+    if (chosen) shape = configShape(chosen);
+    const plan = several && !chosen ? await refuseTunnels(model, several, input) : await planShape(model, shape, input);
+    if (chosen) plan.notes.push(`Several tunnel configs (${several!.map(configPlace).join(', ')}); the docker-mcp rule is in ${configPlace(chosen)}, so that tunnel is used.`);
+    if (plan.refused && plan.mode === 'terraform' && !several) await addRefusalDns(model, shape, plan, input);
+    if (shape.kind === 'yaml-list' && model.scan) await terraformDnsForYaml(model, shape.config, input, plan);
     if (!plan.refused) addRepoHints(model, shape, plan);
     const cloudflared = model.cloudflared.length === 1 ? model.cloudflared[0]! : undefined;
     if (cloudflared) {

@@ -8,6 +8,7 @@ import { cloudflaredInTerraform } from './cloudflared-tf.js';
 import { attributeValue, blockBody, blockLabels, bodyBlocks, findAttribute, findObjectElem, isObject, objectElemValue, unwrap } from './hcl-nodes.js';
 import { TUNNEL_CONFIG_TYPES, readIngress, type IngressList } from './ingress-hcl.js';
 import { blockAddress, scanRepo, topBlocks, type RepoScan, type TfFile } from './repo-scan.js';
+import { siblingYamlConfigs } from './sibling-config.js';
 import { findYamlConfigs, type YamlConfig } from './yaml-scan.js';
 
 /** Where a Terraform tunnel config's ingress rules come from. */
@@ -104,17 +105,27 @@ function dnsResources(scan: RepoScan): DnsResource[] {
 }
 
 /** Reads everything the planners may need. `mode` only skips the half the user ruled out. */
-export async function buildModel(target: string, mode: 'auto' | 'terraform' | 'yaml'): Promise<RepoModel> {
+/** `terraformDir` (mode 'yaml' only): a Terraform root read for DNS alone; its tunnel configs are not patched. */
+export async function buildModel(target: string, mode: 'auto' | 'terraform' | 'yaml', terraformDir?: string): Promise<RepoModel> {
   const repoDir = resolve(target);
   const isFile = existsSync(repoDir) && statSync(repoDir).isFile();
+  if (mode === 'yaml' && terraformDir) {
+    const model = await buildModel(target, mode);
+    const scan = await scanRepo(resolve(terraformDir));
+    return { ...model, scan, dns: dnsResources(scan) };
+  }
   const scan = isFile || mode === 'yaml' ? null : await scanRepo(repoDir);
   const configs = scan ? tunnelConfigs(scan) : [];
   // YAML configs matter only when Terraform has no tunnel config (or YAML was asked for); where
   // cloudflared runs is a bonus, so a YAML tree too big to read never fails a Terraform patch.
-  const yamlConfigs = mode === 'yaml' || (mode === 'auto' && configs.length === 0) ? findYamlConfigs(repoDir) : [];
+  let yamlConfigs = mode === 'yaml' || (mode === 'auto' && configs.length === 0) ? findYamlConfigs(repoDir) : [];
+  // A tunnel in Terraform whose cloudflared config is YAML elsewhere in the repo (repo/k8s next to
+  // repo/terraform): searched from the git root (sibling-config.ts).
+  const sibling = mode === 'auto' && scan && configs.length === 0 && yamlConfigs.length === 0 ? siblingYamlConfigs(repoDir, scan) : null;
+  if (sibling) yamlConfigs = sibling.configs;
   let cloudflared: CloudflaredWorkload[] = [];
   try {
-    cloudflared = mode === 'terraform' ? [] : findCloudflared(isFile ? resolve(repoDir, '..') : repoDir);
+    cloudflared = mode === 'terraform' ? [] : findCloudflared(sibling ? sibling.root : isFile ? resolve(repoDir, '..') : repoDir);
   } catch {
     cloudflared = [];
   }

@@ -6,6 +6,7 @@ import type { Node } from 'web-tree-sitter';
 import { attributeName, attributeValue, bodyAttributes, blockBody, namedChildren, staticString, unwrap } from './hcl-nodes.js';
 import { topBlocks, type RepoScan, type TfFile } from './repo-scan.js';
 import { resolveVariable } from './tf-lookup.js';
+import { zoneName } from './tf-data-sources.js';
 
 const REF = /^(var|local)\.([A-Za-z_][\w-]*)$/;
 const MAX_DEPTH = 4;
@@ -26,6 +27,8 @@ export function localDefinition(scan: RepoScan, dir: string, name: string): { fi
 
 async function resolveRef(scan: RepoScan, dir: string, text: string, depth: number): Promise<string | null> {
   const ref = REF.exec(text.trim());
+  // Hook for task B (finding 10): `data.cloudflare_zone.<n>.name` with a literal name (tf-data-sources.ts).
+  if (!ref && depth <= MAX_DEPTH && text.trim().startsWith('data.cloudflare_zone.')) return zoneName(scan, dir, text, depth);
   if (!ref || depth > MAX_DEPTH) return null;
   if (ref[1] === 'var') return resolveVariable(scan, dir, ref[2]!);
   const expr = localDefinition(scan, dir, ref[2]!)?.value;
@@ -38,7 +41,7 @@ export async function resolveString(scan: RepoScan, dir: string, expr: Node | un
   if (!node) return null;
   const literal = staticString(node);
   if (literal !== null) return literal;
-  if (node.type === 'variable_expr' || node.type === 'get_attr' || /^(var|local)\./.test(node.text)) {
+  if (node.type === 'variable_expr' || node.type === 'get_attr' || /^(var|local|data)\./.test(node.text)) {
     return resolveRef(scan, dir, node.text, depth);
   }
   if (node.type !== 'template_expr') return null;

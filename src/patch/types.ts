@@ -24,6 +24,8 @@ export interface RepoPatchInput {
   moduleCallHcl: string;
   /** 'auto' (default): Terraform when a tunnel-config resource exists, else a cloudflared ConfigMap. */
   mode?: 'auto' | 'terraform' | 'yaml';
+  /** With mode 'yaml' (--cloudflared-configmap): the Terraform root, read for the tunnel's DNS records (sibling-config.ts). */
+  terraformDir?: string;
 }
 
 export interface FileEdit {

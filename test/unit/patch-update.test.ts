@@ -104,7 +104,7 @@ describe('refusing to guess', () => {
     const tunnel = readFileSync(join(dir, TUNNEL), 'utf8');
     writeFileSync(join(dir, 'second.tf'), tunnel.slice(tunnel.indexOf('resource "cloudflare_tunnel_config"')).split('\nlocals')[0]!.replace('"homelab" {', '"other" {'));
     const plan = await planRepoPatch(dir, input());
-    expect(plan.refused).toMatch(/ambiguous: more than one tunnel configuration/);
+    expect(plan.refused).toMatch(/^ambiguous: 2 tunnel configurations \(resource\.cloudflare_tunnel_config\.homelab \(modules\/cloudflare-tunnel\/main\.tf:\d+\), resource\.cloudflare_tunnel_config\.other \(second\.tf:1\)\)/);
   });
 
   it('a catch-all that is not last is refused (cloudflared would reject the config anyway)', async () => {

@@ -38,7 +38,7 @@ export interface RepoInitOptions {
 type Emit = (human: string, data: Record<string, unknown>) => void;
 
 /** The input the patcher needs, all derived from the same answers as the module. */
-export function patchInput(c: InstallConfig, callHcl: string, yamlMode: boolean): RepoPatchInput {
+export function patchInput(c: InstallConfig, callHcl: string, yamlMode: boolean, terraformDir?: string): RepoPatchInput {
   return {
     serviceName: 'docker-mcp',
     hostname: `${c.tunnel_hostname}.${c.domain_suffix}`,
@@ -46,6 +46,8 @@ export function patchInput(c: InstallConfig, callHcl: string, yamlMode: boolean)
     ...(usesAccess(c) ? { access: { teamName: c.cf_access_team, audTag: c.cf_access_aud } } : {}),
     moduleCallHcl: callHcl,
     mode: yamlMode ? 'yaml' : 'auto',
+    // The tunnel and its DNS records may be in this Terraform root while the ConfigMap is elsewhere.
+    ...(yamlMode && terraformDir ? { terraformDir } : {}),
   };
 }
 
@@ -116,12 +118,12 @@ export async function runRepoInit(c: InstallConfig, table: readonly VariableSpec
   const { MODULE_FILE, applyRepoPatch, planRepoPatch, renderPatchDiff, renderPatchReport } = await import('../../patch/index.js');
   const yamlMode = options.cloudflaredConfigmap !== undefined;
   const target = yamlMode ? resolve(options.cloudflaredConfigmap!) : repo;
-  let plan = await planRepoPatch(target, patchInput(c, moduleCallHcl(c, table, version), yamlMode));
+  let plan = await planRepoPatch(target, patchInput(c, moduleCallHcl(c, table, version), yamlMode, repo));
   // Planning is pure: plan again when the repo shows where cloudflared runs (NetworkPolicy values).
   const adopted = plan.cloudflared ? adoptCloudflared(c, table, plan.cloudflared) : null;
   if (adopted) {
     c = adopted.config;
-    plan = await planRepoPatch(target, patchInput(c, moduleCallHcl(c, table, version), yamlMode));
+    plan = await planRepoPatch(target, patchInput(c, moduleCallHcl(c, table, version), yamlMode, repo));
     plan.notes.push(adopted.note);
   }
   const report = renderPatchReport(plan);

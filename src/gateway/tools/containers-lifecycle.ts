@@ -144,10 +144,17 @@ export const containerUpdate = defineTool({
       .optional()
       .describe('New restart policy.'),
   }),
-  outputSchema: z.object({ id: z.string(), warnings: z.array(z.string()), applied: z.record(z.string(), z.unknown()) }),
+  outputSchema: z.object({
+    id: z.string(),
+    warnings: z.array(z.string()),
+    // Declared, not `z.unknown()`: clients reject or ignore a schema with no keyword (see json-schema.ts).
+    applied: z
+      .record(z.string(), z.union([z.number(), z.record(z.string(), z.union([z.string(), z.number()]))]))
+      .describe('The Engine API update body sent: limits as numbers (Memory, NanoCpus, …), RestartPolicy as an object.'),
+  }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
   async handler(args, ctx) {
-    const body: Record<string, unknown> = {};
+    const body: Record<string, number | { Name: string; MaximumRetryCount: number }> = {};
     if (args.memory !== undefined) body.Memory = args.memory;
     if (args.memory_swap !== undefined) body.MemorySwap = args.memory_swap;
     if (args.cpus !== undefined) body.NanoCpus = Math.round(args.cpus * 1e9);

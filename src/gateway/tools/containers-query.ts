@@ -3,6 +3,7 @@ import type Dockerode from 'dockerode';
 import { z } from 'zod';
 import { containerRef, containerSummary, summarize, table } from './containers-shared.js';
 import { defineTool } from './define.js';
+import { anyJsonValue } from './json-schema.js';
 import { applyLimit, limitInput, listMeta } from './object-helpers.js';
 import { capList, listNotice } from './output.js';
 
@@ -90,7 +91,7 @@ const inspectSummary = z.object({
   }),
   mounts: z.array(z.object({ type: z.string(), source: z.string(), destination: z.string(), read_write: z.boolean() })),
   networks: z.record(z.string(), z.object({ ip_address: z.string(), gateway: z.string(), mac_address: z.string() })),
-  raw: z.record(z.string(), z.unknown()).optional().describe('The full Engine API inspect document, when raw=true.'),
+  raw: z.record(z.string(), anyJsonValue).optional().describe('The full Engine API inspect document, when raw=true.'),
 });
 
 function inspectView(info: Dockerode.ContainerInspectInfo): z.infer<typeof inspectSummary> {

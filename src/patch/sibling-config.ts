@@ -1,0 +1,84 @@
+// Tunnel and DNS in Terraform, cloudflared's config in Kubernetes YAML next to it (review 1, finding
+// 10 part 3): repo/terraform has `cloudflare_tunnel.home` and its `cloudflare_record`s but no tunnel
+// config resource (cloudflared reads a local config), and the ConfigMap lives in repo/k8s. With
+// --terraform-dir repo/terraform the config is searched for from the git root (dot directories,
+// node_modules and vendor skipped, as repo-scan's walk does; bounded by its file limit), the YAML gets
+// the rule, and the DNS record is added in Terraform the repo's way (dns-plan.ts), not printed as
+// `cloudflared tunnel route dns`.
+import { existsSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import type { Node } from 'web-tree-sitter';
+import { isSeq } from 'yaml';
+import { applyTextEdits, type TextEdit } from './hcl-edits.js';
+import { planDns } from './dns-plan.js';
+import { attributeValue, blockBody, blockLabels, findAttribute, staticString } from './hcl-nodes.js';
+import type { RepoModel, TfTunnelConfig } from './model.js';
+import { withTunnelStatus } from './module-status.js';
+import { blockAddress, topBlocks, type RepoScan, type TfFile } from './repo-scan.js';
+import type { RepoPatchInput, RepoPatchPlan } from './types.js';
+import { findYamlConfigs, ruleValue, type YamlConfig } from './yaml-scan.js';
+
+const TUNNEL_TYPES = ['cloudflare_tunnel', 'cloudflare_zero_trust_tunnel_cloudflared'];
+const MAX_UP = 8;
+
+/** The nearest directory at or above `dir` holding `.git`; null when there is none close by. */
+export function gitRoot(dir: string): string | null {
+  let at = dir;
+  for (let i = 0; i < MAX_UP; i++) {
+    if (existsSync(join(at, '.git'))) return at;
+    const up = dirname(at);
+    if (up === at) return null;
+    at = up;
+  }
+  return null;
+}
+
+function tunnels(scan: RepoScan): { file: TfFile; block: Node }[] {
+  return scan.files.flatMap((file) => topBlocks(file, 'resource').filter((b) => TUNNEL_TYPES.includes(blockLabels(b)[0] ?? '')).map((block) => ({ file, block })));
+}
+
+/** cloudflared configs elsewhere in the git repo, when the Terraform root has a tunnel but no config for it. */
+export function siblingYamlConfigs(repoDir: string, scan: RepoScan): { root: string; configs: YamlConfig[] } | null {
+  const root = gitRoot(repoDir);
+  if (!root || root === repoDir || !tunnels(scan).length) return null;
+  try {
+    return { root, configs: findYamlConfigs(root) };
+  } catch {
+    // More files than the walk's limit: not searched, as if there were none.
+    return null;
+  }
+}
+
+/** The Terraform tunnel the YAML config runs: the one named as its `tunnel:`, or the only one. */
+function tunnelFor(model: RepoModel, cand: YamlConfig): TfTunnelConfig | null {
+  const all = tunnels(model.scan!);
+  const named = all.filter(({ block }) => {
+    const name = findAttribute(blockBody(block), 'name');
+    return name !== undefined && staticString(attributeValue(name)) === cand.tunnel;
+  });
+  const pick = named.length === 1 ? named[0]! : all.length === 1 ? all[0]! : null;
+  if (!pick) return null;
+  // The record type follows the repo's own records; the tunnel type alone does not say (v4 ≥ 4.40
+  // also has cloudflare_zero_trust_tunnel_cloudflared).
+  const v5 = model.dns.some((d) => d.type === 'cloudflare_dns_record') || (!model.dns.length && blockLabels(pick.block)[0] !== 'cloudflare_tunnel');
+  return { file: pick.file, block: pick.block, address: `${blockAddress(pick.block)} in ${pick.file.relPath}`, version: v5 ? 'v5' : 'v4', source: { kind: 'unreadable', reason: 'a tunnel, not its config' } };
+}
+
+/** After the YAML plan: the DNS record in Terraform instead of the `cloudflared tunnel route dns` line. */
+export async function terraformDnsForYaml(model: RepoModel, cand: YamlConfig, input: RepoPatchInput, plan: RepoPatchPlan): Promise<void> {
+  const tunnel = model.scan && !plan.refused ? tunnelFor(model, cand) : null;
+  if (!tunnel) return;
+  const seq = cand.inner.getIn(cand.ingressPath, true);
+  const hosts = (isSeq(seq) ? seq.items : []).map((i) => ruleValue(cand.inner, i)?.hostname).filter((h): h is string => typeof h === 'string');
+  const ref = `${blockLabels(tunnel.block)[0]}.${blockLabels(tunnel.block)[1]}`;
+  const dns = await planDns(model, tunnel, input.hostname, hosts, ref);
+  const byFile = new Map<TfFile, TextEdit[]>();
+  for (const { file, edit } of dns.edits) byFile.set(file, [...(byFile.get(file) ?? []), edit]);
+  // Relative to the Terraform root's parent view: the YAML target may be a file (--cloudflared-configmap).
+  const base = model.isFile ? dirname(model.repoDir) : model.repoDir;
+  for (const [file, edits] of byFile) plan.edits.push({ path: file.path, relPath: relative(base, file.path), before: file.text, after: applyTextEdits(file.text, edits) });
+  plan.notes.push(...dns.notes);
+  plan.snippets = [...plan.snippets.filter((s) => s.title !== 'DNS: route the hostname to the tunnel'), ...dns.snippets];
+  const rel = relative(model.repoDir, cand.path) || cand.path;
+  plan.moduleCall = withTunnelStatus(input.moduleCallHcl, { ruleIn: `${rel} (${cand.where})`, dns: dns.status });
+}
