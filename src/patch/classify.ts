@@ -5,7 +5,7 @@ import type { RepoModel, TfTunnelConfig } from './model.js';
 import { TUNNEL_CONFIG_TYPES } from './ingress-hcl.js';
 import type { RepoPatchInput } from './types.js';
 import type { YamlConfig } from './yaml-scan.js';
-import { relative } from 'node:path';
+import { ambiguousYamlReason } from './yaml-notes.js';
 
 export type Shape =
   /** Rules written out: v4 `ingress_rule` blocks or a v5 list of objects (shapes 1, 5, 6). */
@@ -28,8 +28,7 @@ function yamlShape(model: RepoModel, target: string): Shape {
       reason: `no cloudflared config found: expected a ConfigMap whose data["config.yaml"] has an \`ingress:\` list (or a cloudflared config file, HelmRelease values or cloudflare-tunnel chart values with one) under ${target}`,
     };
   }
-  const list = found.map((f) => `${relative(model.repoDir, f.path) || f.path}: ${f.where}`).join(', ');
-  return { kind: 'ambiguous', mode: 'yaml', reason: `ambiguous: ${found.length} cloudflared configs (${list})` };
+  return { kind: 'ambiguous', mode: 'yaml', reason: ambiguousYamlReason(model, found) };
 }
 
 export function classify(model: RepoModel, input: RepoPatchInput, target: string): Shape {

@@ -5,6 +5,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { isMap, isSeq, parseAllDocuments, type Document } from 'yaml';
 import { listFiles } from './repo-scan.js';
+import { appTemplateRelease, ociCharts } from './cloudflared-apptemplate.js';
 
 export interface CloudflaredWorkload {
   path: string;
@@ -62,24 +63,27 @@ function chartRelease(path: string, doc: Document): CloudflaredWorkload | null {
 export function findCloudflared(target: string): CloudflaredWorkload[] {
   const abs = resolve(target);
   const paths = statSync(abs).isDirectory() ? listFiles(abs, ['.yaml', '.yml']) : [abs];
-  const out: CloudflaredWorkload[] = [];
+  const all: { path: string; doc: Document }[] = [];
   for (const path of paths) {
     const docs = parseAllDocuments(readFileSync(path, 'utf8'));
-    if (!Array.isArray(docs)) continue;
-    for (const doc of docs) {
-      const release = doc.errors.length ? null : chartRelease(path, doc);
-      if (release) out.push(release);
-      if (doc.errors.length || !WORKLOADS.includes(text(doc.get('kind'))) || !runsCloudflared(doc)) continue;
-      const selector = doc.getIn(['spec', 'selector', 'matchLabels'], true);
-      const labels = isMap(selector) ? (selector.toJSON() as Record<string, unknown>) : {};
-      out.push({
-        path,
-        kind: text(doc.get('kind')),
-        name: text(doc.getIn(['metadata', 'name'])) || 'cloudflared',
-        namespace: (doc.getIn(['metadata', 'namespace']) as string | undefined) ?? kustomizeNamespace(dirname(path)),
-        labels: Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, String(v)])),
-      });
-    }
+    if (Array.isArray(docs)) all.push(...docs.filter((d) => !d.errors.length).map((doc) => ({ path, doc })));
+  }
+  // A HelmRelease's `chartRef` names an OCIRepository that may live in any file.
+  const charts = ociCharts(all.map((d) => d.doc));
+  const out: CloudflaredWorkload[] = [];
+  for (const { path, doc } of all) {
+    const release = chartRelease(path, doc) ?? appTemplateRelease(path, doc, kustomizeNamespace(dirname(path)), charts);
+    if (release) out.push(release);
+    if (!WORKLOADS.includes(text(doc.get('kind'))) || !runsCloudflared(doc)) continue;
+    const selector = doc.getIn(['spec', 'selector', 'matchLabels'], true);
+    const labels = isMap(selector) ? (selector.toJSON() as Record<string, unknown>) : {};
+    out.push({
+      path,
+      kind: text(doc.get('kind')),
+      name: text(doc.getIn(['metadata', 'name'])) || 'cloudflared',
+      namespace: (doc.getIn(['metadata', 'namespace']) as string | undefined) ?? kustomizeNamespace(dirname(path)),
+      labels: Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, String(v)])),
+    });
   }
   return out;
 }

@@ -3,7 +3,16 @@
 import type { Node } from 'web-tree-sitter';
 import { allChildren, indentAt, lineEnd, lineStart, startsLine, staticString, tupleElements } from './hcl-nodes.js';
 import { child, closer, isCatchAll, normalize, value, type Container, type IngressList, type Rule } from './ingress-hcl.js';
-import { accessBlockLines, alignedAttributes, hclString, originRequestLines, renderInlineRule, renderRule, type DesiredRule } from './render.js';
+import { accessBlockLines, alignedAttributes, hclString, markerComment, originRequestLines, renderInlineRule, renderRule, type DesiredRule } from './render.js';
+import { MANAGED_MARKER } from './types.js';
+
+/**
+ * The marker for a rule written inside a one-line list: a `/* … *\/` comment right before the
+ * element (where a `#` line sits for a rule on its own lines), so the line keeps its one-line style
+ * and a later run still recognises the rule as ours (ingress-hcl.ts precededByMarker). terraform fmt
+ * leaves it as written (checked with terraform fmt -check).
+ */
+export const inlineMarkerComment = `/* docker-mcp: ${MANAGED_MARKER} init */`;
 
 export interface TextEdit {
   start: number;
@@ -59,7 +68,7 @@ export function insertRule(text: string, list: IngressList, desired: DesiredRule
   if (!startsLine(text, next.whole.startIndex)) {
     if (!list.v5) return 'the `ingress_rule` to insert above does not start on its own line';
     const compact = compactRule(text, next, desired);
-    return [{ start: next.whole.startIndex, end: next.whole.startIndex, text: compact ?? `${renderInlineRule(desired)}, ` }];
+    return [{ start: next.whole.startIndex, end: next.whole.startIndex, text: compact ?? `${inlineMarkerComment} ${renderInlineRule(desired)}, ` }];
   }
   const at = attachedStart(text, next.whole);
   const indent = indentAt(text, next.whole.startIndex);
@@ -69,18 +78,21 @@ export function insertRule(text: string, list: IngressList, desired: DesiredRule
 }
 
 /**
- * A list written compactly, `}, {` between elements, gets our element in that same style: it starts
- * after the `}, ` already there and ends with its own `}, `, so every original line stays as it was.
+ * A list written compactly, `}, {` (or `},{`) between elements, gets our element in that same style:
+ * it starts after the `}, ` already there and ends with the same separator, so every original line
+ * stays as it was, byte for byte. The marker is the object's first line: there is no line of its own
+ * above a `{` that shares the line with the previous `}` (ingress-hcl.ts reads it there too).
  */
 function compactRule(text: string, next: Rule, desired: DesiredRule): string | null {
   const start = next.whole.startIndex;
-  if (!/^\s*\}\s*,\s*$/.test(text.slice(lineStart(text, start), start))) return null;
+  const sep = /^\s*\}(\s*,\s*)$/.exec(text.slice(lineStart(text, start), start))?.[1];
+  if (sep === undefined) return null;
   const firstAttr = next.inner ? allChildren(next.inner).find((c) => c.type === 'object_elem') : undefined;
   if (!firstAttr || !startsLine(text, firstAttr.startIndex)) return null;
   const inner = indentAt(text, firstAttr.startIndex);
-  const lines = alignedAttributes([['hostname', desired.hostname], ['service', desired.service]], inner);
+  const lines = [`${inner}${markerComment}`, ...alignedAttributes([['hostname', desired.hostname], ['service', desired.service]], inner)];
   if (desired.access) lines.push(...originRequestLines(desired.access, inner, true));
-  return `{\n${lines.join('\n')}\n${indentAt(text, start)}}, `;
+  return `{\n${lines.join('\n')}\n${indentAt(text, start)}}${sep}`;
 }
 
 function replaceValue(c: Container, name: string, wanted: string, edits: TextEdit[]): boolean {

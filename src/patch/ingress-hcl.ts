@@ -16,7 +16,7 @@ import {
   unwrap,
 } from './hcl-nodes.js';
 import type { TfFile } from './repo-scan.js';
-import { endsWithMarker, isCatchAllHost } from './cloudflared-match.js';
+import { endsWithMarker, isCatchAllHost, isMarkerLine } from './cloudflared-match.js';
 
 export const TUNNEL_CONFIG_TYPES = ['cloudflare_zero_trust_tunnel_cloudflared_config', 'cloudflare_tunnel_config'];
 
@@ -80,6 +80,13 @@ function precededByMarker(node: Node): boolean {
   return prev?.type === 'comment' && endsWithMarker(prev.text);
 }
 
+/** A v5 object whose first line inside is the marker: how a rule in a compact `}, {` list carries it (hcl-edits.ts compactRule). */
+function opensWithMarker(c: Container): boolean {
+  if (!c.v5) return false;
+  const first = allChildren(c.node).find((n) => n.type !== 'object_start' && n.type !== '{');
+  return first?.type === 'comment' && isMarkerLine(first.text);
+}
+
 export function makeRule(whole: Node, container: Container): Rule {
   return {
     ...container,
@@ -87,7 +94,7 @@ export function makeRule(whole: Node, container: Container): Rule {
     hostname: value(container, 'hostname'),
     service: value(container, 'service'),
     path: value(container, 'path'),
-    managed: precededByMarker(whole),
+    managed: precededByMarker(whole) || opensWithMarker(container),
   };
 }
 

@@ -4,6 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { findCloudflared, type CloudflaredWorkload } from './cloudflared-scan.js';
+import { cloudflaredInTerraform } from './cloudflared-tf.js';
 import { attributeValue, blockBody, blockLabels, bodyBlocks, findAttribute, findObjectElem, isObject, objectElemValue, unwrap } from './hcl-nodes.js';
 import { TUNNEL_CONFIG_TYPES, readIngress, type IngressList } from './ingress-hcl.js';
 import { blockAddress, scanRepo, topBlocks, type RepoScan, type TfFile } from './repo-scan.js';
@@ -128,6 +129,8 @@ export async function buildModel(target: string, mode: 'auto' | 'terraform' | 'y
   } catch {
     cloudflared = [];
   }
+  // A kubernetes_deployment[_v1] running cloudflared in the Terraform itself (cloudflared-tf.ts).
+  if (scan) cloudflared.push(...(await cloudflaredInTerraform(scan)));
   return { repoDir, isFile, scan, tunnelConfigs: configs, dns: scan ? dnsResources(scan) : [], yamlConfigs, cloudflared };
 }
 

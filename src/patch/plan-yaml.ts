@@ -138,11 +138,25 @@ export function planYamlList(model: RepoModel, cand: YamlConfig, input: RepoPatc
   plan.moduleCall = withTunnelStatus(input.moduleCallHcl, { ruleIn: `${rel} (${cand.where})`, dns: null });
   if (!splices.length) return plan;
   const outer = cand.scalar ? intoBlockScalar(cand.text, cand.scalar, splices) : splices;
-  if (!outer) return refuse(`${rel}: ${cand.where} is not a literal block scalar (\`config.yaml: |\`); edit it by hand`, above);
+  if (!outer) return refuse(blockScalarProblem(rel, cand), above);
   const after = applySplices(cand.text, outer);
   if (!sameExceptRule(cand, after, input.hostname, desired, existing ? rules.indexOf(existing) : -1)) return refuse(`internal: the patched ${rel} would not read back as the same rules plus docker-mcp's, so nothing was written`, above);
   plan.edits.push({ path: cand.path, relPath: rel, before: cand.text, after });
   return plan;
+}
+
+/** Why a config in a block scalar was not edited (intoBlockScalar said no). */
+function blockScalarProblem(rel: string, cand: YamlConfig): string {
+  if (cand.scalar?.type === 'BLOCK_FOLDED') {
+    // In `>` a line break between two lines at the block's indentation becomes a space and a blank line
+    // becomes a break, so spliced lines would not read as written (and the config only works because
+    // of where the blank lines are). Literal `|` blocks keep every line as written.
+    return (
+      `${rel}: ${cand.where} is a folded block scalar (\`>\`), which joins lines with spaces, so a rule added there would not read as written; ` +
+      'make it a literal block (`|`, same body) and run again, or add the rule by hand'
+    );
+  }
+  return `${rel}: the lines of the block scalar ${cand.where} could not be matched to its value (indentation); add the rule by hand`;
 }
 
 /** Safety net: the patched text parses to the same config with exactly docker-mcp's rule added/updated. */

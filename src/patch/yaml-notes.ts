@@ -1,5 +1,6 @@
 // What the user still has to do after a YAML edit, in the repo's own terms: route DNS to the
 // tunnel, and get cloudflared to read the new config (it does not reload a changed ConfigMap).
+import { isAbsolute, relative } from 'node:path';
 import type { RepoModel } from './model.js';
 import type { RepoPatchInput, RepoPatchPlan } from './types.js';
 import type { YamlConfig } from './yaml-scan.js';
@@ -43,4 +44,27 @@ export function yamlFollowUps(model: RepoModel, cand: YamlConfig, input: RepoPat
     language: 'shell',
     text: `kubectl${ns ? ` -n ${ns}` : ''} rollout restart ${workload.kind.toLowerCase()}/${workload.name}\n`,
   });
+}
+
+/**
+ * Several cloudflared configs (kustomize overlays, one per environment): which tunnel the gateway
+ * belongs to is the user's call. Each file holding exactly one of them can be named with
+ * --cloudflared-configmap (src/cli/commands/init.ts), which patches only that file; the path is
+ * written so that it works from where init runs (it is resolved against the working directory).
+ */
+export function ambiguousYamlReason(model: RepoModel, found: YamlConfig[]): string {
+  const shown = (path: string): string => relative(model.repoDir, path) || path;
+  const list = found.map((f) => `${shown(f.path)}: ${f.where}`).join(', ');
+  const reason = `ambiguous: ${found.length} cloudflared configs (${list})`;
+  const perFile = new Map<string, number>();
+  for (const f of found) perFile.set(f.path, (perFile.get(f.path) ?? 0) + 1);
+  const single = [...new Set(found.map((f) => f.path))].filter((p) => perFile.get(p) === 1);
+  // Naming the file again cannot pick one of several configs inside it.
+  if (model.isFile || !single.length) return `${reason}; keep one cloudflared config per file, or add the rule by hand`;
+  const typed = (path: string): string => {
+    const rel = relative(process.cwd(), path);
+    return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+  };
+  const flags = single.map((p) => `--cloudflared-configmap ${typed(p)}`).join(' or ');
+  return `${reason}; run init again with the one this gateway's tunnel uses: ${flags}`;
 }

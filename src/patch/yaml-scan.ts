@@ -7,6 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isMap, isScalar, isSeq, parseAllDocuments, parseDocument, type Document, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import { listFiles } from './repo-scan.js';
+import { blockBody } from './yaml-splice.js';
 
 export type YamlConfigKind = 'configmap' | 'helm-values' | 'file' | 'chart-values';
 
@@ -68,7 +69,12 @@ function embedded(path: string, text: string, doc: Document, holder: YAMLMap, tr
       continue;
     }
     if (!/\.ya?ml$/.test(key) || !isScalar(pair.value) || typeof pair.value.value !== 'string') continue;
-    const inner = parseDocument(pair.value.value, PARSE);
+    let inner = parseDocument(pair.value.value, PARSE);
+    if (pair.value.type === 'BLOCK_FOLDED' && (inner.errors.length || !isIngressList(inner.get('ingress', true), inner))) {
+      // A cloudflared config under `>` that folding broke is still one (a refusal says why, plan-yaml.ts).
+      const literal = blockBody(text, pair.value)?.literal;
+      if (literal !== undefined) inner = parseDocument(literal, PARSE);
+    }
     if (inner.errors.length || !isIngressList(inner.get('ingress', true), inner)) continue;
     const kind = doc.get('kind') === 'ConfigMap' ? 'configmap' : 'helm-values';
     const name = str(doc.getIn(['metadata', 'name'])) ?? '?';

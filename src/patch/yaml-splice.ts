@@ -161,21 +161,56 @@ export function replaceItem(text: string, seq: YAMLSeq, item: YAMLMap, rule: Rec
   return { at: from, remove: to - from, text: lines.map((l) => l + eol).join('') };
 }
 
+/** A block scalar's body in the file: its indentation and the offset where each body line starts. */
+export interface BlockBody {
+  indent: string;
+  starts: number[];
+  end: number;
+  /** The body as a literal (`|`) block reads it: each line without the indentation, LF endings. */
+  literal: string;
+}
+
 /**
- * Maps splices made in a literal block scalar's value to the file holding it: value line i is body
- * line i of the scalar's source with the block indentation in front. Null when the scalar is not a
- * plain `|` literal this mapping is sure of.
+ * The body of a block scalar (`|`, `|-`, `|+`, `|2`, `>`…). The indentation is the header's digit
+ * over the parent's column when there is one (the first line may then be indented deeper), else
+ * the first non-blank line's; every non-blank line must start with it. Null when unsure.
  */
-export function intoBlockScalar(fileText: string, scalar: Scalar, splices: Splice[]): Splice[] | null {
+export function blockBody(fileText: string, scalar: Scalar): BlockBody | null {
   const [start, end] = scalar.range ?? [];
-  if (start === undefined || end === undefined || scalar.type !== 'BLOCK_LITERAL' || typeof scalar.value !== 'string') return null;
+  if (start === undefined || end === undefined) return null;
   const source = fileText.slice(start, end);
   const headerEnd = source.indexOf('\n');
-  const indent = /\n([ ]+)\S/.exec(source)?.[1];
+  const header = /^[|>]([1-9+-]*)/.exec(source)?.[1] ?? '';
+  const digit = /\d/.exec(header)?.[0];
+  // The parent's column: the key's, after the line's spaces and any `- ` of a list item.
+  const parent = /^[ ]*(?:-[ ]+)*/.exec(fileText.slice(lineStart(fileText, start), start))![0].length;
+  const indent = digit ? ' '.repeat(parent + Number(digit)) : /\n([ ]+)\S/.exec(source)?.[1];
   if (headerEnd === -1 || !indent) return null;
-  const eol = eolOf(fileText);
   const starts: number[] = [];
-  for (let pos = start + headerEnd + 1; pos < end; pos = afterLine(fileText, pos + 1)) starts.push(pos);
+  const lines: string[] = [];
+  for (let pos = start + headerEnd + 1; pos < end; pos = afterLine(fileText, pos + 1)) {
+    const line = fileText.slice(pos, afterLine(fileText, pos + 1)).replace(/\r?\n$/, '');
+    if (line.trim() !== '' && !line.startsWith(indent)) return null;
+    starts.push(pos);
+    lines.push(line.slice(indent.length));
+  }
+  return { indent, starts, end, literal: lines.map((l) => `${l}\n`).join('') };
+}
+
+/**
+ * Maps splices made in a literal block scalar's value to the file holding it: value line i is body
+ * line i of the scalar's source with the block indentation in front. `|-` and `|+` only change the
+ * trailing line breaks of the value, and `|2` where the body starts, so all literal variants map the
+ * same way once blockBody found the indentation; the body read back must equal the parsed value
+ * (up to those trailing breaks), else null. Folded (`>`) scalars are never edited: there a line's
+ * break depends on its neighbours, so a spliced rule would not read as written.
+ */
+export function intoBlockScalar(fileText: string, scalar: Scalar, splices: Splice[]): Splice[] | null {
+  if (scalar.type !== 'BLOCK_LITERAL' || typeof scalar.value !== 'string') return null;
+  const body = blockBody(fileText, scalar);
+  if (!body || body.literal.replace(/\n+$/, '') !== scalar.value.replace(/\n+$/, '')) return null;
+  const { indent, starts, end } = body;
+  const eol = eolOf(fileText);
   const value = scalar.value;
   const out: Splice[] = [];
   for (const s of splices) {

@@ -105,7 +105,7 @@ describe('finding 2: literal rules written before a collection are checked for s
     expect(plan.edits.map((e) => e.relPath).sort()).toEqual(['docker-mcp.tf', 'main.tf']);
     await applyRepoPatch(plan);
     const text = readFileSync(join(dir, 'main.tf'), 'utf8');
-    expect(text).toContain(`      [{ hostname = "docker-mcp.example.com", service = "${WANTED}" }, { hostname = "*.\${var.domain}", service`);
+    expect(text).toContain(`      [/* docker-mcp: managed by docker-mcp init */ { hostname = "docker-mcp.example.com", service = "${WANTED}" }, { hostname = "*.\${var.domain}", service`);
     expect(readFileSync(join(dir, 'services.tf'), 'utf8')).toBe(readFileSync(join(FIXTURES, 'review1-v5-concat-wildcard-ahead/services.tf'), 'utf8'));
     expect(plan.notes.join('\n')).toContain('the rule at main.tf:29, written before the rules built from local.tunnel_services, ("*.example.com") catches docker-mcp.example.com first');
     expect(fmtClean(text)).toBe(true);

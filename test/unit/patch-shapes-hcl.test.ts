@@ -158,7 +158,7 @@ describe('shape 5: compact v5 list, ${local.domain} is another domain', () => {
     expect(dns.title).toContain('it must be the zone of docker-mcp.example.com');
     expect(statusOf(readFileSync(join(dir, 'docker-mcp.tf'), 'utf8'))).toContain('its DNS record is not created by this repo');
     // Written in the list's own compact `}, {` style, so every original line is still there.
-    expect(text).toContain('      }, {\n      hostname = "docker-mcp.example.com"\n      service  = "http://homelab-docker-mcp-gateway.homelab.svc.cluster.local:8080"\n      }, {\n      service = "http_status:404"');
+    expect(text).toContain('      }, {\n      # docker-mcp: managed by docker-mcp init; re-run it to change this rule\n      hostname = "docker-mcp.example.com"\n      service  = "http://homelab-docker-mcp-gateway.homelab.svc.cluster.local:8080"\n      }, {\n      service = "http_status:404"');
     const kept = new Set(text.split('\n'));
     expect(readFileSync(join(FIXTURES, 'shape05-v5-compact-other-domain/cloudflare.tf'), 'utf8').split('\n').filter((l) => !kept.has(l))).toEqual([]);
     const rules = [...text.matchAll(/(?:hostname|service) += "([^"]+)"/g)].map((m) => m[1]);
