@@ -26,7 +26,7 @@ export const echoTool = defineTool({
   handler: (args) => Promise.resolve({ structured: { value: args.value.repeat(args.times) }, text: args.value }),
 }) as unknown as ToolDefinition;
 
-export function token(scope: Scope, name = scope): Identity {
+export function token(scope: Scope, name: string = scope): Identity {
   return { id: `token:${name}`, kind: 'token', name, scopes: expandScope(scope) };
 }
 
@@ -69,7 +69,7 @@ export function quietMetrics(): Metrics {
 export async function metricValue(metrics: Metrics, name: string, labels: Record<string, string>): Promise<number> {
   const histogramCount = name.endsWith('_count') ? name : undefined;
   const metric = await metrics.registry.getSingleMetric(histogramCount ? name.slice(0, -'_count'.length) : name)?.get();
-  const series = metric?.values.find((v) => (!histogramCount || v.metricName === histogramCount)
+  const series = metric?.values.find((v) => (!histogramCount || (v as { metricName?: string }).metricName === histogramCount)
     && Object.entries(labels).every(([k, val]) => v.labels[k] === val));
   return series?.value ?? 0;
 }

@@ -11,7 +11,7 @@ describe('validate step', () => {
     await validateStep(toolCall(echoTool, { value: 'a' }), next);
     expect(next.calls[0]!.input).toEqual({ value: 'a', times: 1 });
     const ping = allTools.find((tool) => tool.name === 'system_ping')!;
-    await validateStep(toolCall(ping, undefined), next);
+    await validateStep({ ...toolCall(ping), args: undefined }, next);
     expect(next.calls[1]!.input).toEqual({});
   });
 
