@@ -18,15 +18,16 @@ export function lookupStep(deps: LookupDeps): (request: CallRequest, next: Next)
   const byName = new Map(deps.tools.map((tool) => [tool.name, tool]));
   if (byName.size !== deps.tools.length) throw new Error('duplicate tool names in the tool list');
 
-  // async: a refusal is a rejected promise, never a synchronous throw out of registry.call.
-  return async (request, next) => {
+  // Not async (each async frame that returns a promise costs microtask ticks on every call), so a
+  // refusal is returned as a rejected promise, never thrown synchronously out of registry.call.
+  return (request, next) => {
     const { name, args, origin } = request;
     const tool = byName.get(name);
     const seen = deps.visible(origin.identity);
     if (tool && seen.includes(tool)) {
       return next({ name, args, origin, tool, input: undefined, decision: undefined, signal: undefined, denial: undefined });
     }
-    if (!tool) throw unknownToolError(name, seen);
+    if (!tool) return Promise.reject(unknownToolError(name, seen));
     const error = hiddenToolError(deps.policy, origin.identity, tool);
     // A call to a hidden tool costs a rate-limit token like any refused call and leaves a denied
     // line (audit/refusals.ts), as the HTTP 403 path does (body-guard.ts): a token probing tools
@@ -35,6 +36,6 @@ export function lookupStep(deps: LookupDeps): (request: CallRequest, next: Next)
       identity: origin.identity, transport: origin.transport, tool: name, args, requestId: origin.requestId,
       rule: 'hidden_tool', reason: error.reason,
     });
-    throw error;
+    return Promise.reject(error);
   };
 }
