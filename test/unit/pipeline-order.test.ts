@@ -1,6 +1,6 @@
 // The composed pipeline (src/gateway/tools/pipeline/index.ts) with real policy, limits, metrics,
-// audit log and daemon monitor: what each step's place in the order guarantees. A reordering that
-// keeps every step working on its own still breaks one of these.
+// audit log and daemon monitor: what each step's place in the order guarantees (a reordering that
+// keeps every step working on its own still breaks one of these), and the end-to-end promises.
 import Dockerode from 'dockerode';
 import { describe, expect, it } from 'vitest';
 import { createDaemonMonitor } from '../../src/gateway/docker/daemon-monitor.js';
@@ -69,7 +69,7 @@ describe('the call pipeline, in order', () => {
     daemon.close();
   });
 
-  it('redaction comes before the record: the answer and the audit line carry no secret from an error', async () => {
+  it('a secret in a handler\'s error reaches neither the answer nor the audit line', async () => {
     const { run, audit } = pipeline();
     const output = await run.run({ name: 'leaky_echo', args: { value: 'a' }, origin: origin() });
     expect(output.outcome).toBe('internal');
