@@ -30,7 +30,7 @@ export interface RegistryDeps {
   /** One audit record per call (src/gateway/audit); none when absent. */
   audit?: CallAuditor;
   /** Fail-fast gate while the daemon is down, and where calls report socket failures. */
-  daemon?: Pick<DaemonMonitor, 'gate' | 'reportUnreachable' | 'suspect'>;
+  daemon?: Pick<DaemonMonitor, 'up' | 'gate' | 'reportUnreachable' | 'suspect'>;
   /** True once shutdown began: calls already running finish, new ones are refused. */
   draining?: () => boolean;
   /**
