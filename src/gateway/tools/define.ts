@@ -1,6 +1,7 @@
 // A tool is data: name, schemas, annotations and a handler. The registry (registry.ts) turns the
-// list into MCP `tools/list` / `tools/call` handling, applies validation, timeouts, output caps,
-// error mapping, metrics and policy in one place, so each handler only talks to Docker.
+// list into MCP `tools/list` / `tools/call` handling; every call then runs the pipeline in
+// pipeline/ (lookup, record, redact, drain, track, admit, validate, authorize, gate, map-error,
+// check-output, execute — one small step per file), so each handler only talks to Docker.
 import type Dockerode from 'dockerode';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
