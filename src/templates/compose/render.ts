@@ -3,7 +3,7 @@
 // object and serialized with `yaml`, never by string templates. The gateway is configured through
 // the env names of src/gateway/settings-table.ts, the same single path the Deployment uses.
 import { stringify } from 'yaml';
-import { envName, settingsTable } from '../../gateway/settings-table.js';
+import { envName, settingsTable } from '../../contract/settings.js';
 
 type SettingKey = (typeof settingsTable)[number]['key'];
 type SettingValue = string | number | boolean | readonly string[];
