@@ -1,5 +1,5 @@
 // THE seam between installer and gateway: one table maps installer variables onto gateway settings
-// (src/gateway/settings-table.ts). The YAML ConfigMap, the Terraform module's ConfigMap (via the
+// (src/contract/settings.ts). The YAML ConfigMap, the Terraform module's ConfigMap (via the
 // `hcl` column) and gatewayEnvFor() all read it, and a test starts the real gateway with its output.
 import type { InstallConfig } from '../config/schema.js';
 import { envName } from '../contract/settings.js';
