@@ -1,6 +1,6 @@
 // THE INSTALLER–GATEWAY CONTRACT. The installer (src/templates/: ConfigMap, Secret, compose file,
-// Terraform module) configures a gateway it will never talk to, only through the env names in this
-// table; the gateway (src/gateway/config.ts, `docker-mcp serve`) reads exactly those. Both sides
+// Terraform module) configures the gateway only through the env names in this table; the gateway
+// (src/gateway/config.ts, `docker-mcp serve`) reads exactly those. Both sides
 // import this module and neither imports the other (test/unit/import-graph.test.ts keeps it so), so
 // a setting renamed here is renamed on both sides at once.
 //
