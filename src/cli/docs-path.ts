@@ -1,10 +1,4 @@
-// Where a doc this package ships lives on this machine. package.json "files" ships docs/*.md, so a
-// message can point an npm/npx user at a file that exists (a bare "see docs/installer.md" pointed
-// nowhere outside a clone). Kept at src/cli/ depth: ../../ is the package root from src/cli/,
-// dist/cli/ and dist/bundle/ alike (packageVersion in program.ts relies on the same).
-import { fileURLToPath } from 'node:url';
-
-/** The absolute path of docs/<name> in the installed package (or the checkout). */
-export function docPath(name: string): string {
-  return fileURLToPath(new URL(`../../docs/${name}`, import.meta.url));
-}
+// Moved to src/shared/docs-path.ts (src/lifecycle/ needs it too, and must not import the CLI).
+// Kept as a re-export until issue 18 B merges: src/patch/index.ts, owned by another change right
+// now, still imports this path. New code imports src/shared/docs-path.ts.
+export * from '../shared/docs-path.js';

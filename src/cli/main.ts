@@ -1,6 +1,6 @@
 // The only place that exits the process: typed errors map to documented exit codes.
 import { CommanderError } from 'commander';
-import { CliError, ExitCode, fsErrorLine } from './errors.js';
+import { CliError, ExitCode, fsErrorLine } from '../shared/errors.js';
 import { buildProgram } from './program.js';
 
 async function main(argv: string[]): Promise<number> {

@@ -1,7 +1,7 @@
 // The commander table. Each command module only declares its options and lazily imports its
 // implementation in the action, so `init` never loads the gateway and vice versa.
 import { Command } from 'commander';
-import { readFileSync } from 'node:fs';
+import { packageVersion } from '../shared/version.js';
 import { registerInit } from './commands/init.js';
 import { registerServe } from './commands/serve.js';
 import { registerImage } from './commands/image.js';
@@ -11,11 +11,6 @@ import { registerApply } from './commands/apply.js';
 import { registerDestroy } from './commands/destroy.js';
 import { registerStatus } from './commands/status.js';
 import { registerDoctor } from './commands/doctor.js';
-
-export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 export function buildProgram(): Command {
   const program = new Command('docker-mcp')

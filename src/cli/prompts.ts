@@ -10,7 +10,7 @@ import { valueSchema, type CrossFieldRule, type Namer } from '../config/schema.j
 import type { Origin } from '../config/sources.js';
 import { coerce } from '../config/sources.js';
 import type { VarValue, VariableSpec } from '../config/variables.js';
-import { CliError, ExitCode, UsageError } from './errors.js';
+import { CliError, ExitCode, UsageError } from '../shared/errors.js';
 import {
   advancedOpen, doomed, promptText, inlineProblem, judge, newFlow, nextStep, offeredChoices, refused, reopen, settle, type FlowState, type Values,
 } from './prompts/flow.js';

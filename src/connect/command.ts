@@ -1,11 +1,22 @@
 // The implementation behind `docker-mcp connect` (lazily imported by src/cli/commands/connect.ts).
 // Resolves when stdin ends or on SIGINT/SIGTERM, after closing the remote session.
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { UsageError } from '../cli/errors.js';
-import type { ConnectFlags } from '../cli/commands/connect.js';
+import { UsageError } from '../shared/errors.js';
 import { Bridge, type Logger } from './bridge.js';
 import { preflight } from './preflight.js';
 import { createRemoteTransport, redactUrl, resolveTarget } from './remote.js';
+
+/** The options src/cli/commands/connect.ts declares, as commander hands them over. */
+export interface ConnectFlags {
+  transport?: 'http' | 'ws';
+  token?: string;
+  cfAccessClientId?: string;
+  cfAccessClientSecret?: string;
+  queueTimeout?: string;
+  allowInsecure?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
+}
 
 const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 } as const;
 

@@ -4,8 +4,8 @@
 // one-line cause on stderr, instead of a bridge that starts, answers every request with an error
 // and exits 0 when stdin closes. Once started, a gateway that goes away is reconnected to (bridge.ts).
 import WebSocket from 'ws';
-import { CliError } from '../cli/errors.js';
-import { CONNECT_ENV } from './env.js';
+import { CliError } from '../shared/errors.js';
+import { CONNECT_ENV } from '../contract/connect-env.js';
 import { redactUrl, type RemoteTarget } from './remote.js';
 
 /** Statuses a proxy (Cloudflare, an ingress) answers when the gateway behind it is down. */

@@ -3,10 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../shared/errors.js';
 import { unreadableReason, yamlProblem } from '../config/file-errors.js';
 import { suggest } from '../config/suggest.js';
-import { envName, flagName, settingsTable, type SettingSpec } from './settings-table.js';
+import { envName, flagName, settingsTable, type SettingSpec } from '../contract/settings.js';
 
 type Table = (typeof settingsTable)[number];
 type SpecFor<K extends Table['key']> = Extract<Table, { key: K }>;

@@ -5,7 +5,7 @@ import type Dockerode from 'dockerode';
 import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import { RevocationHub } from './auth/revocation.js';
-import { packageVersion } from '../cli/program.js';
+import { packageVersion } from '../shared/version.js';
 import type { GatewayConfig } from './config.js';
 import { connectDocker, type DockerConnection } from './docker/client.js';
 import { createDaemonMonitor, type DaemonMonitor } from './docker/daemon-monitor.js';

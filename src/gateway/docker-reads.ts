@@ -7,7 +7,7 @@ import { isDaemonUnreachable, toToolError } from './docker/errors.js';
 import type { AuditEntry } from './audit/audit-log.js';
 import type { Identity, Transport } from './security.js';
 import type { ToolAccess } from './tools/define.js';
-import { capText, truncationNotice } from './tools/output.js';
+import { capText, truncationNotice } from '../shared/text.js';
 
 /** Splits Docker's multiplexed stdout/stderr frames (8-byte headers) back into text. */
 export function demuxLogs(buffer: Buffer): string {

@@ -5,10 +5,10 @@
 // throw a UsageError before anything starts (exit 2); a port in use is a CliError (exit 1).
 import { constants as osConstants } from 'node:os';
 import pino, { type Logger } from 'pino';
-import { CliError, ExitCode } from '../cli/errors.js';
+import { CliError, ExitCode } from '../shared/errors.js';
 import { startTokenReload, type TokenReloader } from './auth/token-reload.js';
 import { resolveGatewayConfig, type GatewayConfig } from './config.js';
-import { envName, flagName } from './settings-table.js';
+import { envName, flagName } from '../contract/settings.js';
 import { createGatewayCore, type GatewayOptions } from './core.js';
 import { connectDocker } from './docker/client.js';
 import { buildSecurity, type SecurityDeps } from './security-config.js';

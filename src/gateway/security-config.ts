@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import type { IncomingMessage } from 'node:http';
 import type Dockerode from 'dockerode';
 import type { DestinationStream } from 'pino';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../shared/errors.js';
 import { createAuditLog, type AuditLog } from './audit/audit-log.js';
 import { createAuthenticator, type AccessOptions, type AuthMode } from './auth/authenticator.js';
 import { CloudflareAccessVerifier, type AccessAllowList } from './auth/cloudflare.js';

@@ -1,10 +1,17 @@
 // The implementation behind `docker-mcp image build` (lazily imported by src/cli/commands/image.ts).
-import { CliError, UsageError } from '../cli/errors.js';
+import { CliError, UsageError } from '../shared/errors.js';
 import { connectDocker } from '../gateway/docker/client.js';
-import type { ImageBuildFlags } from '../cli/commands/image.js';
 import { buildGatewayImage } from './build.js';
 import { referencePattern } from '../gateway/tools/images-reference.js';
 import { pushImage, pushProblem } from './push.js';
+
+/** The options src/cli/commands/image.ts declares, as commander hands them over. */
+export interface ImageBuildFlags {
+  tag?: string;
+  push?: boolean;
+  baseImage?: string;
+  dockerHost?: string;
+}
 
 export async function runImageBuild(flags: ImageBuildFlags): Promise<void> {
   const dockerHost = flags.dockerHost ?? process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';

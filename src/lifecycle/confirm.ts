@@ -1,7 +1,7 @@
 // A y/N question on the terminal. Without a terminal there is nobody to ask: refuse rather than
 // assume yes, and say how to proceed in CI.
 import { createInterface } from 'node:readline/promises';
-import { CliError, ExitCode, UsageError } from '../cli/errors.js';
+import { CliError, ExitCode, UsageError } from '../shared/errors.js';
 
 /** CI as the ci-info convention reads it: set, and not "false" or "0" (CI=false is how some turn it off). */
 export const ciSet = (env: NodeJS.ProcessEnv): boolean => env.CI !== undefined && env.CI !== '' && !['false', '0'].includes(env.CI.toLowerCase());

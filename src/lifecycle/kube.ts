@@ -3,7 +3,7 @@ import { ApiException, KubeConfig, type KubernetesObject } from '@kubernetes/cli
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../shared/errors.js';
 import { isKustomization, readKustomization } from './kustomization.js';
 import { hashGeneratedNames } from './kustomize-hash.js';
 

@@ -4,7 +4,7 @@
 // wherever the kubeconfig works, without a port-forward stream).
 import { KubernetesObjectApi, PatchStrategy, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import type { Writable } from 'node:stream';
-import { CliError, ExitCode, type ExitCodeValue } from '../cli/errors.js';
+import { CliError, ExitCode, type ExitCodeValue } from '../shared/errors.js';
 import { confirm } from './confirm.js';
 import { FIELD_MANAGER, INSTANCE, MANAGED_BY, apiError, loadKubeConfig, readManifests, statusCode, type KubeOptions } from './kube.js';
 import { checkGatewayHealth, waitForRollout } from './rollout.js';

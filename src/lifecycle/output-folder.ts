@@ -1,10 +1,10 @@
 // What a folder `docker-mcp init` wrote says about the install, so plan/status/doctor run there act
-// on that install: its target (changes.ts manifestTarget, which init's re-runs use too) and its
+// on that install: its target (manifestTarget, src/contract/output-manifest.ts; init's re-runs use it too) and its
 // namespace and instance (the rendered Kubernetes objects, else the answers in docker-mcp.yaml). Outside an output folder nothing is known and the defaults apply.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { MANIFEST, manifestTarget, readManifest } from '../cli/io/changes.js';
+import { MANIFEST, manifestTarget, readManifest } from '../contract/output-manifest.js';
 import { KUSTOMIZATION_FILES, isKustomization } from './kustomization.js';
 
 export type RenderedTarget = 'docker' | 'kubernetes';

@@ -3,7 +3,7 @@
 import { AppsV1Api, CoreV1Api, type KubeConfig, type KubernetesObject, type V1Deployment } from '@kubernetes/client-node';
 import type { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CliError } from '../cli/errors.js';
+import { CliError } from '../shared/errors.js';
 import { apiError } from './kube.js';
 
 export interface RolloutOptions {

@@ -1,9 +1,9 @@
 // Dispatch for plan/apply/destroy, after the CLI has parsed flags.
-import type { LifecycleAction, LifecycleFlags } from '../cli/commands/plan.js';
+import type { LifecycleAction, LifecycleFlags } from './flags.js';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { MANIFEST } from '../cli/io/changes.js';
-import { UsageError, type ExitCodeValue } from '../cli/errors.js';
+import { MANIFEST } from '../contract/output-manifest.js';
+import { UsageError, type ExitCodeValue } from '../shared/errors.js';
 import { KUSTOMIZATION_FILES } from './kustomization.js';
 import { manifestHas, renderedTarget } from './output-folder.js';
 

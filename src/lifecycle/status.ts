@@ -1,7 +1,7 @@
 // `docker-mcp status`: this install's objects, pods and readiness, and the gateway's own /ready
 // and version (via /health), all through the API server.
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
-import { CliError, ExitCode, type ExitCodeValue } from '../cli/errors.js';
+import { CliError, ExitCode, type ExitCodeValue } from '../shared/errors.js';
 import { FIELD_MANAGER, INSTANCE, MANAGED_BY, apiError, loadKubeConfig, type KubeOptions } from './kube.js';
 import { PRUNABLE } from './kubectl-target.js';
 import { gatewayReady, rolloutState } from './rollout.js';

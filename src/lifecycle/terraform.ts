@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
-import { CliError, ExitCode, UsageError, type ExitCodeValue } from '../cli/errors.js';
+import { CliError, ExitCode, UsageError, type ExitCodeValue } from '../shared/errors.js';
 import { confirm } from './confirm.js';
 import { explainFailure } from './terraform-errors.js';
 

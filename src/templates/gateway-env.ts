@@ -1,8 +1,8 @@
 // THE seam between installer and gateway: one table maps installer variables onto gateway settings
-// (src/gateway/settings-table.ts). The YAML ConfigMap, the Terraform module's ConfigMap (via the
+// (src/contract/settings.ts). The YAML ConfigMap, the Terraform module's ConfigMap (via the
 // `hcl` column) and gatewayEnvFor() all read it, and a test starts the real gateway with its output.
 import type { InstallConfig } from '../config/schema.js';
-import { envName } from '../gateway/settings-table.js';
+import { envName } from '../contract/settings.js';
 import { CONTAINER_SOCKET, GATEWAY_ARGS, IMAGE_ENTRYPOINT, TOKENS_FILE, TOKENS_KEY, names, tunnelRendered, usesAccess, usesBearer } from './model.js';
 
 /** Conditions an env entry can depend on, in both languages. */

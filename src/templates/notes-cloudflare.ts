@@ -1,7 +1,7 @@
 // NOTES.md steps for the Cloudflare pieces: credentials, where the Cloudflare Terraform lives, the AUD
 // for the YAML path, the route for an existing tunnel or the connector for a new one, Access tokens.
 import type { InstallConfig } from '../config/schema.js';
-import { CONNECT_ENV } from '../connect/env.js';
+import { CONNECT_ENV } from '../contract/connect-env.js';
 import { CONNECTOR_YAML, TUNNEL_TOKEN_SECRET, connectorNamespace } from './cloudflare/connector.js';
 import { CLOUDFLARE_ROOT_TF, INGRESS_YAML, cloudflareInputs, cloudflareRootTf } from './cloudflare/tunnel.js';
 import { ACCESS_ENV_FILE, SINGLE_FILE } from './kubernetes/render.js';

@@ -1,7 +1,7 @@
 // NOTES.md: what was rendered, what was skipped and why, and the steps only a person can do
 // (the cluster, the namespace, the image, the tokens Secret, in the order a first apply needs).
 import type { InstallConfig } from '../config/schema.js';
-import { CONNECT_ENV } from '../connect/env.js';
+import { CONNECT_ENV } from '../contract/connect-env.js';
 import { COMMAND_NOTE, kubernetesEndpoints } from './clients/index.js';
 import { reachabilityNote } from './clients/readme.js';
 import { TOKENS_KEY, createsAccessApp, names, tunnelRendered, usesBearer } from './model.js';

@@ -14,7 +14,7 @@ import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
-import { CONNECT_ENV } from '../../src/connect/env.js';
+import { CONNECT_ENV } from '../../src/contract/connect-env.js';
 import { repoRoot } from '../helpers/build.js';
 import { testEnv } from '../helpers/env.js';
 import { freePort } from '../helpers/free-port.js';

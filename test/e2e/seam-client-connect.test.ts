@@ -11,7 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONNECT_ENV } from '../../src/connect/env.js';
+import { CONNECT_ENV } from '../../src/contract/connect-env.js';
 import { renderPlan } from '../../src/templates/index.js';
 import { binPath, ensureBuilt, repoRoot } from '../helpers/build.js';
 import { testEnv } from '../helpers/env.js';

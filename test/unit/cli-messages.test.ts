@@ -5,7 +5,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fsErrorLine } from '../../src/cli/errors.js';
+import { fsErrorLine } from '../../src/shared/errors.js';
 import { loadConfigFile, unreadableReason } from '../../src/cli/io/config-file.js';
 import { resolveInputs } from '../../src/config/sources.js';
 import { variablesTable } from '../../src/config/variables.js';

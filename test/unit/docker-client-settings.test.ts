@@ -7,7 +7,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ExitCode, UsageError } from '../../src/cli/errors.js';
+import { ExitCode, UsageError } from '../../src/shared/errors.js';
 import { connectDocker, defaultCertPath, type DockerEndpointSettings } from '../../src/gateway/docker/client.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { makeTestPki, type TestPki } from '../helpers/tls-certs.js';

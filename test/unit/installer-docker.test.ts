@@ -6,7 +6,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync }
 import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { CONNECT_ENV } from '../../src/connect/env.js';
+import { CONNECT_ENV } from '../../src/contract/connect-env.js';
 import { gatewayConfigData, renderPlan, type RenderPlan } from '../../src/templates/index.js';
 import { VERSION, configFrom, exampleConfig, matrix, table } from './installer-helpers.js';
 

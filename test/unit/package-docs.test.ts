@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { docPath } from '../../src/cli/docs-path.js';
+import { docPath } from '../../src/shared/docs-path.js';
 import { repoRoot } from '../helpers/build.js';
 import { npmEnv } from '../helpers/npm-env.js';
 

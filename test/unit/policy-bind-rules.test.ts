@@ -4,7 +4,7 @@
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/cli/errors.js';
+import { UsageError } from '../../src/shared/errors.js';
 import { resolveGatewayConfig } from '../../src/gateway/config.js';
 import { checkBindSource, parseBindRules } from '../../src/gateway/policy/paths.js';
 import { buildSecurity } from '../../src/gateway/security-config.js';

@@ -6,7 +6,7 @@
 // "read-only (inspect and logs)" while container_logs needs operate (403 under read-only).
 import { describe, expect, it } from 'vitest';
 import { variablesTable } from '../../src/config/variables.js';
-import { settingsTable } from '../../src/gateway/settings-table.js';
+import { settingsTable } from '../../src/contract/settings.js';
 import { presetAccess, type Preset } from '../../src/gateway/policy/policy.js';
 import { allTools } from '../../src/gateway/tools/index.js';
 

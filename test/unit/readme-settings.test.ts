@@ -2,7 +2,7 @@
 // setting is added or changed without regenerating it (UPDATE_GOLDEN=1 rewrites the README block).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { renderSettingsReference } from '../../src/gateway/settings-docs.js';
+import { renderSettingsReference } from '../../src/contract/settings.js';
 
 const START = '<!-- settings:start -->';
 const END = '<!-- settings:end -->';

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { createAuditLog } from '../../src/gateway/audit/audit-log.js';
 import { isSecretKey, logRedactPaths, redactForLog } from '../../src/gateway/audit/redact.js';
 import { assertSafeBinding, protectedResourceMetadata, resourceMetadataUrl, unauthenticatedWarning } from '../../src/gateway/auth/exposure.js';
-import { UsageError } from '../../src/cli/errors.js';
+import { UsageError } from '../../src/shared/errors.js';
 import { resolveGatewayConfig } from '../../src/gateway/config.js';
 import { checkOriginAndHost, originHostOptions, parseJsonSafely, readLimitedBody, BodyTooLargeError } from '../../src/gateway/limits/http-guards.js';
 import { createCallLimits } from '../../src/gateway/limits/rate-limit.js';

@@ -4,7 +4,7 @@
 import type { IncomingMessage } from 'node:http';
 import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/cli/errors.js';
+import { UsageError } from '../../src/shared/errors.js';
 import { createAuthenticator } from '../../src/gateway/auth/authenticator.js';
 import { protectedResourceMetadata } from '../../src/gateway/auth/exposure.js';
 import { discoveryUrls, OAuthVerifier } from '../../src/gateway/auth/oauth.js';

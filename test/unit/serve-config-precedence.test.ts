@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ExitCode, UsageError } from '../../src/cli/errors.js';
+import { ExitCode, UsageError } from '../../src/shared/errors.js';
 import { resolveGatewayConfig, type ResolveInput } from '../../src/gateway/config.js';
 import { tempDir } from '../helpers/temp-dir.js';
 

@@ -2,19 +2,10 @@
 // remote gateway. Options only; the bridge loads lazily. Secrets are best given by env, since
 // command-line arguments are visible in the process list.
 import { Option, type Command } from 'commander';
-import { CONNECT_ENV } from '../../connect/env.js';
-import { PACKAGE_NAME } from '../../package-name.js';
-
-export interface ConnectFlags {
-  transport?: 'http' | 'ws';
-  token?: string;
-  cfAccessClientId?: string;
-  cfAccessClientSecret?: string;
-  queueTimeout?: string;
-  allowInsecure?: boolean;
-  quiet?: boolean;
-  verbose?: boolean;
-}
+import { CONNECT_ENV } from '../../contract/connect-env.js';
+import { PACKAGE_NAME } from '../../shared/package-name.js';
+// Type only: the bridge itself still loads lazily, in the action.
+import type { ConnectFlags } from '../../connect/command.js';
 
 export function registerConnect(program: Command): void {
   program

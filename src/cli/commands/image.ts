@@ -1,13 +1,8 @@
 // `docker-mcp image build`: builds the gateway image from this installed package through the Docker
 // API. Options are declared here; the implementation (dockerode, tar) loads only when it runs.
 import { Option, type Command } from 'commander';
-
-export interface ImageBuildFlags {
-  tag?: string;
-  push?: boolean;
-  baseImage?: string;
-  dockerHost?: string;
-}
+// Type only: the implementation still loads lazily, in the action.
+import type { ImageBuildFlags } from '../../image/command.js';
 
 export function registerImage(program: Command): void {
   const image = program.command('image').description('Build the gateway container image.');

@@ -3,7 +3,7 @@
 // never loads the gateway.
 import { Option, type Command } from 'commander';
 import { ENV_PREFIX, LEGACY_ENV_PREFIX, envFor, flagFor, variablesTable } from '../../config/variables.js';
-import { packageVersion } from '../program.js';
+import { packageVersion } from '../../shared/version.js';
 
 export function registerInit(program: Command): void {
   const command = program

@@ -1,25 +1,8 @@
 // `docker-mcp plan|apply|destroy --target terraform|kubectl`: options are declared here (cheap);
 // the terraform runner and the Kubernetes client load only when the command runs.
 import { Option, type Command } from 'commander';
-
-export type LifecycleAction = 'plan' | 'apply' | 'destroy';
-
-export interface LifecycleFlags {
-  /** Unset: what --dir was rendered for (src/lifecycle/run.ts chooses). */
-  target?: 'terraform' | 'kubectl' | 'docker';
-  dockerHost?: string;
-  json?: boolean;
-  dir?: string;
-  yes?: boolean;
-  varFile?: string[];
-  context?: string;
-  kubeconfig?: string;
-  namespace?: string;
-  instance?: string;
-  prune?: boolean;
-  timeout?: string;
-  externalUrl?: string;
-}
+// Type only: the runners still load lazily, in the action.
+import type { LifecycleAction, LifecycleFlags } from '../../lifecycle/flags.js';
 
 const DESCRIPTIONS: Record<LifecycleAction, string> = {
   plan: 'Show what apply would change. Exit code 0: nothing to do, 3: changes pending.',

@@ -2,7 +2,7 @@
 // can never drift apart.
 import { Option, type Command } from 'commander';
 import { setFlagsFromString } from 'node:v8';
-import { envName, flagName, settingsTable } from '../../gateway/settings-table.js';
+import { envName, flagName, settingsTable } from '../../contract/settings.js';
 
 export function registerServe(program: Command): void {
   const command = program

@@ -4,13 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { RenderedFile } from '../../templates/index.js';
-
-export const MANIFEST = '.docker-mcp-manifest.json';
-
-export interface Manifest {
-  generator: string;
-  files: Record<string, string>;
-}
+import { readManifest } from '../../contract/output-manifest.js';
 
 export type Action = 'create' | 'update' | 'unchanged' | 'conflict' | 'remove';
 
@@ -24,27 +18,6 @@ export interface Change {
 }
 
 export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
-
-export function readManifest(dir: string): Manifest | undefined {
-  const path = join(dir, MANIFEST);
-  if (!existsSync(path)) return undefined;
-  try {
-    const data = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
-    return data && typeof data.files === 'object' ? data : undefined;
-  } catch {
-    return undefined; // A broken manifest only costs us the "unedited" knowledge: every diff becomes a conflict.
-  }
-}
-
-/**
- * The target init last rendered into dir, from its manifest (only --target docker writes
- * compose.yaml); undefined when dir has no manifest. Re-runs of init and plan/status run there use it.
- */
-export function manifestTarget(dir: string): 'docker' | 'kubernetes' | undefined {
-  const manifest = readManifest(dir);
-  if (!manifest) return undefined;
-  return manifest.files['compose.yaml'] ? 'docker' : 'kubernetes';
-}
 
 function readIfExists(path: string): string | undefined {
   return existsSync(path) ? readFileSync(path, 'utf8') : undefined;

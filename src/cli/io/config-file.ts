@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
 import { ANSWERS_FILE } from '../../templates/index.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../shared/errors.js';
 import type { Inputs } from '../../config/sources.js';
 import { unreadableReason, yamlProblem } from '../../config/file-errors.js';
 

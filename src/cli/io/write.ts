@@ -3,8 +3,9 @@
 // and a signal is only handled once the whole batch is done.
 import { accessSync, constants, mkdirSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { CliError } from '../errors.js';
-import { MANIFEST, readManifest, sha256, type Change } from './changes.js';
+import { CliError } from '../../shared/errors.js';
+import { MANIFEST, readManifest } from '../../contract/output-manifest.js';
+import { sha256, type Change } from './changes.js';
 
 /** A file-system refusal as one line naming the path and the way out (exit 1), not a Node stack. */
 function cannotWrite(error: unknown, dir: string): never {

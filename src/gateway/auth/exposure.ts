@@ -2,7 +2,7 @@
 // the auth mode implied by the settings, RFC 9728 protected resource metadata, and the refusal to
 // serve a root-equivalent socket on a non-loopback address without authentication.
 import { isIP } from 'node:net';
-import { UsageError } from '../../cli/errors.js';
+import { UsageError } from '../../shared/errors.js';
 import type { GatewayConfig } from '../config.js';
 import type { AuthMode } from './authenticator.js';
 import { OAUTH_SCOPES, resourceIdentifier } from './oauth.js';

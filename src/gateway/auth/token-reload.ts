@@ -23,7 +23,7 @@
 import { open } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { Counter } from 'prom-client';
-import { UsageError } from '../../cli/errors.js';
+import { UsageError } from '../../shared/errors.js';
 import type { TokenStore } from './token-store.js';
 import { checkTokenSet, fingerprintOf, GREW_WHILE_READ, parseTokensFile, TOKENS_FILE_OPEN_FLAGS, tokensFileProblem, type TokenEntry } from './tokens.js';
 

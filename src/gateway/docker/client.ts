@@ -12,7 +12,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { inspect } from 'node:util';
-import { UsageError } from '../../cli/errors.js';
+import { UsageError } from '../../shared/errors.js';
 import { abortBufferedRequestsCheaply } from './buffered-abort.js';
 import { guardEngineRequests, type EngineDestination } from './engine-guard.js';
 

@@ -16,7 +16,7 @@
 //     it, so no redirect is ever followed; the caller gets the 3xx as an error (errors.ts).
 import type { Agent, ClientRequest, IncomingMessage } from 'node:http';
 import type Dockerode from 'dockerode';
-import { ToolError } from '../tools/define.js';
+import { ToolError } from '../../shared/tool-error.js';
 
 /** Longer than any real Engine path (ids are 64 hex, image references at most ~512 characters). */
 export const MAX_ENGINE_PATH = 2048;

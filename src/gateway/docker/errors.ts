@@ -5,7 +5,7 @@
 // also a tcp:// endpoint whose name does not resolve, whose network is down, or whose TLS does not
 // line up with docker_cert_path. The registry marks the daemon down for all of them and the tool
 // result names the endpoint, instead of an "internal error" that hides where the fault is.
-import { ToolError } from '../tools/define.js';
+import { ToolError } from '../../shared/tool-error.js';
 
 interface DockerodeError extends Error {
   statusCode?: number;

@@ -2,8 +2,9 @@
 // into MCP progress updates and one final outcome, so the image tools never parse it themselves.
 // An `errorDetail` in the stream means the operation failed even though the HTTP status was 200,
 // so it becomes a ToolError here.
-import { ToolError, type ProgressUpdate } from '../tools/define.js';
-import { capText, type CappedText } from '../tools/output.js';
+import type { ProgressUpdate } from '../../shared/progress.js';
+import { ToolError } from '../../shared/tool-error.js';
+import { capText, type CappedText } from '../../shared/text.js';
 
 /** One line of Docker's JSON progress stream (the fields pull, push and build use). */
 export interface DockerStreamEvent {

@@ -3,7 +3,7 @@
 // the Docker stream is always destroyed when we stop early so no connection to the daemon leaks.
 import { Writable } from 'node:stream';
 import type Dockerode from 'dockerode';
-import type { CappedText } from '../tools/output.js';
+import type { CappedText } from '../../shared/text.js';
 
 /** Keeps the last `maxBytes` bytes written to it and counts everything it was given. */
 export class TailCollector {

@@ -6,6 +6,14 @@ import type Dockerode from 'dockerode';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 
+import type { ProgressUpdate } from '../../shared/progress.js';
+
+// ToolError and ProgressUpdate live in src/shared/ (gateway/docker/ throws and reports them too,
+// and must not import the tools); the tool files keep importing them from here, beside the rest of
+// what defining a tool takes.
+export { ToolError } from '../../shared/tool-error.js';
+export type { ProgressUpdate } from '../../shared/progress.js';
+
 /** Families group tools into files and into policy globs (`containers`, `images`, …). */
 export type ToolFamily = 'containers' | 'exec' | 'images' | 'volumes' | 'networks' | 'system' | 'compose';
 
@@ -37,12 +45,6 @@ export interface ToolLimits {
   maxOutputBytes: number;
   /** Cap for list lengths when the caller gives no `limit`. */
   defaultListLimit: number;
-}
-
-export interface ProgressUpdate {
-  progress: number;
-  total?: number;
-  message?: string;
 }
 
 /**
@@ -134,18 +136,4 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(
   definition: ToolDefinition<I, O>,
 ): ToolDefinition<I, O> {
   return definition;
-}
-
-/**
- * A failure a person can act on. Thrown by handlers (or produced from Docker errors by
- * docker/errors.ts) and returned to the client as an `isError: true` tool result.
- */
-export class ToolError extends Error {
-  constructor(
-    message: string,
-    readonly hint?: string,
-  ) {
-    super(message);
-    this.name = 'ToolError';
-  }
 }

@@ -3,8 +3,8 @@
 // maps "daemon unreachable" to one actionable message.
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { CliError, ExitCode, UsageError, type ExitCodeValue } from '../../cli/errors.js';
-import type { LifecycleAction } from '../../cli/commands/plan.js';
+import { CliError, ExitCode, UsageError, type ExitCodeValue } from '../../shared/errors.js';
+import type { LifecycleAction } from '../flags.js';
 import { isDaemonUnreachable } from '../../gateway/docker/errors.js';
 import { confirm } from '../confirm.js';
 import { applyCompose, destroyCompose, statusCompose, type StatusResult } from './index.js';

@@ -1,6 +1,6 @@
 // Turns one service of the project model into the Docker create body, and hashes it so `apply` can
 // tell "unchanged" from "needs recreating" without comparing inspect output field by field.
-import { UsageError } from '../../cli/errors.js';
+import { UsageError } from '../../shared/errors.js';
 import type Dockerode from 'dockerode';
 import { createHash } from 'node:crypto';
 import type { ProjectSpec, ServiceSpec } from './project.js';

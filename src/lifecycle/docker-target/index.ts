@@ -3,7 +3,7 @@
 // app.kubernetes.io/managed-by=docker-mcp; status and destroy select by both, so containers made by
 // anything else (including `docker compose` itself) are never touched.
 import type Dockerode from 'dockerode';
-import { CliError } from '../../cli/errors.js';
+import { CliError } from '../../shared/errors.js';
 import { connectDocker } from '../../gateway/docker/client.js';
 import { LABELS, MANAGED_BY, configHash, containerName, createBody, networkName, volumeName } from './container-spec.js';
 import { Interrupted, checkpoint } from './interrupt.js';

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { UsageError } from '../../cli/errors.js';
+import { UsageError } from '../../shared/errors.js';
 
 export interface PortSpec {
   hostIp: string;

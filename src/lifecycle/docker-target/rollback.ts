@@ -3,7 +3,7 @@
 // project (an upgrade) never tears that project down, it says what is left instead.
 import type Dockerode from 'dockerode';
 import { dirname } from 'node:path';
-import { CliError, ExitCode } from '../../cli/errors.js';
+import { CliError, ExitCode } from '../../shared/errors.js';
 import { LABELS, MANAGED_BY } from './container-spec.js';
 import type { ProjectSpec } from './project.js';
 

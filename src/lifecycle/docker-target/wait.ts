@@ -4,7 +4,7 @@
 // when the gateway cannot reach the daemon, so apply's failure and `status` both show it.
 import type Dockerode from 'dockerode';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CliError } from '../../cli/errors.js';
+import { CliError } from '../../shared/errors.js';
 import { Interrupted } from './interrupt.js';
 import type { ServiceSpec } from './project.js';
 

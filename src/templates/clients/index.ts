@@ -5,8 +5,8 @@
 // reads them from the environment or prompts for them, under the env names `docker-mcp connect`
 // reads (CONNECT_ENV), so the stdio bridge and the HTTP clients share one set of names.
 import type { InstallConfig } from '../../config/schema.js';
-import { CONNECT_ENV } from '../../connect/env.js';
-import { PACKAGE_NAME } from '../../package-name.js';
+import { CONNECT_ENV } from '../../contract/connect-env.js';
+import { PACKAGE_NAME } from '../../shared/package-name.js';
 import { names, usesAccess, usesBearer } from '../model.js';
 import { clientsReadme, portForwardCommand, type ClientTarget } from './readme.js';
 

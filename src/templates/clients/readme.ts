@@ -2,9 +2,9 @@
 // clients/README.md (the JSON configs cannot hold a comment, so the port-forward command a
 // Kubernetes render without a tunnel needs is written beside them in that README).
 import type { InstallConfig } from '../../config/schema.js';
-import { CONNECT_ENV } from '../../connect/env.js';
+import { CONNECT_ENV } from '../../contract/connect-env.js';
 import { names, usesAccess, usesBearer } from '../model.js';
-import { PACKAGE_NAME } from '../../package-name.js';
+import { PACKAGE_NAME } from '../../shared/package-name.js';
 import { kubectl } from '../notes-cluster.js';
 import type { Endpoint } from './index.js';
 

@@ -1,9 +1,9 @@
 // Renders compose.yaml for `--target docker`: the gateway (and optionally cloudflared) on plain
 // Docker, hardened like the Kubernetes Deployment. Pure: options in, file text out. Built as an
 // object and serialized with `yaml`, never by string templates. The gateway is configured through
-// the env names of src/gateway/settings-table.ts, the same single path the Deployment uses.
+// the env names of src/contract/settings.ts, the same single path the Deployment uses.
 import { stringify } from 'yaml';
-import { envName, settingsTable } from '../../gateway/settings-table.js';
+import { envName, settingsTable } from '../../contract/settings.js';
 
 type SettingKey = (typeof settingsTable)[number]['key'];
 type SettingValue = string | number | boolean | readonly string[];

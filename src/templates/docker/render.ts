@@ -5,7 +5,7 @@
 // never writes (only *.example files documenting them; NOTES.md has the command that makes one).
 import type { InstallConfig } from '../../config/schema.js';
 import type { VariableSpec } from '../../config/variables.js';
-import { envName } from '../../gateway/settings-table.js';
+import { envName } from '../../contract/settings.js';
 import { renderCompose, type ComposeOptions } from '../compose/render.js';
 import { envConditions, gatewayEnvTable } from '../gateway-env.js';
 import { names, tunnelRendered, usesBearer } from '../model.js';

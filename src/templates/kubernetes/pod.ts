@@ -4,7 +4,7 @@
 import { HOSTNAME_LABEL, type InstallConfig } from '../../config/schema.js';
 import { nodeAffinityItem, tolerationItem } from '../../config/scheduling.js';
 import type { ModuleItem, StructuredList } from '../../config/variables.js';
-import { settingsTable } from '../../gateway/settings-table.js';
+import { settingsTable } from '../../contract/settings.js';
 import { selectorLabels } from '../model.js';
 
 /**

@@ -1,7 +1,7 @@
 // Renders the Terraform module (modules/docker-mcp-gateway/) and the root module that calls it.
 import type { InstallConfig } from '../../config/schema.js';
 import { scopeOf, type VariableSpec } from '../../config/variables.js';
-import { envName } from '../../gateway/settings-table.js';
+import { envName } from '../../contract/settings.js';
 import { ACCESS_APP_AUD, cloudflareProviders, type ProviderRequirement } from '../cloudflare/tunnel.js';
 import { envConditions, gatewayEnvTable } from '../gateway-env.js';
 import { CONTAINER_SOCKET, GATEWAY_ARGS, IMAGE_TAG_RE, LABEL_VALUE_RE, NAMESPACE_ADDRESS, RUN_AS_USER, TOKENS_DIR, TOKENS_KEY, TOKENS_SECRET_MISSING, createsAccessApp, tunnelRendered } from '../model.js';
