@@ -31,9 +31,9 @@ export async function planRepoPatch(repoDir: string, input: RepoPatchInput): Pro
     // Several tunnel configs: the one holding the docker-mcp rule is the user's choice; else refuse.
     const several = shape.kind === 'ambiguous' ? shape.configs : undefined;
     const chosen = several ? await chosenTunnel(model, several, input) : null;
-    if (chosen) shape = configShape(chosen);
+    if (chosen) shape = configShape(chosen.config);
     const plan = several && !chosen ? await refuseTunnels(model, several, input) : await planShape(model, shape, input);
-    if (chosen) plan.notes.push(`Several tunnel configs (${several!.map(configPlace).join(', ')}); the docker-mcp rule is in ${configPlace(chosen)}, so that tunnel is used.`);
+    if (chosen) plan.notes.push(`Several tunnel configs (${several!.map(configPlace).join(', ')}); ${chosen.why}.`);
     if (plan.refused && plan.mode === 'terraform' && !several) await addRefusalDns(model, shape, plan, input);
     if (shape.kind === 'yaml-list' && model.scan) await terraformDnsForYaml(model, shape.config, input, plan);
     if (!plan.refused) addRepoHints(model, shape, plan);
