@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyRepoPatch, planRepoPatch, renderPatchReport, type RepoPatchInput } from '../../src/patch/index.js';
-import { FIXTURES, fmtClean, input, MODULE_CALL, useFixtureCopies } from './patch-helpers.js';
+import { fmtClean, input, MODULE_CALL, useFixtureCopies } from './patch-helpers.js';
 
 const copy = useFixtureCopies();
 const GATEWAY = 'http://homelab-docker-mcp-gateway.homelab.svc.cluster.local:8080';
@@ -112,7 +112,7 @@ describe('finding 6: a re-run with changed answers updates init\'s own item in p
   it('written-out literal rule with the marker (v5): another domain moves it, one docker-mcp rule', async () => {
     const dir = copy('v5');
     await patchTwice(dir);
-    const file = (await planRepoPatch(dir, answers('example.org'))).edits.find((e) => e.before.includes(GATEWAY))!;
+    const file = (await planRepoPatch(dir, answers('example.org'))).edits.find((e) => e.before?.includes(GATEWAY))!;
     await patchTwice(dir, answers('example.org'));
     const after = read(dir, file.relPath);
     expect(count(after, GATEWAY)).toBe(1);
