@@ -26,12 +26,11 @@ export interface OwnItem {
   ours: boolean;
 }
 
-/** The line above the item is init's marker comment. */
-function marked(text: string, node: Node): boolean {
-  const before = text.slice(0, node.startIndex).replace(/[ \t]*$/, '');
-  if (!before.endsWith('\n')) return false;
-  const lines = before.slice(0, -1).split('\n');
-  return isMarkerLine(lines.at(-1) ?? '');
+/** init's marker comment is right above the item (a sibling in the tree, so any file of a merge works). */
+function marked(node: Node): boolean {
+  let prev = node.previousSibling;
+  while (prev && prev.type === ',') prev = prev.previousSibling;
+  return prev?.type === 'comment' && isMarkerLine(prev.text);
 }
 
 /** The service URL the item's rule gets, when the repo proves it. */
@@ -47,12 +46,12 @@ async function serviceOf(scan: RepoScan, g: Generator, item: CollectionItem): Pr
  * a string when several items look like init's (the caller refuses: never a third).
  */
 export async function findOwnItem(scan: RepoScan, g: Generator, views: RuleView<CollectionItem>[], input: RepoPatchInput): Promise<OwnItem | string | undefined> {
-  const ours = async (v: RuleView<CollectionItem>): Promise<boolean> =>
-    marked(g.collection.file.text, v.rule.whole) || (await serviceOf(scan, g, v.rule)) === input.serviceUrl;
+  const ours = async (v: RuleView<CollectionItem>): Promise<boolean> => marked(v.rule.whole) || (await serviceOf(scan, g, v.rule)) === input.serviceUrl;
   const exact = views.find((v) => v.hostname === input.hostname && !v.hasPath);
   if (exact) return { view: exact, ours: await ours(exact) };
   const found: RuleView<CollectionItem>[] = [];
-  for (const v of views) if (!v.hasPath && (await ours(v))) found.push(v);
+  // Only this collection's items: the update edits its file (merge(…) views span several maps).
+  for (const v of views) if (!v.hasPath && g.collection.items.includes(v.rule) && (await ours(v))) found.push(v);
   if (found.length > 1) {
     const lines = found.map((v) => `${relative(scan.repoDir, g.collection.file.path)}:${v.rule.whole.startPosition.row + 1}`);
     return `${found.length} items of ${g.collection.ref} look like docker-mcp's (${lines.join(', ')}: init's marker or the gateway's Service); keep one`;

@@ -68,6 +68,28 @@ describe('finding 6: a re-run with changed answers updates init\'s own item in p
     expect(fmtClean(after)).toBe(true);
   });
 
+  it('marked list item, another namespace (new Service URL, same host): the marker alone makes it init\'s, updated in place', async () => {
+    const dir = copy('shape02-v4-dynamic-locals-list');
+    await patchTwice(dir);
+    const first = read(dir, 'locals.tf');
+    const moved = GATEWAY.replace('.homelab.svc', '.tools.svc');
+    await patchTwice(dir, input({ serviceUrl: moved, moduleCallHcl: MODULE_CALL.replace('namespace       = "homelab"', 'namespace       = "tools"') }));
+    const after = read(dir, 'locals.tf');
+    expect(lost(first, after)).toEqual([`      service  = "${GATEWAY}"`]);
+    expect(count(after, moved)).toBe(1);
+    expect(fmtClean(after)).toBe(true);
+  });
+
+  it('an unmarked hand-written item for the host to another service stays the user\'s: refused, not rewritten', async () => {
+    const dir = copy('shape02-v4-dynamic-locals-list');
+    await patchTwice(dir);
+    const path = join(dir, 'locals.tf');
+    writeFileSync(path, read(dir, 'locals.tf').replace(/ *# docker-mcp: managed[^\n]*\n/, '').replace(GATEWAY, 'http://old-gateway.tools.svc.cluster.local:8080'));
+    const plan = await planRepoPatch(dir, input());
+    expect(plan.edits).toEqual([]);
+    expect(plan.refused).toContain('already has an item for docker-mcp.example.com');
+  });
+
   it('map entry (shape04): --tunnel-hostname mcp renames init\'s key, no refusal', async () => {
     const dir = copy('shape04-v5-root-for-map');
     await patchTwice(dir);
