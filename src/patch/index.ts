@@ -31,9 +31,9 @@ export async function planRepoPatch(repoDir: string, input: RepoPatchInput): Pro
     // Several tunnel configs: the one holding the docker-mcp rule is the user's choice; else refuse.
     const several = shape.kind === 'ambiguous' ? shape.configs : undefined;
     const chosen = several ? await chosenTunnel(model, several, input) : null;
-    if (chosen) shape = configShape(chosen);
+    if (chosen) shape = configShape(chosen.config);
     const plan = several && !chosen ? await refuseTunnels(model, several, input) : await planShape(model, shape, input);
-    if (chosen) plan.notes.push(`Several tunnel configs (${several!.map(configPlace).join(', ')}); the docker-mcp rule is in ${configPlace(chosen)}, so that tunnel is used.`);
+    if (chosen) plan.notes.push(`Several tunnel configs (${several!.map(configPlace).join(', ')}); ${chosen.why}.`);
     if (plan.refused && plan.mode === 'terraform' && !several) await addRefusalDns(model, shape, plan, input);
     if (shape.kind === 'yaml-list' && model.scan) await terraformDnsForYaml(model, shape.config, input, plan);
     if (!plan.refused) addRepoHints(model, shape, plan);
@@ -81,9 +81,11 @@ export function renderPatchReport(plan: RepoPatchPlan): string {
   if (plan.refused && plan.mode === 'terraform') {
     // Never half a change: say how to get the module the printed call points at.
     const root = plan.rootModuleDir ? relative(plan.repoDir, plan.rootModuleDir) || '.' : '<root module>';
+    // A re-run with changed answers may refuse where an earlier run wrote the module: not "missing".
+    const kept = plan.rootModuleDir && existsSync(join(plan.rootModuleDir, 'modules', 'docker-mcp-gateway'));
     lines.push(
       '',
-      `The module call points at ${root}/modules/docker-mcp-gateway, which was not written either. Once the rule is in ` +
+      `The module call points at ${root}/modules/docker-mcp-gateway, which ${kept ? 'an earlier run wrote; this run left it and docker-mcp.tf as they were' : 'was not written either'}. Once the rule is in ` +
         'place as shown, run this init again: when it recognises your rule it writes the module and docker-mcp.tf. If it ' +
         `still cannot read your tunnel config, render the module with \`docker-mcp init --output-dir <dir>\` and the same ` +
         `answers, and copy <dir>/terraform/modules/docker-mcp-gateway to ${root}/modules/docker-mcp-gateway.`,
