@@ -78,15 +78,16 @@ export function renderPatchReport(plan: RepoPatchPlan): string {
   for (const s of plan.snippets) {
     lines.push('', `# ${s.title}`, `# (${s.where})`, s.text.trimEnd());
   }
-  if (plan.refused && plan.mode === 'terraform') {
-    // Never half a change: say how to get the module the printed call points at.
+  if (plan.refused) {
+    // Never half a change: say how to get the module the printed call points at (YAML too: its call goes into the --terraform-dir).
     const root = plan.rootModuleDir ? relative(plan.repoDir, plan.rootModuleDir) || '.' : '<root module>';
+    const at = plan.mode === 'yaml' ? 'modules/docker-mcp-gateway in the --terraform-dir' : `${root}/modules/docker-mcp-gateway`;
     lines.push(
       '',
-      `The module call points at ${root}/modules/docker-mcp-gateway, which was not written either. Once the rule is in ` +
+      `The module call points at ${at}, which was not written either. Once the rule is in ` +
         'place as shown, run this init again: when it recognises your rule it writes the module and docker-mcp.tf. If it ' +
         `still cannot read your tunnel config, render the module with \`docker-mcp init --output-dir <dir>\` and the same ` +
-        `answers, and copy <dir>/terraform/modules/docker-mcp-gateway to ${root}/modules/docker-mcp-gateway.`,
+        `answers, and copy <dir>/terraform/modules/docker-mcp-gateway to ${at}.`,
     );
   }
   return `${lines.join('\n')}\n`;
