@@ -9,7 +9,9 @@ import { CliError, ExitCode } from '../cli/errors.js';
 import { parseHcl } from '../templates/hcl-parse.js';
 import { classify, configShape } from './classify.js';
 import { addRefusalDns } from './dns-refusal.js';
-import { terraformDnsForYaml } from './sibling-config.js';
+import { reportBase, terraformDnsForYaml } from './sibling-config.js';
+import { applyKustomizeView } from './kustomize-view.js';
+import { emptyPlan, refuseYaml } from './refuse.js';
 import { chosenTunnel, configPlace, refuseTunnels } from './tunnel-choice.js';
 import { keepFormatted } from './fmt.js';
 import { buildModel, disposeModel } from './model.js';
@@ -27,6 +29,9 @@ export { MODULE_FILE } from './refuse.js';
 export async function planRepoPatch(repoDir: string, input: RepoPatchInput): Promise<RepoPatchPlan> {
   const model = await buildModel(repoDir, input.mode ?? 'auto', input.terraformDir);
   try {
+    // What kustomize really deploys (review 3 #3, #13): overridden bases dropped, the overlay's cloudflared.
+    const kview = applyKustomizeView(model, input.terraformDir);
+    if (kview.refused) return refuseYaml(emptyPlan(model.repoDir, 'yaml', input), input, kview.refused);
     let shape = classify(model, input, repoDir);
     // Several tunnel configs: the one holding the docker-mcp rule is the user's choice; else refuse.
     const several = shape.kind === 'ambiguous' ? shape.configs : undefined;
@@ -37,9 +42,10 @@ export async function planRepoPatch(repoDir: string, input: RepoPatchInput): Pro
     if (plan.refused && plan.mode === 'terraform' && !several) await addRefusalDns(model, shape, plan, input);
     if (shape.kind === 'yaml-list' && model.scan) await terraformDnsForYaml(model, shape.config, input, plan);
     if (!plan.refused) addRepoHints(model, shape, plan);
+    if (!plan.refused) plan.notes.push(...kview.notes);
     const cloudflared = model.cloudflared.length === 1 ? model.cloudflared[0]! : undefined;
     if (cloudflared) {
-      const where = `${cloudflared.kind} ${cloudflared.name} in ${relative(model.repoDir, cloudflared.path) || cloudflared.path}`;
+      const where = `${cloudflared.kind} ${cloudflared.name} in ${relative(reportBase(model, input), cloudflared.path) || cloudflared.path}`;
       plan.cloudflared = { namespace: cloudflared.namespace, labels: cloudflared.labels, where };
     }
     for (const edit of plan.edits.filter((e) => e.path.endsWith('.tf'))) {
