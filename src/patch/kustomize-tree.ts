@@ -57,7 +57,7 @@ export function readKustomization(path: string): Kustomization | null {
       keys.set(key, resolve(dir, file));
     }
     for (const l of strings(g.literals)) keys.set(l.split('=')[0]!, '');
-    generators.push({ name: String(g.name ?? ''), behavior: String(g.behavior ?? 'create'), keys });
+    generators.push({ name: typeof g.name === 'string' ? g.name : '', behavior: typeof g.behavior === 'string' ? g.behavior : 'create', keys });
   }
   const resources = [...strings(k.resources), ...strings(k.bases)].filter((r) => !/^[a-z]+:\/\/|^github\.com\//.test(r)).map((r) => resolve(dir, r));
   return { path, dir, namespace: typeof k.namespace === 'string' ? k.namespace : null, resources, patches, generators };
