@@ -43,6 +43,8 @@ export async function planRepoPatch(repoDir: string, input: RepoPatchInput): Pro
     if (shape.kind === 'yaml-list' && model.scan) await terraformDnsForYaml(model, shape.config, input, plan);
     if (!plan.refused) addRepoHints(model, shape, plan);
     if (!plan.refused) plan.notes.push(...kview.notes);
+    // A refusal prints no notes: which configs an overlay replaces matters most when choosing among several.
+    else if (kview.notes.length) plan.refused = [plan.refused, ...kview.notes].join('\n');
     const cloudflared = model.cloudflared.length === 1 ? model.cloudflared[0]! : undefined;
     if (cloudflared) {
       const where = `${cloudflared.kind} ${cloudflared.name} in ${relative(reportBase(model, input), cloudflared.path) || cloudflared.path}`;

@@ -6,7 +6,7 @@
 //     and paths are relative to the --terraform-dir (docker-mcp.tf is committed: never absolute).
 // 9: a YAML refusal offers the module call and the module advice, as HCL refusals do.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyRepoPatch, planRepoPatch, renderPatchReport } from '../../src/patch/index.js';
@@ -66,6 +66,17 @@ describe('finding 3: a base config an overlay replaces is not what is deployed',
       expect(readFileSync(join(dir, base), 'utf8')).not.toContain(HOST);
     });
   }
+});
+
+describe('finding 3: a base only some overlays replace', () => {
+  it('stays a candidate, and the refusal says which overlay replaces it', async () => {
+    const dir = repo('review3-f3-overlay-patch');
+    mkdirSync(join(dir, 'k8s/overlays/staging'));
+    writeFileSync(join(dir, 'k8s/overlays/staging/kustomization.yaml'), 'resources:\n  - ../../base\n');
+    const plan = await planRepoPatch(join(dir, 'terraform'), input());
+    expect(plan.refused).toContain('ambiguous: 2 cloudflared configs');
+    expect(plan.refused).toContain('../k8s/base/configmap.yaml (ConfigMap cloudflared data."config.yaml") is replaced by ../k8s/overlays/prod/configmap-patch.yaml in some overlays');
+  });
 });
 
 describe('findings 4 and 13: --cloudflared-configmap on a kustomize overlay next to Terraform', () => {
