@@ -90,5 +90,8 @@ export function yamlSnippet(input: RepoPatchInput, where = 'ingress: in the clou
 }
 
 export function refuseYaml(plan: RepoPatchPlan, input: RepoPatchInput, reason: string, placement?: string): RepoPatchPlan {
-  return { ...plan, refused: reason, edits: [], snippets: [yamlSnippet(input, undefined, placement)], moduleCall: refusedModuleCall(input, reason) };
+  // Behaviour 6 (review 3 finding 9): a YAML refusal offers the module call too, as HCL refusals do.
+  const moduleCall = refusedModuleCall(input, reason);
+  const call = moduleSnippet(moduleCall, `${MODULE_FILE} in the --terraform-dir, next to its modules/docker-mcp-gateway`);
+  return { ...plan, refused: reason, edits: [], snippets: [yamlSnippet(input, undefined, placement), call], moduleCall };
 }

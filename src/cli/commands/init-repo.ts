@@ -130,7 +130,9 @@ export async function runRepoInit(c: InstallConfig, table: readonly VariableSpec
   const base = { repoDir: repo, mode: plan.mode, warnings, notes: plan.notes, snippets: plan.snippets };
   if (plan.refused) {
     emit(report, { status: 'refused', ...base, refused: plan.refused, files: [] });
-    throw new CliError(`${repo}: the tunnel configuration was not recognised; nothing was written (see above).`, ExitCode.patchRefused);
+    // What really happened (review 3 finding 9): a recognised config can be refused too (e.g. a rule a wildcard shadows).
+    const why = plan.refused.split('\n')[0]!;
+    throw new CliError(`${repo}: refused: ${why.length > 200 ? `${why.slice(0, 197)}...` : why}; nothing was written (see above).`, ExitCode.patchRefused);
   }
   const rootDir = plan.mode === 'terraform' ? (plan.rootModuleDir ?? repo) : repo;
   if (plan.mode === 'yaml') {
