@@ -12,6 +12,7 @@ import { addRefusalDns } from './dns-refusal.js';
 import { terraformDnsForYaml } from './sibling-config.js';
 import { chosenTunnel, configPlace, refuseTunnels } from './tunnel-choice.js';
 import { keepFormatted } from './fmt.js';
+import { matchLineEndings } from './line-endings.js';
 import { buildModel, disposeModel } from './model.js';
 import { planShape } from './planners.js';
 import { addRepoHints } from './repo-hints.js';
@@ -42,6 +43,7 @@ export async function planRepoPatch(repoDir: string, input: RepoPatchInput): Pro
       const where = `${cloudflared.kind} ${cloudflared.name} in ${relative(model.repoDir, cloudflared.path) || cloudflared.path}`;
       plan.cloudflared = { namespace: cloudflared.namespace, labels: cloudflared.labels, where };
     }
+    for (const edit of plan.edits) edit.after = matchLineEndings(edit.before, edit.after);
     for (const edit of plan.edits.filter((e) => e.path.endsWith('.tf'))) {
       const { text, reformatted } = keepFormatted(edit.before, edit.after);
       if (reformatted) {

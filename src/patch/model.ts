@@ -3,6 +3,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Node } from 'web-tree-sitter';
+import { ignoredConfig } from './config-guards.js';
 import { findCloudflared, type CloudflaredWorkload } from './cloudflared-scan.js';
 import { attributeValue, blockBody, blockLabels, bodyBlocks, findAttribute, findObjectElem, isObject, objectElemValue, unwrap } from './hcl-nodes.js';
 import { TUNNEL_CONFIG_TYPES, readIngress, type IngressList } from './ingress-hcl.js';
@@ -54,6 +55,8 @@ export interface RepoModel {
 }
 
 function hclSource(file: TfFile, block: Node): HclIngressSource {
+  const ignored = ignoredConfig(file, block);
+  if (ignored) return { kind: 'unreadable', reason: ignored };
   const body = blockBody(block);
   if (bodyBlocks(body, 'dynamic').some((d) => blockLabels(d)[0] === 'config')) {
     return { kind: 'unreadable', reason: 'its `config` is a `dynamic "config"` block; the patcher edits a written-out `config { … }` only' };

@@ -1,0 +1,57 @@
+// Review 2 findings 9, 10, 13, 14, 15, 17, 18 (docs/dev/ISSUE17-REVIEW-2.md): what the repo scan
+// missed — a config Terraform never applies, no Terraform at all, cloudflared on a host, Terragrunt,
+// rules kept in another file, symlinked directories, CRLF files. Each fixture's README says what the
+// correct patch is.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { applyRepoPatch, planRepoPatch, renderPatchReport } from '../../src/patch/index.js';
+import { FIXTURES, fmtClean, hclErrors, input, useFixtureCopies } from './patch-helpers.js';
+
+const copy = useFixtureCopies();
+
+describe('finding 9: lifecycle ignore_changes on the tunnel config', () => {
+  it('refuses naming the ignore_changes line, with the v4 snippet and what to do', async () => {
+    const dir = copy('review2-v4-lifecycle-ignore');
+    const plan = await planRepoPatch(dir, input());
+    expect(plan.edits).toEqual([]);
+    expect(plan.refused).toContain('ignore_changes = [config]');
+    expect(plan.refused).toContain('main.tf:38');
+    expect(plan.refused).toMatch(/never .*apply|never reach Cloudflare/);
+    const report = renderPatchReport(plan);
+    expect(report).toContain('ingress_rule {');
+    expect(report).not.toContain('ingress = [');
+  });
+
+  it('`all` is refused too; ignore_changes on other attributes is not', async () => {
+    for (const [value, refused] of [['all', true], ['[config[0].ingress_rule]', true], ['[tunnel_id]', false]] as const) {
+      const dir = copy('review2-v4-lifecycle-ignore');
+      const path = join(dir, 'main.tf');
+      writeFileSync(path, readFileSync(path, 'utf8').replace('ignore_changes = [config]', `ignore_changes = ${value}`));
+      const plan = await planRepoPatch(dir, input());
+      expect(plan.refused !== null && plan.refused.includes('ignore_changes'), value).toBe(refused);
+    }
+  });
+});
+
+describe('finding 18: CRLF and BOM', () => {
+  it('inserted lines end in CRLF like the rest of the file; the BOM stays; second run no-op', async () => {
+    const dir = copy('review2-v4-bom-crlf');
+    const plan = await planRepoPatch(dir, input());
+    expect(plan.refused, renderPatchReport(plan)).toBeNull();
+    await applyRepoPatch(plan);
+    const text = readFileSync(join(dir, 'main.tf'), 'utf8');
+    expect(text.startsWith('\uFEFF')).toBe(true);
+    expect(text).toContain('"docker-mcp.example.com"\r\n');
+    expect(text.match(/(?<!\r)\n/g)).toBeNull();
+    const original = readFileSync(join(FIXTURES, 'review2-v4-bom-crlf', 'main.tf'), 'utf8');
+    const kept = new Set(text.split('\n'));
+    expect(original.split('\n').filter((l) => !kept.has(l))).toEqual([]);
+    const noBom = text.slice(1);
+    expect(await hclErrors(noBom)).toBe('');
+    // terraform fmt drops a BOM, so the fixture (and the result) are checked without it.
+    expect(fmtClean(original.slice(1))).toBe(true);
+    expect(fmtClean(noBom)).toBe(true);
+    expect((await planRepoPatch(dir, input())).edits).toEqual([]);
+  });
+});
