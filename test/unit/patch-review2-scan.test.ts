@@ -2,7 +2,8 @@
 // missed — a config Terraform never applies, no Terraform at all, cloudflared on a host, Terragrunt,
 // rules kept in another file, symlinked directories, CRLF files. Each fixture's README says what the
 // correct patch is.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyRepoPatch, planRepoPatch, renderPatchReport } from '../../src/patch/index.js';
@@ -52,6 +53,26 @@ describe('finding 18: CRLF and BOM', () => {
     // terraform fmt drops a BOM, so the fixture (and the result) are checked without it.
     expect(fmtClean(original.slice(1))).toBe(true);
     expect(fmtClean(noBom)).toBe(true);
+    expect((await planRepoPatch(dir, input())).edits).toEqual([]);
+  });
+});
+
+describe('finding 17: symlinked directories', () => {
+  it('follows a symlinked module dir: the rule goes into the real file, the root module is the caller', async () => {
+    const dir = copy('review2-symlink-module');
+    mkdirSync(join(dir, 'infra', 'modules'));
+    symlinkSync('../../shared/tunnel', join(dir, 'infra', 'modules', 'tunnel'));
+    // A loop and a link leaving the repo must not hang or pull in outside files.
+    symlinkSync('..', join(dir, 'shared', 'tunnel', 'loop'));
+    symlinkSync(tmpdir(), join(dir, 'shared', 'outside'));
+    const plan = await planRepoPatch(dir, input());
+    expect(plan.refused, renderPatchReport(plan)).toBeNull();
+    expect(plan.rootModuleDir).toBe(join(dir, 'infra'));
+    expect(plan.edits.map((e) => e.relPath).sort()).toEqual(['infra/docker-mcp.tf', 'infra/main.tf', 'shared/tunnel/tunnel.tf']);
+    await applyRepoPatch(plan);
+    const tunnel = readFileSync(join(dir, 'shared', 'tunnel', 'tunnel.tf'), 'utf8');
+    expect(tunnel).toContain('hostname = "docker-mcp.example.com"');
+    expect(fmtClean(tunnel)).toBe(true);
     expect((await planRepoPatch(dir, input())).edits).toEqual([]);
   });
 });
