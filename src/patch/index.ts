@@ -37,7 +37,7 @@ export async function planRepoPatch(repoDir: string, input: RepoPatchInput): Pro
     if (chosen) plan.notes.push(`Several tunnel configs (${several!.map(configPlace).join(', ')}); the docker-mcp rule is in ${configPlace(chosen)}, so that tunnel is used.`);
     if (plan.refused && plan.mode === 'terraform' && !several) await addRefusalDns(model, shape, plan, input);
     if (shape.kind === 'yaml-list' && model.scan) await terraformDnsForYaml(model, shape.config, input, plan);
-    if (!plan.refused) addRepoHints(model, shape, plan);
+    if (!plan.refused) addRepoHints(model, shape, plan, input.serviceUrl);
     const cloudflared = model.cloudflared.length === 1 ? model.cloudflared[0]! : undefined;
     if (cloudflared) {
       const where = `${cloudflared.kind} ${cloudflared.name} in ${relative(model.repoDir, cloudflared.path) || cloudflared.path}`;

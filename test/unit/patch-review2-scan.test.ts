@@ -76,3 +76,27 @@ describe('finding 17: symlinked directories', () => {
     expect((await planRepoPatch(dir, input())).edits).toEqual([]);
   });
 });
+
+describe('finding 13: cloudflared on a host', () => {
+  it('localhost, 127.x, [::1] and ULA origins: the outside-the-cluster note and host restart advice', async () => {
+    const dir = copy('review2-host-cloudflared');
+    const plan = await planRepoPatch(dir, input());
+    expect(plan.refused, renderPatchReport(plan)).toBeNull();
+    const notes = plan.notes.join('\n');
+    for (const origin of ['http://localhost:3000', 'http://[::1]:8096', 'http://[fd12:3456:789a::10]:8123', 'http://127.0.0.1:9000']) {
+      expect(notes).toContain(origin);
+    }
+    // The URL init writes is the in-cluster one: the note must say it does not resolve there.
+    expect(notes).toContain(`runs outside the cluster (a systemd service or a container on a host), where the docker-mcp rule's service ${input().serviceUrl} does not resolve`);
+    expect(notes).toContain('systemctl restart cloudflared');
+    expect(renderPatchReport(plan)).not.toContain('kubectl');
+  });
+
+  it('a .tftpl config: no ${…} placeholder inside a printed shell command', async () => {
+    const dir = copy('review2-tf-tftpl');
+    const plan = await planRepoPatch(join(dir, 'cloudflared.yaml.tftpl'), input({ mode: 'yaml', terraformDir: dir }));
+    expect(plan.refused, renderPatchReport(plan)).toBeNull();
+    for (const s of plan.snippets.filter((x) => x.language === 'shell')) expect(s.text).not.toContain('${');
+    expect(plan.notes.join('\n')).toContain('cloudflared.yaml.tftpl names the tunnel with the template placeholder ${tunnel_id}');
+  });
+});
