@@ -14,6 +14,7 @@ import { chosenTunnel, configPlace, refuseTunnels } from './tunnel-choice.js';
 import { keepFormatted } from './fmt.js';
 import { matchLineEndings } from './line-endings.js';
 import { buildModel, disposeModel } from './model.js';
+import { listFiles } from './repo-scan.js';
 import { planShape } from './planners.js';
 import { addRepoHints } from './repo-hints.js';
 import type { RepoPatchInput, RepoPatchPlan } from './types.js';
@@ -54,6 +55,15 @@ export async function planRepoPatch(repoDir: string, input: RepoPatchInput): Pro
     return plan;
   } finally {
     disposeModel(model);
+  }
+}
+
+/** True when `dir` holds any .tf file (a Terraform root can take the module; else init --output-dir). */
+export function hasTerraformFiles(dir: string): boolean {
+  try {
+    return listFiles(dir, ['.tf']).length > 0;
+  } catch {
+    return true; // too many files to list: leave the decision to the Terraform path, as before
   }
 }
 
