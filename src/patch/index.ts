@@ -12,6 +12,8 @@ import { addRefusalDns } from './dns-refusal.js';
 import { terraformDnsForYaml } from './sibling-config.js';
 import { chosenTunnel, configPlace, refuseTunnels } from './tunnel-choice.js';
 import { keepFormatted } from './fmt.js';
+import { TERRAGRUNT_UNIT_TITLE } from './terragrunt.js';
+import { terragruntRefusal } from './terragrunt-plan.js';
 import { matchLineEndings } from './line-endings.js';
 import { buildModel, disposeModel } from './model.js';
 import { listFiles } from './repo-scan.js';
@@ -29,6 +31,8 @@ export { MODULE_FILE } from './refuse.js';
 export async function planRepoPatch(repoDir: string, input: RepoPatchInput): Promise<RepoPatchPlan> {
   const model = await buildModel(repoDir, input.mode ?? 'auto', input.terraformDir);
   try {
+    const terragrunt = await terragruntRefusal(model, input);
+    if (terragrunt) return terragrunt;
     let shape = classify(model, input, repoDir);
     // Several tunnel configs: the one holding the docker-mcp rule is the user's choice; else refuse.
     const several = shape.kind === 'ambiguous' ? shape.configs : undefined;
@@ -90,7 +94,8 @@ export function renderPatchReport(plan: RepoPatchPlan): string {
   for (const s of plan.snippets) {
     lines.push('', `# ${s.title}`, `# (${s.where})`, s.text.trimEnd());
   }
-  if (plan.refused && plan.mode === 'terraform') {
+  // A Terragrunt refusal has its own way to the module (the unit snippet's title).
+  if (plan.refused && plan.mode === 'terraform' && !plan.snippets.some((s) => s.title.startsWith(TERRAGRUNT_UNIT_TITLE))) {
     // Never half a change: say how to get the module the printed call points at.
     const root = plan.rootModuleDir ? relative(plan.repoDir, plan.rootModuleDir) || '.' : '<root module>';
     lines.push(

@@ -100,3 +100,30 @@ describe('finding 13: cloudflared on a host', () => {
     expect(plan.notes.join('\n')).toContain('cloudflared.yaml.tftpl names the tunnel with the template placeholder ${tunnel_id}');
   });
 });
+
+describe('finding 14: Terragrunt', () => {
+  for (const at of ['.', 'live/prod/cloudflare']) {
+    it(`run on ${at}: refuses naming the unit, the module's tunnel config and the unit's inputs; a unit snippet`, async () => {
+      const dir = copy('review2-terragrunt');
+      const plan = await planRepoPatch(join(dir, at), input());
+      expect(plan.edits).toEqual([]);
+      expect(plan.rootModuleDir).toBeUndefined();
+      expect(plan.refused).toMatch(/^Terragrunt: /);
+      expect(plan.refused).not.toContain('no tunnel configuration found');
+      expect(plan.refused).toContain('terragrunt.hcl:6');
+      expect(plan.refused).toMatch(/cloudflare_zero_trust_tunnel_cloudflared_config\.this in (\.\.\/\.\.\/\.\.\/)?modules\/tunnel\/main\.tf/);
+      expect(plan.refused).toContain('inputs.services in ');
+      const [item, unit] = plan.snippets;
+      expect(item!.where).toContain('terragrunt.hcl:11, inside inputs.services');
+      expect(item!.text).toBe(`"docker-mcp" = "${input().serviceUrl}"\n`);
+      expect(unit!.text).toContain('include "root" {');
+      expect(unit!.text).toContain('source = "../../../modules//docker-mcp-gateway"');
+      expect(unit!.text).toMatch(/inputs = \{\n {2}project_name += "homelab"/);
+      expect(unit!.text).not.toContain('source = "./modules');
+      expect(await hclErrors(unit!.text)).toBe('');
+      const report = renderPatchReport(plan);
+      expect(report).not.toContain('<root module>');
+      expect(report).not.toContain('docker-mcp.tf next to');
+    });
+  }
+});
