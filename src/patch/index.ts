@@ -12,6 +12,7 @@ import { addRefusalDns } from './dns-refusal.js';
 import { terraformDnsForYaml } from './sibling-config.js';
 import { chosenTunnel, configPlace, refuseTunnels } from './tunnel-choice.js';
 import { keepFormatted } from './fmt.js';
+import { fileConfigRefusal } from './file-config-plan.js';
 import { TERRAGRUNT_UNIT_TITLE } from './terragrunt.js';
 import { terragruntRefusal } from './terragrunt-plan.js';
 import { matchLineEndings } from './line-endings.js';
@@ -38,7 +39,7 @@ export async function planRepoPatch(repoDir: string, input: RepoPatchInput): Pro
     const several = shape.kind === 'ambiguous' ? shape.configs : undefined;
     const chosen = several ? await chosenTunnel(model, several, input) : null;
     if (chosen) shape = configShape(chosen);
-    const plan = several && !chosen ? await refuseTunnels(model, several, input) : await planShape(model, shape, input);
+    const plan = several && !chosen ? await refuseTunnels(model, several, input) : (fileConfigRefusal(model, shape, input) ?? (await planShape(model, shape, input)));
     if (chosen) plan.notes.push(`Several tunnel configs (${several!.map(configPlace).join(', ')}); the docker-mcp rule is in ${configPlace(chosen)}, so that tunnel is used.`);
     if (plan.refused && plan.mode === 'terraform' && !several) await addRefusalDns(model, shape, plan, input);
     if (shape.kind === 'yaml-list' && model.scan) await terraformDnsForYaml(model, shape.config, input, plan);

@@ -4,6 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { ignoredConfig } from './config-guards.js';
+import { templateConfigs } from './file-config.js';
 import { findCloudflared, type CloudflaredWorkload } from './cloudflared-scan.js';
 import { attributeValue, blockBody, blockLabels, bodyBlocks, findAttribute, findObjectElem, isObject, objectElemValue, unwrap } from './hcl-nodes.js';
 import { TUNNEL_CONFIG_TYPES, readIngress, type IngressList } from './ingress-hcl.js';
@@ -125,6 +126,7 @@ export async function buildModel(target: string, mode: 'auto' | 'terraform' | 'y
   // repo/terraform): searched from the git root (sibling-config.ts).
   const sibling = mode === 'auto' && scan && configs.length === 0 && yamlConfigs.length === 0 ? siblingYamlConfigs(repoDir, scan) : null;
   if (sibling) yamlConfigs = sibling.configs;
+  else if (mode === 'auto' && scan && configs.length === 0 && yamlConfigs.length === 0) yamlConfigs = templateConfigs(scan);
   let cloudflared: CloudflaredWorkload[] = [];
   try {
     cloudflared = mode === 'terraform' ? [] : findCloudflared(sibling ? sibling.root : isFile ? resolve(repoDir, '..') : repoDir);

@@ -11,7 +11,7 @@ export function yamlFollowUps(model: RepoModel, cand: YamlConfig, input: RepoPat
   const placeholder = cand.tunnel !== null && /\$\{|\{\{/.test(cand.tunnel);
   const tunnel = cand.tunnel && !placeholder ? cand.tunnel : '<tunnel>';
   if (placeholder) {
-    plan.notes.push(`${basename(cand.path)} names the tunnel with the template placeholder ${cand.tunnel}: in the DNS command below, put the tunnel's name or ID instead (\`cloudflared tunnel list\` shows both; it is the value the template is filled with).`);
+    plan.notes.push(`${basename(cand.path)} names the tunnel with the template placeholder ${cand.tunnel}: where a command needs the tunnel, use its name or ID instead (\`cloudflared tunnel list\` shows both; it is the value the template is filled with).`);
   }
   plan.snippets.push({
     title: 'DNS: route the hostname to the tunnel',

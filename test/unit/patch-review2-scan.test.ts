@@ -97,7 +97,7 @@ describe('finding 13: cloudflared on a host', () => {
     const plan = await planRepoPatch(join(dir, 'cloudflared.yaml.tftpl'), input({ mode: 'yaml', terraformDir: dir }));
     expect(plan.refused, renderPatchReport(plan)).toBeNull();
     for (const s of plan.snippets.filter((x) => x.language === 'shell')) expect(s.text).not.toContain('${');
-    expect(plan.notes.join('\n')).toContain('cloudflared.yaml.tftpl names the tunnel with the template placeholder ${tunnel_id}');
+    expect(plan.notes.join('\n')).toContain('cloudflared.yaml.tftpl names the tunnel with the template placeholder ${tunnel_id}: where a command needs the tunnel, use its name or ID');
   });
 });
 
@@ -126,4 +126,51 @@ describe('finding 14: Terragrunt', () => {
       expect(report).not.toContain('docker-mcp.tf next to');
     });
   }
+});
+
+describe('finding 15: rules in another file or format', () => {
+  it('jsondecode(file("ingress.json")): refusal naming the JSON file and line, one JSON item snippet', async () => {
+    const plan = await planRepoPatch(copy('review2-v5-jsondecode-file'), input());
+    expect(plan.edits).toEqual([]);
+    expect(plan.refused).toContain('its rules are read from ingress.json');
+    expect(plan.refused).toContain('main.tf:25');
+    expect(plan.refused).toContain('ingress.json:3');
+    const rules = plan.snippets.filter((s) => s.title.startsWith('Ingress rule'));
+    expect(rules).toHaveLength(1);
+    expect(rules[0]!.language).toBe('json');
+    expect(JSON.parse(rules[0]!.text.trim().replace(/,$/, ''))).toEqual({ hostname: 'docker-mcp.example.com', service: input().serviceUrl });
+    expect(renderPatchReport(plan)).not.toContain('<root module>');
+  });
+
+  it('yamlencode({ ingress = [...] }) in a kubernetes_config_map: refusal naming the list, one snippet in its shape', async () => {
+    const plan = await planRepoPatch(copy('review2-tf-yamlencode-configmap'), input());
+    expect(plan.edits).toEqual([]);
+    expect(plan.refused).not.toContain('no tunnel configuration found');
+    expect(plan.refused).toContain('yamlencode(…) in main.tf (its `ingress` list at main.tf:32)');
+    const rules = plan.snippets.filter((s) => s.title.startsWith('Ingress rule'));
+    expect(rules).toHaveLength(1);
+    expect(rules[0]!.title).toContain('(main.tf:37)');
+    expect(await hclErrors(`x = [\n${rules[0]!.text}]\n`)).toBe('');
+    const report = renderPatchReport(plan);
+    expect(report).not.toContain('<root module>');
+    expect(report).not.toMatch(/provider v[45]/);
+  });
+
+  it('templatefile("cloudflared.yaml.tftpl") with a literal ingress: list is patched as YAML; DNS cloned', async () => {
+    const dir = copy('review2-tf-tftpl');
+    const plan = await planRepoPatch(dir, input());
+    expect(plan.refused, renderPatchReport(plan)).toBeNull();
+    expect(plan.mode).toBe('yaml');
+    await applyRepoPatch(plan);
+    const tpl = readFileSync(join(dir, 'cloudflared.yaml.tftpl'), 'utf8');
+    expect(tpl).toContain(`  - hostname: docker-mcp.example.com\n    service: ${input().serviceUrl}\n  - service: http_status:404\n`);
+    expect(tpl).toContain('tunnel: ${tunnel_id}');
+    const main = readFileSync(join(dir, 'main.tf'), 'utf8');
+    expect(main).toContain('resource "cloudflare_record" "docker_mcp" {');
+    expect(fmtClean(main)).toBe(true);
+    const original = readFileSync(join(FIXTURES, 'review2-tf-tftpl', 'main.tf'), 'utf8');
+    const kept = new Set(main.split('\n'));
+    expect(original.split('\n').filter((l) => !kept.has(l))).toEqual([]);
+    expect((await planRepoPatch(dir, input())).edits).toEqual([]);
+  });
 });
