@@ -10,9 +10,11 @@ import type { Node } from 'web-tree-sitter';
 import type { Shape } from './classify.js';
 import { lineOf } from './config-guards.js';
 import { referencedPath, readText } from './file-config.js';
-import { findObjectElem, isObject, isTuple, namedChildren, objectElemKey, objectElemValue, objectElems, staticString, tupleElements, unwrap } from './hcl-nodes.js';
+import { blockLabels, findObjectElem, isObject, isTuple, namedChildren, objectElemKey, objectElemValue, objectElems, staticString, tupleElements, unwrap } from './hcl-nodes.js';
 import type { RepoModel } from './model.js';
+import { dnsRefusalSnippets } from './dns-refusal.js';
 import { emptyPlan, refuseTerraform } from './refuse.js';
+import { tunnelFor } from './sibling-config.js';
 import { MANAGED_MARKER, type HclExpr, type RepoPatchInput, type RepoPatchPlan, type Snippet } from './types.js';
 
 const plain = (v: string | HclExpr): string => (typeof v === 'string' ? v : `<the value of ${v.hcl}>`);
@@ -63,7 +65,7 @@ function descendants(node: Node, type: string, out: Node[] = []): Node[] {
 }
 
 /** `yamlencode({ … ingress = [ … ] })` / `jsonencode(…)` anywhere in the .tf files. */
-function encodedListRefusal(model: RepoModel, input: RepoPatchInput): RepoPatchPlan | null {
+async function encodedListRefusal(model: RepoModel, input: RepoPatchInput): Promise<RepoPatchPlan | null> {
   for (const file of model.scan?.files ?? []) {
     for (const call of descendants(file.root, 'function_call')) {
       const fn = namedChildren(call).find((c) => c.type === 'identifier')?.text;
@@ -87,17 +89,30 @@ function encodedListRefusal(model: RepoModel, input: RepoPatchInput): RepoPatchP
       const reason =
         `the cloudflared config is built by ${fn}(…) in ${file.relPath} (its \`ingress\` list at ${file.relPath}:${lineOf(elem)}), ` +
         'not by a tunnel config resource; init does not edit it: add the rule there, as below, and restart cloudflared once the ConfigMap changed.';
-      return refuseTerraform(emptyPlan(model.repoDir, 'terraform', input), input, {
+      const plan = refuseTerraform(emptyPlan(model.repoDir, 'terraform', input), input, {
         reason, version: 'both', where: file.relPath, scan: model.scan, tunnelDir: file.dir, ruleSnippets: [snippet],
       });
+      // DNS the repo's way, from the Terraform tunnel the config runs (as for a YAML config).
+      const tunnel = model.scan ? tunnelFor(model, { tunnel: null }) : null;
+      if (tunnel) {
+        const hosts = items.flatMap((o) => {
+          const h = findObjectElem(o, 'hostname');
+          return h ? [staticString(unwrap(objectElemValue(h)))].filter((x): x is string => x !== null) : [];
+        });
+        const [type, name] = blockLabels(tunnel.block);
+        const dns = await dnsRefusalSnippets(model, tunnel, input.hostname, '', hosts, `${type}.${name}`);
+        plan.snippets.splice(plan.snippets.length - 1, 0, ...dns.snippets);
+        plan.notes.push(...dns.notes);
+      }
+      return plan;
     }
   }
   return null;
 }
 
 /** A refusal when the rules live in another file or format; null for every other shape. */
-export function fileConfigRefusal(model: RepoModel, shape: Shape, input: RepoPatchInput): RepoPatchPlan | null {
+export async function fileConfigRefusal(model: RepoModel, shape: Shape, input: RepoPatchInput): Promise<RepoPatchPlan | null> {
   if (shape.kind === 'hcl-generated') return decodedListRefusal(model, shape, input);
-  if (shape.kind === 'none' && shape.mode === 'terraform') return encodedListRefusal(model, input);
+  if (shape.kind === 'none' && shape.mode === 'terraform') return await encodedListRefusal(model, input);
   return null;
 }

@@ -39,7 +39,7 @@ export async function planRepoPatch(repoDir: string, input: RepoPatchInput): Pro
     const several = shape.kind === 'ambiguous' ? shape.configs : undefined;
     const chosen = several ? await chosenTunnel(model, several, input) : null;
     if (chosen) shape = configShape(chosen);
-    const plan = several && !chosen ? await refuseTunnels(model, several, input) : (fileConfigRefusal(model, shape, input) ?? (await planShape(model, shape, input)));
+    const plan = several && !chosen ? await refuseTunnels(model, several, input) : ((await fileConfigRefusal(model, shape, input)) ?? (await planShape(model, shape, input)));
     if (chosen) plan.notes.push(`Several tunnel configs (${several!.map(configPlace).join(', ')}); the docker-mcp rule is in ${configPlace(chosen)}, so that tunnel is used.`);
     if (plan.refused && plan.mode === 'terraform' && !several) await addRefusalDns(model, shape, plan, input);
     if (shape.kind === 'yaml-list' && model.scan) await terraformDnsForYaml(model, shape.config, input, plan);

@@ -50,7 +50,7 @@ export function siblingYamlConfigs(repoDir: string, scan: RepoScan): { root: str
 }
 
 /** The Terraform tunnel the YAML config runs: the one named as its `tunnel:`, or the only one. */
-function tunnelFor(model: RepoModel, cand: YamlConfig): TfTunnelConfig | null {
+export function tunnelFor(model: RepoModel, cand: Pick<YamlConfig, 'tunnel'>): TfTunnelConfig | null {
   const all = tunnels(model.scan!);
   const named = all.filter(({ block }) => {
     const name = findAttribute(blockBody(block), 'name');

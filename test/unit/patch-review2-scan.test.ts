@@ -151,6 +151,9 @@ describe('finding 15: rules in another file or format', () => {
     expect(rules).toHaveLength(1);
     expect(rules[0]!.title).toContain('(main.tf:37)');
     expect(await hclErrors(`x = [\n${rules[0]!.text}]\n`)).toBe('');
+    // DNS the repo's way: a record like cloudflare_record.grafana (value = the tunnel's cname).
+    const dns = plan.snippets.find((s) => s.title.startsWith('DNS record'));
+    expect(dns?.text).toContain('value   = cloudflare_tunnel.home.cname');
     const report = renderPatchReport(plan);
     expect(report).not.toContain('<root module>');
     expect(report).not.toMatch(/provider v[45]/);
