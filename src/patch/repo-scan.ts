@@ -24,6 +24,8 @@ export interface RepoScan {
   /** Directory -> local module directories it calls. */
   calls: Map<string, string[]>;
   dirs: string[];
+  /** Symlinks not followed (they leave the git root), as `link -> target`. */
+  outsideLinks: string[];
 }
 
 const SKIP_DIRS = new Set(['node_modules', 'vendor']);
@@ -46,6 +48,8 @@ interface Walk {
   realTop: string;
   top: string;
   realGit: string;
+  /** Symlinks not followed because they leave the git root: `link -> target`, for the "not found" reason. */
+  outside: string[];
 }
 
 const inside = (path: string, dir: string): boolean => path === dir || path.startsWith(`${dir}${sep}`);
@@ -71,6 +75,7 @@ function walk(w: Walk, dir: string): void {
     let isFile = entry.isFile();
     if (entry.isSymbolicLink()) {
       const target = existsSync(full) ? realpathSync(full) : null;
+      if (target && !inside(target, w.realGit)) w.outside.push(`${relative(w.top, full)} -> ${target}`);
       if (!target || !inside(target, w.realGit)) continue;
       const st = statSync(target);
       [full, isDir, isFile] = [logical(w, target), st.isDirectory(), st.isFile()];
@@ -82,10 +87,15 @@ function walk(w: Walk, dir: string): void {
 }
 
 export function listFiles(dir: string, exts: string[]): string[] {
+  return listFilesAndLinks(dir, exts).files;
+}
+
+/** Also the symlinks left alone because they point outside the git root (said in a refusal). */
+export function listFilesAndLinks(dir: string, exts: string[]): { files: string[]; outside: string[] } {
   const top = resolve(dir);
-  const w: Walk = { exts, out: [], seen: new Set(), realTop: realpathSync(top), top, realGit: realpathSync(gitRoot(top)) };
+  const w: Walk = { exts, out: [], seen: new Set(), realTop: realpathSync(top), top, realGit: realpathSync(gitRoot(top)), outside: [] };
   walk(w, top);
-  return [...new Set(w.out)].sort();
+  return { files: [...new Set(w.out)].sort(), outside: w.outside };
 }
 
 /** A module source directory by the name its files were read under (through symlinks). */
@@ -106,7 +116,8 @@ export async function scanRepo(repoDir: string): Promise<RepoScan> {
   const abs = resolve(repoDir);
   if (!statSync(abs).isDirectory()) throw new Error(`${repoDir} is not a directory`);
   const files: TfFile[] = [];
-  for (const path of listFiles(abs, ['.tf'])) {
+  const { files: paths, outside } = listFilesAndLinks(abs, ['.tf']);
+  for (const path of paths) {
     const text = readFileSync(path, 'utf8');
     const parsed = await parseHcl(text);
     files.push({
@@ -130,7 +141,7 @@ export async function scanRepo(repoDir: string): Promise<RepoScan> {
       }
     }
   }
-  return { repoDir: abs, files, calls, dirs };
+  return { repoDir: abs, files, calls, dirs, outsideLinks: outside };
 }
 
 /** Module blocks (in any file) whose local `source` resolves to `dir`. */

@@ -2,7 +2,7 @@
 // missed — a config Terraform never applies, no Terraform at all, cloudflared on a host, Terragrunt,
 // rules kept in another file, symlinked directories, CRLF files. Each fixture's README says what the
 // correct patch is.
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -74,6 +74,24 @@ describe('finding 17: symlinked directories', () => {
     expect(tunnel).toContain('hostname = "docker-mcp.example.com"');
     expect(fmtClean(tunnel)).toBe(true);
     expect((await planRepoPatch(dir, input())).edits).toEqual([]);
+  });
+});
+
+describe('finding 17: a symlink leaving the git root', () => {
+  it('is not followed, and the refusal says so', async () => {
+    const dir = copy('review2-symlink-module');
+    const elsewhere = mkdtempSync(join(tmpdir(), 'dmcp-outside-'));
+    try {
+      cpSync(join(dir, 'shared', 'tunnel'), elsewhere, { recursive: true });
+      rmSync(join(dir, 'shared'), { recursive: true });
+      mkdirSync(join(dir, 'infra', 'modules'));
+      symlinkSync(elsewhere, join(dir, 'infra', 'modules', 'tunnel'));
+      const plan = await planRepoPatch(dir, input());
+      expect(plan.edits).toEqual([]);
+      expect(plan.refused).toContain(`symlinks leaving the git root are not followed: infra/modules/tunnel -> ${realpathSync(elsewhere)}`);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
   });
 });
 
