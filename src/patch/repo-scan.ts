@@ -165,6 +165,11 @@ function reaches(scan: RepoScan, from: string, target: string, seen = new Set<st
   return (scan.calls.get(from) ?? []).some((d) => reaches(scan, d, target, seen));
 }
 
+/** True when module `from` uses `target` itself or through module calls. */
+export function usesModule(scan: RepoScan, from: string, target: string): boolean {
+  return reaches(scan, from, target);
+}
+
 /**
  * The root module that (transitively) uses `targetDir`: a directory no other module calls. The
  * repo directory itself wins a tie, since that is where the user pointed us.

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import { buildModel, disposeModel, type RepoModel, type TfTunnelConfig } from './model.js';
 import { emptyPlan, literalRule, refusedModuleCall } from './refuse.js';
-import { blockAddress } from './repo-scan.js';
+import { blockAddress, usesModule } from './repo-scan.js';
 import { ingressSnippets } from './snippets.js';
 import { terragruntInputSnippet, terragruntReason, terragruntUnits, terragruntUnitSnippet } from './terragrunt.js';
 import type { RepoPatchInput, RepoPatchPlan } from './types.js';
@@ -16,21 +16,27 @@ export async function terragruntRefusal(model: RepoModel, input: RepoPatchInput)
   const sourced = new Set(units.map((u) => u.moduleDir));
   const extra: RepoModel[] = [];
   try {
-    let configs: TfTunnelConfig[] = model.tunnelConfigs;
+    // Each config with the scan that read it, to follow module calls below a unit's module.
+    let configs: { config: TfTunnelConfig; scan: NonNullable<RepoModel['scan']> }[] = model.tunnelConfigs.map((config) => ({ config, scan: model.scan! }));
     // Run on a unit directory: its module lives elsewhere (`source = "../../modules//tunnel"`).
     if (!configs.length) {
       for (const dir of [...sourced].filter((d) => existsSync(d))) {
         const m = await buildModel(dir, 'terraform');
         extra.push(m);
-        configs = [...configs, ...m.tunnelConfigs];
+        configs = [...configs, ...m.tunnelConfigs.map((config) => ({ config, scan: m.scan! }))];
       }
     }
-    const found = configs.find((c) => sourced.has(c.file.dir));
-    if (!found) return null;
+    // The unit's module itself, or a module it calls (modules/tunnel calling ./cloudflare).
+    const unitFor = (c: { config: TfTunnelConfig; scan: NonNullable<RepoModel['scan']> }): string | undefined =>
+      [...sourced].find((d) => usesModule(c.scan, d, c.config.file.dir));
+    const hit = configs.find((c) => unitFor(c) !== undefined);
+    if (!hit) return null;
+    const found = hit.config;
+    const moduleDir = unitFor(hit)!;
     const path = relative(model.repoDir, found.file.path);
     const config = { ...found, address: `${blockAddress(found.block)} in ${path}` };
-    const users = units.filter((u) => u.moduleDir === config.file.dir);
-    const reason = terragruntReason(model.repoDir, users, config);
+    const users = units.filter((u) => u.moduleDir === moduleDir);
+    const reason = terragruntReason(model.repoDir, users, config, moduleDir);
     const label = input.hostname.split('.')[0] ?? input.serviceName;
     const item = terragruntInputSnippet(model.repoDir, users, config, label, input.serviceUrl, input.hostname);
     return {

@@ -80,12 +80,12 @@ function ruleVariables(config: TfTunnelConfig): string[] {
   return [...new Set([...text.matchAll(/\bvar\.([A-Za-z_][\w-]*)/g)].map((m) => m[1]!))];
 }
 
-export function terragruntReason(repoDir: string, units: TerragruntUnit[], config: TfTunnelConfig): string {
+export function terragruntReason(repoDir: string, units: TerragruntUnit[], config: TfTunnelConfig, moduleDir: string): string {
   const using = units.map((u) => `${rel(repoDir, u.path)}:${u.sourceLine}`).join(', ');
   const vars = ruleVariables(config);
   const fed = units.flatMap((u) => vars.filter((v) => u.inputs.get(v)?.collection).map((v) => `inputs.${v} in ${rel(repoDir, u.path)}:${u.inputs.get(v)!.line}`));
   return (
-    `Terragrunt: ${rel(repoDir, config.file.dir)} is the module that Terragrunt units deploy (terraform { source } at ${using}), ` +
+    `Terragrunt: ${rel(repoDir, moduleDir)} is the module that Terragrunt units deploy (terraform { source } at ${using}), ` +
     `and its tunnel config is ${config.address}. init does not edit Terragrunt configs, and a docker-mcp.tf inside that shared ` +
     'module would be deployed by every unit that sources it. ' +
     (fed.length

@@ -146,6 +146,21 @@ describe('finding 14: Terragrunt', () => {
   }
 });
 
+describe('finding 14: Terragrunt, tunnel module one call below the unit\'s module', () => {
+  it('still refuses, naming the unit\'s module, and writes nothing into either module', async () => {
+    const dir = copy('review2-terragrunt');
+    mkdirSync(join(dir, 'modules', 'stack'));
+    writeFileSync(join(dir, 'modules', 'stack', 'main.tf'), 'variable "services" {\n  type = map(string)\n}\n\nmodule "tunnel" {\n  source = "../tunnel"\n\n  services = var.services\n}\n');
+    const unit = join(dir, 'live', 'prod', 'cloudflare', 'terragrunt.hcl');
+    writeFileSync(unit, readFileSync(unit, 'utf8').replace('modules//tunnel', 'modules//stack'));
+    const plan = await planRepoPatch(dir, input());
+    expect(plan.edits).toEqual([]);
+    expect(plan.rootModuleDir).toBeUndefined();
+    expect(plan.refused).toMatch(/^Terragrunt: modules\/stack is the module that Terragrunt units deploy/);
+    expect(plan.refused).toContain('modules/tunnel/main.tf');
+  });
+});
+
 describe('finding 15: rules in another file or format', () => {
   it('jsondecode(file("ingress.json")): refusal naming the JSON file and line, one JSON item snippet', async () => {
     const plan = await planRepoPatch(copy('review2-v5-jsondecode-file'), input());
