@@ -34,6 +34,8 @@ export function yamlFollowUps(model: RepoModel, cand: YamlConfig, input: RepoPat
     return;
   }
   const workload = model.cloudflared.length === 1 ? model.cloudflared[0]! : undefined;
+  // On a host, `cloudflared service install` sets up the systemd unit `cloudflared` (its docs:
+  // `sudo systemctl start cloudflared`); a container is restarted by docker instead.
   if (!workload && runsOutsideCluster({ kind: 'yaml-list', config: cand }).length) {
     plan.notes.push('cloudflared reads its config only at start: restart it on its host after applying (`sudo systemctl restart cloudflared` for the service `cloudflared service install` sets up, or `docker restart <container>`).');
     return;
