@@ -4,6 +4,7 @@
 // correct patch is.
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { parse } from 'yaml';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyRepoPatch, planRepoPatch, renderPatchReport } from '../../src/patch/index.js';
@@ -173,6 +174,18 @@ describe('finding 15: rules in another file or format', () => {
     expect(rules[0]!.language).toBe('json');
     expect(JSON.parse(rules[0]!.text.trim().replace(/,$/, ''))).toEqual({ hostname: 'docker-mcp.example.com', service: input().serviceUrl });
     expect(renderPatchReport(plan)).not.toContain('<root module>');
+  });
+
+  it('yamldecode(file("ingress.yaml")): one YAML list item with the provider\'s keys, at the file\'s catch-all line', async () => {
+    const dir = copy('review2-v5-jsondecode-file');
+    writeFileSync(join(dir, 'ingress.yaml'), '- hostname: grafana.example.com\n  service: http://grafana.monitoring:3000\n- service: http_status:404\n');
+    const main = join(dir, 'main.tf');
+    writeFileSync(main, readFileSync(main, 'utf8').replaceAll('jsondecode(file("${path.module}/ingress.json"))', 'yamldecode(file("${path.module}/ingress.yaml"))'));
+    const plan = await planRepoPatch(dir, input());
+    expect(plan.refused).toContain('its rules are read from ingress.yaml');
+    const rules = plan.snippets.filter((s) => s.title.startsWith('Ingress rule'));
+    expect(rules.map((r) => [r.language, r.title])).toEqual([['yaml', 'Ingress rule, directly above the catch-all (ingress.yaml:3)']]);
+    expect(parse(rules[0]!.text)).toEqual([{ hostname: 'docker-mcp.example.com', service: input().serviceUrl }]);
   });
 
   it('yamlencode({ ingress = [...] }) in a kubernetes_config_map: refusal naming the list, one snippet in its shape', async () => {
