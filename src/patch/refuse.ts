@@ -16,7 +16,7 @@ export function emptyPlan(repoDir: string, mode: 'terraform' | 'yaml', input: Re
 }
 
 /** The module call for a refusal: it must not claim a rule that was not added. */
-function refusedModuleCall(input: RepoPatchInput, reason: string): string {
+export function refusedModuleCall(input: RepoPatchInput, reason: string): string {
   const short = reason.split('\n')[0]!;
   return withTunnelStatus(input.moduleCallHcl, { ruleIn: null, dns: null, refused: short.length > 160 ? `${short.slice(0, 157)}...` : short });
 }

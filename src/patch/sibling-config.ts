@@ -60,7 +60,7 @@ const tunnelName = (block: Node): string | null => {
  * tunnel, e.g. home-staging, or a UUID: Terraform's ids are known only after apply) proves nothing, so
  * no record is pointed at a Terraform tunnel (review 3 #4): the `cloudflared tunnel route dns` line stays.
  */
-function tunnelFor(model: RepoModel, cand: YamlConfig, notes: string[]): TfTunnelConfig | null {
+export function tunnelFor(model: RepoModel, cand: Pick<YamlConfig, 'tunnel'>, notes: string[] = []): TfTunnelConfig | null {
   const all = tunnels(model.scan!);
   const named = all.filter(({ block }) => tunnelName(block) === cand.tunnel);
   const pick = named.length === 1 ? named[0]! : cand.tunnel === null && all.length === 1 ? all[0]! : null;
