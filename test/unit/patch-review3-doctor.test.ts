@@ -1,0 +1,38 @@
+// Review 3 (findings 5, 6, 10, 11 and the no-op run): doctor judges what init patches, with init's
+// own model and shadow check; cloudflared-tf labels; quoted config.yaml scalars; custom chart values.
+import { describe, expect, it } from 'vitest';
+import { ingressFacts, type IngressFacts } from '../../src/lifecycle/ingress-check.js';
+import { reachCheck } from '../../src/lifecycle/ingress-reach.js';
+import { applyRepoPatch, planRepoPatch } from '../../src/patch/index.js';
+import { input, useFixtureCopies } from './patch-helpers.js';
+
+const copy = useFixtureCopies();
+
+async function facts(dir: string, host = 'docker-mcp.example.com'): Promise<IngressFacts> {
+  const result = await ingressFacts(dir, host);
+  if (typeof result === 'string') throw new Error(result);
+  return result;
+}
+
+async function patched(name: string): Promise<string> {
+  const dir = copy(name);
+  const plan = await planRepoPatch(dir, input());
+  expect(plan.refused, name).toBeNull();
+  await applyRepoPatch(plan);
+  return dir;
+}
+
+describe('review 3, finding 5: doctor passes configs init just patched', () => {
+  for (const name of ['shape02-v4-dynamic-locals-list', 'shape04-v5-root-for-map', 'review1-f7-tfvars', 'review1-v4-static-wildcard-before-dynamic', 'review1-v5-concat-wildcard-ahead', 'review1-f10-sibling-k8s']) {
+    it(`${name}: unpatched → no docker-mcp rule; patched by init → rule found and reachable`, async () => {
+      const before = await ingressFacts(copy(name), 'docker-mcp.example.com');
+      expect(typeof before === 'string' ? before : before.ruleHasAccess, name).toBeNull();
+      for (const host of ['docker-mcp.example.com', 'docker-mcp']) {
+        const after = await facts(await patched(name), host);
+        expect(after.ruleHasAccess, `${name} ${host}`).toBe(false);
+        expect(reachCheck(after).status, `${name} ${host}: ${reachCheck(after).detail}`).toBe('pass');
+        expect(after.catchAllLast, name).not.toBe(false);
+      }
+    });
+  }
+});
