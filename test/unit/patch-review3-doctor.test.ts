@@ -1,6 +1,10 @@
 // Review 3 (findings 5, 6, 10, 11 and the no-op run): doctor judges what init patches, with init's
 // own model and shadow check; cloudflared-tf labels; quoted config.yaml scalars; custom chart values.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { renderChecks, runDoctor } from '../../src/lifecycle/doctor.js';
 import { ingressFacts, type IngressFacts } from '../../src/lifecycle/ingress-check.js';
 import { reachCheck } from '../../src/lifecycle/ingress-reach.js';
 import { applyRepoPatch, planRepoPatch } from '../../src/patch/index.js';
@@ -35,4 +39,24 @@ describe('review 3, finding 5: doctor passes configs init just patched', () => {
       }
     });
   }
+});
+
+describe('review 3, finding 5: doctor with an empty or garbage kubeconfig', () => {
+  it('says what is wrong with the file in one line, not the client library\'s TypeError', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dmcp-kc-'));
+    try {
+      for (const [text, said] of [['', 'the file is empty'], ['a: [b', 'the file is not valid YAML']] as const) {
+        const file = join(dir, 'config');
+        writeFileSync(file, text);
+        const { checks } = await runDoctor({ namespace: 'homelab', kubeconfig: file, socket: join(dir, 'no.sock') });
+        const kube = checks.find((c) => c.id === 'kube-context')!;
+        expect(kube.status).toBe('fail');
+        expect(kube.detail).toContain(`could not read the kubeconfig ${file} (${said}`);
+        expect(kube.detail).not.toContain('Cannot read properties');
+        expect(renderChecks([kube]).split('\n')[0]).toContain(said);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
