@@ -1,9 +1,12 @@
 // Review 3 (findings 5, 6, 10, 11 and the no-op run): doctor judges what init patches, with init's
 // own model and shadow check; cloudflared-tf labels; quoted config.yaml scalars; custom chart values.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { adoptCloudflared } from '../../src/cli/commands/repo-cloudflared.js';
+import type { InstallConfig } from '../../src/config/schema.js';
+import { variablesTable } from '../../src/config/variables.js';
 import { renderChecks, runDoctor } from '../../src/lifecycle/doctor.js';
 import { ingressFacts, type IngressFacts } from '../../src/lifecycle/ingress-check.js';
 import { reachCheck } from '../../src/lifecycle/ingress-reach.js';
@@ -58,5 +61,29 @@ describe('review 3, finding 5: doctor with an empty or garbage kubeconfig', () =
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('review 3, finding 6: cloudflared run by Terraform with labels from a local', () => {
+  const table = variablesTable('0.0.0-test');
+  const defaults = Object.fromEntries(table.map((s) => [s.name, s.default])) as unknown as InstallConfig;
+
+  it('`labels = local.x` is resolved like a string local: namespace and both labels carried', async () => {
+    const plan = await planRepoPatch(copy('review3-tf-cloudflared-local-labels'), input());
+    expect(plan.refused).toBeNull();
+    expect(plan.cloudflared).toEqual({ namespace: 'cloudflare', labels: { app: 'cloudflared', 'app.kubernetes.io/part-of': 'tunnel' }, where: 'Deployment cloudflared in cloudflared.tf' });
+  });
+
+  it('unproven labels carry neither half, the note says so, and the report never shows the defaults as the repo\'s', async () => {
+    const dir = copy('review3-tf-cloudflared-local-labels');
+    const path = join(dir, 'cloudflared.tf');
+    writeFileSync(path, readFileSync(path, 'utf8').replace('labels = local.cloudflared_labels\n      }\n      spec', 'labels = merge(local.cloudflared_labels, var.extra_labels)\n      }\n      spec').replace('match_labels = local.cloudflared_labels', 'match_labels = var.selector'));
+    const plan = await planRepoPatch(dir, input());
+    expect(plan.refused).toBeNull();
+    expect(plan.cloudflared).toMatchObject({ namespace: null, labels: {} });
+    expect(plan.notes.join('\n')).toContain('its pod labels are not literals the repo proves, so the NetworkPolicy values cloudflared_namespace / cloudflared_pod_labels are left as they are');
+    expect(adoptCloudflared({ ...defaults, namespace: 'homelab' }, table, plan.cloudflared!)).toBeNull();
+    // A YAML workload with a namespace but no selector: the namespace alone is not carried either.
+    expect(adoptCloudflared({ ...defaults, namespace: 'homelab' }, table, { namespace: 'cloudflare', labels: {}, where: 'Deployment cloudflared in k8s/d.yaml' })).toBeNull();
   });
 });
