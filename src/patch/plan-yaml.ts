@@ -133,8 +133,15 @@ export function planYamlList(model: RepoModel, cand: YamlConfig, input: RepoPatc
   const placement = shadowing ? `above the "${shadowing.shown}" rule` : cand.catchAllRequired ? 'before the catch-all' : 'at the end (the chart adds the catch-all)';
   // An exact-host rule with another service is replaced in place; the note keeps the old target on record.
   const was = existing && existing.js.service !== desired.service ? ` (its service was ${String(existing.js.service)})` : '';
-  plan.notes.push(`cloudflared config: ${rel} (${cand.where}); ${existing ? `updating the existing rule for ${input.hostname}${was}` : `adding the docker-mcp rule ${placement}`}.`);
+  // A no-op run (review 3, "smaller"): nothing is updated, and there is nothing to restart for.
+  const noop = Boolean(existing) && !splices.length;
+  const doing = noop ? `the rule for ${input.hostname} is already there as it should be` : existing ? `updating the existing rule for ${input.hostname}${was}` : `adding the docker-mcp rule ${placement}`;
+  plan.notes.push(`cloudflared config: ${rel} (${cand.where}); ${doing}.`);
   yamlFollowUps(model, cand, input, plan);
+  if (noop) {
+    plan.snippets = plan.snippets.filter((s) => !s.title.startsWith('Restart cloudflared'));
+    plan.notes = plan.notes.filter((n) => !/restart it after applying/.test(n));
+  }
   plan.moduleCall = withTunnelStatus(input.moduleCallHcl, { ruleIn: `${rel} (${cand.where})`, dns: null });
   if (!splices.length) return plan;
   const outer = cand.scalar ? intoBlockScalar(cand.text, cand.scalar, splices) : splices;

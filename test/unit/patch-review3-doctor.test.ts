@@ -10,7 +10,7 @@ import { variablesTable } from '../../src/config/variables.js';
 import { renderChecks, runDoctor } from '../../src/lifecycle/doctor.js';
 import { ingressFacts, type IngressFacts } from '../../src/lifecycle/ingress-check.js';
 import { reachCheck } from '../../src/lifecycle/ingress-reach.js';
-import { applyRepoPatch, planRepoPatch } from '../../src/patch/index.js';
+import { applyRepoPatch, planRepoPatch, renderPatchReport } from '../../src/patch/index.js';
 import { input, useFixtureCopies } from './patch-helpers.js';
 
 const copy = useFixtureCopies();
@@ -86,4 +86,21 @@ describe('review 3, finding 6: cloudflared run by Terraform with labels from a l
     // A YAML workload with a namespace but no selector: the namespace alone is not carried either.
     expect(adoptCloudflared({ ...defaults, namespace: 'homelab' }, table, { namespace: 'cloudflare', labels: {}, where: 'Deployment cloudflared in k8s/d.yaml' })).toBeNull();
   });
+});
+
+describe('review 3, smaller: a no-op run says so', () => {
+  for (const name of ['shape07-yaml-multidoc-namespace', 'seed-v4']) {
+    it(`${name}: the second run neither "updates" the rule nor prints the restart command`, async () => {
+      const dir = await patched(name);
+      const first = await planRepoPatch(copy(name), input());
+      const again = await planRepoPatch(dir, input());
+      expect(again.edits).toEqual([]);
+      const report = renderPatchReport(again);
+      expect(report).not.toMatch(/updating the existing/);
+      expect(report).toContain('already there as it should be');
+      expect(report).not.toContain('Restart cloudflared');
+      expect(report).not.toContain('rollout restart');
+      if (name.startsWith('shape07')) expect(renderPatchReport(first)).toContain('rollout restart');
+    });
+  }
 });
