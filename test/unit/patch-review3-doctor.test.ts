@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseDocument } from 'yaml';
 import { adoptCloudflared } from '../../src/cli/commands/repo-cloudflared.js';
 import type { InstallConfig } from '../../src/config/schema.js';
 import { variablesTable } from '../../src/config/variables.js';
@@ -101,6 +102,41 @@ describe('review 3, smaller: a no-op run says so', () => {
       expect(report).not.toContain('Restart cloudflared');
       expect(report).not.toContain('rollout restart');
       if (name.startsWith('shape07')) expect(renderPatchReport(first)).toContain('rollout restart');
+    });
+  }
+});
+
+describe('review 3, finding 10: a quoted config.yaml scalar', () => {
+  const configOf = (text: string): unknown => (parseDocument(text).toJS() as { data: Record<string, string> }).data['config.yaml'];
+  const SERVICE = input().serviceUrl;
+
+  for (const style of ['double', 'single'] as const) {
+    it(`${style}-quoted: only that scalar is re-written in its style; it reads back as the same rules plus docker-mcp's; second run no-op`, async () => {
+      const dir = copy('review3-yaml-double-quoted');
+      const path = join(dir, 'cloudflared.yaml');
+      const original = readFileSync(path, 'utf8');
+      let value = configOf(original) as string;
+      if (style === 'single') {
+        // Single quotes have no escapes: a line break is a blank line and continuation lines lose their
+        // indentation, so only a config whose ingress is a flow list can be written that way.
+        const flow = `ingress: [{hostname: grafana.example.com, service: "http://grafana.monitoring.svc.cluster.local:3000"}, {service: "http_status:404"}]`;
+        writeFileSync(path, original.replace(/ {2}config\.yaml: .*\n/, `  config.yaml: 'tunnel: home\n\n    metrics: 0.0.0.0:2000\n\n    ${flow}\n\n    '\n`));
+      }
+      const before = readFileSync(path, 'utf8');
+      value = configOf(before) as string;
+      const plan = await planRepoPatch(dir, input());
+      expect(plan.refused, renderPatchReport(plan)).toBeNull();
+      await applyRepoPatch(plan);
+      const after = readFileSync(path, 'utf8');
+      // Every line outside the scalar is kept; the scalar keeps its quote character.
+      const head = before.slice(0, before.indexOf('config.yaml:'));
+      expect(after.startsWith(head)).toBe(true);
+      expect(after.slice(head.length)).toMatch(style === 'double' ? /^config\.yaml: "[^\n]*"\n$/ : /^config\.yaml: '/);
+      const rules = (parseDocument(configOf(after) as string).toJS() as { ingress: { hostname?: string; service: string }[] }).ingress;
+      const old = (parseDocument(value).toJS() as { ingress: unknown[] }).ingress;
+      expect(rules).toEqual([old[0], { hostname: 'docker-mcp.example.com', service: SERVICE }, old[1]]);
+      if (style === 'double') expect((configOf(after) as string).replace(/# docker-mcp: managed[^\n]*\n- hostname: docker-mcp[^\n]*\n[^\n]*\n/, '')).toBe(value);
+      expect((await planRepoPatch(dir, input())).edits).toEqual([]);
     });
   }
 });
