@@ -1,5 +1,6 @@
 // Review 3 (findings 5, 6, 10, 11 and the no-op run): doctor judges what init patches, with init's
 // own model and shadow check; cloudflared-tf labels; quoted config.yaml scalars; custom chart values.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -139,4 +140,31 @@ describe('review 3, finding 10: a quoted config.yaml scalar', () => {
       expect((await planRepoPatch(dir, input())).edits).toEqual([]);
     });
   }
+});
+
+describe('review 3, finding 11: values of a chart of the repo\'s own whose template appends the catch-all', () => {
+  it('the rule goes at the end of the values\' ingress list; a re-run is a no-op; doctor passes', async () => {
+    const dir = copy('review3-own-chart-catch-all');
+    spawnSync('git', ['init', '-q', dir]);
+    const values = join(dir, 'charts', 'cloudflared', 'values.yaml');
+    const before = readFileSync(values, 'utf8');
+    const plan = await planRepoPatch(join(dir, 'terraform'), input());
+    expect(plan.refused, renderPatchReport(plan)).toBeNull();
+    expect(plan.notes.join('\n')).toContain('its templates/configmap.yaml appends the catch-all');
+    await applyRepoPatch(plan);
+    const after = readFileSync(values, 'utf8');
+    expect(after).toBe(`${before}  # docker-mcp: managed by docker-mcp init; re-run it to change this rule\n  - hostname: docker-mcp.example.com\n    service: ${input().serviceUrl}\n`);
+    expect((await planRepoPatch(join(dir, 'terraform'), input())).edits).toEqual([]);
+    const found = await facts(join(dir, 'terraform'));
+    expect(found.catchAllLast).toBe(true);
+    expect(reachCheck(found).status).toBe('pass');
+  });
+
+  it('without the template\'s catch-all line the values are a plain config and the catch-all refusal stands', async () => {
+    const dir = copy('review3-own-chart-catch-all');
+    const template = join(dir, 'charts', 'cloudflared', 'templates', 'configmap.yaml');
+    writeFileSync(template, readFileSync(template, 'utf8').replace('      - service: http_status:404\n', ''));
+    const plan = await planRepoPatch(join(dir, 'charts'), input());
+    expect(plan.refused).toContain('needs exactly one catch-all');
+  });
 });
