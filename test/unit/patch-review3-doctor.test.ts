@@ -46,6 +46,23 @@ describe('review 3, finding 5: doctor passes configs init just patched', () => {
   }
 });
 
+describe('review 3, finding 5: doctor finds the cloudflared config elsewhere in the git repo, as init does', () => {
+  it('--terraform-dir repo/terraform with the config in repo/k8s: unpatched → no rule; patched by init → found and reachable', async () => {
+    const dir = copy('review1-f10-sibling-k8s');
+    spawnSync('git', ['init', '-q', dir]);
+    const tf = join(dir, 'terraform');
+    expect((await facts(tf)).ruleHasAccess).toBeNull();
+    const plan = await planRepoPatch(tf, input());
+    expect(plan.refused, renderPatchReport(plan)).toBeNull();
+    expect(plan.edits.map((e) => e.relPath)).toContain('../k8s/cloudflared.yaml');
+    await applyRepoPatch(plan);
+    const after = await facts(tf);
+    expect(after.source).toBe('../k8s/cloudflared.yaml');
+    expect(after.ruleHasAccess).toBe(false);
+    expect(reachCheck(after).status).toBe('pass');
+  });
+});
+
 describe('review 3, finding 5: doctor with an empty or garbage kubeconfig', () => {
   it('says what is wrong with the file in one line, not the client library\'s TypeError', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dmcp-kc-'));
