@@ -34,8 +34,13 @@ async function patched(name: string): Promise<string> {
 describe('review 3, finding 5: doctor passes configs init just patched', () => {
   for (const name of ['shape02-v4-dynamic-locals-list', 'shape04-v5-root-for-map', 'review1-f7-tfvars', 'review1-v4-static-wildcard-before-dynamic', 'review1-v5-concat-wildcard-ahead', 'review1-f10-sibling-k8s']) {
     it(`${name}: unpatched → no docker-mcp rule; patched by init → rule found and reachable`, async () => {
-      const before = await ingressFacts(copy(name), 'docker-mcp.example.com');
+      const unpatched = copy(name);
+      const before = await ingressFacts(unpatched, 'docker-mcp.example.com');
       expect(typeof before === 'string' ? before : before.ruleHasAccess, name).toBeNull();
+      // The doctor run itself: the right advice, never "not a list literal" nor "add docker-mcp to the collection".
+      const { checks } = await runDoctor({ namespace: 'homelab', kubeconfig: join(unpatched, 'no-kubeconfig'), terraformDir: unpatched, socket: join(unpatched, 'no.sock') });
+      expect(checks.find((c) => c.id === 'access'), name).toMatchObject({ status: 'fail', fix: 'docker-mcp init --terraform-dir <repo> adds it' });
+      expect(checks.find((c) => c.id === 'reach'), name).toMatchObject({ status: 'skip' });
       for (const host of ['docker-mcp.example.com', 'docker-mcp']) {
         const after = await facts(await patched(name), host);
         expect(after.ruleHasAccess, `${name} ${host}`).toBe(false);
