@@ -190,3 +190,15 @@ describe('review 3, finding 11: values of a chart of the repo\'s own whose templ
     expect(plan.refused).toContain('needs exactly one catch-all');
   });
 });
+
+describe('review 3, finding 5: doctor\'s reachable check on a collection is the planner\'s', () => {
+  it('a docker-mcp item below a "*.example.com" item fails, naming that item\'s file:line', async () => {
+    const dir = await patched('shape02-v4-dynamic-locals-list');
+    const path = join(dir, 'locals.tf');
+    const text = readFileSync(path, 'utf8');
+    writeFileSync(path, text.replace('  ingress_rules = [\n', '  ingress_rules = [\n    {\n      hostname = "*.${local.domain}"\n      service  = "http://traefik.kube-system.svc.cluster.local:80"\n    },\n'));
+    const check = reachCheck(await facts(dir));
+    expect(check.status).toBe('fail');
+    expect(check.detail).toBe('the rule for "*.example.com" at locals.tf:6 comes first and catches docker-mcp.example.com');
+  });
+});
