@@ -4,8 +4,8 @@
 import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import { docPath } from '../cli/docs-path.js';
-import { CliError, ExitCode } from '../cli/errors.js';
+import { docPath } from '../shared/docs-path.js';
+import { CliError, ExitCode } from '../shared/errors.js';
 import { parseHcl } from '../templates/hcl-parse.js';
 import { classify, configShape } from './classify.js';
 import { addRefusalDns } from './dns-refusal.js';
