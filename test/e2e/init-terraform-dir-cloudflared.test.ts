@@ -2,23 +2,16 @@
 // (kubernetes_deployment_v1): `init --terraform-dir` writes the namespace and pod labels it found into
 // docker-mcp.tf's cloudflared_namespace / cloudflared_pod_labels (or, in a repo without Terraform, into
 // the `init --output-dir` command it prints), so the NetworkPolicy admits them.
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { binPath, ensureBuilt } from '../helpers/build.js';
+import { ensureBuilt } from '../helpers/build.js';
+import { runInit } from '../helpers/init-run.js';
 import { useFixtureCopies } from '../unit/patch-helpers.js';
 
 const copy = useFixtureCopies();
 
-function init(cwd: string): { code: number | null; out: string } {
-  const result = spawnSync(process.execPath, [binPath, 'init', '--yes', '--terraform-dir', '.', '--domain-suffix', 'example.com'], {
-    cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: cwd, CHECKPOINT_DISABLE: '1' },
-    encoding: 'utf8',
-  });
-  return { code: result.status, out: result.stdout + result.stderr };
-}
+const init = (cwd: string): ReturnType<typeof runInit> => runInit(cwd, ['--yes', '--terraform-dir', '.', '--domain-suffix', 'example.com']);
 
 beforeAll(() => ensureBuilt(), 180_000);
 

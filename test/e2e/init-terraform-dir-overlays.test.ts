@@ -1,25 +1,18 @@
 // Review 1 finding 11: two kustomize overlays, each with its own cloudflared config. init cannot
 // pick the tunnel, so it refuses and names `--cloudflared-configmap <path>` for each config; running
 // the command it suggests patches that overlay only, and a second run is a no-op.
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { binPath, ensureBuilt } from '../helpers/build.js';
+import { ensureBuilt } from '../helpers/build.js';
+import { runInit } from '../helpers/init-run.js';
 import { FIXTURES, useFixtureCopies } from '../unit/patch-helpers.js';
 
 const copy = useFixtureCopies();
 const SUFFIX = ['--domain-suffix', 'example.com'];
 const OVERLAYS = 'k8s/cloudflared/overlays';
 
-function init(cwd: string, args: string[]): { code: number | null; out: string } {
-  const result = spawnSync(process.execPath, [binPath, 'init', ...args], {
-    cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: cwd, CHECKPOINT_DISABLE: '1' },
-    encoding: 'utf8',
-  });
-  return { code: result.status, out: result.stdout + result.stderr };
-}
+const init = runInit;
 
 beforeAll(() => ensureBuilt(), 180_000);
 

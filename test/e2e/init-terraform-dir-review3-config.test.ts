@@ -2,24 +2,17 @@
 // happened, docker-mcp.tf records the --cloudflared-configmap file relative to the --terraform-dir (it is
 // committed: never an absolute path) with the overlay's cloudflared namespace and labels, and a base
 // an overlay replaces is refused with the file to pass instead.
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { binPath, ensureBuilt } from '../helpers/build.js';
+import { ensureBuilt } from '../helpers/build.js';
+import { runInit } from '../helpers/init-run.js';
 import { useFixtureCopies } from '../unit/patch-helpers.js';
 
 const copy = useFixtureCopies();
 const SUFFIX = ['--domain-suffix', 'example.com'];
 
-function init(cwd: string, args: string[]): { code: number | null; out: string } {
-  const result = spawnSync(process.execPath, [binPath, 'init', ...args], {
-    cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: cwd, CHECKPOINT_DISABLE: '1' },
-    encoding: 'utf8',
-  });
-  return { code: result.status, out: result.stdout + result.stderr };
-}
+const init = runInit;
 
 beforeAll(() => ensureBuilt(), 180_000);
 

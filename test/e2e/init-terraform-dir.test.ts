@@ -2,42 +2,21 @@
 // docker-mcp.tf's `source` points, the tunnel rule and DNS entry are added, every .tf file parses
 // and passes the real `terraform fmt -check`, a second run writes nothing, --dry-run writes
 // nothing, and a repo the patcher must refuse exits 5 with a snippet and no writes.
-import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import { binPath, ensureBuilt } from '../helpers/build.js';
+import { ensureBuilt } from '../helpers/build.js';
+import { runInit, snapshotTree } from '../helpers/init-run.js';
 import { useFixtureCopies, fmtClean, hclErrors } from '../unit/patch-helpers.js';
 
 const copy = useFixtureCopies();
 
-function init(cwd: string, args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [binPath, 'init', ...args], {
-    cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: cwd, CHECKPOINT_DISABLE: '1' },
-    encoding: 'utf8',
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** Every file with its contents and mtime, to prove a run wrote nothing. */
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[p.slice(dir.length + 1)] = `${statSync(p).mtimeMs} ${readFileSync(p, 'utf8')}`;
-    }
-  };
-  walk(dir);
-  return out;
-}
-
-const tfFiles = (dir: string): string[] => Object.keys(snapshot(dir)).filter((p) => p.endsWith('.tf'));
+const tfFiles = (dir: string): string[] => Object.keys(snapshotTree(dir)).filter((p) => p.endsWith('.tf'));
 const SUFFIX = ['--domain-suffix', 'example.com'];
 const SERVICE = 'http://homelab-docker-mcp-gateway.homelab.svc.cluster.local:8080';
+
+const init = runInit;
 
 beforeAll(() => ensureBuilt(), 180_000);
 
@@ -66,11 +45,11 @@ describe('docker-mcp init --terraform-dir (black box)', () => {
       expect(fmtClean(text), `${file} is not terraform fmt clean`).toBe(true);
     }
 
-    const before = snapshot(repo);
+    const before = snapshotTree(repo);
     const second = init(repo, ['--yes', '--terraform-dir', repo, ...SUFFIX]);
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).toMatch(/up to date/);
-    expect(snapshot(repo)).toEqual(before);
+    expect(snapshotTree(repo)).toEqual(before);
 
     // A changed port updates the existing rule and the module call; the module itself is unchanged.
     const moved = init(repo, ['--yes', '--json', '--terraform-dir', repo, ...SUFFIX, '--port', '9000']);
@@ -85,19 +64,19 @@ describe('docker-mcp init --terraform-dir (black box)', () => {
 
   it('--dry-run shows the combined diff, exits 3 and writes nothing', () => {
     const repo = copy('seed-v4');
-    const before = snapshot(repo);
+    const before = snapshotTree(repo);
     const result = init(repo, ['--yes', '--dry-run', '--terraform-dir', repo, ...SUFFIX]);
     expect(result.code, result.stderr).toBe(3);
     expect(result.stdout).toContain('+++ b/modules/docker-mcp-gateway/main.tf');
     expect(result.stdout).toContain('--- a/modules/cloudflare-tunnel/main.tf');
     expect(result.stdout).toContain('+++ b/docker-mcp.tf');
     expect(result.stdout).not.toMatch(/^====/m);
-    expect(snapshot(repo)).toEqual(before);
+    expect(snapshotTree(repo)).toEqual(before);
   });
 
   it('refuses a repo it does not understand: exit 5, the reason and a snippet, nothing written', () => {
     const repo = copy('refuse-dynamic');
-    const before = snapshot(repo);
+    const before = snapshotTree(repo);
     const result = init(repo, ['--yes', '--terraform-dir', repo, ...SUFFIX]);
     expect(result.code).toBe(5);
     expect(result.stdout).toMatch(/Nothing was changed: .*dynamic "config"/);
@@ -107,7 +86,7 @@ describe('docker-mcp init --terraform-dir (black box)', () => {
     expect(result.stdout).toContain('# Tunnel: the docker-mcp ingress rule is NOT in the tunnel config');
     expect(result.stdout.replace(/\s+/g, ' ')).toContain('The module call points at ./modules/docker-mcp-gateway, which was not written either.');
     expect(result.stdout.replace(/\s+/g, ' ')).toContain('copy <dir>/terraform/modules/docker-mcp-gateway to ./modules/docker-mcp-gateway');
-    expect(snapshot(repo)).toEqual(before);
+    expect(snapshotTree(repo)).toEqual(before);
   });
 
   it('--json on a v5 repo with Cloudflare Access puts access on the rule itself', async () => {
@@ -151,7 +130,7 @@ describe('docker-mcp init --terraform-dir (black box)', () => {
     expect(result.code, result.stderr + result.stdout).toBe(0);
     // No .tf file in the repo: no docker-mcp.tf (review 2 finding 10); what cloudflared runs as goes
     // into the `init --output-dir` command instead.
-    expect(Object.keys(snapshot(repo)).filter((p) => p === 'docker-mcp.tf' || p.startsWith('modules/'))).toEqual([]);
+    expect(Object.keys(snapshotTree(repo)).filter((p) => p === 'docker-mcp.tf' || p.startsWith('modules/'))).toEqual([]);
     expect(result.stdout).toContain('Next: docker-mcp init --output-dir <dir> --format yaml --cloudflared-namespace cloudflared --cloudflared-pod-labels app.kubernetes.io/name=cloudflared');
     expect(result.stdout).toContain('The NetworkPolicy admits cloudflared as the repo runs it (Deployment cloudflared in apps/cloudflared/cloudflared.yaml): namespace cloudflared, pods app.kubernetes.io/name=cloudflared');
     expect(result.stdout).not.toContain('in docker-mcp.tf');
@@ -162,10 +141,10 @@ describe('docker-mcp init --terraform-dir (black box)', () => {
 
   it('review 2 finding 10: a Flux repo without Terraform gets the YAML patch only and a true Next line', () => {
     const repo = copy('review2-flux-secret-domain');
-    const before = snapshot(repo);
+    const before = snapshotTree(repo);
     const result = init(repo, ['--yes', '--terraform-dir', repo, ...SUFFIX]);
     expect(result.code, result.stderr + result.stdout).toBe(0);
-    const after = snapshot(repo);
+    const after = snapshotTree(repo);
     expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort());
     expect(Object.keys(after).filter((p) => after[p] !== before[p])).toEqual(['kubernetes/apps/network/cloudflared/app/configs/config.yaml']);
     expect(result.stdout).toContain('No Terraform root here');
@@ -178,7 +157,7 @@ describe('docker-mcp init --terraform-dir (black box)', () => {
 
   it('rejects inputs it cannot use with exit 2 before touching anything', () => {
     const repo = copy('seed-v4');
-    const before = snapshot(repo);
+    const before = snapshotTree(repo);
     const noDomain = init(repo, ['--yes', '--terraform-dir', repo]);
     expect(noDomain.code).toBe(2);
     expect(noDomain.stderr).toContain('--domain-suffix');
@@ -188,6 +167,6 @@ describe('docker-mcp init --terraform-dir (black box)', () => {
     const noTty = init(repo, ['--terraform-dir', repo, ...SUFFIX]);
     expect(noTty.code).toBe(2);
     expect(noTty.stderr).toContain('--yes');
-    expect(snapshot(repo)).toEqual(before);
+    expect(snapshotTree(repo)).toEqual(before);
   });
 });
