@@ -20,6 +20,7 @@ import { derivedDns, existingItem, newItem, renderItem, type ItemValue } from '.
 import { dnsSnippet } from './dns-plan.js';
 import { leadingListEdit, planAhead, shadowAhead } from './plan-ahead.js';
 import { chooseCollection } from './collection-choice.js';
+import { calledMoreThanOnce, planPerCall } from './call-choice.js';
 import type { RepoPatchInput, RepoPatchPlan } from './types.js';
 
 /** Attributes that name an item rather than configure it: filled with the hostname's label. */
@@ -91,6 +92,8 @@ interface CollectionOutcome {
   /** A literal rule ahead of the generated ones catches the hostname (finding 2). */
   aheadWhy: string | null;
   g?: Generator;
+  /** Refused because the tunnel module is called more than once (call-choice.ts decides). */
+  calls?: boolean;
 }
 
 async function planCollection(model: RepoModel, config: TfTunnelConfig, input: RepoPatchInput, prefix: string, state: CollectionOutcome): Promise<RepoPatchPlan> {
@@ -126,6 +129,7 @@ async function planCollection(model: RepoModel, config: TfTunnelConfig, input: R
   const computed = await itemValues(model, g, input, plan.notes);
   const item = typeof computed === 'string' ? undefined : renderItem(g, computed, input, '');
   if (typeof chosen === 'string') {
+    state.calls = g.collection.ambiguity === 'calls';
     // -var-file tfvars: the same item goes into each of them, so the snippet's title names them all.
     const each = g.collection.ambiguity === 'tfvars' ? `, to add to each of ${read.map((r) => r.g.collection.where).join(', ')}` : '';
     return refuse(chosen, g, item, each ? `One more item of ${g.collection.ref}, in its own item shape (provider ${config.version})${each}` : undefined);
@@ -251,6 +255,9 @@ export async function planGenerated(model: RepoModel, config: TfTunnelConfig, in
   // An item for the host with other values is the user's route: refused in both planners (finding 1),
   // never shadowed by a written-out rule (whose DNS snippet would duplicate the for_each's, finding 5).
   if (!plan.refused || state.final) return plan;
+  // Review 3 finding 1: a module called twice gets its item in one call's argument, or a refusal.
+  if (state.calls) return planPerCall(model, config, input, prefix, plan, (m) => planCollection(m, config, input, prefix, { final: false, aheadWhy: null }));
+  if (calledMoreThanOnce(model, config.file.dir)) return plan;
   if (state.aheadWhy && state.g) return (await planAhead(model, config, state.g, input, state.aheadWhy)) ?? plan;
   const around = config.source.kind === 'dynamic' ? readAroundDynamic(config.file, config.block) : null;
   if (!around) return plan;

@@ -114,11 +114,36 @@ function variableDefault(scan: RepoScan, dir: string, name: string): string | nu
 }
 
 /**
- * The value of `var.<name>` as seen by the module in `dir`: a literal module-call argument, or
- * one hop through `var.<x>` to the caller's tfvars or default. null when not certain.
+ * A view of the scan in which the module at `dir` has only the one call `call` (review 3, finding
+ * 1): a module called twice is planned once per call, each with that call's arguments, so the
+ * caller can see which call's domain proves the hostname. The view is a new object; the scan itself
+ * is untouched.
  */
-export async function resolveVariable(scan: RepoScan, dir: string, name: string, depth = 0): Promise<string | null> {
-  const calls = moduleCallsOf(scan, dir);
+const pinned = new WeakMap<RepoScan, Map<string, ModuleCall>>();
+export type ModuleCall = ReturnType<typeof moduleCallsOf>[number];
+
+export function pinCall(scan: RepoScan, dir: string, call: ModuleCall): RepoScan {
+  const view: RepoScan = { ...scan };
+  pinned.set(view, new Map([...(pinned.get(scan) ?? []), [dir, call]]));
+  return view;
+}
+
+/** moduleCallsOf, honouring a pinned call (pinCall). */
+export function callsOf(scan: RepoScan, dir: string): ModuleCall[] {
+  const pin = pinned.get(scan)?.get(dir);
+  return pin ? [pin] : moduleCallsOf(scan, dir);
+}
+
+/** Resolves a caller's argument expression in the caller's directory (tf-values.ts resolveString). */
+export type ArgResolver = (callerDir: string, expr: Node | undefined) => Promise<string | null>;
+
+/**
+ * The value of `var.<name>` as seen by the module in `dir`: the module-call argument (a literal, or
+ * through `resolveArg`: the caller's locals, vars and its root's tfvars, review 3 finding 8), else
+ * the caller's tfvars or the default. null when not certain.
+ */
+export async function resolveVariable(scan: RepoScan, dir: string, name: string, depth = 0, resolveArg?: ArgResolver): Promise<string | null> {
+  const calls = callsOf(scan, dir);
   if (calls.length > 1) return null;
   const call = calls[0];
   if (call) {
@@ -126,6 +151,7 @@ export async function resolveVariable(scan: RepoScan, dir: string, name: string,
     if (!arg) return variableDefault(scan, dir, name);
     const literal = staticString(attributeValue(arg));
     if (literal !== null) return literal;
+    if (resolveArg) return resolveArg(call.file.dir, attributeValue(arg));
     const ref = /^var\.([A-Za-z_][\w-]*)$/.exec(unwrap(attributeValue(arg))?.text ?? '');
     return ref && depth < 3 ? resolveVariable(scan, call.file.dir, ref[1]!, depth + 1) : null;
   }
