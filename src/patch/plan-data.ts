@@ -21,6 +21,7 @@ import { dnsSnippet } from './dns-plan.js';
 import { leadingListEdit, planAhead, shadowAhead } from './plan-ahead.js';
 import { chooseCollection } from './collection-choice.js';
 import { calledMoreThanOnce, planPerCall } from './call-choice.js';
+import { ignoredNotes } from './ignored-note.js';
 import type { RepoPatchInput, RepoPatchPlan } from './types.js';
 
 /** Attributes that name an item rather than configure it: filled with the hostname's label. */
@@ -241,6 +242,7 @@ async function planCollection(model: RepoModel, config: TfTunnelConfig, input: R
     `Tunnel config: ${config.address} (provider ${config.version}) builds its rules from ${g.collection.ref} (${g.collection.where}); ${own ? 'it already has docker-mcp' : written ? 'writing the docker-mcp rule out before them' : 'adding one item for docker-mcp'}${dns ? `, which also gives its DNS record (${dns})` : ''}.`,
     `Root module: ${relative(scan.repoDir, root.dir) || '.'}; the module call goes to ${MODULE_FILE}.`,
   );
+  plan.notes.push(...ignoredNotes(scan.repoDir, plan.edits)); // review 3 finding 12
   return plan;
 }
 

@@ -19,6 +19,7 @@ import {
   unwrap,
 } from './hcl-nodes.js';
 import { moduleCallsOf, topBlocks, type RepoScan, type TfFile } from './repo-scan.js';
+import { dnsIterates, listFeedsDns, stringListType } from './services-dns.js';
 
 export interface ServicesList {
   file: TfFile;
@@ -50,7 +51,9 @@ function inVariableBlock(attr: Node): boolean {
  * The `services = [ … ]` list of string literals that feeds the tunnel's DNS records, by
  * precedence: an argument of the module call, then the tunnel module's own files, then its
  * `variable "services"` default, then anywhere else in the repo. Several in the winning tier is
- * ambiguous and refused.
+ * ambiguous and refused. A list counts only when a DNS record provably iterates over it (review 3,
+ * finding 2: a firewall module's `services = ["ssh", "https"]` is not DNS) and, where a variable
+ * receives it, that variable is a list of strings (a `list(object)` default must never get a string).
  */
 export function findServicesLists(scan: RepoScan, tunnelDir: string): { tier: ServicesList[]; tierName: string } {
   const tiers: [string, ServicesList[]][] = [
@@ -67,14 +70,15 @@ export function findServicesLists(scan: RepoScan, tunnelDir: string): { tier: Se
       const block = attr.parent?.parent;
       if (name === 'default' && block && blockType(block) === 'variable' && blockLabels(block)[0] === 'services') {
         const tuple = literalList(attr);
-        if (tuple && file.dir === tunnelDir) tiers[2]![1].push({ file, attribute: attr, tuple, where: 'variable "services" default' });
+        const feedsDns = stringListType(block) && dnsIterates(scan, file.dir, 'var.services');
+        if (tuple && feedsDns && file.dir === tunnelDir) tiers[2]![1].push({ file, attribute: attr, tuple, where: 'variable "services" default' });
         continue;
       }
       if (name !== 'services' || inVariableBlock(attr)) continue;
       const tuple = literalList(attr);
-      if (!tuple) continue;
+      if (!tuple || !block || !listFeedsDns(scan, file, block)) continue;
       const entry = { file, attribute: attr, tuple, where: `${file.relPath}:${attr.startPosition.row + 1}` };
-      if (block && calls.has(`${file.path}:${block.startIndex}`)) tiers[0]![1].push(entry);
+      if (calls.has(`${file.path}:${block.startIndex}`)) tiers[0]![1].push(entry);
       else if (file.dir === tunnelDir) tiers[1]![1].push(entry);
       else tiers[3]![1].push(entry);
     }
