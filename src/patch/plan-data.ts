@@ -265,6 +265,8 @@ export async function planGenerated(model: RepoModel, config: TfTunnelConfig, in
   if (!around) return plan;
   const literal = await planHclLiteral(model, config, around.list, input, around.dynamic);
   if (literal.refused) return plan;
-  literal.notes.splice(2, 0, `${config.address}: ${plan.refused.slice(prefix.length)}; so the rule is written out instead.`);
+  // The refusal's "…; add it by hand" advice does not apply once the rule is written out (review 3 finding 8).
+  const why = plan.refused.slice(prefix.length).replace(/;[^;]*\bby hand$/, '');
+  literal.notes.splice(2, 0, `${config.address}: no item could be added to its collection (${why}), so the docker-mcp rule is written out above the dynamic block instead.`);
   return literal;
 }
