@@ -5,22 +5,36 @@
 // the caller's locals, vars and tfvars, to the hostname's zone); when no call or more than one does,
 // the plan refuses naming every call with the item in its collection's shape.
 import { relative } from 'node:path';
-import { blockLabels } from './hcl-nodes.js';
+import { attributeValue, blockBody, blockLabels, bodyAttributes } from './hcl-nodes.js';
 import type { RepoModel, TfTunnelConfig } from './model.js';
 import { emptyPlan, refuseTerraform } from './refuse.js';
+import type { RepoScan } from './repo-scan.js';
+import { resolveString } from './tf-values.js';
 import { callsOf, pinCall, type ModuleCall } from './tf-lookup.js';
 import type { RepoPatchInput, RepoPatchPlan, Snippet } from './types.js';
 
 /** Plans the collection edit for a model whose scan sees only one call (planGenerated's planner). */
 export type PinnedPlanner = (model: RepoModel) => Promise<RepoPatchPlan>;
 
-/** The text an edit inserts (the data edits only add): what `after` has that `before` has not. */
+/**
+ * The lines an edit inserts (the data edits only add): what `after` has that `before` has not, taken
+ * from the start of a line, so the snippet reads as whole lines in the file's own indentation.
+ */
 function inserted(before: string, after: string): string {
   let p = 0;
   while (p < before.length && before[p] === after[p]) p++;
-  let q = 0;
-  while (q < before.length - p && before[before.length - 1 - q] === after[after.length - 1 - q]) q++;
-  return after.slice(p, after.length - q);
+  const length = after.length - before.length;
+  const lineStart = before.lastIndexOf('\n', p - 1) + 1;
+  const whole = after.slice(lineStart, lineStart + length);
+  return after.slice(lineStart + length) === before.slice(lineStart) ? whole : after.slice(p, p + length);
+}
+
+/** Whether one of the call's arguments resolves (through the caller's locals, vars, tfvars) to `value`. */
+async function argumentIs(scan: RepoScan, call: ModuleCall, value: string): Promise<boolean> {
+  for (const arg of bodyAttributes(blockBody(call.block))) {
+    if ((await resolveString(scan, call.file.dir, attributeValue(arg))) === value) return true;
+  }
+  return false;
 }
 
 /** Whether the module at `dir` is instantiated more than once (then nothing is written inside it). */
@@ -40,7 +54,13 @@ export async function planPerCall(model: RepoModel, config: TfTunnelConfig, inpu
   const name = (c: ModuleCall): string => `module "${blockLabels(c.block)[0]}" (${relative(scan.repoDir, c.file.path)}:${c.block.startPosition.row + 1})`;
   const tried: { call: ModuleCall; plan: RepoPatchPlan }[] = [];
   for (const call of calls) tried.push({ call, plan: await plan({ ...model, scan: pinCall(scan, dir, call) }) });
-  const proving = tried.filter((t) => !t.plan.refused);
+  const built = tried.filter((t) => !t.plan.refused);
+  // `"${key}.${var.domain}"` also inverts to key "docker-mcp.lab" under domain example.com: when
+  // several calls can build it, the one whose own argument IS the hostname's domain proves it.
+  const domain = input.hostname.split('.').slice(1).join('.');
+  const exact: typeof built = [];
+  for (const t of built) if (await argumentIs(scan, t.call, domain)) exact.push(t);
+  const proving = built.length > 1 && exact.length === 1 ? exact : built;
   const moduleDir = relative(scan.repoDir, dir) || '.';
   if (proving.length === 1) {
     const { call, plan: chosen } = proving[0]!;
@@ -52,7 +72,7 @@ export async function planPerCall(model: RepoModel, config: TfTunnelConfig, inpu
   const snippets: Snippet[] = [];
   for (const { call, plan: p } of tried) {
     const edit = p.edits.find((e) => e.before !== null && !e.relPath.endsWith('docker-mcp.tf'));
-    const item = edit ? inserted(edit.before!, edit.after).replace(/^\n/, '') : p.snippets.find((s) => s.title.startsWith('One more item'))?.text;
+    const item = edit ? inserted(edit.before!, edit.after) : p.snippets.find((s) => s.title.startsWith('One more item'))?.text;
     if (!item) continue;
     snippets.push({ title: `One more item for ${name(call)}, in its collection's own item shape`, where: edit ? `${edit.relPath}, in the collection ${name(call)} uses` : p.snippets[0]!.where, language: 'hcl', text: item.endsWith('\n') ? item : `${item}\n` });
   }
