@@ -16,9 +16,9 @@ function globRegExp(pattern: string): RegExp {
     .replace(/^\//, '')
     .replace(/\/$/, '')
     .split('')
-    .map((c, i, all) => (c === '*' ? (all[i + 1] === '*' ? '\u0000' : all[i - 1] === '*' ? '' : '[^/]*') : c === '?' ? '[^/]' : /[.+^${}()|[\]\\]/.test(c) ? `\\${c}` : c))
+    .map((c, i, all) => (c === '*' ? (all[i + 1] === '*' ? '\uE000' : all[i - 1] === '*' ? '' : '[^/]*') : c === '?' ? '[^/]' : /[.+^${}()|[\]\\]/.test(c) ? `\\${c}` : c))
     .join('')
-    .replace(/\u0000\/?/g, '(.*/)?');
+    .replace(/\uE000\/?/g, '(.*/)?');
   return new RegExp(anchored ? `^${body}(/.*)?$` : `(^|/)${body}(/.*)?$`);
 }
 
