@@ -66,6 +66,12 @@ export async function planPerCall(model: RepoModel, config: TfTunnelConfig, inpu
     const { call, plan: chosen } = proving[0]!;
     const others = calls.filter((c) => c !== call).map(name).join(', ');
     chosen.notes.splice(2, 0, `The tunnel module ${moduleDir} is called ${calls.length} times; only the arguments of ${name(call)} make ${input.hostname} (not ${others}), so the item goes into that call's collection and nothing is written inside the shared module.`);
+    // A record written into the shared module would be made once per call: it goes to the caller.
+    for (const snippet of chosen.snippets) {
+      if (snippet.language === 'hcl' && /resource "cloudflare_(dns_)?record"/.test(snippet.text)) {
+        snippet.where = `${relative(scan.repoDir, call.file.path)}, next to ${name(call)} (not inside ${moduleDir}, which every call instantiates); use the caller's own expressions for zone_id and the tunnel`;
+      }
+    }
     return chosen;
   }
   // One snippet per call that can take the item, in its collection's own shape, where it goes.
