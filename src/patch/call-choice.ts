@@ -20,13 +20,14 @@ export type PinnedPlanner = (model: RepoModel) => Promise<RepoPatchPlan>;
  * The lines an edit inserts (the data edits only add): what `after` has that `before` has not, taken
  * from the start of a line, so the snippet reads as whole lines in the file's own indentation.
  */
-function inserted(before: string, after: string): string {
+function inserted(before: string, after: string): { text: string; line: number } {
   let p = 0;
   while (p < before.length && before[p] === after[p]) p++;
   const length = after.length - before.length;
   const lineStart = before.lastIndexOf('\n', p - 1) + 1;
   const whole = after.slice(lineStart, lineStart + length);
-  return after.slice(lineStart + length) === before.slice(lineStart) ? whole : after.slice(p, p + length);
+  const line = before.slice(0, lineStart).split('\n').length;
+  return after.slice(lineStart + length) === before.slice(lineStart) ? { text: whole, line } : { text: after.slice(p, p + length), line };
 }
 
 /** Whether one of the call's arguments resolves (through the caller's locals, vars, tfvars) to `value`. */
@@ -78,9 +79,10 @@ export async function planPerCall(model: RepoModel, config: TfTunnelConfig, inpu
   const snippets: Snippet[] = [];
   for (const { call, plan: p } of tried) {
     const edit = p.edits.find((e) => e.before !== null && !e.relPath.endsWith('docker-mcp.tf'));
-    const item = edit ? inserted(edit.before!, edit.after) : p.snippets.find((s) => s.title.startsWith('One more item'))?.text;
+    const at = edit ? inserted(edit.before!, edit.after) : undefined;
+    const item = at ? at.text : p.snippets.find((s) => s.title.startsWith('One more item'))?.text;
     if (!item) continue;
-    snippets.push({ title: `One more item for ${name(call)}, in its collection's own item shape`, where: edit ? `${edit.relPath}, in the collection ${name(call)} uses` : p.snippets[0]!.where, language: 'hcl', text: item.endsWith('\n') ? item : `${item}\n` });
+    snippets.push({ title: `One more item for ${name(call)}, in its collection's own item shape`, where: edit && at ? `${edit.relPath}:${at.line}: directly above that line, in the collection ${name(call)} passes` : p.snippets[0]!.where, language: 'hcl', text: item.endsWith('\n') ? item : `${item}\n` });
   }
   const why = proving.length > 1 ? `the arguments of ${proving.map((t) => name(t.call)).join(' and ')} each make ${input.hostname}` : `no call's arguments prove ${input.hostname} (its domain argument does not resolve to the hostname's zone)`;
   const reason = `${prefix}the tunnel module ${moduleDir} is called ${calls.length} times (${calls.map(name).join(', ')}) and ${why}; nothing is written inside a module instantiated more than once (every tunnel would route it): add the item to the collection of the call whose tunnel should serve docker-mcp`;

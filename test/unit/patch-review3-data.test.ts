@@ -71,6 +71,7 @@ describe('finding 1: a tunnel module called twice', () => {
       'One more item for module "tunnel_lab" (main.tf:30), in its collection\'s own item shape',
     ]);
     for (const s of items) expect(s.text).toBe(ITEM);
+    expect(items.map((s) => s.where)).toEqual(['main.tf:27: directly above that line, in the collection module "tunnel" (main.tf:20) passes', 'main.tf:37: directly above that line, in the collection module "tunnel_lab" (main.tf:30) passes']);
     // No written-out ingress_rule snippet for the shared child.
     expect(plan.snippets.some((s) => s.text.includes('ingress_rule {'))).toBe(false);
   });
