@@ -39,7 +39,10 @@ export function classify(model: RepoModel, input: RepoPatchInput, target: string
     // A repo with no Terraform tunnel but a cloudflared config in YAML gets the YAML patch.
     if (mode === 'auto' && model.yamlConfigs.length > 0) return yamlShape(model, target);
     const expected = `a \`${TUNNEL_CONFIG_TYPES.join('` or `')}\` resource`;
-    return { kind: 'none', mode: 'terraform', reason: `no tunnel configuration found: expected ${expected} in a .tf file under ${model.repoDir}` };
+    const links = model.scan?.outsideLinks ?? [];
+    // A tunnel module behind a link that leaves the git root is not read (review 2 finding 17): say so.
+    const skipped = links.length ? ` (symlinks leaving the git root are not followed: ${links.join(', ')})` : '';
+    return { kind: 'none', mode: 'terraform', reason: `no tunnel configuration found: expected ${expected} in a .tf file under ${model.repoDir}${skipped}` };
   }
   if (configs.length > 1) {
     const found = configs.map((c) => c.address.replace(' in ', ' (') + ')').join(', ');

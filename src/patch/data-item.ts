@@ -23,7 +23,7 @@ export interface ItemValue {
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-function valueHcl(g: Generator, attr: string, v: ItemValue, input: RepoPatchInput): string {
+export function valueHcl(g: Generator, attr: string, v: ItemValue, input: RepoPatchInput): string {
   if (v.access) {
     const a = desiredAccess(input.access)!;
     return `{ access = { required = ${a.required}, team_name = ${a.teamName}, aud_tag = ${a.audTag} } }`;

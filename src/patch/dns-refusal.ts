@@ -16,8 +16,9 @@ export async function configHosts(model: RepoModel, config: TfTunnelConfig): Pro
   return views.map((v) => v.hostname).filter((h): h is string => h !== null);
 }
 
-export async function dnsRefusalSnippets(model: RepoModel, config: TfTunnelConfig, host: string, tunnel = ''): Promise<{ snippets: Snippet[]; notes: string[] }> {
-  const dns = await planDns(model, config, host, await configHosts(model, config));
+/** `hosts`/`ref`: for a tunnel resource standing in for a config the rules are read elsewhere (file-config-plan.ts). */
+export async function dnsRefusalSnippets(model: RepoModel, config: TfTunnelConfig, host: string, tunnel = '', hosts?: string[], ref?: string): Promise<{ snippets: Snippet[]; notes: string[] }> {
+  const dns = await planDns(model, config, host, hosts ?? (await configHosts(model, config)), ref);
   // planDns's note says what it did ("DNS: a cloudflare_record …"); in a refusal it is what to do.
   const suffix = tunnel ? ` (${tunnel})` : '';
   const what = (dns.notes.find((n) => n.startsWith('DNS: '))?.slice('DNS: '.length).replace(/\.$/, '') ?? '').replace(' added to ', ' goes into ');

@@ -9,10 +9,17 @@ import { CliError, ExitCode } from '../cli/errors.js';
 import { parseHcl } from '../templates/hcl-parse.js';
 import { classify, configShape } from './classify.js';
 import { addRefusalDns } from './dns-refusal.js';
-import { terraformDnsForYaml } from './sibling-config.js';
+import { reportBase, terraformDnsForYaml } from './sibling-config.js';
+import { applyKustomizeView } from './kustomize-view.js';
+import { emptyPlan, refuseYaml } from './refuse.js';
 import { chosenTunnel, configPlace, refuseTunnels } from './tunnel-choice.js';
 import { keepFormatted } from './fmt.js';
+import { fileConfigRefusal } from './file-config-plan.js';
+import { TERRAGRUNT_UNIT_TITLE } from './terragrunt.js';
+import { terragruntRefusal } from './terragrunt-plan.js';
+import { matchLineEndings } from './line-endings.js';
 import { buildModel, disposeModel } from './model.js';
+import { listFiles } from './repo-scan.js';
 import { planShape } from './planners.js';
 import { addRepoHints } from './repo-hints.js';
 import type { RepoPatchInput, RepoPatchPlan } from './types.js';
@@ -27,21 +34,30 @@ export { MODULE_FILE } from './refuse.js';
 export async function planRepoPatch(repoDir: string, input: RepoPatchInput): Promise<RepoPatchPlan> {
   const model = await buildModel(repoDir, input.mode ?? 'auto', input.terraformDir);
   try {
+    // What kustomize really deploys (review 3 #3, #13): overridden bases dropped, the overlay's cloudflared.
+    const kview = applyKustomizeView(model, input.terraformDir);
+    if (kview.refused) return refuseYaml(emptyPlan(model.repoDir, 'yaml', input), input, kview.refused);
+    const terragrunt = await terragruntRefusal(model, input);
+    if (terragrunt) return terragrunt;
     let shape = classify(model, input, repoDir);
     // Several tunnel configs: the one holding the docker-mcp rule is the user's choice; else refuse.
     const several = shape.kind === 'ambiguous' ? shape.configs : undefined;
     const chosen = several ? await chosenTunnel(model, several, input) : null;
-    if (chosen) shape = configShape(chosen);
-    const plan = several && !chosen ? await refuseTunnels(model, several, input) : await planShape(model, shape, input);
-    if (chosen) plan.notes.push(`Several tunnel configs (${several!.map(configPlace).join(', ')}); the docker-mcp rule is in ${configPlace(chosen)}, so that tunnel is used.`);
+    if (chosen) shape = configShape(chosen.config);
+    const plan = several && !chosen ? await refuseTunnels(model, several, input) : ((await fileConfigRefusal(model, shape, input)) ?? (await planShape(model, shape, input)));
+    if (chosen) plan.notes.push(`Several tunnel configs (${several!.map(configPlace).join(', ')}); ${chosen.why}.`);
     if (plan.refused && plan.mode === 'terraform' && !several) await addRefusalDns(model, shape, plan, input);
     if (shape.kind === 'yaml-list' && model.scan) await terraformDnsForYaml(model, shape.config, input, plan);
-    if (!plan.refused) addRepoHints(model, shape, plan);
+    if (!plan.refused) addRepoHints(model, shape, plan, input.serviceUrl);
+    if (!plan.refused) plan.notes.push(...kview.notes);
+    // A refusal prints no notes: which configs an overlay replaces matters most when choosing among several.
+    else if (kview.notes.length) plan.refused = [plan.refused, ...kview.notes].join('\n');
     const cloudflared = model.cloudflared.length === 1 ? model.cloudflared[0]! : undefined;
     if (cloudflared) {
-      const where = `${cloudflared.kind} ${cloudflared.name} in ${relative(model.repoDir, cloudflared.path) || cloudflared.path}`;
+      const where = `${cloudflared.kind} ${cloudflared.name} in ${relative(reportBase(model, input), cloudflared.path) || cloudflared.path}`;
       plan.cloudflared = { namespace: cloudflared.namespace, labels: cloudflared.labels, where };
     }
+    for (const edit of plan.edits) edit.after = matchLineEndings(edit.before, edit.after);
     for (const edit of plan.edits.filter((e) => e.path.endsWith('.tf'))) {
       const { text, reformatted } = keepFormatted(edit.before, edit.after);
       if (reformatted) {
@@ -52,6 +68,15 @@ export async function planRepoPatch(repoDir: string, input: RepoPatchInput): Pro
     return plan;
   } finally {
     disposeModel(model);
+  }
+}
+
+/** True when `dir` holds any .tf file (a Terraform root can take the module; else init --output-dir). */
+export function hasTerraformFiles(dir: string): boolean {
+  try {
+    return listFiles(dir, ['.tf']).length > 0;
+  } catch {
+    return true; // too many files to list: leave the decision to the Terraform path, as before
   }
 }
 
@@ -78,15 +103,19 @@ export function renderPatchReport(plan: RepoPatchPlan): string {
   for (const s of plan.snippets) {
     lines.push('', `# ${s.title}`, `# (${s.where})`, s.text.trimEnd());
   }
-  if (plan.refused && plan.mode === 'terraform') {
-    // Never half a change: say how to get the module the printed call points at.
+  // A Terragrunt refusal has its own way to the module (the unit snippet's title).
+  if (plan.refused && !plan.snippets.some((s) => s.title.startsWith(TERRAGRUNT_UNIT_TITLE))) {
+    // Never half a change: say how to get the module the printed call points at (YAML too: its call goes into the --terraform-dir).
     const root = plan.rootModuleDir ? relative(plan.repoDir, plan.rootModuleDir) || '.' : '<root module>';
+    const at = plan.mode === 'yaml' ? 'modules/docker-mcp-gateway in the --terraform-dir' : `${root}/modules/docker-mcp-gateway`;
+    // A re-run with changed answers may refuse where an earlier run wrote the module: not "missing".
+    const kept = plan.rootModuleDir && existsSync(join(plan.rootModuleDir, 'modules', 'docker-mcp-gateway'));
     lines.push(
       '',
-      `The module call points at ${root}/modules/docker-mcp-gateway, which was not written either. Once the rule is in ` +
+      `The module call points at ${at}, which ${kept ? 'an earlier run wrote; this run left it and docker-mcp.tf as they were' : 'was not written either'}. Once the rule is in ` +
         'place as shown, run this init again: when it recognises your rule it writes the module and docker-mcp.tf. If it ' +
         `still cannot read your tunnel config, render the module with \`docker-mcp init --output-dir <dir>\` and the same ` +
-        `answers, and copy <dir>/terraform/modules/docker-mcp-gateway to ${root}/modules/docker-mcp-gateway.`,
+        `answers, and copy <dir>/terraform/modules/docker-mcp-gateway to ${at}.`,
     );
   }
   return `${lines.join('\n')}\n`;

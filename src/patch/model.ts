@@ -3,6 +3,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Node } from 'web-tree-sitter';
+import { ignoredConfig } from './config-guards.js';
+import { templateConfigs } from './file-config.js';
 import { findCloudflared, type CloudflaredWorkload } from './cloudflared-scan.js';
 import { cloudflaredInTerraform } from './cloudflared-tf.js';
 import { attributeValue, blockBody, blockLabels, bodyBlocks, findAttribute, findObjectElem, isObject, objectElemValue, unwrap } from './hcl-nodes.js';
@@ -55,6 +57,8 @@ export interface RepoModel {
 }
 
 function hclSource(file: TfFile, block: Node): HclIngressSource {
+  const ignored = ignoredConfig(file, block);
+  if (ignored) return { kind: 'unreadable', reason: ignored };
   const body = blockBody(block);
   if (bodyBlocks(body, 'dynamic').some((d) => blockLabels(d)[0] === 'config')) {
     return { kind: 'unreadable', reason: 'its `config` is a `dynamic "config"` block; the patcher edits a written-out `config { … }` only' };
@@ -123,6 +127,7 @@ export async function buildModel(target: string, mode: 'auto' | 'terraform' | 'y
   // repo/terraform): searched from the git root (sibling-config.ts).
   const sibling = mode === 'auto' && scan && configs.length === 0 && yamlConfigs.length === 0 ? siblingYamlConfigs(repoDir, scan) : null;
   if (sibling) yamlConfigs = sibling.configs;
+  else if (mode === 'auto' && scan && configs.length === 0 && yamlConfigs.length === 0) yamlConfigs = templateConfigs(scan);
   let cloudflared: CloudflaredWorkload[] = [];
   try {
     cloudflared = mode === 'terraform' ? [] : findCloudflared(sibling ? sibling.root : isFile ? resolve(repoDir, '..') : repoDir);

@@ -24,6 +24,16 @@ export async function findOwnRule(scan: RepoScan, list: IngressList, input: Repo
     if (isCatchAll(rule)) continue;
     if (rule.managed || (!rule.path && (await resolveString(scan, dir, rule.hostname)) === input.hostname)) candidates.push(rule);
   }
+  // No rule for the asked hostname: the rule an earlier run wrote for another answer (a changed
+  // --domain-suffix or --tunnel-hostname, review 2 finding 6) is the one that routes to the gateway's
+  // own Service — its URL names this release and namespace, so no one else's route has it. That is
+  // also how a compact-style rule (`}, {` lines, no room for the marker) is recognised.
+  if (!candidates.length) {
+    for (const rule of list.rules) {
+      if (!isCatchAll(rule) && !rule.path && (await resolveString(scan, dir, rule.service)) === input.serviceUrl) candidates.push(rule);
+    }
+    if (candidates.length === 1) return { rule: candidates[0] };
+  }
   if (candidates.length > 1) {
     return { refuse: `ambiguous: ${candidates.length} ingress rules in ${address} look like docker-mcp's (lines ${candidates.map(lineOf).join(', ')}); keep one` };
   }

@@ -22,10 +22,9 @@ import { leadingListEdit, planAhead, shadowAhead } from './plan-ahead.js';
 import { chooseCollection } from './collection-choice.js';
 import { calledMoreThanOnce, planPerCall } from './call-choice.js';
 import { ignoredNotes } from './ignored-note.js';
+import { findOwnItem, NAME_ATTRS, updateOwnItem } from './own-item.js';
 import type { RepoPatchInput, RepoPatchPlan } from './types.js';
 
-/** Attributes that name an item rather than configure it: filled with the hostname's label. */
-const NAME_ATTRS = ['name', 'key', 'id', 'subdomain', 'label'];
 
 async function hostnameOf(model: RepoModel, g: Generator, item: CollectionItem): Promise<string | null> {
   const field = g.fields.get('hostname');
@@ -142,10 +141,13 @@ async function planCollection(model: RepoModel, config: TfTunnelConfig, input: R
     return refuse(`${aheadWhy}; write the docker-mcp rule out directly above it by hand`);
   }
   const label = input.hostname.split('.')[0]!;
-  // Ours only when its hostname is proven to be the full one asked for and it has no path (finding 1).
-  const own = views.find((v) => v.hostname === input.hostname && !v.hasPath);
+  // The item for the full hostname asked for, without a path (finding 1), else the one an earlier run
+  // wrote for other answers (review 2 finding 6: updated in place, never a second docker-mcp item).
+  const found = await findOwnItem(scan, g, views, input);
+  if (typeof found === 'string') return refuse(found, g, item);
+  const own = found?.view;
   const lineIn = (node: { startPosition: { row: number } }): string => `${relative(scan.repoDir, g.collection.file.path)}:${node.startPosition.row + 1}`;
-  const keyTaken = g.collection.isMap && !own ? views.find((v) => v.rule.key === label) : undefined;
+  const keyTaken = g.collection.isMap ? views.find((v) => v.rule.key === label && v !== own && !(own && own.rule.key === label)) : undefined;
   if (keyTaken) {
     state.final = true;
     const what = keyTaken.hostname === input.hostname ? `${input.hostname} restricted to a \`path\`` : (keyTaken.hostname ?? `a hostname the repo does not prove (${keyTaken.shown})`);
@@ -153,7 +155,30 @@ async function planCollection(model: RepoModel, config: TfTunnelConfig, input: R
   }
   if (typeof computed === 'string' && !own) return refuse(`${computed}; add the item to ${g.collection.ref} (${g.collection.where}) by hand`, g);
   const values = typeof computed === 'string' ? null : computed;
-  if (own) {
+  const updates: TextEdit[] = [];
+  if (own && found.ours && (values || own.hostname !== input.hostname)) {
+    // init's item, maybe for earlier answers: updated value by value. The new hostname must be
+    // expressible in it, else refuse (a written-out rule next to it would leave two docker-mcp routes).
+    const at = lineIn(own.rule.whole);
+    const update = values ? await updateOwnItem(scan, g, own, values, input) : (computed as string);
+    if (typeof update === 'string') {
+      state.final = true;
+      const why = `${g.collection.ref} has the docker-mcp item an earlier init wrote (${at}, for ${own.hostname ?? own.shown}), and it cannot be changed to ${input.hostname}: ${update}`;
+      // No item of this collection can carry the hostname: the snippet is the rule written out
+      // where it wins (never a list element for a map), in place of that item.
+      if (!values) {
+        const placement = config.version === 'v4' ? `directly above the dynamic "ingress_rule" block (${g.where})` : `in a list of its own before the generated rules (${g.where}): \`concat([<this rule>], [for …], …)\``;
+        return refuse(`${why}; remove that item and write the rule out by hand, then run again`, g, undefined, undefined, { writtenOut: true, placement: `${placement}, replacing the item at ${at}` });
+      }
+      return refuse(`${why}; change or remove that item by hand, then run again`, g, item, `The docker-mcp item of ${g.collection.ref} as it should read, replacing the one at ${at} (provider ${config.version})`);
+    }
+    updates.push(...update);
+    plan.notes.push(
+      update.length
+        ? `${g.collection.ref}: the docker-mcp item an earlier init wrote (${at}) was for ${own.hostname ?? own.shown}${own.hostname === input.hostname ? ' with other values' : ''}; it is updated in place.`
+        : `${g.collection.ref} already has the docker-mcp item (${at}).`,
+    );
+  } else if (own) {
     const line = own.rule.whole.startPosition.row + 1;
     const attrText = (attr: string): string | undefined => objectElemValue(findObjectElem(own.rule.object, attr) ?? own.rule.object)?.text.replace(/"/g, '');
     const same = !values || [...values].every(([attr, v]) => v.access || (attr === KEY ? own.rule.key === v.text : attr === VALUE ? staticString(own.rule.object) === v.text : attrText(attr) === (v.hcl ?? v.text).replace(/"/g, '')));
@@ -180,7 +205,7 @@ async function planCollection(model: RepoModel, config: TfTunnelConfig, input: R
   }
 
   const file = g.collection.file;
-  const edits: TextEdit[] = [];
+  const edits: TextEdit[] = [...updates];
   const written = leading && typeof leading !== 'string' ? leading : null;
   if (written) {
     plan.notes.push(`The item for "${shadow!.shown}" in ${g.collection.ref} catches ${input.hostname}, and a map's rules come out in key order (a "${shadow!.rule.key ?? '?'}" key sorts first); the docker-mcp rule is written out in a list of its own before the generated rules (${g.where}).`);
@@ -207,7 +232,7 @@ async function planCollection(model: RepoModel, config: TfTunnelConfig, input: R
       plan.notes.push(`The item at line ${shadow.rule.whole.startPosition.row + 1} of ${g.collection.ref} ${why}; the docker-mcp item goes directly above it.`);
     }
   }
-  const derived = written ? null : derivedDns(model, g, own ? await existingItem(scan, g.collection.file.dir, own.rule) : newItem(values));
+  const derived = written ? null : derivedDns(model, g, own && !updates.length ? await existingItem(scan, g.collection.file.dir, own.rule) : newItem(values));
   const dns = derived?.included ? derived.name : null;
   plan.moduleCall = withTunnelStatus(input.moduleCallHcl, { ruleIn: written ? `${config.address.split(" in ")[0]} (${written.file.relPath})` : `${g.collection.ref} (${relative(scan.repoDir, file.path)})`, dns: dns ? `from the same collection (${dns})` : null });
   if (!dns) {
@@ -239,7 +264,7 @@ async function planCollection(model: RepoModel, config: TfTunnelConfig, input: R
   }
   if (moduleEdit) plan.edits.push(moduleEdit);
   plan.notes.unshift(
-    `Tunnel config: ${config.address} (provider ${config.version}) builds its rules from ${g.collection.ref} (${g.collection.where}); ${own ? 'it already has docker-mcp' : written ? 'writing the docker-mcp rule out before them' : 'adding one item for docker-mcp'}${dns ? `, which also gives its DNS record (${dns})` : ''}.`,
+    `Tunnel config: ${config.address} (provider ${config.version}) builds its rules from ${g.collection.ref} (${g.collection.where}); ${updates.length ? 'updating its docker-mcp item' : own ? 'it already has docker-mcp' : written ? 'writing the docker-mcp rule out before them' : 'adding one item for docker-mcp'}${dns ? `, which also gives its DNS record (${dns})` : ''}.`,
     `Root module: ${relative(scan.repoDir, root.dir) || '.'}; the module call goes to ${MODULE_FILE}.`,
   );
   plan.notes.push(...ignoredNotes(scan.repoDir, plan.edits)); // review 3 finding 12

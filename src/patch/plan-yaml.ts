@@ -10,6 +10,7 @@ import { yamlView, yamlRuleShown } from './yaml-views.js';
 import type { RepoModel } from './model.js';
 import { emptyPlan, refuseYaml } from './refuse.js';
 import { withTunnelStatus } from './module-status.js';
+import { reportBase } from './sibling-config.js';
 import { yamlRule } from './render.js';
 import { MANAGED_MARKER, type RepoPatchInput, type RepoPatchPlan } from './types.js';
 import { configsInText, ruleValue, type YamlConfig } from './yaml-scan.js';
@@ -71,7 +72,8 @@ function updateSplices(text: string, cand: YamlConfig, rule: Rule, desired: Reco
 
 export function planYamlList(model: RepoModel, cand: YamlConfig, input: RepoPatchInput): RepoPatchPlan {
   const plan = emptyPlan(model.repoDir, 'yaml', input);
-  const rel = relative(model.repoDir, cand.path) || cand.path;
+  // Relative to the --terraform-dir (review 3 #13): never an absolute path in the report or docker-mcp.tf.
+  const rel = relative(reportBase(model, input), cand.path) || cand.path;
   const endOfList = cand.catchAllRequired ? 'directly above the catch-all (`- service: http_status:404`)' : `at the end of ${cand.ingressPath.join('.')}`;
   const refuse = (reason: string, placement = endOfList): RepoPatchPlan => refuseYaml(plan, input, reason, placement);
   const ingress = cand.inner.getIn(cand.ingressPath, true);

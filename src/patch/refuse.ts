@@ -16,7 +16,7 @@ export function emptyPlan(repoDir: string, mode: 'terraform' | 'yaml', input: Re
 }
 
 /** The module call for a refusal: it must not claim a rule that was not added. */
-function refusedModuleCall(input: RepoPatchInput, reason: string): string {
+export function refusedModuleCall(input: RepoPatchInput, reason: string): string {
   const short = reason.split('\n')[0]!;
   return withTunnelStatus(input.moduleCallHcl, { ruleIn: null, dns: null, refused: short.length > 160 ? `${short.slice(0, 157)}...` : short });
 }
@@ -90,5 +90,8 @@ export function yamlSnippet(input: RepoPatchInput, where = 'ingress: in the clou
 }
 
 export function refuseYaml(plan: RepoPatchPlan, input: RepoPatchInput, reason: string, placement?: string): RepoPatchPlan {
-  return { ...plan, refused: reason, edits: [], snippets: [yamlSnippet(input, undefined, placement)], moduleCall: refusedModuleCall(input, reason) };
+  // Behaviour 6 (review 3 finding 9): a YAML refusal offers the module call too, as HCL refusals do.
+  const moduleCall = refusedModuleCall(input, reason);
+  const call = moduleSnippet(moduleCall, `${MODULE_FILE} in the --terraform-dir, next to its modules/docker-mcp-gateway`);
+  return { ...plan, refused: reason, edits: [], snippets: [yamlSnippet(input, undefined, placement), call], moduleCall };
 }

@@ -23,7 +23,16 @@ function hasKubernetes(model: RepoModel, dir: string): boolean {
 
 /** RFC 1918 addresses and .lan/.home/.local names, but not the cluster's own .svc.cluster.local. */
 const LAN = /^[a-z]+:\/\/(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|[^/:]+\.(lan|home|local)(?=[:/]|$))/i;
+/** cloudflared's own host: localhost, 127.0.0.0/8, [::1], IPv6 ULA fc00::/7 (review 2 finding 13). */
+const ON_HOST = /^[a-z]+:\/\/(localhost(?=[:/]|$)|127\.|\[::1\]|\[f[cd][0-9a-f]{0,2}:)/i;
 const IN_CLUSTER = /\.svc(\.cluster\.local)?(?=[:/]|$)/i;
+const outside = (u: string): boolean => LAN.test(u) || ON_HOST.test(u);
+
+/** The origins cloudflared reaches are its host's or the LAN's, none a cluster Service. */
+export function runsOutsideCluster(shape: Shape): string[] {
+  const urls = serviceUrls(shape);
+  return urls.some(outside) && !urls.some((u) => IN_CLUSTER.test(u)) ? urls.filter(outside) : [];
+}
 
 function serviceUrls(shape: Shape): string[] {
   if (shape.kind === 'hcl-literal') {
@@ -36,11 +45,14 @@ function serviceUrls(shape: Shape): string[] {
   return [];
 }
 
-export function addRepoHints(model: RepoModel, shape: Shape, plan: RepoPatchPlan): void {
-  const urls = serviceUrls(shape);
-  if (urls.some((u) => LAN.test(u)) && !urls.some((u) => IN_CLUSTER.test(u))) {
+/** `serviceUrl`: the URL the docker-mcp rule was given (the in-cluster Service). */
+export function addRepoHints(model: RepoModel, shape: Shape, plan: RepoPatchPlan, serviceUrl = ''): void {
+  const reached = runsOutsideCluster(shape);
+  if (reached.length) {
+    const ours = IN_CLUSTER.test(serviceUrl) ? ` the docker-mcp rule's service ${serviceUrl}` : ' *.svc.cluster.local';
     plan.notes.push(
-      `The existing rules reach LAN addresses (${urls.filter((u) => LAN.test(u)).join(', ')}) and none a cluster Service: cloudflared probably runs outside the cluster, where *.svc.cluster.local does not resolve; point the rule at an address that host can reach (a NodePort or LoadBalancer).`,
+      `The existing rules reach addresses on cloudflared's own host or LAN (${reached.join(', ')}) and none a cluster Service: cloudflared probably runs outside the cluster (a systemd service or a container on a host), where${ours} does not resolve. ` +
+        'Expose the gateway where that host can reach it (a NodePort or LoadBalancer Service, or an Ingress) and point the rule\'s service there; init itself writes only the in-cluster URL.',
     );
   }
   if (plan.mode !== 'terraform' || !plan.rootModuleDir || !model.scan || hasKubernetes(model, plan.rootModuleDir)) return;

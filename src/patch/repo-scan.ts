@@ -1,8 +1,8 @@
 // Reads every .tf file of a repo (skipping .terraform/ and other dot directories), parses each with
 // the real grammar, and works out the module graph, so the patcher can find the tunnel config and
 // the root module wherever the user put them.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Node, Tree } from 'web-tree-sitter';
 import { formatHclErrors, parseHcl } from '../templates/hcl-parse.js';
 import { attributeValue, blockBody, blockLabels, blockType, bodyBlocks, findAttribute, staticString } from './hcl-nodes.js';
@@ -24,25 +24,86 @@ export interface RepoScan {
   /** Directory -> local module directories it calls. */
   calls: Map<string, string[]>;
   dirs: string[];
+  /** Symlinks not followed (they leave the git root), as `link -> target`. */
+  outsideLinks: string[];
 }
 
 const SKIP_DIRS = new Set(['node_modules', 'vendor']);
 const MAX_FILES = 2000;
 
-function walk(dir: string, out: string[], exts: string[]): void {
+/** The enclosing git work tree (a `.git` entry), else `dir`: symlinks are followed only inside it. */
+function gitRoot(dir: string): string {
+  for (let d = dir; ; d = dirname(d)) {
+    if (existsSync(join(d, '.git'))) return d;
+    if (dirname(d) === d) return dir;
+  }
+}
+
+interface Walk {
+  exts: string[];
+  out: string[];
+  /** Real paths of directories already walked: the cycle guard, and no file read twice. */
+  seen: Set<string>;
+  /** Real path of the walked tree and of the git root. */
+  realTop: string;
+  top: string;
+  realGit: string;
+  /** Symlinks not followed because they leave the git root: `link -> target`, for the "not found" reason. */
+  outside: string[];
+}
+
+const inside = (path: string, dir: string): boolean => path === dir || path.startsWith(`${dir}${sep}`);
+
+/** A real path as seen from the walked tree (so a repo under a symlinked /tmp keeps its names). */
+function logical(w: Walk, real: string): string {
+  return inside(real, w.realTop) ? join(w.top, relative(w.realTop, real)) : real;
+}
+
+/**
+ * Symlinked directories (a shared module linked into modules/, review 2 finding 17) are followed
+ * when they stay inside the git root, each real directory once; their files are named by their
+ * real path, which is also what a module `source` through the link resolves to (canonicalDir).
+ */
+function walk(w: Walk, dir: string): void {
+  const real = realpathSync(dir);
+  if (w.seen.has(real)) return;
+  w.seen.add(real);
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (entry.name.startsWith('.') || SKIP_DIRS.has(entry.name)) continue;
-    const full = join(dir, entry.name);
-    if (entry.isDirectory()) walk(full, out, exts);
-    else if (entry.isFile() && exts.some((e) => entry.name.endsWith(e))) out.push(full);
-    if (out.length > MAX_FILES) throw new Error(`more than ${MAX_FILES} files under ${dir}; point at the repo, not a parent`);
+    let full = join(dir, entry.name);
+    let isDir = entry.isDirectory();
+    let isFile = entry.isFile();
+    if (entry.isSymbolicLink()) {
+      const target = existsSync(full) ? realpathSync(full) : null;
+      if (target && !inside(target, w.realGit)) w.outside.push(`${relative(w.top, full)} -> ${target}`);
+      if (!target || !inside(target, w.realGit)) continue;
+      const st = statSync(target);
+      [full, isDir, isFile] = [logical(w, target), st.isDirectory(), st.isFile()];
+    }
+    if (isDir) walk(w, full);
+    else if (isFile && w.exts.some((e) => entry.name.endsWith(e))) w.out.push(full);
+    if (w.out.length > MAX_FILES) throw new Error(`more than ${MAX_FILES} files under ${dir}; point at the repo, not a parent`);
   }
 }
 
 export function listFiles(dir: string, exts: string[]): string[] {
-  const out: string[] = [];
-  walk(dir, out, exts);
-  return out.sort();
+  return listFilesAndLinks(dir, exts).files;
+}
+
+/** Also the symlinks left alone because they point outside the git root (said in a refusal). */
+export function listFilesAndLinks(dir: string, exts: string[]): { files: string[]; outside: string[] } {
+  const top = resolve(dir);
+  const w: Walk = { exts, out: [], seen: new Set(), realTop: realpathSync(top), top, realGit: realpathSync(gitRoot(top)), outside: [] };
+  walk(w, top);
+  return { files: [...new Set(w.out)].sort(), outside: w.outside };
+}
+
+/** A module source directory by the name its files were read under (through symlinks). */
+function canonicalDir(repoDir: string, path: string): string {
+  if (!existsSync(path)) return path;
+  const real = realpathSync(path);
+  const realTop = realpathSync(repoDir);
+  return inside(real, realTop) ? join(repoDir, relative(realTop, real)) : real;
 }
 
 /** Top-level blocks of a file. */
@@ -55,7 +116,8 @@ export async function scanRepo(repoDir: string): Promise<RepoScan> {
   const abs = resolve(repoDir);
   if (!statSync(abs).isDirectory()) throw new Error(`${repoDir} is not a directory`);
   const files: TfFile[] = [];
-  for (const path of listFiles(abs, ['.tf'])) {
+  const { files: paths, outside } = listFilesAndLinks(abs, ['.tf']);
+  for (const path of paths) {
     const text = readFileSync(path, 'utf8');
     const parsed = await parseHcl(text);
     files.push({
@@ -75,11 +137,11 @@ export async function scanRepo(repoDir: string): Promise<RepoScan> {
     for (const block of topBlocks(file, 'module')) {
       const source = moduleSource(block);
       if (source) {
-        calls.get(file.dir)?.push(resolve(file.dir, source));
+        calls.get(file.dir)?.push(canonicalDir(abs, resolve(file.dir, source)));
       }
     }
   }
-  return { repoDir: abs, files, calls, dirs };
+  return { repoDir: abs, files, calls, dirs, outsideLinks: outside };
 }
 
 /** Module blocks (in any file) whose local `source` resolves to `dir`. */
@@ -88,7 +150,7 @@ export function moduleCallsOf(scan: RepoScan, dir: string): { file: TfFile; bloc
   for (const file of scan.files) {
     for (const block of topBlocks(file, 'module')) {
       const source = moduleSource(block);
-      if (source && resolve(file.dir, source) === dir) {
+      if (source && canonicalDir(scan.repoDir, resolve(file.dir, source)) === dir) {
         out.push({ file, block });
       }
     }
@@ -101,6 +163,11 @@ function reaches(scan: RepoScan, from: string, target: string, seen = new Set<st
   if (seen.has(from)) return false;
   seen.add(from);
   return (scan.calls.get(from) ?? []).some((d) => reaches(scan, d, target, seen));
+}
+
+/** True when module `from` uses `target` itself or through module calls. */
+export function usesModule(scan: RepoScan, from: string, target: string): boolean {
+  return reaches(scan, from, target);
 }
 
 /**

@@ -6,7 +6,7 @@
 // the rule, and the DNS record is added in Terraform the repo's way (dns-plan.ts), not printed as
 // `cloudflared tunnel route dns`.
 import { existsSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { isSeq } from 'yaml';
 import { applyTextEdits, type TextEdit } from './hcl-edits.js';
@@ -49,24 +49,50 @@ export function siblingYamlConfigs(repoDir: string, scan: RepoScan): { root: str
   }
 }
 
-/** The Terraform tunnel the YAML config runs: the one named as its `tunnel:`, or the only one. */
-function tunnelFor(model: RepoModel, cand: YamlConfig): TfTunnelConfig | null {
+const tunnelName = (block: Node): string | null => {
+  const name = findAttribute(blockBody(block), 'name');
+  return name === undefined ? null : (staticString(attributeValue(name)) ?? null);
+};
+
+/**
+ * The Terraform tunnel the YAML config runs: the one whose `name` is its `tunnel:`; with no `tunnel:`
+ * (the id comes from the environment) the only one. A `tunnel:` no Terraform tunnel is named (another
+ * tunnel, e.g. home-staging, or a UUID: Terraform's ids are known only after apply) proves nothing, so
+ * no record is pointed at a Terraform tunnel (review 3 #4): the `cloudflared tunnel route dns` line stays.
+ */
+export function tunnelFor(model: RepoModel, cand: Pick<YamlConfig, 'tunnel'>, notes: string[] = []): TfTunnelConfig | null {
   const all = tunnels(model.scan!);
-  const named = all.filter(({ block }) => {
-    const name = findAttribute(blockBody(block), 'name');
-    return name !== undefined && staticString(attributeValue(name)) === cand.tunnel;
-  });
-  const pick = named.length === 1 ? named[0]! : all.length === 1 ? all[0]! : null;
-  if (!pick) return null;
+  const named = all.filter(({ block }) => tunnelName(block) === cand.tunnel);
+  const pick = named.length === 1 ? named[0]! : cand.tunnel === null && all.length === 1 ? all[0]! : null;
+  if (!pick) {
+    if (cand.tunnel !== null && all.length) {
+      const names = all.map(({ block }) => `${blockAddress(block)}${tunnelName(block) ? ` (name "${tunnelName(block)}")` : ''}`).join(', ');
+      const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(cand.tunnel);
+      notes.push(
+        `The cloudflared config runs tunnel ${cand.tunnel}, ${uuid ? 'an id that cannot be matched to' : 'which is none of'} the Terraform tunnels (${names}); ` +
+          `no DNS record was added in Terraform: route the hostname to ${cand.tunnel} with the command below.`,
+      );
+    }
+    return null;
+  }
   // The record type follows the repo's own records; the tunnel type alone does not say (v4 ≥ 4.40
   // also has cloudflare_zero_trust_tunnel_cloudflared).
   const v5 = model.dns.some((d) => d.type === 'cloudflare_dns_record') || (!model.dns.length && blockLabels(pick.block)[0] !== 'cloudflare_tunnel');
   return { file: pick.file, block: pick.block, address: `${blockAddress(pick.block)} in ${pick.file.relPath}`, version: v5 ? 'v5' : 'v4', source: { kind: 'unreadable', reason: 'a tunnel, not its config' } };
 }
 
+/**
+ * Paths in the report and in docker-mcp.tf are relative to the --terraform-dir (review 3 #13): with
+ * --cloudflared-configmap the model's repoDir is the file itself, and docker-mcp.tf is committed, so
+ * it must never record an absolute machine path.
+ */
+export function reportBase(model: RepoModel, input: RepoPatchInput): string {
+  return input.terraformDir ? resolve(input.terraformDir) : model.isFile ? dirname(model.repoDir) : model.repoDir;
+}
+
 /** After the YAML plan: the DNS record in Terraform instead of the `cloudflared tunnel route dns` line. */
 export async function terraformDnsForYaml(model: RepoModel, cand: YamlConfig, input: RepoPatchInput, plan: RepoPatchPlan): Promise<void> {
-  const tunnel = model.scan && !plan.refused ? tunnelFor(model, cand) : null;
+  const tunnel = model.scan && !plan.refused ? tunnelFor(model, cand, plan.notes) : null;
   if (!tunnel) return;
   const seq = cand.inner.getIn(cand.ingressPath, true);
   const hosts = (isSeq(seq) ? seq.items : []).map((i) => ruleValue(cand.inner, i)?.hostname).filter((h): h is string => typeof h === 'string');
@@ -74,11 +100,10 @@ export async function terraformDnsForYaml(model: RepoModel, cand: YamlConfig, in
   const dns = await planDns(model, tunnel, input.hostname, hosts, ref);
   const byFile = new Map<TfFile, TextEdit[]>();
   for (const { file, edit } of dns.edits) byFile.set(file, [...(byFile.get(file) ?? []), edit]);
-  // Relative to the Terraform root's parent view: the YAML target may be a file (--cloudflared-configmap).
-  const base = model.isFile ? dirname(model.repoDir) : model.repoDir;
+  const base = reportBase(model, input);
   for (const [file, edits] of byFile) plan.edits.push({ path: file.path, relPath: relative(base, file.path), before: file.text, after: applyTextEdits(file.text, edits) });
   plan.notes.push(...dns.notes);
   plan.snippets = [...plan.snippets.filter((s) => s.title !== 'DNS: route the hostname to the tunnel'), ...dns.snippets];
-  const rel = relative(model.repoDir, cand.path) || cand.path;
+  const rel = relative(base, cand.path);
   plan.moduleCall = withTunnelStatus(input.moduleCallHcl, { ruleIn: `${rel} (${cand.where})`, dns: dns.status });
 }

@@ -16,8 +16,27 @@ import type { RepoPatchInput, RepoPatchPlan, Snippet } from './types.js';
 const lineOf = (c: TfTunnelConfig): number => c.block.startPosition.row + 1;
 export const configPlace = (c: TfTunnelConfig): string => `${c.address.split(' in ')[0]} (${c.file.relPath}:${lineOf(c)})`;
 
-/** The one written-out config that already holds the docker-mcp rule (added by hand or by an earlier run). */
-export async function chosenTunnel(model: RepoModel, configs: TfTunnelConfig[], input: RepoPatchInput): Promise<TfTunnelConfig | null> {
+/** Whether a config routes hosts of `domain`: some proven hostname is in it; 'no' only when every hostname is proven and none is. */
+async function routesDomain(model: RepoModel, config: TfTunnelConfig, domain: string): Promise<{ host: string; line: number } | 'no' | 'unknown'> {
+  if (config.source.kind !== 'literal' || !model.scan) return 'unknown';
+  const rules = config.source.list.rules.filter((r) => !isCatchAll(r));
+  let unproven = false;
+  for (const view of await ruleViews(model.scan, config.file.dir, rules)) {
+    if (view.hostless) continue;
+    const host = view.hostname?.toLowerCase().replace(/^\*\./, '');
+    if (!host) unproven = true;
+    else if (host === domain || host.endsWith(`.${domain}`)) return { host: view.hostname!, line: view.rule.whole.startPosition.row + 1 };
+  }
+  return unproven ? 'unknown' : 'no';
+}
+
+/**
+ * The config to patch among several, and why: the one written-out config that already holds the
+ * docker-mcp rule (added by hand or by an earlier run); else the one config whose rules prove the
+ * answers' domain (hosts in it) while every other config's hostnames are proven to be elsewhere
+ * (review 2, finding 12: two zones, two tunnels). Null: the user chooses (refuseTunnels).
+ */
+export async function chosenTunnel(model: RepoModel, configs: TfTunnelConfig[], input: RepoPatchInput): Promise<{ config: TfTunnelConfig; why: string } | null> {
   const holding: TfTunnelConfig[] = [];
   for (const config of configs) {
     if (config.source.kind !== 'literal' || !model.scan) continue;
@@ -25,7 +44,19 @@ export async function chosenTunnel(model: RepoModel, configs: TfTunnelConfig[], 
     // A refusal ("routes it elsewhere", two candidates) also means the user put something there.
     if (!('rule' in own) || own.rule) holding.push(config);
   }
-  return holding.length === 1 ? holding[0]! : null;
+  if (holding.length === 1) return { config: holding[0]!, why: `the docker-mcp rule is in ${configPlace(holding[0]!)}, so that tunnel is used` };
+  if (holding.length) return null;
+  const domain = input.hostname.slice(input.hostname.indexOf('.') + 1).toLowerCase();
+  const found = await Promise.all(configs.map(async (config) => ({ config, routes: await routesDomain(model, config, domain) })));
+  const proving = found.filter((f) => typeof f.routes === 'object');
+  if (proving.length !== 1 || found.some((f) => f.routes === 'unknown')) return null;
+  const { config, routes } = proving[0]!;
+  const { host, line } = routes as { host: string; line: number };
+  const others = found.filter((f) => f !== proving[0]).map((f) => configPlace(f.config)).join(', ');
+  return {
+    config,
+    why: `only ${configPlace(config)} routes hosts in ${domain} (${host}, ${config.file.relPath}:${line}); every hostname of ${others} is in another domain, so that tunnel serves ${input.hostname}`,
+  };
 }
 
 async function ruleSnippets(model: RepoModel, config: TfTunnelConfig, input: RepoPatchInput): Promise<Snippet[]> {

@@ -42,7 +42,7 @@ export interface Snippet {
   title: string;
   /** Where it belongs, e.g. `modules/cloudflare-tunnel/main.tf, inside config { }`. */
   where: string;
-  language: 'hcl' | 'yaml' | 'shell';
+  language: 'hcl' | 'yaml' | 'shell' | 'json';
   text: string;
 }
 

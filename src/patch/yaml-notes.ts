@@ -1,12 +1,18 @@
 // What the user still has to do after a YAML edit, in the repo's own terms: route DNS to the
 // tunnel, and get cloudflared to read the new config (it does not reload a changed ConfigMap).
-import { isAbsolute, relative } from 'node:path';
+import { basename, isAbsolute, relative } from 'node:path';
 import type { RepoModel } from './model.js';
+import { runsOutsideCluster } from './repo-hints.js';
 import type { RepoPatchInput, RepoPatchPlan } from './types.js';
 import type { YamlConfig } from './yaml-scan.js';
 
 export function yamlFollowUps(model: RepoModel, cand: YamlConfig, input: RepoPatchInput, plan: RepoPatchPlan): void {
-  const tunnel = cand.tunnel ?? '<tunnel>';
+  // A template's `tunnel: ${tunnel_id}` is no name a shell can use (review 2 finding 13).
+  const placeholder = cand.tunnel !== null && /\$\{|\{\{/.test(cand.tunnel);
+  const tunnel = cand.tunnel && !placeholder ? cand.tunnel : '<tunnel>';
+  if (placeholder) {
+    plan.notes.push(`${basename(cand.path)} names the tunnel with the template placeholder ${cand.tunnel}: where a command needs the tunnel, use its name or ID instead (\`cloudflared tunnel list\` shows both; it is the value the template is filled with).`);
+  }
   plan.snippets.push({
     title: 'DNS: route the hostname to the tunnel',
     where: 'a shell logged in with `cloudflared tunnel login`',
@@ -28,6 +34,12 @@ export function yamlFollowUps(model: RepoModel, cand: YamlConfig, input: RepoPat
     return;
   }
   const workload = model.cloudflared.length === 1 ? model.cloudflared[0]! : undefined;
+  // On a host, `cloudflared service install` sets up the systemd unit `cloudflared` (its docs:
+  // `sudo systemctl start cloudflared`); a container is restarted by docker instead.
+  if (!workload && runsOutsideCluster({ kind: 'yaml-list', config: cand }).length) {
+    plan.notes.push('cloudflared reads its config only at start: restart it on its host after applying (`sudo systemctl restart cloudflared` for the service `cloudflared service install` sets up, or `docker restart <container>`).');
+    return;
+  }
   if (!workload) {
     plan.notes.push('cloudflared reads its config only at start: restart it after applying (kubectl rollout restart of its Deployment).');
     return;

@@ -145,19 +145,34 @@ describe('docker-mcp init --terraform-dir (black box)', () => {
     expect(again.stdout).toMatch(/up to date/);
   });
 
-  it('a repo whose cloudflared runs from YAML in its own namespace: the module call admits it (issue 17, shape 7)', async () => {
+  it('a repo whose cloudflared runs from YAML in its own namespace: the manifests command admits it (issue 17, shape 7)', () => {
     const repo = copy('shape07-yaml-multidoc-namespace');
     const result = init(repo, ['--yes', '--terraform-dir', repo, '--enable-network-policy', ...SUFFIX]);
     expect(result.code, result.stderr + result.stdout).toBe(0);
-    const call = readFileSync(join(repo, 'docker-mcp.tf'), 'utf8');
-    expect(call).toMatch(/\n {2}cloudflared_namespace += "cloudflared"\n/);
-    expect(call).toMatch(/cloudflared_pod_labels += \{\n\s+"app\.kubernetes\.io\/name" = "cloudflared"\n\s+\}/);
-    expect(call).toMatch(/# Tunnel: the docker-mcp ingress rule is in apps\/cloudflared\/cloudflared\.yaml/);
-    expect(await hclErrors(call)).toBe('');
-    expect(fmtClean(call)).toBe(true);
+    // No .tf file in the repo: no docker-mcp.tf (review 2 finding 10); what cloudflared runs as goes
+    // into the `init --output-dir` command instead.
+    expect(Object.keys(snapshot(repo)).filter((p) => p === 'docker-mcp.tf' || p.startsWith('modules/'))).toEqual([]);
+    expect(result.stdout).toContain('Next: docker-mcp init --output-dir <dir> --format yaml --cloudflared-namespace cloudflared --cloudflared-pod-labels app.kubernetes.io/name=cloudflared');
     expect(result.stdout).toContain('The NetworkPolicy admits cloudflared as the repo runs it (Deployment cloudflared in apps/cloudflared/cloudflared.yaml): namespace cloudflared, pods app.kubernetes.io/name=cloudflared');
+    expect(result.stdout).not.toContain('in docker-mcp.tf');
     expect(result.stdout).toContain('kubectl -n cloudflared rollout restart deployment/cloudflared');
     const again = init(repo, ['--yes', '--terraform-dir', repo, '--enable-network-policy', ...SUFFIX]);
+    expect(again.stdout).toMatch(/up to date/);
+  });
+
+  it('review 2 finding 10: a Flux repo without Terraform gets the YAML patch only and a true Next line', () => {
+    const repo = copy('review2-flux-secret-domain');
+    const before = snapshot(repo);
+    const result = init(repo, ['--yes', '--terraform-dir', repo, ...SUFFIX]);
+    expect(result.code, result.stderr + result.stdout).toBe(0);
+    const after = snapshot(repo);
+    expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort());
+    expect(Object.keys(after).filter((p) => after[p] !== before[p])).toEqual(['kubernetes/apps/network/cloudflared/app/configs/config.yaml']);
+    expect(result.stdout).toContain('No Terraform root here');
+    expect(result.stdout).toContain('Next: docker-mcp init --output-dir <dir> --format yaml (the same answers), then `docker-mcp plan --target kubectl` in <dir>');
+    expect(result.stdout).not.toContain('--target terraform');
+    const again = init(repo, ['--yes', '--terraform-dir', repo, ...SUFFIX]);
+    expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/up to date/);
   });
 

@@ -211,7 +211,8 @@ describe('finding 10: tunnel and DNS in Terraform, cloudflared config in a sibli
     const answers = input({ mode: 'yaml', terraformDir: join(repo, 'terraform') });
     const plan = await patchTwice(join(repo, 'k8s/cloudflared.yaml'), answers);
     expect(plan.edits.map((e) => e.path).sort()).toEqual([join(repo, 'k8s/cloudflared.yaml'), join(repo, 'terraform/main.tf')]);
-    expect(plan.edits.find((e) => e.path.endsWith('.tf'))!.relPath).toBe('../terraform/main.tf');
+    // Relative to the --terraform-dir, as every path in the report (review 3, finding 13).
+    expect(plan.edits.find((e) => e.path.endsWith('.tf'))!.relPath).toBe('main.tf');
     expect(readFileSync(join(repo, 'terraform/main.tf'), 'utf8')).toContain('resource "cloudflare_record" "docker_mcp" {\n  zone_id = var.zone_id\n  name    = "docker-mcp"\n');
     expect(plan.snippets.map((s) => s.text).join('\n')).not.toContain('cloudflared tunnel route dns');
   });

@@ -26,7 +26,7 @@ describe('what the repo reveals', () => {
     const path = join(dir, 'cloudflare.tf');
     writeFileSync(path, readFileSync(path, 'utf8').replace(/http:\/\/[a-z-]+\.[a-z]+\.svc\.cluster\.local/g, 'http://192.168.1.30'));
     const plan = await planRepoPatch(dir, input());
-    expect(plan.notes.join('\n')).toMatch(/reach LAN addresses \(http:\/\/192\.168\.1\.30:3000, [^)]*\) and none a cluster Service: cloudflared probably runs outside the cluster, where \*\.svc\.cluster\.local does not resolve/);
+    expect(plan.notes.join('\n')).toMatch(/reach addresses on cloudflared's own host or LAN \(http:\/\/192\.168\.1\.30:3000, [^)]*\) and none a cluster Service: cloudflared probably runs outside the cluster \([^)]*\), where the docker-mcp rule's service http:\/\/\S+\.svc\.cluster\.local:8080 does not resolve/);
   });
 
   it('no LAN warning when some rules reach cluster Services (shape 1 mixes both)', async () => {

@@ -97,6 +97,18 @@ function checkInputs(c: InstallConfig, options: RepoInitOptions): string {
   return repo;
 }
 
+// The gateway then comes from rendered manifests: `init --output-dir` writes kubernetes/ and a
+// NOTES.md whose docker-mcp steps are `plan|apply --target kubectl` run from that folder (notes.ts).
+const noTerraformNote = (repo: string, command: string): string =>
+  `No Terraform root here (no .tf file under ${repo}): only the cloudflared config is patched; no docker-mcp.tf or ` +
+  `modules/ is written. Deploy the gateway from rendered manifests: \`${command}\` with the same answers, then follow <dir>/NOTES.md.`;
+
+/** What adoptCloudflared found, as flags: without docker-mcp.tf they must reach `init --output-dir`. */
+function adoptedFlags(c: InstallConfig): string {
+  const labels = Object.entries(c.cloudflared_pod_labels).map(([k, v]) => `${k}=${v}`).join(',');
+  return `${c.cloudflared_namespace ? ` ${flagFor('cloudflared_namespace')} ${c.cloudflared_namespace}` : ''}${labels ? ` ${flagFor('cloudflared_pod_labels')} ${labels}` : ''}`;
+}
+
 /** YAML mode leaves the module call to us: `docker-mcp.tf` at the repo root. */
 function moduleCallEdit(repo: string, file: string, contents: string): FileEdit | null {
   const path = join(repo, file);
@@ -115,7 +127,7 @@ export async function runRepoInit(c: InstallConfig, table: readonly VariableSpec
   const warnings = renderWarnings(c);
   if (warnings.length && !options.json) process.stderr.write(warnings.map((w) => `warning: ${w.replace('see NOTES.md', `see ${docPath('installer.md')}`)}\n`).join(''));
   // Loaded only here: the patcher pulls in tree-sitter, which a plain `init` never needs.
-  const { MODULE_FILE, applyRepoPatch, planRepoPatch, renderPatchDiff, renderPatchReport } = await import('../../patch/index.js');
+  const { MODULE_FILE, applyRepoPatch, hasTerraformFiles, planRepoPatch, renderPatchDiff, renderPatchReport } = await import('../../patch/index.js');
   const yamlMode = options.cloudflaredConfigmap !== undefined;
   const target = yamlMode ? resolve(options.cloudflaredConfigmap!) : repo;
   let plan = await planRepoPatch(target, patchInput(c, moduleCallHcl(c, table, version), yamlMode, repo));
@@ -126,19 +138,30 @@ export async function runRepoInit(c: InstallConfig, table: readonly VariableSpec
     plan = await planRepoPatch(target, patchInput(c, moduleCallHcl(c, table, version), yamlMode, repo));
     plan.notes.push(adopted.note);
   }
+  // A Flux/kustomize repo with no .tf file (review 2 finding 10): a module and docker-mcp.tf at its
+  // git root would be an orphan nothing runs; patch the cloudflared YAML only and say what is next.
+  // (With --cloudflared-configmap the user named --terraform-dir as the Terraform root: kept.)
+  const noTerraform = !plan.refused && !yamlMode && plan.mode === 'yaml' && !hasTerraformFiles(repo);
+  const outputDir = `docker-mcp init --output-dir <dir> --format yaml${adopted ? adoptedFlags(c) : ''}`;
+  if (noTerraform) {
+    if (adopted) plan.notes = plan.notes.map((n) => (n === adopted.note ? n.replace('/ cloudflared_pod_labels in docker-mcp.tf', '/ cloudflared_pod_labels: the flags of the `init --output-dir` below') : n));
+    plan.notes.push(noTerraformNote(repo, outputDir));
+  }
   const report = renderPatchReport(plan);
   const base = { repoDir: repo, mode: plan.mode, warnings, notes: plan.notes, snippets: plan.snippets };
   if (plan.refused) {
     emit(report, { status: 'refused', ...base, refused: plan.refused, files: [] });
-    throw new CliError(`${repo}: the tunnel configuration was not recognised; nothing was written (see above).`, ExitCode.patchRefused);
+    // What really happened (review 3 finding 9): a recognised config can be refused too (e.g. a rule a wildcard shadows).
+    const why = plan.refused.split('\n')[0]!;
+    throw new CliError(`${repo}: refused: ${why.length > 200 ? `${why.slice(0, 197)}...` : why}; nothing was written (see above).`, ExitCode.patchRefused);
   }
   const rootDir = plan.mode === 'terraform' ? (plan.rootModuleDir ?? repo) : repo;
-  if (plan.mode === 'yaml') {
+  if (plan.mode === 'yaml' && !noTerraform) {
     const edit = moduleCallEdit(repo, MODULE_FILE, plan.moduleCall);
     if (edit) plan.edits.push(edit);
   }
   const moduleDir = join(rootDir, REPO_MODULE_DIR);
-  const files = moduleFiles(c, table, version)
+  const files = (noTerraform ? [] : moduleFiles(c, table, version))
     .filter((f) => f.path.startsWith(`${MODULE_DIR}/`))
     .map((f) => ({ path: f.path.slice(MODULE_DIR.length + 1), contents: f.contents }));
   const changes = computeChanges(moduleDir, files, options.force === true);
@@ -196,7 +219,8 @@ export async function runRepoInit(c: InstallConfig, table: readonly VariableSpec
   if (pending.length) applyChanges(moduleDir, changes, `docker-mcp ${version}`);
   const lines = [...pending.map((ch) => shown(ch).path), ...written.map((p) => relative(repo, p))];
   const secret = usesBearer(c) ? `\nThe gateway reads its bearer tokens from Secret ${names(c).tokensSecret} (key tokens, format in ${docPath('installer.md')}).` : '';
-  emit(`Wrote ${repo}:\n${lines.map((l) => `  ${l}`).join('\n')}${secret}\nNext: docker-mcp plan --target terraform --dir ${relative(process.cwd(), rootDir) || '.'}`, {
+  const next = noTerraform ? `${outputDir} (the same answers), then \`docker-mcp plan --target kubectl\` in <dir> (see <dir>/NOTES.md)` : `docker-mcp plan --target terraform --dir ${relative(process.cwd(), rootDir) || '.'}`;
+  emit(`Wrote ${repo}:\n${lines.map((l) => `  ${l}`).join('\n')}${secret}\nNext: ${next}`, {
     status: 'written', ...data, diff,
   });
   return true;

@@ -36,7 +36,7 @@ export function registerInit(program: Command): void {
         'Exit codes: 0 ok / up to date, 2 invalid input (nothing written), 3 --dry-run found changes or the\n' +
         'confirmation was declined (nothing written),\n' +
         '4 a file was edited by hand (re-run with --force after reading the diff), 5 --terraform-dir: the\n' +
-        'tunnel config was not recognised (nothing written; a snippet to paste is printed), 130 interrupted.\n\n' +
+        'tunnel config was not recognised or not safe to patch (nothing written; the reason and a snippet to paste are printed), 130 interrupted.\n\n' +
         'Examples:\n' +
         '  docker-mcp init --yes                                   # defaults into ./docker-mcp\n' +
         '  docker-mcp init --yes --domain-suffix example.com --replicas 2 --node-name node1\n' +
