@@ -3,10 +3,9 @@
 // "docker-mcp" to it would change the firewall and create no record. A list counts only when a
 // cloudflare_record / cloudflare_dns_record iterates over it (`for_each`/`count` names it), directly,
 // through a local built from it, or through the variable of a module call it is passed to.
-import { resolve } from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { attributeName, attributeValue, blockBody, blockLabels, blockType, bodyAttributes, findAttribute, unwrap } from './hcl-nodes.js';
-import { moduleSource, topBlocks, type RepoScan, type TfFile } from './repo-scan.js';
+import { moduleCallsOf, moduleSource, topBlocks, type RepoScan, type TfFile } from './repo-scan.js';
 
 /** Both record types: v4 `cloudflare_record`, v5 `cloudflare_dns_record` (checked in REFERENCE.md). */
 const DNS_TYPES = new Set(['cloudflare_record', 'cloudflare_dns_record']);
@@ -15,6 +14,15 @@ const MAX_HOPS = 3;
 /** `ref` as a whole reference in `text` (`var.services`, not `var.services_extra`). */
 function mentions(text: string, ref: string): boolean {
   return new RegExp(`(^|[^\\w.])${ref.replace(/\./g, '\\.')}(?![\\w-])`).test(text);
+}
+
+/**
+ * The directory a module block calls, by the name the scan read its files under (a `source` through
+ * a symlink: repo-scan.ts moduleCallsOf knows how), or undefined for a registry/git source.
+ */
+function calledDir(scan: RepoScan, file: TfFile, block: Node): string | undefined {
+  if (!moduleSource(block)) return undefined;
+  return scan.dirs.find((d) => moduleCallsOf(scan, d).some((c) => c.file.path === file.path && c.block.startIndex === block.startIndex));
 }
 
 /** Whether a DNS record in the module at `dir` iterates over `ref` (or over what is built from it). */
@@ -38,11 +46,11 @@ export function dnsIterates(scan: RepoScan, dir: string, ref: string, hops = 0):
     }
     // Passed on to a module whose records iterate over that variable.
     for (const block of topBlocks(file, 'module')) {
-      const source = moduleSource(block);
-      if (!source) continue;
+      const called = calledDir(scan, file, block);
+      if (!called) continue;
       for (const attr of bodyAttributes(blockBody(block))) {
         if (unwrap(attributeValue(attr))?.text.trim() !== ref) continue;
-        if (dnsIterates(scan, resolve(file.dir, source), `var.${attributeName(attr)}`, hops + 1)) return true;
+        if (dnsIterates(scan, called, `var.${attributeName(attr)}`, hops + 1)) return true;
       }
     }
   }
@@ -61,9 +69,8 @@ export function listFeedsDns(scan: RepoScan, file: TfFile, block: Node): boolean
   const type = blockType(block);
   if (type === 'locals') return dnsIterates(scan, file.dir, 'local.services');
   if (type !== 'module') return false;
-  const source = moduleSource(block);
-  if (!source) return false;
-  const dir = resolve(file.dir, source);
+  const dir = calledDir(scan, file, block);
+  if (!dir) return false;
   const declared = scan.files.filter((f) => f.dir === dir).flatMap((f) => topBlocks(f, 'variable')).find((b) => blockLabels(b)[0] === 'services');
   if (declared && !stringListType(declared)) return false;
   return dnsIterates(scan, dir, 'var.services');
