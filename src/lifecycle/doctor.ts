@@ -130,7 +130,9 @@ async function tunnelChecks(opts: DoctorOptions, checks: Check[]): Promise<void>
     return;
   }
   checks.push(
-    facts.catchAllLast
+    facts.catchAllLast === null
+      ? { id: 'catch-all', title: 'cloudflared catch-all rule last', status: 'skip', detail: `${facts.source}: the catch-all is generated with the rules, so it is not judged here` }
+      : facts.catchAllLast
       ? { id: 'catch-all', title: 'cloudflared catch-all rule last', status: 'pass', detail: `${facts.source}: ${facts.ruleCount} rules` }
       : { id: 'catch-all', title: 'cloudflared catch-all rule last', status: 'fail', detail: `${facts.source}: the rule without hostname is not the single last rule`, fix: 'move `service = "http_status:404"` to the end; cloudflared matches top to bottom' },
   );

@@ -2,10 +2,14 @@
 // Access on the docker-mcp rule itself (a config-level access is ignored by cloudflared).
 import { statSync } from 'node:fs';
 import { parseDocument } from 'yaml';
-import { blockLabels } from '../patch/hcl-nodes.js';
-import { TUNNEL_CONFIG_TYPES, child, hostnameLabel, isCatchAll, readIngress } from '../patch/ingress-hcl.js';
-import { findYamlConfigs } from '../patch/yaml-scan.js';
-import { scanRepo, topBlocks, type RepoScan } from '../patch/repo-scan.js';
+import { relative } from 'node:path';
+import { classify, type Shape } from '../patch/classify.js';
+import { child, hostnameLabel, isCatchAll } from '../patch/ingress-hcl.js';
+import { buildModel, disposeModel, type RepoModel } from '../patch/model.js';
+import type { RepoPatchInput } from '../patch/types.js';
+import { findYamlConfigs, type YamlConfig } from '../patch/yaml-scan.js';
+import type { RepoScan } from '../patch/repo-scan.js';
+import { collectionFacts } from './ingress-collection.js';
 import { resolveString } from '../patch/tf-values.js';
 import type { Rule } from '../patch/ingress-hcl.js';
 import { isCatchAllHost } from '../patch/cloudflared-match.js';
@@ -13,7 +17,8 @@ import { hclShadow, yamlShadow, type Shadowed } from './ingress-reach.js';
 
 export interface IngressFacts {
   source: string;
-  catchAllLast: boolean;
+  /** null: the catch-all is generated with the rules (an item of the collection), so it is not judged. */
+  catchAllLast: boolean | null;
   ruleCount: number;
   /** null when no rule for the hostname label was found. */
   ruleHasAccess: boolean | null;
@@ -42,38 +47,56 @@ async function ownHclRule(scan: RepoScan, dir: string, rules: Rule[], host: stri
   return undefined;
 }
 
+/** What doctor reports for a config init's classifier named (classify.ts): the same shapes init patches. */
+async function shapeFacts(model: RepoModel, shape: Shape, host: string): Promise<IngressFacts | string> {
+  switch (shape.kind) {
+    case 'hcl-literal': {
+      const { config, list } = shape;
+      const scan = model.scan!;
+      const last = list.rules.at(-1);
+      const rule = await ownHclRule(scan, config.file.dir, list.rules, host);
+      const origin = rule ? child(rule, 'origin_request') : undefined;
+      return {
+        source: config.file.relPath,
+        catchAllLast: Boolean(last && isCatchAll(last)) && list.rules.filter(isCatchAll).length === 1,
+        ruleCount: list.rules.length,
+        ruleHasAccess: rule ? typeof origin === 'object' && child(origin.container, 'access') !== undefined : null,
+        topLevelAccess: list.topLevelAccess,
+        shadowedBy: await hclShadow(scan, config.file, list.rules, rule),
+      };
+    }
+    case 'hcl-generated':
+      return collectionFacts(model, shape.config, host);
+    case 'hcl-unreadable':
+      return `tunnel config not recognised: ${shape.config.address}: ${shape.reason}`;
+    case 'yaml-list':
+      return yamlFacts(shape.config, relative(model.repoDir, shape.config.path) || shape.config.path, host);
+    case 'ambiguous':
+      return shape.mode === 'terraform' ? `${shape.configs?.length ?? 'several'} tunnel configs found; point at one` : 'several cloudflared configs found';
+    case 'none':
+      return 'no tunnel config (Terraform or cloudflared YAML) found';
+  }
+}
+
+/**
+ * A directory is read the way init reads it (model.ts: Terraform tunnel configs, YAML under it, and a
+ * cloudflared config elsewhere in the git repo); a file is one cloudflared config.
+ */
 export async function ingressFacts(path: string, host: string): Promise<IngressFacts | string> {
   if (statSync(path).isDirectory()) {
-    const scan = await scanRepo(path);
+    const model = await buildModel(path, 'auto');
     try {
-      const found = scan.files.flatMap((f) =>
-        topBlocks(f, 'resource')
-          .filter((b) => TUNNEL_CONFIG_TYPES.includes(blockLabels(b)[0] ?? ''))
-          .map((b) => ({ f, b })),
-      );
-      if (found.length === 1) {
-        const list = readIngress(found[0]!.f, found[0]!.b);
-        if (typeof list === 'string') return `tunnel config not recognised: ${list}`;
-        const last = list.rules.at(-1);
-        const rule = await ownHclRule(scan, found[0]!.f.dir, list.rules, host);
-        const origin = rule ? child(rule, 'origin_request') : undefined;
-        return {
-          source: found[0]!.f.relPath,
-          catchAllLast: Boolean(last && isCatchAll(last)) && list.rules.filter(isCatchAll).length === 1,
-          ruleCount: list.rules.length,
-          ruleHasAccess: rule ? typeof origin === 'object' && child(origin.container, 'access') !== undefined : null,
-          topLevelAccess: list.topLevelAccess,
-          shadowedBy: await hclShadow(scan, found[0]!.f, list.rules, rule),
-        };
-      }
-      if (found.length > 1) return `${found.length} tunnel configs found; point at one`;
+      return await shapeFacts(model, classify(model, { mode: 'auto' } as RepoPatchInput, path), host);
     } finally {
-      for (const f of scan.files) f.tree.delete();
+      disposeModel(model);
     }
   }
   const yaml = findYamlConfigs(path);
   if (yaml.length !== 1) return yaml.length ? 'several cloudflared configs found' : 'no tunnel config (Terraform or cloudflared YAML) found';
-  const found = yaml[0]!;
+  return yamlFacts(yaml[0]!, yaml[0]!.path, host);
+}
+
+function yamlFacts(found: YamlConfig, source: string, host: string): IngressFacts {
   const config = parseDocument(found.inner.toString()).toJS() as {
     originRequest?: { access?: unknown };
   };
@@ -83,12 +106,12 @@ export async function ingressFacts(path: string, host: string): Promise<IngressF
   const catchAll = (r: { hostname?: string; path?: string }): boolean => isCatchAllHost(r.hostname, r.path !== undefined);
   const rule = rules.find((r) => !r.path && isHost(host, r.hostname));
   return {
-    source: found.path,
+    source,
     // Chart values have no catch-all: the chart appends `http_status:404` after the list.
     catchAllLast: found.catchAllRequired ? rules.length > 0 && catchAll(rules.at(-1)!) && rules.filter(catchAll).length === 1 : !rules.some(catchAll),
     ruleCount: rules.length,
     ruleHasAccess: rule ? Boolean(rule.originRequest?.access) : null,
     topLevelAccess: Boolean(config.originRequest?.access),
-    shadowedBy: rule ? yamlShadow(found, found.path, rule, rules.indexOf(rule)) : null,
+    shadowedBy: rule ? yamlShadow(found, source, rule, rules.indexOf(rule)) : null,
   };
 }

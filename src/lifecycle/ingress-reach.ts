@@ -10,6 +10,7 @@ import type { RepoScan, TfFile } from '../patch/repo-scan.js';
 import { resolveString } from '../patch/tf-values.js';
 import { ruleValue, type YamlConfig } from '../patch/yaml-scan.js';
 import { yamlView } from '../patch/yaml-views.js';
+import { isQuoted } from '../patch/yaml-quoted.js';
 import { hasTemplate, isCatchAllHost } from '../patch/cloudflared-match.js';
 import type { Check } from './doctor.js';
 
@@ -40,6 +41,8 @@ function lineIn(cand: YamlConfig, node: YamlNode): number {
   const inner = cand.scalar ? String(cand.scalar.value) : cand.text;
   const innerLine = inner.slice(0, node.range?.[0] ?? 0).split('\n').length;
   if (!cand.scalar?.range) return innerLine;
+  // A quoted scalar's lines are `\n` escapes, not lines of the file: its own line is the best there is.
+  if (isQuoted(cand.scalar)) return cand.text.slice(0, cand.scalar.range[0]).split('\n').length;
   return cand.text.slice(0, cand.scalar.range[0]).split('\n').length + innerLine;
 }
 

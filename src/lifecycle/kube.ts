@@ -1,7 +1,8 @@
 // Kubeconfig loading and the few API helpers the kubectl target, status and doctor share.
 import { ApiException, KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { UsageError } from '../shared/errors.js';
 import { isKustomization, readKustomization } from './kustomization.js';
@@ -38,7 +39,7 @@ export function loadKubeConfig(opts: KubeOptions = {}): KubeConfig {
     else kc.loadFromDefault();
   } catch (error) {
     throw new KubeConfigError(
-      `could not read the kubeconfig ${opts.kubeconfig ?? process.env.KUBECONFIG ?? '~/.kube/config'} (${(error as Error).message})`,
+      `could not read the kubeconfig ${opts.kubeconfig ?? process.env.KUBECONFIG ?? '~/.kube/config'} (${kubeconfigProblem(opts.kubeconfig) ?? (error as Error).message})`,
       'fix the file (`kubectl config view` shows what kubectl makes of it) or pass --kubeconfig <file>',
     );
   }
@@ -60,6 +61,26 @@ export function loadKubeConfig(opts: KubeOptions = {}): KubeConfig {
   if (!kc.getCurrentCluster()) throw missingCluster(kc);
   allowPlainHttp(kc);
   return kc;
+}
+
+/**
+ * What is wrong with the file(s), said for people: the client library reads an empty or non-mapping
+ * file as `undefined` and fails with "Cannot read properties of undefined (reading 'clusters')"
+ * (review 3, finding 5). null when the files look like kubeconfigs (the library's message stands).
+ */
+function kubeconfigProblem(file: string | undefined): string | null {
+  const files = file ? [file] : process.env.KUBECONFIG ? process.env.KUBECONFIG.split(delimiter).filter(Boolean) : [join(homedir(), '.kube', 'config')];
+  for (const path of files.filter((f) => existsSync(f) && statSync(f).isFile())) {
+    const text = readFileSync(path, 'utf8');
+    const it = files.length > 1 ? path : 'the file';
+    if (!text.trim()) return `${it} is empty`;
+    const docs = parseAllDocuments(text);
+    const doc = Array.isArray(docs) ? docs[0] : undefined;
+    if (!doc || doc.errors.length) return `${it} is not valid YAML${doc?.errors[0] ? `: ${doc.errors[0].message.split('\n')[0]}` : ''}`;
+    const value: unknown = doc.toJS();
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return `${it} is not a kubeconfig: expected a YAML mapping with clusters, contexts and users`;
+  }
+  return null;
 }
 
 /** Why there is no cluster to talk to, naming what the kubeconfig lacks. */

@@ -13,6 +13,8 @@ export interface CloudflaredWorkload {
   name: string;
   namespace: string | null;
   labels: Record<string, string>;
+  /** Why namespace and labels are not carried (null / {}): the labels are not proven (cloudflared-tf.ts). */
+  unproven?: string;
 }
 
 const WORKLOADS = ['Deployment', 'DaemonSet', 'StatefulSet'];

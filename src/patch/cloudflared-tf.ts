@@ -12,7 +12,7 @@ import type { Node } from 'web-tree-sitter';
 import type { CloudflaredWorkload } from './cloudflared-scan.js';
 import { attributeValue, blockBody, blockLabels, bodyBlocks, findAttribute, isObject, objectElemKey, objectElems, objectElemValue, unwrap } from './hcl-nodes.js';
 import { topBlocks, type RepoScan, type TfFile } from './repo-scan.js';
-import { resolveString } from './tf-values.js';
+import { localDefinition, resolveString } from './tf-values.js';
 
 const KINDS: Record<string, string> = {
   kubernetes_deployment_v1: 'Deployment',
@@ -50,9 +50,15 @@ async function namespaceRef(scan: RepoScan, file: TfFile, expr: Node | undefined
   return null;
 }
 
-/** A labels map whose every key and value literals prove; null otherwise (a partial selector would admit more pods). */
-async function literalMap(scan: RepoScan, dir: string, expr: Node | undefined): Promise<Record<string, string> | null> {
+/**
+ * A labels map whose every key and value literals prove; null otherwise (a partial selector would admit
+ * more pods). `labels = local.labels` is followed to the one `locals` entry that sets it, as
+ * tf-values.ts resolves a string local (review 3, finding 6).
+ */
+async function literalMap(scan: RepoScan, dir: string, expr: Node | undefined, depth = 0): Promise<Record<string, string> | null> {
   const obj = unwrap(expr);
+  const local = /^local\.([A-Za-z_][\w-]*)$/.exec(obj?.text.trim() ?? '');
+  if (local && depth < 4) return literalMap(scan, dir, localDefinition(scan, dir, local[1]!)?.value, depth + 1);
   if (!isObject(obj)) return null;
   const out: Record<string, string> = {};
   for (const elem of objectElems(obj)) {
@@ -79,10 +85,14 @@ export async function cloudflaredInTerraform(scan: RepoScan): Promise<Cloudflare
       const namespace = nsExpr ? ((await resolveString(scan, file.dir, nsExpr)) ?? (await namespaceRef(scan, file, nsExpr))) : 'default';
       const labels =
         (await literalMap(scan, file.dir, attr(nested(block, ['spec', 'template', 'metadata']), 'labels'))) ??
-        (await literalMap(scan, file.dir, attr(nested(block, ['spec', 'selector']), 'match_labels'))) ??
-        {};
+        (await literalMap(scan, file.dir, attr(nested(block, ['spec', 'selector']), 'match_labels')));
       const name = (await resolveString(scan, file.dir, attr(metadata, 'name'))) ?? `${type}.${label}`;
-      out.push({ path: file.path, kind, name, namespace, labels });
+      // The NetworkPolicy's peer is namespace AND labels: half of it proven admits the wrong pods (or
+      // none), so unproven labels carry neither half, and the report says why.
+      const unproven = labels
+        ? undefined
+        : `cloudflared runs from ${type}.${label} (${file.relPath}), but its pod labels are not literals the repo proves, so the NetworkPolicy values cloudflared_namespace / cloudflared_pod_labels are left as they are; set them to what \`kubectl get pods -A --show-labels | grep cloudflared\` shows.`;
+      out.push({ path: file.path, kind, name, namespace: labels ? namespace : null, labels: labels ?? {}, ...(unproven ? { unproven } : {}) });
     }
   }
   return out;

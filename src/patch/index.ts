@@ -56,6 +56,7 @@ export async function planRepoPatch(repoDir: string, input: RepoPatchInput): Pro
     if (cloudflared) {
       const where = `${cloudflared.kind} ${cloudflared.name} in ${relative(reportBase(model, input), cloudflared.path) || cloudflared.path}`;
       plan.cloudflared = { namespace: cloudflared.namespace, labels: cloudflared.labels, where };
+      if (cloudflared.unproven) plan.notes.push(cloudflared.unproven);
     }
     for (const edit of plan.edits) edit.after = matchLineEndings(edit.before, edit.after);
     for (const edit of plan.edits.filter((e) => e.path.endsWith('.tf'))) {

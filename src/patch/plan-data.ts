@@ -26,7 +26,7 @@ import { findOwnItem, NAME_ATTRS, updateOwnItem } from './own-item.js';
 import type { RepoPatchInput, RepoPatchPlan } from './types.js';
 
 
-async function hostnameOf(model: RepoModel, g: Generator, item: CollectionItem): Promise<string | null> {
+export async function hostnameOf(model: RepoModel, g: Generator, item: CollectionItem): Promise<string | null> {
   const field = g.fields.get('hostname');
   if (field) return evaluate(model.scan!, g, field, item);
   const elem = g.spread ? findObjectElem(item.object, 'hostname') : undefined;
@@ -34,7 +34,7 @@ async function hostnameOf(model: RepoModel, g: Generator, item: CollectionItem):
 }
 
 /** A catch-all item: one whose rule has no hostname (absent, or `null`). */
-function isCatchAllItem(g: Generator, item: CollectionItem): boolean {
+export function isCatchAllItem(g: Generator, item: CollectionItem): boolean {
   if (g.collection.scalar) return false;
   const field = g.fields.get('hostname');
   const attr = field ? /\.([A-Za-z_][\w-]*)$/.exec(unwrap(field)?.text ?? '')?.[1] : g.spread ? 'hostname' : undefined;

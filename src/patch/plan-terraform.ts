@@ -134,7 +134,7 @@ export async function planHclLiteral(model: RepoModel, config: TfTunnelConfig, l
   if (moduleEdit) plan.edits.push(moduleEdit);
   const where = before ? `adding the docker-mcp rule above line ${line(before)}` : 'adding the docker-mcp rule before the catch-all';
   plan.notes.unshift(
-    `Tunnel config: ${address} (provider ${version}); ${existing ? 'updating the existing docker-mcp rule' : before === generated && generated ? 'adding a written-out docker-mcp rule above its dynamic block' : where}.`,
+    `Tunnel config: ${address} (provider ${version}); ${existing ? (ruleEdits.length ? 'updating the existing docker-mcp rule' : 'the docker-mcp rule is already there as it should be') : before === generated && generated ? 'adding a written-out docker-mcp rule above its dynamic block' : where}.`,
     `Root module: ${relative(scan.repoDir, root.dir) || '.'}; the module call goes to ${MODULE_FILE}.`,
   );
   return plan;

@@ -15,6 +15,7 @@ import { yamlRule } from './render.js';
 import { MANAGED_MARKER, type RepoPatchInput, type RepoPatchPlan } from './types.js';
 import { configsInText, ruleValue, type YamlConfig } from './yaml-scan.js';
 import { yamlFollowUps } from './yaml-notes.js';
+import { intoQuotedScalar, isQuoted } from './yaml-quoted.js';
 import { addListKey, applySplices, insertItem, intoBlockScalar, replaceItem, replaceScalar, type Splice } from './yaml-splice.js';
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
@@ -135,11 +136,18 @@ export function planYamlList(model: RepoModel, cand: YamlConfig, input: RepoPatc
   const placement = shadowing ? `above the "${shadowing.shown}" rule` : cand.catchAllRequired ? 'before the catch-all' : 'at the end (the chart adds the catch-all)';
   // An exact-host rule with another service is replaced in place; the note keeps the old target on record.
   const was = existing && existing.js.service !== desired.service ? ` (its service was ${String(existing.js.service)})` : '';
-  plan.notes.push(`cloudflared config: ${rel} (${cand.where}); ${existing ? `updating the existing rule for ${input.hostname}${was}` : `adding the docker-mcp rule ${placement}`}.`);
+  // A no-op run (review 3, "smaller"): nothing is updated, and there is nothing to restart for.
+  const noop = Boolean(existing) && !splices.length;
+  const doing = noop ? `the rule for ${input.hostname} is already there as it should be` : existing ? `updating the existing rule for ${input.hostname}${was}` : `adding the docker-mcp rule ${placement}`;
+  plan.notes.push(`cloudflared config: ${rel} (${cand.where}); ${doing}.`);
   yamlFollowUps(model, cand, input, plan);
+  if (noop) {
+    plan.snippets = plan.snippets.filter((s) => !s.title.startsWith('Restart cloudflared'));
+    plan.notes = plan.notes.filter((n) => !/restart it after applying/.test(n));
+  }
   plan.moduleCall = withTunnelStatus(input.moduleCallHcl, { ruleIn: `${rel} (${cand.where})`, dns: null });
   if (!splices.length) return plan;
-  const outer = cand.scalar ? intoBlockScalar(cand.text, cand.scalar, splices) : splices;
+  const outer = !cand.scalar ? splices : isQuoted(cand.scalar) ? intoQuotedScalar(cand.text, cand.scalar, splices) : intoBlockScalar(cand.text, cand.scalar, splices);
   if (!outer) return refuse(blockScalarProblem(rel, cand), above);
   const after = applySplices(cand.text, outer);
   if (!sameExceptRule(cand, after, input.hostname, desired, existing ? rules.indexOf(existing) : -1)) return refuse(`internal: the patched ${rel} would not read back as the same rules plus docker-mcp's, so nothing was written`, above);
@@ -157,6 +165,10 @@ function blockScalarProblem(rel: string, cand: YamlConfig): string {
       `${rel}: ${cand.where} is a folded block scalar (\`>\`), which joins lines with spaces, so a rule added there would not read as written; ` +
       'make it a literal block (`|`, same body) and run again, or add the rule by hand'
     );
+  }
+  if (cand.scalar && isQuoted(cand.scalar)) {
+    const style = cand.scalar.type === 'QUOTE_DOUBLE' ? 'double' : 'single';
+    return `${rel}: ${cand.where} is a ${style}-quoted string, which the patcher could not write again in the same style; add the rule by hand (or make it a literal block, \`|\`, and run again)`;
   }
   return `${rel}: the lines of the block scalar ${cand.where} could not be matched to its value (indentation); add the rule by hand`;
 }

@@ -62,15 +62,18 @@ const tunnelName = (block: Node): string | null => {
  */
 export function tunnelFor(model: RepoModel, cand: Pick<YamlConfig, 'tunnel'>, notes: string[] = []): TfTunnelConfig | null {
   const all = tunnels(model.scan!);
-  const named = all.filter(({ block }) => tunnelName(block) === cand.tunnel);
-  const pick = named.length === 1 ? named[0]! : cand.tunnel === null && all.length === 1 ? all[0]! : null;
+  // A `${tunnel_id}` placeholder (a .tftpl read by templatefile()) is filled in by Terraform itself, so
+  // like a missing `tunnel:` it names the repo's only tunnel.
+  const given = cand.tunnel !== null && cand.tunnel.includes('${') ? null : cand.tunnel;
+  const named = all.filter(({ block }) => tunnelName(block) === given);
+  const pick = named.length === 1 ? named[0]! : given === null && all.length === 1 ? all[0]! : null;
   if (!pick) {
-    if (cand.tunnel !== null && all.length) {
+    if (given !== null && all.length) {
       const names = all.map(({ block }) => `${blockAddress(block)}${tunnelName(block) ? ` (name "${tunnelName(block)}")` : ''}`).join(', ');
-      const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(cand.tunnel);
+      const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(given);
       notes.push(
-        `The cloudflared config runs tunnel ${cand.tunnel}, ${uuid ? 'an id that cannot be matched to' : 'which is none of'} the Terraform tunnels (${names}); ` +
-          `no DNS record was added in Terraform: route the hostname to ${cand.tunnel} with the command below.`,
+        `The cloudflared config runs tunnel ${given}, ${uuid ? 'an id that cannot be matched to' : 'which is none of'} the Terraform tunnels (${names}); ` +
+          `no DNS record was added in Terraform: route the hostname to ${given} with the command below.`,
       );
     }
     return null;

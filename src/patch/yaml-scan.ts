@@ -4,8 +4,9 @@
 // the tunnel may come from TUNNEL_TOKEN), and the official cloudflare-tunnel chart's
 // `cloudflare.ingress` values (no catch-all there: the chart appends `http_status:404` itself).
 import { readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, parseAllDocuments, parseDocument, type Document, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { chartAppendsCatchAll } from './chart-template.js';
 import { listFiles } from './repo-scan.js';
 import { blockBody } from './yaml-splice.js';
 
@@ -106,7 +107,14 @@ export function configsInText(path: string, text: string): YamlConfig[] {
       continue;
     }
     if (docs.length !== 1) continue;
-    if (isIngressList(doc.get('ingress', true), doc)) {
+    const chartTemplate = isIngressList(doc.get('ingress', true), doc) ? chartAppendsCatchAll(path, 'ingress') : null;
+    if (chartTemplate) {
+      // Values of a chart of the repo's own whose template appends the catch-all (chart-template.ts).
+      found.push({
+        path, text, kind: 'helm-values', scalar: null, inner: doc, ingressPath: ['ingress'], catchAllRequired: false,
+        where: `chart ${basename(dirname(path))} values ingress (its ${chartTemplate} appends the catch-all)`, tunnel: str(doc.get('tunnel')), namespace: null,
+      });
+    } else if (isIngressList(doc.get('ingress', true), doc)) {
       found.push({ path, text, kind: 'file', scalar: null, inner: doc, ingressPath: ['ingress'], catchAllRequired: true, where: 'cloudflared config', tunnel: str(doc.get('tunnel')), namespace: null });
     } else if (chartValues(doc, ['cloudflare'])) {
       found.push({

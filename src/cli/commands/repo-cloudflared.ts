@@ -8,7 +8,10 @@ import type { RepoPatchPlan } from '../../patch/index.js';
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 export function adoptCloudflared(c: InstallConfig, table: readonly VariableSpec[], found: NonNullable<RepoPatchPlan['cloudflared']>): { config: InstallConfig; note: string } | null {
+  // No proven labels: carrying the namespace alone would pair it with the default labels, printed
+  // below as "as the repo runs it" (review 3, finding 6). Both halves or neither.
   const byName = (n: string): unknown => table.find((s) => s.name === n)?.default;
+  if (!Object.keys(found.labels).length && same(c.cloudflared_pod_labels, byName('cloudflared_pod_labels'))) return null;
   const namespace =
     same(c.cloudflared_namespace, byName('cloudflared_namespace')) && found.namespace && found.namespace !== c.namespace
       ? found.namespace
