@@ -63,7 +63,8 @@ export function derivedDns(model: RepoModel, g: Generator, item: FilterItem): { 
     const forEach = findAttribute(blockBody(dns.block), 'for_each');
     if (!forEach || !model.scan) continue;
     // The collection itself, or a module's `var.x` where the call passes this collection as x.
-    const refs = dns.file.dir === g.collection.file.dir ? [g.collection.ref] : [];
+    // A literal module argument is the child's `var.x` itself (review 3 finding 1: b5).
+    const refs = dns.file.dir === g.collection.file.dir || (g.collection.kind === 'argument' && g.dir === dns.file.dir) ? [g.collection.ref] : [];
     for (const call of moduleCallsOf(model.scan, dns.file.dir)) {
       if (call.file.dir !== g.collection.file.dir) continue;
       for (const arg of bodyAttributes(blockBody(call.block))) {

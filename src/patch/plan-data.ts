@@ -20,6 +20,8 @@ import { derivedDns, existingItem, newItem, renderItem, type ItemValue } from '.
 import { dnsSnippet } from './dns-plan.js';
 import { leadingListEdit, planAhead, shadowAhead } from './plan-ahead.js';
 import { chooseCollection } from './collection-choice.js';
+import { calledMoreThanOnce, planPerCall } from './call-choice.js';
+import { ignoredNotes } from './ignored-note.js';
 import { findOwnItem, NAME_ATTRS, updateOwnItem } from './own-item.js';
 import type { RepoPatchInput, RepoPatchPlan } from './types.js';
 
@@ -90,6 +92,8 @@ interface CollectionOutcome {
   /** A literal rule ahead of the generated ones catches the hostname (finding 2). */
   aheadWhy: string | null;
   g?: Generator;
+  /** Refused because the tunnel module is called more than once (call-choice.ts decides). */
+  calls?: boolean;
 }
 
 async function planCollection(model: RepoModel, config: TfTunnelConfig, input: RepoPatchInput, prefix: string, state: CollectionOutcome): Promise<RepoPatchPlan> {
@@ -125,6 +129,7 @@ async function planCollection(model: RepoModel, config: TfTunnelConfig, input: R
   const computed = await itemValues(model, g, input, plan.notes);
   const item = typeof computed === 'string' ? undefined : renderItem(g, computed, input, '');
   if (typeof chosen === 'string') {
+    state.calls = g.collection.ambiguity === 'calls';
     // -var-file tfvars: the same item goes into each of them, so the snippet's title names them all.
     const each = g.collection.ambiguity === 'tfvars' ? `, to add to each of ${read.map((r) => r.g.collection.where).join(', ')}` : '';
     return refuse(chosen, g, item, each ? `One more item of ${g.collection.ref}, in its own item shape (provider ${config.version})${each}` : undefined);
@@ -262,6 +267,7 @@ async function planCollection(model: RepoModel, config: TfTunnelConfig, input: R
     `Tunnel config: ${config.address} (provider ${config.version}) builds its rules from ${g.collection.ref} (${g.collection.where}); ${updates.length ? 'updating its docker-mcp item' : own ? 'it already has docker-mcp' : written ? 'writing the docker-mcp rule out before them' : 'adding one item for docker-mcp'}${dns ? `, which also gives its DNS record (${dns})` : ''}.`,
     `Root module: ${relative(scan.repoDir, root.dir) || '.'}; the module call goes to ${MODULE_FILE}.`,
   );
+  plan.notes.push(...ignoredNotes(scan.repoDir, plan.edits)); // review 3 finding 12
   return plan;
 }
 
@@ -276,11 +282,16 @@ export async function planGenerated(model: RepoModel, config: TfTunnelConfig, in
   // An item for the host with other values is the user's route: refused in both planners (finding 1),
   // never shadowed by a written-out rule (whose DNS snippet would duplicate the for_each's, finding 5).
   if (!plan.refused || state.final) return plan;
+  // Review 3 finding 1: a module called twice gets its item in one call's argument, or a refusal.
+  if (state.calls) return planPerCall(model, config, input, prefix, plan, (m) => planCollection(m, config, input, prefix, { final: false, aheadWhy: null }));
+  if (calledMoreThanOnce(model, config.file.dir)) return plan;
   if (state.aheadWhy && state.g) return (await planAhead(model, config, state.g, input, state.aheadWhy)) ?? plan;
   const around = config.source.kind === 'dynamic' ? readAroundDynamic(config.file, config.block) : null;
   if (!around) return plan;
   const literal = await planHclLiteral(model, config, around.list, input, around.dynamic);
   if (literal.refused) return plan;
-  literal.notes.splice(2, 0, `${config.address}: ${plan.refused.slice(prefix.length)}; so the rule is written out instead.`);
+  // The refusal's "…; add it by hand" advice does not apply once the rule is written out (review 3 finding 8).
+  const why = plan.refused.slice(prefix.length).replace(/;[^;]*\bby hand$/, '');
+  literal.notes.splice(2, 0, `${config.address}: no item could be added to its collection (${why}), so the docker-mcp rule is written out above the dynamic block instead.`);
   return literal;
 }

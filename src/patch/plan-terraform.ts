@@ -17,6 +17,7 @@ import { findRootModule, topBlocks, type RepoScan, type TfFile } from './repo-sc
 import { withTunnelStatus } from './module-status.js';
 import { planDns } from './dns-plan.js';
 import { findServicesLists } from './tf-lookup.js';
+import { calledMoreThanOnce } from './call-choice.js';
 import type { FileEdit, RepoPatchInput, RepoPatchPlan } from './types.js';
 
 /**
@@ -31,6 +32,8 @@ export async function planHclLiteral(model: RepoModel, config: TfTunnelConfig, l
   // `placement`: where the snippet's rule really goes when not just above the catch-all (finding 8).
   const refuse = (reason: string, desired?: DesiredRule, where = file.relPath, placement?: string): RepoPatchPlan =>
     refuseTerraform(plan, input, { reason, version, where, desired, scan, tunnelDir: file.dir, ...(placement ? { placement } : {}) });
+  // Review 3 finding 1: every instance would route the rule (and make the record): never written there.
+  if (calledMoreThanOnce(model, file.dir)) return refuse(`${address} is in a module instantiated more than once (${relative(scan.repoDir, file.dir)}), so a rule written there would be in every instance's tunnel; add the docker-mcp rule where only the tunnel that should serve it gets it`);
   const catchAlls = list.rules.filter(isCatchAll);
   if (catchAlls.length === 0 && !generated) {
     return refuse(`${address} has no catch-all rule (one without hostname, e.g. service = "http_status:404") to insert before; cloudflared requires one, last`);

@@ -19,6 +19,7 @@ import {
   unwrap,
 } from './hcl-nodes.js';
 import { moduleCallsOf, topBlocks, type RepoScan, type TfFile } from './repo-scan.js';
+import { dnsIterates, listFeedsDns, stringListType } from './services-dns.js';
 
 export interface ServicesList {
   file: TfFile;
@@ -50,7 +51,9 @@ function inVariableBlock(attr: Node): boolean {
  * The `services = [ … ]` list of string literals that feeds the tunnel's DNS records, by
  * precedence: an argument of the module call, then the tunnel module's own files, then its
  * `variable "services"` default, then anywhere else in the repo. Several in the winning tier is
- * ambiguous and refused.
+ * ambiguous and refused. A list counts only when a DNS record provably iterates over it (review 3,
+ * finding 2: a firewall module's `services = ["ssh", "https"]` is not DNS) and, where a variable
+ * receives it, that variable is a list of strings (a `list(object)` default must never get a string).
  */
 export function findServicesLists(scan: RepoScan, tunnelDir: string): { tier: ServicesList[]; tierName: string } {
   const tiers: [string, ServicesList[]][] = [
@@ -67,14 +70,15 @@ export function findServicesLists(scan: RepoScan, tunnelDir: string): { tier: Se
       const block = attr.parent?.parent;
       if (name === 'default' && block && blockType(block) === 'variable' && blockLabels(block)[0] === 'services') {
         const tuple = literalList(attr);
-        if (tuple && file.dir === tunnelDir) tiers[2]![1].push({ file, attribute: attr, tuple, where: 'variable "services" default' });
+        const feedsDns = stringListType(block) && dnsIterates(scan, file.dir, 'var.services');
+        if (tuple && feedsDns && file.dir === tunnelDir) tiers[2]![1].push({ file, attribute: attr, tuple, where: 'variable "services" default' });
         continue;
       }
       if (name !== 'services' || inVariableBlock(attr)) continue;
       const tuple = literalList(attr);
-      if (!tuple) continue;
+      if (!tuple || !block || !listFeedsDns(scan, file, block)) continue;
       const entry = { file, attribute: attr, tuple, where: `${file.relPath}:${attr.startPosition.row + 1}` };
-      if (block && calls.has(`${file.path}:${block.startIndex}`)) tiers[0]![1].push(entry);
+      if (calls.has(`${file.path}:${block.startIndex}`)) tiers[0]![1].push(entry);
       else if (file.dir === tunnelDir) tiers[1]![1].push(entry);
       else tiers[3]![1].push(entry);
     }
@@ -114,11 +118,36 @@ function variableDefault(scan: RepoScan, dir: string, name: string): string | nu
 }
 
 /**
- * The value of `var.<name>` as seen by the module in `dir`: a literal module-call argument, or
- * one hop through `var.<x>` to the caller's tfvars or default. null when not certain.
+ * A view of the scan in which the module at `dir` has only the one call `call` (review 3, finding
+ * 1): a module called twice is planned once per call, each with that call's arguments, so the
+ * caller can see which call's domain proves the hostname. The view is a new object; the scan itself
+ * is untouched.
  */
-export async function resolveVariable(scan: RepoScan, dir: string, name: string, depth = 0): Promise<string | null> {
-  const calls = moduleCallsOf(scan, dir);
+const pinned = new WeakMap<RepoScan, Map<string, ModuleCall>>();
+export type ModuleCall = ReturnType<typeof moduleCallsOf>[number];
+
+export function pinCall(scan: RepoScan, dir: string, call: ModuleCall): RepoScan {
+  const view: RepoScan = { ...scan };
+  pinned.set(view, new Map([...(pinned.get(scan) ?? []), [dir, call]]));
+  return view;
+}
+
+/** moduleCallsOf, honouring a pinned call (pinCall). */
+export function callsOf(scan: RepoScan, dir: string): ModuleCall[] {
+  const pin = pinned.get(scan)?.get(dir);
+  return pin ? [pin] : moduleCallsOf(scan, dir);
+}
+
+/** Resolves a caller's argument expression in the caller's directory (tf-values.ts resolveString). */
+export type ArgResolver = (callerDir: string, expr: Node | undefined) => Promise<string | null>;
+
+/**
+ * The value of `var.<name>` as seen by the module in `dir`: the module-call argument (a literal, or
+ * through `resolveArg`: the caller's locals, vars and its root's tfvars, review 3 finding 8), else
+ * the caller's tfvars or the default. null when not certain.
+ */
+export async function resolveVariable(scan: RepoScan, dir: string, name: string, depth = 0, resolveArg?: ArgResolver): Promise<string | null> {
+  const calls = callsOf(scan, dir);
   if (calls.length > 1) return null;
   const call = calls[0];
   if (call) {
@@ -126,6 +155,7 @@ export async function resolveVariable(scan: RepoScan, dir: string, name: string,
     if (!arg) return variableDefault(scan, dir, name);
     const literal = staticString(attributeValue(arg));
     if (literal !== null) return literal;
+    if (resolveArg) return resolveArg(call.file.dir, attributeValue(arg));
     const ref = /^var\.([A-Za-z_][\w-]*)$/.exec(unwrap(attributeValue(arg))?.text ?? '');
     return ref && depth < 3 ? resolveVariable(scan, call.file.dir, ref[1]!, depth + 1) : null;
   }

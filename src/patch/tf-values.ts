@@ -30,7 +30,8 @@ async function resolveRef(scan: RepoScan, dir: string, text: string, depth: numb
   // Hook for task B (finding 10): `data.cloudflare_zone.<n>.name` with a literal name (tf-data-sources.ts).
   if (!ref && depth <= MAX_DEPTH && text.trim().startsWith('data.cloudflare_zone.')) return zoneName(scan, dir, text, depth);
   if (!ref || depth > MAX_DEPTH) return null;
-  if (ref[1] === 'var') return resolveVariable(scan, dir, ref[2]!);
+  // A module argument is resolved like any expression of the caller: `local.zone`, `"lab.${local.zone}"`.
+  if (ref[1] === 'var') return resolveVariable(scan, dir, ref[2]!, depth, (callerDir, expr) => resolveString(scan, callerDir, expr, depth + 1));
   const expr = localDefinition(scan, dir, ref[2]!)?.value;
   return expr ? resolveString(scan, dir, expr, depth + 1) : null;
 }

@@ -11,7 +11,8 @@ import { join, relative } from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { formatHclErrors, parseHcl } from '../templates/hcl-parse.js';
 import { attributeName, attributeValue, blockBody, blockLabels, bodyAttributes, findAttribute, namedChildren, unwrap } from './hcl-nodes.js';
-import { moduleCallsOf, topBlocks, type RepoScan, type TfFile } from './repo-scan.js';
+import { topBlocks, type RepoScan, type TfFile } from './repo-scan.js';
+import { callsOf } from './tf-lookup.js';
 import { localDefinition } from './tf-values.js';
 
 export interface ValueSite {
@@ -102,7 +103,8 @@ export async function valueSites(scan: RepoScan, dir: string, ref: string, hops 
     if (!def) return `\`${ref}\` is not set in exactly one \`locals\` block of the module`;
     return { sites: [{ ...def, ref, kind: 'local' }], ambiguity: 'none' };
   }
-  const calls = moduleCallsOf(scan, dir);
+  // callsOf: a pinned call (tf-lookup.ts pinCall) stands for all of them.
+  const calls = callsOf(scan, dir);
   if (!calls.length) return rootSites(scan, dir, name, ref);
   const sites: ValueSite[] = [];
   for (const call of calls) {

@@ -44,7 +44,7 @@ describe('dynamic "ingress_rule" the patcher cannot add an item to (nested origi
     const text = readFileSync(join(dir, 'tunnel.tf'), 'utf8');
     expect(text).toMatch(/ {2}config \{\n {4}# docker-mcp: managed by docker-mcp init[^\n]*\n {4}ingress_rule \{\n {6}hostname = "docker-mcp\.example\.com"\n {6}service {2}= "http:\/\/homelab-docker-mcp-gateway\.homelab\.svc\.cluster\.local:8080"\n {4}\}\n {4}dynamic "ingress_rule" \{/);
     expect(fmtClean(text)).toBe(true);
-    expect(plan.notes.join('\n')).toContain('the dynamic content has nested blocks (origin_request); the patcher reads attributes only; so the rule is written out instead');
+    expect(plan.notes.join('\n')).toContain('no item could be added to its collection (the dynamic content has nested blocks (origin_request); the patcher reads attributes only), so the docker-mcp rule is written out above the dynamic block instead');
     // DNS: the snippet uses the config's own tunnel id expression.
     expect(plan.snippets.find((s) => s.title.startsWith('DNS record'))!.text).toContain('content = "${var.tunnel_id}.cfargotunnel.com"');
     expect((await planRepoPatch(dir, input())).edits).toEqual([]);

@@ -66,7 +66,7 @@ describe('shape 2: v4 dynamic "ingress_rule" over a list in locals (the catch-al
     expect(plan.edits.map((e) => e.relPath).sort()).toEqual(['docker-mcp.tf', 'tunnel.tf']);
     const tunnel = plan.edits.find((e) => e.relPath === 'tunnel.tf')!.after;
     expect(tunnel).toMatch(/hostname = "docker-mcp\.example\.com"[\s\S]*origin_request \{\n\s+access \{\n\s+required\s+= true[\s\S]*\n\s+\}\n\s+dynamic "ingress_rule" \{/);
-    expect(plan.notes.join('\n')).toContain('Access must sit on the rule\'s origin_request, and the rules built at tunnel.tf:12 have none; add the item to local.ingress_rules (locals.tf:5) by hand; so the rule is written out instead');
+    expect(plan.notes.join('\n')).toContain('no item could be added to its collection (Cloudflare Access must sit on the rule\'s origin_request, and the rules built at tunnel.tf:12 have none), so the docker-mcp rule is written out above the dynamic block instead');
     // No `services` list and no record like the others for a written-out rule: a snippet, and the status says so.
     expect(plan.snippets.map((x) => x.title)).not.toContain('DNS: add to the services list');
     expect(statusOf(plan.moduleCall)).toContain('its DNS record is not created by this repo');
