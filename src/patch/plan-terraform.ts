@@ -17,6 +17,7 @@ import { findRootModule, topBlocks, type RepoScan, type TfFile } from './repo-sc
 import { withTunnelStatus } from './module-status.js';
 import { planDns } from './dns-plan.js';
 import { findServicesLists } from './tf-lookup.js';
+import { resolveString } from './tf-values.js';
 import type { FileEdit, RepoPatchInput, RepoPatchPlan } from './types.js';
 
 /**
@@ -105,7 +106,9 @@ export async function planHclLiteral(model: RepoModel, config: TfTunnelConfig, l
     if (more.length) edits.set(servicesList.file, [...(edits.get(servicesList.file) ?? []), ...more]);
   } else {
     const hosts = views.map((v) => v.hostname).filter((h): h is string => h !== null);
-    const dns = await planDns(model, config, input.hostname, hosts);
+    // The rule's hostname before this run: its record from an earlier run is renamed, not left stale.
+    const oldHost = existing?.hostname ? await resolveString(scan, file.dir, existing.hostname) : null;
+    const dns = await planDns(model, config, input.hostname, hosts, undefined, oldHost);
     for (const { file: target, edit } of dns.edits) edits.set(target, [...(edits.get(target) ?? []), edit]);
     plan.notes.push(...dns.notes);
     plan.snippets.push(...dns.snippets);
