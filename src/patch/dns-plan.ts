@@ -14,7 +14,7 @@ import type { TfFile } from './repo-scan.js';
 import type { Snippet } from './types.js';
 import { zoneIdFromData } from './tf-data-sources.js';
 import { countList, existingRecord, ownRecord } from './dns-existing.js';
-import { inZone, recordViews, zoneRefFor } from './dns-zone.js';
+import { inZone, recordViews, zoneRefFor, type RecordView } from './dns-zone.js';
 import { localDefinition, resolveString } from './tf-values.js';
 
 export interface DnsPlan {
@@ -74,7 +74,10 @@ export async function planDns(model: RepoModel, config: TfTunnelConfig, host: st
   const refPattern = ref ? new RegExp(`(^|[^\\w.-])${ref.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w-])`) : null;
   const moved = oldHost && oldHost !== host ? oldHost : null;
   const views = await recordViews(model, moved ? [...ruleHosts, moved] : ruleHosts, await unresolvedHosts(model, config), refPattern);
-  const own = moved ? views.find((v) => v.perHost && v.toTunnel && v.fqdn === moved.toLowerCase()) : undefined;
+  // init's record from an earlier run: the old hostname's, or (that run's answers already in the
+  // rule) a record init named (freeName) with our label, to this tunnel, still in the old zone.
+  const ours = (v: RecordView): boolean => /^docker_mcp(_gateway(_\d+)?)?$/.test(v.dns.name) && v.name === host.split('.')[0] && v.fqdn !== host;
+  const own = oldHost ? views.find((v) => v.perHost && v.toTunnel && (moved ? v.fqdn === moved.toLowerCase() : ours(v))) : undefined;
   if (existingRecord(views.filter((v) => v !== own && v.perHost), host, out)) return out;
   const named = views.filter((v) => v.toTunnel);
   if (own && ownRecord(views, own, host, out)) return out;
@@ -97,7 +100,7 @@ export async function planDns(model: RepoModel, config: TfTunnelConfig, host: st
   }
   // Only a record whose zone the repo proves to be the host's (finding 5): cloned elsewhere, the
   // record would be docker-mcp.<another zone> while the rule and public_url say the host.
-  const sibling = named.find((n) => n.perHost && n.name && n.zone && !n.zone.startsWith('${') && inZone(host, n.zone) && host !== n.zone);
+  const sibling = named.find((n) => n.perHost && n.name && !n.name.startsWith('*') && n.zone && !n.zone.startsWith('${') && inZone(host, n.zone) && host !== n.zone);
   if (sibling) {
     const zone = { zone: sibling.zone!, fqdn: inZone(sibling.name!, sibling.zone!) && sibling.name !== sibling.zone };
     const label = host.slice(0, -zone.zone.length - 1);
@@ -251,8 +254,8 @@ export function dnsSnippet(model: RepoModel, config: TfTunnelConfig, host: strin
       ? `zone_id ${zoneId}, proven by the repo's records to be the zone of ${host}`
       : zoneId
         ? `zone_id as the repo's other records set it (${zoneId}); it must be the zone of ${host}`
-        : refs.size > 1
-          ? `the repo does not prove which of its zone_id expressions (${[...refs].join(', ')}) is the zone of ${host}`
+        : refs.size
+          ? `the repo does not prove that ${refs.size > 1 ? `any of its zone_id expressions (${[...refs].join(', ')})` : `its zone_id ${[...refs][0]!}`} is the zone of ${host}`
           : 'no record in the repo to copy the zone from';
   return { title: `DNS record for ${host} (${note})`, where: `next to ${config.address}`, language: 'hcl', text: `${lines.join('\n')}\n` };
 }

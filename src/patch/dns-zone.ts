@@ -77,6 +77,10 @@ export async function recordViews(model: RepoModel, ruleHosts: string[], symboli
           else if (host.startsWith(`${name}.`)) own.add(host.slice(name.length + 1));
         }
         for (const s of symbols) if (s.label === name) own.add(s.domain);
+        // A full name that is no rule's (`*.example.com`): its zone is what follows its first label,
+        // when the rules show that domain (so `grafana.lab`, relative to some zone, proves nothing).
+        const rest = name.slice(name.indexOf('.') + 1);
+        if (!own.size && name.includes('.') && hosts.some((h) => h.endsWith(`.${rest}`))) own.add(rest);
       }
       const data = zoneRef ? await zoneName(scan, dns.file.dir, zoneRef.replace(/\.id$/, '.name'), 0) : null;
       if (data && zoneRef?.endsWith('.id')) own.add(data);
