@@ -85,7 +85,8 @@ describe('finding 7: a record with the host\'s name is detected', () => {
 describe('finding 6 (DNS half): init\'s record from an earlier run follows the changed answers', () => {
   const first = async (): Promise<string> => {
     const dir = copy('review2-v4-two-zones-one-tunnel');
-    await patch(dir, 'main.tf');
+    const { text } = await patch(dir, 'main.tf');
+    expect(text).toContain('resource "cloudflare_record" "docker_mcp" {\n  zone_id = var.com_zone_id\n  name    = "docker-mcp"\n');
     return dir;
   };
 
