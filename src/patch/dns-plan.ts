@@ -15,6 +15,7 @@ import type { Snippet } from './types.js';
 import { zoneIdFromData } from './tf-data-sources.js';
 import { countList, existingRecord, ownRecord } from './dns-existing.js';
 import { inZone, recordViews, zoneRefFor, type RecordView } from './dns-zone.js';
+import { recordHostRef, referencedRecords } from './dns-record-host.js';
 import { localDefinition, resolveString } from './tf-values.js';
 
 export interface DnsPlan {
@@ -103,19 +104,25 @@ export async function planDns(model: RepoModel, config: TfTunnelConfig, host: st
   const sibling = named.find((n) => n.perHost && n.name && !n.name.startsWith('*') && n.zone && !n.zone.startsWith('${') && inZone(host, n.zone) && host !== n.zone);
   if (sibling) {
     const zone = { zone: sibling.zone!, fqdn: inZone(sibling.name!, sibling.zone!) && sibling.name !== sibling.zone };
-    const label = host.slice(0, -zone.zone.length - 1);
-    const block = sibling.dns.block;
-    const labels = blockLabels(block);
-    const nameValue = attributeValue(findAttribute(blockBody(block), 'name')!)!;
-    const text = sibling.dns.file.text;
-    const free = freeName(model, sibling.dns.type, sibling.dns.file.dir);
-    const name = cloneName(nameValue.text, sibling.name!, zone, host, label);
-    const clone = `${text.slice(block.startIndex, nameValue.startIndex)}${name}${text.slice(nameValue.endIndex, block.endIndex)}`.replace(`"${labels[1]}"`, `"${free}"`);
-    const end = text.length;
-    const gap = text.endsWith('\n') ? '\n' : '\n\n';
-    out.edits.push({ file: sibling.dns.file, edit: { start: end, end, text: `${gap}${clone}\n` } });
-    out.status = `from ${sibling.dns.type}.${free} in ${sibling.dns.file.relPath}`;
-    out.notes.push(`DNS: a ${sibling.dns.type} "${free}" like ${sibling.dns.type}.${labels[1]} (${sibling.dns.file.relPath}), name ${name}.`);
+    const nameValue = attributeValue(findAttribute(blockBody(sibling.dns.block), 'name')!)!;
+    cloneRecord(model, sibling, cloneName(nameValue.text, sibling.name!, zone, host, host.slice(0, -zone.zone.length - 1)), out);
+    return out;
+  }
+  // Rules written `hostname = cloudflare_record.home.hostname` (Z4): the docker-mcp rule takes the
+  // clone's hostname (plan-terraform.ts), so the record is cloned even when its zone is not proven;
+  // the rule and the record cannot disagree, and the note says what the public URL assumes.
+  const styled = recordHostRef(model, config, host, freeName(model, 'cloudflare_record', config.file.dir));
+  const referenced = referencedRecords(model, config);
+  const base = styled && !styled.exists ? named.find((n) => n.perHost && n.name && referenced.includes(n.dns)) : undefined;
+  if (base) {
+    const first = host.split('.')[0]!;
+    cloneRecord(model, base, hclString(first), out);
+    // As existingRecord says it on the next run (the status line must not change: a no-op re-run).
+    out.status += ` (if its zone_id is the zone of ${host})`;
+    out.notes.push(
+      `The rules take their hostnames from their records, so the docker-mcp rule takes ${styled!.ref}; the repo does not prove that zone_id ${base.zoneRef} is ${host.slice(first.length + 1)}'s zone: ` +
+        `if it is another zone, the record and the rule are ${first}.<that zone>, and the gateway's public URL must be changed to match (--domain-suffix <that zone>).`,
+    );
     return out;
   }
   const unproven = named.filter((n) => n.perHost && n.name && !n.zone);
@@ -141,6 +148,21 @@ export async function planDns(model: RepoModel, config: TfTunnelConfig, host: st
   out.snippets.push(dnsSnippet(model, config, host, ref, dataZone ?? zoneRefFor(views, host, config.file.dir), named.find((n) => n.dns.targetField)?.dns));
   out.notes.push(`No DNS record in this repo covers ${host}, and none could be added in its style; add the record below yourself.`);
   return out;
+}
+
+/** One more record exactly like `sibling`, named `name`, at the end of its file. */
+function cloneRecord(model: RepoModel, sibling: RecordView, name: string, out: DnsPlan): void {
+  const block = sibling.dns.block;
+  const labels = blockLabels(block);
+  const nameValue = attributeValue(findAttribute(blockBody(block), 'name')!)!;
+  const text = sibling.dns.file.text;
+  const free = freeName(model, sibling.dns.type, sibling.dns.file.dir);
+  const clone = `${text.slice(block.startIndex, nameValue.startIndex)}${name}${text.slice(nameValue.endIndex, block.endIndex)}`.replace(`"${labels[1]}"`, `"${free}"`);
+  const end = text.length;
+  const gap = text.endsWith('\n') ? '\n' : '\n\n';
+  out.edits.push({ file: sibling.dns.file, edit: { start: end, end, text: `${gap}${clone}\n` } });
+  out.status = `from ${sibling.dns.type}.${free} in ${sibling.dns.file.relPath}`;
+  out.notes.push(`DNS: a ${sibling.dns.type} "${free}" like ${sibling.dns.type}.${labels[1]} (${sibling.dns.file.relPath}), name ${name}.`);
 }
 
 /**

@@ -3,7 +3,7 @@
 // has the host's name covers it (a CNAME to this tunnel) or blocks the CNAME (anything else: the DNS
 // part is refused, the tunnel rule still written); init's record from an earlier run is renamed in
 // place on a re-run with other answers; `count = length(local.hosts)` gets the label at the end.
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyRepoPatch, planRepoPatch, renderPatchReport, type RepoPatchInput } from '../../src/patch/index.js';
@@ -128,5 +128,24 @@ describe('finding 16: DNS the repo\'s way', () => {
     expect(plan.snippets.filter((s) => s.title.startsWith('DNS'))).toEqual([]);
     expect(notes).toContain('DNS: "docker-mcp" added at the end of local.hosts (main.tf), which cloudflare_record.tunnel counts over');
     expect(statusOf(dir)).toContain('its DNS record comes from cloudflare_record.tunnel (count over local.hosts)');
+  });
+
+  it('hostname = cloudflare_record.home.hostname: the record is cloned and the rule takes its hostname the same way', async () => {
+    const dir = copy('review2-v4-hostname-from-record');
+    const { text, notes } = await patch(dir, 'cloudflare.tf');
+    expect(lost('review2-v4-hostname-from-record', 'cloudflare.tf', text)).toEqual([]);
+    expect(text).toContain('    ingress_rule {\n      hostname = cloudflare_record.docker_mcp.hostname\n');
+    expect(text).toContain('resource "cloudflare_record" "docker_mcp" {\n  name    = "docker-mcp"\n  type    = "CNAME"\n  value   = cloudflare_tunnel.home.cname\n  zone_id = var.cloudflare_zone_id\n');
+    expect(notes).toContain('the repo does not prove that zone_id var.cloudflare_zone_id is example.com\'s zone');
+    expect(statusOf(dir)).toContain('its DNS record comes from cloudflare_record.docker_mcp in cloudflare.tf (if its zone_id is the zone of docker-mcp.example.com)');
+  });
+
+  it('…but when a record of that name blocks the clone, the rule names the host literally (never a record that does not exist)', async () => {
+    const dir = copy('review2-v4-hostname-from-record');
+    appendFileSync(join(dir, 'cloudflare.tf'), '\nresource "cloudflare_record" "old_mcp" {\n  name    = "docker-mcp"\n  type    = "A"\n  value   = "203.0.113.7"\n  zone_id = var.cloudflare_zone_id\n}\n');
+    const { text, notes } = await patch(dir, 'cloudflare.tf');
+    expect(text).toContain('hostname = "docker-mcp.example.com"');
+    expect(text).not.toContain('cloudflare_record.docker_mcp');
+    expect(notes).toContain('DNS NOT added: a record docker-mcp already exists if its zone_id is the zone of docker-mcp.example.com (cloudflare_record.old_mcp');
   });
 });
