@@ -1,7 +1,11 @@
 // DNS for a literal tunnel config, the repo's own way (issue 17 behaviour 4), tried in this order:
-// a wildcard record that already covers the hostname; one more record cloned from the repo's
-// per-host records for this tunnel; otherwise a snippet whose every reference exists in the repo
-// (its zone_id expression, its tunnel resource, `value` or `content` as the repo writes them).
+// a record that already has the hostname's name (covers it, or blocks a CNAME: dns-existing.ts); the
+// record an earlier run wrote for the old hostname (renamed in place); a wildcard record that already
+// covers the hostname; one more record cloned from the repo's per-host records for this tunnel, only
+// from one whose zone the repo proves to be the hostname's (dns-zone.ts, review 2 finding 5), or from
+// the records the rules take their hostnames from (dns-record-host.ts); a label in a for_each or count
+// list; otherwise a snippet whose every reference exists in the repo (its proven zone_id expression,
+// its tunnel target, `value` or `content` as the repo writes them).
 // The `services = [ … ]` list (our seed's layout) is handled before this, in plan-terraform.ts.
 import type { Node } from 'web-tree-sitter';
 import { servicesEdits, type TextEdit } from './hcl-edits.js';
@@ -35,11 +39,6 @@ const attrText = (block: Node, name: string): string | null => {
 function tunnelRef(config: TfTunnelConfig): string | null {
   const id = attrText(config.block, 'tunnel_id');
   return id ? id.replace(/\.id$/, '') : null;
-}
-
-async function recordName(model: RepoModel, dns: DnsResource): Promise<string | null> {
-  const attr = findAttribute(blockBody(dns.block), 'name');
-  return attr ? resolveString(model.scan!, dns.file.dir, attributeValue(attr)) : null;
 }
 
 /** The zone's domain, from a record whose name is a rule's hostname (FQDN) or its first labels. */
