@@ -100,7 +100,9 @@ export async function planDns(model: RepoModel, config: TfTunnelConfig, host: st
   }
   // Only a record whose zone the repo proves to be the host's (finding 5): cloned elsewhere, the
   // record would be docker-mcp.<another zone> while the rule and public_url say the host.
-  const sibling = named.find((n) => n.perHost && n.name && !n.name.startsWith('*') && n.zone && !n.zone.startsWith('${') && inZone(host, n.zone) && host !== n.zone);
+  const siblings = named.filter((n) => n.perHost && n.name && !n.name.startsWith('*') && n.zone && !n.zone.startsWith('${') && inZone(host, n.zone) && host !== n.zone);
+  // An apex record (`@`, or the zone's own name) says nothing about how the repo writes a subdomain's name.
+  const sibling = siblings.find((n) => n.name !== '@' && n.name !== n.zone) ?? siblings[0];
   if (sibling) {
     const zone = { zone: sibling.zone!, fqdn: inZone(sibling.name!, sibling.zone!) && sibling.name !== sibling.zone };
     const nameValue = attributeValue(findAttribute(blockBody(sibling.dns.block), 'name')!)!;

@@ -73,7 +73,13 @@ export async function recordViews(model: RepoModel, ruleHosts: string[], symboli
       const own = new Set<string>();
       if (name && name !== '@') {
         for (const host of hosts) {
-          if (host === name && name.includes('.')) own.add(name.slice(name.indexOf('.') + 1));
+          // A full name: the apex when other rule hosts sit below it (`example.com` beside
+          // `api.example.com`), else its parent; never a bare TLD (no zone is "com").
+          if (host === name && name.includes('.')) {
+            const apex = hosts.some((h) => h.endsWith(`.${name}`));
+            const parent = name.slice(name.indexOf('.') + 1);
+            if (apex || parent.includes('.')) own.add(apex ? name : parent);
+          }
           else if (host.startsWith(`${name}.`)) own.add(host.slice(name.length + 1));
         }
         for (const s of symbols) if (s.label === name) own.add(s.domain);

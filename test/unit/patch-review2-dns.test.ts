@@ -59,6 +59,16 @@ describe('finding 5: a cloned record lands only in the zone the repo proves to b
   });
 });
 
+describe('finding 5, control: full names and an apex record still prove their zone', () => {
+  it('`name = local.prod_hostname` (example.com) beside api.example.com: cloned from `api`, full name', async () => {
+    const dir = copy('review2-v5-apex-fqdn-records');
+    const { text, notes } = await patch(dir, 'main.tf');
+    expect(lost('review2-v5-apex-fqdn-records', 'main.tf', text)).toEqual([]);
+    expect(text).toContain('resource "cloudflare_dns_record" "docker_mcp" {\n  zone_id = var.zone_id\n  name    = "docker-mcp.example.com"\n');
+    expect(notes).toContain('like cloudflare_dns_record.api (main.tf)');
+  });
+});
+
 describe('finding 7: a record with the host\'s name is detected', () => {
   it('an A record `docker-mcp`: the tunnel rule is written, no CNAME beside it, and the report says so naming main.tf:42', async () => {
     const dir = copy('review2-v4-existing-a-record');
