@@ -41,6 +41,9 @@ function tunnelRef(config: TfTunnelConfig): string | null {
   return id ? id.replace(/\.id$/, '') : null;
 }
 
+/** The whole reference: `cloudflare_tunnel.homelab` must not match `cloudflare_tunnel.homelab2.cname`. */
+const tunnelPattern = (ref: string): RegExp => new RegExp(`(^|[^\\w.-])${ref.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w-])`);
+
 /** The zone's domain, from a record whose name is a rule's hostname (FQDN) or its first labels. */
 function zoneOf(names: (string | null)[], hosts: string[]): { zone: string; fqdn: boolean } | null {
   for (const name of names) {
@@ -70,8 +73,7 @@ async function unresolvedHosts(model: RepoModel, config: TfTunnelConfig): Promis
  */
 export async function planDns(model: RepoModel, config: TfTunnelConfig, host: string, ruleHosts: string[], ref = tunnelRef(config), oldHost: string | null = null): Promise<DnsPlan> {
   const out: DnsPlan = { edits: [], notes: [], snippets: [], status: null };
-  // The whole reference: `cloudflare_tunnel.homelab` must not match `cloudflare_tunnel.homelab2.cname`.
-  const refPattern = ref ? new RegExp(`(^|[^\\w.-])${ref.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w-])`) : null;
+  const refPattern = ref ? tunnelPattern(ref) : null;
   const moved = oldHost && oldHost !== host ? oldHost : null;
   const views = await recordViews(model, moved ? [...ruleHosts, moved] : ruleHosts, await unresolvedHosts(model, config), refPattern);
   // init's record from an earlier run: the old hostname's, or (that run's answers already in the
@@ -251,8 +253,10 @@ export function freeName(model: RepoModel, type: DnsResource['type'], dir: strin
  * every record uses the same, else a placeholder — never a zone of another domain (finding 5).
  * `like`: a record of this tunnel, whose target the snippet writes the same way (`….cname`, finding 16).
  */
-export function dnsSnippet(model: RepoModel, config: TfTunnelConfig, host: string, ref: string | null = tunnelRef(config), zone?: string | null, like?: DnsResource): Snippet {
+export function dnsSnippet(model: RepoModel, config: TfTunnelConfig, host: string, ref: string | null = tunnelRef(config), zone?: string | null, given?: DnsResource): Snippet {
   const v5 = config.version === 'v5';
+  // Callers without a record in hand (plan-data.ts): a record of the repo pointing at this tunnel.
+  const like = given ?? (ref ? model.dns.find((d) => d.target !== null && tunnelPattern(ref).test(d.target)) : undefined);
   const type = like?.type ?? (v5 ? 'cloudflare_dns_record' : 'cloudflare_record');
   const sameType = model.dns.filter((d) => d.type === type);
   const refs = new Set(sameType.map((d) => attrText(d.block, 'zone_id')).filter((z): z is string => z !== null));
