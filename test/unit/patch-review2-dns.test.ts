@@ -3,7 +3,7 @@
 // has the host's name covers it (a CNAME to this tunnel) or blocks the CNAME (anything else: the DNS
 // part is refused, the tunnel rule still written); init's record from an earlier run is renamed in
 // place on a re-run with other answers; `count = length(local.hosts)` gets the label at the end.
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyRepoPatch, planRepoPatch, renderPatchReport, type RepoPatchInput } from '../../src/patch/index.js';
@@ -78,6 +78,18 @@ describe('finding 7: a record with the host\'s name is detected', () => {
     expect(records(text)).toEqual(['mcp_direct', 'nas', 'apex', 'grafana']);
     expect(notes).toContain('DNS NOT added: a record docker-mcp already exists (cloudflare_record.mcp_direct (main.tf:42), type A, value "203.0.113.7"); Cloudflare rejects a CNAME beside another record of the same name. The tunnel rule was written;');
     expect(statusOf(dir)).toContain('its DNS record is not created by this repo');
+  });
+
+  it('in a refusal (no catch-all) the blocking record is named too, without claiming a rule was written', async () => {
+    const dir = copy('review2-v4-existing-a-record');
+    const path = join(dir, 'main.tf');
+    writeFileSync(path, readFileSync(path, 'utf8').replace('    ingress_rule {\n      service = "http_status:404"\n    }\n', ''));
+    const plan = await planRepoPatch(dir, input());
+    expect(plan.refused).toMatch(/no catch-all rule/);
+    const said = plan.notes.find((n) => n.startsWith('DNS NOT added: a record docker-mcp already exists (cloudflare_record.mcp_direct (main.tf:'));
+    expect(said).toBeDefined();
+    expect(said).not.toContain('The tunnel rule was written');
+    expect(plan.snippets.filter((s) => s.title.startsWith('DNS'))).toEqual([]);
   });
 
   it('var.domain unknown, record `docker-mcp` in the rules\' zone, a CNAME to the tunnel: no duplicate snippet, the condition said', async () => {
