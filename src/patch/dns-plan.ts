@@ -68,7 +68,7 @@ async function unresolvedHosts(model: RepoModel, config: TfTunnelConfig): Promis
 
 /**
  * `ref`: the tunnel resource (`cloudflare_tunnel.home`) when `config` is not a tunnel config (sibling-config.ts).
- * `oldHost`: the hostname of the docker-mcp rule before this run changes it (a re-run with another
+ * `oldHost`: the hostname of the rule init wrote (marked) before this run changes it (a re-run with another
  * --domain-suffix / --tunnel-hostname), so the record an earlier run wrote for it is updated, not left stale.
  */
 export async function planDns(model: RepoModel, config: TfTunnelConfig, host: string, ruleHosts: string[], ref = tunnelRef(config), oldHost: string | null = null): Promise<DnsPlan> {
@@ -78,7 +78,9 @@ export async function planDns(model: RepoModel, config: TfTunnelConfig, host: st
   const views = await recordViews(model, moved ? [...ruleHosts, moved] : ruleHosts, await unresolvedHosts(model, config), refPattern);
   // init's record from an earlier run: the old hostname's, or (that run's answers already in the
   // rule) a record init named (freeName) with our label, to this tunnel, still in the old zone.
-  const ours = (v: RecordView): boolean => /^docker_mcp(_gateway(_\d+)?)?$/.test(v.dns.name) && v.name === host.split('.')[0] && v.fqdn !== host;
+  // Only in a zone the repo proves to be another one: a record in an unknown zone may be the host's own.
+  const ours = (v: RecordView): boolean =>
+    /^docker_mcp(_gateway(_\d+)?)?$/.test(v.dns.name) && v.name === host.split('.')[0] && v.zone !== null && !v.zone.startsWith('${') && !inZone(host, v.zone);
   const own = oldHost ? views.find((v) => v.perHost && v.toTunnel && (moved ? v.fqdn === moved.toLowerCase() : ours(v))) : undefined;
   if (existingRecord(views.filter((v) => v !== own && v.perHost), host, out)) return out;
   const named = views.filter((v) => v.toTunnel);

@@ -110,8 +110,8 @@ export async function planHclLiteral(model: RepoModel, config: TfTunnelConfig, l
     if (more.length) edits.set(servicesList.file, [...(edits.get(servicesList.file) ?? []), ...more]);
   } else {
     const hosts = views.map((v) => v.hostname).filter((h): h is string => h !== null);
-    // The rule's hostname before this run: its record from an earlier run is renamed, not left stale.
-    const oldHost = existing?.hostname ? await resolveString(scan, file.dir, existing.hostname) : null;
+    // Our marked rule's hostname before this run: its record from an earlier run is renamed, not left stale.
+    const oldHost = existing?.managed && existing.hostname ? await resolveString(scan, file.dir, existing.hostname) : null;
     const dns = await planDns(model, config, input.hostname, hosts, undefined, oldHost);
     // The record the rule's hostname names must exist: when the DNS part did not clone it, the literal hostname.
     const cloned = (name: string): boolean => dns.edits.some(({ edit }) => edit.text.includes(`resource "cloudflare_record" "${name}"`));
