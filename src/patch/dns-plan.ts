@@ -75,13 +75,16 @@ export async function planDns(model: RepoModel, config: TfTunnelConfig, host: st
   const out: DnsPlan = { edits: [], notes: [], snippets: [], status: null };
   const refPattern = ref ? tunnelPattern(ref) : null;
   const moved = oldHost && oldHost !== host ? oldHost : null;
-  const views = await recordViews(model, moved ? [...ruleHosts, moved] : ruleHosts, await unresolvedHosts(model, config), refPattern);
+  // The old hostname does not pair with records: the run that wrote it may have been wrong about its zone.
+  const views = await recordViews(model, ruleHosts, await unresolvedHosts(model, config), refPattern);
   // init's record from an earlier run: the old hostname's, or (that run's answers already in the
   // rule) a record init named (freeName) with our label, to this tunnel, still in the old zone.
   // Only in a zone the repo proves to be another one: a record in an unknown zone may be the host's own.
   const ours = (v: RecordView): boolean =>
     /^docker_mcp(_gateway(_\d+)?)?$/.test(v.dns.name) && v.name === host.split('.')[0] && v.zone !== null && !v.zone.startsWith('${') && !inZone(host, v.zone);
-  const own = oldHost ? views.find((v) => v.perHost && v.toTunnel && (moved ? v.fqdn === moved.toLowerCase() : ours(v))) : undefined;
+  const oldLabel = moved?.toLowerCase().split('.')[0];
+  const wasOurs = (v: RecordView): boolean => v.fqdn === moved!.toLowerCase() || (v.zone === null && v.name === oldLabel && /^docker_mcp(_gateway(_\d+)?)?$/.test(v.dns.name));
+  const own = oldHost ? views.find((v) => v.perHost && v.toTunnel && (moved ? wasOurs(v) : ours(v))) : undefined;
   if (existingRecord(views.filter((v) => v !== own && v.perHost), host, out)) return out;
   const named = views.filter((v) => v.toTunnel);
   if (own && ownRecord(views, own, host, out)) return out;
