@@ -32,6 +32,8 @@ export async function dnsRefusalSnippets(model: RepoModel, config: TfTunnelConfi
     snippets.push({ title: `DNS for ${host}${suffix}: ${what}`, where: `${dns.edits[0]!.file.relPath}, in that list`, language: 'hcl', text: `${element},\n` });
   }
   const covered = dns.status && !dns.edits.length ? dns.notes.filter((n) => n.startsWith('DNS: ')) : [];
+  // A record already holding the name (or init's stale one): said here too; in a refusal no rule was written.
+  covered.push(...dns.notes.filter((n) => n.startsWith('DNS NOT ')).map((n) => n.replace('The tunnel rule was written; ', '')));
   return { snippets: [...snippets, ...dns.snippets.map((s) => ({ ...s, title: `${s.title}${suffix}` }))], notes: covered };
 }
 

@@ -75,6 +75,8 @@ export function closer(c: Container): Node | undefined {
 
 function precededByMarker(node: Node): boolean {
   let prev = node.previousSibling;
+  // The first rule of a block: tree-sitter puts a comment right after `{` beside the block's body, not in it.
+  if (!prev && node.parent?.type === 'body') prev = node.parent.previousSibling;
   while (prev && prev.type === ',') prev = prev.previousSibling;
   // Only init's exact marker line: "NOT managed by docker-mcp" is a user's rule (review 2, finding 1).
   return prev?.type === 'comment' && endsWithMarker(prev.text);

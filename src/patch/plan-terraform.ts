@@ -15,9 +15,11 @@ import { type DesiredRule } from './render.js';
 import { emptyPlan, literalRule, MODULE_FILE, refuseTerraform } from './refuse.js';
 import { findRootModule, topBlocks, type RepoScan, type TfFile } from './repo-scan.js';
 import { withTunnelStatus } from './module-status.js';
-import { planDns } from './dns-plan.js';
+import { freeName, planDns } from './dns-plan.js';
+import { recordHostRef } from './dns-record-host.js';
 import { findServicesLists } from './tf-lookup.js';
 import { calledMoreThanOnce } from './call-choice.js';
+import { resolveString } from './tf-values.js';
 import type { FileEdit, RepoPatchInput, RepoPatchPlan } from './types.js';
 
 /**
@@ -46,7 +48,10 @@ export async function planHclLiteral(model: RepoModel, config: TfTunnelConfig, l
   if ('refuse' in own) return refuse(own.refuse);
   const existing = own.rule;
   const others = list.rules.filter((r) => r !== existing && !isCatchAll(r));
-  const desired: DesiredRule = { ...literalRule(input), hostname: await hostnameExpr(scan, file.dir, others, input.hostname, plan.notes) };
+  // Rules written `hostname = cloudflare_record.x.hostname` (review 2, finding 16): ours the same way.
+  const fromRecord = recordHostRef(model, config, input.hostname, freeName(model, 'cloudflare_record', file.dir));
+  const literalHost = async (): Promise<string> => hostnameExpr(scan, file.dir, others, input.hostname, plan.notes);
+  const desired: DesiredRule = { ...literalRule(input), hostname: fromRecord ? fromRecord.ref : await literalHost() };
 
   // A rule below one that already takes every request for the hostname can never match.
   const views = await ruleViews(scan, file.dir, list.rules.filter((r) => r !== existing && !isCatchAll(r)));
@@ -108,7 +113,17 @@ export async function planHclLiteral(model: RepoModel, config: TfTunnelConfig, l
     if (more.length) edits.set(servicesList.file, [...(edits.get(servicesList.file) ?? []), ...more]);
   } else {
     const hosts = views.map((v) => v.hostname).filter((h): h is string => h !== null);
-    const dns = await planDns(model, config, input.hostname, hosts);
+    // Our marked rule's hostname before this run: its record from an earlier run is renamed, not left stale.
+    const oldHost = existing?.managed && existing.hostname ? await resolveString(scan, file.dir, existing.hostname) : null;
+    const dns = await planDns(model, config, input.hostname, hosts, undefined, oldHost);
+    // The record the rule's hostname names must exist: when the DNS part did not clone it, the literal hostname.
+    const cloned = (name: string): boolean => dns.edits.some(({ edit }) => edit.text.includes(`resource "cloudflare_record" "${name}"`));
+    if (fromRecord && !fromRecord.exists && !cloned(fromRecord.ref.split('.')[1]!)) {
+      desired.hostname = await literalHost();
+      const again = existing ? updateRule(file.text, existing, desired, plan.notes) : insertRule(file.text, list, desired, before);
+      if (typeof again === 'string') return refuse(`${address}: ${again}`, desired);
+      edits.set(file, again);
+    }
     for (const { file: target, edit } of dns.edits) edits.set(target, [...(edits.get(target) ?? []), edit]);
     plan.notes.push(...dns.notes);
     plan.snippets.push(...dns.snippets);

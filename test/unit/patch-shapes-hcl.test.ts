@@ -152,10 +152,11 @@ describe('shape 5: compact v5 list, ${local.domain} is another domain', () => {
     expect(plan.notes.join('\n')).toContain('The other rules use ${local.domain}, which is "lab.example.net", not "example.com"');
     // The DNS snippet names only what exists here, and the full name once.
     const dns = plan.snippets.find((s) => s.title.startsWith('DNS record'))!;
-    expect(dns.text).toContain('zone_id = var.zone_id');
+    // var.zone_id holds local.tunneled's lab.example.net names: not example.com's zone (review 2, finding 5).
+    expect(dns.text).toContain('zone_id = "<zone id of the zone that holds docker-mcp.example.com>"');
     expect(dns.text).toContain('content = "${cloudflare_zero_trust_tunnel_cloudflared.lab.id}.cfargotunnel.com"');
     expect(dns.text).toContain('name    = "docker-mcp.example.com"\n');
-    expect(dns.title).toContain('it must be the zone of docker-mcp.example.com');
+    expect(dns.title).toContain('the repo does not prove that its zone_id var.zone_id is the zone of docker-mcp.example.com');
     expect(statusOf(readFileSync(join(dir, 'docker-mcp.tf'), 'utf8'))).toContain('its DNS record is not created by this repo');
     // Written in the list's own compact `}, {` style, so every original line is still there.
     expect(text).toContain('      }, {\n      # docker-mcp: managed by docker-mcp init; re-run it to change this rule\n      hostname = "docker-mcp.example.com"\n      service  = "http://homelab-docker-mcp-gateway.homelab.svc.cluster.local:8080"\n      }, {\n      service = "http_status:404"');
