@@ -3,7 +3,7 @@
 import { statSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { relative } from 'node:path';
-import { classify, type Shape } from '../patch/classify.js';
+import { classify, configShape, type Shape } from '../patch/classify.js';
 import { child, hostnameLabel, isCatchAll } from '../patch/ingress-hcl.js';
 import { buildModel, disposeModel, type RepoModel } from '../patch/model.js';
 import type { RepoPatchInput } from '../patch/types.js';
@@ -75,6 +75,12 @@ async function shapeFacts(model: RepoModel, shape: Shape, host: string): Promise
       return shape.mode === 'terraform' ? `${shape.configs?.length ?? 'several'} tunnel configs found; point at one` : 'several cloudflared configs found';
     case 'none':
       return 'no tunnel config (Terraform or cloudflared YAML) found';
+    case 'terragrunt': {
+      // init refuses to patch a module Terragrunt units share, but the rule the user added there is judged.
+      const { config, models } = shape.hit;
+      const owner = models.find((m) => m.tunnelConfigs.includes(config)) ?? model;
+      return shapeFacts(owner, configShape(config), host);
+    }
   }
 }
 

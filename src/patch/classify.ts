@@ -3,6 +3,7 @@
 import type { IngressList } from './ingress-hcl.js';
 import type { RepoModel, TfTunnelConfig } from './model.js';
 import { TUNNEL_CONFIG_TYPES } from './ingress-hcl.js';
+import type { TerragruntHit } from './terragrunt-find.js';
 import type { RepoPatchInput } from './types.js';
 import type { YamlConfig } from './yaml-scan.js';
 import { ambiguousYamlReason } from './yaml-notes.js';
@@ -15,6 +16,8 @@ export type Shape =
   | { kind: 'hcl-unreadable'; config: TfTunnelConfig; reason: string }
   /** A cloudflared ingress list in YAML: ConfigMap, plain file, HelmRelease values, chart values (7–11). */
   | { kind: 'yaml-list'; config: YamlConfig }
+  /** A Terragrunt unit sources the module holding the tunnel config: never patched (terragrunt-plan.ts). */
+  | { kind: 'terragrunt'; hit: TerragruntHit }
   /** `configs`: several Terraform tunnel configs, the user's choice (tunnel-choice.ts). */
   | { kind: 'none' | 'ambiguous'; mode: 'terraform' | 'yaml'; reason: string; configs?: TfTunnelConfig[] };
 
@@ -32,6 +35,9 @@ function yamlShape(model: RepoModel, target: string): Shape {
 }
 
 export function classify(model: RepoModel, input: RepoPatchInput, target: string): Shape {
+  // --cloudflared-configmap named a base that an overlay replaces: not what kustomize deploys.
+  if (model.kustomize.refused) return { kind: 'none', mode: 'yaml', reason: model.kustomize.refused };
+  if (model.terragrunt) return { kind: 'terragrunt', hit: model.terragrunt };
   const mode = input.mode ?? 'auto';
   if (mode === 'yaml' || (mode === 'auto' && model.isFile)) return yamlShape(model, target);
   const configs = model.tunnelConfigs;

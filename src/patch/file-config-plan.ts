@@ -33,7 +33,7 @@ function lastLineWith(text: string, needle: string): number | null {
   return i < 0 ? null : i + 1;
 }
 
-function decodedListRefusal(model: RepoModel, shape: Extract<Shape, { kind: 'hcl-generated' }>, input: RepoPatchInput): RepoPatchPlan | null {
+export function decodedListRefusal(model: RepoModel, shape: Extract<Shape, { kind: 'hcl-generated' }>, input: RepoPatchInput): RepoPatchPlan | null {
   const { config } = shape;
   if (config.source.kind !== 'expression') return null;
   const m = /^(jsondecode|yamldecode)\(\s*file\(\s*"([^"]+)"\s*\)\s*\)$/.exec(config.source.expression.trim());
@@ -65,7 +65,7 @@ function descendants(node: Node, type: string, out: Node[] = []): Node[] {
 }
 
 /** `yamlencode({ … ingress = [ … ] })` / `jsonencode(…)` anywhere in the .tf files. */
-async function encodedListRefusal(model: RepoModel, input: RepoPatchInput): Promise<RepoPatchPlan | null> {
+export async function encodedListRefusal(model: RepoModel, input: RepoPatchInput): Promise<RepoPatchPlan | null> {
   for (const file of model.scan?.files ?? []) {
     for (const call of descendants(file.root, 'function_call')) {
       const fn = namedChildren(call).find((c) => c.type === 'identifier')?.text;
@@ -107,12 +107,5 @@ async function encodedListRefusal(model: RepoModel, input: RepoPatchInput): Prom
       return plan;
     }
   }
-  return null;
-}
-
-/** A refusal when the rules live in another file or format; null for every other shape. */
-export async function fileConfigRefusal(model: RepoModel, shape: Shape, input: RepoPatchInput): Promise<RepoPatchPlan | null> {
-  if (shape.kind === 'hcl-generated') return decodedListRefusal(model, shape, input);
-  if (shape.kind === 'none' && shape.mode === 'terraform') return await encodedListRefusal(model, input);
   return null;
 }

@@ -7,66 +7,27 @@ import { createTwoFilesPatch } from 'diff';
 import { docPath } from '../shared/docs-path.js';
 import { CliError, ExitCode } from '../shared/errors.js';
 import { parseHcl } from '../templates/hcl-parse.js';
-import { classify, configShape } from './classify.js';
-import { addRefusalDns } from './dns-refusal.js';
-import { reportBase, terraformDnsForYaml } from './sibling-config.js';
-import { applyKustomizeView } from './kustomize-view.js';
-import { emptyPlan, refuseYaml } from './refuse.js';
-import { chosenTunnel, configPlace, refuseTunnels } from './tunnel-choice.js';
-import { keepFormatted } from './fmt.js';
-import { fileConfigRefusal } from './file-config-plan.js';
 import { TERRAGRUNT_UNIT_TITLE } from './terragrunt.js';
-import { terragruntRefusal } from './terragrunt-plan.js';
-import { matchLineEndings } from './line-endings.js';
+import { classify } from './classify.js';
+import { finishPlan } from './finish.js';
 import { buildModel, disposeModel } from './model.js';
 import { listFiles } from './repo-scan.js';
 import { planShape } from './planners.js';
-import { addRepoHints } from './repo-hints.js';
 import type { RepoPatchInput, RepoPatchPlan } from './types.js';
 
 export type { FileEdit, HclExpr, PatchAccess, RepoPatchInput, RepoPatchPlan, Snippet } from './types.js';
 export { MODULE_FILE } from './refuse.js';
 
 /**
- * One direction: read the repo into a model, name its shape, plan the edit for that shape, then
- * keep every edited .tf file as `terraform fmt` would leave it.
+ * One direction: read the repo into a model (model.ts), name its shape (classify.ts), plan the edit
+ * for that shape (planners.ts), then what every plan gets (finish.ts). A new shape is a case in
+ * classify.ts and a planner in planners.ts.
  */
 export async function planRepoPatch(repoDir: string, input: RepoPatchInput): Promise<RepoPatchPlan> {
   const model = await buildModel(repoDir, input.mode ?? 'auto', input.terraformDir);
   try {
-    // What kustomize really deploys (review 3 #3, #13): overridden bases dropped, the overlay's cloudflared.
-    const kview = applyKustomizeView(model, input.terraformDir);
-    if (kview.refused) return refuseYaml(emptyPlan(model.repoDir, 'yaml', input), input, kview.refused);
-    const terragrunt = await terragruntRefusal(model, input);
-    if (terragrunt) return terragrunt;
-    let shape = classify(model, input, repoDir);
-    // Several tunnel configs: the one holding the docker-mcp rule is the user's choice; else refuse.
-    const several = shape.kind === 'ambiguous' ? shape.configs : undefined;
-    const chosen = several ? await chosenTunnel(model, several, input) : null;
-    if (chosen) shape = configShape(chosen.config);
-    const plan = several && !chosen ? await refuseTunnels(model, several, input) : ((await fileConfigRefusal(model, shape, input)) ?? (await planShape(model, shape, input)));
-    if (chosen) plan.notes.push(`Several tunnel configs (${several!.map(configPlace).join(', ')}); ${chosen.why}.`);
-    if (plan.refused && plan.mode === 'terraform' && !several) await addRefusalDns(model, shape, plan, input);
-    if (shape.kind === 'yaml-list' && model.scan) await terraformDnsForYaml(model, shape.config, input, plan);
-    if (!plan.refused) addRepoHints(model, shape, plan, input.serviceUrl);
-    if (!plan.refused) plan.notes.push(...kview.notes);
-    // A refusal prints no notes: which configs an overlay replaces matters most when choosing among several.
-    else if (kview.notes.length) plan.refused = [plan.refused, ...kview.notes].join('\n');
-    const cloudflared = model.cloudflared.length === 1 ? model.cloudflared[0]! : undefined;
-    if (cloudflared) {
-      const where = `${cloudflared.kind} ${cloudflared.name} in ${relative(reportBase(model, input), cloudflared.path) || cloudflared.path}`;
-      plan.cloudflared = { namespace: cloudflared.namespace, labels: cloudflared.labels, where };
-      if (cloudflared.unproven) plan.notes.push(cloudflared.unproven);
-    }
-    for (const edit of plan.edits) edit.after = matchLineEndings(edit.before, edit.after);
-    for (const edit of plan.edits.filter((e) => e.path.endsWith('.tf'))) {
-      const { text, reformatted } = keepFormatted(edit.before, edit.after);
-      if (reformatted) {
-        edit.after = text;
-        plan.notes.push(`${edit.relPath}: \`terraform fmt\` realigned whitespace next to the edit.`);
-      }
-    }
-    return plan;
+    const shape = classify(model, input, repoDir);
+    return await finishPlan(model, shape, await planShape(model, shape, input), input);
   } finally {
     disposeModel(model);
   }

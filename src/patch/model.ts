@@ -10,7 +10,9 @@ import { cloudflaredInTerraform } from './cloudflared-tf.js';
 import { attributeValue, blockBody, blockLabels, bodyBlocks, findAttribute, findObjectElem, isObject, objectElemValue, unwrap } from './hcl-nodes.js';
 import { TUNNEL_CONFIG_TYPES, readIngress, type IngressList } from './ingress-hcl.js';
 import { blockAddress, scanRepo, topBlocks, type RepoScan, type TfFile } from './repo-scan.js';
+import { applyKustomizeView, type KustomizeView } from './kustomize-view.js';
 import { siblingYamlConfigs } from './sibling-config.js';
+import { findTerragrunt, type TerragruntHit } from './terragrunt-find.js';
 import { findYamlConfigs, type YamlConfig } from './yaml-scan.js';
 
 /** Where a Terraform tunnel config's ingress rules come from. */
@@ -54,7 +56,13 @@ export interface RepoModel {
   dns: DnsResource[];
   yamlConfigs: YamlConfig[];
   cloudflared: CloudflaredWorkload[];
+  /** Kustomize's view of yamlConfigs: notes for the report, or a refusal (the flag named an overridden base). */
+  kustomize: KustomizeView;
+  /** A Terragrunt unit whose module holds the tunnel config (never patched: terragrunt-plan.ts). */
+  terragrunt: TerragruntHit | null;
 }
+
+const NO_VIEW: KustomizeView = { notes: [], refused: null };
 
 function hclSource(file: TfFile, block: Node): HclIngressSource {
   const ignored = ignoredConfig(file, block);
@@ -110,11 +118,20 @@ function dnsResources(scan: RepoScan): DnsResource[] {
 
 /** Reads everything the planners may need. `mode` only skips the half the user ruled out. */
 /** `terraformDir` (mode 'yaml' only): a Terraform root read for DNS alone; its tunnel configs are not patched. */
-export async function buildModel(target: string, mode: 'auto' | 'terraform' | 'yaml', terraformDir?: string): Promise<RepoModel> {
+export async function buildModel(target: string, mode: 'auto' | 'terraform' | 'yaml', terraformDir?: string, depth: 'repo' | 'module' = 'repo'): Promise<RepoModel> {
+  const model = await readFiles(target, mode, terraformDir);
+  // What kustomize really deploys (review 3 #3, #13): overridden bases dropped, the overlay's cloudflared.
+  model.kustomize = applyKustomizeView(model, terraformDir);
+  // Terragrunt units sourcing a module with the tunnel config (a module read for it does not look again).
+  model.terragrunt = depth === 'repo' ? await findTerragrunt(model) : null;
+  return model;
+}
+
+async function readFiles(target: string, mode: 'auto' | 'terraform' | 'yaml', terraformDir?: string): Promise<RepoModel> {
   const repoDir = resolve(target);
   const isFile = existsSync(repoDir) && statSync(repoDir).isFile();
   if (mode === 'yaml' && terraformDir) {
-    const model = await buildModel(target, mode);
+    const model = await readFiles(target, mode);
     const scan = await scanRepo(resolve(terraformDir));
     return { ...model, scan, dns: dnsResources(scan) };
   }
@@ -136,9 +153,10 @@ export async function buildModel(target: string, mode: 'auto' | 'terraform' | 'y
   }
   // A kubernetes_deployment[_v1] running cloudflared in the Terraform itself (cloudflared-tf.ts).
   if (scan) cloudflared.push(...(await cloudflaredInTerraform(scan)));
-  return { repoDir, isFile, scan, tunnelConfigs: configs, dns: scan ? dnsResources(scan) : [], yamlConfigs, cloudflared };
+  return { repoDir, isFile, scan, tunnelConfigs: configs, dns: scan ? dnsResources(scan) : [], yamlConfigs, cloudflared, kustomize: NO_VIEW, terragrunt: null };
 }
 
 export function disposeModel(model: RepoModel): void {
   for (const file of model.scan?.files ?? []) file.tree.delete();
+  model.terragrunt?.models.forEach(disposeModel);
 }
