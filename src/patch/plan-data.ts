@@ -19,6 +19,7 @@ import { findRootModule } from './repo-scan.js';
 import { derivedDns, existingItem, newItem, renderItem, type ItemValue } from './data-item.js';
 import { dnsSnippet } from './dns-plan.js';
 import { leadingListEdit, planAhead, shadowAhead } from './plan-ahead.js';
+import { planLeading } from './plan-leading.js';
 import { chooseCollection } from './collection-choice.js';
 import { findOwnItem, NAME_ATTRS, updateOwnItem } from './own-item.js';
 import type { RepoPatchInput, RepoPatchPlan } from './types.js';
@@ -277,6 +278,9 @@ export async function planGenerated(model: RepoModel, config: TfTunnelConfig, in
   // never shadowed by a written-out rule (whose DNS snippet would duplicate the for_each's, finding 5).
   if (!plan.refused || state.final) return plan;
   if (state.aheadWhy && state.g) return (await planAhead(model, config, state.g, input, state.aheadWhy)) ?? plan;
+  // Review 3 finding 7: no item can carry the rule; a v5 concat(…) takes it as a leading list.
+  const leading = await planLeading(model, config, input, plan.refused.slice(prefix.length));
+  if (leading) return leading;
   const around = config.source.kind === 'dynamic' ? readAroundDynamic(config.file, config.block) : null;
   if (!around) return plan;
   const literal = await planHclLiteral(model, config, around.list, input, around.dynamic);
