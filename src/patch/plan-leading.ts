@@ -7,9 +7,9 @@
 // beats a refusal whose snippet (a bare `{ hostname, service }` object) could not be pasted into the
 // collection anyway. A re-run finds the rule in that leading list and is a no-op.
 import type { Node } from 'web-tree-sitter';
-import { applyTextEdits, type TextEdit } from './hcl-edits.js';
+import { applyTextEdits, inlineMarkerComment, type TextEdit } from './hcl-edits.js';
 import { indentAt, isObject, isTuple, lineStart, namedChildren, startsLine, staticString, tupleElements, unwrap } from './hcl-nodes.js';
-import { desiredAccess, hclString, renderRule } from './render.js';
+import { desiredAccess, hclString, renderInlineRule, renderRule } from './render.js';
 import { makeRule, type IngressList, type Rule } from './ingress-hcl.js';
 import type { RepoModel, TfTunnelConfig } from './model.js';
 import { leadingListAt } from './plan-ahead.js';
@@ -60,6 +60,12 @@ function firstOf(config: TfTunnelConfig, element: Node, input: RepoPatchInput): 
   return { edit: { start: at, end: at, text: `${rule}\n` } };
 }
 
+/** concat(…) written on one line: the list goes inline before `[for …]`, marked as compact lists are. */
+function inlineBefore(node: Node, input: RepoPatchInput): { edit: TextEdit } {
+  const rule = renderInlineRule({ hostname: hclString(input.hostname), service: hclString(input.serviceUrl), access: desiredAccess(input.access) });
+  return { edit: { start: node.startIndex, end: node.startIndex, text: `[${inlineMarkerComment} ${rule}], ` } };
+}
+
 /** The written-out rule in a leading list of concat(…), or null when that is not safe or not possible. */
 export async function planLeading(model: RepoModel, config: TfTunnelConfig, input: RepoPatchInput, why: string): Promise<RepoPatchPlan | null> {
   if (config.version !== 'v5' || !CANNOT_CARRY.some((re) => re.test(why))) return null;
@@ -78,7 +84,7 @@ export async function planLeading(model: RepoModel, config: TfTunnelConfig, inpu
   // Other literal rules ahead: the docker-mcp rule goes first of all (exact host, so it takes
   // nothing from them); else a leading list of its own.
   const first = list.rules[0];
-  const lead = first ? firstOf(config, first.whole, input) : leadingListAt(config.file, parts.forArg, input);
+  const lead = first ? firstOf(config, first.whole, input) : startsLine(config.file.text, parts.forArg.startIndex) ? leadingListAt(config.file, parts.forArg, input) : inlineBefore(parts.forArg, input);
   if (typeof lead === 'string') return null;
   // The DNS record, docker-mcp.tf and notes are planHclLiteral's; only the rule's edit is ours.
   const plan = await planHclLiteral(model, config, list, input, generated);

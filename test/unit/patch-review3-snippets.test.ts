@@ -90,3 +90,23 @@ describe('finding 7: a collection that cannot carry the item gets the rule writt
     expect((await planRepoPatch(dir, input({ serviceUrl: url }))).edits).toEqual([]);
   });
 });
+
+describe('finding 7: concat(…) on one line', () => {
+  it('the rule goes inline as a leading list, marked, fmt clean, then a no-op', async () => {
+    const dir = copy('review3-f7-derived-local');
+    const file = join(dir, 'main.tf');
+    const oneLine = readFileSync(file, 'utf8').replace(
+      /concat\(\n\s+(\[for [^\n]+\]),\n\s+(\[\{ service = "http_status:404" \}\]),\n\s+\)/,
+      'concat($1, $2)',
+    );
+    expect(oneLine).toContain('ingress = concat([for name, a in local.by_name');
+    writeFileSync(file, oneLine);
+    const plan = await planRepoPatch(dir, input());
+    expect(plan.refused, renderPatchReport(plan)).toBeNull();
+    await applyRepoPatch(plan);
+    const after = readFileSync(file, 'utf8');
+    expect(after).toContain(`ingress = concat([/* docker-mcp: managed by docker-mcp init */ { hostname = "${HOST}", service = "http://homelab-docker-mcp-gateway.homelab.svc.cluster.local:8080" }], [for name, a in local.by_name`);
+    expect(fmtClean(after)).toBe(true);
+    expect((await planRepoPatch(dir, input())).edits).toEqual([]);
+  });
+});
