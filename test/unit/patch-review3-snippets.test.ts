@@ -2,7 +2,7 @@
 // docker-mcp item (hostname pattern, derived local, merge() local, an attribute init cannot derive)
 // used to be refused with a bare `{ hostname, service }` snippet that could not be pasted anywhere
 // it said. init now writes the rule out itself, first in concat(…); a second run is a no-op.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyRepoPatch, planRepoPatch, renderPatchReport } from '../../src/patch/index.js';
@@ -108,5 +108,21 @@ describe('finding 7: concat(…) on one line', () => {
     expect(after).toContain(`ingress = concat([/* docker-mcp: managed by docker-mcp init */ { hostname = "${HOST}", service = "http://homelab-docker-mcp-gateway.homelab.svc.cluster.local:8080" }], [for name, a in local.by_name`);
     expect(fmtClean(after)).toBe(true);
     expect((await planRepoPatch(dir, input())).edits).toEqual([]);
+  });
+});
+
+describe('finding 7: never written into a module that other code calls', () => {
+  it('the same concat(…) in a module called twice: the module file is not edited', async () => {
+    const dir = copy('review3-f7-derived-local');
+    const module = join(dir, 'modules', 'tunnel');
+    mkdirSync(module, { recursive: true });
+    const text = readFileSync(join(dir, 'main.tf'), 'utf8');
+    writeFileSync(join(module, 'main.tf'), text.replace('variable "zone_id" {}\n', 'variable "zone_id" {}\nvariable "domain" {}\n').replace('  domain = "example.com"\n', '').replaceAll('local.domain', 'var.domain'));
+    const call = (name: string, domain: string): string => `module "${name}" {\n  source     = "./modules/tunnel"\n  account_id = var.account_id\n  zone_id    = var.zone_id\n  domain     = "${domain}"\n}\n`;
+    writeFileSync(join(dir, 'main.tf'), `variable "account_id" {}\nvariable "zone_id" {}\n\n${call('a', 'example.com')}\n${call('b', 'lab.example.com')}`);
+    const plan = await planRepoPatch(dir, input());
+    expect(plan.refused).toContain('local.by_name (modules/tunnel/main.tf:22) is not a list or map literal');
+    expect(plan.edits.map((e) => e.relPath)).not.toContain('modules/tunnel/main.tf');
+    expect(renderPatchReport(plan)).not.toContain('as the first argument of concat');
   });
 });
