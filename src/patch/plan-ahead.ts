@@ -4,6 +4,7 @@
 // catches the hostname, an item added to the collection could never match: the rule is written out
 // directly above that literal rule instead.
 import { relative } from 'node:path';
+import type { Node } from 'web-tree-sitter';
 import type { Generator } from './generator.js';
 import { ruleViews } from './hcl-hostnames.js';
 import { makeRule, readAroundDynamic, type IngressList, type Rule } from './ingress-hcl.js';
@@ -63,7 +64,11 @@ export async function planAhead(model: RepoModel, config: TfTunnelConfig, g: Gen
  */
 export function leadingListEdit(g: Generator, input: RepoPatchInput): { edit: TextEdit; file: TfTunnelConfig['file'] } | string {
   if (!g.concatFor) return 'the rules are not built by concat(…), so there is no place for a written-out rule before them';
-  const { file, arg } = g.concatFor;
+  return leadingListAt(g.concatFor.file, g.concatFor.arg, input);
+}
+
+/** The docker-mcp rule as a list of its own, inserted on the line before `arg` (the `[for …]` of concat). */
+export function leadingListAt(file: TfTunnelConfig['file'], arg: Node, input: RepoPatchInput): { edit: TextEdit; file: TfTunnelConfig['file'] } | string {
   if (!startsLine(file.text, arg.startIndex)) return `the [for …] argument at ${file.relPath}:${arg.startPosition.row + 1} does not start its own line`;
   const indent = indentAt(file.text, arg.startIndex);
   const rule = renderRule({ hostname: hclString(input.hostname), service: hclString(input.serviceUrl), access: desiredAccess(input.access) }, `${indent}  `, true);

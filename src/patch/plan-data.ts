@@ -19,6 +19,7 @@ import { findRootModule } from './repo-scan.js';
 import { derivedDns, existingItem, newItem, renderItem, type ItemValue } from './data-item.js';
 import { dnsSnippet } from './dns-plan.js';
 import { leadingListEdit, planAhead, shadowAhead } from './plan-ahead.js';
+import { planLeading } from './plan-leading.js';
 import { chooseCollection } from './collection-choice.js';
 import { calledMoreThanOnce, planPerCall } from './call-choice.js';
 import { ignoredNotes } from './ignored-note.js';
@@ -286,6 +287,9 @@ export async function planGenerated(model: RepoModel, config: TfTunnelConfig, in
   if (state.calls) return planPerCall(model, config, input, prefix, plan, (m) => planCollection(m, config, input, prefix, { final: false, aheadWhy: null }));
   if (calledMoreThanOnce(model, config.file.dir)) return plan;
   if (state.aheadWhy && state.g) return (await planAhead(model, config, state.g, input, state.aheadWhy)) ?? plan;
+  // Review 3 finding 7: no item can carry the rule; a v5 concat(…) takes it as a leading list.
+  const leading = await planLeading(model, config, input, plan.refused.slice(prefix.length));
+  if (leading) return leading;
   const around = config.source.kind === 'dynamic' ? readAroundDynamic(config.file, config.block) : null;
   if (!around) return plan;
   const literal = await planHclLiteral(model, config, around.list, input, around.dynamic);

@@ -155,8 +155,9 @@ describe('tfvars precedence for values the hostname is built from', () => {
     writeFileSync(join(dir, 'terraform.tfvars'), 'domain = "example.com"\n');
     writeFileSync(join(dir, 'zz-lab.auto.tfvars'), 'domain = "lab.example.net"\n');
     const plan = await planRepoPatch(dir, input());
-    expect(plan.edits).toEqual([]);
-    expect(plan.refused).toContain('cannot produce "docker-mcp.example.com"');
+    // Review 3 finding 7: no item can, so the rule is written out first in concat(…) instead of a refusal.
+    expect(plan.refused).toBeNull();
+    expect(plan.notes.join('\n')).toContain('cannot produce "docker-mcp.example.com"; so the docker-mcp rule is written out in a list of its own');
   });
 });
 
