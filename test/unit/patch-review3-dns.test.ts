@@ -1,0 +1,73 @@
+// Review 3, findings 14 and 15 (docs/dev/ISSUE17-REVIEW-3.md): DNS for a collection-driven config
+// follows a separate label list; a plain `name = each.value` list takes a label or an FQDN from its
+// own items, never from the rules' hostnames.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { applyRepoPatch, planRepoPatch, renderPatchReport, type RepoPatchInput } from '../../src/patch/index.js';
+import { fmtClean, hclErrors, input, useFixtureCopies } from './patch-helpers.js';
+
+const copy = useFixtureCopies();
+const read = (dir: string, rel: string): string => readFileSync(join(dir, rel), 'utf8');
+
+/** Plans, applies, checks fmt/parse, every original line kept, and that a second run is a no-op. */
+async function patch(dir: string, overrides: Partial<RepoPatchInput> = {}, extended: string[] = []): Promise<{ notes: string; snippets: string }> {
+  const plan = await planRepoPatch(dir, input(overrides));
+  expect(plan.refused, renderPatchReport(plan)).toBeNull();
+  const before = new Map(plan.edits.filter((e) => e.before !== null).map((e) => [e.path, e.before!]));
+  await applyRepoPatch(plan);
+  for (const [path, text] of before) {
+    const after = readFileSync(path, 'utf8');
+    // A one-line list stays one line: that line is extended, not replaced (`extended`).
+    for (const line of text.split('\n').filter((l) => !extended.includes(l))) expect(after.split('\n')).toContain(line);
+    if (path.endsWith('.tf')) {
+      expect(await hclErrors(after)).toBe('');
+      expect(fmtClean(after)).toBe(true);
+    }
+  }
+  expect((await planRepoPatch(dir, input(overrides))).edits).toEqual([]);
+  return { notes: plan.notes.join('\n'), snippets: plan.snippets.map((s) => `${s.title}\n${s.text}`).join('\n') };
+}
+
+describe('finding 14: collection-driven ingress, DNS from a separate label list', () => {
+  it('a5: "docker-mcp" goes into local.public_names (a label, as its items are), no snippet', async () => {
+    const dir = copy('review3-f14-dns-separate-list');
+    const { notes, snippets } = await patch(dir, {}, ['  public_names = ["grafana", "wiki"]']);
+    const main = read(dir, 'main.tf');
+    expect(main).toContain('"docker-mcp" = "http://homelab-docker-mcp-gateway.homelab.svc.cluster.local:8080"');
+    expect(main).toMatch(/public_names = \["grafana", "wiki", "docker-mcp"\]/);
+    expect(main).not.toContain('"docker-mcp.example.com"');
+    expect(notes).toContain('DNS: "docker-mcp" added to local.public_names (main.tf), which cloudflare_dns_record.public iterates over');
+    expect(notes).not.toContain('No DNS record is generated');
+    expect(snippets).not.toContain('DNS record');
+  });
+});
+
+describe('finding 15: label or FQDN from the list\'s own items', () => {
+  const sibling = (edit?: (tf: string) => string): { repo: string; dir: string } => {
+    const repo = copy('review3-f15-sibling-labels');
+    mkdirSync(join(repo, '.git'));
+    const dir = join(repo, 'terraform');
+    if (edit) writeFileSync(join(dir, 'main.tf'), edit(read(dir, 'main.tf')));
+    return { repo, dir };
+  };
+
+  it('e3: bare labels beside rules example.com and *.example.com get the label "docker-mcp"', async () => {
+    const { repo, dir } = sibling();
+    await patch(dir);
+    expect(read(dir, 'main.tf')).toContain('    "grafana", # dashboards\n    "wiki",\n    "docker-mcp",\n  ])');
+    expect(read(repo, 'kubernetes/apps/networking/cloudflared/app/resources/config.yaml')).toContain('docker-mcp.example.com');
+  });
+
+  it('a list of FQDNs gets the FQDN', async () => {
+    const { dir } = sibling((tf) => tf.replace('"grafana", #', '"grafana.example.com", #').replace('"wiki",', '"wiki.example.com",'));
+    await patch(dir);
+    expect(read(dir, 'main.tf')).toContain('    "wiki.example.com",\n    "docker-mcp.example.com",\n  ])');
+  });
+
+  it('a mixed list gets the full hostname (it does not depend on the zone)', async () => {
+    const { dir } = sibling((tf) => tf.replace('"wiki",', '"wiki.example.com",'));
+    await patch(dir);
+    expect(read(dir, 'main.tf')).toContain('    "wiki.example.com",\n    "docker-mcp.example.com",\n  ])');
+  });
+});
