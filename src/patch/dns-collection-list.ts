@@ -5,15 +5,18 @@
 // repo already keeps its public names in.
 import type { TextEdit } from './hcl-edits.js';
 import { labelList } from './dns-label-list.js';
-import { tunnelPattern, tunnelRef } from './dns-plan.js';
+import { planDns, tunnelPattern, tunnelRef } from './dns-plan.js';
 import { recordViews } from './dns-zone.js';
 import type { RepoModel, TfTunnelConfig } from './model.js';
 import type { TfFile } from './repo-scan.js';
+import type { Snippet } from './types.js';
+import { callerTunnel } from './dns-caller.js';
 
 export interface CollectionListDns {
-  /** For docker-mcp.tf's status line. */
-  status: string;
+  /** For docker-mcp.tf's status line; null when the user must add the record (a snippet). */
+  status: string | null;
   notes: string[];
+  snippets: Snippet[];
   /** Edits to files other than the collection's (those go into its own edit list). */
   others: (readonly [TfFile, TextEdit[]])[];
 }
@@ -36,9 +39,19 @@ export async function collectionListDns(model: RepoModel, config: TfTunnelConfig
     if (listed.file.path === file.path) edits.push(...listed.edits);
     return {
       status: `from ${dns.type}.${dns.name} (its for_each list ${listed.ref}${caveat})`,
+      snippets: [],
       notes: [`DNS: "${listed.label}" ${done} ${where}${listed.assumedZone ? `; the list's names are labels, so the record is ${host} only if its zone_id is the zone of ${listed.assumedZone}` : ''}.`],
       others: listed.file.path === file.path || !listed.edits.length ? [] : [[listed.file, listed.edits] as const],
     };
   }
-  return null;
+  // The list is a module argument: the caller's records, the caller's references.
+  const caller = callerTunnel(model, config, file);
+  if (!caller) return null;
+  const dns = await planDns(model, caller.config, host, caller.hosts, caller.ref);
+  const others = new Map<TfFile, TextEdit[]>();
+  for (const { file: target, edit } of dns.edits) {
+    if (target.path === file.path) edits.push(edit);
+    else others.set(target, [...(others.get(target) ?? []), edit]);
+  }
+  return { status: dns.status, notes: dns.notes, snippets: dns.snippets, others: [...others].map(([f, e]) => [f, e] as const) };
 }

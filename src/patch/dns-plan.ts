@@ -219,7 +219,8 @@ export function dnsSnippet(model: RepoModel, config: TfTunnelConfig, host: strin
   const zoneId = zone !== undefined ? zone : refs.size === 1 ? [...refs][0]! : null;
   const field = like?.targetField ?? sameType.find((d) => d.targetField)?.targetField ?? 'content';
   // The tunnel id exactly as the config itself writes it (`cloudflare_tunnel.x.id`, `var.tunnel_id`).
-  const id = attrText(config.block, 'tunnel_id') ?? (ref ? `${ref}.id` : null);
+  // A module output (dns-caller.ts) is already the id.
+  const id = attrText(config.block, 'tunnel_id') ?? (ref ? (ref.startsWith('module.') ? ref : `${ref}.id`) : null);
   const target = like?.target ?? (id ? `"\${${id}}.cfargotunnel.com"` : '"<tunnel id>.cfargotunnel.com"');
   const lines = [
     `resource "${type}" "${freeName(model, type, config.file.dir)}" {`,

@@ -237,7 +237,7 @@ async function planCollection(model: RepoModel, config: TfTunnelConfig, input: R
   const dns = derived?.included ? derived.name : null;
   const listed = derived || written ? null : await collectionListDns(model, config, input.hostname, file, edits); // review 3 finding 14
   plan.moduleCall = withTunnelStatus(input.moduleCallHcl, { ruleIn: written ? `${config.address.split(" in ")[0]} (${written.file.relPath})` : `${g.collection.ref} (${relative(scan.repoDir, file.path)})`, dns: dns ? `from the same collection (${dns})` : (listed?.status ?? null) });
-  if (listed) plan.notes.push(...listed.notes); else if (!dns) {
+  if (listed) { plan.notes.push(...listed.notes); plan.snippets.push(...listed.snippets); } else if (!dns) {
     plan.notes.push(
       written
         ? `DNS: the records made from ${g.collection.ref} are for its items, not for a written-out rule; add the record for ${input.hostname} below yourself (a proxied wildcard record for its zone would also cover it).`

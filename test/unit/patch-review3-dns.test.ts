@@ -71,3 +71,30 @@ describe('finding 15: label or FQDN from the list\'s own items', () => {
     expect(read(dir, 'main.tf')).toContain('    "wiki.example.com",\n    "docker-mcp.example.com",\n  ])');
   });
 });
+
+describe('ISSUE17-STATUS "Open": DNS for a literal rule list passed as a module argument', () => {
+  it('review1-f7-module-arg: the caller\'s per-host record (module.tunnel.tunnel_id) is cloned in the caller', async () => {
+    const dir = copy('review1-f7-module-arg');
+    const child = read(dir, 'modules/tunnel/main.tf');
+    const { notes, snippets } = await patch(dir);
+    expect(read(dir, 'main.tf')).toContain(
+      'resource "cloudflare_dns_record" "docker_mcp" {\n  zone_id = var.zone_id\n  name    = "docker-mcp.example.com"\n  type    = "CNAME"\n  content = "${module.tunnel.tunnel_id}.cfargotunnel.com"\n',
+    );
+    expect(read(dir, 'modules/tunnel/main.tf')).toBe(child);
+    expect(notes).toContain('DNS: a cloudflare_dns_record "docker_mcp" like cloudflare_dns_record.grafana (main.tf)');
+    expect(snippets).toBe('');
+  });
+
+  it('without a record in the caller: the snippet is for the caller, with references that exist there', async () => {
+    const dir = copy('review1-f7-module-arg');
+    writeFileSync(join(dir, 'main.tf'), read(dir, 'main.tf').replace(/\nresource "cloudflare_dns_record" "grafana" \{[\s\S]*?\n\}\n/, ''));
+    expect(read(dir, 'main.tf')).not.toContain('cloudflare_dns_record');
+    const plan = await planRepoPatch(dir, input());
+    expect(plan.refused, renderPatchReport(plan)).toBeNull();
+    const dns = plan.snippets.filter((s) => s.title.startsWith('DNS'));
+    expect(dns).toHaveLength(1);
+    expect(dns[0]!.where).toBe('next to module "tunnel" in main.tf');
+    expect(dns[0]!.text).toContain('content = "${module.tunnel.tunnel_id}.cfargotunnel.com"');
+    expect(dns[0]!.text).not.toContain('cloudflare_zero_trust_tunnel_cloudflared.this');
+  });
+});
