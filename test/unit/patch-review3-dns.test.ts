@@ -41,6 +41,14 @@ describe('finding 14: collection-driven ingress, DNS from a separate label list'
     expect(notes).not.toContain('No DNS record is generated');
     expect(snippets).not.toContain('DNS record');
   });
+  it('a5 with the label list in another file: that file gets the label, in the same run', async () => {
+    const dir = copy('review3-f14-dns-separate-list');
+    writeFileSync(join(dir, 'main.tf'), read(dir, 'main.tf').replace('  public_names = ["grafana", "wiki"]\n', ''));
+    writeFileSync(join(dir, 'dns.tf'), 'locals {\n  public_names = [\n    "grafana",\n    "wiki",\n  ]\n}\n');
+    await patch(dir);
+    expect(read(dir, 'dns.tf')).toBe('locals {\n  public_names = [\n    "grafana",\n    "wiki",\n    "docker-mcp",\n  ]\n}\n');
+    expect(read(dir, 'main.tf')).toContain('"docker-mcp" = "http://homelab-docker-mcp-gateway.homelab.svc.cluster.local:8080"');
+  });
 });
 
 describe('finding 15: label or FQDN from the list\'s own items', () => {
