@@ -8,10 +8,8 @@
 // its tunnel target, `value` or `content` as the repo writes them).
 // The `services = [ … ]` list (our seed's layout) is handled before this, in plan-terraform.ts.
 import type { Node } from 'web-tree-sitter';
-import { servicesEdits, type TextEdit } from './hcl-edits.js';
-import type { Generator } from './generator.js';
-import { invert, KEY } from './invert.js';
-import { attributeValue, blockBody, blockLabels, findAttribute, isTuple, namedChildren, staticString, tupleElements, unwrap } from './hcl-nodes.js';
+import type { TextEdit } from './hcl-edits.js';
+import { attributeValue, blockBody, blockLabels, findAttribute } from './hcl-nodes.js';
 import type { DnsResource, RepoModel, TfTunnelConfig } from './model.js';
 import { hclString } from './render.js';
 import type { TfFile } from './repo-scan.js';
@@ -20,7 +18,8 @@ import { zoneIdFromData } from './tf-data-sources.js';
 import { countList, existingRecord, ownRecord } from './dns-existing.js';
 import { inZone, recordViews, zoneRefFor, type RecordView } from './dns-zone.js';
 import { recordHostRef, referencedRecords } from './dns-record-host.js';
-import { localDefinition, resolveString } from './tf-values.js';
+import { labelList } from './dns-label-list.js';
+import { resolveString } from './tf-values.js';
 
 export interface DnsPlan {
   edits: { file: TfFile; edit: TextEdit }[];
@@ -36,25 +35,13 @@ const attrText = (block: Node, name: string): string | null => {
 };
 
 /** `cloudflare_tunnel.homelab` from `tunnel_id = cloudflare_tunnel.homelab.id`; `var.tunnel_id` as is. */
-function tunnelRef(config: TfTunnelConfig): string | null {
+export function tunnelRef(config: TfTunnelConfig): string | null {
   const id = attrText(config.block, 'tunnel_id');
   return id ? id.replace(/\.id$/, '') : null;
 }
 
 /** The whole reference: `cloudflare_tunnel.homelab` must not match `cloudflare_tunnel.homelab2.cname`. */
-const tunnelPattern = (ref: string): RegExp => new RegExp(`(^|[^\\w.-])${ref.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w-])`);
-
-/** The zone's domain, from a record whose name is a rule's hostname (FQDN) or its first labels. */
-function zoneOf(names: (string | null)[], hosts: string[]): { zone: string; fqdn: boolean } | null {
-  for (const name of names) {
-    if (!name) continue;
-    for (const host of hosts) {
-      if (host === name) return { zone: host.slice(host.indexOf('.') + 1), fqdn: true };
-      if (host.startsWith(`${name}.`)) return { zone: host.slice(name.length + 1), fqdn: false };
-    }
-  }
-  return null;
-}
+export const tunnelPattern = (ref: string): RegExp => new RegExp(`(^|[^\\w.-])${ref.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w-])`);
 
 /** The written hostnames of the config's rules the repo does not resolve (`"grafana.${var.domain}"`). */
 async function unresolvedHosts(model: RepoModel, config: TfTunnelConfig): Promise<string[]> {
@@ -137,15 +124,15 @@ export async function planDns(model: RepoModel, config: TfTunnelConfig, host: st
   if (unproven.length) {
     out.notes.push(`Not cloned from ${unproven.map((n) => n.where).join(', ')}: the repo does not prove which zone ${unproven.length > 1 ? 'their zone_id expressions are' : 'its zone_id is'}, so a copy could land in another zone than ${host}'s.`);
   }
-  for (const { dns } of named.filter((n) => n.dns.forEach)) {
-    const listed = await labelList(model, dns, host, ruleHosts);
+  for (const { dns, zone } of named.filter((n) => n.dns.forEach)) {
+    const listed = await labelList(model, dns, host, ruleHosts, zone);
     if (!listed) continue;
     if (typeof listed === 'string') {
       out.notes.push(listed);
       continue;
     }
     out.edits.push(...listed.edits.map((edit) => ({ file: listed.file, edit })));
-    out.status = `from ${dns.type}.${dns.name} (its for_each list ${listed.ref})`;
+    out.status = `from ${dns.type}.${dns.name} (its for_each list ${listed.ref}${listed.assumedZone ? `, if its zone_id is the zone of ${listed.assumedZone}` : ''})`;
     const done = listed.edits.length ? 'added to' : 'is already in';
     const where = listed.ref.startsWith('local.') ? `${listed.ref} (${listed.file.relPath}), which ${dns.type}.${dns.name} iterates over` : `the for_each list of ${dns.type}.${dns.name} (${listed.file.relPath})`;
     out.notes.push(`DNS: "${listed.label}" ${done} ${where}.`);
@@ -204,42 +191,6 @@ export function recordCovers(pattern: string, host: string, dnsOnly = false): bo
 }
 
 /**
- * A record with `for_each = toset(local.x)` over a list of strings: the label that makes its `name`
- * the hostname, and the edit adding it; a note when the list's names are under another domain.
- */
-async function labelList(model: RepoModel, dns: DnsResource, host: string, ruleHosts: string[]): Promise<{ ref: string; file: TfFile; label: string; edits: TextEdit[] } | string | null> {
-  const local = /^(?:toset\()?\s*(local\.[A-Za-z_][\w-]*)\s*\)?$/.exec(dns.forEach ?? '')?.[1];
-  const nameAttr = findAttribute(blockBody(dns.block), 'name');
-  const def = local ? localDefinition(model.scan!, dns.file.dir, local.slice('local.'.length)) : inlineList(dns);
-  const ref = local ?? 'toset([…])';
-  const tuple = unwrap(def?.value);
-  if (!def || !nameAttr || !isTuple(tuple) || !tupleElements(tuple).every((e) => staticString(e) !== null)) return null;
-  // each.key and each.value are the same string for a set.
-  const g = { keyVar: 'each.key', valueVar: 'each', dir: dns.file.dir } as unknown as Generator;
-  const bound = await invert(model.scan!, g, attributeValue(nameAttr)!, host);
-  const values = typeof bound === 'string' ? [] : [...bound.values()];
-  const same = values.length > 0 && values.every((v) => v === values[0]);
-  let label = same ? values[0] : undefined;
-  // `name = each.key` over ["grafana", "wiki"]: relative names, as the rules' hostnames show
-  // (grafana.example.com); the label is then the host less that zone.
-  const relative = label === host ? zoneOf(tupleElements(tuple).map((e) => staticString(e)), ruleHosts) : null;
-  if (relative && !relative.fqdn) label = host.endsWith(`.${relative.zone}`) ? host.slice(0, -relative.zone.length - 1) : undefined;
-  if (!label || (typeof bound !== 'string' && [...bound.keys()].some((k) => k !== KEY && k !== 'value' && k !== 'key'))) {
-    return `${dns.type}.${dns.name} makes its names from ${ref} as ${attributeValue(nameAttr)!.text}, which cannot give ${host}; "${host.split('.')[0]}" was not added to ${ref}.`;
-  }
-  return { ref, file: def.file, label, edits: servicesEdits(def.file.text, tuple, label, null) };
-}
-
-/** `for_each = toset(["grafana", "wiki"])` (one line or one label per line): the list in the record itself. */
-function inlineList(dns: DnsResource): { file: TfFile; value: Node } | undefined {
-  const forEach = findAttribute(blockBody(dns.block), 'for_each');
-  const call = unwrap(forEach ? attributeValue(forEach) : undefined);
-  if (call?.type !== 'function_call' || namedChildren(call)[0]?.text !== 'toset') return undefined;
-  const args = namedChildren(namedChildren(call).find((c) => c.type === 'function_arguments')).filter((c) => c.type === 'expression');
-  return args.length === 1 && isTuple(unwrap(args[0])) ? { file: dns.file, value: args[0]! } : undefined;
-}
-
-/**
  * A resource name no record of that type in the module uses yet (review 1, finding 3): a second
  * `resource "cloudflare_record" "docker_mcp"` is a Terraform error ("Duplicate resource").
  */
@@ -268,7 +219,8 @@ export function dnsSnippet(model: RepoModel, config: TfTunnelConfig, host: strin
   const zoneId = zone !== undefined ? zone : refs.size === 1 ? [...refs][0]! : null;
   const field = like?.targetField ?? sameType.find((d) => d.targetField)?.targetField ?? 'content';
   // The tunnel id exactly as the config itself writes it (`cloudflare_tunnel.x.id`, `var.tunnel_id`).
-  const id = attrText(config.block, 'tunnel_id') ?? (ref ? `${ref}.id` : null);
+  // A module output (dns-caller.ts) is already the id.
+  const id = attrText(config.block, 'tunnel_id') ?? (ref ? (ref.startsWith('module.') ? ref : `${ref}.id`) : null);
   const target = like?.target ?? (id ? `"\${${id}}.cfargotunnel.com"` : '"<tunnel id>.cfargotunnel.com"');
   const lines = [
     `resource "${type}" "${freeName(model, type, config.file.dir)}" {`,

@@ -18,6 +18,7 @@ import { emptyPlan, MODULE_FILE, refuseTerraform } from './refuse.js';
 import { findRootModule } from './repo-scan.js';
 import { derivedDns, existingItem, newItem, renderItem, type ItemValue } from './data-item.js';
 import { dnsSnippet } from './dns-plan.js';
+import { collectionListDns } from './dns-collection-list.js';
 import { leadingListEdit, planAhead, shadowAhead } from './plan-ahead.js';
 import { planLeading } from './plan-leading.js';
 import { chooseCollection } from './collection-choice.js';
@@ -235,8 +236,9 @@ async function planCollection(model: RepoModel, config: TfTunnelConfig, input: R
   }
   const derived = written ? null : derivedDns(model, g, own && !updates.length ? await existingItem(scan, g.collection.file.dir, own.rule) : newItem(values));
   const dns = derived?.included ? derived.name : null;
-  plan.moduleCall = withTunnelStatus(input.moduleCallHcl, { ruleIn: written ? `${config.address.split(" in ")[0]} (${written.file.relPath})` : `${g.collection.ref} (${relative(scan.repoDir, file.path)})`, dns: dns ? `from the same collection (${dns})` : null });
-  if (!dns) {
+  const listed = derived || written ? null : await collectionListDns(model, config, input.hostname, file, edits); // review 3 finding 14
+  plan.moduleCall = withTunnelStatus(input.moduleCallHcl, { ruleIn: written ? `${config.address.split(" in ")[0]} (${written.file.relPath})` : `${g.collection.ref} (${relative(scan.repoDir, file.path)})`, dns: dns ? `from the same collection (${dns})` : (listed?.status ?? null) });
+  if (listed) { plan.notes.push(...listed.notes); plan.snippets.push(...listed.snippets); } else if (!dns) {
     plan.notes.push(
       written
         ? `DNS: the records made from ${g.collection.ref} are for its items, not for a written-out rule; add the record for ${input.hostname} below yourself (a proxied wildcard record for its zone would also cover it).`
@@ -254,7 +256,7 @@ async function planCollection(model: RepoModel, config: TfTunnelConfig, input: R
   plan.rootModuleDir = root.dir;
   const moduleEdit = await moduleFileEdit(scan, root.dir, plan.moduleCall);
   if (typeof moduleEdit === 'string') return refuse(moduleEdit, g, item);
-  for (const [target, list] of [...(written ? [[written.file, [written.edit]] as const] : []), [file, edits] as const]) {
+  for (const [target, list] of [...(written ? [[written.file, [written.edit]] as const] : []), ...(listed?.others ?? []), [file, edits] as const]) {
     if (!list.length) continue;
     const after = applyTextEdits(target.text, [...list]);
     const parsed = await parseHcl(after);
