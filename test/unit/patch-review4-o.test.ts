@@ -1,0 +1,40 @@
+// Review 4 findings 3, 9, 10, 11 (docs/dev/ISSUE17-REVIEW-4.md), end to end through the built CLI.
+import { appendFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt } from '../helpers/build.js';
+import { runInit, snapshotTree } from '../helpers/init-run.js';
+import { useFixtureCopies } from './patch-helpers.js';
+
+const copy = useFixtureCopies();
+const init = (cwd: string, ...more: string[]): ReturnType<typeof runInit> =>
+  runInit(cwd, ['--yes', '--terraform-dir', '.', '--domain-suffix', 'example.com', ...more]);
+
+beforeAll(() => ensureBuilt(), 180_000);
+
+describe('review 4 #3: docker-mcp.tf follows the module files rule', () => {
+  it('h3-own-file: lines never lost without --force', () => {
+    const repo = copy('review4-h3-own-file');
+    const mine = readFileSync(join(repo, 'docker-mcp.tf'), 'utf8');
+    const before = snapshotTree(repo);
+    const run = init(repo);
+    expect(run.code, run.out).toBe(4);
+    expect(run.out).toContain('docker-mcp.tf: not written by docker-mcp');
+    expect(run.out).toContain('-# my docker MCP experiments (hand-written)');
+    expect(run.out).toMatch(/re-run with --force/);
+    expect(snapshotTree(repo)).toEqual(before);
+    expect(readFileSync(join(repo, 'docker-mcp.tf'), 'utf8')).toBe(mine);
+    // --force overwrites; the next run is a no-op (the manifest knows the file as ours).
+    expect(init(repo, '--force').code).toBe(0);
+    expect(readFileSync(join(repo, 'docker-mcp.tf'), 'utf8')).toContain('module "docker_mcp_gateway"');
+    const again = init(repo);
+    expect(again.code, again.out).toBe(0);
+    expect(again.out).toMatch(/up to date/i);
+    // Edited after init wrote it: a conflict again, even with new answers.
+    appendFileSync(join(repo, 'docker-mcp.tf'), '# my note\n');
+    const edited = init(repo, '--namespace', 'mcp');
+    expect(edited.code, edited.out).toBe(4);
+    expect(edited.out).toContain('docker-mcp.tf: edited since docker-mcp wrote it');
+    expect(readFileSync(join(repo, 'docker-mcp.tf'), 'utf8')).toContain('# my note');
+  });
+});
