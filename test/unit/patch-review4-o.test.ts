@@ -38,3 +38,17 @@ describe('review 4 #3: docker-mcp.tf follows the module files rule', () => {
     expect(readFileSync(join(repo, 'docker-mcp.tf'), 'utf8')).toContain('# my note');
   });
 });
+
+describe('review 4 #10: the user module at modules/docker-mcp-gateway', () => {
+  it('h1-name-taken: never called an earlier run, never copied over', () => {
+    const repo = copy('review4-h1-name-taken');
+    const before = snapshotTree(repo);
+    const run = init(repo);
+    expect(run.code, run.out).toBe(5);
+    expect(run.out).not.toContain('an earlier run wrote');
+    expect(run.out).toContain('holds a module of yours');
+    expect(run.out).toContain('never copy over your module');
+    expect(run.out).not.toContain('copy <dir>/terraform/modules/docker-mcp-gateway to ./modules/docker-mcp-gateway.');
+    expect(snapshotTree(repo)).toEqual(before);
+  });
+});
