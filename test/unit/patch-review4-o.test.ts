@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../helpers/build.js';
 import { runInit, snapshotTree } from '../helpers/init-run.js';
+import { installScope } from '../../src/lifecycle/output-folder.js';
 import { useFixtureCopies } from './patch-helpers.js';
 
 const copy = useFixtureCopies();
@@ -50,5 +51,20 @@ describe('review 4 #10: the user module at modules/docker-mcp-gateway', () => {
     expect(run.out).toContain('never copy over your module');
     expect(run.out).not.toContain('copy <dir>/terraform/modules/docker-mcp-gateway to ./modules/docker-mcp-gateway.');
     expect(snapshotTree(repo)).toEqual(before);
+  });
+});
+
+describe('review 4 #9: doctor reads the install from docker-mcp.tf', () => {
+  it('n1-namespace: --terraform-dir and --dir name namespace mcp, instance lab', () => {
+    const repo = copy('review4-n1-namespace');
+    const run = init(repo, '--namespace', 'mcp', '--project-name', 'lab');
+    expect(run.code, run.out).toBe(0);
+    const viaTf = installScope(join(repo, 'nowhere'), { terraformDir: repo });
+    expect([viaTf.namespace, viaTf.instance]).toEqual(['mcp', 'lab']);
+    expect(viaTf.from).toContain('docker-mcp.tf');
+    const viaDir = installScope(repo, {});
+    expect([viaDir.namespace, viaDir.instance]).toEqual(['mcp', 'lab']);
+    // Flags still win.
+    expect(installScope(repo, { namespace: 'other' }).namespace).toBe('other');
   });
 });
