@@ -68,3 +68,23 @@ describe('review 4 #9: doctor reads the install from docker-mcp.tf', () => {
     expect(installScope(repo, { namespace: 'other' }).namespace).toBe('other');
   });
 });
+
+describe('review 4 #11: the kubernetes provider only under an alias; terraform.workspace', () => {
+  it('h2-k8s-alias: the module call passes kubernetes.k3s, second run a no-op', () => {
+    const repo = copy('review4-h2-k8s-alias');
+    const run = init(repo);
+    expect(run.code, run.out).toBe(0);
+    expect(readFileSync(join(repo, 'docker-mcp.tf'), 'utf8')).toMatch(/\n {2}providers = \{\n {4}kubernetes = kubernetes\.k3s\n {2}\}\n/);
+    expect(run.out).toContain('configures kubernetes only as kubernetes.k3s');
+    const again = init(repo);
+    expect(again.code, again.out).toBe(0);
+    expect(again.out).toContain('Already up to date');
+  });
+
+  it('w1-workspace: a note that the rule and gateway apply per workspace', () => {
+    const repo = copy('review4-w1-workspace');
+    const run = init(repo);
+    expect(run.code, run.out).toBe(0);
+    expect(run.out).toContain('builds names from terraform.workspace');
+  });
+});
