@@ -1,5 +1,5 @@
 // Review 4 findings 3, 9, 10, 11 (docs/dev/ISSUE17-REVIEW-4.md), end to end through the built CLI.
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../helpers/build.js';
@@ -79,6 +79,15 @@ describe('review 4 #11: the kubernetes provider only under an alias; terraform.w
     const again = init(repo);
     expect(again.code, again.out).toBe(0);
     expect(again.out).toContain('Already up to date');
+  });
+
+  it('h2-k8s-alias with a second alias and no default: a note naming both, no providers line', () => {
+    const repo = copy('review4-h2-k8s-alias');
+    appendFileSync(join(repo, 'main.tf'), '\nprovider "kubernetes" {\n  alias       = "nas"\n  config_path = "~/.kube/nas.yaml"\n}\n');
+    const run = init(repo);
+    expect(run.code, run.out).toBe(0);
+    expect(run.out).toContain('only under aliases (kubernetes.k3s, kubernetes.nas) and no default');
+    expect(existsSync(join(repo, 'docker-mcp.tf')) && readFileSync(join(repo, 'docker-mcp.tf'), 'utf8')).not.toContain('providers');
   });
 
   it('w1-workspace: a note that the rule and gateway apply per workspace', () => {
