@@ -6,6 +6,7 @@ import { join, relative } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { MANIFEST, manifestTarget, readManifest } from '../contract/output-manifest.js';
 import { KUSTOMIZATION_FILES, isKustomization } from './kustomization.js';
+import { moduleCallInstall } from './module-call-install.js';
 
 export type RenderedTarget = 'docker' | 'kubernetes';
 
@@ -88,8 +89,10 @@ export interface InstallScope {
 }
 
 /** status/doctor: flags win, then the install rendered in dir, then the defaults (namespace homelab, every instance). */
-export function installScope(dir: string, flags: { namespace?: string; instance?: string }): InstallScope {
-  const rendered = flags.namespace && flags.instance ? undefined : renderedInstall(dir);
+export function installScope(dir: string, flags: { namespace?: string; instance?: string; terraformDir?: string }): InstallScope {
+  // After `init --terraform-dir` there is no output folder: the repo's docker-mcp.tf tells the install (review 4 #9).
+  const fromCall = (): RenderedInstall | undefined => moduleCallInstall(flags.terraformDir ?? dir) ?? (flags.terraformDir ? moduleCallInstall(dir) : undefined);
+  const rendered = flags.namespace && flags.instance ? undefined : (renderedInstall(dir) ?? fromCall());
   const namespace = flags.namespace ?? rendered?.namespace ?? DEFAULT_NAME;
   const from = flags.namespace ? '--namespace' : rendered?.namespace ? `from ${rendered.source}` : `the default: no docker-mcp init output in ${dir}`;
   // --namespace of another install: the rendered instance label is not that install's.

@@ -4,6 +4,7 @@
 import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
+import { MANIFEST } from '../contract/output-manifest.js';
 import { docPath } from '../shared/docs-path.js';
 import { CliError, ExitCode } from '../shared/errors.js';
 import { parseHcl } from '../templates/hcl-parse.js';
@@ -71,13 +72,23 @@ export function renderPatchReport(plan: RepoPatchPlan): string {
     const root = plan.rootModuleDir ? relative(plan.repoDir, plan.rootModuleDir) || '.' : '<root module>';
     const at = plan.mode === 'yaml' ? 'modules/docker-mcp-gateway in the --terraform-dir' : `${root}/modules/docker-mcp-gateway`;
     // A re-run with changed answers may refuse where an earlier run wrote the module: not "missing".
-    const kept = plan.rootModuleDir && existsSync(join(plan.rootModuleDir, 'modules', 'docker-mcp-gateway'));
+    // Only init's manifest proves it wrote it (review 4 #10): a folder without one is the user's own module.
+    const dir = plan.rootModuleDir ? join(plan.rootModuleDir, 'modules', 'docker-mcp-gateway') : null;
+    const there = dir !== null && existsSync(dir);
+    const ours = there && existsSync(join(dir, MANIFEST));
+    const copyTo = there && !ours
+      ? `copy <dir>/terraform/modules/docker-mcp-gateway to another folder (e.g. ${root}/modules/docker-mcp-gateway-rendered; ` +
+        'init has no flag for the module path) and change `source` in the call to it by hand: never copy over your module.'
+      : `copy <dir>/terraform/modules/docker-mcp-gateway to ${at}.`;
+    const state = ours ? 'an earlier run wrote; this run left it and docker-mcp.tf as they were'
+      : there ? 'holds a module of yours (no .docker-mcp-manifest.json: init did not write it); this run left it as it was'
+      : 'was not written either';
     lines.push(
       '',
-      `The module call points at ${at}, which ${kept ? 'an earlier run wrote; this run left it and docker-mcp.tf as they were' : 'was not written either'}. Once the rule is in ` +
+      `The module call points at ${at}, which ${state}. Once the rule is in ` +
         'place as shown, run this init again: when it recognises your rule it writes the module and docker-mcp.tf. If it ' +
         `still cannot read your tunnel config, render the module with \`docker-mcp init --output-dir <dir>\` and the same ` +
-        `answers, and copy <dir>/terraform/modules/docker-mcp-gateway to ${at}.`,
+        `answers, and ${copyTo}`,
     );
   }
   return `${lines.join('\n')}\n`;

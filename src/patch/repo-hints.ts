@@ -8,6 +8,7 @@ import { blockBody, blockLabels, bodyBlocks, findAttribute, staticString } from 
 import { isCatchAll } from './ingress-hcl.js';
 import type { RepoModel } from './model.js';
 import { topBlocks } from './repo-scan.js';
+import { addProviderAlias } from './provider-alias.js';
 import type { RepoPatchPlan } from './types.js';
 
 /** True when a module directory configures or requires the kubernetes provider. */
@@ -55,6 +56,7 @@ export function addRepoHints(model: RepoModel, shape: Shape, plan: RepoPatchPlan
         'Expose the gateway where that host can reach it (a NodePort or LoadBalancer Service, or an Ingress) and point the rule\'s service there; init itself writes only the in-cluster URL.',
     );
   }
+  addProviderAlias(model, plan);
   if (plan.mode !== 'terraform' || !plan.rootModuleDir || !model.scan || hasKubernetes(model, plan.rootModuleDir)) return;
   const rel = (d: string): string => relative(model.scan!.repoDir, d) || '.';
   const called = new Set([...model.scan.calls.values()].flat());

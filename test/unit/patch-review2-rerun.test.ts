@@ -106,6 +106,8 @@ describe('finding 6: a re-run with changed answers updates init\'s own item in p
     const dir = copy('shape04-v5-root-for-map');
     await patchTwice(dir);
     mkdirSync(join(dir, 'modules', 'docker-mcp-gateway'), { recursive: true });
+    // What an earlier init leaves there: its manifest (only that proves init wrote the module, review 4 #10).
+    writeFileSync(join(dir, 'modules', 'docker-mcp-gateway', '.docker-mcp-manifest.json'), '{"generator":"docker-mcp","files":{}}\n');
     const refused = await planRepoPatch(dir, answers('example.org'));
     expect(refused.edits).toEqual([]);
     expect(refused.refused).toContain('local.tunnel_services has the docker-mcp item an earlier init wrote (services.tf:17, for docker-mcp.example.com)');

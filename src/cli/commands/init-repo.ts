@@ -19,6 +19,7 @@ import { applyChanges, unifiedDiff } from '../io/write.js';
 import { ciSet } from '../../lifecycle/confirm.js';
 import { DECLINED } from '../prompts/summary.js';
 import { adoptCloudflared } from './repo-cloudflared.js';
+import { moduleCallConflict, moduleCallRecord } from './init-repo-call.js';
 
 export interface RepoInitOptions {
   terraformDir: string;
@@ -166,15 +167,18 @@ export async function runRepoInit(c: InstallConfig, table: readonly VariableSpec
     .map((f) => ({ path: f.path.slice(MODULE_DIR.length + 1), contents: f.contents }));
   const changes = computeChanges(moduleDir, files, options.force === true);
   const pending = changes.filter((ch) => ch.action !== 'unchanged');
-  const conflicts = changes.filter((ch) => ch.action === 'conflict');
   const shown = (ch: Change): Change => ({ ...ch, path: relative(repo, join(moduleDir, ch.path)) });
+  // docker-mcp.tf under the module files' rule (review 4 finding 3): never overwrite the user's lines.
+  const callEdit = plan.edits.find((e) => e.path === join(rootDir, MODULE_FILE));
+  const callConflict = moduleCallConflict(moduleDir, callEdit, repo, options.force === true);
+  const conflicts = [...changes.filter((ch) => ch.action === 'conflict').map(shown), ...(callConflict ? [callConflict] : [])];
   const data = { ...base, rootModuleDir: rootDir, files: fileSummary(repo, moduleDir, changes, plan) };
 
   if (conflicts.length) {
-    const diffs = (await Promise.all(conflicts.map(async (ch) => `${shown(ch).path}: ${ch.reason ?? ''}\n${await unifiedDiff(shown(ch))}`))).join('\n');
+    const diffs = (await Promise.all(conflicts.map(async (ch) => `${ch.path}: ${ch.reason ?? ''}\n${await unifiedDiff(ch)}`))).join('\n');
     emit(diffs, { status: 'conflict', ...data });
     throw new CliError(
-      `${conflicts.length} module file(s) changed by hand: ${conflicts.map((ch) => shown(ch).path).join(', ')}. Nothing was ` +
+      `${conflicts.length} file(s) changed by hand: ${conflicts.map((ch) => ch.path).join(', ')}. Nothing was ` +
         'written; read the diff above and re-run with --force to overwrite.',
       ExitCode.conflict,
     );
@@ -216,7 +220,9 @@ export async function runRepoInit(c: InstallConfig, table: readonly VariableSpec
   }
   // The patch first: it re-checks that nothing changed since planning before its first write.
   const written = await applyRepoPatch(plan);
-  if (pending.length) applyChanges(moduleDir, changes, `docker-mcp ${version}`);
+  // The module call's hash goes into the module's manifest too: the next run knows it as ours.
+  const record = callEdit ? [moduleCallRecord(moduleDir, rootDir, MODULE_FILE, callEdit.after)] : [];
+  if (pending.length || record.length) applyChanges(moduleDir, [...changes, ...record], `docker-mcp ${version}`);
   const lines = [...pending.map((ch) => shown(ch).path), ...written.map((p) => relative(repo, p))];
   const secret = usesBearer(c) ? `\nThe gateway reads its bearer tokens from Secret ${names(c).tokensSecret} (key tokens, format in ${docPath('installer.md')}).` : '';
   const next = noTerraform ? `${outputDir} (the same answers), then \`docker-mcp plan --target kubectl\` in <dir> (see <dir>/NOTES.md)` : `docker-mcp plan --target terraform --dir ${relative(process.cwd(), rootDir) || '.'}`;

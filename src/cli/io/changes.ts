@@ -44,7 +44,8 @@ export function computeChanges(dir: string, files: RenderedFile[], force: boolea
   // Files we wrote last time that this plan no longer has (e.g. the NetworkPolicy was turned off).
   const planned = new Set(files.map((f) => f.path));
   for (const [path, hash] of Object.entries(known)) {
-    if (planned.has(path)) continue;
+    // `../../docker-mcp.tf`: init --terraform-dir's module call, checked and recorded by init-repo-call.ts.
+    if (planned.has(path) || path.startsWith('../')) continue;
     const before = readIfExists(join(dir, path));
     if (before === undefined) continue;
     const state = path.endsWith('.tf') ? terraformStateBeside(dir, path) : undefined;
