@@ -48,6 +48,7 @@ export async function planHclLiteral(model: RepoModel, config: TfTunnelConfig, l
   const label = input.hostname.split('.')[0] ?? input.serviceName;
   const own = await findOwnRule(scan, list, input, address);
   if ('refuse' in own) return refuse(own.refuse);
+  if (own.note) plan.notes.push(own.note);
   const existing = own.rule;
   const others = list.rules.filter((r) => r !== existing && !isCatchAll(r));
   // Rules written `hostname = cloudflare_record.x.hostname` (review 2, finding 16): ours the same way.
