@@ -44,3 +44,14 @@ describe('review 4 finding 8: a rule whose hostname differs only through an unpr
     expect(again.edits.filter((e) => e.before !== e.after && e.relPath === 'main.tf')).toEqual([]);
   });
 });
+
+describe('review 4 finding 6: services = each.value.services over a local map', () => {
+  it('review4-f1-foreach-module: refused naming local.tunnels.<key>.services by file:line', async () => {
+    const dir = copy('review4-f1-foreach-module');
+    const plan = await planRepoPatch(dir, input());
+    expect(plan.edits).toEqual([]);
+    expect(plan.refused).toContain('services = each.value.services (main.tf:38)');
+    expect(plan.refused).toContain('local.tunnels.home.services (main.tf:19), local.tunnels.lab.services (main.tf:25)');
+    expect(plan.refused).not.toContain('is not a list or map literal');
+  });
+});
