@@ -37,7 +37,7 @@ export async function planHclLiteral(model: RepoModel, config: TfTunnelConfig, l
   // Review 3 finding 1: every instance would route the rule (and make the record): never written there.
   // Review 4 finding 1: instances through for_each/count on the call and through every ancestor call.
   const many = multiInstance(scan, file.dir);
-  if (many) return refuse(`${address} is in a module instantiated more than once (${relative(scan.repoDir, file.dir)}): ${many}, so a rule written there would be in every instance's tunnel; add the docker-mcp rule where only the tunnel that should serve it gets it`);
+  if (many) return refuse(`${address} is in a module instantiated more than once (${relative(scan.repoDir, file.dir)}): ${many}, so a rule written there would be in every instance's tunnel; add the docker-mcp rule where only the tunnel that should serve it gets it`, undefined, `not in ${file.relPath}, which every instance shares: in a tunnel config (or a per-instance collection) only the tunnel that should serve docker-mcp reads`);
   const catchAlls = list.rules.filter(isCatchAll);
   if (catchAlls.length === 0 && !generated) {
     return refuse(`${address} has no catch-all rule (one without hostname, e.g. service = "http_status:404") to insert before; cloudflared requires one, last`);

@@ -16,6 +16,9 @@ describe('review 4 finding 1: instances through for_each/count and ancestor call
     expect(plan.edits).toEqual([]);
     expect(plan.refused).toContain('instantiated more than once');
     expect(plan.refused).toContain('module "tunnel" (main.tf:15) makes 2 instances');
+    // The rule snippet never says to paste it into the shared module.
+    const rule = plan.snippets.find((s) => s.title.startsWith('Ingress rule'))!;
+    expect(rule.where).toContain('not in modules/tunnel/main.tf, which every instance shares');
   });
 
   it('review4-n4-nested-twice: a tunnel module reached through a parent called twice is refused naming both calls', async () => {
