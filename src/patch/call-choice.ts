@@ -5,7 +5,7 @@
 // the caller's locals, vars and tfvars, to the hostname's zone); when no call or more than one does,
 // the plan refuses naming every call with the item in its collection's shape.
 import { relative } from 'node:path';
-import { attributeValue, blockBody, blockLabels, bodyAttributes } from './hcl-nodes.js';
+import { attributeValue, blockBody, blockLabels, bodyAttributes, findAttribute, isObject, isTuple, namedChildren, objectElems, tupleElements, unwrap } from './hcl-nodes.js';
 import type { RepoModel, TfTunnelConfig } from './model.js';
 import { emptyPlan, refuseTerraform } from './refuse.js';
 import type { RepoScan } from './repo-scan.js';
@@ -38,9 +38,51 @@ async function argumentIs(scan: RepoScan, call: ModuleCall, value: string): Prom
   return false;
 }
 
+/**
+ * How many instances one call makes by itself: 1 without `for_each`/`count`; the element count of a
+ * literal `for_each` (`toset([…])`, `[…]`, `{…}`) or `count`; `count = c ? 1 : 0` is at most one.
+ * null when the repo does not prove it (an unknown `for_each` may make several: review 4 finding 1).
+ */
+function ownInstances(call: ModuleCall): number | null {
+  const body = blockBody(call.block);
+  const countAttr = findAttribute(body, 'count');
+  const count = countAttr ? (unwrap(attributeValue(countAttr))?.text.trim() ?? '') : undefined;
+  const forEach = findAttribute(body, 'for_each');
+  if (count === undefined && !forEach) return 1;
+  if (count !== undefined) {
+    if (/^\d+$/.test(count)) return Number(count);
+    return /\?\s*[01]\s*:\s*[01]$/.test(count) ? 1 : null;
+  }
+  let node = unwrap(attributeValue(forEach!));
+  while (node?.type === 'function_call' && ['toset', 'tomap'].includes(namedChildren(node)[0]?.text ?? '')) {
+    const args = namedChildren(namedChildren(node).find((c) => c.type === 'function_arguments')).filter((c) => c.type === 'expression');
+    node = args.length === 1 ? unwrap(args[0]) : undefined;
+  }
+  if (isTuple(node)) return new Set(tupleElements(node).map((e) => e.text)).size;
+  return isObject(node) ? objectElems(node).length : null;
+}
+
+/**
+ * Why the module at `dir` may have more than one instance, naming the calls that make them (a call
+ * with `for_each`/`count`, two calls, or any ancestor module called so: a module reached through a
+ * parent called twice is instantiated twice); null when it has at most one. The root has one.
+ */
+export function multiInstance(scan: RepoScan, dir: string, depth = 0): string | null {
+  const calls = callsOf(scan, dir);
+  const name = (c: ModuleCall): string => `module "${blockLabels(c.block)[0]}" (${relative(scan.repoDir, c.file.path)}:${c.block.startPosition.row + 1})`;
+  if (calls.length > 1) return `it is called ${calls.length} times (${calls.map(name).join(', ')})`;
+  const call = calls[0];
+  if (!call || depth > 8) return null;
+  const own = ownInstances(call);
+  if (own === null) return `${name(call)} has a for_each/count the repo does not prove to make one instance`;
+  if (own > 1) return `${name(call)} makes ${own} instances through its for_each/count`;
+  const above = multiInstance(scan, call.file.dir, depth + 1);
+  return above && `${name(call)} is inside ${relative(scan.repoDir, call.file.dir) || '.'}, where ${above}`;
+}
+
 /** Whether the module at `dir` is instantiated more than once (then nothing is written inside it). */
 export function calledMoreThanOnce(model: RepoModel, dir: string): boolean {
-  return model.scan !== null && callsOf(model.scan, dir).length > 1;
+  return model.scan !== null && multiInstance(model.scan, dir) !== null;
 }
 
 /**

@@ -24,6 +24,7 @@ import {
 import type { TfTunnelConfig } from './model.js';
 import type { RepoScan, TfFile } from './repo-scan.js';
 import { valueSites, type Sites, type ValueSite } from './value-site.js';
+import { eachValueRefusal } from './each-value.js';
 
 export interface CollectionItem {
   /** The map key (map collections) or null. */
@@ -101,7 +102,9 @@ function asCollection(scan: RepoScan, site: ValueSite, sites: Sites): Collection
     if (!scalar && !items.every((i) => isObject(i.object))) return `${ref} (${where}) is not a map of object or string literals`;
     return { ...base, node, isMap: true, scalar, items };
   }
-  return `${ref} (${where}) is not a list or map literal`;
+  // Review 4 finding 6: `each.value.<field>` over a local map names the entries' fields instead.
+  const perEntry = site.kind === 'argument' ? eachValueRefusal(scan, file, site.attribute) : null;
+  return perEntry ?? `${ref} (${where}) is not a list or map literal`;
 }
 
 /** The collection(s) `ref` stands for: one per place its value may be written (see value-site.ts). */

@@ -7,7 +7,8 @@ import { isCatchAll, type IngressList, type Rule } from './ingress-hcl.js';
 import type { RepoScan } from './repo-scan.js';
 import type { RepoPatchInput } from './types.js';
 
-export type OwnRule = { rule: Rule | undefined } | { refuse: string };
+/** `note`: something the report must say (a rule left alone that may be the same host). */
+export type OwnRule = { rule: Rule | undefined; note?: string } | { refuse: string };
 
 const lineOf = (rule: Rule): number => rule.whole.startPosition.row + 1;
 
@@ -28,12 +29,22 @@ export async function findOwnRule(scan: RepoScan, list: IngressList, input: Repo
   // --domain-suffix or --tunnel-hostname, review 2 finding 6) is the one that routes to the gateway's
   // own Service — its URL names this release and namespace, so no one else's route has it. That is
   // also how a compact-style rule (`}, {` lines, no room for the marker) is recognised.
+  // A rule whose hostname the repo does not prove (`docker-mcp.${var.domain}`, var.domain from
+  // TF_VAR in CI: review 4 finding 8) is the user's own route, maybe for exactly this host: rewriting
+  // it as a literal would make it and its record drift. It is left alone, with a note.
+  const unproven: Rule[] = [];
   if (!candidates.length) {
     for (const rule of list.rules) {
-      if (!isCatchAll(rule) && !rule.path && (await resolveString(scan, dir, rule.service)) === input.serviceUrl) candidates.push(rule);
+      if (isCatchAll(rule) || rule.path || (await resolveString(scan, dir, rule.service)) !== input.serviceUrl) continue;
+      if (rule.hostname && (await resolveString(scan, dir, rule.hostname)) === null) unproven.push(rule);
+      else candidates.push(rule);
     }
     if (candidates.length === 1) return { rule: candidates[0] };
   }
+  const note = unproven.length
+    ? `${unproven.map((r) => `${list.file.relPath}:${lineOf(r)} (hostname = ${r.hostname!.text})`).join(', ')} already routes to the gateway's Service, but the repo does not prove its hostname is ${input.hostname}, so it is left as it is and a rule for ${input.hostname} is added; if it is the same host (e.g. the variable is set in CI), remove one of the two.`
+    : undefined;
+  if (!candidates.length) return { rule: undefined, ...(note ? { note } : {}) };
   if (candidates.length > 1) {
     return { refuse: `ambiguous: ${candidates.length} ingress rules in ${address} look like docker-mcp's (lines ${candidates.map(lineOf).join(', ')}); keep one` };
   }

@@ -18,7 +18,7 @@ import { withTunnelStatus } from './module-status.js';
 import { freeName, planDns } from './dns-plan.js';
 import { recordHostRef } from './dns-record-host.js';
 import { findServicesLists } from './tf-lookup.js';
-import { calledMoreThanOnce } from './call-choice.js';
+import { multiInstance } from './call-choice.js';
 import { resolveString } from './tf-values.js';
 import type { FileEdit, RepoPatchInput, RepoPatchPlan } from './types.js';
 
@@ -35,7 +35,9 @@ export async function planHclLiteral(model: RepoModel, config: TfTunnelConfig, l
   const refuse = (reason: string, desired?: DesiredRule, where = file.relPath, placement?: string): RepoPatchPlan =>
     refuseTerraform(plan, input, { reason, version, where, desired, scan, tunnelDir: file.dir, ...(placement ? { placement } : {}) });
   // Review 3 finding 1: every instance would route the rule (and make the record): never written there.
-  if (calledMoreThanOnce(model, file.dir)) return refuse(`${address} is in a module instantiated more than once (${relative(scan.repoDir, file.dir)}), so a rule written there would be in every instance's tunnel; add the docker-mcp rule where only the tunnel that should serve it gets it`);
+  // Review 4 finding 1: instances through for_each/count on the call and through every ancestor call.
+  const many = multiInstance(scan, file.dir);
+  if (many) return refuse(`${address} is in a module instantiated more than once (${relative(scan.repoDir, file.dir)}): ${many}, so a rule written there would be in every instance's tunnel; add the docker-mcp rule where only the tunnel that should serve it gets it`, undefined, `not in ${file.relPath}, which every instance shares: in a tunnel config (or a per-instance collection) only the tunnel that should serve docker-mcp reads`);
   const catchAlls = list.rules.filter(isCatchAll);
   if (catchAlls.length === 0 && !generated) {
     return refuse(`${address} has no catch-all rule (one without hostname, e.g. service = "http_status:404") to insert before; cloudflared requires one, last`);
@@ -46,6 +48,7 @@ export async function planHclLiteral(model: RepoModel, config: TfTunnelConfig, l
   const label = input.hostname.split('.')[0] ?? input.serviceName;
   const own = await findOwnRule(scan, list, input, address);
   if ('refuse' in own) return refuse(own.refuse);
+  if (own.note) plan.notes.push(own.note);
   const existing = own.rule;
   const others = list.rules.filter((r) => r !== existing && !isCatchAll(r));
   // Rules written `hostname = cloudflare_record.x.hostname` (review 2, finding 16): ours the same way.
