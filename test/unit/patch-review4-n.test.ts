@@ -1,0 +1,38 @@
+// Review 4 (helper N), finding 4: a vendored chart's own values.yaml (Chart.yaml beside it) is the chart's
+// defaults; the user's values file for the same chart is what runs, so only that one is a candidate. An
+// empty `tunnelName: ""` is no tunnel name (never "runs tunnel , which…").
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { applyRepoPatch, planRepoPatch, renderPatchReport } from '../../src/patch/index.js';
+import { configsInText } from '../../src/patch/yaml-scan.js';
+import { input as baseInput, MODULE_CALL, useFixtureCopies } from './patch-helpers.js';
+import type { RepoPatchInput } from '../../src/patch/index.js';
+
+const copy = useFixtureCopies();
+const input = (o: Partial<RepoPatchInput> = {}): RepoPatchInput => baseInput({ moduleCallHcl: `# Tunnel: (status)\n${MODULE_CALL}`, ...o });
+
+function repo(name: string): string {
+  const dir = copy(name);
+  mkdirSync(join(dir, '.git'));
+  return dir;
+}
+
+describe('finding 4: a vendored chart\'s defaults are not a cloudflared config', () => {
+  it('review4-v1-vendored-chart: the user\'s values file is patched, the chart defaults are left alone', async () => {
+    const dir = repo('review4-v1-vendored-chart');
+    const plan = await planRepoPatch(join(dir, 'terraform'), input());
+    const report = renderPatchReport(plan);
+    expect(plan.refused, report).toBeNull();
+    expect(plan.edits.map((e) => e.relPath)).toContain('../k8s/cloudflare-tunnel-values.yaml');
+    expect(plan.edits.map((e) => e.relPath).join(' ')).not.toContain('charts/');
+    expect(report).not.toMatch(/tunnel ,/);
+    await applyRepoPatch(plan);
+    expect((await planRepoPatch(join(dir, 'terraform'), input())).edits).toEqual([]);
+  });
+
+  it('an empty tunnelName is absent, not a name', () => {
+    const [cfg] = configsInText('/x/values.yaml', 'cloudflare:\n  tunnelName: ""\n  ingress: []\n');
+    expect(cfg?.tunnel).toBeNull();
+  });
+});
