@@ -3,6 +3,9 @@
 // empty `tunnelName: ""` is no tunnel name (never "runs tunnel , which…").
 // Finding 5: a per-environment root (envs/prod) whose tunnel module is ../../modules/tunnel (outside the
 // --terraform-dir, inside the git root) is followed.
+// Finding 2: a kustomize Component's patches replace a base like an overlay's (checked with kubectl kustomize),
+// and the overlay's namespace is cloudflared's.
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -51,5 +54,24 @@ describe('finding 5: a local module source outside the --terraform-dir is follow
     expect(patched).toContain('hostname = "docker-mcp.${var.domain}"');
     expect(patched).toContain('resource "cloudflare_record" "docker_mcp"');
     expect((await planRepoPatch(root, input())).edits).toEqual([]);
+  });
+});
+
+describe('finding 2: a kustomize Component replacing the base config is followed', () => {
+  it('review4-k1-components: the Component patch is edited, kubectl kustomize renders the rule, namespace cloudflared', async () => {
+    const dir = repo('review4-k1-components');
+    const tf = join(dir, 'terraform');
+    const plan = await planRepoPatch(tf, input());
+    const report = renderPatchReport(plan);
+    expect(plan.refused, report).toBeNull();
+    expect(plan.edits.map((e) => e.relPath)).toContain('../k8s/components/prod-routes/configmap-patch.yaml');
+    expect(plan.edits.map((e) => e.relPath)).not.toContain('../k8s/base/configmap.yaml');
+    expect(plan.cloudflared?.namespace, report).toBe('cloudflared');
+    expect(report).toContain('kubectl -n cloudflared rollout restart');
+    await applyRepoPatch(plan);
+    const out = spawnSync('kubectl', ['kustomize', join(dir, 'k8s/overlays/prod')], { encoding: 'utf8' });
+    expect(out.status, out.stderr).toBe(0);
+    expect(out.stdout).toContain('hostname: docker-mcp.example.com');
+    expect((await planRepoPatch(tf, input())).edits).toEqual([]);
   });
 });
