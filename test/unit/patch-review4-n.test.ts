@@ -5,6 +5,7 @@
 // --terraform-dir, inside the git root) is followed.
 // Finding 2: a kustomize Component's patches replace a base like an overlay's (checked with kubectl kustomize),
 // and the overlay's namespace is cloudflared's.
+// Finding 7 (part): a Terraform root with tunnel DNS records but no tunnel resource finds the k8s/ config.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -72,6 +73,18 @@ describe('finding 2: a kustomize Component replacing the base config is followed
     const out = spawnSync('kubectl', ['kustomize', join(dir, 'k8s/overlays/prod')], { encoding: 'utf8' });
     expect(out.status, out.stderr).toBe(0);
     expect(out.stdout).toContain('hostname: docker-mcp.example.com');
+    expect((await planRepoPatch(tf, input())).edits).toEqual([]);
+  });
+});
+
+describe('finding 7: DNS records in Terraform, no tunnel resource, cloudflared config in k8s/', () => {
+  it('review4-d1-daemonset: from terraform/ the sibling k8s/ config is patched', async () => {
+    const dir = repo('review4-d1-daemonset');
+    const tf = join(dir, 'terraform');
+    const plan = await planRepoPatch(tf, input());
+    expect(plan.refused, renderPatchReport(plan)).toBeNull();
+    expect(plan.edits.map((e) => e.relPath)).toContain('../k8s/cloudflared/config.yaml');
+    await applyRepoPatch(plan);
     expect((await planRepoPatch(tf, input())).edits).toEqual([]);
   });
 });
