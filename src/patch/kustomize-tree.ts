@@ -36,7 +36,14 @@ function readPatch(dir: string, ref: string, out: Kustomization['patches']): voi
   if (Array.isArray(docs)) for (const doc of docs) out.push({ doc, text, from });
 }
 
-export function readKustomization(path: string): Kustomization | null {
+/** The kustomization file of a directory, or null. */
+function kustomizationIn(dir: string): string | null {
+  for (const n of ['kustomization.yaml', 'kustomization.yml']) if (existsSync(join(dir, n))) return join(dir, n);
+  return null;
+}
+
+export function readKustomization(path: string, seen = new Set<string>()): Kustomization | null {
+  seen.add(path);
   const js: unknown = parseDocument(readFileSync(path, 'utf8')).toJS();
   if (!js || typeof js !== 'object') return null;
   const k = js as Record<string, unknown>;
@@ -60,6 +67,16 @@ export function readKustomization(path: string): Kustomization | null {
     generators.push({ name: typeof g.name === 'string' ? g.name : '', behavior: typeof g.behavior === 'string' ? g.behavior : 'create', keys });
   }
   const resources = [...strings(k.resources), ...strings(k.bases)].filter((r) => !/^[a-z]+:\/\/|^github\.com\//.test(r)).map((r) => resolve(dir, r));
+  // A Component (`components:`, kind: Component) is applied in the overlay's context: its patches,
+  // generators and resources act as the overlay's own, so a base it replaces is not deployed either.
+  for (const c of strings(k.components).filter((r) => !/^[a-z]+:\/\/|^github\.com\//.test(r))) {
+    const file = kustomizationIn(resolve(dir, c));
+    const comp = file && !seen.has(file) ? readKustomization(file, seen) : null;
+    if (!comp) continue;
+    patches.push(...comp.patches);
+    generators.push(...comp.generators);
+    resources.push(...comp.resources);
+  }
   return { path, dir, namespace: typeof k.namespace === 'string' ? k.namespace : null, resources, patches, generators };
 }
 

@@ -47,7 +47,9 @@ export function overriddenBy(all: Kustomization[], cand: YamlConfig): OverrideIn
 
 /** The cloudflared workload the kustomization holding `configPath` renders, namespace as kustomize sets it. */
 export function overlayCloudflared(all: Kustomization[], configPath: string): CloudflaredWorkload[] {
-  const start = all.find((k) => k.dir === dirname(configPath));
+  // A patch file (an overlay's or a Component's) is deployed by the kustomization that applies it.
+  const users = all.filter((k) => k.resources.length > 0 && k.patches.some((p) => p.from === configPath));
+  const start = users.length === 1 ? users[0] : all.find((k) => k.dir === dirname(configPath));
   if (!start) return [];
   const out: CloudflaredWorkload[] = [];
   const walk = (k: Kustomization, ns: string | null, seen: Set<Kustomization>): void => {
@@ -105,10 +107,14 @@ export function applyKustomizeView(model: RepoModel, terraformDir: string | unde
     kept.push(cand);
   }
   model.yamlConfigs = kept;
+  // The one config left (or the named file): its overlay's cloudflared, in the overlay's namespace.
+  // (In auto mode only for a patch file: a resource keeps what findCloudflared read, e.g. targetNamespace.)
+  const patchFile = (path: string): boolean => all.some((k) => k.resources.length > 0 && k.patches.some((p) => p.from === path));
+  const chosen = model.isFile ? model.repoDir : kept.length === 1 && patchFile(kept[0]!.path) ? kept[0]!.path : null;
+  const workloads = chosen ? overlayCloudflared(all, chosen) : [];
+  if (workloads.length === 1) model.cloudflared = workloads;
   if (model.isFile) {
-    const workloads = overlayCloudflared(all, model.repoDir);
-    if (workloads.length === 1) model.cloudflared = workloads;
-    else if (!workloads.length && model.cloudflared.length === 0) {
+    if (!workloads.length && model.cloudflared.length === 0) {
       // Nothing next to the file: the repo-wide search from the git root, as without the flag.
       try {
         model.cloudflared = findCloudflared(root);

@@ -37,10 +37,15 @@ function tunnels(scan: RepoScan): { file: TfFile; block: Node }[] {
   return scan.files.flatMap((file) => topBlocks(file, 'resource').filter((b) => TUNNEL_TYPES.includes(blockLabels(b)[0] ?? '')).map((block) => ({ file, block })));
 }
 
+/** DNS records pointing at a tunnel (`<uuid>.cfargotunnel.com`): a Terraform root for a tunnel made elsewhere (review 4 #7). */
+function tunnelRecords(scan: RepoScan): boolean {
+  return scan.files.some((f) => topBlocks(f, 'resource').some((b) => ['cloudflare_record', 'cloudflare_dns_record'].includes(blockLabels(b)[0] ?? '') && /\.cfargotunnel\.com/.test(f.text.slice(b.startIndex, b.endIndex))));
+}
+
 /** cloudflared configs elsewhere in the git repo, when the Terraform root has a tunnel but no config for it. */
 export function siblingYamlConfigs(repoDir: string, scan: RepoScan): { root: string; configs: YamlConfig[] } | null {
   const root = gitRoot(repoDir);
-  if (!root || root === repoDir || !tunnels(scan).length) return null;
+  if (!root || root === repoDir || (!tunnels(scan).length && !tunnelRecords(scan))) return null;
   try {
     return { root, configs: findYamlConfigs(root) };
   } catch {

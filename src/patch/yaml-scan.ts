@@ -3,8 +3,8 @@
 // (app-template's `configMaps.*.data`), a plain cloudflared config file (with or without `tunnel:`;
 // the tunnel may come from TUNNEL_TOKEN), and the official cloudflare-tunnel chart's
 // `cloudflare.ingress` values (no catch-all there: the chart appends `http_status:404` itself).
-import { readFileSync, statSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, parseAllDocuments, parseDocument, type Document, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import { chartAppendsCatchAll } from './chart-template.js';
 import { listFiles } from './repo-scan.js';
@@ -34,7 +34,8 @@ export interface YamlConfig {
   release?: 'flux';
 }
 
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+// An empty value (the chart's `tunnelName: ""`) says nothing: treated as absent, never printed as a name.
+const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v : null);
 
 /** Merge keys (`<<: *anchor`) are resolved: people keep a shared service/originRequest in an anchor. */
 export const PARSE = { merge: true } as const;
@@ -126,8 +127,16 @@ export function configsInText(path: string, text: string): YamlConfig[] {
   return found;
 }
 
+/** A chart's own defaults: values.yaml with its Chart.yaml beside it (a vendored chart). */
+const chartDefaults = (c: YamlConfig): boolean => /^values\.ya?ml$/.test(basename(c.path)) && existsSync(join(dirname(c.path), 'Chart.yaml'));
+
 export function findYamlConfigs(target: string): YamlConfig[] {
   const abs = resolve(target);
-  const paths = statSync(abs).isDirectory() ? listFiles(abs, ['.yaml', '.yml']) : [abs];
-  return paths.flatMap((path) => configsInText(path, readFileSync(path, 'utf8')));
+  const dir = statSync(abs).isDirectory();
+  const paths = dir ? listFiles(abs, ['.yaml', '.yml']) : [abs];
+  const found = paths.flatMap((path) => configsInText(path, readFileSync(path, 'utf8')));
+  if (!dir) return found;
+  // A chart's defaults are never what runs when another values file sets the same chart's values: the
+  // user's file wins at `helm install -f`, so editing the defaults would deploy nothing.
+  return found.filter((c) => !chartDefaults(c) || !found.some((o) => o !== c && o.kind === c.kind && !chartDefaults(o)));
 }
