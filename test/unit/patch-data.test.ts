@@ -1,10 +1,10 @@
 // Data edits on collections of plain values (issue 17 behaviour 3): a dynamic "ingress_rule" over a
 // map of strings gets one more entry, the way the others are written.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyRepoPatch, planRepoPatch, renderPatchReport } from '../../src/patch/index.js';
-import { FIXTURES, fmtClean, hclErrors, input, useFixtureCopies } from './patch-helpers.js';
+import { FIXTURES, fmtClean, hclErrors, input, planWithDnsFilter, useFixtureCopies } from './patch-helpers.js';
 
 const copy = useFixtureCopies();
 
@@ -98,10 +98,7 @@ describe('dns-filter: comparisons and length() over literals (unknown stays unkn
     ['name > "a"', /DNS unproven/],
   ];
   it.each(cases)('if %s', async (cond, expected) => {
-    const dir = copy('review1-v5-dns-filter');
-    const path = join(dir, 'main.tf');
-    writeFileSync(path, readFileSync(path, 'utf8').replace('if contains(local.public, name) }', `if ${cond} }`));
-    const plan = await planRepoPatch(dir, input());
+    const plan = await planWithDnsFilter(copy, cond);
     expect(plan.refused, renderPatchReport(plan)).toBeNull();
     expect(plan.notes.join('\n')).toMatch(expected);
   });

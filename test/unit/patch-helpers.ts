@@ -1,10 +1,10 @@
 // Shared by the patch-*.test.ts files: fixture copies, the standard input, parse and fmt checks.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach } from 'vitest';
-import type { RepoPatchInput } from '../../src/patch/index.js';
+import { afterEach, expect } from 'vitest';
+import { planRepoPatch, type RepoPatchInput, type RepoPatchPlan } from '../../src/patch/index.js';
 import { formatHclErrors, parseHcl } from '../../src/templates/hcl-parse.js';
 
 export const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'repos');
@@ -71,4 +71,24 @@ export function fmtClean(text: string): boolean {
   });
   if (result.error) throw result.error;
   return result.status === 0;
+}
+
+/** The one chunk `after` adds to `before`; fails the test when any original byte changed or moved. */
+export function insertedChunk(before: string, after: string): string {
+  let p = 0;
+  while (p < before.length && before[p] === after[p]) p++;
+  const rest = before.slice(p);
+  expect(after.endsWith(rest), `bytes after offset ${p} changed`).toBe(true);
+  return after.slice(p, after.length - rest.length);
+}
+
+/**
+ * review1-v5-dns-filter with its `if contains(local.public, name)` filter replaced by `cond`: what the
+ * DNS `if` evaluator proves (dns-filter.ts).
+ */
+export async function planWithDnsFilter(copy: (name: string) => string, cond: string): Promise<RepoPatchPlan> {
+  const dir = copy('review1-v5-dns-filter');
+  const path = join(dir, 'main.tf');
+  writeFileSync(path, readFileSync(path, 'utf8').replace('if contains(local.public, name) }', `if ${cond} }`));
+  return planRepoPatch(dir, input());
 }

@@ -5,19 +5,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyRepoPatch, planRepoPatch, renderPatchReport, type RepoPatchInput } from '../../src/patch/index.js';
-import { fmtClean, hclErrors, input, useFixtureCopies } from './patch-helpers.js';
+import { fmtClean, hclErrors, input, insertedChunk, useFixtureCopies } from './patch-helpers.js';
 
 const copy = useFixtureCopies();
 const SERVICE = 'http://homelab-docker-mcp-gateway.homelab.svc.cluster.local:8080';
 
-/** The one chunk `after` adds to `before`; fails when any original byte changed or moved. */
-function insertedChunk(before: string, after: string): string {
-  let p = 0;
-  while (p < before.length && before[p] === after[p]) p++;
-  const rest = before.slice(p);
-  expect(after.endsWith(rest), `bytes after offset ${p} changed`).toBe(true);
-  return after.slice(p, after.length - rest.length);
-}
 
 async function patch(dir: string, overrides: Partial<RepoPatchInput> = {}): Promise<void> {
   const plan = await planRepoPatch(dir, input(overrides));

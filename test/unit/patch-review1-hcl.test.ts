@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyRepoPatch, planRepoPatch, renderPatchReport } from '../../src/patch/index.js';
-import { FIXTURES, fmtClean, hclErrors, input, useFixtureCopies } from './patch-helpers.js';
+import { FIXTURES, fmtClean, hclErrors, input, planWithDnsFilter, useFixtureCopies } from './patch-helpers.js';
 
 const copy = useFixtureCopies();
 const WANTED = 'http://homelab-docker-mcp-gateway.homelab.svc.cluster.local:8080';
@@ -175,10 +175,7 @@ describe('finding 4: the if-filter evaluator proves only what literals prove', (
     ['length(svc.service) > length(name) && svc.port > 1024', /DNS unproven/],
   ];
   it.each(cases)('if %s', async (cond, expected) => {
-    const dir = copy('review1-v5-dns-filter');
-    const path = join(dir, 'main.tf');
-    writeFileSync(path, readFileSync(path, 'utf8').replace('if contains(local.public, name) }', `if ${cond} }`));
-    const plan = await planRepoPatch(dir, input());
+    const plan = await planWithDnsFilter(copy, cond);
     expect(plan.refused, renderPatchReport(plan)).toBeNull();
     expect(plan.notes.join('\n')).toMatch(expected);
   });

@@ -7,20 +7,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments, parseDocument } from 'yaml';
 import { applyRepoPatch, planRepoPatch, renderPatchReport, type RepoPatchPlan } from '../../src/patch/index.js';
-import { input, useFixtureCopies } from './patch-helpers.js';
+import { input, insertedChunk, useFixtureCopies } from './patch-helpers.js';
 
 const copy = useFixtureCopies();
 type Rule = { hostname?: string; path?: string; service: string; originRequest?: Record<string, unknown> };
 const hostsOf = (rules: Rule[]): string[] => rules.map((r) => (r.path ? `${r.hostname}${r.path}` : (r.hostname ?? r.service)));
 
-/** The one chunk `after` adds to `before`; throws when any original byte changed or moved. */
-function insertedChunk(before: string, after: string): string {
-  let p = 0;
-  while (p < before.length && before[p] === after[p]) p++;
-  const rest = before.slice(p);
-  expect(after.endsWith(rest), `bytes after offset ${p} changed`).toBe(true);
-  return after.slice(p, after.length - rest.length);
-}
 
 async function patchTwice(dir: string): Promise<RepoPatchPlan> {
   const plan = await planRepoPatch(dir, input());
