@@ -103,16 +103,7 @@ function canonicalDir(repoDir: string, path: string): string {
   if (!existsSync(path)) return path;
   const real = realpathSync(path);
   const realTop = realpathSync(repoDir);
-  if (inside(real, realTop)) return join(repoDir, relative(realTop, real));
-  const git = gitRoot(repoDir);
-  const realGit = realpathSync(git);
-  return inside(real, realGit) ? join(git, relative(realGit, real)) : real;
-}
-
-/** A module directory outside the --terraform-dir that its calls reach, when it stays in the git root. */
-function outsideModuleDir(abs: string, dir: string): boolean {
-  if (inside(dir, abs) || !existsSync(dir) || !statSync(dir).isDirectory()) return false;
-  return inside(realpathSync(dir), realpathSync(gitRoot(abs)));
+  return inside(real, realTop) ? join(repoDir, relative(realTop, real)) : real;
 }
 
 /** Top-level blocks of a file. */
@@ -126,9 +117,7 @@ export async function scanRepo(repoDir: string): Promise<RepoScan> {
   if (!statSync(abs).isDirectory()) throw new Error(`${repoDir} is not a directory`);
   const files: TfFile[] = [];
   const { files: paths, outside } = listFilesAndLinks(abs, ['.tf']);
-  const read = new Set(paths);
-  for (let i = 0; i < paths.length; i++) {
-    const path = paths[i]!;
+  for (const path of paths) {
     const text = readFileSync(path, 'utf8');
     const parsed = await parseHcl(text);
     files.push({
@@ -140,19 +129,6 @@ export async function scanRepo(repoDir: string): Promise<RepoScan> {
       root: parsed.root,
       syntaxErrors: formatHclErrors(parsed.errors),
     });
-    // Per-environment roots (envs/prod calling ../../modules/tunnel): a local module source outside the
-    // --terraform-dir is still part of this root, so its files are read too (within the git root only).
-    for (const block of topBlocks(files[files.length - 1]!, 'module')) {
-      const source = moduleSource(block);
-      const dir = source ? canonicalDir(abs, resolve(dirname(path), source)) : null;
-      if (!dir || !outsideModuleDir(abs, dir)) continue;
-      for (const name of readdirSync(dir).filter((n) => n.endsWith('.tf')).sort()) {
-        const file = join(dir, name);
-        if (read.has(file)) continue;
-        read.add(file);
-        paths.push(file);
-      }
-    }
   }
   const calls = new Map<string, string[]>();
   const dirs = [...new Set(files.map((f) => f.dir))].sort();

@@ -1,13 +1,11 @@
 // Review 4 (helper N), finding 4: a vendored chart's own values.yaml (Chart.yaml beside it) is the chart's
 // defaults; the user's values file for the same chart is what runs, so only that one is a candidate. An
 // empty `tunnelName: ""` is no tunnel name (never "runs tunnel , which…").
-// Finding 5: a per-environment root (envs/prod) whose tunnel module is ../../modules/tunnel (outside the
-// --terraform-dir, inside the git root) is followed.
 // Finding 2: a kustomize Component's patches replace a base like an overlay's (checked with kubectl kustomize),
 // and the overlay's namespace is cloudflared's.
 // Finding 7 (part): a Terraform root with tunnel DNS records but no tunnel resource finds the k8s/ config.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyRepoPatch, planRepoPatch, renderPatchReport } from '../../src/patch/index.js';
@@ -40,21 +38,6 @@ describe('finding 4: a vendored chart\'s defaults are not a cloudflared config',
   it('an empty tunnelName is absent, not a name', () => {
     const [cfg] = configsInText('/x/values.yaml', 'cloudflare:\n  tunnelName: ""\n  ingress: []\n');
     expect(cfg?.tunnel).toBeNull();
-  });
-});
-
-describe('finding 5: a local module source outside the --terraform-dir is followed within the git root', () => {
-  it('review4-e6-oneenv: --terraform-dir envs/prod patches ../../modules/tunnel/main.tf', async () => {
-    const dir = repo('review4-e6-oneenv');
-    const root = join(dir, 'envs/prod');
-    const plan = await planRepoPatch(root, input());
-    expect(plan.refused, renderPatchReport(plan)).toBeNull();
-    expect(plan.edits.map((e) => e.relPath)).toContain('../../modules/tunnel/main.tf');
-    await applyRepoPatch(plan);
-    const patched = readFileSync(join(dir, 'modules/tunnel/main.tf'), 'utf8');
-    expect(patched).toContain('hostname = "docker-mcp.${var.domain}"');
-    expect(patched).toContain('resource "cloudflare_record" "docker_mcp"');
-    expect((await planRepoPatch(root, input())).edits).toEqual([]);
   });
 });
 
