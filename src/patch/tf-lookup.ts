@@ -92,18 +92,41 @@ export function findServicesLists(scan: RepoScan, tunnelDir: string): { tier: Se
  * in that order (auto files lexically) and the last one that sets it wins; null when that one is not
  * a string literal. undefined when no file sets it (the default applies).
  */
+/** The value `file` gives the variable: undefined when it does not set it, null when not a literal. */
+async function tfvarsEntry(path: string, name: string): Promise<string | null | undefined> {
+  const parsed = await parseHcl(readFileSync(path, 'utf8'));
+  try {
+    const body = namedChildren(parsed.root).find((c) => c.type === 'body');
+    const attr = bodyAttributes(body).find((a) => attributeName(a) === name);
+    return attr ? staticString(attributeValue(attr)) : undefined;
+  } finally {
+    parsed.tree.delete();
+  }
+}
+
 async function tfvarsValue(dir: string, name: string): Promise<string | null | undefined> {
   const auto = readdirSync(dir).filter((n) => n.endsWith('.auto.tfvars')).sort();
   const names = [...(readdirSync(dir).includes('terraform.tfvars') ? ['terraform.tfvars'] : []), ...auto];
   let found: string | null | undefined;
   for (const file of names) {
-    const parsed = await parseHcl(readFileSync(join(dir, file), 'utf8'));
-    const body = namedChildren(parsed.root).find((c) => c.type === 'body');
-    const attr = bodyAttributes(body).find((a) => attributeName(a) === name);
-    if (attr) found = staticString(attributeValue(attr));
-    parsed.tree.delete();
+    const value = await tfvarsEntry(join(dir, file), name);
+    if (value !== undefined) found = value;
   }
   return found;
+}
+
+/**
+ * True when a tfvars file Terraform loads only with -var-file (prod.tfvars, lab.tfvars) sets the
+ * variable to something else: which file applies is decided on the command line, so the value the
+ * repo shows by default proves nothing (review 5, finding 4).
+ */
+async function varFileDisagrees(dir: string, name: string, value: string | null): Promise<boolean> {
+  const varFiles = readdirSync(dir).filter((n) => n.endsWith('.tfvars') && n !== 'terraform.tfvars' && !n.endsWith('.auto.tfvars'));
+  for (const file of varFiles) {
+    const other = await tfvarsEntry(join(dir, file), name);
+    if (other !== undefined && other !== value) return true;
+  }
+  return false;
 }
 
 function variableDefault(scan: RepoScan, dir: string, name: string): string | null {
@@ -160,5 +183,6 @@ export async function resolveVariable(scan: RepoScan, dir: string, name: string,
     return ref && depth < 3 ? resolveVariable(scan, call.file.dir, ref[1]!, depth + 1) : null;
   }
   const fromTfvars = await tfvarsValue(dir, name);
-  return fromTfvars === undefined ? variableDefault(scan, dir, name) : fromTfvars;
+  const value = fromTfvars === undefined ? variableDefault(scan, dir, name) : fromTfvars;
+  return (await varFileDisagrees(dir, name, value)) ? null : value;
 }
