@@ -31,13 +31,17 @@ export interface RepoScan {
 const SKIP_DIRS = new Set(['node_modules', 'vendor']);
 const MAX_FILES = 2000;
 
-/** The enclosing git work tree (a `.git` entry), else `dir`: symlinks are followed only inside it. */
-function gitRoot(dir: string): string {
-  for (let d = dir; ; d = dirname(d)) {
+/** The nearest directory at or above `dir` holding `.git`, looking at most `maxUp` levels; else null. */
+export function enclosingGitRoot(dir: string, maxUp = Infinity): string | null {
+  for (let d = dir, i = 0; i < maxUp; d = dirname(d), i++) {
     if (existsSync(join(d, '.git'))) return d;
-    if (dirname(d) === d) return dir;
+    if (dirname(d) === d) return null;
   }
+  return null;
 }
+
+/** The enclosing git work tree, else `dir`: symlinks are followed only inside it. */
+const gitRoot = (dir: string): string => enclosingGitRoot(dir) ?? dir;
 
 interface Walk {
   exts: string[];

@@ -5,8 +5,7 @@
 // node_modules and vendor skipped, as repo-scan's walk does; bounded by its file limit), the YAML gets
 // the rule, and the DNS record is added in Terraform the repo's way (dns-plan.ts), not printed as
 // `cloudflared tunnel route dns`.
-import { existsSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { isSeq } from 'yaml';
 import { applyTextEdits, type TextEdit } from './hcl-edits.js';
@@ -14,7 +13,7 @@ import { planDns } from './dns-plan.js';
 import { attributeValue, blockBody, blockLabels, findAttribute, staticString } from './hcl-nodes.js';
 import type { RepoModel, TfTunnelConfig } from './model.js';
 import { withTunnelStatus } from './module-status.js';
-import { blockAddress, topBlocks, type RepoScan, type TfFile } from './repo-scan.js';
+import { blockAddress, enclosingGitRoot, topBlocks, type RepoScan, type TfFile } from './repo-scan.js';
 import type { RepoPatchInput, RepoPatchPlan } from './types.js';
 import { findYamlConfigs, ruleValue, type YamlConfig } from './yaml-scan.js';
 
@@ -22,16 +21,7 @@ const TUNNEL_TYPES = ['cloudflare_tunnel', 'cloudflare_zero_trust_tunnel_cloudfl
 const MAX_UP = 8;
 
 /** The nearest directory at or above `dir` holding `.git`; null when there is none close by. */
-export function gitRoot(dir: string): string | null {
-  let at = dir;
-  for (let i = 0; i < MAX_UP; i++) {
-    if (existsSync(join(at, '.git'))) return at;
-    const up = dirname(at);
-    if (up === at) return null;
-    at = up;
-  }
-  return null;
-}
+export const gitRoot = (dir: string): string | null => enclosingGitRoot(dir, MAX_UP);
 
 function tunnels(scan: RepoScan): { file: TfFile; block: Node }[] {
   return scan.files.flatMap((file) => topBlocks(file, 'resource').filter((b) => TUNNEL_TYPES.includes(blockLabels(b)[0] ?? '')).map((block) => ({ file, block })));
